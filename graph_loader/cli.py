@@ -1,0 +1,258 @@
+"""The data commands of ``lamcoop`` (also ``python -m graph_loader``).
+
+:func:`make_cli` builds the command group; the service package adds ``serve`` to it.
+Settings are resolved once, when the group runs, and handed to every command.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable
+
+import click
+import pyoxigraph as ox
+
+from graph_loader import __version__, provenance
+from graph_loader.build import BuildContext, build
+from graph_loader.loading import LoadError, load_file
+from graph_loader.rdf_formats import RDF_FORMAT_NAMES, RESULTS_FORMAT_NAMES, rdf_format
+from graph_loader.settings import SETTINGS, Settings, SettingsError, resolve_settings
+from graph_loader.store import OxigraphStore, StoreError, open_store
+
+
+class AppState:
+    """Per-invocation state: the resolved settings and the store, opened on first use."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self._store: OxigraphStore | None = None
+
+    def store(self) -> OxigraphStore:
+        if self._store is None:
+            try:
+                self._store = open_store(self.settings.store_path)
+            except StoreError as exc:
+                raise click.ClickException(str(exc)) from None
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+pass_state = click.make_pass_decorator(AppState)
+
+
+def make_cli(extra_commands: Iterable[click.Command] = ()) -> click.Group:
+    """The ``lamcoop`` command group: the data commands plus ``extra_commands``."""
+
+    @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+    @click.version_option(__version__, prog_name="lamcoop")
+    @click.option(
+        "--config",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="Settings file (default: ./lamcoop.toml when present).",
+    )
+    @click.option("--store", default=None, help="Store location (LAMCOOP_STORE).")
+    @click.option("--base-iri", default=None, help="Base IRI (LAMCOOP_BASE_IRI).")
+    @click.option(
+        "--setting",
+        "extra",
+        type=(str, str),
+        multiple=True,
+        metavar="NAME VALUE",
+        help="Set any setting, e.g. --setting max_rows 500.",
+    )
+    @click.pass_context
+    def cli(ctx: click.Context, config, store, base_iri, extra) -> None:
+        """lamcoop: the knowledge graph of cooperation among libraries, archives and museums."""
+        overrides = {"store": store, "base_iri": base_iri}
+        overrides.update({name.replace("-", "_"): value for name, value in extra})
+        try:
+            settings = resolve_settings(
+                config_file=config if config is not None else "lamcoop.toml",
+                overrides=overrides,
+            )
+        except SettingsError as exc:
+            raise click.UsageError(str(exc)) from None
+        state = AppState(settings)
+        ctx.obj = state
+        ctx.call_on_close(state.close)
+
+    for command in (*DATA_COMMANDS, *extra_commands):
+        cli.add_command(command)
+    return cli
+
+
+@click.command("build")
+@click.option("--quiet", is_flag=True, help="No progress bars.")
+@pass_state
+def build_command(state: AppState, quiet: bool) -> None:
+    """Load the ontology, shapes and dataset of record, then run the later steps."""
+    context = BuildContext(state.store(), state.settings, progress=_show_progress(quiet))
+    try:
+        build(context, echo=click.echo)
+    except LoadError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.command("load")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--graph", default=None, help="Target graph IRI (default {base}graph/{file name}).")
+@click.option(
+    "--format",
+    "format_name",
+    default=None,
+    help=f"RDF syntax ({', '.join(RDF_FORMAT_NAMES)}); default from the extension.",
+)
+@click.option("--append", is_flag=True, help="Add to the graph instead of replacing it.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@pass_state
+def load_command(state: AppState, files, graph, format_name, append, quiet) -> None:
+    """Load RDF files, each atomically into its own named graph (gzip accepted)."""
+    if graph and len(files) > 1 and not append:
+        raise click.UsageError(
+            "--graph with several files replaces the graph each time; "
+            "add --append to put them all in one graph"
+        )
+    try:
+        chosen = rdf_format(format_name) if format_name else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--format") from None
+    store = state.store()
+    for name in files:
+        try:
+            result = load_file(
+                store,
+                name,
+                base_iri=state.settings.base_iri,
+                graph=graph,
+                format=chosen,
+                replace=not append,
+                progress=_show_progress(quiet),
+            )
+        except LoadError as exc:
+            raise click.ClickException(str(exc)) from None
+        for iri, count in result.graphs.items():
+            click.echo(f"{result.source}: {count} triples in <{iri}> ({result.seconds:.2f} s)")
+
+
+@click.command("graphs")
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text")
+@pass_state
+def graphs_command(state: AppState, output: str) -> None:
+    """List the named graphs with their triple counts and provenance."""
+    store = state.store()
+    sources = provenance.read_sources(store, state.settings.base_iri)
+    rows = [
+        {"graph": g.iri, "triples": g.triples, **sources.get(g.iri, {})} for g in store.graphs()
+    ]
+    if output == "json":
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    for row in rows:
+        click.echo(f"{row['triples']:>10}  {row['graph']}")
+        if "source" in row:
+            click.echo(
+                f"{'':>10}  from {row['source']} sha256:{row['sha256'][:16]}… "
+                f"at {row['generatedAtTime']} by lamcoop {row['loaderVersion']}"
+            )
+
+
+@click.command("query")
+@click.argument("query", required=False)
+@click.option(
+    "--file",
+    "query_file",
+    type=click.File("r", encoding="utf-8"),
+    default=None,
+    help="Read the query from a file ('-' for stdin).",
+)
+@click.option(
+    "--format",
+    "output",
+    default=None,
+    help="json, xml, csv, tsv for results; turtle, ntriples, jsonld, rdfxml, "
+    "nquads, trig for graphs. Default: tsv or turtle.",
+)
+@pass_state
+def query_command(state: AppState, query, query_file, output) -> None:
+    """Run a SPARQL query against the store; results to stdout."""
+    if (query is None) == (query_file is None):
+        raise click.UsageError("give the query as an argument or with --file, not both")
+    text = query if query is not None else query_file.read()
+    try:
+        results = state.store().query(text)
+    except SyntaxError as exc:
+        raise click.ClickException(f"query syntax error: {exc}") from None
+    except OSError as exc:
+        raise click.ClickException(f"query failed: {exc}") from None
+    sys.stdout.buffer.write(serialize_results(results, output))
+    sys.stdout.flush()
+
+
+def serialize_results(results, output: str | None) -> bytes:
+    """Serialise any query result with pyoxigraph's own writers in the named format."""
+    if isinstance(results, ox.QueryTriples):
+        fmt = rdf_format(output or "turtle")
+        if fmt not in {ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG} and fmt.supports_datasets:
+            raise click.BadParameter(f"{output} is not a graph format", param_hint="--format")
+        return results.serialize(format=fmt)
+    name = (output or "tsv").lower()
+    if name not in RESULTS_FORMAT_NAMES:
+        raise click.BadParameter(
+            f"{output} is not a results format for this query; use "
+            f"{', '.join(RESULTS_FORMAT_NAMES)}",
+            param_hint="--format",
+        )
+    return results.serialize(format=RESULTS_FORMAT_NAMES[name])
+
+
+@click.command("settings")
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text")
+@pass_state
+def settings_command(state: AppState, output: str) -> None:
+    """Show every setting, its value and where the value came from."""
+    rows = [
+        {
+            "name": s.name,
+            "env": s.env_name,
+            "value": _shown(s.name, state.settings.values[s.name]),
+            "origin": state.settings.origin(s.name),
+            "help": s.help,
+        }
+        for s in SETTINGS
+    ]
+    if output == "json":
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    for row in rows:
+        click.echo(f"{row['name']:<18} {row['value']!s:<32} {row['origin']}")
+        click.echo(f"{'':<18} {row['env']}: {row['help']}")
+
+
+def _shown(name: str, value):
+    if name == "update_token" and value:
+        return "(set)"
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _show_progress(quiet: bool) -> bool:
+    return not quiet and sys.stderr.isatty()
+
+
+DATA_COMMANDS: tuple[click.Command, ...] = (
+    build_command,
+    load_command,
+    graphs_command,
+    query_command,
+    settings_command,
+)
+
+
+def main() -> None:
+    """Entry point of ``python -m graph_loader``: the data commands only."""
+    make_cli()(prog_name="python -m graph_loader")

@@ -1,0 +1,347 @@
+"""The one place that opens a store, and the small interface callers use.
+
+Callers speak to :class:`Store`: query, update, load into a graph, replace a graph, drop a
+graph, list graphs. :class:`OxigraphStore` is the embedded pyoxigraph store on disk (or in
+memory); a remote SPARQL 1.1 store can implement the same protocol later.
+
+Loads are atomic across crashes: before a load writes anything, a *pending-load* marker
+naming the graphs it will write is committed to the marker graph; the marker is removed in
+the same transaction that publishes the result. Opening a store read-write rolls back any
+load whose marker is still there, so a load killed half-way never shows.
+
+>>> store = open_store(None)
+>>> store.update("INSERT DATA { GRAPH <http://example.org/g> { <http://a> <http://b> 1 } }")
+>>> [(g.iri, g.triples) for g in store.graphs()]
+[('http://example.org/g', 1)]
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, Protocol
+
+import pyoxigraph as ox
+
+PENDING_GRAPH = "urn:lamcoop:pending-loads"
+STAGING_PREFIX = "urn:lamcoop:staging:"
+_PENDING = "urn:lamcoop:pending#"
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened or used; the message says why."""
+
+
+@dataclass(frozen=True)
+class GraphInfo:
+    """A named graph and the number of triples in it."""
+
+    iri: str
+    triples: int
+
+
+class Store(Protocol):
+    """What callers may ask of a store, local or remote."""
+
+    read_only: bool
+
+    def query(self, sparql: str, **options: Any) -> Any: ...
+
+    def update(self, sparql: str, **options: Any) -> None: ...
+
+    def load_graph(
+        self, source: IO[bytes] | bytes, *, graph: str, format: ox.RdfFormat, base_iri: str | None
+    ) -> list[str]: ...
+
+    def replace_graph(
+        self, source: IO[bytes] | bytes, *, graph: str, format: ox.RdfFormat, base_iri: str | None
+    ) -> list[str]: ...
+
+    def stage(
+        self,
+        source: Any,
+        *,
+        graph: str,
+        format: ox.RdfFormat | None,
+        base_iri: str | None,
+        replace: bool,
+    ) -> Any: ...
+
+    def drop_graph(self, graph: str) -> None: ...
+
+    def graphs(self) -> list[GraphInfo]: ...
+
+    def triple_count(self, graph: str) -> int: ...
+
+    def close(self) -> None: ...
+
+
+def open_store(path: str | Path | None, *, read_only: bool = False) -> OxigraphStore:
+    """Open the embedded store at ``path`` (``None``: in memory).
+
+    A read-write open first rolls back loads a crash interrupted. A read-only open of a
+    store that has such a load refuses, rather than show half a graph.
+    """
+    if path is None:
+        return OxigraphStore(ox.Store(), read_only=read_only)
+    path = Path(path)
+    try:
+        if read_only:
+            if not path.is_dir():
+                raise StoreError(f"no store at {path}: run 'lamcoop build' first")
+            inner = ox.Store.read_only(str(path))
+        else:
+            path.mkdir(parents=True, exist_ok=True)
+            inner = ox.Store(str(path))
+    except OSError as exc:
+        raise StoreError(f"cannot open the store at {path}: {exc}") from None
+    store = OxigraphStore(inner, read_only=read_only, path=path)
+    if store.pending_loads():
+        if read_only:
+            raise StoreError(
+                f"the store at {path} has an interrupted load; open it read-write "
+                "(any 'lamcoop' data command) to roll it back"
+            )
+        store.roll_back_pending()
+    return store
+
+
+class OxigraphStore:
+    """The embedded pyoxigraph store behind the :class:`Store` interface."""
+
+    def __init__(self, inner: ox.Store, *, read_only: bool = False, path: Path | None = None):
+        self.inner = inner
+        self.read_only = read_only
+        self.path = path
+
+    # -- reading -------------------------------------------------------------------------
+    def query(self, sparql: str, **options: Any) -> Any:
+        """Run a SPARQL query; options are pyoxigraph's (``substitutions``, ``default_graph``...).
+
+        The default graph is the union of the graphs unless ``default_graph`` is given.
+        """
+        if "default_graph" not in options:
+            options.setdefault("use_default_graph_as_union", True)
+        return self.inner.query(sparql, **options)
+
+    def graphs(self) -> list[GraphInfo]:
+        """Every named graph with its triple count, sorted by IRI (internal graphs left out)."""
+        rows = self.inner.query(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+        )
+        found = {row["g"].value: int(row["n"].value) for row in rows}
+        for graph in self.inner.named_graphs():
+            found.setdefault(graph.value, 0)
+        return [GraphInfo(iri, count) for iri, count in sorted(found.items()) if not _internal(iri)]
+
+    def triple_count(self, graph: str) -> int:
+        rows = self.inner.query(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+            substitutions={ox.Variable("g"): ox.NamedNode(graph)},
+        )
+        return _count(rows)
+
+    def has_graph(self, graph: str) -> bool:
+        return self.inner.contains_named_graph(ox.NamedNode(graph))
+
+    def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
+        """Every quad, or those of one graph."""
+        name = None if graph is None else ox.NamedNode(graph)
+        return self.inner.quads_for_pattern(None, None, None, name)
+
+    # -- writing -------------------------------------------------------------------------
+    def update(self, sparql: str, **options: Any) -> None:
+        """Run a SPARQL update in one transaction."""
+        self._writable()
+        self.inner.update(sparql, **options)
+
+    def extend(self, quads: Iterable[ox.Quad]) -> None:
+        """Add quads in one transaction (for small, generated graphs)."""
+        self._writable()
+        self.inner.extend(quads)
+
+    def drop_graph(self, graph: str) -> None:
+        self._writable()
+        name = ox.NamedNode(graph)
+        if self.inner.contains_named_graph(name):
+            self.inner.remove_graph(name)
+
+    def load_graph(
+        self,
+        source: IO[bytes] | bytes,
+        *,
+        graph: str,
+        format: ox.RdfFormat,
+        base_iri: str | None = None,
+    ) -> list[str]:
+        """Add the data to ``graph`` (and, for quad formats, to the graphs it names).
+
+        Atomic: on any failure, including a crash, the store is left as it was.
+        Returns the graphs written.
+        """
+        staged = self.stage(source, graph=graph, format=format, base_iri=base_iri, replace=False)
+        staged.publish()
+        return list(staged.targets)
+
+    def replace_graph(
+        self,
+        source: IO[bytes] | bytes,
+        *,
+        graph: str,
+        format: ox.RdfFormat,
+        base_iri: str | None = None,
+    ) -> list[str]:
+        """Replace ``graph`` (and any graph a quad format names) with the data, in one step."""
+        staged = self.stage(source, graph=graph, format=format, base_iri=base_iri, replace=True)
+        staged.publish()
+        return list(staged.targets)
+
+    def stage(
+        self,
+        source: IO[bytes] | bytes | Iterable[ox.Quad],
+        *,
+        graph: str,
+        format: ox.RdfFormat | None,
+        base_iri: str | None = None,
+        replace: bool = True,
+    ) -> StagedLoad:
+        """Write the data where queries cannot yet mistake it for published data.
+
+        ``source`` is bytes or a binary reader in ``format``, or (``format=None``) an
+        iterable of quads. Nothing shows until :meth:`StagedLoad.publish`; a failure here,
+        or a crash before publishing, is rolled back.
+        """
+        self._writable()
+        staged = StagedLoad(self, replace=replace)
+        try:
+            if format is None or format.supports_datasets:
+                quads = (
+                    source if format is None else ox.parse(source, format=format, base_iri=base_iri)
+                )
+                self.inner.bulk_extend(staged.route(q, graph) for q in quads)
+            else:
+                physical = ox.NamedNode(staged.physical(graph))
+                self.inner.bulk_load(source, format=format, base_iri=base_iri, to_graph=physical)
+        except BaseException:
+            self.roll_back_pending()
+            raise
+        return staged
+
+    def close(self) -> None:
+        if not self.read_only:
+            self.inner.flush()
+        del self.inner
+
+    # -- pending loads -------------------------------------------------------------------
+    def pending_loads(self) -> list[tuple[str, str, str]]:
+        """(target, physical graph, mode) of every load whose marker is still present."""
+        rows = self.inner.query(
+            f"""SELECT ?t ?p ?m WHERE {{ GRAPH <{PENDING_GRAPH}> {{
+                  ?x <{_PENDING}target> ?t ; <{_PENDING}physical> ?p ; <{_PENDING}mode> ?m }} }}"""
+        )
+        return [(r["t"].value, r["p"].value, r["m"].value) for r in rows]
+
+    def roll_back_pending(self) -> None:
+        """Undo every interrupted load: drop staged copies and half-written new graphs."""
+        for _target, physical, mode in self.pending_loads():
+            if mode == "new" or physical.startswith(STAGING_PREFIX):
+                self.drop_graph(physical)
+        for graph in self.inner.named_graphs():
+            if graph.value.startswith(STAGING_PREFIX):
+                self.inner.remove_graph(graph)
+        self.drop_graph(PENDING_GRAPH)
+
+    # -- internals -----------------------------------------------------------------------
+    def _writable(self) -> None:
+        if self.read_only:
+            raise StoreError("the store is open read-only")
+
+
+class StagedLoad:
+    """A load written but not yet published: where each target graph went, and how."""
+
+    def __init__(self, store: OxigraphStore, *, replace: bool):
+        self.store = store
+        self.replace = replace
+        self.targets: dict[str, tuple[str, str]] = {}
+
+    def physical(self, target: str) -> str:
+        """The graph the data for ``target`` is written to; commits its marker first."""
+        if target not in self.targets:
+            exists = self.store.has_graph(target)
+            mode = ("replace" if self.replace else "append") if exists else "new"
+            physical = STAGING_PREFIX + uuid.uuid4().hex if exists else target
+            self._mark(target, physical, mode)
+            self.targets[target] = (physical, mode)
+        return self.targets[target][0]
+
+    def route(self, quad: ox.Quad, default_target: str) -> ox.Quad:
+        name = quad.graph_name
+        target = default_target if isinstance(name, ox.DefaultGraph) else name.value
+        physical = ox.NamedNode(self.physical(target))
+        return ox.Quad(quad.subject, quad.predicate, quad.object, physical)
+
+    def triple_count(self, target: str) -> int:
+        """How many triples ``target`` will hold once published."""
+        physical, mode = self.targets[target]
+        if mode != "append":
+            return self.store.triple_count(physical)
+        rows = self.store.inner.query(
+            "SELECT ?t ?x (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?t ?x ?s ?p ?o WHERE "
+            "{ { GRAPH ?t { ?s ?p ?o } } UNION { GRAPH ?x { ?s ?p ?o } } } } GROUP BY ?t ?x",
+            substitutions={
+                ox.Variable("t"): ox.NamedNode(target),
+                ox.Variable("x"): ox.NamedNode(physical),
+            },
+        )
+        return _count(rows)
+
+    def publish(self, *, also: str = "") -> None:
+        """Make the staged graphs visible and drop the marker, in one transaction.
+
+        ``also`` is more update text (such as provenance) to commit in that transaction.
+        """
+        steps = []
+        for target, (physical, mode) in self.targets.items():
+            if physical == target:
+                continue
+            t, p = str(ox.NamedNode(target)), str(ox.NamedNode(physical))
+            if mode == "replace":
+                steps.append(f"DROP SILENT GRAPH {t}")
+            steps += [f"ADD {p} TO {t}", f"DROP SILENT GRAPH {p}"]
+        if also.strip():
+            steps.append(also.strip().rstrip(";"))
+        steps.append(f"DROP SILENT GRAPH <{PENDING_GRAPH}>")
+        try:
+            self.store.inner.update(" ;\n".join(steps))
+        except BaseException:
+            self.store.roll_back_pending()
+            raise
+        self.store.inner.flush()
+
+    def abort(self) -> None:
+        """Abandon the load: the store is left as it was before it."""
+        self.store.roll_back_pending()
+
+    def _mark(self, target: str, physical: str, mode: str) -> None:
+        marker = ox.BlankNode()
+        g = ox.NamedNode(PENDING_GRAPH)
+        self.store.inner.extend(
+            [
+                ox.Quad(marker, ox.NamedNode(_PENDING + "target"), ox.NamedNode(target), g),
+                ox.Quad(marker, ox.NamedNode(_PENDING + "physical"), ox.NamedNode(physical), g),
+                ox.Quad(marker, ox.NamedNode(_PENDING + "mode"), ox.Literal(mode), g),
+            ]
+        )
+        self.store.inner.flush()
+
+
+def _internal(iri: str) -> bool:
+    return iri == PENDING_GRAPH or iri.startswith(STAGING_PREFIX)
+
+
+def _count(rows) -> int:
+    first = next(iter(rows), None)
+    return 0 if first is None else int(first["n"].value)

@@ -1,0 +1,1 @@
+"""lamcoop's service: the Flask application that serves the store over HTTP."""
