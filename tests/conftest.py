@@ -1,0 +1,116 @@
+"""Fixtures shared by the whole suite: store paths, the CLI (in-process and as a real
+process), the checkout's root, and ``../shared`` (skipped with a reason when absent)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from graph_loader.store import OxigraphStore, open_store
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SHARED_DIR = REPO_ROOT.parent / "shared"
+VENV_BIN = Path(sys.executable).parent
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    """The root of the checkout under test."""
+    return REPO_ROOT
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """``../shared`` beside the checkout; tests that need it skip where it is absent."""
+    if not SHARED_DIR.is_dir():
+        pytest.skip(f"{SHARED_DIR} is absent (CI places ../shared beside the clone)")
+    return SHARED_DIR
+
+
+@pytest.fixture
+def store_path(tmp_path: Path) -> Path:
+    """A store directory that does not exist yet, in a fresh temporary directory."""
+    return tmp_path / "store"
+
+
+@pytest.fixture
+def store(store_path: Path):
+    """A real on-disk store, closed after the test."""
+    opened = open_store(store_path)
+    yield opened
+    if hasattr(opened, "inner"):
+        opened.close()
+
+
+@pytest.fixture
+def clean_env(tmp_path: Path) -> dict[str, str]:
+    """The process environment without any ``LAMCOOP_*`` variable."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("LAMCOOP_")}
+
+
+@pytest.fixture
+def invoke(clean_env, monkeypatch, tmp_path) -> Callable[..., Result]:
+    """Run ``lamcoop ARGS...`` in-process (click's runner) in ``tmp_path`` as working dir.
+
+    ``env`` adds environment variables; ``LAMCOOP_*`` of the caller's shell never leak in.
+    """
+    from graph_loader.cli import make_cli
+    from sparql_endpoint.cli import SERVICE_COMMANDS
+
+    monkeypatch.chdir(tmp_path)
+    for name in os.environ:
+        if name.startswith("LAMCOOP_"):
+            monkeypatch.delenv(name)
+
+    def run(*args: str, env: Mapping[str, str] | None = None, input: str | bytes | None = None):
+        runner = CliRunner()
+        return runner.invoke(
+            make_cli(SERVICE_COMMANDS), list(args), env=dict(env or {}), input=input
+        )
+
+    return run
+
+
+@pytest.fixture
+def lamcoop(clean_env, tmp_path) -> Callable[..., subprocess.CompletedProcess]:
+    """Run the installed ``lamcoop`` script as a real process in ``tmp_path``."""
+    script = VENV_BIN / "lamcoop"
+
+    def run(
+        *args: str,
+        env: Mapping[str, str] | None = None,
+        cwd: Path | None = None,
+        input: bytes | None = None,
+        timeout: float = 120,
+    ) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [str(script), *args],
+            cwd=cwd or tmp_path,
+            env={**clean_env, **(env or {})},
+            input=input,
+            capture_output=True,
+            timeout=timeout,
+        )
+
+    return run
+
+
+def snapshot(store: OxigraphStore) -> tuple[frozenset, dict[str, int]]:
+    """Every quad (as text) and every graph's count: what "unchanged" is compared on."""
+    quads = frozenset(str(q) for q in store.inner.quads_for_pattern(None, None, None, None))
+    return quads, {g.iri: g.triples for g in store.graphs()}
+
+
+def snapshot_at(path: Path) -> tuple[frozenset, dict[str, int]]:
+    """:func:`snapshot` of the store at ``path``, opened (read-write, as users do) and closed."""
+    opened = open_store(path)
+    try:
+        return snapshot(opened)
+    finally:
+        opened.close()
