@@ -147,8 +147,9 @@ def graphs_command(state: AppState, output: str) -> None:
     """List the named graphs with their triple counts and provenance."""
     store = state.store()
     sources = provenance.read_sources(store, state.settings.base_iri)
+    # The count in the store wins over the recorded one (void:triples, also named "triples").
     rows = [
-        {"graph": g.iri, "triples": g.triples, **sources.get(g.iri, {})} for g in store.graphs()
+        {"graph": g.iri, **sources.get(g.iri, {}), "triples": g.triples} for g in store.graphs()
     ]
     if output == "json":
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))

@@ -12,6 +12,7 @@ import gzip
 import hashlib
 import io
 import time
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -135,7 +136,7 @@ def _load_stream(store, reader, path, target, rdf_format, base_iri, *, replace) 
         )
     except SyntaxError as exc:
         raise LoadError(_syntax_message(path, exc)) from None
-    except (OSError, EOFError, ValueError) as exc:
+    except (OSError, EOFError, ValueError, zlib.error) as exc:
         raise LoadError(f"{path}: cannot load: {exc}") from None
     try:
         sha = reader.drain()
