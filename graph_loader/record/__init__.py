@@ -1,0 +1,29 @@
+"""The dataset of record: curated tables in ``data/`` turned into one graph per document.
+
+Each source module exposes ``build(writer, tables_dir)`` filling a :class:`RecordWriter`;
+:data:`RECORD_SOURCES` lists them with their graph name and document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from graph_loader.record.writer import RecordWriter
+
+
+@dataclass(frozen=True)
+class RecordSource:
+    """One source document of the dataset of record and how its graph is made."""
+
+    graph: str
+    document: str
+    title: str
+    language: str
+    build: Callable[[RecordWriter, Path], None]
+
+
+def record_sources() -> tuple[RecordSource, ...]:
+    """Every source of record, in order (imported here so each module stays independent)."""
+    return ()
