@@ -13,6 +13,7 @@ True
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from decimal import Decimal
 
@@ -92,6 +93,25 @@ class RecordWriter:
             self.add(node, RDFS.label, ox.Literal(text.strip(), language=language))
         if translated:
             self.add(node, LAMC.translatedLanguage, ox.Literal(language))
+
+    def fact(
+        self, s: ox.NamedNode, p: ox.NamedNode, o: Object, *, section: str, printed: str = ""
+    ) -> None:
+        """The triple, and an ``rdf:Statement`` about it citing ``section``.
+
+        ``printed`` is the source's wording of the fact as extracted (kept with the citation,
+        so a damaged or split figure can be checked against the document).
+        """
+        self.add(s, p, o)
+        key = f"{self.document} {s} {p} {o}".encode()
+        statement = ox.BlankNode("f" + hashlib.sha1(key, usedforsecurity=False).hexdigest())
+        self.add(statement, RDF.type, RDF.Statement)
+        self.add(statement, RDF.subject, s)
+        self.add(statement, RDF.predicate, p)
+        self.add(statement, RDF.object, o)
+        self.cite(statement, section)
+        if printed:
+            self.add(statement, LAMC.printedAs, ox.Literal(printed.strip()))
 
     def note(self, node: ox.NamedNode, text: str) -> None:
         """A doubt about damaged or ambiguous source text (English)."""
