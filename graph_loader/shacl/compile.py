@@ -1,0 +1,310 @@
+"""Compiling SHACL core shapes to SPARQL queries run inside the store.
+
+For a shape with targets, :class:`Compiler` yields :class:`Check` queries: one per
+(shape, focus context) for all its value-based constraints together (a ``VALUES ?k`` index
+picks the constraint a row violates), and one per count-like constraint (min/max count,
+property ``sh:hasValue``, ``sh:uniqueLang``). Nested property shapes get the parent's focus
+nodes (node shape) or value nodes (property shape) as focus; ``sh:node`` becomes an
+``EXISTS`` over the referenced shape's violations. Every solution of a check is one
+validation result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF, SH, XSD
+from rdflib.term import Node
+
+from graph_loader.shacl.paths import sparql_path
+from graph_loader.shacl.shapes import Constraint, Shape
+from graph_loader.shacl.terms import sparql_term
+
+_RDF_TYPE = sparql_term(RDF.type)
+_SUBCLASS = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
+_COUNTS = {SH.minCount, SH.maxCount, SH.uniqueLang}
+
+#: Datatypes whose lexical space the store can check by casting the lexical form.
+_CASTABLE = {
+    XSD[name]
+    for name in (
+        "integer decimal double float boolean date dateTime time gYear gYearMonth gMonth "
+        "gDay gMonthDay duration dayTimeDuration yearMonthDuration"
+    ).split()
+}
+#: Integer datatypes: their bounds (None: unbounded).
+_INTEGER_RANGES: dict[URIRef, tuple[int | None, int | None]] = {
+    XSD.nonNegativeInteger: (0, None),
+    XSD.positiveInteger: (1, None),
+    XSD.nonPositiveInteger: (None, 0),
+    XSD.negativeInteger: (None, -1),
+    XSD.long: (-(2**63), 2**63 - 1),
+    XSD.int: (-(2**31), 2**31 - 1),
+    XSD.short: (-(2**15), 2**15 - 1),
+    XSD.byte: (-(2**7), 2**7 - 1),
+    XSD.unsignedLong: (0, 2**64 - 1),
+    XSD.unsignedInt: (0, 2**32 - 1),
+    XSD.unsignedShort: (0, 2**16 - 1),
+    XSD.unsignedByte: (0, 2**8 - 1),
+}
+_NODE_KIND_TESTS = {
+    SH.IRI: "isIRI({v})",
+    SH.BlankNode: "isBlank({v})",
+    SH.Literal: "isLiteral({v})",
+    SH.BlankNodeOrIRI: "!isLiteral({v})",
+    SH.BlankNodeOrLiteral: "!isIRI({v})",
+    SH.IRIOrLiteral: "!isBlank({v})",
+}
+_RANGE_OPERATORS = {
+    SH.minInclusive: ">=",
+    SH.maxInclusive: "<=",
+    SH.minExclusive: ">",
+    SH.maxExclusive: "<",
+}
+
+
+@dataclass(frozen=True)
+class Check:
+    """One SPARQL query whose solutions are validation results of ``shape``.
+
+    Solutions bind ``?f`` (focus node), ``?v`` when ``reports_value`` and ``?k`` (an index
+    into ``constraints``) when there are several constraints.
+    """
+
+    sparql: str
+    shape: Shape
+    constraints: tuple[Constraint, ...]
+    reports_value: bool
+
+
+class Compiler:
+    """Turns shapes (as read by :mod:`graph_loader.shacl.shapes`) into SPARQL checks."""
+
+    def __init__(self, shapes: dict[Node, Shape]):
+        self.shapes = shapes
+        self._counter = 0
+
+    def checks(self, top: Shape) -> list[Check]:
+        """Every check of the shape ``top`` (which has targets) and of the shapes it nests."""
+        if top.deactivated:
+            return []
+        return list(self._shape_checks(top, target_pattern(top)))
+
+    # -- top-level checks ---------------------------------------------------------------
+    def _shape_checks(self, shape: Shape, focus: str) -> Iterator[Check]:
+        if shape.deactivated:
+            return
+        yield from self._constraint_checks(shape, focus)
+        for node in shape.properties:
+            nested = self.shapes[node]
+            if shape.path is None:
+                yield from self._shape_checks(nested, focus)
+            else:
+                inner = f"{{ SELECT (?f AS ?g) WHERE {{ {focus} }} }}"
+                values = f"{{ SELECT DISTINCT ?f WHERE {{ {inner} ?g {sparql_path(shape.path)} ?f }} }}"
+                yield from self._shape_checks(nested, values)
+
+    def _constraint_checks(self, shape: Shape, focus: str) -> Iterator[Check]:
+        value_based = [c for c in shape.constraints if not _counted(shape, c)]
+        if value_based:
+            yield self._value_check(shape, focus, tuple(value_based))
+        for constraint in shape.constraints:
+            if _counted(shape, constraint):
+                yield self._count_check(shape, focus, constraint)
+
+    def _value_check(self, shape: Shape, focus: str, constraints: tuple[Constraint, ...]) -> Check:
+        if shape.path is None:
+            values = f"{focus} BIND(?f AS ?v)"
+        else:
+            values = f"{focus} ?f {sparql_path(shape.path)} ?v ."
+        if len(constraints) == 1:
+            test = self.violation("?v", constraints[0])
+            sparql = f"SELECT DISTINCT ?f ?v WHERE {{ {values} FILTER({test}) }}"
+        else:
+            cases = " || ".join(
+                f"(?k = {i} && ({self.violation('?v', c)}))" for i, c in enumerate(constraints)
+            )
+            keys = " ".join(str(i) for i in range(len(constraints)))
+            sparql = (
+                f"SELECT DISTINCT ?f ?v ?k WHERE {{ {values} VALUES ?k {{ {keys} }} "
+                f"FILTER({cases}) }}"
+            )
+        return Check(sparql, shape, constraints, True)
+
+    def _count_check(self, shape: Shape, focus: str, constraint: Constraint) -> Check:
+        path = sparql_path(shape.path)
+        p = constraint.parameter
+        if p == SH.minCount:
+            body = (
+                f"{focus} OPTIONAL {{ ?f {path} ?v }} }} GROUP BY ?f "
+                f"HAVING (COUNT(DISTINCT ?v) < {_integer(constraint.value)})"
+            )
+        elif p == SH.maxCount:
+            body = (
+                f"{focus} ?f {path} ?v }} GROUP BY ?f "
+                f"HAVING (COUNT(DISTINCT ?v) > {_integer(constraint.value)})"
+            )
+        elif p == SH.hasValue:
+            body = f"{focus} FILTER NOT EXISTS {{ ?f {path} {sparql_term(constraint.value)} }} }}"
+        else:  # uniqueLang: one result per focus node and repeated language tag
+            body = f"{focus} {_same_language('?f', path, '?a', '?b', '?lang')} }}"
+            return Check(f"SELECT DISTINCT ?f ?lang WHERE {{ {body}", shape, (constraint,), False)
+        return Check(f"SELECT ?f WHERE {{ {body}", shape, (constraint,), False)
+
+    # -- conditions -----------------------------------------------------------------------
+    def violation(self, v: str, c: Constraint) -> str:
+        """A SPARQL expression true when the value node ``v`` violates the constraint."""
+        p, value = c.parameter, c.value
+        if p == SH["class"]:
+            return f"NOT EXISTS {{ {v} {_RDF_TYPE}/{_SUBCLASS}* {sparql_term(value)} }}"
+        if p == SH.datatype:
+            return f"!({_has_datatype(v, value)})"
+        if p == SH.nodeKind:
+            return f"!({_NODE_KIND_TESTS[value].format(v=v)})"
+        if p in _RANGE_OPERATORS:
+            return f"!COALESCE({v} {_RANGE_OPERATORS[p]} {sparql_term(value)}, false)"
+        if p == SH.minLength:
+            return f"(isBlank({v}) || STRLEN(STR({v})) < {_integer(value)})"
+        if p == SH.maxLength:
+            return f"(isBlank({v}) || STRLEN(STR({v})) > {_integer(value)})"
+        if p == SH.pattern:
+            regex = f"REGEX(STR({v}), {sparql_term(Literal(str(value)))}"
+            regex += f", {sparql_term(Literal(c.flags))})" if c.flags else ")"
+            return f"(isBlank({v}) || !COALESCE({regex}, false))"
+        if p == SH["in"]:
+            same = " || ".join(f"sameTerm({v}, {sparql_term(m)})" for m in value)
+            return f"!({same or 'false'})"
+        if p == SH.languageIn:
+            tags = " || ".join(
+                f"langMatches(LANG({v}), {sparql_term(Literal(str(t)))})" for t in value
+            )
+            return f"!(isLiteral({v}) && ({tags or 'false'}))"
+        if p == SH.hasValue:
+            return f"!sameTerm({v}, {sparql_term(value)})"
+        if p == SH.node:
+            pattern = self.nonconforming(self.shapes.get(value), v)
+            return f"EXISTS {{ {pattern} }}" if pattern else "false"
+        raise ValueError(f"no SPARQL for {p}")
+
+    def nonconforming(self, shape: Shape | None, x: str) -> str | None:
+        """A pattern with solutions exactly when the node ``x`` does not conform to ``shape``
+        (``None``: every node conforms)."""
+        if shape is None or shape.deactivated:
+            return None
+        parts: list[str] = []
+        path = None if shape.path is None else sparql_path(shape.path)
+        value_based = [c for c in shape.constraints if not _counted(shape, c)]
+        if value_based:
+            if path is None:
+                tests = " || ".join(self.violation(x, c) for c in value_based)
+                parts.append(f"FILTER({tests})")
+            else:
+                v = self._fresh("v")
+                tests = " || ".join(self.violation(v, c) for c in value_based)
+                parts.append(f"{x} {path} {v} FILTER({tests})")
+        parts.extend(self._nested_counts(shape, x, path))
+        for node in shape.properties:
+            nested = self.shapes[node]
+            if path is None:
+                inner = self.nonconforming(nested, x)
+                if inner:
+                    parts.append(inner)
+            else:
+                y = self._fresh("y")
+                inner = self.nonconforming(nested, y)
+                if inner:
+                    parts.append(f"{x} {path} {y} . {{ {inner} }}")
+        if not parts:
+            return None
+        return " UNION ".join(f"{{ {part} }}" for part in parts)
+
+    def _nested_counts(self, shape: Shape, x: str, path: str | None) -> Iterator[str]:
+        for c in shape.constraints:
+            if not _counted(shape, c):
+                continue
+            v = self._fresh("v")
+            if c.parameter == SH.minCount:
+                n = _integer(c.value)
+                if n <= 0:
+                    continue
+                yield (
+                    f"FILTER NOT EXISTS {{ {x} {path} {v} }}"
+                    if n == 1
+                    else f"FILTER NOT EXISTS {{ {{ SELECT {x} WHERE {{ {x} {path} {v} }} "
+                    f"GROUP BY {x} HAVING (COUNT(DISTINCT {v}) >= {n}) }} }}"
+                )
+            elif c.parameter == SH.maxCount:
+                yield (
+                    f"{{ SELECT {x} WHERE {{ {x} {path} {v} }} GROUP BY {x} "
+                    f"HAVING (COUNT(DISTINCT {v}) > {_integer(c.value)}) }}"
+                )
+            elif c.parameter == SH.hasValue:
+                yield f"FILTER NOT EXISTS {{ {x} {path} {sparql_term(c.value)} }}"
+            else:
+                a, b, lang = self._fresh("a"), self._fresh("b"), self._fresh("l")
+                yield _same_language(x, path, a, b, lang)
+
+    def _fresh(self, stem: str) -> str:
+        self._counter += 1
+        return f"?_{stem}{self._counter}"
+
+
+def target_pattern(shape: Shape) -> str:
+    """A subquery binding ``?f`` to every focus node of the shape's targets."""
+    branches: list[str] = []
+    nodes = shape.targets.get(SH.targetNode, [])
+    if nodes:
+        branches.append("VALUES ?f { " + " ".join(sparql_term(n) for n in nodes) + " }")
+    classes = list(shape.targets.get(SH.targetClass, []))
+    if shape.implicit_class:
+        classes.append(shape.node)
+    for cls in classes:
+        branches.append(f"?f {_RDF_TYPE}/{_SUBCLASS}* {sparql_term(cls)}")
+    for p in shape.targets.get(SH.targetSubjectsOf, []):
+        branches.append(f"?f {sparql_term(p)} ?_o")
+    for p in shape.targets.get(SH.targetObjectsOf, []):
+        branches.append(f"?_s {sparql_term(p)} ?f")
+    union = " UNION ".join(f"{{ {b} }}" for b in branches)
+    return f"{{ SELECT DISTINCT ?f WHERE {{ {union} }} }}"
+
+
+def reports_value(constraint: Constraint) -> bool:
+    """Whether a result of the constraint names a value node (``sh:hasValue``'s do not)."""
+    return constraint.parameter != SH.hasValue
+
+
+def _counted(shape: Shape, c: Constraint) -> bool:
+    """Whether a constraint looks at all value nodes together rather than one at a time."""
+    return c.parameter in _COUNTS or (c.parameter == SH.hasValue and shape.path is not None)
+
+
+def _same_language(x: str, path: str, a: str, b: str, lang: str) -> str:
+    return (
+        f"{x} {path} {a} . {x} {path} {b} . FILTER(!sameTerm({a}, {b})) "
+        f"BIND(LCASE(LANG({a})) AS {lang}) FILTER({lang} != \"\" && {lang} = LCASE(LANG({b})))"
+    )
+
+
+def _has_datatype(v: str, datatype: URIRef) -> str:
+    if datatype == RDF.langString:
+        return f'isLiteral({v}) && LANG({v}) != ""'
+    test = f"isLiteral({v}) && sameTerm(DATATYPE({v}), {sparql_term(datatype)})"
+    if datatype in _CASTABLE:
+        test += f" && COALESCE(isLiteral({sparql_term(datatype)}(STR({v}))), false)"
+    elif datatype in _INTEGER_RANGES:
+        low, high = _INTEGER_RANGES[datatype]
+        number = f"{sparql_term(XSD.integer)}(STR({v}))"
+        bounds = [f"isLiteral({number})"]
+        if low is not None:
+            bounds.append(f"{number} >= {low}")
+        if high is not None:
+            bounds.append(f"{number} <= {high}")
+        test += f" && COALESCE({' && '.join(bounds)}, false)"
+    return test
+
+
+def _integer(value: object) -> int:
+    assert isinstance(value, Literal)
+    return int(value.toPython())

@@ -1,0 +1,156 @@
+"""The validation entry: shapes in, a :class:`ValidationReport` out.
+
+``engine="auto"`` compiles every shape it fully understands to SPARQL run in the store and
+hands the others, each on its own, to pySHACL; ``"fast"`` refuses shapes it would hand
+over; ``"pyshacl"`` runs pySHACL alone (the reference).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+from rdflib.namespace import SH
+from rdflib.term import Node
+
+from graph_loader.shacl.compile import Check, Compiler, reports_value
+from graph_loader.shacl.fallback import export_data, validate_with_pyshacl
+from graph_loader.shacl.report import ValidationReport, ValidationResult
+from graph_loader.shacl.shapes import Shape, read_shapes, unsupported_reasons
+from graph_loader.shacl.terms import rdflib_graph, to_rdflib
+from graph_loader.store import OxigraphStore
+
+ENGINES = ("auto", "fast", "pyshacl")
+
+
+class ShaclError(ValueError):
+    """Validation cannot run: unreadable shapes, an unknown graph, a shape the fast engine
+    cannot compile. The message says which."""
+
+
+def validate(
+    store: OxigraphStore,
+    shapes: Graph | str | Path,
+    *,
+    data_graphs: list[str] | None = None,
+    engine: str = "auto",
+) -> ValidationReport:
+    """Validate the data in ``store`` against ``shapes``.
+
+    ``shapes`` is an rdflib graph, a Turtle file, or the IRI of a graph in the store;
+    ``data_graphs`` the graphs whose union is the data graph (None: every graph).
+    """
+    if engine not in ENGINES:
+        raise ShaclError(f"unknown engine {engine!r}: use one of {', '.join(ENGINES)}")
+    for name in data_graphs or ():
+        if not store.has_graph(name):
+            raise ShaclError(f"no graph <{name}> in the store")
+    shapes_graph = load_shapes(store, shapes)
+    model = read_shapes(shapes_graph)
+    targeted = [s for s in model.values() if s.has_targets]
+    describe = _Describer(shapes_graph)
+    if engine == "pyshacl":
+        data = export_data(store, data_graphs)
+        results = validate_with_pyshacl(data, shapes_graph, describe=describe)
+        engines = {s.node: "pyshacl" for s in targeted}
+        return ValidationReport(results, shapes_graph, engines)
+    fast, slow = _partition(model, targeted)
+    if engine == "fast" and slow:
+        reasons = "; ".join(f"{node.n3()}: {', '.join(why)}" for node, why in slow.items())
+        raise ShaclError(f"shapes the fast engine cannot compile: {reasons}")
+    compiler = Compiler(model)
+    results = []
+    for shape in fast:
+        for check in compiler.checks(shape):
+            results.extend(run_check(store, check, data_graphs, describe))
+    if slow:
+        data = export_data(store, data_graphs)
+        results.extend(
+            validate_with_pyshacl(
+                data,
+                shapes_graph,
+                only=slow,
+                all_targeted=[s.node for s in targeted],
+                describe=describe,
+            )
+        )
+    engines = {s.node: "fast" for s in fast} | dict.fromkeys(slow, "pyshacl")
+    return ValidationReport(results, shapes_graph, engines)
+
+
+def _partition(
+    model: dict[Node, Shape], targeted: list[Shape]
+) -> tuple[list[Shape], dict[Node, list[str]]]:
+    fast: list[Shape] = []
+    slow: dict[Node, list[str]] = {}
+    for shape in targeted:
+        reasons = [] if shape.deactivated else unsupported_reasons(model, shape.node)
+        if reasons:
+            slow[shape.node] = reasons
+        else:
+            fast.append(shape)
+    return fast, slow
+
+
+def run_check(
+    store: OxigraphStore, check: Check, data_graphs: list[str] | None, describe=None
+) -> list[ValidationResult]:
+    """Run one compiled check in the store; each solution is a result."""
+    options = {}
+    if data_graphs is not None:
+        options["default_graph"] = [ox.NamedNode(g) for g in data_graphs]
+    shape = check.shape
+    extra = describe(shape.node) if describe else ()
+    several = len(check.constraints) > 1
+    results = []
+    for row in store.query(check.sparql, **options):
+        constraint = check.constraints[int(row["k"].value) if several else 0]
+        results.append(
+            ValidationResult(
+                focus_node=to_rdflib(row["f"]),
+                result_path=shape.path_node,
+                value=to_rdflib(row["v"]) if check.reports_value and reports_value(constraint) else None,
+                source_shape=shape.node,
+                source_constraint_component=constraint.component,
+                severity=shape.severity,
+                message=shape.messages,
+                shape_properties=extra,
+                engine="fast",
+            )
+        )
+    return results
+
+
+def load_shapes(store: OxigraphStore, shapes: Graph | str | Path) -> Graph:
+    """The shapes graph from an rdflib graph, a Turtle file or a graph of the store."""
+    if isinstance(shapes, Graph):
+        return shapes
+    if isinstance(shapes, str) and store.has_graph(shapes):
+        return rdflib_graph(store.quads(shapes))
+    path = Path(shapes)
+    if not path.is_file():
+        raise ShaclError(f"shapes {shapes}: neither a file nor a graph in the store")
+    try:
+        triples = list(
+            ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
+        )
+    except SyntaxError as exc:
+        raise ShaclError(f"{path}: {exc}") from None
+    return rdflib_graph(triples)
+
+
+class _Describer:
+    """The non-SHACL (predicate, object) pairs of a shape, computed once per shape."""
+
+    def __init__(self, graph: Graph):
+        self.graph = graph
+        self.cache: dict[Node, tuple] = {}
+
+    def __call__(self, shape: Node) -> tuple[tuple[URIRef, Node], ...]:
+        if shape not in self.cache:
+            pairs = self.graph.predicate_objects(shape)
+            self.cache[shape] = tuple(
+                sorted((p, o) for p, o in pairs if not str(p).startswith(str(SH)))
+            )
+        return self.cache[shape]
