@@ -1,0 +1,183 @@
+"""The store: its small interface, atomic replace, and loads that crash or are interrupted."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from conftest import REPO_ROOT, VENV_BIN, snapshot, snapshot_at
+
+from graph_loader.loading import load_file
+from graph_loader.store import PENDING_GRAPH, StoreError, open_store
+
+BASE = "https://w3id.org/lamcoop/"
+EX = "http://example.org/"
+NT = ox.RdfFormat.N_TRIPLES
+
+
+def nt(*objects: str) -> bytes:
+    return "".join(f"<{EX}s> <{EX}p> <{EX}{o}> .\n" for o in objects).encode()
+
+
+def test_interface_lists_counts_replaces_and_drops(store):
+    assert store.graphs() == []
+    assert store.load_graph(nt("a", "b"), graph=EX + "g1", format=NT) == [EX + "g1"]
+    store.load_graph(nt("c"), graph=EX + "g2", format=NT)
+    assert [(g.iri, g.triples) for g in store.graphs()] == [(EX + "g1", 2), (EX + "g2", 1)]
+    store.replace_graph(nt("x"), graph=EX + "g1", format=NT)
+    assert store.triple_count(EX + "g1") == 1
+    store.load_graph(nt("y"), graph=EX + "g1", format=NT)
+    assert store.triple_count(EX + "g1") == 2
+    store.drop_graph(EX + "g2")
+    assert not store.has_graph(EX + "g2") and store.triple_count(EX + "g2") == 0
+    assert len(list(store.quads(EX + "g1"))) == 2
+
+
+def test_query_default_graph_is_the_union_unless_given(store):
+    store.load_graph(nt("a"), graph=EX + "g1", format=NT)
+    store.load_graph(nt("b"), graph=EX + "g2", format=NT)
+    union = store.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")
+    assert int(next(iter(union))["n"].value) == 2
+    one = store.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", default_graph=ox.NamedNode(EX + "g1"))
+    assert int(next(iter(one))["n"].value) == 1
+
+
+def test_read_only_store_refuses_writes_and_missing_store(store_path, tmp_path):
+    with pytest.raises(StoreError, match="no store at"):
+        open_store(tmp_path / "nowhere", read_only=True)
+    writer = open_store(store_path)
+    writer.load_graph(nt("a"), graph=EX + "g", format=NT)
+    writer.close()
+    reader = open_store(store_path, read_only=True)
+    assert reader.triple_count(EX + "g") == 1
+    with pytest.raises(StoreError, match="read-only"):
+        reader.update(f"INSERT DATA {{ GRAPH <{EX}g> {{ <{EX}a> <{EX}b> 1 }} }}")
+    with pytest.raises(StoreError, match="read-only"):
+        reader.drop_graph(EX + "g")
+    reader.close()
+
+
+def test_failed_staging_rolls_back_replace_and_new_graphs(store):
+    store.load_graph(nt("old"), graph=EX + "g", format=NT)
+    before = snapshot(store)
+
+    def quads_then_failure():
+        yield ox.Quad(ox.NamedNode(EX + "s"), ox.NamedNode(EX + "p"), ox.NamedNode(EX + "new"))
+        yield ox.Quad(
+            ox.NamedNode(EX + "s"),
+            ox.NamedNode(EX + "p"),
+            ox.NamedNode(EX + "elsewhere"),
+            ox.NamedNode(EX + "fresh"),
+        )
+        raise OSError("disk gone")
+
+    with pytest.raises(OSError, match="disk gone"):
+        store.stage(quads_then_failure(), graph=EX + "g", format=None, replace=True)
+    assert snapshot(store) == before
+
+
+def test_a_crash_before_publishing_is_rolled_back_on_open(store_path):
+    """A staged load whose process dies before publish leaves a marker; opening undoes it."""
+    store = open_store(store_path)
+    store.load_graph(nt("keep"), graph=EX + "old", format=NT)
+    before = snapshot(store)
+    store.stage(nt("a", "b"), graph=EX + "old", format=NT, replace=True)
+    store.stage(nt("c"), graph=EX + "new", format=NT, replace=True)
+    assert store.has_graph(EX + "new"), "the new graph was written before publishing"
+    store.close()  # the process "dies" here: no publish, no abort
+
+    raw = ox.Store.read_only(str(store_path))
+    assert raw.contains_named_graph(ox.NamedNode(PENDING_GRAPH))
+    del raw
+    with pytest.raises(StoreError, match="interrupted load"):
+        open_store(store_path, read_only=True)
+    assert snapshot_at(store_path) == before
+    reader = open_store(store_path, read_only=True)
+    assert not reader.has_graph(PENDING_GRAPH)
+    reader.close()
+
+
+# -- a real process killed or interrupted mid-load --------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def big_nt(tmp_path_factory) -> Path:
+    """About 400k synthetic triples (tens of MB), made by the benchmark's generator."""
+    path = tmp_path_factory.mktemp("big") / "big.nt"
+    subprocess.run(
+        [sys.executable, str(REPO_ROOT / "bench" / "synthetic.py"), "400000", str(path)],
+        check=True,
+        capture_output=True,
+    )
+    return path
+
+
+def _store_with_two_graphs(store_path: Path, tmp_path: Path) -> tuple:
+    seed = tmp_path / "seed.nt"
+    seed.write_bytes(nt("one", "two", "three"))
+    store = open_store(store_path)
+    load_file(store, seed, base_iri=BASE, graph=EX + "existing")
+    load_file(store, seed, base_iri=BASE, graph=EX + "other")
+    state = snapshot(store)
+    store.close()
+    return state
+
+
+def _start_load(store_path: Path, big: Path, *args: str) -> subprocess.Popen:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LAMCOOP_")}
+    return subprocess.Popen(
+        [str(VENV_BIN / "lamcoop"), "--store", str(store_path), "load", str(big), *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
+def _wait_until_mid_load(process: subprocess.Popen, store_path: Path, timeout: float = 60) -> None:
+    """Return once the load is writing its data (the bulk loader's files appear)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "the load finished before it could be interrupted"
+        if any(name.startswith("bulk-") for name in os.listdir(store_path)):
+            return
+        time.sleep(0.005)
+    raise AssertionError("the load never started writing")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "args",
+    [("--graph", EX + "existing"), ("--graph", EX + "existing", "--append"), ()],
+    ids=["replace", "append", "new-graph"],
+)
+def test_sigkill_mid_load_leaves_the_store_unchanged(big_nt, store_path, tmp_path, args):
+    before = _store_with_two_graphs(store_path, tmp_path)
+    process = _start_load(store_path, big_nt, *args)
+    _wait_until_mid_load(process, store_path)
+    process.kill()
+    process.communicate()
+    assert process.returncode == -signal.SIGKILL
+    raw = ox.Store.read_only(str(store_path))
+    assert raw.contains_named_graph(ox.NamedNode(PENDING_GRAPH)), "killed before it began"
+    del raw
+    assert snapshot_at(store_path) == before
+
+
+@pytest.mark.slow
+def test_ctrl_c_mid_load_exits_non_zero_quietly_and_changes_nothing(big_nt, store_path, tmp_path):
+    before = _store_with_two_graphs(store_path, tmp_path)
+    process = _start_load(store_path, big_nt, "--graph", EX + "existing")
+    _wait_until_mid_load(process, store_path)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode not in (0, None)
+    assert b"Traceback" not in err
+    assert b"interrupted" in err.lower() or b"abort" in err.lower()
+    assert len(err.splitlines()) <= 2, err
+    assert snapshot_at(store_path) == before
