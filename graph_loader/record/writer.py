@@ -96,8 +96,8 @@ class RecordWriter:
 
     def fact(
         self, s: ox.NamedNode, p: ox.NamedNode, o: Object, *, section: str, printed: str = ""
-    ) -> None:
-        """The triple, and an ``rdf:Statement`` about it citing ``section``.
+    ) -> ox.BlankNode:
+        """The triple, and an ``rdf:Statement`` about it citing ``section`` (returned).
 
         ``printed`` is the source's wording of the fact as extracted (kept with the citation,
         so a damaged or split figure can be checked against the document).
@@ -112,6 +112,7 @@ class RecordWriter:
         self.cite(statement, section)
         if printed:
             self.add(statement, LAMC.printedAs, ox.Literal(printed.strip()))
+        return statement
 
     def note(self, node: ox.NamedNode, text: str) -> None:
         """A doubt about damaged or ambiguous source text (English)."""
