@@ -1,0 +1,109 @@
+"""Importers for users' own tables: agreement registers and institution registries.
+
+``lamcoop load FILE`` picks the importer named by ``--as`` or, failing that, the one whose
+header the file has (:func:`detect`); files that are not tables are RDF and go to
+:func:`graph_loader.loading.load_file`. docs/importers.md documents each format.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from graph_loader.importers.agreements import COLUMNS as AGREEMENT_COLUMNS
+from graph_loader.importers.agreements import AgreementImporter
+from graph_loader.importers.common import ImportFailed
+from graph_loader.importers.imls_museums import ImlsMuseumImporter
+from graph_loader.importers.runner import ImportRejected, ImportResult, run_import
+from graph_loader.importers.wikidata_isil import WikidataIsilImporter
+from graph_loader.store import OxigraphStore
+
+IMPORTERS: dict[str, type] = {
+    "agreements": AgreementImporter,
+    "wikidata-isil": WikidataIsilImporter,
+    "imls-museums": ImlsMuseumImporter,
+}
+TABLE_SUFFIXES = (".csv", ".tsv", ".tab")
+_PEEK = 1 << 16
+
+__all__ = [
+    "IMPORTERS",
+    "ImportFailed",
+    "ImportRejected",
+    "ImportResult",
+    "detect",
+    "import_file",
+]
+
+
+def detect(path: str | Path) -> str | None:
+    """The importer that reads ``path``, from its header; ``None`` when it is RDF.
+
+    A ``.csv``/``.tsv`` file must have one of the importers' headers; a ``.json`` file is an
+    agreement register unless it is JSON-LD (it names ``@context``, ``@id``, ``@graph``...).
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (*TABLE_SUFFIXES, ".json"):
+        return None
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(_PEEK).decode("latin-1")
+    except OSError as exc:
+        raise ImportFailed(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if suffix == ".json":
+        return None if '"@' in head else "agreements"
+    names = _header_names(head)
+    if "item" in names and ({"isil", "itemlabel"} & names):
+        return "wikidata-isil"
+    if {"mid", "discipl"} <= names:
+        return "imls-museums"
+    if "id" in names and names & set(AGREEMENT_COLUMNS[1:]):
+        return "agreements"
+    raise ImportFailed(
+        f"{path}:1: cannot tell which importer reads this file from its header "
+        f"({', '.join(sorted(names)) or 'empty'}); name one with --as "
+        f"({', '.join(IMPORTERS)})"
+    )
+
+
+def _header_names(head: str) -> set[str]:
+    first = head.lstrip("\ufeff\xef\xbb\xbf").splitlines()[0] if head.strip() else ""
+    separator = "\t" if "\t" in first else ","
+    return {n.strip().strip('"').lstrip("?").lower() for n in first.split(separator) if n.strip()}
+
+
+def import_file(
+    store: OxigraphStore,
+    path: str | Path,
+    *,
+    base_iri: str,
+    importer: str | None = None,
+    graph: str | None = None,
+    replace: bool = True,
+    skip_invalid: bool = False,
+    report: str | Path | None = None,
+    progress: bool = False,
+) -> ImportResult:
+    """Import one table with the named importer (default: :func:`detect`).
+
+    All or nothing unless ``skip_invalid``; ``report`` is where rejected rows are written.
+    """
+    path = Path(path)
+    name = importer or detect(path)
+    if name not in IMPORTERS:
+        raise ImportFailed(
+            f"{path}: no importer {name!r}; use one of {', '.join(IMPORTERS)}"
+            if name
+            else f"{path}: not a table an importer reads; load it as RDF"
+        )
+    return run_import(
+        store,
+        path,
+        IMPORTERS[name],
+        base_iri=base_iri,
+        graph=graph,
+        replace=replace,
+        skip_invalid=skip_invalid,
+        report=Path(report) if report is not None else None,
+        progress=progress,
+    )

@@ -1,0 +1,397 @@
+"""Agreement registers (CSV or JSON, one agreement per row or object) as agreements.
+
+Written with the terms of docs/vocabulary.md, "Agreements and their components": an empty
+cell means the component is not documented (the audit reports it); a cell that cannot be
+read rejects the row with the field and the reason. See docs/importers.md.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, TextIO
+
+import pyoxigraph as ox
+
+from graph_loader.importers import cells
+from graph_loader.importers.common import (
+    ImportContext,
+    ImportFailed,
+    Outcome,
+    Problem,
+    Row,
+    RowRejected,
+    csv_rows,
+    header_error,
+    is_slug,
+    literal,
+    raw_text,
+    slugify,
+    split_multi,
+)
+from graph_loader.importers.lookup import StoreLookup, is_iri, named_node
+from graph_loader.record.terms import DCTERMS, LAMC, RDF, RDFS, SKOS
+
+COLUMNS = (
+    "id", "title", "type", "parties", "coordinator", "signed", "start", "end", "open_ended",
+    "funding_model", "budget_amount", "budget_currency", "governance", "areas", "standards",
+    "responsibilities", "indicators", "evaluation", "data_protection", "staffing", "source",
+)  # fmt: skip
+#: Optional: the BCP 47 language of the row's titles, labels and provision texts.
+LANGUAGE_COLUMN = "language"
+SINGLE = {"id", "title", "type", "signed", "start", "end", "open_ended", "budget_amount",
+          "budget_currency", LANGUAGE_COLUMN}  # fmt: skip
+
+TYPES = {
+    "memorandum-of-understanding": LAMC.MemorandumOfUnderstanding,
+    "consortium-charter": LAMC.ConsortiumCharter,
+    "service-agreement": LAMC.ServiceAgreement,
+    "licensing-agreement": LAMC.LicensingAgreement,
+}
+FUNDING_MODELS = (
+    "government-allocation", "member-cost-sharing", "fee-for-service", "sponsorship",
+    "self-raised",
+)  # fmt: skip
+#: column -> (property, node class, component id used in the node's IRI)
+PROVISIONS = {
+    "responsibilities": (LAMC.responsibility, LAMC.Responsibility, "responsibilities"),
+    "indicators": (LAMC.performanceIndicator, LAMC.PerformanceIndicator, "indicators"),
+    "evaluation": (LAMC.evaluationProvision, LAMC.EvaluationProvision, "evaluation"),
+    "data_protection": (
+        LAMC.dataProtectionProvision, LAMC.DataProtectionProvision, "data-protection",
+    ),
+    "staffing": (LAMC.staffingProvision, LAMC.StaffingProvision, "staffing"),
+}  # fmt: skip
+DATES = {"signed": LAMC.signedOn, "start": LAMC.startDate, "end": LAMC.endDate}
+AREAS_SCHEME = "cooperation-areas"
+#: The cell key of a row's surplus cells (a comma too many, an unquoted comma).
+EXTRA = "(row)"
+
+
+class AgreementImporter:
+    """Reads an agreement register and writes one ``lamc:Agreement`` per row."""
+
+    name = "agreements"
+    encoding = "utf-8-sig"
+
+    def __init__(self, ctx: ImportContext):
+        self.ctx = ctx
+        self.lookup = StoreLookup(ctx)
+        self.seen: dict[str, str] = {}
+        self.own_scheme = f"{slugify(ctx.source) or 'register'}-areas"
+
+    # -- reading -------------------------------------------------------------------------
+    def rows(self, handle: TextIO, path: Path) -> Iterator[Row]:
+        """The file's agreements: JSON when it starts with ``[`` or ``{``, else CSV."""
+        head = handle.read(1)
+        while head.isspace():
+            head = handle.read(1)
+        if head in "[{" and head:
+            yield from _json_rows(head + handle.read(), path)
+        else:
+            yield from _csv_rows(head, handle, path)
+
+    # -- converting ----------------------------------------------------------------------
+    def convert(self, row: Row) -> Outcome:
+        """The agreement's triples, or :class:`RowRejected` with every bad field."""
+        problems: list[Problem] = []
+        writer = _AgreementWriter(self, row, problems)
+        writer.write()
+        if problems:
+            raise RowRejected(problems)
+        self.seen[writer.slug] = row.where
+        return Outcome(writer.triples)
+
+
+class _AgreementWriter:
+    """Builds one row's triples, collecting a :class:`Problem` per bad field."""
+
+    def __init__(self, importer: AgreementImporter, row: Row, problems: list[Problem]):
+        self.importer = importer
+        self.ctx = importer.ctx
+        self.lookup = importer.lookup
+        self.row = row
+        self.problems = problems
+        self.triples: list[ox.Triple] = []
+        self.slug = ""
+        self.me = ox.NamedNode(f"{self.ctx.base_iri}id/agreement/_")
+        self.language: str | None = "und"
+
+    def write(self) -> None:
+        if EXTRA in self.row.cells:
+            self.problem(EXTRA, self.row.cells[EXTRA])
+        if not self._identify():
+            return
+        self._language()
+        self.add(self.me, RDF.type, LAMC.Agreement)
+        self._single("type", self._type)
+        self._single("title", self._title)
+        self._each("parties", lambda v: self.add(self.me, LAMC.party, self.lookup.institution(v)))
+        self._each(
+            "coordinator", lambda v: self.add(self.me, LAMC.coordinator, self.lookup.institution(v))
+        )
+        self._term()
+        self._funding()
+        self._each("governance", self._governance)
+        self._each("areas", self._area)
+        self._each(
+            "standards", lambda v: self.add(self.me, LAMC.adoptsStandard, self.lookup.standard(v))
+        )
+        for column in PROVISIONS:
+            self._provisions(column)
+        self._each("source", self._source)
+
+    # -- helpers -------------------------------------------------------------------------
+    def add(self, s: ox.NamedNode, p: ox.NamedNode, o: ox.Term) -> None:
+        self.triples.append(ox.Triple(s, p, o))
+
+    def problem(self, field: str, reason: str) -> None:
+        self.problems.append(Problem(field, reason))
+
+    def cell(self, column: str) -> Any:
+        value = self.row.cells.get(column)
+        if isinstance(value, list) and column in SINGLE:
+            self.problem(column, f"takes one value, not a list of {len(value)}")
+            return None
+        return value
+
+    def text(self, column: str) -> str:
+        value = self.cell(column)
+        return "" if value is None else str(value).strip()
+
+    def _single(self, column: str, action: Callable[[str], None]) -> None:
+        value = self.text(column)
+        if value:
+            self._guarded(column, action, value)
+
+    def _each(self, column: str, action: Callable[[str], None]) -> None:
+        for value in split_multi(self.cell(column)):
+            self._guarded(column, action, value)
+
+    def _guarded(self, column: str, action: Callable[[str], None], value: str) -> None:
+        try:
+            action(value)
+        except (ValueError, LookupError) as exc:
+            self.problem(column, str(exc).strip("'\""))
+
+    # -- the fields ----------------------------------------------------------------------
+    def _identify(self) -> bool:
+        slug = self.text("id")
+        if not slug:
+            self.problem(
+                "id", "missing: every agreement needs an id (a slug such as calis-charter)"
+            )
+            return False
+        if not is_slug(slug):
+            self.problem(
+                "id", f"{slug!r} is not a slug (lower-case ASCII words joined by '-', e.g. "
+                f"{slugify(slug) or 'calis-charter'!r})"
+            )  # fmt: skip
+            return False
+        if slug in self.importer.seen:
+            self.problem("id", f"duplicate id {slug!r}: already used at {self.importer.seen[slug]}")
+            return False
+        self.slug = slug
+        self.me = self.ctx.iri("agreement", slug)
+        return True
+
+    def _language(self) -> None:
+        tag = self.text(LANGUAGE_COLUMN)
+        if not tag:
+            return
+        try:
+            literal("x", tag)
+        except ValueError:
+            self.problem(LANGUAGE_COLUMN, f"{tag!r} is not a BCP 47 language tag (e.g. en, fa)")
+            return
+        self.language = tag
+
+    def _type(self, value: str) -> None:
+        kind = TYPES.get(value.lower())
+        if kind is None:
+            raise ValueError(f"unknown agreement type {value!r}; use one of {', '.join(TYPES)}")
+        self.add(self.me, RDF.type, kind)
+
+    def _title(self, value: str) -> None:
+        title = literal(value, self.language)
+        self.add(self.me, DCTERMS.title, title)
+        self.add(self.me, RDFS.label, title)
+
+    def _term(self) -> None:
+        found: dict[str, ox.Literal] = {}
+        for column, prop in DATES.items():
+            value = self.text(column)
+            if value:
+                try:
+                    found[column] = cells.date_literal(value)
+                except ValueError as exc:
+                    self.problem(column, str(exc))
+                    continue
+                self.add(self.me, prop, found[column])
+        if "start" in found and "end" in found and cells.ends_before(found["end"], found["start"]):
+            self.problem("end", f"{found['end'].value} is before start {found['start'].value}")
+        self._single(
+            "open_ended", lambda v: self.add(self.me, LAMC.openEnded, cells.boolean_literal(v))
+        )
+
+    def _funding(self) -> None:
+        self._each("funding_model", self._funding_model)
+        self._single(
+            "budget_amount",
+            lambda v: self.add(self.me, LAMC.budgetAmount, cells.decimal_literal(v)),
+        )
+        self._single(
+            "budget_currency",
+            lambda v: self.add(self.me, LAMC.budgetCurrency, ox.Literal(cells.currency(v))),
+        )
+
+    def _funding_model(self, value: str) -> None:
+        prefix = f"{self.ctx.base_iri}id/concept/funding-models/"
+        slug = value[len(prefix) :] if value.startswith(prefix) else value.lower()
+        if slug not in FUNDING_MODELS:
+            raise ValueError(
+                f"unknown funding model {value!r}; use one of {', '.join(FUNDING_MODELS)}"
+            )
+        self.add(self.me, LAMC.fundingModel, self.ctx.iri("concept", "funding-models", slug))
+
+    def _governance(self, value: str) -> None:
+        unit = self.lookup.unit(value)
+        if unit is None:
+            slug = slugify(value)
+            if not slug:
+                raise ValueError(f"{value!r} gives no ASCII words for the unit's IRI; give its IRI")
+            unit = self.ctx.iri("unit", f"{self.slug}--{slug}")
+            self.add(unit, RDF.type, LAMC.OrganisationalUnit)
+            self.add(unit, RDFS.label, literal(value, self.language))
+            self.add(unit, SKOS.prefLabel, literal(value, self.language))
+        self.add(self.me, LAMC.governanceBody, unit)
+
+    def _area(self, value: str) -> None:
+        if is_iri(value) or value.startswith("<"):
+            self.add(self.me, LAMC.cooperationArea, named_node(value))
+            return
+        concept = self.lookup.concept(value, AREAS_SCHEME)
+        if concept is None:
+            concept = self._own_concept(value)
+        self.add(self.me, LAMC.cooperationArea, concept)
+
+    def _own_concept(self, value: str) -> ox.NamedNode:
+        slug = slugify(value)
+        if not slug:
+            raise ValueError(f"{value!r} gives no ASCII words for a concept IRI; give its IRI")
+        scheme = self.ctx.iri("scheme", self.importer.own_scheme)
+        concept = self.ctx.iri("concept", self.importer.own_scheme, slug)
+        self.add(scheme, RDF.type, SKOS.ConceptScheme)
+        self.add(
+            scheme, RDFS.label, ox.Literal(f"Cooperation areas of {self.ctx.source}", language="en")
+        )
+        self.add(concept, RDF.type, SKOS.Concept)
+        self.add(concept, SKOS.inScheme, scheme)
+        self.add(concept, SKOS.prefLabel, literal(value, self.language))
+        self.add(concept, RDFS.label, literal(value, self.language))
+        return concept
+
+    def _provisions(self, column: str) -> None:
+        prop, kind, component = PROVISIONS[column]
+        for n, value in enumerate(split_multi(self.cell(column)), start=1):
+            party, text = _party_prefix(value) if column == "responsibilities" else (None, value)
+            node = ox.NamedNode(f"{self.me.value}/{component}-{n}")
+            if party is not None:
+                try:
+                    self.add(node, LAMC.responsibleParty, self.lookup.institution(party))
+                except LookupError as exc:
+                    self.problem(column, str(exc).strip("'\""))
+            if not text:
+                self.problem(column, f"item {n} has no text")
+                continue
+            self.add(self.me, prop, node)
+            self.add(node, RDF.type, kind)
+            self.add(node, LAMC.text, literal(text, self.language))
+
+    def _source(self, value: str) -> None:
+        obj = named_node(value) if is_iri(value) else ox.Literal(value)
+        self.add(self.me, DCTERMS.source, obj)
+
+
+def _party_prefix(value: str) -> tuple[str | None, str]:
+    """``[party] text`` -> (party, text); plain text -> (None, text)."""
+    if value.startswith("[") and "]" in value:
+        party, _, text = value[1:].partition("]")
+        return party.strip(), text.strip()
+    return None, value
+
+
+def _csv_rows(head: str, handle: TextIO, path: Path) -> Iterator[Row]:
+    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+    records = csv_rows(_Prefixed(head, handle), delimiter=delimiter)
+    first = next(records, None)
+    if first is None:
+        raise header_error(path, "the file is empty; the first line must name the columns")
+    header = [h.strip().lower() for h in first[1]]
+    _check_columns(path, header, "column")
+    for line, values in records:
+        if not any(v.strip() for v in values):
+            continue
+        found = dict(zip(header, values, strict=False))
+        if len(values) > len(header):
+            found[EXTRA] = f"{len(values)} cells but the header names {len(header)} columns"
+        yield Row(str(line), found, raw_text(values, delimiter))
+
+
+def _json_rows(text: str, path: Path) -> Iterator[Row]:
+    try:
+        data = json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError as exc:
+        raise ImportFailed(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
+    if isinstance(data, dict) and isinstance(data.get("agreements"), list):
+        data, prefix = data["agreements"], "$.agreements"
+    elif isinstance(data, list):
+        prefix = "$"
+    else:
+        raise ImportFailed(f"{path}: expected a JSON array of agreement objects")
+    for index, item in enumerate(data):
+        where = f"{prefix}[{index}]"
+        if not isinstance(item, dict):
+            raise ImportFailed(f"{path}: {where}: expected an object, found {type(item).__name__}")
+        _check_columns(path, [str(k).lower() for k in item], "field", where=where)
+        yield Row(where, {str(k).lower(): _json_cell(v) for k, v in item.items()}, _dump(item))
+
+
+def _json_cell(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return [_json_cell(v) for v in value]
+    return None if value is None else str(value)
+
+
+def _dump(item: dict) -> str:
+    return json.dumps(item, ensure_ascii=False, default=str)
+
+
+def _check_columns(path: Path, names: list[str], what: str, where: str = "1") -> None:
+    known = {*COLUMNS, LANGUAGE_COLUMN}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise ImportFailed(
+            f"{path}:{where}: unknown {what} {', '.join(map(repr, unknown))}; "
+            f"the register's {what}s are {', '.join(COLUMNS)} (and optional {LANGUAGE_COLUMN})"
+        )
+    if "id" not in names and where == "1":
+        raise ImportFailed(f"{path}:1: no 'id' column; every agreement needs an id")
+
+
+class _Prefixed:
+    """A text stream with characters already read put back in front."""
+
+    def __init__(self, head: str, handle: TextIO):
+        self.head = head
+        self.handle = handle
+
+    def __iter__(self) -> Iterator[str]:
+        first = self.head + self.handle.readline()
+        if first:
+            yield first
+        yield from self.handle

@@ -1,0 +1,129 @@
+"""Reading one cell as a typed RDF value; a bad cell raises ``ValueError`` saying why.
+
+>>> date_literal("2001-12").datatype.value
+'http://www.w3.org/2001/XMLSchema#gYearMonth'
+>>> date_literal("2001-02-30")
+Traceback (most recent call last):
+...
+ValueError: '2001-02-30' is not a valid date (day is out of range for month)
+>>> decimal_literal("1,5")
+Traceback (most recent call last):
+...
+ValueError: '1,5' is not a decimal amount (digits with an optional '.' part, e.g. 125000.50)
+>>> valid_isil("DE-188-920"), valid_isil("DE_188"), valid_isil("ABCDE-1")
+(True, False, False)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+import pyoxigraph as ox
+
+from graph_loader.record.terms import XSD
+
+_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+_ISIL = re.compile(r"[A-Za-z0-9]{1,4}-[A-Za-z0-9/:\-]{1,11}")
+_GND = re.compile(r"1[012]?\d{7}[0-9X]|[47]\d{6}-\d|[1-9]\d{0,7}-[0-9X]|3\d{7}[0-9X]")
+_DBS = re.compile(r"[A-Z]{2}\d{3}")
+_TRUE = {"true", "yes", "1", "y"}
+_FALSE = {"false", "no", "0", "n"}
+
+
+def date_literal(text: str) -> ox.Literal:
+    """An ISO 8601 date, year-month or year as xsd:date, xsd:gYearMonth or xsd:gYear."""
+    text = text.strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        try:
+            dt.date.fromisoformat(text)
+        except ValueError as exc:
+            raise ValueError(f"{text!r} is not a valid date ({exc})") from None
+        return ox.Literal(text, datatype=XSD.date)
+    if re.fullmatch(r"\d{4}-\d{2}", text):
+        if not 1 <= int(text[5:]) <= 12:
+            raise ValueError(f"{text!r} is not a valid year-month (month {text[5:]})")
+        return ox.Literal(text, datatype=XSD.gYearMonth)
+    if re.fullmatch(r"\d{4}", text):
+        return ox.Literal(text, datatype=XSD.gYear)
+    raise ValueError(
+        f"{text!r} is not an ISO 8601 date (YYYY-MM-DD), year-month (YYYY-MM) or year (YYYY)"
+    )
+
+
+def ends_before(end: ox.Literal, start: ox.Literal) -> bool:
+    """Whether ``end`` is surely before ``start``, comparing at the coarser precision.
+
+    >>> ends_before(date_literal("2001"), date_literal("2001-05")), ends_before(
+    ...     date_literal("2000-12-31"), date_literal("2001"))
+    (False, True)
+    """
+    n = min(len(end.value), len(start.value))
+    return end.value[:n] < start.value[:n]
+
+
+def decimal_literal(text: str, *, negative: bool = False) -> ox.Literal:
+    """A decimal number as xsd:decimal, written canonically."""
+    text = text.strip()
+    if not _DECIMAL.fullmatch(text):
+        raise ValueError(
+            f"{text!r} is not a decimal amount (digits with an optional '.' part, e.g. 125000.50)"
+        )
+    number = Decimal(text)
+    if number < 0 and not negative:
+        raise ValueError(f"{text!r} is negative")
+    return ox.Literal(_canonical(number), datatype=XSD.decimal)
+
+
+def _canonical(number: Decimal) -> str:
+    text = format(number, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".") or "0"
+    return text
+
+
+def boolean_literal(text: str) -> ox.Literal:
+    """true/false (also yes/no, 1/0) as xsd:boolean."""
+    key = text.strip().lower()
+    if key in _TRUE:
+        return ox.Literal("true", datatype=XSD.boolean)
+    if key in _FALSE:
+        return ox.Literal("false", datatype=XSD.boolean)
+    raise ValueError(f"{text!r} is not true or false")
+
+
+def currency(text: str) -> str:
+    """An ISO 4217 currency code: three letters, returned in capitals."""
+    code = text.strip()
+    if not re.fullmatch(r"[A-Za-z]{3}", code):
+        raise ValueError(f"{text!r} is not an ISO 4217 currency code (three letters, e.g. CNY)")
+    return code.upper()
+
+
+def valid_isil(text: str) -> bool:
+    """ISO 15511 syntax: a prefix of 1-4 letters or digits, '-', then at most 11 of
+    letters, digits, '-', '/' and ':'; 16 characters at most in all."""
+    return len(text) <= 16 and _ISIL.fullmatch(text) is not None
+
+
+def isil_problem(text: str) -> str:
+    """Why ``text`` is not an ISIL."""
+    if len(text) > 16:
+        return f"{text!r} is not an ISIL: longer than 16 characters"
+    if "-" not in text:
+        return f"{text!r} is not an ISIL: no '-' after the prefix (e.g. DE-101)"
+    prefix = text.split("-", 1)[0]
+    if not 1 <= len(prefix) <= 4 or not prefix.isalnum():
+        return f"{text!r} is not an ISIL: the prefix {prefix!r} must be 1-4 letters or digits"
+    return f"{text!r} is not an ISIL: after the prefix, at most 11 letters, digits, '-', '/' or ':'"
+
+
+def valid_gnd(text: str) -> bool:
+    """The syntax of a GND identifier (Wikidata P227)."""
+    return _GND.fullmatch(text) is not None
+
+
+def valid_dbs(text: str) -> bool:
+    """The syntax of a German library statistics (DBS) identifier (Wikidata P4007)."""
+    return _DBS.fullmatch(text) is not None

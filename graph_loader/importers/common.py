@@ -1,0 +1,150 @@
+"""What every importer shares: rows, problems, outcomes, slugs and IRIs.
+
+An importer reads a file as :class:`Row` objects and turns each into an :class:`Outcome`
+(the row's triples, and whether it merged with an institution that already exists), or
+rejects it with :class:`RowRejected` naming every problem of the row.
+
+>>> slugify("Joint licensing & training")
+'joint-licensing-training'
+>>> is_slug("calis"), is_slug("CALIS"), is_slug("a--b")
+(True, False, False)
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+import pyoxigraph as ox
+
+from graph_loader.loading import LoadError
+from graph_loader.store import OxigraphStore
+
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+class ImportFailed(LoadError):
+    """The file cannot be imported at all (unreadable, wrong header, or bad rows)."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What is wrong with one field of a row (or, for ``dropped``, a value left out)."""
+
+    field: str
+    reason: str
+
+
+class RowRejected(Exception):
+    """A row that cannot be loaded, with every problem found in it."""
+
+    def __init__(self, problems: Sequence[Problem]):
+        super().__init__("; ".join(f"{p.field}: {p.reason}" for p in problems))
+        self.problems = list(problems)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One record of the file: where it is (CSV line or JSON path), its cells, its raw text."""
+
+    where: str
+    cells: Mapping[str, Any]
+    raw: str
+
+
+@dataclass
+class Outcome:
+    """What one good row gives: its triples; ``merged`` when it adds to an existing entity."""
+
+    triples: list[ox.Triple]
+    merged: bool = False
+    dropped: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ImportContext:
+    """What an importer may use: the store (for look-ups), the base IRI and the target."""
+
+    store: OxigraphStore
+    base_iri: str
+    graph: str
+    source: str
+    replace: bool = True
+
+    def iri(self, kind: str, *slugs: str) -> ox.NamedNode:
+        """``{base}id/{kind}/{slug}[/{slug}...]``."""
+        return ox.NamedNode(f"{self.base_iri}id/{kind}/{'/'.join(slugs)}")
+
+    @property
+    def lookup_excludes(self) -> str | None:
+        """The graph look-ups ignore: the one a replacing load is about to overwrite."""
+        return self.graph if self.replace else None
+
+
+def is_slug(text: str) -> bool:
+    """Lower-case ASCII words joined by single ``-``."""
+    return _SLUG.fullmatch(text) is not None
+
+
+def slugify(text: str) -> str:
+    """A slug made from free text (accents stripped; empty when nothing ASCII is left)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower()))
+
+
+def split_multi(value: Any) -> list[str]:
+    """The values of a multi-valued cell: a JSON list, or text split on ``;`` (``\\;`` escapes).
+
+    >>> split_multi("a; b\\\\; c ;; ")
+    ['a', 'b; c']
+    """
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [str(v).strip() for v in value if str(v).strip()]
+    parts = re.split(r"(?<!\\);", str(value))
+    return [p.replace("\\;", ";").strip() for p in parts if p.strip()]
+
+
+def csv_rows(
+    handle: TextIO, *, delimiter: str, quoting: int = csv.QUOTE_MINIMAL
+) -> Iterator[tuple[int, list[str]]]:
+    """(first line number, cells) of every record; a quoted cell may span lines."""
+    reader = csv.reader(handle, delimiter=delimiter, quoting=quoting, strict=False)
+    start = 1
+    for cells in reader:
+        yield start, cells
+        start = reader.line_num + 1
+
+
+def raw_text(cells: Sequence[str], delimiter: str) -> str:
+    """A record written back as one line of the file's own syntax (for the report)."""
+    if delimiter == "\t":
+        return "\t".join(cells)
+    out: list[str] = []
+    writer = csv.writer(_Collect(out), delimiter=delimiter, lineterminator="")
+    writer.writerow(cells)
+    return "".join(out)
+
+
+class _Collect:
+    def __init__(self, out: list[str]):
+        self.out = out
+
+    def write(self, text: str) -> None:
+        self.out.append(text)
+
+
+def header_error(path: Path, message: str) -> ImportFailed:
+    """An error about the file's header (line 1)."""
+    return ImportFailed(f"{path}:1: {message}")
+
+
+def literal(text: str, language: str | None = None) -> ox.Literal:
+    """A plain literal, language-tagged when a language is known."""
+    return ox.Literal(text, language=language) if language else ox.Literal(text)

@@ -1,0 +1,197 @@
+"""Museums from the IMLS Museum Universe Data File (CSV, latin-1), 2014 Q3 layout.
+
+One museum per row: ``{base}id/institution/imls-{MID}``, typed by its discipline code,
+with its postal address (``schema:address``), WGS84 position (``geo:lat``/``geo:long``),
+web site and ``lamc:imlsId``. A MID already in the store (``lamc:imlsId``, another graph)
+or repeated in the file for the same museum merges; a MID the file gives to a different
+museum (a different name) is kept as a second museum, ``imls-{MID}-2``, with a note.
+See docs/importers.md.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TextIO
+
+import pyoxigraph as ox
+
+from graph_loader.importers import cells
+from graph_loader.importers.common import (
+    ImportContext,
+    Outcome,
+    Problem,
+    Row,
+    RowRejected,
+    csv_rows,
+    header_error,
+    raw_text,
+)
+from graph_loader.importers.lookup import identities
+from graph_loader.record.terms import GEO, LAMC, RDF, RDFS, SCHEMA, SKOS
+
+#: IMLS discipline codes (codebook of the 2014 Q3 release) -> museum kinds.
+DISCIPLINES = {
+    "ART": LAMC.ArtMuseum,
+    "BOT": LAMC.ArboretumOrBotanicalGarden,
+    "CMU": LAMC.ChildrensMuseum,
+    "GMU": LAMC.GeneralMuseum,
+    "HSC": LAMC.HistoricSite,
+    "HST": LAMC.HistoryMuseum,
+    "NAT": LAMC.NaturalHistoryMuseum,
+    "SCI": LAMC.ScienceMuseum,
+    "ZAW": LAMC.ZooOrAquarium,
+}
+REQUIRED = ("MID", "NAME", "DISCIPL", "LATITUDE", "LONGITUDE")
+#: ISO 3166-1 numeric country codes (the file's CNTRYCD) -> alpha-2.
+COUNTRIES = {"840": "US"}
+_MID = re.compile(r"\d{1,20}")
+_URL_SAFE = re.compile(r"[^\s<>\"{}|\\^`]+")
+LANGUAGE = "en"
+
+
+class ImlsMuseumImporter:
+    """Reads the Museum Universe Data File and writes one museum per row."""
+
+    name = "imls-museums"
+    encoding = "latin-1"
+
+    def __init__(self, ctx: ImportContext):
+        self.ctx = ctx
+        self.by_mid: dict[str, str] = dict(identities(ctx, LAMC.imlsId))
+        self.existing = set(self.by_mid.values())
+        self.names: dict[str, str] = {}
+        self.taken: set[str] = set()
+
+    def rows(self, handle: TextIO, path: Path) -> Iterator[Row]:
+        """The file's rows by column name (the header's names, upper-cased)."""
+        records = csv_rows(handle, delimiter=",")
+        first = next(records, None)
+        header = [h.strip().upper() for h in first[1]] if first else []
+        missing = [c for c in REQUIRED if c not in header]
+        if missing:
+            raise header_error(
+                path, f"no {', '.join(missing)} column; expected the IMLS MUDF header (MID, NAME, "
+                "ADDRESS, CITY, STATE, ZIP, WEBURL, DISCIPL, LATITUDE, LONGITUDE, CNTRYCD, ...)"
+            )  # fmt: skip
+        for line, values in records:
+            if any(v.strip() for v in values):
+                found = {h: v.strip() for h, v in zip(header, values, strict=False)}
+                if len(values) != len(header):
+                    found["_count"] = f"{len(values)} cells, the header names {len(header)}"
+                yield Row(str(line), found, raw_text(values, ","))
+
+    def convert(self, row: Row) -> Outcome:
+        """The museum's statements, or :class:`RowRejected` naming every bad field."""
+        c = row.cells
+        problems = _check(c)
+        if problems:
+            raise RowRejected(problems)
+        mid, name = c["MID"], c["NAME"]
+        target, merged, note = self._target(mid, name)
+        node = ox.NamedNode(target)
+        triples = [] if merged else self._kind(node, c["DISCIPL"].upper())
+        triples += [
+            ox.Triple(node, LAMC.imlsId, ox.Literal(mid)),
+            ox.Triple(node, RDFS.label, ox.Literal(name, language=LANGUAGE)),
+            ox.Triple(node, SKOS.altLabel if merged else SKOS.prefLabel,
+                      ox.Literal(name, language=LANGUAGE)),
+            ox.Triple(node, GEO.lat, cells.decimal_literal(c["LATITUDE"], negative=True)),
+            ox.Triple(node, GEO.long, cells.decimal_literal(c["LONGITUDE"], negative=True)),
+        ]  # fmt: skip
+        alt = c.get("ALTNAME", "")
+        if alt and alt != name:
+            triples.append(ox.Triple(node, SKOS.altLabel, ox.Literal(alt, language=LANGUAGE)))
+        if note:
+            triples.append(ox.Triple(node, SKOS.editorialNote, ox.Literal(note, language="en")))
+        dropped: list[Problem] = []
+        triples += _website(node, c.get("WEBURL", ""), dropped)
+        if not merged:
+            triples += _address(node, c)
+        return Outcome(triples, merged=merged, dropped=dropped)
+
+    def _kind(self, node: ox.NamedNode, code: str) -> list[ox.Triple]:
+        return [
+            ox.Triple(node, RDF.type, kind)
+            for kind in (LAMC.Institution, LAMC.Museum, DISCIPLINES[code])
+        ]
+
+    def _target(self, mid: str, name: str) -> tuple[str, bool, str]:
+        """(IRI, merged?, editorial note) of the row's museum."""
+        known = self.by_mid.get(mid)
+        if known and (known in self.existing or self.names.get(known) == name):
+            return known, True, ""
+        slug, note = f"imls-{mid}", ""
+        if known:
+            n = 2
+            while f"{slug}-{n}" in self.taken:
+                n += 1
+            slug = f"{slug}-{n}"
+            note = (
+                f"The IMLS file gives MID {mid} to more than one museum; this one, "
+                f"{name}, was given the identifier {slug}."
+            )
+        target = self.ctx.iri("institution", slug).value
+        self.taken.add(slug)
+        self.by_mid.setdefault(mid, target)
+        self.names[target] = name
+        return target, False, note
+
+
+def _check(c: dict[str, str]) -> list[Problem]:
+    problems = []
+    if "_count" in c:
+        problems.append(Problem("(row)", c["_count"]))
+    if not _MID.fullmatch(c.get("MID", "")):
+        problems.append(Problem("MID", f"{c.get('MID', '')!r} is not an IMLS museum id (digits)"))
+    if not c.get("NAME"):
+        problems.append(Problem("NAME", "missing: every museum needs a name"))
+    code = c.get("DISCIPL", "").upper()
+    if code not in DISCIPLINES:
+        problems.append(
+            Problem("DISCIPL", f"unknown discipline {code!r}; one of {', '.join(DISCIPLINES)}")
+        )
+    for column, limit in (("LATITUDE", 90), ("LONGITUDE", 180)):
+        try:
+            value = cells.decimal_literal(c.get(column, ""), negative=True)
+        except ValueError as exc:
+            problems.append(Problem(column, str(exc).replace("amount", "number")))
+            continue
+        if abs(float(value.value)) > limit:
+            problems.append(Problem(column, f"{value.value} is beyond ±{limit} degrees"))
+    return problems
+
+
+def _address(node: ox.NamedNode, c: dict[str, str]) -> list[ox.Triple]:
+    address = ox.BlankNode()
+    zip5, zip4 = c.get("ZIP5", ""), c.get("ZIP4", "")
+    postal = (zip5 + (f"-{zip4}" if zip4 else "")) if re.fullmatch(r"\d{5}", zip5) else c.get("ZIP")
+    parts = (
+        (SCHEMA.streetAddress, c.get("ADDRESS")),
+        (SCHEMA.addressLocality, c.get("CITY")),
+        (SCHEMA.addressRegion, c.get("STATE")),
+        (SCHEMA.postalCode, postal),
+        (SCHEMA.addressCountry, COUNTRIES.get(c.get("CNTRYCD", ""), c.get("CNTRYCD"))),
+    )
+    triples = [ox.Triple(address, p, ox.Literal(v)) for p, v in parts if v]
+    if not triples:
+        return []
+    return [
+        ox.Triple(node, SCHEMA.address, address),
+        ox.Triple(address, RDF.type, SCHEMA.PostalAddress),
+        *triples,
+    ]
+
+
+def _website(node: ox.NamedNode, url: str, dropped: list[Problem]) -> list[ox.Triple]:
+    if not url:
+        return []
+    full = url if re.match(r"https?://", url, re.IGNORECASE) else f"http://{url}"
+    if _URL_SAFE.fullmatch(full):
+        try:
+            return [ox.Triple(node, SCHEMA.url, ox.NamedNode(full))]
+        except ValueError:
+            pass
+    dropped.append(Problem("WEBURL", f"{url!r} is not a web address; left out"))
+    return []

@@ -1,0 +1,167 @@
+"""Finding what a register names in the store: institutions, standards, concepts, units.
+
+Every look-up is SPARQL with the user's value passed as a bound value, never spliced into
+the query text. A name that cannot be resolved raises ``LookupError`` with the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pyoxigraph as ox
+
+from graph_loader.importers.cells import isil_problem, valid_isil
+from graph_loader.importers.common import ImportContext, is_slug
+from graph_loader.record.terms import LAMC, OWL, RDFS, SKOS
+
+WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
+
+_EXISTS = "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1"
+_BY_ISIL = f"SELECT DISTINCT ?i ?v WHERE {{ ?i {LAMC.isil} ?v }} ORDER BY ?i"
+_CASELESS_ISIL = (
+    f"SELECT DISTINCT ?i ?v WHERE {{ ?i {LAMC.isil} ?x FILTER(LCASE(STR(?x)) = ?v) }} ORDER BY ?i"
+)
+_BY_SAME_AS = f"SELECT DISTINCT ?i ?x WHERE {{ ?i {OWL.sameAs} ?x }} ORDER BY ?i"
+_BY_LABEL_OF_TYPE = (
+    f"SELECT DISTINCT ?s ?t ?v WHERE {{ ?s a ?t ; {RDFS.label}|{SKOS.prefLabel} ?l "
+    "FILTER(LCASE(STR(?l)) = ?v) } ORDER BY ?s"
+)
+_BY_LABEL_IN_SCHEME = (
+    f"SELECT DISTINCT ?s ?k ?v WHERE {{ ?s {SKOS.inScheme} ?k ; {RDFS.label}|{SKOS.prefLabel} ?l "
+    "FILTER(LCASE(STR(?l)) = ?v) } ORDER BY ?s"
+)
+
+
+def is_iri(text: str) -> bool:
+    """Whether a cell names something by absolute IRI (``scheme:`` with ``//`` or ``urn:``)."""
+    head, sep, rest = text.partition(":")
+    return bool(sep) and head.isalpha() and (rest.startswith("//") or head.lower() == "urn")
+
+
+def named_node(text: str) -> ox.NamedNode:
+    """The IRI in a cell (``<...>`` accepted); ``LookupError`` when it is not a valid IRI."""
+    text = text.strip()
+    if text.startswith("<") and text.endswith(">"):
+        text = text[1:-1]
+    try:
+        return ox.NamedNode(text)
+    except ValueError as exc:
+        raise LookupError(f"{text!r} is not a valid IRI ({exc})") from None
+
+
+class StoreLookup:
+    """Resolves names against the store, remembering every answer for the file's other rows."""
+
+    def __init__(self, ctx: ImportContext):
+        self.ctx = ctx
+        self.base = ctx.base_iri
+        self._cache: dict[tuple[str, str], ox.NamedNode] = {}
+
+    def exists(self, node: ox.NamedNode) -> bool:
+        """Whether any statement in the store is about ``node``."""
+        rows = self.ctx.store.query(_EXISTS, substitutions={ox.Variable("s"): node})
+        return next(iter(rows), None) is not None
+
+    def institution(self, ref: str) -> ox.NamedNode:
+        """An institution named by IRI, by slug (``{base}id/institution/{slug}``) or by ISIL."""
+        key = ("institution", ref)
+        if key not in self._cache:
+            self._cache[key] = self._institution(ref.strip())
+        return self._cache[key]
+
+    def _institution(self, ref: str) -> ox.NamedNode:
+        if is_iri(ref) or ref.startswith("<"):
+            return self._institution_iri(named_node(ref))
+        if is_slug(ref):
+            node = self.ctx.iri("institution", ref)
+            if self.exists(node):
+                return node
+            if not valid_isil(ref) or not self._isil_owners(ref):
+                raise LookupError(f"no institution with slug {ref!r} in the store (<{node.value}>)")
+        if not valid_isil(ref):
+            raise LookupError(f"{isil_problem(ref)}; nor is it an institution slug or IRI")
+        owners = self._isil_owners(ref)
+        if not owners:
+            raise LookupError(f"no institution with ISIL {ref!r} in the store")
+        if len(owners) > 1:
+            names = ", ".join(f"<{o.value}>" for o in owners)
+            raise LookupError(f"ISIL {ref!r} is held by several institutions: {names}")
+        return owners[0]
+
+    def _isil_owners(self, isil: str) -> list[ox.NamedNode]:
+        found = self._subjects(_BY_ISIL, "i", {"v": ox.Literal(isil)})
+        return found or self._subjects(_CASELESS_ISIL, "i", {"v": ox.Literal(isil.lower())})
+
+    def _institution_iri(self, node: ox.NamedNode) -> ox.NamedNode:
+        if self.exists(node):
+            return node
+        same = self._subjects(_BY_SAME_AS, "i", {"x": node})
+        if len(same) == 1:
+            return same[0]
+        if node.value.startswith(self.base):
+            raise LookupError(f"no institution <{node.value}> in the store")
+        return node
+
+    def standard(self, ref: str) -> ox.NamedNode:
+        """A standard by IRI, slug (``{base}id/standard/{slug}``) or label."""
+        ref = ref.strip()
+        if is_iri(ref) or ref.startswith("<"):
+            return named_node(ref)
+        if is_slug(ref):
+            node = self.ctx.iri("standard", ref)
+            if self.exists(node):
+                return node
+        found = self._subjects(
+            _BY_LABEL_OF_TYPE, "s", {"t": LAMC.Standard, "v": ox.Literal(ref.lower())}
+        )
+        if len(found) == 1:
+            return found[0]
+        raise LookupError(
+            f"no standard {ref!r} in the store (by slug <{self.base}id/standard/...> or label)"
+        )
+
+    def concept(self, ref: str, scheme: str) -> ox.NamedNode | None:
+        """A concept of ``{base}id/scheme/{scheme}`` by slug or label; ``None`` if none."""
+        if is_slug(ref):
+            node = self.ctx.iri("concept", scheme, ref)
+            if self.exists(node):
+                return node
+        found = self._subjects(
+            _BY_LABEL_IN_SCHEME,
+            "s",
+            {"k": self.ctx.iri("scheme", scheme), "v": ox.Literal(ref.strip().lower())},
+        )
+        return found[0] if len(found) == 1 else None
+
+    def unit(self, ref: str) -> ox.NamedNode | None:
+        """An organisational unit by IRI or by slug of a unit in the store; ``None`` if none."""
+        if is_iri(ref) or ref.startswith("<"):
+            return named_node(ref)
+        if is_slug(ref):
+            node = self.ctx.iri("unit", ref)
+            if self.exists(node):
+                return node
+        return None
+
+    def _subjects(self, query: str, var: str, bound: dict[str, ox.Term]) -> list[ox.NamedNode]:
+        rows = self.ctx.store.query(
+            query, substitutions={ox.Variable(k): v for k, v in bound.items()}
+        )
+        return [row[var] for row in rows if isinstance(row[var], ox.NamedNode)]
+
+
+def identities(ctx: ImportContext, predicate: ox.NamedNode) -> Iterator[tuple[str, str]]:
+    """(value, subject IRI) of every ``?s predicate ?value`` in the store.
+
+    A replacing load leaves out its own target graph: what it is about to overwrite
+    must not count as already there. One query for the whole file, not one per row.
+    """
+    query = (
+        f"SELECT ?s ?v ?x WHERE {{ GRAPH ?g {{ ?s {predicate} ?v }} "
+        "FILTER(!BOUND(?x) || ?g != ?x) FILTER(isIRI(?s)) }"
+    )
+    options = {}
+    if ctx.lookup_excludes:
+        options["substitutions"] = {ox.Variable("x"): ox.NamedNode(ctx.lookup_excludes)}
+    for row in ctx.store.query(query, **options):
+        yield row["v"].value, row["s"].value

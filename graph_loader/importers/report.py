@@ -1,0 +1,86 @@
+"""The tally of an import (rows loaded, merged, rejected) and its report of rejected rows.
+
+The report is CSV: one line per problem, with the file, where the row is (CSV line or JSON
+path), the field, the reason, what was done (``rejected``: the row was not loaded;
+``left out``: the row was loaded without that value) and the row as the file gave it.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from graph_loader.importers.common import Outcome, Problem, Row
+
+REPORT_COLUMNS = ("file", "line", "field", "reason", "action", "row")
+#: How many problems an error message lists before pointing at the report.
+SHOWN = 50
+
+
+@dataclass
+class Tally:
+    """What happened to each row of one file."""
+
+    source: str
+    rows: int = 0
+    loaded: int = 0
+    merged: int = 0
+    rejected: list[tuple[Row, list[Problem]]] = field(default_factory=list)
+    dropped: list[tuple[Row, list[Problem]]] = field(default_factory=list)
+
+    def accept(self, row: Row, outcome: Outcome) -> None:
+        if outcome.merged:
+            self.merged += 1
+        else:
+            self.loaded += 1
+        if outcome.dropped:
+            self.dropped.append((row, outcome.dropped))
+
+    def reject(self, row: Row, problems: list[Problem]) -> None:
+        self.rejected.append((row, problems))
+
+    def lines(self, action: str = "rejected") -> list[str]:
+        """``file:where: field: reason`` for every problem of ``action``."""
+        entries = self.rejected if action == "rejected" else self.dropped
+        return [
+            f"{self.source}:{row.where}: {p.field}: {p.reason}"
+            for row, problems in entries
+            for p in problems
+        ]
+
+    def summary(self) -> str:
+        text = (
+            f"{self.rows} rows: {self.loaded} loaded, {self.merged} merged, "
+            f"{len(self.rejected)} rejected"
+        )
+        left_out = sum(len(p) for _, p in self.dropped)
+        return text + (f", {left_out} values left out" if left_out else "")
+
+
+def write_report(tally: Tally, path: Path) -> Path:
+    """Write every rejected row and left-out value of ``tally`` to the CSV file ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(REPORT_COLUMNS)
+        for action, entries in (("rejected", tally.rejected), ("left out", tally.dropped)):
+            for row, problems in entries:
+                for p in problems:
+                    writer.writerow([tally.source, row.where, p.field, p.reason, action, row.raw])
+    return path
+
+
+def rejection_message(tally: Tally, report: Path | None) -> str:
+    """The error a user reads when bad rows stopped the load."""
+    lines = tally.lines()
+    head = (
+        f"{tally.source}: {len(tally.rejected)} of {tally.rows} rows are invalid; "
+        "nothing was loaded (--skip-invalid loads the others)"
+    )
+    shown = lines[:SHOWN]
+    if len(lines) > SHOWN:
+        shown.append(f"... and {len(lines) - SHOWN} more")
+    if report is not None:
+        shown.append(f"every rejected row is in {report}")
+    return "\n".join([head, *shown])

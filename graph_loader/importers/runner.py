@@ -1,0 +1,151 @@
+"""Running an importer over a file: stream rows to quads, stage, then publish or abort.
+
+The file is read once, through the reader that hashes it and moves the progress bar. Good
+rows' triples stream into a staged load (nothing is visible yet); when a bad row is found
+and bad rows are not to be skipped, writing stops but every row is still checked, so the
+error lists them all; the staged data is then abandoned. Otherwise the graph and its
+provenance are published in one transaction.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from graph_loader import provenance
+from graph_loader.importers.common import ImportContext, ImportFailed, Row, RowRejected
+from graph_loader.importers.report import Tally, rejection_message, write_report
+from graph_loader.loading import _progress_bar, _TrackingReader
+from graph_loader.rdf_formats import source_name
+from graph_loader.store import OxigraphStore
+
+_CHUNK = 1 << 20
+
+
+class ImportRejected(ImportFailed):
+    """Bad rows stopped the load; nothing was loaded. ``tally`` holds every bad row."""
+
+    def __init__(self, message: str, tally: Tally, report: Path | None):
+        super().__init__(message)
+        self.tally = tally
+        self.report = report
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What one import did."""
+
+    source: str
+    importer: str
+    graph: str
+    triples: int
+    tally: Tally
+    sha256: str
+    seconds: float
+    report: Path | None
+
+    def summary(self) -> str:
+        text = (
+            f"{self.source} ({self.importer}): {self.tally.summary()}; "
+            f"{self.triples} triples in <{self.graph}> ({self.seconds:.2f} s)"
+        )
+        return text + (f"; report: {self.report}" if self.report else "")
+
+
+def run_import(
+    store: OxigraphStore,
+    path: Path,
+    importer_class: type,
+    *,
+    base_iri: str,
+    graph: str | None = None,
+    replace: bool = True,
+    skip_invalid: bool = False,
+    report: Path | None = None,
+    progress: bool = False,
+) -> ImportResult:
+    """Import ``path`` with ``importer_class`` into ``graph`` (default ``{base}graph/{name}``)."""
+    started = time.perf_counter()
+    target = graph or f"{base_iri}graph/{source_name(path)}"
+    ctx = ImportContext(store, base_iri, target, path.name, replace)
+    importer = importer_class(ctx)
+    tally = Tally(path.name)
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise ImportFailed(f"{path}: cannot read: {exc.strerror or exc}") from None
+    with handle, _progress_bar(path, progress) as bar:
+        reader = _TrackingReader(handle, bar)
+        text = io.TextIOWrapper(io.BufferedReader(reader, _CHUNK), importer.encoding, newline="")
+        quads = _quads(importer, _guarded_rows(importer, text, path, tally), tally, skip_invalid)
+        staged = store.stage(quads, graph=target, format=None, replace=replace)
+        sha = reader.drain()
+    written = report if (tally.rejected or tally.dropped) and report else None
+    if written is not None:
+        write_report(tally, written)
+    if tally.rejected and not skip_invalid:
+        staged.abort()
+        raise ImportRejected(rejection_message(tally, written), tally, written)
+    triples = _publish(store, staged, target, path.name, sha, base_iri, replace=replace)
+    return ImportResult(
+        path.name, importer.name, target, triples, tally, sha,
+        time.perf_counter() - started, written,
+    )  # fmt: skip
+
+
+def _guarded_rows(importer, text: io.TextIOWrapper, path: Path, tally: Tally) -> Iterator[Row]:
+    """The importer's rows, with decoding and CSV errors turned into clear messages."""
+    try:
+        yield from importer.rows(text, path)
+    except UnicodeDecodeError as exc:
+        after = f" after row {tally.rows}" if tally.rows else ""
+        raise ImportFailed(
+            f"{path}: not {importer.encoding} text{after}: {exc.reason} (byte {exc.object[exc.start : exc.end]!r})"
+        ) from None
+    except csv.Error as exc:
+        raise ImportFailed(f"{path}: unreadable row after row {tally.rows}: {exc}") from None
+
+
+def _quads(importer, rows: Iterator[Row], tally: Tally, skip_invalid: bool) -> Iterator[ox.Quad]:
+    for row in rows:
+        tally.rows += 1
+        try:
+            outcome = importer.convert(row)
+        except RowRejected as exc:
+            tally.reject(row, exc.problems)
+            continue
+        tally.accept(row, outcome)
+        if tally.rejected and not skip_invalid:
+            continue
+        for t in outcome.triples:
+            yield ox.Quad(t.subject, t.predicate, t.object)
+
+
+def _publish(store, staged, target: str, name: str, sha: str, base_iri: str, *, replace) -> int:
+    """Publish the graph with its provenance in one transaction; its triple count."""
+    try:
+        count = staged.triple_count(target) if target in staged.targets else 0
+        steps = []
+        if target not in staged.targets:
+            if not replace:
+                count = store.triple_count(target)
+            else:
+                steps.append(f"DROP SILENT GRAPH {ox.NamedNode(target)}")
+        prov_graph = provenance.provenance_graph(base_iri)
+        now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        description = provenance.describe(
+            target, provenance.GraphSource(name, sha, count, now), into=prov_graph
+        )
+        steps.append(provenance.replace_update([(target, description)], into=prov_graph))
+        staged.publish(also=" ;\n".join(steps))
+    except BaseException:
+        staged.abort()
+        raise
+    return count

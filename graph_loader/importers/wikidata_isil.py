@@ -1,0 +1,222 @@
+"""Institutions from a Wikidata export with ISIL codes (``?item ?itemLabel ?isil ?gndId ?dbsId``).
+
+Each Wikidata item is one institution, ``{base}id/institution/wd-q{number}``, unless it
+already exists: a row whose Wikidata IRI (``owl:sameAs``) or ISIL (``lamc:isil``) is found
+in the store, or earlier in the file, adds its statements to that institution instead
+("merged"). An ISIL held by an institution already linked to a *different* Wikidata item
+does not merge: two items sharing an ISIL (museums in one building) stay two institutions.
+See docs/importers.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TextIO
+
+import pyoxigraph as ox
+
+from graph_loader.importers import cells
+from graph_loader.importers.common import (
+    ImportContext,
+    Outcome,
+    Problem,
+    Row,
+    RowRejected,
+    csv_rows,
+    header_error,
+    literal,
+    raw_text,
+)
+from graph_loader.importers.lookup import WIKIDATA_ENTITY, identities
+from graph_loader.record.terms import LAMC, OWL, RDF, RDFS, SKOS
+
+COLUMNS = ("item", "itemlabel", "isil", "gndid", "dbsid")
+_QID = re.compile(
+    r"(?:(?:https?://(?:www\.)?wikidata\.org/(?:entity|wiki)/)|wd:)?(Q[1-9]\d*)", re.IGNORECASE
+)
+_TERM = re.compile(r'"(?P<text>.*)"(?:@(?P<lang>[A-Za-z]+(?:-[A-Za-z0-9]+)*)|\^\^<[^>]*>)?')
+_KINDS = (
+    (LAMC.Library, r"bibliot|b[üu]e?cherei|librar|m[ée]dia?thek|mediothek|knihovn|kirjasto|"
+     r"k[öo]nyvt[áa]r|toshokan|図書|bunko|文庫"),
+    (LAMC.Archive, r"archiv|archief|arkiv|arquivo|文書館|公文書"),
+    (LAMC.Museum, r"museum|museo|mus[ée]e|museu|muzeum|museet|pinakothek|kunsthalle|博物館|"
+     r"美術館|資料館"),
+)  # fmt: skip
+
+
+def kind_of(label: str, isil: str) -> ox.NamedNode | None:
+    """The kind of institution a label and ISIL show, when they show exactly one.
+
+    >>> kind_of("Stadtbücherei Burgdorf", "").value.rsplit("#")[-1]
+    'Library'
+    >>> kind_of("Bibliothek des Deutschen Museums", "") is None
+    True
+    >>> kind_of("Krameramtsstuben", "DE-MUS-165513").value.rsplit("#")[-1]
+    'Museum'
+    """
+    if "-MUS-" in isil.upper():
+        return LAMC.Museum
+    found = [kind for kind, pattern in _KINDS if re.search(pattern, label, re.IGNORECASE)]
+    return found[0] if len(found) == 1 else None
+
+
+class WikidataIsilImporter:
+    """Reads the tab-separated export and writes (or merges) one institution per item."""
+
+    name = "wikidata-isil"
+    encoding = "utf-8-sig"
+
+    def __init__(self, ctx: ImportContext):
+        self.ctx = ctx
+        self.by_item: dict[str, str] = {}
+        self.by_isil: dict[str, str | None] = {}
+        self.items_of: dict[str, set[str]] = {}
+        self.pref_label: dict[str, str] = {}
+        for value, subject in identities(ctx, OWL.sameAs):
+            if _QID.fullmatch(value):
+                item = _entity(value)
+                self.by_item.setdefault(item, subject)
+                self.items_of.setdefault(subject, set()).add(item)
+        for value, subject in identities(ctx, LAMC.isil):
+            owner = self.by_isil.get(value, subject)
+            self.by_isil[value] = subject if owner == subject else None
+        self.existing = set(self.by_item.values()) | {s for s in self.by_isil.values() if s}
+
+    def rows(self, handle: TextIO, path: Path) -> Iterator[Row]:
+        """The export's rows; columns named with or without the ``?`` of the query."""
+        records = csv_rows(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+        first = next(records, None)
+        header = [h.strip().lstrip("?").lower() for h in first[1]] if first else []
+        if "item" not in header:
+            raise header_error(
+                path, "no ?item column; expected the columns ?item ?itemLabel ?isil ?gndId ?dbsId"
+            )
+        for line, values in records:
+            if any(v.strip() for v in values):
+                found = {h: v.strip() for h, v in zip(header, values, strict=False) if h in COLUMNS}
+                found["_short"] = len(values) < len(header)
+                yield Row(str(line), found, raw_text(values, "\t"))
+
+    def convert(self, row: Row) -> Outcome:
+        """The institution's statements; merged into an existing one where it matches."""
+        fields = _Fields(row)
+        if fields.problems:
+            raise RowRejected(fields.problems)
+        target, merged = self._target(fields.item, fields.isil)
+        node = ox.NamedNode(target)
+        triples = [ox.Triple(node, OWL.sameAs, ox.NamedNode(fields.item))]
+        if not merged:
+            triples.append(ox.Triple(node, RDF.type, LAMC.Institution))
+            kind = kind_of(fields.label, fields.isil)
+            if kind is not None:
+                triples.append(ox.Triple(node, RDF.type, kind))
+        for prop, value in (
+            (LAMC.isil, fields.isil),
+            (LAMC.gndId, fields.gnd),
+            (LAMC.dbsId, fields.dbs),
+        ):
+            if value:
+                triples.append(ox.Triple(node, prop, ox.Literal(value)))
+        triples += self._labels(target, fields)
+        self._remember(target, fields.item, fields.isil)
+        return Outcome(triples, merged=merged, dropped=fields.dropped)
+
+    def _target(self, item: str, isil: str) -> tuple[str, bool]:
+        if item in self.by_item:
+            return self.by_item[item], True
+        owner = self.by_isil.get(isil) if isil else None
+        if owner and not self.items_of.get(owner):
+            return owner, True
+        return self.ctx.iri("institution", "wd-" + item.rsplit("/", 1)[1].lower()).value, False
+
+    def _labels(self, target: str, fields: _Fields) -> list[ox.Triple]:
+        if not fields.label or _QID.fullmatch(fields.label):
+            return []
+        node, label = ox.NamedNode(target), literal(fields.label, fields.language)
+        if target in self.existing:
+            prop = SKOS.altLabel
+        elif target not in self.pref_label:
+            self.pref_label[target] = str(label)
+            prop = SKOS.prefLabel
+        elif self.pref_label[target] == str(label):
+            return []
+        else:
+            prop = SKOS.altLabel
+        return [ox.Triple(node, RDFS.label, label), ox.Triple(node, prop, label)]
+
+    def _remember(self, target: str, item: str, isil: str) -> None:
+        self.by_item[item] = target
+        self.items_of.setdefault(target, set()).add(item)
+        if isil and isil not in self.by_isil:
+            self.by_isil[isil] = target
+
+
+class _Fields:
+    """One row's values, checked: ``problems`` reject the row, ``dropped`` are repairs."""
+
+    def __init__(self, row: Row):
+        self.problems: list[Problem] = []
+        self.dropped: list[Problem] = []
+        cells_ = row.cells
+        self.item = self._item(cells_.get("item", ""))
+        self.label, self.language = _term(cells_.get("itemlabel", ""))
+        self.isil = _term(cells_.get("isil", ""))[0]
+        self.gnd = _term(cells_.get("gndid", ""))[0]
+        self.dbs = _term(cells_.get("dbsid", ""))[0]
+        if self.isil and not cells.valid_isil(self.isil):
+            self.problems.append(Problem("?isil", cells.isil_problem(self.isil)))
+        self._identifiers(bool(cells_.get("_short")))
+
+    def _item(self, value: str) -> str:
+        text = value.strip().strip("<>")
+        match = _QID.fullmatch(text)
+        if not text:
+            self.problems.append(Problem("?item", "missing: every row needs its Wikidata item"))
+        elif match is None:
+            self.problems.append(
+                Problem(
+                    "?item",
+                    f"{text!r} is not a Wikidata item IRI (http://www.wikidata.org/entity/Q…)",
+                )
+            )
+        return _entity(text) if match else ""
+
+    def _identifiers(self, short: bool) -> None:
+        if short and self.gnd and not self.dbs and not cells.valid_gnd(self.gnd):
+            self._shifted(self.gnd)
+        if self.gnd and not cells.valid_gnd(self.gnd):
+            self.problems.append(Problem("?gndId", f"{self.gnd!r} is not a GND identifier"))
+        if self.dbs and not cells.valid_dbs(self.dbs):
+            self.problems.append(
+                Problem("?dbsId", f"{self.dbs!r} is not a DBS identifier (two capitals, 3 digits)")
+            )
+
+    def _shifted(self, value: str) -> None:
+        """A row one cell short whose last cell is no GND id: the export dropped the empty
+        ?gndId cell, so the value is the ?dbsId; left out when it is not one either."""
+        self.gnd = ""
+        if cells.valid_dbs(value):
+            self.dbs = value
+            return
+        self.dropped.append(
+            Problem("?dbsId", f"{value!r} (in a row one cell short) is neither a GND nor a "
+                    "DBS identifier; left out")
+        )  # fmt: skip
+
+
+def _entity(text: str) -> str:
+    match = _QID.fullmatch(text.strip().strip("<>"))
+    assert match is not None
+    return WIKIDATA_ENTITY + match.group(1).upper()
+
+
+def _term(value: str) -> tuple[str, str | None]:
+    """A cell as (text, language): plain text, or the query service's ``"text"@lang``."""
+    match = _TERM.fullmatch(value)
+    if match is None:
+        return value.strip(), None
+    text = match.group("text").replace('\\"', '"').replace("\\\\", "\\")
+    return text.strip(), match.group("lang")
