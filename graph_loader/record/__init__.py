@@ -26,4 +26,6 @@ class RecordSource:
 
 def record_sources() -> tuple[RecordSource, ...]:
     """Every source of record, in order (imported here so each module stays independent)."""
-    return ()
+    from graph_loader.record import seed000
+
+    return (RecordSource("seed-000", seed000.DOCUMENT, seed000.TITLE, "fa", seed000.build),)

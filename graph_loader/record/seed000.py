@@ -1,0 +1,249 @@
+"""Seed 000: the grounded-theory study of cooperation among Iran's libraries, archives and museums.
+
+Turns the tables of ``data/seed-000/`` into graph ``seed-000``: the study, its five categories,
+the 53 secondary codes of Table 6, the initial codes of Tables 1-5, the paradigm model of
+Figure 1, the research questions, and the examples and literature figures the study cites.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from graph_loader.record.tables import read_rows
+from graph_loader.record.terms import DCTERMS, LAMC, SCHEMA, SKOS
+from graph_loader.record.writer import RecordWriter, date_literal, decimal, integer, non_negative
+
+DOCUMENT = "000_a973b8066488d974.txt"
+TITLE = "همگرایی کتابخانه‌ها، موزه‌ها و آرشیوهای ایران: وضعیت موجود و چالش‌ها"
+CATEGORIES = "lam-study-categories"
+CODES = "lam-study-codes"
+INITIAL = "lam-study-initial-codes"
+SELECTIVE = "lam-study-selective-codes"
+QUESTIONS = "research-questions"
+
+SECTIONS = {
+    "abstract": "Abstract",
+    "introduction": "Introduction",
+    "literature-review": "Theoretical foundations and literature review",
+    "method": "Research method",
+    "findings": "Findings",
+    **{f"table-{n}": f"Table {n}" for n in range(1, 7)},
+    "selective-coding": "Selective coding (the text before Figure 1)",
+    "figure-1": "Figure 1: the paradigm model of the study's theory",
+    **{f"question-{n}": f"Research question {n}" for n in range(1, 6)},
+}
+
+SCHEMES = {
+    CATEGORIES: ("The five main categories of the LAM cooperation study", "table-6"),
+    CODES: ("The 53 secondary codes of the LAM cooperation study (Table 6)", "table-6"),
+    INITIAL: ("The initial codes of the LAM cooperation study (Tables 1-5)", "findings"),
+    SELECTIVE: ("The selective codes of the paradigm model (Figure 1)", "figure-1"),
+    QUESTIONS: ("Research questions", "findings"),
+}
+
+
+def build(w: RecordWriter, tables_dir: Path) -> None:
+    """Write every table of ``data/seed-000`` into ``w``."""
+    folder = tables_dir / "seed-000"
+    for slug, label in SECTIONS.items():
+        w.section(slug, label)
+    for slug, (label, section) in SCHEMES.items():
+        scheme = w.entity("scheme", slug, SKOS.ConceptScheme, section=section)
+        w.label(scheme, label, "en")
+    study = write_study(w, read_rows(folder / "study.yaml", required=("slug",))[0])
+    write_categories(w, read_rows(folder / "categories.yaml", required=("slug", "fa", "en")))
+    write_codes(w, read_rows(folder / "secondary-codes.yaml", required=("slug", "frequency")))
+    write_initial_codes(w, read_rows(folder / "initial-codes.yaml", required=("table", "fa")))
+    write_paradigm(w, read_rows(folder / "paradigm-model.yaml", required=("slug", "roles")))
+    write_questions(w, read_rows(folder / "research-questions.yaml", required=("slug",)))
+    write_literature(w, study, read_rows(folder / "literature.yaml", required=("slug",)))
+    write_institutions(w, study, read_rows(folder / "institutions.yaml", required=("slug",)))
+
+
+def concept(w: RecordWriter, scheme: str, slug: str, section: str) -> ox.NamedNode:
+    """A SKOS concept of ``scheme``, cited to ``section``."""
+    node = w.entity("concept", f"{scheme}/{slug}", SKOS.Concept, section=section)
+    w.add(node, SKOS.inScheme, w.iri("scheme", scheme))
+    return node
+
+
+def bilingual(w: RecordWriter, node: ox.NamedNode, row: dict[str, Any]) -> None:
+    """The Persian label as printed, the English translation, and the doubts noted."""
+    w.label(node, row["fa"], "fa")
+    w.label(node, row["en"], "en", translated=True)
+    if row.get("extracted"):
+        w.note(node, f"Persian label restored from the extracted text «{row['extracted']}».")
+    if row.get("note"):
+        w.note(node, row["note"])
+
+
+def code_iri(w: RecordWriter, scheme: str, slug: str) -> ox.NamedNode:
+    return w.iri("concept", scheme, slug)
+
+
+def role_iri(w: RecordWriter, role: str) -> ox.NamedNode:
+    """A role concept of the paradigm model (defined by the ontology, not here)."""
+    return w.iri("concept", "paradigm-model", role)
+
+
+def write_study(w: RecordWriter, row: dict[str, Any]) -> ox.NamedNode:
+    """The study, its publication and its design."""
+    study = w.entity("study", row["slug"], LAMC.Study, section="abstract")
+    w.cite(study, "method")
+    w.add(study, DCTERMS.source, w.doc)
+    w.add(study, DCTERMS.title, ox.Literal(row["title_fa"], language="fa"))
+    w.add(study, DCTERMS.title, ox.Literal(row["title_en"], language="en"))
+    w.label(study, row["title_fa"], "fa")
+    w.label(study, row["title_en"], "en", translated=True)
+    citation = f"{row['journal_fa']}، دوره {row['volume']}، شماره {row['issue']}، {row['year_sh']}"
+    w.add(study, DCTERMS.bibliographicCitation, ox.Literal(citation, language="fa"))
+    w.add(study, DCTERMS.date, ox.Literal(f"{row['year_sh']} SH"))
+    w.add(study, LAMC.method, ox.Literal(row["method_en"], language="en"))
+    w.add(study, LAMC.method, ox.Literal(row["method_fa"], language="fa"))
+    texts = {
+        LAMC.population: [row["population_en"]],
+        LAMC.samplingMethod: [row["sampling_en"]],
+        LAMC.dataCollectionMethod: [row["data_collection_en"]],
+        LAMC.codingPhase: row["coding_phases_en"],
+        LAMC.trustworthinessCriterion: row["trustworthiness_en"],
+    }
+    for prop, values in texts.items():
+        for value in values:
+            w.add(study, prop, ox.Literal(value, language="en"))
+    counts = {
+        LAMC.sampleSize: row["sample_size"],
+        LAMC.interviewQuestionCount: row["interview_questions"],
+        LAMC.initialCodeCount: row["initial_codes"],
+        LAMC.secondaryCodeCount: row["secondary_codes"],
+        LAMC.categoryCount: row["categories"],
+    }
+    for prop, value in counts.items():
+        w.add(study, prop, non_negative(value))
+    for axis in row["interview_axes"]:
+        w.add(study, LAMC.interviewAxis, code_iri(w, CATEGORIES, axis))
+    for key in ("title_note", "date_note", "interview_questions_note", "initial_codes_note"):
+        w.note(study, row[key])
+    return study
+
+
+def write_categories(w: RecordWriter, rows: list[dict[str, Any]]) -> None:
+    """The five main categories, top concepts of their scheme."""
+    scheme = w.iri("scheme", CATEGORIES)
+    for row in rows:
+        node = concept(w, CATEGORIES, row["slug"], "table-6")
+        w.cite(node, f"table-{row['table']}")
+        w.cite(node, "abstract")
+        w.add(node, SKOS.topConceptOf, scheme)
+        w.add(scheme, SKOS.hasTopConcept, node)
+        w.label(node, row["fa"], "fa")
+        w.label(node, row["en"], "en")
+        if row["table_title"] != row["fa"]:
+            w.label(node, row["table_title"], "fa", prop=SKOS.altLabel)
+        w.add(node, LAMC.tableRow, integer(row["row"]))
+        if row.get("note"):
+            w.note(node, row["note"])
+
+
+def write_codes(w: RecordWriter, rows: list[dict[str, Any]]) -> None:
+    """The 53 secondary codes of Table 6 with their frequencies."""
+    for row in rows:
+        node = concept(w, CODES, row["slug"], "table-6")
+        w.add(node, SKOS.broader, code_iri(w, CATEGORIES, row["category"]))
+        w.add(node, LAMC.frequency, non_negative(row["frequency"]))
+        w.add(node, LAMC.tableRow, integer(row["row"]))
+        bilingual(w, node, row)
+
+
+def write_initial_codes(w: RecordWriter, rows: list[dict[str, Any]]) -> None:
+    """The initial codes of Tables 1-5, each under its category."""
+    for row in rows:
+        section = f"table-{row['table']}"
+        node = concept(w, INITIAL, f"table-{row['table']}-row-{row['number']}", section)
+        w.add(node, SKOS.broader, code_iri(w, CATEGORIES, row["category"]))
+        w.add(node, LAMC.codeNumber, integer(row["number"]))
+        bilingual(w, node, row)
+
+
+def write_paradigm(w: RecordWriter, rows: list[dict[str, Any]]) -> None:
+    """The selective codes of Figure 1 in their roles, matched to the secondary codes."""
+    for row in rows:
+        places = (("figure-1", "in_figure"), ("selective-coding", "in_text"))
+        sections = [section for section, flag in places if row[flag]]
+        node = concept(w, SELECTIVE, row["slug"], sections[0])
+        for section in sections[1:]:
+            w.cite(node, section)
+        bilingual(w, node, row)
+        for role in row["roles"]:
+            w.add(node, LAMC.paradigmRole, role_iri(w, role))
+        if not row.get("code"):
+            continue
+        code = code_iri(w, CODES, row["code"])
+        exact = row["match"] == "exact"
+        w.add(node, SKOS.exactMatch if exact else SKOS.closeMatch, code)
+        for other in row.get("also", []):
+            w.add(node, SKOS.closeMatch, code_iri(w, CODES, other))
+        if exact:
+            for role in row["roles"]:
+                w.add(code, LAMC.paradigmRole, role_iri(w, role))
+
+
+def write_questions(w: RecordWriter, rows: list[dict[str, Any]]) -> None:
+    """The research questions, the category each answers and its most frequent codes."""
+    for row in rows:
+        node = concept(w, QUESTIONS, f"lam-study-question-{row['number']}", row["section"])
+        w.add(node, SKOS.notation, ox.Literal(str(row["number"])))
+        w.add(node, SKOS.related, code_iri(w, CATEGORIES, row["category"]))
+        for slug in row["most_frequent"]:
+            w.add(node, LAMC.mostFrequentCode, code_iri(w, CODES, slug))
+        bilingual(w, node, row)
+
+
+def write_literature(w: RecordWriter, study: ox.NamedNode, rows: list[dict[str, Any]]) -> None:
+    """Works the study cites for a figure, and the figures."""
+    for row in rows:
+        work = w.entity(
+            "work", row["slug"], DCTERMS.BibliographicResource, section="literature-review"
+        )
+        w.add(work, DCTERMS.creator, ox.Literal(row["authors"]))
+        w.add(work, DCTERMS.date, date_literal(row["year"]))
+        w.label(work, f"{row['authors']} ({row['year']})", "en")
+        said = w.fact(study, DCTERMS.references, work, section="literature-review")
+        describe(w, said, row["en"])
+        for fig in row["figures"]:
+            node = w.entity(
+                "work",
+                f"{row['slug']}/{fig['slug']}",
+                LAMC.ReportedFigure,
+                section="literature-review",
+            )
+            w.add(work, LAMC.reportsFigure, node)
+            w.add(node, LAMC.value, decimal(fig["value"]))
+            w.add(node, LAMC.unit, ox.Literal(fig["unit"]))
+            w.label(node, fig["en"], "en", translated=True)
+
+
+def describe(w: RecordWriter, statement: ox.BlankNode, text: str) -> None:
+    """What the study says, in our English translation, on the statement of the reference."""
+    w.add(statement, DCTERMS.description, ox.Literal(text, language="en"))
+    w.add(statement, LAMC.translatedLanguage, ox.Literal("en"))
+
+
+def write_institutions(w: RecordWriter, study: ox.NamedNode, rows: list[dict[str, Any]]) -> None:
+    """The international examples, with what the study says of each (once per section)."""
+    for row in rows:
+        node = w.entity(
+            "institution", row["slug"], *(LAMC[t] for t in row["types"]), section=row["section"]
+        )
+        w.label(node, row["fa"], "fa")
+        w.label(node, row["en"], "en", translated=bool(row.get("en_translated")))
+        if row.get("url"):
+            w.add(node, SCHEMA.url, ox.NamedNode(row["url"]))
+        if row.get("founded"):
+            w.fact(node, LAMC.foundedOn, date_literal(row["founded"]), section=row["section"])
+        if row.get("note"):
+            w.note(node, row["note"])
+        said = w.fact(study, DCTERMS.references, node, section=row["section"])
+        describe(w, said, row["says"])
