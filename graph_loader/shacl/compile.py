@@ -18,7 +18,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, SH, XSD
 from rdflib.term import Node
 
-from graph_loader.shacl.paths import sparql_path
+from graph_loader.shacl.paths import Path, sparql_path
 from graph_loader.shacl.shapes import Constraint, Shape
 from graph_loader.shacl.terms import sparql_term
 
@@ -79,6 +79,30 @@ class Check:
     reports_value: bool
 
 
+@dataclass(frozen=True)
+class Focus:
+    """A pattern binding ``?f`` to the focus nodes of a shape, with the ancestors that make
+    one evaluation distinct from another (a nested property shape is validated once per
+    parent focus node it is reached from, so its results repeat when reached twice)."""
+
+    pattern: str
+    ancestors: tuple[str, ...] = ()
+
+    @property
+    def keep(self) -> str:
+        return "".join(f" {a}" for a in self.ancestors)
+
+    def values(self, path: Path) -> Focus:
+        """The value nodes of ``path`` from these focus nodes, as the next focus nodes."""
+        parent = f"?_p{len(self.ancestors)}"
+        inner = f"{{ SELECT (?f AS {parent}){self.keep} WHERE {{ {self.pattern} }} }}"
+        keep = f"{self.keep} {parent}"
+        pattern = (
+            f"{{ SELECT DISTINCT ?f{keep} WHERE {{ {inner} {parent} {sparql_path(path)} ?f }} }}"
+        )
+        return Focus(pattern, (*self.ancestors, parent))
+
+
 class Compiler:
     """Turns shapes (as read by :mod:`graph_loader.shacl.shapes`) into SPARQL checks."""
 
@@ -90,10 +114,10 @@ class Compiler:
         """Every check of the shape ``top`` (which has targets) and of the shapes it nests."""
         if top.deactivated:
             return []
-        return list(self._shape_checks(top, target_pattern(top)))
+        return list(self._shape_checks(top, Focus(target_pattern(top))))
 
     # -- top-level checks ---------------------------------------------------------------
-    def _shape_checks(self, shape: Shape, focus: str) -> Iterator[Check]:
+    def _shape_checks(self, shape: Shape, focus: Focus) -> Iterator[Check]:
         if shape.deactivated:
             return
         yield from self._constraint_checks(shape, focus)
@@ -102,11 +126,9 @@ class Compiler:
             if shape.path is None:
                 yield from self._shape_checks(nested, focus)
             else:
-                inner = f"{{ SELECT (?f AS ?g) WHERE {{ {focus} }} }}"
-                values = f"{{ SELECT DISTINCT ?f WHERE {{ {inner} ?g {sparql_path(shape.path)} ?f }} }}"
-                yield from self._shape_checks(nested, values)
+                yield from self._shape_checks(nested, focus.values(shape.path))
 
-    def _constraint_checks(self, shape: Shape, focus: str) -> Iterator[Check]:
+    def _constraint_checks(self, shape: Shape, focus: Focus) -> Iterator[Check]:
         value_based = [c for c in shape.constraints if not _counted(shape, c)]
         if value_based:
             yield self._value_check(shape, focus, tuple(value_based))
@@ -114,44 +136,46 @@ class Compiler:
             if _counted(shape, constraint):
                 yield self._count_check(shape, focus, constraint)
 
-    def _value_check(self, shape: Shape, focus: str, constraints: tuple[Constraint, ...]) -> Check:
+    def _value_check(self, shape: Shape, focus: Focus, constraints: tuple[Constraint, ...]) -> Check:
         if shape.path is None:
-            values = f"{focus} BIND(?f AS ?v)"
+            values = f"{focus.pattern} BIND(?f AS ?v)"
         else:
-            values = f"{focus} ?f {sparql_path(shape.path)} ?v ."
+            values = f"{focus.pattern} ?f {sparql_path(shape.path)} ?v ."
+        keep = focus.keep
         if len(constraints) == 1:
             test = self.violation("?v", constraints[0])
-            sparql = f"SELECT DISTINCT ?f ?v WHERE {{ {values} FILTER({test}) }}"
+            sparql = f"SELECT DISTINCT ?f ?v{keep} WHERE {{ {values} FILTER({test}) }}"
         else:
             cases = " || ".join(
                 f"(?k = {i} && ({self.violation('?v', c)}))" for i, c in enumerate(constraints)
             )
             keys = " ".join(str(i) for i in range(len(constraints)))
             sparql = (
-                f"SELECT DISTINCT ?f ?v ?k WHERE {{ {values} VALUES ?k {{ {keys} }} "
+                f"SELECT DISTINCT ?f ?v ?k{keep} WHERE {{ {values} VALUES ?k {{ {keys} }} "
                 f"FILTER({cases}) }}"
             )
         return Check(sparql, shape, constraints, True)
 
-    def _count_check(self, shape: Shape, focus: str, constraint: Constraint) -> Check:
+    def _count_check(self, shape: Shape, focus: Focus, constraint: Constraint) -> Check:
         path = sparql_path(shape.path)
-        p = constraint.parameter
+        p, keep, where = constraint.parameter, focus.keep, focus.pattern
         if p == SH.minCount:
             body = (
-                f"{focus} OPTIONAL {{ ?f {path} ?v }} }} GROUP BY ?f "
+                f"{where} OPTIONAL {{ ?f {path} ?v }} }} GROUP BY ?f{keep} "
                 f"HAVING (COUNT(DISTINCT ?v) < {_integer(constraint.value)})"
             )
         elif p == SH.maxCount:
             body = (
-                f"{focus} ?f {path} ?v }} GROUP BY ?f "
+                f"{where} ?f {path} ?v }} GROUP BY ?f{keep} "
                 f"HAVING (COUNT(DISTINCT ?v) > {_integer(constraint.value)})"
             )
         elif p == SH.hasValue:
-            body = f"{focus} FILTER NOT EXISTS {{ ?f {path} {sparql_term(constraint.value)} }} }}"
+            body = f"{where} FILTER NOT EXISTS {{ ?f {path} {sparql_term(constraint.value)} }} }}"
         else:  # uniqueLang: one result per focus node and repeated language tag
-            body = f"{focus} {_same_language('?f', path, '?a', '?b', '?lang')} }}"
-            return Check(f"SELECT DISTINCT ?f ?lang WHERE {{ {body}", shape, (constraint,), False)
-        return Check(f"SELECT ?f WHERE {{ {body}", shape, (constraint,), False)
+            body = f"{where} {_same_language('?f', path, '?a', '?b', '?lang')} }}"
+            sparql = f"SELECT DISTINCT ?f ?lang{keep} WHERE {{ {body}"
+            return Check(sparql, shape, (constraint,), False)
+        return Check(f"SELECT ?f{keep} WHERE {{ {body}", shape, (constraint,), False)
 
     # -- conditions -----------------------------------------------------------------------
     def violation(self, v: str, c: Constraint) -> str:

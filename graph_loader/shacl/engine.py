@@ -151,6 +151,10 @@ class _Describer:
         if shape not in self.cache:
             pairs = self.graph.predicate_objects(shape)
             self.cache[shape] = tuple(
-                sorted((p, o) for p, o in pairs if not str(p).startswith(str(SH)))
+                sorted(
+                    (p, o)
+                    for p, o in pairs
+                    if not str(p).startswith(str(SH)) and not str(o).startswith(str(SH))
+                )
             )
         return self.cache[shape]

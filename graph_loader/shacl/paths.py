@@ -122,3 +122,25 @@ def path_triples(graph: Graph, node: Node) -> Iterator[tuple[Node, Node, Node]]:
             yield from path_triples(graph, value)
         if (node, key, None) in graph:
             return
+
+
+_STRUCTURE = (RDF.first, RDF.rest, SH.alternativePath, *_UNARY)
+
+
+def copy_path(graph: Graph, node: Node) -> tuple[Node, list[tuple[Node, Node, Node]]]:
+    """A fresh copy of the path at ``node``: a blank node reached twice is copied twice, so
+    the copy is the tree the path denotes."""
+    if not isinstance(node, BNode):
+        return node, []
+    triples = list(path_triples(graph, node))
+    top = {(s, p) for s, p, _ in triples if s == node}
+    fresh = BNode()
+    out: list[tuple[Node, Node, Node]] = []
+    for predicate in _STRUCTURE:
+        if (node, predicate) not in top:
+            continue
+        for value in graph.objects(node, predicate):
+            copied, below = copy_path(graph, value)
+            out.append((fresh, predicate, copied))
+            out.extend(below)
+    return fresh, out

@@ -16,7 +16,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, XSD
 from rdflib.term import Node
 
-from graph_loader.shacl.paths import path_text, path_triples
+from graph_loader.shacl.paths import copy_path, path_text
 
 SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 
@@ -95,8 +95,7 @@ class ValidationReport:
         for message in result.message:
             yield node, SH.resultMessage, message
         if result.result_path is not None:
-            yield node, SH.resultPath, result.result_path
-            yield from path_triples(self.shapes_graph, result.result_path)
+            yield from _copied_path(self.shapes_graph, node, result.result_path)
 
     def text(self) -> str:
         """A human-readable report: a summary line, then one block per result."""
@@ -138,6 +137,13 @@ class ValidationReport:
     def to_json(self, *, indent: int | None = 2) -> str:
         """:meth:`as_dict` as JSON text."""
         return json.dumps(self.as_dict(), indent=indent, ensure_ascii=False)
+
+
+def _copied_path(shapes_graph: Graph, result: BNode, path: Node) -> Iterator[tuple]:
+    """``sh:resultPath`` with a fresh copy of the path's structure for this result."""
+    copied, triples = copy_path(shapes_graph, path)
+    yield result, SH.resultPath, copied
+    yield from triples
 
 
 def _local(iri: Node) -> str:

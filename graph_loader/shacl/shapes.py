@@ -177,7 +177,7 @@ def _read_constraint(graph: Graph, shape: Shape, predicate: URIRef, value: Node)
         shape.unsupported.append(f"{predicate}: {problem}")
         return
     if predicate == SH.uniqueLang:
-        if value.toPython() is True:
+        if str(value) == "true":
             shape.constraints.append(Constraint(predicate, True))
         return
     if predicate in (SH["in"], SH.languageIn):

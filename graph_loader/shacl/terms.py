@@ -26,7 +26,8 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
         return Literal(term.value, lang=term.language)
     if term.datatype.value == _XSD_STRING:
         return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
+    # The lexical form is kept as it is: "1"^^xsd:boolean is not "true"^^xsd:boolean.
+    return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
 
 
 def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
