@@ -95,18 +95,18 @@ class AgreementImporter:
 
     # -- converting ----------------------------------------------------------------------
     def convert(self, row: Row) -> Outcome:
-        """The agreement's triples, or :class:`RowRejected` with every bad field."""
+        """The agreement's quads, or :class:`RowRejected` with every bad field."""
         problems: list[Problem] = []
         writer = _AgreementWriter(self, row, problems)
         writer.write()
         if problems:
             raise RowRejected(problems)
         self.seen[writer.slug] = row.where
-        return Outcome(writer.triples)
+        return Outcome(writer.quads)
 
 
 class _AgreementWriter:
-    """Builds one row's triples, collecting a :class:`Problem` per bad field."""
+    """Builds one row's quads, collecting a :class:`Problem` per bad field."""
 
     def __init__(self, importer: AgreementImporter, row: Row, problems: list[Problem]):
         self.importer = importer
@@ -114,7 +114,7 @@ class _AgreementWriter:
         self.lookup = importer.lookup
         self.row = row
         self.problems = problems
-        self.triples: list[ox.Triple] = []
+        self.quads: list[ox.Quad] = []
         self.slug = ""
         self.me = ox.NamedNode(f"{self.ctx.base_iri}id/agreement/_")
         self.language: str | None = "und"
@@ -145,7 +145,7 @@ class _AgreementWriter:
 
     # -- helpers -------------------------------------------------------------------------
     def add(self, s: ox.NamedNode, p: ox.NamedNode, o: ox.Term) -> None:
-        self.triples.append(ox.Triple(s, p, o))
+        self.quads.append(ox.Quad(s, p, o))
 
     def problem(self, field: str, reason: str) -> None:
         self.problems.append(Problem(field, reason))

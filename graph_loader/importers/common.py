@@ -1,8 +1,8 @@
 """What every importer shares: rows, problems, outcomes, slugs and IRIs.
 
 An importer reads a file as :class:`Row` objects and turns each into an :class:`Outcome`
-(the row's triples, and whether it merged with an institution that already exists), or
-rejects it with :class:`RowRejected` naming every problem of the row.
+(the row's quads, in the default graph, and whether it merged with an institution that
+already exists), or rejects it with :class:`RowRejected` naming every problem of the row.
 
 >>> slugify("Joint licensing & training")
 'joint-licensing-training'
@@ -59,9 +59,10 @@ class Row:
 
 @dataclass
 class Outcome:
-    """What one good row gives: its triples; ``merged`` when it adds to an existing entity."""
+    """What one good row gives: its quads (default graph); ``merged``: it adds to an entity
+    that already exists; ``dropped``: values left out (the row is loaded without them)."""
 
-    triples: list[ox.Triple]
+    quads: list[ox.Quad]
     merged: bool = False
     dropped: list[Problem] = field(default_factory=list)
 

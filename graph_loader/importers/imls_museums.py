@@ -49,6 +49,14 @@ COUNTRIES = {"840": "US"}
 _MID = re.compile(r"\d{1,20}")
 _URL_SAFE = re.compile(r"[^\s<>\"{}|\\^`]+")
 LANGUAGE = "en"
+# Terms of the hot path, made once.
+_TYPE, _LABEL, _PREF_LABEL, _ALT_LABEL = RDF.type, RDFS.label, SKOS.prefLabel, SKOS.altLabel
+_IMLS_ID, _LAT, _LONG = LAMC.imlsId, GEO.lat, GEO.long
+_ADDRESS, _POSTAL_ADDRESS = SCHEMA.address, SCHEMA.PostalAddress
+_ADDRESS_PARTS = (
+    SCHEMA.streetAddress, SCHEMA.addressLocality, SCHEMA.addressRegion, SCHEMA.postalCode,
+    SCHEMA.addressCountry,
+)  # fmt: skip
 
 
 class ImlsMuseumImporter:
@@ -85,37 +93,31 @@ class ImlsMuseumImporter:
     def convert(self, row: Row) -> Outcome:
         """The museum's statements, or :class:`RowRejected` naming every bad field."""
         c = row.cells
-        problems = _check(c)
+        problems, position = _check(c)
         if problems:
             raise RowRejected(problems)
         mid, name = c["MID"], c["NAME"]
         target, merged, note = self._target(mid, name)
         node = ox.NamedNode(target)
-        triples = [] if merged else self._kind(node, c["DISCIPL"].upper())
-        triples += [
-            ox.Triple(node, LAMC.imlsId, ox.Literal(mid)),
-            ox.Triple(node, RDFS.label, ox.Literal(name, language=LANGUAGE)),
-            ox.Triple(node, SKOS.altLabel if merged else SKOS.prefLabel,
-                      ox.Literal(name, language=LANGUAGE)),
-            ox.Triple(node, GEO.lat, cells.decimal_literal(c["LATITUDE"], negative=True)),
-            ox.Triple(node, GEO.long, cells.decimal_literal(c["LONGITUDE"], negative=True)),
-        ]  # fmt: skip
+        label = ox.Literal(name, language=LANGUAGE)
+        quads = [] if merged else [ox.Quad(node, _TYPE, k) for k in _kinds(c["DISCIPL"])]
+        quads += [
+            ox.Quad(node, _IMLS_ID, ox.Literal(mid)),
+            ox.Quad(node, _LABEL, label),
+            ox.Quad(node, _ALT_LABEL if merged else _PREF_LABEL, label),
+            ox.Quad(node, _LAT, position[0]),
+            ox.Quad(node, _LONG, position[1]),
+        ]
         alt = c.get("ALTNAME", "")
         if alt and alt != name:
-            triples.append(ox.Triple(node, SKOS.altLabel, ox.Literal(alt, language=LANGUAGE)))
+            quads.append(ox.Quad(node, _ALT_LABEL, ox.Literal(alt, language=LANGUAGE)))
         if note:
-            triples.append(ox.Triple(node, SKOS.editorialNote, ox.Literal(note, language="en")))
+            quads.append(ox.Quad(node, SKOS.editorialNote, ox.Literal(note, language="en")))
         dropped: list[Problem] = []
-        triples += _website(node, c.get("WEBURL", ""), dropped)
+        quads += _website(node, c.get("WEBURL", ""), dropped)
         if not merged:
-            triples += _address(node, c)
-        return Outcome(triples, merged=merged, dropped=dropped)
-
-    def _kind(self, node: ox.NamedNode, code: str) -> list[ox.Triple]:
-        return [
-            ox.Triple(node, RDF.type, kind)
-            for kind in (LAMC.Institution, LAMC.Museum, DISCIPLINES[code])
-        ]
+            quads += _address(node, c)
+        return Outcome(quads, merged=merged, dropped=dropped)
 
     def _target(self, mid: str, name: str) -> tuple[str, bool, str]:
         """(IRI, merged?, editorial note) of the row's museum."""
@@ -139,8 +141,13 @@ class ImlsMuseumImporter:
         return target, False, note
 
 
-def _check(c: dict[str, str]) -> list[Problem]:
-    problems = []
+def _kinds(code: str) -> tuple[ox.NamedNode, ...]:
+    return (LAMC.Institution, LAMC.Museum, DISCIPLINES[code.upper()])
+
+
+def _check(c: dict[str, str]) -> tuple[list[Problem], list[ox.Literal]]:
+    """The row's problems, and its latitude and longitude when they are good."""
+    problems, position = [], []
     if "_count" in c:
         problems.append(Problem("(row)", c["_count"]))
     if not _MID.fullmatch(c.get("MID", "")):
@@ -160,37 +167,30 @@ def _check(c: dict[str, str]) -> list[Problem]:
             continue
         if abs(float(value.value)) > limit:
             problems.append(Problem(column, f"{value.value} is beyond ±{limit} degrees"))
-    return problems
+        position.append(value)
+    return problems, position
 
 
-def _address(node: ox.NamedNode, c: dict[str, str]) -> list[ox.Triple]:
+def _address(node: ox.NamedNode, c: dict[str, str]) -> list[ox.Quad]:
     address = ox.BlankNode()
     zip5, zip4 = c.get("ZIP5", ""), c.get("ZIP4", "")
     postal = (zip5 + (f"-{zip4}" if zip4 else "")) if re.fullmatch(r"\d{5}", zip5) else c.get("ZIP")
-    parts = (
-        (SCHEMA.streetAddress, c.get("ADDRESS")),
-        (SCHEMA.addressLocality, c.get("CITY")),
-        (SCHEMA.addressRegion, c.get("STATE")),
-        (SCHEMA.postalCode, postal),
-        (SCHEMA.addressCountry, COUNTRIES.get(c.get("CNTRYCD", ""), c.get("CNTRYCD"))),
-    )
-    triples = [ox.Triple(address, p, ox.Literal(v)) for p, v in parts if v]
-    if not triples:
+    country = COUNTRIES.get(c.get("CNTRYCD", ""), c.get("CNTRYCD"))
+    values = (c.get("ADDRESS"), c.get("CITY"), c.get("STATE"), postal, country)
+    parts = zip(_ADDRESS_PARTS, values, strict=True)
+    quads = [ox.Quad(address, p, ox.Literal(v)) for p, v in parts if v]
+    if not quads:
         return []
-    return [
-        ox.Triple(node, SCHEMA.address, address),
-        ox.Triple(address, RDF.type, SCHEMA.PostalAddress),
-        *triples,
-    ]
+    return [ox.Quad(node, _ADDRESS, address), ox.Quad(address, _TYPE, _POSTAL_ADDRESS), *quads]
 
 
-def _website(node: ox.NamedNode, url: str, dropped: list[Problem]) -> list[ox.Triple]:
+def _website(node: ox.NamedNode, url: str, dropped: list[Problem]) -> list[ox.Quad]:
     if not url:
         return []
     full = url if re.match(r"https?://", url, re.IGNORECASE) else f"http://{url}"
     if _URL_SAFE.fullmatch(full):
         try:
-            return [ox.Triple(node, SCHEMA.url, ox.NamedNode(full))]
+            return [ox.Quad(node, SCHEMA.url, ox.NamedNode(full))]
         except ValueError:
             pass
     dropped.append(Problem("WEBURL", f"{url!r} is not a web address; left out"))

@@ -106,8 +106,9 @@ def _guarded_rows(importer, text: io.TextIOWrapper, path: Path, tally: Tally) ->
         yield from importer.rows(text, path)
     except UnicodeDecodeError as exc:
         after = f" after row {tally.rows}" if tally.rows else ""
+        bad = exc.object[exc.start : exc.end]
         raise ImportFailed(
-            f"{path}: not {importer.encoding} text{after}: {exc.reason} (byte {exc.object[exc.start : exc.end]!r})"
+            f"{path}: not {importer.encoding} text{after}: {exc.reason} (bytes {bad!r})"
         ) from None
     except csv.Error as exc:
         raise ImportFailed(f"{path}: unreadable row after row {tally.rows}: {exc}") from None
@@ -124,8 +125,7 @@ def _quads(importer, rows: Iterator[Row], tally: Tally, skip_invalid: bool) -> I
         tally.accept(row, outcome)
         if tally.rejected and not skip_invalid:
             continue
-        for t in outcome.triples:
-            yield ox.Quad(t.subject, t.predicate, t.object)
+        yield from outcome.quads
 
 
 def _publish(store, staged, target: str, name: str, sha: str, base_iri: str, *, replace) -> int:

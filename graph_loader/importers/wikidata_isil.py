@@ -107,22 +107,22 @@ class WikidataIsilImporter:
             raise RowRejected(fields.problems)
         target, merged = self._target(fields.item, fields.isil)
         node = ox.NamedNode(target)
-        triples = [ox.Triple(node, OWL.sameAs, ox.NamedNode(fields.item))]
+        quads = [ox.Quad(node, OWL.sameAs, ox.NamedNode(fields.item))]
         if not merged:
-            triples.append(ox.Triple(node, RDF.type, LAMC.Institution))
+            quads.append(ox.Quad(node, RDF.type, LAMC.Institution))
             kind = kind_of(fields.label, fields.isil)
             if kind is not None:
-                triples.append(ox.Triple(node, RDF.type, kind))
+                quads.append(ox.Quad(node, RDF.type, kind))
         for prop, value in (
             (LAMC.isil, fields.isil),
             (LAMC.gndId, fields.gnd),
             (LAMC.dbsId, fields.dbs),
         ):
             if value:
-                triples.append(ox.Triple(node, prop, ox.Literal(value)))
-        triples += self._labels(target, fields)
+                quads.append(ox.Quad(node, prop, ox.Literal(value)))
+        quads += self._labels(target, fields)
         self._remember(target, fields.item, fields.isil)
-        return Outcome(triples, merged=merged, dropped=fields.dropped)
+        return Outcome(quads, merged=merged, dropped=fields.dropped)
 
     def _target(self, item: str, isil: str) -> tuple[str, bool]:
         if item in self.by_item:
@@ -132,7 +132,7 @@ class WikidataIsilImporter:
             return owner, True
         return self.ctx.iri("institution", "wd-" + item.rsplit("/", 1)[1].lower()).value, False
 
-    def _labels(self, target: str, fields: _Fields) -> list[ox.Triple]:
+    def _labels(self, target: str, fields: _Fields) -> list[ox.Quad]:
         if not fields.label or _QID.fullmatch(fields.label):
             return []
         node, label = ox.NamedNode(target), literal(fields.label, fields.language)
@@ -145,7 +145,7 @@ class WikidataIsilImporter:
             return []
         else:
             prop = SKOS.altLabel
-        return [ox.Triple(node, RDFS.label, label), ox.Triple(node, prop, label)]
+        return [ox.Quad(node, RDFS.label, label), ox.Quad(node, prop, label)]
 
     def _remember(self, target: str, item: str, isil: str) -> None:
         self.by_item[item] = target
