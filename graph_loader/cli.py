@@ -15,6 +15,7 @@ import pyoxigraph as ox
 
 from graph_loader import __version__, provenance
 from graph_loader.build import BuildContext, build
+from graph_loader.importers import IMPORTERS, default_report_path, detect, import_file
 from graph_loader.loading import LoadError, load_file
 from graph_loader.rdf_formats import RDF_FORMAT_NAMES, RESULTS_FORMAT_NAMES, rdf_format
 from graph_loader.settings import SETTINGS, Settings, SettingsError, resolve_settings
@@ -109,15 +110,36 @@ def build_command(state: AppState, quiet: bool) -> None:
     help=f"RDF syntax ({', '.join(RDF_FORMAT_NAMES)}); default from the extension.",
 )
 @click.option("--append", is_flag=True, help="Add to the graph instead of replacing it.")
+@click.option(
+    "--as",
+    "importer",
+    type=click.Choice(list(IMPORTERS)),
+    default=None,
+    help="Read the files as tables with this importer (default: told from the file).",
+)
+@click.option("--skip-invalid", is_flag=True, help="Load a table's good rows; report the bad ones.")
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Where a table's rejected rows go (default ./{file name}-rejected.csv).",
+)
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @pass_state
-def load_command(state: AppState, files, graph, format_name, append, quiet) -> None:
-    """Load RDF files, each atomically into its own named graph (gzip accepted)."""
+def load_command(
+    state: AppState, files, graph, format_name, append, importer, skip_invalid, report, quiet
+) -> None:
+    """Load RDF files or tables (agreement registers, institution registries), each
+    atomically into its own named graph (gzip accepted for RDF)."""
     if graph and len(files) > 1 and not append:
         raise click.UsageError(
             "--graph with several files replaces the graph each time; "
             "add --append to put them all in one graph"
         )
+    if importer and format_name:
+        raise click.UsageError("--as reads a table and --format names an RDF syntax; use one")
+    if report and len(files) > 1:
+        raise click.UsageError("--report names one file; load one table at a time with it")
     try:
         chosen = rdf_format(format_name) if format_name else None
     except ValueError as exc:
@@ -125,6 +147,22 @@ def load_command(state: AppState, files, graph, format_name, append, quiet) -> N
     store = state.store()
     for name in files:
         try:
+            kind = importer or (None if chosen else detect(name))
+            if kind:
+                click.echo(
+                    import_file(
+                        store,
+                        name,
+                        base_iri=state.settings.base_iri,
+                        importer=kind,
+                        graph=graph,
+                        replace=not append,
+                        skip_invalid=skip_invalid,
+                        report=report or default_report_path(name),
+                        progress=_show_progress(quiet),
+                    ).summary()
+                )
+                continue
             result = load_file(
                 store,
                 name,

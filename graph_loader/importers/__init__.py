@@ -15,6 +15,7 @@ from graph_loader.importers.common import ImportFailed
 from graph_loader.importers.imls_museums import ImlsMuseumImporter
 from graph_loader.importers.runner import ImportRejected, ImportResult, run_import
 from graph_loader.importers.wikidata_isil import WikidataIsilImporter
+from graph_loader.rdf_formats import source_name
 from graph_loader.store import OxigraphStore
 
 IMPORTERS: dict[str, type] = {
@@ -30,6 +31,7 @@ __all__ = [
     "ImportFailed",
     "ImportRejected",
     "ImportResult",
+    "default_report_path",
     "detect",
     "import_file",
 ]
@@ -64,6 +66,11 @@ def detect(path: str | Path) -> str | None:
         f"({', '.join(sorted(names)) or 'empty'}); name one with --as "
         f"({', '.join(IMPORTERS)})"
     )
+
+
+def default_report_path(path: str | Path) -> Path:
+    """Where a table's rejected rows go unless told: ``./{file name}-rejected.csv``."""
+    return Path.cwd() / f"{source_name(path)}-rejected.csv"
 
 
 def _header_names(head: str) -> set[str]:
