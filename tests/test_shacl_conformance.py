@@ -7,15 +7,15 @@ script to write the per-test summary (which path each test took) to
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from shacl_suite import CORE_MANIFEST, compare, entries, path_taken, run  # noqa: E402
+from shacl_suite import CORE_MANIFEST, compare, entries, path_taken, run
 
 ENTRIES = list(entries()) if CORE_MANIFEST.is_file() else []
+
+#: Tests whose report matches only once the expected report passes through the store as the
+#: data did: the store keeps "300"^^xsd:byte as "300"^^xsd:integer, so the value reported
+#: is the stored literal. Listed so that a change in the store shows here.
+STORE_REWRITES = {"property/datatype-ill-formed"}
 
 pytestmark = pytest.mark.shared
 
@@ -29,5 +29,6 @@ def test_the_suite_has_its_98_core_tests():
 @pytest.mark.parametrize("entry", ENTRIES, ids=[e.id for e in ENTRIES])
 def test_core(entry):
     report = run(entry)
-    difference = compare(entry, report)
+    difference, exact = compare(entry, report)
     assert not difference, f"{entry.id} ({path_taken(report)}): {entry.label}\n{difference}"
+    assert exact == (entry.id not in STORE_REWRITES)

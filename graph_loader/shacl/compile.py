@@ -29,10 +29,24 @@ _COUNTS = {SH.minCount, SH.maxCount, SH.uniqueLang}
 #: Datatypes whose lexical space the store can check by casting the lexical form.
 _CASTABLE = {
     XSD[name]
-    for name in (
-        "integer decimal double float boolean date dateTime time gYear gYearMonth gMonth "
-        "gDay gMonthDay duration dayTimeDuration yearMonthDuration"
-    ).split()
+    for name in [
+        "integer",
+        "decimal",
+        "double",
+        "float",
+        "boolean",
+        "date",
+        "dateTime",
+        "time",
+        "gYear",
+        "gYearMonth",
+        "gMonth",
+        "gDay",
+        "gMonthDay",
+        "duration",
+        "dayTimeDuration",
+        "yearMonthDuration",
+    ]
 }
 #: Integer datatypes: their bounds (None: unbounded).
 _INTEGER_RANGES: dict[URIRef, tuple[int | None, int | None]] = {
@@ -77,6 +91,7 @@ class Check:
     shape: Shape
     constraints: tuple[Constraint, ...]
     reports_value: bool
+    top_focus: bool = True
 
 
 @dataclass(frozen=True)
@@ -136,7 +151,9 @@ class Compiler:
             if _counted(shape, constraint):
                 yield self._count_check(shape, focus, constraint)
 
-    def _value_check(self, shape: Shape, focus: Focus, constraints: tuple[Constraint, ...]) -> Check:
+    def _value_check(
+        self, shape: Shape, focus: Focus, constraints: tuple[Constraint, ...]
+    ) -> Check:
         if shape.path is None:
             values = f"{focus.pattern} BIND(?f AS ?v)"
         else:
@@ -154,7 +171,7 @@ class Compiler:
                 f"SELECT DISTINCT ?f ?v ?k{keep} WHERE {{ {values} VALUES ?k {{ {keys} }} "
                 f"FILTER({cases}) }}"
             )
-        return Check(sparql, shape, constraints, True)
+        return Check(sparql, shape, constraints, True, not focus.ancestors)
 
     def _count_check(self, shape: Shape, focus: Focus, constraint: Constraint) -> Check:
         path = sparql_path(shape.path)
@@ -174,8 +191,9 @@ class Compiler:
         else:  # uniqueLang: one result per focus node and repeated language tag
             body = f"{where} {_same_language('?f', path, '?a', '?b', '?lang')} }}"
             sparql = f"SELECT DISTINCT ?f ?lang{keep} WHERE {{ {body}"
-            return Check(sparql, shape, (constraint,), False)
-        return Check(f"SELECT ?f{keep} WHERE {{ {body}", shape, (constraint,), False)
+            return Check(sparql, shape, (constraint,), False, not focus.ancestors)
+        sparql = f"SELECT ?f{keep} WHERE {{ {body}"
+        return Check(sparql, shape, (constraint,), False, not focus.ancestors)
 
     # -- conditions -----------------------------------------------------------------------
     def violation(self, v: str, c: Constraint) -> str:
@@ -307,7 +325,7 @@ def _counted(shape: Shape, c: Constraint) -> bool:
 def _same_language(x: str, path: str, a: str, b: str, lang: str) -> str:
     return (
         f"{x} {path} {a} . {x} {path} {b} . FILTER(!sameTerm({a}, {b})) "
-        f"BIND(LCASE(LANG({a})) AS {lang}) FILTER({lang} != \"\" && {lang} = LCASE(LANG({b})))"
+        f'BIND(LCASE(LANG({a})) AS {lang}) FILTER({lang} != "" && {lang} = LCASE(LANG({b})))'
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
@@ -18,7 +18,7 @@ from graph_loader.shacl.compile import Check, Compiler, reports_value
 from graph_loader.shacl.fallback import export_data, validate_with_pyshacl
 from graph_loader.shacl.report import ValidationReport, ValidationResult
 from graph_loader.shacl.shapes import Shape, read_shapes, unsupported_reasons
-from graph_loader.shacl.terms import rdflib_graph, to_rdflib
+from graph_loader.shacl.terms import rdflib_graph, sparql_term, to_rdflib
 from graph_loader.store import OxigraphStore
 
 ENGINES = ("auto", "fast", "pyshacl")
@@ -62,8 +62,9 @@ def validate(
     compiler = Compiler(model)
     results = []
     for shape in fast:
+        aliases = target_literals(store, shape)
         for check in compiler.checks(shape):
-            results.extend(run_check(store, check, data_graphs, describe))
+            results.extend(run_check(store, check, data_graphs, describe, aliases))
     if slow:
         data = export_data(store, data_graphs)
         results.extend(
@@ -93,8 +94,26 @@ def _partition(
     return fast, slow
 
 
+def target_literals(store: OxigraphStore, shape: Shape) -> dict[Node, Node]:
+    """The literal target nodes of a shape, keyed by the form the store gives them back in
+    (a query returns "4.0"^^xsd:decimal as "4"^^xsd:decimal; the report names the target)."""
+    literals = [n for n in shape.targets.get(SH.targetNode, []) if isinstance(n, Literal)]
+    if not literals:
+        return {}
+    rows = store.query(f"SELECT ?x ?i WHERE {{ VALUES (?x ?i) {{ {_pairs(literals)} }} }}")
+    return {to_rdflib(row["x"]): literals[int(row["i"].value)] for row in rows}
+
+
+def _pairs(literals: list[Node]) -> str:
+    return " ".join(f"({sparql_term(n)} {i})" for i, n in enumerate(literals))
+
+
 def run_check(
-    store: OxigraphStore, check: Check, data_graphs: list[str] | None, describe=None
+    store: OxigraphStore,
+    check: Check,
+    data_graphs: list[str] | None,
+    describe=None,
+    aliases: dict[Node, Node] | None = None,
 ) -> list[ValidationResult]:
     """Run one compiled check in the store; each solution is a result."""
     options = {}
@@ -104,13 +123,19 @@ def run_check(
     extra = describe(shape.node) if describe else ()
     several = len(check.constraints) > 1
     results = []
+    aliases = (aliases or {}) if check.top_focus else {}
     for row in store.query(check.sparql, **options):
         constraint = check.constraints[int(row["k"].value) if several else 0]
+        focus = to_rdflib(row["f"])
+        focus = aliases.get(focus, focus)
+        value = None
+        if check.reports_value and reports_value(constraint):
+            value = focus if shape.path is None else to_rdflib(row["v"])
         results.append(
             ValidationResult(
-                focus_node=to_rdflib(row["f"]),
+                focus_node=focus,
                 result_path=shape.path_node,
-                value=to_rdflib(row["v"]) if check.reports_value and reports_value(constraint) else None,
+                value=value,
                 source_shape=shape.node,
                 source_constraint_component=constraint.component,
                 severity=shape.severity,

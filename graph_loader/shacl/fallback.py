@@ -91,4 +91,3 @@ def results_from_report(
             )
         )
     return results
-

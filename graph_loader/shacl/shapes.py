@@ -199,9 +199,9 @@ def _check_value(graph: Graph, predicate: URIRef, value: Node) -> str:
         return "expects an IRI"
     if predicate == SH.nodeKind and value not in _NODE_KINDS:
         return "unknown node kind"
-    if predicate in (SH.minCount, SH.maxCount, SH.minLength, SH.maxLength):
-        if not (isinstance(value, Literal) and value.datatype == XSD.integer and not value.ill_typed):
-            return "expects an xsd:integer"
+    counts = (SH.minCount, SH.maxCount, SH.minLength, SH.maxLength)
+    if predicate in counts and not _is_integer(value):
+        return "expects an xsd:integer"
     if predicate == SH.uniqueLang and not (
         isinstance(value, Literal) and value.datatype == XSD.boolean
     ):
@@ -221,6 +221,10 @@ def _check_value(graph: Graph, predicate: URIRef, value: Node) -> str:
         if predicate == SH.languageIn and not all(isinstance(m, Literal) for m in members):
             return "expects a list of strings"
     return ""
+
+
+def _is_integer(value: Node) -> bool:
+    return isinstance(value, Literal) and value.datatype == XSD.integer and not value.ill_typed
 
 
 def _members(graph: Graph, head: Node) -> list[Node] | None:
