@@ -36,6 +36,7 @@ class RecordWriter:
         self.base = base_iri
         self.document = document
         self.triples: set[ox.Triple] = set()
+        self.section_labels: dict[ox.NamedNode, str] = {}
         self.doc = self.iri("document", document.rsplit(".", 1)[0])
         self.add(self.doc, RDF.type, DCTERMS.BibliographicResource)
         self.add(self.doc, DCTERMS.identifier, ox.Literal(document))
@@ -73,7 +74,8 @@ class RecordWriter:
         if not _SLUG.match(section):
             raise RecordError(f"{self.document}: section {section!r} is not a valid slug")
         self.add(part, DCTERMS.isPartOf, self.doc)
-        self.add(part, RDFS.label, ox.Literal(label or section.replace("-", " "), language="en"))
+        if label or part not in self.section_labels:
+            self.section_labels[part] = label or section.replace("-", " ")
         return part
 
     def label(
@@ -120,7 +122,15 @@ class RecordWriter:
 
     def ntriples(self) -> bytes:
         """The graph as sorted N-Triples: the same tables always give the same bytes."""
-        return ox.serialize(sorted(self.triples, key=str), format=ox.RdfFormat.N_TRIPLES)
+        return ox.serialize(sorted(self.graph(), key=str), format=ox.RdfFormat.N_TRIPLES)
+
+    def graph(self) -> set[ox.Triple]:
+        """Every triple, with one English label per section (the one given, else its slug)."""
+        labels = {
+            ox.Triple(part, RDFS.label, ox.Literal(text, language="en"))
+            for part, text in self.section_labels.items()
+        }
+        return self.triples | labels
 
 
 def integer(value: int | str) -> ox.Literal:
