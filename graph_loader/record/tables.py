@@ -10,8 +10,12 @@ import yaml
 from graph_loader.record.writer import RecordError
 
 
-def read_rows(path: Path, *, required: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+def read_rows(
+    path: Path, *, required: tuple[str, ...] = (), key: str = "rows"
+) -> list[dict[str, Any]]:
     """The rows of a YAML table (a list of mappings, or a mapping with ``rows:``).
+
+    ``key`` reads another list of the mapping instead (``schemes:``, ``agreements:``).
 
     Each row gets ``_where`` ("file:line") for error messages; a row lacking a
     required field is an error naming the file, line and field.
@@ -24,10 +28,10 @@ def read_rows(path: Path, *, required: tuple[str, ...] = ()) -> list[dict[str, A
     data = yaml.safe_load(text)
     nodes = document.value if isinstance(document, yaml.SequenceNode) else []
     if isinstance(data, dict):
-        nodes = next((v.value for k, v in document.value if k.value == "rows"), [])
-        data = data.get("rows")
+        nodes = next((v.value for k, v in document.value if k.value == key), [])
+        data = data.get(key)
     if not isinstance(data, list):
-        raise RecordError(f"{path}: expected a list of rows (or a mapping with 'rows:')")
+        raise RecordError(f"{path}: expected a list of rows (or a mapping with '{key}:')")
     rows = []
     for row, node in zip(data, nodes, strict=True):
         where = f"{path.name}:{node.start_mark.line + 1}"
