@@ -44,7 +44,7 @@ def validate(
     if engine not in ENGINES:
         raise ShaclError(f"unknown engine {engine!r}: use one of {', '.join(ENGINES)}")
     for name in data_graphs or ():
-        if not store.has_graph(name):
+        if not _is_graph(store, name):
             raise ShaclError(f"no graph <{name}> in the store")
     shapes_graph = load_shapes(store, shapes)
     model = read_shapes(shapes_graph)
@@ -151,7 +151,7 @@ def load_shapes(store: OxigraphStore, shapes: Graph | str | Path) -> Graph:
     """The shapes graph from an rdflib graph, a Turtle file or a graph of the store."""
     if isinstance(shapes, Graph):
         return shapes
-    if isinstance(shapes, str) and store.has_graph(shapes):
+    if isinstance(shapes, str) and _is_graph(store, shapes):
         return rdflib_graph(store.quads(shapes))
     path = Path(shapes)
     if not path.is_file():
@@ -163,6 +163,13 @@ def load_shapes(store: OxigraphStore, shapes: Graph | str | Path) -> Graph:
     except SyntaxError as exc:
         raise ShaclError(f"{path}: {exc}") from None
     return rdflib_graph(triples)
+
+
+def _is_graph(store: OxigraphStore, name: str) -> bool:
+    try:
+        return store.has_graph(name)
+    except ValueError:  # not an IRI
+        return False
 
 
 class _Describer:
