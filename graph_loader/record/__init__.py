@@ -26,6 +26,9 @@ class RecordSource:
 
 def record_sources() -> tuple[RecordSource, ...]:
     """Every source of record, in order (imported here so each module stays independent)."""
-    from graph_loader.record import seed000
+    from graph_loader.record import seed000, seed002
 
-    return (RecordSource("seed-000", seed000.DOCUMENT, seed000.TITLE, "fa", seed000.build),)
+    return (
+        RecordSource("seed-000", seed000.DOCUMENT, seed000.TITLE, "fa", seed000.build),
+        RecordSource("seed-002", seed002.DOCUMENT, seed002.TITLE, seed002.LANGUAGE, seed002.build),
+    )

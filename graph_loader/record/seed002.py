@@ -1,0 +1,217 @@
+"""Seed 002: collected Chinese articles on library cooperation and consortia in China.
+
+Turns the tables of ``data/seed-002/`` into graph ``seed-002``: the consortia and the bodies
+around them, their units, resources, services and standards, the facts the text states of them
+(each cited with its printed wording), their founding agreements with exactly the components
+the text documents, the history as events, and the general statements as SKOS concepts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from graph_loader.record.rows import Row, Tables, check_references, lamc_types
+from graph_loader.record.tables import read_rows
+from graph_loader.record.terms import DCTERMS, FRAPO, LAMC, ORG, PROV, SCHEMA
+from graph_loader.record.writer import RecordError, RecordWriter, date_literal, non_negative
+
+DOCUMENT = "002_6a0016c2059dec43.txt"
+TITLE = "我国区域性图书馆联盟建设的现状与对策"
+LANGUAGE = "zh-Hans"
+TABLES = Tables("zh", LANGUAGE)
+
+Value = Callable[[RecordWriter, str], ox.NamedNode | ox.Literal]
+
+
+def _ref(kind: str, scheme: str = "") -> Value:
+    """A value naming an entity of ``kind`` (a concept of ``scheme``) by its slug."""
+    if scheme:
+        return lambda w, v: w.iri("concept", scheme, v)
+    return lambda w, v: w.iri(kind, v)
+
+
+def _date(w: RecordWriter, value: str) -> ox.Literal:
+    return date_literal(value)
+
+
+def _count(w: RecordWriter, value: str) -> ox.Literal:
+    return non_negative(value)
+
+
+#: fact name in facts.yaml -> (property, how its value is read)
+FACTS: dict[str, tuple[ox.NamedNode, Value]] = {
+    "founded": (LAMC.foundedOn, _date),
+    "founded-by": (LAMC.foundedBy, _ref("institution")),
+    "member-count": (LAMC.memberCount, _count),
+    "founding-member-count": (LAMC.foundingMemberCount, _count),
+    "network": (LAMC.network, _ref("resource")),
+    "funding-model": (LAMC.fundingModel, _ref("concept", "funding-models")),
+    "funded-by": (FRAPO.isFundedBy, _ref("institution")),
+    "building-mode": (DCTERMS.type, _ref("concept", "consortium-building-modes")),
+    "record-count": (LAMC.recordCount, _count),
+}
+
+#: agreement component in agreements.yaml -> (property, how its value is read)
+COMPONENTS: dict[str, tuple[ox.NamedNode, Value]] = {
+    "parties": (LAMC.party, _ref("institution")),
+    "coordinator": (LAMC.coordinator, _ref("institution")),
+    "start": (LAMC.startDate, _date),
+    "funding": (LAMC.fundingModel, _ref("concept", "funding-models")),
+    "governance": (LAMC.governanceBody, _ref("unit")),
+    "areas": (LAMC.cooperationArea, _ref("concept", "cooperation-areas")),
+    "standards": (LAMC.adoptsStandard, _ref("standard")),
+}
+
+#: kind of row in resources.yaml -> (base class, property linking the consortium to it)
+RESOURCE_KINDS = {
+    "resource": (LAMC.SharedResource, LAMC.sharesResource),
+    "service": (LAMC.Service, LAMC.providesService),
+    "standard": (LAMC.Standard, LAMC.definedBy),
+}
+
+LABELLED = ("slug", "zh", "en", "section")
+CONSORTIUM_KINDS = {"NationalConsortium", "RegionalConsortium", "SectoralConsortium"}
+
+
+def build(w: RecordWriter, tables_dir: Path) -> None:
+    """Write every table of ``data/seed-002`` into ``w``."""
+    folder = tables_dir / "seed-002"
+    TABLES.sections(w, read_rows(folder / "sections.yaml", required=("slug", "zh", "en")))
+    TABLES.schemes(w, read_rows(folder / "concepts.yaml", required=("slug", "en"), key="schemes"))
+    concept_rows = read_rows(folder / "concepts.yaml", required=("scheme", "slug", "zh", "en"))
+    TABLES.concepts(w, concept_rows)
+    names = write_institutions(w, read_rows(folder / "institutions.yaml", required=LABELLED))
+    write_units(w, read_rows(folder / "units.yaml", required=(*LABELLED, "unit_of")))
+    write_resources(w, read_rows(folder / "resources.yaml", required=(*LABELLED, "kind")))
+    write_facts(w, read_rows(folder / "facts.yaml", required=("subject", "fact", "value")))
+    write_events(w, read_rows(folder / "events.yaml", required=LABELLED))
+    heads = read_rows(folder / "agreements.yaml", required=("governs", "section"), key="agreements")
+    write_agreements(w, heads, names)
+    components = read_rows(folder / "agreements.yaml", required=("consortium", "component"))
+    write_components(w, components)
+    check_references(w)
+
+
+def write_institutions(w: RecordWriter, rows: list[Row]) -> dict[str, str]:
+    """Consortia and other organisations; returns each slug's English name."""
+    for row in rows:
+        types = lamc_types(row.get("types"), row["_where"])
+        if CONSORTIUM_KINDS & set(row["types"]):
+            types.append(LAMC.Consortium)
+        node = w.entity(
+            "institution", row["slug"], LAMC.Institution, *types, section=row["section"]
+        )
+        TABLES.labelled(w, node, row)
+    return {row["slug"]: row["en"] for row in rows}
+
+
+def write_units(w: RecordWriter, rows: list[Row]) -> None:
+    """Units of the consortia, linked both ways, with the institution hosting each."""
+    for row in rows:
+        types = lamc_types(row.get("types"), row["_where"])
+        node = w.entity(
+            "unit", row["slug"], LAMC.OrganisationalUnit, *types, section=row["section"]
+        )
+        TABLES.labelled(w, node, row)
+        parent = w.iri("institution", row["unit_of"])
+        w.fact(node, ORG.unitOf, parent, section=row["section"])
+        w.add(parent, ORG.hasUnit, node)
+        if row.get("hosted_by"):
+            host = w.iri("institution", row["hosted_by"])
+            w.fact(node, LAMC.hostedBy, host, section=row["section"])
+
+
+def write_resources(w: RecordWriter, rows: list[Row]) -> None:
+    """Shared resources, services and standards, linked to the consortium they belong to."""
+    for row in rows:
+        if row["kind"] not in RESOURCE_KINDS:
+            raise RecordError(f"{row['_where']}: unknown kind {row['kind']!r}")
+        base, link = RESOURCE_KINDS[row["kind"]]
+        types = lamc_types(row.get("types"), row["_where"])
+        node = w.entity(row["kind"], row["slug"], base, *types, section=row["section"])
+        TABLES.labelled(w, node, row)
+        if row.get("of"):
+            owner = w.iri("institution", row["of"])
+            if row["kind"] == "standard":
+                w.fact(node, link, owner, section=row["section"])
+            else:
+                w.fact(owner, link, node, section=row["section"])
+        if row.get("through"):
+            platform = w.iri("resource", row["through"])
+            w.fact(node, LAMC.offeredThrough, platform, section=row["section"])
+
+
+def _subject(w: RecordWriter, name: str) -> ox.NamedNode:
+    """``slug`` names an institution; ``kind/slug`` anything else."""
+    kind, _, slug = name.rpartition("/")
+    return w.iri(kind or "institution", slug)
+
+
+def write_facts(w: RecordWriter, rows: list[Row]) -> None:
+    """One cited statement per row, with the wording as printed and any doubt noted."""
+    for row in rows:
+        if row["fact"] not in FACTS:
+            raise RecordError(f"{row['_where']}: unknown fact {row['fact']!r}")
+        prop, read = FACTS[row["fact"]]
+        subject = _subject(w, row["subject"])
+        value = read(w, str(row["value"]))
+        w.fact(subject, prop, value, section=row["section"], printed=row.get("printed", ""))
+        w.cite(subject, row["section"])
+        if row.get("note"):
+            w.note(subject, row["note"])
+
+
+def write_events(w: RecordWriter, rows: list[Row]) -> None:
+    """The history: each event dated, with who acted and what it created."""
+    for row in rows:
+        node = w.entity("event", row["slug"], LAMC.Event, section=row["section"])
+        TABLES.labelled(w, node, row)
+        cited = {"section": row["section"], "printed": row.get("printed", "")}
+        if row.get("date"):
+            w.fact(node, DCTERMS.date, date_literal(str(row["date"])), **cited)
+        if row.get("start"):
+            w.fact(node, SCHEMA.startDate, date_literal(str(row["start"])), **cited)
+            w.fact(node, SCHEMA.endDate, date_literal(str(row["end"])), **cited)
+        for slug in row.get("associated") or ():
+            agent = w.iri("institution", slug)
+            w.fact(node, PROV.wasAssociatedWith, agent, section=row["section"])
+        for slug in row.get("generated") or ():
+            w.fact(node, PROV.generated, w.iri("institution", slug), section=row["section"])
+
+
+def agreement_iri(w: RecordWriter, consortium: str) -> ox.NamedNode:
+    return w.iri("agreement", f"{consortium}-charter")
+
+
+def write_agreements(w: RecordWriter, rows: list[Row], names: dict[str, str]) -> None:
+    """A founding agreement per consortium, governing it; its components come separately."""
+    for row in rows:
+        slug = row["governs"]
+        node = w.entity(
+            "agreement",
+            f"{slug}-charter",
+            LAMC.Agreement,
+            LAMC.ConsortiumCharter,
+            section=row["section"],
+        )
+        w.label(node, f"Founding agreement of the {names[slug]}", "en")
+        w.add(node, LAMC.governs, w.iri("institution", slug))
+        w.note(
+            node,
+            "The text names no charter; this agreement carries only the components the text "
+            "documents of the consortium's founding, funding, governance and work.",
+        )
+
+
+def write_components(w: RecordWriter, rows: list[Row]) -> None:
+    """Each documented component of an agreement, as a statement cited to its section."""
+    for row in rows:
+        if row["component"] not in COMPONENTS:
+            raise RecordError(f"{row['_where']}: unknown component {row['component']!r}")
+        prop, read = COMPONENTS[row["component"]]
+        node = agreement_iri(w, row["consortium"])
+        w.fact(node, prop, read(w, str(row["value"])), section=row["section"])
+        w.cite(node, row["section"])
