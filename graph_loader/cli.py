@@ -20,7 +20,6 @@ from graph_loader.loading import LoadError, load_file
 from graph_loader.rdf_formats import RDF_FORMAT_NAMES, RESULTS_FORMAT_NAMES, rdf_format
 from graph_loader.settings import SETTINGS, Settings, SettingsError, resolve_settings
 from graph_loader.store import OxigraphStore, StoreError, open_store
-from graph_loader.validate_cli import validate_command
 
 
 class AppState:
@@ -290,7 +289,6 @@ DATA_COMMANDS: tuple[click.Command, ...] = (
     graphs_command,
     query_command,
     settings_command,
-    validate_command,
 )
 
 

@@ -33,6 +33,19 @@ def shared_dir() -> Path:
     return SHARED_DIR
 
 
+@pytest.fixture(scope="session")
+def big_nt(tmp_path_factory) -> Path:
+    """About 400k synthetic triples (~55 MB of N-Triples) from the benchmark's generator:
+    big enough that a load takes seconds (to interrupt it, or to see its progress bar)."""
+    path = tmp_path_factory.mktemp("big") / "big.nt"
+    subprocess.run(
+        [sys.executable, str(REPO_ROOT / "bench" / "synthetic.py"), "400000", str(path)],
+        check=True,
+        capture_output=True,
+    )
+    return path
+
+
 @pytest.fixture
 def store_path(tmp_path: Path) -> Path:
     """A store directory that does not exist yet, in a fresh temporary directory."""

@@ -5,13 +5,12 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import REPO_ROOT, VENV_BIN, snapshot, snapshot_at
+from conftest import VENV_BIN, snapshot, snapshot_at
 
 from graph_loader.loading import load_file
 from graph_loader.store import PENDING_GRAPH, StoreError, open_store
@@ -104,18 +103,6 @@ def test_a_crash_before_publishing_is_rolled_back_on_open(store_path):
 
 
 # -- a real process killed or interrupted mid-load --------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def big_nt(tmp_path_factory) -> Path:
-    """About 400k synthetic triples (tens of MB), made by the benchmark's generator."""
-    path = tmp_path_factory.mktemp("big") / "big.nt"
-    subprocess.run(
-        [sys.executable, str(REPO_ROOT / "bench" / "synthetic.py"), "400000", str(path)],
-        check=True,
-        capture_output=True,
-    )
-    return path
 
 
 def _store_with_two_graphs(store_path: Path, tmp_path: Path) -> tuple:
