@@ -20,6 +20,7 @@ from graph_loader.loading import LoadError, load_file
 from graph_loader.rdf_formats import RDF_FORMAT_NAMES, RESULTS_FORMAT_NAMES, rdf_format
 from graph_loader.settings import SETTINGS, Settings, SettingsError, resolve_settings
 from graph_loader.store import OxigraphStore, StoreError, open_store
+from graph_loader.validate_cli import validate_command
 
 
 class AppState:
@@ -236,10 +237,12 @@ def query_command(state: AppState, query, query_file, output) -> None:
 def serialize_results(results, output: str | None) -> bytes:
     """Serialise any query result with pyoxigraph's own writers in the named format."""
     if isinstance(results, ox.QueryTriples):
-        fmt = rdf_format(output or "turtle")
-        if fmt not in {ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG} and fmt.supports_datasets:
-            raise click.BadParameter(f"{output} is not a graph format", param_hint="--format")
-        return results.serialize(format=fmt)
+        try:
+            return results.serialize(format=rdf_format(output or "turtle"))
+        except ValueError as exc:
+            raise click.BadParameter(
+                f"{exc} (this query returns a graph)", param_hint="--format"
+            ) from None
     name = (output or "tsv").lower()
     if name not in RESULTS_FORMAT_NAMES:
         raise click.BadParameter(
@@ -289,6 +292,7 @@ DATA_COMMANDS: tuple[click.Command, ...] = (
     graphs_command,
     query_command,
     settings_command,
+    validate_command,
 )
 
 
