@@ -112,9 +112,7 @@ class Focus:
         parent = f"?_p{len(self.ancestors)}"
         inner = f"{{ SELECT (?f AS {parent}){self.keep} WHERE {{ {self.pattern} }} }}"
         keep = f"{self.keep} {parent}"
-        pattern = (
-            f"{{ SELECT DISTINCT ?f{keep} WHERE {{ {inner} {parent} {sparql_path(path)} ?f }} }}"
-        )
+        pattern = f"{{ SELECT DISTINCT ?f{keep} WHERE {{ {step(parent, path, '?f', inner)} }} }}"
         return Focus(pattern, (*self.ancestors, parent))
 
 
@@ -157,7 +155,7 @@ class Compiler:
         if shape.path is None:
             values = f"{focus.pattern} BIND(?f AS ?v)"
         else:
-            values = f"{focus.pattern} ?f {sparql_path(shape.path)} ?v ."
+            values = step("?f", shape.path, "?v", focus.pattern)
         keep = focus.keep
         if len(constraints) == 1:
             test = self.violation("?v", constraints[0])
@@ -174,20 +172,20 @@ class Compiler:
         return Check(sparql, shape, constraints, True, not focus.ancestors)
 
     def _count_check(self, shape: Shape, focus: Focus, constraint: Constraint) -> Check:
-        path = sparql_path(shape.path)
+        path = shape.path
         p, keep, where = constraint.parameter, focus.keep, focus.pattern
         if p == SH.minCount:
             body = (
-                f"{where} OPTIONAL {{ ?f {path} ?v }} }} GROUP BY ?f{keep} "
+                f"{{ {step('?f', path, '?v', where)} }} UNION {{ {where} }} }} GROUP BY ?f{keep} "
                 f"HAVING (COUNT(DISTINCT ?v) < {_integer(constraint.value)})"
             )
         elif p == SH.maxCount:
             body = (
-                f"{where} ?f {path} ?v }} GROUP BY ?f{keep} "
+                f"{step('?f', path, '?v', where)} }} GROUP BY ?f{keep} "
                 f"HAVING (COUNT(DISTINCT ?v) > {_integer(constraint.value)})"
             )
         elif p == SH.hasValue:
-            body = f"{where} FILTER NOT EXISTS {{ ?f {path} {sparql_term(constraint.value)} }} }}"
+            body = f"{where} FILTER NOT EXISTS {{ {step('?f', path, sparql_term(constraint.value))} }} }}"
         else:  # uniqueLang: one result per focus node and repeated language tag
             body = f"{where} {_same_language('?f', path, '?a', '?b', '?lang')} }}"
             sparql = f"SELECT DISTINCT ?f ?lang{keep} WHERE {{ {body}"
@@ -236,7 +234,7 @@ class Compiler:
         if shape is None or shape.deactivated:
             return None
         parts: list[str] = []
-        path = None if shape.path is None else sparql_path(shape.path)
+        path = shape.path
         value_based = [c for c in shape.constraints if not _counted(shape, c)]
         if value_based:
             if path is None:
@@ -245,7 +243,7 @@ class Compiler:
             else:
                 v = self._fresh("v")
                 tests = " || ".join(self.violation(v, c) for c in value_based)
-                parts.append(f"{x} {path} {v} FILTER({tests})")
+                parts.append(f"{{ {step(x, path, v)} }} FILTER({tests})")
         parts.extend(self._nested_counts(shape, x, path))
         for node in shape.properties:
             nested = self.shapes[node]
@@ -257,12 +255,12 @@ class Compiler:
                 y = self._fresh("y")
                 inner = self.nonconforming(nested, y)
                 if inner:
-                    parts.append(f"{x} {path} {y} . {{ {inner} }}")
+                    parts.append(f"{{ {step(x, path, y)} }} {{ {inner} }}")
         if not parts:
             return None
         return " UNION ".join(f"{{ {part} }}" for part in parts)
 
-    def _nested_counts(self, shape: Shape, x: str, path: str | None) -> Iterator[str]:
+    def _nested_counts(self, shape: Shape, x: str, path: Path | None) -> Iterator[str]:
         for c in shape.constraints:
             if not _counted(shape, c):
                 continue
@@ -272,18 +270,18 @@ class Compiler:
                 if n <= 0:
                     continue
                 yield (
-                    f"FILTER NOT EXISTS {{ {x} {path} {v} }}"
+                    f"FILTER NOT EXISTS {{ {step(x, path, v)} }}"
                     if n == 1
-                    else f"FILTER NOT EXISTS {{ {{ SELECT {x} WHERE {{ {x} {path} {v} }} "
+                    else f"FILTER NOT EXISTS {{ {{ SELECT {x} WHERE {{ {step(x, path, v)} }} "
                     f"GROUP BY {x} HAVING (COUNT(DISTINCT {v}) >= {n}) }} }}"
                 )
             elif c.parameter == SH.maxCount:
                 yield (
-                    f"{{ SELECT {x} WHERE {{ {x} {path} {v} }} GROUP BY {x} "
+                    f"{{ SELECT {x} WHERE {{ {step(x, path, v)} }} GROUP BY {x} "
                     f"HAVING (COUNT(DISTINCT {v}) > {_integer(c.value)}) }}"
                 )
             elif c.parameter == SH.hasValue:
-                yield f"FILTER NOT EXISTS {{ {x} {path} {sparql_term(c.value)} }}"
+                yield f"FILTER NOT EXISTS {{ {step(x, path, sparql_term(c.value))} }}"
             else:
                 a, b, lang = self._fresh("a"), self._fresh("b"), self._fresh("l")
                 yield _same_language(x, path, a, b, lang)
@@ -317,14 +315,42 @@ def reports_value(constraint: Constraint) -> bool:
     return constraint.parameter != SH.hasValue
 
 
+def step(subject: str, path: Path, obj: str, where: str = "") -> str:
+    """``where`` then ``subject path obj``. A path that can have length zero also reaches
+    the subject itself, even one the store does not hold (the store's own evaluation of
+    ``p*`` or ``p?`` skips such nodes), so it becomes a union that binds it explicitly."""
+    walk = f"{where} {subject} {sparql_path(path)} {obj} ."
+    if not nullable(path):
+        return walk
+    if obj.startswith("?"):
+        itself = f"{where} BIND({subject} AS {obj})"
+    else:
+        itself = f"{where} FILTER(sameTerm({subject}, {obj}))"
+    return f"{{ {walk} }} UNION {{ {itself} }}"
+
+
+def nullable(path: Path) -> bool:
+    """Whether the path can have length zero (every node reaches itself through it)."""
+    kind, arg = path
+    if kind in ("star", "opt"):
+        return True
+    if kind == "seq":
+        return all(nullable(p) for p in arg)
+    if kind == "alt":
+        return any(nullable(p) for p in arg)
+    if kind in ("inv", "plus"):
+        return nullable(arg)
+    return False
+
+
 def _counted(shape: Shape, c: Constraint) -> bool:
     """Whether a constraint looks at all value nodes together rather than one at a time."""
     return c.parameter in _COUNTS or (c.parameter == SH.hasValue and shape.path is not None)
 
 
-def _same_language(x: str, path: str, a: str, b: str, lang: str) -> str:
+def _same_language(x: str, path: Path, a: str, b: str, lang: str) -> str:
     return (
-        f"{x} {path} {a} . {x} {path} {b} . FILTER(!sameTerm({a}, {b})) "
+        f"{{ {step(x, path, a)} }} {{ {step(x, path, b)} }} FILTER(!sameTerm({a}, {b})) "
         f'BIND(LCASE(LANG({a})) AS {lang}) FILTER({lang} != "" && {lang} = LCASE(LANG({b})))'
     )
 
