@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from graph_loader import __version__, provenance
 from graph_loader.loading import LoadResult, load_bytes, load_file
+from graph_loader.reasoning import materialise_inferences
 from graph_loader.record import record_sources
 from graph_loader.record.writer import RecordWriter
 from graph_loader.resources import resource_dir
@@ -102,7 +103,7 @@ def _summary(what: str, results: list[LoadResult]) -> str:
 Step = Callable[[BuildContext], str]
 
 #: The build, in order. Later steps (reasoning, validation, audit, VoID, dumps) join here.
-STEPS: tuple[Step, ...] = (load_shipped_files, load_dataset_of_record)
+STEPS: tuple[Step, ...] = (load_shipped_files, load_dataset_of_record, materialise_inferences)
 
 
 def build(ctx: BuildContext, *, echo: Callable[[str], None] = print) -> None:
