@@ -185,7 +185,8 @@ class Compiler:
                 f"HAVING (COUNT(DISTINCT ?v) > {_integer(constraint.value)})"
             )
         elif p == SH.hasValue:
-            body = f"{where} FILTER NOT EXISTS {{ {step('?f', path, sparql_term(constraint.value))} }} }}"
+            has = step("?f", path, sparql_term(constraint.value))
+            body = f"{where} FILTER NOT EXISTS {{ {has} }} }}"
         else:  # uniqueLang: one result per focus node and repeated language tag
             body = f"{where} {_same_language('?f', path, '?a', '?b', '?lang')} }}"
             sparql = f"SELECT DISTINCT ?f ?lang{keep} WHERE {{ {body}"
