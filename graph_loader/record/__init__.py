@@ -26,9 +26,10 @@ class RecordSource:
 
 def record_sources() -> tuple[RecordSource, ...]:
     """Every source of record, in order (imported here so each module stays independent)."""
-    from graph_loader.record import seed000, seed002
+    from graph_loader.record import seed000, seed001, seed002
 
     return (
         RecordSource("seed-000", seed000.DOCUMENT, seed000.TITLE, "fa", seed000.build),
+        RecordSource("seed-001", seed001.DOCUMENT, seed001.TITLE, seed001.LANGUAGE, seed001.build),
         RecordSource("seed-002", seed002.DOCUMENT, seed002.TITLE, seed002.LANGUAGE, seed002.build),
     )

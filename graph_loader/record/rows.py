@@ -30,10 +30,17 @@ class Tables:
             part = w.section(row["slug"], row["en"])
             w.add(part, RDFS.label, ox.Literal(row[self.key], language=self.language))
 
-    def labelled(self, w: RecordWriter, node: ox.NamedNode, row: Row) -> None:
-        """Labels, other names, description and doubts of ``row`` on ``node``, with citations."""
+    def labelled(
+        self, w: RecordWriter, node: ox.NamedNode, row: Row, *, en_translated: bool = True
+    ) -> None:
+        """Labels, other names, description and doubts of ``row`` on ``node``, with citations.
+
+        ``en_translated=False`` where the source itself prints the English (or Latin) name.
+        """
         w.label(node, row[self.key], self.language)
-        w.label(node, row["en"], "en", translated=True)
+        w.label(node, row["en"], "en", translated=en_translated)
+        if row.get("extracted"):
+            w.note(node, f"Label restored from the extracted text «{row['extracted'].strip()}».")
         for alt in row.get("alt") or ():
             self.alt_label(w, node, alt, row["_where"])
         if row.get("description"):
@@ -43,8 +50,10 @@ class Tables:
         for section in row.get("also") or ():
             w.cite(node, section)
 
-    def alt_label(self, w: RecordWriter, node: ox.NamedNode, alt: Row, where: str) -> None:
+    def alt_label(self, w: RecordWriter, node: ox.NamedNode, alt: Row | str, where: str) -> None:
         """Another name as printed; ``lang: none`` for an acronym in Latin letters."""
+        if isinstance(alt, str):
+            alt = {"text": alt}
         lang = alt.get("lang", self.language)
         if lang == "none":
             w.add(node, SKOS.altLabel, ox.Literal(alt["text"]))

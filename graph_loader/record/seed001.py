@@ -1,0 +1,87 @@
+"""Seed 001: Persian lecture slides on social networks and libraries.
+
+Turns the tables of ``data/seed-001/`` into graph ``seed-001``: the social networks and media
+the slides name, with the years they give; the stages of library history; library services over
+social media, and the benefits and challenges of social media, as SKOS concepts.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from graph_loader.record.rows import Row, Tables, check_references, lamc_types
+from graph_loader.record.tables import read_rows
+from graph_loader.record.terms import DCTERMS, LAMC, PROV, SCHEMA, SKOS
+from graph_loader.record.writer import RecordWriter, date_literal
+
+DOCUMENT = "001_a4577af1700b26fe.txt"
+TITLE = "شبکه‌های اجتماعی و کتابخانه‌ها"
+LANGUAGE = "fa"
+TABLES = Tables("fa", LANGUAGE)
+KINDS = "social-platform-kinds"
+LABELLED = ("slug", "fa", "en", "section")
+
+
+def build(w: RecordWriter, tables_dir: Path) -> None:
+    """Write every table of ``data/seed-001`` into ``w``."""
+    folder = tables_dir / "seed-001"
+    TABLES.sections(w, read_rows(folder / "sections.yaml", required=("slug", "fa", "en")))
+    TABLES.schemes(w, read_rows(folder / "concepts.yaml", required=("slug", "en"), key="schemes"))
+    write_institutions(w, read_rows(folder / "institutions.yaml", required=LABELLED))
+    concepts = read_rows(folder / "concepts.yaml", required=("scheme", *LABELLED))
+    TABLES.concepts(w, concepts)
+    write_concept_details(w, concepts)
+    write_platforms(w, read_rows(folder / "platforms.yaml", required=LABELLED))
+    check_references(w)
+
+
+def write_institutions(w: RecordWriter, rows: list[Row]) -> None:
+    """Organisations the slides name (their English name is printed unless marked ours)."""
+    for row in rows:
+        types = lamc_types(row.get("types"), row["_where"])
+        node = w.entity(
+            "institution", row["slug"], LAMC.Institution, *types, section=row["section"]
+        )
+        TABLES.labelled(w, node, row, en_translated=bool(row.get("en_translated")))
+
+
+def write_concept_details(w: RecordWriter, rows: list[Row]) -> None:
+    """What some concepts carry besides labels: number, broader concept, dates, attribution."""
+    for row in rows:
+        node = w.iri("concept", row["scheme"], row["slug"])
+        if row.get("notation"):
+            w.add(node, SKOS.notation, ox.Literal(str(row["notation"])))
+        if row.get("broader"):
+            broader = w.iri("concept", row["scheme"], row["broader"])
+            w.add(node, SKOS.broader, broader)
+            w.add(broader, SKOS.narrower, node)
+        else:
+            w.add(node, SKOS.topConceptOf, w.iri("scheme", row["scheme"]))
+        cited = {"section": row["section"], "printed": row.get("date_printed", "")}
+        if row.get("start"):
+            w.fact(node, SCHEMA.startDate, date_literal(str(row["start"])), **cited)
+        if row.get("end"):
+            w.fact(node, SCHEMA.endDate, date_literal(str(row["end"])), **cited)
+        if row.get("attributed_to"):
+            source = w.iri("institution", row["attributed_to"])
+            w.fact(node, PROV.wasAttributedTo, source, section=row["section"])
+
+
+def write_platforms(w: RecordWriter, rows: list[Row]) -> None:
+    """Social-media platforms with the launch year (or decade) and the kinds the slides give."""
+    for row in rows:
+        node = w.entity("platform", row["slug"], LAMC.SocialMediaPlatform, section=row["section"])
+        TABLES.labelled(w, node, row, en_translated=bool(row.get("en_translated")))
+        if row.get("launch"):
+            year = date_literal(str(row["launch"]))
+            w.fact(
+                node, LAMC.launchYear, year, section=row["section"], printed=row["launch_printed"]
+            )
+        if row.get("decade"):
+            cited = {"section": row["section"], "printed": row["decade_printed"]}
+            w.fact(node, SCHEMA.startDate, date_literal(str(row["decade"])), **cited)
+            w.fact(node, SCHEMA.endDate, date_literal(str(int(row["decade"]) + 9)), **cited)
+        for kind in row.get("kinds") or ():
+            w.fact(node, DCTERMS.type, w.iri("concept", KINDS, kind), section="examples")
