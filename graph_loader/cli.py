@@ -7,6 +7,7 @@ Settings are resolved once, when the group runs, and handed to every command.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterable
 
@@ -16,7 +17,7 @@ import pyoxigraph as ox
 from graph_loader import __version__, provenance
 from graph_loader.build import BuildContext, build
 from graph_loader.importers import IMPORTERS, default_report_path, detect, import_file
-from graph_loader.loading import LoadError, load_file
+from graph_loader.loading import LoadError, LoadInterrupted, load_file
 from graph_loader.rdf_formats import RDF_FORMAT_NAMES, RESULTS_FORMAT_NAMES, rdf_format
 from graph_loader.settings import SETTINGS, Settings, SettingsError, resolve_settings
 from graph_loader.store import OxigraphStore, StoreError, open_store
@@ -97,6 +98,8 @@ def build_command(state: AppState, quiet: bool) -> None:
     context = BuildContext(state.store(), state.settings, progress=_show_progress(quiet))
     try:
         build(context, echo=click.echo)
+    except LoadInterrupted as exc:
+        _abandon(exc)
     except LoadError as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -173,6 +176,8 @@ def load_command(
                 replace=not append,
                 progress=_show_progress(quiet),
             )
+        except LoadInterrupted as exc:
+            _abandon(exc)
         except LoadError as exc:
             raise click.ClickException(str(exc)) from None
         for iri, count in result.graphs.items():
@@ -280,6 +285,15 @@ def _shown(name: str, value):
     if name == "update_token" and value:
         return "(set)"
     return list(value) if isinstance(value, tuple) else value
+
+
+def _abandon(exc: LoadInterrupted) -> None:
+    """Leave at once, as a killed process would: the parser's thread cannot be stopped,
+    and its pending-load marker makes the next read-write open undo what it wrote."""
+    click.echo(f"lamcoop: {exc}", err=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(130)
 
 
 def _show_progress(quiet: bool) -> bool:

@@ -1,8 +1,14 @@
 """Loading RDF files into their own named graphs: atomic, checksummed, with progress.
 
-A file is read once: the reader that feeds pyoxigraph's parser also computes the file's
-SHA-256 and moves the progress bar. The data is staged, counted, then published together
+A plain file is handed to pyoxigraph by path (its native reader is the fastest), while a
+thread computes the file's SHA-256 and the bar follows the parser's read position; a
+gzip file or bytes in memory go through a reader that hashes what passes (see
+:mod:`graph_loader.file_reading`). The data is staged, counted, then published together
 with its provenance in one transaction (see :mod:`graph_loader.store`).
+
+The parser runs in a worker thread so that Ctrl-C is felt at once: it raises
+:class:`LoadInterrupted`, and the partial load, still marked pending, is undone when the
+store is next opened read-write.
 """
 
 from __future__ import annotations
@@ -11,24 +17,46 @@ import datetime as dt
 import gzip
 import hashlib
 import io
+import threading
 import time
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import TypeVar
 
 import pyoxigraph as ox
 from tqdm import tqdm
 
 from graph_loader import __version__, provenance
+from graph_loader.file_reading import (
+    CHUNK,
+    BackgroundDigest,
+    ReadPositionWatcher,
+    TrackingReader,
+    can_watch_reads,
+)
 from graph_loader.rdf_formats import format_for_path, source_name
-from graph_loader.store import OxigraphStore
+from graph_loader.store import OxigraphStore, StagedLoad
 
-_CHUNK = 1 << 20
+T = TypeVar("T")
+
+#: The older private name, still imported by :mod:`graph_loader.importers.runner`.
+_TrackingReader = TrackingReader
 
 
 class LoadError(Exception):
     """A source could not be loaded; the message names the file and, for syntax, the place."""
+
+
+class LoadInterrupted(LoadError):
+    """Ctrl-C during parsing. The parser's thread (``worker``) cannot be stopped and goes
+    on writing; the load stays marked pending, so exit, and the next read-write open of
+    the store undoes it (or ``worker.join()`` then ``store.roll_back_pending()``)."""
+
+    def __init__(self, message: str, worker: threading.Thread):
+        super().__init__(message)
+        self.worker = worker
 
 
 @dataclass(frozen=True)
@@ -40,33 +68,6 @@ class LoadResult:
     sha256: str
     seconds: float
     skipped: bool = field(default=False)
-
-
-class _TrackingReader(io.RawIOBase):
-    """A binary reader that hashes what it reads and reports progress."""
-
-    def __init__(self, raw: IO[bytes], bar: tqdm | None):
-        self.raw = raw
-        self.bar = bar
-        self.digest = hashlib.sha256()
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:
-        n = self.raw.readinto(buffer)
-        if n:
-            self.digest.update(memoryview(buffer)[:n])
-            if self.bar is not None:
-                self.bar.update(n)
-        return n or 0
-
-    def drain(self) -> str:
-        """Read what the parser left (trailing blank lines) and return the hex digest."""
-        buf = bytearray(_CHUNK)
-        while self.readinto(buf):
-            pass
-        return self.digest.hexdigest()
 
 
 def load_file(
@@ -88,26 +89,23 @@ def load_file(
     path = Path(path)
     try:
         rdf_format = format or format_for_path(path)
+        gzipped = _is_gzip_file(path)
     except ValueError as exc:
         raise LoadError(str(exc)) from None
+    except OSError as exc:
+        raise LoadError(f"{path}: cannot read: {exc.strerror or exc}") from None
     target = graph or f"{base_iri}graph/{source_name(path)}"
     if skip_unchanged:
         recorded = provenance.read_sources(store, base_iri).get(target, {})
         if recorded.get("sha256") == file_sha256(path) and _same_loader(recorded):
-            return LoadResult(
-                path.name,
-                {target: store.triple_count(target)},
-                recorded["sha256"],
-                0.0,
-                skipped=True,
-            )
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        raise LoadError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    with handle, _progress_bar(path, progress) as bar:
-        reader = _TrackingReader(handle, bar)
-        return _load_stream(store, reader, path, target, rdf_format, base_iri, replace=replace)
+            count = store.triple_count(target)
+            return LoadResult(path.name, {target: count}, recorded["sha256"], 0.0, skipped=True)
+    job = _Job(store, path, target, rdf_format, base_iri, replace)
+    with _progress_bar(path, progress) as bar:
+        if not gzipped and (bar.disable or can_watch_reads()):
+            return job.load_direct(bar)
+        with path.open("rb") as handle:
+            return job.load_stream(TrackingReader(handle, bar))
 
 
 def load_bytes(
@@ -121,48 +119,118 @@ def load_bytes(
     replace: bool = True,
 ) -> LoadResult:
     """Load RDF held in memory (generated graphs) exactly as :func:`load_file` loads a file."""
-    reader = _TrackingReader(io.BytesIO(data), None)
-    return _load_stream(store, reader, Path(name), graph, format, base_iri, replace=replace)
+    job = _Job(store, Path(name), graph, format, base_iri, replace)
+    return job.load_stream(TrackingReader(io.BytesIO(data), None))
 
 
-def _load_stream(store, reader, path, target, rdf_format, base_iri, *, replace) -> LoadResult:
-    started = time.perf_counter()
-    raw = io.BufferedReader(reader, _CHUNK)
-    stream = gzip.GzipFile(fileobj=raw) if _is_gzip(raw) else raw
-    file_iri = path.resolve().as_uri() if path.exists() else None
-    try:
-        staged = store.stage(
-            stream, graph=target, format=rdf_format, base_iri=file_iri, replace=replace
-        )
-    except SyntaxError as exc:
-        raise LoadError(_syntax_message(path, exc)) from None
-    except (OSError, EOFError, ValueError, zlib.error) as exc:
-        raise LoadError(f"{path}: cannot load: {exc}") from None
-    try:
-        sha = reader.drain()
-        counts = {t: staged.triple_count(t) for t in staged.targets}
-        now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-        prov_graph = provenance.provenance_graph(base_iri)
-        descriptions = [
-            (
-                t,
-                provenance.describe(
-                    t, provenance.GraphSource(path.name, sha, n, now), into=prov_graph
-                ),
+@dataclass(frozen=True)
+class _Job:
+    store: OxigraphStore
+    path: Path
+    target: str
+    rdf_format: ox.RdfFormat
+    base_iri: str
+    replace: bool
+
+    def load_direct(self, bar: tqdm) -> LoadResult:
+        """Let pyoxigraph read the file itself; hash it meanwhile in a thread."""
+        started = time.perf_counter()
+        before = _signature(self.path)
+        try:
+            digest = BackgroundDigest(self.path)
+        except OSError as exc:
+            raise LoadError(f"{self.path}: cannot read: {exc.strerror or exc}") from None
+        with ReadPositionWatcher(self.path, bar, ignore=digest.fileno):
+            staged = self.stage(self.path)
+        try:
+            sha = digest.hexdigest()
+            if _signature(self.path) != before:
+                raise LoadError(f"{self.path}: the file changed while it was loaded; load again")
+        except BaseException:
+            staged.abort()
+            raise
+        return self.publish(staged, sha, started)
+
+    def load_stream(self, reader: TrackingReader) -> LoadResult:
+        """Feed the parser through ``reader``, which hashes (and gunzips) on the way."""
+        started = time.perf_counter()
+        raw = io.BufferedReader(reader, CHUNK)
+        stream = gzip.GzipFile(fileobj=raw) if raw.peek(2)[:2] == b"\x1f\x8b" else raw
+        staged = self.stage(stream)
+        try:
+            sha = reader.drain()
+        except BaseException:
+            staged.abort()
+            raise
+        return self.publish(staged, sha, started)
+
+    def stage(self, source) -> StagedLoad:
+        file_iri = self.path.resolve().as_uri() if self.path.exists() else None
+        try:
+            return _interruptible(
+                lambda: self.store.stage(
+                    source,
+                    graph=self.target,
+                    format=self.rdf_format,
+                    base_iri=file_iri,
+                    replace=self.replace,
+                )
             )
-            for t, n in counts.items()
-        ]
-        staged.publish(also=provenance.replace_update(descriptions, into=prov_graph))
-    except BaseException:
-        staged.abort()
-        raise
-    return LoadResult(path.name, counts, sha, time.perf_counter() - started)
+        except SyntaxError as exc:
+            raise LoadError(_syntax_message(self.path, exc)) from None
+        except (OSError, EOFError, ValueError, zlib.error) as exc:
+            raise LoadError(f"{self.path}: cannot load: {exc}") from None
+
+    def publish(self, staged: StagedLoad, sha: str, started: float) -> LoadResult:
+        """Count the staged graphs, then publish them with their provenance at once."""
+        try:
+            counts = {t: staged.triple_count(t) for t in staged.targets}
+            now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+            prov_graph = provenance.provenance_graph(self.base_iri)
+            descriptions = [
+                (
+                    t,
+                    provenance.describe(
+                        t, provenance.GraphSource(self.path.name, sha, n, now), into=prov_graph
+                    ),
+                )
+                for t, n in counts.items()
+            ]
+            staged.publish(also=provenance.replace_update(descriptions, into=prov_graph))
+        except BaseException:
+            staged.abort()
+            raise
+        return LoadResult(self.path.name, counts, sha, time.perf_counter() - started)
+
+
+def _interruptible(work: Callable[[], T]) -> T:
+    """Run ``work`` in a worker thread, so that Ctrl-C reaches this (main) thread at once."""
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = work()
+        except BaseException as exc:
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=run, name="lamcoop-load", daemon=True)
+    worker.start()
+    try:
+        while worker.is_alive():
+            worker.join(0.1)
+    except KeyboardInterrupt:
+        raise LoadInterrupted(
+            "interrupted: the partial load is undone when the store is next opened", worker
+        ) from None
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["value"]  # type: ignore[return-value]
 
 
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
-        while chunk := handle.read(_CHUNK):
+        while chunk := handle.read(CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
 
@@ -171,8 +239,14 @@ def _same_loader(recorded: dict[str, str]) -> bool:
     return recorded.get("loaderVersion") == __version__
 
 
-def _is_gzip(stream: io.BufferedReader) -> bool:
-    return stream.peek(2)[:2] == b"\x1f\x8b"
+def _is_gzip_file(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(2) == b"\x1f\x8b"
+
+
+def _signature(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return stat.st_size, stat.st_mtime_ns
 
 
 def _syntax_message(path: Path, exc: SyntaxError) -> str:
