@@ -198,3 +198,23 @@ def test_progress_bar_on_a_terminal_only(big_nt, tmp_path):
 
     piped = subprocess.run(load("piped", str(big_nt)), cwd=tmp_path, capture_output=True)
     assert piped.returncode == 0 and piped.stderr == b""
+
+
+# -- build --------------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_build_twice_gives_the_same_store(lamcoop, tmp_path):
+    """Unchanged sources are skipped by checksum, so even provenance times stay the same."""
+    from conftest import snapshot_at
+
+    first = lamcoop("build")
+    assert first.returncode == 0, first.stderr.decode()[-2000:]
+    once = snapshot_at(tmp_path / "lamcoop-store")
+    assert once[1], "the build wrote no graph"
+    again = lamcoop("build")
+    assert again.returncode == 0, again.stderr.decode()[-2000:]
+    assert b"0 loaded" in again.stdout
+    twice = snapshot_at(tmp_path / "lamcoop-store")
+    assert twice[1] == once[1]
+    assert twice[0] == once[0]
