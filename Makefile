@@ -28,6 +28,7 @@ build: $(STAMP)
 	$(BIN)/lamcoop build
 
 test: $(TEST_STAMP)
+	sh scripts/system-deps.sh
 	$(BIN)/ruff check graph_loader sparql_endpoint tests bench
 	$(BIN)/python -m pytest
 

@@ -1,0 +1,29 @@
+#!/bin/sh
+# System packages the test suite needs besides Python: a Java runtime (the HermiT reasoner,
+# run by owlready2) and Chromium with its driver (page tests). Installed with apt-get, quietly
+# and only when one is missing; without root or apt-get it says what is missing and goes on
+# (the tests that need them skip).
+set -u
+# command the tests run : Debian package that provides it
+NEEDS="java:default-jre-headless chromium:chromium chromedriver:chromium-driver"
+
+missing=""
+for need in $NEEDS; do
+    command -v "${need%%:*}" >/dev/null 2>&1 || missing="$missing ${need#*:}"
+done
+[ -z "$missing" ] && exit 0
+
+if ! command -v apt-get >/dev/null 2>&1; then
+    echo "system-deps: apt-get is not available; install yourself:$missing" >&2
+    exit 0
+fi
+if [ "$(id -u)" != 0 ]; then
+    echo "system-deps: not root; install with: sudo apt-get install$missing" >&2
+    exit 0
+fi
+echo "system-deps: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null &&
+    apt-get install -y -qq --no-install-recommends $missing >/dev/null ||
+    echo "system-deps: could not install$missing; the tests that need them will skip" >&2
+exit 0
