@@ -65,6 +65,15 @@ def seed_text() -> str:
     return re.sub(r"\s+", "", path.read_text(encoding="utf-8")).translate(PERSIAN_DIGITS)
 
 
+@pytest.fixture(scope="module")
+def seed(request) -> str | None:
+    """The seed text where ../shared is present, else None (the graph is still checked)."""
+    path = REPO.parent / "shared" / "seeds" / seed001.DOCUMENT
+    if not path.is_file():
+        return None
+    return request.getfixturevalue("seed_text")
+
+
 def select(store: ox.Store, query: str, **bound: ox.NamedNode) -> list[ox.QuerySolution]:
     """Run ``query`` with ``bound`` IRIs as values (each joins the projection, as Oxigraph asks)."""
     projected = query.replace("SELECT", "SELECT " + " ".join(f"?{k}" for k in bound), 1)
@@ -99,7 +108,7 @@ def test_launch_year_is_printed_beside_the_platform(seed_text, slug):
 
 
 @pytest.mark.parametrize("slug", sorted(YEARS))
-def test_launch_year_is_cited_with_its_printed_form(graph, seed_text, slug):
+def test_launch_year_is_cited_with_its_printed_form(graph, seed, slug):
     rows = select(
         graph,
         """SELECT ?printed WHERE {
@@ -110,10 +119,12 @@ def test_launch_year_is_cited_with_its_printed_form(graph, seed_text, slug):
     )
     assert len(rows) == 1
     printed = flat(rows[0]["printed"].value).translate(PERSIAN_DIGITS)
-    assert YEARS[slug][0] in printed and printed in seed_text
+    assert YEARS[slug][0] in printed
+    if seed is not None:
+        assert printed in seed
 
 
-def test_bbs_dates_from_the_1970s_without_a_year(graph, seed_text):
+def test_bbs_dates_from_the_1970s_without_a_year(graph, seed):
     rows = select(
         graph,
         "SELECT ?s ?e WHERE { ?p schema:startDate ?s ; schema:endDate ?e "
@@ -121,13 +132,15 @@ def test_bbs_dates_from_the_1970s_without_a_year(graph, seed_text):
         p=platform("bbs"),
     )
     assert [(r["s"].value, r["e"].value) for r in rows] == [("1970", "1979")]
-    assert "BBS(BulletinBoardSystem)مانندپلتفرمهاییباگرفتندشکل1970دهه" in seed_text
+    if seed is not None:
+        assert "BBS(BulletinBoardSystem)مانندپلتفرمهاییباگرفتندشکل1970دهه" in seed
 
 
-def test_whatsapp_was_bought_by_facebook_in_2014(graph, seed_text):
+def test_whatsapp_was_bought_by_facebook_in_2014(graph, seed):
     rows = select(graph, "SELECT ?d WHERE { ?p dcterms:description ?d }", p=platform("whatsapp"))
     assert "2014" in rows[0]["d"].value and "Facebook" in rows[0]["d"].value
-    assert "شدخریداریفیسبوکتوسط2014سالدر" in seed_text
+    if seed is not None:
+        assert "شدخریداریفیسبوکتوسط2014سالدر" in seed
 
 
 @pytest.mark.parametrize(
@@ -153,7 +166,7 @@ def test_domestic_platforms_are_printed_on_the_example_slide(seed_text):
     assert "آپارات،روبیکا،ایتا،بله،سروش" in seed_text
 
 
-def test_library_history_has_five_numbered_stages_in_order(graph, seed_text):
+def test_library_history_has_five_numbered_stages_in_order(graph, seed):
     rows = select(
         graph,
         """SELECT ?n ?s WHERE { ?c skos:inScheme ?scheme ; skos:notation ?n .
@@ -163,7 +176,8 @@ def test_library_history_has_five_numbered_stages_in_order(graph, seed_text):
     starts = [(r["n"].value, r["s"].value if r["s"] else None) for r in rows]
     assert starts == [("1", None), ("2", "1960"), ("3", "1990"), ("4", "2010"), ("5", None)]
     for number, year in (("2", "1960"), ("3", "1990"), ("4", "2010")):
-        assert re.search(rf"{year}.{{0,40}}\.{number}", seed_text)
+        if seed is not None:
+            assert re.search(rf"{year}.{{0,40}}\.{number}", seed)
 
 
 #: scheme -> how many items the slides print under it
@@ -212,14 +226,15 @@ def test_narrower_services_sit_under_a_service_of_the_same_scheme(graph):
     assert select(graph, "SELECT ?c WHERE { ?c skos:broader ?b }")
 
 
-def test_ala_list_is_attributed_to_the_american_library_association(graph, seed_text):
+def test_ala_list_is_attributed_to_the_american_library_association(graph, seed):
     rows = select(
         graph,
         "SELECT ?c WHERE { ?c prov:wasAttributedTo ?ala }",
         ala=ox.NamedNode(f"{BASE}id/institution/american-library-association"),
     )
     assert len(rows) == 6
-    assert "(AmericanLibraryAssociation)" in seed_text
+    if seed is not None:
+        assert "(AmericanLibraryAssociation)" in seed
 
 
 def test_every_entity_has_a_persian_and_an_english_label(graph):
@@ -262,7 +277,7 @@ def letters(text: str) -> Counter:
     return Counter(c for c in text if c.isalpha())
 
 
-def test_restored_persian_labels_use_only_printed_letters(graph, seed_text):
+def test_restored_persian_labels_use_only_printed_letters(graph, seed):
     """A restored label reorders and spaces the extracted letters; it adds none."""
     rows = select(
         graph,
@@ -274,7 +289,8 @@ def test_restored_persian_labels_use_only_printed_letters(graph, seed_text):
     for row in rows:
         extracted = row["note"].value.split("«", 1)[1].rsplit("»", 1)[0]
         assert not letters(row["fa"].value) - letters(extracted), row["fa"].value
-        assert flat(extracted).translate(PERSIAN_DIGITS) in seed_text
+        if seed is not None:
+            assert flat(extracted).translate(PERSIAN_DIGITS) in seed
 
 
 def test_the_same_tables_give_the_same_bytes(writer):

@@ -86,6 +86,15 @@ def seed_text() -> str:
     return re.sub(r"\s+", "", path.read_text(encoding="utf-8"))
 
 
+@pytest.fixture(scope="module")
+def seed(request) -> str | None:
+    """The seed text where ../shared is present, else None (the graph is still checked)."""
+    path = REPO.parent / "shared" / "seeds" / seed002.DOCUMENT
+    if not path.is_file():
+        return None
+    return request.getfixturevalue("seed_text")
+
+
 def select(store: ox.Store, query: str, **bound: ox.NamedNode) -> list[ox.QuerySolution]:
     """Run ``query`` with ``bound`` IRIs as values (each joins the projection, as Oxigraph asks)."""
     projected = query.replace("SELECT", "SELECT " + " ".join(f"?{k}" for k in bound), 1)
@@ -211,7 +220,7 @@ def test_cited_printed_form_is_in_the_seed_near_the_name(
     )
 
 
-def test_guangdong_union_catalogue_has_330000_records(graph, seed_text):
+def test_guangdong_union_catalogue_has_330000_records(graph, seed):
     rows = select(
         graph,
         """SELECT ?n ?note WHERE {
@@ -222,10 +231,11 @@ def test_guangdong_union_catalogue_has_330000_records(graph, seed_text):
     )
     assert [r["n"].value for r in rows] == ["330000"]
     assert "3 3万条" in rows[0]["note"].value
-    assert near(seed_text, "广东高校", "联合目录33万条数据", 40)
+    if seed is not None:
+        assert near(seed, "广东高校", "联合目录33万条数据", 40)
 
 
-def test_calis_has_four_national_and_seven_regional_centres(graph, seed_text):
+def test_calis_has_four_national_and_seven_regional_centres(graph, seed):
     counts = {}
     for kind in ("NationalCentre", "RegionalCentre"):
         rows = select(
@@ -234,8 +244,10 @@ def test_calis_has_four_national_and_seven_regional_centres(graph, seed_text):
         )  # fmt: skip
         counts[kind] = len(rows)
     assert counts == {"NationalCentre": 4, "RegionalCentre": 7}
-    assert near(seed_text, "北京大学", "文理、工程、农学、医学4个全国文献信息中心", 60)
-    assert near(seed_text, "北京大学", "7个地区中心和1", 120)
+    if seed is not None:
+        assert near(seed, "北京大学", "文理、工程、农学、医学4个全国文献信息中心", 60)
+    if seed is not None:
+        assert near(seed, "北京大学", "7个地区中心和1", 120)
 
 
 def test_calis_national_centres_are_the_four_fields(graph):
@@ -258,9 +270,7 @@ def test_calis_national_centres_are_the_four_fields(graph):
          "文献倍息中心设下华南师范大学图书馆"),
     ],
 )  # fmt: skip
-def test_management_centre_is_hosted_where_the_text_says(
-    graph, seed_text, consortium, host, printed
-):
+def test_management_centre_is_hosted_where_the_text_says(graph, seed, consortium, host, printed):
     rows = select(
         graph,
         "SELECT ?u WHERE { ?u a lamc:ManagementCentre ; org:unitOf ?c ; lamc:hostedBy ?h }",
@@ -268,10 +278,11 @@ def test_management_centre_is_hosted_where_the_text_says(
         h=inst(host),
     )
     assert len(rows) == 1
-    assert printed in seed_text
+    if seed is not None:
+        assert printed in seed
 
 
-def test_beijing_runs_on_cernet(graph, seed_text):
+def test_beijing_runs_on_cernet(graph, seed):
     rows = select(
         graph,
         """SELECT ?zh WHERE { ?c lamc:network ?n . ?n skos:prefLabel ?zh .
@@ -279,10 +290,11 @@ def test_beijing_runs_on_cernet(graph, seed_text):
         c=inst("beijing-university-network-library"),
     )
     assert [r["zh"].value for r in rows] == ["中国教育科研网"]
-    assert near(seed_text, "北京高校网络图书馆", "主要依托中国教育科研网", 120)
+    if seed is not None:
+        assert near(seed, "北京高校网络图书馆", "主要依托中国教育科研网", 120)
 
 
-def test_1957_plan_created_two_national_and_nine_regional_committees(graph, seed_text):
+def test_1957_plan_created_two_national_and_nine_regional_committees(graph, seed):
     plan = ox.NamedNode(f"{BASE}id/event/national-book-coordination-plan-1957")
     rows = select(
         graph,
@@ -303,10 +315,9 @@ def test_1957_plan_created_two_national_and_nine_regional_committees(graph, seed
     national = [r for r in created if r["zh"].value.startswith("全国性")]
     regional = [r["n"].value for r in created if r["n"] is not None]
     assert len(national) == 2 and regional == ["9"]
-    assert near(
-        seed_text, "国务院颁布", "北京全和上海两个全国性以及其他9个地区性中心图书馆委员", 60
-    )
-    assert near(seed_text, "国务院", "1597年", 10) and near(seed_text, "国务院公", "1597年9月", 10)
+    if seed is not None:
+        assert near(seed, "国务院颁布", "北京全和上海两个全国性以及其他9个地区性中心图书馆委员", 60)
+        assert near(seed, "国务院", "1597年", 10) and near(seed, "国务院公", "1597年9月", 10)
 
 
 @pytest.mark.parametrize(
@@ -319,14 +330,15 @@ def test_1957_plan_created_two_national_and_nine_regional_committees(graph, seed
         ("library-cooperation-in-china-1950s", "1950", "1959", "我国馆际合作可追溯到上世50年代"),
     ],
 )  # fmt: skip
-def test_decades_of_the_history(graph, seed_text, slug, start, end, printed):
+def test_decades_of_the_history(graph, seed, slug, start, end, printed):
     rows = select(
         graph,
         "SELECT ?s ?e WHERE { ?ev a lamc:Event ; schema:startDate ?s ; schema:endDate ?e }",
         ev=ox.NamedNode(f"{BASE}id/event/{slug}"),
     )
     assert [(r["s"].value, r["e"].value) for r in rows] == [(start, end)]
-    assert printed in seed_text
+    if seed is not None:
+        assert printed in seed
 
 
 def test_hundred_networks_by_the_late_1980s_is_described(graph):
@@ -388,7 +400,7 @@ def test_every_component_an_agreement_carries_is_cited(graph):
     assert select(graph, "SELECT ?a WHERE { ?a lamc:coordinator ?x }")
 
 
-def test_tianjin_adopts_the_three_standards_it_issued(graph, seed_text):
+def test_tianjin_adopts_the_three_standards_it_issued(graph, seed):
     rows = select(
         graph,
         """SELECT ?zh WHERE { ?a lamc:governs ?c ; lamc:adoptsStandard ?s .
@@ -398,7 +410,8 @@ def test_tianjin_adopts_the_three_standards_it_issued(graph, seed_text):
     )
     names = sorted(r["zh"].value for r in rows)
     assert names == sorted(["中文图书联合编目著录细则", "条形码编码规则", "馆际互借服务管理办法"])
-    assert all(name in seed_text for name in names)
+    if seed is not None:
+        assert all(name in seed for name in names)
 
 
 def test_every_entity_has_a_chinese_label_and_a_translated_english_one(graph):
@@ -447,13 +460,14 @@ def test_every_printed_form_occurs_in_the_seed(graph, seed_text):
         ("event/national-book-coordination-plan-1957", "15 97年"),
     ],
 )
-def test_damaged_text_is_noted_with_its_printed_form(graph, seed_text, node, printed):
+def test_damaged_text_is_noted_with_its_printed_form(graph, seed, node, printed):
     rows = select(
         graph, "SELECT ?n WHERE { ?e skos:editorialNote ?n }",
         e=ox.NamedNode(f"{BASE}id/{node}"),
     )  # fmt: skip
     assert any(printed in r["n"].value for r in rows)
-    assert re.sub(r"\s+", "", printed) in seed_text
+    if seed is not None:
+        assert re.sub(r"\s+", "", printed) in seed
 
 
 def test_ontology_terms_used_are_documented(writer):
