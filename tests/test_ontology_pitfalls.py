@@ -1,0 +1,491 @@
+"""The automatically checkable pitfalls of the OOPS! catalogue, aware of languages.
+
+Checked on the ontology, and where a pitfall concerns how terms are used, on the dataset of
+record as ``lamcoop build`` loads it (graphs ``seed-*``), so the data is held to the
+ontology too.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+
+import pytest
+from rdflib import OWL, RDF, RDFS, SKOS, XSD, BNode, Graph, Literal, Namespace, URIRef
+
+from graph_loader.build import STEPS, BuildContext
+from graph_loader.reasoning import closure, materialise_inferences
+from graph_loader.resources import resource_dir
+from graph_loader.settings import resolve_settings
+from graph_loader.store import open_store
+
+LAMC = Namespace("https://w3id.org/lamcoop/ontology#")
+VANN = Namespace("http://purl.org/vocab/vann/")
+DCTERMS = Namespace("http://purl.org/dc/terms/")
+ONTOLOGY = URIRef("https://w3id.org/lamcoop/ontology")
+LANGUAGES = ("en", "fa", "zh-Hans")
+PREFIXES = {
+    "lamc": str(LAMC),
+    "org": "http://www.w3.org/ns/org#",
+    "skos": str(SKOS),
+    "dcterms": str(DCTERMS),
+    "prov": "http://www.w3.org/ns/prov#",
+    "frapo": "http://purl.org/cerif/frapo/",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "schema": "https://schema.org/",
+    "geo": "http://www.w3.org/2003/01/geo/wgs84_pos#",
+}
+#: Namespaces whose terms are the languages' own (RDF, RDFS, OWL, XSD), never declared.
+BUILT_IN = (str(RDF), str(RDFS), str(OWL), str(XSD))
+PROPERTY_TYPES = (OWL.ObjectProperty, OWL.DatatypeProperty)
+TERM_TYPES = (OWL.Class, *PROPERTY_TYPES, RDFS.Datatype)
+
+#: Properties without a domain, and why (checked: each really has none).
+NO_DOMAIN = {
+    LAMC.text: "the wording of provisions and of codes alike",
+    LAMC.exposesChallenge: "stated by a shape or a gap, which are of no one class",
+    LAMC.translatedLanguage: "any entity may carry translated labels",
+    LAMC.printedAs: "stated on rdf:Statement, which OWL 2 DL reserves",
+    LAMC.sha256: "stated on graphs, which have no class",
+    LAMC.loaderVersion: "stated on graphs, which have no class",
+}
+#: Properties without a range, and why.
+NO_RANGE = {
+    LAMC.text: "language-tagged text, which OWL 2 DL cannot name as a range",
+    LAMC.method: "language-tagged text",
+    LAMC.population: "language-tagged text",
+    LAMC.samplingMethod: "language-tagged text",
+    LAMC.dataCollectionMethod: "language-tagged text",
+    LAMC.codingPhase: "language-tagged text",
+    LAMC.trustworthinessCriterion: "language-tagged text",
+}
+
+# Traditional forms of characters that Simplified Chinese writes otherwise.
+TRADITIONAL_ONLY = set("圖書館檔資標準協會聯機構數據庫體際編錄務員處議網絡類單盟國們這個時來說們發")
+TRADITIONAL_ONLY -= set("盟")
+
+
+@pytest.fixture(scope="module")
+def ontology() -> Graph:
+    return Graph().parse(resource_dir("ontology") / "lamcoop.ttl", format="turtle")
+
+
+@pytest.fixture(scope="module")
+def record(tmp_path_factory) -> Graph:
+    """The dataset of record as the build loads it: every step before reasoning, then its graphs."""
+    path = tmp_path_factory.mktemp("record") / "store"
+    settings = resolve_settings(config_file=None, environ={}, overrides={"store": str(path)})
+    store = open_store(path)
+    try:
+        ctx = BuildContext(store, settings)
+        for step in STEPS[: STEPS.index(materialise_inferences)]:
+            step(ctx)
+        graph = Graph()
+        prefix = settings.graph_iri("seed-")
+        for info in store.graphs():
+            if info.iri.startswith(prefix):
+                data = store.inner.dump(format=_nt(), from_graph=_named(info.iri))
+                graph.parse(data=data, format="nt")
+    finally:
+        store.close()
+    if not len(graph):
+        pytest.skip("the build loads no dataset-of-record graph (seed-*) yet")
+    return graph
+
+
+def _nt():
+    import pyoxigraph as ox
+
+    return ox.RdfFormat.N_TRIPLES
+
+
+def _named(iri: str):
+    import pyoxigraph as ox
+
+    return ox.NamedNode(iri)
+
+
+def declared(graph: Graph, *types: URIRef) -> set[URIRef]:
+    types = types or (*TERM_TYPES, OWL.AnnotationProperty, OWL.NamedIndividual)
+    return {s for t in types for s in graph.subjects(RDF.type, t) if isinstance(s, URIRef)}
+
+
+def terms(graph: Graph) -> set[URIRef]:
+    """Classes, object and datatype properties and datatypes: what must be fully described."""
+    return declared(graph, *TERM_TYPES)
+
+
+def reified(graph: Graph) -> set:
+    return set(graph.subjects(RDF.type, RDF.Statement))
+
+
+def without_reification(graph: Graph) -> Iterable[tuple]:
+    skip = reified(graph)
+    return ((s, p, o) for s, p, o in graph if s not in skip)
+
+
+# -- the header ------------------------------------------------------------------------------
+
+
+def test_the_header_says_what_whose_and_which_version(ontology):
+    assert (ONTOLOGY, RDF.type, OWL.Ontology) in ontology
+    for prop in (DCTERMS.title, DCTERMS.description, DCTERMS.creator, DCTERMS.license):
+        assert ontology.value(ONTOLOGY, prop) is not None, prop
+    version = ontology.value(ONTOLOGY, OWL.versionIRI)
+    info = ontology.value(ONTOLOGY, OWL.versionInfo)
+    assert version is not None and str(version).endswith(str(info))
+    assert str(ontology.value(ONTOLOGY, VANN.preferredNamespacePrefix)) == "lamc"
+    assert str(ontology.value(ONTOLOGY, VANN.preferredNamespaceUri)) == str(LAMC)
+    assert not list(ontology.objects(ONTOLOGY, OWL.imports)), "no remote imports"
+
+
+# -- declarations ----------------------------------------------------------------------------
+
+
+def test_every_term_the_vocabulary_page_names_is_declared(ontology, repo_root):
+    page = (repo_root / "docs" / "vocabulary.md").read_text(encoding="utf-8")
+    named = {
+        URIRef(PREFIXES[prefix] + local)
+        for prefix, local in re.findall(r"\b([a-z]+):([A-Za-z][A-Za-z0-9]*)\b", page)
+        if prefix in PREFIXES
+    }
+    missing = sorted(named - declared(ontology))
+    assert not missing, f"docs/vocabulary.md names terms the ontology does not declare: {missing}"
+
+
+def used_terms(graph: Graph) -> set[URIRef]:
+    """Predicates, classes of instances, and terms that axioms point at."""
+    axioms = (RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range, OWL.inverseOf)
+    used = {p for _, p, _ in without_reification(graph)}
+    used |= {o for o in graph.objects(None, RDF.type)}
+    used |= {o for p in axioms for o in graph.objects(None, p)}
+    return {t for t in used if isinstance(t, URIRef) and not str(t).startswith(BUILT_IN)}
+
+
+def test_the_ontology_uses_no_term_it_does_not_declare(ontology):
+    missing = sorted(used_terms(ontology) - declared(ontology))
+    assert not missing, f"used without a declaration: {missing}"
+
+
+def test_the_dataset_of_record_uses_no_term_the_ontology_does_not_declare(ontology, record):
+    missing = sorted(used_terms(record) - declared(ontology))
+    assert not missing, f"the dataset of record uses undeclared terms: {missing}"
+
+
+def test_external_terms_are_declared_only_where_used(ontology, record, repo_root):
+    page = (repo_root / "docs" / "vocabulary.md").read_text(encoding="utf-8")
+    mentioned = (
+        used_terms(ontology)
+        | used_terms(record)
+        | {
+            URIRef(PREFIXES[p] + local)
+            for p, local in re.findall(r"\b([a-z]+):([A-Za-z][A-Za-z0-9]*)\b", page)
+            if p in PREFIXES
+        }
+    )
+    external = {t for t in terms(ontology) if not str(t).startswith(str(LAMC))}
+    unused = sorted(external - mentioned)
+    assert not unused, f"external terms declared but never used: {unused}"
+
+
+def test_each_term_has_one_kind(ontology):
+    kinds = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
+    for term in declared(ontology):
+        mine = [k for k in kinds if (term, RDF.type, k) in ontology]
+        assert len(mine) <= 1, f"{term} is declared as {mine}"
+
+
+# -- labels and definitions, by language -------------------------------------------------------
+
+
+def labelled(ontology: Graph) -> set[URIRef]:
+    return terms(ontology) | declared(ontology, OWL.NamedIndividual)
+
+
+def test_every_term_has_one_label_in_each_language(ontology, record):
+    """Terms in the ontology alone; its individuals with what the dataset of record adds
+    (seed 002 gives the funding models' Chinese and English labels)."""
+    union = ontology + record
+    problems = []
+    for term in sorted(labelled(ontology)):
+        source = ontology if term in terms(ontology) else union
+        # Oxigraph writes language tags in lower case; tags are case-insensitive.
+        tags = Counter(o.language.lower() for o in source.objects(term, RDFS.label))
+        for lang in (language.lower() for language in LANGUAGES):
+            if tags[lang] != 1:
+                problems.append(f"{term}: {tags[lang]} rdfs:label in {lang}")
+        problems += [
+            f"{term}: label in unexpected language {tag}"
+            for tag in tags
+            if tag not in {language.lower() for language in LANGUAGES}
+        ]
+    assert not problems, "\n".join(problems)
+
+
+def test_every_term_has_an_english_definition(ontology, record):
+    union = ontology + record
+    missing = [
+        t
+        for t in sorted(labelled(ontology))
+        if not any(d.language == "en" for d in union.objects(t, SKOS.definition))
+    ]
+    assert not missing, f"without an English skos:definition: {missing}"
+
+
+def script_problems(text: str, lang: str, *, names_allowed: bool = False) -> list[str]:
+    """What is wrong with ``text`` as a label in ``lang``, judged by its letters.
+
+    ``names_allowed``: a label may be a name printed in Latin letters (sources print
+    "ResearchGate" in Persian text); it must still not use another script's forms.
+    """
+    letters = [c for c in text if c.isalpha()]
+    names = [unicodedata.name(c, "") for c in letters]
+    arabic = sum(n.startswith("ARABIC") for n in names)
+    han = sum(n.startswith("CJK UNIFIED") for n in names)
+    problems = []
+    lang = lang.lower()
+    if lang == "fa":
+        if not arabic and not names_allowed:
+            problems.append("no Persian letters")
+        if set(text) & {"\u064a", "\u0643"}:
+            problems.append("Arabic yeh or kaf where Persian writes ی and ک")
+    elif lang == "zh-hans":
+        if not han and not names_allowed:
+            problems.append("no Chinese characters")
+        if set(text) & TRADITIONAL_ONLY:
+            problems.append(f"traditional characters {sorted(set(text) & TRADITIONAL_ONLY)}")
+    elif lang == "en" and (arabic or han):
+        problems.append("Persian or Chinese letters in an English label")
+    return problems
+
+
+def test_labels_are_written_in_their_languages_script(ontology):
+    problems = [
+        f"{s} {o!r}@{o.language}: {problem}"
+        for prop in (RDFS.label, SKOS.prefLabel)
+        for s, o in ontology.subject_objects(prop)
+        if isinstance(o, Literal) and o.language
+        for problem in script_problems(str(o), o.language)
+    ]
+    assert not problems, "\n".join(problems)
+
+
+def test_the_dataset_of_record_labels_are_written_in_their_languages_script(record):
+    problems = [
+        f"{s} {o!r}@{o.language}: {problem}"
+        for prop in (RDFS.label, SKOS.prefLabel, SKOS.altLabel)
+        for s, o in record.subject_objects(prop)
+        if isinstance(o, Literal) and o.language
+        for problem in script_problems(str(o), o.language, names_allowed=True)
+    ]
+    assert not problems, "\n".join(problems[:40])
+
+
+def test_the_script_check_can_fail():
+    assert script_problems("كتابخانه", "fa")  # Arabic kaf
+    assert script_problems("圖書館", "zh-Hans")
+    assert script_problems("library", "fa")
+    assert not script_problems("ResearchGate", "fa", names_allowed=True)
+    assert script_problems("كتابخانه ResearchGate", "fa", names_allowed=True)
+    assert not script_problems("کتابخانه", "fa") and not script_problems("图书馆", "zh-Hans")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_two_terms_share_a_label(ontology, lang):
+    seen = defaultdict(list)
+    for term in labelled(ontology):
+        for label in ontology.objects(term, RDFS.label):
+            if label.language == lang:
+                seen[str(label).casefold()].append(term)
+    shared = {label: ts for label, ts in seen.items() if len(ts) > 1}
+    assert not shared, f"terms sharing a {lang} label: {shared}"
+
+
+def test_concepts_have_at_most_one_preferred_label_per_language(ontology, record):
+    union = ontology + record
+    counts = Counter(
+        (s, o.language) for s, o in union.subject_objects(SKOS.prefLabel) if isinstance(o, Literal)
+    )
+    clashes = sorted(f"{s} ({lang})" for (s, lang), n in counts.items() if n > 1)
+    assert not clashes, f"more than one skos:prefLabel in a language: {clashes}"
+
+
+def test_every_concept_has_an_english_preferred_label(ontology, record):
+    union = ontology + record
+    missing = sorted(
+        c
+        for c in set(union.subjects(RDF.type, SKOS.Concept))
+        if not any(o.language == "en" for o in union.objects(c, SKOS.prefLabel))
+    )
+    assert not missing, f"concepts without an English skos:prefLabel: {missing}"
+
+
+# -- structure ---------------------------------------------------------------------------------
+
+
+def named_pairs(graph: Graph, prop: URIRef) -> list[tuple[str, str]]:
+    return [
+        (str(a), str(b))
+        for a, b in graph.subject_objects(prop)
+        if isinstance(a, URIRef) and isinstance(b, URIRef)
+    ]
+
+
+@pytest.mark.parametrize("prop", [RDFS.subClassOf, RDFS.subPropertyOf])
+def test_no_cycle_in_the_hierarchies(ontology, prop):
+    cyclic = [a for a, above in closure(named_pairs(ontology, prop)).items() if a in above]
+    loop = closure([("a", "b"), ("b", "a")])
+    assert "a" in loop["b"] and "b" in loop["a"]  # the check would see a loop
+    assert not cyclic, f"{prop} cycles through {cyclic}"
+
+
+def test_naming_conventions(ontology):
+    for term in terms(ontology):
+        if str(term).startswith(str(LAMC)):
+            local = str(term)[len(str(LAMC)) :]
+            upper = (term, RDF.type, OWL.Class) in ontology or (
+                term,
+                RDF.type,
+                RDFS.Datatype,
+            ) in ontology
+            assert re.fullmatch(r"[A-Z][A-Za-z0-9]*" if upper else r"[a-z][A-Za-z0-9]*", local), (
+                term
+            )
+
+
+def test_properties_have_domain_and_range_unless_exempt(ontology):
+    own = {p for p in declared(ontology, *PROPERTY_TYPES) if str(p).startswith(str(LAMC))}
+    no_domain = {p for p in own if ontology.value(p, RDFS.domain) is None}
+    no_range = {p for p in own if ontology.value(p, RDFS.range) is None}
+    assert no_domain == set(NO_DOMAIN), f"domain missing: {no_domain - set(NO_DOMAIN)}"
+    assert no_range == set(NO_RANGE), f"range missing: {no_range - set(NO_RANGE)}"
+
+
+def test_no_orphan_property(ontology, record, repo_root):
+    """Every property is connected: to a class, to another property, or to use."""
+    page = (repo_root / "docs" / "vocabulary.md").read_text(encoding="utf-8")
+    used = {p for _, p, _ in record}
+    related = (RDFS.domain, RDFS.range, RDFS.subPropertyOf, OWL.inverseOf)
+
+    def connected(p: URIRef) -> bool:
+        return (
+            any(ontology.value(p, r) is not None for r in related)
+            or any(True for _ in ontology.subjects(RDFS.subPropertyOf, p))
+            or any(True for _ in ontology.subjects(OWL.inverseOf, p))
+            or p in used
+            or f"lamc:{str(p).rsplit('#', 1)[-1]}" in page
+        )
+
+    orphans = sorted(p for p in declared(ontology, *PROPERTY_TYPES) if not connected(p))
+    assert not orphans, f"properties connected to nothing: {orphans}"
+
+
+def test_inverses_agree_on_domain_and_range(ontology):
+    for p, q in ontology.subject_objects(OWL.inverseOf):
+        pairs = [
+            (ontology.value(p, RDFS.domain), ontology.value(q, RDFS.range)),
+            (ontology.value(p, RDFS.range), ontology.value(q, RDFS.domain)),
+        ]
+        for mine, theirs in pairs:
+            if mine is not None and theirs is not None and not isinstance(mine, BNode):
+                assert mine == theirs, f"{p} inverse of {q}: {mine} vs {theirs}"
+
+
+def test_inverses_are_declared_where_both_directions_are_used(ontology, record):
+    union = Graph()
+    for triple in without_reification(ontology + record):
+        union.add(triple)
+    supers = closure(named_pairs(ontology, RDFS.subPropertyOf))
+    down = defaultdict(set)  # a property and every property below it
+    for p in declared(ontology, OWL.ObjectProperty):
+        down[p].add(p)
+    for sub, above in supers.items():
+        for sup in above:
+            down[URIRef(sup)].add(URIRef(sub))
+    inverse = set(ontology.subject_objects(OWL.inverseOf))
+    inverse |= {(b, a) for a, b in inverse}
+    symmetric = set(ontology.subjects(RDF.type, OWL.SymmetricProperty))
+
+    def covered(p: URIRef, q: URIRef) -> bool:
+        if p == q:
+            return p in symmetric
+        return any((a, b) in inverse for a in down[p] or {p} for b in down[q] or {q})
+
+    by_pair = defaultdict(set)
+    for s, p, o in union:
+        if isinstance(o, URIRef) and p != RDF.type and not str(p).startswith(BUILT_IN):
+            by_pair[(s, o)].add(p)
+    missing = set()
+    for (s, o), props in by_pair.items():
+        for q in by_pair.get((o, s), ()):
+            missing |= {(p, q) for p in props if not covered(p, q) and (s != o)}
+    assert not missing, f"used in both directions without an inverse: {sorted(missing)}"
+
+
+# -- values of the right kind -------------------------------------------------------------------
+
+NUMERIC = {XSD.integer, XSD.nonNegativeInteger, XSD.positiveInteger, XSD.int, XSD.long}
+
+
+def literal_fits(value: Literal, datatype: URIRef, ontology: Graph) -> bool:
+    """Whether ``value`` lies in ``datatype``, a named XSD type or a union of them."""
+    union = ontology.value(datatype, OWL.equivalentClass)
+    if union is not None:
+        members = ontology.collection(ontology.value(union, OWL.unionOf))
+        return any(literal_fits(value, m, ontology) for m in members)
+    if value.language:
+        return False
+    dt = value.datatype or XSD.string
+    if datatype == XSD.nonNegativeInteger:
+        return dt in NUMERIC and _number(value) is not None and _number(value) >= 0
+    if datatype == XSD.decimal:
+        return dt in NUMERIC | {XSD.decimal} and _number(value) is not None
+    return dt == datatype
+
+
+def _number(value: Literal) -> Decimal | None:
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def kind_problems(data: Graph, ontology: Graph) -> list[str]:
+    objects = declared(ontology, OWL.ObjectProperty)
+    datatypes = declared(ontology, OWL.DatatypeProperty)
+    ranges = {p: ontology.value(p, RDFS.range) for p in datatypes}
+    problems = []
+    for s, p, o in without_reification(data):
+        if p in objects and isinstance(o, Literal):
+            problems.append(f"object property {p} with the literal {o!r} on {s}")
+        elif p in datatypes and not isinstance(o, Literal):
+            problems.append(f"datatype property {p} with the node {o} on {s}")
+        elif p in datatypes and ranges[p] is not None and not literal_fits(o, ranges[p], ontology):
+            problems.append(f"{p} value {o!r} on {s} is not in its range {ranges[p]}")
+    return problems
+
+
+def test_the_ontology_uses_its_properties_with_the_right_kind_of_value(ontology):
+    assert not kind_problems(ontology, ontology)
+
+
+def test_the_dataset_of_record_uses_properties_with_the_right_kind_of_value(ontology, record):
+    problems = kind_problems(record, ontology)
+    assert not problems, "\n".join(problems[:40])
+
+
+def test_the_kind_check_can_fail(ontology):
+    bad = Graph()
+    bad.add((URIRef("urn:x"), LAMC.party, Literal("a name")))
+    bad.add((URIRef("urn:x"), LAMC.isil, URIRef("urn:isil")))
+    bad.add((URIRef("urn:x"), LAMC.memberCount, Literal(-3)))
+    bad.add((URIRef("urn:x"), LAMC.signedOn, Literal("2001-12-01T00:00:00", datatype=XSD.dateTime)))
+    bad.add((URIRef("urn:x"), LAMC.budgetCurrency, Literal("CNY", lang="en")))
+    assert len(kind_problems(bad, ontology)) == 5
+    good = Graph()
+    good.add((URIRef("urn:x"), LAMC.signedOn, Literal("2001-12", datatype=XSD.gYearMonth)))
+    good.add((URIRef("urn:x"), LAMC.memberCount, Literal(27)))
+    assert not kind_problems(good, ontology)
