@@ -36,7 +36,7 @@ from graph_loader.file_reading import (
     TrackingReader,
     can_watch_reads,
 )
-from graph_loader.rdf_formats import format_for_path, source_name
+from graph_loader.rdf_formats import format_for_path, source_name, xml_error_place
 from graph_loader.store import OxigraphStore, StagedLoad
 
 T = TypeVar("T")
@@ -177,7 +177,7 @@ class _Job:
                 )
             )
         except SyntaxError as exc:
-            raise LoadError(_syntax_message(self.path, exc)) from None
+            raise LoadError(_syntax_message(self.path, exc, self.rdf_format)) from None
         except (OSError, EOFError, ValueError, zlib.error) as exc:
             raise LoadError(f"{self.path}: cannot load: {exc}") from None
 
@@ -249,9 +249,14 @@ def _signature(path: Path) -> tuple[int, int]:
     return stat.st_size, stat.st_mtime_ns
 
 
-def _syntax_message(path: Path, exc: SyntaxError) -> str:
-    where = f"{path}:{exc.lineno}:{exc.offset}" if exc.lineno else str(path)
-    return f"{where}: syntax error: {exc.msg}"
+def _syntax_message(path: Path, exc: SyntaxError, rdf_format: ox.RdfFormat) -> str:
+    if exc.lineno:
+        return f"{path}:{exc.lineno}:{exc.offset}: syntax error: {exc.msg}"
+    place = xml_error_place(path) if rdf_format == ox.RdfFormat.RDF_XML and path.is_file() else None
+    if place is not None:
+        line, column, reason = place
+        return f"{path}:{line}:{column}: syntax error: {reason} ({exc.msg})"
+    return f"{path}: syntax error: {exc.msg}"
 
 
 def _progress_bar(path: Path, enabled: bool) -> tqdm:

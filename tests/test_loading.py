@@ -224,16 +224,28 @@ def test_syntax_error_into_a_new_graph_leaves_no_graph(populated, tmp_path):
     assert not populated.has_graph(graph_iri("fresh"))
 
 
-def test_rdfxml_error_is_reported_and_changes_nothing(populated, tmp_path):
-    path = write(
-        tmp_path / "bad.rdf",
-        b'<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
-        b'<rdf:Description rdf:about="http://ex/a">\n  <x:p>1</x:p>\n'
-        b"</rdf:Description>\n</rdf:RDF>\n",
-    )
+_RDF_HEAD = (
+    b'<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+    b'<rdf:Description rdf:about="http://ex/a">\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "column", "reason"),
+    [
+        (b"  <x:p>1</x:p>\n</rdf:Description>\n</rdf:RDF>\n", 4, 3, "unbound prefix"),
+        (b"</rdf:RDF>\n", 4, 3, "mismatched tag"),
+    ],
+)
+@pytest.mark.parametrize("gz", ["", ".gz"])
+def test_rdfxml_error_names_the_place_and_changes_nothing(
+    populated, tmp_path, body, line, column, reason, gz
+):
+    path = write(tmp_path / f"bad.rdf{gz}", _RDF_HEAD + body)
     before = snapshot(populated)
-    with pytest.raises(LoadError, match=r"bad\.rdf.*syntax error"):
+    with pytest.raises(LoadError) as caught:
         load_file(populated, path, base_iri=BASE)
+    assert str(caught.value).startswith(f"{path}:{line}:{column}: syntax error: {reason}")
     assert snapshot(populated) == before
 
 
