@@ -14,13 +14,10 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 import pytest
+from ontology_support import ontology_graph, record_graph
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, BNode, Graph, Literal, Namespace, URIRef
 
-from graph_loader.build import STEPS, BuildContext
-from graph_loader.reasoning import closure, materialise_inferences
-from graph_loader.resources import resource_dir
-from graph_loader.settings import resolve_settings
-from graph_loader.store import open_store
+from graph_loader.reasoning import closure
 
 LAMC = Namespace("https://w3id.org/lamcoop/ontology#")
 VANN = Namespace("http://purl.org/vocab/vann/")
@@ -70,42 +67,15 @@ TRADITIONAL_ONLY -= set("盟")
 
 @pytest.fixture(scope="module")
 def ontology() -> Graph:
-    return Graph().parse(resource_dir("ontology") / "lamcoop.ttl", format="turtle")
+    return ontology_graph()
 
 
 @pytest.fixture(scope="module")
 def record(tmp_path_factory) -> Graph:
-    """The dataset of record as the build loads it: every step before reasoning, then its graphs."""
-    path = tmp_path_factory.mktemp("record") / "store"
-    settings = resolve_settings(config_file=None, environ={}, overrides={"store": str(path)})
-    store = open_store(path)
-    try:
-        ctx = BuildContext(store, settings)
-        for step in STEPS[: STEPS.index(materialise_inferences)]:
-            step(ctx)
-        graph = Graph()
-        prefix = settings.graph_iri("seed-")
-        for info in store.graphs():
-            if info.iri.startswith(prefix):
-                data = store.inner.dump(format=_nt(), from_graph=_named(info.iri))
-                graph.parse(data=data, format="nt")
-    finally:
-        store.close()
+    graph = record_graph(tmp_path_factory.mktemp("record") / "store")
     if not len(graph):
         pytest.skip("the build loads no dataset-of-record graph (seed-*) yet")
     return graph
-
-
-def _nt():
-    import pyoxigraph as ox
-
-    return ox.RdfFormat.N_TRIPLES
-
-
-def _named(iri: str):
-    import pyoxigraph as ox
-
-    return ox.NamedNode(iri)
 
 
 def declared(graph: Graph, *types: URIRef) -> set[URIRef]:

@@ -1,0 +1,43 @@
+"""What the ontology tests share: the ontology parsed, and the dataset of record as built."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from graph_loader.build import STEPS, BuildContext
+from graph_loader.reasoning import materialise_inferences
+from graph_loader.resources import resource_dir
+from graph_loader.settings import resolve_settings
+from graph_loader.store import open_store
+
+
+def ontology_graph() -> Graph:
+    """``ontology/lamcoop.ttl`` as rdflib reads it."""
+    return Graph().parse(resource_dir("ontology") / "lamcoop.ttl", format="turtle")
+
+
+def record_graph(store_path: Path) -> Graph:
+    """The dataset-of-record graphs (``seed-*``) as the build loads them.
+
+    Runs every build step before reasoning into a new store at ``store_path``.
+    """
+    settings = resolve_settings(config_file=None, environ={}, overrides={"store": str(store_path)})
+    store = open_store(store_path)
+    graph = Graph()
+    try:
+        ctx = BuildContext(store, settings)
+        for step in STEPS[: STEPS.index(materialise_inferences)]:
+            step(ctx)
+        prefix = settings.graph_iri("seed-")
+        for info in store.graphs():
+            if info.iri.startswith(prefix):
+                data = store.inner.dump(
+                    format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(info.iri)
+                )
+                graph.parse(data=data, format="nt")
+    finally:
+        store.close()
+    return graph
