@@ -172,3 +172,29 @@ def path_taken(report: ValidationReport) -> str:
     if taken <= {"fast"}:
         return "fast"
     return "pyshacl" if taken == {"pyshacl"} else "mixed"
+
+
+def summary() -> str:
+    """A Markdown table: every core test, the path it took, and how its report matched."""
+    rows = ["| test | path | report |", "| --- | --- | --- |"]
+    counts: dict[str, int] = {}
+    passed = 0
+    for entry in entries():
+        report = run(entry)
+        difference, exact = compare(entry, report)
+        taken = path_taken(report)
+        counts[taken] = counts.get(taken, 0) + 1
+        passed += not difference
+        match = "differs" if difference else ("exact" if exact else "as stored (see note)")
+        rows.append(f"| {entry.id} | {taken} | {match} |")
+    total = sum(counts.values())
+    head = (
+        f"{passed} of {total} core tests pass. Paths: "
+        + ", ".join(f"{name} {n}" for name, n in sorted(counts.items()))
+        + "."
+    )
+    return head + "\n\n" + "\n".join(rows) + "\n"
+
+
+if __name__ == "__main__":
+    print(summary(), end="")
