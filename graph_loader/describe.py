@@ -228,9 +228,13 @@ def _statement(s: Term, p: Term, o: Term, g: Term) -> Statement:
     return Statement(s, p, o, g)  # type: ignore[arg-type]
 
 
-def search_query() -> str:
-    """Entities whose label contains ``?q`` (case-insensitive), with the matching label."""
-    return _PREFIXES + f"""SELECT ?q ?x ?l WHERE {{
-  GRAPH ?g {{ ?x {_LABEL} ?l }} {_PUBLISHED}
-  FILTER(isIRI(?x) && CONTAINS(LCASE(STR(?l)), LCASE(STR(?q))))
-}} ORDER BY STRLEN(STR(?l)) ?x LIMIT %(limit)d"""
+def search_query(limit: int = 200) -> str:
+    """Entities with a label containing ``?q`` (case-insensitive): each with one label that
+    matched (``?hit``) and all its labels (``?l``); bind ``?q`` to a literal."""
+    return _PREFIXES + f"""SELECT ?q ?x ?hit ?l WHERE {{
+  {{ SELECT ?q ?x (SAMPLE(?m) AS ?hit) WHERE {{
+      GRAPH ?g {{ ?x (skos:prefLabel|rdfs:label|skos:altLabel) ?m }} {_PUBLISHED}
+      FILTER(isIRI(?x) && CONTAINS(LCASE(STR(?m)), LCASE(STR(?q))))
+    }} GROUP BY ?q ?x ORDER BY ?x LIMIT {int(limit)} }}
+  OPTIONAL {{ ?x {_LABEL} ?l }}
+}}"""

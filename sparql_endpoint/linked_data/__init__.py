@@ -1,0 +1,26 @@
+"""The linked-data surfaces: entities (``/id``, ``/doc``), the ontology, the home page and
+search, the audit pages and the dumps. :data:`BLUEPRINTS` are registered by the factory."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+from sparql_endpoint.linked_data.audit_pages import blueprint as audit_blueprint
+from sparql_endpoint.linked_data.dumps import blueprint as dumps_blueprint
+from sparql_endpoint.linked_data.entities import blueprint as entities_blueprint
+from sparql_endpoint.linked_data.home import blueprint as home_blueprint
+from sparql_endpoint.linked_data.ontology_pages import blueprint as ontology_blueprint
+
+static_blueprint = Blueprint(
+    "ld_static", __name__, static_folder="static", static_url_path="/static/ld"
+)
+
+#: Every blueprint of the linked-data surfaces.
+BLUEPRINTS: tuple[Blueprint, ...] = (
+    entities_blueprint,
+    ontology_blueprint,
+    home_blueprint,
+    audit_blueprint,
+    dumps_blueprint,
+    static_blueprint,
+)

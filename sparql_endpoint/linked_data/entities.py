@@ -1,0 +1,174 @@
+"""Dereferenceable entities: ``/id/...`` answers 303 to ``/doc/...``, which serves the
+description in the negotiated format (or the one its extension names).
+
+As DBpedia does, the redirect already honours Accept: ``/id/institution/calis`` asked for
+Turtle goes to ``/doc/institution/calis.ttl``, for HTML to ``/doc/institution/calis.html``.
+``/doc/...`` without an extension negotiates too and names the variant in Content-Location.
+The server maps its own paths onto the configured base IRI, so ``/id/x`` here is
+``{base}id/x`` wherever it runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from urllib.parse import quote, urlencode
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, abort, render_template, request
+
+from graph_loader.describe import describe, exists
+from sparql_endpoint.context import service
+from sparql_endpoint.linked_data import reader
+from sparql_endpoint.linked_data.documents import (
+    BY_EXTENSION,
+    DOC_FORMATS,
+    HTML_FORMAT,
+    DocFormat,
+    by_media_type,
+    document_triples,
+    serialize,
+    split_extension,
+)
+from sparql_endpoint.linked_data.entity_view import build_view
+from sparql_endpoint.linked_data.present import choose_language, text_dir
+from sparql_endpoint.linked_data.terms import term_labels
+from sparql_endpoint.negotiation import parse_accept
+
+blueprint = Blueprint("entities", __name__, template_folder="templates")
+
+VARY = "Accept, Accept-Language"
+
+
+def negotiate() -> DocFormat:
+    """The representation the request's Accept header prefers; 406 when none is acceptable."""
+    offers = by_media_type()
+    best = parse_accept(request.headers.get("Accept")).best_match(list(offers))
+    if best is None:
+        abort(406, "entity documents are served as " + ", ".join(f.media_type for f in DOC_FORMATS))
+    return offers[best]
+
+
+def _query_suffix() -> str:
+    kept = [(k, v) for k, v in request.args.items(multi=True) if k in ("lang", "page")]
+    return "?" + urlencode(kept) if kept else ""
+
+
+@blueprint.get("/id/<path:rest>")
+def identifier(rest: str) -> Response:
+    """303 See Other to the document about the thing, in the negotiated format."""
+    fmt = negotiate()
+    iri = service().settings.base_iri + "id/" + rest
+    if not exists(reader.select, iri):
+        return not_found(rest, iri)
+    response = Response(status=303)
+    response.headers["Location"] = f"/doc/{quote(rest)}.{fmt.extension}{_query_suffix()}"
+    response.headers["Vary"] = VARY
+    return response
+
+
+@blueprint.get("/doc/<path:rest>")
+def document(rest: str) -> Response:
+    """The description of ``{base}id/{rest}``, in the format of the extension or Accept."""
+    base = service().settings.base_iri
+    stem, fmt = split_extension(rest)
+    if fmt is None or not exists(reader.select, base + "id/" + stem):
+        stem, fmt = rest, None
+    iri = base + "id/" + stem
+    if not exists(reader.select, iri):
+        return not_found(stem, iri)
+    chosen = fmt or negotiate()
+    page = _page()
+    description = describe(reader.select, iri, page=page)
+    if page > 1 and not description.incoming:
+        abort(404, f"page {page} is past the last page of statements about this entity")
+    own = f"/doc/{quote(stem)}.{chosen.extension}"
+    next_url = own + "?" + urlencode(_args(page + 1)) if description.has_next else None
+    lang = choose_language(request.args.get("lang"), request.headers.get("Accept-Language"))
+    if chosen is HTML_FORMAT:
+        body = _html(description, lang, stem, next_url)
+    else:
+        assert chosen.rdf is not None
+        doc_url = request.host_url.rstrip("/") + own + _query_suffix()
+        full_next = request.host_url.rstrip("/") + next_url if next_url else None
+        body = serialize(description, chosen.rdf, document_triples(description, doc_url, full_next))
+    response = Response(body, content_type=chosen.content_type)
+    _headers(response, stem, chosen, description.graphs, next_url, lang)
+    return _conditional(response)
+
+
+def _args(page: int) -> dict[str, str]:
+    args = {"page": str(page)}
+    if "lang" in request.args:
+        args["lang"] = request.args["lang"]
+    return args
+
+
+def _page() -> int:
+    raw = request.args.get("page", "1")
+    if not raw.isdigit() or int(raw) < 1:
+        abort(400, "page must be a whole number from 1")
+    return int(raw)
+
+
+def _html(description, lang: str, stem: str, next_url: str | None) -> str:
+    settings = service().settings
+    view = build_view(description, lang, settings.base_iri, term_labels())
+    prev_url = None
+    if description.page > 1:
+        prev_url = f"/doc/{quote(stem)}.html?" + urlencode(_args(description.page - 1))
+    return render_template(
+        "ld/entity.html",
+        view=view,
+        lang=lang,
+        dir=text_dir(lang),
+        stem=stem,
+        formats=DOC_FORMATS,
+        page=description.page,
+        next_url=next_url,
+        prev_url=prev_url,
+        total_incoming=description.incoming_total,
+    )
+
+
+def _headers(
+    response: Response,
+    stem: str,
+    chosen: DocFormat,
+    graphs: list[str],
+    next_url: str | None,
+    lang: str,
+) -> None:
+    path = f"/doc/{quote(stem)}"
+    links = [f'<{path}.{f.extension}>; rel="alternate"; type="{f.media_type}"' for f in DOC_FORMATS]
+    links.append(f'<{service().settings.base_iri}id/{stem}>; rel="describes"')
+    links += [f'<{g}>; rel="http://www.w3.org/ns/prov#wasDerivedFrom"' for g in graphs]
+    if next_url:
+        links.append(f'<{next_url}>; rel="next"')
+    response.headers["Link"] = ", ".join(links)
+    response.headers["Vary"] = VARY
+    response.headers["Content-Location"] = f"{path}.{chosen.extension}{_query_suffix()}"
+    if chosen is HTML_FORMAT:
+        response.headers["Content-Language"] = lang
+
+
+def _conditional(response: Response) -> Response:
+    """A strong ETag over the body (it changes exactly when the data shown does); 304."""
+    tag = hashlib.sha256(response.get_data()).hexdigest()[:32]
+    response.set_etag(tag)
+    if request.if_none_match.contains(tag):
+        response.status_code = 304
+        response.set_data(b"")
+        response.headers.pop("Content-Type", None)
+    return response
+
+
+def not_found(slug: str, iri: str) -> Response:
+    """404 naming the IRI and pointing at a search for its last segment."""
+    hint = "/search?" + urlencode({"q": slug.rsplit("/", 1)[-1]})
+    text = f"404 Not Found: nothing is known about <{iri}>; try the search: {hint}\n"
+    response = Response(text, status=404, content_type="text/plain; charset=utf-8")
+    response.headers["Link"] = f'<{hint}>; rel="search"'
+    response.headers["Vary"] = VARY
+    return response
+
+

@@ -1,0 +1,213 @@
+"""What an entity's HTML page shows, built from its :class:`Description`.
+
+Labels in the reader's language with their own ``lang`` and direction; properties by their
+labels from the ontology; links to related entities as local paths; the graph and the
+citation of each statement; the coordinates, when the entity has some.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from graph_loader.describe import RDFS_LABEL, SKOS_PREF, Description, Statement
+from sparql_endpoint.linked_data.present import (
+    Text,
+    as_text,
+    html_lang,
+    local_name,
+    local_path,
+    pick,
+)
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDF_TYPE = RDF + "type"
+SKOS_ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
+DCT_SOURCE = "http://purl.org/dc/terms/source"
+LAMC = "https://w3id.org/lamcoop/ontology#"
+GEO = "http://www.w3.org/2003/01/geo/wgs84_pos#"
+_LABELS = (SKOS_PREF, RDFS_LABEL)
+
+
+@dataclass
+class Citation:
+    """What a source says of one statement: its section and the printed wording."""
+
+    source: Link | None
+    printed: list[Text] = field(default_factory=list)
+    notes: list[Text] = field(default_factory=list)
+
+
+@dataclass
+class Link:
+    """A link to a thing, shown by its label."""
+
+    href: str
+    text: Text
+    iri: str
+
+
+@dataclass
+class Value:
+    """One value of a property: a link, a literal or a nested blank node."""
+
+    graph: str
+    link: Link | None = None
+    literal: Text | None = None
+    datatype: str = ""
+    nested: list[Row] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+
+
+@dataclass
+class Row:
+    """A property and its values."""
+
+    predicate: Link
+    values: list[Value] = field(default_factory=list)
+
+
+@dataclass
+class EntityView:
+    """Everything the entity template renders."""
+
+    iri: str
+    title: Text
+    labels: list[Text]
+    types: list[Link]
+    rows: list[Row]
+    incoming: list[tuple[Link, Link, str]]
+    sources: list[Link]
+    graphs: list[str]
+    point: tuple[float, float] | None
+    translated: list[str]
+
+
+class _Builder:
+    def __init__(self, d: Description, lang: str, base: str, terms: dict[str, list[ox.Literal]]):
+        self.d, self.lang, self.base, self.terms = d, lang, base, terms
+        self.labels = d.label_map()
+        self.blank: dict[ox.BlankNode, list[Statement]] = defaultdict(list)
+        for s in d.closure:
+            self.blank[s.subject].append(s)  # type: ignore[index]
+        self.citations = self._citations()
+
+    def link(self, iri: str) -> Link:
+        lit = pick(self.labels.get(iri, []), self.lang)
+        text = as_text(lit) if lit else Text(local_name(iri))
+        return Link(local_path(iri, self.base), text, iri)
+
+    def term(self, iri: str) -> Link:
+        lit = pick(self.terms.get(iri, []), self.lang)
+        text = as_text(lit) if lit else Text(local_name(iri))
+        return Link(local_path(iri, self.base), text, iri)
+
+    def value(self, s: Statement, depth: int = 0) -> Value:
+        v = Value(graph=s.graph.value)
+        o = s.object
+        if isinstance(o, ox.NamedNode):
+            v.link = self.link(o.value)
+        elif isinstance(o, ox.Literal):
+            v.literal = as_text(o)
+            if not o.language and o.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+                v.datatype = local_name(o.datatype.value)
+        elif isinstance(o, ox.BlankNode) and depth < 4:
+            v.nested = self.rows(self.blank.get(o, []), depth + 1)
+        v.citations = self.citations.get((s.subject, s.predicate, o), [])
+        return v
+
+    def rows(self, statements: list[Statement], depth: int = 0) -> list[Row]:
+        grouped: dict[str, list[Statement]] = defaultdict(list)
+        for s in statements:
+            if depth == 0 and s.predicate.value in (*_LABELS, RDF_TYPE):
+                continue
+            grouped[s.predicate.value].append(s)
+        rows = [
+            Row(self.term(p), [self.value(s, depth) for s in group])
+            for p, group in grouped.items()
+        ]
+        return sorted(rows, key=lambda r: r.predicate.text.value.lower())
+
+    def _citations(self) -> dict[tuple, list[Citation]]:
+        """rdf:Statement nodes of the closure, keyed by the statement they cite."""
+        found: dict[tuple, list[Citation]] = defaultdict(list)
+        for node, statements in self.blank.items():
+            by = defaultdict(list)
+            for s in statements:
+                by[s.predicate.value].append(s.object)
+            if ox.NamedNode(RDF + "Statement") not in by.get(RDF_TYPE, []):
+                continue
+            if not (by.get(RDF + "subject") and by.get(RDF + "predicate") and by.get(RDF + "object")):
+                continue
+            key = (by[RDF + "subject"][0], by[RDF + "predicate"][0], by[RDF + "object"][0])
+            src = by.get(DCT_SOURCE, [])
+            found[key].append(
+                Citation(
+                    self.link(src[0].value) if src else None,
+                    [as_text(x) for x in by.get(LAMC + "printedAs", []) if isinstance(x, ox.Literal)],
+                    [
+                        as_text(x)
+                        for x in by.get("http://purl.org/dc/terms/description", [])
+                        if isinstance(x, ox.Literal)
+                    ],
+                )
+            )
+            del node
+        return found
+
+
+def build_view(
+    d: Description, lang: str, base: str, terms: dict[str, list[ox.Literal]]
+) -> EntityView:
+    """The page of ``d`` in ``lang``; ``terms`` are the ontology's labels of properties."""
+    b = _Builder(d, lang, base, terms)
+    translated = [
+        html_lang(s.object.value)
+        for s in d.outgoing
+        if s.predicate.value == LAMC + "translatedLanguage" and isinstance(s.object, ox.Literal)
+    ]
+    own = [
+        s.object
+        for s in d.outgoing
+        if s.predicate.value in (*_LABELS, SKOS_ALT) and isinstance(s.object, ox.Literal)
+    ]
+    labels = list(dict.fromkeys(as_text(lit, translated) for lit in own))
+    title_lit = pick([lit for lit in own if lit in b.labels.get(d.iri, [])] or own, lang)
+    title = as_text(title_lit, translated) if title_lit else Text(local_name(d.iri))
+    types = [b.term(s.object.value) for s in d.outgoing if s.predicate.value == RDF_TYPE]
+    incoming = [
+        (b.link(s.subject.value), b.term(s.predicate.value), s.graph.value) for s in d.incoming
+    ]
+    sources = [
+        b.link(s.object.value)
+        for s in d.outgoing
+        if s.predicate.value == DCT_SOURCE and isinstance(s.object, ox.NamedNode)
+    ]
+    return EntityView(
+        iri=d.iri,
+        title=title,
+        labels=labels,
+        types=types,
+        rows=b.rows(d.outgoing),
+        incoming=incoming,
+        sources=list({s.iri: s for s in sources}.values()),
+        graphs=d.graphs,
+        point=_point(d),
+        translated=translated,
+    )
+
+
+def _point(d: Description) -> tuple[float, float] | None:
+    """(latitude, longitude) when the entity states both."""
+    found: dict[str, float] = {}
+    for s in d.outgoing:
+        if s.predicate.value in (GEO + "lat", GEO + "long") and isinstance(s.object, ox.Literal):
+            try:
+                found[s.predicate.value] = float(s.object.value)
+            except ValueError:
+                continue
+    if GEO + "lat" in found and GEO + "long" in found:
+        return found[GEO + "lat"], found[GEO + "long"]
+    return None

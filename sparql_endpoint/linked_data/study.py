@@ -1,0 +1,151 @@
+"""The study's paradigm model (Figure 1 of seed 000) as boxes of codes for the home page.
+
+Read as docs/queries/figure-1.rq reads it: each selective code of the figure in its role;
+its frequency is the sum of those of the secondary codes of Table 6 it is drawn from.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from graph_loader.describe import Select
+from sparql_endpoint.linked_data.present import Text, as_text, local_name, local_path, pick
+
+#: The six roles, in the order the diagram lays them out.
+ROLES = (
+    "causal-conditions",
+    "central-phenomenon",
+    "strategies",
+    "consequences",
+    "contextual-conditions",
+    "intervening-conditions",
+)
+
+PARADIGM_QUERY = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX lamc: <https://w3id.org/lamcoop/ontology#>
+SELECT ?selective ?role ?code ?label ?secondary ?freq WHERE {
+  ?code skos:inScheme ?selective ; lamc:paradigmRole ?role ; skos:prefLabel ?label .
+  OPTIONAL {
+    VALUES ?match { skos:exactMatch skos:closeMatch }
+    ?code ?match ?secondary . OPTIONAL { ?secondary lamc:frequency ?freq }
+  }
+}"""
+ROLE_LABELS_QUERY = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?scheme ?role ?label WHERE { ?role skos:inScheme ?scheme ; skos:prefLabel ?label }"""
+
+
+@dataclass
+class Code:
+    """A code in its role: label, link and frequency (None for the central phenomenon)."""
+
+    text: Text
+    href: str
+    frequency: int | None
+
+
+@dataclass
+class Role:
+    """One box of the diagram."""
+
+    slug: str
+    text: Text
+    codes: list[Code] = field(default_factory=list)
+
+
+def paradigm(select: Select, base: str, lang: str) -> list[Role]:
+    """The six roles with their codes, most frequent first; empty when the study is absent."""
+    selective = ox.NamedNode(base + "id/scheme/lam-study-selective-codes")
+    labels: dict[str, list[ox.Literal]] = defaultdict(list)
+    freqs: dict[str, dict[str, int]] = defaultdict(dict)
+    roles_of: dict[str, str] = {}
+    for r in select(PARADIGM_QUERY, {"selective": selective}):
+        code = r["code"].value
+        roles_of[code] = r["role"].value
+        if r["label"] not in labels[code]:
+            labels[code].append(r["label"])  # type: ignore[arg-type]
+        if "secondary" in r and "freq" in r:
+            freqs[code][r["secondary"].value] = int(r["freq"].value)
+    if not roles_of:
+        return []
+    role_names = _role_labels(select, base)
+    roles = {
+        slug: Role(slug, _text(role_names.get(base + "id/concept/paradigm-model/" + slug), lang, slug))
+        for slug in ROLES
+    }
+    for code, role_iri in roles_of.items():
+        slug = local_name(role_iri)
+        if slug not in roles:
+            continue
+        total = sum(freqs[code].values()) if freqs[code] else None
+        roles[slug].codes.append(
+            Code(_text(labels[code], lang, local_name(code)), local_path(code, base), total)
+        )
+    for role in roles.values():
+        role.codes.sort(key=lambda c: (-(c.frequency or 0), c.text.value))
+    return [roles[slug] for slug in ROLES]
+
+
+def _role_labels(select: Select, base: str) -> dict[str, list[ox.Literal]]:
+    scheme = ox.NamedNode(base + "id/scheme/paradigm-model")
+    found: dict[str, list[ox.Literal]] = defaultdict(list)
+    for r in select(ROLE_LABELS_QUERY, {"scheme": scheme}):
+        found[r["role"].value].append(r["label"])  # type: ignore[arg-type]
+    return found
+
+
+def _text(literals: list[ox.Literal] | None, lang: str, fallback: str) -> Text:
+    lit = pick(literals or [], lang)
+    return as_text(lit) if lit else Text(fallback.replace("-", " "))
+
+
+#: Where each role sits: (column x, row); causes -> phenomenon -> strategies -> consequences
+#: in the middle row, the context above the strategies and the intervening conditions below.
+_GRID = {
+    "causal-conditions": (10, 1),
+    "central-phenomenon": (330, 1),
+    "strategies": (650, 1),
+    "consequences": (970, 1),
+    "contextual-conditions": (650, 0),
+    "intervening-conditions": (650, 2),
+}
+BOX_WIDTH = 300
+LINE_HEIGHT = 20
+
+
+@dataclass
+class Box:
+    """A role placed on the diagram."""
+
+    role: Role
+    x: int
+    y: int
+    height: int
+
+
+@dataclass
+class Diagram:
+    """The placed boxes, the rows' tops and heights, and the largest frequency (bar scale)."""
+
+    boxes: list[Box]
+    tops: list[int]
+    heights: list[int]
+    width: int
+    height: int
+    max_frequency: int
+
+
+def layout(roles: list[Role]) -> Diagram:
+    """Place the six boxes; each row is as tall as its longest box."""
+    heights = [0, 0, 0]
+    for role in roles:
+        row = _GRID[role.slug][1]
+        heights[row] = max(heights[row], 34 + LINE_HEIGHT * len(role.codes))
+    tops = [10, 20 + heights[0], 30 + heights[0] + heights[1]]
+    boxes = [
+        Box(r, _GRID[r.slug][0], tops[_GRID[r.slug][1]], heights[_GRID[r.slug][1]]) for r in roles
+    ]
+    most = max((c.frequency or 0 for r in roles for c in r.codes), default=0)
+    return Diagram(boxes, tops, heights, 1280, tops[2] + heights[2] + 10, max(most, 1))
