@@ -1,0 +1,115 @@
+"""The VoID description of the dataset, written into ``{base}graph/void``.
+
+It states the graphs with their triple counts, the classes and properties used (with
+counts), the dumps on disk, the SPARQL endpoint and the URI space. ``lamcoop build`` writes
+it as its last step and the service rewrites it after every update.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pyoxigraph as ox
+
+from graph_loader.dump import dcat_triples
+from graph_loader.settings import Settings
+from graph_loader.store import OxigraphStore
+
+VOID = "http://rdfs.org/ns/void#"
+DCTERMS = "http://purl.org/dc/terms/"
+DCAT = "http://www.w3.org/ns/dcat#"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+VOID_GRAPH_NAME = "void"
+
+
+def dataset_iri(settings: Settings) -> str:
+    """The IRI of the dataset as a whole."""
+    return f"{settings.base_iri}id/dataset/lamcoop"
+
+
+def void_graph(settings: Settings) -> str:
+    return settings.graph_iri(VOID_GRAPH_NAME)
+
+
+def describe(store: OxigraphStore, settings: Settings) -> list[ox.Triple]:
+    """The VoID triples describing everything in ``store`` except the VoID graph itself."""
+    own = void_graph(settings)
+    ds = ox.NamedNode(dataset_iri(settings))
+    graphs = [g for g in store.graphs() if g.iri != own]
+    triples = [
+        ox.Triple(ds, RDF_TYPE, _v("Dataset")),
+        ox.Triple(ds, RDF_TYPE, ox.NamedNode(DCAT + "Dataset")),
+        ox.Triple(
+            ds,
+            ox.NamedNode(DCTERMS + "title"),
+            ox.Literal("lamcoop: cooperation among libraries, archives and museums", language="en"),
+        ),
+        ox.Triple(ds, _v("sparqlEndpoint"), ox.NamedNode(settings.base_iri + "sparql")),
+        ox.Triple(ds, _v("uriSpace"), ox.Literal(settings.base_iri + "id/")),
+        ox.Triple(ds, _v("triples"), _int(sum(g.triples for g in graphs))),
+        ox.Triple(ds, _v("vocabulary"), ox.NamedNode("https://w3id.org/lamcoop/ontology#")),
+    ]
+    for graph in graphs:
+        node = ox.NamedNode(graph.iri)
+        triples += [
+            ox.Triple(ds, _v("subset"), node),
+            ox.Triple(node, RDF_TYPE, _v("Dataset")),
+            ox.Triple(node, _v("triples"), _int(graph.triples)),
+        ]
+    triples += list(_partitions(store, ds, own))
+    triples += list(_dumps(settings, ds))
+    return triples
+
+
+def _partitions(store: OxigraphStore, ds: ox.NamedNode, own: str) -> Iterator[ox.Triple]:
+    skip = f"FILTER (?g != <{own}>)"
+    classes = store.inner.query(
+        f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s a ?c }} {skip} }} "
+        "GROUP BY ?c ORDER BY ?c"
+    )
+    count = 0
+    for row in classes:
+        count += 1
+        part = ox.BlankNode()
+        yield ox.Triple(ds, _v("classPartition"), part)
+        yield ox.Triple(part, _v("class"), row["c"])
+        yield ox.Triple(part, _v("entities"), _int(int(row["n"].value)))
+    yield ox.Triple(ds, _v("classes"), _int(count))
+    properties = store.inner.query(
+        f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {skip} }} "
+        "GROUP BY ?p ORDER BY ?p"
+    )
+    count = 0
+    for row in properties:
+        count += 1
+        part = ox.BlankNode()
+        yield ox.Triple(ds, _v("propertyPartition"), part)
+        yield ox.Triple(part, _v("property"), row["p"])
+        yield ox.Triple(part, _v("triples"), _int(int(row["n"].value)))
+    yield ox.Triple(ds, _v("properties"), _int(count))
+    subjects = store.inner.query(
+        f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {skip} }}"
+    )
+    yield ox.Triple(ds, _v("distinctSubjects"), _int(int(next(iter(subjects))["n"].value)))
+
+
+def _dumps(settings: Settings, ds: ox.NamedNode) -> Iterator[ox.Triple]:
+    """The dumps the last ``lamcoop dump`` wrote, as DCAT distributions and VoID data dumps."""
+    yield from dcat_triples(settings, ds)
+
+
+def write_void(store: OxigraphStore, settings: Settings) -> int:
+    """Replace the VoID graph with a fresh description; returns its triple count."""
+    triples = describe(store, settings)
+    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    store.replace_graph(data, graph=void_graph(settings), format=ox.RdfFormat.N_TRIPLES)
+    return len(triples)
+
+
+def _v(local: str) -> ox.NamedNode:
+    return ox.NamedNode(VOID + local)
+
+
+def _int(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=XSD_INTEGER)

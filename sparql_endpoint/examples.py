@@ -1,0 +1,100 @@
+"""Example queries the editor offers: researchers' questions about the dataset of record.
+
+They use only the terms fixed in ``docs/vocabulary.md``; a test runs each one against the
+built store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+PREFIXES = """PREFIX lamc: <https://w3id.org/lamcoop/ontology#>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+"""
+
+
+@dataclass(frozen=True)
+class Example:
+    """A named question and the query that answers it."""
+
+    name: str
+    query: str
+
+
+def _q(body: str) -> str:
+    return PREFIXES + body.strip() + "\n"
+
+
+EXAMPLES: tuple[Example, ...] = (
+    Example(
+        "Which cooperation codes did the Iranian study find most often?",
+        _q("""
+SELECT ?code ?label ?frequency WHERE {
+  ?code skos:inScheme ?scheme ; lamc:frequency ?frequency ; skos:prefLabel ?label .
+  FILTER (STRENDS(STR(?scheme), "/id/scheme/lam-study-codes") && LANG(?label) = "en")
+}
+ORDER BY DESC(?frequency) LIMIT 20"""),
+    ),
+    Example(
+        "Which codes fill each role of the study's paradigm model?",
+        _q("""
+SELECT ?role (COUNT(?code) AS ?codes) (GROUP_CONCAT(?label; separator=" | ") AS ?labels)
+WHERE {
+  ?code lamc:paradigmRole ?r ; skos:prefLabel ?label .
+  ?r skos:prefLabel ?role .
+  FILTER (LANG(?label) = "en" && LANG(?role) = "en")
+}
+GROUP BY ?role ORDER BY DESC(?codes)"""),
+    ),
+    Example(
+        "Which consortia are there, and how many members does each have?",
+        _q("""
+SELECT ?consortium ?name (COUNT(DISTINCT ?member) AS ?namedMembers) (MAX(?count) AS ?statedMembers)
+WHERE {
+  ?consortium a lamc:Consortium .
+  OPTIONAL { ?consortium skos:prefLabel ?name FILTER (LANG(?name) = "en") }
+  OPTIONAL { ?consortium org:hasMember ?member }
+  OPTIONAL { ?consortium lamc:memberCount ?count }
+}
+GROUP BY ?consortium ?name ORDER BY DESC(?namedMembers)"""),
+    ),
+    Example(
+        "Which agreements say nothing about data protection or evaluation?",
+        _q("""
+SELECT ?agreement ?missing WHERE {
+  ?agreement a lamc:Agreement .
+  { FILTER NOT EXISTS { ?agreement lamc:dataProtectionProvision ?p }
+    BIND ("data protection" AS ?missing) }
+  UNION
+  { FILTER NOT EXISTS { ?agreement lamc:evaluationProvision ?e }
+    BIND ("evaluation" AS ?missing) }
+}
+ORDER BY ?agreement"""),
+    ),
+    Example(
+        "What challenges of social media do libraries face (in English and Persian)?",
+        _q("""
+SELECT ?challenge ?en ?fa WHERE {
+  ?challenge skos:inScheme ?scheme .
+  FILTER (STRENDS(STR(?scheme), "/id/scheme/social-media-challenges"))
+  OPTIONAL { ?challenge skos:prefLabel ?en FILTER (LANG(?en) = "en") }
+  OPTIONAL { ?challenge skos:prefLabel ?fa FILTER (LANG(?fa) = "fa") }
+}"""),
+    ),
+    Example(
+        "Which facts come from which section of which source document?",
+        _q("""
+SELECT ?section ?document (COUNT(?entity) AS ?entities) WHERE {
+  ?entity dcterms:source ?section .
+  OPTIONAL { ?section dcterms:isPartOf ?document }
+}
+GROUP BY ?section ?document ORDER BY DESC(?entities) LIMIT 50"""),
+    ),
+    Example(
+        "How many triples does each named graph hold?",
+        "SELECT ?graph (COUNT(*) AS ?triples) WHERE { GRAPH ?graph { ?s ?p ?o } }\n"
+        "GROUP BY ?graph ORDER BY DESC(?triples)\n",
+    ),
+)

@@ -1,0 +1,154 @@
+"""Running one query against a store and sending the serialised result as messages.
+
+This runs inside a query worker process (see :mod:`sparql_endpoint.pool`) or, for a store
+handed to the app in memory, in the request thread. The result is serialised by pyoxigraph's
+own writers into chunks; the first message says whether the result is whole or was cut.
+
+Messages, in order: ``("head", Head)``, then ``("chunk", bytes)``..., then ``("done",)``;
+or ``("error", status, text)`` before anything was sent; or ``("abort", text)`` after.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pyoxigraph as ox
+
+from graph_loader.store import OxigraphStore
+from sparql_endpoint.negotiation import GRAPH_OFFERS, RESULTS_OFFERS
+
+#: Bytes held back before the first chunk: a result smaller than this is either sent whole
+#: with its status, or replaced by an error; larger ones stream.
+CHUNK_BYTES = 256 * 1024
+
+Send = Callable[[tuple[Any, ...]], None]
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    """A query to run: its text, how to serialise it, and its dataset.
+
+    ``media_type`` is a key of :data:`RESULTS_OFFERS` or :data:`GRAPH_OFFERS`.
+    ``default_graphs`` ``None`` means the union of the graphs (or, with ``union_default``
+    false, the dataset the query's FROM clauses name); ``""`` in it means the store's own
+    default graph.
+    """
+
+    text: str
+    media_type: str
+    graph_result: bool
+    max_rows: int = 0
+    base_iri: str | None = None
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+    union_default: bool = True
+    #: Bound values: (variable name, pyoxigraph term) pairs; each variable must be projected.
+    substitutions: tuple[tuple[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class Head:
+    """What the first message tells the web tier about the result."""
+
+    truncated: bool = False
+    rows: int | None = None
+
+
+class _ChunkWriter:
+    """A binary writer pyoxigraph serialises into; it sends full chunks as messages."""
+
+    def __init__(self, send: Send, head: Head):
+        self.send = send
+        self.head = head
+        self.buffer = bytearray()
+        self.started = False
+
+    def write(self, data: bytes) -> int:
+        self.buffer += data
+        if len(self.buffer) >= CHUNK_BYTES:
+            self.flush()
+        return len(data)
+
+    def flush(self) -> None:
+        if not self.started:
+            self.send(("head", self.head))
+            self.started = True
+        if self.buffer:
+            self.send(("chunk", bytes(self.buffer)))
+            self.buffer.clear()
+
+    def finish(self) -> None:
+        self.flush()
+        self.send(("done",))
+
+
+def dataset_options(job: QueryJob) -> dict[str, Any]:
+    """pyoxigraph's dataset options for the job's default and named graphs."""
+    options: dict[str, Any] = {}
+    if not job.union_default:
+        options["use_default_graph_as_union"] = False
+    if job.default_graphs is not None:
+        options["default_graph"] = [
+            ox.NamedNode(g) if g else ox.DefaultGraph() for g in job.default_graphs
+        ]
+    if job.named_graphs is not None:
+        options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
+    if job.base_iri:
+        options["base_iri"] = job.base_iri
+    if job.substitutions:
+        options["substitutions"] = {ox.Variable(name): term for name, term in job.substitutions}
+    return options
+
+
+def execute(store: OxigraphStore, job: QueryJob, send: Send) -> None:
+    """Run ``job`` on ``store`` and send the result (or the error) as messages."""
+    try:
+        results = store.query(job.text, **dataset_options(job))
+    except SyntaxError as exc:
+        send(("error", 400, f"query syntax error: {exc}"))
+        return
+    except (OSError, ValueError, TypeError) as exc:
+        send(("error", 400, f"query failed: {exc}"))
+        return
+    writer: _ChunkWriter | None = None
+    try:
+        results, head = _capped(results, job)
+        writer = _ChunkWriter(send, head)
+        _serialize(results, job, writer)
+    except Exception as exc:  # evaluation errors surface while results are read
+        if writer is not None and writer.started:
+            send(("abort", f"query failed while streaming: {exc}"))
+        else:
+            send(("error", 400, f"query failed: {exc}"))
+        return
+    writer.finish()
+
+
+def _capped(results: Any, job: QueryJob) -> tuple[Any, Head]:
+    """SELECT results cut to ``max_rows`` (re-read by pyoxigraph's TSV parser), and the head."""
+    if not isinstance(results, ox.QuerySolutions) or job.max_rows <= 0:
+        return results, Head()
+    variables = results.variables
+    lines = ["\t".join(str(v) for v in variables)]
+    truncated = False
+    for count, solution in enumerate(results):
+        if count == job.max_rows:
+            truncated = True
+            break
+        lines.append("\t".join("" if t is None else str(t) for t in solution))
+    text = "\n".join(lines) + "\n"
+    capped = ox.parse_query_results(text.encode(), format=ox.QueryResultsFormat.TSV)
+    return capped, Head(truncated=truncated, rows=len(lines) - 1)
+
+
+def _serialize(results: Any, job: QueryJob, writer: _ChunkWriter) -> None:
+    if isinstance(results, ox.QueryTriples):
+        if not job.graph_result:
+            raise ValueError("this query returns a graph")
+        results.serialize(output=writer, format=GRAPH_OFFERS.by_media_type[job.media_type])
+        return
+    if job.graph_result:
+        raise ValueError("this query returns results, not a graph")
+    results.serialize(output=writer, format=RESULTS_OFFERS.by_media_type[job.media_type])

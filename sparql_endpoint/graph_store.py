@@ -1,0 +1,91 @@
+"""The SPARQL 1.1 Graph Store HTTP Protocol on ``/graph-store`` (``?graph=IRI`` or ``?default``).
+
+GET and HEAD are public reads; PUT, POST and DELETE need the update token. ``?default`` is
+the store's own default graph (the data of record lives in named graphs).
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, abort, request
+
+from sparql_endpoint.context import service
+from sparql_endpoint.execution import QueryJob
+from sparql_endpoint.negotiation import GRAPH_OFFERS, choose, media_types, parse_accept
+from sparql_endpoint.responses import stream_job
+from sparql_endpoint.writes import delete_graph, post_graph, put_graph
+
+blueprint = Blueprint("graph_store", __name__)
+
+_ALL = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+
+
+def _target() -> str | None:
+    """The graph addressed: an IRI, or ``None`` for the default graph."""
+    graphs = request.args.getlist("graph")
+    has_default = "default" in request.args
+    if has_default == bool(graphs) or len(graphs) > 1:
+        abort(400, "address exactly one graph: ?graph=IRI or ?default")
+    if graphs and not _absolute(graphs[0]):
+        abort(400, f"the graph IRI {graphs[0]!r} is not absolute")
+    return graphs[0] if graphs else None
+
+
+def _absolute(iri: str) -> bool:
+    scheme, colon, _ = iri.partition(":")
+    return bool(colon and scheme and scheme[0].isalpha() and " " not in iri)
+
+
+def _exists(graph: str | None) -> bool:
+    return graph is None or graph in service().executor.known_graphs()
+
+
+@blueprint.route("/graph-store", methods=["GET", "HEAD"])
+def read_graph() -> Response:
+    """Read a graph in any RDF syntax the client accepts."""
+    graph = _target()
+    if not _exists(graph):
+        abort(404, f"there is no graph <{graph}> in the store")
+    fmt = choose(
+        parse_accept(request.headers.get("Accept")),
+        GRAPH_OFFERS,
+        format_param=request.args.get("format"),
+    )
+    if fmt is None:
+        abort(406, f"a graph can be served as {', '.join(media_types(GRAPH_OFFERS))}")
+    media = next(m for m, f in GRAPH_OFFERS.by_media_type.items() if f == fmt)
+    job = QueryJob(_ALL, media, graph_result=True, default_graphs=(graph or "",))
+    return stream_job(job, fmt)
+
+
+@blueprint.route("/graph-store", methods=["PUT", "POST"])
+def write_graph() -> Response:
+    """Replace (PUT) or add to (POST) a graph with the RDF in the body."""
+    svc = service()
+    svc.require_token()
+    graph = _target()
+    fmt = _body_format()
+    data = request.get_data(cache=False)
+    action = put_graph if request.method == "PUT" else post_graph
+    created = action(graph, data, fmt)
+    return Response(status=201 if created else 204)
+
+
+@blueprint.delete("/graph-store")
+def remove_graph() -> Response:
+    """Remove a graph (or empty the default graph)."""
+    service().require_token()
+    graph = _target()
+    if not _exists(graph):
+        abort(404, f"there is no graph <{graph}> in the store")
+    delete_graph(graph)
+    return Response(status=204)
+
+
+def _body_format() -> ox.RdfFormat:
+    mimetype = request.mimetype
+    fmt = ox.RdfFormat.from_media_type(mimetype) if mimetype else None
+    if fmt is None or fmt.supports_datasets:
+        triples = [m for m, f in GRAPH_OFFERS.by_media_type.items() if not f.supports_datasets]
+        abort(415, f"send the graph as one of {', '.join(triples)}, not {mimetype or 'nothing'}")
+    return fmt

@@ -1,0 +1,169 @@
+"""The SPARQL 1.1 Protocol on ``/sparql``: queries by GET and POST, updates by POST.
+
+A bare GET (no ``query``) answers with the Service Description in RDF, or with the query
+editor when the client asks for HTML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from flask import Blueprint, Response, abort, request
+from werkzeug.datastructures import MultiDict
+
+from sparql_endpoint import service_description, yasgui
+from sparql_endpoint.context import service
+from sparql_endpoint.execution import QueryJob
+from sparql_endpoint.negotiation import (
+    GRAPH_OFFERS,
+    RESULTS_OFFERS,
+    choose,
+    media_types,
+    parse_accept,
+    prefers_html,
+)
+from sparql_endpoint.query_text import QueryInfo, inspect, refusals
+from sparql_endpoint.responses import stream_job
+from sparql_endpoint.writes import run_update
+
+blueprint = Blueprint("sparql", __name__)
+
+QUERY_TYPE = "application/sparql-query"
+UPDATE_TYPE = "application/sparql-update"
+FORM_TYPE = "application/x-www-form-urlencoded"
+
+
+@blueprint.get("/sparql")
+def query_get() -> Response:
+    """SPARQL query by GET (``query=``); without it, the Service Description or the editor."""
+    if "update" in request.args:
+        abort(400, "an update must be sent by POST, not GET")
+    texts = request.args.getlist("query")
+    if not texts:
+        return _describe()
+    return _query(_single(texts, "query"), request.args)
+
+
+@blueprint.post("/sparql")
+def query_post() -> Response:
+    """SPARQL query or update by POST: form-encoded, or a direct query or update body."""
+    mimetype = request.mimetype
+    if mimetype == QUERY_TYPE:
+        return _query(_body_text(), request.args)
+    if mimetype == UPDATE_TYPE:
+        return _update(_body_text(), request.args)
+    if mimetype == FORM_TYPE:
+        form = request.form
+        queries, updates = form.getlist("query"), form.getlist("update")
+        if queries and updates:
+            abort(400, "give either query= or update=, not both")
+        if queries:
+            return _query(_single(queries, "query"), _merged(form))
+        if updates:
+            return _update(_single(updates, "update"), _merged(form))
+        abort(400, "the form has neither query= nor update=")
+    abort(
+        415,
+        f"send a query as {QUERY_TYPE}, an update as {UPDATE_TYPE}, or either as {FORM_TYPE}",
+    )
+
+
+def _body_text() -> str:
+    data = request.get_data(cache=False)
+    try:
+        return data.decode(request.mimetype_params.get("charset", "utf-8"))
+    except (UnicodeDecodeError, LookupError):
+        abort(400, "the body is not valid text in its declared charset (UTF-8 by default)")
+
+
+def _single(values: Sequence[str], name: str) -> str:
+    if len(values) != 1:
+        abort(400, f"give exactly one {name}= parameter, not {len(values)}")
+    return values[0]
+
+
+def _merged(form: MultiDict) -> MultiDict:
+    """Form fields plus the URL's query string (dataset parameters may be in either)."""
+    merged = MultiDict(request.args)
+    for key, value in form.items(multi=True):
+        merged.add(key, value)
+    return merged
+
+
+# -- queries -------------------------------------------------------------------------------
+def _query(text: str, params: MultiDict) -> Response:
+    svc = service()
+    info = inspect(text)
+    if info.is_update:
+        abort(400, f"this is an update: POST it as {UPDATE_TYPE} or as update=")
+    default_graphs = tuple(params.getlist("default-graph-uri"))
+    named_graphs = tuple(params.getlist("named-graph-uri"))
+    _refuse_outside(info, (*default_graphs, *named_graphs))
+    graph_result = info.form in ("CONSTRUCT", "DESCRIBE")
+    offers = GRAPH_OFFERS if graph_result else RESULTS_OFFERS
+    fmt = choose(parse_accept(request.headers.get("Accept")), offers, format_param=_format())
+    if fmt is None:
+        abort(406, f"this query's result can be served as {', '.join(media_types(offers))}")
+    protocol_dataset = bool(default_graphs or named_graphs)
+    job = QueryJob(
+        text=text,
+        media_type=_key(offers, fmt),
+        graph_result=graph_result,
+        max_rows=svc.settings.max_rows,
+        default_graphs=default_graphs if protocol_dataset else None,
+        named_graphs=named_graphs if protocol_dataset else None,
+        union_default=not (protocol_dataset or info.from_graphs or info.from_named),
+    )
+    return stream_job(job, fmt)
+
+
+def _format() -> str | None:
+    """The ``format=`` parameter, from the URL or (for a form POST) the form."""
+    if request.mimetype == FORM_TYPE and request.method == "POST":
+        return request.args.get("format") or request.form.get("format")
+    return request.args.get("format")
+
+
+def _key(offers, fmt) -> str:
+    return next(media for media, f in offers.by_media_type.items() if f == fmt)
+
+
+def _refuse_outside(info: QueryInfo, protocol_graphs: Sequence[str]) -> None:
+    """400 when the request names a service, a document or a graph outside the store."""
+    svc = service()
+    known = svc.executor.known_graphs()
+    allowlist = svc.settings.service_allowlist
+    reasons = refusals(info, known_graphs=known, allowlist=allowlist)
+    reasons += [
+        f"the graph <{iri}> is not in the store"
+        for iri in protocol_graphs
+        if iri not in known and iri not in allowlist
+    ]
+    if reasons:
+        svc.metrics.count_refusal()
+        abort(400, "; ".join(dict.fromkeys(reasons)))
+
+
+# -- updates -------------------------------------------------------------------------------
+def _update(text: str, params: MultiDict) -> Response:
+    svc = service()
+    svc.require_token()
+    info = inspect(text)
+    if info.form is not None and not info.is_update:
+        abort(400, f"this is a query: send it as {QUERY_TYPE} or as query=")
+    if params.getlist("using-graph-uri") or params.getlist("using-named-graph-uri"):
+        abort(400, "using-graph-uri and using-named-graph-uri are not supported; use USING")
+    _refuse_outside(info, ())
+    return run_update(text)
+
+
+# -- the bare endpoint -----------------------------------------------------------------------
+def _describe() -> Response:
+    accept = parse_accept(request.headers.get("Accept"))
+    if _format() is None and prefers_html(accept, *media_types(GRAPH_OFFERS)):
+        return yasgui.page()
+    fmt = choose(accept, GRAPH_OFFERS, format_param=_format())
+    if fmt is None:
+        served = ", ".join(media_types(GRAPH_OFFERS))
+        abort(406, f"the service description can be served as {served} or text/html")
+    return service_description.response(fmt)

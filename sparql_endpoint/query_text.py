@@ -1,0 +1,197 @@
+"""What a SPARQL request names before it runs: its form, and every outside IRI it would reach.
+
+pyoxigraph does not expose its algebra, so this is a careful tokeniser: it applies the
+``\\u`` escapes first (as the SPARQL grammar, and Oxigraph, do), then reads comments, IRIs,
+strings, variables and prefixed names as whole tokens, so a keyword inside any of them is
+never mistaken for one that acts. It resolves prefixed names and relative IRIs.
+
+>>> info = inspect("PREFIX e: <http://e.org/> SELECT * FROM e:g { SERVICE e:s { ?s ?p ?o } }")
+>>> info.form, info.services, info.from_graphs
+('SELECT', ('http://e.org/s',), ('http://e.org/g',))
+>>> inspect('SELECT ("SERVICE <http://x>" AS ?s) { } # LOAD <http://y>').services
+()
+>>> inspect("LOAD <http://x.org/data.ttl> INTO GRAPH <http://g>").loads
+('http://x.org/data.ttl',)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+QUERY_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
+UPDATE_WORDS = frozenset(
+    {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+)
+
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_TOKEN = re.compile(
+    r"""
+      (?P<ws>\s+)
+    | (?P<comment>\#[^\n\r]*)
+    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+    | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+               | '''(?:[^'\\]|\\.|'(?!''))*'''
+               | "(?:[^"\\\n\r]|\\.)*"
+               | '(?:[^'\\\n\r]|\\.)*')
+    | (?P<var>[?$][^\s(){}\[\],;.!=<>*/+\-|&^"'#@]+)
+    | (?P<pname>(?:[^\W\d_][\w.\-\u00B7]*)?:(?:[\w.\-:%\u00B7]|\\.)*)
+    | (?P<word>[^\W\d][\w]*)
+    | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    """One significant token: its kind (``iri``, ``pname``, ``var``, ``word``...) and text."""
+
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
+class QueryInfo:
+    """What a query or update names: its form and the IRIs that reach outside the store."""
+
+    form: str | None
+    is_update: bool
+    services: tuple[str, ...] = ()
+    loads: tuple[str, ...] = ()
+    from_graphs: tuple[str, ...] = ()
+    from_named: tuple[str, ...] = ()
+    using: tuple[str, ...] = field(default=())
+
+    @property
+    def dataset_graphs(self) -> tuple[str, ...]:
+        """Every graph named by FROM, FROM NAMED, USING or USING NAMED."""
+        return (*self.from_graphs, *self.from_named, *self.using)
+
+
+def unescape(text: str) -> str:
+    r"""Apply the ``\uXXXX`` and ``\UXXXXXXXX`` escapes, as SPARQL does before parsing."""
+
+    def char(match: re.Match[str]) -> str:
+        code = int(match.group(1) or match.group(2), 16)
+        return chr(code) if code <= 0x10FFFF else match.group(0)
+
+    return _ESCAPE.sub(char, text)
+
+
+def tokens(text: str) -> Iterator[Token]:
+    """The significant tokens of ``text`` (whitespace and comments dropped)."""
+    for match in _TOKEN.finditer(unescape(text)):
+        kind = match.lastgroup or "other"
+        if kind not in ("ws", "comment"):
+            yield Token(kind, match.group(0))
+
+
+def inspect(text: str, *, base_iri: str | None = None) -> QueryInfo:
+    """Read a query or update's form and the IRIs its SERVICE, LOAD, FROM and USING name."""
+    toks = list(tokens(text))
+    prefixes: dict[str, str] = {}
+    base = base_iri
+    found: dict[str, list[str]] = {k: [] for k in ("service", "load", "from", "named", "using")}
+    form: str | None = None
+    is_update = False
+    for i, tok in enumerate(toks):
+        word = tok.text.upper() if tok.kind == "word" else ""
+        if word == "BASE" and _at(toks, i + 1, "iri"):
+            base = _resolve_iri(toks[i + 1].text, base)
+        elif word == "PREFIX" and _at(toks, i + 1, "pname") and _at(toks, i + 2, "iri"):
+            prefixes[toks[i + 1].text[:-1]] = _resolve_iri(toks[i + 2].text, base)
+        elif word in ("SERVICE", "LOAD", "FROM", "USING"):
+            key, target = _target(toks, i + 1, word)
+            found[key].append(_term(target, prefixes, base))
+        if form is None and not is_update:
+            if word in QUERY_FORMS:
+                form = word
+            elif word in UPDATE_WORDS:
+                is_update = True
+    return QueryInfo(
+        form=form,
+        is_update=is_update,
+        services=tuple(found["service"]),
+        loads=tuple(found["load"]),
+        from_graphs=tuple(found["from"]),
+        from_named=tuple(found["named"]),
+        using=tuple(found["using"]),
+    )
+
+
+def _at(toks: Sequence[Token], i: int, kind: str) -> bool:
+    return i < len(toks) and toks[i].kind == kind
+
+
+def _target(toks: Sequence[Token], i: int, word: str) -> tuple[str, Token | None]:
+    """The key under which the IRI after ``word`` is filed, and that IRI's token."""
+    key = {"SERVICE": "service", "LOAD": "load", "FROM": "from", "USING": "using"}[word]
+    while i < len(toks) and toks[i].kind == "word" and toks[i].text.upper() in ("SILENT", "NAMED"):
+        if word == "FROM" and toks[i].text.upper() == "NAMED":
+            key = "named"
+        i += 1
+    return key, (toks[i] if i < len(toks) else None)
+
+
+def _term(tok: Token | None, prefixes: dict[str, str], base: str | None) -> str:
+    """The absolute IRI a token names; variables and anything else are kept as written."""
+    if tok is None:
+        return ""
+    if tok.kind == "iri":
+        return _resolve_iri(tok.text, base)
+    if tok.kind == "pname":
+        prefix, _, local = tok.text.partition(":")
+        local = re.sub(r"\\(.)", r"\1", local).rstrip(".")
+        return prefixes.get(prefix, f"{prefix}:") + local
+    return tok.text
+
+
+def _resolve_iri(iriref: str, base: str | None) -> str:
+    iri = iriref[1:-1]
+    return urljoin(base, iri) if base else iri
+
+
+def allowed(iri: str, allowlist: Sequence[str]) -> bool:
+    """Whether ``iri`` is in the allow-list: equal to an entry, or under one ending in
+    ``/``, ``#`` or ``*``.
+
+    >>> allowed("http://a.org/sparql", ["http://a.org/"]), allowed("http://b.org", ["http://a"])
+    (True, False)
+    """
+    for entry in allowlist:
+        if iri == entry:
+            return True
+        if entry.endswith(("/", "#", "*")) and iri.startswith(entry.rstrip("*")):
+            return True
+    return False
+
+
+def refusals(
+    info: QueryInfo, *, known_graphs: frozenset[str], allowlist: Sequence[str]
+) -> list[str]:
+    """Why the request may not run (empty when it may): outside IRIs not allow-listed."""
+    reasons = [
+        f"SERVICE {_shown(iri)} is not allowed on this server"
+        for iri in info.services
+        if not allowed(iri, allowlist)
+    ]
+    reasons += [
+        f"LOAD {_shown(iri)} is not allowed on this server"
+        for iri in info.loads
+        if not allowed(iri, allowlist)
+    ]
+    reasons += [
+        f"the graph {_shown(iri)} is not in the store"
+        for iri in info.dataset_graphs
+        if iri not in known_graphs and not allowed(iri, allowlist)
+    ]
+    return reasons
+
+
+def _shown(iri: str) -> str:
+    if not iri:
+        return "(no target)"
+    return iri if iri.startswith(("?", "$")) else f"<{iri}>"

@@ -1,0 +1,54 @@
+"""The system surface: ``/-/health``, ``/-/metrics`` and ``/openapi.json``."""
+
+from __future__ import annotations
+
+import time
+
+from flask import Blueprint, Response, current_app, jsonify
+
+from sparql_endpoint.context import service
+from sparql_endpoint.execution import QueryJob
+from sparql_endpoint.metrics import PROMETHEUS_TYPE
+from sparql_endpoint.openapi import openapi_document
+from sparql_endpoint.pool import QueryTimeout, Unavailable
+
+blueprint = Blueprint("system", __name__)
+
+_PROBE = QueryJob("ASK { }", "application/sparql-results+json", graph_result=False)
+
+
+@blueprint.get("/-/health")
+def health() -> Response:
+    """Whether the store answers a query, and the data version (bumped by every write)."""
+    svc = service()
+    problem = ""
+    try:
+        reply = svc.executor.run(_PROBE)
+        for _ in reply.chunks():
+            pass
+        if reply.head is None:
+            problem = reply.message
+    except (QueryTimeout, Unavailable) as exc:
+        problem = str(exc)
+    body = {
+        "status": "ok" if not problem else "unavailable",
+        "store": problem or "reachable",
+        "data_version": svc.executor.version,
+        "graphs": len(svc.executor.known_graphs()),
+        "uptime_seconds": round(time.time() - svc.started, 1),
+    }
+    response = jsonify(body)
+    response.status_code = 200 if not problem else 503
+    return response
+
+
+@blueprint.get("/-/metrics")
+def metrics() -> Response:
+    """Counters in the Prometheus text format."""
+    return Response(service().metrics.render(), content_type=PROMETHEUS_TYPE)
+
+
+@blueprint.get("/openapi.json")
+def openapi() -> Response:
+    """An OpenAPI 3.1 document describing every route of this server."""
+    return jsonify(openapi_document(current_app))

@@ -1,0 +1,96 @@
+"""Writes to the store (SPARQL Update, Graph Store PUT/POST/DELETE), each followed by VoID.
+
+Every write goes through the executor's :meth:`~sparql_endpoint.pool.QueryPool.write`, which
+holds the store read-write while no query runs. A write the store rejects is a 400 naming
+the problem and changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+import pyoxigraph as ox
+from flask import Response, abort
+
+from graph_loader.store import OxigraphStore
+from graph_loader.void import write_void
+from sparql_endpoint.context import service
+from sparql_endpoint.pool import Unavailable
+
+T = TypeVar("T")
+
+
+def write(action: Callable[[OxigraphStore], T]) -> T:
+    """Run ``action`` on the writable store, then refresh the VoID description."""
+    svc = service()
+
+    def with_void(store: OxigraphStore) -> T:
+        result = action(store)
+        write_void(store, svc.settings)
+        return result
+
+    try:
+        return svc.executor.write(with_void)
+    except SyntaxError as exc:
+        abort(400, f"syntax error: {exc}")
+    except (ValueError, OSError) as exc:
+        abort(400, f"the store refused the write: {exc}")
+    except Unavailable as exc:
+        abort(503, str(exc))
+
+
+def run_update(text: str) -> Response:
+    """Apply a SPARQL 1.1 Update; 204 when done."""
+    write(lambda store: store.update(text))
+    return Response(status=204)
+
+
+def put_graph(graph: str | None, data: bytes, fmt: ox.RdfFormat) -> bool:
+    """Replace ``graph`` (``None``: the default graph) with ``data``; True if it was new."""
+
+    def action(store: OxigraphStore) -> bool:
+        if graph is None:
+            quads = _parsed(data, fmt)
+            store.inner.clear_graph(ox.DefaultGraph())
+            store.extend(quads)
+            return False
+        created = not store.has_graph(graph)
+        store.replace_graph(data, graph=graph, format=fmt, base_iri=graph)
+        return created
+
+    return write(action)
+
+
+def post_graph(graph: str | None, data: bytes, fmt: ox.RdfFormat) -> bool:
+    """Add ``data`` to ``graph`` (``None``: the default graph); True if it was new."""
+
+    def action(store: OxigraphStore) -> bool:
+        if graph is None:
+            store.extend(_parsed(data, fmt))
+            return False
+        created = not store.has_graph(graph)
+        store.load_graph(data, graph=graph, format=fmt, base_iri=graph)
+        return created
+
+    return write(action)
+
+
+def delete_graph(graph: str | None) -> None:
+    """Remove ``graph``, or empty the default graph."""
+
+    def action(store: OxigraphStore) -> None:
+        if graph is None:
+            store.inner.clear_graph(ox.DefaultGraph())
+        else:
+            store.drop_graph(graph)
+
+    write(action)
+
+
+def _parsed(data: bytes, fmt: ox.RdfFormat) -> list[ox.Quad]:
+    """Every triple of ``data`` as a quad of the default graph (parsed before any change)."""
+    return [
+        ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
+        for q in ox.parse(data, format=fmt)
+    ]

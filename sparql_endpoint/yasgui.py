@@ -1,0 +1,52 @@
+"""The query editor: YASGUI, served from the package's own files, with example queries.
+
+The YASGUI build is installed from the npm registry into ``static/yasgui`` (``make yasgui``,
+run by ``make serve`` and ``make test``); nothing is fetched from elsewhere at run time.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from flask import Blueprint, Response, render_template, request, url_for
+
+from sparql_endpoint.examples import EXAMPLES
+
+blueprint = Blueprint(
+    "yasgui",
+    __name__,
+    static_folder="static",
+    static_url_path="/-/static",
+    template_folder="templates",
+)
+
+ASSETS = ("yasgui/yasgui.min.js", "yasgui/yasgui.min.css")
+
+
+def static_dir() -> Path:
+    return Path(str(resources.files("sparql_endpoint") / "static"))
+
+
+def installed() -> bool:
+    """Whether the YASGUI build is present in the package."""
+    return all((static_dir() / asset).is_file() for asset in ASSETS)
+
+
+def page() -> Response:
+    """The editor page for the endpoint the request reached (HTML)."""
+    html = render_template(
+        "yasgui.html",
+        endpoint=request.base_url,
+        installed=installed(),
+        script=url_for("yasgui.static", filename=ASSETS[0]),
+        style=url_for("yasgui.static", filename=ASSETS[1]),
+        examples_data=[{"name": e.name, "query": e.query} for e in EXAMPLES],
+        examples=EXAMPLES,
+    )
+    response = Response(html, content_type="text/html; charset=utf-8")
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'self'; script-src 'self' 'unsafe-inline'; "
+        "style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'"
+    )
+    return response
