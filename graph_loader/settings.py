@@ -92,6 +92,12 @@ SETTINGS: tuple[Setting, ...] = (
         "IRIs (or prefixes) that SERVICE, LOAD and FROM may name; comma-separated.",
     ),
     Setting("dump_dir", str, "", "Where dumps are written; empty means beside the store."),
+    Setting(
+        "cors_origins",
+        tuple,
+        ("*",),
+        "Origins allowed to read the service from a browser (CORS); '*' for any, empty for none.",
+    ),
 )
 
 SETTINGS_BY_NAME: Mapping[str, Setting] = {s.name: s for s in SETTINGS}
