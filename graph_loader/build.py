@@ -22,6 +22,7 @@ from graph_loader.record.writer import RecordWriter
 from graph_loader.resources import resource_dir
 from graph_loader.settings import Settings
 from graph_loader.store import OxigraphStore
+from graph_loader.void import void_step
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,12 @@ def _summary(what: str, results: list[LoadResult]) -> str:
 Step = Callable[[BuildContext], str]
 
 #: The build, in order. Later steps (reasoning, validation, audit, VoID, dumps) join here.
-STEPS: tuple[Step, ...] = (load_shipped_files, load_dataset_of_record, materialise_inferences)
+STEPS: tuple[Step, ...] = (
+    load_shipped_files,
+    load_dataset_of_record,
+    materialise_inferences,
+    void_step,
+)
 
 
 def build(ctx: BuildContext, *, echo: Callable[[str], None] = print) -> None:

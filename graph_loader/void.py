@@ -113,3 +113,9 @@ def _v(local: str) -> ox.NamedNode:
 
 def _int(value: int) -> ox.Literal:
     return ox.Literal(str(value), datatype=XSD_INTEGER)
+
+
+def void_step(ctx) -> str:
+    """Build step: rewrite the VoID graph from the store as it now is."""
+    count = write_void(ctx.store, ctx.settings)
+    return f"void: {count} triples in <{void_graph(ctx.settings)}>"

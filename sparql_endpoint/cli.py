@@ -5,9 +5,10 @@ from __future__ import annotations
 import click
 
 from graph_loader.cli import make_cli
+from sparql_endpoint.serve import serve_command
 
 #: Commands only the service package provides (``serve``).
-SERVICE_COMMANDS: tuple[click.Command, ...] = ()
+SERVICE_COMMANDS: tuple[click.Command, ...] = (serve_command,)
 
 
 def main() -> None:
