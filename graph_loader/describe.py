@@ -44,14 +44,8 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 _PUBLISHED = 'FILTER(!STRSTARTS(STR(?g), "urn:lamcoop:"))'
 _LABEL = "(skos:prefLabel|rdfs:label)"
 
-EXISTS_QUERY = (
-    _PREFIXES
-    + "SELECT ?e WHERE { { ?e ?p ?o } UNION { ?s ?p ?e } } LIMIT 1"
-)
-OUTGOING_QUERY = (
-    _PREFIXES
-    + f"SELECT ?e ?p ?o ?g WHERE {{ GRAPH ?g {{ ?e ?p ?o }} {_PUBLISHED} }}"
-)
+EXISTS_QUERY = _PREFIXES + "SELECT ?e WHERE { { ?e ?p ?o } UNION { ?s ?p ?e } } LIMIT 1"
+OUTGOING_QUERY = _PREFIXES + f"SELECT ?e ?p ?o ?g WHERE {{ GRAPH ?g {{ ?e ?p ?o }} {_PUBLISHED} }}"
 _OUT1 = "?e ?p1 ?s . FILTER(isBlank(?s))"
 _OUT2 = "?e ?p1 ?b1 . FILTER(isBlank(?b1)) ?b1 ?p2 ?s . FILTER(isBlank(?s))"
 _OUT3 = _OUT2.replace("?s . FILTER(isBlank(?s))", "?b2 . FILTER(isBlank(?b2))") + (
@@ -231,10 +225,13 @@ def _statement(s: Term, p: Term, o: Term, g: Term) -> Statement:
 def search_query(limit: int = 200) -> str:
     """Entities with a label containing ``?q`` (case-insensitive): each with one label that
     matched (``?hit``) and all its labels (``?l``); bind ``?q`` to a literal."""
-    return _PREFIXES + f"""SELECT ?q ?x ?hit ?l WHERE {{
+    return (
+        _PREFIXES
+        + f"""SELECT ?q ?x ?hit ?l WHERE {{
   {{ SELECT ?q ?x (SAMPLE(?m) AS ?hit) WHERE {{
       GRAPH ?g {{ ?x (skos:prefLabel|rdfs:label|skos:altLabel) ?m }} {_PUBLISHED}
       FILTER(isIRI(?x) && CONTAINS(LCASE(STR(?m)), LCASE(STR(?q))))
     }} GROUP BY ?q ?x ORDER BY ?x LIMIT {int(limit)} }}
   OPTIONAL {{ ?x {_LABEL} ?l }}
 }}"""
+    )

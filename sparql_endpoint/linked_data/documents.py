@@ -92,9 +92,7 @@ def document_triples(
     return triples
 
 
-def serialize(
-    description: Description, fmt: ox.RdfFormat, own: Sequence[ox.Triple]
-) -> bytes:
+def serialize(description: Description, fmt: ox.RdfFormat, own: Sequence[ox.Triple]) -> bytes:
     """The description in ``fmt``; ``own`` are the document's triples about itself."""
     if fmt.supports_datasets:
         quads = description.quads() + [ox.Quad(t.subject, t.predicate, t.object) for t in own]

@@ -13,14 +13,12 @@ from __future__ import annotations
 import hashlib
 from urllib.parse import quote, urlencode
 
-import pyoxigraph as ox
 from flask import Blueprint, Response, abort, render_template, request
 
 from graph_loader.describe import describe, exists
 from sparql_endpoint.context import service
 from sparql_endpoint.linked_data import reader
 from sparql_endpoint.linked_data.documents import (
-    BY_EXTENSION,
     DOC_FORMATS,
     HTML_FORMAT,
     DocFormat,
@@ -170,5 +168,3 @@ def not_found(slug: str, iri: str) -> Response:
     response.headers["Link"] = f'<{hint}>; rel="search"'
     response.headers["Vary"] = VARY
     return response
-
-

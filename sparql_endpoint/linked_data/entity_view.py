@@ -125,8 +125,7 @@ class _Builder:
                 continue
             grouped[s.predicate.value].append(s)
         rows = [
-            Row(self.term(p), [self.value(s, depth) for s in group])
-            for p, group in grouped.items()
+            Row(self.term(p), [self.value(s, depth) for s in group]) for p, group in grouped.items()
         ]
         return sorted(rows, key=lambda r: r.predicate.text.value.lower())
 
@@ -139,14 +138,20 @@ class _Builder:
                 by[s.predicate.value].append(s.object)
             if ox.NamedNode(RDF + "Statement") not in by.get(RDF_TYPE, []):
                 continue
-            if not (by.get(RDF + "subject") and by.get(RDF + "predicate") and by.get(RDF + "object")):
+            if not (
+                by.get(RDF + "subject") and by.get(RDF + "predicate") and by.get(RDF + "object")
+            ):
                 continue
             key = (by[RDF + "subject"][0], by[RDF + "predicate"][0], by[RDF + "object"][0])
             src = by.get(DCT_SOURCE, [])
             found[key].append(
                 Citation(
                     self.link(src[0].value) if src else None,
-                    [as_text(x) for x in by.get(LAMC + "printedAs", []) if isinstance(x, ox.Literal)],
+                    [
+                        as_text(x)
+                        for x in by.get(LAMC + "printedAs", [])
+                        if isinstance(x, ox.Literal)
+                    ],
                     [
                         as_text(x)
                         for x in by.get("http://purl.org/dc/terms/description", [])

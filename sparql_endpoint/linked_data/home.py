@@ -107,9 +107,7 @@ def search() -> Response | str:
                 ],
             }
         )
-    return render_template(
-        "ld/search.html", lang=lang, dir=text_dir(lang), q=q, results=results
-    )
+    return render_template("ld/search.html", lang=lang, dir=text_dir(lang), q=q, results=results)
 
 
 def _wants_json() -> bool:

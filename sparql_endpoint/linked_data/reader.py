@@ -57,3 +57,13 @@ def construct(text: str, bindings: Mapping[str, Term] | None = None) -> list[ox.
 def selector() -> Select:
     """:func:`select` as a :data:`graph_loader.describe.Select`."""
     return select
+
+
+class ExecutorStore:
+    """The read side of graph_loader's store interface over the executor, so graph_loader
+    functions that read a store (``query(text, substitutions=...)``) run from a page."""
+
+    def query(self, text: str, *, substitutions: Mapping[ox.Variable, Term] | None = None):
+        bindings = tuple((v.value, t) for v, t in (substitutions or {}).items())
+        job = QueryJob(text, media_type=_JSON, graph_result=False, substitutions=bindings)
+        return ox.parse_query_results(_run(job), format=ox.QueryResultsFormat.JSON)

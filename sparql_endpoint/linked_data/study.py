@@ -72,7 +72,9 @@ def paradigm(select: Select, base: str, lang: str) -> list[Role]:
         return []
     role_names = _role_labels(select, base)
     roles = {
-        slug: Role(slug, _text(role_names.get(base + "id/concept/paradigm-model/" + slug), lang, slug))
+        slug: Role(
+            slug, _text(role_names.get(base + "id/concept/paradigm-model/" + slug), lang, slug)
+        )
         for slug in ROLES
     }
     for code, role_iri in roles_of.items():

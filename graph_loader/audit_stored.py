@@ -1,0 +1,108 @@
+"""The last audit as stored in ``{base}graph/audit``, read back as an :class:`Audit`.
+
+So the pages and any reader of the store show the audit without re-running it (re-running
+writes); :mod:`graph_loader.audit_report` then renders it in every format. Aggregates by
+institution and consortium are not stored, so they are left empty here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+import pyoxigraph as ox
+
+from graph_loader.audit import AUDIT_GRAPH, AUDIT_SHAPES, AgreementResult, Audit, read_profile
+from graph_loader.settings import Settings
+
+_PREFIXES = """PREFIX lamc: <https://w3id.org/lamcoop/ontology#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+"""
+RUN_QUERY = (
+    _PREFIXES
+    + """SELECT ?ag ?run ?started ?used WHERE { GRAPH ?ag {
+  ?run a lamc:AuditRun . OPTIONAL { ?run prov:startedAtTime ?started }
+  OPTIONAL { ?run prov:used ?used } } }"""
+)
+RESULTS_QUERY = (
+    _PREFIXES
+    + """SELECT ?ag ?agreement ?completeness ?component WHERE {
+  GRAPH ?ag { ?r a lamc:AgreementAudit ; lamc:auditedAgreement ?agreement ;
+                 lamc:completeness ?completeness .
+              OPTIONAL { ?r lamc:hasGap/lamc:componentId ?component } } }"""
+)
+AGREEMENT_LABELS_QUERY = (
+    _PREFIXES
+    + """SELECT ?ag ?agreement ?label WHERE {
+  GRAPH ?ag { ?r lamc:auditedAgreement ?agreement }
+  ?agreement skos:prefLabel|rdfs:label|dcterms:title ?label }"""
+)
+CHALLENGE_LABELS_QUERY = (
+    _PREFIXES
+    + """SELECT ?ag ?c ?label WHERE {
+  GRAPH ?ag { ?gap lamc:exposesChallenge ?c } OPTIONAL { ?c skos:prefLabel ?label } }"""
+)
+
+
+def read_audit(store, settings: Settings) -> Audit | None:
+    """The stored audit, or ``None`` when no audit has been run.
+
+    ``store`` is anything with graph_loader's ``query(text, substitutions=...)``.
+    """
+    graph = {ox.Variable("ag"): ox.NamedNode(settings.graph_iri(AUDIT_GRAPH))}
+    runs = list(store.query(RUN_QUERY, substitutions=graph))
+    if not runs:
+        return None
+    started = _started(runs)
+    missing: dict[str, list[str]] = defaultdict(list)
+    completeness: dict[str, float] = {}
+    for row in store.query(RESULTS_QUERY, substitutions=graph):
+        iri = row["agreement"].value
+        completeness[iri] = float(row["completeness"].value)
+        if row["component"] is not None and row["component"].value not in missing[iri]:
+            missing[iri].append(row["component"].value)
+    labels = _best(store.query(AGREEMENT_LABELS_QUERY, substitutions=graph), "agreement")
+    challenge_labels = _best(store.query(CHALLENGE_LABELS_QUERY, substitutions=graph), "c")
+    components = read_profile(store, settings.graph_iri(AUDIT_SHAPES))
+    order = {c.id: c.order for c in components}
+    agreements = [
+        AgreementResult(
+            iri=iri,
+            label=labels.get(iri),
+            missing=tuple(sorted(missing[iri], key=lambda cid: (order.get(cid, 99), cid))),
+            completeness=value,
+        )
+        for iri, value in completeness.items()
+    ]
+    agreements.sort(key=lambda a: a.iri)
+    return Audit(
+        run=runs[0]["run"].value,
+        started=started,
+        seconds=0.0,
+        graphs=sorted({r["used"].value for r in runs if r["used"] is not None}),
+        components=components,
+        challenge_labels=challenge_labels,
+        agreements=agreements,
+    )
+
+
+def _started(runs) -> dt.datetime:
+    value = runs[0]["started"]
+    if value is None:
+        return dt.datetime.fromtimestamp(0, dt.UTC)
+    return dt.datetime.fromisoformat(value.value)
+
+
+def _best(rows, key: str) -> dict[str, str | None]:
+    """IRI -> its English label, else any label (``None`` when it has none)."""
+    found: dict[str, str | None] = {}
+    for row in rows:
+        iri, label = row[key].value, row["label"]
+        if label is None:
+            found.setdefault(iri, None)
+        elif found.get(iri) is None or label.language == "en":
+            found[iri] = label.value
+    return found

@@ -1,0 +1,115 @@
+"""``/audit``: the stored agreement audit as a page (sortable table, chart of the most exposed
+challenges), JSON and CSV; ``/audit/{slug}`` for one agreement. Rendering reuses
+:mod:`graph_loader.audit_report`; the data is the audit graph, read back."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, abort, render_template, request
+
+from graph_loader.audit_graph import agreement_slug
+from graph_loader.audit_report import as_dict, render_csv, render_json
+from graph_loader.audit_stored import read_audit
+from sparql_endpoint.context import service
+from sparql_endpoint.linked_data.present import choose_language, local_path, text_dir
+from sparql_endpoint.linked_data.reader import ExecutorStore
+from sparql_endpoint.negotiation import parse_accept
+
+blueprint = Blueprint("audit_pages", __name__, template_folder="templates")
+
+SORT_KEYS = {
+    "label": lambda a: (a["label"] or a["iri"]).lower(),
+    "completeness": lambda a: a["completeness"],
+    "missing": lambda a: len(a["missing"]),
+}
+_TYPES = {"html": "text/html", "json": "application/json", "csv": "text/csv"}
+
+
+def _audit_data() -> dict[str, Any]:
+    audit = read_audit(ExecutorStore(), service().settings)
+    if audit is None:
+        abort(404, "no audit has been run yet: run 'lamcoop audit' or 'lamcoop build'")
+    return as_dict(audit)
+
+
+def _format() -> str:
+    """html, json or csv: from ``?format=``, else Accept; 406 when none fits."""
+    given = request.args.get("format")
+    if given:
+        if given not in _TYPES:
+            abort(400, "format must be one of " + ", ".join(_TYPES))
+        return given
+    best = parse_accept(request.headers.get("Accept")).best_match(list(_TYPES.values()))
+    if best is None:
+        abort(406, "the audit is served as " + ", ".join(_TYPES.values()))
+    return next(name for name, media in _TYPES.items() if media == best)
+
+
+def _reply(fmt: str, data: dict[str, Any], html: str) -> Response:
+    if fmt == "json":
+        response = Response(render_json(data), content_type="application/json")
+    elif fmt == "csv":
+        response = Response(render_csv(data), content_type="text/csv; charset=utf-8")
+    else:
+        response = Response(html, content_type="text/html; charset=utf-8")
+    response.headers["Vary"] = "Accept, Accept-Language"
+    return response
+
+
+@blueprint.get("/audit")
+def audit_page() -> Response:
+    """Every audited agreement, sortable by ``?sort=label|completeness|missing&order=``."""
+    fmt = _format()
+    data = _audit_data()
+    if fmt != "html":
+        return _reply(fmt, data, "")
+    sort = request.args.get("sort", "completeness")
+    if sort not in SORT_KEYS:
+        abort(400, "sort must be one of " + ", ".join(SORT_KEYS))
+    descending = request.args.get("order", "asc") == "desc"
+    rows = sorted(data["agreements"], key=SORT_KEYS[sort], reverse=descending)
+    base = service().settings.base_iri
+    lang = choose_language(request.args.get("lang"), request.headers.get("Accept-Language"))
+    html = render_template(
+        "ld/audit.html",
+        lang=lang,
+        dir=text_dir(lang),
+        audit=data,
+        rows=rows,
+        sort=sort,
+        descending=descending,
+        sort_url=lambda key: (
+            "/audit?"
+            + urlencode({"sort": key, "order": "desc" if key == sort and not descending else "asc"})
+        ),
+        slug=lambda iri: agreement_slug(iri, base),
+        local=lambda iri: local_path(iri, base),
+        max_exposed=max((c["agreements"] for c in data["most_exposed"]), default=1) or 1,
+    )
+    return _reply("html", data, html)
+
+
+@blueprint.get("/audit/<slug>")
+def audit_agreement(slug: str) -> Response:
+    """The audit of one agreement (its slug, as in ``{base}id/audit/{slug}``)."""
+    fmt = _format()
+    data = _audit_data()
+    base = service().settings.base_iri
+    found = [a for a in data["agreements"] if agreement_slug(a["iri"], base) == slug]
+    if not found:
+        abort(404, f"no audited agreement has the slug {slug!r}; the list is at /audit")
+    one = {"run": data["run"], "components": data["components"], "agreements": found}
+    if fmt != "html":
+        return _reply(fmt, {**one, "most_exposed": [], "most_missing": []}, "")
+    lang = choose_language(request.args.get("lang"), request.headers.get("Accept-Language"))
+    html = render_template(
+        "ld/audit_one.html",
+        lang=lang,
+        dir=text_dir(lang),
+        a=found[0],
+        audit=data,
+        local=lambda iri: local_path(iri, base),
+    )
+    return _reply("html", one, html)

@@ -1,0 +1,70 @@
+"""``/ontology`` (every ``/ontology#Term``): the ontology graph in Turtle, RDF/XML, JSON-LD,
+N-Triples (and the other RDF formats), or the HTML reference of every term; by Accept or by
+extension (``/ontology.ttl``)."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pyoxigraph as ox
+import rdflib
+from flask import Blueprint, Response, abort, request
+
+from graph_loader.ontology_reference import render_reference
+from sparql_endpoint.context import service
+from sparql_endpoint.linked_data import reader
+from sparql_endpoint.linked_data.documents import (
+    BY_EXTENSION,
+    DOC_FORMATS,
+    HTML_FORMAT,
+    PREFIXES,
+    DocFormat,
+)
+from sparql_endpoint.linked_data.entities import VARY, negotiate
+
+blueprint = Blueprint("ontology_pages", __name__)
+
+ONTOLOGY_QUERY = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?og { ?s ?p ?o } }"
+
+
+@blueprint.get("/ontology")
+def ontology() -> Response:
+    """The ontology in the negotiated format."""
+    return _serve(negotiate())
+
+
+@blueprint.get("/ontology.<ext>")
+def ontology_as(ext: str) -> Response:
+    """The ontology in the format its extension names."""
+    if ext not in BY_EXTENSION:
+        abort(404, f"the ontology has no .{ext} form; try " + ", ".join(BY_EXTENSION))
+    return _serve(BY_EXTENSION[ext])
+
+
+def _serve(fmt: DocFormat) -> Response:
+    graph = ox.NamedNode(service().settings.graph_iri("ontology"))
+    triples = reader.construct(ONTOLOGY_QUERY, {"og": graph})
+    if not triples:
+        abort(404, "the ontology is not loaded: run 'lamcoop build'")
+    if fmt is HTML_FORMAT:
+        parsed = rdflib.Graph()
+        parsed.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
+        body: bytes | str = render_reference(parsed)
+    else:
+        assert fmt.rdf is not None
+        quads = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
+        prefixes = None if fmt.rdf in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS) else PREFIXES
+        body = ox.serialize(
+            quads if fmt.rdf.supports_datasets else triples, format=fmt.rdf, prefixes=prefixes
+        )
+    response = Response(body, content_type=fmt.content_type)
+    response.headers["Vary"] = VARY
+    response.headers["Content-Location"] = f"/ontology.{fmt.extension}"
+    response.headers["Link"] = ", ".join(
+        f'</ontology.{f.extension}>; rel="alternate"; type="{f.media_type}"' for f in DOC_FORMATS
+    )
+    tag = hashlib.sha256(response.get_data()).hexdigest()[:32]
+    response.set_etag(tag)
+    if request.if_none_match.contains(tag):
+        return Response(status=304, headers={"ETag": f'"{tag}"', "Vary": VARY})
+    return response
