@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException
 
 from graph_loader.settings import Settings, resolve_settings
 from graph_loader.store import OxigraphStore
-from sparql_endpoint import dataset, graph_store, protocol, system, yasgui
+from sparql_endpoint import dataset, graph_store, linked_data, protocol, system, yasgui
 from sparql_endpoint.context import EXTENSION, Service
 from sparql_endpoint.metrics import Metrics
 from sparql_endpoint.pool import Executor, LocalExecutor, QueryPool
@@ -34,6 +34,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     dataset.blueprint,
     system.blueprint,
     yasgui.blueprint,
+    *linked_data.BLUEPRINTS,
 )
 
 #: Endpoints whose writes are not offered to other origins.

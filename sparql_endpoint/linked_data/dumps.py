@@ -32,7 +32,7 @@ def download(name: str) -> Response:
     if name not in files:
         abort(404, f"no dump named {name!r}; the list is at /dumps/")
     f = files[name]
-    mimetype = "application/gzip" if f.compress else f"{f.media_type}; charset=utf-8"
+    mimetype = "application/gzip" if f.compress else f.media_type
     response = send_from_directory(
         service().settings.dump_path, name, mimetype=mimetype, conditional=True, etag=f.sha256
     )
