@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from graph_loader import __version__, provenance
 from graph_loader.build import BuildContext, build
+from graph_loader.dump_cli import dump_command
 from graph_loader.importers import IMPORTERS, default_report_path, detect, import_file
 from graph_loader.loading import LoadError, LoadInterrupted, load_file
 from graph_loader.rdf_formats import RDF_FORMAT_NAMES, RESULTS_FORMAT_NAMES, rdf_format
@@ -306,6 +307,7 @@ DATA_COMMANDS: tuple[click.Command, ...] = (
     graphs_command,
     query_command,
     settings_command,
+    dump_command,
     validate_command,
 )
 
