@@ -4,11 +4,14 @@ process), the checkout's root, and ``../shared`` (skipped with a reason when abs
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner, Result
 
@@ -125,5 +128,81 @@ def snapshot_at(path: Path) -> tuple[frozenset, dict[str, int]]:
     opened = open_store(path)
     try:
         return snapshot(opened)
+    finally:
+        opened.close()
+
+
+class RunningServer:
+    """A real ``lamcoop serve`` process on 127.0.0.1 and a free port, for a test module."""
+
+    def __init__(self, store: Path, workdir: Path, settings: Mapping[str, object] | None = None):
+        self.store = store
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = workdir / f"serve-{self.port}.log"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("LAMCOOP_")}
+        env.update({f"LAMCOOP_{k.upper()}": str(v) for k, v in (settings or {}).items()})
+        env.update({"LAMCOOP_STORE": str(store), "LAMCOOP_PORT": str(self.port)})
+        with self.log.open("wb") as log:
+            self.process = subprocess.Popen(
+                [str(VENV_BIN / "lamcoop"), "serve"],
+                cwd=workdir,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        self.wait_ready()
+
+    def wait_ready(self, timeout: float = 120) -> None:
+        import requests
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"lamcoop serve exited:\n{self.output()}")
+            try:
+                if requests.get(self.url + "/-/health", timeout=2).status_code == 200:
+                    return
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"lamcoop serve did not become ready:\n{self.output()}")
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(5)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+EX = "http://example.org/"
+
+
+def example_store(path: Path, things: int = 120) -> dict[str, int]:
+    """A store at ``path`` with two small graphs of generated data; returns their counts."""
+    lines = [
+        f'<{EX}thing/{n}> a <{EX}Thing> ; <{EX}n> {n} ; <{EX}label> "thing {n}"@en .'
+        for n in range(things)
+    ]
+    opened = open_store(path)
+    try:
+        opened.load_graph("\n".join(lines).encode(), graph=EX + "g1", format=ox.RdfFormat.TURTLE)
+        extra = f"<{EX}a> <{EX}knows> <{EX}b> . <{EX}b> <{EX}knows> <{EX}c> ."
+        opened.load_graph(extra.encode(), graph=EX + "g2", format=ox.RdfFormat.TURTLE)
+        return {g.iri: g.triples for g in opened.graphs()}
     finally:
         opened.close()
