@@ -15,6 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph_loader import __version__, provenance
+from graph_loader.dump_cli import dump_step
 from graph_loader.loading import LoadResult, load_bytes, load_file
 from graph_loader.reasoning import materialise_inferences
 from graph_loader.record import record_sources
@@ -109,6 +110,8 @@ STEPS: tuple[Step, ...] = (
     load_dataset_of_record,
     materialise_inferences,
     void_step,
+    # The dumps stay last: they copy every graph and refresh VoID to describe the files.
+    dump_step,
 )
 
 
