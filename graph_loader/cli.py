@@ -15,9 +15,11 @@ import click
 import pyoxigraph as ox
 
 from graph_loader import __version__, provenance
+from graph_loader.audit_cli import audit_command
 from graph_loader.build import BuildContext, build
 from graph_loader.dump_cli import dump_command
 from graph_loader.importers import IMPORTERS, default_report_path, detect, import_file
+from graph_loader.integrity import IntegrityError
 from graph_loader.loading import LoadError, LoadInterrupted, load_file
 from graph_loader.rdf_formats import RDF_FORMAT_NAMES, RESULTS_FORMAT_NAMES, rdf_format
 from graph_loader.settings import SETTINGS, Settings, SettingsError, resolve_settings
@@ -101,7 +103,7 @@ def build_command(state: AppState, quiet: bool) -> None:
         build(context, echo=click.echo)
     except LoadInterrupted as exc:
         _abandon(exc)
-    except LoadError as exc:
+    except (LoadError, IntegrityError) as exc:
         raise click.ClickException(str(exc)) from None
 
 
@@ -308,6 +310,7 @@ DATA_COMMANDS: tuple[click.Command, ...] = (
     query_command,
     settings_command,
     dump_command,
+    audit_command,
     validate_command,
 )
 

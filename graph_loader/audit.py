@@ -1,0 +1,296 @@
+"""The agreement audit: which of the twelve components each agreement lacks.
+
+The profile (``shapes/agreement-audit.ttl``, in the store as ``{base}graph/shapes-agreement-audit``)
+is run through the validation engine; each result names the shape, hence the component,
+that an agreement fails. The agreements, their parties and consortia are read with a few
+SPARQL queries; the results are written, replacing the old ones, into ``{base}graph/audit``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyoxigraph as ox
+
+from graph_loader.audit_graph import write_audit_graph
+from graph_loader.integrity import data_graphs, severity_name, shacl_validate, term_text
+from graph_loader.settings import Settings
+from graph_loader.store import OxigraphStore
+
+LAMC = "https://w3id.org/lamcoop/ontology#"
+AUDIT_SHAPES = "shapes-agreement-audit"
+AUDIT_GRAPH = "audit"
+LANGS = ("en", "fa", "zh-Hans")
+
+_PREFIXES = """PREFIX lamc: <https://w3id.org/lamcoop/ontology#>
+PREFIX sh: <http://www.w3.org/ns/shacl#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX org: <http://www.w3.org/ns/org#>
+"""
+_LABEL = "(skos:prefLabel|rdfs:label|dcterms:title)"
+
+
+@dataclass(frozen=True)
+class Component:
+    """One component of the profile, as its shape states it."""
+
+    id: str
+    shape: str
+    order: int
+    severity: str
+    labels: dict[str, str]
+    messages: dict[str, str]
+    challenges: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AgreementResult:
+    """One agreement: the components it lacks (profile order) and its completeness."""
+
+    iri: str
+    label: str | None
+    missing: tuple[str, ...]
+    completeness: float
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    """Mean completeness of the agreements of an institution or a consortium."""
+
+    iri: str
+    label: str | None
+    agreements: int
+    completeness: float
+
+
+@dataclass
+class Audit:
+    """Everything one audit run found."""
+
+    run: str
+    started: dt.datetime
+    seconds: float
+    graphs: list[str]
+    components: list[Component]
+    challenge_labels: dict[str, str | None]
+    agreements: list[AgreementResult]
+    institutions: list[Aggregate] = field(default_factory=list)
+    consortia: list[Aggregate] = field(default_factory=list)
+
+    def component(self, component_id: str) -> Component:
+        return next(c for c in self.components if c.id == component_id)
+
+    @property
+    def mean_completeness(self) -> float:
+        if not self.agreements:
+            return 0.0
+        return sum(a.completeness for a in self.agreements) / len(self.agreements)
+
+    def missing_counts(self) -> list[tuple[Component, int]]:
+        """Components by how many agreements lack them, most often missing first."""
+        counts = Counter(c for a in self.agreements for c in a.missing)
+        ranked = sorted(self.components, key=lambda c: (-counts[c.id], c.order))
+        return [(c, counts[c.id]) for c in ranked]
+
+    def challenge_counts(self) -> list[tuple[str, int, int]]:
+        """(challenge, agreements exposing it, gaps exposing it), most exposed first."""
+        gaps: Counter = Counter()
+        agreements: Counter = Counter()
+        for result in self.agreements:
+            exposed = [ch for cid in result.missing for ch in self.component(cid).challenges]
+            gaps.update(exposed)
+            agreements.update(set(exposed))
+        ranked = sorted(agreements, key=lambda ch: (-agreements[ch], -gaps[ch], ch))
+        return [(ch, agreements[ch], gaps[ch]) for ch in ranked]
+
+
+def read_profile(store: OxigraphStore, shapes_graph: str) -> list[Component]:
+    """The components of the audit profile stored in ``shapes_graph``, in their order."""
+    g = {ox.Variable("g"): ox.NamedNode(shapes_graph)}
+    head = store.query(
+        _PREFIXES + "SELECT ?g ?shape ?id ?order ?severity WHERE { GRAPH ?g { "
+        "?shape lamc:componentId ?id ; sh:severity ?severity . OPTIONAL { ?shape sh:order ?order } "
+        "} }",
+        substitutions=g,
+    )
+    texts: dict[str, dict[str, dict[str, str]]] = defaultdict(lambda: defaultdict(dict))
+    for row in store.query(
+        _PREFIXES + "SELECT ?g ?shape ?p ?text WHERE { GRAPH ?g { ?shape lamc:componentId ?id ; "
+        "?p ?text FILTER(?p IN (sh:message, rdfs:label)) } }",
+        substitutions=g,
+    ):
+        kind = "messages" if row["p"].value.endswith("message") else "labels"
+        texts[row["shape"].value][kind][row["text"].language or ""] = row["text"].value
+    challenges: dict[str, list[str]] = defaultdict(list)
+    for row in store.query(
+        _PREFIXES + "SELECT ?g ?shape ?c WHERE { GRAPH ?g { ?shape lamc:exposesChallenge ?c } }",
+        substitutions=g,
+    ):
+        challenges[row["shape"].value].append(row["c"].value)
+    components = [
+        Component(
+            id=row["id"].value,
+            shape=row["shape"].value,
+            order=int(row["order"].value) if row["order"] is not None else 0,
+            severity=severity_name(row["severity"]),
+            labels=dict(texts[row["shape"].value]["labels"]),
+            messages=dict(texts[row["shape"].value]["messages"]),
+            challenges=tuple(sorted(challenges[row["shape"].value])),
+        )
+        for row in head
+    ]
+    return sorted(components, key=lambda c: (c.order, c.id))
+
+
+def run_audit(
+    store: OxigraphStore,
+    settings: Settings,
+    *,
+    graphs: list[str] | None = None,
+    engine: str = "auto",
+) -> Audit:
+    """Audit the agreements in ``graphs`` (default every data graph) and write the results.
+
+    With ``graphs`` given, the ontology graph is added so that agreements typed with a
+    subclass of ``lamc:Agreement`` are found.
+    """
+    started, clock = dt.datetime.now(dt.UTC), time.perf_counter()
+    chosen = _audited_graphs(store, settings, graphs)
+    shapes_graph = settings.graph_iri(AUDIT_SHAPES)
+    if not store.has_graph(shapes_graph):
+        raise LookupError(f"no audit profile in <{shapes_graph}>: run 'lamcoop build' first")
+    components = read_profile(store, shapes_graph)
+    report = shacl_validate(store, shapes_graph, data_graphs=chosen, engine=engine)
+    labels = _agreement_labels(store, chosen)
+    results = _results(labels, report.results, components)
+    names = [ox.NamedNode(g) for g in chosen]
+    audit = Audit(
+        run=f"{settings.base_iri}id/audit/run",
+        started=started,
+        seconds=0.0,
+        graphs=chosen,
+        components=components,
+        challenge_labels=_challenge_labels(store, shapes_graph),
+        agreements=results,
+        institutions=_aggregate(store, names, _PARTY_PAIRS, results),
+        consortia=_aggregate(store, names, _CONSORTIUM_PAIRS, results),
+    )
+    write_audit_graph(store, settings, audit)
+    audit.seconds = time.perf_counter() - clock
+    return audit
+
+
+def _audited_graphs(
+    store: OxigraphStore, settings: Settings, graphs: list[str] | None
+) -> list[str]:
+    if not graphs:
+        return data_graphs(store, settings)
+    ontology = settings.graph_iri("ontology")
+    extra = [ontology] if store.has_graph(ontology) and ontology not in graphs else []
+    return [*graphs, *extra]
+
+
+def _agreement_labels(store: OxigraphStore, graphs: list[str]) -> dict[str, str | None]:
+    """Every agreement (instances of lamc:Agreement and its subclasses) with a label."""
+    rows = store.query(
+        _PREFIXES + "SELECT DISTINCT ?a ?label WHERE { ?a a/rdfs:subClassOf* lamc:Agreement "
+        f"OPTIONAL {{ ?a {_LABEL} ?label }} }}",
+        default_graph=[ox.NamedNode(g) for g in graphs],
+    )
+    return _labels_by_iri((row["a"], row["label"]) for row in rows)
+
+
+def _labels_by_iri(pairs) -> dict[str, str | None]:
+    """One label per node: English first, then untagged, then any (in sorted order)."""
+    found: dict[str, list[ox.Literal]] = defaultdict(list)
+    for node, label in pairs:
+        found[node.value]
+        if label is not None:
+            found[node.value].append(label)
+    return {iri: _best_label(labels) for iri, labels in found.items()}
+
+
+def _best_label(labels: list[ox.Literal]) -> str | None:
+    def rank(label: ox.Literal) -> tuple:
+        lang = label.language or ""
+        return (lang != "en", lang != "", lang, label.value)
+
+    return min(labels, key=rank).value if labels else None
+
+
+def _results(
+    labels: dict[str, str | None], results: list[Any], components: list[Component]
+) -> list[AgreementResult]:
+    by_shape = {c.shape: c for c in components}
+    missing: dict[str, set[str]] = defaultdict(set)
+    for result in results:
+        component = by_shape.get(term_text(result.source_shape))
+        if component is not None:
+            missing[term_text(result.focus_node)].add(component.id)
+    total = len(components)
+    order = [c.id for c in components]
+    return [
+        AgreementResult(
+            iri=iri,
+            label=labels[iri],
+            missing=tuple(c for c in order if c in missing[iri]),
+            completeness=(total - len(missing[iri])) / total if total else 0.0,
+        )
+        for iri in sorted(labels)
+    ]
+
+
+def _challenge_labels(store: OxigraphStore, shapes_graph: str) -> dict[str, str | None]:
+    rows = store.query(
+        _PREFIXES + "SELECT DISTINCT ?g ?c ?label WHERE { GRAPH ?g { ?s lamc:exposesChallenge ?c } "
+        "OPTIONAL { ?c skos:prefLabel ?label } }",
+        substitutions={ox.Variable("g"): ox.NamedNode(shapes_graph)},
+    )
+    return _labels_by_iri((row["c"], row["label"]) for row in rows)
+
+
+_PARTY_PAIRS = f"""SELECT DISTINCT ?a ?x ?label WHERE {{
+  ?a lamc:party ?x .
+  OPTIONAL {{ ?x {_LABEL} ?label }}
+}}"""
+
+_CONSORTIUM_PAIRS = f"""SELECT DISTINCT ?a ?x ?label WHERE {{
+  {{ ?a lamc:governs ?x }} UNION {{ ?x lamc:governedBy ?a }}
+  UNION {{ ?a lamc:party ?x . ?x a/rdfs:subClassOf* lamc:Consortium }}
+  UNION {{ ?a lamc:party ?m . ?m org:memberOf ?x . ?x a/rdfs:subClassOf* lamc:Consortium }}
+  UNION {{ ?a lamc:party ?m . ?x org:hasMember ?m . ?x a/rdfs:subClassOf* lamc:Consortium }}
+  UNION {{ ?a lamc:party ?m . ?ms org:member ?m ; org:organization ?x .
+           ?x a/rdfs:subClassOf* lamc:Consortium }}
+  OPTIONAL {{ ?x {_LABEL} ?label }}
+}}"""
+
+
+def _aggregate(
+    store: OxigraphStore, graphs: list[ox.NamedNode], pairs: str, results: list[AgreementResult]
+) -> list[Aggregate]:
+    """Mean completeness per node related to agreements by the ``pairs`` query."""
+    completeness = {r.iri: r.completeness for r in results}
+    agreements: dict[str, set[str]] = defaultdict(set)
+    label_rows = []
+    for row in store.query(_PREFIXES + pairs, default_graph=graphs):
+        a, x = row["a"].value, row["x"]
+        if a in completeness and isinstance(x, ox.NamedNode):
+            agreements[x.value].add(a)
+            label_rows.append((x, row["label"]))
+    labels = _labels_by_iri(label_rows)
+    found = [
+        Aggregate(
+            iri=x,
+            label=labels.get(x),
+            agreements=len(members),
+            completeness=sum(completeness[a] for a in members) / len(members),
+        )
+        for x, members in agreements.items()
+    ]
+    return sorted(found, key=lambda agg: (agg.completeness, agg.iri))

@@ -1,0 +1,98 @@
+"""The audit's results as RDF in ``{base}graph/audit``, written atomically, replacing.
+
+An audit run node (``lamc:AuditRun``), one ``lamc:AgreementAudit`` per agreement with its
+``lamc:completeness``, and one ``lamc:ComponentGap`` per missing component with its
+``lamc:componentId``, severity, messages and the challenges it exposes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+
+from graph_loader.settings import Settings
+from graph_loader.store import OxigraphStore
+
+if TYPE_CHECKING:
+    from graph_loader.audit import Audit
+
+LAMC = "https://w3id.org/lamcoop/ontology#"
+SH = "http://www.w3.org/ns/shacl#"
+PROV = "http://www.w3.org/ns/prov#"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def _n(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(iri)
+
+
+def _lamc(term: str) -> ox.NamedNode:
+    return ox.NamedNode(LAMC + term)
+
+
+def _typed(value: str, datatype: str) -> ox.Literal:
+    return ox.Literal(value, datatype=ox.NamedNode(XSD + datatype))
+
+
+def audit_triples(audit: Audit, base_iri: str) -> Iterator[ox.Triple]:
+    """Every triple of the audit graph for ``audit``."""
+    run = _n(audit.run)
+    yield ox.Triple(run, RDF_TYPE, _lamc("AuditRun"))
+    yield ox.Triple(run, RDF_TYPE, _n(PROV + "Activity"))
+    yield ox.Triple(run, _n(PROV + "startedAtTime"), _typed(audit.started.isoformat(), "dateTime"))
+    yield ox.Triple(run, _lamc("agreementCount"), _typed(str(len(audit.agreements)), "integer"))
+    yield ox.Triple(run, _lamc("completeness"), _decimal(audit.mean_completeness))
+    for graph in audit.graphs:
+        yield ox.Triple(run, _n(PROV + "used"), _n(graph))
+    for result in audit.agreements:
+        node = _n(f"{base_iri}id/audit/{agreement_slug(result.iri, base_iri)}")
+        yield ox.Triple(node, RDF_TYPE, _lamc("AgreementAudit"))
+        yield ox.Triple(node, _n(PROV + "wasGeneratedBy"), run)
+        yield ox.Triple(node, _lamc("auditedAgreement"), _n(result.iri))
+        yield ox.Triple(node, _lamc("completeness"), _decimal(result.completeness))
+        for component_id in result.missing:
+            yield from _gap(audit, node, result.iri, component_id)
+
+
+def _gap(audit: Audit, result: ox.NamedNode, agreement: str, component_id: str):
+    component = audit.component(component_id)
+    gap = _n(f"{result.value}/{component_id}")
+    yield ox.Triple(result, _lamc("hasGap"), gap)
+    yield ox.Triple(gap, RDF_TYPE, _lamc("ComponentGap"))
+    yield ox.Triple(gap, _lamc("componentId"), ox.Literal(component_id))
+    yield ox.Triple(gap, _n(SH + "focusNode"), _n(agreement))
+    yield ox.Triple(gap, _n(SH + "sourceShape"), _n(component.shape))
+    yield ox.Triple(gap, _n(SH + "resultSeverity"), _n(SH + component.severity))
+    for lang, message in component.messages.items():
+        text = ox.Literal(message, language=lang) if lang else ox.Literal(message)
+        yield ox.Triple(gap, _n(SH + "resultMessage"), text)
+    for challenge in component.challenges:
+        yield ox.Triple(gap, _lamc("exposesChallenge"), _n(challenge))
+
+
+def _decimal(value: float) -> ox.Literal:
+    return _typed(f"{value:.6f}", "decimal")
+
+
+def write_audit_graph(store: OxigraphStore, settings: Settings, audit: Audit) -> int:
+    """Replace ``{base}graph/audit`` with the results of ``audit`` in one step."""
+    triples = list(audit_triples(audit, settings.base_iri))
+    # Staged as N-Triples: the store's bulk loader takes bytes without re-entering the store.
+    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    target = settings.graph_iri("audit")
+    staged = store.stage(data, graph=target, format=ox.RdfFormat.N_TRIPLES, replace=True)
+    staged.publish()
+    return len(triples)
+
+
+def agreement_slug(iri: str, base_iri: str) -> str:
+    """The readable slug of an agreement under the base, else a short hash of its IRI."""
+    prefix = f"{base_iri}id/agreement/"
+    tail = iri.removeprefix(prefix)
+    if iri.startswith(prefix) and tail and all(ch.isalnum() or ch in "-_." for ch in tail):
+        return tail
+    return "h-" + hashlib.sha256(iri.encode("utf-8")).hexdigest()[:16]
