@@ -14,6 +14,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from graph_loader.settings import Settings
+from graph_loader.shacl import validate as shacl_validate
 from graph_loader.store import OxigraphStore
 
 SH = "http://www.w3.org/ns/shacl#"
@@ -27,15 +28,6 @@ RECORD_PREFIX = "seed-"
 
 class IntegrityError(Exception):
     """The dataset of record does not conform to the integrity shapes."""
-
-
-def shacl_validate(store: OxigraphStore, shapes: Any, **options: Any) -> Any:
-    """Run :func:`graph_loader.shacl.validate` (the stand-in until the engine lands)."""
-    try:
-        from graph_loader.shacl import validate
-    except ImportError:
-        from graph_loader._shacl_stopgap import validate
-    return validate(store, shapes, **options)
 
 
 def data_graphs(store: OxigraphStore, settings: Settings) -> list[str]:
