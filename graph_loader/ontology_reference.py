@@ -13,11 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
+import pyoxigraph as ox
 from rdflib import OWL, RDF, RDFS, SKOS, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
 from graph_loader.resources import resource_dir
+from graph_loader.store import OxigraphStore
 
 LAMC = "https://w3id.org/lamcoop/ontology#"
 ID_BASE = "https://w3id.org/lamcoop/id/"
@@ -216,6 +218,12 @@ def _template() -> jinja2.Template:
 def shipped_ontology() -> Graph:
     """The ontology file that ships with lamcoop."""
     return Graph().parse(resource_dir("ontology") / "lamcoop.ttl", format="turtle")
+
+
+def ontology_from_store(store: OxigraphStore, graph: str) -> Graph:
+    """The ontology as loaded into ``graph`` of the store, for rendering what is served."""
+    data = store.inner.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
+    return Graph().parse(data=data, format="nt")
 
 
 def write_reference(path: Path) -> None:

@@ -7,13 +7,16 @@ from html.parser import HTMLParser
 import pytest
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 
+from graph_loader.build import BuildContext, load_shipped_files
 from graph_loader.ontology_reference import (
     SECTIONS,
     anchor,
+    ontology_from_store,
     render_reference,
     shipped_ontology,
     write_reference,
 )
+from graph_loader.settings import resolve_settings
 
 LAMC = "https://w3id.org/lamcoop/ontology#"
 VOID = {"meta", "link", "br", "img", "input", "hr", "wbr"}
@@ -132,3 +135,11 @@ def test_the_static_copy_in_docs_is_up_to_date(repo_root, ontology, tmp_path):
     assert shipped.read_text(encoding="utf-8") == fresh.read_text(encoding="utf-8"), (
         "docs/ontology.html is stale: run python -m graph_loader.ontology_reference"
     )
+
+
+def test_the_page_rendered_from_the_store_matches_the_file(store, tmp_path, ontology):
+    settings = resolve_settings(config_file=None, environ={}, overrides={"store": str(tmp_path)})
+    load_shipped_files(BuildContext(store, settings))
+    loaded = ontology_from_store(store, settings.graph_iri("ontology"))
+    assert len(loaded) == len(ontology)
+    assert render_reference(loaded) == render_reference(ontology)
