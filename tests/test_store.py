@@ -6,6 +6,8 @@ import os
 import signal
 import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -116,14 +118,19 @@ def _store_with_two_graphs(store_path: Path, tmp_path: Path) -> tuple:
     return state
 
 
-def _start_load(store_path: Path, big: Path, *args: str) -> subprocess.Popen:
+@contextmanager
+def _loading(store_path: Path, big: Path, *args: str) -> Iterator[subprocess.Popen]:
+    """``lamcoop load`` running in a real process; killed and reaped however the test ends."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("LAMCOOP_")}
-    return subprocess.Popen(
-        [str(VENV_BIN / "lamcoop"), "--store", str(store_path), "load", str(big), *args],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+    command = [str(VENV_BIN / "lamcoop"), "--store", str(store_path), "load", str(big), *args]
+    with subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    ) as process:
+        try:
+            yield process
+        finally:
+            if process.poll() is None:
+                process.kill()
 
 
 def _wait_until_mid_load(process: subprocess.Popen, store_path: Path, timeout: float = 60) -> None:
@@ -145,10 +152,10 @@ def _wait_until_mid_load(process: subprocess.Popen, store_path: Path, timeout: f
 )
 def test_sigkill_mid_load_leaves_the_store_unchanged(big_nt, store_path, tmp_path, args):
     before = _store_with_two_graphs(store_path, tmp_path)
-    process = _start_load(store_path, big_nt, *args)
-    _wait_until_mid_load(process, store_path)
-    process.kill()
-    process.communicate()
+    with _loading(store_path, big_nt, *args) as process:
+        _wait_until_mid_load(process, store_path)
+        process.kill()
+        process.communicate()
     assert process.returncode == -signal.SIGKILL
     raw = ox.Store.read_only(str(store_path))
     assert raw.contains_named_graph(ox.NamedNode(PENDING_GRAPH)), "killed before it began"
@@ -159,10 +166,10 @@ def test_sigkill_mid_load_leaves_the_store_unchanged(big_nt, store_path, tmp_pat
 @pytest.mark.slow
 def test_ctrl_c_mid_load_exits_non_zero_quietly_and_changes_nothing(big_nt, store_path, tmp_path):
     before = _store_with_two_graphs(store_path, tmp_path)
-    process = _start_load(store_path, big_nt, "--graph", EX + "existing")
-    _wait_until_mid_load(process, store_path)
-    process.send_signal(signal.SIGINT)
-    _, err = process.communicate(timeout=60)
+    with _loading(store_path, big_nt, "--graph", EX + "existing") as process:
+        _wait_until_mid_load(process, store_path)
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=60)
     assert process.returncode not in (0, None)
     assert b"Traceback" not in err
     assert b"interrupted" in err.lower() or b"abort" in err.lower()
