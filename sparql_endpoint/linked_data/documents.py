@@ -16,6 +16,9 @@ import pyoxigraph as ox
 from graph_loader.describe import Description
 from sparql_endpoint.negotiation import GRAPH_OFFERS, HTML, content_type
 
+#: Formats that carry the graph of each statement; JSON-LD is served as a plain graph, as
+#: most JSON-LD clients read only the default graph.
+QUAD_FORMATS = (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG)
 PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
 FOAF_TOPIC = "http://xmlns.com/foaf/0.1/primaryTopic"
 HYDRA_NEXT = "http://www.w3.org/ns/hydra/core#next"
@@ -94,7 +97,7 @@ def document_triples(
 
 def serialize(description: Description, fmt: ox.RdfFormat, own: Sequence[ox.Triple]) -> bytes:
     """The description in ``fmt``; ``own`` are the document's triples about itself."""
-    if fmt.supports_datasets:
+    if fmt in QUAD_FORMATS:
         quads = description.quads() + [ox.Quad(t.subject, t.predicate, t.object) for t in own]
         return ox.serialize(quads, format=fmt, prefixes=_prefixes(fmt))
     seen: dict[ox.Triple, None] = {}

@@ -55,7 +55,9 @@ def _serve(fmt: DocFormat) -> Response:
         quads = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
         prefixes = None if fmt.rdf in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS) else PREFIXES
         body = ox.serialize(
-            quads if fmt.rdf.supports_datasets else triples, format=fmt.rdf, prefixes=prefixes
+            quads if fmt.rdf in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG) else triples,
+            format=fmt.rdf,
+            prefixes=prefixes,
         )
     response = Response(body, content_type=fmt.content_type)
     response.headers["Vary"] = VARY
