@@ -294,3 +294,13 @@ def _aggregate(
         for x, members in agreements.items()
     ]
     return sorted(found, key=lambda agg: (agg.completeness, agg.iri))
+
+
+def audit_step(ctx: Any) -> str:
+    """Build step: audit every agreement; the results replace ``{base}graph/audit``."""
+    audit = run_audit(ctx.store, ctx.settings)
+    graph = ctx.settings.graph_iri(AUDIT_GRAPH)
+    return (
+        f"audit: {len(audit.agreements)} agreements, mean completeness "
+        f"{audit.mean_completeness * 100:.1f} %, results in <{graph}> ({audit.seconds:.2f} s)"
+    )

@@ -20,7 +20,7 @@ from graph_loader.store import OxigraphStore
 SH = "http://www.w3.org/ns/shacl#"
 INTEGRITY_SHAPES = "shapes-integrity"
 #: Graph names (under ``{base}graph/``) that never hold data to validate or audit.
-NOT_DATA = ("audit", "provenance")
+NOT_DATA = ("audit", "provenance", "void")
 #: Graph names of the dataset of record (``seed-*`` by prefix).
 RECORD_GRAPHS = ("ontology", "alignments")
 RECORD_PREFIX = "seed-"
@@ -111,8 +111,33 @@ def describe_result(result: Any) -> str:
     """One line about a validation result, for build output."""
     where = f" {term_text(result.result_path)}" if result.result_path is not None else ""
     value = f" = {term_text(result.value)}" if result.value is not None else ""
+    shape = result.source_shape
+    named = f", shape {term_text(shape)}" if not _blank(shape) else ""
     return (
         f"  {severity_name(result.severity)}: <{term_text(result.focus_node)}>{where}{value} "
-        f"({term_text(result.source_constraint_component).removeprefix(SH)}, "
-        f"shape {term_text(result.source_shape)})"
+        f"({term_text(result.source_constraint_component).removeprefix(SH)}{named})"
     )
+
+
+def _blank(term: Any) -> bool:
+    return isinstance(term, ox.BlankNode) or type(term).__name__ == "BNode"
+
+
+def integrity_step(ctx: Any) -> str:
+    """Build step: validate every data graph; violations in the dataset of record fail it."""
+    outcome = validate_integrity(ctx.store, ctx.settings)
+    if outcome.record_violations:
+        shown = outcome.record_violations[:_SHOWN]
+        more = len(outcome.record_violations) - len(shown)
+        lines = [
+            "the dataset of record does not conform to the integrity shapes",
+            outcome.summary(),
+            *(describe_result(r) for r in shown),
+        ]
+        if more:
+            lines.append(f"  … and {more} more ('lamcoop validate' lists them all)")
+        raise IntegrityError("\n".join(lines))
+    return outcome.summary()
+
+
+_SHOWN = 20
