@@ -32,6 +32,7 @@ from graph_loader.importers.common import (
     split_multi,
 )
 from graph_loader.importers.lookup import StoreLookup, is_iri, named_node
+from graph_loader.rdf_formats import source_name
 from graph_loader.record.terms import DCTERMS, LAMC, RDF, RDFS, SKOS
 
 COLUMNS = (
@@ -80,7 +81,7 @@ class AgreementImporter:
         self.ctx = ctx
         self.lookup = StoreLookup(ctx)
         self.seen: dict[str, str] = {}
-        self.own_scheme = f"{slugify(ctx.source) or 'register'}-areas"
+        self.own_scheme = f"{slugify(source_name(ctx.source)) or 'register'}-areas"
 
     # -- reading -------------------------------------------------------------------------
     def rows(self, handle: TextIO, path: Path) -> Iterator[Row]:
@@ -174,7 +175,7 @@ class _AgreementWriter:
         try:
             action(value)
         except (ValueError, LookupError) as exc:
-            self.problem(column, str(exc).strip("'\""))
+            self.problem(column, str(exc))
 
     # -- the fields ----------------------------------------------------------------------
     def _identify(self) -> bool:
@@ -284,9 +285,8 @@ class _AgreementWriter:
         scheme = self.ctx.iri("scheme", self.importer.own_scheme)
         concept = self.ctx.iri("concept", self.importer.own_scheme, slug)
         self.add(scheme, RDF.type, SKOS.ConceptScheme)
-        self.add(
-            scheme, RDFS.label, ox.Literal(f"Cooperation areas of {self.ctx.source}", language="en")
-        )
+        name = f"Cooperation areas of the register {self.importer.own_scheme[: -len('-areas')]}"
+        self.add(scheme, RDFS.label, ox.Literal(name, language="en"))
         self.add(concept, RDF.type, SKOS.Concept)
         self.add(concept, SKOS.inScheme, scheme)
         self.add(concept, SKOS.prefLabel, literal(value, self.language))
@@ -302,7 +302,7 @@ class _AgreementWriter:
                 try:
                     self.add(node, LAMC.responsibleParty, self.lookup.institution(party))
                 except LookupError as exc:
-                    self.problem(column, str(exc).strip("'\""))
+                    self.problem(column, str(exc))
             if not text:
                 self.problem(column, f"item {n} has no text")
                 continue
