@@ -28,7 +28,7 @@ from graph_loader.importers.common import (
     header_error,
     raw_text,
 )
-from graph_loader.importers.lookup import identities
+from graph_loader.importers.lookup import identities, known_labels
 from graph_loader.record.terms import GEO, LAMC, RDF, RDFS, SCHEMA, SKOS
 
 #: IMLS discipline codes (codebook of the 2014 Q3 release) -> museum kinds.
@@ -69,6 +69,7 @@ class ImlsMuseumImporter:
         self.ctx = ctx
         self.by_mid: dict[str, str] = dict(identities(ctx, LAMC.imlsId))
         self.existing = set(self.by_mid.values())
+        self.labels = known_labels(ctx, self.existing)
         self.names: dict[str, str] = {}
         self.taken: set[str] = set()
 
@@ -103,11 +104,12 @@ class ImlsMuseumImporter:
         quads = [] if merged else [ox.Quad(node, _TYPE, k) for k in _kinds(c["DISCIPL"])]
         quads += [
             ox.Quad(node, _IMLS_ID, ox.Literal(mid)),
-            ox.Quad(node, _LABEL, label),
-            ox.Quad(node, _ALT_LABEL if merged else _PREF_LABEL, label),
             ox.Quad(node, _LAT, position[0]),
             ox.Quad(node, _LONG, position[1]),
         ]
+        if not merged or str(label) not in self.labels.get(target, ()):
+            quads.append(ox.Quad(node, _LABEL, label))
+            quads.append(ox.Quad(node, _ALT_LABEL if merged else _PREF_LABEL, label))
         alt = c.get("ALTNAME", "")
         if alt and alt != name:
             quads.append(ox.Quad(node, _ALT_LABEL, ox.Literal(alt, language=LANGUAGE)))

@@ -150,18 +150,30 @@ class StoreLookup:
         return [row[var] for row in rows if isinstance(row[var], ox.NamedNode)]
 
 
-def identities(ctx: ImportContext, predicate: ox.NamedNode) -> Iterator[tuple[str, str]]:
-    """(value, subject IRI) of every ``?s predicate ?value`` in the store.
+def terms(ctx: ImportContext, path: ox.NamedNode | str) -> Iterator[tuple[ox.Term, str]]:
+    """(value, subject IRI) of every ``?s path ?value`` in the store.
 
-    A replacing load leaves out its own target graph: what it is about to overwrite
-    must not count as already there. One query for the whole file, not one per row.
+    ``path`` is a property or a SPARQL property path written from terms. A replacing load
+    leaves out its own target graph: what it is about to overwrite must not count as
+    already there. One query for the whole file, not one per row.
     """
-    query = (
-        f"SELECT ?s ?v ?x WHERE {{ GRAPH ?g {{ ?s {predicate} ?v }} "
-        "FILTER(!BOUND(?x) || ?g != ?x) FILTER(isIRI(?s)) }"
-    )
-    options = {}
-    if ctx.lookup_excludes:
-        options["substitutions"] = {ox.Variable("x"): ox.NamedNode(ctx.lookup_excludes)}
-    for row in ctx.store.query(query, **options):
-        yield row["v"].value, row["s"].value
+    query = f"SELECT ?s ?v ?g WHERE {{ GRAPH ?g {{ ?s {path} ?v }} FILTER(isIRI(?s)) }}"
+    excluded = ctx.lookup_excludes
+    for row in ctx.store.query(query):
+        if row["g"].value != excluded:
+            yield row["v"], row["s"].value
+
+
+def known_labels(ctx: ImportContext, subjects: set[str]) -> dict[str, set[str]]:
+    """The preferred and alternative labels (as N-Triples terms) of ``subjects``."""
+    found: dict[str, set[str]] = {}
+    for term, subject in terms(ctx, f"{SKOS.prefLabel}|{SKOS.altLabel}"):
+        if subject in subjects:
+            found.setdefault(subject, set()).add(str(term))
+    return found
+
+
+def identities(ctx: ImportContext, predicate: ox.NamedNode) -> Iterator[tuple[str, str]]:
+    """(identifier, subject IRI) of every ``?s predicate ?identifier`` (see :func:`terms`)."""
+    for term, subject in terms(ctx, predicate):
+        yield term.value, subject

@@ -30,7 +30,7 @@ from graph_loader.importers.common import (
     literal,
     raw_text,
 )
-from graph_loader.importers.lookup import WIKIDATA_ENTITY, identities
+from graph_loader.importers.lookup import WIKIDATA_ENTITY, identities, known_labels
 from graph_loader.record.terms import LAMC, OWL, RDF, RDFS, SKOS
 
 COLUMNS = ("item", "itemlabel", "isil", "gndid", "dbsid")
@@ -74,7 +74,6 @@ class WikidataIsilImporter:
         self.by_item: dict[str, str] = {}
         self.by_isil: dict[str, str | None] = {}
         self.items_of: dict[str, set[str]] = {}
-        self.pref_label: dict[str, str] = {}
         for value, subject in identities(ctx, OWL.sameAs):
             if _QID.fullmatch(value):
                 item = _entity(value)
@@ -84,6 +83,7 @@ class WikidataIsilImporter:
             owner = self.by_isil.get(value, subject)
             self.by_isil[value] = subject if owner == subject else None
         self.existing = set(self.by_item.values()) | {s for s in self.by_isil.values() if s}
+        self.labels = known_labels(ctx, self.existing)
 
     def rows(self, handle: TextIO, path: Path) -> Iterator[Row]:
         """The export's rows; columns named with or without the ``?`` of the query."""
@@ -133,18 +133,15 @@ class WikidataIsilImporter:
         return self.ctx.iri("institution", "wd-" + item.rsplit("/", 1)[1].lower()).value, False
 
     def _labels(self, target: str, fields: _Fields) -> list[ox.Quad]:
+        """The row's label: preferred for a new institution, else an alternative one."""
         if not fields.label or _QID.fullmatch(fields.label):
             return []
         node, label = ox.NamedNode(target), literal(fields.label, fields.language)
-        if target in self.existing:
-            prop = SKOS.altLabel
-        elif target not in self.pref_label:
-            self.pref_label[target] = str(label)
-            prop = SKOS.prefLabel
-        elif self.pref_label[target] == str(label):
+        known = self.labels.setdefault(target, set())
+        if str(label) in known:
             return []
-        else:
-            prop = SKOS.altLabel
+        prop = SKOS.altLabel if known or target in self.existing else SKOS.prefLabel
+        known.add(str(label))
         return [ox.Quad(node, RDFS.label, label), ox.Quad(node, prop, label)]
 
     def _remember(self, target: str, item: str, isil: str) -> None:
