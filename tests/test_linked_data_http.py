@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 import rdflib
 import requests
@@ -226,3 +228,18 @@ def test_audit_json_csv_and_one_agreement(server):
     assert get(server, "/audit?sort=bogus").status_code == 400
     by_label = get(server, "/audit?sort=label").text
     assert by_label.index("Beijing") < by_label.index("Yangtze")
+
+
+def test_dumps_listed_and_served_with_their_checksums(server):
+    listing = get(server, "/dumps/?format=json").json()
+    names = {f["name"]: f for f in listing}
+    assert {"lamcoop.nq.gz", "seed-002.ttl", "test-geo.ttl"} <= set(names)
+    assert "void.ttl" not in names
+    ttl = get(server, "/dumps/test-geo.ttl")
+    assert ttl.headers["Content-Type"].startswith("text/turtle")
+    assert hashlib.sha256(ttl.content).hexdigest() == names["test-geo.ttl"]["sha256"]
+    gz = get(server, "/dumps/lamcoop.nq.gz")
+    assert gz.headers["Content-Type"] == "application/gzip"
+    assert len(gz.content) == names["lamcoop.nq.gz"]["bytes"]
+    assert get(server, "/dumps/../store").status_code == 404
+    assert "lamcoop.nq.gz" in get(server, "/dumps/").text
