@@ -16,6 +16,8 @@ Pure functions: no request, no store.
 '/ontology#Consortium'
 >>> local_path("https://example.org/x", "https://w3id.org/lamcoop/")
 'https://example.org/x'
+>>> local_path("https://w3id.org/lamcoop/graph/seed-000", "https://w3id.org/lamcoop/")
+'/dumps/seed-000.ttl'
 """
 
 from __future__ import annotations
@@ -117,13 +119,15 @@ def local_name(iri: str) -> str:
 
 
 def local_path(iri: str, base: str) -> str:
-    """The path this server answers for ``iri`` when it lies under the base, else ``iri``."""
-    if iri.startswith(ONTOLOGY_NS) and base.startswith("https://w3id.org/lamcoop/"):
+    """The path this server answers for ``iri`` when it lies under the base, else ``iri``.
+
+    Graphs (``{base}graph/x``) lead to their Turtle dump.
+    """
+    if iri.startswith(ONTOLOGY_NS):
         return "/ontology#" + iri[len(ONTOLOGY_NS) :]
     if iri.startswith(base):
         rest = iri[len(base) :]
-        if rest.startswith("ontology#") or rest == "ontology":
-            return "/" + rest
-        if rest.startswith("id/"):
-            return "/" + rest
+        if rest.startswith("graph/") and "/" not in rest[6:]:
+            return f"/dumps/{rest[6:]}.ttl"
+        return "/" + rest
     return iri
