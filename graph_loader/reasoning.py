@@ -119,38 +119,47 @@ def data_graphs(store: OxigraphStore, settings: Settings) -> tuple[str, ...]:
     )
 
 
-def rule_updates(schema: Schema, target: str, sources: Iterable[str]) -> list[str]:
-    """One SPARQL update per rule, adding to ``target`` what the rule finds missing."""
-    dataset = "".join(f"USING {_iri(g)}\n" for g in [*sources, target])
-    head = f"INSERT {{ GRAPH {_iri(target)} {{ ?s ?q ?o }} }}\n{dataset}"
+def type_update(schema: Schema, target: str, sources: Iterable[str]) -> str:
+    """The update adding every type the subclass closure gives (empty if there is none).
+
+    No other rule yields types, so one run is enough.
+    """
     subclass = _values(("c", "d"), _flatten(schema.superclasses))
+    if not subclass:
+        return ""
+    return (
+        f"INSERT {{ GRAPH {_iri(target)} {{ ?s a ?d }} }}\n{_using(sources, target)}"
+        f"WHERE {{ {subclass} ?s a ?c . FILTER NOT EXISTS {{ ?s a ?d }} }}"
+    )
+
+
+def rule_updates(schema: Schema, target: str, sources: Iterable[str]) -> list[str]:
+    """The updates of the property rules, which feed one another: run until nothing is new."""
+    dataset = _using(sources, target)
+    into = f"INSERT {{ GRAPH {_iri(target)} "
     subproperty = _values(("p", "q"), _flatten(schema.superproperties))
     updates = []
-    if subclass:
-        updates.append(
-            f"INSERT {{ GRAPH {_iri(target)} {{ ?s a ?d }} }}\n{dataset}"
-            f"WHERE {{ {subclass} ?s a ?c . FILTER NOT EXISTS {{ ?s a ?d }} }}"
-        )
     if subproperty:
         updates.append(
-            f"{head}WHERE {{ {subproperty} ?s ?p ?o . FILTER NOT EXISTS {{ ?s ?q ?o }} }}"
+            f"{into}{{ ?s ?q ?o }} }}\n{dataset}"
+            f"WHERE {{ {subproperty} ?s ?p ?o . FILTER NOT EXISTS {{ ?s ?q ?o }} }}"
         )
     if schema.inverses:
         updates.append(
-            f"INSERT {{ GRAPH {_iri(target)} {{ ?o ?q ?s }} }}\n{dataset}"
+            f"{into}{{ ?o ?q ?s }} }}\n{dataset}"
             f"WHERE {{ {_values(('p', 'q'), sorted(schema.inverses))} ?s ?p ?o . "
             "FILTER(!isLiteral(?o)) FILTER NOT EXISTS { ?o ?q ?s } }"
         )
     if schema.symmetric:
         updates.append(
-            f"INSERT {{ GRAPH {_iri(target)} {{ ?o ?p ?s }} }}\n{dataset}"
+            f"{into}{{ ?o ?p ?s }} }}\n{dataset}"
             f"WHERE {{ {_values(('p',), [(p,) for p in sorted(schema.symmetric)])} ?s ?p ?o . "
             "FILTER(!isLiteral(?o)) FILTER NOT EXISTS { ?o ?p ?s } }"
         )
     for prop in sorted(schema.transitive):
         p = _iri(prop)
         updates.append(
-            f"INSERT {{ GRAPH {_iri(target)} {{ ?s {p} ?o }} }}\n{dataset}"
+            f"{into}{{ ?s {p} ?o }} }}\n{dataset}"
             f"WHERE {{ ?s {p}+ ?o . FILTER(?s != ?o) FILTER NOT EXISTS {{ ?s {p} ?o }} }}"
         )
     return updates
@@ -164,8 +173,11 @@ def materialise(store: OxigraphStore, settings: Settings) -> InferenceResult:
     staged = store.stage([], graph=target, format=None, replace=True)
     try:
         physical = staged.physical(target)
+        types = type_update(schema, physical, sources)
+        if types:
+            store.update(types)
         updates = rule_updates(schema, physical, sources)
-        rounds, count = 0, 0
+        rounds, count = 0, store.triple_count(physical)
         while updates and rounds < MAX_ROUNDS:
             rounds += 1
             store.update(" ;\n".join(updates))
@@ -187,6 +199,11 @@ def materialise_inferences(ctx: BuildContext) -> str:
         f"reasoning: {result.triples} inferred triples in {result.graph} "
         f"from {len(result.data_graphs)} graphs ({result.rounds} rounds)"
     )
+
+
+def _using(sources: Iterable[str], target: str) -> str:
+    """The dataset clause: the data graphs and what has been inferred so far."""
+    return "".join(f"USING {_iri(g)}\n" for g in [*sources, target])
 
 
 def _iri(iri: str) -> str:
