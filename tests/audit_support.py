@@ -26,6 +26,7 @@ PREFIXES = f"""@prefix lamc: <https://w3id.org/lamcoop/ontology#> .
 @prefix fm: <{BASE}id/concept/funding-models/> .
 @prefix area: <{BASE}id/concept/cooperation-areas/> .
 @prefix scheme: <{BASE}id/scheme/> .
+@prefix code: <{BASE}id/concept/lam-study-codes/> .
 """
 
 COMPONENTS = (
