@@ -15,7 +15,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph_loader import __version__, provenance
+from graph_loader.audit import audit_step
 from graph_loader.dump_cli import dump_step
+from graph_loader.integrity import integrity_step
 from graph_loader.loading import LoadResult, load_bytes, load_file
 from graph_loader.reasoning import materialise_inferences
 from graph_loader.record import record_sources
@@ -109,6 +111,10 @@ STEPS: tuple[Step, ...] = (
     load_shipped_files,
     load_dataset_of_record,
     materialise_inferences,
+    # Validation and audit come after every step that writes data, before the steps that
+    # describe (VoID) and copy (dumps) the graphs, so the audit graph is in both.
+    integrity_step,
+    audit_step,
     void_step,
     # The dumps stay last: they copy every graph and refresh VoID to describe the files.
     dump_step,
