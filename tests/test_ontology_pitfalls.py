@@ -44,6 +44,7 @@ TERM_TYPES = (OWL.Class, *PROPERTY_TYPES, RDFS.Datatype)
 NO_DOMAIN = {
     LAMC.text: "the wording of provisions and of codes alike",
     LAMC.exposesChallenge: "stated by a shape or a gap, which are of no one class",
+    LAMC.componentId: "stated by a shape or a gap, which are of no one class",
     LAMC.translatedLanguage: "any entity may carry translated labels",
     LAMC.printedAs: "stated on rdf:Statement, which OWL 2 DL reserves",
     LAMC.sha256: "stated on graphs, which have no class",
