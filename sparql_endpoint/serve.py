@@ -8,6 +8,7 @@ response to one request and exits (a self-check, as datasette does).
 
 from __future__ import annotations
 
+import multiprocessing
 import sys
 from typing import Any
 
@@ -70,6 +71,25 @@ def ensure_built(state: AppState) -> None:
         store.close()
 
 
+def _build_if_empty(values: dict[str, Any], origins: dict[str, str]) -> None:
+    ensure_built(AppState(Settings(values, origins)))
+
+
+def ensure_built_apart(settings: Settings) -> None:
+    """:func:`ensure_built` in a spawned process, so the server process never opens the store.
+
+    RocksDB's background threads do not survive a fork: a store opened (even once, then
+    closed) in gunicorn's master leaves its forked web worker unable to flush, so every
+    write would hang.
+    """
+    args = (dict(settings.values), dict(settings.origins))
+    child = multiprocessing.get_context("spawn").Process(target=_build_if_empty, args=args)
+    child.start()
+    child.join()
+    if child.exitcode != 0:
+        raise click.ClickException(f"could not open or build the store at {settings.store_path}")
+
+
 def self_check(settings: Settings, path: str, accept: str | None) -> None:
     """Serve one GET in-process and print it; exit 1 when its status is an error."""
     app = create_app(settings)
@@ -97,7 +117,7 @@ def serve_command(state: AppState, host, port, workers, get_path, accept) -> Non
     overrides = {"host": host, "port": port, "workers": workers}
     settings = state.settings.replace(**{k: v for k, v in overrides.items() if v is not None})
     state.close()
-    ensure_built(state)
+    ensure_built_apart(state.settings)
     if get_path is not None:
         self_check(settings, get_path, accept)
         return
