@@ -1,0 +1,112 @@
+"""The W3C SPARQL 1.1 Protocol tests, run as real HTTP exchanges against ``lamcoop serve``.
+
+Every test starts from the protocol tests' dataset: ``data1.rdf``..``data3.rdf`` (the
+``ut:graphData`` files, under the IRIs their labels give) and ``data0.rdf`` as an empty graph.
+``data0.rdf`` is named by six tests through ``default-graph-uri`` and none of their answers
+depends on its content; lamcoop never fetches graphs from the web and refuses a protocol
+dataset naming a graph absent from the store (see the last tests), so the runner creates it.
+Requests carry the update token: the test operator is the one allowed to update.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import requests
+
+from graph_loader.store import open_store
+from tests.earl import EarlReport
+from tests.w3c_http import ConformanceServer, boolean_of, check, perform
+from tests.w3c_manifest import SPARQL11, local_path, read_tests
+
+MANIFEST = SPARQL11 / "protocol" / "manifest.ttl"
+TOKEN = "protocol-conformance-token"
+KASEI = "http://kasei.us/2009/09/sparql/data/"
+EMPTY_GRAPH = KASEI + "data0.rdf"
+
+TESTS = read_tests(MANIFEST) if MANIFEST.is_file() else []
+REPORT = EarlReport("sparql11-protocol", "SPARQL 1.1 Protocol", len(TESTS))
+pytestmark = pytest.mark.skipif(not TESTS, reason=f"{MANIFEST} is absent (../shared)")
+
+
+def _dataset() -> dict[str, str]:
+    """Graph IRI -> N-Triples of every ``ut:graphData`` of the manifest."""
+    graphs: dict[str, str] = {}
+    for test in TESTS:
+        for path, label in test.labelled_graphs:
+            graphs[label] = local_path(path).read_text(encoding="utf-8")
+    return graphs
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("w3c-protocol")
+    store = open_store(workdir / "store")
+    try:
+        store.inner.add_graph(ox.NamedNode(EMPTY_GRAPH))
+        for iri, data in _dataset().items():
+            store.load_graph(data.encode(), graph=iri, format=ox.RdfFormat.N_TRIPLES)
+    finally:
+        store.close()
+    running = ConformanceServer(workdir / "store", workdir, {"update_token": TOKEN, "workers": 2})
+    yield running
+    running.stop()
+    REPORT.write_if_asked()
+
+
+def reset(server: ConformanceServer) -> None:
+    """Put the store back to the protocol tests' dataset (updates change it)."""
+    inserts = " ".join(f"GRAPH <{iri}> {{ {nt} }}" for iri, nt in _dataset().items())
+    update = f"DROP ALL ; CREATE GRAPH <{EMPTY_GRAPH}> ; INSERT DATA {{ {inserts} }}"
+    response = requests.post(
+        server.url + "/sparql",
+        data=update.encode(),
+        headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"},
+        timeout=60,
+    )
+    assert response.status_code == 204, response.text
+
+
+@pytest.mark.parametrize("test", TESTS, ids=[t.short for t in TESTS])
+def test_w3c_protocol(server, test):
+    with REPORT.record(test.iri):
+        reset(server)
+        variables: dict[str, str] = {}
+        for exchange in test.exchanges:
+            response = perform(server.url, exchange, variables, TOKEN)
+            check(response, exchange.expected, variables)
+
+
+def test_updates_without_the_token_are_refused_and_change_nothing(server):
+    reset(server)
+    url = server.url + "/sparql"
+    for headers in ({}, {"Authorization": "Bearer not-the-token"}):
+        response = requests.post(
+            url,
+            data=b"CLEAR ALL",
+            headers={"Content-Type": "application/sparql-update", **headers},
+            timeout=30,
+        )
+        assert response.status_code in (401, 403)
+    ask = f"ASK {{ GRAPH <{KASEI}data1.rdf> {{ ?s ?p ?o }} }}"
+    assert boolean_of(requests.get(url, params={"query": ask}, timeout=30)) is True
+
+
+def test_a_protocol_dataset_naming_a_graph_outside_the_store_is_refused(server):
+    reset(server)
+    outside = KASEI + "not-in-the-store.rdf"
+    response = requests.get(
+        server.url + "/sparql",
+        params={"query": "ASK {}", "default-graph-uri": outside},
+        timeout=30,
+    )
+    assert response.status_code == 400
+    assert outside in response.text
+
+
+def test_every_manifest_entry_is_run():
+    assert len(TESTS) == 34
+    assert all(test.exchanges for test in TESTS)
+    assert Path(MANIFEST).is_file()
