@@ -295,3 +295,22 @@ def test_isil_held_by_two_institutions_is_ambiguous(seeded, tmp_path):
     path = write(tmp_path, "amb.csv", "id,parties\nx,CN-100871\n")
     with pytest.raises(ImportRejected, match=r"ISIL 'CN-100871' is held by several institutions"):
         import_file(seeded, path, base_iri=BASE)
+
+
+def test_undecodable_file_fails_cleanly_and_changes_nothing(seeded, tmp_path):
+    good = example("csv").encode("utf-8")
+    path = tmp_path / "broken.csv"
+    path.write_bytes(good + b"late-row,Caf\xe9 charter\n")
+    before = snapshot(seeded)
+    with pytest.raises(ImportFailed, match=r"broken.csv:4:13: not utf-8-sig text: invalid"):
+        import_file(seeded, path, base_iri=BASE)
+    assert snapshot(seeded) == before
+
+
+def test_detected_kinds_of_register(tmp_path):
+    from graph_loader.importers import detect
+
+    assert detect(write(tmp_path, "a.csv", example("csv"))) == "agreements"
+    assert detect(write(tmp_path, "a.json", example("json"))) == "agreements"
+    assert detect(write(tmp_path, "b.json", '{"@context": {}, "@id": "x"}')) is None
+    assert detect(write(tmp_path, "c.ttl", "")) is None

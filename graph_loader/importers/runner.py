@@ -105,13 +105,21 @@ def _guarded_rows(importer, text: io.TextIOWrapper, path: Path, tally: Tally) ->
     try:
         yield from importer.rows(text, path)
     except UnicodeDecodeError as exc:
-        after = f" after row {tally.rows}" if tally.rows else ""
-        bad = exc.object[exc.start : exc.end]
-        raise ImportFailed(
-            f"{path}: not {importer.encoding} text{after}: {exc.reason} (bytes {bad!r})"
-        ) from None
+        raise ImportFailed(_decoding_problem(path, importer.encoding, exc)) from None
     except csv.Error as exc:
         raise ImportFailed(f"{path}: unreadable row after row {tally.rows}: {exc}") from None
+
+
+def _decoding_problem(path: Path, encoding: str, exc: UnicodeDecodeError) -> str:
+    """Where the file stops being ``encoding`` text: found by reading it again, line by line."""
+    with path.open("rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            try:
+                line.decode(encoding)
+            except UnicodeDecodeError as bad:
+                where = f"{path}:{number}:{bad.start + 1}"
+                return f"{where}: not {encoding} text: {bad.reason} ({line[bad.start : bad.end]!r})"
+    return f"{path}: not {encoding} text: {exc.reason}"
 
 
 def _quads(importer, rows: Iterator[Row], tally: Tally, skip_invalid: bool) -> Iterator[ox.Quad]:
