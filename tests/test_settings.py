@@ -182,4 +182,9 @@ def test_every_store_command_honours_lamcoop_store(lamcoop, tmp_path):
     assert count.stdout.decode().splitlines()[1].startswith("1")
     built = lamcoop("build", env=env)
     assert built.returncode == 0, built.stderr
+    listed = lamcoop("--help").stdout.decode()
+    for command in ("validate", "audit", "dump"):
+        if f"  {command} " in listed:
+            done = lamcoop(command, env=env)
+            assert done.returncode in (0, 1), (command, done.stderr.decode()[-1000:])
     assert not (tmp_path / "lamcoop-store").exists(), "no command fell back to the default"
