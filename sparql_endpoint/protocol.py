@@ -22,7 +22,7 @@ from sparql_endpoint.negotiation import (
     parse_accept,
     prefers_html,
 )
-from sparql_endpoint.query_text import QueryInfo, inspect, refusals
+from sparql_endpoint.query_text import QueryInfo, add_using, inspect, refusals
 from sparql_endpoint.responses import stream_job
 from sparql_endpoint.writes import run_update
 
@@ -69,10 +69,14 @@ def query_post() -> Response:
 
 
 def _body_text() -> str:
+    """The body as text: the protocol's direct POST bodies are UTF-8, and only UTF-8."""
+    charset = request.mimetype_params.get("charset", "utf-8")
+    if charset.lower() not in ("utf-8", "utf8"):
+        abort(415, f"send the body as UTF-8, not {charset}")
     data = request.get_data(cache=False)
     try:
-        return data.decode(request.mimetype_params.get("charset", "utf-8"))
-    except (UnicodeDecodeError, LookupError):
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
         abort(400, "the body is not valid text in its declared charset (UTF-8 by default)")
 
 
@@ -110,6 +114,7 @@ def _query(text: str, params: MultiDict) -> Response:
         media_type=_key(offers, fmt),
         graph_result=graph_result,
         max_rows=svc.settings.max_rows,
+        base_iri=request.base_url,
         default_graphs=default_graphs if protocol_dataset else None,
         named_graphs=named_graphs if protocol_dataset else None,
         union_default=not (protocol_dataset or info.from_graphs or info.from_named),
@@ -151,10 +156,15 @@ def _update(text: str, params: MultiDict) -> Response:
     info = inspect(text)
     if info.form is not None and not info.is_update:
         abort(400, f"this is a query: send it as {QUERY_TYPE} or as query=")
-    if params.getlist("using-graph-uri") or params.getlist("using-named-graph-uri"):
-        abort(400, "using-graph-uri and using-named-graph-uri are not supported; use USING")
-    _refuse_outside(info, ())
-    return run_update(text)
+    using = tuple(params.getlist("using-graph-uri"))
+    using_named = tuple(params.getlist("using-named-graph-uri"))
+    if using or using_named:
+        try:
+            text = add_using(text, using, using_named)
+        except ValueError as exc:
+            abort(400, str(exc))
+    _refuse_outside(info, (*using, *using_named))
+    return run_update(text, base_iri=request.base_url)
 
 
 # -- the bare endpoint -----------------------------------------------------------------------

@@ -122,6 +122,40 @@ def inspect(text: str, *, base_iri: str | None = None) -> QueryInfo:
     )
 
 
+def add_using(text: str, default: Sequence[str], named: Sequence[str]) -> str:
+    """The update with the protocol's ``using-graph-uri`` and ``using-named-graph-uri``
+    written as USING and USING NAMED before the WHERE of each DELETE/INSERT operation.
+
+    Raises :class:`ValueError` when the update has USING or WITH of its own (the protocol
+    forbids both at once), or a DELETE WHERE, which has no place for a dataset.
+
+    >>> add_using("INSERT { ?s a ?o } WHERE { ?s ?p ?o }", ["http://g"], [])
+    'INSERT { ?s a ?o } USING <http://g> WHERE { ?s ?p ?o }'
+    """
+    clause = " ".join([f"USING <{g}>" for g in default] + [f"USING NAMED <{g}>" for g in named])
+    source = unescape(text)
+    out, last, depth, template, previous = [], 0, 0, False, ""
+    for match in _TOKEN.finditer(source):
+        kind, tok = match.lastgroup, match.group(0)
+        if kind in ("ws", "comment"):
+            continue
+        depth += {"{": 1, "}": -1}.get(tok, 0) if kind == "other" else 0
+        word = tok.upper() if kind == "word" and depth == 0 else ""
+        if word in ("USING", "WITH"):
+            raise ValueError(f"the update has {word}: give the dataset either way, not both")
+        if word == "WHERE" and previous == "DELETE":
+            raise ValueError("DELETE WHERE cannot take using-graph-uri or using-named-graph-uri")
+        if word in ("INSERT", "DELETE"):
+            template = True
+        elif word == "DATA":
+            template = False
+        elif word == "WHERE" and template:
+            out += [source[last : match.start()], clause + " "]
+            last, template = match.start(), False
+        previous = word
+    return "".join(out) + source[last:]
+
+
 def _at(toks: Sequence[Token], i: int, kind: str) -> bool:
     return i < len(toks) and toks[i].kind == kind
 

@@ -40,9 +40,9 @@ def write(action: Callable[[OxigraphStore], T]) -> T:
         abort(503, str(exc))
 
 
-def run_update(text: str) -> Response:
-    """Apply a SPARQL 1.1 Update; 204 when done."""
-    write(lambda store: store.update(text))
+def run_update(text: str, base_iri: str | None = None) -> Response:
+    """Apply a SPARQL 1.1 Update (relative IRIs resolved against ``base_iri``); 204 when done."""
+    write(lambda store: store.update(text, base_iri=base_iri))
     return Response(status=204)
 
 
