@@ -82,10 +82,8 @@ def perform(
     """Send one request of a test, as the manifest writes it, with the bearer token."""
     path = _substitute(exchange.path, variables)
     body = exchange.body
-    if body is not None:
+    if body is not None and variables:
         body = _substitute(body.decode("utf-8"), variables).encode("utf-8")
-        if "utf-16" in dict(exchange.headers).get("content-type", "").lower():
-            body = exchange.body
     headers = dict(exchange.headers)
     headers["authorization"] = f"Bearer {token}"
     return requests.request(
