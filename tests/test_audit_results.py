@@ -215,3 +215,15 @@ def test_cli_audit_refuses_an_unknown_graph(invoke, tmp_path):
     result = invoke("--store", str(path), "audit", "--graph", "https://example.org/none")
     assert result.exit_code == 2
     assert "no such graph" in result.output
+
+
+def test_a_rerun_with_the_same_findings_leaves_the_store_as_it_was(audited):
+    from conftest import snapshot
+
+    store, s, _ = audited
+    before = snapshot(store)
+    run_audit(store, s)
+    assert snapshot(store) == before
+    load_turtle(store, EXAMPLE + agreement("four", ["parties"]))
+    run_audit(store, s)
+    assert snapshot(store) != before
