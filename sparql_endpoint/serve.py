@@ -33,9 +33,17 @@ class _Gunicorn(BaseApplication):
     def load_config(self) -> None:
         for key, value in self.options.items():
             self.cfg.set(key, value)
+        self.cfg.set("worker_exit", self.stop_workers)
 
     def load(self):
-        return create_app(self.settings)
+        self.app = create_app(self.settings)
+        return self.app
+
+    def stop_workers(self, _server: Any, _worker: Any) -> None:
+        """gunicorn's worker_exit hook: stop the query workers with the web process."""
+        app = getattr(self, "app", None)
+        if app is not None:
+            close_app(app)
 
 
 def gunicorn_options(settings: Settings) -> dict[str, Any]:
@@ -47,7 +55,7 @@ def gunicorn_options(settings: Settings) -> dict[str, Any]:
         "worker_class": "gthread",
         "threads": threads,
         "timeout": int(settings.query_timeout) + 60,
-        "graceful_timeout": 10,
+        "graceful_timeout": 3,
         "keepalive": 5,
         "accesslog": None,
         "errorlog": "-",

@@ -4,6 +4,7 @@ process), the checkout's root, and ``../shared`` (skipped with a reason when abs
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -161,9 +162,9 @@ class RunningServer:
             if self.process.poll() is not None:
                 raise RuntimeError(f"lamcoop serve exited:\n{self.output()}")
             try:
-                if requests.get(self.url + "/-/health", timeout=2).status_code == 200:
+                if requests.get(self.url + "/-/health", timeout=10).status_code == 200:
                     return
-            except requests.ConnectionError:
+            except requests.RequestException:
                 pass
             time.sleep(0.1)
         self.stop()
@@ -174,7 +175,7 @@ class RunningServer:
 
     def stop(self) -> None:
         if self.process.poll() is None:
-            self.process.terminate()
+            self.process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown
             try:
                 self.process.wait(20)
             except subprocess.TimeoutExpired:
