@@ -13,6 +13,8 @@ True
 'Turtle'
 >>> choose(parse_accept("text/html"), GRAPH_OFFERS, format_param="ntriples").name
 'N-Triples'
+>>> choose(parse_accept("text/turtle"), GRAPH_OFFERS, format_param="csv").name
+'Turtle'
 """
 
 from __future__ import annotations
@@ -102,6 +104,7 @@ def _graph_offers() -> Offers[ox.RdfFormat]:
             "rdfxml": ox.RdfFormat.RDF_XML,
             "xml": ox.RdfFormat.RDF_XML,
             "nquads": ox.RdfFormat.N_QUADS,
+            "n3": ox.RdfFormat.TURTLE,
         }
     )
     return Offers(by_type, by_name)
@@ -115,18 +118,25 @@ GRAPH_OFFERS: Offers[ox.RdfFormat] = _graph_offers()
 
 
 def parse_accept(header: str | None) -> MIMEAccept:
-    """An Accept header as werkzeug's :class:`MIMEAccept` (empty header: accept anything)."""
-    return parse_accept_header(header or "*/*", MIMEAccept)
+    """An Accept header as werkzeug's :class:`MIMEAccept` (empty header: accept anything).
+
+    Media-type parameters (``text/turtle; charset=utf-8``) are dropped: every text type is
+    served in UTF-8, and werkzeug would otherwise match no offer to them.
+    """
+    parsed = parse_accept_header(header or "*/*", MIMEAccept)
+    return MIMEAccept([(_bare(value), quality) for value, quality in parsed])
 
 
 def choose(accept: MIMEAccept, offers: Offers[F], *, format_param: str | None = None) -> F | None:
     """The best format for the request, or ``None`` when nothing acceptable can be served.
 
-    A ``format=`` parameter wins over Accept (browsers cannot set Accept); an unknown or
-    inapplicable one yields ``None``.
+    A ``format=`` parameter naming a format of ``offers`` wins over Accept (browsers cannot
+    set Accept); one naming nothing this response can be (``n3`` from SPARQLWrapper for a
+    SELECT, say) leaves the choice to Accept.
     """
-    if format_param:
-        return offers.lookup(format_param)
+    named = offers.lookup(format_param) if format_param else None
+    if named is not None:
+        return named
     if not accept:
         return next(iter(offers.by_media_type.values()))
     best = accept.best_match(list(offers.by_media_type))
