@@ -63,7 +63,9 @@ def stream_job(job: QueryJob, fmt) -> Response:
     svc.metrics.observe_query(time.monotonic() - started)
     if reply.head is None:
         abort(reply.status, reply.message)
-    response = Response(reply.chunks(), content_type=content_type(fmt))
+    # A result that came whole is sent with its length; a larger one streams chunked.
+    body = reply.chunks() if reply.body is None else reply.body
+    response = Response(body, content_type=content_type(fmt))
     if reply.head.truncated:
         response.headers[TRUNCATED_HEADER] = "true"
         response.headers[ROW_LIMIT_HEADER] = str(job.max_rows)
