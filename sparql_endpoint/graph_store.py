@@ -6,6 +6,8 @@ the store's own default graph (the data of record lives in named graphs).
 
 from __future__ import annotations
 
+import uuid
+
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, request
 
@@ -63,12 +65,49 @@ def write_graph() -> Response:
     """Replace (PUT) or add to (POST) a graph with the RDF in the body."""
     svc = service()
     svc.require_token()
+    if request.method == "POST" and not request.args:
+        return _create_graph()
     graph = _target()
-    fmt = _body_format()
-    data = request.get_data(cache=False)
+    data, fmt = _body(graph)
     action = put_graph if request.method == "PUT" else post_graph
     created = action(graph, data, fmt)
     return Response(status=201 if created else 204)
+
+
+def _create_graph() -> Response:
+    """POST to the graph store itself: a new graph, named by the service, in Location."""
+    graph = service().settings.graph_iri(f"posted-{uuid.uuid4().hex}")
+    data, fmt = _body(graph)
+    post_graph(graph, data, fmt)
+    return Response(status=201, headers={"Location": graph})
+
+
+def _body(graph: str | None) -> tuple[bytes, ox.RdfFormat]:
+    """The RDF of the request: its body, or the parts of a multipart/form-data body."""
+    if request.mimetype == "multipart/form-data":
+        return _merged_parts(graph), ox.RdfFormat.N_TRIPLES
+    return request.get_data(cache=False), _body_format(request.mimetype)
+
+
+def _merged_parts(graph: str | None) -> bytes:
+    """Every file part as one N-Triples document, each part's blank nodes kept apart."""
+    parts = [part for name in request.files for part in request.files.getlist(name)]
+    if not parts:
+        abort(400, "the multipart/form-data body has no file part")
+    triples = []
+    for part in parts:
+        fresh: dict[ox.BlankNode, ox.BlankNode] = {}
+        try:
+            quads = list(ox.parse(part.read(), format=_body_format(part.mimetype), base_iri=graph))
+        except SyntaxError as exc:
+            abort(400, f"syntax error in part {part.filename!r}: {exc}")
+        for q in quads:
+            s, o = (
+                fresh.setdefault(t, ox.BlankNode()) if isinstance(t, ox.BlankNode) else t
+                for t in (q.subject, q.object)
+            )
+            triples.append(ox.Triple(s, q.predicate, o))
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
 
 
 @blueprint.delete("/graph-store")
@@ -82,8 +121,7 @@ def remove_graph() -> Response:
     return Response(status=204)
 
 
-def _body_format() -> ox.RdfFormat:
-    mimetype = request.mimetype
+def _body_format(mimetype: str) -> ox.RdfFormat:
     fmt = ox.RdfFormat.from_media_type(mimetype) if mimetype else None
     if fmt is None or fmt.supports_datasets:
         triples = [m for m, f in GRAPH_OFFERS.by_media_type.items() if not f.supports_datasets]
