@@ -169,7 +169,7 @@ def run_audit(
     report = shacl_validate(store, shapes_graph, data_graphs=chosen, engine=engine)
     labels = _agreement_labels(store, chosen)
     results = _results(labels, report.results, components)
-    names = [ox.NamedNode(g) for g in chosen]
+    institutions, consortia = _aggregates(store, [ox.NamedNode(g) for g in chosen], results)
     audit = Audit(
         run=f"{settings.base_iri}id/audit/run",
         started=started,
@@ -178,8 +178,8 @@ def run_audit(
         components=components,
         challenge_labels=_challenge_labels(store, shapes_graph),
         agreements=results,
-        institutions=_aggregate(store, names, _PARTY_PAIRS, results),
-        consortia=_aggregate(store, names, _CONSORTIUM_PAIRS, results),
+        institutions=institutions,
+        consortia=consortia,
     )
     write_audit_graph(store, settings, audit)
     audit.seconds = time.perf_counter() - clock
@@ -199,7 +199,8 @@ def _audited_graphs(
 def _agreement_labels(store: OxigraphStore, graphs: list[str]) -> dict[str, str | None]:
     """Every agreement (instances of lamc:Agreement and its subclasses) with a label."""
     rows = store.query(
-        _PREFIXES + "SELECT DISTINCT ?a ?label WHERE { ?a a/rdfs:subClassOf* lamc:Agreement "
+        _PREFIXES + "SELECT DISTINCT ?a ?label WHERE { "
+        "?k rdfs:subClassOf* lamc:Agreement . ?a a ?k "
         f"OPTIONAL {{ ?a {_LABEL} ?label }} }}",
         default_graph=[ox.NamedNode(g) for g in graphs],
     )
@@ -255,35 +256,68 @@ def _challenge_labels(store: OxigraphStore, shapes_graph: str) -> dict[str, str 
     return _labels_by_iri((row["c"], row["label"]) for row in rows)
 
 
-_PARTY_PAIRS = f"""SELECT DISTINCT ?a ?x ?label WHERE {{
-  ?a lamc:party ?x .
-  OPTIONAL {{ ?x {_LABEL} ?label }}
-}}"""
-
-_CONSORTIUM_PAIRS = f"""SELECT DISTINCT ?a ?x ?label WHERE {{
-  {{ ?a lamc:governs ?x }} UNION {{ ?x lamc:governedBy ?a }}
-  UNION {{ ?a lamc:party ?x . ?x a/rdfs:subClassOf* lamc:Consortium }}
-  UNION {{ ?a lamc:party ?m . ?m org:memberOf ?x . ?x a/rdfs:subClassOf* lamc:Consortium }}
-  UNION {{ ?a lamc:party ?m . ?x org:hasMember ?m . ?x a/rdfs:subClassOf* lamc:Consortium }}
-  UNION {{ ?a lamc:party ?m . ?ms org:member ?m ; org:organization ?x .
-           ?x a/rdfs:subClassOf* lamc:Consortium }}
-  OPTIONAL {{ ?x {_LABEL} ?label }}
-}}"""
+_PARTIES = "SELECT DISTINCT ?a ?x WHERE { ?a lamc:party ?x }"
+_GOVERNS = "SELECT DISTINCT ?a ?x WHERE { { ?a lamc:governs ?x } UNION { ?x lamc:governedBy ?a } }"
+_CONSORTIA = "SELECT DISTINCT ?x WHERE { ?k rdfs:subClassOf* lamc:Consortium . ?x a ?k }"
+_MEMBERS = """SELECT DISTINCT ?m ?x WHERE {
+  { ?m org:memberOf ?x } UNION { ?x org:hasMember ?m }
+  UNION { ?ms org:member ?m ; org:organization ?x } }"""
+_RELATED_LABELS = f"""SELECT DISTINCT ?x ?label WHERE {{
+  {{ SELECT DISTINCT ?x WHERE {{
+       {{ [] lamc:party ?x }} UNION {{ [] lamc:governs ?x }} UNION {{ ?x lamc:governedBy [] }}
+       UNION {{ ?k rdfs:subClassOf* lamc:Consortium . ?x a ?k }} }} }}
+  ?x {_LABEL} ?label }}"""
 
 
-def _aggregate(
-    store: OxigraphStore, graphs: list[ox.NamedNode], pairs: str, results: list[AgreementResult]
-) -> list[Aggregate]:
-    """Mean completeness per node related to agreements by the ``pairs`` query."""
+def _aggregates(
+    store: OxigraphStore, graphs: list[ox.NamedNode], results: list[AgreementResult]
+) -> tuple[list[Aggregate], list[Aggregate]]:
+    """Mean completeness per institution (agreements it is party to) and per consortium
+    (agreements governing it, or to which it or one of its members is party).
+
+    Five queries fetch the relations whole; they are joined here, each agreement once.
+    """
+
+    def pairs(query: str, first: str = "a") -> list[tuple[str, str]]:
+        rows = store.query(_PREFIXES + query, default_graph=graphs)
+        return [
+            (row[first].value, row["x"].value)
+            for row in rows
+            if isinstance(row["x"], ox.NamedNode)
+        ]
+
+    audited = {r.iri for r in results}
+    parties = [(a, x) for a, x in pairs(_PARTIES) if a in audited]
+    consortia = {
+        row["x"].value for row in store.query(_PREFIXES + _CONSORTIA, default_graph=graphs)
+    }
+    members: dict[str, set[str]] = defaultdict(set)
+    for member, organisation in pairs(_MEMBERS, "m"):
+        if organisation in consortia:
+            members[member].add(organisation)
+    by_institution: dict[str, set[str]] = defaultdict(set)
+    by_consortium: dict[str, set[str]] = defaultdict(set)
+    for a, x in pairs(_GOVERNS):
+        if a in audited:
+            by_consortium[x].add(a)
+    for a, party in parties:
+        by_institution[party].add(a)
+        if party in consortia:
+            by_consortium[party].add(a)
+        for consortium in members.get(party, ()):
+            by_consortium[consortium].add(a)
+    rows = store.query(_PREFIXES + _RELATED_LABELS, default_graph=graphs)
+    labels = _labels_by_iri((row["x"], row["label"]) for row in rows)
     completeness = {r.iri: r.completeness for r in results}
-    agreements: dict[str, set[str]] = defaultdict(set)
-    label_rows = []
-    for row in store.query(_PREFIXES + pairs, default_graph=graphs):
-        a, x = row["a"].value, row["x"]
-        if a in completeness and isinstance(x, ox.NamedNode):
-            agreements[x.value].add(a)
-            label_rows.append((x, row["label"]))
-    labels = _labels_by_iri(label_rows)
+    return (
+        _means(by_institution, completeness, labels),
+        _means(by_consortium, completeness, labels),
+    )
+
+
+def _means(
+    groups: dict[str, set[str]], completeness: dict[str, float], labels: dict[str, str | None]
+) -> list[Aggregate]:
     found = [
         Aggregate(
             iri=x,
@@ -291,7 +325,7 @@ def _aggregate(
             agreements=len(members),
             completeness=sum(completeness[a] for a in members) / len(members),
         )
-        for x, members in agreements.items()
+        for x, members in groups.items()
     ]
     return sorted(found, key=lambda agg: (agg.completeness, agg.iri))
 
