@@ -99,7 +99,9 @@ def test_nothing_acceptable_is_406_naming_what_is_served(server):
     assert response.status_code == 406
     assert "application/sparql-results+json" in response.text
     assert "Accept" in response.headers["Vary"]
-    wrong = sparql(server, params={"query": COUNT, "format": "turtle"})
+    wrong = sparql(
+        server, params={"query": COUNT, "format": "turtle"}, headers={"Accept": "text/turtle"}
+    )
     assert wrong.status_code == 406
 
 
