@@ -5,8 +5,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+# The query editor, from the npm registry, into the package's static files.
+YASGUI_VERSION := 4.6.2
+YASGUI_DIR := sparql_endpoint/static/yasgui
+YASGUI := $(YASGUI_DIR)/yasgui.min.js
 
-.PHONY: serve test build lint bench clean
+.PHONY: serve test build lint bench clean yasgui
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,14 +24,14 @@ $(TEST_STAMP): pyproject.toml $(STAMP)
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-serve: $(STAMP)
+serve: $(STAMP) $(YASGUI)
 	$(BIN)/lamcoop build
 	$(BIN)/lamcoop serve
 
 build: $(STAMP)
 	$(BIN)/lamcoop build
 
-test: $(TEST_STAMP)
+test: $(TEST_STAMP) $(YASGUI)
 	sh scripts/system-deps.sh
 	$(BIN)/ruff check graph_loader sparql_endpoint tests bench
 	$(BIN)/python -m pytest
@@ -38,3 +42,13 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) lamcoop-store dumps
+
+yasgui: $(YASGUI)
+
+$(YASGUI):
+	mkdir -p $(YASGUI_DIR)
+	cd $(YASGUI_DIR) && npm pack --silent @zazuko/yasgui@$(YASGUI_VERSION) >/dev/null \
+	  && tar xzf zazuko-yasgui-$(YASGUI_VERSION).tgz --strip-components=2 \
+	     package/build/yasgui.min.js package/build/yasgui.min.css \
+	  && rm -f zazuko-yasgui-$(YASGUI_VERSION).tgz \
+	  || echo "npm could not fetch YASGUI: /sparql offers a plain query form instead"
