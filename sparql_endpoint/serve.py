@@ -66,9 +66,25 @@ def gunicorn_options(settings: Settings) -> dict[str, Any]:
 
 
 def ensure_built(state: AppState) -> None:
-    """Run ``lamcoop build`` when the store holds no graph yet."""
+    """Run ``lamcoop build`` when the store holds no graph yet.
+
+    A store that has graphs is only looked at read-only, so checking never takes the
+    write lock from a server already running on it.
+    """
+    path = state.settings.store_path
+    if path.is_dir():
+        try:
+            existing = open_store(path, read_only=True)
+        except StoreError:
+            existing = None
+        if existing is not None:
+            try:
+                if existing.graphs():
+                    return
+            finally:
+                existing.close()
     try:
-        store = open_store(state.settings.store_path)
+        store = open_store(path)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
     try:

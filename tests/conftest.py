@@ -136,7 +136,14 @@ def snapshot_at(path: Path) -> tuple[frozenset, dict[str, int]]:
 class RunningServer:
     """A real ``lamcoop serve`` process on 127.0.0.1 and a free port, for a test module."""
 
-    def __init__(self, store: Path, workdir: Path, settings: Mapping[str, object] | None = None):
+    def __init__(
+        self,
+        store: Path,
+        workdir: Path,
+        settings: Mapping[str, object] | None = None,
+        *,
+        ready_timeout: float = 120,
+    ):
         self.store = store
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -152,7 +159,7 @@ class RunningServer:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-        self.wait_ready()
+        self.wait_ready(ready_timeout)
 
     def wait_ready(self, timeout: float = 120) -> None:
         import requests
