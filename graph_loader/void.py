@@ -8,12 +8,16 @@ it as its last step and the service rewrites it after every update.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from graph_loader.dump import dcat_triples
 from graph_loader.settings import Settings
 from graph_loader.store import OxigraphStore
+
+if TYPE_CHECKING:
+    from graph_loader.build import BuildContext
 
 VOID = "http://rdfs.org/ns/void#"
 DCTERMS = "http://purl.org/dc/terms/"
@@ -115,7 +119,7 @@ def _int(value: int) -> ox.Literal:
     return ox.Literal(str(value), datatype=XSD_INTEGER)
 
 
-def void_step(ctx) -> str:
+def void_step(ctx: BuildContext) -> str:
     """Build step: rewrite the VoID graph from the store as it now is."""
     count = write_void(ctx.store, ctx.settings)
     return f"void: {count} triples in <{void_graph(ctx.settings)}>"
