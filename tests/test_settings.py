@@ -169,6 +169,7 @@ def test_bad_settings_exit_2_without_traceback(lamcoop, tmp_path, files, env, ex
     assert "Traceback" not in err
 
 
+@pytest.mark.slow
 def test_every_store_command_honours_lamcoop_store(lamcoop, tmp_path):
     env_store = tmp_path / "env-store"
     data = tmp_path / "one.nt"
