@@ -109,7 +109,7 @@ def execute(store: OxigraphStore, job: QueryJob, send: Send) -> None:
     except SyntaxError as exc:
         send(("error", 400, f"query syntax error: {exc}"))
         return
-    except (OSError, ValueError, TypeError) as exc:
+    except (OSError, ValueError, TypeError, RuntimeError) as exc:  # Runtime: unknown function
         send(("error", 400, f"query failed: {exc}"))
         return
     writer: _ChunkWriter | None = None
