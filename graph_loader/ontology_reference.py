@@ -122,6 +122,11 @@ class _Builder:
             members = self.graph.value(node, prop)
             if members is not None:
                 return "(" + word.join(curie(str(m)) for m in Collection(self.graph, members)) + ")"
+        inverse = self.graph.value(node, OWL.inverseOf)
+        if inverse is not None:
+            return f"inverse of {curie(str(inverse))}"
+        if self.graph.value(node, RDF.first) is not None:  # a property chain
+            return " then ".join(self.link(step).text for step in Collection(self.graph, node))
         return "an anonymous expression"
 
     def links(self, subject: Node, prop: URIRef) -> list[Link]:

@@ -9,7 +9,9 @@ What is inferred, from the axioms of the ontology graph alone:
 - the inverse of every owl:inverseOf pair, in both directions (org:hasMember / org:memberOf);
 - the converse of owl:SymmetricProperty values (lamc:cooperatesWith);
 - the closure of owl:TransitiveProperty values (org:transitiveSubOrganizationOf,
-  skos:broaderTransitive), without the reflexive pairs a cycle would give.
+  skos:broaderTransitive), without the reflexive pairs a cycle would give;
+- owl:propertyChainAxiom, whose steps may be inverses (the org:memberOf shortcut of an
+  org:Membership).
 
 Domains and ranges are not applied: a value of the wrong kind would silently gain a type
 instead of being reported by the shapes. The rules run as SPARQL updates over the data graphs
@@ -33,7 +35,8 @@ if TYPE_CHECKING:
 
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 OWL = "http://www.w3.org/2002/07/owl#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDF_TYPE = RDF + "type"
 
 #: Graphs whose triples are not data to reason over: the result itself, loose alignments,
 #: descriptions of graphs, reports and shapes (every ``shapes-*`` graph).
@@ -53,6 +56,8 @@ class Schema:
     inverses: frozenset[tuple[str, str]] = frozenset()
     symmetric: frozenset[str] = frozenset()
     transitive: frozenset[str] = frozenset()
+    #: (property, its chain): each step an IRI and whether it is taken backwards.
+    chains: frozenset[tuple[str, tuple[tuple[str, bool], ...]]] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -86,7 +91,38 @@ def read_schema(store: OxigraphStore, ontology_graph: str) -> Schema:
         inverses=frozenset(inverses + [(b, a) for a, b in inverses]),
         symmetric=typed(OWL + "SymmetricProperty"),
         transitive=typed(OWL + "TransitiveProperty"),
+        chains=read_chains(store, ontology_graph),
     )
+
+
+def read_chains(store: OxigraphStore, ontology_graph: str) -> frozenset:
+    """The property chains of the ontology; a chain with a step it cannot read is left out."""
+    first, rest, inverse_of, chains = {}, {}, {}, []
+    for quad in store.quads(ontology_graph):
+        s, p, o = quad.subject, quad.predicate.value, quad.object
+        if p == RDF + "first":
+            first[s] = o
+        elif p == RDF + "rest":
+            rest[s] = o
+        elif p == OWL + "inverseOf" and isinstance(s, ox.BlankNode):
+            inverse_of[s] = o
+        elif p == OWL + "propertyChainAxiom" and isinstance(s, ox.NamedNode):
+            chains.append((s.value, o))
+    result = set()
+    for prop, node in chains:
+        steps = []
+        while node in first:
+            step = first[node]
+            backwards = step in inverse_of
+            step = inverse_of.get(step, step)
+            if not isinstance(step, ox.NamedNode):
+                break
+            steps.append((step.value, backwards))
+            node = rest.get(node)
+        else:
+            if len(steps) > 1:
+                result.add((prop, tuple(steps)))
+    return frozenset(result)
 
 
 def closure(edges: Iterable[tuple[str, str]]) -> dict[str, frozenset[str]]:
@@ -155,6 +191,13 @@ def rule_updates(schema: Schema, target: str, sources: Iterable[str]) -> list[st
             f"{into}{{ ?o ?p ?s }} }}\n{dataset}"
             f"WHERE {{ {_values(('p',), [(p,) for p in sorted(schema.symmetric)])} ?s ?p ?o . "
             "FILTER(!isLiteral(?o)) FILTER NOT EXISTS { ?o ?p ?s } }"
+        )
+    for prop, steps in sorted(schema.chains):
+        path = "/".join(("^" if backwards else "") + _iri(step) for step, backwards in steps)
+        p = _iri(prop)
+        updates.append(
+            f"{into}{{ ?s {p} ?o }} }}\n{dataset}"
+            f"WHERE {{ ?s {path} ?o . FILTER NOT EXISTS {{ ?s {p} ?o }} }}"
         )
     for prop in sorted(schema.transitive):
         p = _iri(prop)

@@ -26,6 +26,8 @@ i:museum a lamc:Museum .
 u:centre a lamc:ManagementCentre ; org:unitOf i:alliance .
 i:alliance a lamc:RegionalConsortium ; org:subOrganizationOf i:national .
 c:leaf skos:broader c:middle . c:middle skos:broader c:top .
+<https://w3id.org/lamcoop/id/membership/alliance--museum> a org:Membership ;
+    org:member i:museum ; org:organization i:alliance ; org:role lamc:FoundingMemberRole .
 """
 
 SHAPES = b"""
@@ -88,6 +90,9 @@ def test_the_rules_infer_types_inverses_symmetry_and_transitivity(loaded, settin
         (CONCEPT + "leaf", SKOS + "broaderTransitive", CONCEPT + "top"),
         (CONCEPT + "top", SKOS + "narrowerTransitive", CONCEPT + "leaf"),
         (CONCEPT + "middle", SKOS + "narrower", CONCEPT + "leaf"),
+        # The membership's shortcut (a property chain), then its inverse.
+        (INST + "museum", ORG + "memberOf", INST + "alliance"),
+        (INST + "alliance", ORG + "hasMember", INST + "museum"),
     }
     assert expected <= got, expected - got
     # Asserted triples are not repeated, and a cycle gives no reflexive pair.
@@ -167,6 +172,8 @@ def test_the_schema_is_read_from_the_ontology(loaded, settings):
     assert (ORG + "memberOf", ORG + "hasMember") in schema.inverses
     assert LAMC + "cooperatesWith" in schema.symmetric
     assert SKOS + "broaderTransitive" in schema.transitive
+    chain = ((ORG + "member", True), (ORG + "organization", False))
+    assert (ORG + "memberOf", chain) in schema.chains
 
 
 def test_closure_follows_chains_and_survives_cycles():
