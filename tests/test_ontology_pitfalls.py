@@ -460,3 +460,25 @@ def test_the_kind_check_can_fail(ontology):
     good.add((URIRef("urn:x"), LAMC.signedOn, Literal("2001-12", datatype=XSD.gYearMonth)))
     good.add((URIRef("urn:x"), LAMC.memberCount, Literal(27)))
     assert not kind_problems(good, ontology)
+
+
+# -- more of the catalogue ----------------------------------------------------------------------
+
+
+def test_one_domain_and_one_range_at_most(ontology):
+    """P19: several rdfs:domain (or range) statements mean their intersection, rarely meant."""
+    for p in declared(ontology, *PROPERTY_TYPES):
+        for axiom in (RDFS.domain, RDFS.range):
+            assert len(list(ontology.objects(p, axiom))) <= 1, f"{p} has several {axiom}"
+
+
+def test_annotations_are_text(ontology):
+    """P20: labels and definitions are literals, not links."""
+    for prop in (RDFS.label, SKOS.prefLabel, SKOS.definition):
+        bad = [s for s, o in ontology.subject_objects(prop) if not isinstance(o, Literal)]
+        assert not bad, f"{prop} with a non-literal on {bad}"
+
+
+def test_no_property_is_its_own_inverse(ontology):
+    """P25: a property inverse to itself should be declared symmetric instead."""
+    assert not [p for p, q in ontology.subject_objects(OWL.inverseOf) if p == q]
