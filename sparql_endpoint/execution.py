@@ -5,11 +5,13 @@ handed to the app in memory, in the request thread. The result is serialised by 
 own writers into chunks; the first message says whether the result is whole or was cut.
 
 Messages, in order: ``("head", Head)``, then ``("chunk", bytes)``..., then ``("done",)``;
+or, for a result that fits in one chunk, the single message ``("whole", Head, bytes)``;
 or ``("error", status, text)`` before anything was sent; or ``("abort", text)`` after.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -68,10 +70,13 @@ class _ChunkWriter:
     def write(self, data: bytes) -> int:
         self.buffer += data
         if len(self.buffer) >= CHUNK_BYTES:
-            self.flush()
+            self._send_chunk()
         return len(data)
 
     def flush(self) -> None:
+        """Called by pyoxigraph's serialisers; what is buffered is sent by :meth:`finish`."""
+
+    def _send_chunk(self) -> None:
         if not self.started:
             self.send(("head", self.head))
             self.started = True
@@ -80,7 +85,12 @@ class _ChunkWriter:
             self.buffer.clear()
 
     def finish(self) -> None:
-        self.flush()
+        """Send the rest: one ``whole`` message when nothing was sent yet (one hand-off)."""
+        if not self.started:
+            self.started = True
+            self.send(("whole", self.head, bytes(self.buffer)))
+            return
+        self._send_chunk()
         self.send(("done",))
 
 
@@ -126,21 +136,42 @@ def execute(store: OxigraphStore, job: QueryJob, send: Send) -> None:
     writer.finish()
 
 
+class _RowsFull(Exception):
+    """Raised by :class:`_TsvRows` once it holds more rows than the cap."""
+
+
+class _TsvRows:
+    """A writer for pyoxigraph's TSV serialiser that stops it past ``limit`` rows."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.data = bytearray()
+        self.lines = 0
+
+    def write(self, data: bytes) -> int:
+        self.data += data
+        self.lines += data.count(b"\n")  # TSV escapes newlines in terms: one line, one row
+        if self.lines > self.limit + 1:
+            raise _RowsFull
+        return len(data)
+
+    def flush(self) -> None:
+        """Nothing to do: the rows are read from :attr:`data`."""
+
+
 def _capped(results: Any, job: QueryJob) -> tuple[Any, Head]:
-    """SELECT results cut to ``max_rows`` (re-read by pyoxigraph's TSV parser), and the head."""
+    """SELECT results cut to ``max_rows`` (written and re-read as TSV natively), and the head."""
     if not isinstance(results, ox.QuerySolutions) or job.max_rows <= 0:
         return results, Head()
-    variables = results.variables
-    lines = ["\t".join(str(v) for v in variables)]
-    truncated = False
-    for count, solution in enumerate(results):
-        if count == job.max_rows:
-            truncated = True
-            break
-        lines.append("\t".join("" if t is None else str(t) for t in solution))
-    text = "\n".join(lines) + "\n"
-    capped = ox.parse_query_results(text.encode(), format=ox.QueryResultsFormat.TSV)
-    return capped, Head(truncated=truncated, rows=len(lines) - 1)
+    rows = _TsvRows(job.max_rows)
+    with contextlib.suppress(_RowsFull):
+        results.serialize(output=rows, format=ox.QueryResultsFormat.TSV)
+    data = bytes(rows.data)
+    truncated = rows.lines > job.max_rows + 1
+    if truncated:  # keep the header line and the first max_rows rows
+        data = b"\n".join(data.split(b"\n", job.max_rows + 1)[:-1]) + b"\n"
+    capped = ox.parse_query_results(data, format=ox.QueryResultsFormat.TSV)
+    return capped, Head(truncated=truncated, rows=min(rows.lines - 1, job.max_rows))
 
 
 def _serialize(results: Any, job: QueryJob, writer: _ChunkWriter) -> None:

@@ -41,16 +41,20 @@ class Unavailable(Exception):
 class Reply:
     """A running query's answer: its head (or error), then its chunks.
 
-    ``status``/``message`` are set when the query failed before any output.
+    ``status``/``message`` are set when the query failed before any output; ``body`` is the
+    whole result when it came in one message (its worker is then already free).
     """
 
-    def __init__(self, head: Head | None, status: int = 200, message: str = ""):
+    def __init__(
+        self, head: Head | None, status: int = 200, message: str = "", body: bytes | None = None
+    ):
         self.head = head
         self.status = status
         self.message = message
+        self.body = body
 
     def chunks(self) -> Iterator[bytes]:
-        return iter(())
+        return iter(() if self.body is None else (self.body,))
 
 
 class Executor(Protocol):
@@ -81,13 +85,15 @@ class _ListReply(Reply):
         if first[0] == "error":
             super().__init__(None, first[1], first[2])
         else:
-            super().__init__(first[1])
+            super().__init__(first[1], body=first[2] if first[0] == "whole" else None)
         self._messages = messages
 
     def chunks(self) -> Iterator[bytes]:
         for message in self._messages:
             if message[0] == "chunk":
                 yield message[1]
+            elif message[0] == "whole":
+                yield message[2]
             elif message[0] == "abort":
                 raise RuntimeError(message[1])
 
@@ -181,6 +187,9 @@ class _PoolReply(Reply):
         if first[0] == "error":
             self._release()
             super().__init__(None, first[1], first[2])
+        elif first[0] == "whole":
+            self._release()
+            super().__init__(first[1], body=first[2])
         else:
             super().__init__(first[1])
 
@@ -198,6 +207,9 @@ class _PoolReply(Reply):
             raise Unavailable("the query worker stopped unexpectedly") from None
 
     def chunks(self) -> Iterator[bytes]:
+        if self.body is not None:
+            yield self.body
+            return
         try:
             while self.worker is not None:
                 message = self._next()
