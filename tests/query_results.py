@@ -134,8 +134,9 @@ def _unify(row_a: tuple, row_b: tuple, forward: dict, backward: dict) -> tuple |
 
 
 def csv_rows(text: str) -> Counter:
-    """CSV results as a multiset of rows (header first), blank-node labels made alike."""
+    """CSV results as a multiset of rows (header included), columns sorted by name and
+    blank-node labels made alike."""
     rows = list(csv.reader(io.StringIO(text)))
-    header, body = tuple(rows[0]), rows[1:]
-    same = [tuple("_:" if cell.startswith("_:") else cell for cell in row) for row in body]
-    return Counter([header, *same])
+    order = sorted(range(len(rows[0])), key=lambda i: rows[0][i])  # columns in any order
+    same = [tuple("_:" if row[i].startswith("_:") else row[i] for i in order) for row in rows]
+    return Counter(same)
