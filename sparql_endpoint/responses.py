@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 
-from flask import Response, abort
+from flask import Response, abort, request
 from werkzeug.exceptions import HTTPException
 
 from sparql_endpoint.context import service
@@ -65,6 +65,10 @@ def stream_job(job: QueryJob, fmt) -> Response:
         abort(reply.status, reply.message)
     # A result that came whole is sent with its length; a larger one streams chunked.
     body = reply.chunks() if reply.body is None else reply.body
+    if request.method == "HEAD" and reply.body is None:  # no body is sent: run the query out,
+        for _ in body:  # or its worker would never be released
+            pass
+        body = b""
     response = Response(body, content_type=content_type(fmt))
     if reply.head.truncated:
         response.headers[TRUNCATED_HEADER] = "true"
