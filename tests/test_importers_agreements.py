@@ -63,7 +63,7 @@ def test_worked_example_csv_writes_every_documented_component(seeded, tmp_path):
     assert (result.tally.rows, result.tally.loaded, len(result.tally.rejected)) == (2, 2, 0)
     assert result.graph == GRAPH
     assert result.triples == seeded.triple_count(GRAPH) > 0
-    charter = agreement("calis-charter")
+    charter = agreement("lotus-charter")
     assert objects(seeded, charter, LAMC + "party") == {
         institution("calis"),
         institution("peking-university-library"),
@@ -95,26 +95,26 @@ def test_worked_example_csv_writes_every_documented_component(seeded, tmp_path):
         f"<{BASE}id/concept/agreements-areas/document-delivery>",
     }
     assert objects(seeded, charter, "http://purl.org/dc/terms/source") == {
-        "<https://example.org/calis-charter.pdf>"
+        "<https://example.org/lotus-charter.pdf>"
     }
     assert objects(seeded, charter, LAMC + "evaluationProvision") == set()
 
 
 def test_provisions_units_and_minted_concepts(seeded, tmp_path):
     import_file(seeded, write(tmp_path, "agreements.csv", example("csv")), base_iri=BASE)
-    second = agreement("calis-charter") + "/responsibilities-2"
-    assert objects(seeded, agreement("calis-charter"), LAMC + "responsibility") == {
-        f"<{agreement('calis-charter')}/responsibilities-1>",
+    second = agreement("lotus-charter") + "/responsibilities-2"
+    assert objects(seeded, agreement("lotus-charter"), LAMC + "responsibility") == {
+        f"<{agreement('lotus-charter')}/responsibilities-1>",
         f"<{second}>",
     }
     assert objects(seeded, second, LAMC + "responsibleParty") == {
         institution("tsinghua-university-library")
     }
     assert objects(seeded, second, LAMC + "text") == {'"hosts the engineering centre"@en'}
-    unit = f"{BASE}id/unit/calis-charter--calis-management-centre"
-    assert objects(seeded, agreement("calis-charter"), LAMC + "governanceBody") == {f"<{unit}>"}
+    unit = f"{BASE}id/unit/lotus-charter--lotus-management-centre"
+    assert objects(seeded, agreement("lotus-charter"), LAMC + "governanceBody") == {f"<{unit}>"}
     assert objects(seeded, unit, "http://www.w3.org/2000/01/rdf-schema#label") == {
-        '"CALIS management centre"@en'
+        '"Lotus management centre"@en'
     }
     minted = f"{BASE}id/concept/agreements-areas/document-delivery"
     assert objects(seeded, minted, "http://www.w3.org/2004/02/skos/core#inScheme") == {
@@ -161,7 +161,7 @@ def bad_rows_csv(tmp_path: Path) -> Path:
         row(id="unknown-type", type="treaty"),
         row(id="unknown-funding", funding_model="lottery"),
         row(title="no id"),
-        row(id="calis-charter", title="duplicate"),
+        row(id="lotus-charter", title="duplicate"),
         row(id="bad-currency", budget_currency="yuan"),
         row(id="end-before-start", start="2005", end="2001-06"),
     ]
@@ -184,7 +184,7 @@ EXPECTED_PROBLEMS = [
     ("8", "type", "unknown agreement type 'treaty'"),
     ("9", "funding_model", "unknown funding model 'lottery'"),
     ("10", "id", "missing"),
-    ("11", "id", "duplicate id 'calis-charter': already used at 2"),
+    ("11", "id", "duplicate id 'lotus-charter': already used at 2"),
     ("12", "budget_currency", "not an ISO 4217 currency code"),
     ("13", "end", "2001-06 is before start 2005"),
 ]
@@ -224,9 +224,9 @@ def test_skip_invalid_loads_the_good_rows_and_reports_the_rest(seeded, tmp_path)
     loaded = {
         row["a"].value for row in seeded.query(f"SELECT ?a WHERE {{ ?a a <{LAMC}Agreement> }}")
     }
-    assert loaded == {agreement("calis-charter"), agreement("beijing-ill-mou")}
-    assert objects(seeded, agreement("calis-charter"), "http://purl.org/dc/terms/title") == {
-        '"CALIS charter"@en'
+    assert loaded == {agreement("lotus-charter"), agreement("beijing-ill-mou")}
+    assert objects(seeded, agreement("lotus-charter"), "http://purl.org/dc/terms/title") == {
+        '"Lotus consortium charter"@en'
     }
     with report.open(encoding="utf-8", newline="") as handle:
         assert len(list(csv.DictReader(handle))) == len(EXPECTED_PROBLEMS)
