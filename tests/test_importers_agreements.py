@@ -254,7 +254,10 @@ def test_empty_cells_are_undocumented_components_not_errors(seeded, tmp_path):
     result = import_file(seeded, path, base_iri=BASE)
     assert result.tally.loaded == 1
     triples = {str(q.triple) for q in seeded.quads(f"{BASE}graph/bare")}
-    assert triples == {f"<{agreement('bare')}> <{RDF_TYPE}> <{LAMC}Agreement>"}
+    assert triples == {
+        f"<{agreement('bare')}> <{RDF_TYPE}> <{LAMC}Agreement>",
+        f'<{agreement("bare")}> <http://www.w3.org/2000/01/rdf-schema#label> "bare"',
+    }
 
 
 def test_unknown_column_fails_the_file_naming_it(seeded, tmp_path):
@@ -263,6 +266,20 @@ def test_unknown_column_fails_the_file_naming_it(seeded, tmp_path):
     with pytest.raises(ImportFailed, match=r"typo.csv:1: unknown column 'fundng_model'"):
         import_file(seeded, path, base_iri=BASE)
     assert snapshot(seeded) == before
+
+
+def test_iris_must_name_what_is_in_the_store(seeded, tmp_path):
+    path = write(
+        tmp_path,
+        "iris.csv",
+        "id,standards,areas,governance\n"
+        "x,https://example.org/std,https://example.org/area,https://example.org/unit\n",
+    )
+    with pytest.raises(ImportRejected) as caught:
+        import_file(seeded, path, base_iri=BASE)
+    fields = [p.field for _, problems in caught.value.tally.rejected for p in problems]
+    assert fields == ["governance", "areas", "standards"]
+    assert "no standard <https://example.org/std> in the store" in str(caught.value)
 
 
 def test_institution_named_by_iri_resolves_through_same_as(seeded, tmp_path):

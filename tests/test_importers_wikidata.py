@@ -97,13 +97,16 @@ def test_types_labels_and_short_rows(store):
     assert values(store, wd("q28729513"), LAMC + "dbsId") == set()
     dropped = {(row.where, p.field) for row, problems in result.tally.dropped for p in problems}
     assert dropped == {(str(n), "?dbsId") for n in (32, 36, 37)}
-    # Labels without a language; a label that is only the Q-number is no label.
+    # Labels without a language; a label that is only the Q-number is no prefLabel.
     labels = store.query(
         "SELECT ?l ?i WHERE { ?i <http://www.w3.org/2000/01/rdf-schema#label> ?l }",
         substitutions={ox.Variable("i"): ox.NamedNode(wd("q860527"))},
     )
     assert [str(row["l"]) for row in labels] == ['"University of North Texas"']
-    assert values(store, wd("q61888363"), "http://www.w3.org/2000/01/rdf-schema#label") == set()
+    assert values(store, wd("q61888363"), "http://www.w3.org/2000/01/rdf-schema#label") == {
+        "Q61888363"
+    }
+    assert values(store, wd("q61888363"), "http://www.w3.org/2004/02/skos/core#prefLabel") == set()
 
 
 def test_merges_with_institutions_already_in_the_store(store):

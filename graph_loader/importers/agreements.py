@@ -129,6 +129,8 @@ class _AgreementWriter:
         self.add(self.me, RDF.type, LAMC.Agreement)
         self._single("type", self._type)
         self._single("title", self._title)
+        if not self.text("title"):
+            self.add(self.me, RDFS.label, ox.Literal(self.slug))
         self._each("parties", lambda v: self.add(self.me, LAMC.party, self.lookup.institution(v)))
         self._each(
             "coordinator", lambda v: self.add(self.me, LAMC.coordinator, self.lookup.institution(v))
@@ -271,7 +273,7 @@ class _AgreementWriter:
 
     def _area(self, value: str) -> None:
         if is_iri(value) or value.startswith("<"):
-            self.add(self.me, LAMC.cooperationArea, named_node(value))
+            self.add(self.me, LAMC.cooperationArea, self.lookup.known(value, "concept"))
             return
         concept = self.lookup.concept(value, AREAS_SCHEME)
         if concept is None:

@@ -4,7 +4,9 @@ One museum per row: ``{base}id/institution/imls-{MID}``, typed by its discipline
 with its postal address (``schema:address``), WGS84 position (``geo:lat``/``geo:long``),
 web site and ``lamc:imlsId``. A MID already in the store (``lamc:imlsId``, another graph)
 or repeated in the file for the same museum merges; a MID the file gives to a different
-museum (a different name) is kept as a second museum, ``imls-{MID}-2``, with a note.
+museum (a different name) is kept as a second museum, ``imls-{MID}-2``, with a note. A
+merged row adds its identifier, names and web site; the museum's position and address
+stay those it has.
 See docs/importers.md.
 """
 
@@ -102,11 +104,9 @@ class ImlsMuseumImporter:
         node = ox.NamedNode(target)
         label = ox.Literal(name, language=LANGUAGE)
         quads = [] if merged else [ox.Quad(node, _TYPE, k) for k in _kinds(c["DISCIPL"])]
-        quads += [
-            ox.Quad(node, _IMLS_ID, ox.Literal(mid)),
-            ox.Quad(node, _LAT, position[0]),
-            ox.Quad(node, _LONG, position[1]),
-        ]
+        quads.append(ox.Quad(node, _IMLS_ID, ox.Literal(mid)))
+        if not merged:
+            quads += [ox.Quad(node, _LAT, position[0]), ox.Quad(node, _LONG, position[1])]
         if not merged or str(label) not in self.labels.get(target, ()):
             quads.append(ox.Quad(node, _LABEL, label))
             quads.append(ox.Quad(node, _ALT_LABEL if merged else _PREF_LABEL, label))

@@ -98,15 +98,22 @@ class StoreLookup:
         same = self._subjects(_BY_SAME_AS, "i", {"x": node})
         if len(same) == 1:
             return same[0]
-        if node.value.startswith(self.base):
-            raise LookupError(f"no institution <{node.value}> in the store")
+        raise LookupError(
+            f"no institution <{node.value}> in the store, nor one owl:sameAs it; load it first"
+        )
+
+    def known(self, ref: str, what: str) -> ox.NamedNode:
+        """The IRI in ``ref``, which must be in the store (``what`` names it in the error)."""
+        node = named_node(ref)
+        if not self.exists(node):
+            raise LookupError(f"no {what} <{node.value}> in the store; load it first")
         return node
 
     def standard(self, ref: str) -> ox.NamedNode:
         """A standard by IRI, slug (``{base}id/standard/{slug}``) or label."""
         ref = ref.strip()
         if is_iri(ref) or ref.startswith("<"):
-            return named_node(ref)
+            return self.known(ref, "standard")
         if is_slug(ref):
             node = self.ctx.iri("standard", ref)
             if self.exists(node):
@@ -136,7 +143,7 @@ class StoreLookup:
     def unit(self, ref: str) -> ox.NamedNode | None:
         """An organisational unit by IRI or by slug of a unit in the store; ``None`` if none."""
         if is_iri(ref) or ref.startswith("<"):
-            return named_node(ref)
+            return self.known(ref, "organisational unit")
         if is_slug(ref):
             node = self.ctx.iri("unit", ref)
             if self.exists(node):

@@ -134,9 +134,14 @@ class WikidataIsilImporter:
 
     def _labels(self, target: str, fields: _Fields) -> list[ox.Quad]:
         """The row's label: preferred for a new institution, else an alternative one."""
+        node = ox.NamedNode(target)
         if not fields.label or _QID.fullmatch(fields.label):
-            return []
-        node, label = ox.NamedNode(target), literal(fields.label, fields.language)
+            # No label in the export's languages: the item's Q-number names it, as on Wikidata.
+            if target in self.existing or target in self.labels:
+                return []
+            self.labels[target] = set()
+            return [ox.Quad(node, RDFS.label, ox.Literal(fields.item.rsplit("/", 1)[1]))]
+        label = literal(fields.label, fields.language)
         known = self.labels.setdefault(target, set())
         if str(label) in known:
             return []
