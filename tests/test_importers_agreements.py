@@ -331,3 +331,15 @@ def test_detected_kinds_of_register(tmp_path):
     assert detect(write(tmp_path, "a.json", example("json"))) == "agreements"
     assert detect(write(tmp_path, "b.json", '{"@context": {}, "@id": "x"}')) is None
     assert detect(write(tmp_path, "c.ttl", "")) is None
+
+
+def test_broken_json_names_line_and_column(seeded, tmp_path):
+    path = write(tmp_path, "broken.json", '\n\n[\n  {"id": "a",}\n]\n')
+    with pytest.raises(ImportFailed, match=r"broken.json:4:\d+: not valid JSON"):
+        import_file(seeded, path, base_iri=BASE)
+
+
+def test_blank_register_is_an_error_not_a_hang(seeded, tmp_path):
+    path = write(tmp_path, "blank.csv", "\n  \n")
+    with pytest.raises(ImportFailed, match=r"blank.csv:1: the file is empty"):
+        import_file(seeded, path, base_iri=BASE, importer="agreements")

@@ -87,12 +87,12 @@ class AgreementImporter:
     def rows(self, handle: TextIO, path: Path) -> Iterator[Row]:
         """The file's agreements: JSON when it starts with ``[`` or ``{``, else CSV."""
         head = handle.read(1)
-        while head.isspace():
-            head = handle.read(1)
-        if head in "[{" and head:
+        while head[-1:].isspace() and (more := handle.read(1)):
+            head += more
+        if head.strip() in ("[", "{"):
             yield from _json_rows(head + handle.read(), path)
         else:
-            yield from _csv_rows(head, handle, path)
+            yield from _csv_rows(head.lstrip(), handle, path)
 
     # -- converting ----------------------------------------------------------------------
     def convert(self, row: Row) -> Outcome:
