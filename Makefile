@@ -39,6 +39,7 @@ test: $(TEST_STAMP) $(YASGUI)
 bench: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/load.py
+	$(BIN)/python bench/http.py
 
 clean:
 	rm -rf $(VENV) lamcoop-store dumps
