@@ -1,10 +1,9 @@
 """Both registries of ../shared/data load completely, and loading again does not duplicate.
 
-Slow and skipped where ../shared is absent. A first load streams into a new graph (seconds);
-reloading replaces the graph in one transaction, which the store does far more slowly
-(about 1.5 minutes for the Wikidata file, 4 for the IMLS file's 543,000 triples), so the
-full-file reload is checked on the Wikidata file, where merging could duplicate, and the
-IMLS reload on its excerpt (test_importers_imls.py).
+Slow and skipped where ../shared is absent. A first load streams into a new graph; a reload
+replaces the graph, which costs the store several times more, so the full-file reload is
+checked on the Wikidata file, where merging could duplicate, and the IMLS reload on its
+excerpt (test_importers_imls.py).
 """
 
 from __future__ import annotations
