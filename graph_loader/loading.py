@@ -52,7 +52,7 @@ class LoadError(Exception):
 class LoadInterrupted(LoadError):
     """Ctrl-C during parsing. The parser's thread (``worker``) cannot be stopped and goes
     on writing; the load stays marked pending, so exit, and the next read-write open of
-    the store undoes it (or ``worker.join()`` then ``store.roll_back_pending()``)."""
+    the store undoes it (or ``worker.join()`` then ``store.recover()``)."""
 
     def __init__(self, message: str, worker: threading.Thread):
         super().__init__(message)

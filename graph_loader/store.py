@@ -5,9 +5,12 @@ graph, list graphs. :class:`OxigraphStore` is the embedded pyoxigraph store on d
 memory); a remote SPARQL 1.1 store can implement the same protocol later.
 
 Loads are atomic across crashes: before a load writes anything, a *pending-load* marker
-naming the graphs it will write is committed to the marker graph; the marker is removed in
-the same transaction that publishes the result. Opening a store read-write rolls back any
-load whose marker is still there, so a load killed half-way never shows.
+naming the graphs it will write is committed to the marker graph. A new graph is written
+in place; a graph that exists is staged beside it. Publishing is one small transaction
+(the commit point: the load's provenance, and the marker set to "publishing"), after which
+staged copies move into their targets with bulk writes. Opening a store read-write
+finishes every load past its commit point and undoes every other, so a load killed at any
+moment either never shows or shows whole.
 
 >>> store = open_store(None)
 >>> store.update("INSERT DATA { GRAPH <http://example.org/g> { <http://a> <http://b> 1 } }")
@@ -104,7 +107,7 @@ def open_store(path: str | Path | None, *, read_only: bool = False) -> OxigraphS
                 f"the store at {path} has an interrupted load; open it read-write "
                 "(any 'lamcoop' data command) to roll it back"
             )
-        store.roll_back_pending()
+        store.recover()
     return store
 
 
@@ -230,7 +233,7 @@ class OxigraphStore:
                 physical = ox.NamedNode(staged.physical(graph))
                 self.inner.bulk_load(**given, format=format, base_iri=base_iri, to_graph=physical)
         except BaseException:
-            self.roll_back_pending()
+            self.recover()
             raise
         return staged
 
@@ -240,23 +243,75 @@ class OxigraphStore:
         del self.inner
 
     # -- pending loads -------------------------------------------------------------------
-    def pending_loads(self) -> list[tuple[str, str, str]]:
-        """(target, physical graph, mode) of every load whose marker is still present."""
+    def pending_loads(self) -> list[PendingLoad]:
+        """Every load whose marker is still present: interrupted, or being published."""
         rows = self.inner.query(
-            f"""SELECT ?t ?p ?m WHERE {{ GRAPH <{PENDING_GRAPH}> {{
-                  ?x <{_PENDING}target> ?t ; <{_PENDING}physical> ?p ; <{_PENDING}mode> ?m }} }}"""
+            """SELECT * WHERE { GRAPH ?g {
+                 ?x ?target ?t ; ?physical ?p ; ?mode ?m ; ?state ?s } }""",
+            substitutions={
+                ox.Variable("g"): ox.NamedNode(PENDING_GRAPH),
+                **{
+                    ox.Variable(k): ox.NamedNode(_PENDING + k)
+                    for k in ("target", "physical", "mode", "state")
+                },
+            },
         )
-        return [(r["t"].value, r["p"].value, r["m"].value) for r in rows]
+        return [
+            PendingLoad(r["x"].value, r["t"].value, r["p"].value, r["m"].value, r["s"].value)
+            for r in rows
+        ]
 
-    def roll_back_pending(self) -> None:
-        """Undo every interrupted load: drop staged copies and half-written new graphs."""
-        for _target, physical, mode in self.pending_loads():
-            if mode == "new" or physical.startswith(STAGING_PREFIX):
-                self.drop_graph(physical)
+    def recover(self) -> None:
+        """Finish loads that passed their commit point; undo the others."""
+        pending = self.pending_loads()
+        for load in pending:
+            if load.state != "staged":
+                self._roll_forward(load)
+        for load in pending:
+            if load.state == "staged" and (load.mode == "new" or load.physical != load.target):
+                self.drop_graph(load.physical)
         for graph in self.inner.named_graphs():
             if graph.value.startswith(STAGING_PREFIX):
                 self.inner.remove_graph(graph)
         self.drop_graph(PENDING_GRAPH)
+        self.inner.flush()
+
+    def _roll_forward(self, load: PendingLoad) -> None:
+        """Move a committed staged copy into its target with bulk writes; safe to repeat.
+
+        Until the copy is complete the marker says ``publishing`` and the staged copy is
+        kept, so a crash here is finished on the next open; no reader runs meanwhile
+        (the writer holds the store, and the service quiesces its readers during writes).
+        """
+        target, staged = ox.NamedNode(load.target), ox.NamedNode(load.physical)
+        if load.state == "publishing":
+            if load.mode == "replace":
+                self._empty_graph(load.target)
+            self.inner.bulk_extend(
+                ox.Quad(q.subject, q.predicate, q.object, target)
+                for q in self.inner.quads_for_pattern(None, None, None, staged)
+            )
+            self.inner.flush()
+            self._set_state(load.marker, "cleanup")
+        self._empty_graph(load.physical)
+        g, marker = _term(PENDING_GRAPH), _term(load.marker)
+        self.inner.update(f"DELETE WHERE {{ GRAPH {g} {{ {marker} ?p ?o }} }}")
+
+    def _empty_graph(self, graph: str) -> None:
+        """Remove a graph; DELETE WHERE is Oxigraph's quickest way to drop many quads."""
+        name = ox.NamedNode(graph)
+        if self.inner.contains_named_graph(name):
+            self.inner.update(f"DELETE WHERE {{ GRAPH {name} {{ ?s ?p ?o }} }}")
+            self.inner.remove_graph(name)
+
+    def _set_state(self, marker: str, state: str) -> None:
+        m, g = _term(marker), _term(PENDING_GRAPH)
+        p = _term(_PENDING + "state")
+        self.inner.update(
+            f"DELETE WHERE {{ GRAPH {g} {{ {m} {p} ?s }} }} ; "
+            f"INSERT DATA {{ GRAPH {g} {{ {m} {p} {ox.Literal(state)} }} }}"
+        )
+        self.inner.flush()
 
     # -- internals -----------------------------------------------------------------------
     def _writable(self) -> None:
@@ -271,6 +326,7 @@ class StagedLoad:
         self.store = store
         self.replace = replace
         self.targets: dict[str, tuple[str, str]] = {}
+        self.markers: dict[str, str] = {}
 
     def physical(self, target: str) -> str:
         """The graph the data for ``target`` is written to; commits its marker first."""
@@ -304,43 +360,79 @@ class StagedLoad:
         return _count(rows)
 
     def publish(self, *, also: str = "") -> None:
-        """Make the staged graphs visible and drop the marker, in one transaction.
+        """Make the staged graphs visible together with ``also`` (such as provenance).
 
-        ``also`` is more update text (such as provenance) to commit in that transaction.
+        That is :meth:`commit`, then finishing the move of staged copies.
         """
-        steps = []
-        for target, (physical, mode) in self.targets.items():
+        self.commit(also=also)
+        self.store.recover()
+
+    def commit(self, *, also: str = "") -> None:
+        """Pass the commit point: after it the load completes even across a crash.
+
+        One transaction is the commit point: it records ``also`` and marks every staged
+        copy as publishing. New graphs were written in place and are visible from there;
+        staged copies then move into their targets (see ``OxigraphStore._roll_forward``),
+        a step a crash cannot undo halfway because the next open finishes it.
+        """
+        g = _term(PENDING_GRAPH)
+        state = _term(_PENDING + "state")
+        steps = [also.strip().rstrip(";")] if also.strip() else []
+        moving = [(t, p) for t, (p, _mode) in self.targets.items() if p != t]
+        for target, _physical in moving:
+            marker = _term(self.markers[target])
+            steps.append(f"DELETE WHERE {{ GRAPH {g} {{ {marker} {state} ?s }} }}")
+            steps.append(f'INSERT DATA {{ GRAPH {g} {{ {marker} {state} "publishing" }} }}')
+        for target, (physical, _mode) in self.targets.items():
             if physical == target:
-                continue
-            t, p = str(ox.NamedNode(target)), str(ox.NamedNode(physical))
-            if mode == "replace":
-                steps.append(f"DROP SILENT GRAPH {t}")
-            steps += [f"ADD {p} TO {t}", f"DROP SILENT GRAPH {p}"]
-        if also.strip():
-            steps.append(also.strip().rstrip(";"))
-        steps.append(f"DROP SILENT GRAPH <{PENDING_GRAPH}>")
+                steps.append(
+                    f"DELETE WHERE {{ GRAPH {g} {{ {_term(self.markers[target])} ?p ?o }} }}"
+                )
+        self._commit(steps)
+
+    def _commit(self, steps: list[str]) -> None:
         try:
-            self.store.inner.update(" ;\n".join(steps))
+            if steps:
+                self.store.inner.update(" ;\n".join(steps))
+            self.store.inner.flush()
         except BaseException:
-            self.store.roll_back_pending()
+            self.store.recover()
             raise
-        self.store.inner.flush()
 
     def abort(self) -> None:
         """Abandon the load: the store is left as it was before it."""
-        self.store.roll_back_pending()
+        self.store.recover()
 
     def _mark(self, target: str, physical: str, mode: str) -> None:
-        marker = ox.BlankNode()
+        marker = ox.NamedNode(f"urn:lamcoop:load:{uuid.uuid4().hex}")
         g = ox.NamedNode(PENDING_GRAPH)
+        values = {
+            "target": ox.NamedNode(target),
+            "physical": ox.NamedNode(physical),
+            "mode": ox.Literal(mode),
+            "state": ox.Literal("staged"),
+        }
         self.store.inner.extend(
-            [
-                ox.Quad(marker, ox.NamedNode(_PENDING + "target"), ox.NamedNode(target), g),
-                ox.Quad(marker, ox.NamedNode(_PENDING + "physical"), ox.NamedNode(physical), g),
-                ox.Quad(marker, ox.NamedNode(_PENDING + "mode"), ox.Literal(mode), g),
-            ]
+            [ox.Quad(marker, ox.NamedNode(_PENDING + k), v, g) for k, v in values.items()]
         )
         self.store.inner.flush()
+        self.markers[target] = marker.value
+
+
+@dataclass(frozen=True)
+class PendingLoad:
+    """A load's marker: which graph it writes, where, how, and how far it got."""
+
+    marker: str
+    target: str
+    physical: str
+    mode: str
+    state: str
+
+
+def _term(iri: str) -> str:
+    """An IRI written for update text by pyoxigraph itself (validated and escaped)."""
+    return str(ox.NamedNode(iri))
 
 
 def _internal(iri: str) -> bool:
