@@ -289,6 +289,8 @@ class QueryPool:
             while self._writing or not self._idle:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
+                    if self._idle:  # a wake-up this query will not use goes to the next one
+                        self._cond.notify()
                     raise Unavailable(
                         f"all {self.size} query workers stayed busy for the "
                         f"{self.timeout:g} s time limit"
@@ -301,7 +303,7 @@ class QueryPool:
         with self._cond:
             self._busy -= 1
             self._idle.append(worker)
-            self._cond.notify_all()
+            self._wake()
 
     def replace(self, worker: _Worker) -> None:
         """Kill ``worker`` (stopping its query) and put a fresh one in its place."""
@@ -310,7 +312,14 @@ class QueryPool:
         with self._cond:
             self._busy -= 1
             self._idle.append(fresh)
+            self._wake()
+
+    def _wake(self) -> None:
+        """After a worker is freed: wake one waiting query, or everyone while a write waits."""
+        if self._writing:
             self._cond.notify_all()
+        else:
+            self._cond.notify()
 
     # -- writes --------------------------------------------------------------------------
     def write(self, action: Callable[[OxigraphStore], T]) -> T:
