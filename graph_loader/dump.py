@@ -155,7 +155,7 @@ def dcat_triples(settings: Settings, dataset: ox.NamedNode) -> Iterator[ox.Tripl
     for f in read_manifest(settings):
         url = ox.NamedNode(f"{settings.base_iri}dumps/{f.name}")
         dist = ox.NamedNode(f"{settings.base_iri}id/distribution/{f.name}")
-        checksum = ox.BlankNode()
+        checksum = ox.NamedNode(f"{dist.value}#checksum")
         yield ox.Triple(dataset, ox.NamedNode("http://rdfs.org/ns/void#dataDump"), url)
         yield ox.Triple(dataset, ox.NamedNode(DCAT + "distribution"), dist)
         yield ox.Triple(dist, RDF_TYPE, ox.NamedNode(DCAT + "Distribution"))

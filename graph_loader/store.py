@@ -20,6 +20,7 @@ moment either never shows or shows whole.
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ import pyoxigraph as ox
 
 PENDING_GRAPH = "urn:lamcoop:pending-loads"
 STAGING_PREFIX = "urn:lamcoop:staging:"
+_CHUNK_QUADS = 200_000
 _PENDING = "urn:lamcoop:pending#"
 
 
@@ -228,7 +230,9 @@ class OxigraphStore:
                     if format is None
                     else ox.parse(**given, format=format, base_iri=base_iri)
                 )
-                self.inner.bulk_extend(staged.route(q, graph) for q in quads)
+                # Routing may commit a marker; no write may happen inside bulk_extend.
+                for chunk in _chunks(quads, _CHUNK_QUADS):
+                    self.inner.bulk_extend([staged.route(q, graph) for q in chunk])
             else:
                 physical = ox.NamedNode(staged.physical(graph))
                 self.inner.bulk_load(**given, format=format, base_iri=base_iri, to_graph=physical)
@@ -339,10 +343,13 @@ class StagedLoad:
         return self.targets[target][0]
 
     def route(self, quad: ox.Quad, default_target: str) -> ox.Quad:
+        """The quad in the graph its data is staged in."""
         name = quad.graph_name
         target = default_target if isinstance(name, ox.DefaultGraph) else name.value
-        physical = ox.NamedNode(self.physical(target))
-        return ox.Quad(quad.subject, quad.predicate, quad.object, physical)
+        physical = self.physical(target)
+        if physical == target and not isinstance(name, ox.DefaultGraph):
+            return quad
+        return ox.Quad(quad.subject, quad.predicate, quad.object, ox.NamedNode(physical))
 
     def triple_count(self, target: str) -> int:
         """How many triples ``target`` will hold once published."""
@@ -428,6 +435,12 @@ class PendingLoad:
     physical: str
     mode: str
     state: str
+
+
+def _chunks(items: Iterable[ox.Quad], size: int) -> Iterator[list[ox.Quad]]:
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
 
 
 def _term(iri: str) -> str:

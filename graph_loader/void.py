@@ -7,6 +7,7 @@ it as its last step and the service rewrites it after every update.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -61,41 +62,50 @@ def describe(store: OxigraphStore, settings: Settings) -> list[ox.Triple]:
             ox.Triple(node, RDF_TYPE, _v("Dataset")),
             ox.Triple(node, _v("triples"), _int(graph.triples)),
         ]
-    triples += list(_partitions(store, ds, own))
+    counted = [ox.NamedNode(g.iri) for g in graphs]
+    triples += list(_partitions(store, ds, counted))
     triples += list(_dumps(settings, ds))
     return triples
 
 
-def _partitions(store: OxigraphStore, ds: ox.NamedNode, own: str) -> Iterator[ox.Triple]:
-    skip = f"FILTER (?g != <{own}>)"
-    classes = store.inner.query(
-        f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s a ?c }} {skip} }} "
-        "GROUP BY ?c ORDER BY ?c"
+def _partitions(
+    store: OxigraphStore, ds: ox.NamedNode, graphs: list[ox.NamedNode]
+) -> Iterator[ox.Triple]:
+    """Class and property partitions over ``graphs`` (the store's graphs but the VoID one)."""
+    classes = store.query(
+        "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c",
+        default_graph=graphs,
     )
     count = 0
     for row in classes:
         count += 1
-        part = ox.BlankNode()
+        part = _partition(ds, "class", row["c"])
         yield ox.Triple(ds, _v("classPartition"), part)
         yield ox.Triple(part, _v("class"), row["c"])
         yield ox.Triple(part, _v("entities"), _int(int(row["n"].value)))
     yield ox.Triple(ds, _v("classes"), _int(count))
-    properties = store.inner.query(
-        f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {skip} }} "
-        "GROUP BY ?p ORDER BY ?p"
+    properties = store.query(
+        "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p ORDER BY ?p",
+        default_graph=graphs,
     )
     count = 0
     for row in properties:
         count += 1
-        part = ox.BlankNode()
+        part = _partition(ds, "property", row["p"])
         yield ox.Triple(ds, _v("propertyPartition"), part)
         yield ox.Triple(part, _v("property"), row["p"])
         yield ox.Triple(part, _v("triples"), _int(int(row["n"].value)))
     yield ox.Triple(ds, _v("properties"), _int(count))
-    subjects = store.inner.query(
-        f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {skip} }}"
+    subjects = store.query(
+        "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }", default_graph=graphs
     )
     yield ox.Triple(ds, _v("distinctSubjects"), _int(int(next(iter(subjects))["n"].value)))
+
+
+def _partition(ds: ox.NamedNode, kind: str, term: ox.NamedNode) -> ox.NamedNode:
+    """A stable IRI for the partition of ``term``, so rebuilding gives the same graph."""
+    digest = hashlib.sha256(term.value.encode()).hexdigest()[:16]
+    return ox.NamedNode(f"{ds.value}/{kind}-partition/{digest}")
 
 
 def _dumps(settings: Settings, ds: ox.NamedNode) -> Iterator[ox.Triple]:

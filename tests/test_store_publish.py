@@ -61,3 +61,11 @@ def test_append_and_replace_of_quads_publish_whole(tmp_path):
     store.stage(_quads(range(3), named), graph=G, format=None, replace=True).publish()
     assert _graph_values(store) == {str(i) for i in range(20)}
     assert store.triple_count("http://example.org/other") == 3
+
+
+def test_streamed_quads_load_into_an_in_memory_store():
+    store = open_store(None)
+    store.stage(_quads(range(0, 300_000)), graph=G, format=None).publish()
+    store.stage(_quads(range(0, 5)), graph=G, format=None, replace=True).publish()
+    assert store.triple_count(G) == 5
+    assert not store.pending_loads()
