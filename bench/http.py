@@ -215,17 +215,17 @@ def summarise(rounds: list[list[Measurement]], levels: list[int]) -> list[dict]:
                 "errors": sum(m.errors for m in runs),
                 "rounds": [round(m.throughput, 1) for m in runs],
             }
-        row["throughput_ratio"] = statistics.median(
-            p["lamcoop"].throughput / p["oxigraph"].throughput for p in paired
-        )
-        row["p99_ratio"] = statistics.median(
-            p["lamcoop"].p99_ms / p["oxigraph"].p99_ms for p in paired
-        )
-        row["p50_ratio"] = statistics.median(
-            p["lamcoop"].p50_ms / p["oxigraph"].p50_ms for p in paired
-        )
+        for key, attribute in (("throughput", "throughput"), ("p99", "p99_ms"), ("p50", "p50_ms")):
+            row[f"{key}_ratio"] = statistics.median(
+                _ratio(getattr(p["lamcoop"], attribute), getattr(p["oxigraph"], attribute))
+                for p in paired
+            )
         table.append(row)
     return table
+
+
+def _ratio(ours: float, theirs: float) -> float:
+    return ours / theirs if theirs else math.nan
 
 
 def report(table: list[dict]) -> str:
@@ -284,6 +284,8 @@ def measure(servers: list[Server], queries: list[Query], args) -> list[list[Meas
                 run_level(server, queries[: 20 * level], level, args.warmup)
                 measurements.append(run_level(server, queries, level, args.seconds))
                 print(_line(measurements[-1]), flush=True)
+                if server.process.poll() is not None:
+                    raise RuntimeError(f"{server.name} stopped; see {server.log}")
         rounds.append(measurements)
     return rounds
 
@@ -317,7 +319,7 @@ def main(argv: list[str] | None = None) -> int:
         + f"; {cpus} CPUs, {psutil.virtual_memory().total / 2**30:.0f} GiB, "
         f"load average {os.getloadavg()[0]:.2f}; {time.strftime('%Y-%m-%d %H:%M')}"
     )
-    servers = [start_native(stores.native, work, 30.0), start_lamcoop(stores.lamcoop, work)]
+    servers = [start_native(stores.native, work), start_lamcoop(stores.lamcoop, work)]
     try:
         for server in servers:
             server.wait_ready()

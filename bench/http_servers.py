@@ -6,7 +6,8 @@
 * ``lamcoop serve`` as a real subprocess with its production settings (gunicorn, the query
   worker pool sized to the machine), the store given by ``LAMCOOP_STORE``;
 * ``oxigraph serve-read-only`` (the native server of the PyPI package ``oxigraph``) on the
-  copy, with the union of the graphs as default graph, as lamcoop queries it.
+  copy, with the union of the graphs as default graph, as lamcoop queries it, and no time
+  limit (see :func:`start_native`).
 
 Both listen on 127.0.0.1 on a free port; each runs in its own process group, which
 :meth:`Server.stop` ends.
@@ -158,8 +159,12 @@ def start_lamcoop(store: Path, work: Path) -> Server:
     return _spawn("lamcoop", command, env, work / "lamcoop-serve.log", url)
 
 
-def start_native(store: Path, work: Path, timeout: float) -> Server:
-    """``oxigraph serve-read-only`` on ``store``, default graph the union, on a free port."""
+def start_native(store: Path, work: Path) -> Server:
+    """``oxigraph serve-read-only`` on ``store``, default graph the union, on a free port.
+
+    Without ``--timeout-s``: with it, oxigraph 0.5.13 starts a thread per query that lives
+    for the whole limit, and under this load runs out of threads within a minute.
+    """
     binary = shutil.which("oxigraph", path=str(BIN)) or shutil.which("oxigraph")
     if binary is None:
         raise RuntimeError("no oxigraph executable: pip install 'oxigraph>=0.5.13,<0.6'")
@@ -172,8 +177,6 @@ def start_native(store: Path, work: Path, timeout: float) -> Server:
         "--bind",
         f"127.0.0.1:{port}",
         "--union-default-graph",
-        "--timeout-s",
-        f"{timeout:g}",
     ]
     url = f"http://127.0.0.1:{port}/query"
     return _spawn("oxigraph", command, dict(os.environ), work / "oxigraph-serve.log", url)
