@@ -105,75 +105,81 @@ def _urls(server: Server, queries: list[Query]) -> list[tuple[str, str]]:
     return [(q.kind, f"{server.url}?{urlencode({'query': q.text})}") for q in queries]
 
 
-def _client(urls, take, record, deadline: float) -> None:
+class _Tally:
+    """The shared request counter and the results of a measurement's client threads."""
+
+    def __init__(self, urls: list[tuple[str, str]]):
+        self.urls = urls
+        self.lock = threading.Lock()
+        self.next = 0
+        self.errors = 0
+        self.last = 0.0
+        self.latencies: list[tuple[str, float]] = []
+
+    def take(self) -> tuple[str, str] | None:
+        """The next request to send, or None when the list is used up."""
+        with self.lock:
+            if self.next >= len(self.urls):
+                return None
+            self.next += 1
+            return self.urls[self.next - 1]
+
+    def record(self, kind: str, elapsed: float, ok: bool) -> None:
+        with self.lock:
+            self.last = time.perf_counter()
+            if ok:
+                self.latencies.append((kind, elapsed))
+            else:
+                self.errors += 1
+
+    def p50_by_kind(self) -> dict[str, float]:
+        """Median latency of each query kind, in ms."""
+        by_kind: dict[str, list[float]] = {}
+        for kind, seconds in self.latencies:
+            by_kind.setdefault(kind, []).append(seconds)
+        return {kind: percentile(values, 0.5) * 1000 for kind, values in by_kind.items()}
+
+
+def _client(tally: _Tally, deadline: float) -> None:
     """One client thread: its own session, requests until the list or the time runs out."""
     with requests.Session() as session:
         session.headers.update(ACCEPT)
-        while time.monotonic() < deadline:
-            index = take()
-            if index is None:
-                return
-            kind, url = urls[index]
+        while time.monotonic() < deadline and (item := tally.take()) is not None:
+            kind, url = item
             started = time.perf_counter()
             try:
                 response = session.get(url, timeout=REQUEST_TIMEOUT)
                 ok = response.status_code == 200 and bool(response.content)
             except requests.RequestException:
                 ok = False
-            record(kind, time.perf_counter() - started, ok)
+            tally.record(kind, time.perf_counter() - started, ok)
 
 
 def run_level(
     server: Server, queries: list[Query], concurrency: int, seconds: float
 ) -> Measurement:
     """Send ``queries`` (at most) for ``seconds`` (at most) from ``concurrency`` threads."""
-    urls = _urls(server, queries)
-    lock = threading.Lock()
-    state = {"next": 0, "errors": 0, "last": 0.0}
-    latencies: list[tuple[str, float]] = []
-
-    def take() -> int | None:
-        with lock:
-            if state["next"] >= len(urls):
-                return None
-            state["next"] += 1
-            return state["next"] - 1
-
-    def record(kind: str, elapsed: float, ok: bool) -> None:
-        with lock:
-            state["last"] = time.perf_counter()
-            if ok:
-                latencies.append((kind, elapsed))
-            else:
-                state["errors"] += 1
-
+    tally = _Tally(_urls(server, queries))
     me, cpu_before, server_before = psutil.Process(), psutil.cpu_times(), server.cpu_seconds()
     client_before = sum(me.cpu_times()[:2])
     started = time.perf_counter()
-    threads = [
-        threading.Thread(target=_client, args=(urls, take, record, time.monotonic() + seconds))
-        for _ in range(concurrency)
-    ]
+    deadline = time.monotonic() + seconds
+    threads = [threading.Thread(target=_client, args=(tally, deadline)) for _ in range(concurrency)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    elapsed = max(state["last"] - started, 1e-9)
+    elapsed = max(tally.last - started, 1e-9)
     server_cpu = server.cpu_seconds() - server_before
     client_cpu = sum(me.cpu_times()[:2]) - client_before
     busy = _busy(psutil.cpu_times()) - _busy(cpu_before)
-    done = max(1, len(latencies))
-    by_kind = {
-        kind: percentile([s for k, s in latencies if k == kind], 0.5) * 1000
-        for kind in TEMPLATES
-        if any(k == kind for k, _ in latencies)
-    }
-    all_seconds = [s for _, s in latencies] or [0.0]
+    done = max(1, len(tally.latencies))
+    all_seconds = [s for _, s in tally.latencies] or [0.0]
     return Measurement(
         server=server.name,
         concurrency=concurrency,
-        requests=len(latencies),
-        errors=state["errors"],
+        requests=len(tally.latencies),
+        errors=tally.errors,
         seconds=elapsed,
         p50_ms=percentile(all_seconds, 0.5) * 1000,
         p99_ms=percentile(all_seconds, 0.99) * 1000,
@@ -181,7 +187,7 @@ def run_level(
         client_cpu_ms=client_cpu / done * 1000,
         others_cores=max(0.0, busy - server_cpu - client_cpu) / elapsed,
         load_average=os.getloadavg()[0],
-        by_kind_p50_ms=by_kind,
+        by_kind_p50_ms=tally.p50_by_kind(),
     )
 
 
