@@ -19,7 +19,9 @@ from rdflib import RDF, RDFS, Graph, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-SHARED_SUITE = (Path(__file__).resolve().parent.parent.parent / "shared/conformance/rdf-tests").resolve()
+SHARED_SUITE = (
+    Path(__file__).resolve().parent.parent.parent / "shared/conformance/rdf-tests"
+).resolve()
 SPARQL11 = SHARED_SUITE / "sparql/sparql11"
 PUBLISHED = "https://w3c.github.io/rdf-tests/"
 
