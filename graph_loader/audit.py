@@ -259,7 +259,8 @@ def _challenge_labels(store: OxigraphStore, shapes_graph: str) -> dict[str, str 
 _PARTIES = "SELECT DISTINCT ?a ?x WHERE { ?a lamc:party ?x }"
 _GOVERNS = "SELECT DISTINCT ?a ?x WHERE { { ?a lamc:governs ?x } UNION { ?x lamc:governedBy ?a } }"
 _CONSORTIA = "SELECT DISTINCT ?x WHERE { ?k rdfs:subClassOf* lamc:Consortium . ?x a ?k }"
-_MEMBERS = """SELECT DISTINCT ?m ?x WHERE {
+# From the parties outward: only the memberships of parties matter, and each is a lookup.
+_MEMBERS = """SELECT DISTINCT ?m ?x WHERE { ?a lamc:party ?m .
   { ?m org:memberOf ?x } UNION { ?x org:hasMember ?m }
   UNION { ?ms org:member ?m ; org:organization ?x } }"""
 _RELATED_LABELS = f"""SELECT DISTINCT ?x ?label WHERE {{
