@@ -21,7 +21,7 @@ from graph_loader.audit_report import FORMATS, render
 def audit_command(state, fmt: str, graphs: tuple[str, ...], output) -> None:
     """Audit every agreement for missing components; results also go to {base}graph/audit."""
     store = state.store()
-    unknown = [g for g in graphs if not store.has_graph(g)]
+    unknown = [g for g in graphs if not _is_graph(store, g)]
     if unknown:
         raise click.BadParameter(f"no such graph: {', '.join(unknown)}", param_hint="--graph")
     try:
@@ -29,3 +29,10 @@ def audit_command(state, fmt: str, graphs: tuple[str, ...], output) -> None:
     except LookupError as exc:
         raise click.ClickException(str(exc)) from None
     output.write(render(audit, fmt, base_iri=state.settings.base_iri))
+
+
+def _is_graph(store, name: str) -> bool:
+    try:
+        return store.has_graph(name)
+    except ValueError:  # not an IRI
+        return False

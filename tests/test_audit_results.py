@@ -212,9 +212,10 @@ def test_cli_audit_refuses_an_unknown_graph(invoke, tmp_path):
     store, s = open_store(path), settings()
     load_shipped(store, s)
     store.close()
-    result = invoke("--store", str(path), "audit", "--graph", "https://example.org/none")
-    assert result.exit_code == 2
-    assert "no such graph" in result.output
+    for name in ("https://example.org/none", "not an IRI"):
+        result = invoke("--store", str(path), "audit", "--graph", name)
+        assert result.exit_code == 2
+        assert "no such graph" in result.output
 
 
 def test_a_rerun_with_the_same_findings_leaves_the_store_as_it_was(audited):
