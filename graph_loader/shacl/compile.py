@@ -2,8 +2,9 @@
 
 For a shape with targets, :class:`Compiler` yields :class:`Check` queries: one per
 (shape, focus context) for all its value-based constraints together (a ``VALUES ?k`` index
-picks the constraint a row violates), and one per count-like constraint (min/max count,
-property ``sh:hasValue``, ``sh:uniqueLang``). Nested property shapes get the parent's focus
+picks the constraint a row violates), one per ``sh:class`` (value nodes ``MINUS`` the
+class's instances, set-wise) and one per count-like constraint (min/max count, property
+``sh:hasValue``, ``sh:uniqueLang``). Nested property shapes get the parent's focus
 nodes (node shape) or value nodes (property shape) as focus; ``sh:node`` becomes an
 ``EXISTS`` over the referenced shape's violations. Every solution of a check is one
 validation result.
@@ -24,6 +25,7 @@ from graph_loader.shacl.terms import sparql_term
 
 _RDF_TYPE = sparql_term(RDF.type)
 _SUBCLASS = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
+_CLASS = SH["class"]
 _COUNTS = {SH.minCount, SH.maxCount, SH.uniqueLang}
 
 #: Datatypes whose lexical space the store can check by casting the lexical form.
@@ -142,12 +144,29 @@ class Compiler:
                 yield from self._shape_checks(nested, focus.values(shape.path))
 
     def _constraint_checks(self, shape: Shape, focus: Focus) -> Iterator[Check]:
-        value_based = [c for c in shape.constraints if not _counted(shape, c)]
+        value_based = [
+            c for c in shape.constraints if not _counted(shape, c) and c.parameter != _CLASS
+        ]
         if value_based:
             yield self._value_check(shape, focus, tuple(value_based))
         for constraint in shape.constraints:
-            if _counted(shape, constraint):
+            if constraint.parameter == _CLASS:
+                yield self._class_check(shape, focus, constraint)
+            elif _counted(shape, constraint):
                 yield self._count_check(shape, focus, constraint)
+
+    def _class_check(self, shape: Shape, focus: Focus, constraint: Constraint) -> Check:
+        """``sh:class`` set-wise: the value nodes MINUS the instances of the class (a
+        ``NOT EXISTS`` per value node walks the class hierarchy once per row)."""
+        if shape.path is None:
+            values = f"{focus.pattern} BIND(?f AS ?v)"
+        else:
+            values = step("?f", shape.path, "?v", focus.pattern)
+        instances = f"?v {_RDF_TYPE}/{_SUBCLASS}* {sparql_term(constraint.value)}"
+        sparql = (
+            f"SELECT DISTINCT ?f ?v{focus.keep} WHERE {{ {{ {values} }} MINUS {{ {instances} }} }}"
+        )
+        return Check(sparql, shape, (constraint,), True, not focus.ancestors)
 
     def _value_check(
         self, shape: Shape, focus: Focus, constraints: tuple[Constraint, ...]
