@@ -1,5 +1,6 @@
 """Seeded random data graphs and shapes graphs using only the constraints the SPARQL
-compiler handles: the material of the differential test against pySHACL.
+compiler handles (the logical ``sh:or``, ``sh:and``, ``sh:xone`` and ``sh:not`` among
+them): the material of the differential test against pySHACL.
 
 Range constraints (min/max inclusive/exclusive) are drawn only over numbers (the values of
 ``ex:number``, or focus nodes that are IRIs or numeric target nodes). On literals of
@@ -88,7 +89,7 @@ def constraint(
     pool = literals(rng) + [EX[f"n{i}"] for i in range(5)]
     kinds = ["class", "datatype", "nodeKind", "length", "pattern", "in", "languageIn"]
     kinds += ["hasValue"] + (["minCount", "maxCount", "uniqueLang"] if on_property else [])
-    kinds += ["node"] if leaves else []
+    kinds += ["node", "logical"] if leaves else []
     kinds += ["range"] if (shape, SH.path, NUMBER) in graph or not on_property else []
     kinds = [k for k in kinds if k not in used]
     if not kinds:
@@ -126,8 +127,30 @@ def constraint(
         add(SH[kind], Literal(rng.randint(0, 2)))
     elif kind == "uniqueLang":
         add(SH.uniqueLang, Literal(True))
-    else:
+    elif kind == "node":
         add(SH.node, rng.choice(leaves))
+    else:
+        logical(rng, graph, shape, leaves)
+
+
+def logical(rng: random.Random, graph: Graph, shape, leaves: list) -> None:
+    """``sh:or``, ``sh:and``, ``sh:xone`` of two or three member shapes, or ``sh:not`` of
+    one: the shared leaf shapes, or anonymous node shapes of one value-based constraint."""
+    members = []
+    for _ in range(rng.randint(1, 3)):
+        if rng.random() < 0.4:
+            members.append(rng.choice(leaves))
+            continue
+        member = BNode()
+        constraint(rng, graph, member, on_property=False, leaves=[], used={"range"})
+        members.append(member)
+    parameter = rng.choice([SH["or"], SH["or"], SH["and"], SH.xone, SH["not"]])
+    if parameter == SH["not"]:
+        graph.add((shape, parameter, members[0]))
+        return
+    head = BNode()
+    Collection(graph, head, members)
+    graph.add((shape, parameter, head))
 
 
 def _property_path(rng: random.Random, graph: Graph):

@@ -78,12 +78,14 @@ def test_exit_2_on_errors(invoke, tmp_path):
     unknown = invoke("--store", "st", "validate", "--shapes", "shapes.ttl", "--graph", "urn:nope")
     assert unknown.exit_code == 2
     assert "urn:nope" in unknown.output
-    (tmp_path / "or.ttl").write_text(
+    (tmp_path / "qualified.ttl").write_text(
         SHAPES.replace(
-            "sh:property [", "sh:or ( [ sh:path ex:name ; sh:minCount 1 ] ) ;\n sh:property ["
+            "sh:property [",
+            "sh:property [ sh:path ex:name ; sh:qualifiedValueShape [ sh:nodeKind sh:IRI ] ;"
+            " sh:qualifiedMinCount 1 ] ;\n sh:property [",
         )
     )
-    refused = invoke("--store", "st", "validate", "--shapes", "or.ttl", "--engine", "fast")
+    refused = invoke("--store", "st", "validate", "--shapes", "qualified.ttl", "--engine", "fast")
     assert refused.exit_code == 2
     assert "cannot compile" in refused.output
 

@@ -6,8 +6,10 @@ picks the constraint a row violates), one per ``sh:class`` (value nodes ``MINUS`
 class's instances, set-wise) and one per count-like constraint (min/max count, property
 ``sh:hasValue``, ``sh:uniqueLang``). Nested property shapes get the parent's focus
 nodes (node shape) or value nodes (property shape) as focus; ``sh:node`` becomes an
-``EXISTS`` over the referenced shape's violations. Every solution of a check is one
-validation result.
+``EXISTS`` over the referenced shape's violations, or the referenced shape's conditions
+themselves when they are all value-based; ``sh:not``, ``sh:and``, ``sh:or`` and ``sh:xone``
+combine such conditions of their member shapes with ``!``, ``||``, ``&&`` and a count.
+Every solution of a check is one validation result.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from graph_loader.shacl.terms import sparql_term
 _RDF_TYPE = sparql_term(RDF.type)
 _SUBCLASS = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
 _CLASS = SH["class"]
+_LOGICAL = {SH["not"], SH["and"], SH["or"], SH.xone}
 _COUNTS = {SH.minCount, SH.maxCount, SH.uniqueLang}
 
 #: Datatypes whose lexical space the store can check by casting the lexical form.
@@ -244,9 +247,36 @@ class Compiler:
         if p == SH.hasValue:
             return f"!sameTerm({v}, {sparql_term(value)})"
         if p == SH.node:
-            pattern = self.nonconforming(self.shapes.get(value), v)
-            return f"EXISTS {{ {pattern} }}" if pattern else "false"
+            return self.fails(v, self.shapes.get(value))
+        if p in _LOGICAL:
+            return self._logical(v, p, value if isinstance(value, tuple) else (value,))
         raise ValueError(f"no SPARQL for {p}")
+
+    def _logical(self, v: str, p: URIRef, members: tuple) -> str:
+        """A violation of ``sh:not``, ``sh:and``, ``sh:or`` or ``sh:xone``, from whether
+        ``v`` fails each member shape."""
+        failing = [f"({self.fails(v, self.shapes.get(m))})" for m in members]
+        if p == SH["not"]:
+            return f"!{failing[0]}"
+        if p == SH["and"]:
+            return " || ".join(failing) or "false"
+        if p == SH["or"]:
+            return " && ".join(failing) or "true"
+        conforming = " + ".join(f"IF({f}, 0, 1)" for f in failing)
+        return f"({conforming or 0}) != 1"
+
+    def fails(self, x: str, shape: Shape | None) -> str:
+        """A SPARQL expression true when the node ``x`` does not conform to ``shape``: the
+        constraints' conditions themselves for a node shape of value-based constraints
+        only, else an ``EXISTS`` over :meth:`nonconforming`."""
+        if shape is None or shape.deactivated:
+            return "false"
+        plain = not any(_counted(shape, c) for c in shape.constraints)
+        if shape.path is None and not shape.properties and plain:
+            tests = " || ".join(f"({self.violation(x, c)})" for c in shape.constraints)
+            return tests or "false"
+        pattern = self.nonconforming(shape, x)
+        return f"EXISTS {{ {pattern} }}" if pattern else "false"
 
     def nonconforming(self, shape: Shape | None, x: str) -> str | None:
         """A pattern with solutions exactly when the node ``x`` does not conform to ``shape``

@@ -2,7 +2,8 @@
 
 Every shape is read, and every feature of it the SPARQL compiler does not handle is noted
 in ``Shape.unsupported``: a shape with targets whose closure (the shapes it reaches through
-``sh:property`` and ``sh:node``) has any such note is validated by pySHACL instead.
+``sh:property``, ``sh:node`` and the logical constraints) has any such note is validated by
+pySHACL instead.
 """
 
 from __future__ import annotations
@@ -37,6 +38,10 @@ COMPONENTS: dict[URIRef, URIRef] = {
     SH.uniqueLang: SH.UniqueLangConstraintComponent,
     SH.hasValue: SH.HasValueConstraintComponent,
     SH.node: SH.NodeConstraintComponent,
+    SH["not"]: SH.NotConstraintComponent,
+    SH["and"]: SH.AndConstraintComponent,
+    SH["or"]: SH.OrConstraintComponent,
+    SH.xone: SH.XoneConstraintComponent,
 }
 
 #: SHACL predicates on a shape that are not constraints, or are handled with one.
@@ -180,7 +185,7 @@ def _read_constraint(graph: Graph, shape: Shape, predicate: URIRef, value: Node)
         if str(value) == "true":
             shape.constraints.append(Constraint(predicate, True))
         return
-    if predicate in (SH["in"], SH.languageIn):
+    if predicate in (SH["in"], SH.languageIn, *_SHAPE_LISTS):
         shape.constraints.append(Constraint(predicate, tuple(Collection(graph, value))))
         return
     if predicate == SH.pattern:
@@ -212,6 +217,14 @@ def _check_value(graph: Graph, predicate: URIRef, value: Node) -> str:
         return "expects a literal"
     if predicate == SH.hasValue and isinstance(value, BNode):
         return "a blank node cannot be matched in the store"
+    if predicate in (SH.node, SH["not"]) and isinstance(value, Literal):
+        return "a literal is not a shape"
+    if predicate in _SHAPE_LISTS:
+        members = _members(graph, value)
+        if members is None:
+            return "expects a well-formed list"
+        if any(isinstance(m, Literal) for m in members):
+            return "a literal is not a shape"
     if predicate in (SH["in"], SH.languageIn):
         members = _members(graph, value)
         if members is None:
@@ -273,8 +286,20 @@ def _order_pair(pair: tuple[Node, Node]) -> tuple:
     return (_order(pair[0]), _order(pair[1]))
 
 
+def references(shape: Shape) -> list[Node]:
+    """The shapes a shape refers to: ``sh:property``, ``sh:node``, ``sh:not`` and the
+    members of ``sh:and``, ``sh:or`` and ``sh:xone``."""
+    found = list(shape.properties)
+    for c in shape.constraints:
+        if c.parameter in (SH.node, SH["not"]):
+            found.append(c.value)
+        elif c.parameter in _SHAPE_LISTS:
+            found.extend(c.value)
+    return found
+
+
 def closure(shapes: dict[Node, Shape], start: Node) -> list[Shape]:
-    """The shape and every shape it reaches through ``sh:property`` and ``sh:node``."""
+    """The shape and every shape it reaches through :func:`references`."""
     seen: dict[Node, Shape] = {}
     todo = [start]
     while todo:
@@ -283,8 +308,7 @@ def closure(shapes: dict[Node, Shape], start: Node) -> list[Shape]:
             continue
         shape = shapes.get(node) or Shape(node)
         seen[node] = shape
-        todo.extend(shape.properties)
-        todo.extend(c.value for c in shape.constraints if c.parameter == SH.node)
+        todo.extend(references(shape))
     return list(seen.values())
 
 
@@ -308,7 +332,6 @@ def _has_cycle(shapes: dict[Node, Shape], start: Node) -> bool:
         shape = shapes.get(node)
         if shape is None:
             return False
-        nexts = [*shape.properties, *(c.value for c in shape.constraints if c.parameter == SH.node)]
-        return any(visit(n, stack | {node}) for n in nexts)
+        return any(visit(n, stack | {node}) for n in references(shape))
 
     return visit(start, frozenset())
