@@ -107,6 +107,18 @@ class Focus:
 
     pattern: str
     ancestors: tuple[str, ...] = ()
+    #: Predicates every subject of which is a focus node (``sh:targetSubjectsOf``).
+    subjects_of: frozenset = frozenset()
+
+    def value_nodes(self, path: Path | None) -> str:
+        """A pattern binding ``?f`` and ``?v`` to each focus node and its value nodes. A
+        predicate path whose subjects are all focus nodes needs no focus pattern: its own
+        triples give exactly the focus nodes that have values."""
+        if path is None:
+            return f"{self.pattern} BIND(?f AS ?v)"
+        if path[0] == "pred" and path[1] in self.subjects_of:
+            return step("?f", path, "?v")
+        return step("?f", path, "?v", self.pattern)
 
     @property
     def keep(self) -> str:
@@ -132,7 +144,8 @@ class Compiler:
         """Every check of the shape ``top`` (which has targets) and of the shapes it nests."""
         if top.deactivated:
             return []
-        return list(self._shape_checks(top, Focus(target_pattern(top))))
+        subjects = frozenset(top.targets.get(SH.targetSubjectsOf, []))
+        return list(self._shape_checks(top, Focus(target_pattern(top), (), subjects)))
 
     # -- top-level checks ---------------------------------------------------------------
     def _shape_checks(self, shape: Shape, focus: Focus) -> Iterator[Check]:
@@ -161,10 +174,7 @@ class Compiler:
     def _class_check(self, shape: Shape, focus: Focus, constraint: Constraint) -> Check:
         """``sh:class`` set-wise: the value nodes MINUS the instances of the class (a
         ``NOT EXISTS`` per value node walks the class hierarchy once per row)."""
-        if shape.path is None:
-            values = f"{focus.pattern} BIND(?f AS ?v)"
-        else:
-            values = step("?f", shape.path, "?v", focus.pattern)
+        values = focus.value_nodes(shape.path)
         instances = f"?v {_RDF_TYPE}/{_SUBCLASS}* {sparql_term(constraint.value)}"
         sparql = (
             f"SELECT DISTINCT ?f ?v{focus.keep} WHERE {{ {{ {values} }} MINUS {{ {instances} }} }}"
@@ -174,10 +184,7 @@ class Compiler:
     def _value_check(
         self, shape: Shape, focus: Focus, constraints: tuple[Constraint, ...]
     ) -> Check:
-        if shape.path is None:
-            values = f"{focus.pattern} BIND(?f AS ?v)"
-        else:
-            values = step("?f", shape.path, "?v", focus.pattern)
+        values = focus.value_nodes(shape.path)
         keep = focus.keep
         if len(constraints) == 1:
             test = self.violation("?v", constraints[0])
@@ -196,14 +203,16 @@ class Compiler:
     def _count_check(self, shape: Shape, focus: Focus, constraint: Constraint) -> Check:
         path = shape.path
         p, keep, where = constraint.parameter, focus.keep, focus.pattern
-        if p == SH.minCount:
+        if p == SH.minCount and _integer(constraint.value) == 1 and not nullable(path):
+            body = f"{where} MINUS {{ {step('?f', path, '?_v')} }} }}"
+        elif p == SH.minCount:
             body = (
                 f"{{ {step('?f', path, '?v', where)} }} UNION {{ {where} }} }} GROUP BY ?f{keep} "
                 f"HAVING (COUNT(DISTINCT ?v) < {_integer(constraint.value)})"
             )
         elif p == SH.maxCount:
             body = (
-                f"{step('?f', path, '?v', where)} }} GROUP BY ?f{keep} "
+                f"{focus.value_nodes(path)} }} GROUP BY ?f{keep} "
                 f"HAVING (COUNT(DISTINCT ?v) > {_integer(constraint.value)})"
             )
         elif p == SH.hasValue:
