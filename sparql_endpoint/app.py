@@ -9,6 +9,7 @@ True
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
@@ -17,8 +18,9 @@ from graph_loader.settings import Settings, resolve_settings
 from graph_loader.store import OxigraphStore
 from sparql_endpoint import dataset, graph_store, linked_data, protocol, system, yasgui
 from sparql_endpoint.context import EXTENSION, Service
-from sparql_endpoint.metrics import Metrics
-from sparql_endpoint.pool import Executor, LocalExecutor, QueryPool
+from sparql_endpoint.direct import DirectExecutor
+from sparql_endpoint.executors import Executor, LocalExecutor
+from sparql_endpoint.metrics import Metrics, SharedMetrics
 from sparql_endpoint.responses import (
     ROW_LIMIT_HEADER,
     TRUNCATED_HEADER,
@@ -42,17 +44,16 @@ _PRIVATE_METHODS = frozenset({"PUT", "DELETE"})
 
 
 def query_workers(settings: Settings) -> int:
-    """How many query workers to run: the setting, or one per CPU when it is 0."""
+    """How many server processes to run: the setting, or one per CPU when it is 0."""
     return settings.workers or max(1, len(os.sched_getaffinity(0)))
 
 
 def make_executor(settings: Settings, store: OxigraphStore | None) -> Executor:
-    """Queries in worker processes over the store on disk, or in-thread over ``store``."""
+    """Queries in this process over the store on disk (stopped at the limit), or in-thread
+    over ``store`` (no limit)."""
     if store is not None:
         return LocalExecutor(store, timeout=settings.query_timeout)
-    return QueryPool(
-        settings.store_path, size=query_workers(settings), timeout=settings.query_timeout
-    )
+    return DirectExecutor(settings.store_path, timeout=settings.query_timeout)
 
 
 def create_app(
@@ -60,18 +61,23 @@ def create_app(
     *,
     store: OxigraphStore | None = None,
     blueprints: tuple[Blueprint, ...] = BLUEPRINTS,
+    metrics_dir: Path | None = None,
 ) -> Flask:
     """Make the application for ``settings`` (resolved from the environment when omitted).
 
     With ``store``, queries run in the calling thread on that store (no time limit);
-    without it, a pool of query-worker processes reads the store at ``settings.store``.
+    without it, each query runs in this process over the store at ``settings.store``, and
+    a query past the limit ends the process. With ``metrics_dir``, the counters are shared
+    with every process of the server that uses the same directory.
     """
     settings = settings or resolve_settings()
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.json.sort_keys = False
     app.extensions[EXTENSION] = Service(
-        settings=settings, executor=make_executor(settings, store), metrics=Metrics()
+        settings=settings,
+        executor=make_executor(settings, store),
+        metrics=Metrics() if metrics_dir is None else SharedMetrics(metrics_dir),
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
@@ -82,8 +88,9 @@ def create_app(
 
 
 def close_app(app: Flask) -> None:
-    """Stop the app's query workers."""
+    """Release the app's handle on the store and its counters' file."""
     app.extensions[EXTENSION].executor.close()
+    app.extensions[EXTENSION].metrics.close()
 
 
 def _finish(response: Response) -> Response:

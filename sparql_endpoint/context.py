@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from flask import abort, current_app, request
 
 from graph_loader.settings import Settings
+from sparql_endpoint.executors import Executor
 from sparql_endpoint.metrics import Metrics
-from sparql_endpoint.pool import Executor
 
 EXTENSION = "lamcoop"
 

@@ -1,8 +1,9 @@
 """Running one query against a store and sending the serialised result as messages.
 
-This runs inside a query worker process (see :mod:`sparql_endpoint.pool`) or, for a store
-handed to the app in memory, in the request thread. The result is serialised by pyoxigraph's
-own writers into chunks; the first message says whether the result is whole or was cut.
+This runs in the serving process under the watchdog (see :mod:`sparql_endpoint.direct`) or,
+for a store handed to the app in memory, plainly in the request thread. The result is
+serialised by pyoxigraph's own writers into chunks; the first message says whether the
+result is whole or was cut.
 
 Messages, in order: ``("head", Head)``, then ``("chunk", bytes)``..., then ``("done",)``;
 or, for a result that fits in one chunk, the single message ``("whole", Head, bytes)``;
@@ -21,8 +22,8 @@ import pyoxigraph as ox
 from graph_loader.store import OxigraphStore
 from sparql_endpoint.negotiation import GRAPH_OFFERS, RESULTS_OFFERS
 
-#: Bytes held back before the first chunk: a result smaller than this is either sent whole
-#: with its status, or replaced by an error; larger ones stream.
+#: The size of a chunk: a result smaller than this comes as one ``whole`` message; larger
+#: ones come in chunks (which the executor keeps in a temporary file until the end).
 CHUNK_BYTES = 256 * 1024
 
 Send = Callable[[tuple[Any, ...]], None]

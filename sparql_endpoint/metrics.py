@@ -1,7 +1,8 @@
-"""Counters of one server process, rendered in the Prometheus text format.
+"""Counters of the server, rendered in the Prometheus text format.
 
-A :class:`Metrics` registry is created by the application factory and kept on the app;
-nothing here is module state.
+A :class:`Metrics` registry (one process) or :class:`SharedMetrics` (every worker process of
+one server run) is created by the application factory and kept on the app; nothing here is
+module state.
 
 >>> m = Metrics()
 >>> m.count_request("/sparql", 200)
@@ -15,12 +16,20 @@ True
 
 from __future__ import annotations
 
+import json
+import os
 import threading
 from collections import Counter
+from pathlib import Path
+
+from prometheus_client.mmap_dict import MmapedDict
 
 BUCKETS: tuple[float, ...] = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
 
 PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+
+#: A counter's key: its kind, then its labels.
+Key = tuple[str | int | float, ...]
 
 
 class Metrics:
@@ -28,62 +37,111 @@ class Metrics:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._requests: Counter[tuple[str, int]] = Counter()
-        self._buckets = [0] * len(BUCKETS)
-        self._duration_sum = 0.0
-        self._duration_count = 0
-        self._timeouts = 0
-        self._refused = 0
+        self._values: Counter[Key] = Counter()
+
+    def _add(self, updates: list[tuple[Key, float]]) -> None:
+        with self._lock:
+            for key, amount in updates:
+                self._values[key] += amount
+
+    def totals(self) -> Counter[Key]:
+        """Every counter's value."""
+        with self._lock:
+            return Counter(self._values)
 
     def count_request(self, route: str, status: int) -> None:
-        with self._lock:
-            self._requests[(route, status)] += 1
+        self._add([(("requests", route, status), 1)])
 
     def observe_query(self, seconds: float) -> None:
-        with self._lock:
-            self._duration_sum += seconds
-            self._duration_count += 1
-            for i, bound in enumerate(BUCKETS):
-                if seconds <= bound:
-                    self._buckets[i] += 1
+        updates: list[tuple[Key, float]] = [(("sum",), seconds), (("count",), 1)]
+        updates += [(("bucket", bound), 1) for bound in BUCKETS if seconds <= bound]
+        self._add(updates)
 
     def count_timeout(self) -> None:
-        with self._lock:
-            self._timeouts += 1
+        self._add([(("timeouts",), 1)])
 
     def count_refusal(self) -> None:
-        with self._lock:
-            self._refused += 1
+        self._add([(("refusals",), 1)])
 
     def render(self) -> str:
-        """The registry in the Prometheus text exposition format (version 0.0.4)."""
+        """The counters in the Prometheus text exposition format (version 0.0.4)."""
+        return render(self.totals())
+
+    def close(self) -> None:
+        """Nothing to release for counters in memory."""
+
+
+class SharedMetrics(Metrics):
+    """Counters of one process kept in a memory-mapped file of ``directory``, which every
+    worker process of the server shares: :meth:`totals` adds up all the files, including
+    those of processes that have ended (a process stopped at a query deadline counts its
+    timeout before it ends).
+    """
+
+    def __init__(self, directory: Path):
+        super().__init__()
+        self.directory = Path(directory)
+        self._file: MmapedDict | None = None
+        self._pid = 0
+
+    def _add(self, updates: list[tuple[Key, float]]) -> None:
         with self._lock:
-            lines = [
-                "# HELP lamcoop_http_requests_total HTTP requests by route and status.",
-                "# TYPE lamcoop_http_requests_total counter",
-            ]
-            for (route, status), n in sorted(self._requests.items()):
-                lines.append(
-                    f'lamcoop_http_requests_total{{route="{_label(route)}",status="{status}"}} {n}'
-                )
-            lines += [
-                "# HELP lamcoop_query_duration_seconds Time to the first byte of a query result.",
-                "# TYPE lamcoop_query_duration_seconds histogram",
-            ]
-            for bound, n in zip(BUCKETS, self._buckets, strict=True):
-                lines.append(f'lamcoop_query_duration_seconds_bucket{{le="{bound:g}"}} {n}')
-            lines += [
-                f'lamcoop_query_duration_seconds_bucket{{le="+Inf"}} {self._duration_count}',
-                f"lamcoop_query_duration_seconds_sum {self._duration_sum:.6f}",
-                f"lamcoop_query_duration_seconds_count {self._duration_count}",
-                "# HELP lamcoop_query_timeouts_total Queries stopped at the time limit.",
-                "# TYPE lamcoop_query_timeouts_total counter",
-                f"lamcoop_query_timeouts_total {self._timeouts}",
-                "# HELP lamcoop_query_refusals_total Requests refused for naming outside IRIs.",
-                "# TYPE lamcoop_query_refusals_total counter",
-                f"lamcoop_query_refusals_total {self._refused}",
-            ]
-        return "\n".join(lines) + "\n"
+            if self._pid != os.getpid():
+                self._pid = os.getpid()
+                self._file = MmapedDict(str(self.directory / f"metrics_{self._pid}.db"))
+            assert self._file is not None
+            for key, amount in updates:
+                name = json.dumps(key)
+                value, _ = self._file.read_value(name)
+                self._file.write_value(name, value + amount, 0.0)
+
+    def close(self) -> None:
+        """Close this process's file (its counts stay in it)."""
+        with self._lock:
+            if self._file is not None:
+                self._file.close()
+                self._file, self._pid = None, 0
+
+    def totals(self) -> Counter[Key]:
+        """Every counter's value, summed over the files of all processes."""
+        totals: Counter[Key] = Counter()
+        for path in sorted(self.directory.glob("metrics_*.db")):
+            for name, value, _, _ in MmapedDict.read_all_values_from_file(str(path)):
+                totals[tuple(json.loads(name))] += value
+        return totals
+
+
+def render(values: Counter[Key]) -> str:
+    """``values`` (as :meth:`Metrics.totals` returns them) in the Prometheus text format."""
+    lines = [
+        "# HELP lamcoop_http_requests_total HTTP requests by route and status.",
+        "# TYPE lamcoop_http_requests_total counter",
+    ]
+    requests = sorted((k[1], int(k[2]), n) for k, n in values.items() if k[0] == "requests")
+    for route, status, n in requests:
+        lines.append(
+            f'lamcoop_http_requests_total{{route="{_label(str(route))}",status="{status}"}} '
+            f"{int(n)}"
+        )
+    lines += [
+        "# HELP lamcoop_query_duration_seconds Time to the first byte of a query result.",
+        "# TYPE lamcoop_query_duration_seconds histogram",
+    ]
+    for bound in BUCKETS:
+        n = int(values["bucket", bound])
+        lines.append(f'lamcoop_query_duration_seconds_bucket{{le="{bound:g}"}} {n}')
+    lines += [
+        f'lamcoop_query_duration_seconds_bucket{{le="+Inf"}} {int(values["count",])}',
+        f"lamcoop_query_duration_seconds_sum {values['sum',]:.6f}",
+        f"lamcoop_query_duration_seconds_count {int(values['count',])}",
+        "# HELP lamcoop_query_timeouts_total Queries stopped at the time limit.",
+        "# TYPE lamcoop_query_timeouts_total counter",
+        f"lamcoop_query_timeouts_total {int(values['timeouts',])}",
+        "# HELP lamcoop_query_refusals_total Requests refused for naming outside IRIs.",
+        "# TYPE lamcoop_query_refusals_total counter",
+        f"lamcoop_query_refusals_total {int(values['refusals',])}",
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def _label(value: str) -> str:

@@ -7,15 +7,17 @@ stack trace; a 401 says which scheme to use.
 from __future__ import annotations
 
 import logging
+import socket
 import time
+from typing import Any
 
-from flask import Response, abort, request
-from werkzeug.exceptions import HTTPException
+from flask import Flask, Response, abort, current_app, request
+from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
-from sparql_endpoint.context import service
+from sparql_endpoint.context import Service, service
 from sparql_endpoint.execution import QueryJob
+from sparql_endpoint.executors import OnTimeout, Unavailable
 from sparql_endpoint.negotiation import content_type
-from sparql_endpoint.pool import QueryTimeout, Unavailable
 
 log = logging.getLogger(__name__)
 
@@ -46,31 +48,65 @@ def unexpected_error(exc: Exception) -> Response:
 
 
 def stream_job(job: QueryJob, fmt) -> Response:
-    """Run ``job`` where queries can be stopped and stream its result as ``fmt``.
+    """Run ``job`` where queries can be stopped and send its result as ``fmt``.
 
-    A query past the time limit, or no free worker, is a 503 naming the cause; a query the
-    store rejects is a 400 with the parser's message.
+    A query past the time limit is answered 503 naming the limit (by the watchdog, see
+    :func:`timeout_handler`), as is a store busy with a write; a query the store rejects is
+    a 400 with the parser's message.
     """
     svc = service()
     started = time.monotonic()
     try:
-        reply = svc.executor.run(job)
-    except QueryTimeout as exc:
-        svc.metrics.count_timeout()
-        abort(503, f"{exc}; simplify it or add a LIMIT")
+        reply = svc.executor.run(job, timeout_handler(svc))
     except Unavailable as exc:
         abort(503, str(exc))
     svc.metrics.observe_query(time.monotonic() - started)
     if reply.head is None:
         abort(reply.status, reply.message)
-    # A result that came whole is sent with its length; a larger one streams chunked.
-    body = reply.chunks() if reply.body is None else reply.body
-    if request.method == "HEAD" and reply.body is None:  # no body is sent: run the query out,
-        for _ in body:  # or its worker would never be released
-            pass
-        body = b""
-    response = Response(body, content_type=content_type(fmt))
+    if reply.body is not None:  # small: sent with its length
+        response = Response(reply.body, content_type=content_type(fmt))
+    else:  # large: read back from its temporary file (none of it for HEAD)
+        body = b"" if request.method == "HEAD" else reply.chunks()
+        response = Response(body, content_type=content_type(fmt))
+        response.call_on_close(reply.close)
+    response.headers["Content-Length"] = str(reply.length)
     if reply.head.truncated:
         response.headers[TRUNCATED_HEADER] = "true"
         response.headers[ROW_LIMIT_HEADER] = str(job.max_rows)
     return response
+
+
+def timeout_handler(svc: Service) -> OnTimeout:
+    """What answers the current request if its query runs past the limit.
+
+    It runs in the watchdog's thread while the query still runs: it counts the timeout,
+    builds the 503 as the app would (metrics, CORS, ``Vary``) and writes it on the client's
+    socket; the process then ends.
+    """
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    environ = request.environ
+
+    def answer(message: str) -> None:
+        svc.metrics.count_timeout()
+        data = _timeout_bytes(app, environ, f"{message}; simplify it or add a LIMIT")
+        sock = environ.get("gunicorn.socket")
+        if sock is None:
+            log.error("%s (no client socket to answer on)", message)
+            return
+        try:
+            sock.sendall(data)
+            sock.shutdown(socket.SHUT_WR)
+        except OSError:
+            pass
+
+    return answer
+
+
+def _timeout_bytes(app: Flask, environ: dict[str, Any], description: str) -> bytes:
+    """A complete HTTP/1.1 503 response naming the limit, ready for the socket."""
+    with app.request_context(environ):
+        response = app.process_response(error_response(ServiceUnavailable(description)))
+    head = [f"HTTP/1.1 {response.status}"]
+    head += [f"{name}: {value}" for name, value in response.headers.items()]
+    head.append("Connection: close")
+    return ("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + response.get_data()

@@ -1,15 +1,21 @@
 """``lamcoop serve``: build when the store is empty, then serve under gunicorn.
 
-gunicorn runs one web process with a thread per connection; the queries themselves run in
-the app's pool of query-worker processes (``workers``, one per CPU by default), which is
-where the time limit can stop them. ``--get PATH`` runs the app in-process, prints the
-response to one request and exits (a self-check, as datasette does).
+gunicorn runs ``workers`` processes (one per CPU by default), each serving one request at a
+time and running its queries itself over its own read-only handle on the store; a query
+past the time limit ends its process, which gunicorn replaces (see
+:mod:`sparql_endpoint.direct`). The processes share their counters through a directory
+made for the run. ``--get PATH`` runs the app in-process, prints the response to one
+request and exits (a self-check, as datasette does).
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
+import shutil
 import sys
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import click
@@ -20,43 +26,43 @@ from graph_loader.cli import AppState, pass_state
 from graph_loader.settings import Settings
 from graph_loader.store import StoreError, open_store
 from sparql_endpoint.app import close_app, create_app, query_workers
+from sparql_endpoint.direct import publish_state
 
 
 class _Gunicorn(BaseApplication):
-    """gunicorn configured from lamcoop's settings, loading the app in its worker."""
+    """gunicorn configured from lamcoop's settings, loading the app in each worker."""
 
-    def __init__(self, settings: Settings, options: dict[str, Any]):
+    def __init__(self, settings: Settings, options: dict[str, Any], metrics_dir: Path):
         self.settings = settings
         self.options = options
+        self.metrics_dir = metrics_dir
         super().__init__()
 
     def load_config(self) -> None:
         for key, value in self.options.items():
             self.cfg.set(key, value)
-        self.cfg.set("worker_exit", self.stop_workers)
+        self.cfg.set("worker_exit", self.close_worker)
 
     def load(self):
-        self.app = create_app(self.settings)
+        self.app = create_app(self.settings, metrics_dir=self.metrics_dir)
         return self.app
 
-    def stop_workers(self, _server: Any, _worker: Any) -> None:
-        """gunicorn's worker_exit hook: stop the query workers with the web process."""
+    def close_worker(self, _server: Any, _worker: Any) -> None:
+        """gunicorn's worker_exit hook: release the worker's handle on the store."""
         app = getattr(self, "app", None)
         if app is not None:
             close_app(app)
 
 
 def gunicorn_options(settings: Settings) -> dict[str, Any]:
-    """One web process, threads for connections, timeouts above the query limit."""
-    threads = max(8, 4 * query_workers(settings))
+    """Worker processes serving one request at a time, gunicorn's own timeout well above
+    the query limit (the watchdog stops queries; this only catches a stuck process)."""
     return {
         "bind": f"{settings.host}:{settings.port}",
-        "workers": 1,
-        "worker_class": "gthread",
-        "threads": threads,
+        "workers": query_workers(settings),
+        "worker_class": "sync",
         "timeout": int(settings.query_timeout) + 60,
         "graceful_timeout": 3,
-        "keepalive": 5,
         "accesslog": None,
         "errorlog": "-",
         "loglevel": "warning",
@@ -96,11 +102,15 @@ def ensure_built(state: AppState) -> None:
 
 
 def _build_if_empty(values: dict[str, Any], origins: dict[str, str]) -> None:
-    ensure_built(AppState(Settings(values, origins)))
+    settings = Settings(values, origins)
+    ensure_built(AppState(settings))
+    publish_state(settings.store_path)
 
 
 def ensure_built_apart(settings: Settings) -> None:
-    """:func:`ensure_built` in a spawned process, so the server process never opens the store.
+    """:func:`ensure_built` in a spawned process, so the server process never opens the store;
+    it also writes the store's state file afresh (the graphs may have changed since the last
+    run).
 
     RocksDB's background threads do not survive a fork: a store opened (even once, then
     closed) in gunicorn's master leaves its forked web worker unable to flush, so every
@@ -132,7 +142,7 @@ def self_check(settings: Settings, path: str, accept: str | None) -> None:
 @click.command("serve")
 @click.option("--host", default=None, help="Address to listen on (LAMCOOP_HOST).")
 @click.option("--port", type=int, default=None, help="Port to listen on (LAMCOOP_PORT).")
-@click.option("--workers", type=int, default=None, help="Query worker processes; 0: one per CPU.")
+@click.option("--workers", type=int, default=None, help="Worker processes; 0: one per CPU.")
 @click.option("--get", "get_path", default=None, metavar="PATH", help="Print one response, exit.")
 @click.option("--accept", default=None, help="Accept header for --get.")
 @pass_state
@@ -148,7 +158,13 @@ def serve_command(state: AppState, host, port, workers, get_path, accept) -> Non
     shown = f"[{settings.host}]" if ":" in settings.host else settings.host
     click.echo(
         f"lamcoop serving {settings.store_path} at http://{shown}:{settings.port}/sparql "
-        f"({query_workers(settings)} query workers, {settings.query_timeout:g} s limit)"
+        f"({query_workers(settings)} worker processes, {settings.query_timeout:g} s limit)"
     )
     sys.stdout.flush()
-    _Gunicorn(settings, gunicorn_options(settings)).run()
+    metrics_dir = Path(tempfile.mkdtemp(prefix="lamcoop-metrics-"))
+    master = os.getpid()
+    try:
+        _Gunicorn(settings, gunicorn_options(settings), metrics_dir).run()
+    finally:  # a worker leaves through here too (SystemExit): only the master cleans up
+        if os.getpid() == master:
+            shutil.rmtree(metrics_dir, ignore_errors=True)

@@ -8,9 +8,10 @@ from flask import Blueprint, Response, current_app, jsonify
 
 from sparql_endpoint.context import service
 from sparql_endpoint.execution import QueryJob
+from sparql_endpoint.executors import Unavailable
 from sparql_endpoint.metrics import PROMETHEUS_TYPE
 from sparql_endpoint.openapi import openapi_document
-from sparql_endpoint.pool import QueryTimeout, Unavailable
+from sparql_endpoint.responses import timeout_handler
 
 blueprint = Blueprint("system", __name__)
 
@@ -23,12 +24,12 @@ def health() -> Response:
     svc = service()
     problem = ""
     try:
-        reply = svc.executor.run(_PROBE)
+        reply = svc.executor.run(_PROBE, timeout_handler(svc))
         for _ in reply.chunks():
             pass
         if reply.head is None:
             problem = reply.message
-    except (QueryTimeout, Unavailable) as exc:
+    except Unavailable as exc:
         problem = str(exc)
     body = {
         "status": "ok" if not problem else "unavailable",

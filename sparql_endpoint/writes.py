@@ -1,8 +1,9 @@
 """Writes to the store (SPARQL Update, Graph Store PUT/POST/DELETE), each followed by VoID.
 
-Every write goes through the executor's :meth:`~sparql_endpoint.pool.QueryPool.write`, which
-holds the store read-write while no query runs. A write the store rejects is a 400 naming
-the problem and changes nothing.
+Every write goes through the executor's ``write`` (in the server,
+:meth:`~sparql_endpoint.direct.DirectExecutor.write`), which holds the store read-write
+while no query runs in any process. A write the store rejects is a 400 naming the problem
+and changes nothing.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from flask import Response, abort
 from graph_loader.store import OxigraphStore
 from graph_loader.void import write_void
 from sparql_endpoint.context import service
-from sparql_endpoint.pool import Unavailable
+from sparql_endpoint.executors import Unavailable
 
 T = TypeVar("T")
 

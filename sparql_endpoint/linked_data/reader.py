@@ -11,7 +11,8 @@ from flask import abort
 from graph_loader.describe import Select, Term
 from sparql_endpoint.context import service
 from sparql_endpoint.execution import QueryJob
-from sparql_endpoint.pool import QueryTimeout, Unavailable
+from sparql_endpoint.executors import Unavailable
+from sparql_endpoint.responses import timeout_handler
 
 _JSON = "application/sparql-results+json"
 _NQUADS = "application/n-quads"
@@ -20,9 +21,10 @@ _NTRIPLES = "application/n-triples"
 
 def _run(job: QueryJob) -> bytes:
     """The whole serialised result of ``job``; 503 past the time limit."""
+    svc = service()
     try:
-        reply = service().executor.run(job)
-    except (QueryTimeout, Unavailable) as exc:
+        reply = svc.executor.run(job, timeout_handler(svc))
+    except Unavailable as exc:
         abort(503, str(exc))
     if reply.head is None:
         abort(503 if reply.status >= 500 else 500, reply.message)

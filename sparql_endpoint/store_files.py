@@ -1,0 +1,127 @@
+"""What the server's processes share through the store's directory: locks and the state file.
+
+Two ``flock`` lock files keep readers and writers apart across processes. A query holds
+``lamcoop-data.lock`` shared while it runs; a write holds it exclusive, so no process reads
+while another writes. A write first takes ``lamcoop-gate.lock`` exclusive, which queries pass
+through (shared, for an instant) before their own lock: once a write waits at the gate, new
+queries wait behind it, and running ones drain. The kernel releases the locks of a process
+that ends, however it ends.
+
+``lamcoop-state.json`` holds the data version and each graph's triple count, rewritten
+(atomically) by every write; readers notice a new one from ``os.stat`` alone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+DATA_LOCK = "lamcoop-data.lock"
+GATE_LOCK = "lamcoop-gate.lock"
+STATE_FILE = "lamcoop-state.json"
+
+#: Seconds between tries of a lock another process holds.
+_POLL = 0.005
+
+
+class LockTimeout(Exception):
+    """A lock was not free before the deadline."""
+
+
+class StoreLocks:
+    """This process's handles on the store's two lock files."""
+
+    def __init__(self, store_path: Path):
+        self._data = os.open(store_path / DATA_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+        self._gate = os.open(store_path / GATE_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+
+    @contextlib.contextmanager
+    def reading(self, deadline: float) -> Iterator[None]:
+        """Hold the data lock shared, once no write holds or waits for it."""
+        _take(self._gate, fcntl.LOCK_SH, deadline)
+        fcntl.flock(self._gate, fcntl.LOCK_UN)
+        _take(self._data, fcntl.LOCK_SH, deadline)
+        try:
+            yield
+        finally:
+            fcntl.flock(self._data, fcntl.LOCK_UN)
+
+    @contextlib.contextmanager
+    def writing(self, deadline: float) -> Iterator[None]:
+        """Hold both locks exclusive: no query runs meanwhile, in any process."""
+        fcntl.flock(self._gate, fcntl.LOCK_EX)  # writes queue behind each other
+        try:
+            _take(self._data, fcntl.LOCK_EX, deadline)
+            try:
+                yield
+            finally:
+                fcntl.flock(self._data, fcntl.LOCK_UN)
+        finally:
+            fcntl.flock(self._gate, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        os.close(self._data)
+        os.close(self._gate)
+
+
+def _take(fd: int, mode: int, deadline: float) -> None:
+    """``flock`` ``fd`` in ``mode``, trying until ``deadline`` (``time.monotonic``)."""
+    while True:
+        try:
+            fcntl.flock(fd, mode | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise LockTimeout from None
+            time.sleep(_POLL)
+
+
+@dataclass(frozen=True)
+class State:
+    """The data version and the graphs, as the last write left them."""
+
+    version: int
+    graphs: dict[str, int]
+    known: frozenset[str]
+
+
+class StateFile:
+    """The store's state file, re-read only when ``os.stat`` says it was replaced."""
+
+    def __init__(self, store_path: Path):
+        self.path = store_path / STATE_FILE
+        self._stamp: tuple[int, int, int] | None = None
+        self._state = State(0, {}, frozenset())
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def current(self) -> State:
+        """The state as of now (one ``stat``; a read only after a write)."""
+        info = os.stat(self.path)
+        stamp = (info.st_ino, info.st_mtime_ns, info.st_size)
+        if stamp != self._stamp:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            graphs = {str(k): int(v) for k, v in data["graphs"].items()}
+            self._state = State(int(data["version"]), graphs, frozenset(graphs))
+            self._stamp = stamp
+        return self._state
+
+    def publish(self, version: int, graphs: dict[str, int]) -> None:
+        """Write a new state (under the write lock, or before any reader starts)."""
+        temporary = self.path.with_name(f".{STATE_FILE}.{os.getpid()}")
+        temporary.write_text(json.dumps({"version": version, "graphs": graphs}), "utf-8")
+        os.replace(temporary, self.path)
+
+    def next_version(self) -> int:
+        """The version a new state should carry: one more than the last (0 for the first)."""
+        try:
+            return int(json.loads(self.path.read_text(encoding="utf-8"))["version"]) + 1
+        except (OSError, ValueError, KeyError, TypeError):
+            return 0

@@ -1,0 +1,82 @@
+"""The pieces the server's processes share: store locks, the state file, shared counters,
+and the watchdog that ends a process at a query's deadline."""
+
+from __future__ import annotations
+
+import multiprocessing
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from sparql_endpoint.metrics import SharedMetrics
+from sparql_endpoint.store_files import LockTimeout, StateFile, StoreLocks
+from sparql_endpoint.watchdog import EXIT_STATUS
+
+
+def soon(seconds: float = 0.1) -> float:
+    return time.monotonic() + seconds
+
+
+def test_a_write_waits_for_readers_and_readers_for_a_write(tmp_path: Path):
+    reader, writer = StoreLocks(tmp_path), StoreLocks(tmp_path)
+    try:
+        with reader.reading(soon()), pytest.raises(LockTimeout), writer.writing(soon()):
+            pass
+        with writer.writing(soon()), pytest.raises(LockTimeout), reader.reading(soon()):
+            pass
+        with reader.reading(soon()), StoreLocks(tmp_path).reading(soon()):
+            pass  # readers share
+        with writer.writing(soon()):
+            pass
+    finally:
+        reader.close()
+        writer.close()
+
+
+def test_the_state_file_is_reread_after_a_new_version(tmp_path: Path):
+    state, other = StateFile(tmp_path), StateFile(tmp_path)
+    assert not state.exists() and state.next_version() == 0
+    state.publish(0, {"http://example.org/g": 3})
+    assert other.current().known == frozenset({"http://example.org/g"})
+    state.publish(state.next_version(), {})
+    assert other.current().version == 1 and other.current().graphs == {}
+
+
+def _count_a_timeout(directory: str) -> None:
+    metrics = SharedMetrics(Path(directory))
+    metrics.count_timeout()
+    metrics.close()
+
+
+def test_shared_counters_add_up_every_process(tmp_path: Path):
+    here = SharedMetrics(tmp_path)
+    here.count_request("/sparql", 200)
+    here.close()
+    child = multiprocessing.get_context("spawn").Process(
+        target=_count_a_timeout, args=(str(tmp_path),)
+    )
+    child.start()
+    child.join(60)
+    text = SharedMetrics(tmp_path).render()
+    assert "lamcoop_query_timeouts_total 1" in text
+    assert 'lamcoop_http_requests_total{route="/sparql",status="200"} 1' in text
+
+
+def test_the_watchdog_acts_then_ends_the_process(tmp_path: Path):
+    mark = tmp_path / "acted"
+    program = (
+        "import time; from pathlib import Path\n"
+        "from sparql_endpoint.watchdog import Watchdog\n"
+        "dog = Watchdog(period=0.01)\n"
+        "dog.arm(5, lambda: None); dog.disarm()\n"
+        f"dog.arm(0.2, lambda: Path({str(mark)!r}).write_text('yes'))\n"
+        "time.sleep(10)\n"
+    )
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", program], timeout=30, check=False)
+    assert done.returncode == EXIT_STATUS
+    assert mark.read_text() == "yes"
+    assert time.monotonic() - started < 5
