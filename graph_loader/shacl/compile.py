@@ -218,9 +218,12 @@ class Compiler:
         elif p == SH.hasValue:
             has = step("?f", path, sparql_term(constraint.value))
             body = f"{where} FILTER NOT EXISTS {{ {has} }} }}"
-        else:  # uniqueLang: one result per focus node and repeated language tag
-            body = f"{where} {_same_language('?f', path, '?a', '?b', '?lang')} }}"
-            sparql = f"SELECT DISTINCT ?f ?lang{keep} WHERE {{ {body}"
+        else:  # uniqueLang: one result per focus node and language tag of several values
+            sparql = (
+                f"SELECT ?f ?lang{keep} WHERE {{ {focus.value_nodes(path)} "
+                f'BIND(LCASE(LANG(?v)) AS ?lang) FILTER(?lang != "") }} '
+                f"GROUP BY ?f ?lang{keep} HAVING (COUNT(DISTINCT ?v) > 1)"
+            )
             return Check(sparql, shape, (constraint,), False, not focus.ancestors)
         sparql = f"SELECT ?f{keep} WHERE {{ {body}"
         return Check(sparql, shape, (constraint,), False, not focus.ancestors)
