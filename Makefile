@@ -38,8 +38,8 @@ test: $(TEST_STAMP) $(YASGUI)
 
 bench: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[bench]'
-	$(BIN)/python bench/load.py
-	$(BIN)/python bench/http.py
+	$(BIN)/python -P bench/load.py
+	$(BIN)/python -P bench/http.py
 
 clean:
 	rm -rf $(VENV) lamcoop-store dumps

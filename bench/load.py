@@ -29,7 +29,7 @@ from pathlib import Path
 import pyoxigraph
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
+sys.path.append(str(HERE))  # after the standard library: bench/http.py must not shadow http
 
 from synthetic import SIZES, generate  # noqa: E402
 

@@ -11,20 +11,26 @@ uniqueLang, ranges): all compiled by the fast path.
 
 from __future__ import annotations
 
-import argparse
-import logging
-import shutil
-import tempfile
-import time
-from collections import Counter
+import sys
 from pathlib import Path
 
-import pyoxigraph as ox
-from rdflib import Graph
+# This script's directory must not come first on the path: bench/http.py would shadow http.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 
-from graph_loader.resources import resource_dir
-from graph_loader.shacl import validate
-from graph_loader.store import open_store
+import argparse  # noqa: E402
+import logging  # noqa: E402
+import shutil  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from collections import Counter  # noqa: E402
+
+import pyoxigraph as ox  # noqa: E402
+from rdflib import Graph  # noqa: E402
+
+from graph_loader.resources import resource_dir  # noqa: E402
+from graph_loader.shacl import validate  # noqa: E402
+from graph_loader.store import open_store  # noqa: E402
 
 GRAPH = "https://w3id.org/lamcoop/graph/synthetic"
 EXTRA_SHAPES = """
