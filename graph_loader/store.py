@@ -186,9 +186,7 @@ class OxigraphStore:
         Atomic: on any failure, including a crash, the store is left as it was.
         Returns the graphs written.
         """
-        staged = self.stage(source, graph=graph, format=format, base_iri=base_iri, replace=False)
-        staged.publish()
-        return list(staged.targets)
+        return self._load(source, graph, format, base_iri, replace=False)
 
     def replace_graph(
         self,
@@ -199,7 +197,10 @@ class OxigraphStore:
         base_iri: str | None = None,
     ) -> list[str]:
         """Replace ``graph`` (and any graph a quad format names) with the data, in one step."""
-        staged = self.stage(source, graph=graph, format=format, base_iri=base_iri, replace=True)
+        return self._load(source, graph, format, base_iri, replace=True)
+
+    def _load(self, source, graph, format, base_iri, *, replace: bool) -> list[str]:
+        staged = self.stage(source, graph=graph, format=format, base_iri=base_iri, replace=replace)
         staged.publish()
         return list(staged.targets)
 
