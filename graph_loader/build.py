@@ -21,7 +21,6 @@ from graph_loader.integrity import integrity_step
 from graph_loader.loading import LoadResult, load_bytes, load_file
 from graph_loader.reasoning import materialise_inferences
 from graph_loader.record import record_sources
-from graph_loader.record.writer import RecordWriter
 from graph_loader.resources import resource_dir
 from graph_loader.settings import Settings
 from graph_loader.store import OxigraphStore
@@ -67,11 +66,7 @@ def load_dataset_of_record(ctx: BuildContext) -> str:
     tables = resource_dir("data")
     results = []
     for source in record_sources():
-        writer = RecordWriter(
-            ctx.settings.base_iri, source.document, title=source.title, language=source.language
-        )
-        source.build(writer, tables)
-        data = writer.ntriples()
+        data = source.write(ctx.settings.base_iri, tables).ntriples()
         graph = ctx.settings.graph_iri(source.graph)
         known = recorded.get(graph, {})
         sha = hashlib.sha256(data).hexdigest()

@@ -16,8 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from graph_loader.record import record_sources
-from graph_loader.record.writer import RecordWriter
+from graph_loader.record import record_source
 
 BASE = "https://w3id.org/lamcoop/"
 REPO = Path(__file__).resolve().parent.parent
@@ -104,10 +103,7 @@ FIGURE_1 = {
 @pytest.fixture(scope="module")
 def ntriples() -> bytes:
     """Graph seed-000 as the record writer writes it from data/."""
-    source = next(s for s in record_sources() if s.graph == "seed-000")
-    writer = RecordWriter(BASE, source.document, title=source.title, language=source.language)
-    source.build(writer, REPO / "data")
-    return writer.ntriples()
+    return record_source("seed-000").write(BASE, REPO / "data").ntriples()
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from graph_loader.record import record_sources, seed001
+from graph_loader.record import record_source, record_sources, seed001
 from graph_loader.record.writer import RecordWriter
 
 BASE = "https://w3id.org/lamcoop/"
@@ -44,9 +44,7 @@ YEARS = {
 
 @pytest.fixture(scope="module")
 def writer() -> RecordWriter:
-    w = RecordWriter(BASE, seed001.DOCUMENT, title=seed001.TITLE, language=seed001.LANGUAGE)
-    seed001.build(w, REPO / "data")
-    return w
+    return record_source("seed-001").write(BASE, REPO / "data")
 
 
 @pytest.fixture(scope="module")
@@ -294,6 +292,5 @@ def test_restored_persian_labels_use_only_printed_letters(graph, seed):
 
 
 def test_the_same_tables_give_the_same_bytes(writer):
-    again = RecordWriter(BASE, seed001.DOCUMENT, title=seed001.TITLE, language=seed001.LANGUAGE)
-    seed001.build(again, REPO / "data")
+    again = record_source("seed-001").write(BASE, REPO / "data")
     assert again.ntriples() == writer.ntriples()

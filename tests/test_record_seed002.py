@@ -12,7 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from graph_loader.record import record_sources, seed002
+from graph_loader.record import record_source, record_sources, seed002
 from graph_loader.record.terms import LAMC
 from graph_loader.record.writer import RecordWriter
 
@@ -64,9 +64,7 @@ CONSORTIA = {
 
 @pytest.fixture(scope="module")
 def writer() -> RecordWriter:
-    w = RecordWriter(BASE, seed002.DOCUMENT, title=seed002.TITLE, language=seed002.LANGUAGE)
-    seed002.build(w, REPO / "data")
-    return w
+    return record_source("seed-002").write(BASE, REPO / "data")
 
 
 @pytest.fixture(scope="module")
@@ -482,6 +480,5 @@ def test_ontology_terms_used_are_documented(writer):
 
 
 def test_the_same_tables_give_the_same_bytes(writer):
-    again = RecordWriter(BASE, seed002.DOCUMENT, title=seed002.TITLE, language=seed002.LANGUAGE)
-    seed002.build(again, REPO / "data")
+    again = record_source("seed-002").write(BASE, REPO / "data")
     assert again.ntriples() == writer.ntriples()

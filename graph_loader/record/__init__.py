@@ -1,7 +1,7 @@
 """The dataset of record: curated tables in ``data/`` turned into one graph per document.
 
 Each source module exposes ``build(writer, tables_dir)`` filling a :class:`RecordWriter`;
-:data:`RECORD_SOURCES` lists them with their graph name and document.
+:func:`record_sources` lists them with their graph name and document.
 """
 
 from __future__ import annotations
@@ -23,6 +23,12 @@ class RecordSource:
     language: str
     build: Callable[[RecordWriter, Path], None]
 
+    def write(self, base_iri: str, tables: Path) -> RecordWriter:
+        """The document's graph, written from the curated tables under ``tables``."""
+        writer = RecordWriter(base_iri, self.document, title=self.title, language=self.language)
+        self.build(writer, tables)
+        return writer
+
 
 def record_sources() -> tuple[RecordSource, ...]:
     """Every source of record, in order (imported here so each module stays independent)."""
@@ -33,3 +39,8 @@ def record_sources() -> tuple[RecordSource, ...]:
         RecordSource("seed-001", seed001.DOCUMENT, seed001.TITLE, seed001.LANGUAGE, seed001.build),
         RecordSource("seed-002", seed002.DOCUMENT, seed002.TITLE, seed002.LANGUAGE, seed002.build),
     )
+
+
+def record_source(graph: str) -> RecordSource:
+    """The source of record whose graph is named ``graph`` (e.g. ``seed-000``)."""
+    return next(s for s in record_sources() if s.graph == graph)
