@@ -72,34 +72,40 @@ def _partitions(
     store: OxigraphStore, ds: ox.NamedNode, graphs: list[ox.NamedNode]
 ) -> Iterator[ox.Triple]:
     """Class and property partitions over ``graphs`` (the store's graphs but the VoID one)."""
-    classes = store.query(
-        "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c",
-        default_graph=graphs,
+    yield from _partition_kind(
+        store.query(
+            "SELECT ?t (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?t } GROUP BY ?t ORDER BY ?t",
+            default_graph=graphs,
+        ),
+        ds,
+        "class",
+        count=_v("entities"),
     )
-    count = 0
-    for row in classes:
-        count += 1
-        part = _partition(ds, "class", row["c"])
-        yield ox.Triple(ds, _v("classPartition"), part)
-        yield ox.Triple(part, _v("class"), row["c"])
-        yield ox.Triple(part, _v("entities"), _int(int(row["n"].value)))
-    yield ox.Triple(ds, _v("classes"), _int(count))
-    properties = store.query(
-        "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p ORDER BY ?p",
-        default_graph=graphs,
+    yield from _partition_kind(
+        store.query(
+            "SELECT ?t (COUNT(*) AS ?n) WHERE { ?s ?t ?o } GROUP BY ?t ORDER BY ?t",
+            default_graph=graphs,
+        ),
+        ds,
+        "property",
+        count=_v("triples"),
     )
-    count = 0
-    for row in properties:
-        count += 1
-        part = _partition(ds, "property", row["p"])
-        yield ox.Triple(ds, _v("propertyPartition"), part)
-        yield ox.Triple(part, _v("property"), row["p"])
-        yield ox.Triple(part, _v("triples"), _int(int(row["n"].value)))
-    yield ox.Triple(ds, _v("properties"), _int(count))
     subjects = store.query(
         "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }", default_graph=graphs
     )
     yield ox.Triple(ds, _v("distinctSubjects"), _int(int(next(iter(subjects))["n"].value)))
+
+
+def _partition_kind(rows, ds: ox.NamedNode, kind: str, *, count: ox.NamedNode):
+    """``void:{kind}Partition`` per row (term ?t, count ?n), then the number of partitions."""
+    total = 0
+    for row in rows:
+        total += 1
+        part = _partition(ds, kind, row["t"])
+        yield ox.Triple(ds, _v(f"{kind}Partition"), part)
+        yield ox.Triple(part, _v(kind), row["t"])
+        yield ox.Triple(part, count, _int(int(row["n"].value)))
+    yield ox.Triple(ds, _v("classes" if kind == "class" else "properties"), _int(total))
 
 
 def _partition(ds: ox.NamedNode, kind: str, term: ox.NamedNode) -> ox.NamedNode:
