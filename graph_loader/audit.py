@@ -282,9 +282,7 @@ def _aggregates(
     def pairs(query: str, first: str = "a") -> list[tuple[str, str]]:
         rows = store.query(_PREFIXES + query, default_graph=graphs)
         return [
-            (row[first].value, row["x"].value)
-            for row in rows
-            if isinstance(row["x"], ox.NamedNode)
+            (row[first].value, row["x"].value) for row in rows if isinstance(row["x"], ox.NamedNode)
         ]
 
     audited = {r.iri for r in results}

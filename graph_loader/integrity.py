@@ -34,9 +34,7 @@ def data_graphs(store: OxigraphStore, settings: Settings) -> list[str]:
     """Every graph holding data: all but the shapes, audit and provenance graphs."""
     skip = {settings.graph_iri(name) for name in NOT_DATA}
     shapes = settings.graph_iri("shapes-")
-    return [
-        g.iri for g in store.graphs() if g.iri not in skip and not g.iri.startswith(shapes)
-    ]
+    return [g.iri for g in store.graphs() if g.iri not in skip and not g.iri.startswith(shapes)]
 
 
 def term_text(term: Any) -> str:
@@ -97,9 +95,7 @@ def _record_subjects(store: OxigraphStore, settings: Settings) -> set[str]:
     record = [settings.graph_iri(name) for name in RECORD_GRAPHS]
     prefix = settings.graph_iri(RECORD_PREFIX)
     names = [
-        ox.NamedNode(g.iri)
-        for g in store.graphs()
-        if g.iri in record or g.iri.startswith(prefix)
+        ox.NamedNode(g.iri) for g in store.graphs() if g.iri in record or g.iri.startswith(prefix)
     ]
     if not names:
         return set()

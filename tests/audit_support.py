@@ -94,9 +94,7 @@ def load_shipped(store: OxigraphStore, s: Settings) -> None:
         ("shapes-agreement-audit", resource_dir("shapes") / "agreement-audit.ttl"),
         ("shapes-integrity", resource_dir("shapes") / "integrity.ttl"),
     ):
-        store.replace_graph(
-            path.read_bytes(), graph=s.graph_iri(name), format=ox.RdfFormat.TURTLE
-        )
+        store.replace_graph(path.read_bytes(), graph=s.graph_iri(name), format=ox.RdfFormat.TURTLE)
 
 
 def load_turtle(store: OxigraphStore, text: str, graph: str = DATA_GRAPH) -> None:
