@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from urllib.parse import urljoin
 
 QUERY_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
@@ -45,8 +46,7 @@ _TOKEN = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """One significant token: its kind (``iri``, ``pname``, ``var``, ``word``...) and text."""
 
     kind: str
@@ -78,20 +78,45 @@ def unescape(text: str) -> str:
         code = int(match.group(1) or match.group(2), 16)
         return chr(code) if code <= 0x10FFFF else match.group(0)
 
-    return _ESCAPE.sub(char, text)
+    return _ESCAPE.sub(char, text) if "\\" in text else text
 
 
 def tokens(text: str) -> Iterator[Token]:
     """The significant tokens of ``text`` (whitespace and comments dropped)."""
-    for match in _TOKEN.finditer(unescape(text)):
+    return _tokens(unescape(text))
+
+
+def _tokens(source: str) -> Iterator[Token]:
+    for match in _TOKEN.finditer(source):
         kind = match.lastgroup or "other"
-        if kind not in ("ws", "comment"):
-            yield Token(kind, match.group(0))
+        if kind != "ws" and kind != "comment":
+            yield Token(kind, match.group())
+
+
+#: The words after which an outside IRI may come.
+_REACHING = ("SERVICE", "LOAD", "FROM", "USING")
+_FORM_WORDS = QUERY_FORMS | UPDATE_WORDS
+
+
+def _through_form(toks: Iterator[Token]) -> Iterator[Token]:
+    """``toks`` up to and including the first word that gives the form."""
+    for tok in toks:
+        yield tok
+        if tok.kind == "word" and tok.text.upper() in _FORM_WORDS:
+            return
 
 
 def inspect(text: str, *, base_iri: str | None = None) -> QueryInfo:
-    """Read a query or update's form and the IRIs its SERVICE, LOAD, FROM and USING name."""
-    toks = list(tokens(text))
+    """Read a query or update's form and the IRIs its SERVICE, LOAD, FROM and USING name.
+
+    A text in which none of SERVICE, LOAD, FROM and USING occurs (in any case, anywhere)
+    names no outside IRI, so it is read only as far as its form.
+    """
+    source = unescape(text)
+    stream = _tokens(source)
+    if not any(word in source.upper() for word in _REACHING):
+        stream = _through_form(stream)
+    toks = list(stream)
     prefixes: dict[str, str] = {}
     base = base_iri
     found: dict[str, list[str]] = {k: [] for k in ("service", "load", "from", "named", "using")}
@@ -103,7 +128,7 @@ def inspect(text: str, *, base_iri: str | None = None) -> QueryInfo:
             base = _resolve_iri(toks[i + 1].text, base)
         elif word == "PREFIX" and _at(toks, i + 1, "pname") and _at(toks, i + 2, "iri"):
             prefixes[toks[i + 1].text[:-1]] = _resolve_iri(toks[i + 2].text, base)
-        elif word in ("SERVICE", "LOAD", "FROM", "USING"):
+        elif word in _REACHING:
             key, target = _target(toks, i + 1, word)
             found[key].append(_term(target, prefixes, base))
         if form is None and not is_update:

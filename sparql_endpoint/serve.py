@@ -55,12 +55,13 @@ class _Gunicorn(BaseApplication):
 
 
 def gunicorn_options(settings: Settings) -> dict[str, Any]:
-    """Worker processes serving one request at a time, gunicorn's own timeout well above
-    the query limit (the watchdog stops queries; this only catches a stuck process)."""
+    """Worker processes serving one request at a time (see :mod:`sparql_endpoint.worker`),
+    gunicorn's own timeout well above the query limit (the watchdog stops queries; this
+    only catches a stuck process)."""
     return {
         "bind": f"{settings.host}:{settings.port}",
         "workers": query_workers(settings),
-        "worker_class": "sync",
+        "worker_class": "sparql_endpoint.worker.PromptCloseWorker",
         "timeout": int(settings.query_timeout) + 60,
         "graceful_timeout": 3,
         "accesslog": None,
