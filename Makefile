@@ -34,6 +34,7 @@ build: $(STAMP)
 test: $(TEST_STAMP) $(YASGUI)
 	sh scripts/system-deps.sh
 	$(BIN)/ruff check graph_loader sparql_endpoint tests bench
+	$(BIN)/ruff format --check graph_loader sparql_endpoint tests bench
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
