@@ -271,7 +271,7 @@ def versions() -> dict[str, str]:
         "pyoxigraph": version("pyoxigraph"),
         "oxigraph": native_version(),
         "python": platform.python_version(),
-        "gunicorn": version("gunicorn"),
+        "uwsgi (pyuwsgi)": version("pyuwsgi"),
         "flask": version("flask"),
         "requests": version("requests"),
     }

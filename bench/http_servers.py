@@ -3,8 +3,8 @@
 * the store: the synthetic N-Triples file loaded by ``lamcoop load`` into an on-disk store
   under the work directory, then copied whole for the native server; both are kept (with a
   stamp naming the file they hold) so the next run starts at once;
-* ``lamcoop serve`` as a real subprocess with its production settings (gunicorn, the query
-  worker pool sized to the machine), the store given by ``LAMCOOP_STORE``;
+* ``lamcoop serve`` as a real subprocess with its production settings (uWSGI, one worker
+  process per core, each running its queries itself), the store given by ``LAMCOOP_STORE``;
 * ``oxigraph serve-read-only`` (the native server of the PyPI package ``oxigraph``) on the
   copy, with the union of the graphs as default graph, as lamcoop queries it, and no time
   limit (see :func:`start_native`).

@@ -1,9 +1,9 @@
 """The server's executor: each query runs in the serving process itself, under a watchdog.
 
-gunicorn runs several worker processes, each serving one request at a time with its own
+uWSGI runs several worker processes, each serving one request at a time with its own
 read-only handle on the store. A query past the time limit ends its process (see
 :mod:`sparql_endpoint.watchdog`): CPU and memory are released, the caller gets a 503 naming
-the limit, gunicorn starts a replacement and the other processes keep serving.
+the limit, uWSGI starts a replacement and the other processes keep serving.
 
 Across processes (see :mod:`sparql_endpoint.store_files`), a query holds the data lock
 shared and a write holds it exclusive, so no process reads while another writes. Before each

@@ -7,6 +7,7 @@ stack trace; a 401 says which scheme to use.
 from __future__ import annotations
 
 import logging
+import os
 import socket
 import time
 from typing import Any
@@ -22,6 +23,8 @@ from sparql_endpoint.negotiation import content_type
 log = logging.getLogger(__name__)
 
 TRUNCATED_HEADER = "X-Lamcoop-Truncated"
+#: The WSGI environ key under which the server puts the client connection's descriptor.
+CLIENT_FD = "lamcoop.client_fd"
 ROW_LIMIT_HEADER = "X-Lamcoop-Row-Limit"
 
 
@@ -81,7 +84,8 @@ def timeout_handler(svc: Service) -> OnTimeout:
 
     It runs in the watchdog's thread while the query still runs: it counts the timeout,
     builds the 503 as the app would (metrics, CORS, ``Vary``) and writes it on the client's
-    socket; the process then ends.
+    connection (whose descriptor the server put in the environ as :data:`CLIENT_FD`); the
+    process then ends.
     """
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     environ = request.environ
@@ -89,13 +93,14 @@ def timeout_handler(svc: Service) -> OnTimeout:
     def answer(message: str) -> None:
         svc.metrics.count_timeout()
         data = _timeout_bytes(app, environ, f"{message}; simplify it or add a LIMIT")
-        sock = environ.get("gunicorn.socket")
-        if sock is None:
-            log.error("%s (no client socket to answer on)", message)
+        fd = environ.get(CLIENT_FD)
+        if fd is None:
+            log.error("%s (no client connection to answer on)", message)
             return
         try:
-            sock.sendall(data)
-            sock.shutdown(socket.SHUT_WR)
+            with socket.socket(fileno=os.dup(fd)) as sock:
+                sock.sendall(data)
+                sock.shutdown(socket.SHUT_WR)
         except OSError:
             pass
 

@@ -1,11 +1,13 @@
-"""``lamcoop serve``: build when the store is empty, then serve under gunicorn.
+"""``lamcoop serve``: build when the store is empty, then serve under uWSGI.
 
-gunicorn runs ``workers`` processes (one per CPU by default), each serving one request at a
-time and running its queries itself over its own read-only handle on the store; a query
-past the time limit ends its process, which gunicorn replaces (see
-:mod:`sparql_endpoint.direct`). The processes share their counters through a directory
-made for the run. ``--get PATH`` runs the app in-process, prints the response to one
-request and exits (a self-check, as datasette does).
+uWSGI (the ``pyuwsgi`` wheel, run in this process as its master) parses HTTP in C and runs
+``workers`` processes (one per CPU by default), each serving one request at a time and
+running its queries itself over its own read-only handle on the store; a query past the
+time limit ends its process, which uWSGI replaces (see :mod:`sparql_endpoint.direct`). Each
+worker loads :mod:`sparql_endpoint.wsgi`, which reads the settings resolved here. The
+processes share their counters through a directory beside the store. ``--get PATH`` runs
+the app in-process, prints the response to one request and exits (a self-check, as
+datasette does).
 """
 
 from __future__ import annotations
@@ -14,12 +16,11 @@ import multiprocessing
 import os
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import click
-from gunicorn.app.base import BaseApplication
+import pyuwsgi
 
 from graph_loader.build import BuildContext, build
 from graph_loader.cli import AppState, pass_state
@@ -27,49 +28,72 @@ from graph_loader.settings import Settings
 from graph_loader.store import StoreError, open_store
 from sparql_endpoint.app import close_app, create_app, query_workers
 from sparql_endpoint.direct import publish_state
+from sparql_endpoint.worker_settings import SETTINGS_ENV, settings_to_env
+
+#: Seconds past the query limit after which uWSGI itself ends a worker that is still busy
+#: (the watchdog answers and ends it at the limit; this only catches a stuck process).
+HARAKIRI_MARGIN = 60
 
 
-class _Gunicorn(BaseApplication):
-    """gunicorn configured from lamcoop's settings, loading the app in each worker."""
+def uwsgi_options(settings: Settings) -> list[str]:
+    """uWSGI's command line for ``settings``: HTTP on the configured address, workers that
+    load the app after the fork and serve one request at a time, each connection closed
+    after its response."""
+    host = f"[{settings.host}]" if ":" in settings.host else settings.host
+    return [
+        "--http-socket", f"{host}:{settings.port}",
+        "--master",
+        "--processes", str(query_workers(settings)),
+        "--module", "sparql_endpoint.wsgi:application",
+        "--lazy-apps",  # each worker opens the store itself, after the fork
+        "--need-app",
+        "--single-interpreter",
+        "--enable-threads",  # the watchdog's thread
+        "--die-on-term",
+        "--thunder-lock",
+        "--listen", str(listen_backlog()),
+        "--buffer-size", "65535",  # request line and headers: long GET queries fit
+        "--add-header", "Connection: close",
+        "--harakiri", str(int(settings.query_timeout) + HARAKIRI_MARGIN),
+        "--worker-reload-mercy", "3",
+        "--disable-logging",
+        "--ignore-sigpipe",
+        "--ignore-write-errors",
+        "--disable-write-exception",
+        "--procname-prefix-spaced", "lamcoop",
+    ]  # fmt: skip
 
-    def __init__(self, settings: Settings, options: dict[str, Any], metrics_dir: Path):
-        self.settings = settings
-        self.options = options
-        self.metrics_dir = metrics_dir
-        super().__init__()
 
-    def load_config(self) -> None:
-        for key, value in self.options.items():
-            self.cfg.set(key, value)
-        self.cfg.set("worker_exit", self.close_worker)
-
-    def load(self):
-        self.app = create_app(self.settings, metrics_dir=self.metrics_dir)
-        return self.app
-
-    def close_worker(self, _server: Any, _worker: Any) -> None:
-        """gunicorn's worker_exit hook: release the worker's handle on the store."""
-        app = getattr(self, "app", None)
-        if app is not None:
-            close_app(app)
+def listen_backlog(wanted: int = 1024) -> int:
+    """The listen queue: ``wanted``, or the kernel's maximum when that is lower (uWSGI
+    refuses to start above it)."""
+    try:
+        return min(wanted, int(Path("/proc/sys/net/core/somaxconn").read_text()))
+    except (OSError, ValueError):
+        return 128
 
 
-def gunicorn_options(settings: Settings) -> dict[str, Any]:
-    """Worker processes serving one request at a time (see :mod:`sparql_endpoint.worker`),
-    gunicorn's own timeout well above the query limit (the watchdog stops queries; this
-    only catches a stuck process)."""
-    return {
-        "bind": f"{settings.host}:{settings.port}",
-        "workers": query_workers(settings),
-        "worker_class": "sparql_endpoint.worker.PromptCloseWorker",
-        "timeout": int(settings.query_timeout) + 60,
-        "graceful_timeout": 3,
-        "accesslog": None,
-        "errorlog": "-",
-        "loglevel": "warning",
-        "preload_app": False,
-        "proc_name": "lamcoop",
-    }
+def metrics_dir(settings: Settings) -> Path:
+    """The counters' directory of this server run, beside the store: one per serving
+    process, named by its pid; those of servers no longer running are removed."""
+    parent = settings.store_path / "lamcoop-metrics"
+    parent.mkdir(exist_ok=True)
+    for old in parent.iterdir():
+        if not (old.name.isdigit() and _running(int(old.name))):
+            shutil.rmtree(old, ignore_errors=True)
+    path = parent / str(os.getpid())
+    path.mkdir(exist_ok=True)
+    return path
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def ensure_built(state: AppState) -> None:
@@ -114,7 +138,7 @@ def ensure_built_apart(settings: Settings) -> None:
     run).
 
     RocksDB's background threads do not survive a fork: a store opened (even once, then
-    closed) in gunicorn's master leaves its forked web worker unable to flush, so every
+    closed) in the server's master leaves its forked workers unable to flush, so every
     write would hang.
     """
     args = (dict(settings.values), dict(settings.origins))
@@ -162,10 +186,5 @@ def serve_command(state: AppState, host, port, workers, get_path, accept) -> Non
         f"({query_workers(settings)} worker processes, {settings.query_timeout:g} s limit)"
     )
     sys.stdout.flush()
-    metrics_dir = Path(tempfile.mkdtemp(prefix="lamcoop-metrics-"))
-    master = os.getpid()
-    try:
-        _Gunicorn(settings, gunicorn_options(settings), metrics_dir).run()
-    finally:  # a worker leaves through here too (SystemExit): only the master cleans up
-        if os.getpid() == master:
-            shutil.rmtree(metrics_dir, ignore_errors=True)
+    os.environ[SETTINGS_ENV] = settings_to_env(settings, metrics_dir(settings))
+    pyuwsgi.run(uwsgi_options(settings))

@@ -2,7 +2,7 @@
 
 pyoxigraph releases the GIL while it evaluates a query, so this thread runs on time even
 while the request thread is deep in the engine. Ending the process is the only way to stop
-the query: its CPU and memory are released at once, and gunicorn starts a replacement.
+the query: its CPU and memory are released at once, and uWSGI starts a replacement.
 
 Arming and disarming only set two attributes under a lock; the thread looks at the deadline
 every ``period`` seconds, so a query costs no thread wake-up.
@@ -18,8 +18,8 @@ from collections.abc import Callable
 
 log = logging.getLogger(__name__)
 
-#: The exit status of a process ended at a deadline (gunicorn replaces it; 3 and 4 would
-#: stop the whole server).
+#: The exit status of a process ended at a deadline (EX_SOFTWARE): uWSGI replaces the worker
+#: (only its own codes, such as 22 for an app that failed to load, mean otherwise).
 EXIT_STATUS = 70
 
 

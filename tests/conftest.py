@@ -182,7 +182,7 @@ class RunningServer:
 
     def stop(self) -> None:
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown
+            self.process.send_signal(signal.SIGINT)  # uWSGI: stop at once
             try:
                 self.process.wait(20)
             except subprocess.TimeoutExpired:

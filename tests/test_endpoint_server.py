@@ -1,15 +1,22 @@
-"""The worker ``lamcoop serve`` runs (sparql_endpoint/worker.py), on a real server with a
-single worker process: it is free for the next client as soon as a response is sent, and a
-request body the application left unread never cuts the response short."""
+"""The HTTP server ``lamcoop serve`` runs (uWSGI, see sparql_endpoint/serve.py and wsgi.py),
+on a real server with a single worker process: the worker is free for the next client as
+soon as a response is sent, a request body the application left unread never cuts the
+response short, and the counters' directories of ended servers are removed."""
 
 from __future__ import annotations
 
+import itertools
+import os
 import socket
+import subprocess
+import sys
 import time
 
 import pytest
 import requests
 
+from graph_loader.settings import resolve_settings
+from sparql_endpoint.serve import metrics_dir, uwsgi_options
 from tests.conftest import RunningServer, example_store
 
 REQUEST = b"GET /-/health HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json\r\n\r\n"
@@ -40,7 +47,8 @@ def _exchange(port: int, *, close: bool) -> tuple[socket.socket, bytes, float]:
 
 def test_the_only_worker_serves_the_next_client_while_the_last_keeps_its_socket(server):
     # The first client reads its whole response (and the server's FIN) but never closes.
-    # gunicorn's sync worker would wait up to 2 s for that close before serving anyone.
+    # A server that lingers for the client's close (gunicorn's sync worker waits up to 2 s)
+    # would serve nobody meanwhile.
     first, data, _ = _exchange(server.port, close=False)
     try:
         assert data.startswith(b"HTTP/1.1 200")
@@ -54,9 +62,9 @@ def test_the_only_worker_serves_the_next_client_while_the_last_keeps_its_socket(
 
 @pytest.mark.parametrize("size", [600_000, 3_000_000])
 def test_a_body_left_unread_does_not_cut_the_response(server, size):
-    # 415 is decided from the Content-Type alone: the app never reads this body. The worker
-    # reads the rest of it (up to 1 MiB) and closes at once, or else lingers as gunicorn
-    # does; either way the client gets the whole answer, not a reset.
+    # 415 is decided from the Content-Type alone: the app never reads this body. The server
+    # reads the rest of it (up to 1 MiB) before closing; either way the client gets the
+    # whole answer, not a reset.
     response = requests.post(
         server.url + "/sparql",
         data=b"x" * size,
@@ -70,7 +78,7 @@ def test_a_body_left_unread_does_not_cut_the_response(server, size):
 
 def test_a_client_still_sending_its_body_can_finish_and_read_the_answer(server):
     # The answer (415) is ready before the body has arrived. Closing then would make every
-    # later send of the client fail with a reset; the worker reads the body to its end
+    # later send of the client fail with a reset; the server reads the body to its end
     # first (it is under 1 MiB), so the client sends it all and reads the whole answer.
     piece, pieces = b"x" * 50_000, 8
     sock = socket.create_connection(("127.0.0.1", server.port), timeout=10)
@@ -89,3 +97,36 @@ def test_a_client_still_sending_its_body_can_finish_and_read_the_answer(server):
         sock.close()
     assert data.startswith(b"HTTP/1.1 415")
     assert data.endswith(b"\n")
+
+
+def test_the_counters_of_servers_that_ended_are_removed(tmp_path):
+    settings = resolve_settings(environ={}, overrides={"store": str(tmp_path)}, config_file=None)
+    ended = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    gone = tmp_path / "lamcoop-metrics" / ended.stdout.strip()
+    alive = tmp_path / "lamcoop-metrics" / str(os.getppid())  # pytest's parent: running
+    for path in (gone, alive):
+        path.mkdir(parents=True)
+        (path / "metrics_1.db").write_bytes(b"")
+    mine = metrics_dir(settings)
+    assert mine == tmp_path / "lamcoop-metrics" / str(os.getpid()) and mine.is_dir()
+    assert not gone.exists()
+    assert alive.exists()
+
+
+def test_the_server_options_follow_the_settings():
+    settings = resolve_settings(
+        environ={},
+        overrides={"host": "::1", "port": "9000", "workers": "3", "query_timeout": "5"},
+        config_file=None,
+    )
+    options = uwsgi_options(settings)
+    pairs = dict(itertools.pairwise(options))
+    assert pairs["--http-socket"] == "[::1]:9000"
+    assert pairs["--processes"] == "3"
+    assert pairs["--harakiri"] == "65"
+    assert pairs["--module"] == "sparql_endpoint.wsgi:application"
