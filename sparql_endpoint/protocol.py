@@ -135,6 +135,8 @@ def _key(offers, fmt) -> str:
 
 def _refuse_outside(info: QueryInfo, protocol_graphs: Sequence[str]) -> None:
     """400 when the request names a service, a document or a graph outside the store."""
+    if not (info.services or info.loads or info.dataset_graphs or protocol_graphs):
+        return
     svc = service()
     known = svc.executor.known_graphs()
     allowlist = svc.settings.service_allowlist
