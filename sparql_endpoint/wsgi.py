@@ -15,6 +15,8 @@ reset, which would cut the answer short for a client still sending its body.
 from __future__ import annotations
 
 import os
+import sys
+import traceback
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -67,4 +69,18 @@ def _load() -> ServedApp:
     return ServedApp(app, client_fd=uwsgi.connection_fd)
 
 
-application = _load() if uwsgi is not None else None
+def _load_or_exit() -> ServedApp:
+    """:func:`_load`, or the reason it failed on stderr and the worker's end: an import that
+    fails would otherwise crash uWSGI's loader without a word."""
+    try:
+        return _load()
+    except BaseException:
+        traceback.print_exc()
+        sys.stderr.flush()
+        os._exit(FAILED_APP_STATUS)
+
+
+#: uWSGI's exit status for a worker whose app failed to load.
+FAILED_APP_STATUS = 22
+
+application = _load_or_exit() if uwsgi is not None else None
