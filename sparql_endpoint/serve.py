@@ -12,6 +12,7 @@ datasette does).
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import shutil
@@ -187,4 +188,9 @@ def serve_command(state: AppState, host, port, workers, get_path, accept) -> Non
     )
     sys.stdout.flush()
     os.environ[SETTINGS_ENV] = settings_to_env(settings, metrics_dir(settings))
+    # Objects made so far stay out of the collector's reach in the workers. The collector
+    # of a fresh worker, walking what it inherited from this process, crashed it while it
+    # imported the app (a segfault in a clean install); Python's documentation also
+    # recommends freezing before forking workers, which keeps memory shared.
+    gc.freeze()
     pyuwsgi.run(uwsgi_options(settings))
