@@ -51,9 +51,10 @@ def uwsgi_options(settings: Settings) -> list[str]:
         "--single-interpreter",
         "--enable-threads",  # the watchdog's thread
         "--die-on-term",
+        "--skip-atexit-teardown",  # a worker told to stop just ends (no Py_Finalize)
         "--thunder-lock",
         "--listen", str(listen_backlog()),
-        "--buffer-size", "65535",  # request line and headers: long GET queries fit
+        "--buffer-size", "65535",  # the request head; a query string to about 32 KiB
         "--add-header", "Connection: close",
         "--harakiri", str(int(settings.query_timeout) + HARAKIRI_MARGIN),
         "--worker-reload-mercy", "3",

@@ -22,7 +22,7 @@ from typing import Any
 
 from werkzeug.wsgi import ClosingIterator
 
-from sparql_endpoint.app import close_app, create_app
+from sparql_endpoint.app import create_app
 from sparql_endpoint.responses import CLIENT_FD
 from sparql_endpoint.worker_settings import SETTINGS_ENV, settings_from_env
 
@@ -53,6 +53,8 @@ class ServedApp:
         self.client_fd = client_fd
 
     def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+        if "?" in environ.get("REQUEST_URI", "") and not environ.get("QUERY_STRING"):
+            return _too_long(start_response)
         environ[CLIENT_FD] = self.client_fd()
         body = environ["wsgi.input"]
         return ClosingIterator(
@@ -60,12 +62,26 @@ class ServedApp:
         )
 
 
+def _too_long(start_response: Callable) -> list[bytes]:
+    """414: uWSGI keeps a request's variables in one buffer and leaves out the query string
+    when it does not fit (the request line is stored twice), rather than refuse."""
+    body = (
+        b"414 URI Too Long: the query string is longer than this server takes in a GET "
+        b"request (about 32 KiB); send the query by POST, as application/sparql-query or "
+        b"form-encoded\n"
+    )
+    start_response(
+        "414 URI Too Long",
+        [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))],
+    )
+    return [body]
+
+
 def _load() -> ServedApp:
     if uwsgi is None:
         raise RuntimeError("sparql_endpoint.wsgi is loaded by `lamcoop serve` (uWSGI) only")
     settings, metrics_dir = settings_from_env(os.environ[SETTINGS_ENV])
     app = create_app(settings, metrics_dir=metrics_dir)
-    uwsgi.atexit = lambda: close_app(app)
     return ServedApp(app, client_fd=uwsgi.connection_fd)
 
 
