@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -21,6 +22,9 @@ log = logging.getLogger(__name__)
 #: The exit status of a process ended at a deadline (EX_SOFTWARE): uWSGI replaces the worker
 #: (only its own codes, such as 22 for an app that failed to load, mean otherwise).
 EXIT_STATUS = 70
+
+#: Signals the watchdog's thread leaves to the process's main thread.
+STOP_SIGNALS = frozenset({signal.SIGINT, signal.SIGTERM, signal.SIGQUIT, signal.SIGHUP})
 
 
 class Watchdog:
@@ -52,6 +56,9 @@ class Watchdog:
             self._action = None
 
     def _watch(self) -> None:
+        # Stop signals go to the serving thread: the server's own C handler for them, run
+        # in this thread, crashed the process on its way out.
+        signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
         while True:
             time.sleep(self.period)
             with self._lock:

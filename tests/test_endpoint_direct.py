@@ -80,3 +80,27 @@ def test_the_watchdog_acts_then_ends_the_process(tmp_path: Path):
     assert done.returncode == EXIT_STATUS
     assert mark.read_text() == "yes"
     assert time.monotonic() - started < 5
+
+
+def test_the_watchdog_thread_leaves_stop_signals_to_the_main_thread():
+    # The server's C handler for SIGINT/SIGTERM must not run in the watchdog's thread (it
+    # crashed a worker on Ctrl-C): the thread blocks them, the main thread does not.
+    program = (
+        "import threading, time, signal\n"
+        "from sparql_endpoint.watchdog import Watchdog\n"
+        "dog = Watchdog(period=0.01)\n"
+        "dog.arm(5, lambda: None)\n"
+        "time.sleep(0.2)\n"
+        "thread = next(t for t in threading.enumerate() if t.name == 'lamcoop-watchdog')\n"
+        "def blocked(tid):\n"
+        "    status = open(f'/proc/self/task/{tid}/status').read()\n"
+        "    line = next(l for l in status.splitlines() if l.startswith('SigBlk'))\n"
+        "    mask = int(line.split()[1], 16)\n"
+        "    return [s for s in (signal.SIGINT, signal.SIGTERM) if mask >> (s - 1) & 1]\n"
+        "print(len(blocked(thread.native_id)), len(blocked(threading.main_thread().native_id)))\n"
+        "dog.disarm()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, timeout=30, check=True
+    )
+    assert done.stdout.split() == ["2", "0"]
