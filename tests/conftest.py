@@ -134,7 +134,11 @@ def snapshot_at(path: Path) -> tuple[frozenset, dict[str, int]]:
 
 
 class RunningServer:
-    """A real ``lamcoop serve`` process on 127.0.0.1 and a free port, for a test module."""
+    """A real ``lamcoop serve`` process on 127.0.0.1 and a free port, for a test module;
+    ``with`` stops it at the end of the block."""
+
+    #: Seconds one readiness probe of ``/-/health`` may take.
+    probe_timeout: float = 10
 
     def __init__(
         self,
@@ -169,7 +173,8 @@ class RunningServer:
             if self.process.poll() is not None:
                 raise RuntimeError(f"lamcoop serve exited:\n{self.output()}")
             try:
-                if requests.get(self.url + "/-/health", timeout=10).status_code == 200:
+                health = requests.get(self.url + "/-/health", timeout=self.probe_timeout)
+                if health.status_code == 200:
                     return
             except requests.RequestException:
                 pass
@@ -179,6 +184,12 @@ class RunningServer:
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")
+
+    def __enter__(self) -> RunningServer:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
 
     def stop(self) -> None:
         if self.process.poll() is None:

@@ -42,9 +42,10 @@ def server(tmp_path_factory):
         store.inner.add_graph(ox.NamedNode("urn:x-lamcoop-test:placeholder"))
     finally:
         store.close()
-    running = ConformanceServer(workdir / "store", workdir, {"update_token": TOKEN, "workers": 2})
-    yield running
-    running.stop()
+    with ConformanceServer(
+        workdir / "store", workdir, {"update_token": TOKEN, "workers": 2}
+    ) as running:
+        yield running
     REPORT.write_if_asked()
 
 

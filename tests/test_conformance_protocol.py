@@ -50,9 +50,10 @@ def server(tmp_path_factory):
             store.load_graph(data.encode(), graph=iri, format=ox.RdfFormat.N_TRIPLES)
     finally:
         store.close()
-    running = ConformanceServer(workdir / "store", workdir, {"update_token": TOKEN, "workers": 2})
-    yield running
-    running.stop()
+    with ConformanceServer(
+        workdir / "store", workdir, {"update_token": TOKEN, "workers": 2}
+    ) as running:
+        yield running
     REPORT.write_if_asked()
 
 

@@ -75,10 +75,9 @@ def server(tmp_path_factory):
     finally:
         store.close()
     settings = {"workers": 2, "max_rows": 0, "query_timeout": 30}
-    running = ConformanceServer(workdir / "store", workdir, settings)
-    running.unreadable = unreadable
-    yield running
-    running.stop()
+    with ConformanceServer(workdir / "store", workdir, settings) as running:
+        running.unreadable = unreadable
+        yield running
     REPORT.write_if_asked()
 
 

@@ -105,9 +105,8 @@ def server(tmp_path_factory):
         store.load_graph(data, graph="http://example.org/g", format=ox.RdfFormat.TURTLE)
     finally:
         store.close()
-    running = ConformanceServer(workdir / "store", workdir, {"update_token": "sd-token"})
-    yield running
-    running.stop()
+    with ConformanceServer(workdir / "store", workdir, {"update_token": "sd-token"}) as running:
+        yield running
     REPORT.write_if_asked()
 
 

@@ -21,9 +21,8 @@ CONSTRUCT = f"CONSTRUCT {{ ?s <{EX}n> ?n }} WHERE {{ ?s <{EX}n> ?n FILTER (?n < 
 def server(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("clients")
     example_store(workdir / "store", things=30)
-    running = RunningServer(workdir / "store", workdir, {"workers": 1})
-    yield running
-    running.stop()
+    with RunningServer(workdir / "store", workdir, {"workers": 1}) as running:
+        yield running
 
 
 def wrapper(server, query: str, fmt: str, method: str = "GET") -> SPARQLWrapper:

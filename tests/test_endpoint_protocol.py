@@ -18,12 +18,11 @@ MAX_ROWS = 50
 def server(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("protocol")
     counts = example_store(workdir / "store")
-    running = RunningServer(
+    with RunningServer(
         workdir / "store", workdir, {"max_rows": MAX_ROWS, "max_body_bytes": 20000}
-    )
-    running.counts = counts
-    yield running
-    running.stop()
+    ) as running:
+        running.counts = counts
+        yield running
 
 
 def sparql(server, **kwargs) -> requests.Response:

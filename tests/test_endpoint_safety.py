@@ -20,13 +20,12 @@ RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?
 def server(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("safety")
     example_store(workdir / "store", things=200)
-    running = RunningServer(
+    with RunningServer(
         workdir / "store",
         workdir,
         {"query_timeout": LIMIT, "workers": 2, "service_allowlist": "http://127.0.0.1:1/"},
-    )
-    yield running
-    running.stop()
+    ) as running:
+        yield running
 
 
 class Listener:

@@ -26,9 +26,8 @@ REQUEST = b"GET /-/health HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/jso
 def server(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("worker")
     example_store(workdir / "store", things=10)
-    running = RunningServer(workdir / "store", workdir, {"workers": 1})
-    yield running
-    running.stop()
+    with RunningServer(workdir / "store", workdir, {"workers": 1}) as running:
+        yield running
 
 
 def _exchange(port: int, *, close: bool) -> tuple[socket.socket, bytes, float]:

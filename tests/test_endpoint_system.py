@@ -20,9 +20,8 @@ VOID = "http://rdfs.org/ns/void#"
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("system")
-    running = RunningServer(workdir / "store", workdir, {"workers": 1}, ready_timeout=600)
-    yield running
-    running.stop()
+    with RunningServer(workdir / "store", workdir, {"workers": 1}, ready_timeout=600) as running:
+        yield running
 
 
 @pytest.mark.slow

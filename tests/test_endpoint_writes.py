@@ -17,18 +17,16 @@ VOID_TRIPLES = "http://rdfs.org/ns/void#triples"
 def server(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("writes")
     example_store(workdir / "store", things=20)
-    running = RunningServer(workdir / "store", workdir, {"update_token": TOKEN})
-    yield running
-    running.stop()
+    with RunningServer(workdir / "store", workdir, {"update_token": TOKEN}) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
 def read_only(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("read-only")
     example_store(workdir / "store", things=5)
-    running = RunningServer(workdir / "store", workdir, {"workers": 1})
-    yield running
-    running.stop()
+    with RunningServer(workdir / "store", workdir, {"workers": 1}) as running:
+        yield running
 
 
 def auth(token: str = TOKEN) -> dict[str, str]:

@@ -29,9 +29,8 @@ SKOS_PREF = rdflib.URIRef("http://www.w3.org/2004/02/skos/core#prefLabel")
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    running = start_server(tmp_path_factory.mktemp("ld-http"))
-    yield running
-    running.stop()
+    with start_server(tmp_path_factory.mktemp("ld-http")) as running:
+        yield running
 
 
 def get(server, path: str, **headers: str) -> requests.Response:

@@ -33,9 +33,8 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    running = start_server(tmp_path_factory.mktemp("ld-pages"))
-    yield running
-    running.stop()
+    with start_server(tmp_path_factory.mktemp("ld-pages")) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
