@@ -40,9 +40,8 @@ def uwsgi_options(settings: Settings) -> list[str]:
     """uWSGI's command line for ``settings``: HTTP on the configured address, workers that
     load the app after the fork and serve one request at a time, each connection closed
     after its response."""
-    host = f"[{settings.host}]" if ":" in settings.host else settings.host
     return [
-        "--http-socket", f"{host}:{settings.port}",
+        "--http-socket", f"{_bracketed(settings.host)}:{settings.port}",
         "--master",
         "--processes", str(query_workers(settings)),
         "--module", "sparql_endpoint.wsgi:application",
@@ -94,8 +93,13 @@ def _running(pid: int) -> bool:
     except ProcessLookupError:
         return False
     except PermissionError:  # another user's process
-        return True
+        pass
     return True
+
+
+def _bracketed(host: str) -> str:
+    """``host`` as it goes before ``:port`` (an IPv6 address in brackets)."""
+    return f"[{host}]" if ":" in host else host
 
 
 def ensure_built(state: AppState) -> None:
@@ -182,9 +186,9 @@ def serve_command(state: AppState, host, port, workers, get_path, accept) -> Non
     if get_path is not None:
         self_check(settings, get_path, accept)
         return
-    shown = f"[{settings.host}]" if ":" in settings.host else settings.host
     click.echo(
-        f"lamcoop serving {settings.store_path} at http://{shown}:{settings.port}/sparql "
+        f"lamcoop serving {settings.store_path} at http://{_bracketed(settings.host)}:"
+        f"{settings.port}/sparql "
         f"({query_workers(settings)} worker processes, {settings.query_timeout:g} s limit)"
     )
     sys.stdout.flush()

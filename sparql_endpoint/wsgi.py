@@ -20,10 +20,11 @@ import traceback
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from werkzeug.exceptions import RequestURITooLarge
 from werkzeug.wsgi import ClosingIterator
 
 from sparql_endpoint.app import create_app
-from sparql_endpoint.responses import CLIENT_FD
+from sparql_endpoint.responses import CLIENT_FD, error_response
 from sparql_endpoint.worker_settings import SETTINGS_ENV, settings_from_env
 
 try:  # only inside a uWSGI worker
@@ -33,6 +34,14 @@ except ImportError:
 
 #: Most bytes of an unread request body read before the connection is closed.
 DRAIN_BYTES = 1024 * 1024
+
+#: uWSGI's exit status for a worker whose app failed to load.
+FAILED_APP_STATUS = 22
+
+TOO_LONG = (
+    "the query string is longer than this server takes in a GET request (about 32 KiB); "
+    "send the query by POST, as application/sparql-query or form-encoded"
+)
 
 
 def drain(stream: Any, limit: int) -> None:
@@ -54,27 +63,14 @@ class ServedApp:
 
     def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
         if "?" in environ.get("REQUEST_URI", "") and not environ.get("QUERY_STRING"):
-            return _too_long(start_response)
+            # uWSGI keeps a request's variables in one buffer and leaves out a query string
+            # that does not fit (the request line is stored twice), rather than refuse it.
+            return error_response(RequestURITooLarge(TOO_LONG))(environ, start_response)
         environ[CLIENT_FD] = self.client_fd()
         body = environ["wsgi.input"]
         return ClosingIterator(
             self.app(environ, start_response), [lambda: drain(body, DRAIN_BYTES)]
         )
-
-
-def _too_long(start_response: Callable) -> list[bytes]:
-    """414: uWSGI keeps a request's variables in one buffer and leaves out the query string
-    when it does not fit (the request line is stored twice), rather than refuse."""
-    body = (
-        b"414 URI Too Long: the query string is longer than this server takes in a GET "
-        b"request (about 32 KiB); send the query by POST, as application/sparql-query or "
-        b"form-encoded\n"
-    )
-    start_response(
-        "414 URI Too Long",
-        [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))],
-    )
-    return [body]
 
 
 def _load() -> ServedApp:
@@ -95,8 +91,5 @@ def _load_or_exit() -> ServedApp:
         sys.stderr.flush()
         os._exit(FAILED_APP_STATUS)
 
-
-#: uWSGI's exit status for a worker whose app failed to load.
-FAILED_APP_STATUS = 22
 
 application = _load_or_exit() if uwsgi is not None else None
