@@ -98,24 +98,32 @@ def _finish(response: Response) -> Response:
     svc: Service = current_app.extensions[EXTENSION]
     route = request.url_rule.rule if request.url_rule else "(unmatched)"
     svc.metrics.count_request(route, response.status_code)
-    response.vary.add("Accept")
+    if "Vary" in response.headers:
+        response.vary.add("Accept")
+    else:
+        response.headers["Vary"] = "Accept"
     if request.method not in _PRIVATE_METHODS:
         _cors(response, svc.settings)
     return response
 
 
+#: The CORS headers of every read surface, besides the allowed origin.
+_CORS_HEADERS = (
+    ("Access-Control-Allow-Methods", "GET, HEAD, POST, OPTIONS"),
+    ("Access-Control-Allow-Headers", "Accept, Content-Type"),
+    (
+        "Access-Control-Expose-Headers",
+        f"{TRUNCATED_HEADER}, {ROW_LIMIT_HEADER}, Content-Type, Vary",
+    ),
+)
+
+
 def _cors(response: Response, settings: Settings) -> None:
     origins = settings.cors_origins
-    origin = request.headers.get("Origin")
     if "*" in origins:
-        response.headers["Access-Control-Allow-Origin"] = "*"
-    elif origin and origin in origins:
-        response.headers["Access-Control-Allow-Origin"] = origin
-        response.vary.add("Origin")
-    else:
+        response.headers.extend([("Access-Control-Allow-Origin", "*"), *_CORS_HEADERS])
         return
-    response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, OPTIONS"
-    response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
-    response.headers["Access-Control-Expose-Headers"] = (
-        f"{TRUNCATED_HEADER}, {ROW_LIMIT_HEADER}, Content-Type, Vary"
-    )
+    origin = request.headers.get("Origin")
+    if origin and origin in origins:
+        response.headers.extend([("Access-Control-Allow-Origin", origin), *_CORS_HEADERS])
+        response.vary.add("Origin")

@@ -6,8 +6,10 @@ reach it with :func:`service`. Settings are read once, when the app is made.
 
 from __future__ import annotations
 
+import functools
 import hmac
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import abort, current_app, request
@@ -15,8 +17,19 @@ from flask import abort, current_app, request
 from graph_loader.settings import Settings
 from sparql_endpoint.executors import Executor
 from sparql_endpoint.metrics import Metrics
+from sparql_endpoint.negotiation import QueryFormats
 
 EXTENSION = "lamcoop"
+
+#: The parts of the WSGI environ a request's URL (without its query string) is made of.
+_URL_PARTS = (
+    "wsgi.url_scheme",
+    "HTTP_HOST",
+    "SERVER_NAME",
+    "SERVER_PORT",
+    "SCRIPT_NAME",
+    "PATH_INFO",
+)
 
 
 @dataclass
@@ -27,6 +40,17 @@ class Service:
     executor: Executor
     metrics: Metrics
     started: float = field(default_factory=time.time)
+    formats: QueryFormats = field(default_factory=QueryFormats)
+    _base_urls: Callable[[tuple[str | None, ...]], str] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._base_urls = functools.lru_cache(maxsize=64)(_current_base_url)
+
+    def base_url(self) -> str:
+        """The request's URL without its query string (a query's base IRI), kept for each
+        scheme, host and path, which are all it is made of."""
+        environ = request.environ
+        return self._base_urls(tuple(environ.get(part) for part in _URL_PARTS))
 
     @property
     def writable(self) -> bool:
@@ -44,6 +68,11 @@ class Service:
         expected = self.settings.update_token.encode()
         if not hmac.compare_digest(given.strip().encode(), expected):
             abort(403, "the bearer token is not the configured update token")
+
+
+def _current_base_url(parts: tuple[str | None, ...]) -> str:
+    """The current request's base URL; ``parts`` (its environ parts) is the memo's key."""
+    return request.base_url
 
 
 def service() -> Service:

@@ -19,6 +19,7 @@ True
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -141,6 +142,35 @@ def choose(accept: MIMEAccept, offers: Offers[F], *, format_param: str | None = 
         return next(iter(offers.by_media_type.values()))
     best = accept.best_match(list(offers.by_media_type))
     return None if best is None else offers.by_media_type[best]
+
+
+class QueryFormats:
+    """The format of a query's result for each (Accept, ``format=``) a client sends, kept.
+
+    Clients repeat a handful of Accept headers, so the choice (and the media type it is
+    served as) is made once per header, not parsed again for every query.
+
+    >>> formats = QueryFormats()
+    >>> formats.choose("text/csv;q=0.5, application/sparql-results+xml", graph=False)
+    (<QueryResultsFormat SPARQL Results in XML>, 'application/sparql-results+xml')
+    >>> formats.choose("image/png", graph=True)
+    (None, None)
+    """
+
+    def __init__(self, *, size: int = 256):
+        self.choose = functools.lru_cache(maxsize=size)(self._choose)
+
+    @staticmethod
+    def _choose(
+        accept: str | None, *, graph: bool, format_param: str | None = None
+    ) -> tuple[ox.QueryResultsFormat | ox.RdfFormat | None, str | None]:
+        """The format for a graph result (``graph``) or a SELECT/ASK one, and its media type
+        (the key of the offers it came from); ``(None, None)`` when nothing is acceptable."""
+        offers: Offers = GRAPH_OFFERS if graph else RESULTS_OFFERS
+        fmt = choose(parse_accept(accept), offers, format_param=format_param)
+        if fmt is None:
+            return None, None
+        return fmt, next(media for media, f in offers.by_media_type.items() if f == fmt)
 
 
 def prefers_html(accept: MIMEAccept, *others: str) -> bool:

@@ -104,17 +104,18 @@ def _query(text: str, params: MultiDict) -> Response:
     named_graphs = tuple(params.getlist("named-graph-uri"))
     _refuse_outside(info, (*default_graphs, *named_graphs))
     graph_result = info.form in ("CONSTRUCT", "DESCRIBE")
-    offers = GRAPH_OFFERS if graph_result else RESULTS_OFFERS
-    fmt = choose(parse_accept(request.headers.get("Accept")), offers, format_param=_format())
-    if fmt is None:
+    accept = request.headers.get("Accept")
+    fmt, media_type = svc.formats.choose(accept, graph=graph_result, format_param=_format())
+    if fmt is None or media_type is None:
+        offers = GRAPH_OFFERS if graph_result else RESULTS_OFFERS
         abort(406, f"this query's result can be served as {', '.join(media_types(offers))}")
     protocol_dataset = bool(default_graphs or named_graphs)
     job = QueryJob(
         text=text,
-        media_type=_key(offers, fmt),
+        media_type=media_type,
         graph_result=graph_result,
         max_rows=svc.settings.max_rows,
-        base_iri=request.base_url,
+        base_iri=svc.base_url(),
         default_graphs=default_graphs if protocol_dataset else None,
         named_graphs=named_graphs if protocol_dataset else None,
         union_default=not (protocol_dataset or info.from_graphs or info.from_named),
@@ -124,13 +125,9 @@ def _query(text: str, params: MultiDict) -> Response:
 
 def _format() -> str | None:
     """The ``format=`` parameter, from the URL or (for a form POST) the form."""
-    if request.mimetype == FORM_TYPE and request.method == "POST":
+    if request.method == "POST" and request.mimetype == FORM_TYPE:
         return request.args.get("format") or request.form.get("format")
     return request.args.get("format")
-
-
-def _key(offers, fmt) -> str:
-    return next(media for media, f in offers.by_media_type.items() if f == fmt)
 
 
 def _refuse_outside(info: QueryInfo, protocol_graphs: Sequence[str]) -> None:
@@ -166,7 +163,7 @@ def _update(text: str, params: MultiDict) -> Response:
         except ValueError as exc:
             abort(400, str(exc))
     _refuse_outside(info, (*using, *using_named))
-    return run_update(text, base_iri=request.base_url)
+    return run_update(text, base_iri=svc.base_url())
 
 
 # -- the bare endpoint -----------------------------------------------------------------------

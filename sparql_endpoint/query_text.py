@@ -95,15 +95,18 @@ def _tokens(source: str) -> Iterator[Token]:
 
 #: The words after which an outside IRI may come.
 _REACHING = ("SERVICE", "LOAD", "FROM", "USING")
-_FORM_WORDS = QUERY_FORMS | UPDATE_WORDS
 
 
-def _through_form(toks: Iterator[Token]) -> Iterator[Token]:
-    """``toks`` up to and including the first word that gives the form."""
-    for tok in toks:
-        yield tok
-        if tok.kind == "word" and tok.text.upper() in _FORM_WORDS:
-            return
+def _form_only(source: str) -> QueryInfo:
+    """The form of a text that names no outside IRI: its first word that gives one."""
+    for match in _TOKEN.finditer(source):
+        if match.lastgroup == "word":
+            word = match.group().upper()
+            if word in QUERY_FORMS:
+                return QueryInfo(form=word, is_update=False)
+            if word in UPDATE_WORDS:
+                return QueryInfo(form=None, is_update=True)
+    return QueryInfo(form=None, is_update=False)
 
 
 def inspect(text: str, *, base_iri: str | None = None) -> QueryInfo:
@@ -113,10 +116,10 @@ def inspect(text: str, *, base_iri: str | None = None) -> QueryInfo:
     names no outside IRI, so it is read only as far as its form.
     """
     source = unescape(text)
-    stream = _tokens(source)
-    if not any(word in source.upper() for word in _REACHING):
-        stream = _through_form(stream)
-    toks = list(stream)
+    upper = source.upper()
+    if not any(word in upper for word in _REACHING):
+        return _form_only(source)
+    toks = list(_tokens(source))
     prefixes: dict[str, str] = {}
     base = base_iri
     found: dict[str, list[str]] = {k: [] for k in ("service", "load", "from", "named", "using")}

@@ -66,13 +66,13 @@ def stream_job(job: QueryJob, fmt) -> Response:
     svc.metrics.observe_query(time.monotonic() - started)
     if reply.head is None:
         abort(reply.status, reply.message)
-    if reply.body is not None:  # small: sent with its length
+    if reply.body is not None:  # small: werkzeug sends it with its length
         response = Response(reply.body, content_type=content_type(fmt))
     else:  # large: read back from its temporary file (none of it for HEAD)
         body = b"" if request.method == "HEAD" else reply.chunks()
         response = Response(body, content_type=content_type(fmt))
         response.call_on_close(reply.close)
-    response.headers["Content-Length"] = str(reply.length)
+        response.headers["Content-Length"] = str(reply.length)
     if reply.head.truncated:
         response.headers[TRUNCATED_HEADER] = "true"
         response.headers[ROW_LIMIT_HEADER] = str(job.max_rows)

@@ -222,3 +222,31 @@ def test_json_results_are_pyoxigraphs_serialisation(server):
     assert json.loads(body) == json.loads(
         store.query(query).serialize(format=ox.QueryResultsFormat.JSON)
     )
+
+
+def test_relative_iris_resolve_against_each_requests_own_url(server):
+    """The base IRI is kept per host and path: a second Host gets its own, not the first."""
+    query = "SELECT ?i WHERE { BIND(<thing/1> AS ?i) }"
+    for host in (f"127.0.0.1:{server.port}", "lamcoop.example", f"127.0.0.1:{server.port}"):
+        response = sparql(server, params={"query": query}, headers={"Host": host})
+        assert response.status_code == 200, response.text
+        iri = response.json()["results"]["bindings"][0]["i"]["value"]
+        assert iri == f"http://{host}/thing/1"
+
+
+def test_each_accept_header_gets_its_own_format_when_headers_alternate(server):
+    """The choice kept for one Accept header is never served to another."""
+    wanted = [
+        ("text/csv", "text/csv"),
+        ("application/sparql-results+json", "application/sparql-results+json"),
+        ("text/csv;q=0.2, application/sparql-results+xml", "application/sparql-results+xml"),
+        ("text/csv", "text/csv"),
+        ("image/png", None),
+    ]
+    for accept, media in wanted * 2:
+        response = sparql(server, params={"query": COUNT}, headers={"Accept": accept})
+        if media is None:
+            assert response.status_code == 406
+        else:
+            assert response.status_code == 200, response.text
+            assert response.headers["Content-Type"].split(";")[0] == media
