@@ -23,7 +23,8 @@ from sparql_endpoint.negotiation import content_type
 log = logging.getLogger(__name__)
 
 TRUNCATED_HEADER = "X-Lamcoop-Truncated"
-#: The WSGI environ key under which the server puts the client connection's descriptor.
+#: The WSGI environ key under which the server puts the descriptor of the connection the
+#: request came on (from uWSGI's router, which passes the answer on to the client).
 CLIENT_FD = "lamcoop.client_fd"
 ROW_LIMIT_HEADER = "X-Lamcoop-Row-Limit"
 
@@ -83,7 +84,7 @@ def timeout_handler(svc: Service) -> OnTimeout:
     """What answers the current request if its query runs past the limit.
 
     It runs in the watchdog's thread while the query still runs: it counts the timeout,
-    builds the 503 as the app would (metrics, CORS, ``Vary``) and writes it on the client's
+    builds the 503 as the app would (metrics, CORS, ``Vary``) and writes it on the request's
     connection (whose descriptor the server put in the environ as :data:`CLIENT_FD`); the
     process then ends.
     """

@@ -1,13 +1,13 @@
 """``lamcoop serve``: build when the store is empty, then serve under uWSGI.
 
-uWSGI (the ``pyuwsgi`` wheel, run in this process as its master) parses HTTP in C and runs
-``workers`` processes (one per CPU by default), each serving one request at a time and
-running its queries itself over its own read-only handle on the store; a query past the
-time limit ends its process, which uWSGI replaces (see :mod:`sparql_endpoint.direct`). Each
-worker loads :mod:`sparql_endpoint.wsgi`, which reads the settings resolved here. The
-processes share their counters through a directory beside the store. ``--get PATH`` runs
-the app in-process, prints the response to one request and exits (a self-check, as
-datasette does).
+uWSGI (the ``pyuwsgi`` wheel, run in this process as its master) runs its HTTP router (in
+C; it keeps client connections open between requests) and ``workers`` processes (one per
+CPU by default), each serving one request at a time and running its queries itself over
+its own read-only handle on the store; a query past the time limit ends its process, which
+uWSGI replaces (see :mod:`sparql_endpoint.direct`). Each worker loads
+:mod:`sparql_endpoint.wsgi`, which reads the settings resolved here. The processes share
+their counters through a directory beside the store. ``--get PATH`` runs the app
+in-process, prints the response to one request and exits (a self-check, as datasette does).
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ import gc
 import multiprocessing
 import os
 import shutil
+import socket
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -36,12 +38,26 @@ from sparql_endpoint.worker_settings import SETTINGS_ENV, settings_to_env
 HARAKIRI_MARGIN = 60
 
 
-def uwsgi_options(settings: Settings) -> list[str]:
-    """uWSGI's command line for ``settings``: HTTP on the configured address, workers that
-    load the app after the fork and serve one request at a time, each connection closed
-    after its response."""
+#: Seconds an idle client connection stays open for its next request.
+KEEPALIVE_SECONDS = 15
+
+
+def uwsgi_options(settings: Settings, *, listener: int, workers_socket: Path) -> list[str]:
+    """uWSGI's command line for ``settings``.
+
+    uWSGI's HTTP router (one process, in C) takes the connections on ``listener`` and keeps
+    them open between requests; it hands each request to whichever worker is free, over
+    ``workers_socket``. The workers load the app after the fork and serve one request at a
+    time, so a slow query holds up only its own worker, never a client's connection.
+    """
     return [
-        "--http-socket", f"{_bracketed(settings.host)}:{settings.port}",
+        "--http", f"fd://{listener}",
+        f"--http-keepalive={KEEPALIVE_SECONDS}",  # optional value: only with "="
+        "--http-timeout", str(int(settings.query_timeout) + HARAKIRI_MARGIN),
+        "--http-to", str(workers_socket),
+        "--socket", str(workers_socket),
+        "--chmod-socket=600",
+        "--vacuum",
         "--master",
         "--processes", str(query_workers(settings)),
         "--module", "sparql_endpoint.wsgi:application",
@@ -53,8 +69,7 @@ def uwsgi_options(settings: Settings) -> list[str]:
         "--skip-atexit-teardown",  # a worker told to stop just ends (no Py_Finalize)
         "--thunder-lock",
         "--listen", str(listen_backlog()),
-        "--buffer-size", "65535",  # the request head; a query string to about 32 KiB
-        "--add-header", "Connection: close",
+        "--buffer-size", "65535",  # the request's variables; a query string to about 32 KiB
         "--harakiri", str(int(settings.query_timeout) + HARAKIRI_MARGIN),
         "--worker-reload-mercy", "3",
         "--disable-logging",
@@ -63,6 +78,26 @@ def uwsgi_options(settings: Settings) -> list[str]:
         "--disable-write-exception",
         "--procname-prefix-spaced", "lamcoop",
     ]  # fmt: skip
+
+
+def listening_socket(settings: Settings) -> socket.socket:
+    """The server's socket on the configured address, for uWSGI's router to inherit.
+
+    It has ``TCP_NODELAY``, which every connection it accepts inherits: the router writes a
+    response in several pieces, and without it the kernel holds back each piece after the
+    first until the client acknowledges that one, which a client delays by up to 40 ms.
+    """
+    family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
+    address = f"{_bracketed(settings.host)}:{settings.port}"
+    try:
+        listener = socket.create_server(
+            (settings.host, settings.port), family=family, backlog=listen_backlog()
+        )
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {address}: {exc.strerror or exc}") from None
+    listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    listener.set_inheritable(True)
+    return listener
 
 
 def listen_backlog(wanted: int = 1024) -> int:
@@ -85,6 +120,26 @@ def metrics_dir(settings: Settings) -> Path:
     path = parent / str(os.getpid())
     path.mkdir(exist_ok=True)
     return path
+
+
+#: The name of a server run's directory (see :func:`run_directory`) starts with this.
+RUN_PREFIX = "lamcoop-run-"
+
+
+def run_directory() -> Path:
+    """A new directory that only this user may enter, for the socket between uWSGI's router
+    and the workers (uWSGI's own protocol, which no one else may speak to them).
+
+    Its name carries this process's id: uWSGI ends the process without returning here, so
+    each start removes this user's directories of servers that are no longer running.
+    """
+    temp = Path(tempfile.gettempdir())
+    for old in temp.glob(f"{RUN_PREFIX}*"):
+        pid = old.name.removeprefix(RUN_PREFIX).split("-", 1)[0]
+        mine = old.lstat().st_uid == os.getuid() and old.is_dir() and not old.is_symlink()
+        if mine and pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(old, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=f"{RUN_PREFIX}{os.getpid()}-", dir=temp))
 
 
 def _running(pid: int) -> bool:
@@ -186,6 +241,7 @@ def serve_command(state: AppState, host, port, workers, get_path, accept) -> Non
     if get_path is not None:
         self_check(settings, get_path, accept)
         return
+    listener = listening_socket(settings)
     click.echo(
         f"lamcoop serving {settings.store_path} at http://{_bracketed(settings.host)}:"
         f"{settings.port}/sparql "
@@ -198,4 +254,5 @@ def serve_command(state: AppState, host, port, workers, get_path, accept) -> Non
     # imported the app (a segfault in a clean install); Python's documentation also
     # recommends freezing before forking workers, which keeps memory shared.
     gc.freeze()
-    pyuwsgi.run(uwsgi_options(settings))
+    workers_socket = run_directory() / "workers.sock"
+    pyuwsgi.run(uwsgi_options(settings, listener=listener.fileno(), workers_socket=workers_socket))

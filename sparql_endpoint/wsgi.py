@@ -6,10 +6,11 @@ and builds the app, so each worker opens the store itself (RocksDB does not surv
 Only uWSGI imports this module.
 
 :class:`ServedApp` is the app as uWSGI calls it. It tells the watchdog which connection to
-answer on when a query runs past the limit (:data:`~sparql_endpoint.responses.CLIENT_FD`),
-and once a response is sent it reads what is left of a request body the app did not read
-(up to :data:`DRAIN_BYTES`): closing a connection with unread bytes makes the kernel send a
-reset, which would cut the answer short for a client still sending its body.
+answer on when a query runs past the limit (:data:`~sparql_endpoint.responses.CLIENT_FD`:
+the worker's connection from uWSGI's router, which passes the answer on to the client), and
+once a response is sent it reads what is left of a request body the app did not read (up to
+:data:`DRAIN_BYTES`): a worker that closes with body unread makes the router drop the
+client's connection, which would cut the answer short for a client still sending its body.
 """
 
 from __future__ import annotations
@@ -20,11 +21,10 @@ import traceback
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from werkzeug.exceptions import RequestURITooLarge
 from werkzeug.wsgi import ClosingIterator
 
 from sparql_endpoint.app import create_app
-from sparql_endpoint.responses import CLIENT_FD, error_response
+from sparql_endpoint.responses import CLIENT_FD
 from sparql_endpoint.worker_settings import SETTINGS_ENV, settings_from_env
 
 try:  # only inside a uWSGI worker
@@ -37,12 +37,6 @@ DRAIN_BYTES = 1024 * 1024
 
 #: uWSGI's exit status for a worker whose app failed to load.
 FAILED_APP_STATUS = 22
-
-TOO_LONG = (
-    "the query string is longer than this server takes in a GET request (about 32 KiB); "
-    "send the query by POST, as application/sparql-query or form-encoded"
-)
-
 
 def drain(stream: Any, limit: int) -> None:
     """Read and drop what is left of a request body, up to ``limit`` bytes."""
@@ -62,10 +56,6 @@ class ServedApp:
         self.client_fd = client_fd
 
     def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
-        if "?" in environ.get("REQUEST_URI", "") and not environ.get("QUERY_STRING"):
-            # uWSGI keeps a request's variables in one buffer and leaves out a query string
-            # that does not fit (the request line is stored twice), rather than refuse it.
-            return error_response(RequestURITooLarge(TOO_LONG))(environ, start_response)
         environ[CLIENT_FD] = self.client_fd()
         body = environ["wsgi.input"]
         return ClosingIterator(

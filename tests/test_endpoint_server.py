@@ -1,25 +1,31 @@
 """The HTTP server ``lamcoop serve`` runs (uWSGI, see sparql_endpoint/serve.py and wsgi.py),
-on a real server with a single worker process: the worker is free for the next client as
-soon as a response is sent, a request body the application left unread never cuts the
-response short, and the counters' directories of ended servers are removed."""
+on a real server with a single worker process: connections stay open between requests
+without holding the worker, a request body the application left unread never cuts the
+response short, and the directories of ended servers are removed."""
 
 from __future__ import annotations
 
+import http.client
 import itertools
 import os
 import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 import requests
 
 from graph_loader.settings import resolve_settings
-from sparql_endpoint.serve import metrics_dir, uwsgi_options
+from sparql_endpoint.serve import (
+    RUN_PREFIX,
+    listening_socket,
+    metrics_dir,
+    run_directory,
+    uwsgi_options,
+)
 from tests.conftest import RunningServer, example_store
-
-REQUEST = b"GET /-/health HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json\r\n\r\n"
 
 
 @pytest.fixture(scope="module")
@@ -30,33 +36,59 @@ def server(tmp_path_factory):
         yield running
 
 
-def _exchange(port: int, *, close: bool) -> tuple[socket.socket, bytes, float]:
-    """Send REQUEST on a new connection; read the response until the server's FIN."""
-    sock = socket.create_connection(("127.0.0.1", port), timeout=10)
-    started = time.monotonic()
-    sock.sendall(REQUEST)
-    data = b""
-    while chunk := sock.recv(65536):
-        data += chunk
-    elapsed = time.monotonic() - started
-    if close:
-        sock.close()
-    return sock, data, elapsed
+def _health(connection: http.client.HTTPConnection) -> http.client.HTTPResponse:
+    connection.request("GET", "/-/health", headers={"Accept": "application/json"})
+    response = connection.getresponse()
+    response.read()
+    return response
 
 
-def test_the_only_worker_serves_the_next_client_while_the_last_keeps_its_socket(server):
-    # The first client reads its whole response (and the server's FIN) but never closes.
-    # A server that lingers for the client's close (gunicorn's sync worker waits up to 2 s)
-    # would serve nobody meanwhile.
-    first, data, _ = _exchange(server.port, close=False)
+def test_an_idle_open_connection_does_not_hold_the_only_worker(server):
+    # The first client keeps its connection open after its answer. The router holds it, not
+    # the worker: a second client is answered at once, and the first can then send its next
+    # request on the same connection.
+    first = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
     try:
-        assert data.startswith(b"HTTP/1.1 200")
-        assert b"connection: close" in data.lower()
-        _, second, elapsed = _exchange(server.port, close=True)
-        assert second.startswith(b"HTTP/1.1 200")
+        answer = _health(first)
+        assert answer.status == 200
+        assert (answer.getheader("Connection") or "").lower() != "close"
+        kept = first.sock.getsockname()
+        started = time.monotonic()
+        second = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        assert _health(second).status == 200
+        second.close()
+        elapsed = time.monotonic() - started
         assert elapsed < 1.5, f"the second client waited {elapsed:.2f} s"
+        assert _health(first).status == 200
+        assert first.sock is not None and first.sock.getsockname() == kept  # same connection
     finally:
         first.close()
+
+
+def test_accepted_connections_have_no_nagle_delay(tmp_path):
+    # The router writes a response in pieces; with Nagle's algorithm each piece after the
+    # first would wait for the client's delayed ACK. The listener's TCP_NODELAY is inherited
+    # by every connection it accepts (checked here on a real accepted connection).
+    settings = resolve_settings(
+        environ={}, overrides={"host": "127.0.0.1", "port": "0"}, config_file=None
+    )
+    with listening_socket(settings) as listener:
+        assert listener.get_inheritable()
+        client = socket.create_connection(listener.getsockname()[:2], timeout=5)
+        accepted, _ = listener.accept()
+        with client, accepted:
+            assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
+
+
+def test_an_address_in_use_is_a_clear_error():
+    settings = resolve_settings(
+        environ={}, overrides={"host": "127.0.0.1", "port": "0"}, config_file=None
+    )
+    with listening_socket(settings) as taken:
+        port = taken.getsockname()[1]
+        busy = settings.replace(port=port)
+        with pytest.raises(Exception, match=f"cannot listen on 127.0.0.1:{port}"):
+            listening_socket(busy)
 
 
 @pytest.mark.parametrize("size", [600_000, 3_000_000])
@@ -89,13 +121,13 @@ def test_a_client_still_sending_its_body_can_finish_and_read_the_answer(server):
         for _ in range(pieces):
             time.sleep(0.05)
             sock.sendall(piece)
-        data = b""
-        while chunk := sock.recv(65536):
-            data += chunk
+        answer = http.client.HTTPResponse(sock)
+        answer.begin()
+        body = answer.read()
     finally:
         sock.close()
-    assert data.startswith(b"HTTP/1.1 415")
-    assert data.endswith(b"\n")
+    assert answer.status == 415
+    assert body.startswith(b"415 Unsupported Media Type:") and body.endswith(b"\n")
 
 
 def test_the_counters_of_servers_that_ended_are_removed(tmp_path):
@@ -117,15 +149,41 @@ def test_the_counters_of_servers_that_ended_are_removed(tmp_path):
     assert alive.exists()
 
 
+def test_run_directories_of_servers_that_ended_are_removed():
+    ended = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    temp = Path(os.environ.get("TMPDIR", "/tmp"))
+    gone = temp / f"{RUN_PREFIX}{ended.stdout.strip()}-test"
+    alive = temp / f"{RUN_PREFIX}{os.getppid()}-test"  # pytest's parent: running
+    for path in (gone, alive):
+        path.mkdir()
+    try:
+        mine = run_directory()
+        assert mine.name.startswith(f"{RUN_PREFIX}{os.getpid()}-")
+        assert mine.stat().st_mode & 0o777 == 0o700
+        assert not gone.exists()
+        assert alive.exists()
+        mine.rmdir()
+    finally:
+        alive.rmdir()
+
+
 def test_the_server_options_follow_the_settings():
     settings = resolve_settings(
         environ={},
         overrides={"host": "::1", "port": "9000", "workers": "3", "query_timeout": "5"},
         config_file=None,
     )
-    options = uwsgi_options(settings)
+    options = uwsgi_options(settings, listener=7, workers_socket=Path("/run/x/workers.sock"))
     pairs = dict(itertools.pairwise(options))
-    assert pairs["--http-socket"] == "[::1]:9000"
+    assert pairs["--http"] == "fd://7"
+    assert pairs["--http-to"] == pairs["--socket"] == "/run/x/workers.sock"
+    assert pairs["--http-timeout"] == "65"
+    assert "--http-keepalive=15" in options
     assert pairs["--processes"] == "3"
     assert pairs["--harakiri"] == "65"
     assert pairs["--module"] == "sparql_endpoint.wsgi:application"
@@ -147,12 +205,12 @@ def test_a_long_query_fits_in_a_get_request(server):
     assert int(response.json()["results"]["bindings"][0]["n"]["value"]) > 0
 
 
-def test_a_query_string_too_long_for_the_server_is_414_not_a_wrong_answer(server):
-    # uWSGI drops a query string that does not fit its buffer; without the check the request
-    # would look like a bare GET and be answered with the Service Description.
-    response = _count(server, 45_000)
-    assert response.status_code == 414
-    assert "send the query by POST" in response.text
+def test_a_query_string_too_long_for_a_get_request_is_refused_and_post_takes_it(server):
+    # uWSGI's router passes a request to a worker in one packet of at most 64 KiB, which
+    # holds the query string twice; it closes the connection of a request that does not
+    # fit, rather than answer it wrongly. The same query by POST is answered.
+    with pytest.raises(requests.ConnectionError):
+        _count(server, 45_000)
     assert requests.post(
         server.url + "/sparql",
         data={"query": "#" + "x" * 45_000 + "\nASK { ?s ?p ?o }"},
