@@ -38,6 +38,7 @@ DRAIN_BYTES = 1024 * 1024
 #: uWSGI's exit status for a worker whose app failed to load.
 FAILED_APP_STATUS = 22
 
+
 def drain(stream: Any, limit: int) -> None:
     """Read and drop what is left of a request body, up to ``limit`` bytes."""
     read = 0
