@@ -29,6 +29,7 @@ from graph_loader.build import BuildContext, build
 from graph_loader.cli import AppState, pass_state
 from graph_loader.settings import Settings
 from graph_loader.store import StoreError, open_store
+from sparql_endpoint.allocator import restart_tuned
 from sparql_endpoint.app import close_app, create_app, query_workers
 from sparql_endpoint.direct import publish_state
 from sparql_endpoint.worker_settings import SETTINGS_ENV, settings_to_env
@@ -234,6 +235,8 @@ def self_check(settings: Settings, path: str, accept: str | None) -> None:
 @pass_state
 def serve_command(state: AppState, host, port, workers, get_path, accept) -> None:
     """Serve SPARQL (and the other surfaces) over HTTP; builds first if the store is empty."""
+    if get_path is None:
+        restart_tuned()  # the allocator reads its settings only when a process starts
     overrides = {"host": host, "port": port, "workers": workers}
     settings = state.settings.replace(**{k: v for k, v in overrides.items() if v is not None})
     state.close()

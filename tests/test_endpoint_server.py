@@ -8,6 +8,7 @@ from __future__ import annotations
 import http.client
 import itertools
 import os
+import platform
 import socket
 import subprocess
 import sys
@@ -18,6 +19,7 @@ import pytest
 import requests
 
 from graph_loader.settings import resolve_settings
+from sparql_endpoint.allocator import TCACHE_COUNT, TUNABLE
 from sparql_endpoint.serve import (
     RUN_PREFIX,
     listening_socket,
@@ -217,3 +219,38 @@ def test_a_query_string_too_long_for_a_get_request_is_refused_and_post_takes_it(
         headers={"Accept": "application/sparql-results+json"},
         timeout=30,
     ).json() == {"head": {}, "boolean": True}
+
+
+def _descendants(pid: int) -> list[int]:
+    """``pid`` and every process under it, read from /proc."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    found = [pid]
+    for candidate in found:
+        found += [child for child, parent in parents.items() if parent == candidate]
+    return found
+
+
+def _environ(pid: int) -> dict[str, str]:
+    raw = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    return dict(item.decode().split("=", 1) for item in raw if b"=" in item)
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="the setting is glibc's own")
+def test_the_server_and_its_workers_run_with_the_allocator_setting(server):
+    # glibc reads GLIBC_TUNABLES only at start: `lamcoop serve` starts itself again with it
+    # (same process id), and the processes it forks (router, workers) inherit it.
+    served = [
+        pid
+        for pid in _descendants(server.process.pid)
+        if b"lamcoop" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    ]
+    assert len(served) >= 3  # the master, the router, the worker
+    for pid in served:
+        tunables = _environ(pid).get("GLIBC_TUNABLES", "")
+        assert f"{TUNABLE}={TCACHE_COUNT}" in tunables.split(":"), pid
