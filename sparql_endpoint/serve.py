@@ -50,6 +50,10 @@ def uwsgi_options(settings: Settings, *, listener: int, workers_socket: Path) ->
     them open between requests; it hands each request to whichever worker is free, over
     ``workers_socket``. The workers load the app after the fork and serve one request at a
     time, so a slow query holds up only its own worker, never a client's connection.
+
+    No option renames the processes: run from pyuwsgi, uWSGI writes the new name into its
+    copy of the command line and past the end of it, which corrupted the heap (workers
+    aborted at start with "malloc(): unaligned tcache chunk detected").
     """
     return [
         "--http", f"fd://{listener}",
@@ -77,7 +81,6 @@ def uwsgi_options(settings: Settings, *, listener: int, workers_socket: Path) ->
         "--ignore-sigpipe",
         "--ignore-write-errors",
         "--disable-write-exception",
-        "--procname-prefix-spaced", "lamcoop",
     ]  # fmt: skip
 
 

@@ -189,6 +189,7 @@ def test_the_server_options_follow_the_settings():
     assert pairs["--processes"] == "3"
     assert pairs["--harakiri"] == "65"
     assert pairs["--module"] == "sparql_endpoint.wsgi:application"
+    assert not [option for option in options if option.startswith("--procname")]
 
 
 def _count(server, padding: int) -> requests.Response:
