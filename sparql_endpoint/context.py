@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import abort, current_app, request
+from werkzeug.sansio.utils import get_current_url
 
 from graph_loader.settings import Settings
 from sparql_endpoint.executors import Executor
@@ -20,16 +21,6 @@ from sparql_endpoint.metrics import Metrics
 from sparql_endpoint.negotiation import QueryFormats
 
 EXTENSION = "lamcoop"
-
-#: The parts of the WSGI environ a request's URL (without its query string) is made of.
-_URL_PARTS = (
-    "wsgi.url_scheme",
-    "HTTP_HOST",
-    "SERVER_NAME",
-    "SERVER_PORT",
-    "SCRIPT_NAME",
-    "PATH_INFO",
-)
 
 
 @dataclass
@@ -41,16 +32,15 @@ class Service:
     metrics: Metrics
     started: float = field(default_factory=time.time)
     formats: QueryFormats = field(default_factory=QueryFormats)
-    _base_urls: Callable[[tuple[str | None, ...]], str] = field(init=False, repr=False)
+    _base_urls: Callable[[str, str, str, str], str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._base_urls = functools.lru_cache(maxsize=64)(_current_base_url)
+        self._base_urls = functools.lru_cache(maxsize=64)(get_current_url)
 
     def base_url(self) -> str:
-        """The request's URL without its query string (a query's base IRI), kept for each
-        scheme, host and path, which are all it is made of."""
-        environ = request.environ
-        return self._base_urls(tuple(environ.get(part) for part in _URL_PARTS))
+        """The request's URL without its query string (a query's base IRI), as werkzeug's
+        ``request.base_url`` makes it, kept for each scheme, host, root path and path."""
+        return self._base_urls(request.scheme, request.host, request.root_path, request.path)
 
     @property
     def writable(self) -> bool:
@@ -68,11 +58,6 @@ class Service:
         expected = self.settings.update_token.encode()
         if not hmac.compare_digest(given.strip().encode(), expected):
             abort(403, "the bearer token is not the configured update token")
-
-
-def _current_base_url(parts: tuple[str | None, ...]) -> str:
-    """The current request's base URL; ``parts`` (its environ parts) is the memo's key."""
-    return request.base_url
 
 
 def service() -> Service:

@@ -81,12 +81,8 @@ def unescape(text: str) -> str:
     return _ESCAPE.sub(char, text) if "\\" in text else text
 
 
-def tokens(text: str) -> Iterator[Token]:
-    """The significant tokens of ``text`` (whitespace and comments dropped)."""
-    return _tokens(unescape(text))
-
-
 def _tokens(source: str) -> Iterator[Token]:
+    """The significant tokens of unescaped ``source`` (whitespace and comments dropped)."""
     for match in _TOKEN.finditer(source):
         kind = match.lastgroup or "other"
         if kind != "ws" and kind != "comment":

@@ -19,6 +19,7 @@ import shutil
 import socket
 import sys
 import tempfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -55,10 +56,11 @@ def uwsgi_options(settings: Settings, *, listener: int, workers_socket: Path) ->
     copy of the command line and past the end of it, which corrupted the heap (workers
     aborted at start with "malloc(): unaligned tcache chunk detected").
     """
+    stuck = str(int(settings.query_timeout) + HARAKIRI_MARGIN)
     return [
         "--http", f"fd://{listener}",
         f"--http-keepalive={KEEPALIVE_SECONDS}",  # optional value: only with "="
-        "--http-timeout", str(int(settings.query_timeout) + HARAKIRI_MARGIN),
+        "--http-timeout", stuck,
         "--http-to", str(workers_socket),
         "--socket", str(workers_socket),
         "--chmod-socket=600",
@@ -75,7 +77,7 @@ def uwsgi_options(settings: Settings, *, listener: int, workers_socket: Path) ->
         "--thunder-lock",
         "--listen", str(listen_backlog()),
         "--buffer-size", "65535",  # the request's variables; a query string to about 32 KiB
-        "--harakiri", str(int(settings.query_timeout) + HARAKIRI_MARGIN),
+        "--harakiri", stuck,
         "--worker-reload-mercy", "3",
         "--disable-logging",
         "--ignore-sigpipe",
@@ -118,9 +120,7 @@ def metrics_dir(settings: Settings) -> Path:
     process, named by its pid; those of servers no longer running are removed."""
     parent = settings.store_path / "lamcoop-metrics"
     parent.mkdir(exist_ok=True)
-    for old in parent.iterdir():
-        if not (old.name.isdigit() and _running(int(old.name))):
-            shutil.rmtree(old, ignore_errors=True)
+    _remove_ended(parent.iterdir(), lambda old: old.name)
     path = parent / str(os.getpid())
     path.mkdir(exist_ok=True)
     return path
@@ -138,12 +138,21 @@ def run_directory() -> Path:
     each start removes this user's directories of servers that are no longer running.
     """
     temp = Path(tempfile.gettempdir())
-    for old in temp.glob(f"{RUN_PREFIX}*"):
-        pid = old.name.removeprefix(RUN_PREFIX).split("-", 1)[0]
-        mine = old.lstat().st_uid == os.getuid() and old.is_dir() and not old.is_symlink()
-        if mine and pid.isdigit() and not _running(int(pid)):
-            shutil.rmtree(old, ignore_errors=True)
+    mine = [
+        old
+        for old in temp.glob(f"{RUN_PREFIX}*")
+        if old.is_dir() and not old.is_symlink() and old.lstat().st_uid == os.getuid()
+    ]
+    _remove_ended(mine, lambda old: old.name.removeprefix(RUN_PREFIX).split("-", 1)[0])
     return Path(tempfile.mkdtemp(prefix=f"{RUN_PREFIX}{os.getpid()}-", dir=temp))
+
+
+def _remove_ended(directories: Iterable[Path], pid_of: Callable[[Path], str]) -> None:
+    """Remove each directory whose server process (the pid in its name) is not running."""
+    for old in directories:
+        pid = pid_of(old)
+        if not (pid.isdigit() and _running(int(pid))):
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def _running(pid: int) -> bool:

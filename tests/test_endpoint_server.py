@@ -12,6 +12,7 @@ import platform
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -158,7 +159,7 @@ def test_run_directories_of_servers_that_ended_are_removed():
         text=True,
         check=True,
     )
-    temp = Path(os.environ.get("TMPDIR", "/tmp"))
+    temp = Path(tempfile.gettempdir())
     gone = temp / f"{RUN_PREFIX}{ended.stdout.strip()}-test"
     alive = temp / f"{RUN_PREFIX}{os.getppid()}-test"  # pytest's parent: running
     for path in (gone, alive):
