@@ -36,7 +36,8 @@ from collections import Counter, defaultdict  # noqa: E402
 import pyoxigraph as ox  # noqa: E402
 from rdflib import Graph  # noqa: E402
 
-from graph_loader.audit import AUDIT_SHAPES, read_profile, run_audit  # noqa: E402
+from graph_loader.audit.model import AUDIT_SHAPES  # noqa: E402
+from graph_loader.audit.run import read_profile, run_audit  # noqa: E402
 from graph_loader.integrity import INTEGRITY_SHAPES, validate_integrity  # noqa: E402
 from graph_loader.resources import resource_dir  # noqa: E402
 from graph_loader.settings import resolve_settings  # noqa: E402

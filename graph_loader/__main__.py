@@ -1,5 +1,5 @@
 """``python -m graph_loader``: the data commands of lamcoop, without the service."""
 
-from graph_loader.cli import main
+from graph_loader.cli import data_main
 
-main()
+data_main()

@@ -15,23 +15,24 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph_loader import __version__, provenance
-from graph_loader.audit import audit_step
-from graph_loader.dump_cli import dump_step
-from graph_loader.integrity import integrity_step
+from graph_loader.audit.model import AUDIT_GRAPH
+from graph_loader.audit.run import run_audit
+from graph_loader.integrity import check_record, validate_integrity
 from graph_loader.loading import LoadResult, load_bytes, load_file
-from graph_loader.reasoning import materialise_inferences
+from graph_loader.publish.dump import write_dumps
+from graph_loader.publish.void import void_graph, write_void
+from graph_loader.reasoning import materialise
 from graph_loader.record import record_sources
 from graph_loader.resources import resource_dir
 from graph_loader.settings import Settings
-from graph_loader.store import OxigraphStore
-from graph_loader.void import void_step
+from graph_loader.store import Store
 
 
 @dataclass(frozen=True)
 class BuildContext:
     """What a build step may use."""
 
-    store: OxigraphStore
+    store: Store
     settings: Settings
     progress: bool = False
 
@@ -99,20 +100,59 @@ def _summary(what: str, results: list[LoadResult]) -> str:
     )
 
 
+def materialise_inferences(ctx: BuildContext) -> str:
+    """Materialise the inferences, and say how many triples were inferred."""
+    result = materialise(ctx.store, ctx.settings)
+    return (
+        f"reasoning: {result.triples} inferred triples in {result.graph} "
+        f"from {len(result.data_graphs)} graphs ({result.rounds} rounds)"
+    )
+
+
+def check_integrity(ctx: BuildContext) -> str:
+    """Validate every data graph; violations in the dataset of record fail the build."""
+    outcome = validate_integrity(ctx.store, ctx.settings)
+    check_record(outcome)
+    return outcome.summary()
+
+
+def audit_agreements(ctx: BuildContext) -> str:
+    """Audit every agreement; the results replace ``{base}graph/audit``."""
+    audit = run_audit(ctx.store, ctx.settings)
+    graph = ctx.settings.graph_iri(AUDIT_GRAPH)
+    return (
+        f"audit: {len(audit.agreements)} agreements, mean completeness "
+        f"{audit.mean_completeness * 100:.1f} %, results in <{graph}> ({audit.seconds:.2f} s)"
+    )
+
+
+def write_dump_files(ctx: BuildContext) -> str:
+    """Write the dumps of every graph (the VoID graph, which describes them, excepted)."""
+    files = write_dumps(ctx.store, ctx.settings)
+    size = sum(f.bytes for f in files)
+    return f"dumps: {len(files)} files, {size} bytes in {ctx.settings.dump_path}"
+
+
+def describe_dataset(ctx: BuildContext) -> str:
+    """Write the VoID graph once, from the store as it now is and the dumps just written."""
+    count = write_void(ctx.store, ctx.settings)
+    return f"void: {count} triples in <{void_graph(ctx.settings)}>"
+
+
 Step = Callable[[BuildContext], str]
 
-#: The build, in order. Later steps (reasoning, validation, audit, VoID, dumps) join here.
+#: The build, in order.
 STEPS: tuple[Step, ...] = (
     load_shipped_files,
     load_dataset_of_record,
     materialise_inferences,
     # Validation and audit come after every step that writes data, before the steps that
-    # describe (VoID) and copy (dumps) the graphs, so the audit graph is in both.
-    integrity_step,
-    audit_step,
-    void_step,
-    # The dumps stay last: they copy every graph and refresh VoID to describe the files.
-    dump_step,
+    # copy (dumps) and describe (VoID) the graphs, so the audit graph is in both.
+    check_integrity,
+    audit_agreements,
+    write_dump_files,
+    # VoID stays last: it describes every graph and the dump files (the dumps leave it out).
+    describe_dataset,
 )
 
 

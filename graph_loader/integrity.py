@@ -15,7 +15,7 @@ import pyoxigraph as ox
 
 from graph_loader.settings import Settings
 from graph_loader.shacl import validate as shacl_validate
-from graph_loader.store import OxigraphStore
+from graph_loader.store import Store
 
 SH = "http://www.w3.org/ns/shacl#"
 INTEGRITY_SHAPES = "shapes-integrity"
@@ -30,7 +30,7 @@ class IntegrityError(Exception):
     """The dataset of record does not conform to the integrity shapes."""
 
 
-def data_graphs(store: OxigraphStore, settings: Settings) -> list[str]:
+def data_graphs(store: Store, settings: Settings) -> list[str]:
     """Every graph holding data: all but the shapes, audit and provenance graphs."""
     skip = {settings.graph_iri(name) for name in NOT_DATA}
     shapes = settings.graph_iri("shapes-")
@@ -73,7 +73,7 @@ class IntegrityOutcome:
 
 
 def validate_integrity(
-    store: OxigraphStore,
+    store: Store,
     settings: Settings,
     *,
     graphs: list[str] | None = None,
@@ -90,7 +90,7 @@ def validate_integrity(
     return IntegrityOutcome(report, chosen, in_record)
 
 
-def _record_subjects(store: OxigraphStore, settings: Settings) -> set[str]:
+def _record_subjects(store: Store, settings: Settings) -> set[str]:
     """IRIs the dataset of record states something about."""
     record = [settings.graph_iri(name) for name in RECORD_GRAPHS]
     prefix = settings.graph_iri(RECORD_PREFIX)
@@ -119,21 +119,20 @@ def _blank(term: Any) -> bool:
     return isinstance(term, ox.BlankNode) or type(term).__name__ == "BNode"
 
 
-def integrity_step(ctx: Any) -> str:
-    """Build step: validate every data graph; violations in the dataset of record fail it."""
-    outcome = validate_integrity(ctx.store, ctx.settings)
-    if outcome.record_violations:
-        shown = outcome.record_violations[:_SHOWN]
-        more = len(outcome.record_violations) - len(shown)
-        lines = [
-            "the dataset of record does not conform to the integrity shapes",
-            outcome.summary(),
-            *(describe_result(r) for r in shown),
-        ]
-        if more:
-            lines.append(f"  … and {more} more ('lamcoop validate' lists them all)")
-        raise IntegrityError("\n".join(lines))
-    return outcome.summary()
-
-
 _SHOWN = 20
+
+
+def check_record(outcome: IntegrityOutcome) -> None:
+    """Raise :class:`IntegrityError` listing the violations in the dataset of record."""
+    if not outcome.record_violations:
+        return
+    shown = outcome.record_violations[:_SHOWN]
+    more = len(outcome.record_violations) - len(shown)
+    lines = [
+        "the dataset of record does not conform to the integrity shapes",
+        outcome.summary(),
+        *(describe_result(r) for r in shown),
+    ]
+    if more:
+        lines.append(f"  … and {more} more ('lamcoop validate' lists them all)")
+    raise IntegrityError("\n".join(lines))

@@ -37,7 +37,7 @@ from graph_loader.file_reading import (
     can_watch_reads,
 )
 from graph_loader.rdf_formats import format_for_path, source_name, xml_error_place
-from graph_loader.store import OxigraphStore, StagedLoad
+from graph_loader.store import StagedLoad, Store
 
 T = TypeVar("T")
 
@@ -71,7 +71,7 @@ class LoadResult:
 
 
 def load_file(
-    store: OxigraphStore,
+    store: Store,
     path: str | Path,
     *,
     base_iri: str,
@@ -109,7 +109,7 @@ def load_file(
 
 
 def load_bytes(
-    store: OxigraphStore,
+    store: Store,
     data: bytes,
     *,
     name: str,
@@ -125,7 +125,7 @@ def load_bytes(
 
 @dataclass(frozen=True)
 class _Job:
-    store: OxigraphStore
+    store: Store
     path: Path
     target: str
     rdf_format: ox.RdfFormat

@@ -23,15 +23,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from graph_loader.settings import Settings
-from graph_loader.store import OxigraphStore
-
-if TYPE_CHECKING:
-    from graph_loader.build import BuildContext
+from graph_loader.store import Store
 
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 OWL = "http://www.w3.org/2002/07/owl#"
@@ -70,7 +66,7 @@ class InferenceResult:
     data_graphs: tuple[str, ...]
 
 
-def read_schema(store: OxigraphStore, ontology_graph: str) -> Schema:
+def read_schema(store: Store, ontology_graph: str) -> Schema:
     """The subclass, subproperty, inverse, symmetric and transitive axioms of the ontology."""
 
     def pairs(predicate: str) -> list[tuple[str, str]]:
@@ -95,7 +91,7 @@ def read_schema(store: OxigraphStore, ontology_graph: str) -> Schema:
     )
 
 
-def read_chains(store: OxigraphStore, ontology_graph: str) -> frozenset:
+def read_chains(store: Store, ontology_graph: str) -> frozenset:
     """The property chains of the ontology; a chain with a step it cannot read is left out."""
     first, rest, inverse_of, chains = {}, {}, {}, []
     for quad in store.quads(ontology_graph):
@@ -144,7 +140,7 @@ def closure(edges: Iterable[tuple[str, str]]) -> dict[str, frozenset[str]]:
     return result
 
 
-def data_graphs(store: OxigraphStore, settings: Settings) -> tuple[str, ...]:
+def data_graphs(store: Store, settings: Settings) -> tuple[str, ...]:
     """The named graphs reasoned over: every graph but the excluded ones."""
     excluded = {settings.graph_iri(name) for name in NOT_REASONED}
     shapes = settings.graph_iri(SHAPES_PREFIX)
@@ -208,7 +204,7 @@ def rule_updates(schema: Schema, target: str, sources: Iterable[str]) -> list[st
     return updates
 
 
-def materialise(store: OxigraphStore, settings: Settings) -> InferenceResult:
+def materialise(store: Store, settings: Settings) -> InferenceResult:
     """Recompute the inferred graph from the data graphs and publish it in one step."""
     target = settings.graph_iri("inferred")
     schema = read_schema(store, settings.graph_iri("ontology"))
@@ -233,15 +229,6 @@ def materialise(store: OxigraphStore, settings: Settings) -> InferenceResult:
         staged.abort()
         raise
     return InferenceResult(target, store.triple_count(target), rounds, sources)
-
-
-def materialise_inferences(ctx: BuildContext) -> str:
-    """The build step: materialise, and say how many triples were inferred."""
-    result = materialise(ctx.store, ctx.settings)
-    return (
-        f"reasoning: {result.triples} inferred triples in {result.graph} "
-        f"from {len(result.data_graphs)} graphs ({result.rounds} rounds)"
-    )
 
 
 def _using(sources: Iterable[str], target: str) -> str:

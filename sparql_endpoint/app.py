@@ -15,7 +15,7 @@ from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
 from graph_loader.settings import Settings, resolve_settings
-from graph_loader.store import OxigraphStore
+from graph_loader.store import Store
 from sparql_endpoint import dataset, graph_store, linked_data, protocol, system, yasgui
 from sparql_endpoint.context import EXTENSION, Service
 from sparql_endpoint.direct import DirectExecutor
@@ -48,7 +48,7 @@ def query_workers(settings: Settings) -> int:
     return settings.workers or max(1, len(os.sched_getaffinity(0)))
 
 
-def make_executor(settings: Settings, store: OxigraphStore | None) -> Executor:
+def make_executor(settings: Settings, store: Store | None) -> Executor:
     """Queries in this process over the store on disk (stopped at the limit), or in-thread
     over ``store`` (no limit)."""
     if store is not None:
@@ -59,7 +59,7 @@ def make_executor(settings: Settings, store: OxigraphStore | None) -> Executor:
 def create_app(
     settings: Settings | None = None,
     *,
-    store: OxigraphStore | None = None,
+    store: Store | None = None,
     blueprints: tuple[Blueprint, ...] = BLUEPRINTS,
     metrics_dir: Path | None = None,
 ) -> Flask:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, request
 
-from graph_loader.void import void_graph
+from graph_loader.publish.void import void_graph
 from sparql_endpoint.context import service
 from sparql_endpoint.execution import QueryJob
 from sparql_endpoint.negotiation import GRAPH_OFFERS, choose, media_types, parse_accept

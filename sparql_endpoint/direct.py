@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, TypeVar
 
-from graph_loader.store import OxigraphStore, StoreError, open_store
+from graph_loader.store import Store, StoreError, open_store
 from sparql_endpoint.execution import CHUNK_BYTES, QueryJob, execute
 from sparql_endpoint.executors import Collector, OnTimeout, Reply, Unavailable, graph_counts
 from sparql_endpoint.store_files import LockTimeout, StateFile, StoreLocks
@@ -51,7 +51,7 @@ class DirectExecutor:
         self._locks = StoreLocks(self.store_path)
         self._state = StateFile(self.store_path)
         self._watchdog = Watchdog(period=min(0.05, timeout / 50))
-        self._store: OxigraphStore | None = None
+        self._store: Store | None = None
         self._opened_at: int | None = None
         if not self._state.exists():
             with self._locks.writing(time.monotonic() + timeout + WRITE_GRACE):
@@ -98,7 +98,7 @@ class DirectExecutor:
         finally:
             self._watchdog.disarm()
 
-    def _handle(self) -> OxigraphStore:
+    def _handle(self) -> Store:
         """The read-only handle, reopened when a write has happened since it was opened."""
         version = self._state.current().version
         if self._store is not None and self._opened_at != version:
@@ -117,7 +117,7 @@ class DirectExecutor:
             self._store = None
 
     # -- writes --------------------------------------------------------------------------
-    def write(self, action: Callable[[OxigraphStore], T]) -> T:
+    def write(self, action: Callable[[Store], T]) -> T:
         """Run ``action`` on the store opened read-write, while no process reads it."""
         deadline = time.monotonic() + self.timeout + WRITE_GRACE
         try:
@@ -126,7 +126,7 @@ class DirectExecutor:
         except LockTimeout:
             raise Unavailable("running queries did not finish; try the write again") from None
 
-    def _write(self, action: Callable[[OxigraphStore], T]) -> T:
+    def _write(self, action: Callable[[Store], T]) -> T:
         self._close_handle()
         version = self._state.next_version()
         store = open_store(self.store_path)

@@ -19,7 +19,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from graph_loader.store import OxigraphStore
+from graph_loader.store import Store
 from sparql_endpoint.negotiation import GRAPH_OFFERS, RESULTS_OFFERS
 
 #: The size of a chunk: a result smaller than this comes as one ``whole`` message; larger
@@ -113,7 +113,7 @@ def dataset_options(job: QueryJob) -> dict[str, Any]:
     return options
 
 
-def execute(store: OxigraphStore, job: QueryJob, send: Send) -> None:
+def execute(store: Store, job: QueryJob, send: Send) -> None:
     """Run ``job`` on ``store`` and send the result (or the error) as messages."""
     try:
         results = store.query(job.text, **dataset_options(job))

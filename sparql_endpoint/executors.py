@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import IO, Any, Protocol, TypeVar
 
-from graph_loader.store import OxigraphStore
+from graph_loader.store import Store
 from sparql_endpoint.execution import CHUNK_BYTES, Head, QueryJob, execute
 
 T = TypeVar("T")
@@ -88,12 +88,12 @@ class Executor(Protocol):
 
     def run(self, job: QueryJob, on_timeout: OnTimeout) -> Reply: ...
 
-    def write(self, action: Callable[[OxigraphStore], T]) -> T: ...
+    def write(self, action: Callable[[Store], T]) -> T: ...
 
     def close(self) -> None: ...
 
 
-def graph_counts(store: OxigraphStore) -> dict[str, int]:
+def graph_counts(store: Store) -> dict[str, int]:
     """Each named graph of ``store`` with its triple count."""
     return {g.iri: g.triples for g in store.graphs()}
 
@@ -138,7 +138,7 @@ class Collector:
 class LocalExecutor:
     """Queries in the calling thread on a store the caller opened (no time limit)."""
 
-    def __init__(self, store: OxigraphStore, *, timeout: float):
+    def __init__(self, store: Store, *, timeout: float):
         self.store = store
         self.timeout = timeout
         self._version = 0
@@ -166,7 +166,7 @@ class LocalExecutor:
         assert collector.reply is not None
         return collector.reply
 
-    def write(self, action: Callable[[OxigraphStore], T]) -> T:
+    def write(self, action: Callable[[Store], T]) -> T:
         with self._lock:
             try:
                 return action(self.store)

@@ -27,7 +27,7 @@ import click
 import pyuwsgi
 
 from graph_loader.build import BuildContext, build
-from graph_loader.cli import AppState, pass_state
+from graph_loader.cli.state import AppState, pass_state
 from graph_loader.settings import Settings
 from graph_loader.store import StoreError, open_store
 from sparql_endpoint.allocator import restart_tuned

@@ -14,19 +14,19 @@ from typing import TypeVar
 import pyoxigraph as ox
 from flask import Response, abort
 
-from graph_loader.store import OxigraphStore
-from graph_loader.void import write_void
+from graph_loader.publish.void import write_void
+from graph_loader.store import Store
 from sparql_endpoint.context import service
 from sparql_endpoint.executors import Unavailable
 
 T = TypeVar("T")
 
 
-def write(action: Callable[[OxigraphStore], T]) -> T:
+def write(action: Callable[[Store], T]) -> T:
     """Run ``action`` on the writable store, then refresh the VoID description."""
     svc = service()
 
-    def with_void(store: OxigraphStore) -> T:
+    def with_void(store: Store) -> T:
         result = action(store)
         write_void(store, svc.settings)
         return result
@@ -50,7 +50,7 @@ def run_update(text: str, base_iri: str | None = None) -> Response:
 def put_graph(graph: str | None, data: bytes, fmt: ox.RdfFormat) -> bool:
     """Replace ``graph`` (``None``: the default graph) with ``data``; True if it was new."""
 
-    def action(store: OxigraphStore) -> bool:
+    def action(store: Store) -> bool:
         if graph is None:
             quads = _parsed(data, fmt)
             store.inner.clear_graph(ox.DefaultGraph())
@@ -66,7 +66,7 @@ def put_graph(graph: str | None, data: bytes, fmt: ox.RdfFormat) -> bool:
 def post_graph(graph: str | None, data: bytes, fmt: ox.RdfFormat) -> bool:
     """Add ``data`` to ``graph`` (``None``: the default graph); True if it was new."""
 
-    def action(store: OxigraphStore) -> bool:
+    def action(store: Store) -> bool:
         if graph is None:
             store.extend(_parsed(data, fmt))
             return False
@@ -80,7 +80,7 @@ def post_graph(graph: str | None, data: bytes, fmt: ox.RdfFormat) -> bool:
 def delete_graph(graph: str | None) -> None:
     """Remove ``graph``, or empty the default graph."""
 
-    def action(store: OxigraphStore) -> None:
+    def action(store: Store) -> None:
         if graph is None:
             store.inner.clear_graph(ox.DefaultGraph())
         else:

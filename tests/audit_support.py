@@ -7,7 +7,7 @@ import pyoxigraph as ox
 
 from graph_loader.resources import resource_dir
 from graph_loader.settings import Settings, resolve_settings
-from graph_loader.store import OxigraphStore
+from graph_loader.store import Store
 
 BASE = "https://w3id.org/lamcoop/"
 DATA_GRAPH = BASE + "graph/test-data"
@@ -87,7 +87,7 @@ def agreement(slug: str, components, *, kind: str = "MemorandumOfUnderstanding",
     return f"agr:{slug} " + " ;\n    ".join(parts) + " .\n"
 
 
-def load_shipped(store: OxigraphStore, s: Settings) -> None:
+def load_shipped(store: Store, s: Settings) -> None:
     """The ontology and both shape files, each into its graph, as the build does."""
     for name, path in (
         ("ontology", resource_dir("ontology") / "lamcoop.ttl"),
@@ -97,7 +97,7 @@ def load_shipped(store: OxigraphStore, s: Settings) -> None:
         store.replace_graph(path.read_bytes(), graph=s.graph_iri(name), format=ox.RdfFormat.TURTLE)
 
 
-def load_turtle(store: OxigraphStore, text: str, graph: str = DATA_GRAPH) -> None:
+def load_turtle(store: Store, text: str, graph: str = DATA_GRAPH) -> None:
     store.replace_graph(
         (PREFIXES + CONTEXT + text).encode("utf-8"), graph=graph, format=ox.RdfFormat.TURTLE
     )

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner, Result
 
-from graph_loader.store import OxigraphStore, open_store
+from graph_loader.store import Store, open_store
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DIR = REPO_ROOT.parent / "shared"
@@ -78,7 +78,6 @@ def invoke(clean_env, monkeypatch, tmp_path) -> Callable[..., Result]:
     ``env`` adds environment variables; ``LAMCOOP_*`` of the caller's shell never leak in.
     """
     from graph_loader.cli import make_cli
-    from sparql_endpoint.cli import SERVICE_COMMANDS
 
     monkeypatch.chdir(tmp_path)
     for name in os.environ:
@@ -87,9 +86,7 @@ def invoke(clean_env, monkeypatch, tmp_path) -> Callable[..., Result]:
 
     def run(*args: str, env: Mapping[str, str] | None = None, input: str | bytes | None = None):
         runner = CliRunner()
-        return runner.invoke(
-            make_cli(SERVICE_COMMANDS), list(args), env=dict(env or {}), input=input
-        )
+        return runner.invoke(make_cli(), list(args), env=dict(env or {}), input=input)
 
     return run
 
@@ -118,7 +115,7 @@ def lamcoop(clean_env, tmp_path) -> Callable[..., subprocess.CompletedProcess]:
     return run
 
 
-def snapshot(store: OxigraphStore) -> tuple[frozenset, dict[str, int]]:
+def snapshot(store: Store) -> tuple[frozenset, dict[str, int]]:
     """Every quad (as text) and every graph's count: what "unchanged" is compared on."""
     quads = frozenset(str(q) for q in store.inner.quads_for_pattern(None, None, None, None))
     return quads, {g.iri: g.triples for g in store.graphs()}

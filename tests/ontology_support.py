@@ -7,8 +7,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
-from graph_loader.build import STEPS, BuildContext
-from graph_loader.reasoning import materialise_inferences
+from graph_loader.build import STEPS, BuildContext, materialise_inferences
 from graph_loader.resources import resource_dir
 from graph_loader.settings import resolve_settings
 from graph_loader.store import open_store

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph_loader.audit import read_profile, run_audit
+from graph_loader.audit.run import read_profile, run_audit
 from graph_loader.store import open_store
 from tests.audit_support import (
     BASE,

@@ -12,8 +12,8 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from graph_loader.audit import run_audit
-from graph_loader.audit_report import FORMATS, as_dict, render
+from graph_loader.audit.report import FORMATS, as_dict, render
+from graph_loader.audit.run import run_audit
 from graph_loader.store import open_store
 from tests.audit_support import COMPONENTS, agreement, load_shipped, load_turtle, settings
 

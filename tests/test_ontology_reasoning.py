@@ -5,9 +5,9 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from graph_loader.build import BuildContext, load_shipped_files
+from graph_loader.build import BuildContext, load_shipped_files, materialise_inferences
 from graph_loader.loading import load_bytes
-from graph_loader.reasoning import closure, materialise, materialise_inferences, read_schema
+from graph_loader.reasoning import closure, materialise, read_schema
 from graph_loader.settings import resolve_settings
 from graph_loader.store import open_store
 

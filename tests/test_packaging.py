@@ -71,14 +71,14 @@ def fresh_venv(tmp_path_factory, wheel) -> Path:
 def test_wheel_carries_packages_and_resources(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "graph_loader/store.py" in names
-    assert "sparql_endpoint/cli.py" in names
+    assert "graph_loader/cli/__init__.py" in names
     shipped = _shipped_files()
     assert any("/ontology/" in name for name in shipped), "ontology/ is empty in the checkout"
     missing = sorted(shipped - names)
     assert not missing, f"not in the wheel: {missing[:5]}"
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
-    assert "lamcoop = sparql_endpoint.cli:main" in text
+    assert "lamcoop = graph_loader.cli:main" in text
 
 
 @pytest.mark.slow

@@ -7,14 +7,10 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from graph_loader.audit import AUDIT_SHAPES, run_audit
-from graph_loader.build import STEPS, BuildContext
-from graph_loader.integrity import (
-    IntegrityError,
-    describe_result,
-    integrity_step,
-    validate_integrity,
-)
+from graph_loader.audit.model import AUDIT_SHAPES
+from graph_loader.audit.run import run_audit
+from graph_loader.build import STEPS, BuildContext, check_integrity
+from graph_loader.integrity import IntegrityError, describe_result, validate_integrity
 from graph_loader.store import open_store
 from tests.audit_support import settings
 
@@ -26,7 +22,7 @@ def record():
     """A store built by the steps before validation: ontology, shapes, record, inferences."""
     store, s = open_store(None), settings()
     context = BuildContext(store, s)
-    for step in STEPS[: STEPS.index(integrity_step)]:
+    for step in STEPS[: STEPS.index(check_integrity)]:
         step(context)
     seeds = [g.iri for g in store.graphs() if g.iri.startswith(s.graph_iri("seed-"))]
     if not seeds:
@@ -88,10 +84,10 @@ def test_build_step_fails_on_a_violation_in_the_record(record):
     undo = _insert(store, s.graph_iri("seed-000"))
     try:
         with pytest.raises(IntegrityError, match="dataset of record does not conform"):
-            integrity_step(BuildContext(store, s))
+            check_integrity(BuildContext(store, s))
     finally:
         store.update(undo)
-    assert "conform" in integrity_step(BuildContext(store, s))
+    assert "conform" in check_integrity(BuildContext(store, s))
 
 
 def test_build_step_reports_but_passes_violations_in_users_graphs(record):
@@ -102,7 +98,7 @@ def test_build_step_reports_but_passes_violations_in_users_graphs(record):
         "<https://example.org/museum> a <https://w3id.org/lamcoop/ontology#Museum> } }"
     )
     try:
-        summary = integrity_step(BuildContext(store, s))
+        summary = check_integrity(BuildContext(store, s))
     finally:
         store.drop_graph(user)
     assert "1 Violation" in summary

@@ -16,7 +16,7 @@ from graph_loader.importers.imls_museums import ImlsMuseumImporter
 from graph_loader.importers.runner import ImportRejected, ImportResult, run_import
 from graph_loader.importers.wikidata_isil import WikidataIsilImporter
 from graph_loader.rdf_formats import source_name
-from graph_loader.store import OxigraphStore
+from graph_loader.store import Store
 
 IMPORTERS: dict[str, type] = {
     "agreements": AgreementImporter,
@@ -80,7 +80,7 @@ def _header_names(head: str) -> set[str]:
 
 
 def import_file(
-    store: OxigraphStore,
+    store: Store,
     path: str | Path,
     *,
     base_iri: str,

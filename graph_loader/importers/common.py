@@ -23,7 +23,7 @@ from typing import Any, TextIO
 import pyoxigraph as ox
 
 from graph_loader.loading import LoadError
-from graph_loader.store import OxigraphStore
+from graph_loader.store import Store
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
@@ -71,7 +71,7 @@ class Outcome:
 class ImportContext:
     """What an importer may use: the store (for look-ups), the base IRI and the target."""
 
-    store: OxigraphStore
+    store: Store
     base_iri: str
     graph: str
     source: str

@@ -24,7 +24,7 @@ from graph_loader.importers.common import ImportContext, ImportFailed, Row, RowR
 from graph_loader.importers.report import Tally, rejection_message, write_report
 from graph_loader.loading import _progress_bar, _TrackingReader
 from graph_loader.rdf_formats import source_name
-from graph_loader.store import OxigraphStore
+from graph_loader.store import Store
 
 _CHUNK = 1 << 20
 
@@ -60,7 +60,7 @@ class ImportResult:
 
 
 def run_import(
-    store: OxigraphStore,
+    store: Store,
     path: Path,
     importer_class: type,
     *,

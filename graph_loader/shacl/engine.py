@@ -19,7 +19,7 @@ from graph_loader.shacl.fallback import export_data, validate_with_pyshacl
 from graph_loader.shacl.report import ValidationReport, ValidationResult
 from graph_loader.shacl.shapes import Shape, read_shapes, unsupported_reasons
 from graph_loader.shacl.terms import rdflib_graph, sparql_term, to_rdflib
-from graph_loader.store import OxigraphStore
+from graph_loader.store import Store
 
 ENGINES = ("auto", "fast", "pyshacl")
 
@@ -30,7 +30,7 @@ class ShaclError(ValueError):
 
 
 def validate(
-    store: OxigraphStore,
+    store: Store,
     shapes: Graph | str | Path,
     *,
     data_graphs: list[str] | None = None,
@@ -94,7 +94,7 @@ def _partition(
     return fast, slow
 
 
-def target_literals(store: OxigraphStore, shape: Shape) -> dict[Node, Node]:
+def target_literals(store: Store, shape: Shape) -> dict[Node, Node]:
     """The literal target nodes of a shape, keyed by the form the store gives them back in
     (a query returns "4.0"^^xsd:decimal as "4"^^xsd:decimal; the report names the target)."""
     literals = [n for n in shape.targets.get(SH.targetNode, []) if isinstance(n, Literal)]
@@ -109,7 +109,7 @@ def _pairs(literals: list[Node]) -> str:
 
 
 def run_check(
-    store: OxigraphStore,
+    store: Store,
     check: Check,
     data_graphs: list[str] | None,
     describe=None,
@@ -147,7 +147,7 @@ def run_check(
     return results
 
 
-def load_shapes(store: OxigraphStore, shapes: Graph | str | Path) -> Graph:
+def load_shapes(store: Store, shapes: Graph | str | Path) -> Graph:
     """The shapes graph from an rdflib graph, a Turtle file or a graph of the store."""
     if isinstance(shapes, Graph):
         return shapes
@@ -165,7 +165,7 @@ def load_shapes(store: OxigraphStore, shapes: Graph | str | Path) -> Graph:
     return rdflib_graph(triples)
 
 
-def _is_graph(store: OxigraphStore, name: str) -> bool:
+def _is_graph(store: Store, name: str) -> bool:
     try:
         return store.has_graph(name)
     except ValueError:  # not an IRI

@@ -17,10 +17,10 @@ from rdflib.term import Node
 from graph_loader.shacl.report import ValidationResult
 from graph_loader.shacl.shapes import TARGET_PREDICATES
 from graph_loader.shacl.terms import rdflib_graph
-from graph_loader.store import OxigraphStore
+from graph_loader.store import Store
 
 
-def export_data(store: OxigraphStore, data_graphs: list[str] | None) -> Graph:
+def export_data(store: Store, data_graphs: list[str] | None) -> Graph:
     """The data graph as rdflib sees it: the union of ``data_graphs`` (None: every graph)."""
     if data_graphs is None:
         return rdflib_graph(store.quads())

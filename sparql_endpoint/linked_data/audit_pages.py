@@ -1,6 +1,6 @@
 """``/audit``: the stored agreement audit as a page (sortable table, chart of the most exposed
 challenges), JSON and CSV; ``/audit/{slug}`` for one agreement. Rendering reuses
-:mod:`graph_loader.audit_report`; the data is the audit graph, read back."""
+:mod:`graph_loader.audit.report`; the data is the audit graph, read back."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, render_template, request
 
-from graph_loader.audit_graph import agreement_slug
-from graph_loader.audit_report import as_dict, render_csv, render_json
-from graph_loader.audit_stored import read_audit
+from graph_loader.audit.graph import agreement_slug
+from graph_loader.audit.report import as_dict, render_csv, render_json
+from graph_loader.audit.stored import read_audit
 from sparql_endpoint.context import service
 from sparql_endpoint.linked_data.present import choose_language, local_path, text_dir
 from sparql_endpoint.linked_data.reader import ExecutorStore

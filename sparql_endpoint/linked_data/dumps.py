@@ -6,7 +6,7 @@ import base64
 
 from flask import Blueprint, Response, abort, jsonify, render_template, request, send_from_directory
 
-from graph_loader.dump import read_manifest
+from graph_loader.publish.dump import read_manifest
 from sparql_endpoint.context import service
 
 blueprint = Blueprint("dumps", __name__, template_folder="templates")

@@ -1,96 +1,22 @@
-"""The data commands of ``lamcoop`` (also ``python -m graph_loader``).
-
-:func:`make_cli` builds the command group; the service package adds ``serve`` to it.
-Settings are resolved once, when the group runs, and handed to every command.
-"""
+"""The data commands: build, load, graphs, query and settings."""
 
 from __future__ import annotations
 
 import json
 import os
 import sys
-from collections.abc import Iterable
 
 import click
 import pyoxigraph as ox
 
-from graph_loader import __version__, provenance
-from graph_loader.audit_cli import audit_command
+from graph_loader import provenance
 from graph_loader.build import BuildContext, build
-from graph_loader.dump_cli import dump_command
+from graph_loader.cli.state import AppState, pass_state
 from graph_loader.importers import IMPORTERS, default_report_path, detect, import_file
 from graph_loader.integrity import IntegrityError
 from graph_loader.loading import LoadError, LoadInterrupted, load_file
 from graph_loader.rdf_formats import RDF_FORMAT_NAMES, RESULTS_FORMAT_NAMES, rdf_format
-from graph_loader.settings import SETTINGS, Settings, SettingsError, resolve_settings
-from graph_loader.store import OxigraphStore, StoreError, open_store
-from graph_loader.validate_cli import validate_command
-
-
-class AppState:
-    """Per-invocation state: the resolved settings and the store, opened on first use."""
-
-    def __init__(self, settings: Settings):
-        self.settings = settings
-        self._store: OxigraphStore | None = None
-
-    def store(self) -> OxigraphStore:
-        if self._store is None:
-            try:
-                self._store = open_store(self.settings.store_path)
-            except StoreError as exc:
-                raise click.ClickException(str(exc)) from None
-        return self._store
-
-    def close(self) -> None:
-        if self._store is not None:
-            self._store.close()
-            self._store = None
-
-
-pass_state = click.make_pass_decorator(AppState)
-
-
-def make_cli(extra_commands: Iterable[click.Command] = ()) -> click.Group:
-    """The ``lamcoop`` command group: the data commands plus ``extra_commands``."""
-
-    @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-    @click.version_option(__version__, prog_name="lamcoop")
-    @click.option(
-        "--config",
-        type=click.Path(dir_okay=False),
-        default=None,
-        help="Settings file (default: ./lamcoop.toml when present).",
-    )
-    @click.option("--store", default=None, help="Store location (LAMCOOP_STORE).")
-    @click.option("--base-iri", default=None, help="Base IRI (LAMCOOP_BASE_IRI).")
-    @click.option(
-        "--setting",
-        "extra",
-        type=(str, str),
-        multiple=True,
-        metavar="NAME VALUE",
-        help="Set any setting, e.g. --setting max_rows 500.",
-    )
-    @click.pass_context
-    def cli(ctx: click.Context, config, store, base_iri, extra) -> None:
-        """lamcoop: the knowledge graph of cooperation among libraries, archives and museums."""
-        overrides = {"store": store, "base_iri": base_iri}
-        overrides.update({name.replace("-", "_"): value for name, value in extra})
-        try:
-            settings = resolve_settings(
-                config_file=config if config is not None else "lamcoop.toml",
-                overrides=overrides,
-            )
-        except SettingsError as exc:
-            raise click.UsageError(str(exc)) from None
-        state = AppState(settings)
-        ctx.obj = state
-        ctx.call_on_close(state.close)
-
-    for command in (*DATA_COMMANDS, *extra_commands):
-        cli.add_command(command)
-    return cli
+from graph_loader.settings import SETTINGS
 
 
 @click.command("build")
@@ -301,20 +227,3 @@ def _abandon(exc: LoadInterrupted) -> None:
 
 def _show_progress(quiet: bool) -> bool:
     return not quiet and sys.stderr.isatty()
-
-
-DATA_COMMANDS: tuple[click.Command, ...] = (
-    build_command,
-    load_command,
-    graphs_command,
-    query_command,
-    settings_command,
-    dump_command,
-    audit_command,
-    validate_command,
-)
-
-
-def main() -> None:
-    """Entry point of ``python -m graph_loader``: the data commands only."""
-    make_cli()(prog_name="python -m graph_loader")

@@ -15,8 +15,8 @@ from typing import Any
 import jinja2
 import pyoxigraph as ox
 
-from graph_loader.audit import Audit
-from graph_loader.audit_graph import audit_triples
+from graph_loader.audit.graph import audit_triples
+from graph_loader.audit.model import Audit
 
 FORMATS = ("text", "json", "csv", "ttl", "html")
 CSV_COLUMNS = ("agreement", "label", "completeness", "missing", "severities", "challenges")

@@ -21,66 +21,23 @@ moment either never shows or shows whole.
 from __future__ import annotations
 
 import itertools
-import uuid
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, Any
 
 import pyoxigraph as ox
 
-PENDING_GRAPH = "urn:lamcoop:pending-loads"
-STAGING_PREFIX = "urn:lamcoop:staging:"
-_CHUNK_QUADS = 200_000
-_PENDING = "urn:lamcoop:pending#"
-
-
-class StoreError(RuntimeError):
-    """The store cannot be opened or used; the message says why."""
-
-
-@dataclass(frozen=True)
-class GraphInfo:
-    """A named graph and the number of triples in it."""
-
-    iri: str
-    triples: int
-
-
-class Store(Protocol):
-    """What callers may ask of a store, local or remote."""
-
-    read_only: bool
-
-    def query(self, sparql: str, **options: Any) -> Any: ...
-
-    def update(self, sparql: str, **options: Any) -> None: ...
-
-    def load_graph(
-        self, source: IO[bytes] | bytes, *, graph: str, format: ox.RdfFormat, base_iri: str | None
-    ) -> list[str]: ...
-
-    def replace_graph(
-        self, source: IO[bytes] | bytes, *, graph: str, format: ox.RdfFormat, base_iri: str | None
-    ) -> list[str]: ...
-
-    def stage(
-        self,
-        source: Any,
-        *,
-        graph: str,
-        format: ox.RdfFormat | None,
-        base_iri: str | None,
-        replace: bool,
-    ) -> Any: ...
-
-    def drop_graph(self, graph: str) -> None: ...
-
-    def graphs(self) -> list[GraphInfo]: ...
-
-    def triple_count(self, graph: str) -> int: ...
-
-    def close(self) -> None: ...
+from graph_loader.store.interface import GraphInfo, StoreError
+from graph_loader.store.layout import (
+    _PENDING,
+    CHUNK_QUADS,
+    PENDING_GRAPH,
+    STAGING_PREFIX,
+    count,
+    internal,
+    term,
+)
+from graph_loader.store.staging import PendingLoad, StagedLoad
 
 
 def open_store(path: str | Path | None, *, read_only: bool = False) -> OxigraphStore:
@@ -139,14 +96,14 @@ class OxigraphStore:
         found = {row["g"].value: int(row["n"].value) for row in rows}
         for graph in self.inner.named_graphs():
             found.setdefault(graph.value, 0)
-        return [GraphInfo(iri, count) for iri, count in sorted(found.items()) if not _internal(iri)]
+        return [GraphInfo(iri, count) for iri, count in sorted(found.items()) if not internal(iri)]
 
     def triple_count(self, graph: str) -> int:
         rows = self.inner.query(
             "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
             substitutions={ox.Variable("g"): ox.NamedNode(graph)},
         )
-        return _count(rows)
+        return count(rows)
 
     def has_graph(self, graph: str) -> bool:
         return self.inner.contains_named_graph(ox.NamedNode(graph))
@@ -232,7 +189,7 @@ class OxigraphStore:
                     else ox.parse(**given, format=format, base_iri=base_iri)
                 )
                 # Routing may commit a marker; no write may happen inside bulk_extend.
-                for chunk in _chunks(quads, _CHUNK_QUADS):
+                for chunk in _chunks(quads, CHUNK_QUADS):
                     self.inner.bulk_extend([staged.route(q, graph) for q in chunk])
             else:
                 physical = ox.NamedNode(staged.physical(graph))
@@ -299,7 +256,7 @@ class OxigraphStore:
             self.inner.flush()
             self._set_state(load.marker, "cleanup")
         self._empty_graph(load.physical)
-        g, marker = _term(PENDING_GRAPH), _term(load.marker)
+        g, marker = term(PENDING_GRAPH), term(load.marker)
         self.inner.update(f"DELETE WHERE {{ GRAPH {g} {{ {marker} ?p ?o }} }}")
 
     def _empty_graph(self, graph: str) -> None:
@@ -310,8 +267,8 @@ class OxigraphStore:
             self.inner.remove_graph(name)
 
     def _set_state(self, marker: str, state: str) -> None:
-        m, g = _term(marker), _term(PENDING_GRAPH)
-        p = _term(_PENDING + "state")
+        m, g = term(marker), term(PENDING_GRAPH)
+        p = term(_PENDING + "state")
         self.inner.update(
             f"DELETE WHERE {{ GRAPH {g} {{ {m} {p} ?s }} }} ; "
             f"INSERT DATA {{ GRAPH {g} {{ {m} {p} {ox.Literal(state)} }} }}"
@@ -324,135 +281,7 @@ class OxigraphStore:
             raise StoreError("the store is open read-only")
 
 
-class StagedLoad:
-    """A load written but not yet published: where each target graph went, and how."""
-
-    def __init__(self, store: OxigraphStore, *, replace: bool):
-        self.store = store
-        self.replace = replace
-        self.targets: dict[str, tuple[str, str]] = {}
-        self.markers: dict[str, str] = {}
-
-    def physical(self, target: str) -> str:
-        """The graph the data for ``target`` is written to; commits its marker first."""
-        if target not in self.targets:
-            exists = self.store.has_graph(target)
-            mode = ("replace" if self.replace else "append") if exists else "new"
-            physical = STAGING_PREFIX + uuid.uuid4().hex if exists else target
-            self._mark(target, physical, mode)
-            self.targets[target] = (physical, mode)
-        return self.targets[target][0]
-
-    def route(self, quad: ox.Quad, default_target: str) -> ox.Quad:
-        """The quad in the graph its data is staged in."""
-        name = quad.graph_name
-        target = default_target if isinstance(name, ox.DefaultGraph) else name.value
-        physical = self.physical(target)
-        if physical == target and not isinstance(name, ox.DefaultGraph):
-            return quad
-        return ox.Quad(quad.subject, quad.predicate, quad.object, ox.NamedNode(physical))
-
-    def triple_count(self, target: str) -> int:
-        """How many triples ``target`` will hold once published."""
-        physical, mode = self.targets[target]
-        if mode != "append":
-            return self.store.triple_count(physical)
-        rows = self.store.inner.query(
-            "SELECT ?t ?x (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?t ?x ?s ?p ?o WHERE "
-            "{ { GRAPH ?t { ?s ?p ?o } } UNION { GRAPH ?x { ?s ?p ?o } } } } GROUP BY ?t ?x",
-            substitutions={
-                ox.Variable("t"): ox.NamedNode(target),
-                ox.Variable("x"): ox.NamedNode(physical),
-            },
-        )
-        return _count(rows)
-
-    def publish(self, *, also: str = "") -> None:
-        """Make the staged graphs visible together with ``also`` (such as provenance).
-
-        That is :meth:`commit`, then finishing the move of staged copies.
-        """
-        self.commit(also=also)
-        self.store.recover()
-
-    def commit(self, *, also: str = "") -> None:
-        """Pass the commit point: after it the load completes even across a crash.
-
-        One transaction is the commit point: it records ``also`` and marks every staged
-        copy as publishing. New graphs were written in place and are visible from there;
-        staged copies then move into their targets (see ``OxigraphStore._roll_forward``),
-        a step a crash cannot undo halfway because the next open finishes it.
-        """
-        g = _term(PENDING_GRAPH)
-        state = _term(_PENDING + "state")
-        steps = [also.strip().rstrip(";")] if also.strip() else []
-        moving = [(t, p) for t, (p, _mode) in self.targets.items() if p != t]
-        for target, _physical in moving:
-            marker = _term(self.markers[target])
-            steps.append(f"DELETE WHERE {{ GRAPH {g} {{ {marker} {state} ?s }} }}")
-            steps.append(f'INSERT DATA {{ GRAPH {g} {{ {marker} {state} "publishing" }} }}')
-        for target, (physical, _mode) in self.targets.items():
-            if physical == target:
-                steps.append(
-                    f"DELETE WHERE {{ GRAPH {g} {{ {_term(self.markers[target])} ?p ?o }} }}"
-                )
-        self._commit(steps)
-
-    def _commit(self, steps: list[str]) -> None:
-        try:
-            if steps:
-                self.store.inner.update(" ;\n".join(steps))
-            self.store.inner.flush()
-        except BaseException:
-            self.store.recover()
-            raise
-
-    def abort(self) -> None:
-        """Abandon the load: the store is left as it was before it."""
-        self.store.recover()
-
-    def _mark(self, target: str, physical: str, mode: str) -> None:
-        marker = ox.NamedNode(f"urn:lamcoop:load:{uuid.uuid4().hex}")
-        g = ox.NamedNode(PENDING_GRAPH)
-        values = {
-            "target": ox.NamedNode(target),
-            "physical": ox.NamedNode(physical),
-            "mode": ox.Literal(mode),
-            "state": ox.Literal("staged"),
-        }
-        self.store.inner.extend(
-            [ox.Quad(marker, ox.NamedNode(_PENDING + k), v, g) for k, v in values.items()]
-        )
-        self.store.inner.flush()
-        self.markers[target] = marker.value
-
-
-@dataclass(frozen=True)
-class PendingLoad:
-    """A load's marker: which graph it writes, where, how, and how far it got."""
-
-    marker: str
-    target: str
-    physical: str
-    mode: str
-    state: str
-
-
 def _chunks(items: Iterable[ox.Quad], size: int) -> Iterator[list[ox.Quad]]:
     iterator = iter(items)
     while chunk := list(itertools.islice(iterator, size)):
         yield chunk
-
-
-def _term(iri: str) -> str:
-    """An IRI written for update text by pyoxigraph itself (validated and escaped)."""
-    return str(ox.NamedNode(iri))
-
-
-def _internal(iri: str) -> bool:
-    return iri == PENDING_GRAPH or iri.startswith(STAGING_PREFIX)
-
-
-def _count(rows) -> int:
-    first = next(iter(rows), None)
-    return 0 if first is None else int(first["n"].value)

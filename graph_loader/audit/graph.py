@@ -10,15 +10,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from graph_loader.audit.model import Audit
 from graph_loader.settings import Settings
-from graph_loader.store import OxigraphStore
-
-if TYPE_CHECKING:
-    from graph_loader.audit import Audit
+from graph_loader.store import Store
 
 LAMC = "https://w3id.org/lamcoop/ontology#"
 SH = "http://www.w3.org/ns/shacl#"
@@ -80,7 +77,7 @@ def _decimal(value: float) -> ox.Literal:
     return _typed(format(Decimal(f"{value:.6f}").normalize(), "f"), "decimal")
 
 
-def write_audit_graph(store: OxigraphStore, settings: Settings, audit: Audit) -> int:
+def write_audit_graph(store: Store, settings: Settings, audit: Audit) -> int:
     """Replace ``{base}graph/audit`` with the results of ``audit`` in one step.
 
     A rerun that finds the same gaps leaves the graph, and so the store, as it was.

@@ -20,7 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph_loader.settings import Settings
-from graph_loader.store import OxigraphStore
+from graph_loader.store import Store
 
 ALL_NAME = "lamcoop.nq.gz"
 MANIFEST = ".manifest.json"
@@ -68,13 +68,13 @@ def graph_file_stem(graph: str, settings: Settings) -> str:
     return "graph-" + hashlib.sha256(graph.encode()).hexdigest()[:16]
 
 
-def dumped_graphs(store: OxigraphStore, settings: Settings) -> list[tuple[str, int]]:
+def dumped_graphs(store: Store, settings: Settings) -> list[tuple[str, int]]:
     """(graph IRI, triples) of every published graph the dumps carry."""
     skip = {settings.graph_iri(name) for name in _SKIP}
     return [(g.iri, g.triples) for g in store.graphs() if g.iri not in skip]
 
 
-def write_dumps(store: OxigraphStore, settings: Settings) -> list[DumpFile]:
+def write_dumps(store: Store, settings: Settings) -> list[DumpFile]:
     """Write every dump file (replacing the old ones) and the manifest; returns the files."""
     folder = settings.dump_path
     folder.mkdir(parents=True, exist_ok=True)
@@ -90,7 +90,7 @@ def write_dumps(store: OxigraphStore, settings: Settings) -> list[DumpFile]:
     return files
 
 
-def _write_all(store: OxigraphStore, folder: Path, graphs: list[tuple[str, int]]) -> DumpFile:
+def _write_all(store: Store, folder: Path, graphs: list[tuple[str, int]]) -> DumpFile:
     def write(handle) -> None:
         with gzip.GzipFile(fileobj=handle, mode="wb", mtime=0) as gz:
             for graph, _count in graphs:
@@ -101,9 +101,7 @@ def _write_all(store: OxigraphStore, folder: Path, graphs: list[tuple[str, int]]
     return _described(path, "application/n-quads", "application/gzip", "", total)
 
 
-def _write_turtle(
-    store: OxigraphStore, folder: Path, graph: str, count: int, stem: str
-) -> DumpFile:
+def _write_turtle(store: Store, folder: Path, graph: str, count: int, stem: str) -> DumpFile:
     triples = (ox.Triple(q.subject, q.predicate, q.object) for q in store.quads(graph))
     path = _atomic(
         folder / f"{stem}.ttl",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from graph_loader.audit import run_audit
-from graph_loader.audit_report import FORMATS, render
+from graph_loader.audit.report import FORMATS, render
+from graph_loader.audit.run import run_audit
 
 
 @click.command("audit")

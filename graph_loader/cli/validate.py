@@ -15,7 +15,7 @@ from rdflib import Graph
 from graph_loader.resources import resource_dir
 from graph_loader.settings import Settings
 from graph_loader.shacl import ENGINES, ShaclError, load_shapes, validate
-from graph_loader.store import OxigraphStore
+from graph_loader.store import Store
 
 #: Graphs under the base that hold no data to validate: the ontology, the shapes, provenance
 #: and the audit's own results.
@@ -60,7 +60,7 @@ def validate_command(state, shapes_files, graphs, output: str, engine: str) -> N
     sys.exit(0 if report.conforms else 1)
 
 
-def data_graphs(store: OxigraphStore, settings: Settings) -> list[str]:
+def data_graphs(store: Store, settings: Settings) -> list[str]:
     """Every graph of the store but the ontology, shapes, provenance and audit graphs."""
     skip = {settings.graph_iri(name) for name in NOT_DATA}
     shapes_prefix = settings.graph_iri("shapes-")
@@ -69,7 +69,7 @@ def data_graphs(store: OxigraphStore, settings: Settings) -> list[str]:
     ]
 
 
-def collect_shapes(store: OxigraphStore, settings: Settings, files: Iterable[str]) -> Graph:
+def collect_shapes(store: Store, settings: Settings, files: Iterable[str]) -> Graph:
     """One shapes graph: the files given, else the shapes graphs loaded, else shapes/*.ttl."""
     sources: list[str] = list(files)
     if not sources:

@@ -10,21 +10,22 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from collections import defaultdict
 from typing import Any
 
 import pyoxigraph as ox
 
-from graph_loader.audit_graph import write_audit_graph
+from graph_loader.audit.graph import write_audit_graph
+from graph_loader.audit.model import (
+    AUDIT_SHAPES,
+    Aggregate,
+    AgreementResult,
+    Audit,
+    Component,
+)
 from graph_loader.integrity import data_graphs, severity_name, shacl_validate, term_text
 from graph_loader.settings import Settings
-from graph_loader.store import OxigraphStore
-
-LAMC = "https://w3id.org/lamcoop/ontology#"
-AUDIT_SHAPES = "shapes-agreement-audit"
-AUDIT_GRAPH = "audit"
-LANGS = ("en", "fa", "zh-Hans")
+from graph_loader.store import Store
 
 _PREFIXES = """PREFIX lamc: <https://w3id.org/lamcoop/ontology#>
 PREFIX sh: <http://www.w3.org/ns/shacl#>
@@ -36,81 +37,7 @@ PREFIX org: <http://www.w3.org/ns/org#>
 _LABEL = "(skos:prefLabel|rdfs:label|dcterms:title)"
 
 
-@dataclass(frozen=True)
-class Component:
-    """One component of the profile, as its shape states it."""
-
-    id: str
-    shape: str
-    order: int
-    severity: str
-    labels: dict[str, str]
-    messages: dict[str, str]
-    challenges: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class AgreementResult:
-    """One agreement: the components it lacks (profile order) and its completeness."""
-
-    iri: str
-    label: str | None
-    missing: tuple[str, ...]
-    completeness: float
-
-
-@dataclass(frozen=True)
-class Aggregate:
-    """Mean completeness of the agreements of an institution or a consortium."""
-
-    iri: str
-    label: str | None
-    agreements: int
-    completeness: float
-
-
-@dataclass
-class Audit:
-    """Everything one audit run found."""
-
-    run: str
-    started: dt.datetime
-    seconds: float
-    graphs: list[str]
-    components: list[Component]
-    challenge_labels: dict[str, str | None]
-    agreements: list[AgreementResult]
-    institutions: list[Aggregate] = field(default_factory=list)
-    consortia: list[Aggregate] = field(default_factory=list)
-
-    def component(self, component_id: str) -> Component:
-        return next(c for c in self.components if c.id == component_id)
-
-    @property
-    def mean_completeness(self) -> float:
-        if not self.agreements:
-            return 0.0
-        return sum(a.completeness for a in self.agreements) / len(self.agreements)
-
-    def missing_counts(self) -> list[tuple[Component, int]]:
-        """Components by how many agreements lack them, most often missing first."""
-        counts = Counter(c for a in self.agreements for c in a.missing)
-        ranked = sorted(self.components, key=lambda c: (-counts[c.id], c.order))
-        return [(c, counts[c.id]) for c in ranked]
-
-    def challenge_counts(self) -> list[tuple[str, int, int]]:
-        """(challenge, agreements exposing it, gaps exposing it), most exposed first."""
-        gaps: Counter = Counter()
-        agreements: Counter = Counter()
-        for result in self.agreements:
-            exposed = [ch for cid in result.missing for ch in self.component(cid).challenges]
-            gaps.update(exposed)
-            agreements.update(set(exposed))
-        ranked = sorted(agreements, key=lambda ch: (-agreements[ch], -gaps[ch], ch))
-        return [(ch, agreements[ch], gaps[ch]) for ch in ranked]
-
-
-def read_profile(store: OxigraphStore, shapes_graph: str) -> list[Component]:
+def read_profile(store: Store, shapes_graph: str) -> list[Component]:
     """The components of the audit profile stored in ``shapes_graph``, in their order."""
     g = {ox.Variable("g"): ox.NamedNode(shapes_graph)}
     head = store.query(
@@ -149,7 +76,7 @@ def read_profile(store: OxigraphStore, shapes_graph: str) -> list[Component]:
 
 
 def run_audit(
-    store: OxigraphStore,
+    store: Store,
     settings: Settings,
     *,
     graphs: list[str] | None = None,
@@ -186,9 +113,7 @@ def run_audit(
     return audit
 
 
-def _audited_graphs(
-    store: OxigraphStore, settings: Settings, graphs: list[str] | None
-) -> list[str]:
+def _audited_graphs(store: Store, settings: Settings, graphs: list[str] | None) -> list[str]:
     if not graphs:
         return data_graphs(store, settings)
     ontology = settings.graph_iri("ontology")
@@ -196,7 +121,7 @@ def _audited_graphs(
     return [*graphs, *extra]
 
 
-def _agreement_labels(store: OxigraphStore, graphs: list[str]) -> dict[str, str | None]:
+def _agreement_labels(store: Store, graphs: list[str]) -> dict[str, str | None]:
     """Every agreement (instances of lamc:Agreement and its subclasses) with a label."""
     rows = store.query(
         _PREFIXES + "SELECT DISTINCT ?a ?label WHERE { "
@@ -247,7 +172,7 @@ def _results(
     ]
 
 
-def _challenge_labels(store: OxigraphStore, shapes_graph: str) -> dict[str, str | None]:
+def _challenge_labels(store: Store, shapes_graph: str) -> dict[str, str | None]:
     rows = store.query(
         _PREFIXES + "SELECT DISTINCT ?g ?c ?label WHERE { GRAPH ?g { ?s lamc:exposesChallenge ?c } "
         "OPTIONAL { ?c skos:prefLabel ?label } }",
@@ -271,7 +196,7 @@ _RELATED_LABELS = f"""SELECT DISTINCT ?x ?label WHERE {{
 
 
 def _aggregates(
-    store: OxigraphStore, graphs: list[ox.NamedNode], results: list[AgreementResult]
+    store: Store, graphs: list[ox.NamedNode], results: list[AgreementResult]
 ) -> tuple[list[Aggregate], list[Aggregate]]:
     """Mean completeness per institution (agreements it is party to) and per consortium
     (agreements governing it, or to which it or one of its members is party).
@@ -327,13 +252,3 @@ def _means(
         for x, members in groups.items()
     ]
     return sorted(found, key=lambda agg: (agg.completeness, agg.iri))
-
-
-def audit_step(ctx: Any) -> str:
-    """Build step: audit every agreement; the results replace ``{base}graph/audit``."""
-    audit = run_audit(ctx.store, ctx.settings)
-    graph = ctx.settings.graph_iri(AUDIT_GRAPH)
-    return (
-        f"audit: {len(audit.agreements)} agreements, mean completeness "
-        f"{audit.mean_completeness * 100:.1f} %, results in <{graph}> ({audit.seconds:.2f} s)"
-    )

@@ -1,7 +1,7 @@
 """The last audit as stored in ``{base}graph/audit``, read back as an :class:`Audit`.
 
 So the pages and any reader of the store show the audit without re-running it (re-running
-writes); :mod:`graph_loader.audit_report` then renders it in every format. Aggregates by
+writes); :mod:`graph_loader.audit.report` then renders it in every format. Aggregates by
 institution and consortium are not stored, so they are left empty here.
 """
 
@@ -12,7 +12,8 @@ from collections import defaultdict
 
 import pyoxigraph as ox
 
-from graph_loader.audit import AUDIT_GRAPH, AUDIT_SHAPES, AgreementResult, Audit, read_profile
+from graph_loader.audit.model import AUDIT_GRAPH, AUDIT_SHAPES, AgreementResult, Audit
+from graph_loader.audit.run import read_profile
 from graph_loader.settings import Settings
 
 _PREFIXES = """PREFIX lamc: <https://w3id.org/lamcoop/ontology#>

@@ -9,16 +9,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from graph_loader.dump import dcat_triples
+from graph_loader.publish.dump import dcat_triples
 from graph_loader.settings import Settings
-from graph_loader.store import OxigraphStore
-
-if TYPE_CHECKING:
-    from graph_loader.build import BuildContext
+from graph_loader.store import Store
 
 VOID = "http://rdfs.org/ns/void#"
 DCTERMS = "http://purl.org/dc/terms/"
@@ -37,7 +33,7 @@ def void_graph(settings: Settings) -> str:
     return settings.graph_iri(VOID_GRAPH_NAME)
 
 
-def describe(store: OxigraphStore, settings: Settings) -> list[ox.Triple]:
+def describe(store: Store, settings: Settings) -> list[ox.Triple]:
     """The VoID triples describing everything in ``store`` except the VoID graph itself."""
     own = void_graph(settings)
     ds = ox.NamedNode(dataset_iri(settings))
@@ -68,9 +64,7 @@ def describe(store: OxigraphStore, settings: Settings) -> list[ox.Triple]:
     return triples
 
 
-def _partitions(
-    store: OxigraphStore, ds: ox.NamedNode, graphs: list[ox.NamedNode]
-) -> Iterator[ox.Triple]:
+def _partitions(store: Store, ds: ox.NamedNode, graphs: list[ox.NamedNode]) -> Iterator[ox.Triple]:
     """Class and property partitions over ``graphs`` (the store's graphs but the VoID one)."""
     yield from _partition_kind(
         store.query(
@@ -119,7 +113,7 @@ def _dumps(settings: Settings, ds: ox.NamedNode) -> Iterator[ox.Triple]:
     yield from dcat_triples(settings, ds)
 
 
-def write_void(store: OxigraphStore, settings: Settings) -> int:
+def write_void(store: Store, settings: Settings) -> int:
     """Replace the VoID graph with a fresh description; returns its triple count."""
     triples = describe(store, settings)
     data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
@@ -133,9 +127,3 @@ def _v(local: str) -> ox.NamedNode:
 
 def _int(value: int) -> ox.Literal:
     return ox.Literal(str(value), datatype=XSD_INTEGER)
-
-
-def void_step(ctx: BuildContext) -> str:
-    """Build step: rewrite the VoID graph from the store as it now is."""
-    count = write_void(ctx.store, ctx.settings)
-    return f"void: {count} triples in <{void_graph(ctx.settings)}>"

@@ -1,0 +1,131 @@
+"""Staged loads: data written where queries cannot see it, then published in one step.
+
+See :mod:`graph_loader.store.embedded` for how loads stay atomic across crashes.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+
+from graph_loader.store.layout import _PENDING, PENDING_GRAPH, STAGING_PREFIX, count, term
+
+if TYPE_CHECKING:
+    from graph_loader.store.embedded import OxigraphStore
+
+
+class StagedLoad:
+    """A load written but not yet published: where each target graph went, and how."""
+
+    def __init__(self, store: OxigraphStore, *, replace: bool):
+        self.store = store
+        self.replace = replace
+        self.targets: dict[str, tuple[str, str]] = {}
+        self.markers: dict[str, str] = {}
+
+    def physical(self, target: str) -> str:
+        """The graph the data for ``target`` is written to; commits its marker first."""
+        if target not in self.targets:
+            exists = self.store.has_graph(target)
+            mode = ("replace" if self.replace else "append") if exists else "new"
+            physical = STAGING_PREFIX + uuid.uuid4().hex if exists else target
+            self._mark(target, physical, mode)
+            self.targets[target] = (physical, mode)
+        return self.targets[target][0]
+
+    def route(self, quad: ox.Quad, default_target: str) -> ox.Quad:
+        """The quad in the graph its data is staged in."""
+        name = quad.graph_name
+        target = default_target if isinstance(name, ox.DefaultGraph) else name.value
+        physical = self.physical(target)
+        if physical == target and not isinstance(name, ox.DefaultGraph):
+            return quad
+        return ox.Quad(quad.subject, quad.predicate, quad.object, ox.NamedNode(physical))
+
+    def triple_count(self, target: str) -> int:
+        """How many triples ``target`` will hold once published."""
+        physical, mode = self.targets[target]
+        if mode != "append":
+            return self.store.triple_count(physical)
+        rows = self.store.inner.query(
+            "SELECT ?t ?x (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?t ?x ?s ?p ?o WHERE "
+            "{ { GRAPH ?t { ?s ?p ?o } } UNION { GRAPH ?x { ?s ?p ?o } } } } GROUP BY ?t ?x",
+            substitutions={
+                ox.Variable("t"): ox.NamedNode(target),
+                ox.Variable("x"): ox.NamedNode(physical),
+            },
+        )
+        return count(rows)
+
+    def publish(self, *, also: str = "") -> None:
+        """Make the staged graphs visible together with ``also`` (such as provenance).
+
+        That is :meth:`commit`, then finishing the move of staged copies.
+        """
+        self.commit(also=also)
+        self.store.recover()
+
+    def commit(self, *, also: str = "") -> None:
+        """Pass the commit point: after it the load completes even across a crash.
+
+        One transaction is the commit point: it records ``also`` and marks every staged
+        copy as publishing. New graphs were written in place and are visible from there;
+        staged copies then move into their targets (see ``OxigraphStore._roll_forward``),
+        a step a crash cannot undo halfway because the next open finishes it.
+        """
+        g = term(PENDING_GRAPH)
+        state = term(_PENDING + "state")
+        steps = [also.strip().rstrip(";")] if also.strip() else []
+        moving = [(t, p) for t, (p, _mode) in self.targets.items() if p != t]
+        for target, _physical in moving:
+            marker = term(self.markers[target])
+            steps.append(f"DELETE WHERE {{ GRAPH {g} {{ {marker} {state} ?s }} }}")
+            steps.append(f'INSERT DATA {{ GRAPH {g} {{ {marker} {state} "publishing" }} }}')
+        for target, (physical, _mode) in self.targets.items():
+            if physical == target:
+                steps.append(
+                    f"DELETE WHERE {{ GRAPH {g} {{ {term(self.markers[target])} ?p ?o }} }}"
+                )
+        self._commit(steps)
+
+    def _commit(self, steps: list[str]) -> None:
+        try:
+            if steps:
+                self.store.inner.update(" ;\n".join(steps))
+            self.store.inner.flush()
+        except BaseException:
+            self.store.recover()
+            raise
+
+    def abort(self) -> None:
+        """Abandon the load: the store is left as it was before it."""
+        self.store.recover()
+
+    def _mark(self, target: str, physical: str, mode: str) -> None:
+        marker = ox.NamedNode(f"urn:lamcoop:load:{uuid.uuid4().hex}")
+        g = ox.NamedNode(PENDING_GRAPH)
+        values = {
+            "target": ox.NamedNode(target),
+            "physical": ox.NamedNode(physical),
+            "mode": ox.Literal(mode),
+            "state": ox.Literal("staged"),
+        }
+        self.store.inner.extend(
+            [ox.Quad(marker, ox.NamedNode(_PENDING + k), v, g) for k, v in values.items()]
+        )
+        self.store.inner.flush()
+        self.markers[target] = marker.value
+
+
+@dataclass(frozen=True)
+class PendingLoad:
+    """A load's marker: which graph it writes, where, how, and how far it got."""
+
+    marker: str
+    target: str
+    physical: str
+    mode: str
+    state: str
