@@ -11,6 +11,7 @@ import importlib
 import importlib.util
 
 import click
+from click.utils import make_default_short_help
 
 from graph_loader import __version__
 from graph_loader.cli.audit import audit_command
@@ -37,16 +38,21 @@ DATA_COMMANDS: tuple[click.Command, ...] = (
     validate_command,
 )
 
-#: Commands of other packages: name -> (module, attribute), imported on first use.
-SERVICE_COMMANDS: dict[str, tuple[str, str]] = {
-    "serve": ("sparql_endpoint.serve", "serve_command"),
+#: Commands of other packages: name -> (module, attribute, short help), imported on first use.
+SERVICE_COMMANDS: dict[str, tuple[str, str, str]] = {
+    "serve": (
+        "sparql_endpoint.serve",
+        "serve_command",
+        "Serve SPARQL and the linked-data pages over HTTP; builds first if the store is empty.",
+    ),
 }
 
 
 class LamcoopGroup(click.Group):
-    """A group that lists the service's commands when installed and imports them lazily."""
+    """A group that lists the service's commands when installed and imports them only when
+    one is run (its help comes from :data:`SERVICE_COMMANDS`, so ``--help`` imports nothing)."""
 
-    def __init__(self, *args, lazy: dict[str, tuple[str, str]] | None = None, **kwargs):
+    def __init__(self, *args, lazy: dict[str, tuple[str, str, str]] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.lazy = {
             name: target
@@ -59,10 +65,25 @@ class LamcoopGroup(click.Group):
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in self.lazy:
-            module, attribute = self.lazy[cmd_name]
+            module, attribute, _help = self.lazy[cmd_name]
             command: click.Command = getattr(importlib.import_module(module), attribute)
             return command
         return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list, with the lazy commands' help taken from their declaration."""
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = [
+            (name, make_default_short_help(self.lazy[name][2], limit))
+            if name in self.lazy
+            else (name, self.commands[name].get_short_help_str(limit))
+            for name in names
+        ]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
 
 def make_cli(*, service: bool = True) -> click.Group:
