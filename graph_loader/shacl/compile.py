@@ -18,70 +18,27 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import RDF, SH, XSD
+from rdflib.namespace import SH
 from rdflib.term import Node
 
-from graph_loader.shacl.paths import Path, sparql_path
+from graph_loader.shacl.paths import Path
+from graph_loader.shacl.patterns import (
+    NODE_KIND_TESTS,
+    RANGE_OPERATORS,
+    RDF_TYPE,
+    SUBCLASS,
+    has_datatype,
+    nullable,
+    same_language,
+    step,
+    target_pattern,
+)
 from graph_loader.shacl.shapes import Constraint, Shape
 from graph_loader.shacl.terms import sparql_term
 
-_RDF_TYPE = sparql_term(RDF.type)
-_SUBCLASS = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
 _CLASS = SH["class"]
 _LOGICAL = {SH["not"], SH["and"], SH["or"], SH.xone}
 _COUNTS = {SH.minCount, SH.maxCount, SH.uniqueLang}
-
-#: Datatypes whose lexical space the store can check by casting the lexical form.
-_CASTABLE = {
-    XSD[name]
-    for name in [
-        "integer",
-        "decimal",
-        "double",
-        "float",
-        "boolean",
-        "date",
-        "dateTime",
-        "time",
-        "gYear",
-        "gYearMonth",
-        "gMonth",
-        "gDay",
-        "gMonthDay",
-        "duration",
-        "dayTimeDuration",
-        "yearMonthDuration",
-    ]
-}
-#: Integer datatypes: their bounds (None: unbounded).
-_INTEGER_RANGES: dict[URIRef, tuple[int | None, int | None]] = {
-    XSD.nonNegativeInteger: (0, None),
-    XSD.positiveInteger: (1, None),
-    XSD.nonPositiveInteger: (None, 0),
-    XSD.negativeInteger: (None, -1),
-    XSD.long: (-(2**63), 2**63 - 1),
-    XSD.int: (-(2**31), 2**31 - 1),
-    XSD.short: (-(2**15), 2**15 - 1),
-    XSD.byte: (-(2**7), 2**7 - 1),
-    XSD.unsignedLong: (0, 2**64 - 1),
-    XSD.unsignedInt: (0, 2**32 - 1),
-    XSD.unsignedShort: (0, 2**16 - 1),
-    XSD.unsignedByte: (0, 2**8 - 1),
-}
-_NODE_KIND_TESTS = {
-    SH.IRI: "isIRI({v})",
-    SH.BlankNode: "isBlank({v})",
-    SH.Literal: "isLiteral({v})",
-    SH.BlankNodeOrIRI: "!isLiteral({v})",
-    SH.BlankNodeOrLiteral: "!isIRI({v})",
-    SH.IRIOrLiteral: "!isBlank({v})",
-}
-_RANGE_OPERATORS = {
-    SH.minInclusive: ">=",
-    SH.maxInclusive: "<=",
-    SH.minExclusive: ">",
-    SH.maxExclusive: "<",
-}
 
 
 @dataclass(frozen=True)
@@ -175,7 +132,7 @@ class Compiler:
         """``sh:class`` set-wise: the value nodes MINUS the instances of the class (a
         ``NOT EXISTS`` per value node walks the class hierarchy once per row)."""
         values = focus.value_nodes(shape.path)
-        instances = f"?v {_RDF_TYPE}/{_SUBCLASS}* {sparql_term(constraint.value)}"
+        instances = f"?v {RDF_TYPE}/{SUBCLASS}* {sparql_term(constraint.value)}"
         sparql = (
             f"SELECT DISTINCT ?f ?v{focus.keep} WHERE {{ {{ {values} }} MINUS {{ {instances} }} }}"
         )
@@ -233,13 +190,13 @@ class Compiler:
         """A SPARQL expression true when the value node ``v`` violates the constraint."""
         p, value = c.parameter, c.value
         if p == SH["class"]:
-            return f"NOT EXISTS {{ {v} {_RDF_TYPE}/{_SUBCLASS}* {sparql_term(value)} }}"
+            return f"NOT EXISTS {{ {v} {RDF_TYPE}/{SUBCLASS}* {sparql_term(value)} }}"
         if p == SH.datatype:
-            return f"!({_has_datatype(v, value)})"
+            return f"!({has_datatype(v, value)})"
         if p == SH.nodeKind:
-            return f"!({_NODE_KIND_TESTS[value].format(v=v)})"
-        if p in _RANGE_OPERATORS:
-            return f"!COALESCE({v} {_RANGE_OPERATORS[p]} {sparql_term(value)}, false)"
+            return f"!({NODE_KIND_TESTS[value].format(v=v)})"
+        if p in RANGE_OPERATORS:
+            return f"!COALESCE({v} {RANGE_OPERATORS[p]} {sparql_term(value)}, false)"
         if p == SH.minLength:
             return f"(isBlank({v}) || STRLEN(STR({v})) < {_integer(value)})"
         if p == SH.maxLength:
@@ -346,93 +303,16 @@ class Compiler:
                 yield f"FILTER NOT EXISTS {{ {step(x, path, sparql_term(c.value))} }}"
             else:
                 a, b, lang = self._fresh("a"), self._fresh("b"), self._fresh("l")
-                yield _same_language(x, path, a, b, lang)
+                yield same_language(x, path, a, b, lang)
 
     def _fresh(self, stem: str) -> str:
         self._counter += 1
         return f"?_{stem}{self._counter}"
 
 
-def target_pattern(shape: Shape) -> str:
-    """A subquery binding ``?f`` to every focus node of the shape's targets."""
-    branches: list[str] = []
-    nodes = shape.targets.get(SH.targetNode, [])
-    if nodes:
-        branches.append("VALUES ?f { " + " ".join(sparql_term(n) for n in nodes) + " }")
-    classes = list(shape.targets.get(SH.targetClass, []))
-    if shape.implicit_class:
-        classes.append(shape.node)
-    for cls in classes:
-        branches.append(f"?f {_RDF_TYPE}/{_SUBCLASS}* {sparql_term(cls)}")
-    for p in shape.targets.get(SH.targetSubjectsOf, []):
-        branches.append(f"?f {sparql_term(p)} ?_o")
-    for p in shape.targets.get(SH.targetObjectsOf, []):
-        branches.append(f"?_s {sparql_term(p)} ?f")
-    union = " UNION ".join(f"{{ {b} }}" for b in branches)
-    return f"{{ SELECT DISTINCT ?f WHERE {{ {union} }} }}"
-
-
-def reports_value(constraint: Constraint) -> bool:
-    """Whether a result of the constraint names a value node (``sh:hasValue``'s do not)."""
-    return constraint.parameter != SH.hasValue
-
-
-def step(subject: str, path: Path, obj: str, where: str = "") -> str:
-    """``where`` then ``subject path obj``. A path that can have length zero also reaches
-    the subject itself, even one the store does not hold (the store's own evaluation of
-    ``p*`` or ``p?`` skips such nodes), so it becomes a union that binds it explicitly."""
-    walk = f"{where} {subject} {sparql_path(path)} {obj} ."
-    if not nullable(path):
-        return walk
-    if obj.startswith("?"):
-        itself = f"{where} BIND({subject} AS {obj})"
-    else:
-        itself = f"{where} FILTER(sameTerm({subject}, {obj}))"
-    return f"{{ {walk} }} UNION {{ {itself} }}"
-
-
-def nullable(path: Path) -> bool:
-    """Whether the path can have length zero (every node reaches itself through it)."""
-    kind, arg = path
-    if kind in ("star", "opt"):
-        return True
-    if kind == "seq":
-        return all(nullable(p) for p in arg)
-    if kind == "alt":
-        return any(nullable(p) for p in arg)
-    if kind in ("inv", "plus"):
-        return nullable(arg)
-    return False
-
-
 def _counted(shape: Shape, c: Constraint) -> bool:
     """Whether a constraint looks at all value nodes together rather than one at a time."""
     return c.parameter in _COUNTS or (c.parameter == SH.hasValue and shape.path is not None)
-
-
-def _same_language(x: str, path: Path, a: str, b: str, lang: str) -> str:
-    return (
-        f"{{ {step(x, path, a)} }} {{ {step(x, path, b)} }} FILTER(!sameTerm({a}, {b})) "
-        f'BIND(LCASE(LANG({a})) AS {lang}) FILTER({lang} != "" && {lang} = LCASE(LANG({b})))'
-    )
-
-
-def _has_datatype(v: str, datatype: URIRef) -> str:
-    if datatype == RDF.langString:
-        return f'isLiteral({v}) && LANG({v}) != ""'
-    test = f"isLiteral({v}) && sameTerm(DATATYPE({v}), {sparql_term(datatype)})"
-    if datatype in _CASTABLE:
-        test += f" && COALESCE(isLiteral({sparql_term(datatype)}(STR({v}))), false)"
-    elif datatype in _INTEGER_RANGES:
-        low, high = _INTEGER_RANGES[datatype]
-        number = f"{sparql_term(XSD.integer)}(STR({v}))"
-        bounds = [f"isLiteral({number})"]
-        if low is not None:
-            bounds.append(f"{number} >= {low}")
-        if high is not None:
-            bounds.append(f"{number} <= {high}")
-        test += f" && COALESCE({' && '.join(bounds)}, false)"
-    return test
 
 
 def _integer(value: object) -> int:

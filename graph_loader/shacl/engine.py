@@ -14,8 +14,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from graph_loader.shacl.compile import Check, Compiler, reports_value
+from graph_loader.shacl.compile import Check, Compiler
 from graph_loader.shacl.fallback import export_data, validate_with_pyshacl
+from graph_loader.shacl.patterns import reports_value
 from graph_loader.shacl.report import ValidationReport, ValidationResult
 from graph_loader.shacl.shapes import Shape, read_shapes, unsupported_reasons
 from graph_loader.shacl.terms import rdflib_graph, sparql_term, to_rdflib
