@@ -1,0 +1,1 @@
+"""Publishing the dataset: the dumps (:mod:`.dump`) and the VoID description (:mod:`.void`)."""
