@@ -74,7 +74,8 @@ def collect_shapes(store: Store, settings: Settings, files: Iterable[str]) -> Gr
     if not sources:
         loaded = settings.graph_iri(INTEGRITY_SHAPES)
         shipped = resource_dir("shapes") / INTEGRITY_FILE
-        sources = [loaded] if store.has_graph(loaded) else [str(shipped)]
+        present = {g.iri for g in store.graphs()}
+        sources = [loaded] if loaded in present else [str(shipped)]
     combined = Graph()
     for source in sources:
         combined += load_shapes(store, source)
