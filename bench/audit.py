@@ -36,9 +36,9 @@ from collections import Counter, defaultdict  # noqa: E402
 import pyoxigraph as ox  # noqa: E402
 from rdflib import Graph  # noqa: E402
 
-from graph_loader.audit.model import AUDIT_SHAPES  # noqa: E402
 from graph_loader.audit.run import read_profile, run_audit  # noqa: E402
-from graph_loader.integrity import INTEGRITY_SHAPES, validate_integrity  # noqa: E402
+from graph_loader.graphs import AUDIT_SHAPES, INTEGRITY_SHAPES  # noqa: E402
+from graph_loader.integrity import validate_integrity  # noqa: E402
 from graph_loader.resources import resource_dir  # noqa: E402
 from graph_loader.settings import resolve_settings  # noqa: E402
 from graph_loader.shacl import load_shapes, validate  # noqa: E402

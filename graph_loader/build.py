@@ -7,15 +7,13 @@ not reloaded.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph_loader import __version__, provenance
-from graph_loader.audit.model import AUDIT_GRAPH
+from graph_loader import graphs
 from graph_loader.audit.run import run_audit
 from graph_loader.integrity import check_record, validate_integrity
 from graph_loader.loading import LoadResult, load_bytes, load_file
@@ -38,11 +36,15 @@ class BuildContext:
 
 
 def file_sources() -> Iterator[tuple[str, Path]]:
-    """(graph name, file) of the ontology and shape files that ship with lamcoop."""
+    """(graph name, file) of the ontology and shape files that ship with lamcoop.
+
+    ``lamcoop.ttl`` is the ontology, the other ontology files keep their name
+    (``alignments``); each shapes file goes to ``shapes-{its name}``.
+    """
     for path in sorted(resource_dir("ontology").glob("*.ttl")):
-        yield ("ontology" if path.stem == "lamcoop" else path.stem), path
+        yield (graphs.ONTOLOGY if path.stem == "lamcoop" else path.stem), path
     for path in sorted(resource_dir("shapes").glob("*.ttl")):
-        yield f"shapes-{path.stem}", path
+        yield graphs.SHAPES_PREFIX + path.stem, path
 
 
 def load_shipped_files(ctx: BuildContext) -> str:
@@ -63,31 +65,19 @@ def load_shipped_files(ctx: BuildContext) -> str:
 
 def load_dataset_of_record(ctx: BuildContext) -> str:
     """Turn each document's curated tables into its graph; unchanged graphs are not reloaded."""
-    recorded = provenance.read_sources(ctx.store, ctx.settings.base_iri)
     tables = resource_dir("data")
-    results = []
-    for source in record_sources():
-        data = source.write(ctx.settings.base_iri, tables).ntriples()
-        graph = ctx.settings.graph_iri(source.graph)
-        known = recorded.get(graph, {})
-        sha = hashlib.sha256(data).hexdigest()
-        if known.get("sha256") == sha and known.get("loaderVersion") == __version__:
-            results.append(
-                LoadResult(
-                    source.graph, {graph: ctx.store.triple_count(graph)}, sha, 0.0, skipped=True
-                )
-            )
-            continue
-        results.append(
-            load_bytes(
-                ctx.store,
-                data,
-                name=f"{source.graph}.nt",
-                graph=graph,
-                format=ox.RdfFormat.N_TRIPLES,
-                base_iri=ctx.settings.base_iri,
-            )
+    results = [
+        load_bytes(
+            ctx.store,
+            source.write(ctx.settings.base_iri, tables).ntriples(),
+            name=f"{source.graph}.nt",
+            graph=ctx.settings.graph_iri(source.graph),
+            format=ox.RdfFormat.N_TRIPLES,
+            base_iri=ctx.settings.base_iri,
+            skip_unchanged=True,
         )
+        for source in record_sources()
+    ]
     return _summary("dataset of record", results)
 
 
@@ -119,7 +109,7 @@ def check_integrity(ctx: BuildContext) -> str:
 def audit_agreements(ctx: BuildContext) -> str:
     """Audit every agreement; the results replace ``{base}graph/audit``."""
     audit = run_audit(ctx.store, ctx.settings)
-    graph = ctx.settings.graph_iri(AUDIT_GRAPH)
+    graph = ctx.settings.graph_iri(graphs.AUDIT)
     return (
         f"audit: {len(audit.agreements)} agreements, mean completeness "
         f"{audit.mean_completeness * 100:.1f} %, results in <{graph}> ({audit.seconds:.2f} s)"

@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from graph_loader.graphs import INTERNAL_PREFIX
+
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 #: Run a SELECT with bound variables (each bound variable is projected); rows as mappings.
@@ -41,7 +43,9 @@ _PREFIXES = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 """
-_PUBLISHED = 'FILTER(!STRSTARTS(STR(?g), "urn:lamcoop:"))'
+#: The graphs descriptions draw on: every graph but the store's own bookkeeping (the
+#: catalogue's describe purpose; the prefix is written as a literal by pyoxigraph).
+_PUBLISHED = f"FILTER(!STRSTARTS(STR(?g), {ox.Literal(INTERNAL_PREFIX)}))"
 _LABEL = "(skos:prefLabel|rdfs:label)"
 
 EXISTS_QUERY = _PREFIXES + "SELECT ?e WHERE { { ?e ?p ?o } UNION { ?s ?p ?e } } LIMIT 1"
@@ -74,7 +78,9 @@ INCOMING_QUERY = (
     _PREFIXES
     + """SELECT ?e ?s ?p ?g ?lp ?l ?lg WHERE {
   { SELECT ?e ?s ?p ?g WHERE { GRAPH ?g { ?s ?p ?e } FILTER(!isBlank(?s))
-      FILTER(!STRSTARTS(STR(?g), "urn:lamcoop:")) }
+      """
+    + _PUBLISHED
+    + """ }
     ORDER BY ?p ?s ?g LIMIT %(limit)d OFFSET %(offset)d }
   OPTIONAL { VALUES ?lp { skos:prefLabel rdfs:label } GRAPH ?lg { ?s ?lp ?l } }
 }"""

@@ -1,8 +1,10 @@
 """Integrity validation of the store against ``shapes/integrity.ttl``, and its build step.
 
-The data validated is every graph but the shapes, the audit results and the provenance
-records. A violation whose focus node the dataset of record describes fails the build;
-violations in users' own graphs are reported, not fatal.
+The data validated is what the catalogue's integrity purpose covers (every data graph:
+the ontology and its alignments, the dataset of record, users' graphs and the inferences;
+see :mod:`graph_loader.graphs`), which ``lamcoop validate`` validates by default too. A
+violation whose focus node the dataset of record (with the ontology) describes fails the
+build; violations in users' own graphs are reported, not fatal.
 """
 
 from __future__ import annotations
@@ -13,28 +15,16 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from graph_loader.graphs import INTEGRITY_SHAPES, Purpose, graph_iris
 from graph_loader.settings import Settings
 from graph_loader.shacl import validate as shacl_validate
 from graph_loader.store import Store
 
 SH = "http://www.w3.org/ns/shacl#"
-INTEGRITY_SHAPES = "shapes-integrity"
-#: Graph names (under ``{base}graph/``) that never hold data to validate or audit.
-NOT_DATA = ("audit", "provenance", "void")
-#: Graph names of the dataset of record (``seed-*`` by prefix).
-RECORD_GRAPHS = ("ontology", "alignments")
-RECORD_PREFIX = "seed-"
 
 
 class IntegrityError(Exception):
     """The dataset of record does not conform to the integrity shapes."""
-
-
-def data_graphs(store: Store, settings: Settings) -> list[str]:
-    """Every graph holding data: all but the shapes, audit and provenance graphs."""
-    skip = {settings.graph_iri(name) for name in NOT_DATA}
-    shapes = settings.graph_iri("shapes-")
-    return [g.iri for g in store.graphs() if g.iri not in skip and not g.iri.startswith(shapes)]
 
 
 def term_text(term: Any) -> str:
@@ -79,24 +69,22 @@ def validate_integrity(
     graphs: list[str] | None = None,
     engine: str = "auto",
 ) -> IntegrityOutcome:
-    """Validate ``graphs`` (default: every data graph) against the integrity shapes."""
-    chosen = graphs if graphs is not None else data_graphs(store, settings)
-    report = shacl_validate(
-        store, settings.graph_iri(INTEGRITY_SHAPES), data_graphs=chosen, engine=engine
-    )
+    """Validate ``graphs`` (default: what integrity validation covers) against the
+    integrity shapes."""
+    if graphs is None:
+        graphs = graph_iris(Purpose.INTEGRITY, store, base_iri=settings.base_iri)
+    shapes = settings.graph_iri(INTEGRITY_SHAPES)
+    report = shacl_validate(store, shapes, data_graphs=graphs, engine=engine)
     violations = [r for r in report.results if severity_name(r.severity) == "Violation"]
     described = _record_subjects(store, settings) if violations else set()
     in_record = [r for r in violations if term_text(r.focus_node) in described]
-    return IntegrityOutcome(report, chosen, in_record)
+    return IntegrityOutcome(report, graphs, in_record)
 
 
 def _record_subjects(store: Store, settings: Settings) -> set[str]:
-    """IRIs the dataset of record states something about."""
-    record = [settings.graph_iri(name) for name in RECORD_GRAPHS]
-    prefix = settings.graph_iri(RECORD_PREFIX)
-    names = [
-        ox.NamedNode(g.iri) for g in store.graphs() if g.iri in record or g.iri.startswith(prefix)
-    ]
+    """IRIs the dataset of record (with the ontology) states something about."""
+    record = graph_iris(Purpose.RECORD, store, base_iri=settings.base_iri)
+    names = [ox.NamedNode(g) for g in record]
     if not names:
         return set()
     rows = store.query("SELECT DISTINCT ?s WHERE { ?s ?p ?o }", default_graph=names)

@@ -13,7 +13,6 @@ store is next opened read-write.
 
 from __future__ import annotations
 
-import datetime as dt
 import gzip
 import hashlib
 import io
@@ -28,7 +27,7 @@ from typing import TypeVar
 import pyoxigraph as ox
 from tqdm import tqdm
 
-from graph_loader import __version__, provenance
+from graph_loader import graphs, provenance
 from graph_loader.file_reading import (
     CHUNK,
     BackgroundDigest,
@@ -40,9 +39,6 @@ from graph_loader.rdf_formats import format_for_path, source_name, xml_error_pla
 from graph_loader.store import StagedLoad, Store
 
 T = TypeVar("T")
-
-#: The older private name, still imported by :mod:`graph_loader.importers.runner`.
-_TrackingReader = TrackingReader
 
 
 class LoadError(Exception):
@@ -94,14 +90,13 @@ def load_file(
         raise LoadError(str(exc)) from None
     except OSError as exc:
         raise LoadError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    target = graph or f"{base_iri}graph/{source_name(path)}"
+    target = graph or source_graph(path, base_iri=base_iri)
     if skip_unchanged:
-        recorded = provenance.read_sources(store, base_iri).get(target, {})
-        if recorded.get("sha256") == file_sha256(path) and _same_loader(recorded):
-            count = store.triple_count(target)
-            return LoadResult(path.name, {target: count}, recorded["sha256"], 0.0, skipped=True)
+        skipped = _skip_unchanged(store, path.name, target, file_sha256(path), base_iri)
+        if skipped is not None:
+            return skipped
     job = _Job(store, path, target, rdf_format, base_iri, replace)
-    with _progress_bar(path, progress) as bar:
+    with progress_bar(path, progress) as bar:
         if not gzipped and (bar.disable or can_watch_reads()):
             return job.load_direct(bar)
         with path.open("rb") as handle:
@@ -117,10 +112,30 @@ def load_bytes(
     format: ox.RdfFormat,
     base_iri: str,
     replace: bool = True,
+    skip_unchanged: bool = False,
 ) -> LoadResult:
     """Load RDF held in memory (generated graphs) exactly as :func:`load_file` loads a file."""
+    if skip_unchanged:
+        sha = hashlib.sha256(data).hexdigest()
+        skipped = _skip_unchanged(store, name, graph, sha, base_iri)
+        if skipped is not None:
+            return skipped
     job = _Job(store, Path(name), graph, format, base_iri, replace)
     return job.load_stream(TrackingReader(io.BytesIO(data), None))
+
+
+def source_graph(path: Path, *, base_iri: str) -> str:
+    """The graph a file goes to unless another is named: ``{base}graph/{name of the file}``."""
+    return graphs.graph_iri(base_iri, source_name(path))
+
+
+def _skip_unchanged(
+    store: Store, name: str, graph: str, sha: str, base_iri: str
+) -> LoadResult | None:
+    """The result of skipping a source whose data this lamcoop version already loaded."""
+    if not provenance.unchanged(store, graph, sha256=sha, base_iri=base_iri):
+        return None
+    return LoadResult(name, {graph: store.triple_count(graph)}, sha, 0.0, skipped=True)
 
 
 @dataclass(frozen=True)
@@ -182,24 +197,14 @@ class _Job:
             raise LoadError(f"{self.path}: cannot load: {exc}") from None
 
     def publish(self, staged: StagedLoad, sha: str, started: float) -> LoadResult:
-        """Count the staged graphs, then publish them with their provenance at once."""
-        try:
-            counts = {t: staged.triple_count(t) for t in staged.targets}
-            now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-            prov_graph = provenance.provenance_graph(self.base_iri)
-            descriptions = [
-                (
-                    t,
-                    provenance.describe(
-                        t, provenance.GraphSource(self.path.name, sha, n, now), into=prov_graph
-                    ),
-                )
-                for t, n in counts.items()
-            ]
-            staged.publish(also=provenance.replace_update(descriptions, into=prov_graph))
-        except BaseException:
-            staged.abort()
-            raise
+        """Publish the staged graphs with their provenance at once.
+
+        Every graph the file has data for is published (a quad format may name several);
+        a triples format always stages ``target``, even when the file is empty.
+        """
+        counts = provenance.publish(
+            self.store, staged, source=self.path.name, sha256=sha, base_iri=self.base_iri
+        )
         return LoadResult(self.path.name, counts, sha, time.perf_counter() - started)
 
 
@@ -235,10 +240,6 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _same_loader(recorded: dict[str, str]) -> bool:
-    return recorded.get("loaderVersion") == __version__
-
-
 def _is_gzip_file(path: Path) -> bool:
     with path.open("rb") as handle:
         return handle.read(2) == b"\x1f\x8b"
@@ -259,7 +260,8 @@ def _syntax_message(path: Path, exc: SyntaxError, rdf_format: ox.RdfFormat) -> s
     return f"{path}: syntax error: {exc.msg}"
 
 
-def _progress_bar(path: Path, enabled: bool) -> tqdm:
+def progress_bar(path: Path, enabled: bool) -> tqdm:
+    """A bar following the bytes of ``path`` read; shown only when ``enabled``."""
     size = path.stat().st_size if path.exists() else None
     return tqdm(
         total=size,

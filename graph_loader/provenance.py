@@ -1,7 +1,9 @@
 """Provenance of loaded graphs (PROV-O and DCTERMS), kept in the provenance graph.
 
 Each named graph is described by a flat set of statements about its IRI, so replacing a
-graph replaces its description in the same transaction.
+graph replaces its description in the same transaction: :func:`publish` is that
+transaction, for files, generated graphs and imports alike. :func:`unchanged` tells a
+source already loaded, as it is, by this version of lamcoop.
 """
 
 from __future__ import annotations
@@ -9,10 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from graph_loader import __version__
+from graph_loader import __version__, graphs
+
+if TYPE_CHECKING:
+    from graph_loader.store import StagedLoad, Store
 
 PROV = "http://www.w3.org/ns/prov#"
 DCTERMS = "http://purl.org/dc/terms/"
@@ -35,7 +41,8 @@ class GraphSource:
 
 
 def provenance_graph(base_iri: str) -> str:
-    return f"{base_iri}graph/provenance"
+    """The graph holding every graph's provenance."""
+    return graphs.graph_iri(base_iri, graphs.PROVENANCE)
 
 
 def describe(graph: str, source: GraphSource, *, into: str) -> list[ox.Quad]:
@@ -77,11 +84,58 @@ def replace_update(descriptions: Iterable[tuple[str, list[ox.Quad]]], *, into: s
     return " ;\n".join(parts)
 
 
-def read_sources(store, base_iri: str) -> dict[str, dict[str, str]]:
-    """The recorded description of every graph: {graph: {property local name: value}}."""
+def publish(
+    store: Store,
+    staged: StagedLoad,
+    *,
+    source: str,
+    sha256: str,
+    base_iri: str,
+    graph: str | None = None,
+) -> dict[str, int]:
+    """Publish ``staged`` and the provenance of every graph it writes, in one transaction.
+
+    ``graph`` is the graph the source is for: it is published even when the source had
+    nothing for it (emptied when the load replaces, described as it stands otherwise).
+    Returns each published graph's triple count; on failure the load is abandoned.
+    """
+    try:
+        counts = {t: staged.triple_count(t) for t in staged.targets}
+        steps = []
+        if graph is not None and graph not in counts:
+            counts[graph] = 0 if staged.replace else store.triple_count(graph)
+            if staged.replace:
+                steps.append(f"DROP SILENT GRAPH {ox.NamedNode(graph)}")
+        into = provenance_graph(base_iri)
+        now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        described = [
+            (t, describe(t, GraphSource(source, sha256, n, now), into=into))
+            for t, n in counts.items()
+        ]
+        steps.append(replace_update(described, into=into))
+        staged.publish(also=" ;\n".join(steps))
+    except BaseException:
+        staged.abort()
+        raise
+    return counts
+
+
+def unchanged(store: Store, graph: str, *, sha256: str, base_iri: str) -> bool:
+    """Whether ``graph`` was loaded from data with this checksum by this lamcoop version."""
+    known = read_sources(store, base_iri, graph=graph).get(graph, {})
+    return known.get("sha256") == sha256 and known.get("loaderVersion") == __version__
+
+
+def read_sources(
+    store: Store, base_iri: str, *, graph: str | None = None
+) -> dict[str, dict[str, str]]:
+    """The recorded description of every graph (or of ``graph`` only):
+    {graph: {property local name: value}}."""
+    bound = {ox.Variable("prov"): ox.NamedNode(provenance_graph(base_iri))}
+    if graph is not None:
+        bound[ox.Variable("graph")] = ox.NamedNode(graph)
     rows = store.query(
-        "SELECT ?graph ?p ?o ?prov WHERE { GRAPH ?prov { ?graph ?p ?o } }",
-        substitutions={ox.Variable("prov"): ox.NamedNode(provenance_graph(base_iri))},
+        "SELECT ?graph ?p ?o ?prov WHERE { GRAPH ?prov { ?graph ?p ?o } }", substitutions=bound
     )
     found: dict[str, dict[str, str]] = {}
     for row in rows:

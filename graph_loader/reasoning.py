@@ -14,9 +14,11 @@ What is inferred, from the axioms of the ontology graph alone:
   org:Membership).
 
 Domains and ranges are not applied: a value of the wrong kind would silently gain a type
-instead of being reported by the shapes. The rules run as SPARQL updates over the data graphs
-until nothing new is found, into a staged copy of the inferred graph that is published in one
-step, so a rerun replaces the previous result and gives the same triples.
+instead of being reported by the shapes. The rules run as SPARQL updates over the graphs
+the catalogue's reasoning purpose covers (the ontology, the dataset of record and users'
+data: see :mod:`graph_loader.graphs`) until nothing new is found, into a staged copy of the
+inferred graph that is published in one step, so a rerun replaces the previous result and
+gives the same triples.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from graph_loader import graphs
 from graph_loader.settings import Settings
 from graph_loader.store import Store
 
@@ -33,11 +36,6 @@ RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 OWL = "http://www.w3.org/2002/07/owl#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDF_TYPE = RDF + "type"
-
-#: Graphs whose triples are not data to reason over: the result itself, loose alignments,
-#: descriptions of graphs, reports and shapes (every ``shapes-*`` graph).
-NOT_REASONED = ("inferred", "alignments", "provenance", "audit", "void")
-SHAPES_PREFIX = "shapes-"
 
 #: A safety net: the closure of a finite schema converges in a few rounds.
 MAX_ROUNDS = 50
@@ -140,17 +138,6 @@ def closure(edges: Iterable[tuple[str, str]]) -> dict[str, frozenset[str]]:
     return result
 
 
-def data_graphs(store: Store, settings: Settings) -> tuple[str, ...]:
-    """The named graphs reasoned over: every graph but the excluded ones."""
-    excluded = {settings.graph_iri(name) for name in NOT_REASONED}
-    shapes = settings.graph_iri(SHAPES_PREFIX)
-    return tuple(
-        g.iri
-        for g in store.graphs()
-        if g.iri not in excluded and not g.iri.startswith(shapes) and g.triples
-    )
-
-
 def type_update(schema: Schema, target: str, sources: Iterable[str]) -> str:
     """The update adding every type the subclass closure gives (empty if there is none).
 
@@ -206,9 +193,10 @@ def rule_updates(schema: Schema, target: str, sources: Iterable[str]) -> list[st
 
 def materialise(store: Store, settings: Settings) -> InferenceResult:
     """Recompute the inferred graph from the data graphs and publish it in one step."""
-    target = settings.graph_iri("inferred")
-    schema = read_schema(store, settings.graph_iri("ontology"))
-    sources = data_graphs(store, settings)
+    target = settings.graph_iri(graphs.INFERRED)
+    schema = read_schema(store, settings.graph_iri(graphs.ONTOLOGY))
+    found = graphs.covered(graphs.Purpose.REASONING, store.graphs(), base_iri=settings.base_iri)
+    sources = tuple(g.iri for g in found if g.triples)
     staged = store.stage([], graph=target, format=None, replace=True)
     try:
         physical = staged.physical(target)

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from graph_loader import graphs
+
 ENV_PREFIX = "LAMCOOP_"
 CONFIG_FILE_NAME = "lamcoop.toml"
 
@@ -129,8 +131,8 @@ class Settings:
         return Path(chosen).expanduser() if chosen else self.store_path.parent / "dumps"
 
     def graph_iri(self, name: str) -> str:
-        """The IRI of the named graph ``name`` under the base: ``{base}graph/{name}``."""
-        return f"{self.values['base_iri']}graph/{name}"
+        """The IRI of the named graph ``name`` under the base (see :func:`graphs.graph_iri`)."""
+        return graphs.graph_iri(self.values["base_iri"], name)
 
     def replace(self, **overrides: Any) -> Settings:
         """A copy with some values set from code (origin 'argument')."""

@@ -168,6 +168,19 @@ def test_load_bytes_records_provenance_like_a_file(store):
     assert read_sources(store, BASE)[EX + "gen"]["sha256"] == hashlib.sha256(data).hexdigest()
 
 
+def test_load_bytes_skips_unchanged_data_by_the_same_rule_as_files(store):
+    data = serialized(ox.RdfFormat.N_TRIPLES)
+    options = dict(name="gen.nt", graph=EX + "gen", format=ox.RdfFormat.N_TRIPLES, base_iri=BASE)
+    assert not load_bytes(store, data, skip_unchanged=True, **options).skipped
+    before = snapshot(store)
+    again = load_bytes(store, data, skip_unchanged=True, **options)
+    assert again.skipped and again.graphs == {EX + "gen": len(TRIPLES)}
+    assert snapshot(store) == before
+    more = data + b'<http://ex/x> <http://ex/y> "1" .\n'
+    assert not load_bytes(store, more, skip_unchanged=True, **options).skipped
+    assert store.triple_count(EX + "gen") == len(TRIPLES) + 1
+
+
 # -- broken input leaves the store exactly as it was ---------------------------------------
 
 _BAD_NT = (

@@ -46,6 +46,23 @@ def test_exit_0_when_it_conforms(invoke, tmp_path):
     assert "Conforms: True" in result.output
 
 
+def test_default_shapes_are_the_shipped_integrity_shapes(invoke, tmp_path):
+    """With no shapes loaded and none given, the integrity shapes of ``shapes/`` apply
+    (the audit profile does not: it reports an agreement's gaps, not invalid data)."""
+    data = (
+        "@prefix lamc: <https://w3id.org/lamcoop/ontology#> .\n"
+        "<http://example.org/lib> a lamc:Institution .\n"
+        "<http://example.org/deal> a lamc:Agreement ; "
+        '<http://www.w3.org/2000/01/rdf-schema#label> "A deal"@en .\n'
+    )
+    _setup(invoke, tmp_path, data=data)
+    result = invoke("--store", "st", "validate")
+    assert result.exit_code == 1, result.output
+    assert "<http://example.org/lib>" in result.output
+    assert "<http://example.org/deal>" not in result.output
+    assert "agreement-audit" not in result.output
+
+
 def test_json_and_turtle_reports(invoke, tmp_path):
     _setup(invoke, tmp_path)
     as_json = invoke("--store", "st", "validate", "--shapes", "shapes.ttl", "--format", "json")

@@ -7,9 +7,9 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from graph_loader.audit.model import AUDIT_SHAPES
 from graph_loader.audit.run import run_audit
 from graph_loader.build import STEPS, BuildContext, check_integrity
+from graph_loader.graphs import AUDIT_SHAPES
 from graph_loader.integrity import IntegrityError, describe_result, validate_integrity
 from graph_loader.store import open_store
 from tests.audit_support import settings

@@ -14,6 +14,7 @@ from decimal import Decimal
 import pyoxigraph as ox
 
 from graph_loader.audit.model import Audit
+from graph_loader.graphs import AUDIT
 from graph_loader.settings import Settings
 from graph_loader.store import Store
 
@@ -83,7 +84,7 @@ def write_audit_graph(store: Store, settings: Settings, audit: Audit) -> int:
     A rerun that finds the same gaps leaves the graph, and so the store, as it was.
     """
     triples = list(audit_triples(audit, settings.base_iri))
-    target = settings.graph_iri("audit")
+    target = settings.graph_iri(AUDIT)
     data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
     if store.has_graph(target) and _lines(data) == _lines(
         store.inner.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(target))

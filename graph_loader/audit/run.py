@@ -16,14 +16,9 @@ from typing import Any
 import pyoxigraph as ox
 
 from graph_loader.audit.graph import write_audit_graph
-from graph_loader.audit.model import (
-    AUDIT_SHAPES,
-    Aggregate,
-    AgreementResult,
-    Audit,
-    Component,
-)
-from graph_loader.integrity import data_graphs, severity_name, shacl_validate, term_text
+from graph_loader.audit.model import Aggregate, AgreementResult, Audit, Component
+from graph_loader.graphs import AUDIT_SHAPES, ONTOLOGY, Purpose, graph_iris
+from graph_loader.integrity import severity_name, shacl_validate, term_text
 from graph_loader.settings import Settings
 from graph_loader.store import Store
 
@@ -82,7 +77,8 @@ def run_audit(
     graphs: list[str] | None = None,
     engine: str = "auto",
 ) -> Audit:
-    """Audit the agreements in ``graphs`` (default every data graph) and write the results.
+    """Audit the agreements in ``graphs`` (default: what the catalogue's audit purpose
+    covers, see :mod:`graph_loader.graphs`) and write the results.
 
     With ``graphs`` given, the ontology graph is added so that agreements typed with a
     subclass of ``lamc:Agreement`` are found.
@@ -115,8 +111,8 @@ def run_audit(
 
 def _audited_graphs(store: Store, settings: Settings, graphs: list[str] | None) -> list[str]:
     if not graphs:
-        return data_graphs(store, settings)
-    ontology = settings.graph_iri("ontology")
+        return graph_iris(Purpose.AUDIT, store, base_iri=settings.base_iri)
+    ontology = settings.graph_iri(ONTOLOGY)
     extra = [ontology] if store.has_graph(ontology) and ontology not in graphs else []
     return [*graphs, *extra]
 

@@ -12,8 +12,9 @@ from collections import defaultdict
 
 import pyoxigraph as ox
 
-from graph_loader.audit.model import AUDIT_GRAPH, AUDIT_SHAPES, AgreementResult, Audit
+from graph_loader.audit.model import AgreementResult, Audit
 from graph_loader.audit.run import read_profile
+from graph_loader.graphs import AUDIT, AUDIT_SHAPES
 from graph_loader.settings import Settings
 
 _PREFIXES = """PREFIX lamc: <https://w3id.org/lamcoop/ontology#>
@@ -53,7 +54,7 @@ def read_audit(store, settings: Settings) -> Audit | None:
 
     ``store`` is anything with graph_loader's ``query(text, substitutions=...)``.
     """
-    graph = {ox.Variable("ag"): ox.NamedNode(settings.graph_iri(AUDIT_GRAPH))}
+    graph = {ox.Variable("ag"): ox.NamedNode(settings.graph_iri(AUDIT))}
     runs = list(store.query(RUN_QUERY, substitutions=graph))
     if not runs:
         return None

@@ -1,5 +1,10 @@
 """``lamcoop validate``: SHACL validation of the data graphs on the command line.
 
+With no options it checks what the build checks: the graphs of the catalogue's integrity
+purpose (:mod:`graph_loader.graphs`) against the integrity shapes, so a store that
+``lamcoop build`` found conforming validates here too. The audit profile is not a
+validation of the data (its results are an agreement's gaps): give ``--shapes`` for it.
+
 Exit status: 0 when the data conforms, 1 when it does not, 2 when validation cannot run
 (unreadable shapes, an unknown graph, a shape ``--engine fast`` cannot compile).
 """
@@ -12,14 +17,14 @@ from collections.abc import Iterable
 import click
 from rdflib import Graph
 
+from graph_loader.graphs import INTEGRITY_SHAPES, Purpose, graph_iris
 from graph_loader.resources import resource_dir
 from graph_loader.settings import Settings
 from graph_loader.shacl import ENGINES, ShaclError, load_shapes, validate
 from graph_loader.store import Store
 
-#: Graphs under the base that hold no data to validate: the ontology, the shapes, provenance
-#: and the audit's own results.
-NOT_DATA = ("ontology", "alignments", "provenance", "audit")
+#: The shipped file of the integrity shapes, used when the store has none loaded.
+INTEGRITY_FILE = "integrity.ttl"
 FORMATS = ("text", "turtle", "json")
 
 
@@ -29,14 +34,14 @@ FORMATS = ("text", "turtle", "json")
     "shapes_files",
     multiple=True,
     type=click.Path(dir_okay=False),
-    help="Turtle shapes file (repeatable). Default: the shapes graphs in the store, "
-    "or lamcoop's shapes/ files when none is loaded.",
+    help="Turtle shapes file or shapes graph IRI (repeatable). Default: the integrity "
+    "shapes in the store, or lamcoop's shapes/integrity.ttl when they are not loaded.",
 )
 @click.option(
     "--graph",
     "graphs",
     multiple=True,
-    help="Data graph IRI (repeatable). Default: every data graph.",
+    help="Data graph IRI (repeatable). Default: every data graph, as the build validates.",
 )
 @click.option("--format", "output", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option("--engine", type=click.Choice(ENGINES), default="auto", show_default=True)
@@ -46,7 +51,9 @@ def validate_command(state, shapes_files, graphs, output: str, engine: str) -> N
     store = state.store()
     try:
         shapes = collect_shapes(store, state.settings, shapes_files)
-        data = list(graphs) or data_graphs(store, state.settings)
+        data = list(graphs) or graph_iris(
+            Purpose.INTEGRITY, store, base_iri=state.settings.base_iri
+        )
         report = validate(store, shapes, data_graphs=data, engine=engine)
     except ShaclError as exc:
         click.echo(f"Error: {exc}", err=True)
@@ -60,25 +67,15 @@ def validate_command(state, shapes_files, graphs, output: str, engine: str) -> N
     sys.exit(0 if report.conforms else 1)
 
 
-def data_graphs(store: Store, settings: Settings) -> list[str]:
-    """Every graph of the store but the ontology, shapes, provenance and audit graphs."""
-    skip = {settings.graph_iri(name) for name in NOT_DATA}
-    shapes_prefix = settings.graph_iri("shapes-")
-    return [
-        g.iri for g in store.graphs() if g.iri not in skip and not g.iri.startswith(shapes_prefix)
-    ]
-
-
 def collect_shapes(store: Store, settings: Settings, files: Iterable[str]) -> Graph:
-    """One shapes graph: the files given, else the shapes graphs loaded, else shapes/*.ttl."""
+    """One shapes graph: the files given, else the integrity shapes loaded, else the
+    shipped ``shapes/integrity.ttl``."""
     sources: list[str] = list(files)
     if not sources:
-        prefix = settings.graph_iri("shapes-")
-        sources = [g.iri for g in store.graphs() if g.iri.startswith(prefix)]
-    if not sources:
-        sources = [str(p) for p in sorted(resource_dir("shapes").glob("*.ttl"))]
-    if not sources:
-        raise ShaclError("no shapes: give --shapes FILE")
+        loaded = settings.graph_iri(INTEGRITY_SHAPES)
+        shipped = resource_dir("shapes") / INTEGRITY_FILE
+        present = {g.iri for g in store.graphs()}
+        sources = [loaded] if loaded in present else [str(shipped)]
     combined = Graph()
     for source in sources:
         combined += load_shapes(store, source)

@@ -10,7 +10,6 @@ provenance are published in one transaction.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import time
 from collections.abc import Iterator
@@ -20,10 +19,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph_loader import provenance
+from graph_loader.file_reading import TrackingReader
 from graph_loader.importers.common import ImportContext, ImportFailed, Row, RowRejected
 from graph_loader.importers.report import Tally, rejection_message, write_report
-from graph_loader.loading import _progress_bar, _TrackingReader
-from graph_loader.rdf_formats import source_name
+from graph_loader.loading import progress_bar, source_graph
 from graph_loader.store import Store
 
 _CHUNK = 1 << 20
@@ -73,7 +72,7 @@ def run_import(
 ) -> ImportResult:
     """Import ``path`` with ``importer_class`` into ``graph`` (default ``{base}graph/{name}``)."""
     started = time.perf_counter()
-    target = graph or f"{base_iri}graph/{source_name(path)}"
+    target = graph or source_graph(path, base_iri=base_iri)
     ctx = ImportContext(store, base_iri, target, path.name, replace)
     importer = importer_class(ctx)
     tally = Tally(path.name)
@@ -81,8 +80,8 @@ def run_import(
         handle = path.open("rb")
     except OSError as exc:
         raise ImportFailed(f"{path}: cannot read: {exc.strerror or exc}") from None
-    with handle, _progress_bar(path, progress) as bar:
-        reader = _TrackingReader(handle, bar)
+    with handle, progress_bar(path, progress) as bar:
+        reader = TrackingReader(handle, bar)
         text = io.TextIOWrapper(io.BufferedReader(reader, _CHUNK), importer.encoding, newline="")
         quads = _quads(importer, _guarded_rows(importer, text, path, tally), tally, skip_invalid)
         staged = store.stage(quads, graph=target, format=None, replace=replace)
@@ -93,9 +92,11 @@ def run_import(
     if tally.rejected and not skip_invalid:
         staged.abort()
         raise ImportRejected(rejection_message(tally, written), tally, written)
-    triples = _publish(store, staged, target, path.name, sha, base_iri, replace=replace)
+    counts = provenance.publish(
+        store, staged, source=path.name, sha256=sha, base_iri=base_iri, graph=target
+    )
     return ImportResult(
-        path.name, importer.name, target, triples, tally, sha,
+        path.name, importer.name, target, counts[target], tally, sha,
         time.perf_counter() - started, written,
     )  # fmt: skip
 
@@ -134,26 +135,3 @@ def _quads(importer, rows: Iterator[Row], tally: Tally, skip_invalid: bool) -> I
         if tally.rejected and not skip_invalid:
             continue
         yield from outcome.quads
-
-
-def _publish(store, staged, target: str, name: str, sha: str, base_iri: str, *, replace) -> int:
-    """Publish the graph with its provenance in one transaction; its triple count."""
-    try:
-        count = staged.triple_count(target) if target in staged.targets else 0
-        steps = []
-        if target not in staged.targets:
-            if not replace:
-                count = store.triple_count(target)
-            else:
-                steps.append(f"DROP SILENT GRAPH {ox.NamedNode(target)}")
-        prov_graph = provenance.provenance_graph(base_iri)
-        now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-        description = provenance.describe(
-            target, provenance.GraphSource(name, sha, count, now), into=prov_graph
-        )
-        steps.append(provenance.replace_update([(target, description)], into=prov_graph))
-        staged.publish(also=" ;\n".join(steps))
-    except BaseException:
-        staged.abort()
-        raise
-    return count

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from graph_loader.graphs import Purpose, covered, graph_name
 from graph_loader.settings import Settings
 from graph_loader.store import Store
 
@@ -29,7 +30,6 @@ DCTERMS = "http://purl.org/dc/terms/"
 SPDX = "http://spdx.org/rdf/terms#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-_SKIP = ("void",)
 TURTLE_PREFIXES = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
@@ -61,24 +61,21 @@ class DumpFile:
 
 def graph_file_stem(graph: str, settings: Settings) -> str:
     """``{base}graph/seed-000`` -> ``seed-000``; other graph IRIs -> a short hash."""
-    prefix = settings.graph_iri("")
-    tail = graph.removeprefix(prefix)
-    if graph.startswith(prefix) and tail and all(c.isalnum() or c in "-_" for c in tail):
-        return tail
+    name = graph_name(graph, base_iri=settings.base_iri)
+    if name and all(c.isalnum() or c in "-_" for c in name):
+        return name
     return "graph-" + hashlib.sha256(graph.encode()).hexdigest()[:16]
 
 
-def dumped_graphs(store: Store, settings: Settings) -> list[tuple[str, int]]:
-    """(graph IRI, triples) of every published graph the dumps carry."""
-    skip = {settings.graph_iri(name) for name in _SKIP}
-    return [(g.iri, g.triples) for g in store.graphs() if g.iri not in skip]
-
-
 def write_dumps(store: Store, settings: Settings) -> list[DumpFile]:
-    """Write every dump file (replacing the old ones) and the manifest; returns the files."""
+    """Write every dump file (replacing the old ones) and the manifest; returns the files.
+
+    The dumps carry the graphs of the catalogue's dumps purpose (:mod:`graph_loader.graphs`).
+    """
     folder = settings.dump_path
     folder.mkdir(parents=True, exist_ok=True)
-    graphs = dumped_graphs(store, settings)
+    found = covered(Purpose.DUMPS, store.graphs(), base_iri=settings.base_iri)
+    graphs = [(g.iri, g.triples) for g in found]
     files = [_write_all(store, folder, graphs)]
     for graph, count in graphs:
         files.append(_write_turtle(store, folder, graph, count, graph_file_stem(graph, settings)))

@@ -12,6 +12,8 @@ from collections.abc import Iterator
 
 import pyoxigraph as ox
 
+from graph_loader.graphs import VOID as VOID_GRAPH_NAME
+from graph_loader.graphs import Purpose, covered
 from graph_loader.publish.dump import dcat_triples
 from graph_loader.settings import Settings
 from graph_loader.store import Store
@@ -21,7 +23,6 @@ DCTERMS = "http://purl.org/dc/terms/"
 DCAT = "http://www.w3.org/ns/dcat#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
-VOID_GRAPH_NAME = "void"
 
 
 def dataset_iri(settings: Settings) -> str:
@@ -30,14 +31,15 @@ def dataset_iri(settings: Settings) -> str:
 
 
 def void_graph(settings: Settings) -> str:
+    """The graph the VoID description is written to."""
     return settings.graph_iri(VOID_GRAPH_NAME)
 
 
 def describe(store: Store, settings: Settings) -> list[ox.Triple]:
-    """The VoID triples describing everything in ``store`` except the VoID graph itself."""
-    own = void_graph(settings)
+    """The VoID triples describing the graphs of the catalogue's VoID purpose: everything
+    in ``store`` except the VoID graph itself (see :mod:`graph_loader.graphs`)."""
     ds = ox.NamedNode(dataset_iri(settings))
-    graphs = [g for g in store.graphs() if g.iri != own]
+    graphs = covered(Purpose.VOID, store.graphs(), base_iri=settings.base_iri)
     triples = [
         ox.Triple(ds, RDF_TYPE, _v("Dataset")),
         ox.Triple(ds, RDF_TYPE, ox.NamedNode(DCAT + "Dataset")),
@@ -65,7 +67,7 @@ def describe(store: Store, settings: Settings) -> list[ox.Triple]:
 
 
 def _partitions(store: Store, ds: ox.NamedNode, graphs: list[ox.NamedNode]) -> Iterator[ox.Triple]:
-    """Class and property partitions over ``graphs`` (the store's graphs but the VoID one)."""
+    """Class and property partitions over ``graphs`` (the graphs the VoID describes)."""
     yield from _partition_kind(
         store.query(
             "SELECT ?t (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?t } GROUP BY ?t ORDER BY ?t",
