@@ -11,7 +11,6 @@ import importlib
 import importlib.util
 
 import click
-from click.utils import make_default_short_help
 
 from graph_loader import __version__
 from graph_loader.cli.audit import audit_command
@@ -77,7 +76,7 @@ class LamcoopGroup(click.Group):
             return
         limit = formatter.width - 6 - max(len(name) for name in names)
         rows = [
-            (name, make_default_short_help(self.lazy[name][2], limit))
+            (name, click.Command(name, help=self.lazy[name][2]).get_short_help_str(limit))
             if name in self.lazy
             else (name, self.commands[name].get_short_help_str(limit))
             for name in names
