@@ -18,57 +18,21 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import RDF, SH, XSD
+from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
+from graph_loader.shacl.datatypes import has_datatype
 from graph_loader.shacl.paths import Path, sparql_path
 from graph_loader.shacl.shapes import Constraint, Shape
 from graph_loader.shacl.terms import sparql_term
 
 _RDF_TYPE = sparql_term(RDF.type)
 _SUBCLASS = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
-_CLASS = SH["class"]
+_CLASS: URIRef = SH["class"]
 _LOGICAL = {SH["not"], SH["and"], SH["or"], SH.xone}
 _COUNTS = {SH.minCount, SH.maxCount, SH.uniqueLang}
 
-#: Datatypes whose lexical space the store can check by casting the lexical form.
-_CASTABLE = {
-    XSD[name]
-    for name in [
-        "integer",
-        "decimal",
-        "double",
-        "float",
-        "boolean",
-        "date",
-        "dateTime",
-        "time",
-        "gYear",
-        "gYearMonth",
-        "gMonth",
-        "gDay",
-        "gMonthDay",
-        "duration",
-        "dayTimeDuration",
-        "yearMonthDuration",
-    ]
-}
-#: Integer datatypes: their bounds (None: unbounded).
-_INTEGER_RANGES: dict[URIRef, tuple[int | None, int | None]] = {
-    XSD.nonNegativeInteger: (0, None),
-    XSD.positiveInteger: (1, None),
-    XSD.nonPositiveInteger: (None, 0),
-    XSD.negativeInteger: (None, -1),
-    XSD.long: (-(2**63), 2**63 - 1),
-    XSD.int: (-(2**31), 2**31 - 1),
-    XSD.short: (-(2**15), 2**15 - 1),
-    XSD.byte: (-(2**7), 2**7 - 1),
-    XSD.unsignedLong: (0, 2**64 - 1),
-    XSD.unsignedInt: (0, 2**32 - 1),
-    XSD.unsignedShort: (0, 2**16 - 1),
-    XSD.unsignedByte: (0, 2**8 - 1),
-}
-_NODE_KIND_TESTS = {
+_NODE_KIND_TESTS: dict[Node, str] = {
     SH.IRI: "isIRI({v})",
     SH.BlankNode: "isBlank({v})",
     SH.Literal: "isLiteral({v})",
@@ -201,7 +165,7 @@ class Compiler:
         return Check(sparql, shape, constraints, True, not focus.ancestors)
 
     def _count_check(self, shape: Shape, focus: Focus, constraint: Constraint) -> Check:
-        path = shape.path
+        path = _property_path(shape)
         p, keep, where = constraint.parameter, focus.keep, focus.pattern
         if p == SH.minCount and _integer(constraint.value) == 1 and not nullable(path):
             body = f"{where} MINUS {{ {step('?f', path, '?_v')} }} }}"
@@ -235,7 +199,7 @@ class Compiler:
         if p == SH["class"]:
             return f"NOT EXISTS {{ {v} {_RDF_TYPE}/{_SUBCLASS}* {sparql_term(value)} }}"
         if p == SH.datatype:
-            return f"!({_has_datatype(v, value)})"
+            return f"!({has_datatype(v, value)})"
         if p == SH.nodeKind:
             return f"!({_NODE_KIND_TESTS[value].format(v=v)})"
         if p in _RANGE_OPERATORS:
@@ -249,11 +213,11 @@ class Compiler:
             regex += f", {sparql_term(Literal(c.flags))})" if c.flags else ")"
             return f"(isBlank({v}) || !COALESCE({regex}, false))"
         if p == SH["in"]:
-            same = " || ".join(f"sameTerm({v}, {sparql_term(m)})" for m in value)
+            same = " || ".join(f"sameTerm({v}, {sparql_term(m)})" for m in c.members)
             return f"!({same or 'false'})"
         if p == SH.languageIn:
             tags = " || ".join(
-                f"langMatches(LANG({v}), {sparql_term(Literal(str(t)))})" for t in value
+                f"langMatches(LANG({v}), {sparql_term(Literal(str(t)))})" for t in c.members
             )
             return f"!(isLiteral({v}) && ({tags or 'false'}))"
         if p == SH.hasValue:
@@ -261,10 +225,10 @@ class Compiler:
         if p == SH.node:
             return self.fails(v, self.shapes.get(value))
         if p in _LOGICAL:
-            return self._logical(v, p, value if isinstance(value, tuple) else (value,))
+            return self._logical(v, p, c.members if p != SH["not"] else (value,))
         raise ValueError(f"no SPARQL for {p}")
 
-    def _logical(self, v: str, p: URIRef, members: tuple) -> str:
+    def _logical(self, v: str, p: URIRef, members: tuple[Node, ...]) -> str:
         """A violation of ``sh:not``, ``sh:and``, ``sh:or`` or ``sh:xone``, from whether
         ``v`` fails each member shape."""
         failing = [f"({self.fails(v, self.shapes.get(m))})" for m in members]
@@ -306,7 +270,7 @@ class Compiler:
                 v = self._fresh("v")
                 tests = " || ".join(self.violation(v, c) for c in value_based)
                 parts.append(f"{{ {step(x, path, v)} }} FILTER({tests})")
-        parts.extend(self._nested_counts(shape, x, path))
+        parts.extend(self._nested_counts(shape, x))
         for node in shape.properties:
             nested = self.shapes[node]
             if path is None:
@@ -322,10 +286,11 @@ class Compiler:
             return None
         return " UNION ".join(f"{{ {part} }}" for part in parts)
 
-    def _nested_counts(self, shape: Shape, x: str, path: Path | None) -> Iterator[str]:
+    def _nested_counts(self, shape: Shape, x: str) -> Iterator[str]:
         for c in shape.constraints:
             if not _counted(shape, c):
                 continue
+            path = _property_path(shape)
             v = self._fresh("v")
             if c.parameter == SH.minCount:
                 n = _integer(c.value)
@@ -405,6 +370,14 @@ def nullable(path: Path) -> bool:
     return False
 
 
+def _property_path(shape: Shape) -> Path:
+    """The path of a shape with count constraints: a property shape (a node shape with
+    such constraints is not supported, so never compiled)."""
+    if shape.path is None:
+        raise ValueError(f"no SPARQL for a count constraint of node shape {shape.node}")
+    return shape.path
+
+
 def _counted(shape: Shape, c: Constraint) -> bool:
     """Whether a constraint looks at all value nodes together rather than one at a time."""
     return c.parameter in _COUNTS or (c.parameter == SH.hasValue and shape.path is not None)
@@ -415,24 +388,6 @@ def _same_language(x: str, path: Path, a: str, b: str, lang: str) -> str:
         f"{{ {step(x, path, a)} }} {{ {step(x, path, b)} }} FILTER(!sameTerm({a}, {b})) "
         f'BIND(LCASE(LANG({a})) AS {lang}) FILTER({lang} != "" && {lang} = LCASE(LANG({b})))'
     )
-
-
-def _has_datatype(v: str, datatype: URIRef) -> str:
-    if datatype == RDF.langString:
-        return f'isLiteral({v}) && LANG({v}) != ""'
-    test = f"isLiteral({v}) && sameTerm(DATATYPE({v}), {sparql_term(datatype)})"
-    if datatype in _CASTABLE:
-        test += f" && COALESCE(isLiteral({sparql_term(datatype)}(STR({v}))), false)"
-    elif datatype in _INTEGER_RANGES:
-        low, high = _INTEGER_RANGES[datatype]
-        number = f"{sparql_term(XSD.integer)}(STR({v}))"
-        bounds = [f"isLiteral({number})"]
-        if low is not None:
-            bounds.append(f"{number} >= {low}")
-        if high is not None:
-            bounds.append(f"{number} <= {high}")
-        test += f" && COALESCE({' && '.join(bounds)}, false)"
-    return test
 
 
 def _integer(value: object) -> int:

@@ -104,7 +104,7 @@ def target_literals(store: Store, shape: Shape) -> dict[Node, Node]:
     return {to_rdflib(row["x"]): literals[int(row["i"].value)] for row in rows}
 
 
-def _pairs(literals: list[Node]) -> str:
+def _pairs(literals: list[Literal]) -> str:
     return " ".join(f"({sparql_term(n)} {i})" for i, n in enumerate(literals))
 
 

@@ -7,6 +7,7 @@ backend's own objects.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Any, Protocol
 
@@ -57,5 +58,9 @@ class Store(Protocol):
     def graphs(self) -> list[GraphInfo]: ...
 
     def triple_count(self, graph: str) -> int: ...
+
+    def has_graph(self, graph: str) -> bool: ...
+
+    def quads(self, graph: str | None = None) -> Iterator[ox.Quad]: ...
 
     def close(self) -> None: ...
