@@ -200,7 +200,7 @@ def settings_command(state: AppState, output: str) -> None:
         {
             "name": s.name,
             "env": s.env_name,
-            "value": _shown(s.name, state.settings.values[s.name]),
+            "value": _shown(s.name, getattr(state.settings, s.name)),
             "origin": state.settings.origin(s.name),
             "help": s.help,
         }
@@ -214,7 +214,7 @@ def settings_command(state: AppState, output: str) -> None:
         click.echo(f"{'':<18} {row['env']}: {row['help']}")
 
 
-def _shown(name: str, value):
+def _shown(name: str, value: Any) -> Any:
     if name == "update_token" and value:
         return "(set)"
     return list(value) if isinstance(value, tuple) else value
