@@ -36,11 +36,21 @@ class Store(Protocol):
     def update(self, sparql: str, **options: Any) -> None: ...
 
     def load_graph(
-        self, source: IO[bytes] | bytes, *, graph: str, format: ox.RdfFormat, base_iri: str | None
+        self,
+        source: IO[bytes] | bytes,
+        *,
+        graph: str,
+        format: ox.RdfFormat,
+        base_iri: str | None = None,
     ) -> list[str]: ...
 
     def replace_graph(
-        self, source: IO[bytes] | bytes, *, graph: str, format: ox.RdfFormat, base_iri: str | None
+        self,
+        source: IO[bytes] | bytes,
+        *,
+        graph: str,
+        format: ox.RdfFormat,
+        base_iri: str | None = None,
     ) -> list[str]: ...
 
     def stage(
@@ -49,8 +59,8 @@ class Store(Protocol):
         *,
         graph: str,
         format: ox.RdfFormat | None,
-        base_iri: str | None,
-        replace: bool,
+        base_iri: str | None = None,
+        replace: bool = True,
     ) -> Any: ...
 
     def drop_graph(self, graph: str) -> None: ...
