@@ -8,6 +8,15 @@ environment variables < command-line flags.
 (9000, 'environment (LAMCOOP_PORT)', 'default')
 >>> resolve_settings(environ={}, overrides={"max_rows": "5"}, config_file=None).max_rows
 5
+
+Each setting is declared once, as a field of :class:`Settings` with its default and help;
+:data:`SETTINGS` is read from those fields:
+
+>>> [s.name for s in SETTINGS][:4]
+['store', 'base_iri', 'host', 'port']
+>>> port = SETTINGS_BY_NAME["port"]
+>>> port.type, port.default, port.env_name
+(<class 'int'>, 8080, 'LAMCOOP_PORT')
 """
 
 from __future__ import annotations
