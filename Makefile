@@ -35,6 +35,7 @@ test: $(TEST_STAMP) $(YASGUI)
 	sh scripts/system-deps.sh
 	$(BIN)/ruff check graph_loader sparql_endpoint tests bench
 	$(BIN)/ruff format --check graph_loader sparql_endpoint tests bench
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

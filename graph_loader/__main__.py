@@ -2,4 +2,5 @@
 
 from graph_loader.cli import data_main
 
-data_main()
+if __name__ == "__main__":
+    data_main()

@@ -181,7 +181,7 @@ def describe(select: Select, iri: str, *, page: int = 1, page_size: int = PAGE_S
         for text in LABEL_QUERIES
         for r in select(text, bound)
     ]
-    d.incoming_total = sum(int(r["n"].value) for r in select(INCOMING_COUNT_QUERY, bound))
+    d.incoming_total = sum(_count(r["n"]) for r in select(INCOMING_COUNT_QUERY, bound))
     d.incoming, page_labels = _incoming(select, bound, d.page, page_size)
     d.labels += page_labels
     return d
@@ -224,8 +224,18 @@ def _closure(select: Select, bound: Mapping[str, Term]) -> list[Statement]:
     return sorted(found, key=lambda s: (str(s.subject), str(s.predicate), str(s.object)))
 
 
+def _count(term: Term) -> int:
+    if not isinstance(term, ox.Literal):
+        raise ValueError(f"not a count: {term}")
+    return int(term.value)
+
+
 def _statement(s: Term, p: Term, o: Term, g: Term) -> Statement:
-    return Statement(s, p, o, g)  # type: ignore[arg-type]
+    if not isinstance(s, ox.NamedNode | ox.BlankNode):
+        raise ValueError(f"not a subject: {s}")
+    if not isinstance(p, ox.NamedNode) or not isinstance(g, ox.NamedNode):
+        raise ValueError(f"not a predicate and a graph name: {p} {g}")
+    return Statement(s, p, o, g)
 
 
 def search_query(limit: int = 200) -> str:

@@ -18,7 +18,6 @@ import os
 import threading
 import time
 from pathlib import Path
-from typing import IO
 
 from tqdm import tqdm
 
@@ -29,7 +28,7 @@ _PROC_FD = Path("/proc/self/fd")
 class TrackingReader(io.RawIOBase):
     """A binary reader that hashes what it reads and reports progress."""
 
-    def __init__(self, raw: IO[bytes], bar: tqdm | None):
+    def __init__(self, raw: io.BufferedIOBase, bar: tqdm | None):
         self.raw = raw
         self.bar = bar
         self.digest = hashlib.sha256()
@@ -121,7 +120,7 @@ class ReadPositionWatcher:
                 # Read to the end: what is left is indexing; keep the clock moving.
                 self._bar.update(max(0, self._bar.total - self._bar.n))
                 self._bar.set_postfix_str("indexing", refresh=False)
-            if time.monotonic() - started > self._bar.delay:
+            if time.monotonic() - started > (self._bar.delay or 0):
                 self._bar.refresh()
 
     def _find(self) -> str | None:

@@ -210,13 +210,14 @@ class _Job:
 
 def _interruptible(work: Callable[[], T]) -> T:
     """Run ``work`` in a worker thread, so that Ctrl-C reaches this (main) thread at once."""
-    outcome: dict[str, object] = {}
+    values: list[T] = []
+    errors: list[BaseException] = []
 
     def run() -> None:
         try:
-            outcome["value"] = work()
+            values.append(work())
         except BaseException as exc:
-            outcome["error"] = exc
+            errors.append(exc)
 
     worker = threading.Thread(target=run, name="lamcoop-load", daemon=True)
     worker.start()
@@ -227,9 +228,9 @@ def _interruptible(work: Callable[[], T]) -> T:
         raise LoadInterrupted(
             "interrupted: the partial load is undone when the store is next opened", worker
         ) from None
-    if "error" in outcome:
-        raise outcome["error"]  # type: ignore[misc]
-    return outcome["value"]  # type: ignore[return-value]
+    if errors:
+        raise errors[0]
+    return values[0]
 
 
 def file_sha256(path: Path) -> str:

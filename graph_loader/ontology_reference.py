@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import pyoxigraph as ox
@@ -134,7 +135,7 @@ class _Builder:
 
     def entry(self, term: URIRef) -> Entry:
         g = self.graph
-        labels = {code: [] for code, _, _ in LANGUAGES}
+        labels: dict[str, list[str]] = {code: [] for code, _, _ in LANGUAGES}
         for prop in (RDFS.label, SKOS.prefLabel):
             for label in g.objects(term, prop):
                 code = _language(label)
@@ -162,7 +163,10 @@ class _Builder:
         return Entry(anchor(str(term)), str(term), curie(str(term)), labels, definitions, shown)
 
     def other_rows(self, term: URIRef) -> list[tuple[str, list[Link]]]:
-        props = sorted({p for p in self.graph.predicates(term) if p not in SHOWN}, key=str)
+        props = sorted(
+            {p for p in self.graph.predicates(term) if isinstance(p, URIRef) and p not in SHOWN},
+            key=str,
+        )
         return [(curie(str(p)), self.links(term, p)) for p in props]
 
 
@@ -186,7 +190,7 @@ def render_reference(graph: Graph) -> str:
         )
         if members:
             sections.append((slug, title, [builder.entry(m) for m in members]))
-    meta = {
+    meta: dict[str, Any] = {
         "title": _english(graph, URIRef(DCTERMS + "title")),
         "description": _english(graph, URIRef(DCTERMS + "description")),
         "version": str(graph.value(ONTOLOGY, OWL.versionInfo) or ""),
@@ -196,7 +200,7 @@ def render_reference(graph: Graph) -> str:
         "prefix": str(graph.value(ONTOLOGY, URIRef(VANN + "preferredNamespacePrefix")) or ""),
         "namespace": str(graph.value(ONTOLOGY, URIRef(VANN + "preferredNamespaceUri")) or ""),
     }
-    titles = {code: [] for code, _, _ in LANGUAGES}
+    titles: dict[str, list[str]] = {code: [] for code, _, _ in LANGUAGES}
     for value in graph.objects(ONTOLOGY, URIRef(DCTERMS + "title")):
         titles.setdefault(_language(value), []).append(str(value))
     meta["titles"] = titles
@@ -227,7 +231,8 @@ def shipped_ontology() -> Graph:
 
 def ontology_from_store(store: Store, graph: str) -> Graph:
     """The ontology as loaded into ``graph`` of the store, for rendering what is served."""
-    data = store.inner.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
+    triples = (quad.triple for quad in store.quads(graph))
+    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""  # no output: bytes
     return Graph().parse(data=data, format="nt")
 
 

@@ -89,9 +89,15 @@ def read_schema(store: Store, ontology_graph: str) -> Schema:
     )
 
 
+_Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+
 def read_chains(store: Store, ontology_graph: str) -> frozenset:
     """The property chains of the ontology; a chain with a step it cannot read is left out."""
-    first, rest, inverse_of, chains = {}, {}, {}, []
+    first: dict[_Term, _Term] = {}
+    rest: dict[_Term, _Term] = {}
+    inverse_of: dict[_Term, _Term] = {}
+    chains: list[tuple[str, _Term]] = []
     for quad in store.quads(ontology_graph):
         s, p, o = quad.subject, quad.predicate.value, quad.object
         if p == RDF + "first":
@@ -103,7 +109,8 @@ def read_chains(store: Store, ontology_graph: str) -> frozenset:
         elif p == OWL + "propertyChainAxiom" and isinstance(s, ox.NamedNode):
             chains.append((s.value, o))
     result = set()
-    for prop, node in chains:
+    for prop, start in chains:
+        node: _Term | None = start
         steps = []
         while node in first:
             step = first[node]

@@ -8,16 +8,27 @@ environment variables < command-line flags.
 (9000, 'environment (LAMCOOP_PORT)', 'default')
 >>> resolve_settings(environ={}, overrides={"max_rows": "5"}, config_file=None).max_rows
 5
+
+Each setting is declared once, as a field of :class:`Settings` with its default and help;
+:data:`SETTINGS` is read from those fields:
+
+>>> [s.name for s in SETTINGS][:4]
+['store', 'base_iri', 'host', 'port']
+>>> port = SETTINGS_BY_NAME["port"]
+>>> port.type, port.default, port.env_name
+(<class 'int'>, 8080, 'LAMCOOP_PORT')
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tomllib
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, get_origin, get_type_hints
 
 from graph_loader import graphs
 
@@ -27,6 +38,73 @@ CONFIG_FILE_NAME = "lamcoop.toml"
 
 class SettingsError(ValueError):
     """A setting has a value that cannot be used; the message names it and its source."""
+
+
+def setting(default: Any, help: str) -> Any:
+    """Declare a setting (a field of :class:`Settings`): its default and the help a user
+    reads. Its name and type are the field's."""
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    """Resolved settings, one typed attribute each; ``origin()`` says where a value came from.
+
+    The fields made with :func:`setting` are the one declaration of lamcoop's settings
+    (name, type, default, help): :data:`SETTINGS` is read from them.
+    """
+
+    store: str = setting("lamcoop-store", "Store location: a directory for the embedded store.")
+    base_iri: str = setting("https://w3id.org/lamcoop/", "Base IRI of entities and graphs.")
+    host: str = setting("127.0.0.1", "Address the server listens on.")
+    port: int = setting(8080, "Port the server listens on.")
+    workers: int = setting(0, "Server worker processes; 0 sizes them to the machine.")
+    query_timeout: float = setting(30.0, "Seconds a SPARQL query may run before it is stopped.")
+    max_rows: int = setting(10000, "Most rows a SELECT returns; 0 means no cap.")
+    update_token: str = setting("", "Bearer token for updates; empty keeps the service read-only.")
+    max_body_bytes: int = setting(10 * 1024 * 1024, "Largest request body the server accepts.")
+    service_allowlist: tuple[str, ...] = setting(
+        (), "IRIs (or prefixes) that SERVICE, LOAD and FROM may name; comma-separated."
+    )
+    dump_dir: str = setting("", "Where dumps are written; empty means beside the store.")
+    cors_origins: tuple[str, ...] = setting(
+        ("*",),
+        "Origins allowed to read the service from a browser (CORS); '*' for any, empty for none.",
+    )
+    #: Where each value came from, by setting name ('default' when not given).
+    origins: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def values(self) -> dict[str, Any]:
+        """Every setting's value, by name, in declaration order."""
+        return {s.name: getattr(self, s.name) for s in SETTINGS}
+
+    def origin(self, name: str) -> str:
+        """Where the value of the setting ``name`` came from ('default': nowhere)."""
+        if name not in SETTINGS_BY_NAME:
+            raise KeyError(name)
+        return self.origins.get(name, "default")
+
+    @property
+    def store_path(self) -> Path:
+        return Path(self.store).expanduser()
+
+    @property
+    def dump_path(self) -> Path:
+        chosen = self.dump_dir
+        return Path(chosen).expanduser() if chosen else self.store_path.parent / "dumps"
+
+    def graph_iri(self, name: str) -> str:
+        """The IRI of the named graph ``name`` under the base (see :func:`graphs.graph_iri`)."""
+        return graphs.graph_iri(self.base_iri, name)
+
+    def replace(self, **overrides: Any) -> Settings:
+        """A copy with some values set from code (origin 'argument')."""
+        values = {
+            name: SETTINGS_BY_NAME[name].parse(raw, "argument") for name, raw in overrides.items()
+        }
+        origins = {**self.origins, **dict.fromkeys(overrides, "argument")}
+        return dataclasses.replace(self, **values, origins=origins)
 
 
 @dataclass(frozen=True)
@@ -75,73 +153,20 @@ def _convert(kind: type, raw: Any) -> Any:
     return value
 
 
-SETTINGS: tuple[Setting, ...] = (
-    Setting("store", str, "lamcoop-store", "Store location: a directory for the embedded store."),
-    Setting("base_iri", str, "https://w3id.org/lamcoop/", "Base IRI of entities and graphs."),
-    Setting("host", str, "127.0.0.1", "Address the server listens on."),
-    Setting("port", int, 8080, "Port the server listens on."),
-    Setting("workers", int, 0, "Server worker processes; 0 sizes them to the machine."),
-    Setting("query_timeout", float, 30.0, "Seconds a SPARQL query may run before it is stopped."),
-    Setting("max_rows", int, 10000, "Most rows a SELECT returns; 0 means no cap."),
-    Setting(
-        "update_token", str, "", "Bearer token for updates; empty keeps the service read-only."
-    ),
-    Setting("max_body_bytes", int, 10 * 1024 * 1024, "Largest request body the server accepts."),
-    Setting(
-        "service_allowlist",
-        tuple,
-        (),
-        "IRIs (or prefixes) that SERVICE, LOAD and FROM may name; comma-separated.",
-    ),
-    Setting("dump_dir", str, "", "Where dumps are written; empty means beside the store."),
-    Setting(
-        "cors_origins",
-        tuple,
-        ("*",),
-        "Origins allowed to read the service from a browser (CORS); '*' for any, empty for none.",
-    ),
-)
-
-SETTINGS_BY_NAME: Mapping[str, Setting] = {s.name: s for s in SETTINGS}
+def _declared() -> tuple[Setting, ...]:
+    """The settings the fields of :class:`Settings` declare; a field's type is its class
+    (``tuple[str, ...]`` is read as ``tuple``)."""
+    hints = get_type_hints(Settings)
+    return tuple(
+        Setting(f.name, get_origin(hints[f.name]) or hints[f.name], f.default, f.metadata["help"])
+        for f in dataclasses.fields(Settings)
+        if "help" in f.metadata
+    )
 
 
-@dataclass(frozen=True)
-class Settings:
-    """Resolved settings: attribute access to values, ``origin()`` for their source."""
+SETTINGS: tuple[Setting, ...] = _declared()
 
-    values: Mapping[str, Any]
-    origins: Mapping[str, str]
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self.values[name]
-        except KeyError:
-            raise AttributeError(name) from None
-
-    def origin(self, name: str) -> str:
-        return self.origins[name]
-
-    @property
-    def store_path(self) -> Path:
-        return Path(self.values["store"]).expanduser()
-
-    @property
-    def dump_path(self) -> Path:
-        chosen = self.values["dump_dir"]
-        return Path(chosen).expanduser() if chosen else self.store_path.parent / "dumps"
-
-    def graph_iri(self, name: str) -> str:
-        """The IRI of the named graph ``name`` under the base (see :func:`graphs.graph_iri`)."""
-        return graphs.graph_iri(self.values["base_iri"], name)
-
-    def replace(self, **overrides: Any) -> Settings:
-        """A copy with some values set from code (origin 'argument')."""
-        values = dict(self.values)
-        origins = dict(self.origins)
-        for name, raw in overrides.items():
-            values[name] = SETTINGS_BY_NAME[name].parse(raw, "argument")
-            origins[name] = "argument"
-        return Settings(values, origins)
+SETTINGS_BY_NAME: Mapping[str, Setting] = MappingProxyType({s.name: s for s in SETTINGS})
 
 
 def resolve_settings(
@@ -167,12 +192,12 @@ def resolve_settings(
         raise SettingsError(
             f"setting 'base_iri' from {origins['base_iri']} must end with '/' or '#'"
         )
-    return Settings(values, origins)
+    return Settings(**values, origins=origins)
 
 
 def _layers(
     config_file: Path | str | None, environ: Mapping[str, str], overrides: Mapping[str, Any]
-):
+) -> Iterator[tuple[str, Any, str]]:
     if config_file is not None:
         path = Path(config_file)
         explicit = str(config_file) != CONFIG_FILE_NAME
@@ -181,9 +206,9 @@ def _layers(
                 yield name, raw, f"config file {path}"
         elif explicit:
             raise SettingsError(f"config file {path} does not exist")
-    for setting in SETTINGS:
-        if setting.env_name in environ:
-            yield setting.name, environ[setting.env_name], f"environment ({setting.env_name})"
+    for declared in SETTINGS:
+        if declared.env_name in environ:
+            yield declared.name, environ[declared.env_name], f"environment ({declared.env_name})"
     for name, raw in overrides.items():
         if raw is not None:
             yield name, raw, "command line"

@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 from flask import Blueprint, Flask, Response, current_app, request
+from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException
 
 from graph_loader.settings import Settings, resolve_settings
@@ -73,7 +74,8 @@ def create_app(
     settings = settings or resolve_settings()
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
-    app.json.sort_keys = False
+    if isinstance(app.json, DefaultJSONProvider):  # Flask's own, unless replaced
+        app.json.sort_keys = False
     app.extensions[EXTENSION] = Service(
         settings=settings,
         executor=make_executor(settings, store),

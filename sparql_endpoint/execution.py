@@ -166,7 +166,8 @@ def _capped(results: Any, job: QueryJob) -> tuple[Any, Head]:
         return results, Head()
     rows = _TsvRows(job.max_rows)
     with contextlib.suppress(_RowsFull):
-        results.serialize(output=rows, format=ox.QueryResultsFormat.TSV)
+        # pyoxigraph writes to any object with write(); its stub asks for typing.IO.
+        results.serialize(output=rows, format=ox.QueryResultsFormat.TSV)  # type: ignore[arg-type]
     data = bytes(rows.data)
     truncated = rows.lines > job.max_rows + 1
     if truncated:  # keep the header line and the first max_rows rows
@@ -179,7 +180,9 @@ def _serialize(results: Any, job: QueryJob, writer: _ChunkWriter) -> None:
     if isinstance(results, ox.QueryTriples):
         if not job.graph_result:
             raise ValueError("this query returns a graph")
-        results.serialize(output=writer, format=GRAPH_OFFERS.by_media_type[job.media_type])
+        fmt = GRAPH_OFFERS.by_media_type[job.media_type]
+        # pyoxigraph writes to any object with write(); its stub asks for typing.IO.
+        results.serialize(output=writer, format=fmt)  # type: ignore[arg-type]
         return
     if job.graph_result:
         raise ValueError("this query returns results, not a graph")

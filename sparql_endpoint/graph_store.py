@@ -107,7 +107,7 @@ def _merged_parts(graph: str | None) -> bytes:
                 for t in (q.subject, q.object)
             )
             triples.append(ox.Triple(s, q.predicate, o))
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""  # no output: bytes
 
 
 @blueprint.delete("/graph-store")

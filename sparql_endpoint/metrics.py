@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections import Counter
+from collections import defaultdict
 from pathlib import Path
 
 from prometheus_client.mmap_dict import MmapedDict
@@ -33,6 +33,8 @@ PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
 #: A counter's key: its kind, then its labels.
 Key = tuple[str | int | float, ...]
+#: Counters' values by key; a counter never counted reads as 0.
+Totals = defaultdict[Key, float]
 
 
 class Metrics:
@@ -40,17 +42,17 @@ class Metrics:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._values: Counter[Key] = Counter()
+        self._values: Totals = defaultdict(float)
 
     def _add(self, updates: list[tuple[Key, float]]) -> None:
         with self._lock:
             for key, amount in updates:
                 self._values[key] += amount
 
-    def totals(self) -> Counter[Key]:
+    def totals(self) -> Totals:
         """Every counter's value."""
         with self._lock:
-            return Counter(self._values)
+            return defaultdict(float, self._values)
 
     def count_request(self, route: str, status: int) -> None:
         self._add([(("requests", route, status), 1)])
@@ -113,16 +115,16 @@ class SharedMetrics(Metrics):
                 self._file.close()
                 self._file, self._pid = None, 0
 
-    def totals(self) -> Counter[Key]:
+    def totals(self) -> Totals:
         """Every counter's value, summed over the files of all processes."""
-        totals: Counter[Key] = Counter()
+        totals: Totals = defaultdict(float)
         for path in sorted(self.directory.glob("metrics_*.db")):
             for name, value, _, _ in MmapedDict.read_all_values_from_file(str(path)):
                 totals[tuple(json.loads(name))] += value
         return totals
 
 
-def render(values: Counter[Key]) -> str:
+def render(values: Totals) -> str:
     """``values`` (as :meth:`Metrics.totals` returns them) in the Prometheus text format."""
     lines = [
         "# HELP lamcoop_http_requests_total HTTP requests by route and status.",

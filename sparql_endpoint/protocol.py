@@ -107,8 +107,8 @@ def _query(text: str, params: MultiDict) -> Response:
     accept = request.headers.get("Accept")
     fmt, media_type = svc.formats.choose(accept, graph=graph_result, format_param=_format())
     if fmt is None or media_type is None:
-        offers = GRAPH_OFFERS if graph_result else RESULTS_OFFERS
-        abort(406, f"this query's result can be served as {', '.join(media_types(offers))}")
+        served = media_types(GRAPH_OFFERS) if graph_result else media_types(RESULTS_OFFERS)
+        abort(406, f"this query's result can be served as {', '.join(served)}")
     protocol_dataset = bool(default_graphs or named_graphs)
     job = QueryJob(
         text=text,

@@ -88,6 +88,7 @@ def timeout_handler(svc: Service) -> OnTimeout:
     connection (whose descriptor the server put in the environ as :data:`CLIENT_FD`); the
     process then ends.
     """
+    # Flask types the current_app proxy as Flask itself, hiding the proxy's own method.
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     environ = request.environ
 

@@ -201,7 +201,7 @@ def ensure_built(state: AppState) -> None:
 
 
 def _build_if_empty(values: dict[str, Any], origins: dict[str, str]) -> None:
-    settings = Settings(values, origins)
+    settings = Settings(**values, origins=origins)
     ensure_built(AppState(settings))
     publish_state(settings.store_path)
 
@@ -215,7 +215,7 @@ def ensure_built_apart(settings: Settings) -> None:
     closed) in the server's master leaves its forked workers unable to flush, so every
     write would hang.
     """
-    args = (dict(settings.values), dict(settings.origins))
+    args = (settings.values, dict(settings.origins))
     child = multiprocessing.get_context("spawn").Process(target=_build_if_empty, args=args)
     child.start()
     child.join()

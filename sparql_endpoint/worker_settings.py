@@ -20,7 +20,7 @@ def settings_to_env(settings: Settings, metrics_dir: Path) -> str:
     """The settings (values and origins) and the counters' directory, as JSON."""
     return json.dumps(
         {
-            "values": dict(settings.values),
+            "values": settings.values,
             "origins": dict(settings.origins),
             "metrics_dir": str(metrics_dir),
         }
@@ -43,4 +43,4 @@ def settings_from_env(text: str) -> tuple[Settings, Path]:
         name: SETTINGS_BY_NAME[name].parse(raw, origins[name])
         for name, raw in data["values"].items()
     }
-    return Settings(values, origins), Path(data["metrics_dir"])
+    return Settings(**values, origins=origins), Path(data["metrics_dir"])

@@ -27,10 +27,12 @@ from sparql_endpoint.app import create_app
 from sparql_endpoint.responses import CLIENT_FD
 from sparql_endpoint.worker_settings import SETTINGS_ENV, settings_from_env
 
-try:  # only inside a uWSGI worker
+try:  # uWSGI's own module exists only inside a uWSGI worker
     import uwsgi
+
+    IN_UWSGI = True
 except ImportError:
-    uwsgi = None
+    IN_UWSGI = False
 
 #: Most bytes of an unread request body read before the connection is closed.
 DRAIN_BYTES = 1024 * 1024
@@ -65,7 +67,7 @@ class ServedApp:
 
 
 def _load() -> ServedApp:
-    if uwsgi is None:
+    if not IN_UWSGI:
         raise RuntimeError("sparql_endpoint.wsgi is loaded by `lamcoop serve` (uWSGI) only")
     settings, metrics_dir = settings_from_env(os.environ[SETTINGS_ENV])
     app = create_app(settings, metrics_dir=metrics_dir)
@@ -83,4 +85,4 @@ def _load_or_exit() -> ServedApp:
         os._exit(FAILED_APP_STATUS)
 
 
-application = _load_or_exit() if uwsgi is not None else None
+application: ServedApp | None = _load_or_exit() if IN_UWSGI else None

@@ -1,4 +1,5 @@
-"""The wheel carries ontology/, shapes/ and data/, and an installed lamcoop works elsewhere.
+"""The wheel carries ontology/, shapes/ and data/ and is typed (py.typed), and an installed
+lamcoop works elsewhere.
 
 The fresh venv gets the wheel alone (``--no-deps``); its dependencies come from the test
 venv's site-packages through a path file, so no network is needed. The checkout is never
@@ -70,8 +71,10 @@ def fresh_venv(tmp_path_factory, wheel) -> Path:
 @pytest.mark.slow
 def test_wheel_carries_packages_and_resources(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
-    assert "graph_loader/store.py" in names
+    assert "graph_loader/store/__init__.py" in names
     assert "graph_loader/cli/__init__.py" in names
+    # PEP 561: both packages say they are typed.
+    assert {"graph_loader/py.typed", "sparql_endpoint/py.typed"} <= names
     shipped = _shipped_files()
     assert any("/ontology/" in name for name in shipped), "ontology/ is empty in the checkout"
     missing = sorted(shipped - names)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from pathlib import Path
+from typing import get_origin, get_type_hints
 
 import pytest
 
-from graph_loader.settings import SETTINGS, SettingsError, resolve_settings
+from graph_loader.settings import SETTINGS, Settings, SettingsError, resolve_settings
 
 
 def _write_toml(path, text: str):
@@ -24,6 +27,32 @@ def test_every_declared_setting_has_type_default_and_help():
         assert setting.help.strip()
         assert isinstance(setting.default, setting.type)
         assert setting.env_name == "LAMCOOP_" + setting.name.upper()
+
+
+def test_each_declared_setting_is_a_typed_attribute_of_its_declared_type():
+    hints = get_type_hints(Settings)
+    fields = {f.name: f for f in dataclasses.fields(Settings)}
+    s = resolve_settings(config_file=None, environ={})
+    for setting in SETTINGS:
+        assert (get_origin(hints[setting.name]) or hints[setting.name]) is setting.type
+        assert fields[setting.name].metadata["help"] == setting.help
+        assert isinstance(getattr(s, setting.name), setting.type)
+    assert [f for f in fields if "help" in fields[f].metadata] == [s.name for s in SETTINGS]
+    assert hints["service_allowlist"] == tuple[str, ...]
+    assert isinstance(s.store_path, Path) and isinstance(s.dump_path, Path)
+
+
+def test_settings_are_frozen_and_replace_parses_and_records_the_origin():
+    s = resolve_settings(config_file=None, environ={})
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        s.__setattr__("port", 1)
+    changed = s.replace(port="9001", cors_origins="http://a.example")
+    assert (changed.port, changed.origin("port")) == (9001, "argument")
+    assert changed.cors_origins == ("http://a.example",)
+    assert (s.port, s.origin("port")) == (8080, "default")
+    assert changed.graph_iri("x") == "https://w3id.org/lamcoop/graph/x"
+    with pytest.raises(KeyError):
+        s.origin("no_such_setting")
 
 
 def test_defaults_apply_without_file_or_environment():

@@ -85,9 +85,10 @@ def write_audit_graph(store: Store, settings: Settings, audit: Audit) -> int:
     """
     triples = list(audit_triples(audit, settings.base_iri))
     target = settings.graph_iri(AUDIT)
-    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""  # no output: bytes
+    stored = (quad.triple for quad in store.quads(target))
     if store.has_graph(target) and _lines(data) == _lines(
-        store.inner.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(target))
+        ox.serialize(stored, format=ox.RdfFormat.N_TRIPLES) or b""
     ):
         return len(triples)
     # Staged as N-Triples: the store's bulk loader takes bytes without re-entering the store.

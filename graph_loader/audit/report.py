@@ -140,7 +140,7 @@ def render_turtle(audit: Audit, base_iri: str) -> str:
     data = ox.serialize(
         audit_triples(audit, base_iri), format=ox.RdfFormat.TURTLE, prefixes=_TURTLE_PREFIXES
     )
-    return data.decode("utf-8")
+    return (data or b"").decode("utf-8")  # with no output given, serialize returns the bytes
 
 
 def render_html(data: dict[str, Any]) -> str:

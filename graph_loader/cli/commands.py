@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from typing import Any
 
 import click
 import pyoxigraph as ox
@@ -121,7 +122,7 @@ def graphs_command(state: AppState, output: str) -> None:
     store = state.store()
     sources = provenance.read_sources(store, state.settings.base_iri)
     # The count in the store wins over the recorded one (void:triples, also named "triples").
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"graph": g.iri, **sources.get(g.iri, {}), "triples": g.triples} for g in store.graphs()
     ]
     if output == "json":
@@ -168,11 +169,14 @@ def query_command(state: AppState, query, query_file, output) -> None:
     sys.stdout.flush()
 
 
-def serialize_results(results, output: str | None) -> bytes:
-    """Serialise any query result with pyoxigraph's own writers in the named format."""
+def serialize_results(
+    results: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, output: str | None
+) -> bytes:
+    """Serialise any query result with pyoxigraph's own writers in the named format (with no
+    output given, ``serialize`` returns the bytes)."""
     if isinstance(results, ox.QueryTriples):
         try:
-            return results.serialize(format=rdf_format(output or "turtle"))
+            return results.serialize(format=rdf_format(output or "turtle")) or b""
         except ValueError as exc:
             raise click.BadParameter(
                 f"{exc} (this query returns a graph)", param_hint="--format"
@@ -184,7 +188,7 @@ def serialize_results(results, output: str | None) -> bytes:
             f"{', '.join(RESULTS_FORMAT_NAMES)}",
             param_hint="--format",
         )
-    return results.serialize(format=RESULTS_FORMAT_NAMES[name])
+    return results.serialize(format=RESULTS_FORMAT_NAMES[name]) or b""
 
 
 @click.command("settings")
@@ -196,7 +200,7 @@ def settings_command(state: AppState, output: str) -> None:
         {
             "name": s.name,
             "env": s.env_name,
-            "value": _shown(s.name, state.settings.values[s.name]),
+            "value": _shown(s.name, getattr(state.settings, s.name)),
             "origin": state.settings.origin(s.name),
             "help": s.help,
         }
@@ -210,7 +214,7 @@ def settings_command(state: AppState, output: str) -> None:
         click.echo(f"{'':<18} {row['env']}: {row['help']}")
 
 
-def _shown(name: str, value):
+def _shown(name: str, value: Any) -> Any:
     if name == "update_token" and value:
         return "(set)"
     return list(value) if isinstance(value, tuple) else value

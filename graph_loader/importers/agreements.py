@@ -23,6 +23,7 @@ from graph_loader.importers.common import (
     Problem,
     Row,
     RowRejected,
+    Term,
     csv_rows,
     header_error,
     is_slug,
@@ -147,7 +148,7 @@ class _AgreementWriter:
         self._each("source", self._source)
 
     # -- helpers -------------------------------------------------------------------------
-    def add(self, s: ox.NamedNode, p: ox.NamedNode, o: ox.Term) -> None:
+    def add(self, s: ox.NamedNode, p: ox.NamedNode, o: Term) -> None:
         self.quads.append(ox.Quad(s, p, o))
 
     def problem(self, field: str, reason: str) -> None:

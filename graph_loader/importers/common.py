@@ -15,15 +15,18 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TypeAlias
 
 import pyoxigraph as ox
 
 from graph_loader.loading import LoadError
 from graph_loader.store import Store
+
+#: Any RDF term pyoxigraph gives or takes.
+Term: TypeAlias = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
@@ -113,10 +116,15 @@ def split_multi(value: Any) -> list[str]:
 
 
 def csv_rows(
-    handle: TextIO, *, delimiter: str, quoting: int = csv.QUOTE_MINIMAL
+    lines: Iterable[str], *, delimiter: str, quoted: bool = True
 ) -> Iterator[tuple[int, list[str]]]:
-    """(first line number, cells) of every record; a quoted cell may span lines."""
-    reader = csv.reader(handle, delimiter=delimiter, quoting=quoting, strict=False)
+    """(first line number, cells) of every record; a quoted cell may span lines
+    (``quoted=False``: quotes are text like any other)."""
+    reader = (
+        csv.reader(lines, delimiter=delimiter, strict=False)
+        if quoted
+        else csv.reader(lines, delimiter=delimiter, quoting=csv.QUOTE_NONE, strict=False)
+    )
     start = 1
     for cells in reader:
         yield start, cells

@@ -13,9 +13,9 @@ See docs/importers.md.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import pyoxigraph as ox
 
@@ -147,7 +147,7 @@ def _kinds(code: str) -> tuple[ox.NamedNode, ...]:
     return (LAMC.Institution, LAMC.Museum, DISCIPLINES[code.upper()])
 
 
-def _check(c: dict[str, str]) -> tuple[list[Problem], list[ox.Literal]]:
+def _check(c: Mapping[str, Any]) -> tuple[list[Problem], list[ox.Literal]]:
     """The row's problems, and its latitude and longitude when they are good."""
     problems, position = [], []
     if "_count" in c:
@@ -173,7 +173,7 @@ def _check(c: dict[str, str]) -> tuple[list[Problem], list[ox.Literal]]:
     return problems, position
 
 
-def _address(node: ox.NamedNode, c: dict[str, str]) -> list[ox.Quad]:
+def _address(node: ox.NamedNode, c: Mapping[str, Any]) -> list[ox.Quad]:
     address = ox.BlankNode()
     zip5, zip4 = c.get("ZIP5", ""), c.get("ZIP4", "")
     postal = (zip5 + (f"-{zip4}" if zip4 else "")) if re.fullmatch(r"\d{5}", zip5) else c.get("ZIP")

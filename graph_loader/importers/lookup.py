@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pyoxigraph as ox
 
 from graph_loader.importers.cells import isil_problem, valid_isil
-from graph_loader.importers.common import ImportContext, is_slug
+from graph_loader.importers.common import ImportContext, Term, is_slug
 from graph_loader.record.terms import LAMC, OWL, RDFS, SKOS
 
 WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
@@ -150,14 +150,14 @@ class StoreLookup:
                 return node
         return None
 
-    def _subjects(self, query: str, var: str, bound: dict[str, ox.Term]) -> list[ox.NamedNode]:
+    def _subjects(self, query: str, var: str, bound: dict[str, Term]) -> list[ox.NamedNode]:
         rows = self.ctx.store.query(
             query, substitutions={ox.Variable(k): v for k, v in bound.items()}
         )
         return [row[var] for row in rows if isinstance(row[var], ox.NamedNode)]
 
 
-def terms(ctx: ImportContext, path: ox.NamedNode | str) -> Iterator[tuple[ox.Term, str]]:
+def terms(ctx: ImportContext, path: ox.NamedNode | str) -> Iterator[tuple[Term, str]]:
     """(value, subject IRI) of every ``?s path ?value`` in the store.
 
     ``path`` is a property or a SPARQL property path written from terms. A replacing load
@@ -183,4 +183,5 @@ def known_labels(ctx: ImportContext, subjects: set[str]) -> dict[str, set[str]]:
 def identities(ctx: ImportContext, predicate: ox.NamedNode) -> Iterator[tuple[str, str]]:
     """(identifier, subject IRI) of every ``?s predicate ?identifier`` (see :func:`terms`)."""
     for term, subject in terms(ctx, predicate):
-        yield term.value, subject
+        if not isinstance(term, ox.Triple):  # an RDF-star triple term names nothing
+            yield term.value, subject

@@ -10,11 +10,10 @@ See docs/importers.md.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import pyoxigraph as ox
 
@@ -87,7 +86,7 @@ class WikidataIsilImporter:
 
     def rows(self, handle: TextIO, path: Path) -> Iterator[Row]:
         """The export's rows; columns named with or without the ``?`` of the query."""
-        records = csv_rows(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+        records = csv_rows(handle, delimiter="\t", quoted=False)
         first = next(records, None)
         header = [h.strip().lstrip("?").lower() for h in first[1]] if first else []
         if "item" not in header:
@@ -96,7 +95,9 @@ class WikidataIsilImporter:
             )
         for line, values in records:
             if any(v.strip() for v in values):
-                found = {h: v.strip() for h, v in zip(header, values, strict=False) if h in COLUMNS}
+                found: dict[str, Any] = {
+                    h: v.strip() for h, v in zip(header, values, strict=False) if h in COLUMNS
+                }
                 found["_short"] = len(values) < len(header)
                 yield Row(str(line), found, raw_text(values, "\t"))
 

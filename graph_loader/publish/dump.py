@@ -91,7 +91,9 @@ def _write_all(store: Store, folder: Path, graphs: list[tuple[str, int]]) -> Dum
     def write(handle) -> None:
         with gzip.GzipFile(fileobj=handle, mode="wb", mtime=0) as gz:
             for graph, _count in graphs:
-                ox.serialize(store.quads(graph), output=gz, format=ox.RdfFormat.N_QUADS)
+                quads = store.quads(graph)
+                # pyoxigraph writes to any object with write(); its stub asks for typing.IO.
+                ox.serialize(quads, output=gz, format=ox.RdfFormat.N_QUADS)  # type: ignore[arg-type]
 
     path = _atomic(folder / ALL_NAME, write)
     total = sum(count for _graph, count in graphs)

@@ -118,7 +118,7 @@ def _dumps(settings: Settings, ds: ox.NamedNode) -> Iterator[ox.Triple]:
 def write_void(store: Store, settings: Settings) -> int:
     """Replace the VoID graph with a fresh description; returns its triple count."""
     triples = describe(store, settings)
-    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""  # no output: bytes
     store.replace_graph(data, graph=void_graph(settings), format=ox.RdfFormat.N_TRIPLES)
     return len(triples)
 

@@ -86,7 +86,7 @@ def concept(w: RecordWriter, scheme: str, slug: str, section: str) -> ox.NamedNo
     return node
 
 
-def lamc_types(names: list[str], where: str) -> list[ox.NamedNode]:
+def lamc_types(names: list[str] | None, where: str) -> list[ox.NamedNode]:
     """Ontology classes named by their local names (``RegionalConsortium``)."""
     if not names:
         raise RecordError(f"{where}: no types")

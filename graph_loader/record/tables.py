@@ -27,7 +27,7 @@ def read_rows(
         raise RecordError(f"{path}: {exc}") from None
     data = yaml.safe_load(text)
     nodes = document.value if isinstance(document, yaml.SequenceNode) else []
-    if isinstance(data, dict):
+    if isinstance(data, dict) and isinstance(document, yaml.MappingNode):
         nodes = next((v.value for k, v in document.value if k.value == key), [])
         data = data.get(key)
     if not isinstance(data, list):

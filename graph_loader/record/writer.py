@@ -122,7 +122,8 @@ class RecordWriter:
 
     def ntriples(self) -> bytes:
         """The graph as sorted N-Triples: the same tables always give the same bytes."""
-        return ox.serialize(sorted(self.graph(), key=str), format=ox.RdfFormat.N_TRIPLES)
+        # With no output given, serialize returns the bytes.
+        return ox.serialize(sorted(self.graph(), key=str), format=ox.RdfFormat.N_TRIPLES) or b""
 
     def graph(self) -> set[ox.Triple]:
         """Every triple, with one English label per section (the one given, else its slug)."""

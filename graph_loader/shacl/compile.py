@@ -18,27 +18,34 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import SH
+from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
-from graph_loader.shacl.paths import Path
-from graph_loader.shacl.patterns import (
-    NODE_KIND_TESTS,
-    RANGE_OPERATORS,
-    RDF_TYPE,
-    SUBCLASS,
-    has_datatype,
-    nullable,
-    same_language,
-    step,
-    target_pattern,
-)
+from graph_loader.shacl.datatypes import has_datatype
+from graph_loader.shacl.paths import Path, sparql_path
 from graph_loader.shacl.shapes import Constraint, Shape
 from graph_loader.shacl.terms import sparql_term
 
-_CLASS = SH["class"]
+_RDF_TYPE = sparql_term(RDF.type)
+_SUBCLASS = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
+_CLASS: URIRef = SH["class"]
 _LOGICAL = {SH["not"], SH["and"], SH["or"], SH.xone}
 _COUNTS = {SH.minCount, SH.maxCount, SH.uniqueLang}
+
+_NODE_KIND_TESTS: dict[Node, str] = {
+    SH.IRI: "isIRI({v})",
+    SH.BlankNode: "isBlank({v})",
+    SH.Literal: "isLiteral({v})",
+    SH.BlankNodeOrIRI: "!isLiteral({v})",
+    SH.BlankNodeOrLiteral: "!isIRI({v})",
+    SH.IRIOrLiteral: "!isBlank({v})",
+}
+_RANGE_OPERATORS = {
+    SH.minInclusive: ">=",
+    SH.maxInclusive: "<=",
+    SH.minExclusive: ">",
+    SH.maxExclusive: "<",
+}
 
 
 @dataclass(frozen=True)
@@ -132,7 +139,7 @@ class Compiler:
         """``sh:class`` set-wise: the value nodes MINUS the instances of the class (a
         ``NOT EXISTS`` per value node walks the class hierarchy once per row)."""
         values = focus.value_nodes(shape.path)
-        instances = f"?v {RDF_TYPE}/{SUBCLASS}* {sparql_term(constraint.value)}"
+        instances = f"?v {_RDF_TYPE}/{_SUBCLASS}* {sparql_term(constraint.value)}"
         sparql = (
             f"SELECT DISTINCT ?f ?v{focus.keep} WHERE {{ {{ {values} }} MINUS {{ {instances} }} }}"
         )
@@ -158,7 +165,7 @@ class Compiler:
         return Check(sparql, shape, constraints, True, not focus.ancestors)
 
     def _count_check(self, shape: Shape, focus: Focus, constraint: Constraint) -> Check:
-        path = shape.path
+        path = _property_path(shape)
         p, keep, where = constraint.parameter, focus.keep, focus.pattern
         if p == SH.minCount and _integer(constraint.value) == 1 and not nullable(path):
             body = f"{where} MINUS {{ {step('?f', path, '?_v')} }} }}"
@@ -190,13 +197,13 @@ class Compiler:
         """A SPARQL expression true when the value node ``v`` violates the constraint."""
         p, value = c.parameter, c.value
         if p == SH["class"]:
-            return f"NOT EXISTS {{ {v} {RDF_TYPE}/{SUBCLASS}* {sparql_term(value)} }}"
+            return f"NOT EXISTS {{ {v} {_RDF_TYPE}/{_SUBCLASS}* {sparql_term(value)} }}"
         if p == SH.datatype:
             return f"!({has_datatype(v, value)})"
         if p == SH.nodeKind:
-            return f"!({NODE_KIND_TESTS[value].format(v=v)})"
-        if p in RANGE_OPERATORS:
-            return f"!COALESCE({v} {RANGE_OPERATORS[p]} {sparql_term(value)}, false)"
+            return f"!({_NODE_KIND_TESTS[value].format(v=v)})"
+        if p in _RANGE_OPERATORS:
+            return f"!COALESCE({v} {_RANGE_OPERATORS[p]} {sparql_term(value)}, false)"
         if p == SH.minLength:
             return f"(isBlank({v}) || STRLEN(STR({v})) < {_integer(value)})"
         if p == SH.maxLength:
@@ -206,11 +213,11 @@ class Compiler:
             regex += f", {sparql_term(Literal(c.flags))})" if c.flags else ")"
             return f"(isBlank({v}) || !COALESCE({regex}, false))"
         if p == SH["in"]:
-            same = " || ".join(f"sameTerm({v}, {sparql_term(m)})" for m in value)
+            same = " || ".join(f"sameTerm({v}, {sparql_term(m)})" for m in c.members)
             return f"!({same or 'false'})"
         if p == SH.languageIn:
             tags = " || ".join(
-                f"langMatches(LANG({v}), {sparql_term(Literal(str(t)))})" for t in value
+                f"langMatches(LANG({v}), {sparql_term(Literal(str(t)))})" for t in c.members
             )
             return f"!(isLiteral({v}) && ({tags or 'false'}))"
         if p == SH.hasValue:
@@ -218,10 +225,10 @@ class Compiler:
         if p == SH.node:
             return self.fails(v, self.shapes.get(value))
         if p in _LOGICAL:
-            return self._logical(v, p, value if isinstance(value, tuple) else (value,))
+            return self._logical(v, p, c.members if p != SH["not"] else (value,))
         raise ValueError(f"no SPARQL for {p}")
 
-    def _logical(self, v: str, p: URIRef, members: tuple) -> str:
+    def _logical(self, v: str, p: URIRef, members: tuple[Node, ...]) -> str:
         """A violation of ``sh:not``, ``sh:and``, ``sh:or`` or ``sh:xone``, from whether
         ``v`` fails each member shape."""
         failing = [f"({self.fails(v, self.shapes.get(m))})" for m in members]
@@ -263,7 +270,7 @@ class Compiler:
                 v = self._fresh("v")
                 tests = " || ".join(self.violation(v, c) for c in value_based)
                 parts.append(f"{{ {step(x, path, v)} }} FILTER({tests})")
-        parts.extend(self._nested_counts(shape, x, path))
+        parts.extend(self._nested_counts(shape, x))
         for node in shape.properties:
             nested = self.shapes[node]
             if path is None:
@@ -279,10 +286,11 @@ class Compiler:
             return None
         return " UNION ".join(f"{{ {part} }}" for part in parts)
 
-    def _nested_counts(self, shape: Shape, x: str, path: Path | None) -> Iterator[str]:
+    def _nested_counts(self, shape: Shape, x: str) -> Iterator[str]:
         for c in shape.constraints:
             if not _counted(shape, c):
                 continue
+            path = _property_path(shape)
             v = self._fresh("v")
             if c.parameter == SH.minCount:
                 n = _integer(c.value)
@@ -303,16 +311,83 @@ class Compiler:
                 yield f"FILTER NOT EXISTS {{ {step(x, path, sparql_term(c.value))} }}"
             else:
                 a, b, lang = self._fresh("a"), self._fresh("b"), self._fresh("l")
-                yield same_language(x, path, a, b, lang)
+                yield _same_language(x, path, a, b, lang)
 
     def _fresh(self, stem: str) -> str:
         self._counter += 1
         return f"?_{stem}{self._counter}"
 
 
+def target_pattern(shape: Shape) -> str:
+    """A subquery binding ``?f`` to every focus node of the shape's targets."""
+    branches: list[str] = []
+    nodes = shape.targets.get(SH.targetNode, [])
+    if nodes:
+        branches.append("VALUES ?f { " + " ".join(sparql_term(n) for n in nodes) + " }")
+    classes = list(shape.targets.get(SH.targetClass, []))
+    if shape.implicit_class:
+        classes.append(shape.node)
+    for cls in classes:
+        branches.append(f"?f {_RDF_TYPE}/{_SUBCLASS}* {sparql_term(cls)}")
+    for p in shape.targets.get(SH.targetSubjectsOf, []):
+        branches.append(f"?f {sparql_term(p)} ?_o")
+    for p in shape.targets.get(SH.targetObjectsOf, []):
+        branches.append(f"?_s {sparql_term(p)} ?f")
+    union = " UNION ".join(f"{{ {b} }}" for b in branches)
+    return f"{{ SELECT DISTINCT ?f WHERE {{ {union} }} }}"
+
+
+def reports_value(constraint: Constraint) -> bool:
+    """Whether a result of the constraint names a value node (``sh:hasValue``'s do not)."""
+    return constraint.parameter != SH.hasValue
+
+
+def step(subject: str, path: Path, obj: str, where: str = "") -> str:
+    """``where`` then ``subject path obj``. A path that can have length zero also reaches
+    the subject itself, even one the store does not hold (the store's own evaluation of
+    ``p*`` or ``p?`` skips such nodes), so it becomes a union that binds it explicitly."""
+    walk = f"{where} {subject} {sparql_path(path)} {obj} ."
+    if not nullable(path):
+        return walk
+    if obj.startswith("?"):
+        itself = f"{where} BIND({subject} AS {obj})"
+    else:
+        itself = f"{where} FILTER(sameTerm({subject}, {obj}))"
+    return f"{{ {walk} }} UNION {{ {itself} }}"
+
+
+def nullable(path: Path) -> bool:
+    """Whether the path can have length zero (every node reaches itself through it)."""
+    kind, arg = path
+    if kind in ("star", "opt"):
+        return True
+    if kind == "seq":
+        return all(nullable(p) for p in arg)
+    if kind == "alt":
+        return any(nullable(p) for p in arg)
+    if kind in ("inv", "plus"):
+        return nullable(arg)
+    return False
+
+
+def _property_path(shape: Shape) -> Path:
+    """The path of a shape with count constraints: a property shape (a node shape with
+    such constraints is not supported, so never compiled)."""
+    if shape.path is None:
+        raise ValueError(f"no SPARQL for a count constraint of node shape {shape.node}")
+    return shape.path
+
+
 def _counted(shape: Shape, c: Constraint) -> bool:
     """Whether a constraint looks at all value nodes together rather than one at a time."""
     return c.parameter in _COUNTS or (c.parameter == SH.hasValue and shape.path is not None)
+
+
+def _same_language(x: str, path: Path, a: str, b: str, lang: str) -> str:
+    return (
+        f"{{ {step(x, path, a)} }} {{ {step(x, path, b)} }} FILTER(!sameTerm({a}, {b})) "
+        f'BIND(LCASE(LANG({a})) AS {lang}) FILTER({lang} != "" && {lang} = LCASE(LANG({b})))'
+    )
 
 
 def _integer(value: object) -> int:

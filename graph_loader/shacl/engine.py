@@ -14,9 +14,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from graph_loader.shacl.compile import Check, Compiler
+from graph_loader.shacl.compile import Check, Compiler, reports_value
 from graph_loader.shacl.fallback import export_data, validate_with_pyshacl
-from graph_loader.shacl.patterns import reports_value
 from graph_loader.shacl.report import ValidationReport, ValidationResult
 from graph_loader.shacl.shapes import Shape, read_shapes, unsupported_reasons
 from graph_loader.shacl.terms import rdflib_graph, sparql_term, to_rdflib
@@ -105,7 +104,7 @@ def target_literals(store: Store, shape: Shape) -> dict[Node, Node]:
     return {to_rdflib(row["x"]): literals[int(row["i"].value)] for row in rows}
 
 
-def _pairs(literals: list[Node]) -> str:
+def _pairs(literals: list[Literal]) -> str:
     return " ".join(f"({sparql_term(n)} {i})" for i, n in enumerate(literals))
 
 

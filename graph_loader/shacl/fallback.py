@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import pyshacl
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
@@ -77,17 +77,35 @@ def results_from_report(
         path = report.value(node, SH.resultPath)
         if path is not None and not isinstance(path, URIRef):
             path = shapes_graph.value(shape, SH.path) or path
+        if shape is None:
+            raise ValueError(f"validation result {node} has no sh:sourceShape")
+        messages = (m for m in report.objects(node, SH.resultMessage) if isinstance(m, Literal))
         results.append(
             ValidationResult(
-                focus_node=report.value(node, SH.focusNode),
+                focus_node=_required(report, node, SH.focusNode),
                 result_path=path,
                 value=report.value(node, SH.value),
                 source_shape=shape,
-                source_constraint_component=report.value(node, SH.sourceConstraintComponent),
-                severity=report.value(node, SH.resultSeverity) or SH.Violation,
-                message=tuple(sorted(report.objects(node, SH.resultMessage))),
+                source_constraint_component=_iri(report, node, SH.sourceConstraintComponent),
+                severity=_iri(report, node, SH.resultSeverity, SH.Violation),
+                message=tuple(sorted(messages)),
                 shape_properties=describe(shape) if describe else (),
                 engine="pyshacl",
             )
         )
     return results
+
+
+def _required(report: Graph, node: Node, predicate: URIRef) -> Node:
+    """A value every validation result has (SHACL 3.6.2)."""
+    value = report.value(node, predicate)
+    if value is None:
+        raise ValueError(f"validation result {node} has no {predicate}")
+    return value
+
+
+def _iri(report: Graph, node: Node, predicate: URIRef, default: URIRef | None = None) -> URIRef:
+    value = report.value(node, predicate) or default
+    if not isinstance(value, URIRef):
+        raise ValueError(f"validation result {node}: {predicate} is {value!r}, not an IRI")
+    return value

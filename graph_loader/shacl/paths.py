@@ -8,6 +8,7 @@ A path is read into a small tree of tuples: ``("pred", iri)``, ``("inv", p)``,
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any, TypeAlias
 
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF, SH
@@ -15,9 +16,10 @@ from rdflib.term import Node
 
 from graph_loader.shacl.terms import sparql_term
 
-Path = tuple
+#: A path tree: a kind and its argument (an IRI, a path or a tuple of paths).
+Path: TypeAlias = tuple[str, Any]
 
-_UNARY = {
+_UNARY: dict[Node, str] = {
     SH.inversePath: "inv",
     SH.zeroOrMorePath: "star",
     SH.oneOrMorePath: "plus",

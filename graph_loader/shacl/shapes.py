@@ -9,6 +9,7 @@ pySHACL instead.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -75,10 +76,12 @@ _SHAPE_LISTS = (SH["and"], SH["or"], SH.xone)
 
 @dataclass(frozen=True)
 class Constraint:
-    """One constraint: its parameter, the parameter's value (a list is a tuple), its flags."""
+    """One constraint: its parameter, the parameter's value, the members of a value that
+    is a list (``sh:in``, ``sh:languageIn``, ``sh:and``, ``sh:or``, ``sh:xone``), its flags."""
 
     parameter: URIRef
-    value: object
+    value: Node
+    members: tuple[Node, ...] = ()
     flags: str = ""
 
     @property
@@ -119,7 +122,7 @@ def find_shapes(graph: Graph) -> list[Node]:
         found.update(graph.objects(None, predicate))
     for predicate in _SHAPE_LISTS:
         for head in graph.objects(None, predicate):
-            found.update(_members(graph, head))
+            found.update(_members(graph, head) or ())
     return sorted((n for n in found if not isinstance(n, Literal)), key=_order)
 
 
@@ -136,13 +139,13 @@ def read_shape(graph: Graph, node: Node, custom: frozenset[URIRef] = frozenset()
     shape.severity = _single(graph, node, SH.severity, SH.Violation, shape)
     shape.messages = tuple(m for m in graph.objects(node, SH.message) if isinstance(m, Literal))
     _read_path(graph, node, shape)
-    for predicate in TARGET_PREDICATES:
-        shape.targets[predicate] = sorted(graph.objects(node, predicate), key=_order)
+    for target in TARGET_PREDICATES:
+        shape.targets[target] = sorted(graph.objects(node, target), key=_order)
     shape.implicit_class = (node, RDF.type, RDFS.Class) in graph and isinstance(node, URIRef)
     _read_targets_support(shape)
     shape.properties = sorted(graph.objects(node, SH.property), key=_order)
     for predicate, value in sorted(graph.predicate_objects(node), key=_order_pair):
-        if predicate in COMPONENTS:
+        if isinstance(predicate, URIRef) and predicate in COMPONENTS:
             _read_constraint(graph, shape, predicate, value)
         elif predicate in custom:
             shape.unsupported.append(f"custom constraint parameter {predicate}")
@@ -183,17 +186,18 @@ def _read_constraint(graph: Graph, shape: Shape, predicate: URIRef, value: Node)
         return
     if predicate == SH.uniqueLang:
         if str(value) == "true":
-            shape.constraints.append(Constraint(predicate, True))
+            shape.constraints.append(Constraint(predicate, value))
         return
     if predicate in (SH["in"], SH.languageIn, *_SHAPE_LISTS):
-        shape.constraints.append(Constraint(predicate, tuple(Collection(graph, value))))
+        shape.constraints.append(Constraint(predicate, value, tuple(Collection(graph, value))))
         return
     if predicate == SH.pattern:
         flags = list(graph.objects(shape.node, SH.flags))
         if len(flags) > 1:
             shape.unsupported.append("several sh:flags")
             return
-        shape.constraints.append(Constraint(predicate, value, str(flags[0]) if flags else ""))
+        flag = str(flags[0]) if flags else ""
+        shape.constraints.append(Constraint(predicate, value, flags=flag))
         return
     shape.constraints.append(Constraint(predicate, value))
 
@@ -258,7 +262,7 @@ def _boolean(graph: Graph, node: Node, predicate: URIRef, shape: Shape) -> bool:
     return isinstance(value, Literal) and value.toPython() is True
 
 
-def _single(graph: Graph, node: Node, predicate: URIRef, default, shape: Shape):
+def _single(graph: Graph, node: Node, predicate: URIRef, default: Any, shape: Shape) -> Any:
     values = list(graph.objects(node, predicate))
     if len(values) > 1:
         shape.unsupported.append(f"several values of {predicate}")
@@ -266,7 +270,7 @@ def _single(graph: Graph, node: Node, predicate: URIRef, default, shape: Shape):
 
 
 def _subclasses(graph: Graph, cls: URIRef) -> set[Node]:
-    return set(graph.transitive_subjects(RDFS.subClassOf, cls))
+    return {n for n in graph.transitive_subjects(RDFS.subClassOf, cls) if n is not None}
 
 
 def _custom_parameters(graph: Graph) -> frozenset[URIRef]:
@@ -294,7 +298,7 @@ def references(shape: Shape) -> list[Node]:
         if c.parameter in (SH.node, SH["not"]):
             found.append(c.value)
         elif c.parameter in _SHAPE_LISTS:
-            found.extend(c.value)
+            found.extend(c.members)
     return found
 
 

@@ -16,8 +16,11 @@ from rdflib.term import Node
 _XSD_STRING = str(XSD.string)
 
 
-def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
-    """The rdflib term for a pyoxigraph term (blank nodes keep their labels)."""
+def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node:
+    """The rdflib term for a pyoxigraph term (blank nodes keep their labels; RDF-star
+    triple terms have no rdflib form)."""
+    if isinstance(term, ox.Triple):
+        raise TypeError(f"a triple term has no rdflib form: {term}")
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -63,4 +66,8 @@ def rdflib_graph(triples: Iterable[ox.Triple | ox.Quad]) -> Graph:
 def oxigraph_triples(graph: Graph) -> Iterator[ox.Triple]:
     """The triples of an rdflib graph as pyoxigraph triples."""
     for s, p, o in graph:
-        yield ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
+        subject, predicate = to_oxigraph(s), to_oxigraph(p)
+        # rdflib holds generalised triples too; RDF does not.
+        if isinstance(subject, ox.Literal) or not isinstance(predicate, ox.NamedNode):
+            raise TypeError(f"not an RDF triple: {s!r} {p!r} {o!r}")
+        yield ox.Triple(subject, predicate, to_oxigraph(o))

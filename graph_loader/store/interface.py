@@ -7,6 +7,7 @@ backend's own objects.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Any, Protocol
 
@@ -35,11 +36,21 @@ class Store(Protocol):
     def update(self, sparql: str, **options: Any) -> None: ...
 
     def load_graph(
-        self, source: IO[bytes] | bytes, *, graph: str, format: ox.RdfFormat, base_iri: str | None
+        self,
+        source: IO[bytes] | bytes,
+        *,
+        graph: str,
+        format: ox.RdfFormat,
+        base_iri: str | None = None,
     ) -> list[str]: ...
 
     def replace_graph(
-        self, source: IO[bytes] | bytes, *, graph: str, format: ox.RdfFormat, base_iri: str | None
+        self,
+        source: IO[bytes] | bytes,
+        *,
+        graph: str,
+        format: ox.RdfFormat,
+        base_iri: str | None = None,
     ) -> list[str]: ...
 
     def stage(
@@ -48,8 +59,8 @@ class Store(Protocol):
         *,
         graph: str,
         format: ox.RdfFormat | None,
-        base_iri: str | None,
-        replace: bool,
+        base_iri: str | None = None,
+        replace: bool = True,
     ) -> Any: ...
 
     def drop_graph(self, graph: str) -> None: ...
@@ -57,5 +68,9 @@ class Store(Protocol):
     def graphs(self) -> list[GraphInfo]: ...
 
     def triple_count(self, graph: str) -> int: ...
+
+    def has_graph(self, graph: str) -> bool: ...
+
+    def quads(self, graph: str | None = None) -> Iterator[ox.Quad]: ...
 
     def close(self) -> None: ...

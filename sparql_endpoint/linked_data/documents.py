@@ -99,13 +99,13 @@ def serialize(description: Description, fmt: ox.RdfFormat, own: Sequence[ox.Trip
     """The description in ``fmt``; ``own`` are the document's triples about itself."""
     if fmt in QUAD_FORMATS:
         quads = description.quads() + [ox.Quad(t.subject, t.predicate, t.object) for t in own]
-        return ox.serialize(quads, format=fmt, prefixes=_prefixes(fmt))
+        return ox.serialize(quads, format=fmt, prefixes=_prefixes(fmt)) or b""  # no output: bytes
     seen: dict[ox.Triple, None] = {}
     for quad in description.quads():
         seen.setdefault(ox.Triple(quad.subject, quad.predicate, quad.object))
     for triple in own:
         seen.setdefault(triple)
-    return ox.serialize(list(seen), format=fmt, prefixes=_prefixes(fmt))
+    return ox.serialize(list(seen), format=fmt, prefixes=_prefixes(fmt)) or b""  # no output: bytes
 
 
 def _prefixes(fmt: ox.RdfFormat) -> dict[str, str] | None:

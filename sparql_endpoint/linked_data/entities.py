@@ -83,7 +83,7 @@ def document(rest: str) -> Response:
     next_url = own + "?" + urlencode(_args(page + 1)) if description.has_next else None
     lang = choose_language(request.args.get("lang"), request.headers.get("Accept-Language"))
     if chosen is HTML_FORMAT:
-        body = _html(description, lang, stem, next_url)
+        body: str | bytes = _html(description, lang, stem, next_url)
     else:
         assert chosen.rdf is not None
         doc_url = request.host_url.rstrip("/") + own + _query_suffix()

@@ -91,7 +91,8 @@ class _Builder:
         self.labels = d.label_map()
         self.blank: dict[ox.BlankNode, list[Statement]] = defaultdict(list)
         for s in d.closure:
-            self.blank[s.subject].append(s)  # type: ignore[index]
+            if isinstance(s.subject, ox.BlankNode):  # the closure's statements are about these
+                self.blank[s.subject].append(s)
         self.citations = self._citations()
 
     def link(self, iri: str) -> Link:

@@ -49,7 +49,7 @@ def _serve(fmt: DocFormat) -> Response:
     if fmt is HTML_FORMAT:
         parsed = rdflib.Graph()
         parsed.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
-        body: bytes | str = render_reference(parsed)
+        body: bytes | str | None = render_reference(parsed)  # serialize says bytes | None
     else:
         assert fmt.rdf is not None
         quads = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]

@@ -104,8 +104,9 @@ def _same(tag: str, wanted: str) -> bool:
 
 def as_text(lit: ox.Literal, translated_langs: Iterable[str] = ()) -> Text:
     """A literal as :class:`Text`, marked translated when its language is among ``translated``."""
+    language = lit.language or ""
     tag = html_lang(lit.language)
-    marked = bool(lit.language) and any(_same(lit.language, t) for t in translated_langs)
+    marked = bool(language) and any(_same(language, t) for t in translated_langs)
     return Text(lit.value, tag, marked)
 
 

@@ -41,6 +41,8 @@ def select(text: str, bindings: Mapping[str, Term] | None = None) -> list[dict[s
     )
     data = _run(job)
     results = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+    if not isinstance(results, ox.QuerySolutions):
+        raise TypeError("a SELECT answered with a boolean")
     names = [v.value for v in results.variables]
     return [{n: row[n] for n in names if row[n] is not None} for row in results]
 
