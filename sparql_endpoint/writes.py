@@ -53,7 +53,7 @@ def put_graph(graph: str | None, data: bytes, fmt: ox.RdfFormat) -> bool:
     def action(store: Store) -> bool:
         if graph is None:
             quads = _parsed(data, fmt)
-            store.inner.clear_graph(ox.DefaultGraph())
+            store.clear_default_graph()
             store.extend(quads)
             return False
         created = not store.has_graph(graph)
@@ -82,7 +82,7 @@ def delete_graph(graph: str | None) -> None:
 
     def action(store: Store) -> None:
         if graph is None:
-            store.inner.clear_graph(ox.DefaultGraph())
+            store.clear_default_graph()
         else:
             store.drop_graph(graph)
 

@@ -86,7 +86,7 @@ def write_audit_graph(store: Store, settings: Settings, audit: Audit) -> int:
     target = settings.graph_iri("audit")
     data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
     if store.has_graph(target) and _lines(data) == _lines(
-        store.inner.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(target))
+        store.dump_graph(target, format=ox.RdfFormat.N_TRIPLES)
     ):
         return len(triples)
     # Staged as N-Triples: the store's bulk loader takes bytes without re-entering the store.
