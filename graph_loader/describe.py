@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from graph_loader.store import ReadableStore
+
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 #: Run a SELECT with bound variables (each bound variable is projected); rows as mappings.
@@ -146,7 +148,7 @@ class Description:
         return found
 
 
-def store_select(store) -> Select:
+def store_select(store: ReadableStore) -> Select:
     """A :data:`Select` over a graph_loader store, run in the calling thread."""
 
     def select(text: str, bindings: Mapping[str, Term]) -> list[dict[str, Term]]:

@@ -49,7 +49,7 @@ class ReadView:
             if not isinstance(results, ox.QuerySolutions):
                 raise ValueError("this query does not return rows")
             names = [v.value for v in results.variables]
-            return [{n: row[n] for n in names if row[n] is not None} for row in results]
+            return [_bound_row(names, row) for row in results]
         except QUERY_ERRORS as exc:
             raise QueryError(f"query failed: {exc}") from exc
 
@@ -103,6 +103,11 @@ class ReadView:
     def dump_graph(self, graph: str, *, format: ox.RdfFormat) -> bytes:
         """The triples of ``graph`` serialised in ``format``."""
         return self._live().dump_graph(graph, format=format)
+
+
+def _bound_row(names: list[str], row: ox.QuerySolution) -> dict[str, Term]:
+    """The row's bound variables and their terms (a solution iterates its values in order)."""
+    return {n: v for n, v in zip(names, row, strict=True) if v is not None}
 
 
 def _bound(bindings: Mapping[str, Term] | None) -> dict[ox.Variable, Term] | None:
