@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import signal
 import subprocess
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import VENV_BIN, snapshot, snapshot_at
+from conftest import REPO_ROOT, VENV_BIN, snapshot, snapshot_at
 
 from graph_loader.loading import load_file
 from graph_loader.store import PENDING_GRAPH, ReadableStore, Store, StoreError, open_store
@@ -53,6 +54,23 @@ def test_the_embedded_store_implements_the_interface(store):
     assert isinstance(store, Store) and isinstance(store, ReadableStore)
     declared = {n for n in dir(Store) if not n.startswith("_")} - {"read_only"}
     assert declared <= set(dir(type(store)))
+
+
+def test_nothing_outside_the_store_package_reaches_the_backend_object():
+    package = REPO_ROOT / "graph_loader" / "store"
+    sources = [
+        path
+        for folder in ("graph_loader", "sparql_endpoint", "tests", "bench", "scripts")
+        for path in (REPO_ROOT / folder).rglob("*.py")
+        if package not in path.parents
+    ]
+    reaching = [
+        f"{path.relative_to(REPO_ROOT)}:{node.lineno}"
+        for path in sources
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Attribute) and node.attr in ("inner", "_inner")
+    ]
+    assert not reaching
 
 
 def test_dump_create_and_clear_the_default_graph(store):
