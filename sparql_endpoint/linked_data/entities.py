@@ -82,6 +82,14 @@ def document(rest: str) -> Response:
         page = _page()
         description = describe(view.select, base + "id/" + stem, page=page)
         terms = term_labels(view.select) if chosen is HTML_FORMAT else {}
+    return _document(description, stem, chosen, terms)
+
+
+def _document(
+    description: Description, stem: str, chosen: DocFormat, terms: dict[str, list[ox.Literal]]
+) -> Response:
+    """The response for one page of ``description`` in ``chosen``; 404 past the last page."""
+    page = description.page
     if page > 1 and not description.incoming:
         abort(404, f"page {page} is past the last page of statements about this entity")
     own = f"/doc/{quote(stem)}.{chosen.extension}"
