@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from sparql_endpoint.metrics import SharedMetrics
 from sparql_endpoint.executor.store_files import LockTimeout, StateFile, StoreLocks
 from sparql_endpoint.executor.watchdog import EXIT_STATUS
+from sparql_endpoint.metrics import SharedMetrics
 
 
 def soon(seconds: float = 0.1) -> float:

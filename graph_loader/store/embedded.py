@@ -39,7 +39,6 @@ from graph_loader.store.layout import (
 )
 from graph_loader.store.staging import PendingLoad, StagedLoad
 
-
 _GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
 
 
