@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from graph_loader.graphs import INTERNAL_PREFIX
+from graph_loader.store import ReadableStore
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
@@ -152,7 +153,7 @@ class Description:
         return found
 
 
-def store_select(store) -> Select:
+def store_select(store: ReadableStore) -> Select:
     """A :data:`Select` over a graph_loader store, run in the calling thread."""
 
     def select(text: str, bindings: Mapping[str, Term]) -> list[dict[str, Term]]:

@@ -20,7 +20,7 @@ from rdflib.collection import Collection
 from rdflib.term import Node
 
 from graph_loader.resources import resource_dir
-from graph_loader.store import Store
+from graph_loader.store import ReadableStore
 
 LAMC = "https://w3id.org/lamcoop/ontology#"
 ID_BASE = "https://w3id.org/lamcoop/id/"
@@ -229,10 +229,9 @@ def shipped_ontology() -> Graph:
     return Graph().parse(resource_dir("ontology") / "lamcoop.ttl", format="turtle")
 
 
-def ontology_from_store(store: Store, graph: str) -> Graph:
+def ontology_from_store(store: ReadableStore, graph: str) -> Graph:
     """The ontology as loaded into ``graph`` of the store, for rendering what is served."""
-    triples = (quad.triple for quad in store.quads(graph))
-    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""  # no output: bytes
+    data = store.dump_graph(graph, format=ox.RdfFormat.N_TRIPLES)
     return Graph().parse(data=data, format="nt")
 
 

@@ -19,13 +19,13 @@ from graph_loader.settings import Settings, resolve_settings
 from graph_loader.store import Store
 from sparql_endpoint import dataset, graph_store, linked_data, protocol, system, yasgui
 from sparql_endpoint.context import EXTENSION, Service
-from sparql_endpoint.direct import DirectExecutor
-from sparql_endpoint.executors import Executor, LocalExecutor
+from sparql_endpoint.executor import Executor, in_thread, served
 from sparql_endpoint.metrics import Metrics, SharedMetrics
 from sparql_endpoint.responses import (
     ROW_LIMIT_HEADER,
     TRUNCATED_HEADER,
     error_response,
+    timeout_handler,
     unexpected_error,
 )
 
@@ -50,11 +50,14 @@ def query_workers(settings: Settings) -> int:
 
 
 def make_executor(settings: Settings, store: Store | None) -> Executor:
-    """Queries in this process over the store on disk (stopped at the limit), or in-thread
-    over ``store`` (no limit)."""
+    """Reads in this process over the store on disk (stopped at the limit, the request
+    answered by :func:`~sparql_endpoint.responses.timeout_handler`), or in-thread over
+    ``store`` (no limit)."""
     if store is not None:
-        return LocalExecutor(store, timeout=settings.query_timeout)
-    return DirectExecutor(settings.store_path, timeout=settings.query_timeout)
+        return in_thread(store)
+    return served(
+        settings.store_path, timeout=settings.query_timeout, answer_timeout=timeout_handler
+    )
 
 
 def create_app(

@@ -16,7 +16,7 @@ from flask import abort, current_app, request
 from werkzeug.sansio.utils import get_current_url
 
 from graph_loader.settings import Settings
-from sparql_endpoint.executors import Executor
+from sparql_endpoint.executor import Executor
 from sparql_endpoint.metrics import Metrics
 from sparql_endpoint.negotiation import QueryFormats
 

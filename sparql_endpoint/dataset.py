@@ -6,7 +6,7 @@ from flask import Blueprint, Response, abort, request
 
 from graph_loader.publish.void import void_graph
 from sparql_endpoint.context import service
-from sparql_endpoint.execution import QueryJob
+from sparql_endpoint.executor import QueryJob
 from sparql_endpoint.negotiation import GRAPH_OFFERS, choose, media_types, parse_accept
 from sparql_endpoint.responses import stream_job
 

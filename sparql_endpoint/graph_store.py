@@ -12,7 +12,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, request
 
 from sparql_endpoint.context import service
-from sparql_endpoint.execution import QueryJob
+from sparql_endpoint.executor import QueryJob
 from sparql_endpoint.negotiation import GRAPH_OFFERS, choose, media_types, parse_accept
 from sparql_endpoint.responses import stream_job
 from sparql_endpoint.writes import delete_graph, post_graph, put_graph

@@ -13,7 +13,7 @@ from werkzeug.datastructures import MultiDict
 
 from sparql_endpoint import service_description, yasgui
 from sparql_endpoint.context import service
-from sparql_endpoint.execution import QueryJob
+from sparql_endpoint.executor import QueryJob
 from sparql_endpoint.negotiation import (
     GRAPH_OFFERS,
     RESULTS_OFFERS,

@@ -12,12 +12,11 @@ import socket
 import time
 from typing import Any
 
-from flask import Flask, Response, abort, current_app, request
+from flask import Flask, Response, abort, current_app, has_request_context, request
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
-from sparql_endpoint.context import Service, service
-from sparql_endpoint.execution import QueryJob
-from sparql_endpoint.executors import OnTimeout, Unavailable
+from sparql_endpoint.context import service
+from sparql_endpoint.executor import QueryJob, TimeoutAnswer, Unavailable, log_timeout
 from sparql_endpoint.negotiation import content_type
 
 log = logging.getLogger(__name__)
@@ -61,7 +60,7 @@ def stream_job(job: QueryJob, fmt) -> Response:
     svc = service()
     started = time.monotonic()
     try:
-        reply = svc.executor.run(job, timeout_handler(svc))
+        reply = svc.executor.run(job)
     except Unavailable as exc:
         abort(503, str(exc))
     svc.metrics.observe_query(time.monotonic() - started)
@@ -80,14 +79,18 @@ def stream_job(job: QueryJob, fmt) -> Response:
     return response
 
 
-def timeout_handler(svc: Service) -> OnTimeout:
-    """What answers the current request if its query runs past the limit.
+def timeout_handler() -> TimeoutAnswer:
+    """What answers the current request if its read runs past the limit (the served
+    executor asks for it as each read starts, in the request's thread).
 
     It runs in the watchdog's thread while the query still runs: it counts the timeout,
     builds the 503 as the app would (metrics, CORS, ``Vary``) and writes it on the request's
     connection (whose descriptor the server put in the environ as :data:`CLIENT_FD`); the
     process then ends.
     """
+    if not has_request_context():
+        return log_timeout()
+    svc = service()
     # Flask types the current_app proxy as Flask itself, hiding the proxy's own method.
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     environ = request.environ

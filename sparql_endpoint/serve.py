@@ -4,7 +4,7 @@ uWSGI (the ``pyuwsgi`` wheel, run in this process as its master) runs its HTTP r
 C; it keeps client connections open between requests) and ``workers`` processes (one per
 CPU by default), each serving one request at a time and running its queries itself over
 its own read-only handle on the store; a query past the time limit ends its process, which
-uWSGI replaces (see :mod:`sparql_endpoint.direct`). Each worker loads
+uWSGI replaces (see :mod:`sparql_endpoint.executor.served`). Each worker loads
 :mod:`sparql_endpoint.wsgi`, which reads the settings resolved here. The processes share
 their counters through a directory beside the store. ``--get PATH`` runs the app
 in-process, prints the response to one request and exits (a self-check, as datasette does).
@@ -32,7 +32,7 @@ from graph_loader.settings import Settings
 from graph_loader.store import StoreError, open_store
 from sparql_endpoint.allocator import restart_tuned
 from sparql_endpoint.app import close_app, create_app, query_workers
-from sparql_endpoint.direct import publish_state
+from sparql_endpoint.executor import publish_state
 from sparql_endpoint.worker_settings import SETTINGS_ENV, settings_to_env
 
 #: Seconds past the query limit after which uWSGI itself ends a worker that is still busy

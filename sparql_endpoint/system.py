@@ -7,11 +7,9 @@ import time
 from flask import Blueprint, Response, current_app, jsonify
 
 from sparql_endpoint.context import service
-from sparql_endpoint.execution import QueryJob
-from sparql_endpoint.executors import Unavailable
+from sparql_endpoint.executor import QueryJob, Unavailable
 from sparql_endpoint.metrics import PROMETHEUS_TYPE
 from sparql_endpoint.openapi import openapi_document
-from sparql_endpoint.responses import timeout_handler
 
 blueprint = Blueprint("system", __name__)
 
@@ -24,7 +22,7 @@ def health() -> Response:
     svc = service()
     problem = ""
     try:
-        reply = svc.executor.run(_PROBE, timeout_handler(svc))
+        reply = svc.executor.run(_PROBE)
         for _ in reply.chunks():
             pass
         if reply.head is None:

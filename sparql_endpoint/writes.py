@@ -1,9 +1,8 @@
 """Writes to the store (SPARQL Update, Graph Store PUT/POST/DELETE), each followed by VoID.
 
-Every write goes through the executor's ``write`` (in the server,
-:meth:`~sparql_endpoint.direct.DirectExecutor.write`), which holds the store read-write
-while no query runs in any process. A write the store rejects is a 400 naming the problem
-and changes nothing.
+Every write goes through :meth:`~sparql_endpoint.executor.Executor.write`, which (in the
+server) holds the store read-write while no query runs in any process. A write the store
+rejects is a 400 naming the problem and changes nothing.
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ from flask import Response, abort
 from graph_loader.publish.void import write_void
 from graph_loader.store import Store
 from sparql_endpoint.context import service
-from sparql_endpoint.executors import Unavailable
+from sparql_endpoint.executor import Unavailable
 
 T = TypeVar("T")
 
@@ -53,7 +52,7 @@ def put_graph(graph: str | None, data: bytes, fmt: ox.RdfFormat) -> bool:
     def action(store: Store) -> bool:
         if graph is None:
             quads = _parsed(data, fmt)
-            store.inner.clear_graph(ox.DefaultGraph())
+            store.clear_default_graph()
             store.extend(quads)
             return False
         created = not store.has_graph(graph)
@@ -82,7 +81,7 @@ def delete_graph(graph: str | None) -> None:
 
     def action(store: Store) -> None:
         if graph is None:
-            store.inner.clear_graph(ox.DefaultGraph())
+            store.clear_default_graph()
         else:
             store.drop_graph(graph)
 

@@ -61,8 +61,7 @@ def store(store_path: Path):
     """A real on-disk store, closed after the test."""
     opened = open_store(store_path)
     yield opened
-    if hasattr(opened, "inner"):
-        opened.close()
+    opened.close()
 
 
 @pytest.fixture
@@ -117,7 +116,7 @@ def lamcoop(clean_env, tmp_path) -> Callable[..., subprocess.CompletedProcess]:
 
 def snapshot(store: Store) -> tuple[frozenset, dict[str, int]]:
     """Every quad (as text) and every graph's count: what "unchanged" is compared on."""
-    quads = frozenset(str(q) for q in store.inner.quads_for_pattern(None, None, None, None))
+    quads = frozenset(str(q) for q in store.quads())
     return quads, {g.iri: g.triples for g in store.graphs()}
 
 

@@ -33,9 +33,7 @@ def record_graph(store_path: Path) -> Graph:
         prefix = settings.graph_iri("seed-")
         for info in store.graphs():
             if info.iri.startswith(prefix):
-                data = store.inner.dump(
-                    format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(info.iri)
-                )
+                data = store.dump_graph(info.iri, format=ox.RdfFormat.N_TRIPLES)
                 graph.parse(data=data, format="nt")
     finally:
         store.close()

@@ -212,7 +212,7 @@ def _graphs_as_rdflib(store_path: Path) -> dict[str, rdflib.Graph]:
     store = open_store(store_path)
     try:
         lines: dict[str, list[str]] = {}
-        for quad in store.inner.quads_for_pattern(None, None, None, None):
+        for quad in store.quads():
             triple = ox.Triple(quad.subject, quad.predicate, quad.object)
             lines.setdefault(str(quad.graph_name), []).append(f"{triple} .")
     finally:

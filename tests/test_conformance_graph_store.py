@@ -10,7 +10,6 @@ and are listed as not applicable.
 
 from __future__ import annotations
 
-import pyoxigraph as ox
 import pytest
 import requests
 
@@ -39,7 +38,7 @@ def server(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("w3c-graph-store")
     store = open_store(workdir / "store")
     try:  # a store with a graph, so that serve does not build the dataset of record
-        store.inner.add_graph(ox.NamedNode("urn:x-lamcoop-test:placeholder"))
+        store.create_graph("urn:x-lamcoop-test:placeholder")
     finally:
         store.close()
     with ConformanceServer(

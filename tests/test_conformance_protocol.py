@@ -45,7 +45,7 @@ def server(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("w3c-protocol")
     store = open_store(workdir / "store")
     try:
-        store.inner.add_graph(ox.NamedNode(EMPTY_GRAPH))
+        store.create_graph(EMPTY_GRAPH)
         for iri, data in _dataset().items():
             store.load_graph(data.encode(), graph=iri, format=ox.RdfFormat.N_TRIPLES)
     finally:

@@ -63,7 +63,7 @@ def server(tmp_path_factory):
     store = open_store(workdir / "store")
     unreadable: dict[str, str] = {}
     try:
-        store.inner.add_graph(ox.NamedNode(EMPTY_GRAPH))
+        store.create_graph(EMPTY_GRAPH)
         for iri in sorted(data_files()):
             data = local_path(iri).read_bytes()
             try:
@@ -71,7 +71,7 @@ def server(tmp_path_factory):
             except SyntaxError as exc:
                 unreadable[iri] = str(exc)
             if not store.has_graph(iri):  # an empty file is an empty graph
-                store.inner.add_graph(ox.NamedNode(iri))
+                store.create_graph(iri)
     finally:
         store.close()
     settings = {"workers": 2, "max_rows": 0, "query_timeout": 30}

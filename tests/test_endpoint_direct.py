@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from sparql_endpoint.executor.store_files import LockTimeout, StateFile, StoreLocks
+from sparql_endpoint.executor.watchdog import EXIT_STATUS
 from sparql_endpoint.metrics import SharedMetrics
-from sparql_endpoint.store_files import LockTimeout, StateFile, StoreLocks
-from sparql_endpoint.watchdog import EXIT_STATUS
 
 
 def soon(seconds: float = 0.1) -> float:
@@ -69,7 +69,7 @@ def test_the_watchdog_acts_then_ends_the_process(tmp_path: Path):
     mark = tmp_path / "acted"
     program = (
         "import time; from pathlib import Path\n"
-        "from sparql_endpoint.watchdog import Watchdog\n"
+        "from sparql_endpoint.executor.watchdog import Watchdog\n"
         "dog = Watchdog(period=0.01)\n"
         "dog.arm(5, lambda: None); dog.disarm()\n"
         f"dog.arm(0.2, lambda: Path({str(mark)!r}).write_text('yes'))\n"
@@ -87,7 +87,7 @@ def test_the_watchdog_thread_leaves_stop_signals_to_the_main_thread():
     # crashed a worker on Ctrl-C): the thread blocks them, the main thread does not.
     program = (
         "import threading, time, signal\n"
-        "from sparql_endpoint.watchdog import Watchdog\n"
+        "from sparql_endpoint.executor.watchdog import Watchdog\n"
         "dog = Watchdog(period=0.01)\n"
         "dog.arm(5, lambda: None)\n"
         "time.sleep(0.2)\n"

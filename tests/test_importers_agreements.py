@@ -32,9 +32,7 @@ def example(language: str) -> str:
 @pytest.fixture
 def seeded(store):
     """A store holding the institutions, standard and area the worked example names."""
-    store.inner.load(
-        example("turtle").encode(), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(BASE + "g")
-    )
+    store.load_graph(example("turtle").encode(), graph=BASE + "g", format=ox.RdfFormat.TURTLE)
     return store
 
 

@@ -71,7 +71,8 @@ def fresh_venv(tmp_path_factory, wheel) -> Path:
 @pytest.mark.slow
 def test_wheel_carries_packages_and_resources(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
-    assert "graph_loader/store/__init__.py" in names
+    assert "graph_loader/store/interface.py" in names
+    assert "sparql_endpoint/executor/core.py" in names
     assert "graph_loader/cli/__init__.py" in names
     # PEP 561: both packages say they are typed.
     assert {"graph_loader/py.typed", "sparql_endpoint/py.typed"} <= names

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import signal
 import subprocess
@@ -12,10 +13,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import VENV_BIN, snapshot, snapshot_at
+from conftest import REPO_ROOT, VENV_BIN, snapshot, snapshot_at
 
 from graph_loader.loading import load_file
-from graph_loader.store import PENDING_GRAPH, StoreError, open_store
+from graph_loader.store import PENDING_GRAPH, ReadableStore, Store, StoreError, open_store
 
 BASE = "https://w3id.org/lamcoop/"
 EX = "http://example.org/"
@@ -47,6 +48,49 @@ def test_query_default_graph_is_the_union_unless_given(store):
     assert int(next(iter(union))["n"].value) == 2
     one = store.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", default_graph=ox.NamedNode(EX + "g1"))
     assert int(next(iter(one))["n"].value) == 1
+
+
+def test_the_embedded_store_implements_the_interface(store):
+    assert isinstance(store, Store) and isinstance(store, ReadableStore)
+    declared = {n for n in dir(Store) if not n.startswith("_")} - {"read_only"}
+    assert declared <= set(dir(type(store)))
+
+
+def test_nothing_outside_the_store_package_reaches_the_backend_object():
+    package = REPO_ROOT / "graph_loader" / "store"
+    sources = [
+        path
+        for folder in ("graph_loader", "sparql_endpoint", "tests", "bench", "scripts")
+        for path in (REPO_ROOT / folder).rglob("*.py")
+        if package not in path.parents
+    ]
+    reaching = [
+        f"{path.relative_to(REPO_ROOT)}:{node.lineno}"
+        for path in sources
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Attribute) and node.attr in ("inner", "_inner")
+    ]
+    assert not reaching
+
+
+def test_dump_create_and_clear_the_default_graph(store):
+    store.load_graph(nt("a", "b"), graph=EX + "g", format=NT)
+    dumped = store.dump_graph(EX + "g", format=NT)
+    assert sorted(dumped.splitlines()) == sorted(nt("a", "b").splitlines())
+    assert store.dump_graph(EX + "nothing", format=NT) == b""
+    store.create_graph(EX + "empty")
+    assert store.has_graph(EX + "empty") and store.triple_count(EX + "empty") == 0
+    assert EX + "empty" in {g.iri for g in store.graphs()}
+    store.update(f"INSERT DATA {{ <{EX}s> <{EX}p> 1 }}")
+    store.clear_default_graph()
+    assert store.triple_count(EX + "g") == 2
+    assert {q.graph_name for q in store.quads()} == {ox.NamedNode(EX + "g")}
+
+
+def test_closing_twice_is_harmless(store_path):
+    opened = open_store(store_path)
+    opened.close()
+    opened.close()
 
 
 def test_read_only_store_refuses_writes_and_missing_store(store_path, tmp_path):

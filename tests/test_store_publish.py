@@ -36,7 +36,7 @@ def test_crash_after_commit_point_is_finished_on_next_open(tmp_path):
     assert _graph_values(reopened) == {str(i) for i in range(100, 180)}
     assert reopened.triple_count(f"{G}-meta") == 1
     assert not reopened.pending_loads()
-    names = {g.value for g in reopened.inner.named_graphs()}
+    names = {r["g"].value for r in reopened.query("SELECT ?g WHERE { GRAPH ?g { } }")}
     assert PENDING_GRAPH not in names
     assert not any(n.startswith(STAGING_PREFIX) for n in names)
 

@@ -86,9 +86,8 @@ def write_audit_graph(store: Store, settings: Settings, audit: Audit) -> int:
     triples = list(audit_triples(audit, settings.base_iri))
     target = settings.graph_iri(AUDIT)
     data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""  # no output: bytes
-    stored = (quad.triple for quad in store.quads(target))
     if store.has_graph(target) and _lines(data) == _lines(
-        ox.serialize(stored, format=ox.RdfFormat.N_TRIPLES) or b""
+        store.dump_graph(target, format=ox.RdfFormat.N_TRIPLES)
     ):
         return len(triples)
     # Staged as N-Triples: the store's bulk loader takes bytes without re-entering the store.

@@ -20,7 +20,7 @@ from graph_loader.audit.model import Aggregate, AgreementResult, Audit, Componen
 from graph_loader.graphs import AUDIT_SHAPES, ONTOLOGY, Purpose, graph_iris
 from graph_loader.integrity import severity_name, shacl_validate, term_text
 from graph_loader.settings import Settings
-from graph_loader.store import Store
+from graph_loader.store import ReadableStore, Store
 
 _PREFIXES = """PREFIX lamc: <https://w3id.org/lamcoop/ontology#>
 PREFIX sh: <http://www.w3.org/ns/shacl#>
@@ -32,7 +32,7 @@ PREFIX org: <http://www.w3.org/ns/org#>
 _LABEL = "(skos:prefLabel|rdfs:label|dcterms:title)"
 
 
-def read_profile(store: Store, shapes_graph: str) -> list[Component]:
+def read_profile(store: ReadableStore, shapes_graph: str) -> list[Component]:
     """The components of the audit profile stored in ``shapes_graph``, in their order."""
     g = {ox.Variable("g"): ox.NamedNode(shapes_graph)}
     head = store.query(

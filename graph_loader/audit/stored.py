@@ -16,6 +16,7 @@ from graph_loader.audit.model import AgreementResult, Audit
 from graph_loader.audit.run import read_profile
 from graph_loader.graphs import AUDIT, AUDIT_SHAPES
 from graph_loader.settings import Settings
+from graph_loader.store import ReadableStore
 
 _PREFIXES = """PREFIX lamc: <https://w3id.org/lamcoop/ontology#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
@@ -49,11 +50,9 @@ CHALLENGE_LABELS_QUERY = (
 )
 
 
-def read_audit(store, settings: Settings) -> Audit | None:
-    """The stored audit, or ``None`` when no audit has been run.
-
-    ``store`` is anything with graph_loader's ``query(text, substitutions=...)``.
-    """
+def read_audit(store: ReadableStore, settings: Settings) -> Audit | None:
+    """The stored audit, or ``None`` when no audit has been run (``store`` may be a
+    service's read view)."""
     graph = {ox.Variable("ag"): ox.NamedNode(settings.graph_iri(AUDIT))}
     runs = list(store.query(RUN_QUERY, substitutions=graph))
     if not runs:

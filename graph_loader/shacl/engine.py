@@ -116,15 +116,13 @@ def run_check(
     aliases: dict[Node, Node] | None = None,
 ) -> list[ValidationResult]:
     """Run one compiled check in the store; each solution is a result."""
-    options = {}
-    if data_graphs is not None:
-        options["default_graph"] = [ox.NamedNode(g) for g in data_graphs]
+    default = None if data_graphs is None else [ox.NamedNode(g) for g in data_graphs]
     shape = check.shape
     extra = describe(shape.node) if describe else ()
     several = len(check.constraints) > 1
     results = []
     aliases = (aliases or {}) if check.top_focus else {}
-    for row in store.query(check.sparql, **options):
+    for row in store.query(check.sparql, default_graph=default):
         constraint = check.constraints[int(row["k"].value) if several else 0]
         focus = to_rdflib(row["f"])
         focus = aliases.get(focus, focus)

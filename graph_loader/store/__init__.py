@@ -7,7 +7,7 @@
 """
 
 from graph_loader.store.embedded import OxigraphStore, open_store
-from graph_loader.store.interface import GraphInfo, Store, StoreError
+from graph_loader.store.interface import GraphInfo, ReadableStore, Store, StoreError
 from graph_loader.store.layout import PENDING_GRAPH, STAGING_PREFIX
 from graph_loader.store.staging import PendingLoad, StagedLoad
 
@@ -17,6 +17,7 @@ __all__ = [
     "GraphInfo",
     "OxigraphStore",
     "PendingLoad",
+    "ReadableStore",
     "StagedLoad",
     "Store",
     "StoreError",

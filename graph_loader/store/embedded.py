@@ -1,8 +1,8 @@
-"""The one place that opens a store, and the small interface callers use.
+"""The one place that opens a store, and the embedded backend of the store interface.
 
-Callers speak to :class:`Store`: query, update, load into a graph, replace a graph, drop a
-graph, list graphs. :class:`OxigraphStore` is the embedded pyoxigraph store on disk (or in
-memory); a remote SPARQL 1.1 store can implement the same protocol later.
+Callers speak to :class:`~graph_loader.store.interface.Store`: query, update, load into a
+graph, replace a graph, drop a graph, list graphs. :class:`OxigraphStore` is the embedded
+pyoxigraph store on disk (or in memory); its pyoxigraph store object never leaves it.
 
 Loads are atomic across crashes: before a load writes anything, a *pending-load* marker
 naming the graphs it will write is committed to the marker graph. A new graph is written
@@ -21,13 +21,13 @@ moment either never shows or shows whole.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
-from graph_loader.store.interface import GraphInfo, StoreError
+from graph_loader.store.interface import DatasetGraph, GraphInfo, Source, StoreError
 from graph_loader.store.layout import (
     _PENDING,
     CHUNK_QUADS,
@@ -38,6 +38,8 @@ from graph_loader.store.layout import (
     term,
 )
 from graph_loader.store.staging import PendingLoad, StagedLoad
+
+_GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
 
 
 def open_store(path: str | Path | None, *, read_only: bool = False) -> OxigraphStore:
@@ -74,61 +76,97 @@ class OxigraphStore:
     """The embedded pyoxigraph store behind the :class:`Store` interface."""
 
     def __init__(self, inner: ox.Store, *, read_only: bool = False, path: Path | None = None):
-        self.inner = inner
+        self._inner = inner
         self.read_only = read_only
         self.path = path
 
     # -- reading -------------------------------------------------------------------------
-    def query(self, sparql: str, **options: Any) -> Any:
-        """Run a SPARQL query; options are pyoxigraph's (``substitutions``, ``default_graph``...).
-
-        The default graph is the union of the graphs unless ``default_graph`` is given.
-        """
-        if "default_graph" not in options:
-            options.setdefault("use_default_graph_as_union", True)
-        return self.inner.query(sparql, **options)
+    def query(
+        self,
+        sparql: str,
+        *,
+        substitutions: Mapping[ox.Variable, Any] | None = None,
+        default_graph: DatasetGraph | Sequence[DatasetGraph] | None = None,
+        named_graphs: Sequence[ox.NamedNode] | None = None,
+        use_default_graph_as_union: bool | None = None,
+        base_iri: str | None = None,
+    ) -> Any:
+        """Run a SPARQL query (see :meth:`Store.query`): the default graph is the union of
+        the graphs unless ``default_graph`` is given."""
+        if use_default_graph_as_union is None:
+            use_default_graph_as_union = default_graph is None
+        default: ox.NamedNode | ox.DefaultGraph | list[_GraphName] | None = (
+            list(default_graph) if isinstance(default_graph, Sequence) else default_graph
+        )
+        named: list[ox.NamedNode | ox.BlankNode] | None = (
+            None if named_graphs is None else list(named_graphs)
+        )
+        return self._inner.query(
+            sparql,
+            substitutions=None if substitutions is None else dict(substitutions),
+            default_graph=default,
+            named_graphs=named,
+            use_default_graph_as_union=use_default_graph_as_union,
+            base_iri=base_iri,
+        )
 
     def graphs(self) -> list[GraphInfo]:
         """Every named graph with its triple count, sorted by IRI (internal graphs left out)."""
-        rows = self.inner.query(
-            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+        rows = _solutions(
+            self._inner.query(
+                "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+            )
         )
         found = {row["g"].value: int(row["n"].value) for row in rows}
-        for graph in self.inner.named_graphs():
+        for graph in self._inner.named_graphs():
             found.setdefault(graph.value, 0)
         return [GraphInfo(iri, count) for iri, count in sorted(found.items()) if not internal(iri)]
 
     def triple_count(self, graph: str) -> int:
-        rows = self.inner.query(
+        rows = self._inner.query(
             "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
             substitutions={ox.Variable("g"): ox.NamedNode(graph)},
         )
         return count(rows)
 
     def has_graph(self, graph: str) -> bool:
-        return self.inner.contains_named_graph(ox.NamedNode(graph))
+        return self._inner.contains_named_graph(ox.NamedNode(graph))
 
     def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
         """Every quad, or those of one graph."""
         name = None if graph is None else ox.NamedNode(graph)
-        return self.inner.quads_for_pattern(None, None, None, name)
+        return self._inner.quads_for_pattern(None, None, None, name)
+
+    def dump_graph(self, graph: str, *, format: ox.RdfFormat) -> bytes:
+        """The triples of ``graph`` in ``format``, serialised by pyoxigraph."""
+        return self._inner.dump(format=format, from_graph=ox.NamedNode(graph)) or b""
 
     # -- writing -------------------------------------------------------------------------
-    def update(self, sparql: str, **options: Any) -> None:
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
         """Run a SPARQL update in one transaction."""
         self._writable()
-        self.inner.update(sparql, **options)
+        self._inner.update(sparql, base_iri=base_iri)
 
     def extend(self, quads: Iterable[ox.Quad]) -> None:
         """Add quads in one transaction (for small, generated graphs)."""
         self._writable()
-        self.inner.extend(quads)
+        self._inner.extend(quads)
+
+    def create_graph(self, graph: str) -> None:
+        """Make ``graph`` exist (empty if it is new)."""
+        self._writable()
+        self._inner.add_graph(ox.NamedNode(graph))
 
     def drop_graph(self, graph: str) -> None:
         self._writable()
         name = ox.NamedNode(graph)
-        if self.inner.contains_named_graph(name):
-            self.inner.remove_graph(name)
+        if self._inner.contains_named_graph(name):
+            self._inner.remove_graph(name)
+
+    def clear_default_graph(self) -> None:
+        """Remove every triple of the store's own default graph."""
+        self._writable()
+        self._inner.clear_graph(ox.DefaultGraph())
 
     def load_graph(
         self,
@@ -163,7 +201,7 @@ class OxigraphStore:
 
     def stage(
         self,
-        source: IO[bytes] | bytes | Path | Iterable[ox.Quad],
+        source: Source,
         *,
         graph: str,
         format: ox.RdfFormat | None,
@@ -183,31 +221,36 @@ class OxigraphStore:
         given = {"path": str(source)} if isinstance(source, Path) else {"input": source}
         try:
             if format is None or format.supports_datasets:
-                quads = (
-                    source
+                quads: Iterable[ox.Quad] = (
+                    cast(Iterable[ox.Quad], source)
                     if format is None
                     else ox.parse(**given, format=format, base_iri=base_iri)
                 )
                 # Routing may commit a marker; no write may happen inside bulk_extend.
                 for chunk in _chunks(quads, CHUNK_QUADS):
-                    self.inner.bulk_extend([staged.route(q, graph) for q in chunk])
+                    self._inner.bulk_extend([staged.route(q, graph) for q in chunk])
             else:
                 physical = ox.NamedNode(staged.physical(graph))
-                self.inner.bulk_load(**given, format=format, base_iri=base_iri, to_graph=physical)
+                self._inner.bulk_load(**given, format=format, base_iri=base_iri, to_graph=physical)
         except BaseException:
             self.recover()
             raise
         return staged
 
+    def flush(self) -> None:
+        """Write what is buffered to disk."""
+        self._inner.flush()
+
     def close(self) -> None:
-        if not self.read_only:
-            self.inner.flush()
-        del self.inner
+        """Flush (when writable) and release the store; a second call does nothing."""
+        inner = self.__dict__.pop("_inner", None)
+        if inner is not None and not self.read_only:
+            inner.flush()
 
     # -- pending loads -------------------------------------------------------------------
     def pending_loads(self) -> list[PendingLoad]:
         """Every load whose marker is still present: interrupted, or being published."""
-        rows = self.inner.query(
+        rows = self._inner.query(
             """SELECT * WHERE { GRAPH ?g {
                  ?x ?target ?t ; ?physical ?p ; ?mode ?m ; ?state ?s } }""",
             substitutions={
@@ -220,7 +263,7 @@ class OxigraphStore:
         )
         return [
             PendingLoad(r["x"].value, r["t"].value, r["p"].value, r["m"].value, r["s"].value)
-            for r in rows
+            for r in _solutions(rows)
         ]
 
     def recover(self) -> None:
@@ -232,11 +275,11 @@ class OxigraphStore:
         for load in pending:
             if load.state == "staged" and (load.mode == "new" or load.physical != load.target):
                 self.drop_graph(load.physical)
-        for graph in self.inner.named_graphs():
+        for graph in self._inner.named_graphs():
             if graph.value.startswith(STAGING_PREFIX):
-                self.inner.remove_graph(graph)
+                self._inner.remove_graph(graph)
         self.drop_graph(PENDING_GRAPH)
-        self.inner.flush()
+        self._inner.flush()
 
     def _roll_forward(self, load: PendingLoad) -> None:
         """Move a committed staged copy into its target with bulk writes; safe to repeat.
@@ -249,31 +292,31 @@ class OxigraphStore:
         if load.state == "publishing":
             if load.mode == "replace":
                 self._empty_graph(load.target)
-            self.inner.bulk_extend(
+            self._inner.bulk_extend(
                 ox.Quad(q.subject, q.predicate, q.object, target)
-                for q in self.inner.quads_for_pattern(None, None, None, staged)
+                for q in self._inner.quads_for_pattern(None, None, None, staged)
             )
-            self.inner.flush()
+            self._inner.flush()
             self._set_state(load.marker, "cleanup")
         self._empty_graph(load.physical)
         g, marker = term(PENDING_GRAPH), term(load.marker)
-        self.inner.update(f"DELETE WHERE {{ GRAPH {g} {{ {marker} ?p ?o }} }}")
+        self._inner.update(f"DELETE WHERE {{ GRAPH {g} {{ {marker} ?p ?o }} }}")
 
     def _empty_graph(self, graph: str) -> None:
         """Remove a graph; DELETE WHERE is Oxigraph's quickest way to drop many quads."""
         name = ox.NamedNode(graph)
-        if self.inner.contains_named_graph(name):
-            self.inner.update(f"DELETE WHERE {{ GRAPH {name} {{ ?s ?p ?o }} }}")
-            self.inner.remove_graph(name)
+        if self._inner.contains_named_graph(name):
+            self._inner.update(f"DELETE WHERE {{ GRAPH {name} {{ ?s ?p ?o }} }}")
+            self._inner.remove_graph(name)
 
     def _set_state(self, marker: str, state: str) -> None:
         m, g = term(marker), term(PENDING_GRAPH)
         p = term(_PENDING + "state")
-        self.inner.update(
+        self._inner.update(
             f"DELETE WHERE {{ GRAPH {g} {{ {m} {p} ?s }} }} ; "
             f"INSERT DATA {{ GRAPH {g} {{ {m} {p} {ox.Literal(state)} }} }}"
         )
-        self.inner.flush()
+        self._inner.flush()
 
     # -- internals -----------------------------------------------------------------------
     def _writable(self) -> None:
@@ -285,3 +328,9 @@ def _chunks(items: Iterable[ox.Quad], size: int) -> Iterator[list[ox.Quad]]:
     iterator = iter(items)
     while chunk := list(itertools.islice(iterator, size)):
         yield chunk
+
+
+def _solutions(results: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> ox.QuerySolutions:
+    """The solutions of a SELECT this module wrote (never a boolean or a graph)."""
+    assert isinstance(results, ox.QuerySolutions)
+    return results

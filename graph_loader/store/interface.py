@@ -1,17 +1,29 @@
 """The store interface every caller types against, and what it says about graphs.
 
 A backend (the embedded pyoxigraph store in :mod:`graph_loader.store.embedded`; a remote
-SPARQL 1.1 store later) implements :class:`Store`. Nothing outside this package touches a
-backend's own objects.
+SPARQL 1.1 store, spoken to over the SPARQL and Graph Store protocols, later) implements
+:class:`Store`. Nothing outside this package touches a backend's own objects: values cross
+the interface as text, bytes and pyoxigraph terms, quads and formats.
+
+:class:`ReadableStore` is the reading half, what functions that only read take (a service
+can hand them a read view that runs under its own locks and time limit).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import IO, Any, Protocol
+from pathlib import Path
+from typing import IO, Any, Protocol, runtime_checkable
 
 import pyoxigraph as ox
+
+from graph_loader.store.staging import PendingLoad, StagedLoad
+
+#: A graph of a query's dataset: a named graph, or the store's own default graph.
+DatasetGraph = ox.NamedNode | ox.DefaultGraph
+#: What a load reads: bytes, a binary reader, a file, or (with ``format=None``) quads.
+Source = IO[bytes] | bytes | Path | Iterable[ox.Quad]
 
 
 class StoreError(RuntimeError):
@@ -26,14 +38,68 @@ class GraphInfo:
     triples: int
 
 
-class Store(Protocol):
-    """What callers may ask of a store, local or remote."""
+@runtime_checkable
+class ReadableStore(Protocol):
+    """What a caller that only reads may ask of a store."""
 
+    def query(
+        self,
+        sparql: str,
+        *,
+        substitutions: Mapping[ox.Variable, Any] | None = None,
+        default_graph: DatasetGraph | Sequence[DatasetGraph] | None = None,
+        named_graphs: Sequence[ox.NamedNode] | None = None,
+        use_default_graph_as_union: bool | None = None,
+        base_iri: str | None = None,
+    ) -> Any:
+        """Run a SPARQL query: pyoxigraph's solutions, boolean or triples.
+
+        The default graph is the union of the named graphs unless ``default_graph`` is
+        given or ``use_default_graph_as_union`` is false (then the query's FROM clauses, or
+        the store's own default graph, make the dataset). ``substitutions`` binds variables
+        to terms: IRIs reach queries this way, never as query text.
+        """
+        ...
+
+    def graphs(self) -> list[GraphInfo]:
+        """Every named graph with its triple count, sorted by IRI (internal graphs left out)."""
+        ...
+
+    def triple_count(self, graph: str) -> int:
+        """How many triples ``graph`` holds (0 when it does not exist)."""
+        ...
+
+    def has_graph(self, graph: str) -> bool:
+        """Whether the store has a named graph ``graph`` (empty or not)."""
+        ...
+
+    def quads(self, graph: str | None = None) -> Iterable[ox.Quad]:
+        """Every quad of the store, or those of one named graph."""
+        ...
+
+    def dump_graph(self, graph: str, *, format: ox.RdfFormat) -> bytes:
+        """The triples of ``graph`` serialised in ``format`` (a triple format)."""
+        ...
+
+
+@runtime_checkable
+class Store(ReadableStore, Protocol):
+    """What callers may ask of a store, local or remote: reads, writes and atomic loads."""
+
+    #: Whether writes are refused (they raise :class:`StoreError`).
     read_only: bool
 
-    def query(self, sparql: str, **options: Any) -> Any: ...
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
+        """Run a SPARQL update in one transaction."""
+        ...
 
-    def update(self, sparql: str, **options: Any) -> None: ...
+    def extend(self, quads: Iterable[ox.Quad]) -> None:
+        """Add quads in one transaction (for small, generated graphs)."""
+        ...
+
+    def create_graph(self, graph: str) -> None:
+        """Make ``graph`` exist, empty if it is new (SPARQL's CREATE SILENT GRAPH)."""
+        ...
 
     def load_graph(
         self,
@@ -42,7 +108,12 @@ class Store(Protocol):
         graph: str,
         format: ox.RdfFormat,
         base_iri: str | None = None,
-    ) -> list[str]: ...
+    ) -> list[str]:
+        """Add the data to ``graph`` (quad formats: to the graphs they name) atomically.
+
+        Returns the graphs written.
+        """
+        ...
 
     def replace_graph(
         self,
@@ -51,26 +122,42 @@ class Store(Protocol):
         graph: str,
         format: ox.RdfFormat,
         base_iri: str | None = None,
-    ) -> list[str]: ...
+    ) -> list[str]:
+        """Replace ``graph`` (and any graph a quad format names) with the data, in one step."""
+        ...
 
     def stage(
         self,
-        source: Any,
+        source: Source,
         *,
         graph: str,
         format: ox.RdfFormat | None,
         base_iri: str | None = None,
         replace: bool = True,
-    ) -> Any: ...
+    ) -> StagedLoad:
+        """Write the data where queries cannot see it; :meth:`StagedLoad.publish` shows it."""
+        ...
 
-    def drop_graph(self, graph: str) -> None: ...
+    def drop_graph(self, graph: str) -> None:
+        """Remove ``graph`` and its triples (nothing happens when it does not exist)."""
+        ...
 
-    def graphs(self) -> list[GraphInfo]: ...
+    def clear_default_graph(self) -> None:
+        """Remove every triple of the store's own default graph."""
+        ...
 
-    def triple_count(self, graph: str) -> int: ...
+    def pending_loads(self) -> list[PendingLoad]:
+        """Every load not yet finished: interrupted, or being published."""
+        ...
 
-    def has_graph(self, graph: str) -> bool: ...
+    def recover(self) -> None:
+        """Finish loads that passed their commit point; undo the others."""
+        ...
 
-    def quads(self, graph: str | None = None) -> Iterator[ox.Quad]: ...
+    def flush(self) -> None:
+        """Make what was written durable before going on."""
+        ...
 
-    def close(self) -> None: ...
+    def close(self) -> None:
+        """Release the store (writes are made durable first); closing twice is harmless."""
+        ...

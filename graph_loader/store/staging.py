@@ -6,21 +6,37 @@ See :mod:`graph_loader.store.embedded` for how loads stay atomic across crashes.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 import pyoxigraph as ox
 
 from graph_loader.store.layout import _PENDING, PENDING_GRAPH, STAGING_PREFIX, count, term
 
-if TYPE_CHECKING:
-    from graph_loader.store.embedded import OxigraphStore
+
+class StagingStore(Protocol):
+    """The part of a store a staged load writes through (any backend has it)."""
+
+    def has_graph(self, graph: str) -> bool: ...
+
+    def triple_count(self, graph: str) -> int: ...
+
+    def query(self, sparql: str, *, substitutions: Mapping[ox.Variable, Any] | None) -> Any: ...
+
+    def update(self, sparql: str) -> None: ...
+
+    def extend(self, quads: Iterable[ox.Quad]) -> None: ...
+
+    def flush(self) -> None: ...
+
+    def recover(self) -> None: ...
 
 
 class StagedLoad:
     """A load written but not yet published: where each target graph went, and how."""
 
-    def __init__(self, store: OxigraphStore, *, replace: bool):
+    def __init__(self, store: StagingStore, *, replace: bool):
         self.store = store
         self.replace = replace
         self.targets: dict[str, tuple[str, str]] = {}
@@ -50,7 +66,7 @@ class StagedLoad:
         physical, mode = self.targets[target]
         if mode != "append":
             return self.store.triple_count(physical)
-        rows = self.store.inner.query(
+        rows = self.store.query(
             "SELECT ?t ?x (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?t ?x ?s ?p ?o WHERE "
             "{ { GRAPH ?t { ?s ?p ?o } } UNION { GRAPH ?x { ?s ?p ?o } } } } GROUP BY ?t ?x",
             substitutions={
@@ -94,8 +110,8 @@ class StagedLoad:
     def _commit(self, steps: list[str]) -> None:
         try:
             if steps:
-                self.store.inner.update(" ;\n".join(steps))
-            self.store.inner.flush()
+                self.store.update(" ;\n".join(steps))
+            self.store.flush()
         except BaseException:
             self.store.recover()
             raise
@@ -107,16 +123,16 @@ class StagedLoad:
     def _mark(self, target: str, physical: str, mode: str) -> None:
         marker = ox.NamedNode(f"urn:lamcoop:load:{uuid.uuid4().hex}")
         g = ox.NamedNode(PENDING_GRAPH)
-        values = {
+        values: dict[str, ox.NamedNode | ox.Literal] = {
             "target": ox.NamedNode(target),
             "physical": ox.NamedNode(physical),
             "mode": ox.Literal(mode),
             "state": ox.Literal("staged"),
         }
-        self.store.inner.extend(
+        self.store.extend(
             [ox.Quad(marker, ox.NamedNode(_PENDING + k), v, g) for k, v in values.items()]
         )
-        self.store.inner.flush()
+        self.store.flush()
         self.markers[target] = marker.value
 
 

@@ -13,8 +13,8 @@ from graph_loader.audit.graph import agreement_slug
 from graph_loader.audit.report import as_dict, render_csv, render_json
 from graph_loader.audit.stored import read_audit
 from sparql_endpoint.context import service
+from sparql_endpoint.linked_data import reader
 from sparql_endpoint.linked_data.present import choose_language, local_path, text_dir
-from sparql_endpoint.linked_data.reader import ExecutorStore
 from sparql_endpoint.negotiation import parse_accept
 
 blueprint = Blueprint("audit_pages", __name__, template_folder="templates")
@@ -28,7 +28,8 @@ _TYPES = {"html": "text/html", "json": "application/json", "csv": "text/csv"}
 
 
 def _audit_data() -> dict[str, Any]:
-    audit = read_audit(ExecutorStore(), service().settings)
+    with reader.reading() as view:
+        audit = read_audit(view, service().settings)
     if audit is None:
         abort(404, "no audit has been run yet: run 'lamcoop audit' or 'lamcoop build'")
     return as_dict(audit)

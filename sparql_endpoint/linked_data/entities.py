@@ -13,9 +13,10 @@ from __future__ import annotations
 import hashlib
 from urllib.parse import quote, urlencode
 
+import pyoxigraph as ox
 from flask import Blueprint, Response, abort, render_template, request
 
-from graph_loader.describe import describe, exists
+from graph_loader.describe import Description, Select, describe, exists
 from sparql_endpoint.context import service
 from sparql_endpoint.linked_data import reader
 from sparql_endpoint.linked_data.documents import (
@@ -66,24 +67,36 @@ def identifier(rest: str) -> Response:
 
 @blueprint.get("/doc/<path:rest>")
 def document(rest: str) -> Response:
-    """The description of ``{base}id/{rest}``, in the format of the extension or Accept."""
+    """The description of ``{base}id/{rest}``, in the format of the extension or Accept.
+
+    Every read of the page runs in one read block (one lock, one time limit, one version
+    of the data).
+    """
     base = service().settings.base_iri
-    stem, fmt = split_extension(rest)
-    if fmt is None or not exists(reader.select, base + "id/" + stem):
-        stem, fmt = rest, None
-    iri = base + "id/" + stem
-    if not exists(reader.select, iri):
-        return not_found(stem, iri)
-    chosen = fmt or negotiate()
-    page = _page()
-    description = describe(reader.select, iri, page=page)
+    with reader.reading() as view:
+        found = _entity(view.select, base, rest)
+        if found is None:
+            return not_found(rest, base + "id/" + rest)
+        stem, fmt = found
+        chosen = fmt or negotiate()
+        page = _page()
+        description = describe(view.select, base + "id/" + stem, page=page)
+        terms = term_labels(view.select) if chosen is HTML_FORMAT else {}
+    return _document(description, stem, chosen, terms)
+
+
+def _document(
+    description: Description, stem: str, chosen: DocFormat, terms: dict[str, list[ox.Literal]]
+) -> Response:
+    """The response for one page of ``description`` in ``chosen``; 404 past the last page."""
+    page = description.page
     if page > 1 and not description.incoming:
         abort(404, f"page {page} is past the last page of statements about this entity")
     own = f"/doc/{quote(stem)}.{chosen.extension}"
     next_url = own + "?" + urlencode(_args(page + 1)) if description.has_next else None
     lang = choose_language(request.args.get("lang"), request.headers.get("Accept-Language"))
     if chosen is HTML_FORMAT:
-        body: str | bytes = _html(description, lang, stem, next_url)
+        body: str | bytes = _html(description, lang, stem, next_url, terms)
     else:
         assert chosen.rdf is not None
         doc_url = request.host_url.rstrip("/") + own + _query_suffix()
@@ -92,6 +105,17 @@ def document(rest: str) -> Response:
     response = Response(body, content_type=chosen.content_type)
     _headers(response, stem, chosen, description.graphs, next_url, lang)
     return _conditional(response)
+
+
+def _entity(select: Select, base: str, rest: str) -> tuple[str, DocFormat | None] | None:
+    """The entity's path and the format its extension names (``None``: negotiated), or
+    ``None`` when nothing is known of it; each candidate IRI is looked up once."""
+    stem, fmt = split_extension(rest)
+    if fmt is not None and exists(select, base + "id/" + stem):
+        return stem, fmt
+    if exists(select, base + "id/" + rest):
+        return rest, None
+    return None
 
 
 def _args(page: int) -> dict[str, str]:
@@ -108,9 +132,15 @@ def _page() -> int:
     return int(raw)
 
 
-def _html(description, lang: str, stem: str, next_url: str | None) -> str:
+def _html(
+    description: Description,
+    lang: str,
+    stem: str,
+    next_url: str | None,
+    terms: dict[str, list[ox.Literal]],
+) -> str:
     settings = service().settings
-    view = build_view(description, lang, settings.base_iri, term_labels())
+    view = build_view(description, lang, settings.base_iri, terms)
     prev_url = None
     if description.page > 1:
         prev_url = f"/doc/{quote(stem)}.html?" + urlencode(_args(description.page - 1))

@@ -22,6 +22,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from graph_loader.store import ReadableStore
+
 DATA_LOCK = "lamcoop-data.lock"
 GATE_LOCK = "lamcoop-gate.lock"
 STATE_FILE = "lamcoop-state.json"
@@ -89,6 +91,12 @@ class State:
     version: int
     graphs: dict[str, int]
     known: frozenset[str]
+
+    @classmethod
+    def of(cls, store: ReadableStore, version: int) -> State:
+        """The graphs of ``store`` as of now, with their triple counts, as ``version``."""
+        graphs = {g.iri: g.triples for g in store.graphs()}
+        return cls(version, graphs, frozenset(graphs))
 
 
 class StateFile:

@@ -1,0 +1,117 @@
+"""The executor: the one place the service reads and writes the store.
+
+Every read (a protocol query, a page's SELECT or CONSTRUCT, a graph_loader function
+reading through a view) runs inside :meth:`Executor.reading`, under the mode's read lock
+and time limit; every write runs alone through :meth:`Executor.write`. The :class:`Mode`
+decides what the lock and the limit are (see the package's docstring).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager
+from typing import IO, Protocol, TypeVar
+
+import pyoxigraph as ox
+
+from graph_loader.describe import Term
+from graph_loader.store import Store
+from sparql_endpoint.executor.jobs import QueryJob
+from sparql_endpoint.executor.results import Reply, respond
+from sparql_endpoint.executor.store_files import State
+from sparql_endpoint.executor.view import ReadView, Rows
+
+T = TypeVar("T")
+
+
+class Mode(Protocol):
+    """How the executor reaches the store, and what guards reads and writes."""
+
+    def reading(self) -> AbstractContextManager[Store]:
+        """The store to read, held (lock, time limit) for the block; raises ``Unavailable``."""
+        ...
+
+    def write(self, action: Callable[[Store], T]) -> T:
+        """Run ``action`` on the writable store while nothing reads it."""
+        ...
+
+    def state(self) -> State:
+        """The data version and the graphs, as of the last write."""
+        ...
+
+    def spool(self) -> IO[bytes]:
+        """A new, empty place for a large result."""
+        ...
+
+    def close(self) -> None:
+        """Release what the mode holds."""
+        ...
+
+
+class Executor:
+    """Reads and writes of one application, in one :class:`Mode`."""
+
+    def __init__(self, mode: Mode):
+        self.mode = mode
+        self._current = threading.local()
+
+    # -- what the last write left ----------------------------------------------------------
+    @property
+    def version(self) -> int:
+        """The data version, bumped by every write."""
+        return self.mode.state().version
+
+    def known_graphs(self) -> frozenset[str]:
+        """The named graphs in the store, as of the last write."""
+        return self.mode.state().known
+
+    def graph_counts(self) -> dict[str, int]:
+        """Each named graph's triple count, as of the last write."""
+        return dict(self.mode.state().graphs)
+
+    # -- reads -----------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[ReadView]:
+        """A view of the store for the block, which holds the read lock and the time limit.
+
+        A read inside a block of the same thread joins it (same view, same lock and limit).
+        Raises :class:`~sparql_endpoint.executor.jobs.Unavailable` when the store is busy.
+        """
+        joined: ReadView | None = getattr(self._current, "view", None)
+        if joined is not None:
+            yield joined
+            return
+        with self.mode.reading() as store:
+            view = ReadView(store)
+            self._current.view = view
+            try:
+                yield view
+            finally:
+                self._current.view = None
+                view.close()
+
+    def select(self, text: str, bindings: Mapping[str, Term] | None = None) -> Rows:
+        """Rows of a SELECT, as terms (see :meth:`ReadView.select`)."""
+        with self.reading() as view:
+            return view.select(text, bindings)
+
+    def construct(self, text: str, bindings: Mapping[str, Term] | None = None) -> list[ox.Triple]:
+        """Triples of a CONSTRUCT (see :meth:`ReadView.construct`)."""
+        with self.reading() as view:
+            return view.construct(text, bindings)
+
+    def run(self, job: QueryJob) -> Reply:
+        """A protocol query's answer: its result as pyoxigraph serialises it, or a 400."""
+        with self.reading() as view:
+            return respond(view, job, spool=self.mode.spool)
+
+    # -- writes ----------------------------------------------------------------------------
+    def write(self, action: Callable[[Store], T]) -> T:
+        """Run ``action`` on the writable store while no read runs (in any process)."""
+        return self.mode.write(action)
+
+    def close(self) -> None:
+        """Release the mode's handle and files."""
+        self.mode.close()

@@ -1,0 +1,65 @@
+"""What a protocol query asks for (its text, dataset and serialisation) and what the answer
+says of itself; and the errors reads raise."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pyoxigraph as ox
+
+
+class Unavailable(Exception):
+    """The query or write could not be run now (the store is busy); the message says why."""
+
+
+class QueryError(Exception):
+    """The store rejected a page's query (syntax or evaluation); the message says why."""
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    """A query to run: its text, how to serialise it, and its dataset.
+
+    ``media_type`` is a key of :data:`~sparql_endpoint.negotiation.RESULTS_OFFERS` or
+    :data:`~sparql_endpoint.negotiation.GRAPH_OFFERS`. ``default_graphs`` ``None`` means the
+    union of the graphs (or, with ``union_default`` false, the dataset the query's FROM
+    clauses name); ``""`` in it means the store's own default graph.
+    """
+
+    text: str
+    media_type: str
+    graph_result: bool
+    max_rows: int = 0
+    base_iri: str | None = None
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+    union_default: bool = True
+    #: Bound values: (variable name, pyoxigraph term) pairs; each variable must be projected.
+    substitutions: tuple[tuple[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class Head:
+    """What the answer says of the result: whether it was cut, and to how many rows."""
+
+    truncated: bool = False
+    rows: int | None = None
+
+
+def dataset_options(job: QueryJob) -> dict[str, Any]:
+    """The store's query options for the job's dataset, base IRI and bound values."""
+    options: dict[str, Any] = {}
+    if not job.union_default:
+        options["use_default_graph_as_union"] = False
+    if job.default_graphs is not None:
+        options["default_graph"] = [
+            ox.NamedNode(g) if g else ox.DefaultGraph() for g in job.default_graphs
+        ]
+    if job.named_graphs is not None:
+        options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
+    if job.base_iri:
+        options["base_iri"] = job.base_iri
+    if job.substitutions:
+        options["substitutions"] = {ox.Variable(name): term for name, term in job.substitutions}
+    return options

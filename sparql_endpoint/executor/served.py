@@ -1,0 +1,149 @@
+"""The served mode: reads in the serving process itself, under a watchdog.
+
+uWSGI runs several worker processes, each serving one request at a time with its own
+read-only handle on the store. A read past the time limit ends its process (see
+:mod:`~sparql_endpoint.executor.watchdog`): CPU and memory are released, the caller gets a
+503 naming the limit, uWSGI starts a replacement and the other processes keep serving.
+
+Across processes (see :mod:`~sparql_endpoint.executor.store_files`), a read holds the data
+lock shared and a write holds it exclusive, so no process reads while another writes. Before
+each read a reader compares the state file's ``stat`` with what it last saw and reopens its
+handle after a write. A write closes this process's handle, opens the store read-write,
+runs, closes it and publishes the new version and graph counts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO, TypeVar
+
+from graph_loader.store import Store, StoreError, open_store
+from sparql_endpoint.executor.jobs import Unavailable
+from sparql_endpoint.executor.results import CHUNK_BYTES
+from sparql_endpoint.executor.store_files import LockTimeout, State, StateFile, StoreLocks
+from sparql_endpoint.executor.watchdog import Watchdog
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+#: Seconds a write waits beyond the time limit for running reads to finish.
+WRITE_GRACE = 5.0
+
+#: Answers the request with the message naming the limit (run in the watchdog's thread).
+TimeoutAnswer = Callable[[str], None]
+#: Called in the request's thread as a read starts; returns what answers that request if the
+#: read runs past the limit.
+AnswerTimeout = Callable[[], TimeoutAnswer]
+
+
+def log_timeout() -> TimeoutAnswer:
+    """An answer that only logs (a read with no client connection to answer on)."""
+    return lambda message: log.error("%s (no client connection to answer on)", message)
+
+
+def publish_state(store_path: Path) -> None:
+    """Count the graphs and write a new state file (at server start, before any reader)."""
+    state = StateFile(store_path)
+    store = open_store(store_path, read_only=True)
+    try:
+        state.publish(state.next_version(), State.of(store, 0).graphs)
+    finally:
+        store.close()
+
+
+class Served:
+    """Reads in this process over the store at ``store_path``, stopped at ``timeout``."""
+
+    def __init__(
+        self, store_path: Path, *, timeout: float, answer_timeout: AnswerTimeout = log_timeout
+    ):
+        self.store_path = Path(store_path)
+        self.timeout = timeout
+        self._answer_timeout = answer_timeout
+        self._locks = StoreLocks(self.store_path)
+        self._state = StateFile(self.store_path)
+        self._watchdog = Watchdog(period=min(0.05, timeout / 50))
+        self._store: Store | None = None
+        self._opened_at: int | None = None
+        if not self._state.exists():
+            with self._locks.writing(time.monotonic() + timeout + WRITE_GRACE):
+                if not self._state.exists():
+                    publish_state(self.store_path)
+
+    def state(self) -> State:
+        """The data version and the graphs, as of the last write (by any process)."""
+        return self._state.current()
+
+    def spool(self) -> IO[bytes]:
+        """Where a large result waits: memory first, then a temporary file."""
+        return tempfile.SpooledTemporaryFile(max_size=CHUNK_BYTES * 4)
+
+    # -- reads ---------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Store]:
+        """The read-only handle, while this process holds the read lock and the time limit.
+
+        Waiting for a write to finish is limited separately (503 "try again"), so the read
+        itself always gets the whole limit; at the limit the request is answered and the
+        process ends.
+        """
+        answer = self._answer_timeout()
+        message = f"the query ran past the {self.timeout:g} s time limit"
+        with contextlib.ExitStack() as held:
+            try:
+                held.enter_context(self._locks.reading(time.monotonic() + self.timeout))
+            except LockTimeout:
+                raise Unavailable("the store is being written; try again") from None
+            self._watchdog.arm(self.timeout, lambda: answer(message))
+            held.callback(self._watchdog.disarm)
+            yield self._handle()
+
+    def _handle(self) -> Store:
+        """The read-only handle, reopened when a write has happened since it was opened."""
+        version = self._state.current().version
+        if self._store is not None and self._opened_at != version:
+            self._close_handle()
+        if self._store is None:
+            try:
+                self._store = open_store(self.store_path, read_only=True)
+            except StoreError as exc:
+                raise Unavailable(f"the store cannot be read: {exc}") from None
+            self._opened_at = version
+        return self._store
+
+    def _close_handle(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    # -- writes --------------------------------------------------------------------------
+    def write(self, action: Callable[[Store], T]) -> T:
+        """Run ``action`` on the store opened read-write, while no process reads it."""
+        deadline = time.monotonic() + self.timeout + WRITE_GRACE
+        try:
+            with self._locks.writing(deadline):
+                return self._write(action)
+        except LockTimeout:
+            raise Unavailable("running queries did not finish; try the write again") from None
+
+    def _write(self, action: Callable[[Store], T]) -> T:
+        self._close_handle()
+        version = self._state.next_version()
+        store = open_store(self.store_path)
+        try:
+            return action(store)
+        finally:
+            graphs = State.of(store, version).graphs
+            store.close()
+            self._state.publish(version, graphs)
+
+    def close(self) -> None:
+        """Release the handle and the lock files."""
+        self._close_handle()
+        self._locks.close()
