@@ -13,13 +13,9 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from graph_loader import __version__
+from graph_loader.vocab import DCTERMS, LAMC, PROV, RDF, VOID, XSD
 
-PROV = "http://www.w3.org/ns/prov#"
-DCTERMS = "http://purl.org/dc/terms/"
-VOID = "http://rdfs.org/ns/void#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-LAMC = "https://w3id.org/lamcoop/ontology#"
+RDF_TYPE = RDF + "type"
 SOFTWARE = "https://w3id.org/lamcoop/software/lamcoop"
 
 

@@ -6,10 +6,8 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-LAMC = "https://w3id.org/lamcoop/ontology#"
 AUDIT_SHAPES = "shapes-agreement-audit"
 AUDIT_GRAPH = "audit"
-LANGS = ("en", "fa", "zh-Hans")
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import RDF, SH, XSD
+from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
 from graph_loader.shacl.paths import Path, sparql_path
@@ -26,7 +26,7 @@ from graph_loader.shacl.shapes import Constraint, Shape
 from graph_loader.shacl.terms import sparql_term
 
 _RDF_TYPE = sparql_term(RDF.type)
-_SUBCLASS = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
+_SUBCLASS = sparql_term(RDFS.subClassOf)
 _CLASS = SH["class"]
 _LOGICAL = {SH["not"], SH["and"], SH["or"], SH.xone}
 _COUNTS = {SH.minCount, SH.maxCount, SH.uniqueLang}
