@@ -3,6 +3,8 @@ HTTP (``n3`` is Turtle on both), 406 naming what a surface offers, and condition
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pyoxigraph as ox
 import pytest
 
@@ -129,3 +131,11 @@ def _fetch(client, path: str, **headers: str):
     """(status, headers, body) of a GET, its file closed (dumps are sent from their files)."""
     with client.get(path, headers=headers) as reply:
         return reply.status_code, reply.headers, reply.get_data()
+
+
+def test_the_docs_list_the_names_of_the_format_table():
+    text = (Path(__file__).resolve().parent.parent / "docs" / "sparql.md").read_text("utf-8")
+    for syntax in (*RDF_SYNTAXES, *RESULTS_SYNTAXES):
+        names = ", ".join(f"`{n}`" for n in syntax.names)
+        types = ", ".join(f"`{m}`" for m in syntax.media_types)
+        assert f"| {names} | {types} |" in text
