@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 
 import jinja2
 import pyoxigraph as ox
@@ -26,7 +27,7 @@ ID_BASE = "https://w3id.org/lamcoop/id/"
 ONTOLOGY = URIRef("https://w3id.org/lamcoop/ontology")
 LANGUAGES = (("en", "English", "ltr"), ("fa", "فارسی", "rtl"), ("zh-Hans", "简体中文", "ltr"))
 #: Namespace IRI -> prefix, for the names of terms outside the ontology.
-CURIE_PREFIXES = {iri: prefix for prefix, iri in PREFIXES.items()}
+CURIE_PREFIXES = MappingProxyType({iri: prefix for prefix, iri in PREFIXES.items()})
 SECTIONS = (
     ("classes", "Classes", OWL.Class),
     ("object-properties", "Object properties", OWL.ObjectProperty),

@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
+from types import MappingProxyType
 from typing import Generic, TypeVar
 
 import pyoxigraph as ox
@@ -64,8 +65,8 @@ class Offers(Generic[F]):
         self.syntaxes = syntaxes
         canonical = {s.media_types[0]: s.format for s in syntaxes}
         aliases = {m: s.format for s in syntaxes for m in s.media_types[1:]}
-        self.by_media_type: dict[str, F] = {**canonical, **aliases}
-        self._canonical = {fmt: media for media, fmt in canonical.items()}
+        self.by_media_type: Mapping[str, F] = MappingProxyType({**canonical, **aliases})
+        self._canonical = MappingProxyType({fmt: media for media, fmt in canonical.items()})
 
     def lookup(self, name: str) -> F | None:
         """The format a ``format=`` value names: short name, extension or media type."""
