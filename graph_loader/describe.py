@@ -29,6 +29,7 @@ import pyoxigraph as ox
 
 from graph_loader.graphs import INTERNAL_PREFIX
 from graph_loader.store import ReadableStore
+from graph_loader.vocab import LABEL_PREDICATES, label_values, sparql_prefixes
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
@@ -38,16 +39,12 @@ Select = Callable[[str, Mapping[str, Term]], Iterable[Mapping[str, Term]]]
 PAGE_SIZE = 100
 _MAX_BLANK_ROUNDS = 200
 
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-SKOS_PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
-_PREFIXES = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-"""
+#: The label predicates pages read (see :func:`graph_loader.vocab.pick_label`).
+PAGE_LABELS = LABEL_PREDICATES[:2]
+_PREFIXES = sparql_prefixes("rdf", "rdfs", "skos")
 #: The graphs descriptions draw on: every graph but the store's own bookkeeping (the
 #: catalogue's describe purpose; the prefix is written as a literal by pyoxigraph).
 _PUBLISHED = f"FILTER(!STRSTARTS(STR(?g), {ox.Literal(INTERNAL_PREFIX)}))"
-_LABEL = "(skos:prefLabel|rdfs:label)"
 
 EXISTS_QUERY = _PREFIXES + "SELECT ?e WHERE { { ?e ?p ?o } UNION { ?s ?p ?e } } LIMIT 1"
 OUTGOING_QUERY = _PREFIXES + f"SELECT ?e ?p ?o ?g WHERE {{ GRAPH ?g {{ ?e ?p ?o }} {_PUBLISHED} }}"
@@ -142,14 +139,14 @@ class Description:
     def quads(self) -> list[ox.Quad]:
         return [s.quad() for s in self.all_statements()]
 
-    def label_map(self) -> dict[str, list[ox.Literal]]:
-        """IRI -> its labels (the entity's own included)."""
-        found: dict[str, list[ox.Literal]] = {}
+    def label_map(self) -> dict[str, list[tuple[str, ox.Literal]]]:
+        """IRI -> its labels as (predicate IRI, literal) (the entity's own included)."""
+        found: dict[str, list[tuple[str, ox.Literal]]] = {}
         for s in (*self.outgoing, *self.labels):
-            if s.predicate.value in (SKOS_PREF, RDFS_LABEL) and isinstance(s.object, ox.Literal):
+            if s.predicate.value in PAGE_LABELS and isinstance(s.object, ox.Literal):
                 bucket = found.setdefault(s.subject.value, [])
-                if s.object not in bucket:
-                    bucket.append(s.object)
+                if (s.predicate.value, s.object) not in bucket:
+                    bucket.append((s.predicate.value, s.object))
         return found
 
 
@@ -241,14 +238,14 @@ def _statement(s: Term, p: Term, o: Term, g: Term) -> Statement:
 
 def search_query(limit: int = 200) -> str:
     """Entities with a label containing ``?q`` (case-insensitive): each with one label that
-    matched (``?hit``) and all its labels (``?l``); bind ``?q`` to a literal."""
+    matched (``?hit``) and all its labels (``?l``, by ``?lp``); bind ``?q`` to a literal."""
     return (
         _PREFIXES
-        + f"""SELECT ?q ?x ?hit ?l WHERE {{
+        + f"""SELECT ?q ?x ?hit ?lp ?l WHERE {{
   {{ SELECT ?q ?x (SAMPLE(?m) AS ?hit) WHERE {{
       GRAPH ?g {{ ?x (skos:prefLabel|rdfs:label|skos:altLabel) ?m }} {_PUBLISHED}
       FILTER(isIRI(?x) && CONTAINS(LCASE(STR(?m)), LCASE(STR(?q))))
     }} GROUP BY ?q ?x ORDER BY ?x LIMIT {int(limit)} }}
-  OPTIONAL {{ ?x {_LABEL} ?l }}
+  OPTIONAL {{ {label_values("lp", predicates=PAGE_LABELS)} ?x ?lp ?l }}
 }}"""
     )

@@ -19,8 +19,7 @@ from graph_loader.graphs import INTEGRITY_SHAPES, Purpose, graph_iris
 from graph_loader.settings import Settings
 from graph_loader.shacl import validate as shacl_validate
 from graph_loader.store import Store
-
-SH = "http://www.w3.org/ns/shacl#"
+from graph_loader.vocab import SH
 
 
 class IntegrityError(Exception):
@@ -36,7 +35,7 @@ def term_text(term: Any) -> str:
 
 def severity_name(term: Any) -> str:
     """``Violation``, ``Warning`` or ``Info`` for a severity IRI."""
-    return term_text(term).removeprefix(SH)
+    return term_text(term).removeprefix(str(SH))
 
 
 @dataclass(frozen=True)
@@ -99,7 +98,7 @@ def describe_result(result: Any) -> str:
     named = f", shape {term_text(shape)}" if not _blank(shape) else ""
     return (
         f"  {severity_name(result.severity)}: <{term_text(result.focus_node)}>{where}{value} "
-        f"({term_text(result.source_constraint_component).removeprefix(SH)}{named})"
+        f"({term_text(result.source_constraint_component).removeprefix(str(SH))}{named})"
     )
 
 

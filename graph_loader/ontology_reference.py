@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import jinja2
@@ -21,29 +22,13 @@ from rdflib.term import Node
 
 from graph_loader.resources import resource_dir
 from graph_loader.store import ReadableStore
+from graph_loader.vocab import DCTERMS, LAMC, PREFIXES, VANN
 
-LAMC = "https://w3id.org/lamcoop/ontology#"
 ID_BASE = "https://w3id.org/lamcoop/id/"
 ONTOLOGY = URIRef("https://w3id.org/lamcoop/ontology")
-DCTERMS = "http://purl.org/dc/terms/"
-VANN = "http://purl.org/vocab/vann/"
 LANGUAGES = (("en", "English", "ltr"), ("fa", "فارسی", "rtl"), ("zh-Hans", "简体中文", "ltr"))
-PREFIXES = {
-    LAMC: "lamc",
-    "http://www.w3.org/ns/org#": "org",
-    "http://purl.org/cerif/frapo/": "frapo",
-    "http://www.w3.org/ns/prov#": "prov",
-    DCTERMS: "dcterms",
-    str(SKOS): "skos",
-    "http://www.w3.org/ns/dcat#": "dcat",
-    "https://schema.org/": "schema",
-    "http://www.w3.org/2003/01/geo/wgs84_pos#": "geo",
-    VANN: "vann",
-    str(OWL): "owl",
-    str(RDFS): "rdfs",
-    str(RDF): "rdf",
-    "http://www.w3.org/2001/XMLSchema#": "xsd",
-}
+#: Namespace IRI -> prefix, for the names of terms outside the ontology.
+CURIE_PREFIXES = MappingProxyType({iri: prefix for prefix, iri in PREFIXES.items()})
 SECTIONS = (
     ("classes", "Classes", OWL.Class),
     ("object-properties", "Object properties", OWL.ObjectProperty),
@@ -82,15 +67,15 @@ class Entry:
 
 def anchor(iri: str) -> str:
     """The fragment naming ``iri`` on the page."""
-    if iri.startswith(LAMC):
-        return iri[len(LAMC) :]
+    if iri.startswith(ontology := str(LAMC)):
+        return iri[len(ontology) :]
     if iri.startswith(ID_BASE):
         return iri[len(ID_BASE) :]
     return curie(iri)
 
 
 def curie(iri: str) -> str:
-    for namespace, prefix in PREFIXES.items():
+    for namespace, prefix in CURIE_PREFIXES.items():
         if iri.startswith(namespace) and len(iri) > len(namespace):
             return f"{prefix}:{iri[len(namespace) :]}"
     return iri

@@ -16,16 +16,12 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from graph_loader import __version__, graphs
+from graph_loader.vocab import DCTERMS, LAMC, PROV, RDF, VOID, XSD
 
 if TYPE_CHECKING:
     from graph_loader.store import StagedLoad, Store
 
-PROV = "http://www.w3.org/ns/prov#"
-DCTERMS = "http://purl.org/dc/terms/"
-VOID = "http://rdfs.org/ns/void#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-LAMC = "https://w3id.org/lamcoop/ontology#"
+RDF_TYPE = RDF + "type"
 SOFTWARE = "https://w3id.org/lamcoop/software/lamcoop"
 
 

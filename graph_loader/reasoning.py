@@ -31,10 +31,8 @@ import pyoxigraph as ox
 from graph_loader import graphs
 from graph_loader.settings import Settings
 from graph_loader.store import Store
+from graph_loader.vocab import OWL, RDF, RDFS
 
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-OWL = "http://www.w3.org/2002/07/owl#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDF_TYPE = RDF + "type"
 
 #: A safety net: the closure of a finite schema converges in a few rounds.

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-PREFIXES = """PREFIX lamc: <https://w3id.org/lamcoop/ontology#>
-PREFIX org: <http://www.w3.org/ns/org#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-"""
+from graph_loader.vocab import sparql_prefixes
+
+#: The prefixes every example declares (a few, so the editor shows short queries).
+PREFIXES = sparql_prefixes("lamc", "org", "skos", "dcterms")
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from flask import Blueprint, Response, abort, request
 
 from sparql_endpoint.context import service
 from sparql_endpoint.executor import QueryJob
-from sparql_endpoint.negotiation import GRAPH_OFFERS, choose, media_types, parse_accept
+from sparql_endpoint.negotiation import GRAPH_OFFERS, negotiate
 from sparql_endpoint.responses import stream_job
 from sparql_endpoint.writes import delete_graph, post_graph, put_graph
 
@@ -48,15 +48,10 @@ def read_graph() -> Response:
     graph = _target()
     if not _exists(graph):
         abort(404, f"there is no graph <{graph}> in the store")
-    fmt = choose(
-        parse_accept(request.headers.get("Accept")),
-        GRAPH_OFFERS,
-        format_param=request.args.get("format"),
+    fmt = negotiate(request, GRAPH_OFFERS, what="a graph")
+    job = QueryJob(
+        _ALL, GRAPH_OFFERS.media_type(fmt), graph_result=True, default_graphs=(graph or "",)
     )
-    if fmt is None:
-        abort(406, f"a graph can be served as {', '.join(media_types(GRAPH_OFFERS))}")
-    media = next(m for m, f in GRAPH_OFFERS.by_media_type.items() if f == fmt)
-    job = QueryJob(_ALL, media, graph_result=True, default_graphs=(graph or "",))
     return stream_job(job, fmt)
 
 
@@ -122,7 +117,8 @@ def remove_graph() -> Response:
 
 
 def _body_format(mimetype: str) -> ox.RdfFormat:
-    fmt = ox.RdfFormat.from_media_type(mimetype) if mimetype else None
+    """The syntax of a body by its media type (the names the whole service uses): triples."""
+    fmt = GRAPH_OFFERS.by_media_type.get(mimetype) if mimetype else None
     if fmt is None or fmt.supports_datasets:
         triples = [m for m, f in GRAPH_OFFERS.by_media_type.items() if not f.supports_datasets]
         abort(415, f"send the graph as one of {', '.join(triples)}, not {mimetype or 'nothing'}")

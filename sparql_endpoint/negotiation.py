@@ -1,121 +1,98 @@
-"""Content negotiation shared by every surface: media types, q-values, ``format=``.
+"""Content negotiation and conditional GET for every surface of the service.
 
-Pure functions over werkzeug's :class:`~werkzeug.datastructures.MIMEAccept` and pyoxigraph's
-own format tables; no Flask request is needed, so any blueprint can reuse them.
+:func:`negotiate` is the one entry: the format of a response comes from ``format=`` (when it
+names a format the response can take) or else from ``Accept`` with its q-values, using the
+names, extensions and media types of :mod:`graph_loader.rdf_formats`, the same table the
+command line reads; when nothing fits it answers 406 listing what can be served.
+:func:`conditional` is the one place that answers ``If-None-Match`` and ``If-Modified-Since``
+with 304.
 
->>> from werkzeug.datastructures import MIMEAccept
->>> accept = parse_accept("text/csv;q=0.5, application/sparql-results+xml")
->>> choose(accept, RESULTS_OFFERS).file_extension
+>>> choose("text/csv;q=0.5, application/sparql-results+xml", RESULTS_OFFERS).file_extension
 'srx'
->>> choose(parse_accept("image/png"), RESULTS_OFFERS) is None
+>>> choose("image/png", RESULTS_OFFERS) is None
 True
->>> choose(parse_accept(""), GRAPH_OFFERS).name
+>>> choose("", GRAPH_OFFERS).name
 'Turtle'
->>> choose(parse_accept("text/html"), GRAPH_OFFERS, format_param="ntriples").name
+>>> choose("text/html", GRAPH_OFFERS, format_param="ntriples").name
 'N-Triples'
->>> choose(parse_accept("text/turtle"), GRAPH_OFFERS, format_param="csv").name
+>>> choose("text/turtle", GRAPH_OFFERS, format_param="csv").name
 'Turtle'
+>>> choose("text/n3", GRAPH_OFFERS) is choose(None, GRAPH_OFFERS, format_param="n3")
+True
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
-from dataclasses import dataclass
+import hashlib
+from collections.abc import Hashable, Mapping
+from types import MappingProxyType
 from typing import Generic, TypeVar
 
 import pyoxigraph as ox
 from werkzeug.datastructures import MIMEAccept
+from werkzeug.exceptions import NotAcceptable, RequestedRangeNotSatisfiable
 from werkzeug.http import parse_accept_header
+from werkzeug.wrappers import Request, Response
 
-F = TypeVar("F")
+from graph_loader.rdf_formats import (
+    RDF_SYNTAXES,
+    RESULTS_SYNTAXES,
+    Syntax,
+    bare_media_type,
+    find,
+)
+
+F = TypeVar("F", bound=Hashable)
+R = TypeVar("R", bound=Response)
 
 HTML = "text/html"
+FORM_TYPE = "application/x-www-form-urlencoded"
+#: Pages as HTML, and as plain JSON or CSV data where a page offers them.
+HTML_SYNTAX: Syntax[str] = Syntax("html", ("html", "htm"), (HTML, "application/xhtml+xml"))
+JSON_SYNTAX: Syntax[str] = Syntax("json", ("json",), ("application/json",))
+CSV_SYNTAX: Syntax[str] = Syntax("csv", ("csv",), ("text/csv",))
 
 
-@dataclass(frozen=True)
 class Offers(Generic[F]):
-    """What one kind of response can be served as.
+    """What one kind of response can be served as: some syntaxes, the first the default.
 
-    ``by_media_type`` maps every accepted media type (canonical first, then aliases) to a
-    format; ``by_name`` maps the short names a ``format=`` parameter may use. The first
-    entry of ``by_media_type`` is the default for ``*/*`` or a missing Accept header.
+    ``by_media_type`` maps every media type accepted (each syntax's canonical type first,
+    then the aliases) to its format; ``media_type(fmt)`` is a format's canonical type.
     """
 
-    by_media_type: Mapping[str, F]
-    by_name: Mapping[str, F]
+    def __init__(self, *syntaxes: Syntax[F]):
+        self.syntaxes = syntaxes
+        canonical = {s.media_types[0]: s.format for s in syntaxes}
+        aliases = {m: s.format for s in syntaxes for m in s.media_types[1:]}
+        self.by_media_type: Mapping[str, F] = MappingProxyType({**canonical, **aliases})
+        self._canonical = MappingProxyType({fmt: media for media, fmt in canonical.items()})
 
     def lookup(self, name: str) -> F | None:
         """The format a ``format=`` value names: short name, extension or media type."""
-        key = name.strip().lower()
-        return self.by_name.get(key) or self.by_media_type.get(key)
+        return find(self.syntaxes, name)
 
+    def media_type(self, fmt: F) -> str:
+        """The canonical media type of one of these formats."""
+        return self._canonical[fmt]
 
-def _bare(media_type: str) -> str:
-    """A media type without its parameters."""
-    return media_type.split(";", 1)[0].strip()
+    @property
+    def media_types(self) -> list[str]:
+        """Every media type served, canonical ones first (for 406 messages)."""
+        return list(self.by_media_type)
 
-
-def _results_offers() -> Offers[ox.QueryResultsFormat]:
-    formats = (
-        ox.QueryResultsFormat.JSON,
-        ox.QueryResultsFormat.XML,
-        ox.QueryResultsFormat.CSV,
-        ox.QueryResultsFormat.TSV,
-    )
-    by_type = {_bare(f.media_type): f for f in formats}
-    by_type.update(
-        {
-            "application/json": ox.QueryResultsFormat.JSON,
-            "application/xml": ox.QueryResultsFormat.XML,
-            "text/xml": ox.QueryResultsFormat.XML,
-        }
-    )
-    by_name = {f.file_extension: f for f in formats}
-    by_name.update({"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML})
-    return Offers(by_type, by_name)
-
-
-def _graph_offers() -> Offers[ox.RdfFormat]:
-    formats = (
-        ox.RdfFormat.TURTLE,
-        ox.RdfFormat.N_TRIPLES,
-        ox.RdfFormat.JSON_LD,
-        ox.RdfFormat.RDF_XML,
-        ox.RdfFormat.N_QUADS,
-        ox.RdfFormat.TRIG,
-    )
-    by_type = {_bare(f.media_type): f for f in formats}
-    by_type.update(
-        {
-            "application/x-turtle": ox.RdfFormat.TURTLE,
-            "text/plain": ox.RdfFormat.N_TRIPLES,
-            "application/json": ox.RdfFormat.JSON_LD,
-            "application/xml": ox.RdfFormat.RDF_XML,
-            "text/xml": ox.RdfFormat.RDF_XML,
-        }
-    )
-    by_name = {f.file_extension: f for f in formats}
-    by_name.update(
-        {
-            "turtle": ox.RdfFormat.TURTLE,
-            "ntriples": ox.RdfFormat.N_TRIPLES,
-            "jsonld": ox.RdfFormat.JSON_LD,
-            "json": ox.RdfFormat.JSON_LD,
-            "rdfxml": ox.RdfFormat.RDF_XML,
-            "xml": ox.RdfFormat.RDF_XML,
-            "nquads": ox.RdfFormat.N_QUADS,
-            "n3": ox.RdfFormat.TURTLE,
-        }
-    )
-    return Offers(by_type, by_name)
+    @property
+    def default(self) -> F:
+        return self.syntaxes[0].format
 
 
 #: SELECT and ASK results: SPARQL JSON (default), XML, CSV, TSV.
-RESULTS_OFFERS: Offers[ox.QueryResultsFormat] = _results_offers()
+RESULTS_OFFERS: Offers[ox.QueryResultsFormat] = Offers(*RESULTS_SYNTAXES)
 #: CONSTRUCT, DESCRIBE and RDF documents: Turtle (default), N-Triples, JSON-LD, RDF/XML,
 #: N-Quads, TriG.
-GRAPH_OFFERS: Offers[ox.RdfFormat] = _graph_offers()
+GRAPH_OFFERS: Offers[ox.RdfFormat] = Offers(*RDF_SYNTAXES)
+#: Pages that have a JSON form (search, the dumps listing): HTML by default.
+PAGE_OFFERS: Offers[str] = Offers(HTML_SYNTAX, JSON_SYNTAX)
 
 
 def parse_accept(header: str | None) -> MIMEAccept:
@@ -125,70 +102,109 @@ def parse_accept(header: str | None) -> MIMEAccept:
     served in UTF-8, and werkzeug would otherwise match no offer to them.
     """
     parsed = parse_accept_header(header or "*/*", MIMEAccept)
-    return MIMEAccept([(_bare(value), quality) for value, quality in parsed])
+    return MIMEAccept([(bare_media_type(value), quality) for value, quality in parsed])
 
 
-def choose(accept: MIMEAccept, offers: Offers[F], *, format_param: str | None = None) -> F | None:
-    """The best format for the request, or ``None`` when nothing acceptable can be served.
+def choose(accept: str | None, offers: Offers[F], *, format_param: str | None = None) -> F | None:
+    """The best format for an Accept header and ``format=``, or ``None`` when none fits.
 
-    A ``format=`` parameter naming a format of ``offers`` wins over Accept (browsers cannot
-    set Accept); one naming nothing this response can be (``n3`` from SPARQLWrapper for a
+    A ``format=`` naming a format of ``offers`` wins over Accept (browsers cannot set
+    Accept); one naming nothing this response can be (``n3`` from SPARQLWrapper for a
     SELECT, say) leaves the choice to Accept.
     """
     named = offers.lookup(format_param) if format_param else None
     if named is not None:
         return named
-    if not accept:
-        return next(iter(offers.by_media_type.values()))
-    best = accept.best_match(list(offers.by_media_type))
+    best = parse_accept(accept).best_match(list(offers.by_media_type))
     return None if best is None else offers.by_media_type[best]
 
 
 class QueryFormats:
-    """The format of a query's result for each (Accept, ``format=``) a client sends, kept.
+    """:func:`choose`, remembered per (Accept, ``format=``, offers) for one service.
 
-    Clients repeat a handful of Accept headers, so the choice (and the media type it is
-    served as) is made once per header, not parsed again for every query.
+    Clients repeat a handful of Accept headers, so each is parsed once, not per query.
 
     >>> formats = QueryFormats()
-    >>> formats.choose("text/csv;q=0.5, application/sparql-results+xml", graph=False)
-    (<QueryResultsFormat SPARQL Results in XML>, 'application/sparql-results+xml')
-    >>> formats.choose("image/png", graph=True)
-    (None, None)
+    >>> formats.choose("text/csv;q=0.5, application/sparql-results+xml", RESULTS_OFFERS)
+    <QueryResultsFormat SPARQL Results in XML>
+    >>> formats.choose("image/png", GRAPH_OFFERS) is None
+    True
     """
 
     def __init__(self, *, size: int = 256):
-        self.choose = functools.lru_cache(maxsize=size)(self._choose)
-
-    @staticmethod
-    def _choose(
-        accept: str | None, *, graph: bool, format_param: str | None = None
-    ) -> tuple[ox.QueryResultsFormat | ox.RdfFormat | None, str | None]:
-        """The format for a graph result (``graph``) or a SELECT/ASK one, and its media type
-        (the key of the offers it came from); ``(None, None)`` when nothing is acceptable."""
-        offers: Offers = GRAPH_OFFERS if graph else RESULTS_OFFERS
-        fmt = choose(parse_accept(accept), offers, format_param=format_param)
-        if fmt is None:
-            return None, None
-        return fmt, next(media for media, f in offers.by_media_type.items() if f == fmt)
+        self.choose = functools.lru_cache(maxsize=size)(choose)
 
 
-def prefers_html(accept: MIMEAccept, *others: str) -> bool:
-    """Whether the client ranks HTML above every one of ``others`` (and explicitly asks)."""
-    if HTML not in accept.values():
-        return False
-    html_q = accept[HTML]
-    return html_q > 0 and all(html_q >= accept.quality(other) for other in others)
+def format_param(request: Request) -> str | None:
+    """The ``format=`` parameter, from the URL or (for a form POST) the form."""
+    given = request.args.get("format")
+    if given is None and request.method == "POST" and request.mimetype == FORM_TYPE:
+        given = request.form.get("format")
+    return given
 
 
-def media_types(offers: Offers[F]) -> list[str]:
-    """Every media type ``offers`` can serve, canonical ones first (for 406 messages)."""
-    return list(offers.by_media_type)
+def negotiate(
+    request: Request, offers: Offers[F], *, what: str, cache: QueryFormats | None = None
+) -> F:
+    """The format to answer ``request`` in, among ``offers``; 406 naming them when none fits.
+
+    ``what`` names the response in the 406 message; ``cache`` (the service's) remembers
+    choices for hot routes.
+
+    >>> from werkzeug.test import EnvironBuilder
+    >>> def asking(**kw):
+    ...     return EnvironBuilder(**kw).get_request()
+    >>> negotiate(asking(query_string="format=json"), GRAPH_OFFERS, what="x").name
+    'JSON-LD'
+    >>> negotiate(asking(headers={"Accept": "application/json"}), PAGE_OFFERS, what="x")
+    'json'
+    >>> negotiate(asking(headers={"Accept": "image/png"}), PAGE_OFFERS, what="the list")
+    Traceback (most recent call last):
+    ...
+    werkzeug.exceptions.NotAcceptable: 406 Not Acceptable: the list can be served as \
+text/html, application/json, application/xhtml+xml
+    """
+    pick = cache.choose if cache is not None else choose
+    fmt = pick(request.headers.get("Accept"), offers, format_param=format_param(request))
+    if fmt is None:
+        raise NotAcceptable(f"{what} can be served as {', '.join(offers.media_types)}")
+    return fmt
+
+
+def conditional(
+    request: Request, response: R, *, etag: str | None = None, ranges: bool = False
+) -> R:
+    """``response`` made conditional on ``request``: 304 when its validators match.
+
+    The ETag is ``etag``, else the one the response has, else a strong one computed over
+    the body (it changes exactly when the bytes do); a ``Last-Modified`` the response has
+    is honoured too. With ``ranges``, ``Range`` requests get 206 (files).
+
+    >>> from werkzeug.test import EnvironBuilder
+    >>> page = Response("hello", content_type="text/plain")
+    >>> tag = conditional(EnvironBuilder().get_request(), page).get_etag()[0]
+    >>> again = EnvironBuilder(headers={"If-None-Match": f'"{tag}"'}).get_request()
+    >>> conditional(again, Response("hello")).status_code
+    304
+    >>> conditional(again, Response("changed")).status_code
+    200
+    """
+    if etag is not None:
+        response.set_etag(etag)
+    elif "ETag" not in response.headers:
+        response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:32])
+    length = response.content_length if ranges else None
+    try:
+        response.make_conditional(request, accept_ranges=ranges, complete_length=length)
+    except RequestedRangeNotSatisfiable:
+        response.close()
+        raise
+    return response
 
 
 def content_type(fmt: ox.QueryResultsFormat | ox.RdfFormat) -> str:
     """The Content-Type header for a pyoxigraph format (text types say UTF-8)."""
-    media = _bare(fmt.media_type)
+    media = bare_media_type(fmt.media_type)
     if media.startswith("text/") or media.endswith(("+json", "+xml", "/json")):
         return f"{media}; charset=utf-8"
     return media

@@ -11,16 +11,17 @@ from collections.abc import Sequence
 from flask import Blueprint, Response, abort, request
 from werkzeug.datastructures import MultiDict
 
+from graph_loader.rdf_formats import RDF_SYNTAXES
 from sparql_endpoint import service_description, yasgui
 from sparql_endpoint.context import service
 from sparql_endpoint.executor import QueryJob
 from sparql_endpoint.negotiation import (
+    FORM_TYPE,
     GRAPH_OFFERS,
+    HTML_SYNTAX,
     RESULTS_OFFERS,
-    choose,
-    media_types,
-    parse_accept,
-    prefers_html,
+    Offers,
+    negotiate,
 )
 from sparql_endpoint.query_text import QueryInfo, add_using, inspect, refusals
 from sparql_endpoint.responses import stream_job
@@ -30,7 +31,9 @@ blueprint = Blueprint("sparql", __name__)
 
 QUERY_TYPE = "application/sparql-query"
 UPDATE_TYPE = "application/sparql-update"
-FORM_TYPE = "application/x-www-form-urlencoded"
+#: The bare endpoint: the Service Description in RDF (Turtle for ``*/*``), or the editor for
+#: a client that asks for HTML above every RDF syntax.
+DESCRIBE_OFFERS: Offers = Offers(*RDF_SYNTAXES, HTML_SYNTAX)
 
 
 @blueprint.get("/sparql")
@@ -104,15 +107,12 @@ def _query(text: str, params: MultiDict) -> Response:
     named_graphs = tuple(params.getlist("named-graph-uri"))
     _refuse_outside(info, (*default_graphs, *named_graphs))
     graph_result = info.form in ("CONSTRUCT", "DESCRIBE")
-    accept = request.headers.get("Accept")
-    fmt, media_type = svc.formats.choose(accept, graph=graph_result, format_param=_format())
-    if fmt is None or media_type is None:
-        served = media_types(GRAPH_OFFERS) if graph_result else media_types(RESULTS_OFFERS)
-        abort(406, f"this query's result can be served as {', '.join(served)}")
+    offers: Offers = GRAPH_OFFERS if graph_result else RESULTS_OFFERS
+    fmt = negotiate(request, offers, what="this query's result", cache=svc.formats)
     protocol_dataset = bool(default_graphs or named_graphs)
     job = QueryJob(
         text=text,
-        media_type=media_type,
+        media_type=offers.media_type(fmt),
         graph_result=graph_result,
         max_rows=svc.settings.max_rows,
         base_iri=svc.base_url(),
@@ -121,13 +121,6 @@ def _query(text: str, params: MultiDict) -> Response:
         union_default=not (protocol_dataset or info.from_graphs or info.from_named),
     )
     return stream_job(job, fmt)
-
-
-def _format() -> str | None:
-    """The ``format=`` parameter, from the URL or (for a form POST) the form."""
-    if request.method == "POST" and request.mimetype == FORM_TYPE:
-        return request.args.get("format") or request.form.get("format")
-    return request.args.get("format")
 
 
 def _refuse_outside(info: QueryInfo, protocol_graphs: Sequence[str]) -> None:
@@ -168,11 +161,7 @@ def _update(text: str, params: MultiDict) -> Response:
 
 # -- the bare endpoint -----------------------------------------------------------------------
 def _describe() -> Response:
-    accept = parse_accept(request.headers.get("Accept"))
-    if _format() is None and prefers_html(accept, *media_types(GRAPH_OFFERS)):
+    fmt = negotiate(request, DESCRIBE_OFFERS, what="the service description")
+    if fmt == HTML_SYNTAX.format:
         return yasgui.page()
-    fmt = choose(accept, GRAPH_OFFERS, format_param=_format())
-    if fmt is None:
-        served = ", ".join(media_types(GRAPH_OFFERS))
-        abort(406, f"the service description can be served as {served} or text/html")
     return service_description.response(fmt)

@@ -11,17 +11,16 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import Response, request
 
+from graph_loader.vocab import PREFIXES, RDF, SD, VOID, XSD
 from sparql_endpoint.context import Service, service
 from sparql_endpoint.negotiation import GRAPH_OFFERS, RESULTS_OFFERS, content_type
 
-SD = "http://www.w3.org/ns/sparql-service-description#"
-VOID = "http://rdfs.org/ns/void#"
 ENTAILMENT = "http://www.w3.org/ns/entailment/Simple"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDF_TYPE = RDF.type
 
 
 def _sd(local: str) -> ox.NamedNode:
-    return ox.NamedNode(SD + local)
+    return SD[local]
 
 
 def describe(svc: Service, endpoint: str, graphs: dict[str, int]) -> list[ox.Triple]:
@@ -68,7 +67,7 @@ def _dataset(me: ox.NamedNode, graphs: dict[str, int]) -> list[ox.Triple]:
 
 
 def _int(value: int) -> ox.Literal:
-    return ox.Literal(str(value), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+    return ox.Literal(str(value), datatype=XSD.integer)
 
 
 def response(fmt: ox.RdfFormat) -> Response:
@@ -76,6 +75,6 @@ def response(fmt: ox.RdfFormat) -> Response:
     svc = service()
     endpoint = request.base_url
     triples = describe(svc, endpoint, svc.executor.graph_counts())
-    prefixes = {"sd": SD, "void": VOID}
+    prefixes = {name: PREFIXES[name] for name in ("sd", "void")}
     body = ox.serialize(triples, format=fmt, prefixes=prefixes)
     return Response(body, content_type=content_type(fmt))

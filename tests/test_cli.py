@@ -128,6 +128,18 @@ def test_query_mistakes_are_clear_errors(lamcoop, tmp_path, args, message):
     assert "Traceback" not in err
 
 
+def test_load_of_a_file_of_unknown_extension_asks_for_format(invoke, tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text(DATA, encoding="utf-8")
+    refused = invoke("load", str(notes))
+    assert refused.exit_code != 0
+    assert "cannot tell the format of notes.txt; use --format" in refused.output
+    assert "syntax error" not in refused.output and "Traceback" not in refused.output
+    named = invoke("load", "--format", "nt", str(notes))
+    assert named.exit_code == 0, named.output
+    assert "4 triples" in named.output
+
+
 def test_query_syntax_error_names_the_place(loaded):
     result = loaded("query", "SELECT ?s WHERE {\n ?s ?p \n}")
     assert result.exit_code != 0

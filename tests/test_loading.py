@@ -272,7 +272,9 @@ def test_rdfxml_error_names_the_place_and_changes_nothing(
             gzip.compress(b"<http://ex/a> <http://ex/p> <http://ex/b> .\n" * 50)[:40],
             "cannot load",
         ),
-        ("notes.csv", b"a,b,c\n", "cannot tell the RDF syntax"),
+        ("notes.csv", b"a,b,c\n", "cannot tell the format of notes.csv; use --format"),
+        # pyoxigraph reads .txt as N-Triples; lamcoop does not guess what a .txt holds.
+        ("notes.txt", b"@prefix ex: <http://ex/> .\n", "cannot tell the format of notes.txt"),
         (
             "turtle-named.nt",
             b"@prefix ex: <http://ex/> .\nex:a ex:p ex:b .\n",

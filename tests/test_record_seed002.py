@@ -13,8 +13,8 @@ import pyoxigraph as ox
 import pytest
 
 from graph_loader.record import record_source, record_sources, seed002
-from graph_loader.record.terms import LAMC
 from graph_loader.record.writer import RecordWriter
+from graph_loader.vocab import LAMC
 
 BASE = "https://w3id.org/lamcoop/"
 REPO = Path(__file__).resolve().parent.parent

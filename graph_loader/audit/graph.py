@@ -17,12 +17,9 @@ from graph_loader.audit.model import Audit
 from graph_loader.graphs import AUDIT
 from graph_loader.settings import Settings
 from graph_loader.store import Store
+from graph_loader.vocab import LAMC, PROV, RDF, SH, XSD
 
-LAMC = "https://w3id.org/lamcoop/ontology#"
-SH = "http://www.w3.org/ns/shacl#"
-PROV = "http://www.w3.org/ns/prov#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_TYPE = RDF.type
 
 
 def _n(iri: str) -> ox.NamedNode:

@@ -6,9 +6,6 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-LAMC = "https://w3id.org/lamcoop/ontology#"
-LANGS = ("en", "fa", "zh-Hans")
-
 
 @dataclass(frozen=True)
 class Component:

@@ -17,16 +17,11 @@ import pyoxigraph as ox
 
 from graph_loader.audit.graph import audit_triples
 from graph_loader.audit.model import Audit
+from graph_loader.vocab import PREFIXES
 
 FORMATS = ("text", "json", "csv", "ttl", "html")
 CSV_COLUMNS = ("agreement", "label", "completeness", "missing", "severities", "challenges")
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
-_TURTLE_PREFIXES = {
-    "lamc": "https://w3id.org/lamcoop/ontology#",
-    "sh": "http://www.w3.org/ns/shacl#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
 
 
 def as_dict(audit: Audit) -> dict[str, Any]:
@@ -138,7 +133,7 @@ def render_csv(data: dict[str, Any]) -> str:
 def render_turtle(audit: Audit, base_iri: str) -> str:
     """The audit graph's triples as Turtle."""
     data = ox.serialize(
-        audit_triples(audit, base_iri), format=ox.RdfFormat.TURTLE, prefixes=_TURTLE_PREFIXES
+        audit_triples(audit, base_iri), format=ox.RdfFormat.TURTLE, prefixes=dict(PREFIXES)
     )
     return (data or b"").decode("utf-8")  # with no output given, serialize returns the bytes
 

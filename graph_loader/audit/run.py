@@ -21,15 +21,11 @@ from graph_loader.graphs import AUDIT_SHAPES, ONTOLOGY, Purpose, graph_iris
 from graph_loader.integrity import severity_name, shacl_validate, term_text
 from graph_loader.settings import Settings
 from graph_loader.store import ReadableStore, Store
+from graph_loader.vocab import label_texts, label_values, sparql_prefixes
 
-_PREFIXES = """PREFIX lamc: <https://w3id.org/lamcoop/ontology#>
-PREFIX sh: <http://www.w3.org/ns/shacl#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX org: <http://www.w3.org/ns/org#>
-"""
-_LABEL = "(skos:prefLabel|rdfs:label|dcterms:title)"
+_PREFIXES = sparql_prefixes("lamc", "sh", "rdfs", "skos", "org")
+#: Binds ``?lp`` to each label predicate, so :func:`~graph_loader.vocab.pick_label` can rank.
+_LABELS = label_values("lp")
 
 
 def read_profile(store: ReadableStore, shapes_graph: str) -> list[Component]:
@@ -120,30 +116,19 @@ def _audited_graphs(store: Store, settings: Settings, graphs: list[str] | None) 
 def _agreement_labels(store: Store, graphs: list[str]) -> dict[str, str | None]:
     """Every agreement (instances of lamc:Agreement and its subclasses) with a label."""
     rows = store.query(
-        _PREFIXES + "SELECT DISTINCT ?a ?label WHERE { "
+        _PREFIXES + "SELECT DISTINCT ?a ?lp ?label WHERE { "
         "?k rdfs:subClassOf* lamc:Agreement . ?a a ?k "
-        f"OPTIONAL {{ ?a {_LABEL} ?label }} }}",
+        f"OPTIONAL {{ {_LABELS} ?a ?lp ?label }} }}",
         default_graph=[ox.NamedNode(g) for g in graphs],
     )
-    return _labels_by_iri((row["a"], row["label"]) for row in rows)
+    return label_texts((row["a"].value, labelled(row)) for row in rows)
 
 
-def _labels_by_iri(pairs) -> dict[str, str | None]:
-    """One label per node: English first, then untagged, then any (in sorted order)."""
-    found: dict[str, list[ox.Literal]] = defaultdict(list)
-    for node, label in pairs:
-        found[node.value]
-        if label is not None:
-            found[node.value].append(label)
-    return {iri: _best_label(labels) for iri, labels in found.items()}
-
-
-def _best_label(labels: list[ox.Literal]) -> str | None:
-    def rank(label: ox.Literal) -> tuple:
-        lang = label.language or ""
-        return (lang != "en", lang != "", lang, label.value)
-
-    return min(labels, key=rank).value if labels else None
+def labelled(row: Any) -> tuple[str, ox.Literal] | None:
+    """(predicate, label) of a row with ``?lp`` and ``?label``; ``None`` when it has none."""
+    if row["label"] is None:
+        return None
+    return row["lp"].value, row["label"]
 
 
 def _results(
@@ -174,7 +159,7 @@ def _challenge_labels(store: Store, shapes_graph: str) -> dict[str, str | None]:
         "OPTIONAL { ?c skos:prefLabel ?label } }",
         substitutions={ox.Variable("g"): ox.NamedNode(shapes_graph)},
     )
-    return _labels_by_iri((row["c"], row["label"]) for row in rows)
+    return label_texts((row["c"].value, row["label"]) for row in rows)
 
 
 _PARTIES = "SELECT DISTINCT ?a ?x WHERE { ?a lamc:party ?x }"
@@ -184,11 +169,11 @@ _CONSORTIA = "SELECT DISTINCT ?x WHERE { ?k rdfs:subClassOf* lamc:Consortium . ?
 _MEMBERS = """SELECT DISTINCT ?m ?x WHERE { ?a lamc:party ?m .
   { ?m org:memberOf ?x } UNION { ?x org:hasMember ?m }
   UNION { ?ms org:member ?m ; org:organization ?x } }"""
-_RELATED_LABELS = f"""SELECT DISTINCT ?x ?label WHERE {{
+_RELATED_LABELS = f"""SELECT DISTINCT ?x ?lp ?label WHERE {{
   {{ SELECT DISTINCT ?x WHERE {{
        {{ [] lamc:party ?x }} UNION {{ [] lamc:governs ?x }} UNION {{ ?x lamc:governedBy [] }}
        UNION {{ ?k rdfs:subClassOf* lamc:Consortium . ?x a ?k }} }} }}
-  ?x {_LABEL} ?label }}"""
+  {_LABELS} ?x ?lp ?label }}"""
 
 
 def _aggregates(
@@ -227,7 +212,7 @@ def _aggregates(
         for consortium in members.get(party, ()):
             by_consortium[consortium].add(a)
     rows = store.query(_PREFIXES + _RELATED_LABELS, default_graph=graphs)
-    labels = _labels_by_iri((row["x"], row["label"]) for row in rows)
+    labels = label_texts((row["x"].value, labelled(row)) for row in rows)
     completeness = {r.iri: r.completeness for r in results}
     return (
         _means(by_institution, completeness, labels),

@@ -13,17 +13,13 @@ from collections import defaultdict
 import pyoxigraph as ox
 
 from graph_loader.audit.model import AgreementResult, Audit
-from graph_loader.audit.run import read_profile
+from graph_loader.audit.run import labelled, read_profile
 from graph_loader.graphs import AUDIT, AUDIT_SHAPES
 from graph_loader.settings import Settings
 from graph_loader.store import ReadableStore
+from graph_loader.vocab import label_texts, label_values, sparql_prefixes
 
-_PREFIXES = """PREFIX lamc: <https://w3id.org/lamcoop/ontology#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-"""
+_PREFIXES = sparql_prefixes("lamc", "prov", "skos")
 RUN_QUERY = (
     _PREFIXES
     + """SELECT ?ag ?run ?started ?used WHERE { GRAPH ?ag {
@@ -39,9 +35,9 @@ RESULTS_QUERY = (
 )
 AGREEMENT_LABELS_QUERY = (
     _PREFIXES
-    + """SELECT ?ag ?agreement ?label WHERE {
-  GRAPH ?ag { ?r lamc:auditedAgreement ?agreement }
-  ?agreement skos:prefLabel|rdfs:label|dcterms:title ?label }"""
+    + f"""SELECT ?ag ?agreement ?lp ?label WHERE {{
+  GRAPH ?ag {{ ?r lamc:auditedAgreement ?agreement }}
+  {label_values("lp")} ?agreement ?lp ?label }}"""
 )
 CHALLENGE_LABELS_QUERY = (
     _PREFIXES
@@ -65,8 +61,14 @@ def read_audit(store: ReadableStore, settings: Settings) -> Audit | None:
         completeness[iri] = float(row["completeness"].value)
         if row["component"] is not None and row["component"].value not in missing[iri]:
             missing[iri].append(row["component"].value)
-    labels = _best(store.query(AGREEMENT_LABELS_QUERY, substitutions=graph), "agreement")
-    challenge_labels = _best(store.query(CHALLENGE_LABELS_QUERY, substitutions=graph), "c")
+    labels = label_texts(
+        (row["agreement"].value, labelled(row))
+        for row in store.query(AGREEMENT_LABELS_QUERY, substitutions=graph)
+    )
+    challenge_labels = label_texts(
+        (row["c"].value, row["label"])
+        for row in store.query(CHALLENGE_LABELS_QUERY, substitutions=graph)
+    )
     components = read_profile(store, settings.graph_iri(AUDIT_SHAPES))
     order = {c.id: c.order for c in components}
     agreements = [
@@ -95,15 +97,3 @@ def _started(runs) -> dt.datetime:
     if value is None:
         return dt.datetime.fromtimestamp(0, dt.UTC)
     return dt.datetime.fromisoformat(value.value)
-
-
-def _best(rows, key: str) -> dict[str, str | None]:
-    """IRI -> its English label, else any label (``None`` when it has none)."""
-    found: dict[str, str | None] = {}
-    for row in rows:
-        iri, label = row[key].value, row["label"]
-        if label is None:
-            found.setdefault(iri, None)
-        elif found.get(iri) is None or label.language == "en":
-            found[iri] = label.value
-    return found

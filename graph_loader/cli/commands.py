@@ -16,7 +16,12 @@ from graph_loader.cli.state import AppState, pass_state
 from graph_loader.importers import IMPORTERS, default_report_path, detect, import_file
 from graph_loader.integrity import IntegrityError
 from graph_loader.loading import LoadError, LoadInterrupted, load_file
-from graph_loader.rdf_formats import RDF_FORMAT_NAMES, RESULTS_FORMAT_NAMES, rdf_format
+from graph_loader.rdf_formats import (
+    RDF_FORMAT_NAMES,
+    RESULTS_FORMAT_NAMES,
+    rdf_format,
+    results_format,
+)
 from graph_loader.settings import SETTINGS
 
 
@@ -41,7 +46,8 @@ def build_command(state: AppState, quiet: bool) -> None:
     "--format",
     "format_name",
     default=None,
-    help=f"RDF syntax ({', '.join(RDF_FORMAT_NAMES)}); default from the extension.",
+    help=f"RDF syntax ({', '.join(RDF_FORMAT_NAMES)}, an extension or a media type; "
+    "n3 is read as Turtle); default from the extension.",
 )
 @click.option("--append", is_flag=True, help="Add to the graph instead of replacing it.")
 @click.option(
@@ -150,8 +156,8 @@ def graphs_command(state: AppState, output: str) -> None:
     "--format",
     "output",
     default=None,
-    help="json, xml, csv, tsv for results; turtle, ntriples, jsonld, rdfxml, "
-    "nquads, trig for graphs. Default: tsv or turtle.",
+    help=f"{', '.join(RESULTS_FORMAT_NAMES)} for results; {', '.join(RDF_FORMAT_NAMES)} "
+    "for graphs (or an extension or media type; n3 is Turtle). Default: tsv or turtle.",
 )
 @pass_state
 def query_command(state: AppState, query, query_file, output) -> None:
@@ -181,14 +187,15 @@ def serialize_results(
             raise click.BadParameter(
                 f"{exc} (this query returns a graph)", param_hint="--format"
             ) from None
-    name = (output or "tsv").lower()
-    if name not in RESULTS_FORMAT_NAMES:
+    try:
+        fmt = results_format(output or "tsv")
+    except ValueError:
         raise click.BadParameter(
             f"{output} is not a results format for this query; use "
             f"{', '.join(RESULTS_FORMAT_NAMES)}",
             param_hint="--format",
-        )
-    return results.serialize(format=RESULTS_FORMAT_NAMES[name]) or b""
+        ) from None
+    return results.serialize(format=fmt) or b""
 
 
 @click.command("settings")

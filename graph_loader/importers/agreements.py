@@ -34,7 +34,7 @@ from graph_loader.importers.common import (
 )
 from graph_loader.importers.lookup import StoreLookup, is_iri, named_node
 from graph_loader.rdf_formats import source_name
-from graph_loader.record.terms import DCTERMS, LAMC, RDF, RDFS, SKOS
+from graph_loader.vocab import DCTERMS, LAMC, RDF, RDFS, SKOS
 
 COLUMNS = (
     "id", "title", "type", "parties", "coordinator", "signed", "start", "end", "open_ended",

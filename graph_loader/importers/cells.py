@@ -22,7 +22,7 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
-from graph_loader.record.terms import XSD
+from graph_loader.vocab import XSD
 
 _DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 _ISIL = re.compile(r"[A-Za-z0-9]{1,4}-[A-Za-z0-9/:\-]{1,11}")

@@ -31,7 +31,7 @@ from graph_loader.importers.common import (
     raw_text,
 )
 from graph_loader.importers.lookup import identities, known_labels
-from graph_loader.record.terms import GEO, LAMC, RDF, RDFS, SCHEMA, SKOS
+from graph_loader.vocab import GEO, LAMC, RDF, RDFS, SCHEMA, SKOS
 
 #: IMLS discipline codes (codebook of the 2014 Q3 release) -> museum kinds.
 DISCIPLINES = {

@@ -12,7 +12,7 @@ import pyoxigraph as ox
 
 from graph_loader.importers.cells import isil_problem, valid_isil
 from graph_loader.importers.common import ImportContext, Term, is_slug
-from graph_loader.record.terms import LAMC, OWL, RDFS, SKOS
+from graph_loader.vocab import LAMC, OWL, RDFS, SKOS
 
 WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
 

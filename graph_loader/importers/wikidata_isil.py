@@ -30,7 +30,7 @@ from graph_loader.importers.common import (
     raw_text,
 )
 from graph_loader.importers.lookup import WIKIDATA_ENTITY, identities, known_labels
-from graph_loader.record.terms import LAMC, OWL, RDF, RDFS, SKOS
+from graph_loader.vocab import LAMC, OWL, RDF, RDFS, SKOS
 
 COLUMNS = ("item", "itemlabel", "isil", "gndid", "dbsid")
 _QID = re.compile(

@@ -22,28 +22,11 @@ import pyoxigraph as ox
 from graph_loader.graphs import Purpose, covered, graph_name
 from graph_loader.settings import Settings
 from graph_loader.store import Store
+from graph_loader.vocab import DCAT, DCTERMS, PREFIXES, RDF, SPDX, VOID, XSD
 
 ALL_NAME = "lamcoop.nq.gz"
 MANIFEST = ".manifest.json"
-DCAT = "http://www.w3.org/ns/dcat#"
-DCTERMS = "http://purl.org/dc/terms/"
-SPDX = "http://spdx.org/rdf/terms#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-TURTLE_PREFIXES = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": XSD,
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": DCTERMS,
-    "org": "http://www.w3.org/ns/org#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "sh": "http://www.w3.org/ns/shacl#",
-    "schema": "https://schema.org/",
-    "geo": "http://www.w3.org/2003/01/geo/wgs84_pos#",
-    "lamc": "https://w3id.org/lamcoop/ontology#",
-}
+RDF_TYPE = RDF.type
 
 
 @dataclass(frozen=True)
@@ -105,7 +88,7 @@ def _write_turtle(store: Store, folder: Path, graph: str, count: int, stem: str)
     path = _atomic(
         folder / f"{stem}.ttl",
         lambda handle: ox.serialize(
-            triples, output=handle, format=ox.RdfFormat.TURTLE, prefixes=TURTLE_PREFIXES
+            triples, output=handle, format=ox.RdfFormat.TURTLE, prefixes=dict(PREFIXES)
         ),
     )
     return _described(path, "text/turtle", "", graph, count)
@@ -153,7 +136,7 @@ def dcat_triples(settings: Settings, dataset: ox.NamedNode) -> Iterator[ox.Tripl
         url = ox.NamedNode(f"{settings.base_iri}dumps/{f.name}")
         dist = ox.NamedNode(f"{settings.base_iri}id/distribution/{f.name}")
         checksum = ox.NamedNode(f"{dist.value}#checksum")
-        yield ox.Triple(dataset, ox.NamedNode("http://rdfs.org/ns/void#dataDump"), url)
+        yield ox.Triple(dataset, VOID.dataDump, url)
         yield ox.Triple(dataset, ox.NamedNode(DCAT + "distribution"), dist)
         yield ox.Triple(dist, RDF_TYPE, ox.NamedNode(DCAT + "Distribution"))
         yield ox.Triple(dist, ox.NamedNode(DCAT + "downloadURL"), url)

@@ -17,12 +17,10 @@ from graph_loader.graphs import Purpose, covered
 from graph_loader.publish.dump import dcat_triples
 from graph_loader.settings import Settings
 from graph_loader.store import Store
+from graph_loader.vocab import DCAT, DCTERMS, LAMC, RDF, VOID, XSD
 
-VOID = "http://rdfs.org/ns/void#"
-DCTERMS = "http://purl.org/dc/terms/"
-DCAT = "http://www.w3.org/ns/dcat#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+RDF_TYPE = RDF.type
+XSD_INTEGER = XSD.integer
 
 
 def dataset_iri(settings: Settings) -> str:
@@ -51,7 +49,7 @@ def describe(store: Store, settings: Settings) -> list[ox.Triple]:
         ox.Triple(ds, _v("sparqlEndpoint"), ox.NamedNode(settings.base_iri + "sparql")),
         ox.Triple(ds, _v("uriSpace"), ox.Literal(settings.base_iri + "id/")),
         ox.Triple(ds, _v("triples"), _int(sum(g.triples for g in graphs))),
-        ox.Triple(ds, _v("vocabulary"), ox.NamedNode("https://w3id.org/lamcoop/ontology#")),
+        ox.Triple(ds, _v("vocabulary"), ox.NamedNode(str(LAMC))),
     ]
     for graph in graphs:
         node = ox.NamedNode(graph.iri)

@@ -11,8 +11,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from graph_loader.record.terms import DCTERMS, LAMC, RDF, RDFS, SKOS
 from graph_loader.record.writer import RecordError, RecordWriter
+from graph_loader.vocab import DCTERMS, LAMC, RDF, RDFS, SKOS
 
 Row = dict[str, Any]
 

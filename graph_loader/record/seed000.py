@@ -13,8 +13,8 @@ from typing import Any
 import pyoxigraph as ox
 
 from graph_loader.record.tables import read_rows
-from graph_loader.record.terms import DCTERMS, LAMC, SCHEMA, SKOS
 from graph_loader.record.writer import RecordWriter, date_literal, decimal, integer, non_negative
+from graph_loader.vocab import DCTERMS, LAMC, SCHEMA, SKOS
 
 DOCUMENT = "000_a973b8066488d974.txt"
 TITLE = "همگرایی کتابخانه‌ها، موزه‌ها و آرشیوهای ایران: وضعیت موجود و چالش‌ها"

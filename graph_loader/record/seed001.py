@@ -13,8 +13,8 @@ import pyoxigraph as ox
 
 from graph_loader.record.rows import Row, Tables, check_references, lamc_types
 from graph_loader.record.tables import read_rows
-from graph_loader.record.terms import DCTERMS, LAMC, PROV, SCHEMA, SKOS
 from graph_loader.record.writer import RecordWriter, date_literal
+from graph_loader.vocab import DCTERMS, LAMC, PROV, SCHEMA, SKOS
 
 DOCUMENT = "001_a4577af1700b26fe.txt"
 TITLE = "شبکه‌های اجتماعی و کتابخانه‌ها"

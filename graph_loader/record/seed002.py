@@ -15,8 +15,8 @@ import pyoxigraph as ox
 
 from graph_loader.record.rows import Row, Tables, check_references, lamc_types
 from graph_loader.record.tables import read_rows
-from graph_loader.record.terms import DCTERMS, FRAPO, LAMC, ORG, PROV, SCHEMA
 from graph_loader.record.writer import RecordError, RecordWriter, date_literal, non_negative
+from graph_loader.vocab import DCTERMS, FRAPO, LAMC, ORG, PROV, SCHEMA
 
 DOCUMENT = "002_6a0016c2059dec43.txt"
 TITLE = "我国区域性图书馆联盟建设的现状与对策"

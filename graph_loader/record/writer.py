@@ -19,7 +19,7 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
-from graph_loader.record.terms import DCTERMS, LAMC, RDF, RDFS, SKOS, XSD
+from graph_loader.vocab import DCTERMS, LAMC, RDF, RDFS, SKOS, XSD
 
 Object = ox.NamedNode | ox.BlankNode | ox.Literal
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

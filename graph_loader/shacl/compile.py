@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
 from graph_loader.shacl.datatypes import has_datatype
@@ -27,7 +27,7 @@ from graph_loader.shacl.shapes import Constraint, Shape
 from graph_loader.shacl.terms import sparql_term
 
 _RDF_TYPE = sparql_term(RDF.type)
-_SUBCLASS = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
+_SUBCLASS = sparql_term(RDFS.subClassOf)
 _CLASS: URIRef = SH["class"]
 _LOGICAL = {SH["not"], SH["and"], SH["or"], SH.xone}
 _COUNTS = {SH.minCount, SH.maxCount, SH.uniqueLang}

@@ -15,7 +15,7 @@ from graph_loader.audit.stored import read_audit
 from sparql_endpoint.context import service
 from sparql_endpoint.linked_data import reader
 from sparql_endpoint.linked_data.present import choose_language, local_path, text_dir
-from sparql_endpoint.negotiation import parse_accept
+from sparql_endpoint.negotiation import CSV_SYNTAX, HTML_SYNTAX, JSON_SYNTAX, Offers, negotiate
 
 blueprint = Blueprint("audit_pages", __name__, template_folder="templates")
 
@@ -24,7 +24,8 @@ SORT_KEYS = {
     "completeness": lambda a: a["completeness"],
     "missing": lambda a: len(a["missing"]),
 }
-_TYPES = {"html": "text/html", "json": "application/json", "csv": "text/csv"}
+#: The audit as a page (the default), or as the JSON and CSV of ``lamcoop audit --format``.
+AUDIT_OFFERS: Offers[str] = Offers(HTML_SYNTAX, JSON_SYNTAX, CSV_SYNTAX)
 
 
 def _audit_data() -> dict[str, Any]:
@@ -37,15 +38,7 @@ def _audit_data() -> dict[str, Any]:
 
 def _format() -> str:
     """html, json or csv: from ``?format=``, else Accept; 406 when none fits."""
-    given = request.args.get("format")
-    if given:
-        if given not in _TYPES:
-            abort(400, "format must be one of " + ", ".join(_TYPES))
-        return given
-    best = parse_accept(request.headers.get("Accept")).best_match(list(_TYPES.values()))
-    if best is None:
-        abort(406, "the audit is served as " + ", ".join(_TYPES.values()))
-    return next(name for name, media in _TYPES.items() if media == best)
+    return negotiate(request, AUDIT_OFFERS, what="the audit")
 
 
 def _reply(fmt: str, data: dict[str, Any], html: str) -> Response:

@@ -14,30 +14,13 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from graph_loader.describe import Description
-from sparql_endpoint.negotiation import GRAPH_OFFERS, HTML, content_type
+from graph_loader.rdf_formats import RDF_SYNTAXES, Syntax
+from graph_loader.vocab import FOAF, HYDRA, PREFIXES, PROV
+from sparql_endpoint.negotiation import HTML_SYNTAX, Offers, content_type
 
 #: Formats that carry the graph of each statement; JSON-LD is served as a plain graph, as
 #: most JSON-LD clients read only the default graph.
 QUAD_FORMATS = (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG)
-PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
-FOAF_TOPIC = "http://xmlns.com/foaf/0.1/primaryTopic"
-HYDRA_NEXT = "http://www.w3.org/ns/hydra/core#next"
-PREFIXES = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "org": "http://www.w3.org/ns/org#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "frapo": "http://purl.org/cerif/frapo/",
-    "schema": "https://schema.org/",
-    "geo": "http://www.w3.org/2003/01/geo/wgs84_pos#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "hydra": "http://www.w3.org/ns/hydra/core#",
-    "lamc": "https://w3id.org/lamcoop/ontology#",
-}
 
 
 @dataclass(frozen=True)
@@ -53,24 +36,25 @@ class DocFormat:
         return "text/html; charset=utf-8" if self.rdf is None else content_type(self.rdf)
 
 
-HTML_FORMAT = DocFormat("html", HTML, None)
-#: Every representation, HTML first (the choice for ``*/*``, as browsers and DBpedia do).
-DOC_FORMATS: tuple[DocFormat, ...] = (
-    HTML_FORMAT,
-    *(
-        DocFormat(f.file_extension, f.media_type.split(";")[0], f)
-        for f in dict.fromkeys(GRAPH_OFFERS.by_media_type.values())
-    ),
+HTML_FORMAT = DocFormat("html", HTML_SYNTAX.media_types[0], None)
+
+
+def _as_document(syntax: Syntax) -> Syntax[DocFormat]:
+    """A syntax of the shared table, by the same names, as a representation of documents."""
+    fmt = syntax.format
+    if not isinstance(fmt, ox.RdfFormat):
+        return Syntax(HTML_FORMAT, syntax.names, syntax.media_types)
+    doc = DocFormat(fmt.file_extension, syntax.media_types[0], fmt)
+    return Syntax(doc, syntax.names, syntax.media_types)
+
+
+#: Every representation by every name, HTML first (the choice for ``*/*``, as browsers and
+#: DBpedia do); ``/ontology`` offers the same.
+DOC_OFFERS: Offers[DocFormat] = Offers(
+    _as_document(HTML_SYNTAX), *(_as_document(syntax) for syntax in RDF_SYNTAXES)
 )
+DOC_FORMATS: tuple[DocFormat, ...] = tuple(s.format for s in DOC_OFFERS.syntaxes)
 BY_EXTENSION = {f.extension: f for f in DOC_FORMATS}
-
-
-def by_media_type() -> dict[str, DocFormat]:
-    """Every media type (aliases included) a document can be asked for, HTML first."""
-    found = {HTML: HTML_FORMAT, "application/xhtml+xml": HTML_FORMAT}
-    for media, fmt in GRAPH_OFFERS.by_media_type.items():
-        found[media] = BY_EXTENSION[fmt.file_extension]
-    return found
 
 
 def split_extension(path: str) -> tuple[str, DocFormat | None]:
@@ -86,12 +70,10 @@ def document_triples(
 ) -> list[ox.Triple]:
     """What the document says of itself: its topic, its graphs, its next page."""
     doc = ox.NamedNode(doc_url)
-    triples = [ox.Triple(doc, ox.NamedNode(FOAF_TOPIC), ox.NamedNode(description.iri))]
-    triples += [
-        ox.Triple(doc, ox.NamedNode(PROV_DERIVED), ox.NamedNode(g)) for g in description.graphs
-    ]
+    triples = [ox.Triple(doc, FOAF.primaryTopic, ox.NamedNode(description.iri))]
+    triples += [ox.Triple(doc, PROV.wasDerivedFrom, ox.NamedNode(g)) for g in description.graphs]
     if next_url:
-        triples.append(ox.Triple(doc, ox.NamedNode(HYDRA_NEXT), ox.NamedNode(next_url)))
+        triples.append(ox.Triple(doc, HYDRA.next, ox.NamedNode(next_url)))
     return triples
 
 
@@ -109,6 +91,7 @@ def serialize(description: Description, fmt: ox.RdfFormat, own: Sequence[ox.Trip
 
 
 def _prefixes(fmt: ox.RdfFormat) -> dict[str, str] | None:
+    """The prefixes of :mod:`graph_loader.vocab` for syntaxes that abbreviate IRIs."""
     if fmt in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS, ox.RdfFormat.JSON_LD):
         return None
-    return PREFIXES
+    return dict(PREFIXES)

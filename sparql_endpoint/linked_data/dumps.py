@@ -8,6 +8,7 @@ from flask import Blueprint, Response, abort, jsonify, render_template, request,
 
 from graph_loader.publish.dump import read_manifest
 from sparql_endpoint.context import service
+from sparql_endpoint.negotiation import PAGE_OFFERS, conditional, negotiate
 
 blueprint = Blueprint("dumps", __name__, template_folder="templates")
 
@@ -16,11 +17,7 @@ blueprint = Blueprint("dumps", __name__, template_folder="templates")
 def listing() -> Response | str:
     """Every dump with its media type, size and SHA-256 (HTML, or JSON with ?format=json)."""
     files = read_manifest(service().settings)
-    if (
-        request.args.get("format") == "json"
-        or request.accept_mimetypes.best_match(["text/html", "application/json"])
-        == "application/json"
-    ):
+    if negotiate(request, PAGE_OFFERS, what="the list of dumps") == "json":
         return jsonify([f.__dict__ for f in files])
     return render_template("ld/dumps.html", files=files, lang="en", dir="ltr")
 
@@ -34,10 +31,10 @@ def download(name: str) -> Response:
     f = files[name]
     mimetype = "application/gzip" if f.compress else f.media_type
     response = send_from_directory(
-        service().settings.dump_path, name, mimetype=mimetype, conditional=True, etag=f.sha256
+        service().settings.dump_path, name, mimetype=mimetype, conditional=False, etag=False
     )
     response.headers["Digest"] = "sha-256=" + _b64(f.sha256)
-    return response
+    return conditional(request, response, etag=f.sha256, ranges=True)
 
 
 def _b64(hex_digest: str) -> str:

@@ -10,41 +10,40 @@ The server maps its own paths onto the configured base IRI, so ``/id/x`` here is
 
 from __future__ import annotations
 
-import hashlib
 from urllib.parse import quote, urlencode
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, render_template, request
 
 from graph_loader.describe import Description, Select, describe, exists
+from graph_loader.graphs import ONTOLOGY
+from graph_loader.vocab import PROV, sparql_prefixes
 from sparql_endpoint.context import service
 from sparql_endpoint.linked_data import reader
 from sparql_endpoint.linked_data.documents import (
     DOC_FORMATS,
+    DOC_OFFERS,
     HTML_FORMAT,
     DocFormat,
-    by_media_type,
     document_triples,
     serialize,
     split_extension,
 )
 from sparql_endpoint.linked_data.entity_view import build_view
 from sparql_endpoint.linked_data.present import choose_language, text_dir
-from sparql_endpoint.linked_data.terms import term_labels
-from sparql_endpoint.negotiation import parse_accept
+from sparql_endpoint.negotiation import conditional, negotiate
 
 blueprint = Blueprint("entities", __name__, template_folder="templates")
 
 VARY = "Accept, Accept-Language"
+TERM_LABELS_QUERY = sparql_prefixes("rdfs") + (
+    "SELECT ?og ?x ?l WHERE { GRAPH ?og { ?x rdfs:label ?l } FILTER(isIRI(?x)) }"
+)
 
 
-def negotiate() -> DocFormat:
-    """The representation the request's Accept header prefers; 406 when none is acceptable."""
-    offers = by_media_type()
-    best = parse_accept(request.headers.get("Accept")).best_match(list(offers))
-    if best is None:
-        abort(406, "entity documents are served as " + ", ".join(f.media_type for f in DOC_FORMATS))
-    return offers[best]
+def _negotiated() -> DocFormat:
+    """The representation the request asks for (``format=`` or Accept); 406 when none fits."""
+    return negotiate(request, DOC_OFFERS, what="entity documents")
 
 
 def _query_suffix() -> str:
@@ -55,7 +54,7 @@ def _query_suffix() -> str:
 @blueprint.get("/id/<path:rest>")
 def identifier(rest: str) -> Response:
     """303 See Other to the document about the thing, in the negotiated format."""
-    fmt = negotiate()
+    fmt = _negotiated()
     iri = service().settings.base_iri + "id/" + rest
     if not exists(reader.select, iri):
         return not_found(rest, iri)
@@ -78,7 +77,7 @@ def document(rest: str) -> Response:
         if found is None:
             return not_found(rest, base + "id/" + rest)
         stem, fmt = found
-        chosen = fmt or negotiate()
+        chosen = fmt or _negotiated()
         page = _page()
         description = describe(view.select, base + "id/" + stem, page=page)
         terms = term_labels(view.select) if chosen is HTML_FORMAT else {}
@@ -104,7 +103,7 @@ def _document(
         body = serialize(description, chosen.rdf, document_triples(description, doc_url, full_next))
     response = Response(body, content_type=chosen.content_type)
     _headers(response, stem, chosen, description.graphs, next_url, lang)
-    return _conditional(response)
+    return conditional(request, response)
 
 
 def _entity(select: Select, base: str, rest: str) -> tuple[str, DocFormat | None] | None:
@@ -169,7 +168,7 @@ def _headers(
     path = f"/doc/{quote(stem)}"
     links = [f'<{path}.{f.extension}>; rel="alternate"; type="{f.media_type}"' for f in DOC_FORMATS]
     links.append(f'<{service().settings.base_iri}id/{stem}>; rel="describes"')
-    links += [f'<{g}>; rel="http://www.w3.org/ns/prov#wasDerivedFrom"' for g in graphs]
+    links += [f'<{g}>; rel="{PROV + "wasDerivedFrom"}"' for g in graphs]
     if next_url:
         links.append(f'<{next_url}>; rel="next"')
     response.headers["Link"] = ", ".join(links)
@@ -179,15 +178,15 @@ def _headers(
         response.headers["Content-Language"] = lang
 
 
-def _conditional(response: Response) -> Response:
-    """A strong ETag over the body (it changes exactly when the data shown does); 304."""
-    tag = hashlib.sha256(response.get_data()).hexdigest()[:32]
-    response.set_etag(tag)
-    if request.if_none_match.contains(tag):
-        response.status_code = 304
-        response.set_data(b"")
-        response.headers.pop("Content-Type", None)
-    return response
+def term_labels(select: Select) -> dict[str, list[ox.Literal]]:
+    """IRI of every labelled term of the ontology graph -> its labels (every language)."""
+    graph = ox.NamedNode(service().settings.graph_iri(ONTOLOGY))
+    found: dict[str, list[ox.Literal]] = {}
+    for row in select(TERM_LABELS_QUERY, {"og": graph}):
+        label = row["l"]
+        if isinstance(label, ox.Literal):
+            found.setdefault(row["x"].value, []).append(label)
+    return found
 
 
 def not_found(slug: str, iri: str) -> Response:

@@ -8,27 +8,18 @@ citation of each statement; the coordinates, when the entity has some.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from graph_loader.describe import RDFS_LABEL, SKOS_PREF, Description, Statement
-from sparql_endpoint.linked_data.present import (
-    Text,
-    as_text,
-    html_lang,
-    local_name,
-    local_path,
-    pick,
-)
+from graph_loader.describe import PAGE_LABELS, Description, Statement
+from graph_loader.vocab import DCTERMS, GEO, LAMC, RDF, SKOS, XSD, Labelled, pick_label
+from sparql_endpoint.linked_data.present import Text, as_text, html_lang, local_name, local_path
 
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDF_TYPE = RDF + "type"
-SKOS_ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
-DCT_SOURCE = "http://purl.org/dc/terms/source"
-LAMC = "https://w3id.org/lamcoop/ontology#"
-GEO = "http://www.w3.org/2003/01/geo/wgs84_pos#"
-_LABELS = (SKOS_PREF, RDFS_LABEL)
+SKOS_ALT = SKOS + "altLabel"
+DCT_SOURCE = DCTERMS + "source"
 
 
 @dataclass
@@ -86,7 +77,9 @@ class EntityView:
 
 
 class _Builder:
-    def __init__(self, d: Description, lang: str, base: str, terms: dict[str, list[ox.Literal]]):
+    def __init__(
+        self, d: Description, lang: str, base: str, terms: Mapping[str, Sequence[Labelled]]
+    ):
         self.d, self.lang, self.base, self.terms = d, lang, base, terms
         self.labels = d.label_map()
         self.blank: dict[ox.BlankNode, list[Statement]] = defaultdict(list)
@@ -96,12 +89,13 @@ class _Builder:
         self.citations = self._citations()
 
     def link(self, iri: str) -> Link:
-        lit = pick(self.labels.get(iri, []), self.lang)
-        text = as_text(lit) if lit else Text(local_name(iri))
-        return Link(local_path(iri, self.base), text, iri)
+        return self._labelled(iri, self.labels.get(iri, []))
 
     def term(self, iri: str) -> Link:
-        lit = pick(self.terms.get(iri, []), self.lang)
+        return self._labelled(iri, self.terms.get(iri, []))
+
+    def _labelled(self, iri: str, labels: Sequence[Labelled]) -> Link:
+        lit = pick_label(labels, lang=self.lang)
         text = as_text(lit) if lit else Text(local_name(iri))
         return Link(local_path(iri, self.base), text, iri)
 
@@ -112,7 +106,7 @@ class _Builder:
             v.link = self.link(o.value)
         elif isinstance(o, ox.Literal):
             v.literal = as_text(o)
-            if not o.language and o.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+            if not o.language and o.datatype != XSD.string:
                 v.datatype = local_name(o.datatype.value)
         elif isinstance(o, ox.BlankNode) and depth < 4:
             v.nested = self.rows(self.blank.get(o, []), depth + 1)
@@ -122,7 +116,7 @@ class _Builder:
     def rows(self, statements: list[Statement], depth: int = 0) -> list[Row]:
         grouped: dict[str, list[Statement]] = defaultdict(list)
         for s in statements:
-            if depth == 0 and s.predicate.value in (*_LABELS, RDF_TYPE):
+            if depth == 0 and s.predicate.value in (*PAGE_LABELS, RDF_TYPE):
                 continue
             grouped[s.predicate.value].append(s)
         rows = [
@@ -155,7 +149,7 @@ class _Builder:
                     ],
                     [
                         as_text(x)
-                        for x in by.get("http://purl.org/dc/terms/description", [])
+                        for x in by.get(DCTERMS + "description", [])
                         if isinstance(x, ox.Literal)
                     ],
                 )
@@ -165,7 +159,7 @@ class _Builder:
 
 
 def build_view(
-    d: Description, lang: str, base: str, terms: dict[str, list[ox.Literal]]
+    d: Description, lang: str, base: str, terms: Mapping[str, Sequence[Labelled]]
 ) -> EntityView:
     """The page of ``d`` in ``lang``; ``terms`` are the ontology's labels of properties."""
     b = _Builder(d, lang, base, terms)
@@ -175,12 +169,13 @@ def build_view(
         if s.predicate.value == LAMC + "translatedLanguage" and isinstance(s.object, ox.Literal)
     ]
     own = [
-        s.object
+        (s.predicate.value, s.object)
         for s in d.outgoing
-        if s.predicate.value in (*_LABELS, SKOS_ALT) and isinstance(s.object, ox.Literal)
+        if s.predicate.value in (*PAGE_LABELS, SKOS_ALT) and isinstance(s.object, ox.Literal)
     ]
-    labels = list(dict.fromkeys(as_text(lit, translated) for lit in own))
-    title_lit = pick([lit for lit in own if lit in b.labels.get(d.iri, [])] or own, lang)
+    labels = list(dict.fromkeys(as_text(lit, translated) for _, lit in own))
+    # The title is a label; an entity with only alternative labels is titled by one of them.
+    title_lit = pick_label(b.labels.get(d.iri) or own, lang=lang)
     title = as_text(title_lit, translated) if title_lit else Text(local_name(d.iri))
     types = [b.term(s.object.value) for s in d.outgoing if s.predicate.value == RDF_TYPE]
     incoming = [

@@ -8,7 +8,8 @@ from collections import defaultdict
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, jsonify, render_template, request
 
-from graph_loader.describe import search_query
+from graph_loader.describe import PAGE_LABELS, search_query
+from graph_loader.vocab import LAMC, Labelled, label_values, pick_label, sparql_prefixes
 from sparql_endpoint.context import service
 from sparql_endpoint.linked_data import reader
 from sparql_endpoint.linked_data.present import (
@@ -17,11 +18,10 @@ from sparql_endpoint.linked_data.present import (
     choose_language,
     local_name,
     local_path,
-    pick,
     text_dir,
 )
 from sparql_endpoint.linked_data.study import layout, paradigm
-from sparql_endpoint.negotiation import parse_accept
+from sparql_endpoint.negotiation import PAGE_OFFERS, negotiate
 
 blueprint = Blueprint("home", __name__, template_folder="templates")
 
@@ -32,12 +32,12 @@ KINDS_QUERY = """SELECT ?prefix ?kind (COUNT(DISTINCT ?s) AS ?n) WHERE {
   ?s a ?type . FILTER(isIRI(?s) && STRSTARTS(STR(?s), ?prefix))
   BIND(STRBEFORE(CONCAT(SUBSTR(STR(?s), STRLEN(?prefix) + 1), "/"), "/") AS ?kind)
 } GROUP BY ?prefix ?kind ORDER BY DESC(?n)"""
-ENTRY_QUERY = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?class ?x ?l WHERE {
-  { SELECT DISTINCT ?class ?x WHERE { ?x a ?class } ORDER BY ?x LIMIT 200 }
-  OPTIONAL { ?x skos:prefLabel|rdfs:label ?l }
-}"""
+ENTRY_QUERY = sparql_prefixes("skos", "rdfs") + (
+    f"""SELECT ?class ?x ?lp ?l WHERE {{
+  {{ SELECT DISTINCT ?class ?x WHERE {{ ?x a ?class }} ORDER BY ?x LIMIT 200 }}
+  OPTIONAL {{ {label_values("lp", predicates=PAGE_LABELS)} ?x ?lp ?l }}
+}}"""
+)
 #: Entry points: the class whose instances each lists.
 ENTRY_CLASSES = (
     ("consortia", "Consortium"),
@@ -71,15 +71,14 @@ def home() -> str:
 
 def _instances(cls: str, base: str, lang: str, limit: int = 60) -> list[tuple[str, Text]]:
     """(local link, label) of instances of ``lamc:{cls}``, sorted by label."""
-    labels: dict[str, list[ox.Literal]] = defaultdict(list)
-    bound = {"class": ox.NamedNode("https://w3id.org/lamcoop/ontology#" + cls)}
-    for row in reader.select(ENTRY_QUERY, bound):
+    labels: dict[str, list[Labelled]] = defaultdict(list)
+    for row in reader.select(ENTRY_QUERY, {"class": LAMC[cls]}):
         bucket = labels[row["x"].value]
         if "l" in row:
-            bucket.append(row["l"])  # type: ignore[arg-type]
+            bucket.append((row["lp"].value, row["l"]))  # type: ignore[arg-type]
     items = []
     for iri, lits in labels.items():
-        lit = pick(lits, lang)
+        lit = pick_label(lits, lang=lang)
         items.append((local_path(iri, base), as_text(lit) if lit else Text(local_name(iri))))
     return sorted(items, key=lambda item: item[1].value.lower())[:limit]
 
@@ -94,10 +93,11 @@ def search() -> Response | str:
     q = request.args.get("q", "").strip()
     if len(q) > MAX_QUERY_CHARS:
         abort(400, f"q is longer than {MAX_QUERY_CHARS} characters")
+    as_json = negotiate(request, PAGE_OFFERS, what="the search") == "json"
     base = service().settings.base_iri
     lang = _lang()
     results = _search(q, base, lang) if q else []
-    if _wants_json():
+    if as_json:
         return jsonify(
             {
                 "q": q,
@@ -110,25 +110,17 @@ def search() -> Response | str:
     return render_template("ld/search.html", lang=lang, dir=text_dir(lang), q=q, results=results)
 
 
-def _wants_json() -> bool:
-    if request.args.get("format") == "json":
-        return True
-    accept = parse_accept(request.headers.get("Accept"))
-    best = accept.best_match(["text/html", "application/json"])
-    return best == "application/json"
-
-
 def _search(q: str, base: str, lang: str) -> list[tuple[str, str, Text, Text]]:
     """(IRI, local link, label in ``lang``, the label that matched) per entity."""
     hits: dict[str, ox.Literal] = {}
-    labels: dict[str, list[ox.Literal]] = defaultdict(list)
+    labels: dict[str, list[Labelled]] = defaultdict(list)
     for row in reader.select(search_query(SEARCH_LIMIT), {"q": ox.Literal(q)}):
         iri = row["x"].value
         hits.setdefault(iri, row["hit"])  # type: ignore[arg-type]
         if "l" in row:
-            labels[iri].append(row["l"])  # type: ignore[arg-type]
+            labels[iri].append((row["lp"].value, row["l"]))  # type: ignore[arg-type]
     out = []
     for iri, hit in hits.items():
-        lit = pick(labels[iri], lang) or hit
+        lit = pick_label(labels[iri], lang=lang) or hit
         out.append((iri, local_path(iri, base), as_text(lit), as_text(hit)))
     return sorted(out, key=lambda item: (len(item[3].value), item[2].value.lower()))

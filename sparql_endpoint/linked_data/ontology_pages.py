@@ -4,23 +4,23 @@ extension (``/ontology.ttl``)."""
 
 from __future__ import annotations
 
-import hashlib
-
 import pyoxigraph as ox
 import rdflib
 from flask import Blueprint, Response, abort, request
 
 from graph_loader.ontology_reference import render_reference
+from graph_loader.vocab import PREFIXES
 from sparql_endpoint.context import service
 from sparql_endpoint.linked_data import reader
 from sparql_endpoint.linked_data.documents import (
     BY_EXTENSION,
     DOC_FORMATS,
+    DOC_OFFERS,
     HTML_FORMAT,
-    PREFIXES,
     DocFormat,
 )
-from sparql_endpoint.linked_data.entities import VARY, negotiate
+from sparql_endpoint.linked_data.entities import VARY
+from sparql_endpoint.negotiation import conditional, negotiate
 
 blueprint = Blueprint("ontology_pages", __name__)
 
@@ -30,7 +30,7 @@ ONTOLOGY_QUERY = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?og { ?s ?p ?o } }"
 @blueprint.get("/ontology")
 def ontology() -> Response:
     """The ontology in the negotiated format."""
-    return _serve(negotiate())
+    return _serve(negotiate(request, DOC_OFFERS, what="the ontology"))
 
 
 @blueprint.get("/ontology.<ext>")
@@ -53,7 +53,8 @@ def _serve(fmt: DocFormat) -> Response:
     else:
         assert fmt.rdf is not None
         quads = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
-        prefixes = None if fmt.rdf in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS) else PREFIXES
+        plain = fmt.rdf in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS)
+        prefixes = None if plain else dict(PREFIXES)
         body = ox.serialize(
             quads if fmt.rdf in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG) else triples,
             format=fmt.rdf,
@@ -65,8 +66,4 @@ def _serve(fmt: DocFormat) -> Response:
     response.headers["Link"] = ", ".join(
         f'</ontology.{f.extension}>; rel="alternate"; type="{f.media_type}"' for f in DOC_FORMATS
     )
-    tag = hashlib.sha256(response.get_data()).hexdigest()[:32]
-    response.set_etag(tag)
-    if request.if_none_match.contains(tag):
-        return Response(status=304, headers={"ETag": f'"{tag}"', "Vary": VARY})
-    return response
+    return conditional(request, response)

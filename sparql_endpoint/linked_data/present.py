@@ -1,6 +1,6 @@
-"""Presentation helpers the pages share: the reader's language, labels in it, and links.
+"""Presentation helpers the pages share: the reader's language, text in it, and links.
 
-Pure functions: no request, no store.
+Pure functions: no request, no store. Which label to show is :func:`graph_loader.vocab.pick_label`.
 
 >>> choose_language("fa", None)
 'fa'
@@ -22,39 +22,25 @@ Pure functions: no request, no store.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
-#: The languages the dataset labels things in, as pages name them.
-LANGUAGES = ("en", "fa", "zh-Hans")
-DEFAULT_LANGUAGE = "en"
-_RTL = {"fa", "ar", "he", "ur", "ps", "ckb", "yi", "dv"}
-_ALIASES = {"zh": "zh-Hans", "zh-hans": "zh-Hans", "zh-cn": "zh-Hans", "zh-sg": "zh-Hans"}
-ONTOLOGY_NS = "https://w3id.org/lamcoop/ontology#"
+from graph_loader.vocab import DEFAULT_LANGUAGE, LAMC, normalise_language, same_language
 
-
-def normalise(tag: str) -> str | None:
-    """One of :data:`LANGUAGES` for a language tag, or ``None``."""
-    low = tag.strip().lower()
-    if low in _ALIASES:
-        return _ALIASES[low]
-    primary = low.split("-", 1)[0]
-    if primary in ("en", "fa"):
-        return primary
-    return _ALIASES.get(primary) if primary == "zh" else None
+_RTL = frozenset({"fa", "ar", "he", "ur", "ps", "ckb", "yi", "dv"})
 
 
 def choose_language(param: str | None, accept_language: str | None) -> str:
     """``?lang=``, then the best of Accept-Language, then English."""
-    if param and (chosen := normalise(param)):
+    if param and (chosen := normalise_language(param)):
         return chosen
     accept = parse_accept_header(accept_language or "", LanguageAccept)
     for tag, quality in sorted(accept, key=lambda item: -item[1]):
-        if quality > 0 and (chosen := normalise(tag)):
+        if quality > 0 and (chosen := normalise_language(tag)):
             return chosen
     return DEFAULT_LANGUAGE
 
@@ -69,7 +55,7 @@ def html_lang(tag: str | None) -> str:
     """A language tag as HTML writes it (``zh-hans`` -> ``zh-Hans``)."""
     if not tag:
         return ""
-    return normalise(tag) or tag
+    return normalise_language(tag) or tag
 
 
 @dataclass(frozen=True)
@@ -85,28 +71,11 @@ class Text:
         return text_dir(self.lang) if self.lang else "auto"
 
 
-def pick(literals: Sequence[ox.Literal], lang: str) -> ox.Literal | None:
-    """The literal in ``lang``, else English, else one without a tag, else the first."""
-    if not literals:
-        return None
-    for wanted in (lang, DEFAULT_LANGUAGE, ""):
-        for lit in literals:
-            if _same(lit.language or "", wanted):
-                return lit
-    return literals[0]
-
-
-def _same(tag: str, wanted: str) -> bool:
-    if not wanted:
-        return not tag
-    return (normalise(tag) or tag.lower()) == (normalise(wanted) or wanted.lower())
-
-
 def as_text(lit: ox.Literal, translated_langs: Iterable[str] = ()) -> Text:
     """A literal as :class:`Text`, marked translated when its language is among ``translated``."""
-    language = lit.language or ""
     tag = html_lang(lit.language)
-    marked = bool(language) and any(_same(language, t) for t in translated_langs)
+    own = lit.language or ""
+    marked = bool(own) and any(same_language(own, t) for t in translated_langs)
     return Text(lit.value, tag, marked)
 
 
@@ -124,8 +93,9 @@ def local_path(iri: str, base: str) -> str:
 
     Graphs (``{base}graph/x``) lead to their Turtle dump.
     """
-    if iri.startswith(ONTOLOGY_NS):
-        return "/ontology#" + iri[len(ONTOLOGY_NS) :]
+    ontology = str(LAMC)
+    if iri.startswith(ontology):
+        return "/ontology#" + iri[len(ontology) :]
     if iri.startswith(base):
         rest = iri[len(base) :]
         if rest.startswith("graph/") and "/" not in rest[6:]:

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from graph_loader.describe import Select
-from sparql_endpoint.linked_data.present import Text, as_text, local_name, local_path, pick
+from graph_loader.vocab import pick_label, sparql_prefixes
+from sparql_endpoint.linked_data.present import Text, as_text, local_name, local_path
 
 #: The six roles, in the order the diagram lays them out.
 ROLES = (
@@ -24,8 +25,9 @@ ROLES = (
     "intervening-conditions",
 )
 
-PARADIGM_QUERY = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX lamc: <https://w3id.org/lamcoop/ontology#>
+PARADIGM_QUERY = (
+    sparql_prefixes("skos", "lamc")
+    + """\
 SELECT ?selective ?role ?code ?label ?secondary ?freq WHERE {
   ?code skos:inScheme ?selective ; lamc:paradigmRole ?role ; skos:prefLabel ?label .
   OPTIONAL {
@@ -33,8 +35,10 @@ SELECT ?selective ?role ?code ?label ?secondary ?freq WHERE {
     ?code ?match ?secondary . OPTIONAL { ?secondary lamc:frequency ?freq }
   }
 }"""
-ROLE_LABELS_QUERY = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?scheme ?role ?label WHERE { ?role skos:inScheme ?scheme ; skos:prefLabel ?label }"""
+)
+ROLE_LABELS_QUERY = sparql_prefixes("skos") + (
+    "SELECT ?scheme ?role ?label WHERE { ?role skos:inScheme ?scheme ; skos:prefLabel ?label }"
+)
 
 
 @dataclass
@@ -99,7 +103,7 @@ def _role_labels(select: Select, base: str) -> dict[str, list[ox.Literal]]:
 
 
 def _text(literals: list[ox.Literal] | None, lang: str, fallback: str) -> Text:
-    lit = pick(literals or [], lang)
+    lit = pick_label(literals or [], lang=lang)
     return as_text(lit) if lit else Text(fallback.replace("-", " "))
 
 
