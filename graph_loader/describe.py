@@ -29,9 +29,7 @@ import pyoxigraph as ox
 
 from graph_loader.graphs import INTERNAL_PREFIX
 from graph_loader.store import ReadableStore
-from graph_loader.vocab import LABEL_PREDICATES, label_values, sparql_prefixes
-
-Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+from graph_loader.vocab import LABEL_PREDICATES, Term, label_values, sparql_prefixes
 
 #: Run a SELECT with bound variables (each bound variable is projected); rows as mappings.
 Select = Callable[[str, Mapping[str, Term]], Iterable[Mapping[str, Term]]]

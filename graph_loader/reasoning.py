@@ -31,7 +31,7 @@ import pyoxigraph as ox
 from graph_loader import graphs
 from graph_loader.settings import Settings
 from graph_loader.store import Store
-from graph_loader.vocab import OWL, RDF, RDFS
+from graph_loader.vocab import OWL, RDF, RDFS, Term
 
 RDF_TYPE = RDF + "type"
 
@@ -87,15 +87,12 @@ def read_schema(store: Store, ontology_graph: str) -> Schema:
     )
 
 
-_Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
-
-
 def read_chains(store: Store, ontology_graph: str) -> frozenset:
     """The property chains of the ontology; a chain with a step it cannot read is left out."""
-    first: dict[_Term, _Term] = {}
-    rest: dict[_Term, _Term] = {}
-    inverse_of: dict[_Term, _Term] = {}
-    chains: list[tuple[str, _Term]] = []
+    first: dict[Term, Term] = {}
+    rest: dict[Term, Term] = {}
+    inverse_of: dict[Term, Term] = {}
+    chains: list[tuple[str, Term]] = []
     for quad in store.quads(ontology_graph):
         s, p, o = quad.subject, quad.predicate.value, quad.object
         if p == RDF + "first":
@@ -108,7 +105,7 @@ def read_chains(store: Store, ontology_graph: str) -> frozenset:
             chains.append((s.value, o))
     result = set()
     for prop, start in chains:
-        node: _Term | None = start
+        node: Term | None = start
         steps = []
         while node in first:
             step = first[node]

@@ -26,6 +26,18 @@ from types import MappingProxyType
 
 import pyoxigraph as ox
 
+#: An RDF term as pyoxigraph gives it (RDF 1.2 triple terms included).
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+
+def text_of(term: Term) -> str:
+    """An IRI, blank node label or literal's lexical form; a triple term in N-Triples.
+
+    >>> text_of(ox.NamedNode("http://a")), text_of(ox.Literal("x", language="en"))
+    ('http://a', 'x')
+    """
+    return str(term) if isinstance(term, ox.Triple) else term.value
+
 
 class Namespace:
     """An IRI prefix. ``NS.term`` and ``NS["term"]`` are the term as a NamedNode;

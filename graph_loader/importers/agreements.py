@@ -23,7 +23,6 @@ from graph_loader.importers.common import (
     Problem,
     Row,
     RowRejected,
-    Term,
     csv_rows,
     header_error,
     is_slug,
@@ -34,7 +33,7 @@ from graph_loader.importers.common import (
 )
 from graph_loader.importers.lookup import StoreLookup, is_iri, named_node
 from graph_loader.rdf_formats import source_name
-from graph_loader.vocab import DCTERMS, LAMC, RDF, RDFS, SKOS
+from graph_loader.vocab import DCTERMS, LAMC, RDF, RDFS, SKOS, Term
 
 COLUMNS = (
     "id", "title", "type", "parties", "coordinator", "signed", "start", "end", "open_ended",

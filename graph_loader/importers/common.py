@@ -18,7 +18,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -26,7 +26,6 @@ from graph_loader.loading import LoadError
 from graph_loader.store import Store
 
 #: Any RDF term pyoxigraph gives or takes.
-Term: TypeAlias = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 

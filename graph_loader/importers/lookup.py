@@ -11,8 +11,8 @@ from collections.abc import Iterator
 import pyoxigraph as ox
 
 from graph_loader.importers.cells import isil_problem, valid_isil
-from graph_loader.importers.common import ImportContext, Term, is_slug
-from graph_loader.vocab import LAMC, OWL, RDFS, SKOS
+from graph_loader.importers.common import ImportContext, is_slug
+from graph_loader.vocab import LAMC, OWL, RDFS, SKOS, Term
 
 WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
 

@@ -17,7 +17,7 @@ from flask import Blueprint, Response, abort, render_template, request
 
 from graph_loader.describe import Description, Select, describe, exists
 from graph_loader.graphs import ONTOLOGY
-from graph_loader.vocab import PROV, sparql_prefixes
+from graph_loader.vocab import PROV, sparql_prefixes, text_of
 from sparql_endpoint.context import service
 from sparql_endpoint.linked_data import reader
 from sparql_endpoint.linked_data.documents import (
@@ -185,7 +185,7 @@ def term_labels(select: Select) -> dict[str, list[ox.Literal]]:
     for row in select(TERM_LABELS_QUERY, {"og": graph}):
         label = row["l"]
         if isinstance(label, ox.Literal):
-            found.setdefault(row["x"].value, []).append(label)
+            found.setdefault(text_of(row["x"]), []).append(label)
     return found
 
 

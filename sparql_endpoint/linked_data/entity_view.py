@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from graph_loader.describe import PAGE_LABELS, Description, Statement
-from graph_loader.vocab import DCTERMS, GEO, LAMC, RDF, SKOS, XSD, Labelled, pick_label
+from graph_loader.vocab import DCTERMS, GEO, LAMC, RDF, SKOS, XSD, Labelled, pick_label, text_of
 from sparql_endpoint.linked_data.present import Text, as_text, html_lang, local_name, local_path
 
 RDF_TYPE = RDF + "type"
@@ -141,7 +141,7 @@ class _Builder:
             src = by.get(DCT_SOURCE, [])
             found[key].append(
                 Citation(
-                    self.link(src[0].value) if src else None,
+                    self.link(text_of(src[0])) if src else None,
                     [
                         as_text(x)
                         for x in by.get(LAMC + "printedAs", [])
@@ -177,7 +177,7 @@ def build_view(
     # The title is a label; an entity with only alternative labels is titled by one of them.
     title_lit = pick_label(b.labels.get(d.iri) or own, lang=lang)
     title = as_text(title_lit, translated) if title_lit else Text(local_name(d.iri))
-    types = [b.term(s.object.value) for s in d.outgoing if s.predicate.value == RDF_TYPE]
+    types = [b.term(text_of(s.object)) for s in d.outgoing if s.predicate.value == RDF_TYPE]
     incoming = [
         (b.link(s.subject.value), b.term(s.predicate.value), s.graph.value) for s in d.incoming
     ]

@@ -9,7 +9,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, jsonify, render_template, request
 
 from graph_loader.describe import PAGE_LABELS, search_query
-from graph_loader.vocab import LAMC, Labelled, label_values, pick_label, sparql_prefixes
+from graph_loader.vocab import LAMC, Labelled, label_values, pick_label, sparql_prefixes, text_of
 from sparql_endpoint.context import service
 from sparql_endpoint.linked_data import reader
 from sparql_endpoint.linked_data.present import (
@@ -53,9 +53,9 @@ def home() -> str:
     base = service().settings.base_iri
     lang = _lang()
     counts = [
-        (row["kind"].value, int(row["n"].value))
+        (text_of(row["kind"]), int(text_of(row["n"])))
         for row in reader.select(KINDS_QUERY, {"prefix": ox.Literal(base + "id/")})
-        if row.get("kind") and row["kind"].value
+        if row.get("kind") and text_of(row["kind"])
     ]
     entries = {name: _instances(cls, base, lang) for name, cls in ENTRY_CLASSES}
     roles = paradigm(reader.select, base, lang)
@@ -73,9 +73,9 @@ def _instances(cls: str, base: str, lang: str, limit: int = 60) -> list[tuple[st
     """(local link, label) of instances of ``lamc:{cls}``, sorted by label."""
     labels: dict[str, list[Labelled]] = defaultdict(list)
     for row in reader.select(ENTRY_QUERY, {"class": LAMC[cls]}):
-        bucket = labels[row["x"].value]
-        if "l" in row:
-            bucket.append((row["lp"].value, row["l"]))  # type: ignore[arg-type]
+        bucket = labels[text_of(row["x"])]
+        if isinstance(label := row.get("l"), ox.Literal):
+            bucket.append((text_of(row["lp"]), label))
     items = []
     for iri, lits in labels.items():
         lit = pick_label(lits, lang=lang)
@@ -115,10 +115,11 @@ def _search(q: str, base: str, lang: str) -> list[tuple[str, str, Text, Text]]:
     hits: dict[str, ox.Literal] = {}
     labels: dict[str, list[Labelled]] = defaultdict(list)
     for row in reader.select(search_query(SEARCH_LIMIT), {"q": ox.Literal(q)}):
-        iri = row["x"].value
-        hits.setdefault(iri, row["hit"])  # type: ignore[arg-type]
-        if "l" in row:
-            labels[iri].append((row["lp"].value, row["l"]))  # type: ignore[arg-type]
+        iri = text_of(row["x"])
+        if isinstance(hit := row["hit"], ox.Literal):
+            hits.setdefault(iri, hit)
+        if isinstance(label := row.get("l"), ox.Literal):
+            labels[iri].append((text_of(row["lp"]), label))
     out = []
     for iri, hit in hits.items():
         lit = pick_label(labels[iri], lang=lang) or hit

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from graph_loader.describe import Select
-from graph_loader.vocab import pick_label, sparql_prefixes
+from graph_loader.vocab import pick_label, sparql_prefixes, text_of
 from sparql_endpoint.linked_data.present import Text, as_text, local_name, local_path
 
 #: The six roles, in the order the diagram lays them out.
@@ -66,12 +66,13 @@ def paradigm(select: Select, base: str, lang: str) -> list[Role]:
     freqs: dict[str, dict[str, int]] = defaultdict(dict)
     roles_of: dict[str, str] = {}
     for r in select(PARADIGM_QUERY, {"selective": selective}):
-        code = r["code"].value
-        roles_of[code] = r["role"].value
-        if r["label"] not in labels[code]:
-            labels[code].append(r["label"])  # type: ignore[arg-type]
+        code = text_of(r["code"])
+        roles_of[code] = text_of(r["role"])
+        label = r["label"]
+        if isinstance(label, ox.Literal) and label not in labels[code]:
+            labels[code].append(label)
         if "secondary" in r and "freq" in r:
-            freqs[code][r["secondary"].value] = int(r["freq"].value)
+            freqs[code][text_of(r["secondary"])] = int(text_of(r["freq"]))
     if not roles_of:
         return []
     role_names = _role_labels(select, base)
@@ -98,7 +99,8 @@ def _role_labels(select: Select, base: str) -> dict[str, list[ox.Literal]]:
     scheme = ox.NamedNode(base + "id/scheme/paradigm-model")
     found: dict[str, list[ox.Literal]] = defaultdict(list)
     for r in select(ROLE_LABELS_QUERY, {"scheme": scheme}):
-        found[r["role"].value].append(r["label"])  # type: ignore[arg-type]
+        if isinstance(label := r["label"], ox.Literal):
+            found[text_of(r["role"])].append(label)
     return found
 
 
