@@ -49,16 +49,18 @@ ENTRY_CLASSES = (
 
 @blueprint.get("/")
 def home() -> str:
-    """What the dataset is, with counts, entry points and the paradigm model."""
+    """What the dataset is, with counts, entry points and the paradigm model (read in one
+    block: one lock, one time limit, one version of the data)."""
     base = service().settings.base_iri
     lang = _lang()
-    counts = [
-        (text_of(row["kind"]), int(text_of(row["n"])))
-        for row in reader.select(KINDS_QUERY, {"prefix": ox.Literal(base + "id/")})
-        if row.get("kind") and text_of(row["kind"])
-    ]
-    entries = {name: _instances(cls, base, lang) for name, cls in ENTRY_CLASSES}
-    roles = paradigm(reader.select, base, lang)
+    with reader.reading():
+        counts = [
+            (text_of(row["kind"]), int(text_of(row["n"])))
+            for row in reader.select(KINDS_QUERY, {"prefix": ox.Literal(base + "id/")})
+            if row.get("kind") and text_of(row["kind"])
+        ]
+        entries = {name: _instances(cls, base, lang) for name, cls in ENTRY_CLASSES}
+        roles = paradigm(reader.select, base, lang)
     return render_template(
         "ld/home.html",
         lang=lang,
