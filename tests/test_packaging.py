@@ -70,7 +70,7 @@ def fresh_venv(tmp_path_factory, wheel) -> Path:
 @pytest.mark.slow
 def test_wheel_carries_packages_and_resources(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
-    assert "graph_loader/store.py" in names
+    assert "graph_loader/store/__init__.py" in names
     assert "graph_loader/cli/__init__.py" in names
     shipped = _shipped_files()
     assert any("/ontology/" in name for name in shipped), "ontology/ is empty in the checkout"
