@@ -62,17 +62,28 @@ def shared_dir() -> Path:
     return SHARED_DIR
 
 
-@pytest.fixture(scope="session")
-def big_nt(tmp_path_factory) -> Path:
-    """About 400k synthetic triples (~55 MB of N-Triples) from the benchmark's generator:
-    big enough that a load takes seconds (to interrupt it, or to see its progress bar)."""
-    path = tmp_path_factory.mktemp("big") / "big.nt"
+def synthetic_nt(path: Path, triples: int) -> Path:
+    """About ``triples`` synthetic triples in N-Triples at ``path``, from the benchmark's
+    generator."""
     subprocess.run(
-        [sys.executable, str(REPO_ROOT / "bench" / "synthetic.py"), "400000", str(path)],
+        [sys.executable, str(REPO_ROOT / "bench" / "synthetic.py"), str(triples), str(path)],
         check=True,
         capture_output=True,
     )
     return path
+
+
+@pytest.fixture(scope="session")
+def big_nt(tmp_path_factory) -> Path:
+    """About 400k synthetic triples (~55 MB of N-Triples) from the benchmark's generator:
+    big enough that a load takes seconds (to interrupt it, or to see its progress bar)."""
+    return synthetic_nt(tmp_path_factory.mktemp("big") / "big.nt", 400_000)
+
+
+@pytest.fixture(scope="session")
+def medium_nt(tmp_path_factory) -> Path:
+    """About 100k synthetic triples: a load that still writes in bulk, a quarter as long."""
+    return synthetic_nt(tmp_path_factory.mktemp("medium") / "medium.nt", 100_000)
 
 
 @pytest.fixture

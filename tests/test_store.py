@@ -143,19 +143,18 @@ def _bulk_writing(store_path: Path) -> bool:
     return any(name.startswith("bulk-") for name in os.listdir(store_path))
 
 
-def _before_its_commit_point(store_path: Path) -> bool:
-    """Whether the store, as another process reads it, holds a load not yet committed: its
-    pending-load marker is there, and says "staged" (see ``graph_loader.store.staging``)."""
+def _load_states(store_path: Path) -> set[str]:
+    """The states of the loads in progress, as another process reads the store: "staged"
+    before a load's commit point, "publishing" after it (see ``graph_loader.store``)."""
     raw = ox.Store.read_only(str(store_path))
     try:
-        states = {
+        return {
             quad.object.value
             for quad in raw.quads_for_pattern(None, None, None, ox.NamedNode(PENDING_GRAPH))
             if quad.predicate.value.endswith("#state")
         }
     finally:
         del raw
-    return states == {"staged"}
 
 
 def _stopped(pid: int) -> bool:
@@ -167,14 +166,14 @@ def _stopped(pid: int) -> bool:
     return bool(states) and all(state in "tT" for state in states)
 
 
-def _stop_while_staging(process: subprocess.Popen, store_path: Path) -> bool:
-    """Stop the load (SIGSTOP) at a moment it is writing its data, before its commit point;
-    True when it is left stopped there, False when it ended before it could be caught.
+def _stop_while_writing(process: subprocess.Popen, store_path: Path, state: str) -> bool:
+    """Stop the load (SIGSTOP) at a moment it is writing data in ``state`` ("staged": before
+    its commit point; "publishing": moving staged data into place after it); True when it is
+    left stopped there, False when it ended before it could be caught.
 
     Stopped, the load is known to be there when a bulk write is under way and the store
-    says the load is staged, not yet committed (a bulk write after the commit point moves
-    staged data into place). Until it is continued, the load can go no further; a signal
-    sent to it meanwhile is the first thing it meets when it is continued.
+    says so. Until it is continued, the load can go no further; a signal sent to it
+    meanwhile is the first thing it meets when it is continued.
     """
     deadline = time.monotonic() + LOAD_DEADLINE
     while process.poll() is None:
@@ -184,17 +183,22 @@ def _stop_while_staging(process: subprocess.Popen, store_path: Path) -> bool:
             while not _stopped(process.pid):
                 assert time.monotonic() < deadline, "the load did not stop"
                 time.sleep(0.001)
-            if _bulk_writing(store_path) and _before_its_commit_point(store_path):
+            if _bulk_writing(store_path) and _load_states(store_path) == {state}:
                 return True
             process.send_signal(signal.SIGCONT)
         time.sleep(0.005)
     return False
 
 
-def _interrupt_while_staging(
-    tmp_path: Path, big: Path, args: tuple[str, ...], interrupt: Callable[[subprocess.Popen], None]
+def _interrupt_while_writing(
+    tmp_path: Path,
+    big: Path,
+    args: tuple[str, ...],
+    interrupt: Callable[[subprocess.Popen], None],
+    state: str = "staged",
 ) -> tuple[Path, tuple, subprocess.Popen, bytes]:
-    """Load ``big`` into a store with two graphs, and ``interrupt`` the load while it writes.
+    """Load ``big`` into a store with two graphs; ``interrupt`` the load while it writes in
+    ``state`` (see :func:`_stop_while_writing`).
 
     Returns the store, its content before the load, the ended process and its stderr. A load
     that ends before it is caught (a busy machine can let it run past the moment) is tried
@@ -204,12 +208,12 @@ def _interrupt_while_staging(
         store_path = tmp_path / f"store-{attempt}"
         before = _store_with_two_graphs(store_path, tmp_path)
         with _loading(store_path, big, *args) as process:
-            if _stop_while_staging(process, store_path):
+            if _stop_while_writing(process, store_path, state):
                 interrupt(process)
                 _, err = process.communicate(timeout=LOAD_DEADLINE)
                 return store_path, before, process, err
             process.communicate(timeout=LOAD_DEADLINE)
-    raise AssertionError("the load was never caught while it wrote its data")
+    raise AssertionError(f"the load was never caught writing while {state}")
 
 
 @pytest.mark.slow
@@ -219,7 +223,7 @@ def _interrupt_while_staging(
     ids=["replace", "append", "new-graph"],
 )
 def test_sigkill_mid_load_leaves_the_store_unchanged(big_nt, tmp_path, args):
-    store_path, before, process, _ = _interrupt_while_staging(
+    store_path, before, process, _ = _interrupt_while_writing(
         tmp_path, big_nt, args, subprocess.Popen.kill
     )
     assert process.returncode == -signal.SIGKILL
@@ -236,7 +240,7 @@ def _ctrl_c(process: subprocess.Popen) -> None:
 
 @pytest.mark.slow
 def test_ctrl_c_mid_load_exits_non_zero_quietly_and_changes_nothing(big_nt, tmp_path):
-    store_path, before, process, err = _interrupt_while_staging(
+    store_path, before, process, err = _interrupt_while_writing(
         tmp_path, big_nt, ("--graph", EX + "existing"), _ctrl_c
     )
     assert process.returncode == 130, err
@@ -244,3 +248,21 @@ def test_ctrl_c_mid_load_exits_non_zero_quietly_and_changes_nothing(big_nt, tmp_
     assert b"interrupted" in err.lower()
     assert len(err.splitlines()) <= 2, err
     assert snapshot_at(store_path) == before
+
+
+@pytest.mark.slow
+def test_ctrl_c_after_the_commit_point_leaves_at_once_and_the_next_open_finishes(
+    medium_nt, tmp_path
+):
+    store_path, before, process, err = _interrupt_while_writing(
+        tmp_path, medium_nt, ("--graph", EX + "existing"), _ctrl_c, state="publishing"
+    )
+    assert process.returncode == 130, err
+    assert b"Traceback" not in err
+    assert b"completed when the store is next opened" in err
+    assert len(err.splitlines()) <= 2, err
+    assert _load_states(store_path) == {"publishing"}, "it left before moving its data in"
+    _, counts = snapshot_at(store_path)
+    assert counts[EX + "existing"] == len(medium_nt.read_bytes().splitlines())
+    assert counts[EX + "other"] == before[1][EX + "other"]
+    assert _load_states(store_path) == set()
