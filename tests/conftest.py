@@ -368,6 +368,18 @@ def dataset_reader(dataset_store) -> Iterator[Store]:
     opened.close()
 
 
+@pytest.fixture(scope="session")
+def dataset_record(dataset_store, dataset_reader):
+    """The dataset-of-record graphs (``seed-*``) of the session's dataset store, as one
+    rdflib graph (see :func:`tests.ontology_support.record_of`)."""
+    from graph_loader.settings import resolve_settings
+    from tests.ontology_support import record_of
+
+    overrides = {"store": str(dataset_store.path)}
+    settings = resolve_settings(config_file=None, environ={}, overrides=overrides)
+    return record_of(dataset_reader, settings)
+
+
 @contextmanager
 def service_client(store: Store, **settings: object) -> Iterator[FlaskClient]:
     """Flask's test client on the whole service over ``store`` with these settings (the
