@@ -277,6 +277,7 @@ def free_port() -> int:
 
 
 EX = "http://example.org/"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 def example_graphs(things: int = 120) -> dict[str, str]:
@@ -292,9 +293,6 @@ def example_graphs(things: int = 120) -> dict[str, str]:
         EX + "g1": "".join(lines),
         EX + "g2": f"<{EX}a> <{EX}knows> <{EX}b> .\n<{EX}b> <{EX}knows> <{EX}c> .\n",
     }
-
-
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 def example_store(path: Path, things: int = 120) -> dict[str, int]:
@@ -383,9 +381,9 @@ def dataset_record(dataset_store, dataset_reader):
 @contextmanager
 def service_client(store: Store, **settings: object) -> Iterator[FlaskClient]:
     """Flask's test client on the whole service over ``store`` with these settings (the
-    store's own directory, for the dumps beside it, unless ``store`` is given). Queries run
-    in the calling thread, without a time limit; the store stays open (it is the caller's).
-    Each response is read whole and closed, as an HTTP client would."""
+    setting ``store`` defaults to the store's own directory, for the dumps beside it).
+    Queries run in the calling thread, without a time limit; the store stays open (it is the
+    caller's). Each response is read whole and closed, as an HTTP client would."""
     from flask.testing import FlaskClient
 
     from graph_loader.settings import resolve_settings
