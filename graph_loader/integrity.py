@@ -1,4 +1,4 @@
-"""Integrity validation of the store against ``shapes/integrity.ttl`` (the build and ``lamcoop validate``).
+"""Integrity validation against ``shapes/integrity.ttl``, for the build and ``lamcoop validate``.
 
 The data validated is what the catalogue's integrity purpose covers (every data graph:
 the ontology and its alignments, the dataset of record, users' graphs and the inferences;

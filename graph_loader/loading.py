@@ -8,7 +8,8 @@ with its provenance in one transaction (see :mod:`graph_loader.store`).
 
 The parser runs in a worker thread so that Ctrl-C is felt at once: it raises
 :class:`LoadInterrupted`, and the partial load, still marked pending, is undone when the
-store is next opened read-write.
+store is next opened read-write. Moving staged copies into place after the commit point runs
+in a worker thread too: Ctrl-C then leaves at once, and the next read-write open finishes it.
 """
 
 from __future__ import annotations
@@ -46,9 +47,10 @@ class LoadError(Exception):
 
 
 class LoadInterrupted(LoadError):
-    """Ctrl-C during parsing. The parser's thread (``worker``) cannot be stopped and goes
-    on writing; the load stays marked pending, so exit, and the next read-write open of
-    the store undoes it (or ``worker.join()`` then ``store.recover()``)."""
+    """Ctrl-C during parsing, or after the commit point. The thread at work (``worker``)
+    cannot be stopped and goes on writing; the load stays marked pending, so exit, and the
+    next read-write open of the store undoes it, or finishes it when it was committed (or
+    ``worker.join()`` then ``store.recover()``)."""
 
     def __init__(self, message: str, worker: threading.Thread):
         super().__init__(message)
@@ -200,16 +202,24 @@ class _Job:
         """Publish the staged graphs with their provenance at once.
 
         Every graph the file has data for is published (a quad format may name several);
-        a triples format always stages ``target``, even when the file is empty.
+        a triples format always stages ``target``, even when the file is empty. Past the
+        commit point, Ctrl-C leaves at once: the next read-write open finishes the move.
         """
-        counts = provenance.publish(
+        counts = provenance.commit(
             self.store, staged, source=self.path.name, sha256=sha, base_iri=self.base_iri
         )
+        _interruptible(staged.finish, interrupted=COMMITTED)
         return LoadResult(self.path.name, counts, sha, time.perf_counter() - started)
 
 
-def _interruptible(work: Callable[[], T]) -> T:
-    """Run ``work`` in a worker thread, so that Ctrl-C reaches this (main) thread at once."""
+#: What Ctrl-C leaves behind, before and after a load's commit point.
+UNDONE = "interrupted: the partial load is undone when the store is next opened"
+COMMITTED = "interrupted: the load was committed; it is completed when the store is next opened"
+
+
+def _interruptible(work: Callable[[], T], *, interrupted: str = UNDONE) -> T:
+    """Run ``work`` in a worker thread, so that Ctrl-C reaches this (main) thread at once
+    (as :class:`LoadInterrupted` saying ``interrupted``)."""
     values: list[T] = []
     errors: list[BaseException] = []
 
@@ -225,9 +235,7 @@ def _interruptible(work: Callable[[], T]) -> T:
         while worker.is_alive():
             worker.join(0.1)
     except KeyboardInterrupt:
-        raise LoadInterrupted(
-            "interrupted: the partial load is undone when the store is next opened", worker
-        ) from None
+        raise LoadInterrupted(interrupted, worker) from None
     if errors:
         raise errors[0]
     return values[0]

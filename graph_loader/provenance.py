@@ -89,7 +89,24 @@ def publish(
     base_iri: str,
     graph: str | None = None,
 ) -> dict[str, int]:
-    """Publish ``staged`` and the provenance of every graph it writes, in one transaction.
+    """Publish ``staged`` and the provenance of every graph it writes: :func:`commit`, then
+    the move of staged copies into their targets. Returns each graph's triple count."""
+    counts = commit(store, staged, source=source, sha256=sha256, base_iri=base_iri, graph=graph)
+    staged.finish()
+    return counts
+
+
+def commit(
+    store: Store,
+    staged: StagedLoad,
+    *,
+    source: str,
+    sha256: str,
+    base_iri: str,
+    graph: str | None = None,
+) -> dict[str, int]:
+    """Pass the load's commit point: ``staged`` and the provenance of every graph it
+    writes, in one transaction (a crash after it is finished by the next open).
 
     ``graph`` is the graph the source is for: it is published even when the source had
     nothing for it (emptied when the load replaces, described as it stands otherwise).
@@ -109,7 +126,7 @@ def publish(
             for t, n in counts.items()
         ]
         steps.append(replace_update(described, into=into))
-        staged.publish(also=" ;\n".join(steps))
+        staged.commit(also=" ;\n".join(steps))
     except BaseException:
         staged.abort()
         raise

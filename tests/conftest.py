@@ -1,16 +1,35 @@
 """Fixtures shared by the whole suite: store paths, the CLI (in-process and as a real
-process), the checkout's root, and ``../shared`` (skipped with a reason when absent)."""
+process), the checkout's root, and ``../shared`` (skipped with a reason when absent).
+
+Stores and servers several modules use are made once per session and shared:
+
+* :func:`example_built` and :func:`dataset_store`, built once; tests read them (through
+  :func:`example_reader`, :func:`dataset_reader`) and never write them: a test that writes
+  works on :meth:`BuiltStore.copy`, which is much quicker than building again;
+* Flask's test client over such a store (:func:`service_client`) for what is HTTP semantics:
+  routes, status codes, headers, formats. Queries run in the test's own thread;
+* real ``lamcoop serve`` processes only where the server itself is under test (its processes,
+  connections, time limit) or a real client needs a real HTTP server: :func:`http_server`
+  (writable, shared by the modules that need one) and :func:`dataset_server` (read-only).
+
+Nothing here waits on a fixed short delay: servers and processes are waited for with a
+generous deadline, which fails a test only when what it waits for never happens.
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 import pytest
@@ -18,9 +37,15 @@ from click.testing import CliRunner, Result
 
 from graph_loader.store import Store, open_store
 
+if TYPE_CHECKING:
+    from flask.testing import FlaskClient
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DIR = REPO_ROOT.parent / "shared"
 VENV_BIN = Path(sys.executable).parent
+#: Seconds a test's HTTP request to a real server may take: a deadline for a server that
+#: hangs, generous so that a busy machine never reaches it.
+HTTP_DEADLINE = 120
 
 
 @pytest.fixture(scope="session")
@@ -37,17 +62,28 @@ def shared_dir() -> Path:
     return SHARED_DIR
 
 
-@pytest.fixture(scope="session")
-def big_nt(tmp_path_factory) -> Path:
-    """About 400k synthetic triples (~55 MB of N-Triples) from the benchmark's generator:
-    big enough that a load takes seconds (to interrupt it, or to see its progress bar)."""
-    path = tmp_path_factory.mktemp("big") / "big.nt"
+def synthetic_nt(path: Path, triples: int) -> Path:
+    """About ``triples`` synthetic triples in N-Triples at ``path``, from the benchmark's
+    generator."""
     subprocess.run(
-        [sys.executable, str(REPO_ROOT / "bench" / "synthetic.py"), "400000", str(path)],
+        [sys.executable, str(REPO_ROOT / "bench" / "synthetic.py"), str(triples), str(path)],
         check=True,
         capture_output=True,
     )
     return path
+
+
+@pytest.fixture(scope="session")
+def big_nt(tmp_path_factory) -> Path:
+    """About 400k synthetic triples (~55 MB of N-Triples) from the benchmark's generator:
+    big enough that a load takes seconds (to interrupt it, or to see its progress bar)."""
+    return synthetic_nt(tmp_path_factory.mktemp("big") / "big.nt", 400_000)
+
+
+@pytest.fixture(scope="session")
+def medium_nt(tmp_path_factory) -> Path:
+    """About 100k synthetic triples: a load that still writes in bulk, a quarter as long."""
+    return synthetic_nt(tmp_path_factory.mktemp("medium") / "medium.nt", 100_000)
 
 
 @pytest.fixture
@@ -100,7 +136,7 @@ def lamcoop(clean_env, tmp_path) -> Callable[..., subprocess.CompletedProcess]:
         env: Mapping[str, str] | None = None,
         cwd: Path | None = None,
         input: bytes | None = None,
-        timeout: float = 120,
+        timeout: float = 600,  # a deadline for a hung command, never reached otherwise
     ) -> subprocess.CompletedProcess:
         return subprocess.run(
             [str(script), *args],
@@ -130,11 +166,13 @@ def snapshot_at(path: Path) -> tuple[frozenset, dict[str, int]]:
 
 
 class RunningServer:
-    """A real ``lamcoop serve`` process on 127.0.0.1 and a free port, for a test module;
-    ``with`` stops it at the end of the block."""
+    """A real ``lamcoop serve`` process on 127.0.0.1 and a free port; ``with`` stops it at the
+    end of the block. ``settings`` are the server's (``LAMCOOP_*``); :attr:`token` is its
+    update token, :attr:`workers` its number of worker processes."""
 
-    #: Seconds one readiness probe of ``/-/health`` may take.
-    probe_timeout: float = 10
+    #: Seconds one readiness probe of ``/-/health`` may take (the first answer waits for a
+    #: worker to start); a probe that times out is tried again until the deadline.
+    probe_timeout: float = 30
 
     def __init__(
         self,
@@ -142,14 +180,17 @@ class RunningServer:
         workdir: Path,
         settings: Mapping[str, object] | None = None,
         *,
-        ready_timeout: float = 120,
+        ready_timeout: float = 300,
     ):
         self.store = store
+        self.settings = dict(settings or {})
+        self.token = str(self.settings.get("update_token", ""))
+        self.workers = int(self.settings.get("workers", 0)) or len(os.sched_getaffinity(0))
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = workdir / f"serve-{self.port}.log"
         env = {k: v for k, v in os.environ.items() if not k.startswith("LAMCOOP_")}
-        env.update({f"LAMCOOP_{k.upper()}": str(v) for k, v in (settings or {}).items()})
+        env.update({f"LAMCOOP_{k.upper()}": str(v) for k, v in self.settings.items()})
         env.update({"LAMCOOP_STORE": str(store), "LAMCOOP_PORT": str(self.port)})
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(
@@ -161,7 +202,8 @@ class RunningServer:
             )
         self.wait_ready(ready_timeout)
 
-    def wait_ready(self, timeout: float = 120) -> None:
+    def wait_ready(self, timeout: float = 300) -> None:
+        """Return once ``/-/health`` answers 200; fail if the server exits or never does."""
         import requests
 
         deadline = time.monotonic() + timeout
@@ -176,10 +218,39 @@ class RunningServer:
                 pass
             time.sleep(0.1)
         self.stop()
-        raise RuntimeError(f"lamcoop serve did not become ready:\n{self.output()}")
+        raise RuntimeError(f"lamcoop serve did not become ready in {timeout:g} s:\n{self.output()}")
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL update with the server's token; it must succeed."""
+        import requests
+
+        response = requests.post(
+            self.url + "/sparql",
+            data=sparql.encode(),
+            headers={
+                "Content-Type": "application/sparql-update",
+                "Authorization": f"Bearer {self.token}",
+            },
+            timeout=HTTP_DEADLINE,
+        )
+        assert response.status_code == 204, response.text
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")
+
+    def processes(self) -> list[int]:
+        """The server's process and every process under it (router, workers), from /proc."""
+        parents: dict[int, int] = {}
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:  # the process ended meanwhile
+                continue
+            parents[int(stat.parent.name)] = int(fields[1])
+        found = [self.process.pid]
+        for candidate in found:
+            found += [child for child, parent in parents.items() if parent == candidate]
+        return found
 
     def __enter__(self) -> RunningServer:
         return self
@@ -191,10 +262,10 @@ class RunningServer:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGINT)  # uWSGI: stop at once
             try:
-                self.process.wait(20)
+                self.process.wait(60)
             except subprocess.TimeoutExpired:
                 self.process.kill()
-                self.process.wait(5)
+                self.process.wait(60)
 
 
 def free_port() -> int:
@@ -205,19 +276,155 @@ def free_port() -> int:
 
 
 EX = "http://example.org/"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+def example_graphs(things: int = 120) -> dict[str, str]:
+    """The example data, graph IRI -> N-Triples: ``g1`` holds ``things`` things (a type, a
+    number ``n`` and an English label each), ``g2`` two ``knows`` statements."""
+    lines = [
+        f"<{EX}thing/{n}> <{RDF_TYPE}> <{EX}Thing> .\n"
+        f"<{EX}thing/{n}> <{EX}n> {ox.Literal(n)} .\n"
+        f"<{EX}thing/{n}> <{EX}label> {ox.Literal(f'thing {n}', language='en')} .\n"
+        for n in range(things)
+    ]
+    return {
+        EX + "g1": "".join(lines),
+        EX + "g2": f"<{EX}a> <{EX}knows> <{EX}b> .\n<{EX}b> <{EX}knows> <{EX}c> .\n",
+    }
 
 
 def example_store(path: Path, things: int = 120) -> dict[str, int]:
     """A store at ``path`` with two small graphs of generated data; returns their counts."""
-    lines = [
-        f'<{EX}thing/{n}> a <{EX}Thing> ; <{EX}n> {n} ; <{EX}label> "thing {n}"@en .'
-        for n in range(things)
-    ]
     opened = open_store(path)
     try:
-        opened.load_graph("\n".join(lines).encode(), graph=EX + "g1", format=ox.RdfFormat.TURTLE)
-        extra = f"<{EX}a> <{EX}knows> <{EX}b> . <{EX}b> <{EX}knows> <{EX}c> ."
-        opened.load_graph(extra.encode(), graph=EX + "g2", format=ox.RdfFormat.TURTLE)
+        for graph, data in example_graphs(things).items():
+            opened.load_graph(data.encode(), graph=graph, format=ox.RdfFormat.N_TRIPLES)
         return {g.iri: g.triples for g in opened.graphs()}
     finally:
         opened.close()
+
+
+def put_example_data(server: RunningServer, things: int = 120) -> dict[str, int]:
+    """Replace everything the (writable) ``server`` holds with the example data; returns the
+    graphs' counts."""
+    graphs = example_graphs(things)
+    inserts = " ".join(f"GRAPH <{iri}> {{ {data} }}" for iri, data in graphs.items())
+    server.update(f"DROP ALL ; INSERT DATA {{ {inserts} }}")
+    return {iri: data.count("\n") for iri, data in graphs.items()}
+
+
+# -- stores built once per session ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BuiltStore:
+    """A store built once for the session. Tests only read it; one that writes works on
+    :meth:`copy`."""
+
+    path: Path
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def copy(self, destination: Path) -> Path:
+        """A copy of the store's directory (without a server's lock, state and counter
+        files) at ``destination``; returns it."""
+        shutil.copytree(self.path, destination, ignore=shutil.ignore_patterns("lamcoop-*"))
+        return destination
+
+
+@pytest.fixture(scope="session")
+def example_built(tmp_path_factory) -> BuiltStore:
+    """:func:`example_store` with 120 things, built once."""
+    path = tmp_path_factory.mktemp("example") / "store"
+    return BuiltStore(path, example_store(path))
+
+
+@pytest.fixture(scope="session")
+def example_reader(example_built) -> Iterator[Store]:
+    """The session's example store, opened read-only."""
+    opened = open_store(example_built.path, read_only=True)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture(scope="session")
+def dataset_store(tmp_path_factory) -> BuiltStore:
+    """The dataset of record as ``lamcoop build`` makes it, with a museum that has
+    coordinates, audited, its dumps beside it (see :mod:`tests.linked_data_support`)."""
+    from tests.linked_data_support import build_store
+
+    path = build_store(tmp_path_factory.mktemp("dataset"))
+    return BuiltStore(path)
+
+
+@pytest.fixture(scope="session")
+def dataset_reader(dataset_store) -> Iterator[Store]:
+    """The session's dataset store, opened read-only."""
+    opened = open_store(dataset_store.path, read_only=True)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture(scope="session")
+def dataset_record(dataset_store, dataset_reader):
+    """The dataset-of-record graphs (``seed-*``) of the session's dataset store, as one
+    rdflib graph (see :func:`tests.ontology_support.record_of`)."""
+    from graph_loader.settings import resolve_settings
+    from tests.ontology_support import record_of
+
+    overrides = {"store": str(dataset_store.path)}
+    settings = resolve_settings(config_file=None, environ={}, overrides=overrides)
+    return record_of(dataset_reader, settings)
+
+
+@contextmanager
+def service_client(store: Store, **settings: object) -> Iterator[FlaskClient]:
+    """Flask's test client on the whole service over ``store`` with these settings (the
+    setting ``store`` defaults to the store's own directory, for the dumps beside it).
+    Queries run in the calling thread, without a time limit; the store stays open (it is the
+    caller's). Each response is read whole and closed, as an HTTP client would."""
+    from flask.testing import FlaskClient
+
+    from graph_loader.settings import resolve_settings
+    from sparql_endpoint.app import close_app, create_app
+
+    class BufferedClient(FlaskClient):
+        def open(self, *args, buffered: bool = True, **kwargs):
+            return super().open(*args, buffered=buffered, **kwargs)
+
+    if getattr(store, "path", None) is not None:
+        settings.setdefault("store", str(store.path))
+    resolved = resolve_settings(config_file=None, environ={}, overrides=settings)
+    app = create_app(resolved, store=store)
+    app.test_client_class = BufferedClient
+    try:
+        yield app.test_client()
+    finally:
+        close_app(app)
+
+
+# -- real servers, one per session ------------------------------------------------------------
+
+#: The update token of :func:`http_server`.
+HTTP_TOKEN = "session-server-token"
+
+
+@pytest.fixture(scope="session")
+def http_server(tmp_path_factory, example_built) -> Iterator[RunningServer]:
+    """One real, writable ``lamcoop serve`` (two workers, update token :data:`HTTP_TOKEN`,
+    no row cap), shared by the modules that need a real server. It starts with the example
+    data; a module that needs particular data puts it first (:func:`put_example_data`, or
+    its own update), since modules before it may have changed what the server holds."""
+    workdir = tmp_path_factory.mktemp("http-server")
+    store = example_built.copy(workdir / "store")
+    settings = {"update_token": HTTP_TOKEN, "workers": 2, "max_rows": 0, "query_timeout": 120}
+    with RunningServer(store, workdir, settings) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def dataset_server(tmp_path_factory, dataset_store) -> Iterator[RunningServer]:
+    """A real, read-only ``lamcoop serve`` (two workers) over the session's dataset store."""
+    workdir = tmp_path_factory.mktemp("dataset-server")
+    with RunningServer(dataset_store.path, workdir, {"workers": 2}) as running:
+        yield running

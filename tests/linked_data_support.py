@@ -1,13 +1,18 @@
 """A built store with the dataset of record, a museum with coordinates, the audit and the
-dumps; and a real ``lamcoop serve`` over it (one per test module)."""
+dumps (the session's :func:`~tests.conftest.dataset_store`); and a real ``lamcoop serve``
+over such a store."""
 
 from __future__ import annotations
 
-import os
-import subprocess
 from pathlib import Path
 
-from tests.conftest import VENV_BIN, RunningServer
+from graph_loader.audit.run import run_audit
+from graph_loader.build import BuildContext, build
+from graph_loader.loading import load_file
+from graph_loader.publish.dump import write_dumps
+from graph_loader.publish.void import write_void
+from graph_loader.settings import resolve_settings
+from graph_loader.store import open_store
 
 BASE = "https://w3id.org/lamcoop/"
 CALIS = BASE + "id/institution/calis"
@@ -20,30 +25,27 @@ GEO_TTL = f"""@prefix geo: <http://www.w3.org/2003/01/geo/wgs84_pos#> .
 """
 
 
-def _lamcoop(workdir: Path, *args: str) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LAMCOOP_")}
-    env["LAMCOOP_STORE"] = str(workdir / "store")
-    subprocess.run(
-        [str(VENV_BIN / "lamcoop"), *args],
-        cwd=workdir,
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-
-
 def build_store(workdir: Path) -> Path:
-    """Build, load the museum, audit, dump; returns the store path (dumps beside it)."""
-    _lamcoop(workdir, "build", "--quiet")
-    (workdir / "geo.ttl").write_text(GEO_TTL, encoding="utf-8")
-    _lamcoop(workdir, "load", "geo.ttl", "--graph", BASE + "graph/test-geo")
-    _lamcoop(workdir, "audit", "--format", "json")
-    _lamcoop(workdir, "dump")
-    return workdir / "store"
+    """What ``lamcoop build``, ``load geo.ttl``, ``audit`` and ``dump`` make, in this process:
+    returns the store's path (``workdir/store``, the dumps beside it)."""
+    path = workdir / "store"
+    settings = resolve_settings(config_file=None, environ={}, overrides={"store": str(path)})
+    store = open_store(path)
+    try:
+        build(BuildContext(store, settings), echo=lambda _line: None)
+        (workdir / "geo.ttl").write_text(GEO_TTL, encoding="utf-8")
+        load_file(store, workdir / "geo.ttl", base_iri=BASE, graph=BASE + "graph/test-geo")
+        run_audit(store, settings)
+        write_dumps(store, settings)
+        write_void(store, settings)
+    finally:
+        store.close()
+    return path
 
 
-def start_server(workdir: Path) -> RunningServer:
-    """A built store served by a real ``lamcoop serve`` on 127.0.0.1."""
-    store = build_store(workdir)
-    return RunningServer(store, workdir, settings={"workers": 2})
+def start_server(workdir: Path):
+    """A built store served by a real ``lamcoop serve`` on 127.0.0.1 (tests share the
+    session's ``dataset_server`` instead)."""
+    from tests.conftest import RunningServer
+
+    return RunningServer(build_store(workdir), workdir, settings={"workers": 2})

@@ -180,7 +180,7 @@ def _run_with_tty_stderr(args: list[str], cwd: Path) -> tuple[int, bytes, bytes]
     process = subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=follower, env=env)
     os.close(follower)
     captured = bytearray()
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 600  # for a load that hangs; never reached otherwise
     while time.monotonic() < deadline:
         ready, _, _ = select.select([leader], [], [], 0.1)
         if ready:
@@ -196,7 +196,7 @@ def _run_with_tty_stderr(args: list[str], cwd: Path) -> tuple[int, bytes, bytes]
     os.close(leader)
     out = process.stdout.read()
     process.stdout.close()
-    return process.wait(timeout=30), out, bytes(captured)
+    return process.wait(timeout=600), out, bytes(captured)
 
 
 @pytest.mark.slow

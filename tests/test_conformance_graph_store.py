@@ -1,4 +1,5 @@
-"""The W3C SPARQL 1.1 Graph Store HTTP Protocol tests against a real ``lamcoop serve``.
+"""The W3C SPARQL 1.1 Graph Store HTTP Protocol tests against the session's real
+``lamcoop serve``.
 
 ``graph-store-protocol/manifest.ttl`` holds the current tests, run as real HTTP exchanges
 with the update token, each from an empty store. Tests that require direct graph
@@ -13,14 +14,13 @@ from __future__ import annotations
 import pytest
 import requests
 
-from graph_loader.store import open_store
+from tests.conftest import HTTP_DEADLINE, RunningServer
 from tests.earl import EarlReport
-from tests.w3c_http import ConformanceServer, check, perform
+from tests.w3c_http import check, perform
 from tests.w3c_manifest import SPARQL11, read_tests
 
 MANIFEST = SPARQL11 / "graph-store-protocol" / "manifest.ttl"
 DEPRECATED_MANIFEST = SPARQL11 / "http-rdf-update" / "manifest.ttl"
-TOKEN = "graph-store-conformance-token"
 SUPPORTED = {"IndirectGraphIdentification", "POSTGraphCreation"}
 
 TESTS = read_tests(MANIFEST) if MANIFEST.is_file() else []
@@ -34,29 +34,14 @@ pytestmark = pytest.mark.skipif(not TESTS, reason=f"{MANIFEST} is absent (../sha
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("w3c-graph-store")
-    store = open_store(workdir / "store")
-    try:  # a store with a graph, so that serve does not build the dataset of record
-        store.create_graph("urn:x-lamcoop-test:placeholder")
-    finally:
-        store.close()
-    with ConformanceServer(
-        workdir / "store", workdir, {"update_token": TOKEN, "workers": 2}
-    ) as running:
-        yield running
+def server(http_server):
+    yield http_server
     REPORT.write_if_asked()
 
 
-def empty_store(server: ConformanceServer) -> None:
+def empty_store(server: RunningServer) -> None:
     """Drop every graph and empty the default graph."""
-    response = requests.post(
-        server.url + "/sparql",
-        data=b"DROP ALL",
-        headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"},
-        timeout=60,
-    )
-    assert response.status_code == 204, response.text
+    server.update("DROP ALL")
 
 
 @pytest.mark.parametrize("test", TESTS, ids=[t.short for t in TESTS])
@@ -71,7 +56,7 @@ def test_w3c_graph_store(server, test):
         empty_store(server)
         variables: dict[str, str] = {}
         for exchange in test.exchanges:
-            response = perform(server.url, exchange, variables, TOKEN)
+            response = perform(server.url, exchange, variables, server.token)
             check(response, exchange.expected, variables)
 
 
@@ -89,10 +74,14 @@ def test_writes_without_the_token_are_refused_and_change_nothing(server):
     for headers in ({}, {"Authorization": "Bearer not-the-token"}):
         for method in ("PUT", "POST", "DELETE"):
             response = requests.request(
-                method, url, data=body, headers={"Content-Type": "text/turtle", **headers}
+                method,
+                url,
+                data=body,
+                headers={"Content-Type": "text/turtle", **headers},
+                timeout=HTTP_DEADLINE,
             )
             assert response.status_code in (401, 403), (method, response.text)
-    assert requests.get(url, timeout=30).status_code == 404
+    assert requests.get(url, timeout=HTTP_DEADLINE).status_code == 404
 
 
 def test_every_manifest_entry_is_run():

@@ -1,4 +1,5 @@
-"""The W3C SPARQL 1.1 Protocol tests, run as real HTTP exchanges against ``lamcoop serve``.
+"""The W3C SPARQL 1.1 Protocol tests, run as real HTTP exchanges against the session's real
+``lamcoop serve``.
 
 Every test starts from the protocol tests' dataset: ``data1.rdf``..``data3.rdf`` (the
 ``ut:graphData`` files, under the IRIs their labels give) and ``data0.rdf`` as an empty graph.
@@ -12,17 +13,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 import requests
 
-from graph_loader.store import open_store
+from tests.conftest import HTTP_DEADLINE, RunningServer
 from tests.earl import EarlReport
-from tests.w3c_http import ConformanceServer, boolean_of, check, perform
+from tests.w3c_http import boolean_of, check, perform
 from tests.w3c_manifest import SPARQL11, local_path, read_tests
 
 MANIFEST = SPARQL11 / "protocol" / "manifest.ttl"
-TOKEN = "protocol-conformance-token"
 KASEI = "http://kasei.us/2009/09/sparql/data/"
 EMPTY_GRAPH = KASEI + "data0.rdf"
 
@@ -41,33 +40,15 @@ def _dataset() -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("w3c-protocol")
-    store = open_store(workdir / "store")
-    try:
-        store.create_graph(EMPTY_GRAPH)
-        for iri, data in _dataset().items():
-            store.load_graph(data.encode(), graph=iri, format=ox.RdfFormat.N_TRIPLES)
-    finally:
-        store.close()
-    with ConformanceServer(
-        workdir / "store", workdir, {"update_token": TOKEN, "workers": 2}
-    ) as running:
-        yield running
+def server(http_server):
+    yield http_server
     REPORT.write_if_asked()
 
 
-def reset(server: ConformanceServer) -> None:
+def reset(server: RunningServer) -> None:
     """Put the store back to the protocol tests' dataset (updates change it)."""
     inserts = " ".join(f"GRAPH <{iri}> {{ {nt} }}" for iri, nt in _dataset().items())
-    update = f"DROP ALL ; CREATE GRAPH <{EMPTY_GRAPH}> ; INSERT DATA {{ {inserts} }}"
-    response = requests.post(
-        server.url + "/sparql",
-        data=update.encode(),
-        headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"},
-        timeout=60,
-    )
-    assert response.status_code == 204, response.text
+    server.update(f"DROP ALL ; CREATE GRAPH <{EMPTY_GRAPH}> ; INSERT DATA {{ {inserts} }}")
 
 
 @pytest.mark.parametrize("test", TESTS, ids=[t.short for t in TESTS])
@@ -76,7 +57,7 @@ def test_w3c_protocol(server, test):
         reset(server)
         variables: dict[str, str] = {}
         for exchange in test.exchanges:
-            response = perform(server.url, exchange, variables, TOKEN)
+            response = perform(server.url, exchange, variables, server.token)
             check(response, exchange.expected, variables)
 
 
@@ -88,11 +69,11 @@ def test_updates_without_the_token_are_refused_and_change_nothing(server):
             url,
             data=b"CLEAR ALL",
             headers={"Content-Type": "application/sparql-update", **headers},
-            timeout=30,
+            timeout=HTTP_DEADLINE,
         )
         assert response.status_code in (401, 403)
     ask = f"ASK {{ GRAPH <{KASEI}data1.rdf> {{ ?s ?p ?o }} }}"
-    assert boolean_of(requests.get(url, params={"query": ask}, timeout=30)) is True
+    assert boolean_of(requests.get(url, params={"query": ask}, timeout=HTTP_DEADLINE)) is True
 
 
 def test_a_protocol_dataset_naming_a_graph_outside_the_store_is_refused(server):
@@ -101,7 +82,7 @@ def test_a_protocol_dataset_naming_a_graph_outside_the_store_is_refused(server):
     response = requests.get(
         server.url + "/sparql",
         params={"query": "ASK {}", "default-graph-uri": outside},
-        timeout=30,
+        timeout=HTTP_DEADLINE,
     )
     assert response.status_code == 400
     assert outside in response.text

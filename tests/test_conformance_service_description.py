@@ -1,4 +1,4 @@
-"""The W3C SPARQL 1.1 Service Description tests against a real ``lamcoop serve``.
+"""The W3C SPARQL 1.1 Service Description tests, through Flask's test client on the service.
 
 The manifest names three tests in prose: a GET on the endpoint returns RDF; the
 description holds an ``sd:endpoint`` triple naming the endpoint; it conforms to the schema.
@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
-import requests
 from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
+from werkzeug.test import TestResponse
 
 from graph_loader.store import open_store
+from tests.conftest import service_client
 from tests.earl import EarlReport
-from tests.w3c_http import RDF_MEDIA_TYPES, ConformanceServer, rdf_graph
+from tests.w3c_http import RDF_MEDIA_TYPES, rdf_graph
 from tests.w3c_manifest import SPARQL11, read_tests
 
 MANIFEST = SPARQL11 / "service-description" / "manifest.ttl"
@@ -96,42 +97,45 @@ def schema_problems(graph: Graph) -> list[str]:
     return problems
 
 
+#: The endpoint as the test client addresses it.
+ENDPOINT = "http://localhost/sparql"
+
+
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("w3c-service-description")
-    store = open_store(workdir / "store")
+def client():
+    store = open_store(None)
     try:
         data = b"<http://example.org/s> <http://example.org/p> 1 ."
         store.load_graph(data, graph="http://example.org/g", format=ox.RdfFormat.TURTLE)
+        with service_client(store, update_token="sd-token") as opened:
+            yield opened
     finally:
         store.close()
-    with ConformanceServer(workdir / "store", workdir, {"update_token": "sd-token"}) as running:
-        yield running
     REPORT.write_if_asked()
 
 
-def description(server, accept: str | None = None) -> tuple[requests.Response, Graph]:
+def description(client, accept: str | None = None) -> tuple[TestResponse, Graph]:
     headers = {"Accept": accept} if accept else {}
-    response = requests.get(server.url + "/sparql", headers=headers, timeout=30)
+    response = client.get("/sparql", headers=headers)
     assert response.status_code == 200, response.text
     media = response.headers["Content-Type"].split(";")[0].strip()
-    return response, rdf_graph(response.content, media)
+    return response, rdf_graph(response.data, media)
 
 
-def returns_rdf(server) -> None:
+def returns_rdf(client) -> None:
     for accept in (None, "*/*", *RDF_MEDIA_TYPES):
-        _, graph = description(server, accept)
+        _, graph = description(client, accept)
         assert (None, RDF.type, SD.Service) in graph, accept
 
 
-def has_endpoint_triple(server) -> None:
-    _, graph = description(server)
-    assert (None, SD.endpoint, URIRef(server.url + "/sparql")) in graph
+def has_endpoint_triple(client) -> None:
+    _, graph = description(client)
+    assert (None, SD.endpoint, URIRef(ENDPOINT)) in graph
 
 
-def conforms_to_schema(server) -> None:
+def conforms_to_schema(client) -> None:
     for accept in RDF_MEDIA_TYPES:
-        _, graph = description(server, accept)
+        _, graph = description(client, accept)
         assert schema_problems(graph) == [], accept
 
 
@@ -143,9 +147,9 @@ CHECKS = {
 
 
 @pytest.mark.parametrize("test", TESTS, ids=[t.short for t in TESTS])
-def test_w3c_service_description(server, test):
+def test_w3c_service_description(client, test):
     with REPORT.record(test.iri):
-        CHECKS[test.short](server)
+        CHECKS[test.short](client)
 
 
 def test_the_schema_check_finds_departures():
@@ -159,9 +163,9 @@ def test_the_schema_check_finds_departures():
     assert len(schema_problems(graph)) == 4
 
 
-def test_the_description_tells_the_truth_about_this_configuration(server):
-    _, graph = description(server)
-    service = URIRef(server.url + "/sparql")
+def test_the_description_tells_the_truth_about_this_configuration(client):
+    _, graph = description(client)
+    service = URIRef(ENDPOINT)
     assert (service, SD.supportedLanguage, SD.SPARQL11Update) in graph  # a token is set
     assert (service, SD.feature, SD.BasicFederatedQuery) not in graph  # no allow-list
     names = set(graph.objects(None, SD.name))

@@ -1,4 +1,5 @@
-"""Real SPARQL clients against a real server: SPARQLWrapper in every format, rdflib's store."""
+"""Real SPARQL clients against the session's real server: SPARQLWrapper in every format,
+rdflib's store."""
 
 from __future__ import annotations
 
@@ -11,22 +12,21 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, TSV, XML, SPARQLWrapper
 from SPARQLWrapper import N3 as TURTLE
 
-from tests.conftest import EX, RunningServer, example_store
+from tests.conftest import EX, HTTP_DEADLINE, put_example_data
 
 SELECT = f"SELECT ?s ?n WHERE {{ ?s <{EX}n> ?n }} ORDER BY ?n LIMIT 5"
 CONSTRUCT = f"CONSTRUCT {{ ?s <{EX}n> ?n }} WHERE {{ ?s <{EX}n> ?n FILTER (?n < 4) }}"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("clients")
-    example_store(workdir / "store", things=30)
-    with RunningServer(workdir / "store", workdir, {"workers": 1}) as running:
-        yield running
+def server(http_server):
+    put_example_data(http_server, things=30)
+    return http_server
 
 
 def wrapper(server, query: str, fmt: str, method: str = "GET") -> SPARQLWrapper:
     client = SPARQLWrapper(server.url + "/sparql")
+    client.setTimeout(HTTP_DEADLINE)
     client.setQuery(query)
     client.setReturnFormat(fmt)
     client.setMethod(method)
@@ -68,7 +68,7 @@ def test_sparqlwrapper_ask(server):
 
 
 def test_rdflib_sparqlstore(server):
-    graph = Graph(store=SPARQLStore(server.url + "/sparql"))
+    graph = Graph(store=SPARQLStore(server.url + "/sparql", timeout=HTTP_DEADLINE))
     rows = list(graph.query(SELECT))
     assert [int(row.n) for row in rows] == [0, 1, 2, 3, 4]
     assert (URIRef(EX + "thing/7"), URIRef(EX + "n"), Literal(7)) in graph

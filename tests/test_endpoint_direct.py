@@ -16,20 +16,26 @@ from sparql_endpoint.executor.watchdog import EXIT_STATUS
 from sparql_endpoint.metrics import SharedMetrics
 
 
-def soon(seconds: float = 0.1) -> float:
-    return time.monotonic() + seconds
+def soon() -> float:
+    """A deadline for a lock that must not be had: it is given up soon."""
+    return time.monotonic() + 0.1
+
+
+def later() -> float:
+    """A deadline for a lock that must be had: never reached, however busy the machine."""
+    return time.monotonic() + 120
 
 
 def test_a_write_waits_for_readers_and_readers_for_a_write(tmp_path: Path):
     reader, writer = StoreLocks(tmp_path), StoreLocks(tmp_path)
     try:
-        with reader.reading(soon()), pytest.raises(LockTimeout), writer.writing(soon()):
+        with reader.reading(later()), pytest.raises(LockTimeout), writer.writing(soon()):
             pass
-        with writer.writing(soon()), pytest.raises(LockTimeout), reader.reading(soon()):
+        with writer.writing(later()), pytest.raises(LockTimeout), reader.reading(soon()):
             pass
-        with reader.reading(soon()), StoreLocks(tmp_path).reading(soon()):
+        with reader.reading(later()), StoreLocks(tmp_path).reading(later()):
             pass  # readers share
-        with writer.writing(soon()):
+        with writer.writing(later()):
             pass
     finally:
         reader.close()
@@ -66,20 +72,20 @@ def test_shared_counters_add_up_every_process(tmp_path: Path):
 
 
 def test_the_watchdog_acts_then_ends_the_process(tmp_path: Path):
+    # Disarmed in time, the first deadline does nothing; the second ends the process long
+    # before its sleep would: its exit status is the watchdog's, not the script's 0.
     mark = tmp_path / "acted"
     program = (
         "import time; from pathlib import Path\n"
         "from sparql_endpoint.executor.watchdog import Watchdog\n"
         "dog = Watchdog(period=0.01)\n"
-        "dog.arm(5, lambda: None); dog.disarm()\n"
+        "dog.arm(600, lambda: None); dog.disarm()\n"
         f"dog.arm(0.2, lambda: Path({str(mark)!r}).write_text('yes'))\n"
-        "time.sleep(10)\n"
+        "time.sleep(3600)\n"
     )
-    started = time.monotonic()
-    done = subprocess.run([sys.executable, "-c", program], timeout=30, check=False)
+    done = subprocess.run([sys.executable, "-c", program], timeout=600, check=False)
     assert done.returncode == EXIT_STATUS
     assert mark.read_text() == "yes"
-    assert time.monotonic() - started < 5
 
 
 def test_the_watchdog_thread_leaves_stop_signals_to_the_main_thread():
@@ -89,18 +95,21 @@ def test_the_watchdog_thread_leaves_stop_signals_to_the_main_thread():
         "import threading, time, signal\n"
         "from sparql_endpoint.executor.watchdog import Watchdog\n"
         "dog = Watchdog(period=0.01)\n"
-        "dog.arm(5, lambda: None)\n"
-        "time.sleep(0.2)\n"
+        "dog.arm(600, lambda: None)\n"
         "thread = next(t for t in threading.enumerate() if t.name == 'lamcoop-watchdog')\n"
         "def blocked(tid):\n"
         "    status = open(f'/proc/self/task/{tid}/status').read()\n"
         "    line = next(l for l in status.splitlines() if l.startswith('SigBlk'))\n"
         "    mask = int(line.split()[1], 16)\n"
         "    return [s for s in (signal.SIGINT, signal.SIGTERM) if mask >> (s - 1) & 1]\n"
+        # The thread blocks them as it starts: wait for that (a deadline, not a delay).
+        "deadline = time.monotonic() + 120\n"
+        "while len(blocked(thread.native_id)) < 2 and time.monotonic() < deadline:\n"
+        "    time.sleep(0.01)\n"
         "print(len(blocked(thread.native_id)), len(blocked(threading.main_thread().native_id)))\n"
         "dog.disarm()\n"
     )
     done = subprocess.run(
-        [sys.executable, "-c", program], capture_output=True, text=True, timeout=30, check=True
+        [sys.executable, "-c", program], capture_output=True, text=True, timeout=600, check=True
     )
     assert done.stdout.split() == ["2", "0"]

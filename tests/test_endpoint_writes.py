@@ -1,12 +1,16 @@
-"""Updates and the Graph Store protocol on a real server: the token, the writes, VoID after."""
+"""Updates and the Graph Store protocol: the token, the writes, VoID after (Flask's test
+client over a copy of the session's example store); and writes through the real server,
+whose worker processes each see them."""
 
 from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
 import requests
+from werkzeug.test import TestResponse
 
-from tests.conftest import EX, RunningServer, example_store
+from graph_loader.store import open_store
+from tests.conftest import EX, HTTP_DEADLINE, put_example_data, service_client
 
 TOKEN = "s3cret-token"
 BASE = "https://w3id.org/lamcoop/"
@@ -14,45 +18,44 @@ VOID_TRIPLES = "http://rdfs.org/ns/void#triples"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("writes")
-    example_store(workdir / "store", things=20)
-    with RunningServer(workdir / "store", workdir, {"update_token": TOKEN}) as running:
-        yield running
+def server(tmp_path_factory, example_built):
+    """The service with an update token, over its own copy of the example store."""
+    store = open_store(example_built.copy(tmp_path_factory.mktemp("writes") / "store"))
+    try:
+        with service_client(store, update_token=TOKEN) as client:
+            yield client
+    finally:
+        store.close()
 
 
 @pytest.fixture(scope="module")
-def read_only(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("read-only")
-    example_store(workdir / "store", things=5)
-    with RunningServer(workdir / "store", workdir, {"workers": 1}) as running:
-        yield running
+def read_only(example_reader):
+    """The service without an update token."""
+    with service_client(example_reader) as client:
+        yield client
 
 
 def auth(token: str = TOKEN) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def update(server, text: str, headers: dict[str, str] | None = None) -> requests.Response:
-    return requests.post(
-        server.url + "/sparql",
+def update(client, text: str, headers: dict[str, str] | None = None) -> TestResponse:
+    return client.post(
+        "/sparql",
         data=text.encode(),
         headers={"Content-Type": "application/sparql-update", **(headers or {})},
-        timeout=60,
     )
 
 
-def ask(server, query: str) -> bool:
-    response = requests.get(server.url + "/sparql", params={"query": query}, timeout=30)
+def ask(client, query: str) -> bool:
+    response = client.get("/sparql", query_string={"query": query})
     assert response.status_code == 200, response.text
-    return response.json()["boolean"]
+    return response.get_json()["boolean"]
 
 
-def graph_store(server, method: str, graph: str | None, **kwargs) -> requests.Response:
+def graph_store(client, method: str, graph: str | None, **kwargs) -> TestResponse:
     params = {"graph": graph} if graph else {"default": ""}
-    return requests.request(
-        method, server.url + "/graph-store", params=params, timeout=60, **kwargs
-    )
+    return client.open("/graph-store", method=method, query_string=params, **kwargs)
 
 
 def test_update_needs_the_token(server):
@@ -67,11 +70,10 @@ def test_update_needs_the_token(server):
 
 
 def test_update_by_form_and_its_errors(server):
-    form = requests.post(
-        server.url + "/sparql",
+    form = server.post(
+        "/sparql",
         data={"update": f"INSERT DATA {{ GRAPH <{EX}g3> {{ <{EX}x> <{EX}y> 2 }} }}"},
         headers=auth(),
-        timeout=60,
     )
     assert form.status_code == 204
     assert ask(server, f"ASK {{ <{EX}x> <{EX}y> 2 }}")
@@ -82,9 +84,9 @@ def test_update_by_form_and_its_errors(server):
 
 
 def test_health_reports_a_new_data_version_after_a_write(server):
-    before = requests.get(server.url + "/-/health", timeout=30).json()["data_version"]
+    before = server.get("/-/health").get_json()["data_version"]
     assert update(server, f"INSERT DATA {{ <{EX}v> <{EX}w> 1 }}", auth()).status_code == 204
-    after = requests.get(server.url + "/-/health", timeout=30).json()["data_version"]
+    after = server.get("/-/health").get_json()["data_version"]
     assert after > before
 
 
@@ -98,18 +100,18 @@ def test_graph_store_put_get_post_head_delete(server):
     assert created.status_code == 201
     read = graph_store(server, "GET", graph, headers={"Accept": "application/n-triples"})
     assert read.status_code == 200
-    assert len(list(ox.parse(read.content, format=ox.RdfFormat.N_TRIPLES))) == 1
+    assert len(list(ox.parse(read.data, format=ox.RdfFormat.N_TRIPLES))) == 1
     more = f"<{EX}p2> <{EX}name> 'two' .".encode()
     added = graph_store(server, "POST", graph, data=more, headers={**ttl, **auth()})
     assert added.status_code == 204
     read = graph_store(server, "GET", graph, headers={"Accept": "text/turtle"})
-    assert len(list(ox.parse(read.content, format=ox.RdfFormat.TURTLE))) == 2
+    assert len(list(ox.parse(read.data, format=ox.RdfFormat.TURTLE))) == 2
     head = graph_store(server, "HEAD", graph)
-    assert head.status_code == 200 and head.content == b""
+    assert head.status_code == 200 and head.data == b""
     replaced = graph_store(server, "PUT", graph, data=more, headers={**ttl, **auth()})
     assert replaced.status_code == 204
     read = graph_store(server, "GET", graph, headers={"Accept": "text/turtle"})
-    assert len(list(ox.parse(read.content, format=ox.RdfFormat.TURTLE))) == 1
+    assert len(list(ox.parse(read.data, format=ox.RdfFormat.TURTLE))) == 1
     assert graph_store(server, "DELETE", graph, headers=auth("no")).status_code == 403
     assert graph_store(server, "DELETE", graph, headers=auth()).status_code == 204
     assert graph_store(server, "GET", graph).status_code == 404
@@ -121,7 +123,7 @@ def test_graph_store_default_graph_and_mistakes(server):
     nt = {"Content-Type": "application/n-triples"}
     assert graph_store(server, "PUT", None, data=data, headers={**nt, **auth()}).status_code == 204
     read = graph_store(server, "GET", None, headers={"Accept": "application/n-triples"})
-    assert read.status_code == 200 and f"<{EX}d>".encode() in read.content
+    assert read.status_code == 200 and f"<{EX}d>".encode() in read.data
     broken = graph_store(server, "PUT", EX + "bad", data=b"<a> <b", headers={**nt, **auth()})
     assert broken.status_code == 400
     assert graph_store(server, "GET", EX + "bad").status_code == 404
@@ -129,14 +131,12 @@ def test_graph_store_default_graph_and_mistakes(server):
         server, "PUT", EX + "x", data=data, headers={"Content-Type": "x/y", **auth()}
     )
     assert unknown.status_code == 415
-    both = requests.get(
-        server.url + "/graph-store", params={"graph": EX + "g1", "default": ""}, timeout=30
-    )
+    both = server.get("/graph-store", query_string={"graph": EX + "g1", "default": ""})
     assert both.status_code == 400
 
 
 def test_void_is_rewritten_after_updates(server):
-    void = requests.get(server.url + "/.well-known/void", headers={"Accept": "text/turtle"})
+    void = server.get("/.well-known/void", headers={"Accept": "text/turtle"})
     assert void.status_code == 200
     assert (
         update(
@@ -144,8 +144,8 @@ def test_void_is_rewritten_after_updates(server):
         ).status_code
         == 204
     )
-    void = requests.get(server.url + "/.well-known/void", headers={"Accept": "text/turtle"})
-    triples = list(ox.parse(void.content, format=ox.RdfFormat.TURTLE))
+    void = server.get("/.well-known/void", headers={"Accept": "text/turtle"})
+    triples = list(ox.parse(void.data, format=ox.RdfFormat.TURTLE))
     counts = {t.subject.value: t.object.value for t in triples if t.predicate.value == VOID_TRIPLES}
     assert counts[EX + "g9"] == "3"
 
@@ -162,16 +162,42 @@ def test_read_only_service_refuses_every_write(read_only):
 
 def test_service_description_tells_whether_updates_are_possible(server, read_only):
     sd = "http://www.w3.org/ns/sparql-service-description#"
-    for running, writable in ((server, True), (read_only, False)):
-        response = requests.get(
-            running.url + "/sparql", headers={"Accept": "text/turtle"}, timeout=30
-        )
+    for client, writable in ((server, True), (read_only, False)):
+        response = client.get("/sparql", headers={"Accept": "text/turtle"})
         assert response.status_code == 200
-        triples = list(ox.parse(response.content, format=ox.RdfFormat.TURTLE))
+        triples = list(ox.parse(response.data, format=ox.RdfFormat.TURTLE))
         languages = {
             t.object.value for t in triples if t.predicate.value == sd + "supportedLanguage"
         }
         assert (sd + "SPARQL11Update" in languages) is writable
         assert sd + "SPARQL11Query" in languages
         endpoints = {t.object.value for t in triples if t.predicate.value == sd + "endpoint"}
-        assert endpoints == {running.url + "/sparql"}
+        assert endpoints == {"http://localhost/sparql"}
+
+
+def test_a_write_through_the_real_server_is_seen_by_every_worker(http_server):
+    """The server's worker processes each hold their own handle on the store: after a write
+    through one of them, every later request sees it, whichever worker answers."""
+    put_example_data(http_server, things=20)
+
+    def health() -> dict:
+        return requests.get(http_server.url + "/-/health", timeout=HTTP_DEADLINE).json()
+
+    before = health()["data_version"]
+    http_server.update(f"INSERT DATA {{ GRAPH <{EX}g9> {{ <{EX}q> <{EX}r> 1, 2, 3 }} }}")
+    for _ in range(4 * http_server.workers):
+        assert health()["data_version"] > before
+        answer = requests.get(
+            http_server.url + "/sparql",
+            params={"query": f"ASK {{ <{EX}q> <{EX}r> 3 }}"},
+            timeout=HTTP_DEADLINE,
+        )
+        assert answer.json()["boolean"] is True
+    void = requests.get(
+        http_server.url + "/.well-known/void",
+        headers={"Accept": "text/turtle"},
+        timeout=HTTP_DEADLINE,
+    )
+    triples = list(ox.parse(void.content, format=ox.RdfFormat.TURTLE))
+    counts = {t.subject.value: t.object.value for t in triples if t.predicate.value == VOID_TRIPLES}
+    assert counts[EX + "g9"] == "3"

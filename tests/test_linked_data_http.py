@@ -1,5 +1,6 @@
-"""Dereferencing over real HTTP: 303s, formats by Accept and extension, the headers, ETags,
-404 and 406, pages, the graph of each statement; rdflib reads every RDF format."""
+"""Dereferencing: 303s, formats by Accept and extension, the headers, ETags, 404 and 406,
+pages, the graph of each statement (through Flask's test client over the session's dataset
+store); rdflib, a real client, dereferences every RDF format from a real server."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import pytest
 import rdflib
 import requests
 
-from tests.linked_data_support import BASE, CALIS, MUSEUM, start_server
+from tests.conftest import HTTP_DEADLINE, service_client
+from tests.linked_data_support import BASE, CALIS, MUSEUM
 
 RDF_FORMATS = {
     "turtle": ("text/turtle", "ttl"),
@@ -28,23 +30,24 @@ SKOS_PREF = rdflib.URIRef("http://www.w3.org/2004/02/skos/core#prefLabel")
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with start_server(tmp_path_factory.mktemp("ld-http")) as running:
-        yield running
+def client(dataset_reader):
+    with service_client(dataset_reader) as opened:
+        yield opened
 
 
-def get(server, path: str, **headers: str) -> requests.Response:
-    return requests.get(server.url + path, headers=headers, allow_redirects=False, timeout=30)
+def get(client, path: str, **headers: str):
+    return client.get(path, headers=headers)
 
 
 @pytest.mark.parametrize("fmt", sorted(RDF_FORMATS))
-def test_rdflib_dereferences_calis_in_every_format(server, fmt):
+def test_rdflib_dereferences_calis_in_every_format(dataset_server, fmt):
+    server = dataset_server
     calis = rdflib.URIRef(CALIS)
     if fmt == "nquads":  # rdflib asks for N-Quads with no Accept of its own: say it here
         reply = requests.get(
             server.url + "/id/institution/calis",
             headers={"Accept": "application/n-quads"},
-            timeout=30,
+            timeout=HTTP_DEADLINE,
         )
         assert reply.history[0].status_code == 303
         data = rdflib.Dataset()
@@ -61,20 +64,20 @@ def test_rdflib_dereferences_calis_in_every_format(server, fmt):
     assert "中国高等教育文献保障系统" in labels
 
 
-def test_id_redirects_with_303_honouring_accept(server):
+def test_id_redirects_with_303_honouring_accept(client):
     for media, ext in RDF_FORMATS.values():
-        r = get(server, "/id/institution/calis", Accept=media)
+        r = get(client, "/id/institution/calis", Accept=media)
         assert r.status_code == 303
         assert r.headers["Location"] == f"/doc/institution/calis.{ext}"
         assert "Accept" in r.headers["Vary"]
-    html = get(server, "/id/institution/calis", Accept="text/html,*/*;q=0.8")
+    html = get(client, "/id/institution/calis", Accept="text/html,*/*;q=0.8")
     assert html.headers["Location"] == "/doc/institution/calis.html"
-    ranked = get(server, "/id/institution/calis", Accept="text/turtle;q=0.4, application/ld+json")
+    ranked = get(client, "/id/institution/calis", Accept="text/turtle;q=0.4, application/ld+json")
     assert ranked.headers["Location"].endswith(".jsonld")
 
 
-def test_doc_headers(server):
-    r = get(server, "/doc/institution/calis", Accept="text/turtle", **{"Accept-Language": "fa"})
+def test_doc_headers(client):
+    r = get(client, "/doc/institution/calis", Accept="text/turtle", **{"Accept-Language": "fa"})
     assert r.status_code == 200
     assert r.headers["Content-Type"].startswith("text/turtle")
     assert {v.strip() for v in r.headers["Vary"].split(",")} >= {"Accept", "Accept-Language"}
@@ -86,39 +89,39 @@ def test_doc_headers(server):
     assert len(alternates) == 7
     derived = {link["url"] for link in links if link["rel"].endswith("wasDerivedFrom")}
     assert BASE + "graph/seed-002" in derived
-    html = get(server, "/doc/institution/calis.html", **{"Accept-Language": "zh-CN"})
+    html = get(client, "/doc/institution/calis.html", **{"Accept-Language": "zh-CN"})
     assert html.headers["Content-Language"] == "zh-Hans"
 
 
-def test_etag_and_304(server):
-    first = get(server, "/doc/institution/calis.ttl")
+def test_etag_and_304(client):
+    first = get(client, "/doc/institution/calis.ttl")
     tag = first.headers["ETag"]
     assert tag
-    again = get(server, "/doc/institution/calis.ttl", **{"If-None-Match": tag})
+    again = get(client, "/doc/institution/calis.ttl", **{"If-None-Match": tag})
     assert again.status_code == 304
-    assert again.content == b""
-    other = get(server, "/doc/institution/calis.nt", **{"If-None-Match": tag})
+    assert again.data == b""
+    other = get(client, "/doc/institution/calis.nt", **{"If-None-Match": tag})
     assert other.status_code == 200
 
 
-def test_unknown_entity_is_404_with_a_search_hint(server):
-    r = get(server, "/id/institution/no-such-library", Accept="text/turtle")
+def test_unknown_entity_is_404_with_a_search_hint(client):
+    r = get(client, "/id/institution/no-such-library", Accept="text/turtle")
     assert r.status_code == 404
     assert "/search?q=no-such-library" in r.text
     assert r.headers["Content-Type"].startswith("text/plain")
-    assert get(server, "/doc/institution/no-such-library.ttl").status_code == 404
+    assert get(client, "/doc/institution/no-such-library.ttl").status_code == 404
 
 
-def test_unacceptable_type_is_406(server):
-    r = get(server, "/doc/institution/calis", Accept="image/png")
+def test_unacceptable_type_is_406(client):
+    r = get(client, "/doc/institution/calis", Accept="image/png")
     assert r.status_code == 406
     assert "text/turtle" in r.text
-    assert get(server, "/id/institution/calis", Accept="image/png").status_code == 406
+    assert get(client, "/id/institution/calis", Accept="image/png").status_code == 406
 
 
-def test_quads_keep_the_graph_of_each_statement(server):
+def test_quads_keep_the_graph_of_each_statement(client):
     data = rdflib.Dataset()
-    data.parse(data=get(server, "/doc/institution/calis.nq").text, format="nquads")
+    data.parse(data=get(client, "/doc/institution/calis.nq").text, format="nquads")
     graphs = {str(g) for _, _, _, g in data.quads((rdflib.URIRef(CALIS), None, None, None))}
     assert BASE + "graph/seed-002" in graphs
     assert BASE + "graph/test-geo" not in graphs  # calis is the object there, not the subject
@@ -126,18 +129,18 @@ def test_quads_keep_the_graph_of_each_statement(server):
     assert {str(g) for *_, g in incoming} == {BASE + "graph/test-geo"}
 
 
-def test_incoming_statements_are_paginated(server):
-    first = get(server, "/doc/institution/calis.ttl")
+def test_incoming_statements_are_paginated(client):
+    first = get(client, "/doc/institution/calis.ttl")
     links = requests.utils.parse_header_links(first.headers["Link"])
     # Calis has fewer incoming statements than a page: no next page.
     assert not [link for link in links if link["rel"] == "next"]
-    past = get(server, "/doc/institution/calis.ttl?page=9")
+    past = get(client, "/doc/institution/calis.ttl?page=9")
     assert past.status_code == 404
-    assert get(server, "/doc/institution/calis.ttl?page=x").status_code == 400
+    assert get(client, "/doc/institution/calis.ttl?page=x").status_code == 400
 
 
-def test_blank_node_closure_and_labels_of_what_it_points_to(server):
-    g = rdflib.Graph().parse(data=get(server, "/doc/agreement/calis-charter.ttl").text)
+def test_blank_node_closure_and_labels_of_what_it_points_to(client):
+    g = rdflib.Graph().parse(data=get(client, "/doc/agreement/calis-charter.ttl").text)
     statements = list(
         g.subjects(rdflib.RDF.subject, rdflib.URIRef(BASE + "id/agreement/calis-charter"))
     )
@@ -153,8 +156,8 @@ def test_blank_node_closure_and_labels_of_what_it_points_to(server):
     assert party_labels
 
 
-def test_html_page_links_locally_and_shows_sources(server):
-    r = get(server, "/doc/institution/calis.html?lang=en")
+def test_html_page_links_locally_and_shows_sources(client):
+    r = get(client, "/doc/institution/calis.html?lang=en")
     assert r.status_code == 200
     assert 'href="/id/unit/calis-management-centre"' in r.text
     assert "seed-002" in r.text
@@ -162,42 +165,35 @@ def test_html_page_links_locally_and_shows_sources(server):
     assert "(translation)" in r.text  # calis states lamc:translatedLanguage "en"
 
 
-def test_persian_page_is_right_to_left(server):
-    r = get(server, "/doc/concept/lam-study-codes/technological-platform.html?lang=fa")
+def test_persian_page_is_right_to_left(client):
+    r = get(client, "/doc/concept/lam-study-codes/technological-platform.html?lang=fa")
     assert r.status_code == 200
     assert '<html lang="fa" dir="rtl">' in r.text
     assert r.headers["Content-Language"] == "fa"
 
 
-def test_map_for_an_entity_with_coordinates(server):
-    r = get(server, "/doc/institution/test-museum.html")
+def test_map_for_an_entity_with_coordinates(client):
+    r = get(client, "/doc/institution/test-museum.html")
     assert '<svg class="map"' in r.text
     assert "38.88950, -77.03530" in r.text
-    assert '<svg class="map"' not in get(server, "/doc/institution/calis.html").text
+    assert '<svg class="map"' not in get(client, "/doc/institution/calis.html").text
 
 
-def test_search_json_and_html(server):
-    found = requests.get(
-        server.url + "/search",
-        params={"q": "CALIS"},
-        headers={"Accept": "application/json"},
-        timeout=30,
-    ).json()
+def test_search_json_and_html(client):
+    found = client.get(
+        "/search", query_string={"q": "CALIS"}, headers={"Accept": "application/json"}
+    ).get_json()
     assert CALIS in [r["iri"] for r in found["results"]]
-    chinese = requests.get(
-        server.url + "/search", params={"q": "高等教育文献", "format": "json"}, timeout=30
-    ).json()
+    chinese = client.get("/search", query_string={"q": "高等教育文献", "format": "json"}).get_json()
     assert CALIS in [r["iri"] for r in chinese["results"]]
-    persian = requests.get(
-        server.url + "/search", params={"q": "فناوری", "format": "json"}, timeout=30
-    ).json()
+    persian = client.get("/search", query_string={"q": "فناوری", "format": "json"}).get_json()
     assert persian["results"]
-    page = requests.get(server.url + "/search", params={"q": "calis"}, timeout=30)
+    page = client.get("/search", query_string={"q": "calis"})
     assert 'href="/id/institution/calis"' in page.text
 
 
-def test_home_page(server):
-    r = get(server, "/")
+def test_home_page(client):
+    r = get(client, "/")
     assert r.status_code == 200
     assert 'id="paradigm-model"' in r.text
     assert r.text.count('class="role"') == 6
@@ -205,40 +201,40 @@ def test_home_page(server):
     assert 'href="/id/institution/calis"' in r.text
 
 
-def test_ontology_in_every_format(server):
+def test_ontology_in_every_format(client, dataset_server):
     for media, ext in list(RDF_FORMATS.values())[:4]:
-        r = get(server, "/ontology", Accept=media)
+        r = get(client, "/ontology", Accept=media)
         assert r.status_code == 200, media
         assert r.headers["Content-Location"] == f"/ontology.{ext}"
-    g = rdflib.Graph().parse(server.url + "/ontology", format="xml")
+    g = rdflib.Graph().parse(dataset_server.url + "/ontology", format="xml")  # a real client
     assert (rdflib.URIRef(BASE + "ontology#Consortium"), rdflib.RDF.type, rdflib.OWL.Class) in g
-    html = get(server, "/ontology", Accept="text/html")
+    html = get(client, "/ontology", Accept="text/html")
     assert 'id="Consortium"' in html.text
 
 
-def test_audit_json_csv_and_one_agreement(server):
-    data = get(server, "/audit", Accept="application/json").json()
+def test_audit_json_csv_and_one_agreement(client):
+    data = get(client, "/audit", Accept="application/json").get_json()
     assert data["run"]["agreements"] == len(data["agreements"]) > 0
-    csv_text = get(server, "/audit?format=csv").text
+    csv_text = get(client, "/audit?format=csv").text
     assert csv_text.splitlines()[0].startswith("agreement,label,completeness")
-    one = get(server, "/audit/calis-charter?format=json").json()
+    one = get(client, "/audit/calis-charter?format=json").get_json()
     assert one["agreements"][0]["iri"] == BASE + "id/agreement/calis-charter"
-    assert get(server, "/audit/no-such-agreement").status_code == 404
-    assert get(server, "/audit?sort=bogus").status_code == 400
-    by_label = get(server, "/audit?sort=label").text
+    assert get(client, "/audit/no-such-agreement").status_code == 404
+    assert get(client, "/audit?sort=bogus").status_code == 400
+    by_label = get(client, "/audit?sort=label").text
     assert by_label.index("Beijing") < by_label.index("Yangtze")
 
 
-def test_dumps_listed_and_served_with_their_checksums(server):
-    listing = get(server, "/dumps/?format=json").json()
+def test_dumps_listed_and_served_with_their_checksums(client):
+    listing = get(client, "/dumps/?format=json").get_json()
     names = {f["name"]: f for f in listing}
     assert {"lamcoop.nq.gz", "seed-002.ttl", "test-geo.ttl"} <= set(names)
     assert "void.ttl" not in names
-    ttl = get(server, "/dumps/test-geo.ttl")
+    ttl = get(client, "/dumps/test-geo.ttl")
     assert ttl.headers["Content-Type"].startswith("text/turtle")
-    assert hashlib.sha256(ttl.content).hexdigest() == names["test-geo.ttl"]["sha256"]
-    gz = get(server, "/dumps/lamcoop.nq.gz")
+    assert hashlib.sha256(ttl.data).hexdigest() == names["test-geo.ttl"]["sha256"]
+    gz = get(client, "/dumps/lamcoop.nq.gz")
     assert gz.headers["Content-Type"] == "application/gzip"
-    assert len(gz.content) == names["lamcoop.nq.gz"]["bytes"]
-    assert get(server, "/dumps/../store").status_code == 404
-    assert "lamcoop.nq.gz" in get(server, "/dumps/").text
+    assert len(gz.data) == names["lamcoop.nq.gz"]["bytes"]
+    assert get(client, "/dumps/../store").status_code == 404
+    assert "lamcoop.nq.gz" in get(client, "/dumps/").text

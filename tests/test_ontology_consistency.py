@@ -11,7 +11,7 @@ import shutil
 
 import owlready2
 import pytest
-from ontology_support import ontology_graph, record_graph
+from ontology_support import ontology_graph
 from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 
@@ -108,8 +108,8 @@ def test_institutions_sharing_an_isil_are_not_merged(ontology):
         reason(with_key_and_twins(ontology, ORG.identifier))
 
 
-def test_the_dataset_of_record_is_consistent_with_the_ontology(ontology, tmp_path):
-    record = record_graph(tmp_path / "store")
+def test_the_dataset_of_record_is_consistent_with_the_ontology(ontology, dataset_record):
+    record = dataset_record
     if not len(record):
         pytest.skip("the build loads no dataset-of-record graph (seed-*) yet")
     assert reason(ontology + dl_data(record)) == []

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 import pytest
-from ontology_support import ontology_graph, record_graph
+from ontology_support import ontology_graph
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, BNode, Graph, Literal, Namespace, URIRef
 
 from graph_loader.reasoning import closure
@@ -72,8 +72,8 @@ def ontology() -> Graph:
 
 
 @pytest.fixture(scope="module")
-def record(tmp_path_factory) -> Graph:
-    graph = record_graph(tmp_path_factory.mktemp("record") / "store")
+def record(dataset_record) -> Graph:
+    graph = dataset_record
     if not len(graph):
         pytest.skip("the build loads no dataset-of-record graph (seed-*) yet")
     return graph

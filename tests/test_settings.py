@@ -199,8 +199,8 @@ def test_bad_settings_exit_2_without_traceback(lamcoop, tmp_path, files, env, ex
 
 
 @pytest.mark.slow
-def test_every_store_command_honours_lamcoop_store(lamcoop, tmp_path):
-    env_store = tmp_path / "env-store"
+def test_every_store_command_honours_lamcoop_store(lamcoop, tmp_path, dataset_store):
+    env_store = dataset_store.copy(tmp_path / "env-store")  # built: build has less to do
     data = tmp_path / "one.nt"
     data.write_text("<http://ex/a> <http://ex/b> <http://ex/c> .\n")
     env = {"LAMCOOP_STORE": str(env_store)}

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import ast
+import contextlib
 import os
 import signal
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -150,6 +151,10 @@ def test_a_crash_before_publishing_is_rolled_back_on_open(store_path):
 
 # -- a real process killed or interrupted mid-load --------------------------------------------
 
+#: Seconds a test waits for a load to reach a state, or to end: a deadline for a load that
+#: hangs, never reached otherwise, however busy the machine.
+LOAD_DEADLINE = 300
+
 
 def _store_with_two_graphs(store_path: Path, tmp_path: Path) -> tuple:
     seed = tmp_path / "seed.nt"
@@ -177,15 +182,82 @@ def _loading(store_path: Path, big: Path, *args: str) -> Iterator[subprocess.Pop
                 process.kill()
 
 
-def _wait_until_mid_load(process: subprocess.Popen, store_path: Path, timeout: float = 60) -> None:
-    """Return once the load is writing its data (the bulk loader's files appear)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "the load finished before it could be interrupted"
-        if any(name.startswith("bulk-") for name in os.listdir(store_path)):
-            return
+def _bulk_writing(store_path: Path) -> bool:
+    """Whether a bulk write is under way: the bulk loader's files exist only meanwhile."""
+    return any(name.startswith("bulk-") for name in os.listdir(store_path))
+
+
+def _load_states(store_path: Path) -> set[str]:
+    """The states of the loads in progress, as another process reads the store: "staged"
+    before a load's commit point, "publishing" after it (see ``graph_loader.store``)."""
+    raw = ox.Store.read_only(str(store_path))
+    try:
+        return {
+            quad.object.value
+            for quad in raw.quads_for_pattern(None, None, None, ox.NamedNode(PENDING_GRAPH))
+            if quad.predicate.value.endswith("#state")
+        }
+    finally:
+        del raw
+
+
+def _stopped(pid: int) -> bool:
+    """Whether every thread of process ``pid`` has stopped (SIGSTOP)."""
+    states = []
+    for stat in Path(f"/proc/{pid}/task").glob("*/stat"):
+        with contextlib.suppress(OSError):
+            states.append(stat.read_text().rsplit(")", 1)[1].split()[0])
+    return bool(states) and all(state in "tT" for state in states)
+
+
+def _stop_while_writing(process: subprocess.Popen, store_path: Path, state: str) -> bool:
+    """Stop the load (SIGSTOP) at a moment it is writing data in ``state`` ("staged": before
+    its commit point; "publishing": moving staged data into place after it); True when it is
+    left stopped there, False when it ended before it could be caught.
+
+    Stopped, the load is known to be there when a bulk write is under way and the store
+    says so. Until it is continued, the load can go no further; a signal sent to it
+    meanwhile is the first thing it meets when it is continued.
+    """
+    deadline = time.monotonic() + LOAD_DEADLINE
+    while process.poll() is None:
+        assert time.monotonic() < deadline, "the load neither wrote nor ended"
+        if _bulk_writing(store_path):
+            process.send_signal(signal.SIGSTOP)
+            while not _stopped(process.pid):
+                assert time.monotonic() < deadline, "the load did not stop"
+                time.sleep(0.001)
+            if _bulk_writing(store_path) and _load_states(store_path) == {state}:
+                return True
+            process.send_signal(signal.SIGCONT)
         time.sleep(0.005)
-    raise AssertionError("the load never started writing")
+    return False
+
+
+def _interrupt_while_writing(
+    tmp_path: Path,
+    big: Path,
+    args: tuple[str, ...],
+    interrupt: Callable[[subprocess.Popen], None],
+    state: str = "staged",
+) -> tuple[Path, tuple, subprocess.Popen, bytes]:
+    """Load ``big`` into a store with two graphs; ``interrupt`` the load while it writes in
+    ``state`` (see :func:`_stop_while_writing`).
+
+    Returns the store, its content before the load, the ended process and its stderr. A load
+    that ends before it is caught (a busy machine can let it run past the moment) is tried
+    again in a new store.
+    """
+    for attempt in range(5):
+        store_path = tmp_path / f"store-{attempt}"
+        before = _store_with_two_graphs(store_path, tmp_path)
+        with _loading(store_path, big, *args) as process:
+            if _stop_while_writing(process, store_path, state):
+                interrupt(process)
+                _, err = process.communicate(timeout=LOAD_DEADLINE)
+                return store_path, before, process, err
+            process.communicate(timeout=LOAD_DEADLINE)
+    raise AssertionError(f"the load was never caught writing while {state}")
 
 
 @pytest.mark.slow
@@ -194,12 +266,10 @@ def _wait_until_mid_load(process: subprocess.Popen, store_path: Path, timeout: f
     [("--graph", EX + "existing"), ("--graph", EX + "existing", "--append"), ()],
     ids=["replace", "append", "new-graph"],
 )
-def test_sigkill_mid_load_leaves_the_store_unchanged(big_nt, store_path, tmp_path, args):
-    before = _store_with_two_graphs(store_path, tmp_path)
-    with _loading(store_path, big_nt, *args) as process:
-        _wait_until_mid_load(process, store_path)
-        process.kill()
-        process.communicate()
+def test_sigkill_mid_load_leaves_the_store_unchanged(big_nt, tmp_path, args):
+    store_path, before, process, _ = _interrupt_while_writing(
+        tmp_path, big_nt, args, subprocess.Popen.kill
+    )
     assert process.returncode == -signal.SIGKILL
     raw = ox.Store.read_only(str(store_path))
     assert raw.contains_named_graph(ox.NamedNode(PENDING_GRAPH)), "killed before it began"
@@ -207,15 +277,36 @@ def test_sigkill_mid_load_leaves_the_store_unchanged(big_nt, store_path, tmp_pat
     assert snapshot_at(store_path) == before
 
 
+def _ctrl_c(process: subprocess.Popen) -> None:
+    process.send_signal(signal.SIGINT)
+    process.send_signal(signal.SIGCONT)
+
+
 @pytest.mark.slow
-def test_ctrl_c_mid_load_exits_non_zero_quietly_and_changes_nothing(big_nt, store_path, tmp_path):
-    before = _store_with_two_graphs(store_path, tmp_path)
-    with _loading(store_path, big_nt, "--graph", EX + "existing") as process:
-        _wait_until_mid_load(process, store_path)
-        process.send_signal(signal.SIGINT)
-        _, err = process.communicate(timeout=60)
-    assert process.returncode not in (0, None)
+def test_ctrl_c_mid_load_exits_non_zero_quietly_and_changes_nothing(big_nt, tmp_path):
+    store_path, before, process, err = _interrupt_while_writing(
+        tmp_path, big_nt, ("--graph", EX + "existing"), _ctrl_c
+    )
+    assert process.returncode == 130, err
     assert b"Traceback" not in err
-    assert b"interrupted" in err.lower() or b"abort" in err.lower()
+    assert b"interrupted" in err.lower()
     assert len(err.splitlines()) <= 2, err
     assert snapshot_at(store_path) == before
+
+
+@pytest.mark.slow
+def test_ctrl_c_after_the_commit_point_leaves_at_once_and_the_next_open_finishes(
+    medium_nt, tmp_path
+):
+    store_path, before, process, err = _interrupt_while_writing(
+        tmp_path, medium_nt, ("--graph", EX + "existing"), _ctrl_c, state="publishing"
+    )
+    assert process.returncode == 130, err
+    assert b"Traceback" not in err
+    assert b"completed when the store is next opened" in err
+    assert len(err.splitlines()) <= 2, err
+    assert _load_states(store_path) == {"publishing"}, "it left before moving its data in"
+    _, counts = snapshot_at(store_path)
+    assert counts[EX + "existing"] == len(medium_nt.read_bytes().splitlines())
+    assert counts[EX + "other"] == before[1][EX + "other"]
+    assert _load_states(store_path) == set()

@@ -79,9 +79,14 @@ class StagedLoad:
     def publish(self, *, also: str = "") -> None:
         """Make the staged graphs visible together with ``also`` (such as provenance).
 
-        That is :meth:`commit`, then finishing the move of staged copies.
+        That is :meth:`commit`, then :meth:`finish`.
         """
         self.commit(also=also)
+        self.finish()
+
+    def finish(self) -> None:
+        """Move committed staged copies into their targets. A process that ends first
+        leaves it to the next read-write open of the store, which finishes it."""
         self.store.recover()
 
     def commit(self, *, also: str = "") -> None:
