@@ -26,7 +26,9 @@ def function_lengths(path: Path) -> list[tuple[int, str]]:
 
 def main(root: Path) -> None:
     modules = sorted(p for pkg in PACKAGES for p in (root / pkg).rglob("*.py"))
-    sizes = sorted(((len(p.read_text().splitlines()), p.relative_to(root)) for p in modules), reverse=True)
+    sizes = sorted(
+        ((len(p.read_text().splitlines()), p.relative_to(root)) for p in modules), reverse=True
+    )
     functions = sorted((n, name) for p in modules for n, name in function_lengths(p))
     lengths = [n for n, _ in functions]
     print(f"modules: {len(modules)}, lines: {sum(n for n, _ in sizes)}")

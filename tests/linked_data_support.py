@@ -46,6 +46,6 @@ def build_store(workdir: Path) -> Path:
 def start_server(workdir: Path):
     """A built store served by a real ``lamcoop serve`` on 127.0.0.1 (tests share the
     session's ``dataset_server`` instead)."""
-    from tests.conftest import RunningServer
+    from tests.servers import RunningServer
 
     return RunningServer(build_store(workdir), workdir, settings={"workers": 2})

@@ -19,10 +19,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
-from conftest import VENV_BIN
 from rdflib.compare import isomorphic
 
 from graph_loader.store import open_store
+from tests.servers import VENV_BIN
 
 EX = "http://example.org/"
 DATA = (

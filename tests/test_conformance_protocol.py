@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.conftest import HTTP_DEADLINE, RunningServer
 from tests.earl import EarlReport
+from tests.servers import HTTP_DEADLINE, RunningServer
 from tests.w3c_http import boolean_of, check, perform
 from tests.w3c_manifest import SPARQL11, local_path, read_tests
 

@@ -12,7 +12,8 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, TSV, XML, SPARQLWrapper
 from SPARQLWrapper import N3 as TURTLE
 
-from tests.conftest import EX, HTTP_DEADLINE, put_example_data
+from tests.conftest import EX, put_example_data
+from tests.servers import HTTP_DEADLINE
 
 SELECT = f"SELECT ?s ?n WHERE {{ ?s <{EX}n> ?n }} ORDER BY ?n LIMIT 5"
 CONSTRUCT = f"CONSTRUCT {{ ?s <{EX}n> ?n }} WHERE {{ ?s <{EX}n> ?n FILTER (?n < 4) }}"

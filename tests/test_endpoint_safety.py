@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.conftest import EX, HTTP_DEADLINE, RunningServer, service_client
+from tests.conftest import EX, service_client
+from tests.servers import HTTP_DEADLINE, RunningServer
 
 #: The time limit of the server that tests it: long enough that no ordinary query on a busy
 #: machine reaches it, short enough to wait for.

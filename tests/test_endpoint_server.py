@@ -29,7 +29,8 @@ from sparql_endpoint.serve import (
     run_directory,
     uwsgi_options,
 )
-from tests.conftest import HTTP_DEADLINE, put_example_data
+from tests.conftest import put_example_data
+from tests.servers import HTTP_DEADLINE
 
 
 @pytest.fixture(scope="module")

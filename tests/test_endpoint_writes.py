@@ -10,7 +10,8 @@ import requests
 from werkzeug.test import TestResponse
 
 from graph_loader.store import open_store
-from tests.conftest import EX, HTTP_DEADLINE, put_example_data, service_client
+from tests.conftest import EX, put_example_data, service_client
+from tests.servers import HTTP_DEADLINE
 
 TOKEN = "s3cret-token"
 BASE = "https://w3id.org/lamcoop/"

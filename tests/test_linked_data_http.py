@@ -10,8 +10,9 @@ import pytest
 import rdflib
 import requests
 
-from tests.conftest import HTTP_DEADLINE, service_client
+from tests.conftest import service_client
 from tests.linked_data_support import BASE, CALIS, MUSEUM
+from tests.servers import HTTP_DEADLINE
 
 RDF_FORMATS = {
     "turtle": ("text/turtle", "ttl"),

@@ -8,62 +8,28 @@ ontology too.
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
 import pytest
 from ontology_support import ontology_graph
-from rdflib import OWL, RDF, RDFS, SKOS, XSD, BNode, Graph, Literal, Namespace, URIRef
+from pitfall_support import (
+    BUILT_IN,
+    DCTERMS,
+    LAMC,
+    NO_DOMAIN,
+    NO_RANGE,
+    ONTOLOGY,
+    PREFIXES,
+    PROPERTY_TYPES,
+    VANN,
+    declared,
+    terms,
+    without_reification,
+)
+from rdflib import OWL, RDF, RDFS, SKOS, XSD, BNode, Graph, Literal, URIRef
 
 from graph_loader.reasoning import closure
-
-LAMC = Namespace("https://w3id.org/lamcoop/ontology#")
-VANN = Namespace("http://purl.org/vocab/vann/")
-DCTERMS = Namespace("http://purl.org/dc/terms/")
-ONTOLOGY = URIRef("https://w3id.org/lamcoop/ontology")
-LANGUAGES = ("en", "fa", "zh-Hans")
-PREFIXES = {
-    "lamc": str(LAMC),
-    "org": "http://www.w3.org/ns/org#",
-    "skos": str(SKOS),
-    "dcterms": str(DCTERMS),
-    "prov": "http://www.w3.org/ns/prov#",
-    "frapo": "http://purl.org/cerif/frapo/",
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "schema": "https://schema.org/",
-    "geo": "http://www.w3.org/2003/01/geo/wgs84_pos#",
-}
-#: Namespaces whose terms are the languages' own (RDF, RDFS, OWL, XSD), never declared.
-BUILT_IN = (str(RDF), str(RDFS), str(OWL), str(XSD))
-PROPERTY_TYPES = (OWL.ObjectProperty, OWL.DatatypeProperty)
-TERM_TYPES = (OWL.Class, *PROPERTY_TYPES, RDFS.Datatype)
-
-#: Properties without a domain, and why (checked: each really has none).
-NO_DOMAIN = {
-    LAMC.text: "the wording of provisions and of codes alike",
-    LAMC.exposesChallenge: "stated by a shape or a gap, which are of no one class",
-    LAMC.componentId: "stated by a shape or a gap, which are of no one class",
-    LAMC.translatedLanguage: "any entity may carry translated labels",
-    LAMC.printedAs: "stated on rdf:Statement, which OWL 2 DL reserves",
-    LAMC.sha256: "stated on graphs, which have no class",
-    LAMC.loaderVersion: "stated on graphs, which have no class",
-}
-#: Properties without a range, and why.
-NO_RANGE = {
-    LAMC.text: "language-tagged text, which OWL 2 DL cannot name as a range",
-    LAMC.method: "language-tagged text",
-    LAMC.population: "language-tagged text",
-    LAMC.samplingMethod: "language-tagged text",
-    LAMC.dataCollectionMethod: "language-tagged text",
-    LAMC.codingPhase: "language-tagged text",
-    LAMC.trustworthinessCriterion: "language-tagged text",
-}
-
-# Traditional forms of characters that Simplified Chinese writes otherwise.
-TRADITIONAL_ONLY = set("圖書館檔資標準協會聯機構數據庫體際編錄務員處議網絡類單盟國們這個時來說們發")
-TRADITIONAL_ONLY -= set("盟")
 
 
 @pytest.fixture(scope="module")
@@ -77,25 +43,6 @@ def record(dataset_record) -> Graph:
     if not len(graph):
         pytest.skip("the build loads no dataset-of-record graph (seed-*) yet")
     return graph
-
-
-def declared(graph: Graph, *types: URIRef) -> set[URIRef]:
-    types = types or (*TERM_TYPES, OWL.AnnotationProperty, OWL.NamedIndividual)
-    return {s for t in types for s in graph.subjects(RDF.type, t) if isinstance(s, URIRef)}
-
-
-def terms(graph: Graph) -> set[URIRef]:
-    """Classes, object and datatype properties and datatypes: what must be fully described."""
-    return declared(graph, *TERM_TYPES)
-
-
-def reified(graph: Graph) -> set:
-    return set(graph.subjects(RDF.type, RDF.Statement))
-
-
-def without_reification(graph: Graph) -> Iterable[tuple]:
-    skip = reified(graph)
-    return ((s, p, o) for s, p, o in graph if s not in skip)
 
 
 # -- the header ------------------------------------------------------------------------------
@@ -167,131 +114,6 @@ def test_each_term_has_one_kind(ontology):
     for term in declared(ontology):
         mine = [k for k in kinds if (term, RDF.type, k) in ontology]
         assert len(mine) <= 1, f"{term} is declared as {mine}"
-
-
-# -- labels and definitions, by language -------------------------------------------------------
-
-
-def labelled(ontology: Graph) -> set[URIRef]:
-    return terms(ontology) | declared(ontology, OWL.NamedIndividual)
-
-
-def test_every_term_has_one_label_in_each_language(ontology, record):
-    """Terms in the ontology alone; its individuals with what the dataset of record adds
-    (seed 002 gives the funding models' Chinese and English labels)."""
-    union = ontology + record
-    problems = []
-    for term in sorted(labelled(ontology)):
-        source = ontology if term in terms(ontology) else union
-        # Oxigraph writes language tags in lower case; tags are case-insensitive.
-        tags = Counter(o.language.lower() for o in source.objects(term, RDFS.label))
-        for lang in (language.lower() for language in LANGUAGES):
-            if tags[lang] != 1:
-                problems.append(f"{term}: {tags[lang]} rdfs:label in {lang}")
-        problems += [
-            f"{term}: label in unexpected language {tag}"
-            for tag in tags
-            if tag not in {language.lower() for language in LANGUAGES}
-        ]
-    assert not problems, "\n".join(problems)
-
-
-def test_every_term_has_an_english_definition(ontology, record):
-    union = ontology + record
-    missing = [
-        t
-        for t in sorted(labelled(ontology))
-        if not any(d.language == "en" for d in union.objects(t, SKOS.definition))
-    ]
-    assert not missing, f"without an English skos:definition: {missing}"
-
-
-def script_problems(text: str, lang: str, *, names_allowed: bool = False) -> list[str]:
-    """What is wrong with ``text`` as a label in ``lang``, judged by its letters.
-
-    ``names_allowed``: a label may be a name printed in Latin letters (sources print
-    "ResearchGate" in Persian text); it must still not use another script's forms.
-    """
-    letters = [c for c in text if c.isalpha()]
-    names = [unicodedata.name(c, "") for c in letters]
-    arabic = sum(n.startswith("ARABIC") for n in names)
-    han = sum(n.startswith("CJK UNIFIED") for n in names)
-    problems = []
-    lang = lang.lower()
-    if lang == "fa":
-        if not arabic and not names_allowed:
-            problems.append("no Persian letters")
-        if set(text) & {"\u064a", "\u0643"}:
-            problems.append("Arabic yeh or kaf where Persian writes ی and ک")
-    elif lang == "zh-hans":
-        if not han and not names_allowed:
-            problems.append("no Chinese characters")
-        if set(text) & TRADITIONAL_ONLY:
-            problems.append(f"traditional characters {sorted(set(text) & TRADITIONAL_ONLY)}")
-    elif lang == "en" and (arabic or han):
-        problems.append("Persian or Chinese letters in an English label")
-    return problems
-
-
-def test_labels_are_written_in_their_languages_script(ontology):
-    problems = [
-        f"{s} {o!r}@{o.language}: {problem}"
-        for prop in (RDFS.label, SKOS.prefLabel)
-        for s, o in ontology.subject_objects(prop)
-        if isinstance(o, Literal) and o.language
-        for problem in script_problems(str(o), o.language)
-    ]
-    assert not problems, "\n".join(problems)
-
-
-def test_the_dataset_of_record_labels_are_written_in_their_languages_script(record):
-    problems = [
-        f"{s} {o!r}@{o.language}: {problem}"
-        for prop in (RDFS.label, SKOS.prefLabel, SKOS.altLabel)
-        for s, o in record.subject_objects(prop)
-        if isinstance(o, Literal) and o.language
-        for problem in script_problems(str(o), o.language, names_allowed=True)
-    ]
-    assert not problems, "\n".join(problems[:40])
-
-
-def test_the_script_check_can_fail():
-    assert script_problems("كتابخانه", "fa")  # Arabic kaf
-    assert script_problems("圖書館", "zh-Hans")
-    assert script_problems("library", "fa")
-    assert not script_problems("ResearchGate", "fa", names_allowed=True)
-    assert script_problems("كتابخانه ResearchGate", "fa", names_allowed=True)
-    assert not script_problems("کتابخانه", "fa") and not script_problems("图书馆", "zh-Hans")
-
-
-@pytest.mark.parametrize("lang", LANGUAGES)
-def test_no_two_terms_share_a_label(ontology, lang):
-    seen = defaultdict(list)
-    for term in labelled(ontology):
-        for label in ontology.objects(term, RDFS.label):
-            if label.language == lang:
-                seen[str(label).casefold()].append(term)
-    shared = {label: ts for label, ts in seen.items() if len(ts) > 1}
-    assert not shared, f"terms sharing a {lang} label: {shared}"
-
-
-def test_concepts_have_at_most_one_preferred_label_per_language(ontology, record):
-    union = ontology + record
-    counts = Counter(
-        (s, o.language) for s, o in union.subject_objects(SKOS.prefLabel) if isinstance(o, Literal)
-    )
-    clashes = sorted(f"{s} ({lang})" for (s, lang), n in counts.items() if n > 1)
-    assert not clashes, f"more than one skos:prefLabel in a language: {clashes}"
-
-
-def test_every_concept_has_an_english_preferred_label(ontology, record):
-    union = ontology + record
-    missing = sorted(
-        c
-        for c in set(union.subjects(RDF.type, SKOS.Concept))
-        if not any(o.language == "en" for o in union.objects(c, SKOS.prefLabel))
-    )
-    assert not missing, f"concepts without an English skos:prefLabel: {missing}"
 
 
 # -- structure ---------------------------------------------------------------------------------

@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import REPO_ROOT, VENV_BIN, snapshot, snapshot_at
+from conftest import REPO_ROOT, snapshot, snapshot_at
 
 from graph_loader.loading import load_file
 from graph_loader.store import PENDING_GRAPH, ReadableStore, Store, StoreError, open_store
+from tests.servers import VENV_BIN
 
 BASE = "https://w3id.org/lamcoop/"
 EX = "http://example.org/"

@@ -17,7 +17,7 @@ import requests
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from tests.conftest import HTTP_DEADLINE, RunningServer
+from tests.servers import HTTP_DEADLINE, RunningServer
 from tests.w3c_manifest import Exchange, Expected
 
 PATHS = (("/sparql/", "/sparql"), ("/sparql", "/sparql"), ("/gsp", "/graph-store"))

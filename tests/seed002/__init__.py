@@ -1,0 +1,1 @@
+"""Graph seed-002 (Chinese articles on library consortia) checked with SPARQL."""
