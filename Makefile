@@ -33,8 +33,8 @@ build: $(STAMP)
 
 test: $(TEST_STAMP) $(YASGUI)
 	sh scripts/system-deps.sh
-	$(BIN)/ruff check graph_loader sparql_endpoint tests bench
-	$(BIN)/ruff format --check graph_loader sparql_endpoint tests bench
+	$(BIN)/ruff check graph_loader sparql_endpoint tests bench scripts
+	$(BIN)/ruff format --check graph_loader sparql_endpoint tests bench scripts
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
