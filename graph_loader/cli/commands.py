@@ -15,7 +15,7 @@ from graph_loader.build import BuildContext, build
 from graph_loader.cli.state import AppState, pass_state
 from graph_loader.importers import IMPORTERS, default_report_path, detect, import_file
 from graph_loader.integrity import IntegrityError
-from graph_loader.loading import LoadError, LoadInterrupted, load_file
+from graph_loader.loading import LoadError, LoadInterrupted, LoadResult, load_file
 from graph_loader.rdf_formats import (
     RDF_FORMAT_NAMES,
     RESULTS_FORMAT_NAMES,
@@ -71,15 +71,7 @@ def load_command(
 ) -> None:
     """Load RDF files or tables (agreement registers, institution registries), each
     atomically into its own named graph (gzip accepted for RDF)."""
-    if graph and len(files) > 1 and not append:
-        raise click.UsageError(
-            "--graph with several files replaces the graph each time; "
-            "add --append to put them all in one graph"
-        )
-    if importer and format_name:
-        raise click.UsageError("--as reads a table and --format names an RDF syntax; use one")
-    if report and len(files) > 1:
-        raise click.UsageError("--report names one file; load one table at a time with it")
+    _check_load_options(files, graph, format_name, append, importer, report)
     try:
         chosen = rdf_format(format_name) if format_name else None
     except ValueError as exc:
@@ -103,21 +95,39 @@ def load_command(
                     ).summary()
                 )
                 continue
-            result = load_file(
-                store,
-                name,
-                base_iri=state.settings.base_iri,
-                graph=graph,
-                format=chosen,
-                replace=not append,
-                progress=_show_progress(quiet),
+            _echo_loaded(
+                load_file(
+                    store,
+                    name,
+                    base_iri=state.settings.base_iri,
+                    graph=graph,
+                    format=chosen,
+                    replace=not append,
+                    progress=_show_progress(quiet),
+                )
             )
         except LoadInterrupted as exc:
             _abandon(exc)
         except LoadError as exc:
             raise click.ClickException(str(exc)) from None
-        for iri, count in result.graphs.items():
-            click.echo(f"{result.source}: {count} triples in <{iri}> ({result.seconds:.2f} s)")
+
+
+def _check_load_options(files, graph, format_name, append, importer, report) -> None:
+    """Refuse combinations of ``lamcoop load`` options that cannot mean what they say."""
+    if graph and len(files) > 1 and not append:
+        raise click.UsageError(
+            "--graph with several files replaces the graph each time; "
+            "add --append to put them all in one graph"
+        )
+    if importer and format_name:
+        raise click.UsageError("--as reads a table and --format names an RDF syntax; use one")
+    if report and len(files) > 1:
+        raise click.UsageError("--report names one file; load one table at a time with it")
+
+
+def _echo_loaded(result: LoadResult) -> None:
+    for iri, count in result.graphs.items():
+        click.echo(f"{result.source}: {count} triples in <{iri}> ({result.seconds:.2f} s)")
 
 
 @click.command("graphs")
