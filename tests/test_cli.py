@@ -242,6 +242,10 @@ def test_build_twice_gives_the_same_store(lamcoop, tmp_path):
     equal up to the labels of blank nodes."""
     first = lamcoop("build")
     assert first.returncode == 0, first.stderr.decode()[-2000:]
+    steps = [line.split(":", 1)[0] for line in first.stdout.decode().splitlines()]
+    # VoID is written once, last, after the dumps it describes.
+    assert steps.count("void") == 1 and steps[-1] == "void", steps
+    assert steps.index("dumps") < steps.index("void")
     once = _graphs_as_rdflib(tmp_path / "lamcoop-store")
     assert once, "the build wrote no graph"
     again = lamcoop("build")
