@@ -33,6 +33,10 @@ class Mode(Protocol):
         """The store to read, held (lock, time limit) for the block; raises ``Unavailable``."""
         ...
 
+    def read(self, action: Callable[[Store], T]) -> T:
+        """``action`` on the store to read, held as :meth:`reading` holds it."""
+        ...
+
     def write(self, action: Callable[[Store], T]) -> T:
         """Run ``action`` on the writable store while nothing reads it."""
         ...
@@ -94,18 +98,32 @@ class Executor:
 
     def select(self, text: str, bindings: Mapping[str, Term] | None = None) -> Rows:
         """Rows of a SELECT, as terms (see :meth:`ReadView.select`)."""
-        with self.reading() as view:
-            return view.select(text, bindings)
+        return self._read(lambda view: view.select(text, bindings))
 
     def construct(self, text: str, bindings: Mapping[str, Term] | None = None) -> list[ox.Triple]:
         """Triples of a CONSTRUCT (see :meth:`ReadView.construct`)."""
-        with self.reading() as view:
-            return view.construct(text, bindings)
+        return self._read(lambda view: view.construct(text, bindings))
 
     def run(self, job: QueryJob) -> Reply:
         """A protocol query's answer: its result as pyoxigraph serialises it, or a 400."""
-        with self.reading() as view:
-            return respond(view, job, spool=self.mode.spool)
+        return self._read(lambda view: respond(view, job, spool=self.mode.spool))
+
+    def _read(self, action: Callable[[ReadView], T]) -> T:
+        """``action`` on a view: the open block's (joining it), else one of its own."""
+        joined: ReadView | None = getattr(self._current, "view", None)
+        if joined is not None:
+            return action(joined)
+
+        def within(store: Store) -> T:
+            view = ReadView(store)
+            self._current.view = view
+            try:
+                return action(view)
+            finally:
+                self._current.view = None
+                view.close()
+
+        return self.mode.read(within)
 
     # -- writes ----------------------------------------------------------------------------
     def write(self, action: Callable[[Store], T]) -> T:

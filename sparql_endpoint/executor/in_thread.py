@@ -40,6 +40,11 @@ class InThread:
         with self._lock:
             yield self.store
 
+    def read(self, action: Callable[[Store], T]) -> T:
+        """``action`` on the store, while no write runs."""
+        with self._lock:
+            return action(self.store)
+
     def write(self, action: Callable[[Store], T]) -> T:
         """Run ``action`` on the store while nothing else reads or writes it."""
         with self._lock:

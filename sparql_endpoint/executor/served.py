@@ -71,6 +71,7 @@ class Served:
         self._watchdog = Watchdog(period=min(0.05, timeout / 50))
         self._store: Store | None = None
         self._opened_at: int | None = None
+        self._limit_message = f"the query ran past the {timeout:g} s time limit"
         if not self._state.exists():
             with self._locks.writing(time.monotonic() + timeout + WRITE_GRACE):
                 if not self._state.exists():
@@ -93,16 +94,38 @@ class Served:
         itself always gets the whole limit; at the limit the request is answered and the
         process ends.
         """
+        store = self._hold()
+        try:
+            yield store
+        finally:
+            self._release()
+
+    def read(self, action: Callable[[Store], T]) -> T:
+        """``action`` on the read-only handle, as :meth:`reading` holds it (without a
+        generator: this is every protocol query's path)."""
+        store = self._hold()
+        try:
+            return action(store)
+        finally:
+            self._release()
+
+    def _hold(self) -> Store:
+        """Take the read lock, arm the watchdog; the handle. Undone by :meth:`_release`."""
         answer = self._answer_timeout()
-        message = f"the query ran past the {self.timeout:g} s time limit"
-        with contextlib.ExitStack() as held:
-            try:
-                held.enter_context(self._locks.reading(time.monotonic() + self.timeout))
-            except LockTimeout:
-                raise Unavailable("the store is being written; try again") from None
-            self._watchdog.arm(self.timeout, lambda: answer(message))
-            held.callback(self._watchdog.disarm)
-            yield self._handle()
+        try:
+            self._locks.hold_read(time.monotonic() + self.timeout)
+        except LockTimeout:
+            raise Unavailable("the store is being written; try again") from None
+        try:
+            self._watchdog.arm(self.timeout, lambda: answer(self._limit_message))
+            return self._handle()
+        except BaseException:
+            self._release()
+            raise
+
+    def _release(self) -> None:
+        self._watchdog.disarm()
+        self._locks.release_read()
 
     def _handle(self) -> Store:
         """The read-only handle, reopened when a write has happened since it was opened."""

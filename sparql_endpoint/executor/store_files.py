@@ -46,13 +46,22 @@ class StoreLocks:
     @contextlib.contextmanager
     def reading(self, deadline: float) -> Iterator[None]:
         """Hold the data lock shared, once no write holds or waits for it."""
-        _take(self._gate, fcntl.LOCK_SH, deadline)
-        fcntl.flock(self._gate, fcntl.LOCK_UN)
-        _take(self._data, fcntl.LOCK_SH, deadline)
+        self.hold_read(deadline)
         try:
             yield
         finally:
-            fcntl.flock(self._data, fcntl.LOCK_UN)
+            self.release_read()
+
+    def hold_read(self, deadline: float) -> None:
+        """Take the data lock shared, once no write holds or waits for it (release it with
+        :meth:`release_read`; :meth:`reading` pairs the two)."""
+        _take(self._gate, fcntl.LOCK_SH, deadline)
+        fcntl.flock(self._gate, fcntl.LOCK_UN)
+        _take(self._data, fcntl.LOCK_SH, deadline)
+
+    def release_read(self) -> None:
+        """Let go of the shared data lock :meth:`hold_read` took."""
+        fcntl.flock(self._data, fcntl.LOCK_UN)
 
     @contextlib.contextmanager
     def writing(self, deadline: float) -> Iterator[None]:
