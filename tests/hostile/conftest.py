@@ -1,0 +1,30 @@
+"""What the hostile-input tests share: the store's state before and after a hostile request."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from graph_loader.store import Store, open_store
+
+
+def store_state(store: Store) -> dict[str, int]:
+    """Every named graph of ``store`` (internal ones included) with its quad count, and the
+    default graph's as ``""``: what must be the same before and after a hostile input."""
+    rows = store.query(
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+    )
+    state = {row["g"].value: int(row["n"].value) for row in rows}
+    default = store.query(
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", use_default_graph_as_union=False
+    )
+    state[""] = int(next(iter(default))["n"].value)
+    return state
+
+
+def store_state_at(path: Path) -> dict[str, int]:
+    """:func:`store_state` of the store at ``path``, opened read-write and closed."""
+    store = open_store(path)
+    try:
+        return store_state(store)
+    finally:
+        store.close()
