@@ -37,13 +37,21 @@ from graph_loader.file_reading import (
     can_watch_reads,
 )
 from graph_loader.rdf_formats import format_for_path, source_name, xml_error_place
-from graph_loader.store import StagedLoad, Store
+from graph_loader.store import InternalGraphError, StagedLoad, Store, refuse_internal
 
 T = TypeVar("T")
 
 
 class LoadError(Exception):
     """A source could not be loaded; the message names the file and, for syntax, the place."""
+
+
+def refuse_internal_target(path: Path, target: str) -> None:
+    """Refuse, before anything is read or written, a target that is an internal graph."""
+    try:
+        refuse_internal(target)
+    except InternalGraphError as exc:
+        raise LoadError(f"{path}: refused, nothing loaded: {exc}") from None
 
 
 class LoadInterrupted(LoadError):
@@ -93,6 +101,7 @@ def load_file(
     except OSError as exc:
         raise LoadError(f"{path}: cannot read: {exc.strerror or exc}") from None
     target = graph or source_graph(path, base_iri=base_iri)
+    refuse_internal_target(path, target)
     if skip_unchanged:
         skipped = _skip_unchanged(store, path.name, target, file_sha256(path), base_iri)
         if skipped is not None:
@@ -193,6 +202,8 @@ class _Job:
                     replace=self.replace,
                 )
             )
+        except InternalGraphError as exc:
+            raise LoadError(f"{self.path}: refused, nothing loaded: {exc}") from None
         except SyntaxError as exc:
             raise LoadError(_syntax_message(self.path, exc, self.rdf_format)) from None
         except (OSError, EOFError, ValueError, zlib.error) as exc:

@@ -11,6 +11,7 @@ import uuid
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, request
 
+from graph_loader.graphs import Role, role_of
 from sparql_endpoint.context import service
 from sparql_endpoint.executor import QueryJob
 from sparql_endpoint.negotiation import GRAPH_OFFERS, negotiate
@@ -30,6 +31,8 @@ def _target() -> str | None:
         abort(400, "address exactly one graph: ?graph=IRI or ?default")
     if graphs and not _absolute(graphs[0]):
         abort(400, f"the graph IRI {graphs[0]!r} is not absolute")
+    if graphs and role_of(graphs[0], base_iri=service().settings.base_iri) is Role.INTERNAL:
+        abort(400, f"<{graphs[0]}> is an internal graph of the store: it cannot be read or written")
     return graphs[0] if graphs else None
 
 

@@ -13,8 +13,9 @@ from typing import TypeVar
 import pyoxigraph as ox
 from flask import Response, abort
 
+from graph_loader.graphs import Role, role_of
 from graph_loader.publish.void import write_void
-from graph_loader.store import Store
+from graph_loader.store import InternalGraphError, Store
 from sparql_endpoint.context import service
 from sparql_endpoint.executor import Unavailable
 
@@ -32,6 +33,8 @@ def write(action: Callable[[Store], T]) -> T:
 
     try:
         return svc.executor.write(with_void)
+    except InternalGraphError as exc:
+        abort(400, f"refused, nothing written: {exc}")
     except SyntaxError as exc:
         abort(400, f"syntax error: {exc}")
     except (ValueError, OSError) as exc:
@@ -41,9 +44,34 @@ def write(action: Callable[[Store], T]) -> T:
 
 
 def run_update(text: str, base_iri: str | None = None) -> Response:
-    """Apply a SPARQL 1.1 Update (relative IRIs resolved against ``base_iri``); 204 when done."""
-    write(lambda store: store.update(text, base_iri=base_iri))
+    """Apply a SPARQL 1.1 Update (relative IRIs resolved against ``base_iri``); 204 when done.
+
+    The update's text is not inspected: inside the same exclusive write, the store's internal
+    graphs are compared before and after, and whatever the update put in one is dropped
+    (then a 400 names the graph; the update's other changes stand).
+    """
+
+    def action(store: Store) -> list[str]:
+        before = _internal_graphs(store)
+        store.update(text, base_iri=base_iri)
+        touched = [g for g, n in _internal_graphs(store).items() if before.get(g) != n]
+        for graph in touched:
+            store.drop_graph(graph)
+        return touched
+
+    touched = write(action)
+    if touched:
+        names = ", ".join(f"<{g}>" for g in touched)
+        abort(400, f"the update wrote to {names}, internal to the store: that was undone")
     return Response(status=204)
+
+
+def _internal_graphs(store: Store) -> dict[str, int]:
+    """The store's internal graphs (the catalogue's role) with their sizes, empty ones too."""
+    base = service().settings.base_iri
+    rows = store.query("SELECT ?g WHERE { GRAPH ?g {} }")
+    names = [row["g"].value for row in rows]
+    return {g: store.triple_count(g) for g in names if role_of(g, base_iri=base) is Role.INTERNAL}
 
 
 def put_graph(graph: str | None, data: bytes, fmt: ox.RdfFormat) -> bool:

@@ -22,7 +22,7 @@ from graph_loader import provenance
 from graph_loader.file_reading import TrackingReader
 from graph_loader.importers.common import ImportContext, ImportFailed, Row, RowRejected
 from graph_loader.importers.report import Tally, rejection_message, write_report
-from graph_loader.loading import progress_bar, source_graph
+from graph_loader.loading import progress_bar, refuse_internal_target, source_graph
 from graph_loader.store import Store
 
 _CHUNK = 1 << 20
@@ -73,6 +73,7 @@ def run_import(
     """Import ``path`` with ``importer_class`` into ``graph`` (default ``{base}graph/{name}``)."""
     started = time.perf_counter()
     target = graph or source_graph(path, base_iri=base_iri)
+    refuse_internal_target(path, target)
     ctx = ImportContext(store, base_iri, target, path.name, replace)
     importer = importer_class(ctx)
     tally = Tally(path.name)

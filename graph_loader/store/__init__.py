@@ -7,14 +7,21 @@
 """
 
 from graph_loader.store.embedded import OxigraphStore, open_store
-from graph_loader.store.interface import GraphInfo, ReadableStore, Store, StoreError
-from graph_loader.store.layout import PENDING_GRAPH, STAGING_PREFIX
+from graph_loader.store.interface import (
+    GraphInfo,
+    InternalGraphError,
+    ReadableStore,
+    Store,
+    StoreError,
+)
+from graph_loader.store.layout import PENDING_GRAPH, STAGING_PREFIX, refuse_internal
 from graph_loader.store.staging import PendingLoad, StagedLoad
 
 __all__ = [
     "PENDING_GRAPH",
     "STAGING_PREFIX",
     "GraphInfo",
+    "InternalGraphError",
     "OxigraphStore",
     "PendingLoad",
     "ReadableStore",
@@ -22,4 +29,5 @@ __all__ = [
     "Store",
     "StoreError",
     "open_store",
+    "refuse_internal",
 ]

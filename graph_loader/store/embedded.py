@@ -267,8 +267,12 @@ class OxigraphStore:
         ]
 
     def recover(self) -> None:
-        """Finish loads that passed their commit point; undo the others."""
-        pending = self.pending_loads()
+        """Finish loads that passed their commit point; undo the others.
+
+        Only markers of the shape the staging code writes are acted on
+        (:attr:`PendingLoad.genuine`); any other is dropped with the marker graph.
+        """
+        pending = [load for load in self.pending_loads() if load.genuine]
         for load in pending:
             if load.state != "staged":
                 self._roll_forward(load)

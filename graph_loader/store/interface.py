@@ -18,16 +18,15 @@ from typing import IO, Any, Protocol, runtime_checkable
 
 import pyoxigraph as ox
 
+# The store's errors are defined with its layout (staging raises them) and named here.
+from graph_loader.store.layout import InternalGraphError as InternalGraphError
+from graph_loader.store.layout import StoreError as StoreError
 from graph_loader.store.staging import PendingLoad, StagedLoad
 
 #: A graph of a query's dataset: a named graph, or the store's own default graph.
 DatasetGraph = ox.NamedNode | ox.DefaultGraph
 #: What a load reads: bytes, a binary reader, a file, or (with ``format=None``) quads.
 Source = IO[bytes] | bytes | Path | Iterable[ox.Quad]
-
-
-class StoreError(RuntimeError):
-    """The store cannot be opened or used; the message says why."""
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,15 @@ from typing import Any, Protocol
 
 import pyoxigraph as ox
 
-from graph_loader.store.layout import _PENDING, PENDING_GRAPH, STAGING_PREFIX, count, term
+from graph_loader.store.layout import (
+    _PENDING,
+    PENDING_GRAPH,
+    STAGING_PREFIX,
+    count,
+    internal,
+    refuse_internal,
+    term,
+)
 
 
 class StagingStore(Protocol):
@@ -43,8 +51,14 @@ class StagedLoad:
         self.markers: dict[str, str] = {}
 
     def physical(self, target: str) -> str:
-        """The graph the data for ``target`` is written to; commits its marker first."""
+        """The graph the data for ``target`` is written to; commits its marker first.
+
+        Every load passes here: a target under the internal prefix (the store's own
+        bookkeeping) is refused with :class:`InternalGraphError` before anything is
+        written for it; the caller's rollback undoes what the load staged before.
+        """
         if target not in self.targets:
+            refuse_internal(target)
             exists = self.store.has_graph(target)
             mode = ("replace" if self.replace else "append") if exists else "new"
             physical = STAGING_PREFIX + uuid.uuid4().hex if exists else target
@@ -150,3 +164,19 @@ class PendingLoad:
     physical: str
     mode: str
     state: str
+
+    @property
+    def genuine(self) -> bool:
+        """Whether the marker has a shape :class:`StagedLoad` writes; recovery acts on no other.
+
+        The rule: the target is not internal; a ``new`` load wrote its target in place and
+        is never past ``staged``; a ``replace`` or ``append`` load wrote a copy under the
+        staging prefix. So a forged marker can never make recovery move a published graph
+        into another or drop one through a staged copy (no outside request can write the
+        marker graph at all; this is the second line).
+        """
+        if internal(self.target) or self.state not in ("staged", "publishing", "cleanup"):
+            return False
+        if self.mode == "new":
+            return self.physical == self.target and self.state == "staged"
+        return self.mode in ("replace", "append") and self.physical.startswith(STAGING_PREFIX)
