@@ -51,10 +51,13 @@ def run_update(text: str, base_iri: str | None = None) -> Response:
     (then a 400 names the graph; the update's other changes stand).
     """
 
+    base = service().settings.base_iri
+
     def action(store: Store) -> list[str]:
-        before = _internal_graphs(store)
+        before = _internal_graphs(store, base)
         store.update(text, base_iri=base_iri)
-        touched = [g for g, n in _internal_graphs(store).items() if before.get(g) != n]
+        after = _internal_graphs(store, base)
+        touched = [g for g, n in after.items() if before.get(g) != n]
         for graph in touched:
             store.drop_graph(graph)
         return touched
@@ -62,13 +65,12 @@ def run_update(text: str, base_iri: str | None = None) -> Response:
     touched = write(action)
     if touched:
         names = ", ".join(f"<{g}>" for g in touched)
-        abort(400, f"the update wrote to {names}, internal to the store: that was undone")
+        abort(400, f"the update wrote to {names}, internal to the store: undone (the rest stands)")
     return Response(status=204)
 
 
-def _internal_graphs(store: Store) -> dict[str, int]:
+def _internal_graphs(store: Store, base: str) -> dict[str, int]:
     """The store's internal graphs (the catalogue's role) with their sizes, empty ones too."""
-    base = service().settings.base_iri
     rows = store.query("SELECT ?g WHERE { GRAPH ?g {} }")
     names = [row["g"].value for row in rows]
     return {g: store.triple_count(g) for g in names if role_of(g, base_iri=base) is Role.INTERNAL}
