@@ -11,12 +11,14 @@ import re
 import pyoxigraph as ox
 import pytest
 from conftest import service_client
+from rdflib import OWL, RDFS, URIRef
 
 from graph_loader.audit.report import render
 from graph_loader.audit.run import run_audit
 from graph_loader.importers import ImportRejected, import_file
 from graph_loader.importers.common import Problem, Row
 from graph_loader.importers.report import Tally, write_report
+from graph_loader.ontology_reference import ONTOLOGY, render_reference, shipped_ontology
 from graph_loader.safe_output import FORMULA_STARTS, linkable
 from sparql_endpoint.browser_policy import script_hash
 from sparql_endpoint.linked_data.present import local_path
@@ -214,3 +216,16 @@ def test_editor_page_inline_scripts_are_exactly_the_hashed_ones(hostile_audit):
     assert found and set(found) <= set(inline_scripts())
     for script in found:
         assert script_hash(script) in response.headers["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("iri", SCRIPT_IRIS[:3] + SCRIPT_IRIS[4:6])
+def test_ontology_reference_links_no_script_iri(iri):
+    graph = shipped_ontology()
+    hostile = URIRef(iri)
+    graph.add((ONTOLOGY, URIRef("http://purl.org/dc/terms/license"), hostile))
+    graph.remove((ONTOLOGY, OWL.versionIRI, None))
+    graph.add((ONTOLOGY, OWL.versionIRI, hostile))
+    graph.add((URIRef(BASE + "ontology#Agreement"), RDFS.seeAlso, hostile))
+    html = render_reference(graph)
+    assert iri in html
+    assert not [h for h in hrefs(html) if not h.startswith(("#", "http://", "https://"))]
