@@ -21,6 +21,7 @@ from rdflib.collection import Collection
 from rdflib.term import Node
 
 from graph_loader.resources import resource_dir
+from graph_loader.safe_output import linkable
 from graph_loader.store import ReadableStore
 from graph_loader.vocab import DCTERMS, LAMC, PREFIXES, VANN
 
@@ -99,7 +100,7 @@ class _Builder:
         if isinstance(node, Literal):
             return Link(str(node), "")
         iri = str(node)
-        href = f"#{anchor(iri)}" if node in self.described else iri
+        href = f"#{anchor(iri)}" if node in self.described else iri if linkable(iri) else ""
         return Link(curie(iri), href)
 
     def expression(self, node: BNode) -> str:
@@ -206,6 +207,7 @@ def _template() -> jinja2.Template:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
+    env.tests["linkable"] = linkable
     return env.get_template("ontology_reference.html")
 
 

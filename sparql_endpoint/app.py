@@ -18,6 +18,8 @@ from werkzeug.exceptions import HTTPException
 from graph_loader.settings import Settings, resolve_settings
 from graph_loader.store import Store
 from sparql_endpoint import dataset, graph_store, linked_data, protocol, system, yasgui
+from sparql_endpoint.browser_policy import EXTENSION as POLICY
+from sparql_endpoint.browser_policy import BrowserPolicy, browser_policy
 from sparql_endpoint.context import EXTENSION, Service
 from sparql_endpoint.executor import Executor, in_thread, served
 from sparql_endpoint.metrics import Metrics, SharedMetrics
@@ -79,6 +81,7 @@ def create_app(
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     if isinstance(app.json, DefaultJSONProvider):  # Flask's own, unless replaced
         app.json.sort_keys = False
+    app.extensions[POLICY] = browser_policy(inline_scripts=yasgui.inline_scripts())
     app.extensions[EXTENSION] = Service(
         settings=settings,
         executor=make_executor(settings, store),
@@ -99,7 +102,7 @@ def close_app(app: Flask) -> None:
 
 
 def _finish(response: Response) -> Response:
-    """Count the request, and add Vary and CORS headers."""
+    """Count the request, and add Vary, CORS and the browser policy's headers."""
     svc: Service = current_app.extensions[EXTENSION]
     route = request.url_rule.rule if request.url_rule else "(unmatched)"
     svc.metrics.count_request(route, response.status_code)
@@ -109,6 +112,8 @@ def _finish(response: Response) -> Response:
         response.headers["Vary"] = "Accept"
     if request.method not in _PRIVATE_METHODS:
         _cors(response, svc.settings)
+    policy: BrowserPolicy = current_app.extensions[POLICY]
+    policy.apply(response)
     return response
 
 

@@ -56,9 +56,16 @@ def browser(tmp_path_factory):
 
 @pytest.fixture
 def page(browser):
+    """A new page; the test fails if the Content-Security-Policy refused anything on it."""
     opened = browser.new_page()
+    refused: list[str] = []
+    opened.on(
+        "console",
+        lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None,
+    )
     yield opened
     opened.close()
+    assert not refused, refused
 
 
 def shot(page, name: str) -> None:

@@ -17,6 +17,7 @@ import pyoxigraph as ox
 
 from graph_loader.audit.graph import audit_triples
 from graph_loader.audit.model import Audit
+from graph_loader.safe_output import linkable, spreadsheet_row
 from graph_loader.vocab import PREFIXES
 
 FORMATS = ("text", "json", "csv", "ttl", "html")
@@ -111,21 +112,25 @@ def render_json(data: dict[str, Any]) -> str:
 
 
 def render_csv(data: dict[str, Any]) -> str:
-    """One row per agreement; multi-valued cells joined with ``;``."""
+    """One row per agreement; multi-valued cells joined with ``;``; every cell through
+    :func:`~graph_loader.safe_output.spreadsheet_cell`. Lines end in CRLF (RFC 4180), so
+    that a cell holding a CR is quoted."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for a in data["agreements"]:
         challenges = sorted({ch["iri"] for gap in a["gaps"] for ch in gap["challenges"]})
         writer.writerow(
-            [
-                a["iri"],
-                a["label"] or "",
-                f"{a['completeness']:.6f}",
-                ";".join(a["missing"]),
-                ";".join(gap["severity"] for gap in a["gaps"]),
-                ";".join(challenges),
-            ]
+            spreadsheet_row(
+                [
+                    a["iri"],
+                    a["label"] or "",
+                    f"{a['completeness']:.6f}",
+                    ";".join(a["missing"]),
+                    ";".join(gap["severity"] for gap in a["gaps"]),
+                    ";".join(challenges),
+                ]
+            )
         )
     return out.getvalue()
 
@@ -143,6 +148,7 @@ def render_html(data: dict[str, Any]) -> str:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(_TEMPLATES), autoescape=True, keep_trailing_newline=True
     )
+    env.tests["linkable"] = linkable
     return env.get_template("audit.html").render(audit=data)
 
 

@@ -2,7 +2,9 @@
 
 The report is CSV: one line per problem, with the file, where the row is (CSV line or JSON
 path), the field, the reason, what was done (``rejected``: the row was not loaded;
-``left out``: the row was loaded without that value) and the row as the file gave it.
+``left out``: the row was loaded without that value) and the row as the file gave it. A cell a
+spreadsheet would run as a formula is prefixed with ``'``
+(:func:`~graph_loader.safe_output.spreadsheet_cell`).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph_loader.importers.common import Outcome, Problem, Row
+from graph_loader.safe_output import spreadsheet_row
 
 REPORT_COLUMNS = ("file", "line", "field", "reason", "action", "row")
 #: How many problems an error message lists before pointing at the report.
@@ -67,7 +70,8 @@ def write_report(tally: Tally, path: Path) -> Path:
         for action, entries in (("rejected", tally.rejected), ("left out", tally.dropped)):
             for row, problems in entries:
                 for p in problems:
-                    writer.writerow([tally.source, row.where, p.field, p.reason, action, row.raw])
+                    cells = [tally.source, row.where, p.field, p.reason, action, row.raw]
+                    writer.writerow(spreadsheet_row(cells))
     return path
 
 

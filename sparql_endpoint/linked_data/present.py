@@ -18,6 +18,8 @@ Pure functions: no request, no store. Which label to show is :func:`graph_loader
 'https://example.org/x'
 >>> local_path("https://w3id.org/lamcoop/graph/seed-000", "https://w3id.org/lamcoop/")
 '/dumps/seed-000.ttl'
+>>> local_path("javascript:alert(7)", "https://w3id.org/lamcoop/")
+''
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ import pyoxigraph as ox
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
+from graph_loader.safe_output import linkable
 from graph_loader.vocab import DEFAULT_LANGUAGE, LAMC, normalise_language, same_language
 
 _RTL = frozenset({"fa", "ar", "he", "ur", "ps", "ckb", "yi", "dv"})
@@ -89,7 +92,9 @@ def local_name(iri: str) -> str:
 
 
 def local_path(iri: str, base: str) -> str:
-    """The path this server answers for ``iri`` when it lies under the base, else ``iri``.
+    """The path this server answers for ``iri`` when it lies under the base, else ``iri``
+    when it is an http(s) IRI, else ``""``: the one place pages make link targets, and a page
+    shows an IRI with no target as text, never as a link (``javascript:`` and the like).
 
     Graphs (``{base}graph/x``) lead to their Turtle dump.
     """
@@ -101,4 +106,4 @@ def local_path(iri: str, base: str) -> str:
         if rest.startswith("graph/") and "/" not in rest[6:]:
             return f"/dumps/{rest[6:]}.ttl"
         return "/" + rest
-    return iri
+    return iri if linkable(iri) else ""
