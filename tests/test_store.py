@@ -306,7 +306,10 @@ def test_ctrl_c_after_the_commit_point_leaves_at_once_and_the_next_open_finishes
     assert b"Traceback" not in err
     assert b"completed when the store is next opened" in err
     assert len(err.splitlines()) <= 2, err
-    assert _load_states(store_path) == {"publishing"}, "it left before moving its data in"
+    # It left past the commit point and before the end: its marker says publishing, or
+    # cleanup when the mover's thread got on before the process ended (a busy machine).
+    left = _load_states(store_path)
+    assert left and left <= {"publishing", "cleanup"}, left
     _, counts = snapshot_at(store_path)
     assert counts[EX + "existing"] == len(medium_nt.read_bytes().splitlines())
     assert counts[EX + "other"] == before[1][EX + "other"]
