@@ -1,0 +1,153 @@
+"""Hostile requests: paths that are no IRI, absurd page numbers, and request bodies sent in
+chunks. Each is answered 4xx naming the problem (never a 500, never internal query text)
+and leaves the store as it was."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pyoxigraph as ox
+import pytest
+
+from graph_loader.store import Store, open_store
+from tests.conftest import service_client
+from tests.hostile.conftest import store_state
+
+BASE = "https://w3id.org/lamcoop/"
+CALIS = BASE + "id/institution/calis"
+GRAPH = BASE + "graph/hostile"
+#: Words of the pages' own queries, none of which may reach a client.
+QUERY_WORDS = ("SELECT", "WHERE", "OFFSET", "LIMIT", "PREFIX")
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory) -> Iterator[Store]:
+    """A store where ``{base}id/institution/calis`` has a label, and 150 things point at it
+    (two pages of incoming statements)."""
+    opened = open_store(tmp_path_factory.mktemp("hostile-pages") / "store")
+    lines = [f'<{CALIS}> <http://www.w3.org/2000/01/rdf-schema#label> "CALIS"@en .\n']
+    lines += [f"<{BASE}id/thing/{n}> <{BASE}ns#memberOf> <{CALIS}> .\n" for n in range(150)]
+    opened.load_graph("".join(lines).encode(), graph=GRAPH, format=ox.RdfFormat.N_TRIPLES)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture(scope="module")
+def client(store):
+    with service_client(store) as test_client:
+        yield test_client
+
+
+def _text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+# -- paths that make no valid IRI ------------------------------------------------------------
+
+INVALID_PATHS = [
+    "/id/a%20b",
+    "/id/institution/calis%00",
+    "/id/a%3Cb%3E",
+    "/id/x%7By%7D",
+    "/id/a%22b",
+    "/id/a%5Cb",
+    "/id/a%5Eb",
+    "/id/a%60b",
+    "/id/a%7Cb",
+    "/id/tab%09here",
+    "/id/a%7Fb",
+    "/id/50%25",
+    "/doc/institution/calis%00.html",
+    "/doc/a%20b",
+    "/doc/a%20b.ttl",
+    "/doc/x%7By%7D.jsonld",
+    "/doc/institution/calis%3C.nt",
+]
+
+
+@pytest.mark.parametrize("path", INVALID_PATHS)
+def test_a_path_that_makes_no_iri_is_400_naming_it(client, store, path):
+    before = store_state(store)
+    response = client.get(path, headers={"Accept": "text/turtle"})
+    assert response.status_code == 400, _text(response)
+    assert response.mimetype == "text/plain"
+    assert "does not name a valid IRI" in _text(response)
+    assert "\x00" not in _text(response)
+    assert store_state(store) == before
+
+
+@pytest.mark.parametrize("path", ["/id/no-such-thing", "/doc/no-such-thing.ttl", "/audit/a%20b"])
+def test_a_valid_iri_of_nothing_is_404(client, store, path):
+    before = store_state(store)
+    response = client.get(path)
+    assert response.status_code == 404, _text(response)
+    assert store_state(store) == before
+
+
+def test_the_entity_itself_is_still_served(client):
+    response = client.get("/doc/institution/calis.ttl")
+    assert response.status_code == 200, _text(response)
+    assert "CALIS" in _text(response)
+    assert client.get("/doc/institution/calis.ttl?page=2").status_code == 200
+
+
+# -- page numbers ----------------------------------------------------------------------------
+
+BAD_PAGES = [
+    "0" * 30,
+    "1" + "0" * 30,
+    "9" * 5000,  # past Python's own limit on digits it turns into a number
+    "1000001",
+    "0",
+    "-1",
+    "1.5",
+    "1e3",
+    "²",  # a digit to str.isdigit, not to int()
+    "١",  # an Arabic-Indic digit
+    "",
+    "%00",
+]
+
+
+@pytest.mark.parametrize("page", BAD_PAGES)
+@pytest.mark.parametrize("route", ["/doc/institution/calis.ttl", "/id/institution/calis"])
+def test_a_page_out_of_range_is_400_without_query_text(client, store, route, page):
+    before = store_state(store)
+    response = client.get(route, query_string={"page": page})
+    body = _text(response)
+    assert response.status_code == 400, body
+    assert "page must be a whole number from 1 to 1000000" in body
+    assert not any(word in body for word in QUERY_WORDS)
+    assert store_state(store) == before
+
+
+def test_the_last_allowed_page_is_past_the_end(client):
+    response = client.get("/doc/institution/calis.ttl?page=1000000")
+    assert response.status_code == 404
+    assert "past the last page" in _text(response)
+
+
+def test_a_page_query_that_fails_shows_no_query_text(client, store, monkeypatch):
+    import graph_loader.describe
+
+    broken = "SELEC ?e WHERE { ?e ?p ?o } LIMIT %(limit)d OFFSET %(offset)d"
+    monkeypatch.setattr(graph_loader.describe, "INCOMING_QUERY", broken)
+    before = store_state(store)
+    response = client.get("/doc/institution/calis.ttl")
+    body = _text(response)
+    assert response.status_code == 500
+    assert "the error is in the server's log" in body
+    assert not any(word in body for word in (*QUERY_WORDS, "SELEC"))
+    assert store_state(store) == before
+
+
+def test_an_unexpected_error_shows_no_internal_text(client, monkeypatch):
+    from sparql_endpoint.linked_data import entities
+
+    def failing(*_args, **_kwargs):
+        raise RuntimeError("SELECT ?secret WHERE { ?secret ?p ?o }")
+
+    monkeypatch.setattr(entities, "exists", failing)
+    response = client.get("/id/institution/calis")
+    assert response.status_code == 500
+    assert not any(word in _text(response) for word in (*QUERY_WORDS, "secret"))
