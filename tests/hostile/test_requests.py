@@ -1,17 +1,22 @@
 """Hostile requests: paths that are no IRI, absurd page numbers, and request bodies sent in
 chunks. Each is answered 4xx naming the problem (never a 500, never internal query text)
-and leaves the store as it was."""
+and leaves the store as it was. Chunked bodies go to a real server (uWSGI's router and
+workers are what read them), and in process with uWSGI's chunked reader stood in for."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import socket
+import time
+from collections.abc import Callable, Iterator
 
 import pyoxigraph as ox
 import pytest
+import requests
 
 from graph_loader.store import Store, open_store
 from tests.conftest import service_client
 from tests.hostile.conftest import store_state
+from tests.servers import HTTP_DEADLINE
 
 BASE = "https://w3id.org/lamcoop/"
 CALIS = BASE + "id/institution/calis"
@@ -151,3 +156,238 @@ def test_an_unexpected_error_shows_no_internal_text(client, monkeypatch):
     response = client.get("/id/institution/calis")
     assert response.status_code == 500
     assert not any(word in _text(response) for word in (*QUERY_WORDS, "secret"))
+
+
+# -- request bodies sent in chunks -----------------------------------------------------------
+
+EX = "http://example.org/"
+NT = "application/n-triples"
+STATE_QUERY = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+TRIPLES = b"".join(f"<{EX}a> <{EX}p> <{EX}o{n}> .\n".encode() for n in range(40))
+
+
+def pieces(data: bytes, size: int) -> Iterator[bytes]:
+    """``data`` in pieces of ``size`` bytes: ``requests`` sends a generator in chunks."""
+    for start in range(0, len(data), size):
+        yield data[start : start + size]
+
+
+def served_state(server) -> dict[str, int]:
+    """Graph -> quad count of a real server, read over HTTP (the VoID graph, which every
+    write rewrites, left out)."""
+    response = requests.post(
+        server.url + "/sparql",
+        data={"query": STATE_QUERY},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=HTTP_DEADLINE,
+    )
+    assert response.status_code == 200, response.text
+    rows = response.json()["results"]["bindings"]
+    state = {row["g"]["value"]: int(row["n"]["value"]) for row in rows}
+    return {g: n for g, n in state.items() if not g.endswith("/graph/void")}
+
+
+def raw_request(server, head: str, body: bytes) -> tuple[int, str]:
+    """Send ``head`` (request line and headers, without the blank line) and ``body`` as they
+    are on one connection; the status and body of the answer."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=HTTP_DEADLINE) as sock:
+        sock.sendall(head.encode() + b"\r\nHost: x\r\n\r\n" + body)
+        answer = b""
+        while b"\r\n\r\n" not in answer or not answer.endswith(b"\n"):
+            data = sock.recv(65536)
+            if not data:
+                break
+            answer += data
+    status_line, _, rest = answer.decode("latin-1").partition("\r\n")
+    return int(status_line.split()[1]), rest.partition("\r\n\r\n")[2]
+
+
+@pytest.mark.parametrize("size", [1, 7, 4096])
+def test_a_chunked_put_replaces_the_graph_with_the_whole_body(http_server, size):
+    graph = EX + "chunked-put"
+    others = {g: n for g, n in served_state(http_server).items() if g != graph}
+    response = requests.put(
+        f"{http_server.url}/graph-store?graph={graph}",
+        data=pieces(TRIPLES, size),
+        headers={"Content-Type": NT, "Authorization": f"Bearer {http_server.token}"},
+        timeout=HTTP_DEADLINE,
+    )
+    assert response.request.headers.get("Transfer-Encoding") == "chunked"
+    assert response.status_code in (201, 204), response.text
+    after = served_state(http_server)
+    assert after.pop(graph) == 40
+    assert after == others
+    http_server.update(f"DROP GRAPH <{graph}>")
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("application/sparql-query", b"SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"),
+        (
+            "application/x-www-form-urlencoded",
+            b"query=SELECT+%28COUNT%28*%29+AS+%3Fn%29+WHERE+%7B+GRAPH+%3Fg+%7B+%3Fs+%3Fp+%3Fo+%7D+%7D",
+        ),
+    ],
+)
+def test_a_chunked_query_is_read_whole(http_server, content_type, body):
+    before = served_state(http_server)
+    response = requests.post(
+        http_server.url + "/sparql",
+        data=pieces(body, 5),
+        headers={"Content-Type": content_type, "Accept": "application/sparql-results+json"},
+        timeout=HTTP_DEADLINE,
+    )
+    assert response.status_code == 200, response.text
+    count = int(response.json()["results"]["bindings"][0]["n"]["value"])
+    assert count >= sum(before.values())
+    assert served_state(http_server) == before
+
+
+def test_a_chunked_update_is_read_whole(http_server):
+    graph = EX + "chunked-update"
+    before = served_state(http_server)
+    update = f"INSERT DATA {{ GRAPH <{graph}> {{ {TRIPLES.decode()} }} }}".encode()
+    response = requests.post(
+        http_server.url + "/sparql",
+        data=pieces(update, 9),
+        headers={
+            "Content-Type": "application/sparql-update",
+            "Authorization": f"Bearer {http_server.token}",
+        },
+        timeout=HTTP_DEADLINE,
+    )
+    assert response.status_code == 204, response.text
+    after = served_state(http_server)
+    assert after.pop(graph) == 40
+    assert after == before
+    http_server.update(f"DROP GRAPH <{graph}>")
+
+
+def _chunked_put(server, graph: str) -> str:
+    """The head of a chunked PUT of N-Triples to ``graph`` (without Host and the blank line)."""
+    return (
+        f"PUT /graph-store?graph={graph} HTTP/1.1\r\nContent-Type: {NT}\r\n"
+        f"Authorization: Bearer {server.token}\r\nTransfer-Encoding: chunked"
+    )
+
+
+BROKEN_CHUNKED = {
+    "a size that is no number": b"zz\r\n" + TRIPLES + b"\r\n0\r\n\r\n",
+    "no chunk at all": b"0\r\n\r\n",
+    "a chunk extension uWSGI cannot read": b"5;x=1\r\n" + TRIPLES[:5] + b"\r\n0\r\n\r\n",
+}
+
+
+@pytest.mark.parametrize("body", BROKEN_CHUNKED.values(), ids=BROKEN_CHUNKED.keys())
+def test_a_broken_chunked_put_is_400_and_changes_nothing(http_server, body):
+    graph = EX + "g2"  # holds two statements
+    before = served_state(http_server)
+    status, text = raw_request(http_server, _chunked_put(http_server, graph), body)
+    assert status == 400, text
+    assert "chunked request body" in text
+    assert served_state(http_server) == before
+
+
+def test_a_chunked_body_over_the_limit_is_413_and_changes_nothing(http_server):
+    before = served_state(http_server)
+    line = f"<{EX}a> <{EX}p> <{EX}o> .\n".encode()
+    body = line * (11 * 1024 * 1024 // len(line))  # past the default 10 MiB
+    response = requests.put(
+        f"{http_server.url}/graph-store?graph={EX}g2",
+        data=pieces(body, 1024 * 1024),
+        headers={"Content-Type": NT, "Authorization": f"Bearer {http_server.token}"},
+        timeout=HTTP_DEADLINE,
+    )
+    assert response.status_code == 413, response.text
+    assert "over" in response.text
+    assert served_state(http_server) == before
+
+
+def test_a_chunked_put_cut_short_changes_nothing(http_server):
+    """A client that stops in the middle of its body (then goes away): nothing is written,
+    though no one is left to answer."""
+    before = served_state(http_server)
+    with socket.create_connection(("127.0.0.1", http_server.port), timeout=30) as sock:
+        head = _chunked_put(http_server, EX + "g2") + "\r\nHost: x\r\n\r\n"
+        sock.sendall(head.encode() + b"%x\r\n" % (len(TRIPLES) + 100) + TRIPLES)
+    deadline = time.monotonic() + 3
+    while time.monotonic() < deadline:
+        assert served_state(http_server) == before
+        time.sleep(0.5)
+
+
+# -- the same refusals in process (uWSGI's chunked reader stood in for) ----------------------
+
+
+@pytest.fixture
+def writable(tmp_path, example_built) -> Iterator[Store]:
+    opened = open_store(example_built.copy(tmp_path / "store"))
+    yield opened
+    opened.close()
+
+
+def _served(client, read_chunk, *, max_body: int = 1000):
+    from werkzeug.test import Client
+
+    from sparql_endpoint.wsgi import ServedApp
+
+    app = ServedApp(
+        client.application, client_fd=lambda: -1, read_chunk=read_chunk, max_body=max_body
+    )
+    return Client(app)
+
+
+def _reads(*chunks: bytes, fails: bool = False) -> Callable[[], Callable[[], bytes]]:
+    """A maker of fresh stand-ins for uWSGI's chunked reader: each gives ``chunks``, then
+    the end (``b""``), or fails as uWSGI does on a malformed or missing chunk."""
+
+    def make() -> Callable[[], bytes]:
+        left = list(chunks)
+
+        def read_chunk() -> bytes:
+            if left:
+                return left.pop(0)
+            if fails:
+                raise OSError("unable to receive chunked part")
+            return b""
+
+        return read_chunk
+
+    return make
+
+
+#: A stand-in for uWSGI's chunked reader, the status and the message.
+READERS = {
+    "the reader fails": (_reads(fails=True), 400, "could not be read whole"),
+    "it fails after data": (_reads(TRIPLES[:100], fails=True), 400, "could not be read whole"),
+    "no data": (_reads(), 400, "has no data"),
+    "over the limit": (_reads(*[TRIPLES] * 40), 413, "over 1000 bytes"),
+}
+
+
+@pytest.mark.parametrize("reader", READERS.values(), ids=READERS.keys())
+@pytest.mark.parametrize(
+    ("path", "content_type"),
+    [
+        (f"/graph-store?graph={EX}g2", NT),
+        ("/graph-store?default", NT),
+        ("/sparql", "application/sparql-update"),
+        ("/sparql", "application/x-www-form-urlencoded"),
+    ],
+)
+def test_a_chunked_body_not_read_whole_is_refused(writable, reader, path, content_type):
+    make_reader, status, message = reader
+    before = store_state(writable)
+    with service_client(writable, update_token="t") as client:
+        served = _served(client, make_reader())
+        method = "PUT" if path.startswith("/graph-store") else "POST"
+        headers = {
+            "Content-Type": content_type,
+            "Authorization": "Bearer t",
+            "Transfer-Encoding": "chunked",
+        }
+        response = served.open(path, method=method, headers=headers)
+        assert response.status_code == status, response.get_data(as_text=True)
+        assert message in response.get_data(as_text=True)
+    assert store_state(writable) == before
