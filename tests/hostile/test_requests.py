@@ -16,6 +16,13 @@ import requests
 from graph_loader.store import Store, open_store
 from tests.conftest import service_client
 from tests.hostile.conftest import store_state
+from tests.hostile.request_support import (
+    NT,
+    chunked_put,
+    pieces,
+    raw_request,
+    served_state,
+)
 from tests.servers import HTTP_DEADLINE
 
 BASE = "https://w3id.org/lamcoop/"
@@ -41,26 +48,6 @@ def store(tmp_path_factory) -> Iterator[Store]:
 def client(store):
     with service_client(store) as test_client:
         yield test_client
-
-
-STATE_QUERY = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-
-
-def served_state(server, *, without_void: bool = False) -> dict[str, int]:
-    """Graph -> quad count of a real server, read over HTTP (``without_void``: the VoID
-    graph, which every write rewrites, left out)."""
-    response = requests.post(
-        server.url + "/sparql",
-        data={"query": STATE_QUERY},
-        headers={"Accept": "application/sparql-results+json"},
-        timeout=HTTP_DEADLINE,
-    )
-    assert response.status_code == 200, response.text
-    rows = response.json()["results"]["bindings"]
-    state = {row["g"]["value"]: int(row["n"]["value"]) for row in rows}
-    if without_void:
-        return {g: n for g, n in state.items() if not g.endswith("/graph/void")}
-    return state
 
 
 def _text(response) -> str:
@@ -205,29 +192,7 @@ def test_an_unexpected_error_shows_no_internal_text(client, monkeypatch):
 # -- request bodies sent in chunks -----------------------------------------------------------
 
 EX = "http://example.org/"
-NT = "application/n-triples"
 TRIPLES = b"".join(f"<{EX}a> <{EX}p> <{EX}o{n}> .\n".encode() for n in range(40))
-
-
-def pieces(data: bytes, size: int) -> Iterator[bytes]:
-    """``data`` in pieces of ``size`` bytes: ``requests`` sends a generator in chunks."""
-    for start in range(0, len(data), size):
-        yield data[start : start + size]
-
-
-def raw_request(server, head: str, body: bytes) -> tuple[int, str]:
-    """Send ``head`` (request line and headers, without the blank line) and ``body`` as they
-    are on one connection; the status and body of the answer."""
-    with socket.create_connection(("127.0.0.1", server.port), timeout=HTTP_DEADLINE) as sock:
-        sock.sendall(head.encode() + b"\r\nHost: x\r\n\r\n" + body)
-        answer = b""
-        while b"\r\n\r\n" not in answer or not answer.endswith(b"\n"):
-            data = sock.recv(65536)
-            if not data:
-                break
-            answer += data
-    status_line, _, rest = answer.decode("latin-1").partition("\r\n")
-    return int(status_line.split()[1]), rest.partition("\r\n\r\n")[2]
 
 
 @pytest.mark.parametrize("size", [1, 7, 4096])
@@ -292,14 +257,6 @@ def test_a_chunked_update_is_read_whole(http_server):
     http_server.update(f"DROP GRAPH <{graph}>")
 
 
-def _chunked_put(server, graph: str) -> str:
-    """The head of a chunked PUT of N-Triples to ``graph`` (without Host and the blank line)."""
-    return (
-        f"PUT /graph-store?graph={graph} HTTP/1.1\r\nContent-Type: {NT}\r\n"
-        f"Authorization: Bearer {server.token}\r\nTransfer-Encoding: chunked"
-    )
-
-
 BROKEN_CHUNKED = {
     "a size that is no number": b"zz\r\n" + TRIPLES + b"\r\n0\r\n\r\n",
     "no chunk at all": b"0\r\n\r\n",
@@ -311,7 +268,7 @@ BROKEN_CHUNKED = {
 def test_a_broken_chunked_put_is_400_and_changes_nothing(http_server, body):
     graph = EX + "g2"  # holds two statements
     before = served_state(http_server)
-    status, text = raw_request(http_server, _chunked_put(http_server, graph), body)
+    status, text = raw_request(http_server, chunked_put(http_server, graph), body)
     assert status == 400, text
     assert "chunked request body" in text
     assert served_state(http_server) == before
@@ -337,7 +294,7 @@ def test_a_chunked_put_cut_short_changes_nothing(http_server):
     though no one is left to answer."""
     before = served_state(http_server)
     with socket.create_connection(("127.0.0.1", http_server.port), timeout=30) as sock:
-        head = _chunked_put(http_server, EX + "g2") + "\r\nHost: x\r\n\r\n"
+        head = chunked_put(http_server, EX + "g2") + "\r\nHost: x\r\n\r\n"
         sock.sendall(head.encode() + b"%x\r\n" % (len(TRIPLES) + 100) + TRIPLES)
     deadline = time.monotonic() + 3
     while time.monotonic() < deadline:
