@@ -62,6 +62,9 @@ def uwsgi_options(settings: Settings, *, listener: int, workers_socket: Path) ->
         f"--http-keepalive={KEEPALIVE_SECONDS}",  # optional value: only with "="
         "--http-timeout", stuck,
         "--http-to", str(workers_socket),
+        "--http-chunked-input",  # a chunked body reaches the worker, which reads it whole
+        "--chunked-input-limit", str(settings.max_body_bytes),  # the largest chunk it takes
+        "--http-manage-expect",  # "Expect: 100-continue" answered at once (curl -T sends it)
         "--socket", str(workers_socket),
         "--chmod-socket=600",
         "--vacuum",

@@ -36,6 +36,9 @@ from sparql_endpoint.negotiation import conditional, negotiate
 blueprint = Blueprint("entities", __name__, template_folder="templates")
 
 VARY = "Accept, Accept-Language"
+#: The last page of statements about an entity a client may ask for (pages are
+#: :data:`~graph_loader.describe.PAGE_SIZE` statements long).
+MAX_PAGE = 1_000_000
 TERM_LABELS_QUERY = sparql_prefixes("rdfs") + (
     "SELECT ?og ?x ?l WHERE { GRAPH ?og { ?x rdfs:label ?l } FILTER(isIRI(?x)) }"
 )
@@ -55,7 +58,9 @@ def _query_suffix() -> str:
 def identifier(rest: str) -> Response:
     """303 See Other to the document about the thing, in the negotiated format."""
     fmt = _negotiated()
-    iri = service().settings.base_iri + "id/" + rest
+    iri = entity_iri(rest)
+    if "page" in request.args:
+        _page()
     if not exists(reader.select, iri):
         return not_found(rest, iri)
     response = Response(status=303)
@@ -72,6 +77,7 @@ def document(rest: str) -> Response:
     of the data).
     """
     base = service().settings.base_iri
+    entity_iri(rest)  # the stem (``rest`` without its extension) is then valid too
     with reader.reading() as view:
         found = _entity(view.select, base, rest)
         if found is None:
@@ -124,10 +130,24 @@ def _args(page: int) -> dict[str, str]:
     return args
 
 
+def entity_iri(rest: str) -> str:
+    """``{base}id/{rest}``; 400 naming the problem when that is not a valid IRI (a space,
+    a control character, ``<``, ``{``...), which no entity can have."""
+    iri = service().settings.base_iri + "id/" + rest
+    try:
+        ox.NamedNode(iri)
+    except ValueError as exc:
+        reason = str(exc).encode("unicode_escape").decode("ascii")
+        abort(400, f"/id/{quote(rest)} does not name a valid IRI: {reason}")
+    return iri
+
+
 def _page() -> int:
+    """``?page=``: a whole number from 1 to :data:`MAX_PAGE` (1 when absent), else 400."""
     raw = request.args.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1:
-        abort(400, "page must be a whole number from 1")
+    digits = raw.isascii() and raw.isdigit() and len(raw) <= len(str(MAX_PAGE))
+    if not digits or not 1 <= int(raw) <= MAX_PAGE:
+        abort(400, f"page must be a whole number from 1 to {MAX_PAGE}")
     return int(raw)
 
 

@@ -9,6 +9,7 @@ every query of the page sees the same data.
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Iterator, Mapping
 
 import pyoxigraph as ox
@@ -17,6 +18,8 @@ from flask import abort
 from graph_loader.describe import Term
 from sparql_endpoint.context import service
 from sparql_endpoint.executor import QueryError, ReadView, Unavailable
+
+log = logging.getLogger(__name__)
 
 
 @contextlib.contextmanager
@@ -40,10 +43,12 @@ def construct(text: str, bindings: Mapping[str, Term] | None = None) -> list[ox.
 
 @contextlib.contextmanager
 def _answered() -> Iterator[None]:
-    """503 for a busy store; 500 naming the problem for a page query the store rejects."""
+    """503 for a busy store; 500 for a page query the store rejects (the query and the
+    store's message go to the log, never to the client)."""
     try:
         yield
     except Unavailable as exc:
         abort(503, str(exc))
-    except QueryError as exc:
-        abort(500, str(exc))
+    except QueryError:
+        log.exception("a page's query failed")
+        abort(500, "a query of this page failed; the error is in the server's log")
