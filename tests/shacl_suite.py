@@ -102,7 +102,7 @@ def run(entry: Entry, engine: str = "auto") -> ValidationReport:
     store = open_store(None)
     store.load_graph(
         entry.data_file.read_bytes(),
-        graph="urn:lamcoop:test:data",
+        graph="urn:x-lamcoop-test:data",
         format=ox.RdfFormat.TURTLE,
         base_iri=entry.data_file.as_uri(),
     )

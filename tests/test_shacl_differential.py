@@ -14,7 +14,7 @@ from graph_loader.shacl import validate
 from graph_loader.shacl.terms import oxigraph_triples
 from graph_loader.store import open_store
 
-GRAPH = "urn:lamcoop:test:random"
+GRAPH = "urn:x-lamcoop-test:random"
 
 
 def _store_with(data):
