@@ -1,7 +1,7 @@
 """Provenance of loaded graphs (PROV-O and DCTERMS), kept in the provenance graph.
 
 Each named graph is described by a flat set of statements about its IRI, so replacing a
-graph replaces its description in the same transaction: :func:`publish` is that
+graph replaces its description in the same transaction: :func:`commit` is that
 transaction, for files, generated graphs and imports alike. :func:`unchanged` tells a
 source already loaded, as it is, by this version of lamcoop.
 """
@@ -78,22 +78,6 @@ def replace_update(descriptions: Iterable[tuple[str, list[ox.Quad]]], *, into: s
         body = " ".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
         parts.append(f"INSERT DATA {{ GRAPH {g} {{ {body} }} }}")
     return " ;\n".join(parts)
-
-
-def publish(
-    store: Store,
-    staged: StagedLoad,
-    *,
-    source: str,
-    sha256: str,
-    base_iri: str,
-    graph: str | None = None,
-) -> dict[str, int]:
-    """Publish ``staged`` and the provenance of every graph it writes: :func:`commit`, then
-    the move of staged copies into their targets. Returns each graph's triple count."""
-    counts = commit(store, staged, source=source, sha256=sha256, base_iri=base_iri, graph=graph)
-    staged.finish()
-    return counts
 
 
 def commit(

@@ -93,9 +93,10 @@ def run_import(
     if tally.rejected and not skip_invalid:
         staged.abort()
         raise ImportRejected(rejection_message(tally, written), tally, written)
-    counts = provenance.publish(
+    counts = provenance.commit(
         store, staged, source=path.name, sha256=sha, base_iri=base_iri, graph=target
     )
+    staged.finish()
     return ImportResult(
         path.name, importer.name, target, counts[target], tally, sha,
         time.perf_counter() - started, written,

@@ -76,16 +76,15 @@ def document(rest: str) -> Response:
     Every read of the page runs in one read block (one lock, one time limit, one version
     of the data).
     """
-    base = service().settings.base_iri
-    entity_iri(rest)  # the stem (``rest`` without its extension) is then valid too
+    iri = entity_iri(rest)  # the stem (``rest`` without its extension) is then valid too
     with reader.reading() as view:
-        found = _entity(view.select, base, rest)
+        found = _entity(view.select, rest)
         if found is None:
-            return not_found(rest, base + "id/" + rest)
+            return not_found(rest, iri)
         stem, fmt = found
         chosen = fmt or _negotiated()
         page = _page()
-        description = describe(view.select, base + "id/" + stem, page=page)
+        description = describe(view.select, entity_iri(stem), page=page)
         terms = term_labels(view.select) if chosen is HTML_FORMAT else {}
     return _document(description, stem, chosen, terms)
 
@@ -112,13 +111,13 @@ def _document(
     return conditional(request, response)
 
 
-def _entity(select: Select, base: str, rest: str) -> tuple[str, DocFormat | None] | None:
+def _entity(select: Select, rest: str) -> tuple[str, DocFormat | None] | None:
     """The entity's path and the format its extension names (``None``: negotiated), or
     ``None`` when nothing is known of it; each candidate IRI is looked up once."""
     stem, fmt = split_extension(rest)
-    if fmt is not None and exists(select, base + "id/" + stem):
+    if fmt is not None and exists(select, entity_iri(stem)):
         return stem, fmt
-    if exists(select, base + "id/" + rest):
+    if exists(select, entity_iri(rest)):
         return rest, None
     return None
 
@@ -187,7 +186,7 @@ def _headers(
 ) -> None:
     path = f"/doc/{quote(stem)}"
     links = [f'<{path}.{f.extension}>; rel="alternate"; type="{f.media_type}"' for f in DOC_FORMATS]
-    links.append(f'<{service().settings.base_iri}id/{stem}>; rel="describes"')
+    links.append(f'<{entity_iri(stem)}>; rel="describes"')
     links += [f'<{g}>; rel="{PROV + "wasDerivedFrom"}"' for g in graphs]
     if next_url:
         links.append(f'<{next_url}>; rel="next"')
