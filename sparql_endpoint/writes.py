@@ -13,7 +13,6 @@ from typing import TypeVar
 import pyoxigraph as ox
 from flask import Response, abort
 
-from graph_loader.graphs import Role, role_of
 from graph_loader.publish.void import write_void
 from graph_loader.store import InternalGraphError, Store
 from sparql_endpoint.context import service
@@ -51,12 +50,10 @@ def run_update(text: str, base_iri: str | None = None) -> Response:
     (then a 400 names the graph; the update's other changes stand).
     """
 
-    base = service().settings.base_iri
-
     def action(store: Store) -> list[str]:
-        before = _internal_graphs(store, base)
+        before = store.internal_graphs()
         store.update(text, base_iri=base_iri)
-        after = _internal_graphs(store, base)
+        after = store.internal_graphs()
         touched = [g for g, n in after.items() if before.get(g) != n]
         for graph in touched:
             store.drop_graph(graph)
@@ -67,13 +64,6 @@ def run_update(text: str, base_iri: str | None = None) -> Response:
         names = ", ".join(f"<{g}>" for g in touched)
         abort(400, f"the update wrote to {names}, internal to the store: undone (the rest stands)")
     return Response(status=204)
-
-
-def _internal_graphs(store: Store, base: str) -> dict[str, int]:
-    """The store's internal graphs (the catalogue's role) with their sizes, empty ones too."""
-    rows = store.query("SELECT ?g WHERE { GRAPH ?g {} }")
-    names = [row["g"].value for row in rows]
-    return {g: store.triple_count(g) for g in names if role_of(g, base_iri=base) is Role.INTERNAL}
 
 
 def put_graph(graph: str | None, data: bytes, fmt: ox.RdfFormat) -> bool:

@@ -248,6 +248,11 @@ class OxigraphStore:
             inner.flush()
 
     # -- pending loads -------------------------------------------------------------------
+    def internal_graphs(self) -> dict[str, int]:
+        """The store's own bookkeeping graphs (empty ones too) with their triple counts."""
+        names = [g.value for g in self._inner.named_graphs() if internal(g.value)]
+        return {name: self.triple_count(name) for name in names}
+
     def pending_loads(self) -> list[PendingLoad]:
         """Every load whose marker is still present: interrupted, or being published."""
         rows = self._inner.query(

@@ -149,6 +149,10 @@ class Store(ReadableStore, Protocol):
         """Every load not yet finished: interrupted, or being published."""
         ...
 
+    def internal_graphs(self) -> dict[str, int]:
+        """The store's own bookkeeping graphs (empty ones too) with their triple counts."""
+        ...
+
     def recover(self) -> None:
         """Finish loads that passed their commit point; undo the others."""
         ...
