@@ -88,13 +88,11 @@ class Executor:
             yield joined
             return
         with self.mode.reading() as store:
-            view = ReadView(store)
-            self._current.view = view
+            view = self._open_view(store)
             try:
                 yield view
             finally:
-                self._current.view = None
-                view.close()
+                self._close_view(view)
 
     def select(self, text: str, bindings: Mapping[str, Term] | None = None) -> Rows:
         """Rows of a SELECT, as terms (see :meth:`ReadView.select`)."""
@@ -115,15 +113,23 @@ class Executor:
             return action(joined)
 
         def within(store: Store) -> T:
-            view = ReadView(store)
-            self._current.view = view
+            view = self._open_view(store)
             try:
                 return action(view)
             finally:
-                self._current.view = None
-                view.close()
+                self._close_view(view)
 
         return self.mode.read(within)
+
+    def _open_view(self, store: Store) -> ReadView:
+        """A view of ``store`` that reads of this thread join until :meth:`_close_view`."""
+        view = ReadView(store)
+        self._current.view = view
+        return view
+
+    def _close_view(self, view: ReadView) -> None:
+        self._current.view = None
+        view.close()
 
     # -- writes ----------------------------------------------------------------------------
     def write(self, action: Callable[[Store], T]) -> T:
