@@ -29,6 +29,7 @@ import pyoxigraph as ox
 from tqdm import tqdm
 
 from graph_loader import graphs, provenance
+from graph_loader.bounded import BOM, Refused, Source, locate, rdfxml
 from graph_loader.file_reading import (
     CHUNK,
     BackgroundDigest,
@@ -36,7 +37,7 @@ from graph_loader.file_reading import (
     TrackingReader,
     can_watch_reads,
 )
-from graph_loader.rdf_formats import format_for_path, source_name, xml_error_place
+from graph_loader.rdf_formats import format_for_path, source_name
 from graph_loader.store import InternalGraphError, StagedLoad, Store, refuse_internal
 
 T = TypeVar("T")
@@ -95,7 +96,7 @@ def load_file(
     path = Path(path)
     try:
         rdf_format = format or format_for_path(path)
-        gzipped = _is_gzip_file(path)
+        leading = _leading_bytes(path)
     except ValueError as exc:
         raise LoadError(str(exc)) from None
     except OSError as exc:
@@ -106,9 +107,11 @@ def load_file(
         skipped = _skip_unchanged(store, path.name, target, file_sha256(path), base_iri)
         if skipped is not None:
             return skipped
-    job = _Job(store, path, target, rdf_format, base_iri, replace)
+    _check_before_parsing(path, path, rdf_format)
+    job = _Job(store, path, target, rdf_format, base_iri, replace, path)
     with progress_bar(path, progress) as bar:
-        if not gzipped and (bar.disable or can_watch_reads()):
+        plain = not leading.startswith((b"\x1f\x8b", BOM))
+        if plain and (bar.disable or can_watch_reads()):
             return job.load_direct(bar)
         with path.open("rb") as handle:
             return job.load_stream(TrackingReader(handle, bar))
@@ -131,8 +134,21 @@ def load_bytes(
         skipped = _skip_unchanged(store, name, graph, sha, base_iri)
         if skipped is not None:
             return skipped
-    job = _Job(store, Path(name), graph, format, base_iri, replace)
+    _check_before_parsing(Path(name), data, format)
+    job = _Job(store, Path(name), graph, format, base_iri, replace, data)
     return job.load_stream(TrackingReader(io.BytesIO(data), None))
+
+
+def _check_before_parsing(path: Path, source: Source, rdf_format: ox.RdfFormat) -> None:
+    """Refuse, before pyoxigraph reads it, what it would expand without bound."""
+    if rdf_format != ox.RdfFormat.RDF_XML:
+        return
+    try:
+        rdfxml.check_entities(source)
+    except Refused as exc:
+        raise LoadError(f"{exc.in_file(path)}; nothing loaded") from None
+    except (OSError, EOFError, zlib.error) as exc:
+        raise LoadError(f"{path}: cannot read: {exc}") from None
 
 
 def source_graph(path: Path, *, base_iri: str) -> str:
@@ -157,6 +173,8 @@ class _Job:
     rdf_format: ox.RdfFormat
     base_iri: str
     replace: bool
+    #: What error places are looked for in when the parser gives none.
+    origin: Source
 
     def load_direct(self, bar: tqdm) -> LoadResult:
         """Let pyoxigraph read the file itself; hash it meanwhile in a thread."""
@@ -182,7 +200,7 @@ class _Job:
         started = time.perf_counter()
         raw = io.BufferedReader(reader, CHUNK)
         stream = gzip.GzipFile(fileobj=raw) if raw.peek(2)[:2] == b"\x1f\x8b" else raw
-        staged = self.stage(stream)
+        staged = self.stage(_without_bom(stream))
         try:
             sha = reader.drain()
         except BaseException:
@@ -204,8 +222,11 @@ class _Job:
             )
         except InternalGraphError as exc:
             raise LoadError(f"{self.path}: refused, nothing loaded: {exc}") from None
-        except SyntaxError as exc:
-            raise LoadError(_syntax_message(self.path, exc, self.rdf_format)) from None
+        except (SyntaxError, MemoryError) as exc:
+            refused = locate.explain(exc, self.origin, self.rdf_format)
+            if refused is None:
+                raise
+            raise LoadError(refused.in_file(self.path)) from None
         except (OSError, EOFError, ValueError, zlib.error) as exc:
             raise LoadError(f"{self.path}: cannot load: {exc}") from None
 
@@ -260,24 +281,23 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _is_gzip_file(path: Path) -> bool:
+def _leading_bytes(path: Path) -> bytes:
+    """The first bytes of a file: whether it is gzip, or starts with a byte order mark."""
     with path.open("rb") as handle:
-        return handle.read(2) == b"\x1f\x8b"
+        return handle.read(len(BOM))
+
+
+def _without_bom(stream: io.BufferedIOBase) -> io.BufferedIOBase:
+    """``stream`` past a leading UTF-8 byte order mark, which no RDF syntax allows."""
+    buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream)
+    if buffered.peek(len(BOM))[: len(BOM)] == BOM:
+        buffered.read(len(BOM))
+    return buffered
 
 
 def _signature(path: Path) -> tuple[int, int]:
     stat = path.stat()
     return stat.st_size, stat.st_mtime_ns
-
-
-def _syntax_message(path: Path, exc: SyntaxError, rdf_format: ox.RdfFormat) -> str:
-    if exc.lineno:
-        return f"{path}:{exc.lineno}:{exc.offset}: syntax error: {exc.msg}"
-    place = xml_error_place(path) if rdf_format == ox.RdfFormat.RDF_XML and path.is_file() else None
-    if place is not None:
-        line, column, reason = place
-        return f"{path}:{line}:{column}: syntax error: {reason} ({exc.msg})"
-    return f"{path}: syntax error: {exc.msg}"
 
 
 def progress_bar(path: Path, enabled: bool) -> tqdm:

@@ -19,6 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph_loader import provenance
+from graph_loader.bounded import Refused
 from graph_loader.file_reading import TrackingReader
 from graph_loader.importers.common import ImportContext, ImportFailed, Row, RowRejected
 from graph_loader.importers.report import Tally, rejection_message, write_report
@@ -109,6 +110,8 @@ def _guarded_rows(importer, text: io.TextIOWrapper, path: Path, tally: Tally) ->
         yield from importer.rows(text, path)
     except UnicodeDecodeError as exc:
         raise ImportFailed(_decoding_problem(path, importer.encoding, exc)) from None
+    except Refused as exc:
+        raise ImportFailed(exc.in_file(path)) from None
     except csv.Error as exc:
         raise ImportFailed(f"{path}: unreadable row after row {tally.rows}: {exc}") from None
 
