@@ -200,7 +200,7 @@ class _Job:
         started = time.perf_counter()
         raw = io.BufferedReader(reader, CHUNK)
         stream = gzip.GzipFile(fileobj=raw) if raw.peek(2)[:2] == b"\x1f\x8b" else raw
-        staged = self.stage(_without_bom(stream))
+        staged = self.stage(stream)
         try:
             sha = reader.drain()
         except BaseException:
@@ -213,7 +213,7 @@ class _Job:
         try:
             return _interruptible(
                 lambda: self.store.stage(
-                    source,
+                    source if isinstance(source, Path) else _without_bom(source),
                     graph=self.target,
                     format=self.rdf_format,
                     base_iri=file_iri,

@@ -13,6 +13,7 @@ from typing import TypeVar
 import pyoxigraph as ox
 from flask import Response, abort
 
+from graph_loader.bounded import locate
 from graph_loader.publish.void import write_void
 from graph_loader.store import InternalGraphError, Store
 from sparql_endpoint.context import service
@@ -21,8 +22,12 @@ from sparql_endpoint.executor import Unavailable
 T = TypeVar("T")
 
 
-def write(action: Callable[[Store], T]) -> T:
-    """Run ``action`` on the writable store, then refresh the VoID description."""
+def write(action: Callable[[Store], T], *, body: tuple[bytes, ox.RdfFormat] | None = None) -> T:
+    """Run ``action`` on the writable store, then refresh the VoID description.
+
+    ``body`` is the RDF the action parses (and its syntax): a parsing failure is then a 400
+    naming its place in the body, found by :func:`graph_loader.bounded.locate.explain`.
+    """
     svc = service()
 
     def with_void(store: Store) -> T:
@@ -34,7 +39,12 @@ def write(action: Callable[[Store], T]) -> T:
         return svc.executor.write(with_void)
     except InternalGraphError as exc:
         abort(400, f"refused, nothing written: {exc}")
-    except SyntaxError as exc:
+    except (SyntaxError, MemoryError) as exc:
+        refused = locate.explain(exc, *body) if body is not None else None
+        if refused is not None:
+            abort(400, f"refused, nothing written: {refused.in_body()}")
+        if isinstance(exc, MemoryError):
+            raise
         abort(400, f"syntax error: {exc}")
     except (ValueError, OSError) as exc:
         abort(400, f"the store refused the write: {exc}")
@@ -79,7 +89,7 @@ def put_graph(graph: str | None, data: bytes, fmt: ox.RdfFormat) -> bool:
         store.replace_graph(data, graph=graph, format=fmt, base_iri=graph)
         return created
 
-    return write(action)
+    return write(action, body=(data, fmt))
 
 
 def post_graph(graph: str | None, data: bytes, fmt: ox.RdfFormat) -> bool:
@@ -93,7 +103,7 @@ def post_graph(graph: str | None, data: bytes, fmt: ox.RdfFormat) -> bool:
         store.load_graph(data, graph=graph, format=fmt, base_iri=graph)
         return created
 
-    return write(action)
+    return write(action, body=(data, fmt))
 
 
 def delete_graph(graph: str | None) -> None:
