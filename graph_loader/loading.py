@@ -287,7 +287,7 @@ def _leading_bytes(path: Path) -> bytes:
         return handle.read(len(BOM))
 
 
-def _without_bom(stream: io.BufferedIOBase) -> io.BufferedIOBase:
+def _without_bom(stream: io.BufferedIOBase) -> io.BufferedReader:
     """``stream`` past a leading UTF-8 byte order mark, which no RDF syntax allows."""
     buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream)
     if buffered.peek(len(BOM))[: len(BOM)] == BOM:

@@ -6,6 +6,7 @@ the store's own default graph (the data of record lives in named graphs).
 
 from __future__ import annotations
 
+import io
 import uuid
 
 import pyoxigraph as ox
@@ -114,7 +115,7 @@ def _merged_parts(graph: str | None) -> bytes:
         fmt, name = _body_format(part.mimetype), f"part {part.filename!r}, "
         data = _bounded(part.read(), fmt, name)
         try:
-            quads = list(ox.parse(data, format=fmt, base_iri=graph))
+            quads = list(ox.parse(io.BytesIO(data), format=fmt, base_iri=graph))
         except (SyntaxError, MemoryError) as exc:
             refused = locate.explain(exc, data, fmt)
             if refused is None:

@@ -7,6 +7,7 @@ rejects is a 400 naming the problem and changes nothing.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -86,7 +87,7 @@ def put_graph(graph: str | None, data: bytes, fmt: ox.RdfFormat) -> bool:
             store.extend(quads)
             return False
         created = not store.has_graph(graph)
-        store.replace_graph(data, graph=graph, format=fmt, base_iri=graph)
+        store.replace_graph(io.BytesIO(data), graph=graph, format=fmt, base_iri=graph)
         return created
 
     return write(action, body=(data, fmt))
@@ -100,7 +101,7 @@ def post_graph(graph: str | None, data: bytes, fmt: ox.RdfFormat) -> bool:
             store.extend(_parsed(data, fmt))
             return False
         created = not store.has_graph(graph)
-        store.load_graph(data, graph=graph, format=fmt, base_iri=graph)
+        store.load_graph(io.BytesIO(data), graph=graph, format=fmt, base_iri=graph)
         return created
 
     return write(action, body=(data, fmt))
@@ -119,8 +120,11 @@ def delete_graph(graph: str | None) -> None:
 
 
 def _parsed(data: bytes, fmt: ox.RdfFormat) -> list[ox.Quad]:
-    """Every triple of ``data`` as a quad of the default graph (parsed before any change)."""
+    """Every triple of ``data`` as a quad of the default graph (parsed before any change).
+
+    Bodies are parsed from a reader, as files are, so that one token limit holds for both
+    (pyoxigraph bounds its buffer only when it reads)."""
     return [
         ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
-        for q in ox.parse(data, format=fmt)
+        for q in ox.parse(io.BytesIO(data), format=fmt)
     ]
