@@ -140,21 +140,26 @@ def csv_rows(
             return
         except csv.Error as exc:
             line = _field_line("".join(tracked.record), delimiter, start) if quoted else start
-            raise Refused(_CSV_PROBLEMS.get(str(exc).split(" (")[0], str(exc)), line=line) from None
+            raise Refused(_csv_problem(str(exc)), line=line) from None
         yield start, cells
         start = reader.line_num + 1
 
 
-_CSV_PROBLEMS = {
-    "unexpected end of data": "a quoted field begins on this line and its closing quote is "
-    "missing (the rest of the file would be one cell); nothing loaded",
-    "',' expected after '\"'": "text follows the closing quote of a field that begins on this "
-    'line (a quote inside a quoted field is written ""); nothing loaded',
-    "'\\t' expected after '\"'": "text follows the closing quote of a field that begins on "
-    'this line (a quote inside a quoted field is written ""); nothing loaded',
-    "field larger than field limit": f"a field over {CELL_LIMIT:,} characters begins on this "
-    "line; nothing loaded",
-}
+def _csv_problem(message: str) -> str:
+    """What :mod:`csv`'s error ``message`` means for the person who wrote the file."""
+    if message.startswith("unexpected end of data"):
+        return (
+            "a quoted field begins on this line and its closing quote is missing (the rest "
+            "of the file would be one cell); nothing loaded"
+        )
+    if "expected after" in message:
+        return (
+            "text follows the closing quote of a field that begins on this line (a quote "
+            'inside a quoted field is written ""); nothing loaded'
+        )
+    if message.startswith("field larger than field limit"):
+        return f"a field over {CELL_LIMIT:,} characters begins on this line; nothing loaded"
+    return f"{message}; nothing loaded"
 
 
 class _Lines:
