@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from graph_loader.bounded import CELL_LIMIT
+from graph_loader.bounded import BOM, CELL_LIMIT
+from tests.conftest import REPO_ROOT
 from tests.hostile.conftest import store_state_at
 
 HEADER = "id,title\n"
@@ -115,3 +116,23 @@ def test_a_quoted_cell_over_several_lines_still_loads(cli_store, tmp_path):
     assert result.exit_code == 0, result.output
     assert "2 rows: 2 loaded" in result.output, result.output
     assert store_state_at(store)["https://w3id.org/lamcoop/graph/multiline"] == 6
+
+
+@pytest.mark.parametrize("excerpt", ["imls-museums-excerpt.csv", "wikidata-isil-excerpt.tsv"])
+def test_a_registry_with_a_byte_order_mark_loads_like_the_same_file_without(
+    cli_store, tmp_path, excerpt
+):
+    """The same registry loaded twice into one graph (the second replacing the first),
+    without and with a mark: the same rows and triples."""
+    invoke, store = cli_store
+    source = REPO_ROOT / "tests" / "fixtures" / "importers" / excerpt
+    seen = []
+    for name, mark in [("plain", b""), ("marked", BOM)]:
+        (tmp_path / name).mkdir()
+        path = tmp_path / name / f"registry{source.suffix}"
+        path.write_bytes(mark + source.read_bytes())
+        result = invoke("load", str(path))
+        assert result.exit_code == 0, result.output
+        rows = result.output.split(": ", 1)[1].split(";")[0]
+        seen.append((rows, store_state_at(store)["https://w3id.org/lamcoop/graph/registry"]))
+    assert seen[0] == seen[1] and seen[0][1] > 0
