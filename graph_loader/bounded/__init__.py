@@ -11,8 +11,8 @@ the file's name in front, the web service "of the request body".
 
 >>> strip_bom(b"\\xef\\xbb\\xbf<a> <b> <c> .")
 b'<a> <b> <c> .'
->>> place(b"one\\ntwo\\u00e9s three", 15)
-(2, 7)
+>>> place("one\\ntwo\\u00e9s three".encode(), 10)
+(2, 6)
 """
 
 from __future__ import annotations
@@ -20,9 +20,13 @@ from __future__ import annotations
 import gzip
 import io
 import mmap
+import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 #: The byte order mark of UTF-8, which editors on Windows put in front of text files.
 BOM = b"\xef\xbb\xbf"
@@ -95,21 +99,28 @@ def place(data: bytes | mmap.mmap, offset: int) -> tuple[int, int]:
 
 @contextmanager
 def whole(source: Source) -> Iterator[bytes | mmap.mmap]:
-    """The bytes of ``source`` at once: a plain file mapped, a gzip file read through."""
+    """The bytes of ``source`` at once, never held in memory whole: a plain file mapped, a
+    gzip file unpacked into a temporary file (on disk, as the load itself will be) and mapped."""
     if isinstance(source, bytes):
         yield source
         return
     with source.open("rb") as handle:
-        if handle.read(2) == b"\x1f\x8b":
-            handle.seek(0)
-            with gzip.GzipFile(fileobj=handle) as unzipped:
-                yield unzipped.read()
+        if handle.read(2) != b"\x1f\x8b":
+            yield from _mapped(handle)
             return
-        if source.stat().st_size == 0:
-            yield b""
-            return
-        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
-            yield mapped
+        handle.seek(0)
+        with gzip.GzipFile(fileobj=handle) as unzipped, tempfile.TemporaryFile() as unpacked:
+            shutil.copyfileobj(unzipped, unpacked, 1 << 20)
+            unpacked.flush()
+            yield from _mapped(unpacked)
+
+
+def _mapped(handle: IO[bytes]) -> Iterator[bytes | mmap.mmap]:
+    if os.fstat(handle.fileno()).st_size == 0:
+        yield b""
+        return
+    with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+        yield mapped
 
 
 def stream(source: Source) -> io.BufferedIOBase:

@@ -66,14 +66,14 @@ def check(text: str) -> None:
         elif first == '"':
             if len(value) < 2:
                 return  # an unterminated string: a syntax error for json to report
-            if top is not None and top.wants_key:
-                top.key, top.wants_key = _key(value), False
-            elif len(value) - 2 > CELL_LIMIT:
+            if len(value) - 2 > CELL_LIMIT:
                 raise Refused(
                     f"a string of {len(value) - 2:,} characters, over the limit of "
                     f"{CELL_LIMIT:,} for one value",
                     path=_path(stack),
                 )
+            if top is not None and top.wants_key:
+                top.key, top.wants_key = _key(value), False
         elif (first == "-" or first.isdigit()) and len(value) > JSON_NUMBER_LIMIT:
             raise Refused(
                 f"a number of {len(value):,} characters, over the limit of {JSON_NUMBER_LIMIT}",

@@ -9,6 +9,7 @@ and line (over HTTP, the line in the request body) and leaves the store as it wa
 
 from __future__ import annotations
 
+import gzip
 import time
 
 import pyoxigraph as ox
@@ -97,12 +98,13 @@ CASES = {
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_a_hostile_rdfxml_file_is_refused_with_its_line(cli_store, tmp_path, name):
+@pytest.mark.parametrize("packed", [False, True], ids=["plain", "gzip"])
+def test_a_hostile_rdfxml_file_is_refused_with_its_line(cli_store, tmp_path, name, packed):
     invoke, store = cli_store
     before = store_state_at(store)
     text, line, reason = CASES[name]
-    path = tmp_path / f"{name}.rdf"
-    path.write_text(text, encoding="utf-8")
+    path = tmp_path / f"{name}.rdf{'.gz' if packed else ''}"
+    path.write_bytes(gzip.compress(text.encode()) if packed else text.encode())
     started = time.monotonic()
     result = invoke("load", "--graph", CLI_GRAPH, str(path))
     assert time.monotonic() - started < DEADLINE
