@@ -93,14 +93,19 @@ def _check_with_expat(source: Source) -> None:
 
 
 def _check_as_pyoxigraph_reads(data) -> None:
+    """Measure what pyoxigraph would build: each declaration's value, expanded when it is
+    read (a later declaration of the same name replaces it, but what was built from it
+    stays built), then every reference of the document at the sizes in force at its end."""
     sizes: dict[bytes, int] = {}
+    budget = max(EXPANSION_LIMIT, len(data))
+    total = 0
     for found in _DECLARATION.finditer(data):
         parts = _PARTS.match(data, found.end())
-        line, column = place(data, found.start())
         if parts is None:
             continue  # pyoxigraph refuses it too: not a declaration it can read
         percent, name, value, quoted = parts.groups()
         label = name.decode("utf-8", "replace")
+        line, column = place(data, found.start())
         if percent:
             raise Refused(f"parameter entity %{label}; is refused", line=line, column=column)
         if quoted is None:
@@ -112,23 +117,27 @@ def _check_as_pyoxigraph_reads(data) -> None:
                 column=column,
             )
         size = _expanded(quoted, sizes)
-        if size > ENTITY_LIMIT:
+        total += size
+        if size > ENTITY_LIMIT or total > budget:
+            what = (
+                f"entity &{label}; expands to {size:,} characters"
+                if size > ENTITY_LIMIT
+                else (f"the entities declared so far expand to {total:,} characters")
+            )
+            limit = ENTITY_LIMIT if size > ENTITY_LIMIT else budget
             raise Refused(
-                f"entity &{label}; expands to {size:,} characters, over the limit of "
-                f"{ENTITY_LIMIT:,} (an entity expansion attack?)",
+                f"{what}, over the limit of {limit:,} (an entity expansion attack?)",
                 line=line,
                 column=column,
             )
         sizes[name] = size
-    budget = max(EXPANSION_LIMIT, len(data))
-    total = 0
     for ref in _REFERENCE.finditer(data):
         total += sizes.get(ref.group(1), 0)
         if total > budget:
             line, column = place(data, ref.start())
             raise Refused(
-                f"the document's entity references expand to over {budget:,} characters "
-                "(an entity expansion attack?)",
+                f"the document's entities and their references expand to over {budget:,} "
+                "characters (an entity expansion attack?)",
                 line=line,
                 column=column,
             )

@@ -62,13 +62,24 @@ def quadratic() -> tuple[str, int]:
     refs = EXPANSION_LIMIT // size + 5
     text = document([f'<!ENTITY big "{"x" * size}">'], "\n" + "&big;\n" * refs)
     first_ref = text.splitlines().index("&big;") + 1
-    return text, first_ref + EXPANSION_LIMIT // size
+    return text, first_ref + EXPANSION_LIMIT // size - 1  # the declaration counts too
+
+
+def redeclared() -> tuple[str, int]:
+    """Entities each within the limit, built from one big entity that is then declared
+    again as small (pyoxigraph has built them all by then), and the line of the one that
+    passes the document's budget."""
+    size = ENTITY_LIMIT - 1000
+    copies = [f'<!ENTITY b{n} "&big;">' for n in range(EXPANSION_LIMIT // size + 5)]
+    text = document([f'<!ENTITY big "{"x" * size}">', *copies, '<!ENTITY big "x">'], "ok")
+    return text, 3 + EXPANSION_LIMIT // size
 
 
 #: Hostile documents, each with the line its refusal must name and a word of its reason.
 CASES = {
     "billion-laughs": (*laughs(), "expands to"),
     "quadratic-blowup": (*quadratic(), "over"),
+    "redeclared": (*redeclared(), "expand to"),
     "xxe-file": (
         document(['<!ENTITY x SYSTEM "file:///etc/passwd">'], "&x;"),
         3,
