@@ -198,3 +198,18 @@ def test_an_rdfxml_syntax_error_in_a_body_names_its_place(http_server):
     assert response.status_code == 400, response.text
     assert "line 4, column 11 of the request body" in response.text, response.text
     assert served_state(http_server) == before
+
+
+def test_a_hostile_part_of_a_multipart_body_is_refused_with_its_line(http_server):
+    before = served_state(http_server)
+    text, line, _ = CASES["billion-laughs"]
+    response = requests.post(
+        f"{http_server.url}/graph-store",
+        params={"graph": "urn:x-lamcoop-test:parts"},
+        files={"data": ("laughs.rdf", text.encode(), XML_TYPE)},
+        headers={"Authorization": f"Bearer {http_server.token}"},
+        timeout=HTTP_DEADLINE,
+    )
+    assert response.status_code == 400, response.text
+    assert f"part 'laughs.rdf', line {line}, column" in response.text, response.text
+    assert served_state(http_server) == before

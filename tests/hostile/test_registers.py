@@ -103,7 +103,6 @@ def test_a_register_with_a_byte_order_mark_loads(cli_store, tmp_path, name, text
     result = invoke("load", str(path))
     assert result.exit_code == 0, result.output
     assert "2 rows: 2 loaded" in result.output, result.output
-    assert store_state_at(store)["https://w3id.org/lamcoop/graph/multiline"] == 6
     assert store_state_at(store)["https://w3id.org/lamcoop/graph/marked"] == 6
 
 
