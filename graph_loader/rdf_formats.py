@@ -59,8 +59,10 @@ RDF_SYNTAXES: tuple[Syntax[ox.RdfFormat], ...] = (
         ("application/x-turtle", "application/turtle", "text/n3"),
     ),
     _rdf(ox.RdfFormat.N_TRIPLES, ("ntriples", "nt"), ("text/plain",)),
-    _rdf(ox.RdfFormat.JSON_LD, ("jsonld", "json"), ("application/json",)),
-    _rdf(ox.RdfFormat.RDF_XML, ("rdfxml", "rdf", "xml"), ("application/xml", "text/xml")),
+    _rdf(ox.RdfFormat.JSON_LD, ("jsonld", "json", "json-ld"), ("application/json",)),
+    _rdf(
+        ox.RdfFormat.RDF_XML, ("rdfxml", "rdf", "xml", "rdf+xml"), ("application/xml", "text/xml")
+    ),
     _rdf(ox.RdfFormat.N_QUADS, ("nquads", "nq"), ("text/x-nquads",)),
     _rdf(ox.RdfFormat.TRIG, ("trig",), ("application/x-trig",)),
 )

@@ -87,12 +87,15 @@ class Settings:
 
     @property
     def store_path(self) -> Path:
-        return Path(self.store).expanduser()
+        """The store's directory, absolute (a relative setting is read from the working
+        directory, so a server's routes find it whatever their own root)."""
+        return Path(self.store).expanduser().absolute()
 
     @property
     def dump_path(self) -> Path:
+        """Where dumps go, absolute: the setting, or ``dumps`` beside the store."""
         chosen = self.dump_dir
-        return Path(chosen).expanduser() if chosen else self.store_path.parent / "dumps"
+        return Path(chosen).expanduser().absolute() if chosen else self.store_path.parent / "dumps"
 
     def graph_iri(self, name: str) -> str:
         """The IRI of the named graph ``name`` under the base (see :func:`graphs.graph_iri`)."""

@@ -235,7 +235,8 @@ def test_dumps_listed_and_served_with_their_checksums(client):
     assert ttl.headers["Content-Type"].startswith("text/turtle")
     assert hashlib.sha256(ttl.data).hexdigest() == names["test-geo.ttl"]["sha256"]
     gz = get(client, "/dumps/lamcoop.nq.gz")
-    assert gz.headers["Content-Type"] == "application/gzip"
+    assert gz.headers["Content-Type"] == "application/n-quads"
+    assert gz.headers["Content-Encoding"] == "gzip"
     assert len(gz.data) == names["lamcoop.nq.gz"]["bytes"]
     assert get(client, "/dumps/../store").status_code == 404
     assert "lamcoop.nq.gz" in get(client, "/dumps/").text

@@ -139,3 +139,50 @@ def test_the_docs_list_the_names_of_the_format_table():
         names = ", ".join(f"`{n}`" for n in syntax.names)
         types = ", ".join(f"`{m}`" for m in syntax.media_types)
         assert f"| {names} | {types} |" in text
+
+
+FORMAT_ROUTES = [
+    f"/sparql?query={SELECT}",
+    f"/sparql?query={CONSTRUCT}",
+    f"/graph-store?graph={DATA_GRAPH}",
+    "/.well-known/void",
+    "/id/thing/a",
+    "/doc/thing/a",
+    "/ontology",
+    "/audit",
+    "/dumps/",
+    "/search?q=zeta",
+]
+
+
+@pytest.mark.parametrize("path", FORMAT_ROUTES)
+@pytest.mark.parametrize("parameter", ["format", "output"])
+def test_a_format_name_nobody_knows_is_400_listing_the_routes_names(client, path, parameter):
+    joiner = "&" if "?" in path else "?"
+    reply = client.get(f"{path}{joiner}{parameter}=bogus%3Cb%3E")
+    assert reply.status_code == 400, reply.text
+    assert "unknown format 'bogus<b>'" in reply.text and "use one of" in reply.text
+
+
+@pytest.mark.parametrize(
+    ("output", "media_type"),
+    [
+        ("json", "application/sparql-results+json"),
+        ("xml", "application/sparql-results+xml"),
+        ("csv", "text/csv"),
+        ("tsv", "text/tab-separated-values"),
+    ],
+)
+def test_fusekis_output_parameter_names_the_format(client, output, media_type):
+    reply = client.get("/sparql", query_string={"query": SELECT, "output": output})
+    assert reply.status_code == 200
+    assert reply.headers["Content-Type"].split(";")[0] == media_type
+    both = client.get("/sparql", query_string={"query": SELECT, "format": "csv", "output": "xml"})
+    assert both.headers["Content-Type"].startswith("text/csv")  # format= first
+
+
+@pytest.mark.parametrize("name", ["json-ld", "rdf+xml"])
+def test_sparqlwrappers_own_names_name_rdf_syntaxes(client, name):
+    reply = client.get("/sparql", query_string={"query": CONSTRUCT, "format": name})
+    assert reply.status_code == 200
+    assert reply.headers["Content-Type"].split(";")[0] == GRAPH_OFFERS.media_type(rdf_format(name))
