@@ -89,6 +89,20 @@ RDF_FORMAT_NAMES = tuple(s.names[0] for s in RDF_SYNTAXES)
 RESULTS_FORMAT_NAMES = tuple(s.names[0] for s in RESULTS_SYNTAXES)
 
 
+#: Where pyoxigraph's IRI for a format is not the one of the W3C's format registry
+#: (https://www.w3.org/ns/formats/).
+_REGISTRY_IRIS = {ox.RdfFormat.JSON_LD: "http://www.w3.org/ns/formats/JSON-LD"}
+
+
+def format_iri(fmt: ox.RdfFormat | ox.QueryResultsFormat) -> str:
+    """The IRI of ``fmt`` in the W3C's format registry (as a service description names it).
+
+    >>> format_iri(ox.RdfFormat.JSON_LD), format_iri(ox.RdfFormat.TURTLE)
+    ('http://www.w3.org/ns/formats/JSON-LD', 'http://www.w3.org/ns/formats/Turtle')
+    """
+    return _REGISTRY_IRIS.get(fmt, fmt.iri) if isinstance(fmt, ox.RdfFormat) else fmt.iri
+
+
 def bare_media_type(media_type: str) -> str:
     """A media type without its parameters, lower-case.
 

@@ -8,6 +8,7 @@ import hashlib
 
 import pytest
 import rdflib
+import rdflib.compare
 import requests
 
 from tests.conftest import service_client
@@ -120,14 +121,42 @@ def test_unacceptable_type_is_406(client):
     assert get(client, "/id/institution/calis", Accept="image/png").status_code == 406
 
 
-def test_quads_keep_the_graph_of_each_statement(client):
+@pytest.mark.parametrize(("ext", "syntax"), [("nq", "nquads"), ("trig", "trig")])
+def test_quads_keep_the_graph_of_each_statement_and_the_default_graph_has_them_all(
+    client, ext, syntax
+):
     data = rdflib.Dataset()
-    data.parse(data=get(client, "/doc/institution/calis.nq").text, format="nquads")
+    data.parse(data=get(client, f"/doc/institution/calis.{ext}").text, format=syntax)
+    default = str(rdflib.graph.DATASET_DEFAULT_GRAPH_ID)
     graphs = {str(g) for _, _, _, g in data.quads((rdflib.URIRef(CALIS), None, None, None))}
-    assert BASE + "graph/seed-002" in graphs
+    assert {BASE + "graph/seed-002", default} <= graphs
     assert BASE + "graph/test-geo" not in graphs  # calis is the object there, not the subject
     incoming = set(data.quads((rdflib.URIRef(MUSEUM), None, rdflib.URIRef(CALIS), None)))
-    assert {str(g) for *_, g in incoming} == {BASE + "graph/test-geo"}
+    assert {str(g) for *_, g in incoming} == {BASE + "graph/test-geo", default}
+    named = {(s, p, o) for s, p, o, g in data.quads() if str(g) != default}
+    in_default = set(data.graph(rdflib.graph.DATASET_DEFAULT_GRAPH_ID))
+    assert named and named <= in_default  # every statement is in the default graph too
+
+
+def test_json_ld_is_compact_with_a_context_and_reads_back_the_same(client):
+    compact = get(client, "/doc/institution/calis.jsonld")
+    document = compact.get_json()
+    assert document["@context"]["skos"] == "http://www.w3.org/2004/02/skos/core#"
+    assert any("skos:prefLabel" in node for node in document["@graph"])
+    as_jsonld = _about_the_entity(rdflib.Graph().parse(data=compact.text, format="json-ld"))
+    turtle = get(client, "/doc/institution/calis.ttl").text
+    as_turtle = _about_the_entity(rdflib.Graph().parse(data=turtle, format="turtle"))
+    assert len(as_jsonld) == len(as_turtle) > 0
+    assert rdflib.compare.isomorphic(as_jsonld, as_turtle)
+
+
+def _about_the_entity(graph: rdflib.Graph) -> rdflib.Graph:
+    """``graph`` without the document's statements about itself (its IRI is per format)."""
+    kept = rdflib.Graph()
+    for triple in graph:
+        if not str(triple[0]).startswith("http://localhost/doc/"):
+            kept.add(triple)
+    return kept
 
 
 def test_incoming_statements_are_paginated(client):

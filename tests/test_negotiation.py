@@ -186,3 +186,29 @@ def test_sparqlwrappers_own_names_name_rdf_syntaxes(client, name):
     reply = client.get("/sparql", query_string={"query": CONSTRUCT, "format": name})
     assert reply.status_code == 200
     assert reply.headers["Content-Type"].split(";")[0] == GRAPH_OFFERS.media_type(rdf_format(name))
+
+
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+@pytest.mark.parametrize("path", ["/id/thing/a", "/doc/thing/a", "/ontology"])
+@pytest.mark.parametrize(
+    ("accept", "served"),
+    [
+        ("*/*", "text/turtle"),
+        ("", "text/turtle"),
+        ("application/*", "application/n-triples"),
+        (BROWSER, "text/html"),
+        ("text/html;q=0.5, text/turtle", "text/turtle"),
+    ],
+)
+def test_rdf_for_any_type_and_html_only_when_html_is_preferred(client, path, accept, served):
+    reply = client.get(path, headers={"Accept": accept}, follow_redirects=True)
+    assert reply.status_code == 200
+    assert reply.headers["Content-Type"].split(";")[0] == served
+
+
+def test_the_service_description_names_formats_by_the_w3c_registry(client):
+    reply = client.get("/sparql", headers={"Accept": "application/n-triples"})
+    assert "<http://www.w3.org/ns/formats/JSON-LD>" in reply.text
+    assert "https://www.w3.org/ns/formats/data/JSON-LD" not in reply.text
