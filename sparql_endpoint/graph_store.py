@@ -84,7 +84,31 @@ def _body(graph: str | None) -> tuple[bytes, ox.RdfFormat]:
     """The RDF of the request: its body, or the parts of a multipart/form-data body."""
     if request.mimetype == "multipart/form-data":
         return _merged_parts(graph), ox.RdfFormat.N_TRIPLES
-    return request.get_data(cache=False), _body_format(request.mimetype)
+    fmt = _body_format(request.mimetype)
+    data = request.get_data(cache=False)
+    if fmt is ox.RdfFormat.JSON_LD:
+        return _one_graph_of_json_ld(data), ox.RdfFormat.N_TRIPLES
+    return data, fmt
+
+
+def _one_graph_of_json_ld(data: bytes) -> bytes:
+    """A JSON-LD body as N-Triples, refused (400) when it names graphs of its own: a Graph
+    Store body is the content of the one graph the request addresses."""
+    try:
+        quads = list(ox.parse(data, format=ox.RdfFormat.JSON_LD))
+    except SyntaxError as exc:
+        abort(400, f"syntax error in the JSON-LD body: {exc}")
+    named = sorted(
+        {str(q.graph_name) for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)}
+    )
+    if named:
+        abort(
+            400,
+            f"the JSON-LD body names graphs of its own ({', '.join(named[:3])}): send "
+            "only the content of the graph addressed",
+        )
+    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""  # no output: bytes
 
 
 def _merged_parts(graph: str | None) -> bytes:
@@ -119,10 +143,16 @@ def remove_graph() -> Response:
     return Response(status=204)
 
 
+#: Syntaxes whose documents are datasets: refused as the body of one graph. (JSON-LD may
+#: name graphs too, but mostly does not: it is taken when it names none.)
+DATASET_ONLY = frozenset({ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG})
+
+
 def _body_format(mimetype: str) -> ox.RdfFormat:
-    """The syntax of a body by its media type (the names the whole service uses): triples."""
+    """The syntax of a body by its media type (the names the whole service uses): a syntax
+    of graphs, or JSON-LD."""
     fmt = GRAPH_OFFERS.by_media_type.get(mimetype) if mimetype else None
-    if fmt is None or fmt.supports_datasets:
-        triples = [m for m, f in GRAPH_OFFERS.by_media_type.items() if not f.supports_datasets]
+    if fmt is None or fmt in DATASET_ONLY:
+        triples = [m for m, f in GRAPH_OFFERS.by_media_type.items() if f not in DATASET_ONLY]
         abort(415, f"send the graph as one of {', '.join(triples)}, not {mimetype or 'nothing'}")
     return fmt
