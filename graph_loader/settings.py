@@ -66,6 +66,11 @@ class Settings:
     service_allowlist: tuple[str, ...] = setting(
         (), "IRIs (or prefixes) that SERVICE, LOAD and FROM may name; comma-separated."
     )
+    cache_max_age: int = setting(
+        60,
+        "Seconds browsers and shared caches may reuse an entity document or the ontology "
+        "without asking again (Cache-Control max-age); 0: ask every time.",
+    )
     dump_dir: str = setting("", "Where dumps are written; empty means beside the store.")
     cors_origins: tuple[str, ...] = setting(
         ("*",),

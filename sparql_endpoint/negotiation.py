@@ -33,6 +33,7 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Hashable, Mapping
+from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Generic, TypeVar
 
@@ -213,13 +214,21 @@ text/html, application/json, application/xhtml+xml
 
 
 def conditional(
-    request: Request, response: R, *, etag: str | None = None, ranges: bool = False
+    request: Request,
+    response: R,
+    *,
+    etag: str | None = None,
+    ranges: bool = False,
+    modified: float | None = None,
+    max_age: int | None = None,
 ) -> R:
     """``response`` made conditional on ``request``: 304 when its validators match.
 
     The ETag is ``etag``, else the one the response has, else a strong one computed over
-    the body (it changes exactly when the bytes do); a ``Last-Modified`` the response has
-    is honoured too. With ``ranges``, ``Range`` requests get 206 (files).
+    the body (it changes exactly when the bytes do); a ``Last-Modified`` the response has,
+    or ``modified`` (seconds since the epoch), is honoured too. With ``ranges``, ``Range``
+    requests get 206 (files). With ``max_age``, shared caches may keep the response that
+    long (``Cache-Control: public, max-age``) and then revalidate it.
 
     >>> from werkzeug.test import EnvironBuilder
     >>> page = Response("hello", content_type="text/plain")
@@ -230,6 +239,11 @@ def conditional(
     >>> conditional(again, Response("changed")).status_code
     200
     """
+    if modified is not None:
+        response.last_modified = datetime.fromtimestamp(int(modified), tz=UTC)
+    if max_age is not None:
+        response.cache_control.public = True
+        response.cache_control.max_age = max_age
     if etag is not None:
         response.set_etag(etag)
     elif "ETag" not in response.headers:

@@ -212,3 +212,13 @@ def test_the_service_description_names_formats_by_the_w3c_registry(client):
     reply = client.get("/sparql", headers={"Accept": "application/n-triples"})
     assert "<http://www.w3.org/ns/formats/JSON-LD>" in reply.text
     assert "https://www.w3.org/ns/formats/data/JSON-LD" not in reply.text
+
+
+@pytest.mark.parametrize("path", ["/doc/thing/a.ttl", "/doc/thing/a.html", "/ontology.ttl"])
+def test_documents_are_cacheable_and_revalidate_by_time_or_weak_tag(client, path):
+    first = client.get(path)
+    assert first.cache_control.public and first.cache_control.max_age == 60
+    modified = first.headers["Last-Modified"]
+    assert client.get(path, headers={"If-Modified-Since": modified}).status_code == 304
+    weak = "W/" + first.headers["ETag"]
+    assert client.get(path, headers={"If-None-Match": weak}).status_code == 304

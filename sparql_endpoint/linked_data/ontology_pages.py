@@ -20,8 +20,8 @@ from sparql_endpoint.linked_data.documents import (
     DocFormat,
     rdf_bytes,
 )
-from sparql_endpoint.linked_data.entities import VARY
-from sparql_endpoint.negotiation import conditional, negotiate
+from sparql_endpoint.linked_data.entities import VARY, cacheable
+from sparql_endpoint.negotiation import negotiate
 
 blueprint = Blueprint("ontology_pages", __name__)
 
@@ -61,4 +61,4 @@ def _serve(fmt: DocFormat) -> Response:
     response.headers["Link"] = ", ".join(
         f'</ontology.{f.extension}>; rel="alternate"; type="{f.media_type}"' for f in DOC_FORMATS
     )
-    return conditional(request, response)
+    return cacheable(response)
