@@ -35,10 +35,11 @@ import hashlib
 from collections.abc import Hashable, Mapping
 from datetime import UTC, datetime
 from types import MappingProxyType
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
+import flask
 import pyoxigraph as ox
-from werkzeug.datastructures import MIMEAccept
+from werkzeug.datastructures import Headers, MIMEAccept
 from werkzeug.exceptions import BadRequest, NotAcceptable, RequestedRangeNotSatisfiable
 from werkzeug.http import parse_accept_header
 from werkzeug.wrappers import Request, Response
@@ -249,12 +250,39 @@ def conditional(
     elif "ETag" not in response.headers:
         response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:32])
     length = response.content_length if ranges else None
+    full_length = response.calculate_content_length()
     try:
         response.make_conditional(request, accept_ranges=ranges, complete_length=length)
     except RequestedRangeNotSatisfiable:
         response.close()
         raise
+    if response.status_code == 304 and full_length is not None:
+        response.close()
+        return cast(R, NotModified(full_length, headers=response.headers))
     return response
+
+
+class NotModified(flask.Response):
+    """A 304 that says the length of the full response (RFC 9110 section 8.6 allows exactly
+    that value): uWSGI's router keeps a connection open only after a response with a
+    ``Content-Length``, and werkzeug leaves it out of a 304. (A Flask response, so that Flask
+    keeps it as it is.)
+
+    >>> from werkzeug.test import EnvironBuilder
+    >>> answer = NotModified(5, headers={"ETag": '"x"'})
+    >>> headers = answer.get_wsgi_headers(EnvironBuilder().get_environ())
+    >>> answer.status_code, headers["Content-Length"]
+    (304, '5')
+    """
+
+    def __init__(self, full_length: int, *, headers: Any):
+        super().__init__(status=304, headers=headers)
+        self._full_length = full_length
+
+    def get_wsgi_headers(self, environ: Any) -> Headers:
+        headers = super().get_wsgi_headers(environ)
+        headers["Content-Length"] = str(self._full_length)
+        return headers
 
 
 def content_type(fmt: ox.QueryResultsFormat | ox.RdfFormat) -> str:

@@ -5,6 +5,7 @@ store); rdflib, a real client, dereferences every RDF format from a real server.
 from __future__ import annotations
 
 import hashlib
+import http.client
 
 import pytest
 import rdflib
@@ -269,3 +270,27 @@ def test_dumps_listed_and_served_with_their_checksums(client):
     assert len(gz.data) == names["lamcoop.nq.gz"]["bytes"]
     assert get(client, "/dumps/../store").status_code == 404
     assert "lamcoop.nq.gz" in get(client, "/dumps/").text
+
+
+def test_a_304_keeps_the_connection_open(dataset_server):
+    """uWSGI's router keeps a connection open only after a response with a length: the 304
+    says the length of the full document, as RFC 9110 allows."""
+    connection = http.client.HTTPConnection(
+        dataset_server.url.removeprefix("http://"), timeout=HTTP_DEADLINE
+    )
+    try:
+        connection.request("GET", "/doc/institution/calis.ttl")
+        first = connection.getresponse()
+        body = first.read()
+        tag = first.getheader("ETag")
+        connection.request("GET", "/doc/institution/calis.ttl", headers={"If-None-Match": tag})
+        again = connection.getresponse()
+        assert again.status == 304 and again.read() == b""
+        assert again.getheader("Content-Length") == str(len(body))
+        assert not again.will_close and again.getheader("Connection") != "close"
+        socket_before = connection.sock
+        connection.request("GET", "/-/health")
+        assert connection.getresponse().status == 200
+        assert connection.sock is socket_before  # the same connection served the third
+    finally:
+        connection.close()
