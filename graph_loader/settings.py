@@ -55,7 +55,7 @@ class Settings:
     """
 
     store: str = setting("lamcoop-store", "Store location: a directory for the embedded store.")
-    base_iri: str = setting("https://w3id.org/lamcoop/", "Base IRI of entities and graphs.")
+    base_iri: str = setting(graphs.SHIPPED_BASE, "Base IRI of entities and graphs.")
     host: str = setting("127.0.0.1", "Address the server listens on.")
     port: int = setting(8080, "Port the server listens on.")
     workers: int = setting(0, "Server worker processes; 0 sizes them to the machine.")

@@ -1,8 +1,9 @@
 """Entity documents as RDF: the formats ``/doc/...`` offers, and the bytes of each.
 
-Every format carries the statements in its default graph, so any client (rdflib's
-``Graph``, Comunica, which reads the default graph) sees them; the quad formats (N-Quads,
-TriG) also carry each statement again in the graph it comes from. The document says which
+Every format carries the statements in its default graph, and only there, so any client
+sees them once: rdflib's ``Graph`` and ``Dataset`` (which read the default graph) and
+Comunica (which matches patterns over every graph, so a statement also written in its own
+graph would come back twice). The document says which
 graphs it draws on (``prov:wasDerivedFrom``), what it is about (``foaf:primaryTopic``) and
 where its next page is (``hydra:next``); the same facts go out as ``Link`` headers. JSON-LD
 is compacted with an ``@context`` of the prefixes (:mod:`.jsonld`).
@@ -21,8 +22,7 @@ from graph_loader.vocab import FOAF, HYDRA, PREFIXES, PROV
 from sparql_endpoint.linked_data.jsonld import compact_bytes
 from sparql_endpoint.negotiation import HTML_SYNTAX, Offers, content_type
 
-#: Formats that also carry the graph of each statement; JSON-LD is served as a plain graph,
-#: as most JSON-LD clients read only the default graph.
+#: The syntaxes of datasets: a document in them is one default graph (written as quads).
 QUAD_FORMATS = (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG)
 
 
@@ -90,8 +90,7 @@ def serialize(description: Description, fmt: ox.RdfFormat, own: Sequence[ox.Trip
         seen.setdefault(triple)
     if fmt not in QUAD_FORMATS:
         return rdf_bytes(list(seen), fmt)
-    in_default = [ox.Quad(t.subject, t.predicate, t.object) for t in seen]
-    return rdf_bytes(in_default + description.quads(), fmt)
+    return rdf_bytes([ox.Quad(t.subject, t.predicate, t.object) for t in seen], fmt)
 
 
 def rdf_bytes(statements: Sequence[ox.Triple] | Sequence[ox.Quad], fmt: ox.RdfFormat) -> bytes:
