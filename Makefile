@@ -9,6 +9,8 @@ TEST_STAMP := $(VENV)/.installed-test
 YASGUI_VERSION := 4.6.2
 YASGUI_DIR := sparql_endpoint/static/yasgui
 YASGUI := $(YASGUI_DIR)/yasgui.min.js
+# The JavaScript linked-data clients the tests run (Comunica), pinned by their lock file.
+CLIENTS := tests/clients/node_modules/.package-lock.json
 
 .PHONY: serve test build lint bench clean yasgui
 
@@ -28,10 +30,10 @@ serve: $(STAMP) $(YASGUI)
 	$(BIN)/lamcoop build
 	$(BIN)/lamcoop serve
 
-build: $(STAMP)
+build: $(STAMP) $(YASGUI)
 	$(BIN)/lamcoop build
 
-test: $(TEST_STAMP) $(YASGUI)
+test: $(TEST_STAMP) $(YASGUI) $(CLIENTS)
 	sh scripts/system-deps.sh
 	$(BIN)/ruff check graph_loader sparql_endpoint tests bench scripts
 	$(BIN)/ruff format --check graph_loader sparql_endpoint tests bench scripts
@@ -47,6 +49,10 @@ clean:
 	rm -rf $(VENV) lamcoop-store dumps
 
 yasgui: $(YASGUI)
+
+$(CLIENTS): tests/clients/package.json tests/clients/package-lock.json
+	cd tests/clients && npm ci --silent --no-audit --no-fund \
+	  || echo "npm could not install Comunica: the tests that run it skip"
 
 $(YASGUI):
 	mkdir -p $(YASGUI_DIR)

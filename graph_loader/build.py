@@ -16,12 +16,12 @@ import pyoxigraph as ox
 from graph_loader import graphs
 from graph_loader.audit.run import run_audit
 from graph_loader.integrity import check_record, validate_integrity
-from graph_loader.loading import LoadResult, load_bytes, load_file
+from graph_loader.loading import LoadResult, load_bytes
 from graph_loader.publish.dump import write_dumps
 from graph_loader.publish.void import void_graph, write_void
 from graph_loader.reasoning import materialise
 from graph_loader.record import record_sources
-from graph_loader.resources import resource_dir
+from graph_loader.resources import resource_dir, shipped_rdf
 from graph_loader.settings import Settings
 from graph_loader.store import Store
 
@@ -48,18 +48,22 @@ def file_sources() -> Iterator[tuple[str, Path]]:
 
 
 def load_shipped_files(ctx: BuildContext) -> str:
-    """Load the ontology and the shapes, each file into its own graph."""
-    results = [
-        load_file(
-            ctx.store,
-            path,
-            base_iri=ctx.settings.base_iri,
-            graph=ctx.settings.graph_iri(name),
-            progress=ctx.progress,
-            skip_unchanged=True,
+    """Load the ontology and the shapes, each file into its own graph (their entity and
+    graph IRIs under the store's base, see :func:`~graph_loader.resources.shipped_rdf`)."""
+    results = []
+    for name, path in file_sources():
+        data, fmt = shipped_rdf(path, base_iri=ctx.settings.base_iri)
+        results.append(
+            load_bytes(
+                ctx.store,
+                data,
+                name=path.name,
+                graph=ctx.settings.graph_iri(name),
+                format=fmt,
+                base_iri=ctx.settings.base_iri,
+                skip_unchanged=True,
+            )
         )
-        for name, path in file_sources()
-    ]
     return _summary("ontology and shapes", results)
 
 

@@ -128,6 +128,28 @@ class Listing(Protocol):
     def graphs(self) -> Iterable[Named]: ...
 
 
+#: The base IRI the shipped ontology and shapes are written against (the default base).
+SHIPPED_BASE = "https://w3id.org/lamcoop/"
+#: What lies under a base and moves with it: entities (``id/``) and graphs (``graph/``).
+#: The vocabulary (``ontology#``, ``shapes/``) keeps its IRIs whatever the base.
+_BASED = ("id/", "graph/")
+
+
+def rebase(iri: str, base_iri: str) -> str:
+    """``iri`` as written in a shipped file, moved under ``base_iri`` when it names an entity
+    or a graph: the shipped files are written against :data:`SHIPPED_BASE`.
+
+    >>> rebase("https://w3id.org/lamcoop/id/scheme/funding-models", "http://127.0.0.1:8080/")
+    'http://127.0.0.1:8080/id/scheme/funding-models'
+    >>> rebase("https://w3id.org/lamcoop/ontology#Institution", "http://127.0.0.1:8080/")
+    'https://w3id.org/lamcoop/ontology#Institution'
+    """
+    for part in _BASED:
+        if iri.startswith(SHIPPED_BASE + part):
+            return base_iri + iri[len(SHIPPED_BASE) :]
+    return iri
+
+
 def graph_iri(base_iri: str, name: str) -> str:
     """The IRI of the graph called ``name`` under the base: ``{base}graph/{name}``.
 

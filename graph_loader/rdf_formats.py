@@ -57,8 +57,10 @@ RDF_SYNTAXES: tuple[Syntax[ox.RdfFormat], ...] = (
         ("application/x-turtle", "application/turtle", "text/n3"),
     ),
     _rdf(ox.RdfFormat.N_TRIPLES, ("ntriples", "nt"), ("text/plain",)),
-    _rdf(ox.RdfFormat.JSON_LD, ("jsonld", "json"), ("application/json",)),
-    _rdf(ox.RdfFormat.RDF_XML, ("rdfxml", "rdf", "xml"), ("application/xml", "text/xml")),
+    _rdf(ox.RdfFormat.JSON_LD, ("jsonld", "json", "json-ld"), ("application/json",)),
+    _rdf(
+        ox.RdfFormat.RDF_XML, ("rdfxml", "rdf", "xml", "rdf+xml"), ("application/xml", "text/xml")
+    ),
     _rdf(ox.RdfFormat.N_QUADS, ("nquads", "nq"), ("text/x-nquads",)),
     _rdf(ox.RdfFormat.TRIG, ("trig",), ("application/x-trig",)),
 )
@@ -83,6 +85,20 @@ RESULTS_SYNTAXES: tuple[Syntax[ox.QueryResultsFormat], ...] = (
 RDF_FORMAT_NAMES = tuple(s.names[0] for s in RDF_SYNTAXES)
 #: The canonical short name of each results format.
 RESULTS_FORMAT_NAMES = tuple(s.names[0] for s in RESULTS_SYNTAXES)
+
+
+#: Where pyoxigraph's IRI for a format is not the one of the W3C's format registry
+#: (https://www.w3.org/ns/formats/).
+_REGISTRY_IRIS = {ox.RdfFormat.JSON_LD: "http://www.w3.org/ns/formats/JSON-LD"}
+
+
+def format_iri(fmt: ox.RdfFormat | ox.QueryResultsFormat) -> str:
+    """The IRI of ``fmt`` in the W3C's format registry (as a service description names it).
+
+    >>> format_iri(ox.RdfFormat.JSON_LD), format_iri(ox.RdfFormat.TURTLE)
+    ('http://www.w3.org/ns/formats/JSON-LD', 'http://www.w3.org/ns/formats/Turtle')
+    """
+    return _REGISTRY_IRIS.get(fmt, fmt.iri) if isinstance(fmt, ox.RdfFormat) else fmt.iri
 
 
 def bare_media_type(media_type: str) -> str:

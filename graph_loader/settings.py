@@ -55,7 +55,7 @@ class Settings:
     """
 
     store: str = setting("lamcoop-store", "Store location: a directory for the embedded store.")
-    base_iri: str = setting("https://w3id.org/lamcoop/", "Base IRI of entities and graphs.")
+    base_iri: str = setting(graphs.SHIPPED_BASE, "Base IRI of entities and graphs.")
     host: str = setting("127.0.0.1", "Address the server listens on.")
     port: int = setting(8080, "Port the server listens on.")
     workers: int = setting(0, "Server worker processes; 0 sizes them to the machine.")
@@ -65,6 +65,11 @@ class Settings:
     max_body_bytes: int = setting(10 * 1024 * 1024, "Largest request body the server accepts.")
     service_allowlist: tuple[str, ...] = setting(
         (), "IRIs (or prefixes) that SERVICE, LOAD and FROM may name; comma-separated."
+    )
+    cache_max_age: int = setting(
+        60,
+        "Seconds browsers and shared caches may reuse an entity document or the ontology "
+        "without asking again (Cache-Control max-age); 0: ask every time.",
     )
     dump_dir: str = setting("", "Where dumps are written; empty means beside the store.")
     cors_origins: tuple[str, ...] = setting(
@@ -87,12 +92,15 @@ class Settings:
 
     @property
     def store_path(self) -> Path:
-        return Path(self.store).expanduser()
+        """The store's directory, absolute (a relative setting is read from the working
+        directory, so a server's routes find it whatever their own root)."""
+        return Path(self.store).expanduser().absolute()
 
     @property
     def dump_path(self) -> Path:
+        """Where dumps go, absolute: the setting, or ``dumps`` beside the store."""
         chosen = self.dump_dir
-        return Path(chosen).expanduser() if chosen else self.store_path.parent / "dumps"
+        return Path(chosen).expanduser().absolute() if chosen else self.store_path.parent / "dumps"
 
     def graph_iri(self, name: str) -> str:
         """The IRI of the named graph ``name`` under the base (see :func:`graphs.graph_iri`)."""

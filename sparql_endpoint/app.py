@@ -17,15 +17,13 @@ from werkzeug.exceptions import HTTPException
 
 from graph_loader.settings import Settings, resolve_settings
 from graph_loader.store import Store
-from sparql_endpoint import dataset, graph_store, linked_data, protocol, system, yasgui
+from sparql_endpoint import cors, dataset, graph_store, linked_data, protocol, system, yasgui
 from sparql_endpoint.browser_policy import EXTENSION as POLICY
 from sparql_endpoint.browser_policy import BrowserPolicy, browser_policy
 from sparql_endpoint.context import EXTENSION, Service
 from sparql_endpoint.executor import Executor, in_thread, served
 from sparql_endpoint.metrics import Metrics, SharedMetrics
 from sparql_endpoint.responses import (
-    ROW_LIMIT_HEADER,
-    TRUNCATED_HEADER,
     error_response,
     timeout_handler,
     unexpected_error,
@@ -41,9 +39,6 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     yasgui.blueprint,
     *linked_data.BLUEPRINTS,
 )
-
-#: Endpoints whose writes are not offered to other origins.
-_PRIVATE_METHODS = frozenset({"PUT", "DELETE"})
 
 
 def query_workers(settings: Settings) -> int:
@@ -110,30 +105,7 @@ def _finish(response: Response) -> Response:
         response.vary.add("Accept")
     else:
         response.headers["Vary"] = "Accept"
-    if request.method not in _PRIVATE_METHODS:
-        _cors(response, svc.settings)
+    cors.allow(request, response, origins=svc.settings.cors_origins)
     policy: BrowserPolicy = current_app.extensions[POLICY]
     policy.apply(response)
     return response
-
-
-#: The CORS headers of every read surface, besides the allowed origin.
-_CORS_HEADERS = (
-    ("Access-Control-Allow-Methods", "GET, HEAD, POST, OPTIONS"),
-    ("Access-Control-Allow-Headers", "Accept, Content-Type"),
-    (
-        "Access-Control-Expose-Headers",
-        f"{TRUNCATED_HEADER}, {ROW_LIMIT_HEADER}, Content-Type, Vary",
-    ),
-)
-
-
-def _cors(response: Response, settings: Settings) -> None:
-    origins = settings.cors_origins
-    if "*" in origins:
-        response.headers.extend([("Access-Control-Allow-Origin", "*"), *_CORS_HEADERS])
-        return
-    origin = request.headers.get("Origin")
-    if origin and origin in origins:
-        response.headers.extend([("Access-Control-Allow-Origin", origin), *_CORS_HEADERS])
-        response.vary.add("Origin")

@@ -91,7 +91,10 @@ def _body(graph: str | None) -> tuple[bytes, ox.RdfFormat]:
     if request.mimetype == "multipart/form-data":
         return _merged_parts(graph), ox.RdfFormat.N_TRIPLES
     fmt = _body_format(request.mimetype)
-    return _bounded(request.get_data(cache=False), fmt), fmt
+    data = _bounded(request.get_data(cache=False), fmt)
+    if fmt is ox.RdfFormat.JSON_LD:
+        return _one_graph_of_json_ld(data), ox.RdfFormat.N_TRIPLES
+    return data, fmt
 
 
 def _bounded(data: bytes, fmt: ox.RdfFormat, part: str = "") -> bytes:
@@ -102,6 +105,30 @@ def _bounded(data: bytes, fmt: ox.RdfFormat, part: str = "") -> bytes:
         except Refused as exc:
             abort(400, f"refused, nothing written: {part}{exc.in_body()}")
     return strip_bom(data)
+
+
+def _one_graph_of_json_ld(data: bytes) -> bytes:
+    """A JSON-LD body as N-Triples, refused (400) when it names graphs of its own: a Graph
+    Store body is the content of the one graph the request addresses. A failure names its
+    place in the body (a remote ``@context``, which is never fetched, included)."""
+    try:
+        quads = list(ox.parse(io.BytesIO(data), format=ox.RdfFormat.JSON_LD))
+    except (SyntaxError, MemoryError) as exc:
+        refused = locate.explain(exc, data, ox.RdfFormat.JSON_LD)
+        if refused is None:
+            raise
+        abort(400, f"refused, nothing written: {refused.in_body()}")
+    named = sorted(
+        {str(q.graph_name) for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)}
+    )
+    if named:
+        abort(
+            400,
+            f"the JSON-LD body names graphs of its own ({', '.join(named[:3])}): send "
+            "only the content of the graph addressed",
+        )
+    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""  # no output: bytes
 
 
 def _merged_parts(graph: str | None) -> bytes:
@@ -141,10 +168,16 @@ def remove_graph() -> Response:
     return Response(status=204)
 
 
+#: Syntaxes whose documents are datasets: refused as the body of one graph. (JSON-LD may
+#: name graphs too, but mostly does not: it is taken when it names none.)
+DATASET_ONLY = frozenset({ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG})
+
+
 def _body_format(mimetype: str) -> ox.RdfFormat:
-    """The syntax of a body by its media type (the names the whole service uses): triples."""
+    """The syntax of a body by its media type (the names the whole service uses): a syntax
+    of graphs, or JSON-LD."""
     fmt = GRAPH_OFFERS.by_media_type.get(mimetype) if mimetype else None
-    if fmt is None or fmt.supports_datasets:
-        triples = [m for m, f in GRAPH_OFFERS.by_media_type.items() if not f.supports_datasets]
+    if fmt is None or fmt in DATASET_ONLY:
+        triples = [m for m, f in GRAPH_OFFERS.by_media_type.items() if f not in DATASET_ONLY]
         abort(415, f"send the graph as one of {', '.join(triples)}, not {mimetype or 'nothing'}")
     return fmt

@@ -1,9 +1,11 @@
 """Content negotiation and conditional GET for every surface of the service.
 
-:func:`negotiate` is the one entry: the format of a response comes from ``format=`` (when it
-names a format the response can take) or else from ``Accept`` with its q-values, using the
-names, extensions and media types of :mod:`graph_loader.rdf_formats`, the same table the
-command line reads; when nothing fits it answers 406 listing what can be served.
+:func:`negotiate` is the one entry: the format of a response comes from ``format=`` (or
+Fuseki's ``output=``) when it names a format the response can take, or else from ``Accept``
+with its q-values, using the names, extensions and media types of
+:mod:`graph_loader.rdf_formats`, the same table the command line reads; when nothing fits it
+answers 406 listing what can be served. A ``format=`` that names no format lamcoop knows is a
+mistake, answered 400 with the names this response takes, on every route.
 :func:`conditional` is the one place that answers ``If-None-Match`` and ``If-Modified-Since``
 with 304.
 
@@ -19,6 +21,11 @@ True
 'Turtle'
 >>> choose("text/n3", GRAPH_OFFERS) is choose(None, GRAPH_OFFERS, format_param="n3")
 True
+>>> choose(None, GRAPH_OFFERS, format_param="bogus")
+Traceback (most recent call last):
+...
+sparql_endpoint.negotiation.UnknownFormat: 400 Bad Request: unknown format 'bogus': use one \
+of turtle, ntriples, jsonld, rdfxml, nquads, trig (or an Accept header)
 """
 
 from __future__ import annotations
@@ -26,12 +33,14 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Hashable, Mapping
+from datetime import UTC, datetime
 from types import MappingProxyType
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
+import flask
 import pyoxigraph as ox
-from werkzeug.datastructures import MIMEAccept
-from werkzeug.exceptions import NotAcceptable, RequestedRangeNotSatisfiable
+from werkzeug.datastructures import Headers, MIMEAccept
+from werkzeug.exceptions import BadRequest, NotAcceptable, RequestedRangeNotSatisfiable
 from werkzeug.http import parse_accept_header
 from werkzeug.wrappers import Request, Response
 
@@ -52,6 +61,23 @@ FORM_TYPE = "application/x-www-form-urlencoded"
 HTML_SYNTAX: Syntax[str] = Syntax("html", ("html", "htm"), (HTML, "application/xhtml+xml"))
 JSON_SYNTAX: Syntax[str] = Syntax("json", ("json",), ("application/json",))
 CSV_SYNTAX: Syntax[str] = Syntax("csv", ("csv",), ("text/csv",))
+#: Every syntax a request may name, of any kind: a ``format=`` naming none of them is a
+#: mistake; one naming a syntax of another kind (SPARQLWrapper sends ``format=json`` with a
+#: CONSTRUCT) leaves the choice to Accept.
+KNOWN_SYNTAXES: tuple[Syntax, ...] = (
+    *RDF_SYNTAXES,
+    *RESULTS_SYNTAXES,
+    HTML_SYNTAX,
+    JSON_SYNTAX,
+    CSV_SYNTAX,
+)
+#: The query parameters that name a format: lamcoop's and SPARQLWrapper's ``format``, and
+#: Fuseki's ``output``, in that order of precedence.
+FORMAT_PARAMETERS = ("format", "output")
+
+
+class UnknownFormat(BadRequest):
+    """A ``format=`` naming no format lamcoop knows (400, listing this response's names)."""
 
 
 class Offers(Generic[F]):
@@ -75,6 +101,11 @@ class Offers(Generic[F]):
     def media_type(self, fmt: F) -> str:
         """The canonical media type of one of these formats."""
         return self._canonical[fmt]
+
+    @property
+    def names(self) -> list[str]:
+        """The canonical short name of each format, in order (for 400 messages)."""
+        return [s.names[0] for s in self.syntaxes]
 
     @property
     def media_types(self) -> list[str]:
@@ -109,12 +140,19 @@ def choose(accept: str | None, offers: Offers[F], *, format_param: str | None = 
     """The best format for an Accept header and ``format=``, or ``None`` when none fits.
 
     A ``format=`` naming a format of ``offers`` wins over Accept (browsers cannot set
-    Accept); one naming nothing this response can be (``n3`` from SPARQLWrapper for a
-    SELECT, say) leaves the choice to Accept.
+    Accept); one naming a format of another kind (``n3`` from SPARQLWrapper for a SELECT,
+    say) leaves the choice to Accept; one naming no format at all raises
+    :class:`UnknownFormat`.
     """
-    named = offers.lookup(format_param) if format_param else None
-    if named is not None:
-        return named
+    if format_param:
+        named = offers.lookup(format_param)
+        if named is not None:
+            return named
+        if find(KNOWN_SYNTAXES, format_param) is None:
+            raise UnknownFormat(
+                f"unknown format {format_param[:100]!r}: use one of "
+                f"{', '.join(offers.names)} (or an Accept header)"
+            )
     best = parse_accept(accept).best_match(list(offers.by_media_type))
     return None if best is None else offers.by_media_type[best]
 
@@ -136,11 +174,16 @@ class QueryFormats:
 
 
 def format_param(request: Request) -> str | None:
-    """The ``format=`` parameter, from the URL or (for a form POST) the form."""
-    given = request.args.get("format")
-    if given is None and request.method == "POST" and request.mimetype == FORM_TYPE:
-        given = request.form.get("format")
-    return given
+    """The format the request names: ``format=``, else ``output=`` (Fuseki's), from the URL
+    or (for a form POST) the form."""
+    form = request.method == "POST" and request.mimetype == FORM_TYPE
+    for name in FORMAT_PARAMETERS:
+        given = request.args.get(name)
+        if given is None and form:
+            given = request.form.get(name)
+        if given is not None:
+            return given
+    return None
 
 
 def negotiate(
@@ -172,13 +215,21 @@ text/html, application/json, application/xhtml+xml
 
 
 def conditional(
-    request: Request, response: R, *, etag: str | None = None, ranges: bool = False
+    request: Request,
+    response: R,
+    *,
+    etag: str | None = None,
+    ranges: bool = False,
+    modified: float | None = None,
+    max_age: int | None = None,
 ) -> R:
     """``response`` made conditional on ``request``: 304 when its validators match.
 
     The ETag is ``etag``, else the one the response has, else a strong one computed over
-    the body (it changes exactly when the bytes do); a ``Last-Modified`` the response has
-    is honoured too. With ``ranges``, ``Range`` requests get 206 (files).
+    the body (it changes exactly when the bytes do); a ``Last-Modified`` the response has,
+    or ``modified`` (seconds since the epoch), is honoured too. With ``ranges``, ``Range``
+    requests get 206 (files). With ``max_age``, shared caches may keep the response that
+    long (``Cache-Control: public, max-age``) and then revalidate it.
 
     >>> from werkzeug.test import EnvironBuilder
     >>> page = Response("hello", content_type="text/plain")
@@ -189,17 +240,49 @@ def conditional(
     >>> conditional(again, Response("changed")).status_code
     200
     """
+    if modified is not None:
+        response.last_modified = datetime.fromtimestamp(int(modified), tz=UTC)
+    if max_age is not None:
+        response.cache_control.public = True
+        response.cache_control.max_age = max_age
     if etag is not None:
         response.set_etag(etag)
     elif "ETag" not in response.headers:
         response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:32])
     length = response.content_length if ranges else None
+    full_length = response.calculate_content_length()
     try:
         response.make_conditional(request, accept_ranges=ranges, complete_length=length)
     except RequestedRangeNotSatisfiable:
         response.close()
         raise
+    if response.status_code == 304 and full_length is not None:
+        response.close()
+        return cast(R, NotModified(full_length, headers=response.headers))
     return response
+
+
+class NotModified(flask.Response):
+    """A 304 that says the length of the full response (RFC 9110 section 8.6 allows exactly
+    that value): uWSGI's router keeps a connection open only after a response with a
+    ``Content-Length``, and werkzeug leaves it out of a 304. (A Flask response, so that Flask
+    keeps it as it is.)
+
+    >>> from werkzeug.test import EnvironBuilder
+    >>> answer = NotModified(5, headers={"ETag": '"x"'})
+    >>> headers = answer.get_wsgi_headers(EnvironBuilder().get_environ())
+    >>> answer.status_code, headers["Content-Length"]
+    (304, '5')
+    """
+
+    def __init__(self, full_length: int, *, headers: Any):
+        super().__init__(status=304, headers=headers)
+        self._full_length = full_length
+
+    def get_wsgi_headers(self, environ: Any) -> Headers:
+        headers = super().get_wsgi_headers(environ)
+        headers["Content-Length"] = str(self._full_length)
+        return headers
 
 
 def content_type(fmt: ox.QueryResultsFormat | ox.RdfFormat) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import Response, request
 
+from graph_loader.rdf_formats import format_iri
 from graph_loader.vocab import PREFIXES, RDF, SD, VOID, XSD
 from sparql_endpoint.context import Service, service
 from sparql_endpoint.negotiation import GRAPH_OFFERS, RESULTS_OFFERS, content_type
@@ -37,8 +38,8 @@ def describe(svc: Service, endpoint: str, graphs: dict[str, int]) -> list[ox.Tri
         triples.append(ox.Triple(me, _sd("supportedLanguage"), _sd("SPARQL11Update")))
     if svc.settings.service_allowlist:
         triples.append(ox.Triple(me, _sd("feature"), _sd("BasicFederatedQuery")))
-    formats = {f.iri for f in RESULTS_OFFERS.by_media_type.values()}
-    formats |= {f.iri for f in GRAPH_OFFERS.by_media_type.values()}
+    formats = {format_iri(f) for f in RESULTS_OFFERS.by_media_type.values()}
+    formats |= {format_iri(f) for f in GRAPH_OFFERS.by_media_type.values()}
     triples += [ox.Triple(me, _sd("resultFormat"), ox.NamedNode(iri)) for iri in sorted(formats)]
     triples += _dataset(me, graphs)
     return triples

@@ -34,12 +34,13 @@ lamc:Thing a owl:Class ; rdfs:label "Thing"@en , "چیز"@fa .
 
 
 @contextmanager
-def small_app(workdir: Path) -> Iterator[FlaskClient]:
-    """A test client of the application over the small dataset (dumps in ``workdir``)."""
+def small_app(workdir: Path, **overrides: str) -> Iterator[FlaskClient]:
+    """A test client of the application over the small dataset (dumps in ``workdir``), with
+    these settings besides."""
     settings = resolve_settings(
         config_file=None,
         environ={},
-        overrides={"store": str(workdir / "store"), "dump_dir": str(workdir / "dumps")},
+        overrides={"store": str(workdir / "store"), "dump_dir": str(workdir / "dumps")} | overrides,
     )
     store = open_store(None)
     for text, graph in ((DATA, DATA_GRAPH), (ONTOLOGY, settings.graph_iri("ontology"))):

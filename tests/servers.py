@@ -34,12 +34,13 @@ class RunningServer:
         settings: Mapping[str, object] | None = None,
         *,
         ready_timeout: float = 300,
+        port: int | None = None,
     ):
         self.store = store
         self.settings = dict(settings or {})
         self.token = str(self.settings.get("update_token", ""))
         self.workers = int(self.settings.get("workers", 0)) or len(os.sched_getaffinity(0))
-        self.port = free_port()
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = workdir / f"serve-{self.port}.log"
         env = {k: v for k, v in os.environ.items() if not k.startswith("LAMCOOP_")}

@@ -4,6 +4,8 @@ whose worker processes each see them."""
 
 from __future__ import annotations
 
+import json
+
 import pyoxigraph as ox
 import pytest
 import requests
@@ -134,6 +136,21 @@ def test_graph_store_default_graph_and_mistakes(server):
     assert unknown.status_code == 415
     both = server.get("/graph-store", query_string={"graph": EX + "g1", "default": ""})
     assert both.status_code == 400
+
+
+def test_graph_store_takes_json_ld_as_it_serves_it(server):
+    graph = EX + "from-json-ld"
+    document = {"@context": {"e": EX}, "@id": "e:s", "e:p": [{"@id": "e:o"}, "plain"]}
+    body = json.dumps(document).encode()
+    headers = {"Content-Type": "application/ld+json", **auth()}
+    assert graph_store(server, "PUT", graph, data=body, headers=headers).status_code == 201
+    assert ask(server, f'ASK {{ GRAPH <{graph}> {{ <{EX}s> <{EX}p> <{EX}o>, "plain" }} }}')
+    served = graph_store(server, "GET", graph, headers={"Accept": "application/ld+json"})
+    again = graph_store(server, "PUT", graph, data=served.data, headers=headers)
+    assert again.status_code == 204  # what it serves, it takes back
+    assert ask(server, f"ASK {{ GRAPH <{graph}> {{ <{EX}s> <{EX}p> <{EX}o> }} }}")
+    broken = graph_store(server, "POST", graph, data=b'{"@id": ', headers=headers)
+    assert broken.status_code == 400 and "JSON-LD" in broken.text
 
 
 def test_void_is_rewritten_after_updates(server):

@@ -171,3 +171,22 @@ def test_the_build_steps_use_the_catalogue(built):
     manifest = json.loads((settings.dump_path / ".manifest.json").read_text())
     dumped = sorted(entry["graph"] for entry in manifest if entry["graph"])
     assert dumped == expected[Purpose.DUMPS]
+
+
+def test_a_store_built_under_another_base_conforms_and_keeps_the_vocabulary(tmp_path):
+    """The shipped ontology and shapes are written against the default base: their entities
+    and graphs move under the configured one, the vocabulary's IRIs do not."""
+    base = "http://127.0.0.1:9/"
+    settings = resolve_settings(
+        config_file=None, environ={}, overrides={"store": str(tmp_path / "s"), "base_iri": base}
+    )
+    store = open_store(settings.store_path)
+    try:
+        build(BuildContext(store, settings), echo=lambda _line: None)  # violations raise
+        assert validate_integrity(store, settings).record_violations == []
+        subjects = {q.subject.value for q in store.quads(graph_iri(base, graphs.ONTOLOGY))}
+    finally:
+        store.close()
+    assert base + "id/scheme/funding-models" in subjects
+    assert not any(s.startswith(graphs.SHIPPED_BASE + "id/") for s in subjects)
+    assert "https://w3id.org/lamcoop/ontology#Institution" in subjects

@@ -5,9 +5,11 @@ store); rdflib, a real client, dereferences every RDF format from a real server.
 from __future__ import annotations
 
 import hashlib
+import http.client
 
 import pytest
 import rdflib
+import rdflib.compare
 import requests
 
 from tests.conftest import service_client
@@ -120,14 +122,41 @@ def test_unacceptable_type_is_406(client):
     assert get(client, "/id/institution/calis", Accept="image/png").status_code == 406
 
 
-def test_quads_keep_the_graph_of_each_statement(client):
+@pytest.mark.parametrize(("ext", "syntax"), [("nq", "nquads"), ("trig", "trig")])
+def test_quad_formats_carry_the_description_once_in_the_default_graph(client, ext, syntax):
     data = rdflib.Dataset()
-    data.parse(data=get(client, "/doc/institution/calis.nq").text, format="nquads")
-    graphs = {str(g) for _, _, _, g in data.quads((rdflib.URIRef(CALIS), None, None, None))}
-    assert BASE + "graph/seed-002" in graphs
-    assert BASE + "graph/test-geo" not in graphs  # calis is the object there, not the subject
+    data.parse(data=get(client, f"/doc/institution/calis.{ext}").text, format=syntax)
+    default = str(rdflib.graph.DATASET_DEFAULT_GRAPH_ID)
+    assert {str(g) for *_, g in data.quads()} == {default}
+    labels = set(
+        data.graph(rdflib.graph.DATASET_DEFAULT_GRAPH_ID).objects(rdflib.URIRef(CALIS), SKOS_PREF)
+    )
+    assert {str(label) for label in labels} >= {"中国高等教育文献保障系统"}
     incoming = set(data.quads((rdflib.URIRef(MUSEUM), None, rdflib.URIRef(CALIS), None)))
-    assert {str(g) for *_, g in incoming} == {BASE + "graph/test-geo"}
+    assert len(incoming) == 1
+    turtle = rdflib.Graph().parse(data=get(client, "/doc/institution/calis.ttl").text)
+    assert len(data.graph(rdflib.graph.DATASET_DEFAULT_GRAPH_ID)) == len(turtle)
+
+
+def test_json_ld_is_compact_with_a_context_and_reads_back_the_same(client):
+    compact = get(client, "/doc/institution/calis.jsonld")
+    document = compact.get_json()
+    assert document["@context"]["skos"] == "http://www.w3.org/2004/02/skos/core#"
+    assert any("skos:prefLabel" in node for node in document["@graph"])
+    as_jsonld = _about_the_entity(rdflib.Graph().parse(data=compact.text, format="json-ld"))
+    turtle = get(client, "/doc/institution/calis.ttl").text
+    as_turtle = _about_the_entity(rdflib.Graph().parse(data=turtle, format="turtle"))
+    assert len(as_jsonld) == len(as_turtle) > 0
+    assert rdflib.compare.isomorphic(as_jsonld, as_turtle)
+
+
+def _about_the_entity(graph: rdflib.Graph) -> rdflib.Graph:
+    """``graph`` without the document's statements about itself (its IRI is per format)."""
+    kept = rdflib.Graph()
+    for triple in graph:
+        if not str(triple[0]).startswith("http://localhost/doc/"):
+            kept.add(triple)
+    return kept
 
 
 def test_incoming_statements_are_paginated(client):
@@ -235,7 +264,32 @@ def test_dumps_listed_and_served_with_their_checksums(client):
     assert ttl.headers["Content-Type"].startswith("text/turtle")
     assert hashlib.sha256(ttl.data).hexdigest() == names["test-geo.ttl"]["sha256"]
     gz = get(client, "/dumps/lamcoop.nq.gz")
-    assert gz.headers["Content-Type"] == "application/gzip"
+    assert gz.headers["Content-Type"] == "application/n-quads"
+    assert gz.headers["Content-Encoding"] == "gzip"
     assert len(gz.data) == names["lamcoop.nq.gz"]["bytes"]
     assert get(client, "/dumps/../store").status_code == 404
     assert "lamcoop.nq.gz" in get(client, "/dumps/").text
+
+
+def test_a_304_keeps_the_connection_open(dataset_server):
+    """uWSGI's router keeps a connection open only after a response with a length: the 304
+    says the length of the full document, as RFC 9110 allows."""
+    connection = http.client.HTTPConnection(
+        dataset_server.url.removeprefix("http://"), timeout=HTTP_DEADLINE
+    )
+    try:
+        connection.request("GET", "/doc/institution/calis.ttl")
+        first = connection.getresponse()
+        body = first.read()
+        tag = first.getheader("ETag")
+        connection.request("GET", "/doc/institution/calis.ttl", headers={"If-None-Match": tag})
+        again = connection.getresponse()
+        assert again.status == 304 and again.read() == b""
+        assert again.getheader("Content-Length") == str(len(body))
+        assert not again.will_close and again.getheader("Connection") != "close"
+        socket_before = connection.sock
+        connection.request("GET", "/-/health")
+        assert connection.getresponse().status == 200
+        assert connection.sock is socket_before  # the same connection served the third
+    finally:
+        connection.close()

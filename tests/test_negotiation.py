@@ -139,3 +139,86 @@ def test_the_docs_list_the_names_of_the_format_table():
         names = ", ".join(f"`{n}`" for n in syntax.names)
         types = ", ".join(f"`{m}`" for m in syntax.media_types)
         assert f"| {names} | {types} |" in text
+
+
+FORMAT_ROUTES = [
+    f"/sparql?query={SELECT}",
+    f"/sparql?query={CONSTRUCT}",
+    f"/graph-store?graph={DATA_GRAPH}",
+    "/.well-known/void",
+    "/id/thing/a",
+    "/doc/thing/a",
+    "/ontology",
+    "/audit",
+    "/dumps/",
+    "/search?q=zeta",
+]
+
+
+@pytest.mark.parametrize("path", FORMAT_ROUTES)
+@pytest.mark.parametrize("parameter", ["format", "output"])
+def test_a_format_name_nobody_knows_is_400_listing_the_routes_names(client, path, parameter):
+    joiner = "&" if "?" in path else "?"
+    reply = client.get(f"{path}{joiner}{parameter}=bogus%3Cb%3E")
+    assert reply.status_code == 400, reply.text
+    assert "unknown format 'bogus<b>'" in reply.text and "use one of" in reply.text
+
+
+@pytest.mark.parametrize(
+    ("output", "media_type"),
+    [
+        ("json", "application/sparql-results+json"),
+        ("xml", "application/sparql-results+xml"),
+        ("csv", "text/csv"),
+        ("tsv", "text/tab-separated-values"),
+    ],
+)
+def test_fusekis_output_parameter_names_the_format(client, output, media_type):
+    reply = client.get("/sparql", query_string={"query": SELECT, "output": output})
+    assert reply.status_code == 200
+    assert reply.headers["Content-Type"].split(";")[0] == media_type
+    both = client.get("/sparql", query_string={"query": SELECT, "format": "csv", "output": "xml"})
+    assert both.headers["Content-Type"].startswith("text/csv")  # format= first
+
+
+@pytest.mark.parametrize("name", ["json-ld", "rdf+xml"])
+def test_sparqlwrappers_own_names_name_rdf_syntaxes(client, name):
+    reply = client.get("/sparql", query_string={"query": CONSTRUCT, "format": name})
+    assert reply.status_code == 200
+    assert reply.headers["Content-Type"].split(";")[0] == GRAPH_OFFERS.media_type(rdf_format(name))
+
+
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+@pytest.mark.parametrize("path", ["/id/thing/a", "/doc/thing/a", "/ontology"])
+@pytest.mark.parametrize(
+    ("accept", "served"),
+    [
+        ("*/*", "text/turtle"),
+        ("", "text/turtle"),
+        ("application/*", "application/n-triples"),
+        (BROWSER, "text/html"),
+        ("text/html;q=0.5, text/turtle", "text/turtle"),
+    ],
+)
+def test_rdf_for_any_type_and_html_only_when_html_is_preferred(client, path, accept, served):
+    reply = client.get(path, headers={"Accept": accept}, follow_redirects=True)
+    assert reply.status_code == 200
+    assert reply.headers["Content-Type"].split(";")[0] == served
+
+
+def test_the_service_description_names_formats_by_the_w3c_registry(client):
+    reply = client.get("/sparql", headers={"Accept": "application/n-triples"})
+    assert "<http://www.w3.org/ns/formats/JSON-LD>" in reply.text
+    assert "https://www.w3.org/ns/formats/data/JSON-LD" not in reply.text
+
+
+@pytest.mark.parametrize("path", ["/doc/thing/a.ttl", "/doc/thing/a.html", "/ontology.ttl"])
+def test_documents_are_cacheable_and_revalidate_by_time_or_weak_tag(client, path):
+    first = client.get(path)
+    assert first.cache_control.public and first.cache_control.max_age == 60
+    modified = first.headers["Last-Modified"]
+    assert client.get(path, headers={"If-Modified-Since": modified}).status_code == 304
+    weak = "W/" + first.headers["ETag"]
+    assert client.get(path, headers={"If-None-Match": weak}).status_code == 304

@@ -67,6 +67,11 @@ class Executor:
         """The data version, bumped by every write."""
         return self.mode.state().version
 
+    @property
+    def modified(self) -> float:
+        """When the last write ended (seconds since the epoch)."""
+        return self.mode.state().modified
+
     def known_graphs(self) -> frozenset[str]:
         """The named graphs in the store, as of the last write."""
         return self.mode.state().known

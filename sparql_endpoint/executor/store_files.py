@@ -95,17 +95,19 @@ def _take(fd: int, mode: int, deadline: float) -> None:
 
 @dataclass(frozen=True)
 class State:
-    """The data version and the graphs, as the last write left them."""
+    """The data version and the graphs, as the last write left them, and when (seconds
+    since the epoch: what ``Last-Modified`` says)."""
 
     version: int
     graphs: dict[str, int]
     known: frozenset[str]
+    modified: float = 0.0
 
     @classmethod
     def of(cls, store: ReadableStore, version: int) -> State:
         """The graphs of ``store`` as of now, with their triple counts, as ``version``."""
         graphs = {g.iri: g.triples for g in store.graphs()}
-        return cls(version, graphs, frozenset(graphs))
+        return cls(version, graphs, frozenset(graphs), time.time())
 
 
 class StateFile:
@@ -126,7 +128,8 @@ class StateFile:
         if stamp != self._stamp:
             data = json.loads(self.path.read_text(encoding="utf-8"))
             graphs = {str(k): int(v) for k, v in data["graphs"].items()}
-            self._state = State(int(data["version"]), graphs, frozenset(graphs))
+            version = int(data["version"])
+            self._state = State(version, graphs, frozenset(graphs), info.st_mtime)
             self._stamp = stamp
         return self._state
 

@@ -1,9 +1,12 @@
 """Entity documents as RDF: the formats ``/doc/...`` offers, and the bytes of each.
 
-Quad formats (N-Quads, TriG) carry every statement in the graph it comes from. Triple
-formats (Turtle, N-Triples, JSON-LD, RDF/XML) carry the statements, and the document says
-which graphs it draws on (``prov:wasDerivedFrom``), what it is about (``foaf:primaryTopic``)
-and where its next page is (``hydra:next``); the same facts go out as ``Link`` headers.
+Every format carries the statements in its default graph, and only there, so any client
+sees them once: rdflib's ``Graph`` and ``Dataset`` (which read the default graph) and
+Comunica (which matches patterns over every graph, so a statement also written in its own
+graph would come back twice). The document says which
+graphs it draws on (``prov:wasDerivedFrom``), what it is about (``foaf:primaryTopic``) and
+where its next page is (``hydra:next``); the same facts go out as ``Link`` headers. JSON-LD
+is compacted with an ``@context`` of the prefixes (:mod:`.jsonld`).
 """
 
 from __future__ import annotations
@@ -16,10 +19,10 @@ import pyoxigraph as ox
 from graph_loader.describe import Description
 from graph_loader.rdf_formats import RDF_SYNTAXES, Syntax
 from graph_loader.vocab import FOAF, HYDRA, PREFIXES, PROV
+from sparql_endpoint.linked_data.jsonld import compact_bytes
 from sparql_endpoint.negotiation import HTML_SYNTAX, Offers, content_type
 
-#: Formats that carry the graph of each statement; JSON-LD is served as a plain graph, as
-#: most JSON-LD clients read only the default graph.
+#: The syntaxes of datasets: a document in them is one default graph (written as quads).
 QUAD_FORMATS = (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG)
 
 
@@ -48,10 +51,11 @@ def _as_document(syntax: Syntax) -> Syntax[DocFormat]:
     return Syntax(doc, syntax.names, syntax.media_types)
 
 
-#: Every representation by every name, HTML first (the choice for ``*/*``, as browsers and
-#: DBpedia do); ``/ontology`` offers the same.
+#: Every representation by every name, Turtle first: ``*/*`` and ``application/*`` get RDF,
+#: as the W3C's recipes for publishing vocabularies advise, and HTML goes to clients that
+#: prefer it (browsers ask for ``text/html`` above ``*/*``); ``/ontology`` offers the same.
 DOC_OFFERS: Offers[DocFormat] = Offers(
-    _as_document(HTML_SYNTAX), *(_as_document(syntax) for syntax in RDF_SYNTAXES)
+    *(_as_document(syntax) for syntax in RDF_SYNTAXES), _as_document(HTML_SYNTAX)
 )
 DOC_FORMATS: tuple[DocFormat, ...] = tuple(s.format for s in DOC_OFFERS.syntaxes)
 BY_EXTENSION = {f.extension: f for f in DOC_FORMATS}
@@ -79,19 +83,27 @@ def document_triples(
 
 def serialize(description: Description, fmt: ox.RdfFormat, own: Sequence[ox.Triple]) -> bytes:
     """The description in ``fmt``; ``own`` are the document's triples about itself."""
-    if fmt in QUAD_FORMATS:
-        quads = description.quads() + [ox.Quad(t.subject, t.predicate, t.object) for t in own]
-        return ox.serialize(quads, format=fmt, prefixes=_prefixes(fmt)) or b""  # no output: bytes
     seen: dict[ox.Triple, None] = {}
     for quad in description.quads():
         seen.setdefault(ox.Triple(quad.subject, quad.predicate, quad.object))
     for triple in own:
         seen.setdefault(triple)
-    return ox.serialize(list(seen), format=fmt, prefixes=_prefixes(fmt)) or b""  # no output: bytes
+    if fmt not in QUAD_FORMATS:
+        return rdf_bytes(list(seen), fmt)
+    return rdf_bytes([ox.Quad(t.subject, t.predicate, t.object) for t in seen], fmt)
 
 
-def _prefixes(fmt: ox.RdfFormat) -> dict[str, str] | None:
-    """The prefixes of :mod:`graph_loader.vocab` for syntaxes that abbreviate IRIs."""
-    if fmt in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS, ox.RdfFormat.JSON_LD):
-        return None
-    return dict(PREFIXES)
+def rdf_bytes(statements: Sequence[ox.Triple] | Sequence[ox.Quad], fmt: ox.RdfFormat) -> bytes:
+    """``statements`` in ``fmt`` as pages serve RDF: with the prefixes of
+    :mod:`graph_loader.vocab` where the syntax abbreviates IRIs, JSON-LD compacted.
+
+    >>> t = ox.Triple(ox.NamedNode("http://www.w3.org/2004/02/skos/core#x"),
+    ...               ox.NamedNode("http://www.w3.org/2004/02/skos/core#p"), ox.Literal("1"))
+    >>> rdf_bytes([t], ox.RdfFormat.JSON_LD)[:60]
+    b'{"@context":{"skos":"http://www.w3.org/2004/02/skos/core#"},'
+    """
+    if fmt is ox.RdfFormat.JSON_LD:
+        return compact_bytes(ox.serialize(statements, format=fmt) or b"", PREFIXES)
+    plain = fmt in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS)
+    prefixes = None if plain else dict(PREFIXES)
+    return ox.serialize(statements, format=fmt, prefixes=prefixes) or b""  # no output: bytes

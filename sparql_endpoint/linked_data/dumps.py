@@ -1,10 +1,20 @@
-"""``/dumps/``: the files ``lamcoop dump`` (and the build) wrote, listed and served."""
+"""``/dumps/``: the files ``lamcoop dump`` (and the build) wrote, listed and served.
+
+A compressed dump (``lamcoop.nq.gz``) is served as what it holds (``application/n-quads``)
+with gzip as its content coding, as RDF clients expect: its bytes as stored to a client that
+accepts gzip (or says nothing, as RFC 9110 reads no ``Accept-Encoding``), decompressed as it
+streams to one that does not (Python's urllib, and so rdflib, sends ``identity``).
+"""
 
 from __future__ import annotations
 
 import base64
+import gzip
+from collections.abc import Iterator
+from pathlib import Path
 
 from flask import Blueprint, Response, abort, jsonify, render_template, request, send_from_directory
+from werkzeug.wrappers import Request
 
 from graph_loader.publish.dump import read_manifest
 from sparql_endpoint.context import service
@@ -29,12 +39,40 @@ def download(name: str) -> Response:
     if name not in files:
         abort(404, f"no dump named {name!r}; the list is at /dumps/")
     f = files[name]
-    mimetype = "application/gzip" if f.compress else f.media_type
+    folder = service().settings.dump_path
+    if f.compress and not accepts_gzip(request):
+        response = Response(_gunzipped(folder / name), mimetype=f.media_type)
+        response.vary.add("Accept-Encoding")
+        return conditional(request, response, etag=f.sha256 + "-identity")
     response = send_from_directory(
-        service().settings.dump_path, name, mimetype=mimetype, conditional=False, etag=False
+        folder, name, mimetype=f.media_type, conditional=False, etag=False
     )
     response.headers["Digest"] = "sha-256=" + _b64(f.sha256)
+    if f.compress:
+        response.headers["Content-Encoding"] = "gzip"
+        response.vary.add("Accept-Encoding")
     return conditional(request, response, etag=f.sha256, ranges=True)
+
+
+def accepts_gzip(request: Request) -> bool:
+    """Whether the client takes gzip-coded bytes: it says so, or says nothing at all.
+
+    >>> from werkzeug.test import EnvironBuilder
+    >>> def asking(**headers):
+    ...     return EnvironBuilder(headers=headers).get_request()
+    >>> [accepts_gzip(asking(**h)) for h in ({}, {"Accept-Encoding": "gzip, deflate"},
+    ...  {"Accept-Encoding": "identity"}, {"Accept-Encoding": "*;q=0, identity"})]
+    [True, True, False, False]
+    """
+    if "Accept-Encoding" not in request.headers:
+        return True
+    return request.accept_encodings["gzip"] > 0
+
+
+def _gunzipped(path: Path, chunk: int = 1 << 16) -> Iterator[bytes]:
+    with gzip.open(path, "rb") as handle:
+        while block := handle.read(chunk):
+            yield block
 
 
 def _b64(hex_digest: str) -> str:

@@ -108,7 +108,19 @@ def _document(
         body = serialize(description, chosen.rdf, document_triples(description, doc_url, full_next))
     response = Response(body, content_type=chosen.content_type)
     _headers(response, stem, chosen, description.graphs, next_url, lang)
-    return conditional(request, response)
+    return cacheable(response)
+
+
+def cacheable(response: Response) -> Response:
+    """``response`` conditional (ETag, ``Last-Modified`` of the data) and cacheable for the
+    ``cache_max_age`` setting, as entity documents and the ontology are."""
+    svc = service()
+    return conditional(
+        request,
+        response,
+        modified=svc.executor.modified,
+        max_age=svc.settings.cache_max_age,
+    )
 
 
 def _entity(select: Select, rest: str) -> tuple[str, DocFormat | None] | None:

@@ -9,7 +9,6 @@ import rdflib
 from flask import Blueprint, Response, abort, request
 
 from graph_loader.ontology_reference import render_reference
-from graph_loader.vocab import PREFIXES
 from sparql_endpoint.context import service
 from sparql_endpoint.linked_data import reader
 from sparql_endpoint.linked_data.documents import (
@@ -17,10 +16,12 @@ from sparql_endpoint.linked_data.documents import (
     DOC_FORMATS,
     DOC_OFFERS,
     HTML_FORMAT,
+    QUAD_FORMATS,
     DocFormat,
+    rdf_bytes,
 )
-from sparql_endpoint.linked_data.entities import VARY
-from sparql_endpoint.negotiation import conditional, negotiate
+from sparql_endpoint.linked_data.entities import VARY, cacheable
+from sparql_endpoint.negotiation import negotiate
 
 blueprint = Blueprint("ontology_pages", __name__)
 
@@ -53,17 +54,11 @@ def _serve(fmt: DocFormat) -> Response:
     else:
         assert fmt.rdf is not None
         quads = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
-        plain = fmt.rdf in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS)
-        prefixes = None if plain else dict(PREFIXES)
-        body = ox.serialize(
-            quads if fmt.rdf in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG) else triples,
-            format=fmt.rdf,
-            prefixes=prefixes,
-        )
+        body = rdf_bytes(quads if fmt.rdf in QUAD_FORMATS else triples, fmt.rdf)
     response = Response(body, content_type=fmt.content_type)
     response.headers["Vary"] = VARY
     response.headers["Content-Location"] = f"/ontology.{fmt.extension}"
     response.headers["Link"] = ", ".join(
         f'</ontology.{f.extension}>; rel="alternate"; type="{f.media_type}"' for f in DOC_FORMATS
     )
-    return conditional(request, response)
+    return cacheable(response)

@@ -8,6 +8,7 @@ Each case checks the store's whole state, internal graphs included, before and a
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -154,6 +155,28 @@ def test_the_graph_store_refuses_an_internal_graph(service, method):
     )
     assert response.status_code == 400, response.text
     assert PENDING_GRAPH in response.text
+    assert store_state(store) == before
+
+
+@pytest.mark.parametrize("method", ["PUT", "POST"])
+@pytest.mark.parametrize("named", [PENDING_GRAPH, "urn:x-lamcoop-test:elsewhere"])
+def test_a_json_ld_body_naming_graphs_of_its_own_is_refused(service, method, named):
+    """JSON-LD may name graphs: a Graph Store body that does, internal or not, writes nothing
+    (pyoxigraph would put them in their own graphs, beside the one addressed)."""
+    client, store = service
+    before = store_state(store)
+    body = json.dumps(
+        [{"@id": named, "@graph": [{"@id": G1, "http://e/p": [{"@id": "http://e/o"}]}]}]
+    )
+    response = client.open(
+        "/graph-store",
+        method=method,
+        query_string={"graph": "urn:x-lamcoop-test:target"},
+        data=body.encode(),
+        headers={"Content-Type": "application/ld+json", **_auth()},
+    )
+    assert response.status_code == 400, response.text
+    assert named in response.text and "graphs of its own" in response.text
     assert store_state(store) == before
 
 

@@ -39,7 +39,7 @@ WITH_BOM = {
     "nq": (TRIPLE, None),
     "trig": (f"{{ {TRIPLE} }}\n", None),
     "rdf": (XML, "application/rdf+xml"),
-    "jsonld": (f'{{"@id": "{T}s", "{T}p": "bom"}}\n', None),
+    "jsonld": (f'{{"@id": "{T}s", "{T}p": "bom"}}\n', "application/ld+json"),
 }
 #: Good lines before the hostile one, so that the line number means something.
 PREFIX = f"<{T}a> <{T}b> <{T}c> .\n"
@@ -190,3 +190,27 @@ def test_a_remote_jsonld_context_is_refused_with_its_place_and_never_fetched(cli
     refused(result, path, "2:15")
     assert "remote JSON-LD @context" in result.output
     assert store_state_at(store) == before
+
+
+def test_the_graph_store_refuses_a_remote_jsonld_context_with_its_place(http_server):
+    before = served_state(http_server)
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        listener.setblocking(False)
+        port = listener.getsockname()[1]
+        body = f'{{\n  "@context": "http://127.0.0.1:{port}/c.jsonld",\n  "@id": "{T}s"}}\n'
+        response = requests.put(
+            f"{http_server.url}/graph-store",
+            params={"graph": f"{T}remote"},
+            data=body.encode(),
+            headers={
+                "Content-Type": "application/ld+json",
+                "Authorization": f"Bearer {http_server.token}",
+            },
+            timeout=HTTP_DEADLINE,
+        )
+        with pytest.raises(BlockingIOError):
+            listener.accept()  # nobody connected
+    assert response.status_code == 400, response.text
+    assert "line 2, column 15 of the request body" in response.text, response.text
+    assert "remote JSON-LD @context" in response.text
+    assert served_state(http_server) == before
