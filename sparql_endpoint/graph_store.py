@@ -117,7 +117,7 @@ def _one_graph_of_json_ld(data: bytes) -> bytes:
         refused = locate.explain(exc, data, ox.RdfFormat.JSON_LD)
         if refused is None:
             raise
-        abort(400, f"refused, nothing written: {refused.in_body()}")
+        abort(400, f"the JSON-LD body is refused, nothing written: {refused.in_body()}")
     named = sorted(
         {str(q.graph_name) for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)}
     )
