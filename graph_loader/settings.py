@@ -66,6 +66,12 @@ class Settings:
     service_allowlist: tuple[str, ...] = setting(
         (), "IRIs (or prefixes) that SERVICE, LOAD and FROM may name; comma-separated."
     )
+    network_sandbox: bool = setting(
+        True,
+        "With an empty service_allowlist, run the server's workers in a sandbox that cannot "
+        "open network connections (seccomp; the server refuses to start where it is "
+        "unavailable); false serves without it.",
+    )
     dump_dir: str = setting("", "Where dumps are written; empty means beside the store.")
     cors_origins: tuple[str, ...] = setting(
         ("*",),
