@@ -36,6 +36,7 @@ Reach(services=('http://b.org/x',), loads=())
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -59,14 +60,16 @@ class Reach:
 MAX_VALUES = 32
 #: Characters read, per character of the text, before it counts as too intricate.
 WORK_PER_CHAR = 20
+#: Places where a reading goes on before the text counts as too intricate (a few seconds).
+MAX_STEPS = 1_000_000
 
 _HEX = "[0-9A-Fa-f]"
 _UCHAR = rf"\\u{_HEX}{{4}}|\\U{_HEX}{{8}}"
 _ECHAR = r"""\\[tbnrf"'\\]"""
-_SHORT = {q: re.compile(rf"{q}(?:[^{q}\\\n\r]|{_ECHAR}|{_UCHAR})*+{q}") for q in ("'", '"')}
+#: What a short and a long string hold (PEG's loops: greedy, never giving back).
+_SHORT = {q: re.compile(rf"(?:[^{q}\\\n\r]|{_ECHAR}|{_UCHAR})*+") for q in ("'", '"')}
 _LONG = {
-    q: re.compile(rf"{q * 3}(?:(?>(?:{q * 2}|{q})?)(?:[^{q}\\]|{_ECHAR}|{_UCHAR}))*+{q * 3}")
-    for q in ("'", '"')
+    q: re.compile(rf"(?:(?>(?:{q * 2}|{q})?)(?:[^{q}\\]|{_ECHAR}|{_UCHAR}))*+") for q in ("'", '"')
 }
 _NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _SPECIAL = re.compile(r"""[#'"<\\]""")
@@ -144,19 +147,27 @@ def resolve(iri: str, base: str | None) -> str | None:
         return None
 
 
-def _string_ends(text: str, at: int, *, short_too: bool) -> list[int]:
+def _string_ends(text: str, at: int, *, short_too: bool) -> tuple[list[int], int]:
     """Where a string opened at ``at`` ends: the long string if one opens there, else the
     short one; with ``short_too`` (the text has a ``VERSION``, which takes only short ones)
-    the short one as well. A string counts only where its escapes are ones Oxigraph takes."""
+    the short one as well. A string counts only where its escapes are ones Oxigraph takes.
+    Also how many characters were read to find out."""
     quote = text[at]
-    ends = []
-    for rule in (_LONG[quote], _SHORT[quote]):
-        match = rule.match(text, at)
-        if match is not None and _unescape(match.group(), _STRING_ESCAPES) is not None:
-            ends.append(match.end())
+    ends: list[int] = []
+    read = 0
+    for opening, rule in ((quote * 3, _LONG[quote]), (quote, _SHORT[quote])):
+        if not text.startswith(opening, at):
+            continue
+        inner = rule.match(text, at + len(opening))
+        end = inner.end() if inner else at + len(opening)
+        read += end - at
+        if not text.startswith(opening, end):
+            continue
+        if _unescape(text[at + len(opening) : end], _STRING_ESCAPES) is not None:
+            ends.append(end + len(opening))
             if not short_too:
                 break
-    return ends
+    return ends, read
 
 
 def code_map(text: str) -> bytearray:
@@ -164,33 +175,40 @@ def code_map(text: str) -> bytearray:
     every comment, string and IRI), 0 where no reading has code."""
     short_too = "version" in text.translate(_ASCII_LOWER)
     size = len(text)
+    closes = [m.start() for m in re.finditer(">", text)]
+    line_ends = [m.start() for m in _LINE_END.finditer(text)] + [size]
     code = bytearray(size + 1)
     started = bytearray(size + 2)
     budget = WORK_PER_CHAR * size + 100_000
+    steps = 0
     todo = [0]
     while todo:
         at = todo.pop()
         if at >= size or started[at]:
             continue
         started[at] = 1
+        steps += 1
         special = _SPECIAL.search(text, at)
         stop = special.start() if special else size
         budget -= stop - at + 1
-        if budget < 0:
+        if budget < 0 or steps > MAX_STEPS:
             raise TooIntricate("the text is too intricate to check for SERVICE and LOAD")
         code[at : stop + 1] = b"\x01" * (stop + 1 - at)
         if special is None:
             continue
         char = text[stop]
         if char == "#":
-            line_end = _LINE_END.search(text, stop)
-            todo.append(line_end.start() if line_end else size)
+            todo.append(line_ends[bisect.bisect_left(line_ends, stop)])
         elif char in "'\"":
-            todo += _string_ends(text, stop, short_too=short_too)
+            ends, read = _string_ends(text, stop, short_too=short_too)
+            todo += ends
+            budget -= read
         elif char == "<":  # an IRI, or the operator
-            close = text.find(">", stop)
-            if close >= 0:
-                todo.append(close + 1)
+            after = bisect.bisect_left(closes, stop)
+            # Read as the operator, the IRI's text is code and the reading goes on past
+            # its ">": read as an IRI, it ends there, and differs only if it hides a special.
+            if after < len(closes) and _SPECIAL.search(text, stop + 1, closes[after]):
+                todo.append(closes[after] + 1)
             todo.append(stop + 1)
         else:  # a backslash: a name's escaped character, or nothing
             todo += [stop + 1, stop + 2]
