@@ -38,10 +38,10 @@ _TOKEN = re.compile(
       (?P<ws>\s+)
     | (?P<comment>\#[^\n\r]*)
     | (?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
-    | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-               | '''(?:[^'\\]|\\.|'(?!''))*'''
-               | "(?:[^"\\\n\r]|\\.)*"
-               | '(?:[^'\\\n\r]|\\.)*')
+    | (?P<string>\"\"\"(?:[^"\\]|\\.|\\\Z|"(?!""))*+(?:\"\"\"|\Z)
+               | '''(?:[^'\\]|\\.|\\\Z|'(?!''))*+(?:'''|\Z)
+               | "(?:[^"\\\n\r]|\\.|\\\Z)*+(?:"|(?=[\n\r])|\Z)
+               | '(?:[^'\\\n\r]|\\.|\\\Z)*+(?:'|(?=[\n\r])|\Z))
     | (?P<var>[?$][^\s(){}\[\],;.!=<>*/+\-|&^"'#@]+)
     | (?P<pname>(?:[^\W\d_][\w.\-\u00B7]*)?:(?:[\w.\-:%\u00B7]|\\.)*)
     | (?P<word>[^\W\d][\w]*)
@@ -49,6 +49,8 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
+# A string left open runs to the end of its line (short) or of the text (long), so that each
+# character is read once: an open quote never makes the tokeniser read the rest again.
 
 
 class Token(NamedTuple):

@@ -62,6 +62,8 @@ MAX_VALUES = 32
 WORK_PER_CHAR = 20
 #: Places where a reading goes on before the text counts as too intricate (a few seconds).
 MAX_STEPS = 1_000_000
+#: Most places a keyword (SERVICE, LOAD, BASE, PREFIX) may stand in code.
+MAX_KEYWORDS = 10_000
 
 _HEX = "[0-9A-Fa-f]"
 _UCHAR = rf"\\u{_HEX}{{4}}|\\U{_HEX}{{8}}"
@@ -222,6 +224,8 @@ def _keywords(lowered: str, code: bytearray, word: str) -> list[int]:
     while at >= 0:
         if code[at]:
             found.append(at + len(word))
+            if len(found) > MAX_KEYWORDS:
+                raise TooIntricate(f"the text has over {MAX_KEYWORDS} places to check for {word}")
         at = lowered.find(word, at + 1)
     return found
 
@@ -237,6 +241,7 @@ class _Names:
 
     def __init__(self, text: str, lowered: str, code: bytearray, base_iri: str | None):
         self.bases: list[str | None] = [base_iri]
+        self.closes = [m.start() for m in re.finditer(">", text)]
         self.prefixes: dict[str, list[str]] = {}
         decls = [(at, "base") for at in _keywords(lowered, code, "base")]
         decls += [(at, "prefix") for at in _keywords(lowered, code, "prefix")]
@@ -256,11 +261,16 @@ class _Names:
         """The IRIs an IRI written at ``at`` may stand for (none if there is none)."""
         if not text.startswith("<", at):
             return []
-        close = text.find(">", at)
+        close = self._close(at)
         raw = unescape_iri(text[at + 1 : close]) if close > 0 else None
         if raw is None:
             return []
         return [iri for base in self.bases if (iri := resolve(raw, base)) is not None]
+
+    def _close(self, at: int) -> int:
+        """Where the first ``>`` after ``at`` is (-1: none)."""
+        after = bisect.bisect_left(self.closes, at)
+        return self.closes[after] if after < len(self.closes) else -1
 
     @staticmethod
     def _add(values: list, value: object) -> None:
@@ -275,7 +285,7 @@ class _Names:
             var = _VAR.match(text, at)
             return [([var.group()], var.end())] if var else [([text[at]], at + 1)]
         if text.startswith("<", at):
-            close = text.find(">", at)
+            close = self._close(at)
             if close < 0:
                 return []
             iris = self._iris(text, at)

@@ -74,10 +74,15 @@ def test_an_allowed_prefix_does_not_cover_another_host():
 
 
 def test_a_text_too_intricate_to_read_is_reported_so():
-    text = "SELECT * { SERVICE <http://a/> {} FILTER(" + "?a<'x'||" * 300_000 + "true) }"
+    """Each escaped quote may open a string that runs to the end: reading them all would
+    take time growing with the square of the length, so the reader stops and says so."""
+    text = "SELECT * { SERVICE <http://a/> {} } " + "\\'" * 200_000
     with pytest.raises(TooIntricate):
         reach(text, base_iri=None)
     assert inspect(text).intricate
+    many = "SELECT * { " + "SERVICE <" * 20_000 + " }"
+    with pytest.raises(TooIntricate):
+        reach(many, base_iri=None)
 
 
 SANDBOXED_CHILD = """
@@ -150,3 +155,41 @@ def test_the_sandbox_is_off_only_for_an_allow_list_or_when_disabled():
     else:
         with pytest.raises(network_sandbox.SandboxError, match="network_sandbox = false"):
             state()
+
+
+def test_a_text_too_intricate_to_read_is_refused_outside_the_sandbox(example_reader):
+    """In-process (no sandbox), what cannot be read for SERVICE and LOAD is not run."""
+    from tests.conftest import service_client
+    from tests.hostile.conftest import store_state
+
+    before = store_state(example_reader)
+    text = "SELECT * { SERVICE <http://127.0.0.1:1/> {} } " + "\\'" * 200_000
+    with service_client(example_reader) as client:
+        response = client.post(
+            "/sparql", data=text.encode(), headers={"Content-Type": "application/sparql-query"}
+        )
+    assert response.status_code == 400
+    assert "too intricate to be checked for SERVICE and LOAD" in response.text
+    assert store_state(example_reader) == before
+
+
+def test_a_dataset_graph_cannot_write_into_the_update(store):
+    """``using-graph-uri`` is written into the update as ``USING <...>``: one that is no IRI
+    (here, one that closes the ``<`` and adds a LOAD) is refused before anything runs."""
+    from tests.conftest import service_client
+    from tests.hostile.conftest import store_state
+
+    store.update("INSERT DATA { GRAPH <urn:x-lamcoop-test:g> { <urn:a> <urn:b> <urn:c> } }")
+    before = store_state(store)
+    update = "INSERT { GRAPH <urn:x-lamcoop-test:g> { ?s ?p 1 } } WHERE { ?s ?p ?o }"
+    graph = "urn:x-lamcoop-test:g> WHERE {} ; LOAD <http://127.0.0.1:1/x> ; INSERT {} USING <urn:x"
+    with service_client(store, update_token="t") as client:
+        response = client.post(
+            "/sparql",
+            query_string={"using-graph-uri": graph},
+            data=update.encode(),
+            headers={"Content-Type": "application/sparql-update", "Authorization": "Bearer t"},
+        )
+    assert response.status_code == 400
+    assert "is not an absolute IRI" in response.text
+    assert store_state(store) == before
