@@ -294,8 +294,14 @@ class _Names:
         if name is None:
             return []
         prefix, local = name.group(1) or "", name.group(2) or ""
-        iris = [base + local.replace("\\", "") for base in self.prefixes.get(prefix, [])]
-        return [(iris, name.end())] if iris else []
+        values = self.prefixes.get(prefix, [])
+        if not values:
+            return []
+        # The name, or (where Oxigraph finds the whole name no IRI) its prefix alone.
+        found = [([base + local.replace("\\", "") for base in values], name.end())]
+        if local:
+            found.append((list(values), name.start(2)))
+        return found
 
 
 def _after_silent(text: str, lowered: str, at: int) -> list[int]:
