@@ -107,6 +107,24 @@ def _worker_pids(server: RunningServer) -> list[int]:
     return [int(pid) for pid in spawned]
 
 
+def _ip_sockets(pid: int) -> list[str]:
+    """The IP sockets (TCP or UDP, v4 or v6) process ``pid`` holds: an IP socket it held
+    from before the sandbox could still be used."""
+    ip_inodes = set()
+    for table in ("tcp", "tcp6", "udp", "udp6"):
+        for line in Path(f"/proc/net/{table}").read_text().splitlines()[1:]:
+            ip_inodes.add(line.split()[9])
+    held = []
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = fd.readlink().name
+        except OSError:  # closed meanwhile
+            continue
+        if target.startswith("socket:[") and target[8:-1] in ip_inodes:
+            held.append(target)
+    return held
+
+
 def _seccomp_mode(pid: int) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("Seccomp:"):
@@ -125,6 +143,7 @@ def test_a_sandboxed_server_reaches_nothing_and_says_nothing_of_ports(served_cop
         assert "lamcoop_network_sandbox_active 1" in metrics
         workers = _worker_pids(server)
         assert workers and all(_seccomp_mode(pid) == 2 for pid in workers)
+        assert [_ip_sockets(pid) for pid in workers] == [[] for _ in workers]
         assert "network sandbox active" in server.output()
         problems = run_corpus(server)
     assert problems == []
