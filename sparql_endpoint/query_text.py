@@ -81,7 +81,7 @@ class QueryInfo:
 
 
 def _tokens(source: str) -> Iterator[Token]:
-    """The significant tokens of unescaped ``source`` (whitespace and comments dropped)."""
+    """The significant tokens of ``source`` (whitespace and comments dropped)."""
     for match in _TOKEN.finditer(source):
         kind = match.lastgroup or "other"
         if kind != "ws" and kind != "comment":
@@ -112,7 +112,7 @@ def inspect(text: str, *, base_iri: str | None = None) -> QueryInfo:
     names no outside IRI, so it is read only as far as its form.
     """
     source = text
-    upper = source.upper()
+    upper = source.upper()  # may map more than ASCII: more texts are read whole, never fewer
     if not any(word in upper for word in _REACHING):
         return _form_only(source)
     try:
