@@ -71,6 +71,12 @@ class Settings:
         "Seconds browsers and shared caches may reuse an entity document or the ontology "
         "without asking again (Cache-Control max-age); 0: ask every time.",
     )
+    network_sandbox: bool = setting(
+        True,
+        "With an empty service_allowlist, run the server's workers in a sandbox that cannot "
+        "open network connections (seccomp; the server refuses to start where it is "
+        "unavailable); false serves without it.",
+    )
     dump_dir: str = setting("", "Where dumps are written; empty means beside the store.")
     cors_origins: tuple[str, ...] = setting(
         ("*",),

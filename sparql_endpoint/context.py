@@ -19,6 +19,7 @@ from graph_loader.settings import Settings
 from sparql_endpoint.executor import Executor
 from sparql_endpoint.metrics import Metrics
 from sparql_endpoint.negotiation import QueryFormats
+from sparql_endpoint.network_sandbox import NOT_SERVED, SandboxState
 
 EXTENSION = "lamcoop"
 
@@ -30,6 +31,8 @@ class Service:
     settings: Settings
     executor: Executor
     metrics: Metrics
+    #: The network sandbox this process runs in.
+    sandbox: SandboxState = NOT_SERVED
     started: float = field(default_factory=time.time)
     formats: QueryFormats = field(default_factory=QueryFormats)
     _base_urls: Callable[[str, str, str, str], str] = field(init=False, repr=False)

@@ -158,5 +158,19 @@ def render(values: Totals) -> str:
     return "\n".join(lines) + "\n"
 
 
+def sandbox_gauge(active: bool) -> str:
+    """The gauge saying whether the answering process is in the network sandbox.
+
+    >>> sandbox_gauge(True).splitlines()[-1]
+    'lamcoop_network_sandbox_active 1'
+    """
+    return (
+        "# HELP lamcoop_network_sandbox_active 1 when the answering worker cannot open "
+        "network connections.\n"
+        "# TYPE lamcoop_network_sandbox_active gauge\n"
+        f"lamcoop_network_sandbox_active {int(active)}\n"
+    )
+
+
 def _label(value: str) -> str:
     return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")

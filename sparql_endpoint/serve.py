@@ -30,6 +30,7 @@ from graph_loader.build import BuildContext, build
 from graph_loader.cli.state import AppState, pass_state
 from graph_loader.settings import Settings
 from graph_loader.store import StoreError, open_store
+from sparql_endpoint import network_sandbox
 from sparql_endpoint.allocator import restart_tuned
 from sparql_endpoint.app import close_app, create_app, query_workers
 from sparql_endpoint.executor import publish_state
@@ -259,11 +260,16 @@ def serve_command(state: AppState, host, port, workers, get_path, accept) -> Non
     if get_path is not None:
         self_check(settings, get_path, accept)
         return
+    try:
+        sandbox = network_sandbox.check_before_serving(settings)
+    except network_sandbox.SandboxError as exc:
+        raise click.ClickException(f"cannot serve: {exc}") from None
     listener = listening_socket(settings)
     click.echo(
         f"lamcoop serving {settings.store_path} at http://{_bracketed(settings.host)}:"
         f"{settings.port}/sparql "
-        f"({query_workers(settings)} worker processes, {settings.query_timeout:g} s limit)"
+        f"({query_workers(settings)} worker processes, {settings.query_timeout:g} s limit, "
+        f"network sandbox {sandbox.detail})"
     )
     sys.stdout.flush()
     os.environ[SETTINGS_ENV] = settings_to_env(settings, metrics_dir(settings))

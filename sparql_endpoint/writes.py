@@ -19,6 +19,7 @@ from graph_loader.publish.void import write_void
 from graph_loader.store import InternalGraphError, Store
 from sparql_endpoint.context import service
 from sparql_endpoint.executor import Unavailable
+from sparql_endpoint.outbound import OutboundFailure, failed_outbound
 
 T = TypeVar("T")
 
@@ -47,14 +48,20 @@ def write(action: Callable[[Store], T], *, body: tuple[bytes, ox.RdfFormat] | No
         if isinstance(exc, MemoryError):
             raise
         abort(400, f"syntax error: {exc}")
+    except OutboundFailure as exc:
+        abort(400, f"the update failed: {exc}")
     except (ValueError, OSError) as exc:
         abort(400, f"the store refused the write: {exc}")
     except Unavailable as exc:
         abort(503, str(exc))
 
 
-def run_update(text: str, base_iri: str | None = None) -> Response:
+def run_update(text: str, base_iri: str | None = None, *, calls_out: bool = False) -> Response:
     """Apply a SPARQL 1.1 Update (relative IRIs resolved against ``base_iri``); 204 when done.
+
+    An update that fails is undone whole. When it ``calls_out`` (names a LOAD or a SERVICE),
+    or fails on the network, the caller gets the one answer to a failed outbound call
+    (:mod:`sparql_endpoint.outbound`), never the cause.
 
     The update's text is not inspected: inside the same exclusive write, the store's internal
     graphs are compared before and after, and whatever the update put in one is dropped
@@ -63,7 +70,12 @@ def run_update(text: str, base_iri: str | None = None) -> Response:
 
     def action(store: Store) -> list[str]:
         before = store.internal_graphs()
-        store.update(text, base_iri=base_iri)
+        try:
+            store.update(text, base_iri=base_iri)
+        except (OSError, ValueError, RuntimeError) as exc:
+            if isinstance(exc, SyntaxError) or not failed_outbound(exc, calls_out=calls_out):
+                raise
+            raise OutboundFailure from None
         after = store.internal_graphs()
         touched = [g for g, n in after.items() if before.get(g) != n]
         for graph in touched:

@@ -18,6 +18,7 @@ import pyoxigraph as ox
 from graph_loader.store import ReadableStore
 from sparql_endpoint.executor.jobs import Head, QueryJob, dataset_options
 from sparql_endpoint.negotiation import GRAPH_OFFERS, RESULTS_OFFERS
+from sparql_endpoint.outbound import OUTBOUND_FAILURE, failed_outbound
 
 #: The size of a chunk: a result smaller than this is kept whole in memory; larger ones are
 #: written to the spool in pieces of about this size.
@@ -121,7 +122,7 @@ def respond(store: ReadableStore, job: QueryJob, *, spool: Spool) -> Reply:
     except SyntaxError as exc:
         return Reply.failed(400, f"query syntax error: {exc}")
     except (OSError, ValueError, TypeError, RuntimeError) as exc:  # Runtime: unknown function
-        return Reply.failed(400, f"query failed: {exc}")
+        return Reply.failed(400, _failure("query failed", exc, job))
     body = _Body(spool)
     try:
         results, head = _capped(results, job)
@@ -129,11 +130,19 @@ def respond(store: ReadableStore, job: QueryJob, *, spool: Spool) -> Reply:
     except Exception as exc:  # evaluation errors surface while results are read
         body.discard()
         where = " while streaming" if body.file is not None else ""
-        return Reply.failed(400, f"query failed{where}: {exc}")
+        return Reply.failed(400, _failure(f"query failed{where}", exc, job))
     except BaseException:
         body.discard()
         raise
     return body.reply(head)
+
+
+def _failure(what: str, exc: BaseException, job: QueryJob) -> str:
+    """The message of a failed query: the store's words, or the one answer to a failed
+    outbound call (see :mod:`sparql_endpoint.outbound`)."""
+    if failed_outbound(exc, calls_out=job.calls_out):
+        return f"query failed: {OUTBOUND_FAILURE}"
+    return f"{what}: {exc}"
 
 
 class _RowsFull(Exception):
