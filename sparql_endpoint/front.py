@@ -164,8 +164,9 @@ async def _read_head(reader: asyncio.StreamReader) -> tuple[bytes, list[bytes]] 
             line = await reader.readuntil(b"\n")
         except asyncio.IncompleteReadError:
             return None
-        except asyncio.LimitOverrunError:
-            raise _Refused(_too_long_line(None)) from None
+        except asyncio.LimitOverrunError:  # the line is still unread: its start names the method
+            start = await reader.read(16)
+            raise _Refused(_too_long_line(None), start.split(b" ", 1)[0]) from None
         if line.strip():
             break
     request_line = line.rstrip(b"\r\n")

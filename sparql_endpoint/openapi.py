@@ -16,7 +16,14 @@ from flask import Flask
 from werkzeug.routing import Rule
 
 from graph_loader import __version__
-from sparql_endpoint.openapi_routes import ERROR_TYPES, ROUTES, STATUSES, Route, undeclared
+from sparql_endpoint.openapi_routes import (
+    ERROR_TYPES,
+    EVERY_ROUTE,
+    ROUTES,
+    STATUSES,
+    Route,
+    undeclared,
+)
 
 _SKIP_METHODS = {"OPTIONS"}
 #: The security scheme of writes: ``Authorization: Bearer <update_token>``.
@@ -86,7 +93,7 @@ def _operation(rule: Rule, view: Any, route: Route, method: str) -> dict[str, An
 
 def _responses(route: Route, method: str) -> dict[str, Any]:
     responses: dict[str, Any] = {}
-    for status in sorted(route.statuses):
+    for status in sorted({*route.statuses, *EVERY_ROUTE}):
         code = str(status)
         answer: dict[str, Any] = {"description": STATUSES[code]}
         types = route.content if status in (200, 206) else ERROR_TYPES if status >= 400 else ()

@@ -38,10 +38,16 @@ STATUSES: dict[str, str] = {
     "404": "No such thing, graph, page or file; the body says which.",
     "406": "No format this route offers is acceptable; the body names those offered.",
     "413": "The body is over max_body_bytes.",
+    "414": "The request line is too long for the server (the front's limit; see "
+    "sparql_endpoint.front): send long queries by POST.",
     "415": "The body's media type or charset is not one this route reads.",
     "416": "The Range asked for lies outside the file.",
+    "431": "The header fields are too long or too many for the server (the front's limit).",
     "503": "The store is busy, or the query ran past the time limit (the body names it).",
 }
+
+#: What the front answers for every route, before the app sees the request.
+EVERY_ROUTE = (414, 431)
 
 #: Media types of an error's body.
 ERROR_TYPES = ("text/plain",)

@@ -189,7 +189,6 @@ def test_the_server_options_follow_the_settings():
     )
     options = uwsgi_options(settings, run_dir=Path("/run/x"))
     pairs = dict(itertools.pairwise(options))
-    assert "--mule=sparql_endpoint.front:run" in options  # the front holds the listener
     assert pairs["--http"] == "/run/x/router.sock"
     assert pairs["--http-to"] == pairs["--socket"] == "/run/x/workers.sock"
     assert pairs["--buffer-size"] == "65535"
