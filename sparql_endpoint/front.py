@@ -46,6 +46,8 @@ LINE_LIMIT = 32 * 1024
 #: The most bytes of headers read, and the most header fields (as Apache's default).
 HEADERS_LIMIT = 64 * 1024
 MAX_FIELDS = 100
+#: The most bytes of a request head read before it is refused.
+HEAD_LIMIT = LINE_LIMIT + HEADERS_LIMIT
 #: Seconds a front connection waits for a request's head (then it closes, as the router
 #: does after its keep-alive time), and for each read of a body.
 BODY_READ_SECONDS = 120
@@ -123,7 +125,7 @@ def _too_long_line(length: int | None) -> Refusal:
 
 
 def _too_long_headers(length: int | None) -> Refusal:
-    over = f"hold a line over {LINE_LIMIT // 1024} KiB"
+    over = f"are over {HEAD_LIMIT // 1024} KiB"
     size = f"are {length:,} bytes" if length is not None else over
     return Refusal(
         431,
@@ -157,37 +159,28 @@ class _Refused(Exception):
 
 
 async def _read_head(reader: asyncio.StreamReader) -> tuple[bytes, list[bytes]] | None:
-    """The request line and header fields of the next request; ``None`` at end of input."""
-    line = b""
-    for _ in range(8):  # empty lines before a request line are ignored (RFC 9112, 2.2)
-        try:
-            line = await reader.readuntil(b"\n")
-        except asyncio.IncompleteReadError:
-            return None
-        except asyncio.LimitOverrunError:  # the line is still unread: its start names the method
-            start = await reader.read(16)
-            raise _Refused(_too_long_line(None), start.split(b" ", 1)[0]) from None
-        if line.strip():
-            break
-    request_line = line.rstrip(b"\r\n")
-    if len(request_line.split(b" ")) != 3:
-        raise _Refused(Refusal(400, "the request line is not METHOD TARGET HTTP/VERSION"))
+    """The request line and header fields of the next request (read in one piece, up to
+    the blank line, as the router reads it); ``None`` at end of input."""
+    try:
+        head = await reader.readuntil(b"\r\n\r\n")
+    except asyncio.IncompleteReadError:
+        return None
+    except asyncio.LimitOverrunError:  # still unread: its start says which limit it passed
+        start = await reader.read(HEAD_LIMIT)
+        method = start.split(b" ", 1)[0]
+        line_end = start.find(b"\n")
+        if line_end < 0 or line_end > LINE_LIMIT:
+            raise _Refused(_too_long_line(None), method) from None
+        fields = start[line_end + 1 :].split(b"\r\n")
+        refused = refusal(start[:line_end], fields)
+        if refused is None or refused.status != 431 or len(fields) <= MAX_FIELDS:
+            refused = _too_long_headers(None)  # (and more unread)
+        raise _Refused(refused, method) from None
+    lines = head.lstrip(b"\r\n").split(b"\r\n")[:-2]  # empty lines before it are ignored
+    request_line, fields = (lines[0], lines[1:]) if lines else (b"", [])
     method = request_line.split(b" ", 1)[0]
-    fields: list[bytes] = []
-    read = 0
-    while True:
-        try:
-            field = await reader.readuntil(b"\n")
-        except asyncio.IncompleteReadError:
-            return None
-        except asyncio.LimitOverrunError:
-            raise _Refused(_too_long_headers(None), method) from None
-        read += len(field)
-        if not field.strip(b"\r\n"):
-            break
-        fields.append(field.rstrip(b"\r\n"))
-        if read > HEADERS_LIMIT or len(fields) > MAX_FIELDS:
-            raise _Refused(refusal(request_line, fields) or _too_long_headers(read), method)
+    if len(request_line.split(b" ")) != 3:
+        raise _Refused(Refusal(400, "the request line is not METHOD TARGET HTTP/VERSION"), method)
     refused = refusal(request_line, fields)
     if refused is not None:
         raise _Refused(refused, method)
@@ -315,7 +308,7 @@ class Front:
 
 async def _main(listener: socket.socket, router: str, keepalive: float) -> None:
     front = Front(router, keepalive)
-    server = await asyncio.start_server(front.serve, sock=listener, limit=LINE_LIMIT)
+    server = await asyncio.start_server(front.serve, sock=listener, limit=HEAD_LIMIT)
     async with server:
         await server.serve_forever()
 

@@ -151,3 +151,28 @@ def test_a_kept_alive_connection_serves_on_then_gets_its_414(server):
     finally:
         connection.close()
     assert requests.get(server.url + "/-/health", timeout=HTTP_DEADLINE).status_code == 200
+
+
+def test_a_body_framed_two_ways_is_400_and_writes_nothing(server):
+    """Content-Length and Transfer-Encoding together (how requests are smuggled past a
+    proxy) are refused before anything reaches the router."""
+    before = served_state(server)
+    body = b"<urn:x-lamcoop-test:s> <urn:x-lamcoop-test:p> <urn:x-lamcoop-test:o> .\n"
+    head = (
+        "PUT /graph-store?graph=urn:x-lamcoop-test:smuggled HTTP/1.1\r\nHost: x\r\n"
+        f"Authorization: Bearer {server.token}\r\nContent-Type: application/n-triples\r\n"
+        f"Content-Length: {len(body)}\r\nTransfer-Encoding: chunked\r\n\r\n"
+    ).encode()
+    status, text = status_and_body(exchange(server.port, head + body))
+    assert status == 400 and b"Content-Length or Transfer-Encoding" in text
+    assert served_state(server) == before
+
+
+@pytest.mark.parametrize("length", [b"abc", b"-1", b"5, 6"])
+def test_a_content_length_that_is_no_number_is_400(server, length):
+    before = served_state(server)
+    head = b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+    answer = exchange(server.port, head + b"Content-Length: " + length + b"\r\n\r\nASK {}")
+    status, text = status_and_body(answer)
+    assert status == 400 and b"Content-Length" in text
+    assert served_state(server) == before
