@@ -245,7 +245,11 @@ class Front:
         try:
             while True:
                 try:
-                    async with asyncio.timeout(self.keepalive):
+                    # Until the first request, the front alone keeps the connection (for the
+                    # keep-alive time at most); after it, the router's timeouts do: it closes
+                    # its connection when idle, which ends this one. (A wait here would end
+                    # the connection under a query still running.)
+                    async with asyncio.timeout(self.keepalive if upstream is None else None):
                         head = await _read_head(reader)
                     if head is None:
                         break
