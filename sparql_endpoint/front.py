@@ -213,10 +213,12 @@ def body_framing(fields: list[bytes]) -> int | None:
 
 
 async def _pump(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
-    """Everything from ``source`` to ``sink`` until ``source`` ends."""
-    while chunk := await source.read(65536):
-        sink.write(chunk)
-        await sink.drain()
+    """Everything from ``source`` to ``sink`` until ``source`` ends (or either connection
+    fails: the pump then just ends, and the front closes both)."""
+    with contextlib.suppress(OSError):
+        while chunk := await source.read(65536):
+            sink.write(chunk)
+            await sink.drain()
 
 
 async def _linger(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:

@@ -152,7 +152,7 @@ _READ = (200, 400, 503)
 _STATIC = Route((200, 304, 404), ("*/*",), (param("filename", "", where="path"),))
 
 ROUTES: dict[str, Route] = {
-    "home.home": Route((*_READ, 406), ("text/html",), (LANG,)),
+    "home.home": Route((200, 503), ("text/html",), (LANG,)),
     "home.search": Route(
         (*_READ, 406),
         PAGE_TYPES,
@@ -170,7 +170,7 @@ ROUTES: dict[str, Route] = {
     "yasgui.static": _STATIC,
     "static": _STATIC,
     "ld_static.static": _STATIC,
-    "dataset.void": Route((*_READ, 404, 406), GRAPH_TYPES, (FORMAT,)),
+    "dataset.void": Route((200, 404, 406, 503), GRAPH_TYPES, (FORMAT,)),
     "audit_pages.audit_page": Route(
         (*_READ, 404, 406),
         AUDIT_TYPES,
@@ -182,7 +182,7 @@ ROUTES: dict[str, Route] = {
         ),
     ),
     "audit_pages.audit_agreement": Route(
-        (*_READ, 404, 406), AUDIT_TYPES, (param("slug", "", where="path"), LANG, FORMAT)
+        (200, 404, 406, 503), AUDIT_TYPES, (param("slug", "", where="path"), LANG, FORMAT)
     ),
     "entities.identifier": Route(
         (303, 400, 404, 406, 503), (), (param("rest", "", where="path"), LANG, PAGE, FORMAT)
@@ -190,7 +190,7 @@ ROUTES: dict[str, Route] = {
     "entities.document": Route(
         (*_READ, 304, 404, 406), DOC_TYPES, (param("rest", "", where="path"), LANG, PAGE, FORMAT)
     ),
-    "dumps.listing": Route((200, 400, 406), PAGE_TYPES, (FORMAT,)),
+    "dumps.listing": Route((200, 406), PAGE_TYPES, (FORMAT,)),
     "dumps.download": Route(
         (200, 206, 304, 404, 416),
         ("application/gzip", *GRAPH_TYPES),
