@@ -60,7 +60,11 @@ class Settings:
     port: int = setting(8080, "Port the server listens on.")
     workers: int = setting(0, "Server worker processes; 0 sizes them to the machine.")
     query_timeout: float = setting(30.0, "Seconds a SPARQL query may run before it is stopped.")
-    max_rows: int = setting(10000, "Most rows a SELECT returns; 0 means no cap.")
+    max_rows: int = setting(
+        0,
+        "Most rows a SELECT returns; 0 (the default) means no cap. A cut is stated in the "
+        "X-Lamcoop-Truncated header and, in SPARQL JSON and XML, in the result's head.",
+    )
     update_token: str = setting("", "Bearer token for updates; empty keeps the service read-only.")
     max_body_bytes: int = setting(10 * 1024 * 1024, "Largest request body the server accepts.")
     service_allowlist: tuple[str, ...] = setting(
