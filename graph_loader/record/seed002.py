@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph_loader.record.rows import Row, Tables, check_references, lamc_types
+from graph_loader.record.rows import Row, Tables, check_references, lamc_types, period
 from graph_loader.record.tables import read_rows
 from graph_loader.record.writer import RecordError, RecordWriter, date_literal, non_negative
-from graph_loader.vocab import DCTERMS, FRAPO, LAMC, ORG, PROV, SCHEMA
+from graph_loader.vocab import DCTERMS, FRAPO, LAMC, ORG, PROV
 
 DOCUMENT = "002_6a0016c2059dec43.txt"
 TITLE = "我国区域性图书馆联盟建设的现状与对策"
@@ -46,6 +46,7 @@ FACTS: dict[str, tuple[ox.NamedNode, Value]] = {
     "founded": (LAMC.foundedOn, _date),
     "founded-by": (LAMC.foundedBy, _ref("institution")),
     "member-count": (LAMC.memberCount, _count),
+    "group-size": (LAMC.groupSize, _count),
     "founding-member-count": (LAMC.foundingMemberCount, _count),
     "network": (LAMC.network, _ref("resource")),
     "funding-model": (LAMC.fundingModel, _ref("concept", "funding-models")),
@@ -104,7 +105,8 @@ def write_institutions(w: RecordWriter, rows: list[Row]) -> dict[str, str]:
         node = w.entity(
             "institution", row["slug"], LAMC.Institution, *types, section=row["section"]
         )
-        TABLES.labelled(w, node, row)
+        # en_printed: the text prints the English name (CALIS's, line 292).
+        TABLES.labelled(w, node, row, en_translated=not row.get("en_printed"))
     return {row["slug"]: row["en"] for row in rows}
 
 
@@ -172,9 +174,7 @@ def write_events(w: RecordWriter, rows: list[Row]) -> None:
         cited = {"section": row["section"], "printed": row.get("printed", "")}
         if row.get("date"):
             w.fact(node, DCTERMS.date, date_literal(str(row["date"])), **cited)
-        if row.get("start"):
-            w.fact(node, SCHEMA.startDate, date_literal(str(row["start"])), **cited)
-            w.fact(node, SCHEMA.endDate, date_literal(str(row["end"])), **cited)
+        period(w, node, row, printed=row.get("printed", ""))
         for slug in row.get("associated") or ():
             agent = w.iri("institution", slug)
             w.fact(node, PROV.wasAssociatedWith, agent, section=row["section"])
