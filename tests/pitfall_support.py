@@ -47,6 +47,9 @@ NO_RANGE = {
     LAMC.dataCollectionMethod: "language-tagged text",
     LAMC.codingPhase: "language-tagged text",
     LAMC.trustworthinessCriterion: "language-tagged text",
+    LAMC.entryCriterion: "language-tagged text",
+    LAMC.finding: "language-tagged text",
+    LAMC.conclusion: "language-tagged text",
 }
 
 # Traditional forms of characters that Simplified Chinese writes otherwise.

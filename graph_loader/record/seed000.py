@@ -126,7 +126,25 @@ def write_study(w: RecordWriter, row: dict[str, Any]) -> ox.NamedNode:
         w.add(study, LAMC.interviewAxis, code_iri(w, CATEGORIES, axis))
     for key in ("title_note", "date_note", "interview_questions_note", "initial_codes_note"):
         w.note(study, row[key])
+    write_abstract_and_sample(w, study, row)
     return study
+
+
+def write_abstract_and_sample(w: RecordWriter, study: ox.NamedNode, row: dict[str, Any]) -> None:
+    """The sample's entry criteria (method) and the abstract's findings and conclusion, each a
+    statement cited to its section; the abstract's sentences are printed in English, in order
+    (``skos:notation`` on the statement)."""
+    for number, criterion in enumerate(row.get("entry_criteria") or (), start=1):
+        said = w.fact(
+            study, LAMC.entryCriterion, ox.Literal(criterion["fa"], language="fa"),
+            section="method",
+        )  # fmt: skip
+        w.add(said, SKOS.notation, ox.Literal(str(number)))
+        describe(w, said, criterion["en"])
+    for prop, key in ((LAMC.finding, "findings_en"), (LAMC.conclusion, "conclusions_en")):
+        for number, text in enumerate(row.get(key) or (), start=1):
+            said = w.fact(study, prop, ox.Literal(text, language="en"), section="abstract")
+            w.add(said, SKOS.notation, ox.Literal(str(number)))
 
 
 def write_categories(w: RecordWriter, rows: list[dict[str, Any]]) -> None:
@@ -145,6 +163,17 @@ def write_categories(w: RecordWriter, rows: list[dict[str, Any]]) -> None:
         w.add(node, LAMC.tableRow, integer(row["row"]))
         if row.get("note"):
             w.note(node, row["note"])
+        w.fact(
+            node,
+            LAMC.initialCodeCount,
+            non_negative(row["stated_initial_codes"]),
+            section=f"table-{row['table']}",
+            printed=row["stated_initial_codes_printed"],
+        )
+        w.fact(
+            node, LAMC.secondaryCodeCount, non_negative(row["stated_secondary_codes"]),
+            section="findings",
+        )  # fmt: skip
 
 
 def write_codes(w: RecordWriter, rows: list[dict[str, Any]]) -> None:
@@ -223,6 +252,14 @@ def write_literature(w: RecordWriter, study: ox.NamedNode, rows: list[dict[str, 
             w.add(node, LAMC.value, decimal(fig["value"]))
             w.add(node, LAMC.unit, ox.Literal(fig["unit"]))
             w.label(node, fig["en"], "en", translated=True)
+        if row.get("note"):
+            w.note(work, row["note"])
+        for number, claim in enumerate(row.get("claims") or (), start=1):
+            said = w.fact(
+                work, LAMC.finding, ox.Literal(claim, language="en"), section="literature-review"
+            )
+            w.add(said, SKOS.notation, ox.Literal(str(number)))
+            w.add(said, LAMC.translatedLanguage, ox.Literal("en"))
 
 
 def describe(w: RecordWriter, statement: ox.BlankNode, text: str) -> None:
