@@ -79,6 +79,8 @@ class Tables:
             self.labelled(w, node, row)
             if row.get("definition"):
                 w.add(node, SKOS.definition, ox.Literal(row["definition"].strip(), language="en"))
+            if row.get("notation"):  # the number or place the source gives it
+                w.add(node, SKOS.notation, ox.Literal(str(row["notation"])))
             w.cite(w.iri("scheme", row["scheme"]), row["section"])
 
 

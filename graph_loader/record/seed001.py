@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from graph_loader.record.rows import Row, Tables, check_references, lamc_types, period
 from graph_loader.record.tables import read_rows
 from graph_loader.record.writer import RecordWriter, date_literal
@@ -51,8 +49,6 @@ def write_concept_details(w: RecordWriter, rows: list[Row]) -> None:
     """What some concepts carry besides labels: number, broader concept, dates, attribution."""
     for row in rows:
         node = w.iri("concept", row["scheme"], row["slug"])
-        if row.get("notation"):
-            w.add(node, SKOS.notation, ox.Literal(str(row["notation"])))
         if row.get("broader"):
             broader = w.iri("concept", row["scheme"], row["broader"])
             w.add(node, SKOS.broader, broader)

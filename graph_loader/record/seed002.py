@@ -48,6 +48,8 @@ FACTS: dict[str, tuple[ox.NamedNode, Value]] = {
     "member-count": (LAMC.memberCount, _count),
     "group-size": (LAMC.groupSize, _count),
     "cooperation-area": (LAMC.cooperationArea, _ref("concept", "cooperation-areas")),
+    "led-by": (LAMC.ledBy, _ref("institution")),
+    "approved-by": (LAMC.approvedBy, _ref("institution")),
     "founding-member-count": (LAMC.foundingMemberCount, _count),
     "network": (LAMC.network, _ref("resource")),
     "funding-model": (LAMC.fundingModel, _ref("concept", "funding-models")),
