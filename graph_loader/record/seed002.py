@@ -41,6 +41,11 @@ def _count(w: RecordWriter, value: str) -> ox.Literal:
     return non_negative(value)
 
 
+def _zh(w: RecordWriter, value: str) -> ox.Literal:
+    """The source's own words (Chinese, spaces of the extraction removed)."""
+    return ox.Literal("".join(value.split()), language=LANGUAGE)
+
+
 #: fact name in facts.yaml -> (property, how its value is read)
 FACTS: dict[str, tuple[ox.NamedNode, Value]] = {
     "founded": (LAMC.foundedOn, _date),
@@ -50,6 +55,9 @@ FACTS: dict[str, tuple[ox.NamedNode, Value]] = {
     "cooperation-area": (LAMC.cooperationArea, _ref("concept", "cooperation-areas")),
     "led-by": (LAMC.ledBy, _ref("institution")),
     "approved-by": (LAMC.approvedBy, _ref("institution")),
+    "member-scope": (LAMC.memberScope, _zh),
+    "described-as": (LAMC.describedAs, _zh),
+    "faces-problem": (LAMC.facesProblem, _ref("concept", "consortium-problems")),
     "founding-member-count": (LAMC.foundingMemberCount, _count),
     "network": (LAMC.network, _ref("resource")),
     "funding-model": (LAMC.fundingModel, _ref("concept", "funding-models")),

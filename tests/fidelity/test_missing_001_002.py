@@ -106,3 +106,47 @@ def test_calis_oversight_is_data(seed002, prop, body):
     flat = seed_text("seed-002", flat=True)
     if flat is not None:
         assert rows[0]["printed"].value.replace(" ", "") in flat
+
+
+@pytest.mark.parametrize(
+    ("slug", "prop", "value", "section"),
+    [
+        ("tianjin-higher-education-digital-library", "memberScope", "天津市的所有高校",
+         "regional-university-consortia-reflections"),
+        ("calis", "describedAs", "最具代表性", "consortia-status-and-countermeasures"),
+        ("nstl", "describedAs", "最具代表性", "consortia-status-and-countermeasures"),
+        ("yangtze-river-delta-library-alliance", "describedAs", "我国最大的区域图书馆联盟",
+         "consortia-status-and-countermeasures"),
+        ("shanghai-education-network-library", "describedAs", "为各级各类学校提供各类文献资源服务",
+         "regional-consortia-status-2006"),
+    ],
+)  # fmt: skip
+def test_what_the_text_says_in_its_own_words(seed002, slug, prop, value, section):
+    rows = select(
+        seed002,
+        f"""SELECT ?v ?section ?printed WHERE {{
+              ?c lamc:{prop} ?v .
+              ?st rdf:subject ?c ; rdf:predicate lamc:{prop} ; rdf:object ?v ;
+                  dcterms:source ?section ; lamc:printedAs ?printed
+              FILTER(langMatches(lang(?v), "zh-Hans")) }}""",
+        c=iri(f"institution/{slug}"),
+    )
+    assert [(r["v"].value, r["section"].value.rsplit("/", 1)[1]) for r in rows] == [
+        (value, section)
+    ]
+    flat = seed_text("seed-002", flat=True)
+    if flat is not None:
+        assert rows[0]["printed"].value.replace(" ", "").replace("\n", "") in flat
+
+
+def test_henan_activities_and_problems(seed002):
+    """Article "河南省区域高校图书馆联盟发展中的问题及对策" (lines 256, 266)."""
+    henan = iri("institution/henan-regional-university-library-alliance")
+    areas = select(seed002, "SELECT ?a WHERE { ?c lamc:cooperationArea ?a }", c=henan)
+    problems = select(seed002, "SELECT ?p WHERE { ?c lamc:facesProblem ?p }", c=henan)
+    assert {r["a"].value.rsplit("/", 1)[1] for r in areas} == {
+        "joint-purchasing", "document-exchange", "joint-digital-library-building",
+    }  # fmt: skip
+    assert {r["p"].value.rsplit("/", 1)[1] for r in problems} == {
+        "insufficient-resource-integration", "imperfect-cooperation-mechanisms",
+    }  # fmt: skip

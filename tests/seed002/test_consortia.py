@@ -131,6 +131,7 @@ DOCUMENTED = {
     "guangdong-network-library": {"founded", "founders", "funding", "areas"},
     "hebei-higher-education-digital-library-consortium": {"funding"},
     "jiangxi-changbei-university-library-alliance": {"funding"},
+    "henan-regional-university-library-alliance": {"areas"},
 }  # fmt: skip
 
 
