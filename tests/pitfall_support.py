@@ -50,6 +50,7 @@ NO_RANGE = {
     LAMC.trustworthinessCriterion: "language-tagged text",
     LAMC.entryCriterion: "language-tagged text",
     LAMC.finding: "language-tagged text",
+    LAMC.recommendation: "language-tagged text",
     LAMC.conclusion: "language-tagged text",
     LAMC.memberScope: "language-tagged text",
     LAMC.describedAs: "language-tagged text",

@@ -33,6 +33,7 @@ SECTIONS = {
     **{f"table-{n}": f"Table {n}" for n in range(1, 7)},
     "selective-coding": "Selective coding (the text before Figure 1)",
     "figure-1": "Figure 1: the paradigm model of the study's theory",
+    "discussion": "Discussion, conclusion and recommendations",
     **{f"question-{n}": f"Research question {n}" for n in range(1, 6)},
 }
 
@@ -131,16 +132,17 @@ def write_study(w: RecordWriter, row: dict[str, Any]) -> ox.NamedNode:
 
 
 def write_abstract_and_sample(w: RecordWriter, study: ox.NamedNode, row: dict[str, Any]) -> None:
-    """The sample's entry criteria (method) and the abstract's findings and conclusion, each a
-    statement cited to its section; the abstract's sentences are printed in English, in order
-    (``skos:notation`` on the statement)."""
-    for number, criterion in enumerate(row.get("entry_criteria") or (), start=1):
-        said = w.fact(
-            study, LAMC.entryCriterion, ox.Literal(criterion["fa"], language="fa"),
-            section="method",
-        )  # fmt: skip
-        w.add(said, SKOS.notation, ox.Literal(str(number)))
-        describe(w, said, criterion["en"])
+    """The sample's entry criteria (method), the recommendations (discussion) and the
+    abstract's findings and conclusion, each a statement cited to its section and numbered in
+    printed order (``skos:notation``); the abstract's sentences are printed in English."""
+    for prop, key, section in (
+        (LAMC.entryCriterion, "entry_criteria", "method"),
+        (LAMC.recommendation, "recommendations", "discussion"),
+    ):
+        for number, item in enumerate(row.get(key) or (), start=1):
+            said = w.fact(study, prop, ox.Literal(item["fa"], language="fa"), section=section)
+            w.add(said, SKOS.notation, ox.Literal(str(number)))
+            describe(w, said, item["en"])
     for prop, key in ((LAMC.finding, "findings_en"), (LAMC.conclusion, "conclusions_en")):
         for number, text in enumerate(row.get(key) or (), start=1):
             said = w.fact(study, prop, ox.Literal(text, language="en"), section="abstract")

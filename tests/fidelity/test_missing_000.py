@@ -99,3 +99,18 @@ def test_cited_works_with_their_claims(seed000, work, count, unit, claims):
             "dea-kennedy-1983": "Dea & Kennedy",
             "perrin-weaver-2020": "Perrin, J. M., & Weaver",
         }[work] in text
+
+
+def test_the_recommendations_in_printed_order(seed000):
+    """Section "بحث، نتیجه‌گیری و پیشنهادها" (lines 1655-1692): laws, national coordinating
+    bodies, financial incentives, ..., pilot projects."""
+    said = numbered(seed000, "recommendation", STUDY)
+    assert [n for n, _, _ in said] == [str(i) for i in range(1, 11)]
+    assert {s for *_, s in said} == {"discussion"}
+    texts = [t for _, t, _ in said]
+    assert texts[0].startswith("تدوین قوانین") and "در سطح ملی" in texts[1]
+    assert "مشوق" in texts[3] and "پایلوت" in texts[9]
+    text = seed_text("seed-000")
+    if text is not None:
+        assert "و پیشنهادها گیرییجهنت  ،بحث" in text
+        assert "مشوق" in text and "پایلو" in text
