@@ -15,7 +15,13 @@ import pyoxigraph as ox
 
 from graph_loader.record.rows import Row, Tables, check_references, lamc_types, period
 from graph_loader.record.tables import read_rows
-from graph_loader.record.writer import RecordError, RecordWriter, date_literal, non_negative
+from graph_loader.record.writer import (
+    RecordError,
+    RecordWriter,
+    date_literal,
+    decimal,
+    non_negative,
+)
 from graph_loader.vocab import DCTERMS, FRAPO, LAMC, ORG, PROV
 
 DOCUMENT = "002_6a0016c2059dec43.txt"
@@ -41,6 +47,10 @@ def _count(w: RecordWriter, value: str) -> ox.Literal:
     return non_negative(value)
 
 
+def _amount(w: RecordWriter, value: str) -> ox.Literal:
+    return decimal(value)
+
+
 def _zh(w: RecordWriter, value: str) -> ox.Literal:
     """The source's own words (Chinese, spaces of the extraction removed)."""
     return ox.Literal("".join(value.split()), language=LANGUAGE)
@@ -56,6 +66,7 @@ FACTS: dict[str, tuple[ox.NamedNode, Value]] = {
     "led-by": (LAMC.ledBy, _ref("institution")),
     "approved-by": (LAMC.approvedBy, _ref("institution")),
     "member-scope": (LAMC.memberScope, _zh),
+    "annual-investment": (LAMC.annualInvestment, _amount),
     "described-as": (LAMC.describedAs, _zh),
     "faces-problem": (LAMC.facesProblem, _ref("concept", "consortium-problems")),
     "founding-member-count": (LAMC.foundingMemberCount, _count),

@@ -150,3 +150,25 @@ def test_henan_activities_and_problems(seed002):
     assert {r["p"].value.rsplit("/", 1)[1] for r in problems} == {
         "insufficient-resource-integration", "imperfect-cooperation-mechanisms",
     }  # fmt: skip
+
+
+def test_tianjin_annual_investment_and_guangdong_as_printed(seed002):
+    """Lines 241 (6 0 0万 a year, no currency) and 330 (宴体, a misprint of 实体, kept)."""
+    tianjin = select(
+        seed002,
+        """SELECT ?v ?printed WHERE { ?c lamc:annualInvestment ?v .
+             ?st rdf:subject ?c ; rdf:predicate lamc:annualInvestment ;
+                 lamc:printedAs ?printed }""",
+        c=iri("institution/tianjin-higher-education-digital-library"),
+    )
+    assert [float(r["v"].value) for r in tianjin] == [6_000_000.0]
+    assert "6 0 0万" in tianjin[0]["printed"].value
+    guangdong = select(
+        seed002,
+        "SELECT ?v WHERE { ?c lamc:describedAs ?v }",
+        c=iri("institution/guangdong-network-library"),
+    )
+    assert [r["v"].value for r in guangdong] == ["广东省教育文献保障体系的宴体建设项目"]
+    flat = seed_text("seed-002", flat=True)
+    if flat is not None:
+        assert "广东省教育文献保障体系的宴体建设项" in flat and "投资600万" in flat
