@@ -36,20 +36,24 @@ class BuildContext:
 
 
 def file_sources() -> Iterator[tuple[str, Path]]:
-    """(graph name, file) of the ontology and shape files that ship with lamcoop.
+    """(graph name, file) of the ontology, shape and example files that ship with lamcoop.
 
     ``lamcoop.ttl`` is the ontology, the other ontology files keep their name
-    (``alignments``); each shapes file goes to ``shapes-{its name}``.
+    (``alignments``); each shapes file goes to ``shapes-{its name}``, each example file
+    (``data/examples/``) to ``example-{its name}``, a graph of its own.
     """
     for path in sorted(resource_dir("ontology").glob("*.ttl")):
         yield (graphs.ONTOLOGY if path.stem == "lamcoop" else path.stem), path
     for path in sorted(resource_dir("shapes").glob("*.ttl")):
         yield graphs.SHAPES_PREFIX + path.stem, path
+    for path in sorted((resource_dir("data") / "examples").glob("*.ttl")):
+        yield graphs.EXAMPLE_PREFIX + path.stem, path
 
 
 def load_shipped_files(ctx: BuildContext) -> str:
-    """Load the ontology and the shapes, each file into its own graph (their entity and
-    graph IRIs under the store's base, see :func:`~graph_loader.resources.shipped_rdf`)."""
+    """Load the ontology, the shapes and the examples, each file into its own graph (their
+    entity and graph IRIs under the store's base, see
+    :func:`~graph_loader.resources.shipped_rdf`)."""
     results = []
     for name, path in file_sources():
         data, fmt = shipped_rdf(path, base_iri=ctx.settings.base_iri)
@@ -64,7 +68,7 @@ def load_shipped_files(ctx: BuildContext) -> str:
                 skip_unchanged=True,
             )
         )
-    return _summary("ontology and shapes", results)
+    return _summary("ontology, shapes and examples", results)
 
 
 def load_dataset_of_record(ctx: BuildContext) -> str:
