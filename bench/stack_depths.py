@@ -36,9 +36,9 @@ CONSTRUCTS = {
     "optional": lambda n: "SELECT * WHERE { ?s ?p ?o " + "OPTIONAL { ?s ?p ?o } " * n + "}",
     "minus": lambda n: "SELECT * WHERE { ?s ?p ?o " + "MINUS { ?s ?p ?o } " * n + "}",
     "groups": lambda n: "SELECT * WHERE { " + "{ ?s ?p ?o } " * n + "}",
-    "binds": lambda n: "SELECT * WHERE { ?s ?p ?o "
-    + "".join(f"BIND(1 AS ?b{i}) " for i in range(n))
-    + "}",
+    "binds": lambda n: (
+        "SELECT * WHERE { ?s ?p ?o " + "".join(f"BIND(1 AS ?b{i}) " for i in range(n)) + "}"
+    ),
     "plus": lambda n: "SELECT (1" + "+1" * n + " AS ?x) WHERE {}",
     "times": lambda n: "SELECT (1" + "*1" * n + " AS ?x) WHERE {}",
     "not": lambda n: "SELECT * WHERE { ?s ?p ?o FILTER(" + "!" * n + "BOUND(?o)) }",
@@ -49,28 +49,25 @@ CONSTRUCTS = {
     "str": lambda n: "SELECT * WHERE { ?s ?p ?o BIND(" + _nest("STR(", "?o", ")", n) + " AS ?x) }",
     "if": lambda n: "SELECT (" + _nest("IF(true,", "1", ",0)", n) + " AS ?x) WHERE {}",
     "concat": lambda n: "SELECT (CONCAT(" + ",".join(['"a"'] * max(n, 1)) + ") AS ?x) WHERE {}",
-    "exists": lambda n: "SELECT * WHERE { ?s ?p ?o "
-    + _nest("FILTER EXISTS { ", "?s ?p ?o", " }", n)
-    + " }",
+    "exists": lambda n: (
+        "SELECT * WHERE { ?s ?p ?o " + _nest("FILTER EXISTS { ", "?s ?p ?o", " }", n) + " }"
+    ),
     "path_parens": lambda n: "SELECT * WHERE { ?s " + _nest("(", P, ")", n) + " ?o }",
     "path_seq": lambda n: "SELECT * WHERE { ?s " + "/".join([P] * (n + 1)) + " ?o }",
     "path_alt": lambda n: "SELECT * WHERE { ?s " + "|".join([P] * (n + 1)) + " ?o }",
     "path_inverse": lambda n: "SELECT * WHERE { ?s " + _nest("^(", P, ")", n) + " ?o }",
-    "subquery": lambda n: "SELECT * WHERE "
-    + _nest("{ SELECT * WHERE ", "{ ?s ?p ?o }", " }", n),
+    "subquery": lambda n: "SELECT * WHERE " + _nest("{ SELECT * WHERE ", "{ ?s ?p ?o }", " }", n),
     "values": lambda n: "SELECT * WHERE { VALUES ?x { " + "1 " * n + "} }",
     "values_rows": lambda n: "SELECT * WHERE { VALUES (?x ?y) { " + "(1 2) " * n + "} }",
     "bnode_list": lambda n: "SELECT * WHERE { ?s " + _nest(f"{P} [ ", f"{P} ?o", " ]", n) + " }",
     "collection": lambda n: "SELECT * WHERE { ?s " + P + " " + _nest("( ", "?o", " )", n) + " }",
     "graph": lambda n: "SELECT * WHERE " + _nest("{ GRAPH ?g ", "{ ?s ?p ?o }", " }", n),
-    "update_bnodes": lambda n: "INSERT DATA { <http://example.org/s> "
-    + _nest(f"{P} [ ", f"{P} 1", " ]", n)
-    + " }",
-    "update_collection": lambda n: "INSERT DATA { <http://example.org/s> "
-    + P
-    + " "
-    + _nest("( ", "1", " )", n)
-    + " }",
+    "update_bnodes": lambda n: (
+        "INSERT DATA { <http://example.org/s> " + _nest(f"{P} [ ", f"{P} 1", " ]", n) + " }"
+    ),
+    "update_collection": lambda n: (
+        "INSERT DATA { <http://example.org/s> " + P + " " + _nest("( ", "1", " )", n) + " }"
+    ),
     "update_braces": lambda n: "INSERT { ?s ?p ?o } WHERE " + _nest("{", "?s ?p ?o", "}", n),
 }
 
@@ -144,12 +141,22 @@ def main() -> None:
     args = parser.parse_args()
     for name in args.constructs or CONSTRUCTS:
         if args.at:
-            print(json.dumps({"construct": name, "depth": args.at, "outcome":
-                              trial(name, args.at, args.stack_mb)}), flush=True)
+            print(
+                json.dumps(
+                    {
+                        "construct": name,
+                        "depth": args.at,
+                        "outcome": trial(name, args.at, args.stack_mb),
+                    }
+                ),
+                flush=True,
+            )
             continue
         found = crash_depth(name, args.max, args.stack_mb)
-        print(json.dumps({"construct": name, "stack_mb": args.stack_mb, "crashes_at": found}),
-              flush=True)
+        print(
+            json.dumps({"construct": name, "stack_mb": args.stack_mb, "crashes_at": found}),
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -82,6 +82,10 @@ def uwsgi_options(settings: Settings, *, listener: int, workers_socket: Path) ->
         "--buffer-size", "65535",  # the request's variables; a query string to about 32 KiB
         "--harakiri", stuck,
         "--worker-reload-mercy", "3",
+        # A worker the watchdog ended (time or memory limit) is replaced at once: uWSGI's
+        # master otherwise sleeps 2 s whenever workers end faster than it has processes,
+        # and a flood of such queries kept the service down long after it stopped.
+        "--forkbomb-delay", "0",
         "--disable-logging",
         "--ignore-sigpipe",
         "--ignore-write-errors",
