@@ -19,62 +19,19 @@ import resource
 import subprocess
 import sys
 import tempfile
+from pathlib import Path
 
-P = "<http://example.org/p>"
 #: Seconds a trial may run; past it the trial is ``slow`` (the time limit's business).
 TRIAL_SECONDS = 10
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-
-def _nest(open_: str, inner: str, close: str, n: int) -> str:
-    return open_ * n + inner + close * n
-
-
-CONSTRUCTS = {
-    "braces": lambda n: "SELECT * WHERE " + _nest("{", "?s ?p ?o", "}", n),
-    "parens": lambda n: "SELECT * WHERE { ?s ?p ?o FILTER(" + _nest("(", "?o", ")", n) + ") }",
-    "union": lambda n: "SELECT * WHERE { {?s ?p ?o}" + " UNION {?s ?p ?o}" * n + " }",
-    "optional": lambda n: "SELECT * WHERE { ?s ?p ?o " + "OPTIONAL { ?s ?p ?o } " * n + "}",
-    "minus": lambda n: "SELECT * WHERE { ?s ?p ?o " + "MINUS { ?s ?p ?o } " * n + "}",
-    "groups": lambda n: "SELECT * WHERE { " + "{ ?s ?p ?o } " * n + "}",
-    "binds": lambda n: (
-        "SELECT * WHERE { ?s ?p ?o " + "".join(f"BIND(1 AS ?b{i}) " for i in range(n)) + "}"
-    ),
-    "plus": lambda n: "SELECT (1" + "+1" * n + " AS ?x) WHERE {}",
-    "times": lambda n: "SELECT (1" + "*1" * n + " AS ?x) WHERE {}",
-    "not": lambda n: "SELECT * WHERE { ?s ?p ?o FILTER(" + "!" * n + "BOUND(?o)) }",
-    "minus_unary": lambda n: "SELECT (" + _nest("-(", "1", ")", n) + " AS ?x) WHERE {}",
-    "and": lambda n: "SELECT * WHERE { ?s ?p ?o FILTER(true" + " && true" * n + ") }",
-    "or": lambda n: "SELECT * WHERE { ?s ?p ?o FILTER(false" + " || false" * n + ") }",
-    "in": lambda n: "SELECT * WHERE { ?s ?p ?o FILTER(?o IN (1" + ",1" * n + ")) }",
-    "str": lambda n: "SELECT * WHERE { ?s ?p ?o BIND(" + _nest("STR(", "?o", ")", n) + " AS ?x) }",
-    "if": lambda n: "SELECT (" + _nest("IF(true,", "1", ",0)", n) + " AS ?x) WHERE {}",
-    "concat": lambda n: "SELECT (CONCAT(" + ",".join(['"a"'] * max(n, 1)) + ") AS ?x) WHERE {}",
-    "exists": lambda n: (
-        "SELECT * WHERE { ?s ?p ?o " + _nest("FILTER EXISTS { ", "?s ?p ?o", " }", n) + " }"
-    ),
-    "path_parens": lambda n: "SELECT * WHERE { ?s " + _nest("(", P, ")", n) + " ?o }",
-    "path_seq": lambda n: "SELECT * WHERE { ?s " + "/".join([P] * (n + 1)) + " ?o }",
-    "path_alt": lambda n: "SELECT * WHERE { ?s " + "|".join([P] * (n + 1)) + " ?o }",
-    "path_inverse": lambda n: "SELECT * WHERE { ?s " + _nest("^(", P, ")", n) + " ?o }",
-    "subquery": lambda n: "SELECT * WHERE " + _nest("{ SELECT * WHERE ", "{ ?s ?p ?o }", " }", n),
-    "values": lambda n: "SELECT * WHERE { VALUES ?x { " + "1 " * n + "} }",
-    "values_rows": lambda n: "SELECT * WHERE { VALUES (?x ?y) { " + "(1 2) " * n + "} }",
-    "bnode_list": lambda n: "SELECT * WHERE { ?s " + _nest(f"{P} [ ", f"{P} ?o", " ]", n) + " }",
-    "collection": lambda n: "SELECT * WHERE { ?s " + P + " " + _nest("( ", "?o", " )", n) + " }",
-    "graph": lambda n: "SELECT * WHERE " + _nest("{ GRAPH ?g ", "{ ?s ?p ?o }", " }", n),
-    "update_bnodes": lambda n: (
-        "INSERT DATA { <http://example.org/s> " + _nest(f"{P} [ ", f"{P} 1", " ]", n) + " }"
-    ),
-    "update_collection": lambda n: (
-        "INSERT DATA { <http://example.org/s> " + P + " " + _nest("( ", "1", " )", n) + " }"
-    ),
-    "update_braces": lambda n: "INSERT { ?s ?p ?o } WHERE " + _nest("{", "?s ?p ?o", "}", n),
-}
+from tests.hostile.deep_queries import CONSTRUCTS  # noqa: E402
 
 _CHILD = """
 import sys, pyoxigraph as ox
-sys.path.insert(0, {bench!r})
-from stack_depths import CONSTRUCTS
+sys.path.insert(0, {root!r})
+from tests.hostile.deep_queries import CONSTRUCTS
 text = CONSTRUCTS[{name!r}]({n})
 store = ox.Store({path!r})
 store.add(ox.Quad(ox.NamedNode("http://example.org/s"), ox.NamedNode("http://example.org/p"),
@@ -95,7 +52,7 @@ except Exception as exc:
 def trial(name: str, n: int, stack_mb: int) -> str:
     """``ok``, ``error ...`` or ``crash SIG`` for ``name`` at depth ``n``."""
     with tempfile.TemporaryDirectory() as tmp:
-        code = _CHILD.format(bench=sys.path[0], name=name, n=n, path=tmp + "/store")
+        code = _CHILD.format(root=str(ROOT), name=name, n=n, path=tmp + "/store")
 
         def limit() -> None:
             stack = stack_mb * 1024 * 1024

@@ -32,13 +32,20 @@ import re
 from dataclasses import dataclass
 
 #: Most levels of nested brackets ``{ ( [`` (groups, subqueries, expressions, function
-#: calls, paths, blank nodes and collections). A function call costs the engine most
-#: stack per level; 8 MiB of stack holds about 500 nested calls.
+#: calls, paths, blank nodes and collections). Nested ``FILTER EXISTS`` cost the engine most
+#: stack per level: 8 MiB of stack holds about 850 of them.
 MAX_NESTING = 128
 
-#: Most operators of each kind a query may hold: a chain of them is as deep as it is long.
-#: The least of the crash depths on an 8 MiB stack (bench/stack_depths.py) is divided by
-#: at least 4; the server's stack is 32 times larger.
+#: Most terms (variables, IRIs, prefixed names, literals, numbers) outside data: the
+#: engine joins triple patterns, projections, BINDs and FILTERs into a tree as deep as
+#: they are many (2,000 to 3,000 constant triple patterns crash it on an 8 MiB stack). The
+#: quads of INSERT DATA and DELETE DATA, the rows of VALUES and the list of an IN do not
+#: count.
+MAX_TERMS = 2000
+
+#: Most operators of each kind a query may hold outside data: a chain of them is as deep
+#: as it is long. The crash depths on an 8 MiB stack (bench/stack_depths.py) are 2,636
+#: (MINUS) to 9,375 (``&&``); the server's stack is 32 times larger.
 MAX_CHAIN = {
     "UNION": 1000,
     "OPTIONAL": 1000,
@@ -64,17 +71,20 @@ _STRING = "|".join(
 _IRI_CHARS = 1024
 _TOKEN = re.compile(
     rf"""
-      (?P<text>\#[^\n\r]*|{_STRING})
+      (?P<comment>\#[^\n\r]*)
+    | (?P<string>{_STRING})
     | (?P<iri><[^<>"{{}}|^`\\\x00-\x20\#]{{0,{_IRI_CHARS}}}>
             |<[^<>"{{}}|^`\\\x00-\x20()\[\]]{{0,{_IRI_CHARS}}}>)
-    | (?P<name>[?$]\w+|(?:[^\W\d][\w.-]*)?:[\w.:%-]*|\^\^|!=)
+    | (?P<term>[?$]\w+|(?:[^\W\d][\w.-]*)?:[\w.:%-]*
+            |\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)
+    | (?P<skip>\^\^|!=)
     | (?P<open>[{{(\[])
     | (?P<close>[}})\]])
     | (?P<logic>&&|\|\|)
     | (?P<path>[/|^])
     | (?P<arith>[+*-])
     | (?P<bang>!)
-    | (?P<word>(?i:UNION|OPTIONAL|MINUS))
+    | (?P<word>\b(?i:UNION|OPTIONAL|MINUS|DATA|VALUES|IN)\b)
     """,
     re.VERBOSE,
 )
@@ -102,14 +112,17 @@ class QueryLimitError(ValueError):
 
 @dataclass(frozen=True)
 class Measure:
-    """What one reading found: the deepest nesting and each operator's count."""
+    """What one reading found: the deepest nesting, the terms outside data, and each
+    operator's count."""
 
     depth: int
+    terms: int
     counts: dict[str, int]
 
 
 def measure(text: str) -> Measure:
-    """The nesting depth and operator counts of ``text`` as written (see the module)."""
+    """The nesting depth, terms and operator counts of ``text`` as written (see the
+    module)."""
     return _read(text, raise_at=False)
 
 
@@ -139,12 +152,20 @@ def _inner(region: str) -> tuple[int, int]:
 
 
 class _Reading:
-    """One reading of a text, raising at the first limit crossed when ``strict``."""
+    """One reading of a text, raising at the first limit crossed when ``strict``.
+
+    After ``DATA`` or ``VALUES``, the next ``{`` opens a block of data, in which neither
+    terms nor operators count (the engine reads it flat, and it holds no expression); after
+    ``IN``, the next ``(`` opens a list whose terms do not count (its operators do).
+    """
 
     def __init__(self, strict: bool):
         self.strict = strict
-        self.depth = self.deepest = 0
+        self.depth = self.deepest = self.terms = 0
         self.counts = dict.fromkeys(MAX_CHAIN, 0)
+        self.pending_data = self.pending_list = False
+        self.data_at: int | None = None  # the depth outside the data block being read
+        self.list_at: int | None = None  # the depth outside the IN list being read
 
     def nest(self, peak: int, left_open: int, at: int) -> None:
         self.deepest = max(self.deepest, self.depth + peak)
@@ -152,35 +173,67 @@ class _Reading:
             raise QueryLimitError("nests brackets deeper than", MAX_NESTING, "nesting", at)
         self.depth += left_open
 
+    def open(self, token: str, at: int) -> None:
+        if token == "{" and self.pending_data and self.data_at is None:
+            self.data_at, self.pending_data = self.depth, False
+        if token == "(" and self.pending_list and self.list_at is None:
+            self.list_at, self.pending_list = self.depth, False
+        self.nest(1, 1, at)
+        if token == "{":
+            self.count("group { }", at)
+
+    def close(self) -> None:
+        self.depth = max(0, self.depth - 1)
+        if self.data_at is not None and self.depth <= self.data_at:
+            self.data_at = None
+        if self.list_at is not None and self.depth <= self.list_at:
+            self.list_at = None
+
     def count(self, name: str, at: int, times: int = 1) -> None:
+        if self.data_at is not None:
+            return
         self.counts[name] += times
         if self.strict and self.counts[name] > MAX_CHAIN[name]:
             raise QueryLimitError(f"has more {name} operators than", MAX_CHAIN[name], name, at)
 
+    def term(self, at: int) -> None:
+        if self.data_at is not None or self.list_at is not None:
+            return
+        self.terms += 1
+        if self.strict and self.terms > MAX_TERMS:
+            raise QueryLimitError("has more terms than", MAX_TERMS, "terms", at)
+
+    def word(self, word: str, at: int) -> None:
+        if word in ("DATA", "VALUES"):
+            self.pending_data = True
+        elif word == "IN":
+            self.pending_list = True
+        else:
+            self.count(word, at)
+
 
 def _read(text: str, *, raise_at: bool) -> Measure:
-    """Read ``text``: strings and comments do not count; an IRI's brackets nest only
-    within it, and its ``+ * ! &&`` count (it may be an expression between ``<`` and ``>``).
-    """
+    """Read ``text``: comments do not count, strings count as terms; an IRI is a term, its
+    brackets nest only within it and its ``+ * ! &&`` count (it may be an expression
+    between ``<`` and ``>``)."""
     reading = _Reading(raise_at)
     for match in _TOKEN.finditer(text):
         kind, token, at = match.lastgroup, match.group(), match.start()
-        if kind == "text":  # a string or comment: read alike in both readings
-            continue
-        if kind == "iri":
+        if kind == "string" or kind == "term":
+            reading.term(at)
+        elif kind == "iri":
+            reading.term(at)
             if "{" in token or "(" in token or "[" in token:
                 reading.nest(*_inner(token), at)
             for sign, name in _IRI_SIGNS:
                 if sign in token:
                     reading.count(name, at, token.count(sign))
         elif kind == "open":
-            reading.nest(1, 1, at)
-            if token == "{":
-                reading.count("group { }", at)
+            reading.open(token, at)
         elif kind == "close":
-            reading.depth = max(0, reading.depth - 1)
+            reading.close()
         elif kind == "word":
-            reading.count(token.upper(), at)
+            reading.word(token.upper(), at)
         elif kind in _KIND:
             reading.count(_KIND[kind], at)
-    return Measure(reading.deepest, reading.counts)
+    return Measure(reading.deepest, reading.terms, reading.counts)

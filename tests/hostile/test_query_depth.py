@@ -1,0 +1,130 @@
+"""Deeply nested and long-chained queries and updates (issue #13, item 2): 3,000 nested
+groups used to crash a worker (SIGSEGV), and a flood of them kept ``/-/health`` down.
+
+Every construct of :mod:`tests.hostile.deep_queries`, 1,000, 10,000 and 100,000 deep, goes
+to a real server: the answer is a 400 naming the limit, a correct answer, or (for the few
+that pass the limits but are slow) the 503 of the time limit; never a dropped connection,
+never a worker killed by a signal, and the store is unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from urllib.parse import quote
+
+import pytest
+import requests
+
+from tests.conftest import example_store, service_client
+from tests.hostile.conftest import store_state
+from tests.hostile.deep_queries import CONSTRUCTS
+from tests.hostile.flood_support import FLOOD_QUERIES, flood
+from tests.hostile.request_support import served_state
+from tests.servers import HTTP_DEADLINE, RunningServer
+
+TOKEN = "depth-token"
+QUERY_TYPE = "application/sparql-query"
+UPDATE_TYPE = "application/sparql-update"
+#: What uWSGI's master logs when a worker dies of a signal (SIGSEGV, SIGABRT...).
+KILLED = "killed by signal"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[RunningServer]:
+    """A real server (two workers, a 5 s time limit) over a small store."""
+    workdir = tmp_path_factory.mktemp("depth-server")
+    example_store(workdir / "store", things=50)
+    settings = {"workers": 2, "query_timeout": 5, "update_token": TOKEN, "max_rows": 0}
+    with RunningServer(workdir / "store", workdir, settings) as running:
+        yield running
+
+
+def _send(server: RunningServer, text: str) -> requests.Response:
+    update = text.startswith("INSERT")
+    headers = {"Content-Type": UPDATE_TYPE if update else QUERY_TYPE}
+    if update:
+        headers["Authorization"] = f"Bearer {TOKEN}"
+    return requests.post(
+        server.url + "/sparql", data=text.encode(), headers=headers, timeout=HTTP_DEADLINE
+    )
+
+
+@pytest.mark.parametrize("depth", [1000, 10_000, 100_000])
+@pytest.mark.parametrize("construct", sorted(CONSTRUCTS))
+def test_a_deep_query_is_refused_or_answered_never_a_crash(server, construct, depth):
+    before = served_state(server)
+    response = _send(server, CONSTRUCTS[construct](depth))
+    if response.status_code == 400:
+        assert "limit) at character" in response.text
+    elif response.status_code == 503:  # within the limits, but slow: stopped at the time limit
+        assert "time limit" in response.text
+    else:
+        assert response.status_code == 200, response.text
+        assert not construct.startswith("update")
+    assert KILLED not in server.output()
+    assert served_state(server) == before
+
+
+@pytest.mark.parametrize("construct", ["braces", "parens", "str", "exists"])
+def test_the_worst_constructs_past_the_limit_are_refused(server, construct):
+    # The constructs that cost the engine most stack per level (crashing at 854 to 4,687
+    # levels on an 8 MiB stack), just past the nesting limit: 400 naming it.
+    response = _send(server, CONSTRUCTS[construct](129))
+    assert response.status_code == 400
+    assert "(the nesting limit)" in response.text
+
+
+def test_a_deep_query_by_get_is_refused(server):
+    before = served_state(server)
+    text = CONSTRUCTS["braces"](3000)
+    response = requests.get(f"{server.url}/sparql?query={quote(text)}", timeout=HTTP_DEADLINE)
+    assert response.status_code == 400
+    assert "the nesting limit" in response.text
+    assert served_state(server) == before
+
+
+def test_a_deep_update_in_a_form_is_refused_before_it_runs(server):
+    before = served_state(server)
+    response = requests.post(
+        server.url + "/sparql",
+        data={"update": CONSTRUCTS["update_bnodes"](5000)},
+        headers={"Authorization": f"Bearer {TOKEN}"},
+        timeout=HTTP_DEADLINE,
+    )
+    assert response.status_code == 400
+    assert "the nesting limit" in response.text
+    assert served_state(server) == before
+
+
+def test_a_flood_of_deep_queries_leaves_health_answering(server):
+    before = served_state(server)
+    seen = flood(server, seconds=4, clients=4, poll_timeout=30)
+    assert seen.statuses and set(seen.statuses) == {"400"}, seen.statuses
+    assert len(seen.health) >= 5
+    assert all(status == 200 for _, status in seen.health), seen.health
+    assert KILLED not in server.output()
+    assert served_state(server) == before
+
+
+def test_in_thread_mode_refuses_the_same(example_built, tmp_path):
+    from graph_loader.store import open_store
+
+    store = open_store(example_built.copy(tmp_path / "store"))
+    try:
+        before = store_state(store)
+        with service_client(store, update_token=TOKEN) as client:
+            for text in FLOOD_QUERIES:
+                response = client.post("/sparql", data=text, content_type=QUERY_TYPE)
+                assert response.status_code == 400
+                assert "limit) at character" in response.get_data(as_text=True)
+            update = CONSTRUCTS["update_collection"](10_000)
+            response = client.post(
+                "/sparql",
+                data=update,
+                content_type=UPDATE_TYPE,
+                headers={"Authorization": f"Bearer {TOKEN}"},
+            )
+            assert response.status_code == 400
+        assert store_state(store) == before
+    finally:
+        store.close()
