@@ -37,7 +37,7 @@ store = ox.Store({path!r})
 store.add(ox.Quad(ox.NamedNode("http://example.org/s"), ox.NamedNode("http://example.org/p"),
               ox.Literal(1), ox.NamedNode("http://example.org/g")))
 try:
-    if text.startswith("INSERT"):
+    if text.startswith(("INSERT", "DELETE")):
         store.update(text)
     else:
         result = store.query(text, use_default_graph_as_union=True)

@@ -24,19 +24,19 @@ CONSTRUCTS: dict[str, Callable[[int], str]] = {
     "binds": lambda n: (
         "SELECT * WHERE { ?s ?p ?o " + "".join(f"BIND(1 AS ?b{i}) " for i in range(n)) + "}"
     ),
-    "select_exprs": lambda n: "SELECT "
-    + "".join(f"(1 AS ?x{i}) " for i in range(n))
-    + "WHERE { ?s ?p ?o }",
+    "select_exprs": lambda n: (
+        "SELECT " + "".join(f"(1 AS ?x{i}) " for i in range(n)) + "WHERE { ?s ?p ?o }"
+    ),
     "order_keys": lambda n: "SELECT * WHERE { ?s ?p ?o } ORDER BY " + "?o " * n,
     "group_keys": lambda n: "SELECT ?o WHERE { ?s ?p ?o } GROUP BY " + "?o " * n,
-    "aggregates": lambda n: "SELECT "
-    + "".join(f"(COUNT(*) AS ?c{i}) " for i in range(n))
-    + "WHERE { ?s ?p ?o }",
+    "aggregates": lambda n: (
+        "SELECT " + "".join(f"(COUNT(*) AS ?c{i}) " for i in range(n)) + "WHERE { ?s ?p ?o }"
+    ),
     "triples": lambda n: "SELECT * WHERE { " + "?s ?p ?o . " * n + "}",
     "property_list": lambda n: "SELECT * WHERE { ?s " + " ; ".join(["?p ?o"] * n) + " }",
     "filters": lambda n: "SELECT * WHERE { ?s ?p ?o " + "FILTER(BOUND(?o)) " * n + "}",
     "update_sequence": lambda n: " ; ".join(
-        ["INSERT DATA { <http://example.org/s> <http://example.org/p> 1 }"] * n
+        ["DELETE DATA { <http://example.org/none> <http://example.org/p> 1 }"] * n
     ),
     "plus": lambda n: "SELECT (1" + "+1" * n + " AS ?x) WHERE {}",
     "times": lambda n: "SELECT (1" + "*1" * n + " AS ?x) WHERE {}",

@@ -1,12 +1,17 @@
-"""A flood of deep queries against a real server while ``/-/health`` is polled: what
-tests/hostile/test_query_depth.py runs for a few seconds and bench/flood.py for twenty."""
+"""A flood of deep queries against a real server while ``/-/health`` is polled (what
+tests/hostile/test_query_depth.py runs for a few seconds and bench/flood.py for twenty),
+and the peak memory of a server's processes during a block (tests/hostile/
+test_query_memory.py, bench/query_memory.py)."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+import psutil
 import requests
 
 from tests.hostile.deep_queries import CONSTRUCTS
@@ -85,3 +90,33 @@ def flood(
     for thread in threads:
         thread.join()
     return seen
+
+
+@dataclass
+class Peak:
+    """The largest resident memory one process of the server reached, in bytes."""
+
+    rss: int = 0
+
+
+@contextlib.contextmanager
+def peak_memory(server: RunningServer, period: float = 0.005) -> Iterator[Peak]:
+    """Sample the resident memory of every process of ``server`` every ``period`` seconds
+    during the block; the :class:`Peak` is final once the block ends."""
+    peak = Peak()
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            for pid in server.processes():
+                with contextlib.suppress(psutil.Error):
+                    peak.rss = max(peak.rss, psutil.Process(pid).memory_info().rss)
+            time.sleep(period)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    try:
+        yield peak
+    finally:
+        done.set()
+        sampler.join()
