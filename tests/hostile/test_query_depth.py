@@ -11,6 +11,7 @@ store is unchanged.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -134,3 +135,18 @@ def test_in_thread_mode_refuses_the_same(example_built, tmp_path):
         assert store_state(store) == before
     finally:
         store.close()
+
+
+def test_the_workers_run_on_the_large_stack(server):
+    # The second defence: every process of the server has the raised stack limit, which
+    # `lamcoop serve` set before it started itself again (so the kernel laid it out).
+    import resource
+
+    from sparql_endpoint.allocator import SERVED_STACK_BYTES
+
+    hard = resource.getrlimit(resource.RLIMIT_STACK)[1]
+    wanted = SERVED_STACK_BYTES if hard == resource.RLIM_INFINITY else min(SERVED_STACK_BYTES, hard)
+    for pid in server.processes():
+        limits = Path(f"/proc/{pid}/limits").read_text()
+        line = next(row for row in limits.splitlines() if row.startswith("Max stack size"))
+        assert int(line.split()[3]) == wanted, (pid, line)
