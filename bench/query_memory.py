@@ -18,11 +18,12 @@ import tempfile
 import time
 from pathlib import Path
 
-import psutil
-import requests
-
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# bench/http.py must not shadow the standard library's http: the repository's root instead.
+sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+
+import psutil  # noqa: E402
+import requests  # noqa: E402
 
 from tests.conftest import example_store  # noqa: E402
 from tests.hostile.flood_support import peak_memory  # noqa: E402

@@ -24,7 +24,8 @@ from pathlib import Path
 #: Seconds a trial may run; past it the trial is ``slow`` (the time limit's business).
 TRIAL_SECONDS = 10
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# bench/http.py must not shadow the standard library's http: the repository's root instead.
+sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
 from tests.hostile.deep_queries import CONSTRUCTS  # noqa: E402
 
