@@ -44,7 +44,7 @@ CONSTRUCTS: dict[str, Callable[[int], str]] = {
     "minus_unary": lambda n: "SELECT (" + _nest("-(", "1", ")", n) + " AS ?x) WHERE {}",
     "and": lambda n: "SELECT * WHERE { ?s ?p ?o FILTER(true" + " && true" * n + ") }",
     "or": lambda n: "SELECT * WHERE { ?s ?p ?o FILTER(false" + " || false" * n + ") }",
-    "in": lambda n: "SELECT * WHERE { ?s ?p ?o FILTER(?o IN (1" + ",1" * n + ")) }",
+    "in": lambda n: "SELECT * WHERE { BIND(1 AS ?o) FILTER(?o IN (1" + ",1" * n + ")) }",
     "str": lambda n: "SELECT * WHERE { ?s ?p ?o BIND(" + _nest("STR(", "?o", ")", n) + " AS ?x) }",
     "if": lambda n: "SELECT (" + _nest("IF(true,", "1", ",0)", n) + " AS ?x) WHERE {}",
     "concat": lambda n: "SELECT (CONCAT(" + ",".join(['"a"'] * max(n, 1)) + ") AS ?x) WHERE {}",
