@@ -63,6 +63,8 @@ def test_a_query_over_the_memory_limit_is_503_naming_it(server):
         time.sleep(0.05)
     assert set(server.processes()) != pids
     assert "killed by signal" not in server.output()
+    metrics = requests.get(server.url + "/-/metrics", timeout=HTTP_DEADLINE).text
+    assert "lamcoop_query_timeouts_total 0" not in metrics  # counted with the time limit's
     assert served_state(server) == before
 
 
