@@ -1,18 +1,20 @@
 """How deep a SPARQL query or update may nest, checked before the engine sees its text.
 
-Oxigraph's parser, optimiser and evaluator recurse once per level of nesting (brackets) and
+Oxigraph's parser, optimiser and evaluator recurse once per level of nesting (brackets),
 once per link of a chain (``UNION``, ``OPTIONAL``, ``MINUS``, ``&&``, ``||``, arithmetic,
-property paths). On a thread's stack, a few thousand levels are enough to crash the whole
-process (bench/stack_depths.py measures where, construct by construct). So a text is read
-here first, and one over a limit is refused with :class:`QueryLimitError`, which names the
-limit and the character where the text crossed it.
+property paths) and once per pattern, projection, ``BIND`` or ``FILTER`` joined to the
+others. On a thread's stack, a few thousand are enough to crash the whole process
+(bench/stack_depths.py measures where, construct by construct). So a text is read here
+first, and one over a limit is refused with :class:`QueryLimitError`, which names the limit
+and the character where the text crossed it.
 
-The reading is meant to overestimate, never to underestimate: every operator of a chain
-counts wherever it is in the query, not only within one chain; strings and comments do not
-count (the text is read twice, as written and with its ``\\u`` escapes applied, and the
-deeper reading wins, so that a string is a string in one of them whichever way the engine
-reads escapes); what looks like an IRI may be a ``<`` comparison, so an IRI's brackets
-nest within it (its closing brackets close only its own) and its ``+ * ! &&`` count.
+The reading is meant to overestimate, never to underestimate: an operator counts wherever
+it is in the query (outside data), not only within one chain; brackets in strings and
+comments do not count, and the text is read twice, as written and with its ``\\u``
+escapes applied, so that a string is a string in one of the readings whichever way the
+engine reads escapes, and the reading that finds more wins; what looks like an IRI may be
+a ``<`` comparison, so an IRI's brackets nest within it (its closing brackets close only
+its own) and its ``+ * ! &&`` count.
 This check is the first of two defences: the server also evaluates on a stack large
 enough for many times these limits (see docs/sparql.md).
 
