@@ -3,7 +3,7 @@
 ``SELECT ?a ?d WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f`` over ``--things`` x 3
 triples (3,000 things: 9,000 triples, 81 million pairs), with ``query_memory_mb`` set to
 ``--limit-mb`` (0: none; then the time limit ``--timeout`` stops it). Every process of the
-server is sampled with psutil every 5 ms; the report gives the answer's status, its time,
+server is sampled (``/proc/PID/statm``) every 5 ms; the report gives the answer's status, its time,
 and the largest resident memory any one process reached.
 
     PYTHONPATH=. python bench/query_memory.py [--limit-mb 300] [--things 3000]
@@ -22,11 +22,10 @@ ROOT = Path(__file__).resolve().parent.parent
 # bench/http.py must not shadow the standard library's http: the repository's root instead.
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
-import psutil  # noqa: E402
 import requests  # noqa: E402
 
 from tests.conftest import example_store  # noqa: E402
-from tests.hostile.flood_support import peak_memory  # noqa: E402
+from tests.hostile.flood_support import peak_memory, resident_bytes  # noqa: E402
 from tests.servers import RunningServer  # noqa: E402
 
 SORT = "SELECT ?a ?d WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f"
@@ -48,7 +47,7 @@ def main() -> None:
             "max_rows": 0,
         }
         with RunningServer(work / "store", work, settings) as server:
-            idle = max(psutil.Process(p).memory_info().rss for p in server.processes())
+            idle = max(resident_bytes(pid) for pid in server.processes())
             started = time.monotonic()
             with peak_memory(server) as peak:
                 response = requests.post(

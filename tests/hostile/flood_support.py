@@ -6,12 +6,13 @@ test_query_memory.py, bench/query_memory.py)."""
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
-import psutil
 import requests
 
 from tests.hostile.deep_queries import CONSTRUCTS
@@ -92,6 +93,17 @@ def flood(
     return seen
 
 
+_PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def resident_bytes(pid: int) -> int:
+    """The resident memory of process ``pid`` (0 once it has ended)."""
+    try:
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * _PAGE
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 @dataclass
 class Peak:
     """The largest resident memory one process of the server reached, in bytes."""
@@ -109,8 +121,7 @@ def peak_memory(server: RunningServer, period: float = 0.005) -> Iterator[Peak]:
     def sample() -> None:
         while not done.is_set():
             for pid in server.processes():
-                with contextlib.suppress(psutil.Error):
-                    peak.rss = max(peak.rss, psutil.Process(pid).memory_info().rss)
+                peak.rss = max(peak.rss, resident_bytes(pid))
             time.sleep(period)
 
     sampler = threading.Thread(target=sample)
