@@ -46,6 +46,16 @@ def setting(default: Any, help: str) -> Any:
     return field(default=default, metadata={"help": help})
 
 
+def machine_query_memory_mb() -> int:
+    """The default memory limit of a query process, in MiB: three quarters of the machine's
+    RAM shared among one server process per CPU (0, no limit, where the RAM is unknown)."""
+    try:
+        ram = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError):
+        return 0
+    return max(256, ram * 3 // 4 // max(1, len(os.sched_getaffinity(0))) // (1024 * 1024))
+
+
 @dataclass(frozen=True, kw_only=True)
 class Settings:
     """Resolved settings, one typed attribute each; ``origin()`` says where a value came from.
@@ -60,6 +70,12 @@ class Settings:
     port: int = setting(8080, "Port the server listens on.")
     workers: int = setting(0, "Server worker processes; 0 sizes them to the machine.")
     query_timeout: float = setting(30.0, "Seconds a SPARQL query may run before it is stopped.")
+    query_memory_mb: int = setting(
+        machine_query_memory_mb(),
+        "MiB of resident memory a server process may reach while it runs a query; past it "
+        "the query is answered 503 and the process replaced (served mode only). 0 means no "
+        "limit; the default is three quarters of the RAM shared among one process per CPU.",
+    )
     max_rows: int = setting(
         0,
         "Most rows a SELECT returns; 0 (the default) means no cap. A cut is stated in the "

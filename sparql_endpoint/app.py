@@ -54,7 +54,10 @@ def make_executor(settings: Settings, store: Store | None) -> Executor:
     if store is not None:
         return in_thread(store)
     return served(
-        settings.store_path, timeout=settings.query_timeout, answer_timeout=timeout_handler
+        settings.store_path,
+        timeout=settings.query_timeout,
+        answer_timeout=timeout_handler,
+        memory_limit=settings.query_memory_mb * 1024 * 1024,
     )
 
 

@@ -148,10 +148,11 @@ def render(values: Totals) -> str:
         f'lamcoop_query_duration_seconds_bucket{{le="+Inf"}} {int(values["count",])}',
         f"lamcoop_query_duration_seconds_sum {values['sum',]:.6f}",
         f"lamcoop_query_duration_seconds_count {int(values['count',])}",
-        "# HELP lamcoop_query_timeouts_total Queries stopped at the time limit.",
+        "# HELP lamcoop_query_timeouts_total Queries stopped at the time or the memory limit.",
         "# TYPE lamcoop_query_timeouts_total counter",
         f"lamcoop_query_timeouts_total {int(values['timeouts',])}",
-        "# HELP lamcoop_query_refusals_total Requests refused for naming outside IRIs.",
+        "# HELP lamcoop_query_refusals_total Requests refused before they ran: outside IRIs, "
+        "depth limits.",
         "# TYPE lamcoop_query_refusals_total counter",
         f"lamcoop_query_refusals_total {int(values['refusals',])}",
     ]

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from flask import Blueprint, Response, abort, request
 from werkzeug.datastructures import MultiDict
 
+from graph_loader.query_limits import QueryLimitError, check
 from graph_loader.rdf_formats import RDF_SYNTAXES
 from sparql_endpoint import service_description, yasgui
 from sparql_endpoint.context import service
@@ -98,8 +99,18 @@ def _merged(form: MultiDict) -> MultiDict:
 
 
 # -- queries -------------------------------------------------------------------------------
+def _within_limits(text: str) -> None:
+    """400 naming the limit when the text nests deeper than the engine may be asked to."""
+    try:
+        check(text)
+    except QueryLimitError as exc:
+        service().metrics.count_refusal()
+        abort(400, str(exc))
+
+
 def _query(text: str, params: MultiDict) -> Response:
     svc = service()
+    _within_limits(text)
     info = inspect(text, base_iri=svc.base_url())
     if info.is_update:
         abort(400, f"this is an update: POST it as {UPDATE_TYPE} or as update=")
@@ -151,6 +162,7 @@ def _refuse_outside(info: QueryInfo, protocol_graphs: Sequence[str]) -> None:
 def _update(text: str, params: MultiDict) -> Response:
     svc = service()
     svc.require_token()
+    _within_limits(text)
     using = tuple(params.getlist("using-graph-uri"))
     using_named = tuple(params.getlist("using-named-graph-uri"))
     if using or using_named:

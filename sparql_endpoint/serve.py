@@ -93,6 +93,10 @@ def uwsgi_options(settings: Settings, *, run_dir: Path) -> list[str]:
         "--buffer-size", str(PACKET_LIMIT),  # a request's variables (the front's limit)
         "--harakiri", stuck,
         "--worker-reload-mercy", "3",
+        # A worker the watchdog ended (time or memory limit) is replaced at once: uWSGI's
+        # master otherwise sleeps 2 s whenever workers end faster than it has processes,
+        # and a flood of such queries kept the service down long after it stopped.
+        "--forkbomb-delay", "0",
         "--disable-logging",
         "--ignore-sigpipe",
         "--ignore-write-errors",

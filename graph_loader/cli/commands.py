@@ -16,6 +16,7 @@ from graph_loader.cli.state import AppState, pass_state
 from graph_loader.importers import IMPORTERS, default_report_path, detect, import_file
 from graph_loader.integrity import IntegrityError
 from graph_loader.loading import LoadError, LoadInterrupted, LoadResult, load_file
+from graph_loader.query_limits import QueryLimitError, check
 from graph_loader.rdf_formats import (
     RDF_FORMAT_NAMES,
     RESULTS_FORMAT_NAMES,
@@ -176,7 +177,10 @@ def query_command(state: AppState, query, query_file, output) -> None:
         raise click.UsageError("give the query as an argument or with --file, not both")
     text = query if query is not None else query_file.read()
     try:
+        check(text)
         results = state.store().query(text)
+    except QueryLimitError as exc:
+        raise click.ClickException(str(exc)) from None
     except SyntaxError as exc:
         raise click.ClickException(f"query syntax error: {exc}") from None
     except OSError as exc:
