@@ -1,4 +1,5 @@
-"""Writes to the store (SPARQL Update, Graph Store PUT/POST/DELETE), each followed by VoID.
+"""Writes to the store (SPARQL Update, Graph Store PUT/POST/DELETE), each followed by the
+index (:mod:`graph_loader.index`, for the graphs written) and VoID.
 
 Every write goes through :meth:`~sparql_endpoint.executor.Executor.write`, which (in the
 server) holds the store read-write while no query runs in any process. A write the store
@@ -13,6 +14,7 @@ from typing import TypeVar
 import pyoxigraph as ox
 from flask import Response, abort
 
+from graph_loader import index
 from graph_loader.publish.void import write_void
 from graph_loader.store import InternalGraphError, Store
 from sparql_endpoint.context import service
@@ -21,12 +23,16 @@ from sparql_endpoint.executor import Unavailable
 T = TypeVar("T")
 
 
-def write(action: Callable[[Store], T]) -> T:
-    """Run ``action`` on the writable store, then refresh the VoID description."""
+def write(action: Callable[[Store], T], graphs: list[str] | None = None) -> T:
+    """Run ``action`` on the writable store, then refresh the index for ``graphs`` (``None``:
+    every graph that appeared, went or changed size) and the VoID description."""
     svc = service()
 
     def with_void(store: Store) -> T:
+        before = store.graphs() if graphs is None else []
         result = action(store)
+        written = index.changed_graphs(before, store.graphs()) if graphs is None else graphs
+        index.refresh(store, written, base_iri=svc.settings.base_iri)
         write_void(store, svc.settings)
         return result
 
@@ -79,7 +85,7 @@ def put_graph(graph: str | None, data: bytes, fmt: ox.RdfFormat) -> bool:
         store.replace_graph(data, graph=graph, format=fmt, base_iri=graph)
         return created
 
-    return write(action)
+    return write(action, [] if graph is None else [graph])
 
 
 def post_graph(graph: str | None, data: bytes, fmt: ox.RdfFormat) -> bool:
@@ -93,7 +99,7 @@ def post_graph(graph: str | None, data: bytes, fmt: ox.RdfFormat) -> bool:
         store.load_graph(data, graph=graph, format=fmt, base_iri=graph)
         return created
 
-    return write(action)
+    return write(action, [] if graph is None else [graph])
 
 
 def delete_graph(graph: str | None) -> None:
@@ -105,7 +111,7 @@ def delete_graph(graph: str | None) -> None:
         else:
             store.drop_graph(graph)
 
-    write(action)
+    write(action, [] if graph is None else [graph])
 
 
 def _parsed(data: bytes, fmt: ox.RdfFormat) -> list[ox.Quad]:

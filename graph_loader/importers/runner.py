@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph_loader import provenance
+from graph_loader import index, provenance
 from graph_loader.file_reading import TrackingReader
 from graph_loader.importers.common import ImportContext, ImportFailed, Row, RowRejected
 from graph_loader.importers.report import Tally, rejection_message, write_report
@@ -97,6 +97,7 @@ def run_import(
         store, staged, source=path.name, sha256=sha, base_iri=base_iri, graph=target
     )
     staged.finish()
+    index.refresh(store, counts, base_iri=base_iri)
     return ImportResult(
         path.name, importer.name, target, counts[target], tally, sha,
         time.perf_counter() - started, written,

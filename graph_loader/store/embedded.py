@@ -21,6 +21,7 @@ moment either never shows or shows whole.
 from __future__ import annotations
 
 import itertools
+import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, cast
@@ -79,6 +80,14 @@ class OxigraphStore:
         self._inner = inner
         self.read_only = read_only
         self.path = path
+        # An in-memory store keeps its side files in a directory that goes with it.
+        self._scratch = tempfile.TemporaryDirectory(prefix="lamcoop-mem-") if path is None else None
+
+    def side_file(self, name: str) -> Path:
+        """Where the side file ``name`` is kept (see :meth:`Store.side_file`)."""
+        folder = self.path if self._scratch is None else Path(self._scratch.name)
+        assert folder is not None
+        return folder / name
 
     # -- reading -------------------------------------------------------------------------
     def query(

@@ -80,6 +80,12 @@ class ReadableStore(Protocol):
         """The triples of ``graph`` serialised in ``format`` (a triple format)."""
         ...
 
+    def side_file(self, name: str) -> Path:
+        """Where a file of data derived from the store (the summary and text index) is kept:
+        in the store's directory, or for an in-memory store in a temporary directory that
+        lives as long as the store object."""
+        ...
+
 
 @runtime_checkable
 class Store(ReadableStore, Protocol):

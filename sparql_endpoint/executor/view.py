@@ -10,6 +10,7 @@ parsing). It refuses to be used once its block has ended, and lazy results (``qu
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
@@ -103,6 +104,10 @@ class ReadView:
     def dump_graph(self, graph: str, *, format: ox.RdfFormat) -> bytes:
         """The triples of ``graph`` serialised in ``format``."""
         return self._live().dump_graph(graph, format=format)
+
+    def side_file(self, name: str) -> Path:
+        """Where the store keeps the side file ``name``."""
+        return self._live().side_file(name)
 
 
 def _bound_row(names: list[str], row: ox.QuerySolution) -> dict[str, Term]:
