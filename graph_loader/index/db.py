@@ -18,7 +18,7 @@ from pathlib import Path
 from graph_loader.store import ReadableStore
 from graph_loader.vocab import DCTERMS, LAMC, SKOS
 
-FILE_NAME = "lamcoop-index.sqlite"
+FILE_NAME = "index.sqlite"
 #: Bump when the tables change: an index of another version is rebuilt by ``lamcoop build``.
 SCHEMA_VERSION = "1"
 

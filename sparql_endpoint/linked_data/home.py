@@ -78,6 +78,7 @@ def kind_list(kind: str) -> Response | str:
     nxt = None
     if listed and listed.after:
         args: dict[str, Any] = {"after": encode_key(listed.after), "lang": lang}
+        args.update(_kept_format())
         if size != PAGE_SIZE:
             args["size"] = str(size)
         nxt = url_for("home.kind_list", kind=kind, **args)
@@ -120,6 +121,12 @@ def _size(raw: str | None) -> int:
     if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE_SIZE:
         abort(400, f"size must be a whole number from 1 to {MAX_PAGE_SIZE}")
     return int(raw)
+
+
+def _kept_format() -> dict[str, str]:
+    """The ``format=`` asked for, for the next page's link."""
+    chosen = request.args.get("format")
+    return {"format": chosen} if chosen else {}
 
 
 def _lang() -> str:

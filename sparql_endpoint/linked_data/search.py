@@ -49,6 +49,7 @@ def search_page() -> Response | str:
     shown = kept[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
     more = len(kept) > number * PAGE_SIZE and number < MAX_PAGE
     args: dict[str, Any] = {"q": q, "lang": lang, **({"type": kind} if kind else {})}
+    args.update(_kept_format())
     nxt = url_for("search.search_page", page=number + 1, **args) if more else None
     base = service().settings.base_iri
     if as_json:
@@ -147,6 +148,12 @@ def _page_number(raw: str | None) -> int:
     if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
         abort(400, f"page must be a whole number from 1 to {MAX_PAGE}")
     return int(raw)
+
+
+def _kept_format() -> dict[str, str]:
+    """The ``format=`` asked for, for the next page's link."""
+    chosen = request.args.get("format")
+    return {"format": chosen} if chosen else {}
 
 
 def _lang() -> str:
