@@ -26,8 +26,10 @@ from typing import Any
 import click
 import pyuwsgi
 
+from graph_loader import index
 from graph_loader.build import BuildContext, build
 from graph_loader.cli.state import AppState, pass_state
+from graph_loader.index.db import index_path
 from graph_loader.settings import Settings
 from graph_loader.store import StoreError, open_store
 from sparql_endpoint.allocator import restart_tuned
@@ -174,7 +176,8 @@ def _bracketed(host: str) -> str:
 
 
 def ensure_built(state: AppState) -> None:
-    """Run ``lamcoop build`` when the store holds no graph yet.
+    """Run ``lamcoop build`` when the store holds no graph yet, and build the index of a
+    store made before there was one.
 
     A store that has graphs is only looked at read-only, so checking never takes the
     write lock from a server already running on it.
@@ -187,7 +190,7 @@ def ensure_built(state: AppState) -> None:
             existing = None
         if existing is not None:
             try:
-                if existing.graphs():
+                if existing.graphs() and index_path(existing).is_file():
                     return
             finally:
                 existing.close()
@@ -199,6 +202,9 @@ def ensure_built(state: AppState) -> None:
         if not store.graphs():
             click.echo(f"the store at {state.settings.store_path} is empty: building it first")
             build(BuildContext(store, state.settings), echo=click.echo)
+        elif not index_path(store).is_file():
+            click.echo(f"the store at {state.settings.store_path} has no index: building it")
+            index.rebuild(store, base_iri=state.settings.base_iri)
     finally:
         store.close()
 

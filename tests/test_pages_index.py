@@ -179,3 +179,32 @@ def test_suggestions_for_the_search_box(app):
     got = [s["iri"] for s in r.get_json()["suggestions"]]
     assert got[:2] == [EX + "exact", EX + "prefix"]
     assert EX + "contained" not in got
+
+
+def test_every_worker_of_a_real_server_searches_what_a_write_just_added(http_server):
+    """uWSGI's workers read the index from the store's directory, each under the read lock:
+    after a write through one of them, every later search sees it, whichever answers."""
+    import requests
+
+    from tests.servers import HTTP_DEADLINE
+
+    label = "Ornithopter Gesamtbibliothek"
+    http_server.update(
+        f"INSERT DATA {{ GRAPH <urn:x-lamcoop-test:served> {{ <{EX}orni> "
+        f'<http://www.w3.org/2000/01/rdf-schema#label> "{label}"@de }} }}'
+    )
+    for _ in range(4 * http_server.workers):
+        r = requests.get(
+            http_server.url + "/search",
+            params={"q": "gesamtbibliothek", "format": "json"},
+            timeout=HTTP_DEADLINE,
+        )
+        assert r.status_code == 200
+        assert EX + "orni" in [x["iri"] for x in r.json()["results"]]
+    http_server.update("DROP GRAPH <urn:x-lamcoop-test:served>")
+    r = requests.get(
+        http_server.url + "/search",
+        params={"q": "gesamtbibliothek", "format": "json"},
+        timeout=HTTP_DEADLINE,
+    )
+    assert EX + "orni" not in [x["iri"] for x in r.json()["results"]]
