@@ -208,3 +208,49 @@ def test_every_worker_of_a_real_server_searches_what_a_write_just_added(http_ser
         timeout=HTTP_DEADLINE,
     )
     assert EX + "orni" not in [x["iri"] for x in r.json()["results"]]
+
+
+TEXT_PREFIXES = """PREFIX text: <https://w3id.org/lamcoop/text#>
+PREFIX lamc: <https://w3id.org/lamcoop/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+"""
+
+
+def select(client, query: str) -> list[dict]:
+    r = client.get(
+        "/sparql",
+        query_string={"query": TEXT_PREFIXES + query},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert r.status_code == 200, r.text
+    return r.get_json()["results"]["bindings"]
+
+
+def test_sparql_text_score_combines_the_index_with_a_graph_pattern(app):
+    client, _ = app
+    rows = select(
+        client,
+        """SELECT ?x ?score WHERE {
+          ?x a lamc:Library .
+          BIND(text:score(?x, "zyxwlib") AS ?score) FILTER(BOUND(?score))
+        } ORDER BY ?score ?x""",
+    )
+    got = [(r["x"]["value"], int(r["score"]["value"])) for r in rows]
+    assert got == [(EX + "exact", 1), (EX + "prefix", 2), (EX + "contained", 3)]
+    isil = select(client, f'SELECT ?s WHERE {{ VALUES ?x {{ <{EX}bnf> }} '
+                  'BIND(text:score(?x, "fr-751131015") AS ?s) }')  # fmt: skip
+    assert isil[0]["s"]["value"] == "1"
+
+
+def test_sparql_text_matches_folds_literals(app):
+    client, _ = app
+    rows = select(
+        client,
+        """SELECT ?x WHERE {
+          ?x a lamc:NationalLibrary ; skos:prefLabel ?l .
+          FILTER(text:matches(?l, "bibliotheque") || text:matches(?l, "كتابخانه ملي"))
+        } ORDER BY ?x""",
+    )
+    found = {r["x"]["value"] for r in rows}
+    assert {EX + "bnf", EX + "nlai"} <= found
+    assert EX + "ncl" not in found

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import itertools
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, cast
 
@@ -99,6 +99,7 @@ class OxigraphStore:
         named_graphs: Sequence[ox.NamedNode] | None = None,
         use_default_graph_as_union: bool | None = None,
         base_iri: str | None = None,
+        custom_functions: Mapping[ox.NamedNode, Callable[..., Any]] | None = None,
     ) -> Any:
         """Run a SPARQL query (see :meth:`Store.query`): the default graph is the union of
         the graphs unless ``default_graph`` is given."""
@@ -117,6 +118,7 @@ class OxigraphStore:
             named_graphs=named,
             use_default_graph_as_union=use_default_graph_as_union,
             base_iri=base_iri,
+            custom_functions=None if custom_functions is None else dict(custom_functions),
         )
 
     def graphs(self) -> list[GraphInfo]:

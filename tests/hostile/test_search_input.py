@@ -115,3 +115,34 @@ def test_a_forged_but_well_formed_key_just_pages(client, store):
     )
     assert r.status_code == 200 and r.get_json()["items"] == []
     assert store_state(store) == before
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "text:score(1, 2)",
+        "text:score(?x)",
+        "text:score(?x, ?x, ?x)",
+        'text:matches("a")',
+        'text:matches(<http://ex.org/>, "a")',
+        'text:score(?x, "")',
+        'text:score(?x, "\\u0000\\"*")',
+        'text:matches("x", "' + "y" * 10_000 + '")',
+    ],
+)
+def test_the_sparql_text_functions_with_odd_arguments_are_never_a_500(client, store, call):
+    before = store_state(store)
+    query = (
+        "PREFIX text: <https://w3id.org/lamcoop/text#> "
+        f"SELECT ?v WHERE {{ ?x a ?t . BIND({call} AS ?v) }} LIMIT 3"
+    )
+    r = client.get(
+        "/sparql",
+        query_string={"query": query},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert r.status_code in (200, 400), r.text
+    if r.status_code == 200:
+        assert all("v" not in row or row["v"]["value"] in ("false", "true") for row in
+                   r.get_json()["results"]["bindings"])  # fmt: skip
+    assert store_state(store) == before
