@@ -21,7 +21,9 @@ moment either never shows or shows whole.
 from __future__ import annotations
 
 import itertools
+import shutil
 import tempfile
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, cast
@@ -80,14 +82,18 @@ class OxigraphStore:
         self._inner = inner
         self.read_only = read_only
         self.path = path
-        # An in-memory store keeps its side files in a directory that goes with it.
-        self._scratch = tempfile.TemporaryDirectory(prefix="lamcoop-mem-") if path is None else None
+        self._scratch: Path | None = None
 
     def side_file(self, name: str) -> Path:
-        """Where the side file ``name`` is kept (see :meth:`Store.side_file`)."""
-        folder = self.path if self._scratch is None else Path(self._scratch.name)
-        assert folder is not None
-        return folder / name
+        """Where the side file ``name`` is kept (see :meth:`Store.side_file`). An in-memory
+        store keeps its side files in a temporary directory, made on first use and removed
+        when the store object goes."""
+        if self.path is not None:
+            return self.path / name
+        if self._scratch is None:
+            self._scratch = Path(tempfile.mkdtemp(prefix="lamcoop-mem-"))
+            weakref.finalize(self, shutil.rmtree, self._scratch, ignore_errors=True)
+        return self._scratch / name
 
     # -- reading -------------------------------------------------------------------------
     def query(
