@@ -18,7 +18,7 @@ from graph_loader.normalise import fold, has_cjk
 from graph_loader.vocab import LANGUAGES, same_language
 
 #: The most matches each way of matching considers: the work per query is bounded by it.
-CANDIDATES = 1000
+CANDIDATES = 250
 RANKS = ("exact", "prefix", "contained")
 
 
@@ -45,15 +45,24 @@ class Found:
     capped: bool
 
 
-def search(conn: sqlite3.Connection, q: str, *, lang: str, prefix_only: bool = False) -> Found:
-    """The entities whose labels or identifiers match ``q``, best first (see the module)."""
+def search(
+    conn: sqlite3.Connection,
+    q: str,
+    *,
+    lang: str,
+    prefix_only: bool = False,
+    candidates: int = CANDIDATES,
+) -> Found:
+    """The entities whose labels or identifiers match ``q``, best first (see the module);
+    ``prefix_only`` leaves out labels that only contain ``q``; ``candidates`` cuts each way
+    of matching."""
     norm = fold(q)
     if not norm:
         return Found([], False)
     best: dict[str, Match] = {}
     capped = False
-    for rank, rows in _ways(conn, norm, prefix_only):
-        capped |= len(rows) >= CANDIDATES
+    for rank, rows in _ways(conn, norm, prefix_only, candidates):
+        capped |= len(rows) >= candidates
         for iri, text, tag, term_norm in rows:
             key = (rank, 0 if tag and same_language(tag, lang) else 1, len(term_norm), term_norm)
             if iri not in best or key < best[iri].key:
@@ -63,14 +72,14 @@ def search(conn: sqlite3.Connection, q: str, *, lang: str, prefix_only: bool = F
     return Found(ranked, capped)
 
 
-def _ways(conn: sqlite3.Connection, norm: str, prefix_only: bool):
+def _ways(conn: sqlite3.Connection, norm: str, prefix_only: bool, limit: int):
     cols = "SELECT t.iri, t.text, t.lang, t.norm FROM"
-    yield 0, conn.execute(f"{cols} term t WHERE t.norm = ? LIMIT ?", (norm, CANDIDATES)).fetchall()
+    yield 0, conn.execute(f"{cols} term t WHERE t.norm = ? LIMIT ?", (norm, limit)).fetchall()
     yield (
         1,
         conn.execute(
             f"{cols} term t WHERE t.norm > ? AND t.norm < ? AND t.ident = 0 LIMIT ?",
-            (norm, norm + "\U0010ffff", CANDIDATES),
+            (norm, norm + "\U0010ffff", limit),
         ).fetchall(),
     )
     if prefix_only:
@@ -82,7 +91,7 @@ def _ways(conn: sqlite3.Connection, norm: str, prefix_only: bool):
             conn.execute(
                 f"{cols} term_text JOIN term t ON t.id = term_text.rowid "
                 "WHERE term_text MATCH ? LIMIT ?",
-                (phrase, CANDIDATES),
+                (phrase, limit),
             ).fetchall(),
         )
     elif len(norm) == 2 and has_cjk(norm):
@@ -90,7 +99,7 @@ def _ways(conn: sqlite3.Connection, norm: str, prefix_only: bool):
             2,
             conn.execute(
                 f"{cols} gram g JOIN term t ON t.id = g.id WHERE g.gram = ? LIMIT ?",
-                (norm, CANDIDATES),
+                (norm, limit),
             ).fetchall(),
         )
 

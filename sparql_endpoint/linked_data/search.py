@@ -87,7 +87,11 @@ def complete() -> Response:
     lang = _lang()
     base = service().settings.base_iri
     with summary() as conn:
-        found = search(conn, q, lang=lang, prefix_only=True) if conn and q else Found([], False)
+        found = (
+            search(conn, q, lang=lang, prefix_only=True, candidates=SUGGESTIONS * 3)
+            if conn and q
+            else Found([], False)
+        )
     return jsonify(
         {
             "q": q,
