@@ -254,3 +254,11 @@ def test_sparql_text_matches_folds_literals(app):
     found = {r["x"]["value"] for r in rows}
     assert {EX + "bnf", EX + "nlai"} <= found
     assert EX + "ncl" not in found
+
+
+def test_the_service_description_names_the_text_functions(app):
+    client, _ = app
+    r = client.get("/sparql", headers={"Accept": "text/turtle"})
+    assert r.status_code == 200
+    for name in ("matches", "score"):
+        assert f"<https://w3id.org/lamcoop/text#{name}>" in r.text

@@ -89,14 +89,13 @@ def rebuild(store: ReadableStore, *, base_iri: str) -> int:
 
 
 def _refresh(conn: sqlite3.Connection, store: ReadableStore, graphs: list[str], base: str) -> int:
-    present = {g.iri for g in store.graphs()}
     affected: set[str] = set()
     for graph in graphs:
         affected.update(
             r[0] for r in conn.execute("SELECT iri FROM fact WHERE graph = ?", (graph,))
         )
         conn.execute("DELETE FROM fact WHERE graph = ?", (graph,))
-        if graph in present and Purpose.INDEX.covers(graph, base_iri=base):
+        if Purpose.INDEX.covers(graph, base_iri=base) and store.has_graph(graph):
             rows = list(_facts(store, graph))
             conn.executemany("INSERT INTO fact VALUES (?, ?, ?, ?, ?, ?)", rows)
             affected.update(row[1] for row in rows)
