@@ -89,6 +89,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=60)
     parser.add_argument("--data", type=Path, default=HERE / "work" / "synthetic-1m.nt")
     args = parser.parse_args()
+    if not args.data.is_file():
+        parser.error(f"{args.data} is absent: make it with bench/synthetic.py 1000000 {args.data}")
     shutil.rmtree(args.work, ignore_errors=True)
     args.work.mkdir(parents=True)
     store = args.work / "store"
@@ -122,6 +124,8 @@ def main() -> None:
         print(f"{name}: loaded in {took:.1f} s; load average {load[0]:.2f} {load[1]:.2f}",
               flush=True)  # fmt: skip
         results[name] = time_pages(store, args.work, args.rounds)
+        for label, (p50, p99) in results[name].items():
+            print(f"  {label:16} p50 {p50:8.1f} ms  p99 {p99:8.1f} ms", flush=True)
     names = [name for name, _ in stages]
     print("\n| page | " + " | ".join(f"{n} p50 / p99" for n in names) + " | (iii)/(i) p50 |")
     print("| --- |" + " --- |" * (len(names) + 1))

@@ -9,7 +9,15 @@ import pytest
 
 from graph_loader.store import open_store
 from tests.conftest import service_client
-from tests.pages_index_support import EX, LABELS_TTL, TEST_GRAPH, TOKEN, auth, sparql_counts
+from tests.pages_index_support import (
+    EX,
+    LABELS_TTL,
+    LAMC,
+    TEST_GRAPH,
+    TOKEN,
+    auth,
+    sparql_counts,
+)
 
 
 @pytest.fixture(scope="module")
@@ -262,3 +270,30 @@ def test_the_service_description_names_the_text_functions(app):
     assert r.status_code == 200
     for name in ("matches", "score"):
         assert f"<https://w3id.org/lamcoop/text#{name}>" in r.text
+
+
+def test_a_new_subclass_counts_the_entities_of_other_graphs(app):
+    client, store = app
+    before = home_counts(client)
+
+    def put(graph: str, ttl: str) -> None:
+        r = client.put(
+            "/graph-store",
+            query_string={"graph": graph},
+            data=ttl.encode(),
+            headers={"Content-Type": "text/turtle", **auth()},
+        )
+        assert r.status_code in (201, 204), r.text
+
+    put("urn:x-lamcoop-test:things", f"<{EX}thing> a <{EX}Bookmobile> .")
+    assert home_counts(client) == before
+    axiom = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
+    put("urn:x-lamcoop-test:axioms", f"<{EX}Bookmobile> {axiom} <{LAMC}Institution> .")
+    assert home_counts(client)["institutions"] == before["institutions"] + 1
+    assert home_counts(client) == sparql_counts(store)
+    for graph in ("urn:x-lamcoop-test:things", "urn:x-lamcoop-test:axioms"):
+        assert (
+            client.delete("/graph-store", query_string={"graph": graph}, headers=auth()).status_code
+            == 204
+        )
+    assert home_counts(client) == before

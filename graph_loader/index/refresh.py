@@ -10,6 +10,7 @@ read: the store's bookkeeping, audit results, VoID and provenance are not entrie
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -100,6 +101,13 @@ def _refresh(conn: sqlite3.Connection, store: ReadableStore, graphs: list[str], 
             conn.executemany("INSERT INTO fact VALUES (?, ?, ?, ?, ?, ?)", rows)
             affected.update(row[1] for row in rows)
     kinds = _kinds_of_types(store)
+    # A write that changed which classes fall under a kind (the ontology, or a user's
+    # rdfs:subClassOf) changes the kinds of entities in every graph: recompute them all.
+    known = json.dumps(sorted((t, sorted(k)) for t, k in kinds.items()))
+    before = conn.execute("SELECT value FROM meta WHERE key = 'kinds'").fetchone()
+    if before is None or before[0] != known:
+        affected.update(r[0] for r in conn.execute("SELECT DISTINCT iri FROM fact"))
+        conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('kinds', ?)", (known,))
     _recompute(conn, sorted(affected), kinds)
     conn.execute("DELETE FROM kind_count")
     conn.execute(
