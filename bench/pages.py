@@ -1,7 +1,15 @@
-"""Single-request latency of the pages as the data grows, through a real ``lamcoop serve``.
+"""Single-request latency of the pages as the data grows, through a real ``lamcoop serve``;
+and entity pages in process.
 
     python -P bench/pages.py [--work DIR] [--rounds 60] [--data FILE]
+    python -P bench/pages.py STORE [ROUNDS]
 
+The second form (a built store's directory first) times ``/doc/institution/calis.ttl`` and
+``.html`` through Flask's test client, in-thread over a store handed to the app and served
+(the worker's executor: cross-process locks, the watchdog): the median and the fastest of
+``ROUNDS`` requests per page, in milliseconds.
+
+The first form:
 (``-P``: bench/http.py would hide the standard library's ``http``.) Three stages, each on
 the same store under ``--work`` (made afresh): (i) ``lamcoop build``; (ii) plus the
 Wikidata/ISIL and IMLS registries of ``../shared/data`` (``lamcoop load --as ...``); (iii)
@@ -135,5 +143,43 @@ def main() -> None:
         print(f"| `{path}` | " + " | ".join(cells) + f" | {ratio:.2f} |")
 
 
+#: The entity pages the in-process form times.
+ENTITY_PAGES = ("/doc/institution/calis.ttl", "/doc/institution/calis.html")
+
+
+def in_process(store_path: Path, rounds: int) -> None:
+    """The in-process form: entity pages in-thread and served, through Flask's test client."""
+    from graph_loader.settings import resolve_settings
+    from graph_loader.store import open_store
+    from sparql_endpoint.app import close_app, create_app
+
+    def report(mode: str, app) -> None:
+        try:
+            client = app.test_client()
+            for path in ENTITY_PAGES:
+                assert client.get(path).status_code == 200, path
+                ms = []
+                for _ in range(rounds):
+                    started = time.perf_counter()
+                    assert client.get(path).status_code == 200
+                    ms.append((time.perf_counter() - started) * 1000)
+                print(
+                    f"{mode:9} {path:32} median {statistics.median(ms):7.2f} ms  min {min(ms):7.2f}"
+                )
+        finally:
+            close_app(app)
+
+    settings = resolve_settings(config_file=None, environ={}, overrides={"store": str(store_path)})
+    store = open_store(store_path, read_only=True)
+    try:
+        report("in-thread", create_app(settings, store=store))
+    finally:
+        store.close()
+    report("served", create_app(settings))
+
+
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) > 1 and Path(sys.argv[1]).is_dir():
+        in_process(Path(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 50)
+    else:
+        main()
