@@ -29,7 +29,6 @@ import pyuwsgi
 from graph_loader import index
 from graph_loader.build import BuildContext, build
 from graph_loader.cli.state import AppState, pass_state
-from graph_loader.index.db import index_path
 from graph_loader.settings import Settings
 from graph_loader.store import StoreError, open_store
 from sparql_endpoint.allocator import restart_tuned
@@ -176,8 +175,9 @@ def _bracketed(host: str) -> str:
 
 
 def ensure_built(state: AppState) -> None:
-    """Run ``lamcoop build`` when the store holds no graph yet, and build the index of a
-    store made before there was one.
+    """Run ``lamcoop build`` when the store holds no graph yet, and bring the index up to
+    date when it is missing or behind the store (made before there was one, or a write's
+    refresh cut short).
 
     A store that has graphs is only looked at read-only, so checking never takes the
     write lock from a server already running on it.
@@ -190,7 +190,7 @@ def ensure_built(state: AppState) -> None:
             existing = None
         if existing is not None:
             try:
-                if existing.graphs() and index_path(existing).is_file():
+                if existing.graphs() and not index.behind(existing):
                     return
             finally:
                 existing.close()
@@ -202,9 +202,11 @@ def ensure_built(state: AppState) -> None:
         if not store.graphs():
             click.echo(f"the store at {state.settings.store_path} is empty: building it first")
             build(BuildContext(store, state.settings), echo=click.echo)
-        elif not index_path(store).is_file():
-            click.echo(f"the store at {state.settings.store_path} has no index: building it")
-            index.rebuild(store, base_iri=state.settings.base_iri)
+        elif index.behind(store):
+            click.echo(
+                f"the index of the store at {state.settings.store_path} is behind: updating it"
+            )
+            index.refresh(store, [], base_iri=state.settings.base_iri)
     finally:
         store.close()
 

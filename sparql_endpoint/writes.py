@@ -24,15 +24,13 @@ T = TypeVar("T")
 
 
 def write(action: Callable[[Store], T], graphs: list[str] | None = None) -> T:
-    """Run ``action`` on the writable store, then refresh the index for ``graphs`` (``None``:
-    every graph that appeared, went or changed size) and the VoID description."""
+    """Run ``action`` on the writable store, then refresh the index for ``graphs`` and any
+    graph that appeared, went or changed size (an update's), and the VoID description."""
     svc = service()
 
     def with_void(store: Store) -> T:
-        before = store.graphs() if graphs is None else []
         result = action(store)
-        written = index.changed_graphs(before, store.graphs()) if graphs is None else graphs
-        index.refresh(store, written, base_iri=svc.settings.base_iri)
+        index.refresh(store, graphs or [], base_iri=svc.settings.base_iri)
         write_void(store, svc.settings)
         return result
 

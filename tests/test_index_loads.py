@@ -56,3 +56,25 @@ def test_loading_rdf_and_a_table_refreshes_the_index(invoke, tmp_path):
     result = invoke("--store", "st", "load", "--quiet", str(ttl), "--graph", "urn:x-lamcoop-test:g")
     assert result.exit_code == 0, result.output
     assert terms(store_dir, EX + "a") == set()
+
+
+def test_a_write_whose_refresh_was_cut_short_is_caught_up(store):
+    """The store written without the index (as when a process dies between the two): the
+    index is behind, and the next refresh, for any graph, re-reads the graph that moved."""
+    import pyoxigraph as ox
+
+    from graph_loader import index
+
+    base = "https://w3id.org/lamcoop/"
+    label = "<http://www.w3.org/2000/01/rdf-schema#label>"
+    store.load_graph(f'<{EX}a> {label} "Alpha" .'.encode(), graph="urn:x-lamcoop-test:a",
+                     format=ox.RdfFormat.TURTLE)  # fmt: skip
+    index.refresh(store, ["urn:x-lamcoop-test:a"], base_iri=base)
+    assert not index.behind(store)
+    store.load_graph(f'<{EX}b> {label} "Beta" .'.encode(), graph="urn:x-lamcoop-test:b",
+                     format=ox.RdfFormat.TURTLE)  # fmt: skip
+    assert index.behind(store)
+    assert terms(store.path, EX + "b") == set()
+    index.refresh(store, [], base_iri=base)
+    assert terms(store.path, EX + "b") == {"beta"}
+    assert not index.behind(store)

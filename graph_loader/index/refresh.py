@@ -13,14 +13,14 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 
 from graph_loader.graphs import Purpose
-from graph_loader.index.db import KINDS, open_writing
+from graph_loader.index.db import KINDS, open_reading, open_writing
 from graph_loader.normalise import fold, grams, has_cjk
-from graph_loader.store import GraphInfo, ReadableStore
+from graph_loader.store import ReadableStore
 from graph_loader.vocab import (
     DCTERMS,
     LAMC,
@@ -53,27 +53,44 @@ _KINDS = sparql_prefixes("rdfs") + (
 )
 
 
-def changed_graphs(before: Sequence[GraphInfo], after: Sequence[GraphInfo]) -> list[str]:
-    """The graphs that appeared, went, or changed size between two listings.
-
-    >>> old, new = [GraphInfo("a", 1), GraphInfo("b", 2)], [GraphInfo("b", 3), GraphInfo("c", 1)]
-    >>> changed_graphs(old, new)
-    ['a', 'b', 'c']
-    """
-    old = {g.iri: g.triples for g in before}
-    new = {g.iri: g.triples for g in after}
-    return sorted(g for g in old.keys() | new.keys() if old.get(g) != new.get(g))
+def behind(store: ReadableStore) -> bool:
+    """Whether the index is missing, or was last brought up to date for graphs of other
+    sizes than the store's (a write whose refresh a crash prevented); read-only."""
+    conn = open_reading(store)
+    if conn is None:
+        return True
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'graphs'").fetchone()
+    finally:
+        conn.close()
+    return row is None or json.loads(row[0]) != {g.iri: g.triples for g in store.graphs()}
 
 
 def refresh(store: ReadableStore, graphs: Iterable[str], *, base_iri: str) -> int:
-    """Re-read ``graphs`` (written, emptied or dropped) into the index, in one transaction;
-    returns how many entities were recomputed."""
+    """Re-read ``graphs`` (written, emptied or dropped) into the index, in one transaction,
+    and with them every graph whose triple count is not what the index last saw (an update's
+    graphs, or a write whose refresh a crash prevented); returns how many entities were
+    recomputed."""
     conn = open_writing(store)
     try:
         with conn:
-            return _refresh(conn, store, sorted(set(graphs)), base_iri)
+            listing = {g.iri: g.triples for g in store.graphs()}
+            row = conn.execute("SELECT value FROM meta WHERE key = 'graphs'").fetchone()
+            seen: dict[str, int] = json.loads(row[0]) if row else {}
+            moved = {g for g in seen.keys() | listing.keys() if seen.get(g) != listing.get(g)}
+            n = _refresh(conn, store, sorted(set(graphs) | moved), base_iri)
+            _remember(conn, listing)
+            return n
     finally:
         conn.close()
+
+
+def _remember(conn: sqlite3.Connection, listing: dict[str, int]) -> None:
+    """Note each graph's triple count as the index has now read it."""
+    conn.execute(
+        "INSERT OR REPLACE INTO meta(key, value) VALUES ('graphs', ?)",
+        (json.dumps(listing, sort_keys=True),),
+    )
 
 
 def rebuild(store: ReadableStore, *, base_iri: str) -> int:
@@ -84,7 +101,10 @@ def rebuild(store: ReadableStore, *, base_iri: str) -> int:
             for table in ("fact", "entry", "kind_count", "term", "term_text", "gram"):
                 conn.execute(f"DELETE FROM {table}")
             conn.execute("DELETE FROM meta WHERE key != 'schema'")
-            return _refresh(conn, store, [g.iri for g in store.graphs()], base_iri)
+            listing = {g.iri: g.triples for g in store.graphs()}
+            n = _refresh(conn, store, sorted(listing), base_iri)
+            _remember(conn, listing)
+            return n
     finally:
         conn.close()
 
