@@ -302,3 +302,22 @@ def test_a_new_subclass_counts_the_entities_of_other_graphs(app):
             == 204
         )
     assert home_counts(client) == before
+
+
+def test_the_ontology_page_is_made_once_per_data_version(app):
+    client, _ = app
+    first = client.get("/ontology.ttl")
+    assert first.status_code == 200
+    assert client.get("/ontology.ttl").data == first.data
+    onto = "https://w3id.org/lamcoop/graph/ontology"
+    triple = f'<{LAMC}Zyxwclass> <http://www.w3.org/2000/01/rdf-schema#label> "zyxw class"@en'
+    for update in (f"INSERT DATA {{ GRAPH <{onto}> {{ {triple} }} }}",
+                   f"DELETE DATA {{ GRAPH <{onto}> {{ {triple} }} }}"):  # fmt: skip
+        r = client.post(
+            "/sparql",
+            data=update.encode(),
+            headers={"Content-Type": "application/sparql-update", **auth()},
+        )
+        assert r.status_code == 204, r.text
+        shown = client.get("/ontology.ttl").text
+        assert ("Zyxwclass" in shown) is update.startswith("INSERT")
