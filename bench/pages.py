@@ -96,7 +96,21 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=HERE / "work" / "pages")
     parser.add_argument("--rounds", type=int, default=60)
     parser.add_argument("--data", type=Path, default=HERE / "work" / "synthetic-1m.nt")
+    parser.add_argument(
+        "--time-only",
+        type=Path,
+        nargs="+",
+        metavar="STORE",
+        help="time the pages on these stores as they are (no stages), one after the other",
+    )
     args = parser.parse_args()
+    if args.time_only:
+        args.work.mkdir(parents=True, exist_ok=True)
+        for store in args.time_only:
+            print(f"{store}: load average {os.getloadavg()[0]:.2f}", flush=True)
+            for label, (p50, p99) in time_pages(store, args.work, args.rounds).items():
+                print(f"  {label:16} p50 {p50:8.1f} ms  p99 {p99:8.1f} ms", flush=True)
+        return
     if not args.data.is_file():
         parser.error(f"{args.data} is absent: make it with bench/synthetic.py 1000000 {args.data}")
     shutil.rmtree(args.work, ignore_errors=True)

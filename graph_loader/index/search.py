@@ -38,11 +38,14 @@ class Match:
 
 @dataclass(frozen=True)
 class Found:
-    """Every match ranked (at most :data:`CANDIDATES` of each way), and whether any way of
-    matching was cut short (then there are more)."""
+    """A page of the ranked matches (of one kind, or all), how many there are in all, how
+    many of each kind (facets), and whether any way of matching was cut short at
+    :data:`CANDIDATES` (then there are more)."""
 
     matches: list[Match]
-    capped: bool
+    total: int = 0
+    facets: dict[str, int] = field(default_factory=dict)
+    capped: bool = False
 
 
 def search(
@@ -50,26 +53,35 @@ def search(
     q: str,
     *,
     lang: str,
+    kind: str | None = None,
+    start: int = 0,
+    size: int = 20,
     prefix_only: bool = False,
     candidates: int = CANDIDATES,
 ) -> Found:
-    """The entities whose labels or identifiers match ``q``, best first (see the module);
-    ``prefix_only`` leaves out labels that only contain ``q``; ``candidates`` cuts each way
-    of matching."""
+    """The entities whose labels or identifiers match ``q``, best first (see the module):
+    ``size`` of them from ``start``, of ``kind`` only when it is given; ``prefix_only``
+    leaves out labels that only contain ``q``; ``candidates`` cuts each way of matching."""
     norm = fold(q)
     if not norm:
-        return Found([], False)
+        return Found([])
     best: dict[str, Match] = {}
     capped = False
+    readers: dict[str, int] = {}  # a label's language tag -> 0 when it is the reader's
     for rank, rows in _ways(conn, norm, prefix_only, candidates):
         capped |= len(rows) >= candidates
         for iri, text, tag, term_norm in rows:
-            key = (rank, 0 if tag and same_language(tag, lang) else 1, len(term_norm), term_norm)
+            if tag not in readers:
+                readers[tag] = 0 if tag and same_language(tag, lang) else 1
+            key = (rank, readers[tag], len(term_norm), term_norm)
             if iri not in best or key < best[iri].key:
                 best[iri] = Match(iri, text, tag, RANKS[rank], key)
     ranked = sorted(best.values(), key=lambda m: (m.key, m.iri))
-    _describe(conn, ranked, lang)
-    return Found(ranked, capped)
+    facets = _kinds(conn, ranked)
+    kept = [m for m in ranked if kind is None or kind in m.kinds]
+    shown = kept[start : start + size]
+    _label(conn, shown, lang)
+    return Found(shown, len(kept), facets, capped)
 
 
 def _ways(conn: sqlite3.Connection, norm: str, prefix_only: bool, limit: int):
@@ -104,21 +116,31 @@ def _ways(conn: sqlite3.Connection, norm: str, prefix_only: bool, limit: int):
         )
 
 
-def _describe(conn: sqlite3.Connection, matches: list[Match], lang: str) -> None:
-    """Each match's kinds and its label in ``lang`` (entities of no kind: the label matched)."""
-    wanted = lang if lang in LANGUAGES else LANGUAGES[0]
+def _kinds(conn: sqlite3.Connection, matches: list[Match]) -> dict[str, int]:
+    """Set each match's kinds (read from the summary's index alone); how many of each."""
     by_iri = {m.iri: m for m in matches}
+    facets: dict[str, int] = {}
+    iris = list(by_iri)
+    for first in range(0, len(iris), 500):
+        chunk = iris[first : first + 500]
+        marks = ",".join("?" * len(chunk))
+        for iri, kind in conn.execute(
+            f"SELECT DISTINCT iri, kind FROM entry WHERE iri IN ({marks}) ORDER BY iri, kind",
+            chunk,
+        ):
+            by_iri[iri].kinds.append(kind)
+            facets[kind] = facets.get(kind, 0) + 1
+    return facets
+
+
+def _label(conn: sqlite3.Connection, matches: list[Match], lang: str) -> None:
+    """Each shown match's label in ``lang`` (an entity of no kind: the label that matched)."""
+    wanted = lang if lang in LANGUAGES else LANGUAGES[0]
     for m in matches:
         m.label, m.label_lang = m.matched, m.matched_lang
-    iris = list(by_iri)
-    for start in range(0, len(iris), 500):
-        chunk = iris[start : start + 500]
-        marks = ",".join("?" * len(chunk))
-        for iri, kind, label, tag in conn.execute(
-            f"SELECT iri, kind, label, label_lang FROM entry WHERE lang = ? AND iri IN ({marks}) "
-            "ORDER BY kind",
-            (wanted, *chunk),
-        ):
-            m = by_iri[iri]
-            m.kinds.append(kind)
-            m.label, m.label_lang = label, tag
+        row = conn.execute(
+            "SELECT label, label_lang FROM entry WHERE iri = ? AND lang = ? LIMIT 1",
+            (m.iri, wanted),
+        ).fetchone()
+        if row:
+            m.label, m.label_lang = row

@@ -40,14 +40,8 @@ def search_page() -> Response | str:
         abort(400, f"type must be one of: {', '.join(k.name for k in KINDS)}")
     number = _page_number(request.args.get("page"))
     lang = _lang()
-    found = _found(q, lang)
-    facets: dict[str, int] = {}
-    for m in found.matches:
-        for k in m.kinds:
-            facets[k] = facets.get(k, 0) + 1
-    kept = [m for m in found.matches if kind is None or kind in m.kinds]
-    shown = kept[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
-    more = len(kept) > number * PAGE_SIZE and number < MAX_PAGE
+    found = _found(q, lang, kind, number)
+    more = found.total > number * PAGE_SIZE and number < MAX_PAGE
     args: dict[str, Any] = {"q": q, "lang": lang, **({"type": kind} if kind else {})}
     args.update(_kept_format())
     nxt = url_for("search.search_page", page=number + 1, **args) if more else None
@@ -59,10 +53,10 @@ def search_page() -> Response | str:
                 "lang": lang,
                 "type": kind,
                 "page": number,
-                "total": len(kept),
+                "total": found.total,
                 "capped": found.capped,
-                "facets": facets,
-                "results": [_json(m, base) for m in shown],
+                "facets": found.facets,
+                "results": [_json(m, base) for m in found.matches],
                 "next": nxt,
             }
         )
@@ -72,10 +66,10 @@ def search_page() -> Response | str:
         dir=text_dir(lang),
         q=q,
         kind=kind,
-        total=len(kept),
+        total=found.total,
         capped=found.capped,
-        facets=[(k.name, facets[k.name]) for k in KINDS if k.name in facets],
-        results=[_shown(m, base) for m in shown],
+        facets=[(k.name, found.facets[k.name]) for k in KINDS if k.name in found.facets],
+        results=[_shown(m, base) for m in found.matches],
         next=nxt,
     )
 
@@ -88,9 +82,11 @@ def complete() -> Response:
     base = service().settings.base_iri
     with summary() as conn:
         found = (
-            search(conn, q, lang=lang, prefix_only=True, candidates=SUGGESTIONS * 3)
+            search(
+                conn, q, lang=lang, size=SUGGESTIONS, prefix_only=True, candidates=SUGGESTIONS * 3
+            )
             if conn and q
-            else Found([], False)
+            else Found([])
         )
     return jsonify(
         {
@@ -108,11 +104,14 @@ def complete() -> Response:
     )
 
 
-def _found(q: str, lang: str) -> Found:
+def _found(q: str, lang: str, kind: str | None, number: int) -> Found:
     if not q:
-        return Found([], False)
+        return Found([])
+    start = (number - 1) * PAGE_SIZE
     with summary() as conn:
-        return search(conn, q, lang=lang) if conn else Found([], False)
+        if conn is None:
+            return Found([])
+        return search(conn, q, lang=lang, kind=kind, start=start, size=PAGE_SIZE)
 
 
 def _json(m: Match, base: str) -> dict[str, object]:
