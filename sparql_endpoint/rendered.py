@@ -1,8 +1,9 @@
-"""Bodies rendered for one version of the data, kept until a write makes a new version.
+"""What pages make from one version of the data, kept until a write makes a new version.
 
-A page whose body depends only on the data (the ontology's reference, in each format) is
-made once per data version and process, then served from here: its cost no longer depends
-on the renderer. The cache empties itself when the executor reports a new version, so no
+A page whose body depends only on the data and the request's parameters (the ontology in
+each format, the home page in each language, the stored audit) is made once per data
+version and process, then served from here: its cost no longer depends on the store or
+the renderer. The cache empties itself when the executor reports a new version, so no
 write is ever hidden; it holds at most ``size`` bodies, dropping the oldest first.
 
 >>> cache = Rendered(size=2)
@@ -17,18 +18,22 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 class Rendered:
-    """Bodies by key, for the current data version."""
+    """Bodies (or other values pages make) by key, for the current data version. A value
+    kept is shared by the requests that get it: callers must not change it."""
 
     def __init__(self, size: int = 64):
         self.size = size
         self._version: int | None = None
-        self._bodies: OrderedDict[Hashable, bytes] = OrderedDict()
+        self._bodies: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, version: int, key: Hashable, make: Callable[[], bytes]) -> bytes:
+    def get(self, version: int, key: Hashable, make: Callable[[], T]) -> T:
         """The body kept for ``key`` at ``version``, or ``make()``'s, kept (exceptions are
         not kept: the next request makes it again)."""
         with self._lock:
@@ -36,7 +41,8 @@ class Rendered:
                 self._version, self._bodies = version, OrderedDict()
             if key in self._bodies:
                 self._bodies.move_to_end(key)
-                return self._bodies[key]
+                kept: T = self._bodies[key]
+                return kept
         body = make()
         with self._lock:
             if version == self._version:

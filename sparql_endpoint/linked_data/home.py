@@ -39,9 +39,15 @@ MAX_PAGE_SIZE = 500
 @blueprint.get("/")
 def home() -> str:
     """What the dataset is, with counts, entry points and the paradigm model (read in one
-    block: one lock, one time limit, one version of the data)."""
-    base = service().settings.base_iri
+    block: one lock, one time limit, one version of the data), made once per data version
+    and language."""
+    svc = service()
     lang = _lang()
+    return svc.rendered.get(svc.executor.version, ("home", lang), lambda: _home(lang))
+
+
+def _home(lang: str) -> str:
+    base = service().settings.base_iri
     with reader.reading(), summary() as conn:
         found = counts(conn) if conn else []
         entries = {}
