@@ -190,7 +190,9 @@ def ensure_built(state: AppState) -> None:
             existing = None
         if existing is not None:
             try:
-                if existing.graphs() and not index.behind(existing):
+                if existing.graphs() and not index.behind(
+                    existing, base_iri=state.settings.base_iri
+                ):
                     return
             finally:
                 existing.close()
@@ -202,10 +204,9 @@ def ensure_built(state: AppState) -> None:
         if not store.graphs():
             click.echo(f"the store at {state.settings.store_path} is empty: building it first")
             build(BuildContext(store, state.settings), echo=click.echo)
-        elif index.behind(store):
-            click.echo(
-                f"the index of the store at {state.settings.store_path} is behind: updating it"
-            )
+        elif index.behind(store, base_iri=state.settings.base_iri):
+            where = state.settings.store_path
+            click.echo(f"the index of the store at {where} is behind: updating it", err=True)
             index.refresh(store, [], base_iri=state.settings.base_iri)
     finally:
         store.close()

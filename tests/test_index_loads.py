@@ -70,11 +70,11 @@ def test_a_write_whose_refresh_was_cut_short_is_caught_up(store):
     store.load_graph(f'<{EX}a> {label} "Alpha" .'.encode(), graph="urn:x-lamcoop-test:a",
                      format=ox.RdfFormat.TURTLE)  # fmt: skip
     index.refresh(store, ["urn:x-lamcoop-test:a"], base_iri=base)
-    assert not index.behind(store)
+    assert not index.behind(store, base_iri=base)
     store.load_graph(f'<{EX}b> {label} "Beta" .'.encode(), graph="urn:x-lamcoop-test:b",
                      format=ox.RdfFormat.TURTLE)  # fmt: skip
-    assert index.behind(store)
+    assert index.behind(store, base_iri=base)
     assert terms(store.path, EX + "b") == set()
     index.refresh(store, [], base_iri=base)
     assert terms(store.path, EX + "b") == {"beta"}
-    assert not index.behind(store)
+    assert not index.behind(store, base_iri=base)

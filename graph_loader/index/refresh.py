@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 
-from graph_loader.graphs import Purpose
+from graph_loader.graphs import Purpose, covered
 from graph_loader.index.db import KINDS, open_reading, open_writing
 from graph_loader.normalise import fold, grams, has_cjk
 from graph_loader.store import ReadableStore
@@ -53,7 +53,7 @@ _KINDS = sparql_prefixes("rdfs") + (
 )
 
 
-def behind(store: ReadableStore) -> bool:
+def behind(store: ReadableStore, *, base_iri: str) -> bool:
     """Whether the index is missing, or was last brought up to date for graphs of other
     sizes than the store's (a write whose refresh a crash prevented); read-only."""
     conn = open_reading(store)
@@ -63,7 +63,12 @@ def behind(store: ReadableStore) -> bool:
         row = conn.execute("SELECT value FROM meta WHERE key = 'graphs'").fetchone()
     finally:
         conn.close()
-    return row is None or json.loads(row[0]) != {g.iri: g.triples for g in store.graphs()}
+    return row is None or json.loads(row[0]) != _listing(store, base_iri)
+
+
+def _listing(store: ReadableStore, base_iri: str) -> dict[str, int]:
+    """The triple count of each graph the index reads (the catalogue's index purpose)."""
+    return {g.iri: g.triples for g in covered(Purpose.INDEX, store.graphs(), base_iri=base_iri)}
 
 
 def refresh(store: ReadableStore, graphs: Iterable[str], *, base_iri: str) -> int:
@@ -74,7 +79,7 @@ def refresh(store: ReadableStore, graphs: Iterable[str], *, base_iri: str) -> in
     conn = open_writing(store)
     try:
         with conn:
-            listing = {g.iri: g.triples for g in store.graphs()}
+            listing = _listing(store, base_iri)
             row = conn.execute("SELECT value FROM meta WHERE key = 'graphs'").fetchone()
             seen: dict[str, int] = json.loads(row[0]) if row else {}
             moved = {g for g in seen.keys() | listing.keys() if seen.get(g) != listing.get(g)}
@@ -101,7 +106,7 @@ def rebuild(store: ReadableStore, *, base_iri: str) -> int:
             for table in ("fact", "entry", "kind_count", "term", "term_text", "gram"):
                 conn.execute(f"DELETE FROM {table}")
             conn.execute("DELETE FROM meta WHERE key != 'schema'")
-            listing = {g.iri: g.triples for g in store.graphs()}
+            listing = _listing(store, base_iri)
             n = _refresh(conn, store, sorted(listing), base_iri)
             _remember(conn, listing)
             return n
