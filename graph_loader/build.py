@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph_loader import graphs
+from graph_loader import graphs, index
 from graph_loader.audit.run import run_audit
 from graph_loader.integrity import check_record, validate_integrity
 from graph_loader.loading import LoadResult, load_bytes
@@ -124,6 +124,12 @@ def audit_agreements(ctx: BuildContext) -> str:
     )
 
 
+def index_entities(ctx: BuildContext) -> str:
+    """Build the summary and the text index afresh from every graph (:mod:`graph_loader.index`)."""
+    n = index.rebuild(ctx.store, base_iri=ctx.settings.base_iri)
+    return f"index: {n} entities with types, labels or identifiers"
+
+
 def write_dump_files(ctx: BuildContext) -> str:
     """Write the dumps of every graph (the VoID graph, which describes them, excepted)."""
     files = write_dumps(ctx.store, ctx.settings)
@@ -148,6 +154,8 @@ STEPS: tuple[Step, ...] = (
     # copy (dumps) and describe (VoID) the graphs, so the audit graph is in both.
     check_integrity,
     audit_agreements,
+    # The index reads the data graphs once every step that writes them has run.
+    index_entities,
     write_dump_files,
     # VoID stays last: it describes every graph and the dump files (the dumps leave it out).
     describe_dataset,

@@ -105,6 +105,9 @@ class Purpose(Enum):
     QUERY = ("query", _PUBLISHED)
     #: The statements an entity's description is made of.
     DESCRIBE = ("describe", _PUBLISHED)
+    #: What the summary and the text index read (:mod:`graph_loader.index`): the data
+    #: graphs, so audit results, VoID, provenance and shapes are neither counted nor found.
+    INDEX = ("index", _DATA)
 
     def __init__(self, label: str, roles: frozenset[Role]) -> None:
         self.label = label

@@ -28,7 +28,7 @@ from typing import TypeVar
 import pyoxigraph as ox
 from tqdm import tqdm
 
-from graph_loader import graphs, provenance
+from graph_loader import graphs, index, provenance
 from graph_loader.bounded import BOM, Refused, Source, locate, rdfxml
 from graph_loader.file_reading import (
     CHUNK,
@@ -241,6 +241,7 @@ class _Job:
             self.store, staged, source=self.path.name, sha256=sha, base_iri=self.base_iri
         )
         _interruptible(staged.finish, interrupted=COMMITTED)
+        index.refresh(self.store, counts, base_iri=self.base_iri)
         return LoadResult(self.path.name, counts, sha, time.perf_counter() - started)
 
 

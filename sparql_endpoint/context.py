@@ -20,6 +20,7 @@ from sparql_endpoint.executor import Executor
 from sparql_endpoint.metrics import Metrics
 from sparql_endpoint.negotiation import QueryFormats
 from sparql_endpoint.network_sandbox import NOT_SERVED, SandboxState
+from sparql_endpoint.rendered import Rendered
 
 EXTENSION = "lamcoop"
 
@@ -35,6 +36,8 @@ class Service:
     sandbox: SandboxState = NOT_SERVED
     started: float = field(default_factory=time.time)
     formats: QueryFormats = field(default_factory=QueryFormats)
+    #: Bodies rendered for the current data version (the ontology's pages).
+    rendered: Rendered = field(default_factory=Rendered)
     _base_urls: Callable[[str, str, str, str], str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 from sparql_endpoint.linked_data.audit_pages import AUDIT_OFFERS, SORT_KEYS
 from sparql_endpoint.linked_data.documents import BY_EXTENSION, DOC_OFFERS
 from sparql_endpoint.linked_data.entities import MAX_PAGE
-from sparql_endpoint.linked_data.home import MAX_QUERY_CHARS
+from sparql_endpoint.linked_data.search import MAX_QUERY_CHARS
 from sparql_endpoint.metrics import PROMETHEUS_TYPE
 from sparql_endpoint.negotiation import GRAPH_OFFERS, PAGE_OFFERS, RESULTS_OFFERS
 from sparql_endpoint.protocol import DESCRIBE_OFFERS
@@ -86,6 +86,7 @@ def _many(name: str, text: str) -> dict[str, Any]:
 
 
 FORMAT = param("format", "The answer's format by name (json, xml, csv, tsv, ttl, nt, html, ...).")
+OUTPUT = param("output", "Fuseki's name for format= (format= wins when both are given).")
 LANG = param("lang", "The language of labels (BCP 47): en, fa, zh-Hans, ...; else Accept-Language.")
 PAGE = param(
     "page",
@@ -151,17 +152,33 @@ class Route:
 _READ = (200, 400, 503)
 _STATIC = Route((200, 304, 404), ("*/*",), (param("filename", "", where="path"),))
 
+_Q = param("q", "Words of a label.", schema={"type": "string", "maxLength": MAX_QUERY_CHARS})
+
 ROUTES: dict[str, Route] = {
     "home.home": Route((200, 503), ("text/html",), (LANG,)),
-    "home.search": Route(
+    "search.search_page": Route(
         (*_READ, 406),
         PAGE_TYPES,
         (
-            param(
-                "q", "Words of a label.", schema={"type": "string", "maxLength": MAX_QUERY_CHARS}
-            ),
+            _Q,
+            param("type", "Keep one kind of entity (institution, consortium, agreement, ...)."),
+            param("page", "The page of matches, from 1.", schema={"type": "integer"}),
             LANG,
             FORMAT,
+            OUTPUT,
+        ),
+    ),
+    "search.complete": Route(_READ, ("application/json",), (_Q, LANG)),
+    "home.kind_list": Route(
+        (*_READ, 404, 406),
+        PAGE_TYPES,
+        (
+            param("kind", "The kind listed (institution, consortium, ...).", where="path"),
+            param("after", "Where the page starts: the key in the previous page's next link."),
+            param("size", "Entries on a page.", schema={"type": "integer"}),
+            LANG,
+            FORMAT,
+            OUTPUT,
         ),
     ),
     "system.health": Route((200, 503), ("application/json",)),
@@ -170,7 +187,14 @@ ROUTES: dict[str, Route] = {
     "yasgui.static": _STATIC,
     "static": _STATIC,
     "ld_static.static": _STATIC,
-    "dataset.void": Route((200, 404, 406, 503), GRAPH_TYPES, (FORMAT,)),
+    "dataset.void": Route(
+        (200, 404, 406, 503),
+        GRAPH_TYPES,
+        (
+            FORMAT,
+            OUTPUT,
+        ),
+    ),
     "audit_pages.audit_page": Route(
         (*_READ, 404, 406),
         AUDIT_TYPES,
@@ -179,30 +203,40 @@ ROUTES: dict[str, Route] = {
             param("order", "asc or desc.", schema={"type": "string", "enum": ["asc", "desc"]}),
             LANG,
             FORMAT,
+            OUTPUT,
         ),
     ),
     "audit_pages.audit_agreement": Route(
-        (200, 404, 406, 503), AUDIT_TYPES, (param("slug", "", where="path"), LANG, FORMAT)
+        (200, 404, 406, 503), AUDIT_TYPES, (param("slug", "", where="path"), LANG, FORMAT, OUTPUT)
     ),
     "entities.identifier": Route(
-        (303, 400, 404, 406, 503), (), (param("rest", "", where="path"), LANG, PAGE, FORMAT)
+        (303, 400, 404, 406, 503), (), (param("rest", "", where="path"), LANG, PAGE, FORMAT, OUTPUT)
     ),
     "entities.document": Route(
-        (*_READ, 304, 404, 406), DOC_TYPES, (param("rest", "", where="path"), LANG, PAGE, FORMAT)
+        (*_READ, 304, 404, 406),
+        DOC_TYPES,
+        (param("rest", "", where="path"), LANG, PAGE, FORMAT, OUTPUT),
     ),
-    "dumps.listing": Route((200, 406), PAGE_TYPES, (FORMAT,)),
+    "dumps.listing": Route(
+        (200, 406),
+        PAGE_TYPES,
+        (
+            FORMAT,
+            OUTPUT,
+        ),
+    ),
     "dumps.download": Route(
         (200, 206, 304, 404, 416),
         ("application/gzip", *GRAPH_TYPES),
         (param("name", "", where="path"), param("Range", "Bytes wanted.", where="header")),
     ),
-    "ontology_pages.ontology": Route((*_READ, 304, 404, 406), DOC_TYPES, (LANG, FORMAT)),
+    "ontology_pages.ontology": Route((*_READ, 304, 404, 406), DOC_TYPES, (LANG, FORMAT, OUTPUT)),
     "ontology_pages.ontology_as": Route(
         (*_READ, 304, 404),
         DOC_TYPES,
         (param("ext", "", where="path", schema={"type": "string", "enum": sorted(BY_EXTENSION)}),),
     ),
-    "graph_store.read_graph": Route((*_READ, 404, 406), GRAPH_TYPES, (*TARGET, FORMAT)),
+    "graph_store.read_graph": Route((*_READ, 404, 406), GRAPH_TYPES, (*TARGET, FORMAT, OUTPUT)),
     "graph_store.write_graph": Route(
         (201, 204, 400, 401, 403, 413, 415, 503), (), TARGET, _RDF_BODY, write=True
     ),
@@ -214,12 +248,13 @@ ROUTES: dict[str, Route] = {
             param("query", "A SPARQL 1.1 query; without it, the Service Description."),
             *DATASET,
             FORMAT,
+            OUTPUT,
         ),
     ),
     "sparql.query_post": Route(
         (200, 204, 400, 401, 403, 406, 413, 415, 503),
         _unique((*RESULT_TYPES, *GRAPH_TYPES)),
-        (*DATASET, *USING, FORMAT),
+        (*DATASET, *USING, FORMAT, OUTPUT),
         _SPARQL_BODY,
         optional_token=True,
     ),

@@ -28,6 +28,7 @@ from typing import Any
 import click
 import pyuwsgi
 
+from graph_loader import index
 from graph_loader.build import BuildContext, build
 from graph_loader.cli.state import AppState, pass_state
 from graph_loader.settings import Settings
@@ -191,7 +192,9 @@ def _bracketed(host: str) -> str:
 
 
 def ensure_built(state: AppState) -> None:
-    """Run ``lamcoop build`` when the store holds no graph yet.
+    """Run ``lamcoop build`` when the store holds no graph yet, and bring the index up to
+    date when it is missing or behind the store (made before there was one, or a write's
+    refresh cut short).
 
     A store that has graphs is only looked at read-only, so checking never takes the
     write lock from a server already running on it.
@@ -204,7 +207,9 @@ def ensure_built(state: AppState) -> None:
             existing = None
         if existing is not None:
             try:
-                if existing.graphs():
+                if existing.graphs() and not index.behind(
+                    existing, base_iri=state.settings.base_iri
+                ):
                     return
             finally:
                 existing.close()
@@ -216,6 +221,10 @@ def ensure_built(state: AppState) -> None:
         if not store.graphs():
             click.echo(f"the store at {state.settings.store_path} is empty: building it first")
             build(BuildContext(store, state.settings), echo=click.echo)
+        elif index.behind(store, base_iri=state.settings.base_iri):
+            where = state.settings.store_path
+            click.echo(f"the index of the store at {where} is behind: updating it", err=True)
+            index.refresh(store, [], base_iri=state.settings.base_iri)
     finally:
         store.close()
 

@@ -1,4 +1,5 @@
-"""Writes to the store (SPARQL Update, Graph Store PUT/POST/DELETE), each followed by VoID.
+"""Writes to the store (SPARQL Update, Graph Store PUT/POST/DELETE), each followed by the
+index (:mod:`graph_loader.index`, for the graphs written) and VoID.
 
 Every write goes through :meth:`~sparql_endpoint.executor.Executor.write`, which (in the
 server) holds the store read-write while no query runs in any process. A write the store
@@ -14,6 +15,7 @@ from typing import TypeVar
 import pyoxigraph as ox
 from flask import Response, abort
 
+from graph_loader import index
 from graph_loader.bounded import locate
 from graph_loader.publish.void import write_void
 from graph_loader.store import InternalGraphError, Store
@@ -24,8 +26,14 @@ from sparql_endpoint.outbound import OutboundFailure, failed_outbound
 T = TypeVar("T")
 
 
-def write(action: Callable[[Store], T], *, body: tuple[bytes, ox.RdfFormat] | None = None) -> T:
-    """Run ``action`` on the writable store, then refresh the VoID description.
+def write(
+    action: Callable[[Store], T],
+    graphs: list[str] | None = None,
+    *,
+    body: tuple[bytes, ox.RdfFormat] | None = None,
+) -> T:
+    """Run ``action`` on the writable store, then refresh the index for ``graphs`` and any
+    graph that appeared, went or changed size (an update's), and the VoID description.
 
     ``body`` is the RDF the action parses (and its syntax): a parsing failure is then a 400
     naming its place in the body, found by :func:`graph_loader.bounded.locate.explain`.
@@ -34,6 +42,7 @@ def write(action: Callable[[Store], T], *, body: tuple[bytes, ox.RdfFormat] | No
 
     def with_void(store: Store) -> T:
         result = action(store)
+        index.refresh(store, graphs or [], base_iri=svc.settings.base_iri)
         write_void(store, svc.settings)
         return result
 
@@ -102,7 +111,7 @@ def put_graph(graph: str | None, data: bytes, fmt: ox.RdfFormat) -> bool:
         store.replace_graph(io.BytesIO(data), graph=graph, format=fmt, base_iri=graph)
         return created
 
-    return write(action, body=(data, fmt))
+    return write(action, [] if graph is None else [graph], body=(data, fmt))
 
 
 def post_graph(graph: str | None, data: bytes, fmt: ox.RdfFormat) -> bool:
@@ -116,7 +125,7 @@ def post_graph(graph: str | None, data: bytes, fmt: ox.RdfFormat) -> bool:
         store.load_graph(io.BytesIO(data), graph=graph, format=fmt, base_iri=graph)
         return created
 
-    return write(action, body=(data, fmt))
+    return write(action, [] if graph is None else [graph], body=(data, fmt))
 
 
 def delete_graph(graph: str | None) -> None:
@@ -128,7 +137,7 @@ def delete_graph(graph: str | None) -> None:
         else:
             store.drop_graph(graph)
 
-    write(action)
+    write(action, [] if graph is None else [graph])
 
 
 def _parsed(data: bytes, fmt: ox.RdfFormat) -> list[ox.Quad]:

@@ -46,6 +46,7 @@ EXPECTED = {
     Purpose.VOID: PUBLISHED - {Role.VOID},
     Purpose.QUERY: PUBLISHED,
     Purpose.DESCRIBE: PUBLISHED,
+    Purpose.INDEX: DATA,
 }
 
 

@@ -154,3 +154,13 @@ def test_yasgui_runs_a_query(server, page):
     page.wait_for_selector(".yasr table tbody tr")
     assert "seed-002" in page.locator(".yasr").inner_text()
     shot(page, "yasgui")
+
+
+def test_the_search_box_suggests_as_the_reader_types(server, page):
+    page.goto(server.url + "/search")
+    box = page.locator("main input[type=search]")
+    box.press_sequentially("cali", delay=30)
+    options = page.locator("datalist#search-suggestions option")
+    options.first.wait_for(state="attached")
+    values = options.evaluate_all("os => os.map(o => o.value)")
+    assert any("China Academic Library" in v or v.lower().startswith("cali") for v in values)

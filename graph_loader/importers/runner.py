@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph_loader import provenance
+from graph_loader import index, provenance
 from graph_loader.bounded import Refused
 from graph_loader.file_reading import TrackingReader
 from graph_loader.importers.common import ImportContext, ImportFailed, Row, RowRejected
@@ -98,6 +98,7 @@ def run_import(
         store, staged, source=path.name, sha256=sha, base_iri=base_iri, graph=target
     )
     staged.finish()
+    index.refresh(store, counts, base_iri=base_iri)
     return ImportResult(
         path.name, importer.name, target, counts[target], tally, sha,
         time.perf_counter() - started, written,

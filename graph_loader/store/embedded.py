@@ -21,7 +21,10 @@ moment either never shows or shows whole.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import shutil
+import tempfile
+import weakref
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, cast
 
@@ -79,6 +82,18 @@ class OxigraphStore:
         self._inner = inner
         self.read_only = read_only
         self.path = path
+        self._scratch: Path | None = None
+
+    def side_file(self, name: str) -> Path:
+        """Where the side file ``name`` is kept (see :meth:`Store.side_file`). An in-memory
+        store keeps its side files in a temporary directory, made on first use and removed
+        when the store object goes."""
+        if self.path is not None:
+            return self.path / name
+        if self._scratch is None:
+            self._scratch = Path(tempfile.mkdtemp(prefix="lamcoop-mem-"))
+            weakref.finalize(self, shutil.rmtree, self._scratch, ignore_errors=True)
+        return self._scratch / name
 
     # -- reading -------------------------------------------------------------------------
     def query(
@@ -90,6 +105,7 @@ class OxigraphStore:
         named_graphs: Sequence[ox.NamedNode] | None = None,
         use_default_graph_as_union: bool | None = None,
         base_iri: str | None = None,
+        custom_functions: Mapping[ox.NamedNode, Callable[..., Any]] | None = None,
     ) -> Any:
         """Run a SPARQL query (see :meth:`Store.query`): the default graph is the union of
         the graphs unless ``default_graph`` is given."""
@@ -108,6 +124,7 @@ class OxigraphStore:
             named_graphs=named,
             use_default_graph_as_union=use_default_graph_as_union,
             base_iri=base_iri,
+            custom_functions=None if custom_functions is None else dict(custom_functions),
         )
 
     def graphs(self) -> list[GraphInfo]:

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import IO, Any
 
 import pyoxigraph as ox
 
+from graph_loader.index.sparql import TextFunctions
 from graph_loader.store import ReadableStore
 from sparql_endpoint.executor.jobs import Head, QueryJob, dataset_options
 from sparql_endpoint.negotiation import GRAPH_OFFERS, RESULTS_OFFERS
@@ -26,6 +27,8 @@ from sparql_endpoint.outbound import OUTBOUND_FAILURE, failed_outbound
 #: written to the spool in pieces of about this size.
 CHUNK_BYTES = 256 * 1024
 
+#: Extension functions by IRI, as pyoxigraph takes them.
+Functions = Mapping[ox.NamedNode, Callable[..., Any]]
 #: Makes a new, empty spool.
 Spool = Callable[[], IO[bytes]]
 
@@ -118,9 +121,15 @@ class _Body:
 
 
 def respond(store: ReadableStore, job: QueryJob, *, spool: Spool) -> Reply:
-    """Run ``job`` on ``store``: its serialised result, or a 400 naming the problem."""
+    """Run ``job`` on ``store`` with lamcoop's text functions (:mod:`graph_loader.index.sparql`):
+    its serialised result, or a 400 naming the problem."""
+    with TextFunctions(store) as text:
+        return _respond(store, job, spool, text.functions)
+
+
+def _respond(store: ReadableStore, job: QueryJob, spool: Spool, functions: Functions) -> Reply:
     try:
-        results = store.query(job.text, **dataset_options(job))
+        results = store.query(job.text, custom_functions=functions, **dataset_options(job))
     except SyntaxError as exc:
         return Reply.failed(400, f"query syntax error: {exc}")
     except (OSError, ValueError, TypeError, RuntimeError) as exc:  # Runtime: unknown function
