@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 from typing import Any
 
@@ -30,6 +31,7 @@ from graph_loader.settings import SETTINGS
 @pass_state
 def build_command(state: AppState, quiet: bool) -> None:
     """Load the ontology, shapes and dataset of record, then run the later steps."""
+    stop_on_signals()
     context = BuildContext(state.store(), state.settings, progress=_show_progress(quiet))
     try:
         build(context, echo=click.echo)
@@ -72,6 +74,7 @@ def load_command(
     """Load RDF files or tables (agreement registers, institution registries), each
     atomically into its own named graph (gzip accepted for RDF)."""
     _check_load_options(files, graph, format_name, append, importer, report)
+    stop_on_signals()
     try:
         chosen = rdf_format(format_name) if format_name else None
     except ValueError as exc:
@@ -237,13 +240,30 @@ def _shown(name: str, value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
 
+def stop_on_signals() -> None:
+    """Make SIGINT (Ctrl-C) and SIGTERM stop a load at once, in this (main) thread.
+
+    Both raise :class:`KeyboardInterrupt` carrying the signal's number; the load turns it
+    into :class:`LoadInterrupted`. SIGINT is set even when it was inherited as ignored: a
+    shell script's ``lamcoop load ... &`` starts it so, and ``kill -INT`` would then be
+    lost while the load ran on to the end.
+    """
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _raise_interrupt)
+
+
+def _raise_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(signum)
+
+
 def _abandon(exc: LoadInterrupted) -> None:
-    """Leave at once, as a killed process would: the parser's thread cannot be stopped,
-    and its pending-load marker makes the next read-write open undo what it wrote."""
+    """Leave at once, as a killed process would (status 128 + the signal: 130 for Ctrl-C,
+    143 for SIGTERM): the thread at work cannot be stopped, and its pending-load marker
+    makes the next read-write open undo what it wrote."""
     click.echo(f"lamcoop: {exc}", err=True)
     sys.stdout.flush()
     sys.stderr.flush()
-    os._exit(130)
+    os._exit(128 + exc.signum)
 
 
 def _show_progress(quiet: bool) -> bool:

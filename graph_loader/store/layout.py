@@ -8,7 +8,6 @@ from graph_loader.graphs import INTERNAL_PREFIX
 
 PENDING_GRAPH = "urn:lamcoop:pending-loads"
 STAGING_PREFIX = "urn:lamcoop:staging:"
-CHUNK_QUADS = 200_000
 _PENDING = "urn:lamcoop:pending#"
 
 

@@ -68,7 +68,7 @@ def test_an_internal_graph_after_staged_graphs_rolls_the_whole_load_back(
 ):
     """An existing graph (staged beside it) and a new one (written in place) were written
     before the internal graph is met: one quad per chunk makes each write land first."""
-    monkeypatch.setattr("graph_loader.store.embedded.CHUNK_QUADS", 1)
+    monkeypatch.setattr("graph_loader.store.moves.WRITE_QUADS", 1)
     invoke, store = cli_store
     before = store_state_at(store)
     path = _quad_file(tmp_path, fmt, [G1, EX + "new", G2, graph, G2])
