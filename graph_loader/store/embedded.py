@@ -21,6 +21,7 @@ interrupted at any moment either never shows or shows whole.
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, cast
@@ -35,6 +36,8 @@ from graph_loader.store.layout import (
     STAGING_PREFIX,
     count,
     internal,
+    marker_key,
+    seal,
 )
 from graph_loader.store.staging import PendingLoad, StagedLoad
 
@@ -78,6 +81,7 @@ class OxigraphStore:
         self._inner = inner
         self.read_only = read_only
         self.path = path
+        self._key = marker_key(None if read_only else path)
 
     # -- reading -------------------------------------------------------------------------
     def query(
@@ -226,8 +230,11 @@ class OxigraphStore:
                     else ox.parse(**given, format=format, base_iri=base_iri)
                 )
                 # Routing may commit a marker: it runs while a chunk is gathered, between
-                # writes. Short transactions let a signal be felt at once (see moves).
-                moves.write(self._inner, (staged.route(q, graph) for q in quads))
+                # writes. Short transactions let a signal be felt at once (see moves). No
+                # frame an error's traceback keeps holds the pyoxigraph store: close frees it.
+                routed = (staged.route(q, graph) for q in quads)
+                for chunk in moves.chunks(routed, moves.WRITE_QUADS):
+                    self._inner.extend(chunk)
             else:
                 physical = ox.NamedNode(staged.physical(graph))
                 self._inner.bulk_load(**given, format=format, base_iri=base_iri, to_graph=physical)
@@ -256,19 +263,26 @@ class OxigraphStore:
         """Every load whose marker is still present: interrupted, or being published."""
         rows = self._inner.query(
             """SELECT * WHERE { GRAPH ?g {
-                 ?x ?target ?t ; ?physical ?p ; ?mode ?m ; ?state ?s } }""",
+                 ?x ?target ?t ; ?physical ?p ; ?mode ?m ; ?state ?s
+                 OPTIONAL { ?x ?seal ?k } } }""",
             substitutions={
                 ox.Variable("g"): ox.NamedNode(PENDING_GRAPH),
                 **{
                     ox.Variable(k): ox.NamedNode(_PENDING + k)
-                    for k in ("target", "physical", "mode", "state")
+                    for k in ("target", "physical", "mode", "state", "seal")
                 },
             },
         )
-        return [
-            PendingLoad(r["x"].value, r["t"].value, r["p"].value, r["m"].value, r["s"].value)
-            for r in _solutions(rows)
-        ]
+        found = []
+        for r in _solutions(rows):
+            x, t, p, m = (r[k].value for k in ("x", "t", "p", "m"))
+            sealed = r["k"] is not None and hmac.compare_digest(r["k"].value, self.seal(x, t, p, m))
+            found.append(PendingLoad(x, t, p, m, r["s"].value, sealed=sealed))
+        return found
+
+    def seal(self, marker: str, target: str, physical: str, mode: str) -> str:
+        """The seal a marker of this store bears (see :func:`layout.seal`)."""
+        return seal(self._key, marker, target, physical, mode)
 
     def recover(self) -> None:
         """Undo loads that did not pass their commit point; free what the others staged.

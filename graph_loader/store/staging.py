@@ -41,6 +41,8 @@ class StagingStore(Protocol):
 
     def split_staged(self, target: str, physical: str, *, replace: bool) -> int: ...
 
+    def seal(self, marker: str, target: str, physical: str, mode: str) -> str: ...
+
     def apply_staged(self, target: str, physical: str, *, forward: bool) -> None: ...
 
 
@@ -165,6 +167,7 @@ class StagedLoad:
             "physical": ox.NamedNode(physical),
             "mode": ox.Literal(mode),
             "state": ox.Literal("staged"),
+            "seal": ox.Literal(self.store.seal(marker.value, target, physical, mode)),
         }
         self.store.extend(
             [ox.Quad(marker, ox.NamedNode(_PENDING + k), v, g) for k, v in values.items()]
@@ -182,18 +185,23 @@ class PendingLoad:
     physical: str
     mode: str
     state: str
+    #: Whether the marker carries the store's seal (see ``layout.seal``).
+    sealed: bool = False
 
     @property
     def genuine(self) -> bool:
         """Whether the marker has a shape :class:`StagedLoad` writes; recovery acts on no other.
 
-        The rule: the target is not internal; a ``new`` load wrote its target in place and
-        is never past ``staged``; a ``replace`` or ``append`` load wrote a copy under the
-        staging prefix. So a forged marker can never make recovery move a published graph
-        into another or drop one through a staged copy (no outside request can write the
-        marker graph at all; this is the second line).
+        The rule: the marker bears the store's seal (an HMAC under a key kept outside the
+        RDF, which nothing that writes RDF can make); the target is not internal; a ``new``
+        load wrote its target in place and is never past ``staged``; a ``replace`` or
+        ``append`` load wrote a copy under the staging prefix. So a forged marker can never
+        make recovery drop a published graph or change one (no outside request can write
+        the marker graph at all; this is the second line).
         """
-        if internal(self.target) or self.state not in ("staged", "publishing", "cleanup"):
+        if not self.sealed or internal(self.target):
+            return False
+        if self.state not in ("staged", "publishing", "cleanup"):
             return False
         if self.mode == "new":
             return self.physical == self.target and self.state == "staged"

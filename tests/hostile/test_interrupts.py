@@ -98,17 +98,25 @@ def _caught(process: subprocess.Popen, store_path: Path, state: str) -> bool:
     deadline = time.monotonic() + LOAD_DEADLINE
     while process.poll() is None:
         assert time.monotonic() < deadline, f"the load never reached {state}"
-        with contextlib.suppress(OSError):
-            if state in _states(store_path):
-                process.send_signal(signal.SIGSTOP)
-                while not _stopped(process.pid):
-                    assert time.monotonic() < deadline, "the load did not stop"
-                    time.sleep(0.001)
-                if _states(store_path) == {state}:
-                    return True
-                process.send_signal(signal.SIGCONT)
+        if state in _states_now(store_path):
+            process.send_signal(signal.SIGSTOP)
+            while not _stopped(process.pid):
+                assert time.monotonic() < deadline, "the load did not stop"
+                time.sleep(0.001)
+            if _states_now(store_path) == {state}:
+                return True
+            process.send_signal(signal.SIGCONT)
         time.sleep(0.005)
     return False
+
+
+def _states_now(store_path: Path) -> set[str]:
+    """:func:`_states`, or nothing when the reader opened while the writer compacted (a
+    file it listed was gone): the caller looks again."""
+    try:
+        return _states(store_path)
+    except (OSError, RuntimeError):
+        return set()
 
 
 def _ignoring_sigint() -> None:
