@@ -60,8 +60,8 @@ def trial(source: Path, base: Path, graph: str, at: str, signum: int, work: Path
     before = _state(store)
     started = time.monotonic()
     process = subprocess.Popen(
-        [str(VENV_BIN / "lamcoop"), "--store", str(store), "load", "--quiet"]
-        + ["--graph", graph, str(source)],
+        [str(VENV_BIN / "lamcoop"), "--store", str(store), "load", "--quiet", "--graph", graph]
+        + [str(source)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
@@ -103,9 +103,7 @@ def main() -> None:
     parser.add_argument("--signal", choices=["INT", "TERM"], default="INT")
     args = parser.parse_args()
     signum = signal.SIGINT if args.signal == "INT" else signal.SIGTERM
-    loops = [
-        subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(args.busy)
-    ]
+    loops = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(args.busy)]
     try:
         with tempfile.TemporaryDirectory(dir=os.environ.get("TMPDIR")) as work:
             for at in args.at:

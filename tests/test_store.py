@@ -202,6 +202,15 @@ def _load_states(store_path: Path) -> set[str]:
         del raw
 
 
+def _states_now(store_path: Path) -> set[str]:
+    """:func:`_load_states`, or nothing when the reader opened while the writer compacted
+    (a file it listed was gone): the caller looks again."""
+    try:
+        return _load_states(store_path)
+    except (OSError, RuntimeError):
+        return set()
+
+
 def _stopped(pid: int) -> bool:
     """Whether every thread of process ``pid`` has stopped (SIGSTOP)."""
     states = []
@@ -222,7 +231,7 @@ def _stop_while_writing(process: subprocess.Popen, store_path: Path, state: str)
     """
     deadline = time.monotonic() + LOAD_DEADLINE
     # Publishing writes in short transactions, not in bulk: its marker tells it.
-    writing = _bulk_writing if state == "staged" else (lambda path: state in _load_states(path))
+    writing = _bulk_writing if state == "staged" else (lambda path: state in _states_now(path))
     while process.poll() is None:
         assert time.monotonic() < deadline, "the load neither wrote nor ended"
         if writing(store_path):
@@ -230,7 +239,7 @@ def _stop_while_writing(process: subprocess.Popen, store_path: Path, state: str)
             while not _stopped(process.pid):
                 assert time.monotonic() < deadline, "the load did not stop"
                 time.sleep(0.001)
-            if writing(store_path) and _load_states(store_path) == {state}:
+            if writing(store_path) and _states_now(store_path) == {state}:
                 return True
             process.send_signal(signal.SIGCONT)
         time.sleep(0.005)
