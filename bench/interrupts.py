@@ -59,9 +59,9 @@ def trial(source: Path, base: Path, graph: str, at: str, signum: int, work: Path
     shutil.copytree(base, store)
     before = _state(store)
     started = time.monotonic()
+    command = [str(VENV_BIN / "lamcoop"), "--store", str(store), "load", "--quiet"]
     process = subprocess.Popen(
-        [str(VENV_BIN / "lamcoop"), "--store", str(store), "load", "--quiet", "--graph", graph]
-        + [str(source)],
+        [*command, "--graph", graph, str(source)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
