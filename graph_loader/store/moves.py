@@ -2,12 +2,12 @@
 
 A load that writes a graph that exists stages the new data in a copy ``S`` beside the
 target ``T``. Before anything published changes, the copy is turned into two differences:
-what the target gains (``added``: S minus T) and what it loses (``removed``: T minus S,
-only when the load replaces). Publishing is then removing ``removed`` from the target and
-adding ``added``; undoing it is the reverse. Both are idempotent and can be repeated from
-any point, so a load stopped halfway through publishing (Ctrl-C, a crash) is undone by the
-next read-write open; only the small transaction after the move (the commit point) makes
-it final.
+what the target gains (``added``: S itself, with what T already holds taken out) and what
+it loses (``removed``: T minus S, copied out, only when the load replaces). Publishing is
+then removing ``removed`` from the target and adding ``added``; undoing it is the reverse.
+Both are idempotent and can be repeated from any point, so a load stopped halfway through
+publishing (Ctrl-C, a crash) is undone by the next read-write open; only the small
+transaction after the move (the commit point) makes it final.
 
 Every write here is a short transaction (:data:`WRITE_QUADS` quads) or one SPARQL update:
 pyoxigraph lets other threads run meanwhile (its ``bulk_extend`` holds the interpreter
@@ -29,8 +29,9 @@ WRITE_QUADS = 10_000
 
 
 def added(physical: str) -> str:
-    """The graph of what a staged load adds to its target (under the staging prefix)."""
-    return physical + "-added"
+    """The graph of what a staged load adds to its target: the staged copy itself, once
+    :func:`split` has taken out of it what the target already holds."""
+    return physical
 
 
 def removed(physical: str) -> str:
@@ -63,16 +64,30 @@ def _missing(inner: ox.Store, source: str, other: str, into: str) -> Iterator[ox
             yield ox.Quad(q.subject, q.predicate, q.object, g)
 
 
+def _common(inner: ox.Store, source: str, other: str) -> Iterator[ox.Quad]:
+    """The quads of ``source`` whose triple ``other`` holds too (never one with a blank
+    node: a load's blank nodes are its own)."""
+    o = ox.NamedNode(other)
+    for q in _graph(inner, source):
+        if ox.Quad(q.subject, q.predicate, q.object, o) in inner:
+            yield q
+
+
 def split(inner: ox.Store, target: str, physical: str, *, replace: bool) -> int:
     """Turn the staged copy ``physical`` into its differences with ``target`` (see the
-    module), drop the copy, and return how many triples ``target`` will hold."""
-    write(inner, _missing(inner, physical, target, added(physical)))
+    module) and return how many triples ``target`` will hold.
+
+    What the target loses is copied out (``removed``); what it gains is the staged copy
+    itself, once the triples the target already holds are taken out of it: a reload of
+    unchanged data leaves almost nothing to publish, new data is published as staged."""
     if replace:
-        write(inner, _missing(inner, target, physical, removed(physical)))
         total = _count(inner, physical)
-    else:
-        total = _count(inner, target) + _count(inner, added(physical))
-    drop(inner, physical)
+        write(inner, _missing(inner, target, physical, removed(physical)))
+    for chunk in chunks(_common(inner, physical, target), WRITE_QUADS):
+        body = " ".join(f"{q.subject} {q.predicate} {q.object} ." for q in chunk)
+        inner.update(f"DELETE DATA {{ GRAPH {ox.NamedNode(physical)} {{ {body} }} }}")
+    if not replace:
+        total = _count(inner, target) + _count(inner, physical)
     return total
 
 
