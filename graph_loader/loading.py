@@ -6,10 +6,10 @@ gzip file or bytes in memory go through a reader that hashes what passes (see
 :mod:`graph_loader.file_reading`). The data is staged, counted, then published together
 with its provenance in one transaction (see :mod:`graph_loader.store`).
 
-The parser runs in a worker thread so that Ctrl-C is felt at once: it raises
-:class:`LoadInterrupted`, and the partial load, still marked pending, is undone when the
-store is next opened read-write. Moving staged copies into place after the commit point runs
-in a worker thread too: Ctrl-C then leaves at once, and the next read-write open finishes it.
+Every long step (parsing and staging, publishing, freeing what was staged) runs in a worker
+thread while this thread waits, so that Ctrl-C (or SIGTERM, see :mod:`graph_loader.cli`) is
+felt at once: it raises :class:`LoadInterrupted`. Short of the commit point the load, still
+marked pending, is undone when the store is next opened read-write; past it the load stands.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
+import signal
 import threading
 import time
 import zlib
@@ -56,14 +57,15 @@ def refuse_internal_target(path: Path, target: str) -> None:
 
 
 class LoadInterrupted(LoadError):
-    """Ctrl-C during parsing, or after the commit point. The thread at work (``worker``)
+    """Ctrl-C (or the signal ``signum``) during a load. The thread at work (``worker``)
     cannot be stopped and goes on writing; the load stays marked pending, so exit, and the
-    next read-write open of the store undoes it, or finishes it when it was committed (or
-    ``worker.join()`` then ``store.recover()``)."""
+    next read-write open of the store undoes it, or frees what it staged when it was
+    committed (or ``worker.join()`` then ``store.recover()``)."""
 
-    def __init__(self, message: str, worker: threading.Thread):
+    def __init__(self, message: str, worker: threading.Thread, signum: int = signal.SIGINT):
         super().__init__(message)
         self.worker = worker
+        self.signum = signum
 
 
 @dataclass(frozen=True)
@@ -187,11 +189,13 @@ class _Job:
         with ReadPositionWatcher(self.path, bar, ignore=digest.fileno):
             staged = self.stage(self.path)
         try:
-            sha = digest.hexdigest()
+            sha = interruptible(digest.hexdigest)
             if _signature(self.path) != before:
                 raise LoadError(f"{self.path}: the file changed while it was loaded; load again")
+        except LoadInterrupted:
+            raise
         except BaseException:
-            staged.abort()
+            interruptible(staged.abort)
             raise
         return self.publish(staged, sha, started)
 
@@ -202,16 +206,18 @@ class _Job:
         stream = gzip.GzipFile(fileobj=raw) if raw.peek(2)[:2] == b"\x1f\x8b" else raw
         staged = self.stage(stream)
         try:
-            sha = reader.drain()
+            sha = interruptible(reader.drain)
+        except LoadInterrupted:
+            raise
         except BaseException:
-            staged.abort()
+            interruptible(staged.abort)
             raise
         return self.publish(staged, sha, started)
 
     def stage(self, source) -> StagedLoad:
         file_iri = self.path.resolve().as_uri() if self.path.exists() else None
         try:
-            return _interruptible(
+            return interruptible(
                 lambda: self.store.stage(
                     source if isinstance(source, Path) else _without_bom(source),
                     graph=self.target,
@@ -234,25 +240,40 @@ class _Job:
         """Publish the staged graphs with their provenance at once.
 
         Every graph the file has data for is published (a quad format may name several);
-        a triples format always stages ``target``, even when the file is empty. Past the
-        commit point, Ctrl-C leaves at once: the next read-write open finishes the move.
+        a triples format always stages ``target``, even when the file is empty.
         """
-        counts = provenance.commit(
-            self.store, staged, source=self.path.name, sha256=sha, base_iri=self.base_iri
+        counts = publish(
+            staged,
+            lambda: provenance.commit(
+                self.store, staged, source=self.path.name, sha256=sha, base_iri=self.base_iri
+            ),
         )
-        _interruptible(staged.finish, interrupted=COMMITTED)
         index.refresh(self.store, counts, base_iri=self.base_iri)
         return LoadResult(self.path.name, counts, sha, time.perf_counter() - started)
 
 
 #: What Ctrl-C leaves behind, before and after a load's commit point.
 UNDONE = "interrupted: the partial load is undone when the store is next opened"
-COMMITTED = "interrupted: the load was committed; it is completed when the store is next opened"
+COMMITTED = (
+    "interrupted after the commit point: the load stands; "
+    "what it staged is freed when the store is next opened"
+)
 
 
-def _interruptible(work: Callable[[], T], *, interrupted: str = UNDONE) -> T:
+def publish(staged: StagedLoad, commit: Callable[[], T]) -> T:
+    """Run ``commit`` (which passes ``staged``'s commit point), then free what was staged,
+    both interruptible: Ctrl-C says whether the load was undone or stands."""
+    result = interruptible(commit, interrupted=lambda: COMMITTED if staged.committed else UNDONE)
+    interruptible(staged.finish, interrupted=COMMITTED)
+    return result
+
+
+def interruptible(work: Callable[[], T], *, interrupted: str | Callable[[], str] = UNDONE) -> T:
     """Run ``work`` in a worker thread, so that Ctrl-C reaches this (main) thread at once
-    (as :class:`LoadInterrupted` saying ``interrupted``)."""
+    (as :class:`LoadInterrupted` saying ``interrupted``, or what it returns when called).
+
+    The work writes in short steps that let this thread run (see
+    :mod:`graph_loader.store.moves`), so the signal is felt within a fraction of a second."""
     values: list[T] = []
     errors: list[BaseException] = []
 
@@ -267,8 +288,10 @@ def _interruptible(work: Callable[[], T], *, interrupted: str = UNDONE) -> T:
     try:
         while worker.is_alive():
             worker.join(0.1)
-    except KeyboardInterrupt:
-        raise LoadInterrupted(interrupted, worker) from None
+    except KeyboardInterrupt as exc:
+        message = interrupted if isinstance(interrupted, str) else interrupted()
+        signum = exc.args[0] if exc.args and isinstance(exc.args[0], int) else signal.SIGINT
+        raise LoadInterrupted(message, worker, signum) from None
     if errors:
         raise errors[0]
     return values[0]

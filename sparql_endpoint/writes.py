@@ -4,10 +4,18 @@ index (:mod:`graph_loader.index`, for the graphs written) and VoID.
 Every write goes through :meth:`~sparql_endpoint.executor.Executor.write`, which (in the
 server) holds the store read-write while no query runs in any process. A write the store
 rejects is a 400 naming the problem and changes nothing.
+
+Each write keeps the provenance of the graphs it wrote true (see
+:func:`graph_loader.provenance.record_writes`): a Graph Store PUT or POST publishes the
+graph and its record (source "HTTP PUT" or "HTTP POST", time, the body's SHA-256, the new
+triple count; never the token) in one transaction, as a load does; a DELETE removes the
+record with the graph; an update records every graph whose triple count it changed (one
+that keeps its count is not told apart).
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 from collections.abc import Callable
 from typing import TypeVar
@@ -15,7 +23,7 @@ from typing import TypeVar
 import pyoxigraph as ox
 from flask import Response, abort
 
-from graph_loader import index
+from graph_loader import index, provenance
 from graph_loader.bounded import locate
 from graph_loader.publish.void import write_void
 from graph_loader.store import InternalGraphError, Store
@@ -79,6 +87,7 @@ def run_update(text: str, base_iri: str | None = None, *, calls_out: bool = Fals
 
     def action(store: Store) -> list[str]:
         before = store.internal_graphs()
+        counts = {g.iri: g.triples for g in store.graphs()}
         try:
             store.update(text, base_iri=base_iri)
         except (OSError, ValueError, RuntimeError) as exc:
@@ -89,6 +98,10 @@ def run_update(text: str, base_iri: str | None = None, *, calls_out: bool = Fals
         touched = [g for g, n in after.items() if before.get(g) != n]
         for graph in touched:
             store.drop_graph(graph)
+        now = {g.iri: g.triples for g in store.graphs()}
+        changed = {g: n for g, n in now.items() if counts.get(g) != n}
+        changed.update({g: -1 for g in counts if g not in now})
+        _record(store, changed, "SPARQL Update", text.encode("utf-8"))
         return touched
 
     touched = write(action)
@@ -108,7 +121,7 @@ def put_graph(graph: str | None, data: bytes, fmt: ox.RdfFormat) -> bool:
             store.extend(quads)
             return False
         created = not store.has_graph(graph)
-        store.replace_graph(io.BytesIO(data), graph=graph, format=fmt, base_iri=graph)
+        _load(store, graph, data, fmt, replace=True)
         return created
 
     return write(action, [] if graph is None else [graph], body=(data, fmt))
@@ -122,7 +135,7 @@ def post_graph(graph: str | None, data: bytes, fmt: ox.RdfFormat) -> bool:
             store.extend(_parsed(data, fmt))
             return False
         created = not store.has_graph(graph)
-        store.load_graph(io.BytesIO(data), graph=graph, format=fmt, base_iri=graph)
+        _load(store, graph, data, fmt, replace=False)
         return created
 
     return write(action, [] if graph is None else [graph], body=(data, fmt))
@@ -136,8 +149,33 @@ def delete_graph(graph: str | None) -> None:
             store.clear_default_graph()
         else:
             store.drop_graph(graph)
+            _record(store, {graph: -1}, "HTTP DELETE", b"")
 
     write(action, [] if graph is None else [graph])
+
+
+def _load(store: Store, graph: str, data: bytes, fmt: ox.RdfFormat, *, replace: bool) -> None:
+    """Publish ``data`` into ``graph`` with its provenance in one transaction, as a load."""
+    staged = store.stage(io.BytesIO(data), graph=graph, format=fmt, base_iri=graph, replace=replace)
+    provenance.commit(
+        store,
+        staged,
+        source="HTTP PUT" if replace else "HTTP POST",
+        sha256=hashlib.sha256(data).hexdigest(),
+        base_iri=service().settings.base_iri,
+        graph=graph,
+    )
+    staged.finish()
+
+
+def _record(store: Store, counts: dict[str, int], source: str, body: bytes) -> None:
+    provenance.record_writes(
+        store,
+        counts,
+        source=source,
+        sha256=hashlib.sha256(body).hexdigest(),
+        base_iri=service().settings.base_iri,
+    )
 
 
 def _parsed(data: bytes, fmt: ox.RdfFormat) -> list[ox.Quad]:

@@ -23,7 +23,13 @@ from graph_loader.bounded import Refused
 from graph_loader.file_reading import TrackingReader
 from graph_loader.importers.common import ImportContext, ImportFailed, Row, RowRejected
 from graph_loader.importers.report import Tally, rejection_message, write_report
-from graph_loader.loading import progress_bar, refuse_internal_target, source_graph
+from graph_loader.loading import (
+    interruptible,
+    progress_bar,
+    publish,
+    refuse_internal_target,
+    source_graph,
+)
 from graph_loader.store import Store
 
 _CHUNK = 1 << 20
@@ -86,18 +92,22 @@ def run_import(
         reader = TrackingReader(handle, bar)
         text = io.TextIOWrapper(io.BufferedReader(reader, _CHUNK), importer.encoding, newline="")
         quads = _quads(importer, _guarded_rows(importer, text, path, tally), tally, skip_invalid)
-        staged = store.stage(quads, graph=target, format=None, replace=replace)
-        sha = reader.drain()
+        staged = interruptible(
+            lambda: store.stage(quads, graph=target, format=None, replace=replace)
+        )
+        sha = interruptible(reader.drain)
     written = report if (tally.rejected or tally.dropped) and report else None
     if written is not None:
         write_report(tally, written)
     if tally.rejected and not skip_invalid:
-        staged.abort()
+        interruptible(staged.abort)
         raise ImportRejected(rejection_message(tally, written), tally, written)
-    counts = provenance.commit(
-        store, staged, source=path.name, sha256=sha, base_iri=base_iri, graph=target
+    counts = publish(
+        staged,
+        lambda: provenance.commit(
+            store, staged, source=path.name, sha256=sha, base_iri=base_iri, graph=target
+        ),
     )
-    staged.finish()
     index.refresh(store, counts, base_iri=base_iri)
     return ImportResult(
         path.name, importer.name, target, counts[target], tally, sha,

@@ -198,7 +198,8 @@ TRIPLES = b"".join(f"<{EX}a> <{EX}p> <{EX}o{n}> .\n".encode() for n in range(40)
 @pytest.mark.parametrize("size", [1, 7, 4096])
 def test_a_chunked_put_replaces_the_graph_with_the_whole_body(http_server, size):
     graph = EX + "chunked-put"
-    others = {g: n for g, n in served_state(http_server, without_void=True).items() if g != graph}
+    others = _data(served_state(http_server, without_void=True))
+    others.pop(graph, None)
     response = requests.put(
         f"{http_server.url}/graph-store?graph={graph}",
         data=pieces(TRIPLES, size),
@@ -207,7 +208,7 @@ def test_a_chunked_put_replaces_the_graph_with_the_whole_body(http_server, size)
     )
     assert response.request.headers.get("Transfer-Encoding") == "chunked"
     assert response.status_code in (201, 204), response.text
-    after = served_state(http_server, without_void=True)
+    after = _data(served_state(http_server, without_void=True))
     assert after.pop(graph) == 40
     assert after == others
     http_server.update(f"DROP GRAPH <{graph}>")
@@ -239,7 +240,7 @@ def test_a_chunked_query_is_read_whole(http_server, content_type, body):
 
 def test_a_chunked_update_is_read_whole(http_server):
     graph = EX + "chunked-update"
-    before = served_state(http_server, without_void=True)
+    before = _data(served_state(http_server, without_void=True))
     update = f"INSERT DATA {{ GRAPH <{graph}> {{ {TRIPLES.decode()} }} }}".encode()
     response = requests.post(
         http_server.url + "/sparql",
@@ -251,10 +252,15 @@ def test_a_chunked_update_is_read_whole(http_server):
         timeout=HTTP_DEADLINE,
     )
     assert response.status_code == 204, response.text
-    after = served_state(http_server, without_void=True)
+    after = _data(served_state(http_server, without_void=True))
     assert after.pop(graph) == 40
     assert after == before
     http_server.update(f"DROP GRAPH <{graph}>")
+
+
+def _data(state: dict[str, int]) -> dict[str, int]:
+    """``state`` without the provenance graph, where a write records the graph it wrote."""
+    return {g: n for g, n in state.items() if not g.endswith("/graph/provenance")}
 
 
 BROKEN_CHUNKED = {
