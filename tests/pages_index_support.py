@@ -37,11 +37,16 @@ def auth() -> dict[str, str]:
     return {"Authorization": f"Bearer {TOKEN}"}
 
 
-def sparql_counts(store: Store) -> dict[str, int]:
-    """Each kind's number of entities, by SPARQL over the graphs the index covers."""
+def index_graphs(store: Store) -> list:
+    """The graphs the index covers, as pyoxigraph names (a query's default graph)."""
     from pyoxigraph import NamedNode
 
-    graphs = [NamedNode(g) for g in graph_iris(Purpose.INDEX, store, base_iri=BASE)]
+    return [NamedNode(g) for g in graph_iris(Purpose.INDEX, store, base_iri=BASE)]
+
+
+def sparql_counts(store: Store) -> dict[str, int]:
+    """Each kind's number of entities, by SPARQL over the graphs the index covers."""
+    graphs = index_graphs(store)
     found = {}
     for kind in KINDS:
         rows = store.query(
