@@ -13,7 +13,10 @@ have been the natural place, but pyuwsgi's mules crash as they start): it reads 
 request head, answers 414 (request line) or 431 (headers) itself when the head would not fit
 the packet, and otherwise passes the request on, byte for byte, to the router on its unix
 socket, and the router's answers back. One front connection is one router connection, so
-the router's keep-alive, ``Expect: 100-continue`` and chunked bodies work as before.
+the router's keep-alive and ``Expect: 100-continue`` work as before. A chunked body is read
+whole here, strictly, and passed on with a ``Content-Length`` (see
+:mod:`sparql_endpoint.chunked_body`: uWSGI's own chunk reader takes a broken body for a
+shorter one).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ import sys
 from dataclasses import dataclass
 
 from sparql_endpoint.browser_policy import browser_policy
+from sparql_endpoint.chunked_body import BrokenBody, dechunked
 
 #: The environment variable through which ``lamcoop serve`` tells the mule its listening
 #: socket's descriptor, the router's socket and the keep-alive time (read once, at start).
@@ -136,7 +140,13 @@ def _too_long_headers(length: int | None) -> Refusal:
 
 def refusal_bytes(refused: Refusal, *, head_only: bool = False) -> bytes:
     """The complete HTTP/1.1 answer to a refused request (it closes the connection)."""
-    reason = {400: "Bad Request", 414: "URI Too Long", 431: "Request Header Fields Too Large"}
+    reason = {
+        400: "Bad Request",
+        413: "Content Too Large",
+        414: "URI Too Long",
+        431: "Request Header Fields Too Large",
+        501: "Not Implemented",
+    }
     body = f"{refused.status} {reason[refused.status]}: {refused.message}\n".encode()
     lines = [f"HTTP/1.1 {refused.status} {reason[refused.status]}"]
     lines += [f"{name}: {value}" for name, value in _POLICY.headers]
@@ -150,6 +160,10 @@ def refusal_bytes(refused: Refusal, *, head_only: bool = False) -> bytes:
 
 
 _POLICY = browser_policy(inline_scripts=())
+
+
+#: A request's head: its request line and header fields.
+_Head = tuple[bytes, list[bytes]]
 
 
 class _Refused(Exception):
@@ -189,7 +203,7 @@ async def _read_head(reader: asyncio.StreamReader) -> tuple[bytes, list[bytes]] 
 
 def body_framing(fields: list[bytes]) -> int | None:
     """The body's length by Content-Length (0 without one), or ``None`` for a body sent
-    with Transfer-Encoding (passed on until the connection ends: the router then closes it).
+    in chunks (``Transfer-Encoding: chunked``, the only transfer coding taken).
 
     >>> body_framing([b"Content-Length: 12"]), body_framing([b"Transfer-Encoding: chunked"])
     (12, None)
@@ -203,6 +217,8 @@ def body_framing(fields: list[bytes]) -> int | None:
             lengths.add(value.strip())
         elif key == b"transfer-encoding":
             coded = True
+            if value.strip().lower() != b"chunked":
+                raise _Refused(Refusal(501, "the only transfer coding taken is chunked"))
     if coded and lengths:
         raise _Refused(Refusal(400, "a request has Content-Length or Transfer-Encoding, not both"))
     if coded:
@@ -235,9 +251,10 @@ async def _linger(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) ->
 class Front:
     """The front's connections: each client connection gets one connection to the router."""
 
-    def __init__(self, router: str, keepalive: float):
+    def __init__(self, router: str, keepalive: float, max_body: int):
         self.router = router
         self.keepalive = keepalive
+        self.max_body = max_body
 
     async def serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         """One client connection, to its end (or to the end of the router's connection)."""
@@ -256,6 +273,10 @@ class Front:
                     if head is None:
                         break
                     length = body_framing(head[1])
+                    chunked = b""
+                    if length is None:
+                        head, chunked = await self._dechunked(reader, writer, head)
+                        length = 0
                 except _Refused as exc:
                     refused = True
                     head_only = exc.method == b"HEAD"
@@ -270,7 +291,7 @@ class Front:
                     # is written), which also ends the wait for another request.
                     answers.add_done_callback(lambda _task: writer.close())
                 request_line, fields = head
-                upstream.write(b"\r\n".join([request_line, *fields]) + b"\r\n\r\n")
+                upstream.write(b"\r\n".join([request_line, *fields]) + b"\r\n\r\n" + chunked)
                 if not await self._body(reader, upstream, length, answers):
                     break
         except (TimeoutError, OSError, asyncio.IncompleteReadError):
@@ -286,20 +307,27 @@ class Front:
                 if stream is not None:
                     stream.close()
 
+    async def _dechunked(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, head: _Head
+    ) -> tuple[_Head, bytes]:
+        """A chunked request read whole (see :func:`~.chunked_body.dechunked`)."""
+        request_line, fields = head
+        try:
+            async with asyncio.timeout(BODY_READ_SECONDS):
+                kept, body = await dechunked(reader, writer, fields, limit=self.max_body)
+        except BrokenBody as exc:
+            method = request_line.split(b" ", 1)[0]
+            raise _Refused(Refusal(exc.status, exc.message), method) from None
+        return (request_line, kept), body
+
     async def _body(
         self,
         reader: asyncio.StreamReader,
         upstream: asyncio.StreamWriter,
-        length: int | None,
+        length: int,
         answers: asyncio.Task | None,
     ) -> bool:
         """Pass the request's body on; whether the connection may carry another request."""
-        if length is None:  # Transfer-Encoding: to the end (the router closes after it)
-            passing = asyncio.create_task(_pump(reader, upstream))
-            assert answers is not None
-            await asyncio.wait({passing, answers}, return_when=asyncio.FIRST_COMPLETED)
-            passing.cancel()
-            return False
         while length > 0:
             async with asyncio.timeout(BODY_READ_SECONDS):
                 chunk = await reader.read(min(length, 65536))
@@ -312,8 +340,8 @@ class Front:
         return not (answers is not None and answers.done())
 
 
-async def _main(listener: socket.socket, router: str, keepalive: float) -> None:
-    front = Front(router, keepalive)
+async def _main(listener: socket.socket, router: str, keepalive: float, max_body: int) -> None:
+    front = Front(router, keepalive, max_body)
     server = await asyncio.start_server(front.serve, sock=listener, limit=HEAD_LIMIT)
     async with server:
         await server.serve_forever()
@@ -327,14 +355,24 @@ def run() -> None:
         return
     listener = socket.socket(fileno=config["fd"])
     listener.setblocking(False)
-    asyncio.run(_main(listener, config["router"], float(config["keepalive"])))
+    keepalive, max_body = float(config["keepalive"]), int(config["max_body"])
+    asyncio.run(_main(listener, config["router"], keepalive, max_body))
 
 
-def start_front(listener: socket.socket, router: str, keepalive: float) -> subprocess.Popen:
+def start_front(
+    listener: socket.socket, router: str, keepalive: float, max_body: int
+) -> subprocess.Popen:
     """The front as a process of its own, on ``listener`` (which it inherits), passing
-    requests to the router's socket ``router``; it is sent SIGTERM when this process ends."""
+    requests to the router's socket ``router`` (chunked bodies read whole, up to
+    ``max_body`` bytes); it is sent SIGTERM when this process ends."""
     config = json.dumps(
-        {"fd": listener.fileno(), "router": router, "keepalive": keepalive, "parent": os.getpid()}
+        {
+            "fd": listener.fileno(),
+            "router": router,
+            "keepalive": keepalive,
+            "max_body": max_body,
+            "parent": os.getpid(),
+        }
     )
     return subprocess.Popen(
         [sys.executable, "-m", "sparql_endpoint.front"],

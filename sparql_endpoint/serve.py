@@ -304,6 +304,6 @@ def serve_command(state: AppState, host, port, workers, get_path, accept) -> Non
     # recommends freezing before forking workers, which keeps memory shared.
     gc.freeze()
     run_dir = run_directory()
-    start_front(listener, str(run_dir / ROUTER_SOCKET), KEEPALIVE_SECONDS)
+    start_front(listener, str(run_dir / ROUTER_SOCKET), KEEPALIVE_SECONDS, settings.max_body_bytes)
     listener.close()  # the front's now
     pyuwsgi.run(uwsgi_options(settings, run_dir=run_dir))
