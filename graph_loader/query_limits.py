@@ -72,11 +72,8 @@ _STRING = "|".join(
 #: than", so what looks like an IRI may be an expression). Nor is one that has both a
 #: ``#`` and a bracket: were it an expression, the ``#`` would begin a comment.
 _IRI_CHARS = 1024
-_TOKEN = re.compile(
-    rf"""
-      (?P<comment>\#[^\n\r]*)
-    | (?P<string>{_STRING})
-    | (?P<iri><[^<>"{{}}|^`\\\x00-\x20\#]{{0,{_IRI_CHARS}}}>
+_CODE = rf"""
+      (?P<iri><[^<>"{{}}|^`\\\x00-\x20\#]{{0,{_IRI_CHARS}}}>
             |<[^<>"{{}}|^`\\\x00-\x20()\[\]]{{0,{_IRI_CHARS}}}>)
     | (?P<term>[?$]\w+|(?:[^\W\d][\w.-]*)?:[\w.:%-]*
             |\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)
@@ -88,9 +85,15 @@ _TOKEN = re.compile(
     | (?P<arith>[+*-])
     | (?P<bang>!)
     | (?P<word>\b(?i:UNION|OPTIONAL|MINUS|DATA|VALUES|IN)\b)
-    """,
+"""
+#: The tokens of a text: comments and strings first (what they hold does not count), and a
+#: quote that opens no string.
+_TOKEN = re.compile(
+    rf"(?P<comment>\#[^\n\r]*) | (?P<string>{_STRING}) | {_CODE} | (?P<quote>['\"])",
     re.VERBOSE,
 )
+#: The tokens of code alone, for where a string already failed to close (see :func:`_read`).
+_TOKEN_NO_STRING = re.compile(rf"(?P<comment>\#[^\n\r]*) | {_CODE}", re.VERBOSE)
 _KIND = {
     "logic": "&& and ||",
     "path": "path and division (/ | ^)",
@@ -218,11 +221,30 @@ class _Reading:
 def _read(text: str, *, raise_at: bool) -> Measure:
     """Read ``text``: comments do not count, strings count as terms; an IRI is a term, its
     brackets nest only within it and its ``+ * ! &&`` count (it may be an expression
-    between ``<`` and ``>``)."""
+    between ``<`` and ``>``).
+
+    A quote that opens no string (none closes it on its line, or, for a long string, in the
+    rest of the text) is read as code, and so is every quote up to where that string's
+    reading stopped: trying each of them as a string again would read the same stretch
+    again for each, and a line of a few hundred thousand escaped quotes would take minutes.
+    Reading them as code may only count more, never less.
+    """
     reading = _Reading(raise_at)
-    for match in _TOKEN.finditer(text):
-        kind, token, at = match.lastgroup, match.group(), match.start()
-        if kind == "string" or kind == "term":
+    pos, dead = 0, 0
+    while True:
+        if pos < dead:  # within the stretch: code alone (its quotes open nothing)
+            match = _TOKEN_NO_STRING.search(text, pos, dead)
+            if match is None:
+                pos = dead
+                continue
+        elif (match := _TOKEN.search(text, pos)) is None:
+            break
+        at = match.start()
+        kind, token = match.lastgroup, match.group()
+        pos = match.end()
+        if kind == "quote":
+            dead = max(dead, _unclosed_until(text, at))
+        elif kind == "string" or kind == "term":
             reading.term(at)
         elif kind == "iri":
             reading.term(at)
@@ -240,3 +262,12 @@ def _read(text: str, *, raise_at: bool) -> Measure:
         elif kind in _KIND:
             reading.count(_KIND[kind], at)
     return Measure(reading.deepest, reading.terms, reading.counts)
+
+
+def _unclosed_until(text: str, at: int) -> int:
+    """Where the reading of a string opened at ``at`` and never closed stopped: the end of
+    its line (a short string), or of the text (a long one)."""
+    if text.startswith(text[at] * 3, at):
+        return len(text)
+    ends = [i for i in (text.find("\n", at), text.find("\r", at)) if i >= 0]
+    return min(ends) if ends else len(text)
