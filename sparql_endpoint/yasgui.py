@@ -12,6 +12,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, render_template, request, url_for
 
+from sparql_endpoint.context import service
 from sparql_endpoint.examples import EXAMPLES
 
 blueprint = Blueprint(
@@ -39,6 +40,7 @@ def page() -> Response:
     html = render_template(
         "yasgui.html",
         endpoint=request.base_url,
+        base=service().settings.base_iri,
         installed=installed(),
         script=url_for("yasgui.static", filename=ASSETS[0]),
         style=url_for("yasgui.static", filename=ASSETS[1]),

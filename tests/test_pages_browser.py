@@ -156,6 +156,28 @@ def test_yasgui_runs_a_query(server, page):
     shot(page, "yasgui")
 
 
+def test_a_result_iri_under_the_base_opens_on_this_server(server, page):
+    page.goto(server.url + "/sparql", wait_until="networkidle")
+    if page.locator("#yasgui").count() == 0:
+        pytest.skip("YASGUI's files are not installed in this checkout")
+    page.wait_for_selector(".yasqe .CodeMirror")
+    calis = "https://w3id.org/lamcoop/id/institution/calis"
+    page.evaluate(
+        "document.querySelector('.yasqe .CodeMirror').CodeMirror.setValue("
+        f"'SELECT ?x WHERE {{ BIND(<{calis}> AS ?x) }}')"
+    )
+    page.click(".yasqe_queryButton")
+    link = page.locator(f".yasr table tbody a[href='{calis}']").first
+    link.wait_for()
+    with page.context.expect_page() as opened:  # YASR opens result links in a new tab
+        link.click()
+    shown = opened.value
+    shown.wait_for_load_state()
+    assert shown.url.startswith(server.url + "/doc/institution/calis")
+    assert "中国高等教育文献保障系统" in shown.content()
+    shown.close()
+
+
 def test_the_search_box_suggests_as_the_reader_types(server, page):
     page.goto(server.url + "/search")
     box = page.locator("main input[type=search]")
