@@ -69,12 +69,13 @@ def run_import(
     skip_invalid: bool = False,
     report: Path | None = None,
     progress: bool = False,
+    date_order: str | None = None,
 ) -> ImportResult:
     """Import ``path`` with ``importer_class`` into ``graph`` (default ``{base}graph/{name}``)."""
     started = time.perf_counter()
     target = graph or source_graph(path, base_iri=base_iri)
     refuse_internal_target(path, target)
-    ctx = ImportContext(store, base_iri, target, path.name, replace)
+    ctx = ImportContext(store, base_iri, target, path.name, replace, date_order)
     importer = importer_class(ctx)
     tally = Tally(path.name)
     try:
