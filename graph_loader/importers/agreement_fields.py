@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from graph_loader.importers.cells import currency
 from graph_loader.importers.lookup import StoreLookup
 from graph_loader.importers.spelling import amount, person_date
 from graph_loader.vocab import LAMC, XSD
@@ -67,7 +68,27 @@ def date(value: str, order: str | None) -> ox.Literal:
     return person_date(value, order=order)
 
 
-def budget(value: str) -> tuple[ox.Literal, str | None]:
-    """An amount cell as xsd:decimal, and the currency it names (``None`` if it names none)."""
-    number, code = amount(value)
-    return ox.Literal(number, datatype=XSD.decimal), code
+def budget(
+    amount_cell: str, currency_cell: str
+) -> tuple[ox.Literal | None, str | None, list[tuple[str, str]]]:
+    """The budget's amount (xsd:decimal) and currency, and the (field, reason) of each bad
+    cell. A currency written in the amount is the budget's currency; the ``budget_currency``
+    column, when given, must name the same one."""
+    problems: list[tuple[str, str]] = []
+    stated = number = code = None
+    if currency_cell:
+        try:
+            stated = currency(currency_cell)
+        except ValueError as exc:
+            problems.append(("budget_currency", str(exc)))
+    if amount_cell:
+        try:
+            value, code = amount(amount_cell)
+            number = ox.Literal(value, datatype=XSD.decimal)
+        except ValueError as exc:
+            problems.append(("budget_amount", str(exc)))
+    if code is not None and stated is not None and code != stated:
+        problems.append(
+            ("budget_amount", f"{amount_cell!r} is in {code} but budget_currency says {stated}")
+        )
+    return number, stated or code, problems

@@ -244,25 +244,12 @@ class _AgreementWriter:
             "funding_model",
             lambda v: self.add(self.me, LAMC.fundingModel, funding_model(self.lookup, v)),
         )
-        stated = self.text("budget_currency")
-        currency = None
-        if stated:
-            try:
-                currency = cells.currency(stated)
-            except ValueError as exc:
-                self.problem("budget_currency", str(exc))
-        self._single("budget_amount", lambda v: self._amount(v, currency))
-        if currency is not None:
-            self.add(self.me, LAMC.budgetCurrency, ox.Literal(currency))
-
-    def _amount(self, value: str, stated: str | None) -> None:
-        """The amount; a currency written in it is the budget's currency, unless the
-        ``budget_currency`` column says another."""
-        number, code = budget(value)
-        if code is not None and stated is not None and code != stated:
-            raise ValueError(f"{value!r} is in {code} but budget_currency says {stated}")
-        self.add(self.me, LAMC.budgetAmount, number)
-        if code is not None and stated is None:
+        number, code, bad = budget(self.text("budget_amount"), self.text("budget_currency"))
+        for field, reason in bad:
+            self.problem(field, reason)
+        if number is not None:
+            self.add(self.me, LAMC.budgetAmount, number)
+        if code is not None:
             self.add(self.me, LAMC.budgetCurrency, ox.Literal(code))
 
     def _governance(self, value: str) -> None:
