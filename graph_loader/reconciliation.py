@@ -46,7 +46,7 @@ WIKIDATA = "http://www.wikidata.org/entity/"
 #: A score at or above this is a label equal to the query (as written or normalised).
 EQUAL = 95.0
 #: Words shared by more entities than this do not bring candidates by themselves.
-COMMON = 2000
+COMMON = 1000
 
 Select = Callable[[str, Mapping[str, ox.NamedNode | ox.Literal] | None], list[dict]]
 
@@ -103,12 +103,18 @@ class Index:
         self.words: dict[str, set[str]] = defaultdict(set)
         self.by_isil: dict[str, set[str]] = defaultdict(set)
         self.by_wikidata: dict[str, set[str]] = defaultdict(set)
+        #: The words of each entity's labels, one set per label.
+        self.label_words: dict[str, list[frozenset[str]]] = {}
         for entity in self.entities.values():
+            sets = []
             for _, label in entity.labels:
                 self.exact[label.value.strip()].add(entity.id)
                 self.squeezed[squeeze(label.value)].add(entity.id)
-                for word in _words(label.value):
+                words = frozenset(_words(label.value))
+                sets.append(words)
+                for word in words:
                     self.words[word].add(entity.id)
+            self.label_words[entity.id] = sets
             for isil in entity.isils:
                 self.by_isil[isil.casefold()].add(entity.id)
             for qid in entity.wikidata:
@@ -153,7 +159,7 @@ class Index:
             for iri in found:
                 scores[iri] = 100.0
         if not scores and text.strip():
-            scores = self._by_label(text)
+            scores = self._by_label(text, limit)
         if type_:
             scores = {i: s for i, s in scores.items() if type_ in self.entities[i].types}
         ranked = sorted(scores.items(), key=lambda item: (-item[1], self.entities[item[0]].id))
@@ -178,14 +184,16 @@ class Index:
             return self.by_wikidata.get(qid.upper(), set())
         return set()
 
-    def _by_label(self, text: str) -> dict[str, float]:
+    def _by_label(self, text: str, limit: int) -> dict[str, float]:
+        """Equal labels (as written, normalised); then, while fewer than ``limit`` are
+        found, labels sharing words with ``text``."""
         scores: dict[str, float] = {}
         for iri in self.exact.get(text.strip(), ()):
             scores[iri] = 100.0
         for iri in self.squeezed.get(squeeze(text), ()):
             scores.setdefault(iri, EQUAL)
-        query = set(_words(text))
-        if not query:
+        query = frozenset(_words(text))
+        if not query or len(scores) >= limit:
             return scores
         pool: set[str] = set()
         for word in query:
@@ -193,13 +201,7 @@ class Index:
             if len(holders) <= COMMON:
                 pool |= holders
         for iri in pool - scores.keys():
-            best = max(
-                (
-                    _overlap(query, set(_words(label.value)))
-                    for _, label in self.entities[iri].labels
-                ),
-                default=0.0,
-            )
+            best = max((_overlap(query, w) for w in self.label_words[iri]), default=0.0)
             if best > 0:
                 scores[iri] = round(90 * best, 1)
         return scores
@@ -228,7 +230,7 @@ def _is_cjk_run(word: str) -> bool:
     return bool(grams(word))
 
 
-def _overlap(query: set[str], label: set[str]) -> float:
+def _overlap(query: frozenset[str], label: frozenset[str]) -> float:
     return len(query & label) / len(query | label) if label else 0.0
 
 
