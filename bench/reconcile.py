@@ -72,22 +72,31 @@ def main() -> None:
         index: Index = app.extensions["lamcoop.reconcile"].index
         registry = rows(args.registry)
         by_qid = {q: next(iter(ids)) for q, ids in index.by_wikidata.items() if len(ids) == 1}
-        unique = right = matched = 0
+        unique = right = matched = lower_right = anywhere = anywhere_right = 0
         started = time.perf_counter()
         for qid, label in registry:
-            holders = index.exact.get(label.strip(), set())
-            if len(holders) != 1 or qid not in by_qid:
+            if qid not in by_qid:
+                continue
+            anywhere += 1
+            top = index.match(label, type_=INSTITUTION, limit=1)
+            anywhere_right += bool(top) and top[0].id == by_qid[qid]
+            if len(index.exact.get(label.strip(), set())) != 1:
                 continue
             unique += 1
-            top = index.match(label, type_=INSTITUTION, limit=1)
             if top and top[0].id == by_qid[qid]:
                 right += 1
                 matched += top[0].match
+            # The label as typed in a hurry: lower case, hyphens for spaces.
+            typed = index.match(label.lower().replace(" ", "-"), type_=INSTITUTION, limit=1)
+            lower_right += bool(typed) and typed[0].id == by_qid[qid]
         took = time.perf_counter() - started
         print(
             f"rows {len(registry)}; label unique in the store: {unique}; top candidate right: "
             f"{right} ({100 * right / unique:.2f} %); flagged match: {matched} "
-            f"({100 * matched / unique:.2f} %); {1000 * took / unique:.2f} ms a query"
+            f"({100 * matched / unique:.2f} %); typed lower-case with hyphens, top right: "
+            f"{lower_right} ({100 * lower_right / unique:.2f} %); all rows of a known item: "
+            f"{anywhere}, top right {anywhere_right} ({100 * anywhere_right / anywhere:.2f} %); "
+            f"{1000 * took / (unique + anywhere):.2f} ms a query"
         )
         rng = random.Random(16)
         times = []
