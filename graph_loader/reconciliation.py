@@ -73,8 +73,12 @@ class Entity:
 
     def name(self, lang: str = "en") -> str:
         """The label a reader of ``lang`` sees (the one label rule), else the IRI."""
+        return self.named(lang)[0]
+
+    def named(self, lang: str = "en") -> tuple[str, str | None]:
+        """The label a reader of ``lang`` sees and its language tag (``None``: untagged)."""
         label = pick_label(self.labels, lang=lang)
-        return label.value if label is not None else self.id
+        return (label.value, label.language) if label is not None else (self.id, None)
 
     def label_in(self, lang: str) -> str | None:
         """The entity's label in exactly ``lang`` (``None`` if it has none)."""
@@ -91,6 +95,8 @@ class Candidate:
     score: float
     match: bool
     types: tuple[str, ...]
+    #: The language tag of ``name`` (``None`` when untagged).
+    lang: str | None = None
 
 
 class Index:
@@ -165,15 +171,21 @@ class Index:
         ranked = sorted(scores.items(), key=lambda item: (-item[1], self.entities[item[0]].id))
         top = [i for i, s in ranked if s >= EQUAL]
         return [
-            Candidate(
-                id=iri,
-                name=self.entities[iri].name(lang),
-                score=round(score, 1),
-                match=len(top) == 1 and iri == top[0],
-                types=tuple(sorted(self.entities[iri].types)),
-            )
+            self._candidate(iri, score, len(top) == 1 and iri == top[0], lang)
             for iri, score in ranked[:limit]
         ]
+
+    def _candidate(self, iri: str, score: float, match: bool, lang: str) -> Candidate:
+        entity = self.entities[iri]
+        name, tag = entity.named(lang)
+        return Candidate(
+            id=iri,
+            name=name,
+            score=round(score, 1),
+            match=match,
+            types=tuple(sorted(entity.types)),
+            lang=tag,
+        )
 
     def _by_identifier(self, pid: str, value: str) -> set[str]:
         value = value.strip()

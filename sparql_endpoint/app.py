@@ -24,6 +24,7 @@ from sparql_endpoint import (
     linked_data,
     protocol,
     reconcile,
+    reconcile_draft,
     system,
     yasgui,
 )
@@ -47,6 +48,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     system.blueprint,
     yasgui.blueprint,
     reconcile.blueprint,
+    reconcile_draft.blueprint,
     *linked_data.BLUEPRINTS,
 )
 

@@ -23,7 +23,7 @@ from markupsafe import escape
 from graph_loader.reconciliation import TYPES, Candidate, Index
 from graph_loader.vocab import LAMC, ORG, SCHEMA
 from sparql_endpoint.context import service
-from sparql_endpoint.linked_data.present import choose_language, text_dir
+from sparql_endpoint.linked_data.present import choose_language, html_lang, text_dir
 from sparql_endpoint.linked_data.reader import reading
 
 blueprint = Blueprint("reconcile", __name__)
@@ -120,54 +120,55 @@ def _json_param(name: str, text: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         message = f"{name}: not JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
-        raise _Refused(message) from None
+        raise Refused(message) from None
 
 
-class _Refused(Exception):
+class Refused(Exception):
     """A request the service cannot answer; the message says why (400)."""
 
 
-@blueprint.errorhandler(_Refused)
-def _refused(exc: _Refused) -> Response:
+@blueprint.errorhandler(Refused)
+def refused(exc: Refused) -> Response:
+    """A refused request: 400 with ``{"status": "error", "message": ...}``."""
     return _error(str(exc))
 
 
 def _queries(text: str) -> Response:
     batch = _json_param("queries", text)
     if not isinstance(batch, dict):
-        raise _Refused("queries: expected a JSON object of queries by key (q0, q1, ...)")
+        raise Refused("queries: expected a JSON object of queries by key (q0, q1, ...)")
     if len(batch) > MAX_QUERIES:
-        raise _Refused(f"queries: {len(batch)} queries; at most {MAX_QUERIES} in one batch")
-    lang = _lang()
+        raise Refused(f"queries: {len(batch)} queries; at most {MAX_QUERIES} in one batch")
+    reader = lang()
     idx = index()
     answers = {}
     for key, query in batch.items():
         if not isinstance(query, dict):
-            raise _Refused(f"queries.{key}: expected an object with 'query'")
-        answers[key] = {"result": [_candidate(c) for c in _one(idx, key, query, lang)]}
+            raise Refused(f"queries.{key}: expected an object with 'query'")
+        answers[key] = {"result": [_candidate(c) for c in _one(idx, key, query, reader)]}
     return jsonify(answers)
 
 
-def _one(idx: Index, key: str, query: Mapping[str, Any], lang: str) -> list[Candidate]:
+def _one(idx: Index, key: str, query: Mapping[str, Any], reader: str) -> list[Candidate]:
     text = query.get("query", "")
     type_ = query.get("type")
     limit = query.get("limit", 5)
     if not isinstance(text, str):
-        raise _Refused(f"queries.{key}.query: expected a string")
+        raise Refused(f"queries.{key}.query: expected a string")
     if type_ is not None and not isinstance(type_, str):
-        raise _Refused(f"queries.{key}.type: expected a type id (a string)")
+        raise Refused(f"queries.{key}.type: expected a type id (a string)")
     if not isinstance(limit, int) or isinstance(limit, bool) or not 0 < limit <= MAX_LIMIT:
-        raise _Refused(f"queries.{key}.limit: expected a whole number from 1 to {MAX_LIMIT}")
+        raise Refused(f"queries.{key}.limit: expected a whole number from 1 to {MAX_LIMIT}")
     properties: dict[str, str] = {}
     for n, prop in enumerate(query.get("properties") or []):
         if not isinstance(prop, dict) or not isinstance(prop.get("v"), str):
-            raise _Refused(f"queries.{key}.properties[{n}]: expected {{'pid': ..., 'v': '...'}}")
+            raise Refused(f"queries.{key}.properties[{n}]: expected {{'pid': ..., 'v': '...'}}")
         pid = prop.get("pid") or prop.get("p")
         if pid in ("isil", "wikidata"):
             properties[pid] = prop["v"]
     if not text.strip() and not properties:
-        raise _Refused(f"queries.{key}: give 'query' or an isil or wikidata property")
-    return idx.match(text, type_=type_, limit=limit, properties=properties, lang=lang)
+        raise Refused(f"queries.{key}: give 'query' or an isil or wikidata property")
+    return idx.match(text, type_=type_, limit=limit, properties=properties, lang=reader)
 
 
 def _candidate(c: Candidate) -> dict[str, Any]:
@@ -180,19 +181,20 @@ def _candidate(c: Candidate) -> dict[str, Any]:
     }
 
 
-def _lang() -> str:
+def lang() -> str:
+    """The reader's language: ``?lang=``, else Accept-Language, else English."""
     return choose_language(request.args.get("lang"), request.headers.get("Accept-Language"))
 
 
 @blueprint.get("/reconcile/suggest/entity")
 def suggest_entity() -> Response:
     """Entities whose label starts with ``prefix`` (normalised)."""
-    idx, lang = index(), _lang()
+    idx, reader = index(), lang()
     found = idx.suggest(request.args.get("prefix", ""), type_=request.args.get("type"))
     return jsonify(
         {
             "result": [
-                {"id": i, "name": idx.entities[i].name(lang), "description": _types(idx, i)}
+                {"id": i, "name": idx.entities[i].name(reader), "description": _types(idx, i)}
                 for i in found
             ]
         }
@@ -231,11 +233,11 @@ def propose_properties() -> Response:
 @blueprint.get("/reconcile/preview")
 def preview() -> Response:
     """A small HTML card of the entity, in the reader's language."""
-    idx, lang = index(), _lang()
+    idx, reader = index(), lang()
     entity = idx.entities.get(request.args.get("id", ""))
     if entity is None:
         return Response("no such entity", status=404, mimetype="text/plain")
-    name = entity.name(lang)
+    name = entity.name(reader)
     label = next((lit for _, lit in entity.labels if lit.value == name), None)
     tag = label.language if label is not None and label.language else "und"
     rows = [("Type", _types(idx, entity.id))]
@@ -243,7 +245,7 @@ def preview() -> Response:
     rows += [("Wikidata", ", ".join(sorted(entity.wikidata)))] if entity.wikidata else []
     cells = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in rows)
     html = (
-        f'<!doctype html><html lang="{escape(lang)}"><meta charset="utf-8">'
+        f'<!doctype html><html lang="{escape(reader)}"><meta charset="utf-8">'
         f'<title>{escape(name)}</title><body style="font:14px sans-serif;margin:4px">'
         f'<a href="{escape(entity.id)}" target="_blank" lang="{escape(tag)}" '
         f'dir="{text_dir(tag)}"><b>{escape(name)}</b></a><dl>{cells}</dl></body></html>'
@@ -258,31 +260,40 @@ def _types(idx: Index, iri: str) -> str:
 def _extend(text: str) -> Response:
     query = _json_param("extend", text)
     if not isinstance(query, dict) or not isinstance(query.get("ids"), list):
-        raise _Refused("extend: expected an object with 'ids' (a list) and 'properties'")
+        raise Refused("extend: expected an object with 'ids' (a list) and 'properties'")
     wanted = []
     for n, prop in enumerate(query.get("properties") or []):
         pid = prop.get("id") if isinstance(prop, dict) else None
         if pid not in PROPERTIES:
-            raise _Refused(
+            raise Refused(
                 f"extend.properties[{n}]: unknown property {pid!r}; use {', '.join(PROPERTIES)}"
             )
         wanted.append(pid)
     if len(query["ids"]) > MAX_QUERIES:
-        raise _Refused(f"extend.ids: at most {MAX_QUERIES} ids in one request")
-    idx, lang = index(), _lang()
+        raise Refused(f"extend.ids: at most {MAX_QUERIES} ids in one request")
+    idx, reader = index(), lang()
     rows = {}
     for iri in query["ids"]:
         if not isinstance(iri, str):
-            raise _Refused("extend.ids: expected entity ids (strings)")
-        rows[iri] = _row(idx, iri, wanted, lang)
+            raise Refused("extend.ids: expected entity ids (strings)")
+        rows[iri] = property_values(idx, iri, wanted, reader)
     meta = [{"id": p, "name": PROPERTIES[p]} for p in wanted]
     return jsonify({"meta": meta, "rows": rows})
 
 
-def _row(idx: Index, iri: str, wanted: list[str], lang: str) -> dict[str, list[dict]]:
+def property_values(
+    idx: Index, iri: str, wanted: list[str], reader: str, *, tagged: bool = False
+) -> dict[str, list[dict]]:
+    """The values of the ``wanted`` extension properties of ``iri``; with ``tagged``, texts
+    and names carry the 1.0 draft's ``lang`` and ``dir``."""
     entity = idx.entities.get(iri)
     if entity is None:
         return {p: [] for p in wanted}
+
+    def named(node: str, name: str, tag: str | None) -> dict[str, str]:
+        out = {"id": node, "name": name}
+        return out | (_tags(tag) if tagged else {})
+
     related: dict[str, list[dict]] = {"country": [], "city": [], "member-of": []}
     if {"country", "city", "member-of"} & set(wanted):
         with reading() as view:
@@ -294,7 +305,7 @@ def _row(idx: Index, iri: str, wanted: list[str], lang: str) -> dict[str, list[d
                     related["city"].append({"str": found["city"]})
                 if found.get("org") in idx.entities:
                     org = found["org"]
-                    related["member-of"].append({"id": org, "name": idx.entities[org].name(lang)})
+                    related["member-of"].append(named(org, *idx.entities[org].named(reader)))
     out: dict[str, list[dict]] = {}
     for p in wanted:
         if p == "isil":
@@ -303,16 +314,24 @@ def _row(idx: Index, iri: str, wanted: list[str], lang: str) -> dict[str, list[d
             out[p] = [{"str": v} for v in sorted(entity.wikidata)]
         elif p.startswith("label-"):
             text = entity.label_in(p[len("label-") :])
-            out[p] = [{"str": text}] if text else []
+            tags = _tags(p[len("label-") :]) if tagged else {}
+            out[p] = [{"str": text} | tags] if text else []
         elif p == "type":
-            out[p] = [{"id": t, "name": TYPES.get(t, t)} for t in sorted(entity.types)]
+            out[p] = [named(t, TYPES.get(t, t), "en") for t in sorted(entity.types)]
         else:
             out[p] = related[p]
     return out
+
+
+def _tags(tag: str | None) -> dict[str, str]:
+    """The 1.0 draft's ``lang`` and ``dir`` of a text in ``tag``."""
+    if not tag:
+        return {"lang": "und", "dir": "auto"}
+    return {"lang": html_lang(tag), "dir": text_dir(tag)}
 
 
 def _node(iri: str) -> ox.NamedNode:
     try:
         return ox.NamedNode(iri)
     except ValueError:
-        raise _Refused(f"extend.ids: {iri!r} is not an IRI") from None
+        raise Refused(f"extend.ids: {iri!r} is not an IRI") from None
