@@ -90,7 +90,14 @@ def run_import(
         sha = reader.drain()
     written = report if (tally.rejected or tally.dropped) and report else None
     if written is not None:
-        write_report(tally, written)
+        try:
+            write_report(tally, written)
+        except OSError as exc:
+            staged.abort()
+            raise ImportFailed(
+                f"{written}: cannot write the report of rejected rows "
+                f"({exc.strerror or exc}); nothing was loaded; name another file with --report"
+            ) from None
     if tally.rejected and not skip_invalid:
         staged.abort()
         raise ImportRejected(rejection_message(tally, written), tally, written)

@@ -113,3 +113,17 @@ def test_a_workbook_with_an_unknown_column_names_it(seeded, tmp_path):
     assert result.exit_code == 1
     assert "register.xlsx:1: unknown column 'budjet'" in result.output
     assert store_state_at(tmp_path / "st") == before
+
+
+def test_a_report_that_cannot_be_written_is_an_error_not_a_traceback(seeded, tmp_path):
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    path = register(tmp_path, ["id", "type"], ["a", "treaty"])
+    before = store_state_at(tmp_path / "st")
+    report = tmp_path / "a-file" / "report.csv"
+    result = seeded(
+        "--store", "st", "load", "--quiet", "--skip-invalid", "--report", str(report), str(path)
+    )
+    assert result.exit_code == 1
+    assert "cannot write the report of rejected rows" in result.output
+    assert "Traceback" not in result.output
+    assert store_state_at(tmp_path / "st") == before
