@@ -166,11 +166,20 @@ def test_a_register_as_people_write_it_loads_in_full(seeded, tmp_path):
     audit = seeded("--store", "st", "audit", "--format", "json", "--graph", BASE + "graph/register")
     assert audit.exit_code == 0, audit.output
     found = {a["iri"].rsplit("/", 1)[-1]: a for a in json.loads(audit.output)["agreements"]}
-    term = {slug: "term" not in a["missing"] for slug, a in found.items()}
-    # A signing date alone states no duration; an end date or open-ended completes it.
-    assert term == {
-        "mou-1": True, "lic-1": True, "svc-1": False, "mou-2": False, "charter-1": True,
-    }  # fmt: skip
+    # A signing date alone states no duration (svc-1, mou-2); an end date or open-ended
+    # completes it. No row documents governance or any provision.
+    always = ["governance", "responsibilities", "indicators", "evaluation", "data-protection",
+              "staffing"]  # fmt: skip
+    expected = {
+        "mou-1": [],
+        "lic-1": ["areas"],
+        "svc-1": ["coordinator", "term", "areas", "standards"],
+        "mou-2": ["coordinator", "term", "areas", "standards"],
+        "charter-1": ["areas"],
+    }
+    assert {slug: sorted(a["missing"]) for slug, a in found.items()} == {
+        slug: sorted(gaps + always) for slug, gaps in expected.items()
+    }
 
 
 def test_xlsx_and_ods_give_the_graph_csv_gives(seeded, tmp_path):
