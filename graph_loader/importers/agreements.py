@@ -86,7 +86,7 @@ class AgreementImporter:
         """The file's agreements: XLSX or ODS by suffix; JSON when it starts with ``[`` or
         ``{``; else CSV."""
         if path.suffix.lower() in SPREADSHEETS:
-            check = lambda names: _check_columns(path, names, "column")  # noqa: E731
+            check = lambda names, at: _check_columns(path, names, "column", at)  # noqa: E731
             yield from spreadsheet_rows(handle.buffer.read(), path, check, EXTRA)
             return
         head = handle.read(1)
@@ -374,7 +374,7 @@ def _check_columns(path: Path, names: list[str], what: str, where: str = "1") ->
             f"{path}:{where}: unknown {what} {', '.join(map(repr, unknown))}; "
             f"the register's {what}s are {', '.join(COLUMNS)} (and optional {LANGUAGE_COLUMN})"
         )
-    if "id" not in names and where == "1":
+    if "id" not in names and not where.startswith("$"):
         raise ImportFailed(f"{path}:1: no 'id' column; every agreement needs an id")
 
 

@@ -57,9 +57,10 @@ def cell_text(value: Any) -> str:
 
 
 def spreadsheet_rows(
-    data: bytes, path: Path, check: Callable[[list[str]], None], extra: str
+    data: bytes, path: Path, check: Callable[[list[str], str], None], extra: str
 ) -> Iterator[Row]:
-    """The rows of the first sheet of the workbook ``data``; ``check`` vets the header."""
+    """The rows of the first sheet of the workbook ``data``; ``check`` vets the header
+    (its names, and its place ``Sheet1!1``)."""
     _refuse_bombs(data, path)
     sheet, rows = _xlsx(data, path) if path.suffix.lower() == ".xlsx" else _ods(data, path)
     first = next(rows, None)
@@ -68,7 +69,7 @@ def spreadsheet_rows(
     header = [cell_text(v).lower() for v in first]
     while header and not header[-1]:
         header.pop()
-    check(header)
+    check(header, f"{sheet}!1")
     for number, values in enumerate(rows, start=2):
         texts = [cell_text(v) for v in values]
         while texts and not texts[-1]:

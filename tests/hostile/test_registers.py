@@ -111,7 +111,7 @@ def test_a_workbook_with_an_unknown_column_names_it(seeded, tmp_path):
     before = store_state_at(tmp_path / "st")
     result = seeded("--store", "st", "load", "--quiet", str(tmp_path / "register.xlsx"))
     assert result.exit_code == 1
-    assert "register.xlsx:1: unknown column 'budjet'" in result.output
+    assert "register.xlsx:Sheet!1: unknown column 'budjet'" in result.output
     assert store_state_at(tmp_path / "st") == before
 
 
