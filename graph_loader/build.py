@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph_loader import graphs
+from graph_loader import graphs, index
 from graph_loader.audit.run import run_audit
 from graph_loader.integrity import check_record, validate_integrity
 from graph_loader.loading import LoadResult, load_bytes
@@ -36,20 +36,24 @@ class BuildContext:
 
 
 def file_sources() -> Iterator[tuple[str, Path]]:
-    """(graph name, file) of the ontology and shape files that ship with lamcoop.
+    """(graph name, file) of the ontology, shape and example files that ship with lamcoop.
 
     ``lamcoop.ttl`` is the ontology, the other ontology files keep their name
-    (``alignments``); each shapes file goes to ``shapes-{its name}``.
+    (``alignments``); each shapes file goes to ``shapes-{its name}``, each example file
+    (``data/examples/``) to ``example-{its name}``, a graph of its own.
     """
     for path in sorted(resource_dir("ontology").glob("*.ttl")):
         yield (graphs.ONTOLOGY if path.stem == "lamcoop" else path.stem), path
     for path in sorted(resource_dir("shapes").glob("*.ttl")):
         yield graphs.SHAPES_PREFIX + path.stem, path
+    for path in sorted((resource_dir("data") / "examples").glob("*.ttl")):
+        yield graphs.EXAMPLE_PREFIX + path.stem, path
 
 
 def load_shipped_files(ctx: BuildContext) -> str:
-    """Load the ontology and the shapes, each file into its own graph (their entity and
-    graph IRIs under the store's base, see :func:`~graph_loader.resources.shipped_rdf`)."""
+    """Load the ontology, the shapes and the examples, each file into its own graph (their
+    entity and graph IRIs under the store's base, see
+    :func:`~graph_loader.resources.shipped_rdf`)."""
     results = []
     for name, path in file_sources():
         data, fmt = shipped_rdf(path, base_iri=ctx.settings.base_iri)
@@ -64,7 +68,7 @@ def load_shipped_files(ctx: BuildContext) -> str:
                 skip_unchanged=True,
             )
         )
-    return _summary("ontology and shapes", results)
+    return _summary("ontology, shapes and examples", results)
 
 
 def load_dataset_of_record(ctx: BuildContext) -> str:
@@ -120,6 +124,12 @@ def audit_agreements(ctx: BuildContext) -> str:
     )
 
 
+def index_entities(ctx: BuildContext) -> str:
+    """Build the summary and the text index afresh from every graph (:mod:`graph_loader.index`)."""
+    n = index.rebuild(ctx.store, base_iri=ctx.settings.base_iri)
+    return f"index: {n} entities with types, labels or identifiers"
+
+
 def write_dump_files(ctx: BuildContext) -> str:
     """Write the dumps of every graph (the VoID graph, which describes them, excepted)."""
     files = write_dumps(ctx.store, ctx.settings)
@@ -144,6 +154,8 @@ STEPS: tuple[Step, ...] = (
     # copy (dumps) and describe (VoID) the graphs, so the audit graph is in both.
     check_integrity,
     audit_agreements,
+    # The index reads the data graphs once every step that writes them has run.
+    index_entities,
     write_dump_files,
     # VoID stays last: it describes every graph and the dump files (the dumps leave it out).
     describe_dataset,

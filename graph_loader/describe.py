@@ -29,7 +29,7 @@ import pyoxigraph as ox
 
 from graph_loader.graphs import INTERNAL_PREFIX
 from graph_loader.store import ReadableStore
-from graph_loader.vocab import LABEL_PREDICATES, Term, label_values, sparql_prefixes
+from graph_loader.vocab import LABEL_PREDICATES, Term, sparql_prefixes
 
 #: Run a SELECT with bound variables (each bound variable is projected); rows as mappings.
 Select = Callable[[str, Mapping[str, Term]], Iterable[Mapping[str, Term]]]
@@ -232,18 +232,3 @@ def _statement(s: Term, p: Term, o: Term, g: Term) -> Statement:
     if not isinstance(p, ox.NamedNode) or not isinstance(g, ox.NamedNode):
         raise ValueError(f"not a predicate and a graph name: {p} {g}")
     return Statement(s, p, o, g)
-
-
-def search_query(limit: int = 200) -> str:
-    """Entities with a label containing ``?q`` (case-insensitive): each with one label that
-    matched (``?hit``) and all its labels (``?l``, by ``?lp``); bind ``?q`` to a literal."""
-    return (
-        _PREFIXES
-        + f"""SELECT ?q ?x ?hit ?lp ?l WHERE {{
-  {{ SELECT ?q ?x (SAMPLE(?m) AS ?hit) WHERE {{
-      GRAPH ?g {{ ?x (skos:prefLabel|rdfs:label|skos:altLabel) ?m }} {_PUBLISHED}
-      FILTER(isIRI(?x) && CONTAINS(LCASE(STR(?m)), LCASE(STR(?q))))
-    }} GROUP BY ?q ?x ORDER BY ?x LIMIT {int(limit)} }}
-  OPTIONAL {{ {label_values("lp", predicates=PAGE_LABELS)} ?x ?lp ?l }}
-}}"""
-    )

@@ -37,6 +37,9 @@ INTEGRITY_SHAPES = "shapes-integrity"
 AUDIT_SHAPES = "shapes-agreement-audit"
 #: The dataset of record: one graph per source document, ``seed-000`` and on.
 RECORD_PREFIX = "seed-"
+#: Examples that ship with lamcoop (``data/examples/{stem}.ttl`` as ``example-{stem}``):
+#: illustrative, labelled as examples, never part of the dataset of record.
+EXAMPLE_PREFIX = "example-"
 #: The store's own bookkeeping (pending-load markers, staged copies): never data.
 INTERNAL_PREFIX = "urn:lamcoop:"
 
@@ -53,6 +56,9 @@ class Role(Enum):
     SHAPES = "shapes"
     #: The dataset of record, built from the curated tables.
     RECORD = "record"
+    #: Illustrations that ship with lamcoop (an example agreement register): labelled as
+    #: examples, audited and published, but neither the record nor read by reasoning.
+    EXAMPLE = "example"
     #: Any graph a user loaded or imported.
     USER = "user"
     #: The materialised inferences.
@@ -81,13 +87,14 @@ class Purpose(Enum):
     #: The data the inference rules read (the result, alignments and reports excluded).
     REASONING = ("reasoning", frozenset({Role.ONTOLOGY, Role.RECORD, Role.USER}))
     #: What the build validates against the integrity shapes (``shapes-integrity``), and
-    #: what ``lamcoop validate`` validates by default: every data graph, inferences included.
-    INTEGRITY = ("integrity", _DATA)
+    #: what ``lamcoop validate`` validates by default: every data graph, inferences and the
+    #: shipped examples included.
+    INTEGRITY = ("integrity", _DATA | {Role.EXAMPLE})
     #: The graphs whose violations fail the build: the ontology and the dataset of record.
     RECORD = ("record", frozenset({Role.ONTOLOGY, Role.ALIGNMENTS, Role.RECORD}))
     #: Where the audit (``shapes-agreement-audit``) looks for agreements: the same data
-    #: as integrity validation.
-    AUDIT = ("audit", _DATA)
+    #: as integrity validation (so a new installation's audit shows the example register).
+    AUDIT = ("audit", _DATA | {Role.EXAMPLE})
     #: What the dump files carry: everything but the VoID graph, which describes them.
     DUMPS = ("dumps", _PUBLISHED - {Role.VOID})
     #: What the VoID graph counts and describes: everything but itself.
@@ -98,6 +105,9 @@ class Purpose(Enum):
     QUERY = ("query", _PUBLISHED)
     #: The statements an entity's description is made of.
     DESCRIBE = ("describe", _PUBLISHED)
+    #: What the summary and the text index read (:mod:`graph_loader.index`): the data
+    #: graphs, so audit results, VoID, provenance and shapes are neither counted nor found.
+    INDEX = ("index", _DATA)
 
     def __init__(self, label: str, roles: frozenset[Role]) -> None:
         self.label = label
@@ -197,6 +207,8 @@ def role_of(iri: str, *, base_iri: str) -> Role:
         return Role.SHAPES
     if name.startswith(RECORD_PREFIX):
         return Role.RECORD
+    if name.startswith(EXAMPLE_PREFIX):
+        return Role.EXAMPLE
     return Role.USER
 
 

@@ -6,10 +6,10 @@ gzip file or bytes in memory go through a reader that hashes what passes (see
 :mod:`graph_loader.file_reading`). The data is staged, counted, then published together
 with its provenance in one transaction (see :mod:`graph_loader.store`).
 
-The parser runs in a worker thread so that Ctrl-C is felt at once: it raises
-:class:`LoadInterrupted`, and the partial load, still marked pending, is undone when the
-store is next opened read-write. Moving staged copies into place after the commit point runs
-in a worker thread too: Ctrl-C then leaves at once, and the next read-write open finishes it.
+Every long step (parsing and staging, publishing, freeing what was staged) runs in a worker
+thread while this thread waits, so that Ctrl-C (or SIGTERM, see :mod:`graph_loader.cli`) is
+felt at once: it raises :class:`LoadInterrupted`. Short of the commit point the load, still
+marked pending, is undone when the store is next opened read-write; past it the load stands.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
+import signal
 import threading
 import time
 import zlib
@@ -28,7 +29,8 @@ from typing import TypeVar
 import pyoxigraph as ox
 from tqdm import tqdm
 
-from graph_loader import graphs, provenance
+from graph_loader import graphs, index, provenance
+from graph_loader.bounded import BOM, Refused, Source, locate, rdfxml
 from graph_loader.file_reading import (
     CHUNK,
     BackgroundDigest,
@@ -36,7 +38,7 @@ from graph_loader.file_reading import (
     TrackingReader,
     can_watch_reads,
 )
-from graph_loader.rdf_formats import format_for_path, source_name, xml_error_place
+from graph_loader.rdf_formats import format_for_path, source_name
 from graph_loader.store import InternalGraphError, StagedLoad, Store, refuse_internal
 
 T = TypeVar("T")
@@ -55,14 +57,15 @@ def refuse_internal_target(path: Path, target: str) -> None:
 
 
 class LoadInterrupted(LoadError):
-    """Ctrl-C during parsing, or after the commit point. The thread at work (``worker``)
+    """Ctrl-C (or the signal ``signum``) during a load. The thread at work (``worker``)
     cannot be stopped and goes on writing; the load stays marked pending, so exit, and the
-    next read-write open of the store undoes it, or finishes it when it was committed (or
-    ``worker.join()`` then ``store.recover()``)."""
+    next read-write open of the store undoes it, or frees what it staged when it was
+    committed (or ``worker.join()`` then ``store.recover()``)."""
 
-    def __init__(self, message: str, worker: threading.Thread):
+    def __init__(self, message: str, worker: threading.Thread, signum: int = signal.SIGINT):
         super().__init__(message)
         self.worker = worker
+        self.signum = signum
 
 
 @dataclass(frozen=True)
@@ -95,7 +98,7 @@ def load_file(
     path = Path(path)
     try:
         rdf_format = format or format_for_path(path)
-        gzipped = _is_gzip_file(path)
+        leading = _leading_bytes(path)
     except ValueError as exc:
         raise LoadError(str(exc)) from None
     except OSError as exc:
@@ -106,9 +109,11 @@ def load_file(
         skipped = _skip_unchanged(store, path.name, target, file_sha256(path), base_iri)
         if skipped is not None:
             return skipped
-    job = _Job(store, path, target, rdf_format, base_iri, replace)
+    _check_before_parsing(path, path, rdf_format)
+    job = _Job(store, path, target, rdf_format, base_iri, replace, path)
     with progress_bar(path, progress) as bar:
-        if not gzipped and (bar.disable or can_watch_reads()):
+        plain = not leading.startswith((b"\x1f\x8b", BOM))
+        if plain and (bar.disable or can_watch_reads()):
             return job.load_direct(bar)
         with path.open("rb") as handle:
             return job.load_stream(TrackingReader(handle, bar))
@@ -131,8 +136,21 @@ def load_bytes(
         skipped = _skip_unchanged(store, name, graph, sha, base_iri)
         if skipped is not None:
             return skipped
-    job = _Job(store, Path(name), graph, format, base_iri, replace)
+    _check_before_parsing(Path(name), data, format)
+    job = _Job(store, Path(name), graph, format, base_iri, replace, data)
     return job.load_stream(TrackingReader(io.BytesIO(data), None))
+
+
+def _check_before_parsing(path: Path, source: Source, rdf_format: ox.RdfFormat) -> None:
+    """Refuse, before pyoxigraph reads it, what it would expand without bound."""
+    if rdf_format != ox.RdfFormat.RDF_XML:
+        return
+    try:
+        rdfxml.check_entities(source)
+    except Refused as exc:
+        raise LoadError(f"{exc.in_file(path)}; nothing loaded") from None
+    except (OSError, EOFError, zlib.error) as exc:
+        raise LoadError(f"{path}: cannot read: {exc}") from None
 
 
 def source_graph(path: Path, *, base_iri: str) -> str:
@@ -157,6 +175,8 @@ class _Job:
     rdf_format: ox.RdfFormat
     base_iri: str
     replace: bool
+    #: What error places are looked for in when the parser gives none.
+    origin: Source
 
     def load_direct(self, bar: tqdm) -> LoadResult:
         """Let pyoxigraph read the file itself; hash it meanwhile in a thread."""
@@ -169,11 +189,13 @@ class _Job:
         with ReadPositionWatcher(self.path, bar, ignore=digest.fileno):
             staged = self.stage(self.path)
         try:
-            sha = digest.hexdigest()
+            sha = interruptible(digest.hexdigest)
             if _signature(self.path) != before:
                 raise LoadError(f"{self.path}: the file changed while it was loaded; load again")
+        except LoadInterrupted:
+            raise
         except BaseException:
-            staged.abort()
+            interruptible(staged.abort)
             raise
         return self.publish(staged, sha, started)
 
@@ -184,18 +206,20 @@ class _Job:
         stream = gzip.GzipFile(fileobj=raw) if raw.peek(2)[:2] == b"\x1f\x8b" else raw
         staged = self.stage(stream)
         try:
-            sha = reader.drain()
+            sha = interruptible(reader.drain)
+        except LoadInterrupted:
+            raise
         except BaseException:
-            staged.abort()
+            interruptible(staged.abort)
             raise
         return self.publish(staged, sha, started)
 
     def stage(self, source) -> StagedLoad:
         file_iri = self.path.resolve().as_uri() if self.path.exists() else None
         try:
-            return _interruptible(
+            return interruptible(
                 lambda: self.store.stage(
-                    source,
+                    source if isinstance(source, Path) else _without_bom(source),
                     graph=self.target,
                     format=self.rdf_format,
                     base_iri=file_iri,
@@ -204,8 +228,11 @@ class _Job:
             )
         except InternalGraphError as exc:
             raise LoadError(f"{self.path}: refused, nothing loaded: {exc}") from None
-        except SyntaxError as exc:
-            raise LoadError(_syntax_message(self.path, exc, self.rdf_format)) from None
+        except (SyntaxError, MemoryError) as exc:
+            refused = locate.explain(exc, self.origin, self.rdf_format)
+            if refused is None:
+                raise
+            raise LoadError(refused.in_file(self.path)) from None
         except (OSError, EOFError, ValueError, zlib.error) as exc:
             raise LoadError(f"{self.path}: cannot load: {exc}") from None
 
@@ -213,24 +240,40 @@ class _Job:
         """Publish the staged graphs with their provenance at once.
 
         Every graph the file has data for is published (a quad format may name several);
-        a triples format always stages ``target``, even when the file is empty. Past the
-        commit point, Ctrl-C leaves at once: the next read-write open finishes the move.
+        a triples format always stages ``target``, even when the file is empty.
         """
-        counts = provenance.commit(
-            self.store, staged, source=self.path.name, sha256=sha, base_iri=self.base_iri
+        counts = publish(
+            staged,
+            lambda: provenance.commit(
+                self.store, staged, source=self.path.name, sha256=sha, base_iri=self.base_iri
+            ),
         )
-        _interruptible(staged.finish, interrupted=COMMITTED)
+        index.refresh(self.store, counts, base_iri=self.base_iri)
         return LoadResult(self.path.name, counts, sha, time.perf_counter() - started)
 
 
 #: What Ctrl-C leaves behind, before and after a load's commit point.
 UNDONE = "interrupted: the partial load is undone when the store is next opened"
-COMMITTED = "interrupted: the load was committed; it is completed when the store is next opened"
+COMMITTED = (
+    "interrupted after the commit point: the load stands; "
+    "what it staged is freed when the store is next opened"
+)
 
 
-def _interruptible(work: Callable[[], T], *, interrupted: str = UNDONE) -> T:
+def publish(staged: StagedLoad, commit: Callable[[], T]) -> T:
+    """Run ``commit`` (which passes ``staged``'s commit point), then free what was staged,
+    both interruptible: Ctrl-C says whether the load was undone or stands."""
+    result = interruptible(commit, interrupted=lambda: COMMITTED if staged.committed else UNDONE)
+    interruptible(staged.finish, interrupted=COMMITTED)
+    return result
+
+
+def interruptible(work: Callable[[], T], *, interrupted: str | Callable[[], str] = UNDONE) -> T:
     """Run ``work`` in a worker thread, so that Ctrl-C reaches this (main) thread at once
-    (as :class:`LoadInterrupted` saying ``interrupted``)."""
+    (as :class:`LoadInterrupted` saying ``interrupted``, or what it returns when called).
+
+    The work writes in short steps that let this thread run (see
+    :mod:`graph_loader.store.moves`), so the signal is felt within a fraction of a second."""
     values: list[T] = []
     errors: list[BaseException] = []
 
@@ -245,8 +288,10 @@ def _interruptible(work: Callable[[], T], *, interrupted: str = UNDONE) -> T:
     try:
         while worker.is_alive():
             worker.join(0.1)
-    except KeyboardInterrupt:
-        raise LoadInterrupted(interrupted, worker) from None
+    except KeyboardInterrupt as exc:
+        message = interrupted if isinstance(interrupted, str) else interrupted()
+        signum = exc.args[0] if exc.args and isinstance(exc.args[0], int) else signal.SIGINT
+        raise LoadInterrupted(message, worker, signum) from None
     if errors:
         raise errors[0]
     return values[0]
@@ -260,24 +305,23 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _is_gzip_file(path: Path) -> bool:
+def _leading_bytes(path: Path) -> bytes:
+    """The first bytes of a file: whether it is gzip, or starts with a byte order mark."""
     with path.open("rb") as handle:
-        return handle.read(2) == b"\x1f\x8b"
+        return handle.read(len(BOM))
+
+
+def _without_bom(stream: io.BufferedIOBase) -> io.BufferedReader:
+    """``stream`` past a leading UTF-8 byte order mark, which no RDF syntax allows."""
+    buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream)
+    if buffered.peek(len(BOM))[: len(BOM)] == BOM:
+        buffered.read(len(BOM))
+    return buffered
 
 
 def _signature(path: Path) -> tuple[int, int]:
     stat = path.stat()
     return stat.st_size, stat.st_mtime_ns
-
-
-def _syntax_message(path: Path, exc: SyntaxError, rdf_format: ox.RdfFormat) -> str:
-    if exc.lineno:
-        return f"{path}:{exc.lineno}:{exc.offset}: syntax error: {exc.msg}"
-    place = xml_error_place(path) if rdf_format == ox.RdfFormat.RDF_XML and path.is_file() else None
-    if place is not None:
-        line, column, reason = place
-        return f"{path}:{line}:{column}: syntax error: {reason} ({exc.msg})"
-    return f"{path}: syntax error: {exc.msg}"
 
 
 def progress_bar(path: Path, enabled: bool) -> tqdm:

@@ -117,6 +117,34 @@ def commit(
     return counts
 
 
+def record_writes(
+    store: Store, counts: dict[str, int], *, source: str, sha256: str, base_iri: str
+) -> None:
+    """Record that the graphs of ``counts`` were just written by ``source`` (such as "HTTP
+    PUT" or "SPARQL Update", whose text or body has checksum ``sha256``), with their new
+    triple counts; a graph with no entry left in the store (``counts`` value ``-1``) loses
+    its record. One update; the work is bounded by the graphs named."""
+    into = provenance_graph(base_iri)
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    kept = [
+        (graph, describe(graph, GraphSource(source, sha256, n, now), into=into))
+        for graph, n in counts.items()
+        if n >= 0 and not _own(graph, base_iri)
+    ]
+    gone = [graph for graph, n in counts.items() if n < 0 and not _own(graph, base_iri)]
+    steps = [replace_update(kept, into=into)] if kept else []
+    g = str(ox.NamedNode(into))
+    steps += [f"DELETE WHERE {{ GRAPH {g} {{ {ox.NamedNode(x)} ?p ?o }} }}" for x in gone]
+    if steps:
+        store.update(" ;\n".join(steps))
+
+
+def _own(graph: str, base_iri: str) -> bool:
+    """Whether ``graph`` is one the provenance does not describe: itself, or VoID (which
+    the service rewrites after every write)."""
+    return graphs.role_of(graph, base_iri=base_iri) in (graphs.Role.PROVENANCE, graphs.Role.VOID)
+
+
 def unchanged(store: Store, graph: str, *, sha256: str, base_iri: str) -> bool:
     """Whether ``graph`` was loaded from data with this checksum by this lamcoop version."""
     known = read_sources(store, base_iri, graph=graph).get(graph, {})

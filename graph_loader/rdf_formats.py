@@ -23,11 +23,9 @@ ValueError: cannot tell the format of notes.txt; use --format
 
 from __future__ import annotations
 
-import gzip
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeVar
-from xml.parsers import expat
 
 import pyoxigraph as ox
 
@@ -163,22 +161,3 @@ def source_name(path: str | Path) -> str:
     stem = Path(path).name.split(".")[0].lower()
     cleaned = "".join(c if c.isalnum() or c in "-_" else "-" for c in stem).strip("-")
     return cleaned or "data"
-
-
-def xml_error_place(path: str | Path) -> tuple[int, int, str] | None:
-    """(line, column from 1, reason) of the first XML error in a file (gzip read through),
-    or None. pyoxigraph's RDF/XML errors carry no place; an XML parser finds most of them
-    (malformed markup, unbound prefixes).
-    """
-    path = Path(path)
-    with path.open("rb") as raw:
-        gzipped = raw.read(2) == b"\x1f\x8b"
-    parser = expat.ParserCreate(namespace_separator=" ")
-    try:
-        with gzip.open(path) if gzipped else path.open("rb") as handle:
-            parser.ParseFile(handle)
-    except expat.ExpatError as exc:
-        return exc.lineno, exc.offset + 1, expat.ErrorString(exc.code)
-    except (OSError, EOFError):
-        return None
-    return None

@@ -46,6 +46,16 @@ def setting(default: Any, help: str) -> Any:
     return field(default=default, metadata={"help": help})
 
 
+def machine_query_memory_mb() -> int:
+    """The default memory limit of a query process, in MiB: three quarters of the machine's
+    RAM shared among one server process per CPU (0, no limit, where the RAM is unknown)."""
+    try:
+        ram = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError):
+        return 0
+    return max(256, ram * 3 // 4 // max(1, len(os.sched_getaffinity(0))) // (1024 * 1024))
+
+
 @dataclass(frozen=True, kw_only=True)
 class Settings:
     """Resolved settings, one typed attribute each; ``origin()`` says where a value came from.
@@ -60,7 +70,17 @@ class Settings:
     port: int = setting(8080, "Port the server listens on.")
     workers: int = setting(0, "Server worker processes; 0 sizes them to the machine.")
     query_timeout: float = setting(30.0, "Seconds a SPARQL query may run before it is stopped.")
-    max_rows: int = setting(10000, "Most rows a SELECT returns; 0 means no cap.")
+    query_memory_mb: int = setting(
+        machine_query_memory_mb(),
+        "MiB of resident memory a server process may reach while it runs a query; past it "
+        "the query is answered 503 and the process replaced (served mode only). 0 means no "
+        "limit; the default is three quarters of the RAM shared among one process per CPU.",
+    )
+    max_rows: int = setting(
+        0,
+        "Most rows a SELECT returns; 0 (the default) means no cap. A cut is stated in the "
+        "X-Lamcoop-Truncated header and, in SPARQL JSON and XML, in the result's head.",
+    )
     update_token: str = setting("", "Bearer token for updates; empty keeps the service read-only.")
     max_body_bytes: int = setting(10 * 1024 * 1024, "Largest request body the server accepts.")
     service_allowlist: tuple[str, ...] = setting(
@@ -70,6 +90,12 @@ class Settings:
         60,
         "Seconds browsers and shared caches may reuse an entity document or the ontology "
         "without asking again (Cache-Control max-age); 0: ask every time.",
+    )
+    network_sandbox: bool = setting(
+        True,
+        "With an empty service_allowlist, run the server's workers in a sandbox that cannot "
+        "open network connections (seccomp; the server refuses to start where it is "
+        "unavailable); false serves without it.",
     )
     dump_dir: str = setting("", "Where dumps are written; empty means beside the store.")
     cors_origins: tuple[str, ...] = setting(

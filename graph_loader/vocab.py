@@ -254,3 +254,14 @@ def label_values(var: str, *, predicates: Iterable[str] = LABEL_PREDICATES) -> s
     'VALUES ?lp { <http://www.w3.org/2004/02/skos/core#prefLabel> }'
     """
     return f"VALUES ?{var} {{ {' '.join(f'<{p}>' for p in predicates)} }}"
+
+
+def label_filter(var: str, *, predicates: Iterable[str] = LABEL_PREDICATES) -> str:
+    """A SPARQL ``FILTER`` keeping ``?var`` to label predicates: the form to use when the
+    subjects come from another pattern, since with :func:`label_values` the engine may start
+    from every label of the store and join afterwards.
+
+    >>> label_filter("lp", predicates=LABEL_PREDICATES[:1])
+    'FILTER(?lp IN (<http://www.w3.org/2004/02/skos/core#prefLabel>))'
+    """
+    return f"FILTER(?{var} IN ({', '.join(f'<{p}>' for p in predicates)}))"

@@ -33,6 +33,7 @@ from sparql_endpoint.browser_policy import BrowserPolicy, browser_policy
 from sparql_endpoint.context import EXTENSION, Service
 from sparql_endpoint.executor import Executor, in_thread, served
 from sparql_endpoint.metrics import Metrics, SharedMetrics
+from sparql_endpoint.network_sandbox import NOT_SERVED, SandboxState
 from sparql_endpoint.responses import (
     error_response,
     timeout_handler,
@@ -65,7 +66,10 @@ def make_executor(settings: Settings, store: Store | None) -> Executor:
     if store is not None:
         return in_thread(store)
     return served(
-        settings.store_path, timeout=settings.query_timeout, answer_timeout=timeout_handler
+        settings.store_path,
+        timeout=settings.query_timeout,
+        answer_timeout=timeout_handler,
+        memory_limit=settings.query_memory_mb * 1024 * 1024,
     )
 
 
@@ -75,13 +79,15 @@ def create_app(
     store: Store | None = None,
     blueprints: tuple[Blueprint, ...] = BLUEPRINTS,
     metrics_dir: Path | None = None,
+    sandbox: SandboxState = NOT_SERVED,
 ) -> Flask:
     """Make the application for ``settings`` (resolved from the environment when omitted).
 
     With ``store``, queries run in the calling thread on that store (no time limit);
     without it, each query runs in this process over the store at ``settings.store``, and
     a query past the limit ends the process. With ``metrics_dir``, the counters are shared
-    with every process of the server that uses the same directory.
+    with every process of the server that uses the same directory. ``sandbox`` is the
+    network sandbox this process runs in (see :mod:`sparql_endpoint.network_sandbox`).
     """
     settings = settings or resolve_settings()
     app = Flask(__name__)
@@ -93,6 +99,7 @@ def create_app(
         settings=settings,
         executor=make_executor(settings, store),
         metrics=Metrics() if metrics_dir is None else SharedMetrics(metrics_dir),
+        sandbox=sandbox,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

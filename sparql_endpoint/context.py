@@ -19,8 +19,13 @@ from graph_loader.settings import Settings
 from sparql_endpoint.executor import Executor
 from sparql_endpoint.metrics import Metrics
 from sparql_endpoint.negotiation import QueryFormats
+from sparql_endpoint.network_sandbox import NOT_SERVED, SandboxState
+from sparql_endpoint.rendered import Rendered
 
 EXTENSION = "lamcoop"
+#: How many entity documents a process keeps made (the most asked for; at most a few tens of
+#: MiB: a document page holds at most a page of statements).
+DOCUMENTS_KEPT = 512
 
 
 @dataclass
@@ -30,8 +35,15 @@ class Service:
     settings: Settings
     executor: Executor
     metrics: Metrics
+    #: The network sandbox this process runs in.
+    sandbox: SandboxState = NOT_SERVED
     started: float = field(default_factory=time.time)
     formats: QueryFormats = field(default_factory=QueryFormats)
+    #: Bodies rendered for the current data version (the ontology's pages).
+    rendered: Rendered = field(default_factory=Rendered)
+    #: Entity documents made for the current data version, by request (see
+    #: :func:`sparql_endpoint.linked_data.entities.document`).
+    documents: Rendered = field(default_factory=lambda: Rendered(size=DOCUMENTS_KEPT))
     _base_urls: Callable[[str, str, str, str], str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:

@@ -32,20 +32,24 @@ EXAMPLES: tuple[Example, ...] = (
         _q("""
 SELECT ?code ?label ?frequency WHERE {
   ?code skos:inScheme ?scheme ; lamc:frequency ?frequency ; skos:prefLabel ?label .
-  FILTER (STRENDS(STR(?scheme), "/id/scheme/lam-study-codes") && LANG(?label) = "en")
+  FILTER (STRENDS(STR(?scheme), "/id/scheme/lam-study-codes") && langMatches(LANG(?label), "en"))
 }
 ORDER BY DESC(?frequency) LIMIT 20"""),
     ),
     Example(
         "Which codes fill each role of the study's paradigm model?",
         _q("""
-SELECT ?role (COUNT(?code) AS ?codes) (GROUP_CONCAT(?label; separator=" | ") AS ?labels)
+# Figure 1 as printed: its 25 boxes, each role once (ordered as the model numbers them).
+SELECT ?role (COUNT(DISTINCT ?code) AS ?codes) (GROUP_CONCAT(?label; separator=" | ") AS ?labels)
 WHERE {
-  ?code lamc:paradigmRole ?r ; skos:prefLabel ?label .
-  ?r skos:prefLabel ?role .
-  FILTER (LANG(?label) = "en" && LANG(?role) = "en")
+  ?code skos:inScheme ?scheme ; lamc:paradigmRole ?r ; dcterms:source ?figure ;
+        skos:prefLabel ?label .
+  FILTER (STRENDS(STR(?scheme), "/id/scheme/lam-study-selective-codes"))
+  FILTER (STRENDS(STR(?figure), "/figure-1"))
+  ?r skos:prefLabel ?role ; skos:notation ?number .
+  FILTER (langMatches(LANG(?label), "en") && langMatches(LANG(?role), "en"))
 }
-GROUP BY ?role ORDER BY DESC(?codes)"""),
+GROUP BY ?role ?number ORDER BY ?number"""),
     ),
     Example(
         "Which consortia are there, and how many members does each have?",
@@ -53,7 +57,7 @@ GROUP BY ?role ORDER BY DESC(?codes)"""),
 SELECT ?consortium ?name (COUNT(DISTINCT ?member) AS ?namedMembers) (MAX(?count) AS ?statedMembers)
 WHERE {
   ?consortium a lamc:Consortium .
-  OPTIONAL { ?consortium skos:prefLabel ?name FILTER (LANG(?name) = "en") }
+  OPTIONAL { ?consortium skos:prefLabel ?name FILTER (langMatches(LANG(?name), "en")) }
   OPTIONAL { ?consortium org:hasMember ?member }
   OPTIONAL { ?consortium lamc:memberCount ?count }
 }
@@ -78,8 +82,8 @@ ORDER BY ?agreement"""),
 SELECT ?challenge ?en ?fa WHERE {
   ?challenge skos:inScheme ?scheme .
   FILTER (STRENDS(STR(?scheme), "/id/scheme/social-media-challenges"))
-  OPTIONAL { ?challenge skos:prefLabel ?en FILTER (LANG(?en) = "en") }
-  OPTIONAL { ?challenge skos:prefLabel ?fa FILTER (LANG(?fa) = "fa") }
+  OPTIONAL { ?challenge skos:prefLabel ?en FILTER (langMatches(LANG(?en), "en")) }
+  OPTIONAL { ?challenge skos:prefLabel ?fa FILTER (langMatches(LANG(?fa), "fa")) }
 }"""),
     ),
     Example(

@@ -6,11 +6,13 @@ the store's own default graph (the data of record lives in named graphs).
 
 from __future__ import annotations
 
+import io
 import uuid
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, request
 
+from graph_loader.bounded import Refused, locate, rdfxml, strip_bom
 from graph_loader.graphs import Role, role_of
 from sparql_endpoint.context import service
 from sparql_endpoint.executor import QueryJob
@@ -81,23 +83,41 @@ def _create_graph() -> Response:
 
 
 def _body(graph: str | None) -> tuple[bytes, ox.RdfFormat]:
-    """The RDF of the request: its body, or the parts of a multipart/form-data body."""
+    """The RDF of the request: its body, or the parts of a multipart/form-data body.
+
+    A leading byte order mark is dropped; RDF/XML entities are bounded before any parser
+    expands them (:mod:`graph_loader.bounded.rdfxml`).
+    """
     if request.mimetype == "multipart/form-data":
         return _merged_parts(graph), ox.RdfFormat.N_TRIPLES
     fmt = _body_format(request.mimetype)
-    data = request.get_data(cache=False)
+    data = _bounded(request.get_data(cache=False), fmt)
     if fmt is ox.RdfFormat.JSON_LD:
         return _one_graph_of_json_ld(data), ox.RdfFormat.N_TRIPLES
     return data, fmt
 
 
+def _bounded(data: bytes, fmt: ox.RdfFormat, part: str = "") -> bytes:
+    """``data`` without a byte order mark, or a 400 if its RDF/XML entities are refused."""
+    if fmt == ox.RdfFormat.RDF_XML:
+        try:
+            rdfxml.check_entities(data)
+        except Refused as exc:
+            abort(400, f"refused, nothing written: {part}{exc.in_body()}")
+    return strip_bom(data)
+
+
 def _one_graph_of_json_ld(data: bytes) -> bytes:
     """A JSON-LD body as N-Triples, refused (400) when it names graphs of its own: a Graph
-    Store body is the content of the one graph the request addresses."""
+    Store body is the content of the one graph the request addresses. A failure names its
+    place in the body (a remote ``@context``, which is never fetched, included)."""
     try:
-        quads = list(ox.parse(data, format=ox.RdfFormat.JSON_LD))
-    except SyntaxError as exc:
-        abort(400, f"syntax error in the JSON-LD body: {exc}")
+        quads = list(ox.parse(io.BytesIO(data), format=ox.RdfFormat.JSON_LD))
+    except (SyntaxError, MemoryError) as exc:
+        refused = locate.explain(exc, data, ox.RdfFormat.JSON_LD)
+        if refused is None:
+            raise
+        abort(400, f"the JSON-LD body is refused, nothing written: {refused.in_body()}")
     named = sorted(
         {str(q.graph_name) for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)}
     )
@@ -119,10 +139,15 @@ def _merged_parts(graph: str | None) -> bytes:
     triples = []
     for part in parts:
         fresh: dict[ox.BlankNode, ox.BlankNode] = {}
+        fmt, name = _body_format(part.mimetype), f"part {part.filename!r}, "
+        data = _bounded(part.read(), fmt, name)
         try:
-            quads = list(ox.parse(part.read(), format=_body_format(part.mimetype), base_iri=graph))
-        except SyntaxError as exc:
-            abort(400, f"syntax error in part {part.filename!r}: {exc}")
+            quads = list(ox.parse(io.BytesIO(data), format=fmt, base_iri=graph))
+        except (SyntaxError, MemoryError) as exc:
+            refused = locate.explain(exc, data, fmt)
+            if refused is None:
+                raise
+            abort(400, f"refused, nothing written: {name}{refused.in_body()}")
         for q in quads:
             s, o = (
                 fresh.setdefault(t, ox.BlankNode()) if isinstance(t, ox.BlankNode) else t

@@ -148,14 +148,29 @@ def render(values: Totals) -> str:
         f'lamcoop_query_duration_seconds_bucket{{le="+Inf"}} {int(values["count",])}',
         f"lamcoop_query_duration_seconds_sum {values['sum',]:.6f}",
         f"lamcoop_query_duration_seconds_count {int(values['count',])}",
-        "# HELP lamcoop_query_timeouts_total Queries stopped at the time limit.",
+        "# HELP lamcoop_query_timeouts_total Queries stopped at the time or the memory limit.",
         "# TYPE lamcoop_query_timeouts_total counter",
         f"lamcoop_query_timeouts_total {int(values['timeouts',])}",
-        "# HELP lamcoop_query_refusals_total Requests refused for naming outside IRIs.",
+        "# HELP lamcoop_query_refusals_total Requests refused before they ran: outside IRIs, "
+        "depth limits.",
         "# TYPE lamcoop_query_refusals_total counter",
         f"lamcoop_query_refusals_total {int(values['refusals',])}",
     ]
     return "\n".join(lines) + "\n"
+
+
+def sandbox_gauge(active: bool) -> str:
+    """The gauge saying whether the answering process is in the network sandbox.
+
+    >>> sandbox_gauge(True).splitlines()[-1]
+    'lamcoop_network_sandbox_active 1'
+    """
+    return (
+        "# HELP lamcoop_network_sandbox_active 1 when the answering worker cannot open "
+        "network connections.\n"
+        "# TYPE lamcoop_network_sandbox_active gauge\n"
+        f"lamcoop_network_sandbox_active {int(active)}\n"
+    )
 
 
 def _label(value: str) -> str:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from flask import Blueprint, Response, abort, request
 from werkzeug.datastructures import MultiDict
 
+from graph_loader.query_limits import QueryLimitError, check
 from graph_loader.rdf_formats import RDF_SYNTAXES
 from sparql_endpoint import service_description, yasgui
 from sparql_endpoint.context import service
@@ -98,9 +99,19 @@ def _merged(form: MultiDict) -> MultiDict:
 
 
 # -- queries -------------------------------------------------------------------------------
+def _within_limits(text: str) -> None:
+    """400 naming the limit when the text nests deeper than the engine may be asked to."""
+    try:
+        check(text)
+    except QueryLimitError as exc:
+        service().metrics.count_refusal()
+        abort(400, str(exc))
+
+
 def _query(text: str, params: MultiDict) -> Response:
     svc = service()
-    info = inspect(text)
+    _within_limits(text)
+    info = inspect(text, base_iri=svc.base_url())
     if info.is_update:
         abort(400, f"this is an update: POST it as {UPDATE_TYPE} or as update=")
     default_graphs = tuple(params.getlist("default-graph-uri"))
@@ -119,15 +130,21 @@ def _query(text: str, params: MultiDict) -> Response:
         default_graphs=default_graphs if protocol_dataset else None,
         named_graphs=named_graphs if protocol_dataset else None,
         union_default=not (protocol_dataset or info.from_graphs or info.from_named),
+        calls_out=bool(info.services or info.loads),
     )
     return stream_job(job, fmt)
 
 
 def _refuse_outside(info: QueryInfo, protocol_graphs: Sequence[str]) -> None:
-    """400 when the request names a service, a document or a graph outside the store."""
+    """400 when the request names a service, a document or a graph outside the store, or is
+    too intricate to be read for SERVICE and LOAD (unless this process is in the network
+    sandbox, which refuses its calls anyway)."""
+    svc = service()
+    if info.intricate and not svc.sandbox.active:
+        svc.metrics.count_refusal()
+        abort(400, "the request is too intricate to be checked for SERVICE and LOAD")
     if not (info.services or info.loads or info.dataset_graphs or protocol_graphs):
         return
-    svc = service()
     known = svc.executor.known_graphs()
     allowlist = svc.settings.service_allowlist
     reasons = refusals(info, known_graphs=known, allowlist=allowlist)
@@ -145,9 +162,7 @@ def _refuse_outside(info: QueryInfo, protocol_graphs: Sequence[str]) -> None:
 def _update(text: str, params: MultiDict) -> Response:
     svc = service()
     svc.require_token()
-    info = inspect(text)
-    if info.form is not None and not info.is_update:
-        abort(400, f"this is a query: send it as {QUERY_TYPE} or as query=")
+    _within_limits(text)
     using = tuple(params.getlist("using-graph-uri"))
     using_named = tuple(params.getlist("using-named-graph-uri"))
     if using or using_named:
@@ -155,8 +170,11 @@ def _update(text: str, params: MultiDict) -> Response:
             text = add_using(text, using, using_named)
         except ValueError as exc:
             abort(400, str(exc))
+    info = inspect(text, base_iri=svc.base_url())  # what runs, USING clauses included
+    if info.form is not None and not info.is_update:
+        abort(400, f"this is a query: send it as {QUERY_TYPE} or as query=")
     _refuse_outside(info, (*using, *using_named))
-    return run_update(text, base_iri=svc.base_url())
+    return run_update(text, base_iri=svc.base_url(), calls_out=bool(info.services or info.loads))
 
 
 # -- the bare endpoint -----------------------------------------------------------------------

@@ -1,9 +1,12 @@
 """What a SPARQL request names before it runs: its form, and every outside IRI it would reach.
 
-pyoxigraph does not expose its algebra, so this is a careful tokeniser: it applies the
-``\\u`` escapes first (as the SPARQL grammar, and Oxigraph, do), then reads comments, IRIs,
-strings, variables and prefixed names as whole tokens, so a keyword inside any of them is
-never mistaken for one that acts. It resolves prefixed names and relative IRIs.
+pyoxigraph does not expose its algebra. The SERVICE endpoints and LOAD sources, which make
+the server call out, are read by :mod:`sparql_endpoint.sparql_reach` with Oxigraph's own
+lexical rules, every possible reading at once. The form and the FROM/USING graphs are read
+by a tokeniser that follows the same rules where they matter (``\\u`` escapes apply only in
+IRIs and strings; comments, IRIs, strings, variables and prefixed names are whole tokens).
+Neither is what keeps a served query off the network when the allow-list is empty: the
+worker's network sandbox is (:mod:`sparql_endpoint.network_sandbox`).
 
 >>> info = inspect("PREFIX e: <http://e.org/> SELECT * FROM e:g { SERVICE e:s { ?s ?p ?o } }")
 >>> info.form, info.services, info.from_graphs
@@ -20,23 +23,25 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
-from urllib.parse import urljoin
+
+import pyoxigraph as ox
+
+from sparql_endpoint.sparql_reach import TooIntricate, reach, resolve, unescape_iri
 
 QUERY_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
 UPDATE_WORDS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 )
 
-_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _TOKEN = re.compile(
     r"""
       (?P<ws>\s+)
     | (?P<comment>\#[^\n\r]*)
-    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-    | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-               | '''(?:[^'\\]|\\.|'(?!''))*'''
-               | "(?:[^"\\\n\r]|\\.)*"
-               | '(?:[^'\\\n\r]|\\.)*')
+    | (?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
+    | (?P<string>\"\"\"(?:[^"\\]|\\.|\\\Z|"(?!""))*+(?:\"\"\"|\Z)
+               | '''(?:[^'\\]|\\.|\\\Z|'(?!''))*+(?:'''|\Z)
+               | "(?:[^"\\\n\r]|\\.|\\\Z)*+(?:"|(?=[\n\r])|\Z)
+               | '(?:[^'\\\n\r]|\\.|\\\Z)*+(?:'|(?=[\n\r])|\Z))
     | (?P<var>[?$][^\s(){}\[\],;.!=<>*/+\-|&^"'#@]+)
     | (?P<pname>(?:[^\W\d_][\w.\-\u00B7]*)?:(?:[\w.\-:%\u00B7]|\\.)*)
     | (?P<word>[^\W\d][\w]*)
@@ -44,6 +49,8 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
+# A string left open runs to the end of its line (short) or of the text (long), so that each
+# character is read once: an open quote never makes the tokeniser read the rest again.
 
 
 class Token(NamedTuple):
@@ -64,6 +71,8 @@ class QueryInfo:
     from_graphs: tuple[str, ...] = ()
     from_named: tuple[str, ...] = ()
     using: tuple[str, ...] = field(default=())
+    #: The text was too intricate to read for SERVICE and LOAD (see :mod:`.sparql_reach`).
+    intricate: bool = False
 
     @property
     def dataset_graphs(self) -> tuple[str, ...]:
@@ -71,18 +80,8 @@ class QueryInfo:
         return (*self.from_graphs, *self.from_named, *self.using)
 
 
-def unescape(text: str) -> str:
-    r"""Apply the ``\uXXXX`` and ``\UXXXXXXXX`` escapes, as SPARQL does before parsing."""
-
-    def char(match: re.Match[str]) -> str:
-        code = int(match.group(1) or match.group(2), 16)
-        return chr(code) if code <= 0x10FFFF else match.group(0)
-
-    return _ESCAPE.sub(char, text) if "\\" in text else text
-
-
 def _tokens(source: str) -> Iterator[Token]:
-    """The significant tokens of unescaped ``source`` (whitespace and comments dropped)."""
+    """The significant tokens of ``source`` (whitespace and comments dropped)."""
     for match in _TOKEN.finditer(source):
         kind = match.lastgroup or "other"
         if kind != "ws" and kind != "comment":
@@ -106,19 +105,24 @@ def _form_only(source: str) -> QueryInfo:
 
 
 def inspect(text: str, *, base_iri: str | None = None) -> QueryInfo:
-    """Read a query or update's form and the IRIs its SERVICE, LOAD, FROM and USING name.
+    """Read a query or update's form and the IRIs its SERVICE, LOAD, FROM and USING name
+    (relative ones resolved against ``base_iri``, as the store is given it).
 
     A text in which none of SERVICE, LOAD, FROM and USING occurs (in any case, anywhere)
     names no outside IRI, so it is read only as far as its form.
     """
-    source = unescape(text)
-    upper = source.upper()
+    source = text
+    upper = source.upper()  # may map more than ASCII: more texts are read whole, never fewer
     if not any(word in upper for word in _REACHING):
         return _form_only(source)
+    try:
+        reached, intricate = reach(source, base_iri=base_iri), False
+    except TooIntricate:
+        reached, intricate = None, True
     toks = list(_tokens(source))
     prefixes: dict[str, str] = {}
     base = base_iri
-    found: dict[str, list[str]] = {k: [] for k in ("service", "load", "from", "named", "using")}
+    found: dict[str, list[str]] = {k: [] for k in ("from", "named", "using")}
     form: str | None = None
     is_update = False
     for i, tok in enumerate(toks):
@@ -127,7 +131,7 @@ def inspect(text: str, *, base_iri: str | None = None) -> QueryInfo:
             base = _resolve_iri(toks[i + 1].text, base)
         elif word == "PREFIX" and _at(toks, i + 1, "pname") and _at(toks, i + 2, "iri"):
             prefixes[toks[i + 1].text[:-1]] = _resolve_iri(toks[i + 2].text, base)
-        elif word in _REACHING:
+        elif word in ("FROM", "USING"):
             key, target = _target(toks, i + 1, word)
             found[key].append(_term(target, prefixes, base))
         if form is None and not is_update:
@@ -138,11 +142,12 @@ def inspect(text: str, *, base_iri: str | None = None) -> QueryInfo:
     return QueryInfo(
         form=form,
         is_update=is_update,
-        services=tuple(found["service"]),
-        loads=tuple(found["load"]),
+        services=reached.services if reached else (),
+        loads=reached.loads if reached else (),
         from_graphs=tuple(found["from"]),
         from_named=tuple(found["named"]),
         using=tuple(found["using"]),
+        intricate=intricate,
     )
 
 
@@ -155,9 +160,21 @@ def add_using(text: str, default: Sequence[str], named: Sequence[str]) -> str:
 
     >>> add_using("INSERT { ?s a ?o } WHERE { ?s ?p ?o }", ["http://g"], [])
     'INSERT { ?s a ?o } USING <http://g> WHERE { ?s ?p ?o }'
+
+    Each graph must be an absolute IRI (so none can end the ``<...>`` it is written in):
+
+    >>> add_using("INSERT { ?s a ?o } WHERE { ?s ?p ?o }", ["http://g> } ; LOAD <http://x"], [])
+    Traceback (most recent call last):
+    ...
+    ValueError: the dataset graph 'http://g> } ; LOAD <http://x' is not an absolute IRI
     """
+    for graph in (*default, *named):
+        try:
+            ox.NamedNode(graph)
+        except ValueError:
+            raise ValueError(f"the dataset graph {graph!r} is not an absolute IRI") from None
     clause = " ".join([f"USING <{g}>" for g in default] + [f"USING NAMED <{g}>" for g in named])
-    source = unescape(text)
+    source = text
     out, last, depth, template, previous = [], 0, 0, False, ""
     for match in _TOKEN.finditer(source):
         kind, tok = match.lastgroup, match.group(0)
@@ -208,8 +225,12 @@ def _term(tok: Token | None, prefixes: dict[str, str], base: str | None) -> str:
 
 
 def _resolve_iri(iriref: str, base: str | None) -> str:
-    iri = iriref[1:-1]
-    return urljoin(base, iri) if base else iri
+    """The IRI an ``<...>`` token names: escapes applied, made absolute against ``base``
+    (kept as written where that fails: it then matches no graph and no allow-list entry)."""
+    iri = unescape_iri(iriref[1:-1])
+    if iri is None:
+        return iriref[1:-1]
+    return resolve(iri, base) or iri
 
 
 def allowed(iri: str, allowlist: Sequence[str]) -> bool:
@@ -230,11 +251,19 @@ def allowed(iri: str, allowlist: Sequence[str]) -> bool:
 def refusals(
     info: QueryInfo, *, known_graphs: frozenset[str], allowlist: Sequence[str]
 ) -> list[str]:
-    """Why the request may not run (empty when it may): outside IRIs not allow-listed."""
+    """Why the request may not run (empty when it may): outside IRIs not allow-listed, and
+    any SERVICE whose endpoint is a variable (no allow-list can vouch for its values).
+
+    >>> refusals(inspect("SELECT * { SERVICE ?x { } }"), known_graphs=frozenset(),
+    ...          allowlist=["*"])
+    ['SERVICE ?x is not allowed on this server: its endpoint is a variable']
+    """
     reasons = [
-        f"SERVICE {_shown(iri)} is not allowed on this server"
+        f"SERVICE {_shown(iri)} is not allowed on this server: its endpoint is a variable"
+        if iri.startswith(("?", "$"))
+        else f"SERVICE {_shown(iri)} is not allowed on this server"
         for iri in info.services
-        if not allowed(iri, allowlist)
+        if iri.startswith(("?", "$")) or not allowed(iri, allowlist)
     ]
     reasons += [
         f"LOAD {_shown(iri)} is not allowed on this server"

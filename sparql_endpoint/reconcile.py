@@ -72,9 +72,8 @@ def index() -> Index:
 
 
 def _error(message: str, status: int = 400) -> Response:
-    response = jsonify({"status": "error", "message": message})
-    response.status_code = status
-    return response
+    """An error as every route of the service gives one: a line of text/plain."""
+    return Response(message.replace("\n", " ") + "\n", status=status, mimetype="text/plain")
 
 
 def _base() -> str:
@@ -129,7 +128,7 @@ class Refused(Exception):
 
 @blueprint.errorhandler(Refused)
 def refused(exc: Refused) -> Response:
-    """A refused request: 400 with ``{"status": "error", "message": ...}``."""
+    """A refused request: 400 with one line of text naming the place."""
     return _error(str(exc))
 
 
@@ -160,7 +159,10 @@ def _one(idx: Index, key: str, query: Mapping[str, Any], reader: str) -> list[Ca
     if not isinstance(limit, int) or isinstance(limit, bool) or not 0 < limit <= MAX_LIMIT:
         raise Refused(f"queries.{key}.limit: expected a whole number from 1 to {MAX_LIMIT}")
     properties: dict[str, str] = {}
-    for n, prop in enumerate(query.get("properties") or []):
+    given = query.get("properties") or []
+    if not isinstance(given, list):
+        raise Refused(f"queries.{key}.properties: expected a list")
+    for n, prop in enumerate(given):
         if not isinstance(prop, dict) or not isinstance(prop.get("v"), str):
             raise Refused(f"queries.{key}.properties[{n}]: expected {{'pid': ..., 'v': '...'}}")
         pid = prop.get("pid") or prop.get("p")
@@ -262,6 +264,8 @@ def _extend(text: str) -> Response:
     if not isinstance(query, dict) or not isinstance(query.get("ids"), list):
         raise Refused("extend: expected an object with 'ids' (a list) and 'properties'")
     wanted = []
+    if not isinstance(query.get("properties") or [], list):
+        raise Refused("extend.properties: expected a list")
     for n, prop in enumerate(query.get("properties") or []):
         pid = prop.get("id") if isinstance(prop, dict) else None
         if pid not in PROPERTIES:

@@ -119,7 +119,7 @@ def _candidate(c: Candidate) -> dict[str, Any]:
 def suggest_entity() -> Response:
     """Entities whose label starts with ``prefix`` (normalised), each name tagged."""
     idx, reader = index(), lang()
-    limit = min(request.args.get("limit", 10, type=int) or 10, MAX_LIMIT)
+    limit = max(1, min(request.args.get("limit", 10, type=int) or 10, MAX_LIMIT))
     found = idx.suggest(request.args.get("prefix", ""), type_=request.args.get("type"), limit=limit)
     return jsonify(
         {"result": [{"id": i, **_tagged(*idx.entities[i].named(reader))} for i in found]}
@@ -165,6 +165,8 @@ def extend() -> Response:
     if not isinstance(body, dict) or not isinstance(body.get("ids"), list):
         raise Refused('body: expected JSON {"ids": [...], "properties": [...]}')
     wanted = []
+    if not isinstance(body.get("properties") or [], list):
+        raise Refused("properties: expected a list")
     for n, prop in enumerate(body.get("properties") or []):
         pid = prop.get("id") if isinstance(prop, dict) else None
         if pid not in PROPERTIES:

@@ -1,8 +1,10 @@
 """``lamcoop serve``: build when the store is empty, then serve under uWSGI.
 
-uWSGI (the ``pyuwsgi`` wheel, run in this process as its master) runs its HTTP router (in
-C; it keeps client connections open between requests) and ``workers`` processes (one per
-CPU by default), each serving one request at a time and running its queries itself over
+The front (:mod:`sparql_endpoint.front`, a process of its own) holds the listening socket
+and answers request heads too long for uWSGI's router with 414 or 431. uWSGI (the
+``pyuwsgi`` wheel, run in this process as its master) runs its HTTP router (in C; it keeps
+client connections open between requests) and ``workers`` processes (one per CPU by
+default), each serving one request at a time and running its queries itself over
 its own read-only handle on the store; a query past the time limit ends its process, which
 uWSGI replaces (see :mod:`sparql_endpoint.executor.served`). Each worker loads
 :mod:`sparql_endpoint.wsgi`, which reads the settings resolved here. The processes share
@@ -26,13 +28,16 @@ from typing import Any
 import click
 import pyuwsgi
 
+from graph_loader import index
 from graph_loader.build import BuildContext, build
 from graph_loader.cli.state import AppState, pass_state
 from graph_loader.settings import Settings
 from graph_loader.store import StoreError, open_store
+from sparql_endpoint import network_sandbox
 from sparql_endpoint.allocator import restart_tuned
 from sparql_endpoint.app import close_app, create_app, query_workers
 from sparql_endpoint.executor import publish_state
+from sparql_endpoint.front import PACKET_LIMIT, start_front
 from sparql_endpoint.worker_settings import SETTINGS_ENV, settings_to_env
 
 #: Seconds past the query limit after which uWSGI itself ends a worker that is still busy
@@ -43,14 +48,21 @@ HARAKIRI_MARGIN = 60
 #: Seconds an idle client connection stays open for its next request.
 KEEPALIVE_SECONDS = 15
 
+#: The router's and the workers' sockets, in the server run's own directory.
+ROUTER_SOCKET = "router.sock"
+WORKERS_SOCKET = "workers.sock"
 
-def uwsgi_options(settings: Settings, *, listener: int, workers_socket: Path) -> list[str]:
-    """uWSGI's command line for ``settings``.
 
-    uWSGI's HTTP router (one process, in C) takes the connections on ``listener`` and keeps
-    them open between requests; it hands each request to whichever worker is free, over
-    ``workers_socket``. The workers load the app after the fork and serve one request at a
-    time, so a slow query holds up only its own worker, never a client's connection.
+def uwsgi_options(settings: Settings, *, run_dir: Path) -> list[str]:
+    """uWSGI's command line for ``settings``, its sockets in ``run_dir``.
+
+    The front (:mod:`sparql_endpoint.front`, a process of its own) takes the connections on
+    the listening socket and reads each request's head: one the router could not take gets 414
+    or 431 from it; the others go on to uWSGI's HTTP router (one process, in C) on its unix
+    socket, which keeps connections open between requests and hands each request to
+    whichever worker is free, over the workers' socket. The workers load the app after the
+    fork and serve one request at a time, so a slow query holds up only its own worker,
+    never a client's connection.
 
     No option renames the processes: run from pyuwsgi, uWSGI writes the new name into its
     copy of the command line and past the end of it, which corrupted the heap (workers
@@ -58,14 +70,14 @@ def uwsgi_options(settings: Settings, *, listener: int, workers_socket: Path) ->
     """
     stuck = str(int(settings.query_timeout) + HARAKIRI_MARGIN)
     return [
-        "--http", f"fd://{listener}",
+        "--http", str(run_dir / ROUTER_SOCKET),
         f"--http-keepalive={KEEPALIVE_SECONDS}",  # optional value: only with "="
         "--http-timeout", stuck,
-        "--http-to", str(workers_socket),
+        "--http-to", str(run_dir / WORKERS_SOCKET),
         "--http-chunked-input",  # a chunked body reaches the worker, which reads it whole
         "--chunked-input-limit", str(settings.max_body_bytes),  # the largest chunk it takes
         "--http-manage-expect",  # "Expect: 100-continue" answered at once (curl -T sends it)
-        "--socket", str(workers_socket),
+        "--socket", str(run_dir / WORKERS_SOCKET),
         "--chmod-socket=600",
         "--vacuum",
         "--master",
@@ -79,9 +91,13 @@ def uwsgi_options(settings: Settings, *, listener: int, workers_socket: Path) ->
         "--skip-atexit-teardown",  # a worker told to stop just ends (no Py_Finalize)
         "--thunder-lock",
         "--listen", str(listen_backlog()),
-        "--buffer-size", "65535",  # the request's variables; a query string to about 32 KiB
+        "--buffer-size", str(PACKET_LIMIT),  # a request's variables (the front's limit)
         "--harakiri", stuck,
         "--worker-reload-mercy", "3",
+        # A worker the watchdog ended (time or memory limit) is replaced at once: uWSGI's
+        # master otherwise sleeps 2 s whenever workers end faster than it has processes,
+        # and a flood of such queries kept the service down long after it stopped.
+        "--forkbomb-delay", "0",
         "--disable-logging",
         "--ignore-sigpipe",
         "--ignore-write-errors",
@@ -90,11 +106,12 @@ def uwsgi_options(settings: Settings, *, listener: int, workers_socket: Path) ->
 
 
 def listening_socket(settings: Settings) -> socket.socket:
-    """The server's socket on the configured address, for uWSGI's router to inherit.
+    """The server's socket on the configured address, for the front to inherit.
 
     It has ``TCP_NODELAY``, which every connection it accepts inherits: the router writes a
-    response in several pieces, and without it the kernel holds back each piece after the
-    first until the client acknowledges that one, which a client delays by up to 40 ms.
+    response in several pieces (which the front passes on as they come), and without it the
+    kernel holds back each piece after the first until the client acknowledges that one,
+    which a client delays by up to 40 ms.
     """
     family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
     address = f"{_bracketed(settings.host)}:{settings.port}"
@@ -134,8 +151,9 @@ RUN_PREFIX = "lamcoop-run-"
 
 
 def run_directory() -> Path:
-    """A new directory that only this user may enter, for the socket between uWSGI's router
-    and the workers (uWSGI's own protocol, which no one else may speak to them).
+    """A new directory that only this user may enter, for the sockets between the front and
+    uWSGI's router, and between the router and the workers (uWSGI's own protocol, which no
+    one else may speak to them).
 
     Its name carries this process's id: uWSGI ends the process without returning here, so
     each start removes this user's directories of servers that are no longer running.
@@ -174,7 +192,9 @@ def _bracketed(host: str) -> str:
 
 
 def ensure_built(state: AppState) -> None:
-    """Run ``lamcoop build`` when the store holds no graph yet.
+    """Run ``lamcoop build`` when the store holds no graph yet, and bring the index up to
+    date when it is missing or behind the store (made before there was one, or a write's
+    refresh cut short).
 
     A store that has graphs is only looked at read-only, so checking never takes the
     write lock from a server already running on it.
@@ -187,7 +207,9 @@ def ensure_built(state: AppState) -> None:
             existing = None
         if existing is not None:
             try:
-                if existing.graphs():
+                if existing.graphs() and not index.behind(
+                    existing, base_iri=state.settings.base_iri
+                ):
                     return
             finally:
                 existing.close()
@@ -199,6 +221,10 @@ def ensure_built(state: AppState) -> None:
         if not store.graphs():
             click.echo(f"the store at {state.settings.store_path} is empty: building it first")
             build(BuildContext(store, state.settings), echo=click.echo)
+        elif index.behind(store, base_iri=state.settings.base_iri):
+            where = state.settings.store_path
+            click.echo(f"the index of the store at {where} is behind: updating it", err=True)
+            index.refresh(store, [], base_iri=state.settings.base_iri)
     finally:
         store.close()
 
@@ -259,11 +285,16 @@ def serve_command(state: AppState, host, port, workers, get_path, accept) -> Non
     if get_path is not None:
         self_check(settings, get_path, accept)
         return
+    try:
+        sandbox = network_sandbox.check_before_serving(settings)
+    except network_sandbox.SandboxError as exc:
+        raise click.ClickException(f"cannot serve: {exc}") from None
     listener = listening_socket(settings)
     click.echo(
         f"lamcoop serving {settings.store_path} at http://{_bracketed(settings.host)}:"
         f"{settings.port}/sparql "
-        f"({query_workers(settings)} worker processes, {settings.query_timeout:g} s limit)"
+        f"({query_workers(settings)} worker processes, {settings.query_timeout:g} s limit, "
+        f"network sandbox {sandbox.detail})"
     )
     sys.stdout.flush()
     os.environ[SETTINGS_ENV] = settings_to_env(settings, metrics_dir(settings))
@@ -272,5 +303,7 @@ def serve_command(state: AppState, host, port, workers, get_path, accept) -> Non
     # imported the app (a segfault in a clean install); Python's documentation also
     # recommends freezing before forking workers, which keeps memory shared.
     gc.freeze()
-    workers_socket = run_directory() / "workers.sock"
-    pyuwsgi.run(uwsgi_options(settings, listener=listener.fileno(), workers_socket=workers_socket))
+    run_dir = run_directory()
+    start_front(listener, str(run_dir / ROUTER_SOCKET), KEEPALIVE_SECONDS, settings.max_body_bytes)
+    listener.close()  # the front's now
+    pyuwsgi.run(uwsgi_options(settings, run_dir=run_dir))

@@ -2,7 +2,8 @@
 
 It names the endpoint as requested, the query language (and update only when a token is
 configured), every result and graph format served, the union-default-graph feature,
-federated query only when an allow-list permits it, and the dataset: the default graph
+federated query only when an allow-list permits it, lamcoop's text-search extension
+functions (:mod:`graph_loader.index.sparql`), and the dataset: the default graph
 (the union) and each named graph with its triple count.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import Response, request
 
+from graph_loader.index.sparql import MATCHES, SCORE
 from graph_loader.rdf_formats import format_iri
 from graph_loader.vocab import PREFIXES, RDF, SD, VOID, XSD
 from sparql_endpoint.context import Service, service
@@ -38,6 +40,11 @@ def describe(svc: Service, endpoint: str, graphs: dict[str, int]) -> list[ox.Tri
         triples.append(ox.Triple(me, _sd("supportedLanguage"), _sd("SPARQL11Update")))
     if svc.settings.service_allowlist:
         triples.append(ox.Triple(me, _sd("feature"), _sd("BasicFederatedQuery")))
+    for fn in (MATCHES, SCORE):
+        triples += [
+            ox.Triple(me, _sd("extensionFunction"), fn),
+            ox.Triple(fn, RDF_TYPE, _sd("Function")),
+        ]
     formats = {format_iri(f) for f in RESULTS_OFFERS.by_media_type.values()}
     formats |= {format_iri(f) for f in GRAPH_OFFERS.by_media_type.values()}
     triples += [ox.Triple(me, _sd("resultFormat"), ox.NamedNode(iri)) for iri in sorted(formats)]

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, current_app, jsonify
 
 from sparql_endpoint.context import service
 from sparql_endpoint.executor import QueryJob, Unavailable
-from sparql_endpoint.metrics import PROMETHEUS_TYPE
+from sparql_endpoint.metrics import PROMETHEUS_TYPE, sandbox_gauge
 from sparql_endpoint.openapi import openapi_document
 
 blueprint = Blueprint("system", __name__)
@@ -35,6 +35,7 @@ def health() -> Response:
         "data_version": svc.executor.version,
         "graphs": len(svc.executor.known_graphs()),
         "uptime_seconds": round(time.time() - svc.started, 1),
+        "network_sandbox": svc.sandbox.detail,
     }
     response = jsonify(body)
     response.status_code = 200 if not problem else 503
@@ -43,8 +44,11 @@ def health() -> Response:
 
 @blueprint.get("/-/metrics")
 def metrics() -> Response:
-    """Counters in the Prometheus text format."""
-    return Response(service().metrics.render(), content_type=PROMETHEUS_TYPE)
+    """Counters in the Prometheus text format, and whether this process is in the network
+    sandbox."""
+    svc = service()
+    text = svc.metrics.render() + sandbox_gauge(svc.sandbox.active)
+    return Response(text, content_type=PROMETHEUS_TYPE)
 
 
 @blueprint.get("/openapi.json")

@@ -1,32 +1,56 @@
-"""Writes to the store (SPARQL Update, Graph Store PUT/POST/DELETE), each followed by VoID.
+"""Writes to the store (SPARQL Update, Graph Store PUT/POST/DELETE), each followed by the
+index (:mod:`graph_loader.index`, for the graphs written) and VoID.
 
 Every write goes through :meth:`~sparql_endpoint.executor.Executor.write`, which (in the
 server) holds the store read-write while no query runs in any process. A write the store
 rejects is a 400 naming the problem and changes nothing.
+
+Each write keeps the provenance of the graphs it wrote true (see
+:func:`graph_loader.provenance.record_writes`): a Graph Store PUT or POST publishes the
+graph and its record (source "HTTP PUT" or "HTTP POST", time, the body's SHA-256, the new
+triple count; never the token) in one transaction, as a load does; a DELETE removes the
+record with the graph; an update records every graph whose triple count it changed (one
+that keeps its count is not told apart).
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
 from collections.abc import Callable
 from typing import TypeVar
 
 import pyoxigraph as ox
 from flask import Response, abort
 
+from graph_loader import index, provenance
+from graph_loader.bounded import locate
 from graph_loader.publish.void import write_void
 from graph_loader.store import InternalGraphError, Store
 from sparql_endpoint.context import service
 from sparql_endpoint.executor import Unavailable
+from sparql_endpoint.outbound import OutboundFailure, failed_outbound
 
 T = TypeVar("T")
 
 
-def write(action: Callable[[Store], T]) -> T:
-    """Run ``action`` on the writable store, then refresh the VoID description."""
+def write(
+    action: Callable[[Store], T],
+    graphs: list[str] | None = None,
+    *,
+    body: tuple[bytes, ox.RdfFormat] | None = None,
+) -> T:
+    """Run ``action`` on the writable store, then refresh the index for ``graphs`` and any
+    graph that appeared, went or changed size (an update's), and the VoID description.
+
+    ``body`` is the RDF the action parses (and its syntax): a parsing failure is then a 400
+    naming its place in the body, found by :func:`graph_loader.bounded.locate.explain`.
+    """
     svc = service()
 
     def with_void(store: Store) -> T:
         result = action(store)
+        index.refresh(store, graphs or [], base_iri=svc.settings.base_iri)
         write_void(store, svc.settings)
         return result
 
@@ -34,16 +58,27 @@ def write(action: Callable[[Store], T]) -> T:
         return svc.executor.write(with_void)
     except InternalGraphError as exc:
         abort(400, f"refused, nothing written: {exc}")
-    except SyntaxError as exc:
+    except (SyntaxError, MemoryError) as exc:
+        refused = locate.explain(exc, *body) if body is not None else None
+        if refused is not None:
+            abort(400, f"refused, nothing written: {refused.in_body()}")
+        if isinstance(exc, MemoryError):
+            raise
         abort(400, f"syntax error: {exc}")
+    except OutboundFailure as exc:
+        abort(400, f"the update failed: {exc}")
     except (ValueError, OSError) as exc:
         abort(400, f"the store refused the write: {exc}")
     except Unavailable as exc:
         abort(503, str(exc))
 
 
-def run_update(text: str, base_iri: str | None = None) -> Response:
+def run_update(text: str, base_iri: str | None = None, *, calls_out: bool = False) -> Response:
     """Apply a SPARQL 1.1 Update (relative IRIs resolved against ``base_iri``); 204 when done.
+
+    An update that fails is undone whole. When it ``calls_out`` (names a LOAD or a SERVICE),
+    or fails on the network, the caller gets the one answer to a failed outbound call
+    (:mod:`sparql_endpoint.outbound`), never the cause.
 
     The update's text is not inspected: inside the same exclusive write, the store's internal
     graphs are compared before and after, and whatever the update put in one is dropped
@@ -52,11 +87,21 @@ def run_update(text: str, base_iri: str | None = None) -> Response:
 
     def action(store: Store) -> list[str]:
         before = store.internal_graphs()
-        store.update(text, base_iri=base_iri)
+        counts = {g.iri: g.triples for g in store.graphs()}
+        try:
+            store.update(text, base_iri=base_iri)
+        except (OSError, ValueError, RuntimeError) as exc:
+            if isinstance(exc, SyntaxError) or not failed_outbound(exc, calls_out=calls_out):
+                raise
+            raise OutboundFailure from None
         after = store.internal_graphs()
         touched = [g for g, n in after.items() if before.get(g) != n]
         for graph in touched:
             store.drop_graph(graph)
+        now = {g.iri: g.triples for g in store.graphs()}
+        changed = {g: n for g, n in now.items() if counts.get(g) != n}
+        changed.update({g: -1 for g in counts if g not in now})
+        _record(store, changed, "SPARQL Update", text.encode("utf-8"))
         return touched
 
     touched = write(action)
@@ -76,10 +121,10 @@ def put_graph(graph: str | None, data: bytes, fmt: ox.RdfFormat) -> bool:
             store.extend(quads)
             return False
         created = not store.has_graph(graph)
-        store.replace_graph(data, graph=graph, format=fmt, base_iri=graph)
+        _load(store, graph, data, fmt, replace=True)
         return created
 
-    return write(action)
+    return write(action, [] if graph is None else [graph], body=(data, fmt))
 
 
 def post_graph(graph: str | None, data: bytes, fmt: ox.RdfFormat) -> bool:
@@ -90,10 +135,10 @@ def post_graph(graph: str | None, data: bytes, fmt: ox.RdfFormat) -> bool:
             store.extend(_parsed(data, fmt))
             return False
         created = not store.has_graph(graph)
-        store.load_graph(data, graph=graph, format=fmt, base_iri=graph)
+        _load(store, graph, data, fmt, replace=False)
         return created
 
-    return write(action)
+    return write(action, [] if graph is None else [graph], body=(data, fmt))
 
 
 def delete_graph(graph: str | None) -> None:
@@ -104,13 +149,41 @@ def delete_graph(graph: str | None) -> None:
             store.clear_default_graph()
         else:
             store.drop_graph(graph)
+            _record(store, {graph: -1}, "HTTP DELETE", b"")
 
-    write(action)
+    write(action, [] if graph is None else [graph])
+
+
+def _load(store: Store, graph: str, data: bytes, fmt: ox.RdfFormat, *, replace: bool) -> None:
+    """Publish ``data`` into ``graph`` with its provenance in one transaction, as a load."""
+    staged = store.stage(io.BytesIO(data), graph=graph, format=fmt, base_iri=graph, replace=replace)
+    provenance.commit(
+        store,
+        staged,
+        source="HTTP PUT" if replace else "HTTP POST",
+        sha256=hashlib.sha256(data).hexdigest(),
+        base_iri=service().settings.base_iri,
+        graph=graph,
+    )
+    staged.finish()
+
+
+def _record(store: Store, counts: dict[str, int], source: str, body: bytes) -> None:
+    provenance.record_writes(
+        store,
+        counts,
+        source=source,
+        sha256=hashlib.sha256(body).hexdigest(),
+        base_iri=service().settings.base_iri,
+    )
 
 
 def _parsed(data: bytes, fmt: ox.RdfFormat) -> list[ox.Quad]:
-    """Every triple of ``data`` as a quad of the default graph (parsed before any change)."""
+    """Every triple of ``data`` as a quad of the default graph (parsed before any change).
+
+    Bodies are parsed from a reader, as files are, so that one token limit holds for both
+    (pyoxigraph bounds its buffer only when it reads)."""
     return [
         ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
-        for q in ox.parse(data, format=fmt)
+        for q in ox.parse(io.BytesIO(data), format=fmt)
     ]

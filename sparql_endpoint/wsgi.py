@@ -5,6 +5,11 @@ A worker reads the settings ``lamcoop serve`` resolved (see
 and builds the app, so each worker opens the store itself (RocksDB does not survive a fork).
 Only uWSGI imports this module.
 
+Before it builds the app, a worker enters the network sandbox when the settings want it
+(:func:`sparql_endpoint.network_sandbox.enter`): from then on it cannot open a network
+connection. A worker that cannot enter it ends (``lamcoop serve`` checked beforehand that
+it can).
+
 :class:`ServedApp` is the app as uWSGI calls it. It tells the watchdog which connection to
 answer on when a query runs past the limit (:data:`~sparql_endpoint.responses.CLIENT_FD`:
 the worker's connection from uWSGI's router, which passes the answer on to the client), and
@@ -34,6 +39,7 @@ from typing import Any
 from werkzeug.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 from werkzeug.wsgi import ClosingIterator
 
+from sparql_endpoint import network_sandbox
 from sparql_endpoint.app import create_app
 from sparql_endpoint.responses import CLIENT_FD
 from sparql_endpoint.worker_settings import SETTINGS_ENV, settings_from_env
@@ -149,7 +155,8 @@ def _load() -> ServedApp:
     if not IN_UWSGI:
         raise RuntimeError("sparql_endpoint.wsgi is loaded by `lamcoop serve` (uWSGI) only")
     settings, metrics_dir = settings_from_env(os.environ[SETTINGS_ENV])
-    app = create_app(settings, metrics_dir=metrics_dir)
+    sandbox = network_sandbox.enter(settings)  # before the store's threads start
+    app = create_app(settings, metrics_dir=metrics_dir, sandbox=sandbox)
     return ServedApp(
         app,
         client_fd=uwsgi.connection_fd,

@@ -296,12 +296,13 @@ HTTP_TOKEN = "session-server-token"
 @pytest.fixture(scope="session")
 def http_server(tmp_path_factory, example_built) -> Iterator[RunningServer]:
     """One real, writable ``lamcoop serve`` (two workers, update token :data:`HTTP_TOKEN`,
-    no row cap), shared by the modules that need a real server. It starts with the example
-    data; a module that needs particular data puts it first (:func:`put_example_data`, or
-    its own update), since modules before it may have changed what the server holds."""
+    the default row cap: none), shared by the modules that need a real server. It starts
+    with the example data; a module that needs particular data puts it first
+    (:func:`put_example_data`, or its own update), since modules before it may have changed
+    what the server holds."""
     workdir = tmp_path_factory.mktemp("http-server")
     store = example_built.copy(workdir / "store")
-    settings = {"update_token": HTTP_TOKEN, "workers": 2, "max_rows": 0, "query_timeout": 120}
+    settings = {"update_token": HTTP_TOKEN, "workers": 2, "query_timeout": 120}
     with RunningServer(store, workdir, settings) as running:
         yield running
 

@@ -37,6 +37,7 @@ NO_DOMAIN = {
     LAMC.printedAs: "stated on rdf:Statement, which OWL 2 DL reserves",
     LAMC.sha256: "stated on graphs, which have no class",
     LAMC.loaderVersion: "stated on graphs, which have no class",
+    LAMC.describedAs: "any entity a source characterises",
 }
 #: Properties without a range, and why.
 NO_RANGE = {
@@ -47,6 +48,12 @@ NO_RANGE = {
     LAMC.dataCollectionMethod: "language-tagged text",
     LAMC.codingPhase: "language-tagged text",
     LAMC.trustworthinessCriterion: "language-tagged text",
+    LAMC.entryCriterion: "language-tagged text",
+    LAMC.finding: "language-tagged text",
+    LAMC.recommendation: "language-tagged text",
+    LAMC.conclusion: "language-tagged text",
+    LAMC.memberScope: "language-tagged text",
+    LAMC.describedAs: "language-tagged text",
 }
 
 # Traditional forms of characters that Simplified Chinese writes otherwise.

@@ -79,13 +79,31 @@ def test_the_watchdog_acts_then_ends_the_process(tmp_path: Path):
         "import time; from pathlib import Path\n"
         "from sparql_endpoint.executor.watchdog import Watchdog\n"
         "dog = Watchdog(period=0.01)\n"
-        "dog.arm(600, lambda: None); dog.disarm()\n"
-        f"dog.arm(0.2, lambda: Path({str(mark)!r}).write_text('yes'))\n"
+        "dog.arm(600, lambda reason: None); dog.disarm()\n"
+        f"dog.arm(0.2, lambda reason: Path({str(mark)!r}).write_text(reason))\n"
         "time.sleep(3600)\n"
     )
     done = subprocess.run([sys.executable, "-c", program], timeout=600, check=False)
     assert done.returncode == EXIT_STATUS
-    assert mark.read_text() == "yes"
+    assert mark.read_text() == "the query ran past the 0.2 s time limit"
+
+
+def test_the_watchdog_ends_a_process_past_its_memory_limit(tmp_path: Path):
+    # Armed with an hour to go, the process then takes 200 MiB more than its limit allows:
+    # the watchdog names the memory limit and ends the process long before the sleep ends.
+    mark = tmp_path / "acted"
+    program = (
+        "import time; from pathlib import Path\n"
+        "from sparql_endpoint.executor.watchdog import Watchdog, resident_bytes\n"
+        "dog = Watchdog(period=0.01, memory_limit=resident_bytes() + 100 * 1024 * 1024)\n"
+        f"dog.arm(3600, lambda reason: Path({str(mark)!r}).write_text(reason))\n"
+        "hog = bytearray(200 * 1024 * 1024)\n"
+        "hog[:: 4096] = b'x' * len(hog[:: 4096])\n"
+        "time.sleep(3600)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", program], timeout=600, check=False)
+    assert done.returncode == EXIT_STATUS
+    assert "MiB memory limit of a query process" in mark.read_text()
 
 
 def test_the_watchdog_thread_leaves_stop_signals_to_the_main_thread():
@@ -95,7 +113,7 @@ def test_the_watchdog_thread_leaves_stop_signals_to_the_main_thread():
         "import threading, time, signal\n"
         "from sparql_endpoint.executor.watchdog import Watchdog\n"
         "dog = Watchdog(period=0.01)\n"
-        "dog.arm(600, lambda: None)\n"
+        "dog.arm(600, lambda reason: None)\n"
         "thread = next(t for t in threading.enumerate() if t.name == 'lamcoop-watchdog')\n"
         "def blocked(tid):\n"
         "    status = open(f'/proc/self/task/{tid}/status').read()\n"

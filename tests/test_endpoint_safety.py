@@ -171,13 +171,15 @@ def test_service_is_refused_and_nothing_connects(client, listener):
         f"SELECT * WHERE {{ SERVICE SILENT <{target}> {{ ?s ?p ?o }} }}",
         f"PREFIX r: <http://127.0.0.1:{listener.port}/> "
         "SELECT * { sErViCe r:sparql { ?s ?p ?o } }",
-        f"SELECT * WHERE {{ \\u0053ERVICE <{target}> {{ ?s ?p ?o }} }}",
         f"SELECT * WHERE {{ SERVICE ?where {{ ?s ?p ?o }} VALUES ?where {{ <{target}> }} }}",
     ]
     for query in queries:
         response = ask(client, query)
         assert response.status_code == 400, query
         assert "SERVICE" in response.text and "not allowed" in response.text
+    # Oxigraph applies \u escapes in IRIs and strings only: an escaped keyword is no keyword.
+    escaped = ask(client, f"SELECT * WHERE {{ \\u0053ERVICE <{target}> {{ ?s ?p ?o }} }}")
+    assert escaped.status_code == 400 and "syntax error" in escaped.text
     assert listener.connections() == 0
 
 

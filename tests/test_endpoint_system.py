@@ -11,6 +11,7 @@ import pyoxigraph as ox
 import pytest
 
 from sparql_endpoint.examples import EXAMPLES
+from sparql_endpoint.openapi import undeclared_routes
 from sparql_endpoint.yasgui import installed
 from tests.conftest import service_client
 
@@ -54,11 +55,49 @@ def test_metrics_count_requests_by_route_and_status(client):
 def test_openapi_describes_every_route(client):
     document = client.get("/openapi.json").get_json()
     assert document["openapi"].startswith("3.")
-    rules = {r.rule for r in client.application.url_map.iter_rules() if r.endpoint != "static"}
+    assert undeclared_routes(client.application) == []
     paths = {p.replace("{", "<").replace("}", ">") for p in document["paths"]}
-    normalised = {re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"<\1>", r) for r in rules}
-    assert normalised <= paths
-    assert "post" in document["paths"]["/sparql"] and "put" in document["paths"]["/graph-store"]
+    for rule in client.application.url_map.iter_rules():
+        path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"<\1>", rule.rule)
+        assert path in paths, rule.rule
+        declared = document["paths"][path.replace("<", "{").replace(">", "}")]
+        assert {m.lower() for m in rule.methods or ()} - {"options"} <= set(declared), rule
+
+
+def test_openapi_declares_the_bearer_token_on_every_write(client):
+    document = client.get("/openapi.json").get_json()
+    scheme = document["components"]["securitySchemes"]["bearerAuth"]
+    assert scheme == {**scheme, "type": "http", "scheme": "bearer"}
+    writes = [("/graph-store", "put"), ("/graph-store", "post"), ("/graph-store", "delete")]
+    for path, method in writes:
+        operation = document["paths"][path][method]
+        assert operation["security"] == [{"bearerAuth": []}]
+        assert {"401", "403", "503"} <= set(operation["responses"])
+        expected = {"404"} if method == "delete" else {"201", "204", "413", "415"}
+        assert expected <= set(operation["responses"])
+    sparql_post = document["paths"]["/sparql"]["post"]
+    assert sparql_post["security"] == [{}, {"bearerAuth": []}]  # queries anonymous, updates not
+    assert "security" not in document["paths"]["/sparql"]["get"]
+
+
+def test_openapi_declares_statuses_parameters_and_media_types(client):
+    paths = client.get("/openapi.json").get_json()["paths"]
+    query = paths["/sparql"]["get"]
+    assert {"200", "400", "406", "414", "431", "503"} <= set(query["responses"])
+    assert "application/sparql-results+json" in query["responses"]["200"]["content"]
+    assert "text/turtle" in query["responses"]["200"]["content"]
+    assert query["responses"]["400"]["content"] == {"text/plain": {"schema": {"type": "string"}}}
+    names = {p["name"] for p in query["parameters"]}
+    assert {"query", "default-graph-uri", "named-graph-uri", "format"} <= names
+    post = paths["/sparql"]["post"]
+    assert {"application/sparql-query", "application/sparql-update"} <= set(
+        post["requestBody"]["content"]
+    )
+    assert {"204", "413", "415"} <= set(post["responses"])
+    assert "303" in paths["/id/{rest}"]["get"]["responses"]
+    assert {"206", "304", "416"} <= set(paths["/dumps/{name}"]["get"]["responses"])
+    page = next(p for p in paths["/doc/{rest}"]["get"]["parameters"] if p["name"] == "page")
+    assert page["schema"]["type"] == "integer" and page["schema"]["minimum"] == 1
 
 
 def test_void_describes_the_graphs_the_store_holds(client):

@@ -219,3 +219,24 @@ def test_a_write_through_the_real_server_is_seen_by_every_worker(http_server):
     triples = list(ox.parse(void.content, format=ox.RdfFormat.TURTLE))
     counts = {t.subject.value: t.object.value for t in triples if t.predicate.value == VOID_TRIPLES}
     assert counts[EX + "g9"] == "3"
+
+
+def test_a_write_is_seen_at_once_by_documents_made_before_it(server):
+    """Documents are kept made per version of the data: a write makes a new version, so the
+    next request for the same document gets it made again, with the write in it."""
+    graph = BASE + "graph/kept-documents"
+    entity = BASE + "id/kept/one"
+
+    def put(label: str) -> None:
+        body = f'<{entity}> <http://www.w3.org/2000/01/rdf-schema#label> "{label}" .'
+        headers = {"Content-Type": "application/n-triples", **auth()}
+        reply = graph_store(server, "PUT", graph, data=body.encode(), headers=headers)
+        assert reply.status_code in (201, 204)
+
+    put("first")
+    assert '"first"' in server.get("/doc/kept/one.ttl").text
+    again = server.get("/doc/kept/one.ttl")
+    assert '"first"' in again.text  # the document kept, as made
+    put("second")
+    after = server.get("/doc/kept/one.ttl").text
+    assert '"second"' in after and '"first"' not in after

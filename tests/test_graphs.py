@@ -25,6 +25,7 @@ EXAMPLES = {
     Role.ALIGNMENTS: graph_iri(BASE, "alignments"),
     Role.SHAPES: graph_iri(BASE, "shapes-integrity"),
     Role.RECORD: graph_iri(BASE, "seed-001"),
+    Role.EXAMPLE: graph_iri(BASE, "example-agreements"),
     Role.USER: graph_iri(BASE, "agreements"),
     Role.INFERRED: graph_iri(BASE, "inferred"),
     Role.AUDIT: graph_iri(BASE, "audit"),
@@ -38,13 +39,14 @@ PUBLISHED = set(Role) - {Role.INTERNAL}
 #: What each purpose covers, written out: a change to the catalogue must change this too.
 EXPECTED = {
     Purpose.REASONING: {Role.ONTOLOGY, Role.RECORD, Role.USER},
-    Purpose.INTEGRITY: DATA,
+    Purpose.INTEGRITY: DATA | {Role.EXAMPLE},
     Purpose.RECORD: {Role.ONTOLOGY, Role.ALIGNMENTS, Role.RECORD},
-    Purpose.AUDIT: DATA,
+    Purpose.AUDIT: DATA | {Role.EXAMPLE},
     Purpose.DUMPS: PUBLISHED - {Role.VOID},
     Purpose.VOID: PUBLISHED - {Role.VOID},
     Purpose.QUERY: PUBLISHED,
     Purpose.DESCRIBE: PUBLISHED,
+    Purpose.INDEX: DATA,
 }
 
 
@@ -138,7 +140,7 @@ def built(tmp_path_factory):
 
 def test_validate_with_no_options_agrees_with_the_build(built, invoke):
     settings, lines = built
-    assert "integrity: 6 graphs conform" in lines
+    assert "integrity: 7 graphs conform" in lines  # the example register is validated too
     result = invoke("--store", str(settings.store_path), "validate")
     assert result.exit_code == 0, result.output[:2000]
     assert result.output.startswith("Conforms: True")

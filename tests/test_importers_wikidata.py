@@ -198,3 +198,27 @@ def test_query_service_terms_give_languages(store, tmp_path):
     )
     assert [str(row["l"]) for row in rows] == ['"Deutsche Nationalbibliothek"@de']
     assert values(store, wd("q42"), LAMC + "isil") == {"DE-101"}
+
+
+def test_tsv_escapes_of_the_real_export_are_undone(store, tmp_path, shared_dir):
+    """Every row of ../shared/data's export whose label holds a backslash (the query service's
+    TSV escapes) loads with the label as on Wikidata: ``"M. Picone"``, not ``\\"M. Picone\\``."""
+    source = shared_dir / "data" / "wikidata-isil" / "institutions.tsv"
+    lines = source.read_text(encoding="utf-8").splitlines()
+    escaped = [line for line in lines[1:] if "\\" in line.split("\t")[1]]
+    assert len(escaped) >= 1064
+    path = tmp_path / "escaped.tsv"
+    path.write_text("\n".join([lines[0], *escaped]) + "\n", encoding="utf-8")
+    result = import_file(store, path, base_iri=BASE)
+    assert not result.tally.rejected
+    rows = store.query(
+        "SELECT ?l ?g WHERE { GRAPH ?g { ?i <http://www.w3.org/2000/01/rdf-schema#label> ?l } }",
+        substitutions={ox.Variable("g"): ox.NamedNode(result.graph)},
+    )
+    labels = {row["l"].value for row in rows}
+    assert not [label for label in labels if '\\"' in label or label.endswith("\\")]
+    assert values(store, wd("q113515516"), LAMC + "isil") == {"IT-NA0449"}
+    assert 'Istituto per le Applicazioni del Calcolo "M. Picone"' in labels
+    assert 'Biblioteca dell\'Area della ricerca di Palermo "Peppino Manzo". CNR' in labels
+    # An escaped backslash stays one backslash.
+    assert any("Technology\\, Keio University" in label for label in labels)

@@ -170,16 +170,17 @@ def test_incoming_statements_are_paginated(client):
 
 
 def test_blank_node_closure_and_labels_of_what_it_points_to(client):
-    g = rdflib.Graph().parse(data=get(client, "/doc/agreement/calis-charter.ttl").text)
-    statements = list(
-        g.subjects(rdflib.RDF.subject, rdflib.URIRef(BASE + "id/agreement/calis-charter"))
+    guangdong = BASE + "id/institution/guangdong-network-library"
+    g = rdflib.Graph().parse(
+        data=get(client, "/doc/institution/guangdong-network-library.ttl").text
     )
-    assert statements, "the rdf:Statement nodes citing the agreement's facts are included"
+    statements = list(g.subjects(rdflib.RDF.subject, rdflib.URIRef(guangdong)))
+    assert statements, "the rdf:Statement nodes citing the consortium's facts are included"
     assert all(isinstance(s, rdflib.BNode) for s in statements)
     assert any(g.objects(s, rdflib.URIRef("http://purl.org/dc/terms/source")) for s in statements)
     party_labels = [
         o
-        for p in g.objects(rdflib.URIRef(BASE + "id/agreement/calis-charter"), None)
+        for p in g.objects(rdflib.URIRef(guangdong), None)
         if isinstance(p, rdflib.URIRef)
         for o in g.objects(p, SKOS_PREF)
     ]
@@ -192,7 +193,10 @@ def test_html_page_links_locally_and_shows_sources(client):
     assert 'href="/id/unit/calis-management-centre"' in r.text
     assert "seed-002" in r.text
     assert 'lang="zh-Hans"' in r.text
-    assert "(translation)" in r.text  # calis states lamc:translatedLanguage "en"
+    # CALIS's English name is printed by the source; NSTL's is our translation.
+    assert "(translation)" not in r.text
+    nstl = get(client, "/doc/institution/nstl.html?lang=en")
+    assert "(translation)" in nstl.text  # nstl states lamc:translatedLanguage "en"
 
 
 def test_persian_page_is_right_to_left(client):
@@ -247,12 +251,16 @@ def test_audit_json_csv_and_one_agreement(client):
     assert data["run"]["agreements"] == len(data["agreements"]) > 0
     csv_text = get(client, "/audit?format=csv").text
     assert csv_text.splitlines()[0].startswith("agreement,label,completeness")
-    one = get(client, "/audit/calis-charter?format=json").get_json()
-    assert one["agreements"][0]["iri"] == BASE + "id/agreement/calis-charter"
+    one = get(client, "/audit/national-book-coordination-plan-1957?format=json").get_json()
+    assert one["agreements"][0]["iri"] == BASE + "id/agreement/national-book-coordination-plan-1957"
+    # The example register is audited too, from its own graph.
+    iris = {a["iri"] for a in data["agreements"]}
+    assert BASE + "id/agreement/example-ad-hoc-memorandum" in iris
+    assert not [i for i in iris if i.endswith("-charter")]
     assert get(client, "/audit/no-such-agreement").status_code == 404
     assert get(client, "/audit?sort=bogus").status_code == 400
     by_label = get(client, "/audit?sort=label").text
-    assert by_label.index("Beijing") < by_label.index("Yangtze")
+    assert by_label.index("Example: agreement on") < by_label.index("Example: an ad hoc")
 
 
 def test_dumps_listed_and_served_with_their_checksums(client):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pyoxigraph as ox
+import pytest
 
 from graph_loader.store import PENDING_GRAPH, STAGING_PREFIX, open_store
 
@@ -23,22 +24,44 @@ def _graph_values(store) -> set[str]:
     return {q.object.value for q in store.quads(G)}
 
 
-def test_crash_after_commit_point_is_finished_on_next_open(tmp_path):
+def test_crash_after_commit_point_stands_and_the_next_open_frees_the_staging(tmp_path):
     store = open_store(tmp_path / "store")
     store.stage(_quads(range(0, 50)), graph=G, format=None).publish()
-    staged = store.stage(_quads(range(100, 180)), graph=G, format=None, replace=True)
+    staged = store.stage(_quads(range(30, 180)), graph=G, format=None, replace=True)
     staged.commit(also=f"INSERT DATA {{ GRAPH <{G}-meta> {{ <{G}> <http://p> 1 }} }}")
-    # Simulated crash: the process ends after the commit point, before the move.
-    assert _graph_values(store) == {str(i) for i in range(50)}
+    # Simulated crash: the process ends after the commit point, before the cleanup.
+    assert _graph_values(store) == {str(i) for i in range(30, 180)}
+    assert staged.committed
     del store, staged
 
     reopened = open_store(tmp_path / "store")
-    assert _graph_values(reopened) == {str(i) for i in range(100, 180)}
+    assert _graph_values(reopened) == {str(i) for i in range(30, 180)}
     assert reopened.triple_count(f"{G}-meta") == 1
     assert not reopened.pending_loads()
     names = {r["g"].value for r in reopened.query("SELECT ?g WHERE { GRAPH ?g { } }")}
     assert PENDING_GRAPH not in names
     assert not any(n.startswith(STAGING_PREFIX) for n in names)
+
+
+@pytest.mark.parametrize("replace", [True, False])
+def test_crash_while_publishing_is_undone_on_next_open(tmp_path, replace):
+    """Publishing applied whole, and the process ends before the commit transaction: the
+    next open applies the differences backwards (the old triples back, the new ones gone)."""
+    store = open_store(tmp_path / "store")
+    store.stage(_quads(range(0, 50)), graph=G, format=None).publish()
+    staged = store.stage(_quads(range(30, 180)), graph=G, format=None, replace=replace)
+    assert staged.prepare() == {G: 150 if replace else 180}
+    store.update(staged._state_steps([G], "publishing"))
+    physical = staged.targets[G][0]
+    store.apply_staged(G, physical, forward=True)
+    expected = range(30, 180) if replace else range(0, 180)
+    assert _graph_values(store) == {str(i) for i in expected}
+    del store, staged
+
+    reopened = open_store(tmp_path / "store")
+    assert _graph_values(reopened) == {str(i) for i in range(50)}
+    assert not reopened.pending_loads()
+    assert not reopened.internal_graphs()
 
 
 def test_crash_before_commit_point_is_undone_on_next_open(tmp_path):

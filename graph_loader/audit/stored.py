@@ -17,7 +17,7 @@ from graph_loader.audit.run import labelled, read_profile
 from graph_loader.graphs import AUDIT, AUDIT_SHAPES
 from graph_loader.settings import Settings
 from graph_loader.store import ReadableStore
-from graph_loader.vocab import label_texts, label_values, sparql_prefixes
+from graph_loader.vocab import label_filter, label_texts, sparql_prefixes
 
 _PREFIXES = sparql_prefixes("lamc", "prov", "skos")
 RUN_QUERY = (
@@ -37,7 +37,7 @@ AGREEMENT_LABELS_QUERY = (
     _PREFIXES
     + f"""SELECT ?ag ?agreement ?lp ?label WHERE {{
   GRAPH ?ag {{ ?r lamc:auditedAgreement ?agreement }}
-  {label_values("lp")} ?agreement ?lp ?label }}"""
+  ?agreement ?lp ?label . {label_filter("lp")} }}"""
 )
 CHALLENGE_LABELS_QUERY = (
     _PREFIXES

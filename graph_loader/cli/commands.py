@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 import click
@@ -17,6 +20,7 @@ from graph_loader.importers import IMPORTERS, default_report_path, detect, impor
 from graph_loader.importers.spelling import DATE_ORDERS
 from graph_loader.integrity import IntegrityError
 from graph_loader.loading import LoadError, LoadInterrupted, LoadResult, load_file
+from graph_loader.query_limits import QueryLimitError, check
 from graph_loader.rdf_formats import (
     RDF_FORMAT_NAMES,
     RESULTS_FORMAT_NAMES,
@@ -33,7 +37,8 @@ def build_command(state: AppState, quiet: bool) -> None:
     """Load the ontology, shapes and dataset of record, then run the later steps."""
     context = BuildContext(state.store(), state.settings, progress=_show_progress(quiet))
     try:
-        build(context, echo=click.echo)
+        with stop_on_signals():
+            build(context, echo=click.echo)
     except LoadInterrupted as exc:
         _abandon(exc)
     except (LoadError, IntegrityError) as exc:
@@ -93,7 +98,18 @@ def load_command(
         chosen = rdf_format(format_name) if format_name else None
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--format") from None
-    store = state.store()
+    with stop_on_signals():
+        store = state.store()  # a recovery it runs is stopped by a signal too
+        _load_all(
+            store, state, files, graph, chosen, append, importer, skip_invalid, report, quiet,
+            date_order,
+        )  # fmt: skip
+
+
+def _load_all(
+    store, state, files, graph, chosen, append, importer, skip_invalid, report, quiet, date_order
+):  # fmt: skip
+    """Load each file in turn (see :func:`load_command`)."""
     for name in files:
         try:
             kind = importer or (None if chosen else detect(name))
@@ -194,7 +210,10 @@ def query_command(state: AppState, query, query_file, output) -> None:
         raise click.UsageError("give the query as an argument or with --file, not both")
     text = query if query is not None else query_file.read()
     try:
+        check(text)
         results = state.store().query(text)
+    except QueryLimitError as exc:
+        raise click.ClickException(str(exc)) from None
     except SyntaxError as exc:
         raise click.ClickException(f"query syntax error: {exc}") from None
     except OSError as exc:
@@ -255,13 +274,37 @@ def _shown(name: str, value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
 
+@contextlib.contextmanager
+def stop_on_signals() -> Iterator[None]:
+    """While inside, SIGINT (Ctrl-C) and SIGTERM stop a load at once, in this (main) thread;
+    the handlers before are put back at the end.
+
+    Both raise :class:`KeyboardInterrupt` carrying the signal's number; the load turns it
+    into :class:`LoadInterrupted`. SIGINT is set even when it was inherited as ignored: a
+    shell script's ``lamcoop load ... &`` starts it so, and ``kill -INT`` would then be
+    lost while the load ran on to the end.
+    """
+    signals = (signal.SIGINT, signal.SIGTERM)
+    before = {signum: signal.signal(signum, _raise_interrupt) for signum in signals}
+    try:
+        yield
+    finally:
+        for signum, handler in before.items():
+            signal.signal(signum, handler)
+
+
+def _raise_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(signum)
+
+
 def _abandon(exc: LoadInterrupted) -> None:
-    """Leave at once, as a killed process would: the parser's thread cannot be stopped,
-    and its pending-load marker makes the next read-write open undo what it wrote."""
+    """Leave at once, as a killed process would (status 128 + the signal: 130 for Ctrl-C,
+    143 for SIGTERM): the thread at work cannot be stopped, and its pending-load marker
+    makes the next read-write open undo what it wrote."""
     click.echo(f"lamcoop: {exc}", err=True)
     sys.stdout.flush()
     sys.stderr.flush()
-    os._exit(130)
+    os._exit(128 + exc.signum)
 
 
 def _show_progress(quiet: bool) -> bool:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
 
 import pyoxigraph as ox
 
+from graph_loader.bounded import Refused, json_text
 from graph_loader.importers import cells
 from graph_loader.importers.agreement_fields import (
     DATES,
@@ -27,6 +27,7 @@ from graph_loader.importers.common import (
     ImportContext,
     ImportFailed,
     Outcome,
+    Prefixed,
     Problem,
     Row,
     RowRejected,
@@ -320,7 +321,7 @@ def _party_prefix(value: str) -> tuple[str | None, str]:
 
 def _csv_rows(head: str, handle: TextIO, path: Path) -> Iterator[Row]:
     delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
-    records = csv_rows(_Prefixed(head, handle), delimiter=delimiter)
+    records = csv_rows(Prefixed(head, handle), delimiter=delimiter)
     first = next(records, None)
     if first is None:
         raise header_error(path, "the file is empty; the first line must name the columns")
@@ -337,7 +338,9 @@ def _csv_rows(head: str, handle: TextIO, path: Path) -> Iterator[Row]:
 
 def _json_rows(text: str, path: Path) -> Iterator[Row]:
     try:
-        data = json.loads(text, parse_float=Decimal)
+        data = json_text.loads(text)
+    except Refused as exc:
+        raise ImportFailed(f"{path}: {exc.path}: {exc.reason}; nothing loaded") from None
     except json.JSONDecodeError as exc:
         raise ImportFailed(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
     if isinstance(data, dict) and isinstance(data.get("agreements"), list):
@@ -376,17 +379,3 @@ def _check_columns(path: Path, names: list[str], what: str, where: str = "1") ->
         )
     if "id" not in names and not where.startswith("$"):
         raise ImportFailed(f"{path}:1: no 'id' column; every agreement needs an id")
-
-
-class _Prefixed:
-    """A text stream with characters already read put back in front."""
-
-    def __init__(self, head: str, handle: TextIO):
-        self.head = head
-        self.handle = handle
-
-    def __iter__(self) -> Iterator[str]:
-        first = self.head + self.handle.readline()
-        if first:
-            yield first
-        yield from self.handle

@@ -18,10 +18,11 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import pyoxigraph as ox
 
+from graph_loader.bounded import CELL_LIMIT, Refused
 from graph_loader.loading import LoadError
 from graph_loader.store import Store
 
@@ -127,16 +128,94 @@ def csv_rows(
     lines: Iterable[str], *, delimiter: str, quoted: bool = True
 ) -> Iterator[tuple[int, list[str]]]:
     """(first line number, cells) of every record; a quoted cell may span lines
-    (``quoted=False``: quotes are text like any other)."""
+    (``quoted=False``: quotes are text like any other).
+
+    A quote left open (which would make the rest of the file one cell), text after a
+    closing quote, or a cell over :data:`~graph_loader.bounded.CELL_LIMIT` is refused
+    (:class:`~graph_loader.bounded.Refused`) with the line where that field began.
+    """
+    tracked = _Lines(lines)
     reader = (
-        csv.reader(lines, delimiter=delimiter, strict=False)
+        csv.reader(tracked, delimiter=delimiter, strict=True)
         if quoted
-        else csv.reader(lines, delimiter=delimiter, quoting=csv.QUOTE_NONE, strict=False)
+        else csv.reader(tracked, delimiter=delimiter, quoting=csv.QUOTE_NONE, strict=False)
     )
     start = 1
-    for cells in reader:
+    while True:
+        tracked.record.clear()
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            line = _field_line("".join(tracked.record), delimiter, start) if quoted else start
+            raise Refused(_csv_problem(str(exc)), line=line) from None
         yield start, cells
         start = reader.line_num + 1
+
+
+def _csv_problem(message: str) -> str:
+    """What :mod:`csv`'s error ``message`` means for the person who wrote the file."""
+    if message.startswith("unexpected end of data"):
+        return (
+            "a quoted field begins on this line and its closing quote is missing (the rest "
+            "of the file would be one cell); nothing loaded"
+        )
+    if "expected after" in message:
+        return (
+            "text follows the closing quote of a field that begins on this line (a quote "
+            'inside a quoted field is written ""); nothing loaded'
+        )
+    if message.startswith("field larger than field limit"):
+        return f"a field over {CELL_LIMIT:,} characters begins on this line; nothing loaded"
+    return f"{message}; nothing loaded"
+
+
+class _Lines:
+    """The lines of a text, keeping those of the record being read (for error places)."""
+
+    def __init__(self, lines: Iterable[str]):
+        self.lines = iter(lines)
+        self.record: list[str] = []
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self.lines)
+        self.record.append(line)
+        return line
+
+
+def _field_line(text: str, delimiter: str, line: int) -> int:
+    """The line where the field that broke a record began: the one whose quote is never
+    closed, whose closing quote is followed by text, or the last one read.
+
+    >>> _field_line('1,ok,"open\\n2,"x"\\n', ",", 4)
+    4
+    >>> _field_line('1,"a\\nb",c\\n"x"y\\n', ",", 1)
+    3
+    """
+    ends = re.compile(f"[{re.escape(delimiter)}\n]")
+    i, began = 0, line
+    while i < len(text):
+        began = line
+        if text[i] == '"':
+            close = i + 1
+            while (close := text.find('"', close)) >= 0 and text.startswith('""', close):
+                close += 2
+            if close < 0:
+                return began
+            line += text.count("\n", i, close)
+            i = close + 1
+            if i < len(text) and text[i] not in (delimiter, "\r", "\n"):
+                return began
+        end = ends.search(text, i)
+        if end is None:
+            return began
+        line += end.group() == "\n"
+        i = end.end()
+    return began
 
 
 def raw_text(cells: Sequence[str], delimiter: str) -> str:
@@ -165,3 +244,17 @@ def header_error(path: Path, message: str) -> ImportFailed:
 def literal(text: str, language: str | None = None) -> ox.Literal:
     """A plain literal, language-tagged when a language is known."""
     return ox.Literal(text, language=language) if language else ox.Literal(text)
+
+
+class Prefixed:
+    """A text stream with characters already read put back in front."""
+
+    def __init__(self, head: str, handle: TextIO):
+        self.head = head
+        self.handle = handle
+
+    def __iter__(self) -> Iterator[str]:
+        first = self.head + self.handle.readline()
+        if first:
+            yield first
+        yield from self.handle

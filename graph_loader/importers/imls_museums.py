@@ -19,6 +19,7 @@ from typing import Any, TextIO
 
 import pyoxigraph as ox
 
+from graph_loader.bounded import BOM
 from graph_loader.importers import cells
 from graph_loader.importers.common import (
     ImportContext,
@@ -79,7 +80,10 @@ class ImlsMuseumImporter:
         """The file's rows by column name (the header's names, upper-cased)."""
         records = csv_rows(handle, delimiter=",")
         first = next(records, None)
-        header = [h.strip().upper() for h in first[1]] if first else []
+        names = first[1] if first else []
+        if names:  # a UTF-8 byte order mark, read as Latin-1
+            names = [names[0].removeprefix(BOM.decode("latin-1")), *names[1:]]
+        header = [h.strip().upper() for h in names]
         missing = [c for c in REQUIRED if c not in header]
         if missing:
             raise header_error(

@@ -18,11 +18,18 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph_loader import provenance
+from graph_loader import index, provenance
+from graph_loader.bounded import Refused
 from graph_loader.file_reading import TrackingReader
 from graph_loader.importers.common import ImportContext, ImportFailed, Row, RowRejected
 from graph_loader.importers.report import Tally, rejection_message, write_report
-from graph_loader.loading import progress_bar, refuse_internal_target, source_graph
+from graph_loader.loading import (
+    interruptible,
+    progress_bar,
+    publish,
+    refuse_internal_target,
+    source_graph,
+)
 from graph_loader.store import Store
 
 _CHUNK = 1 << 20
@@ -86,8 +93,10 @@ def run_import(
         reader = TrackingReader(handle, bar)
         text = io.TextIOWrapper(io.BufferedReader(reader, _CHUNK), importer.encoding, newline="")
         quads = _quads(importer, _guarded_rows(importer, text, path, tally), tally, skip_invalid)
-        staged = store.stage(quads, graph=target, format=None, replace=replace)
-        sha = reader.drain()
+        staged = interruptible(
+            lambda: store.stage(quads, graph=target, format=None, replace=replace)
+        )
+        sha = interruptible(reader.drain)
     written = report if (tally.rejected or tally.dropped) and report else None
     if written is not None:
         try:
@@ -99,12 +108,15 @@ def run_import(
                 f"({exc.strerror or exc}); nothing was loaded; name another file with --report"
             ) from None
     if tally.rejected and not skip_invalid:
-        staged.abort()
+        interruptible(staged.abort)
         raise ImportRejected(rejection_message(tally, written), tally, written)
-    counts = provenance.commit(
-        store, staged, source=path.name, sha256=sha, base_iri=base_iri, graph=target
+    counts = publish(
+        staged,
+        lambda: provenance.commit(
+            store, staged, source=path.name, sha256=sha, base_iri=base_iri, graph=target
+        ),
     )
-    staged.finish()
+    index.refresh(store, counts, base_iri=base_iri)
     return ImportResult(
         path.name, importer.name, target, counts[target], tally, sha,
         time.perf_counter() - started, written,
@@ -117,6 +129,8 @@ def _guarded_rows(importer, text: io.TextIOWrapper, path: Path, tally: Tally) ->
         yield from importer.rows(text, path)
     except UnicodeDecodeError as exc:
         raise ImportFailed(_decoding_problem(path, importer.encoding, exc)) from None
+    except Refused as exc:
+        raise ImportFailed(exc.in_file(path)) from None
     except csv.Error as exc:
         raise ImportFailed(f"{path}: unreadable row after row {tally.rows}: {exc}") from None
 

@@ -216,10 +216,34 @@ def _entity(text: str) -> str:
     return WIKIDATA_ENTITY + match.group(1).upper()
 
 
+_ESCAPE = re.compile(r"\\(.)")
+_ESCAPED = {"t": "\t", "n": "\n", "r": "\r", '"': '"', "\\": "\\"}
+
+
+def unescape(text: str) -> str:
+    """A cell's text with the query service's TSV escapes (``\\"``, ``\\\\``, ``\\t``) undone.
+
+    The export writes each literal as the query service does, ``"…"`` with escapes, then drops
+    the outer quotes; a quote that closed the label (``\\"M. Picone\\"``) thus leaves a lone
+    backslash at the end, which stands for that quote.
+
+    >>> unescape('Calcolo \\\\"M. Picone\\\\')
+    'Calcolo "M. Picone"'
+    >>> unescape("Keio \\\\\\\\, Matsushita")
+    'Keio \\\\, Matsushita'
+    >>> unescape("Plain")
+    'Plain'
+    """
+    trailing = len(text) - len(text.rstrip("\\"))
+    if trailing % 2:
+        text += '"'
+    return _ESCAPE.sub(lambda m: _ESCAPED.get(m.group(1), m.group(0)), text)
+
+
 def _term(value: str) -> tuple[str, str | None]:
-    """A cell as (text, language): plain text, or the query service's ``"text"@lang``."""
+    """A cell as (text, language): plain text, or the query service's ``"text"@lang``;
+    escapes undone either way."""
     match = _TERM.fullmatch(value)
     if match is None:
-        return value.strip(), None
-    text = match.group("text").replace('\\"', '"').replace("\\\\", "\\")
-    return text.strip(), match.group("lang")
+        return unescape(value.strip()).strip(), None
+    return unescape(match.group("text")).strip(), match.group("lang")

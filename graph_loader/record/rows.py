@@ -11,8 +11,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from graph_loader.record.writer import RecordError, RecordWriter
-from graph_loader.vocab import DCTERMS, LAMC, RDF, RDFS, SKOS
+from graph_loader.record.writer import RecordError, RecordWriter, date_literal
+from graph_loader.vocab import DCTERMS, LAMC, RDF, RDFS, SKOS, XSD
 
 Row = dict[str, Any]
 
@@ -36,8 +36,11 @@ class Tables:
         """Labels, other names, description and doubts of ``row`` on ``node``, with citations.
 
         ``en_translated=False`` where the source itself prints the English (or Latin) name.
+        A row without a name under the source's key has only its Latin name, which is not
+        tagged with the source's language.
         """
-        w.label(node, row[self.key], self.language)
+        if row.get(self.key):
+            w.label(node, row[self.key], self.language)
         w.label(node, row["en"], "en", translated=en_translated)
         if row.get("extracted"):
             w.note(node, f"Label restored from the extracted text «{row['extracted'].strip()}».")
@@ -76,6 +79,8 @@ class Tables:
             self.labelled(w, node, row)
             if row.get("definition"):
                 w.add(node, SKOS.definition, ox.Literal(row["definition"].strip(), language="en"))
+            if row.get("notation"):  # the number or place the source gives it
+                w.add(node, SKOS.notation, ox.Literal(str(row["notation"])))
             w.cite(w.iri("scheme", row["scheme"]), row["section"])
 
 
@@ -84,6 +89,40 @@ def concept(w: RecordWriter, scheme: str, slug: str, section: str) -> ox.NamedNo
     node = w.entity("concept", f"{scheme}/{slug}", SKOS.Concept, section=section)
     w.add(node, SKOS.inScheme, w.iri("scheme", scheme))
     return node
+
+
+DECADE_PARTS = ("early", "late", "end")
+
+
+def period(w: RecordWriter, node: ox.NamedNode, row: Row, *, printed: str = "") -> None:
+    """The period a row gives, each statement cited with the dating as printed.
+
+    ``start``/``end``: a date or year the source gives (``lamc:periodStart``/``periodEnd``).
+    ``decade``: a decade the source names instead of a year (``lamc:decade``, its first year);
+    named as a whole ("in the 1970s") it also bounds the period by the decade's first and last
+    year; with ``decade_part`` (``early``, ``late``, ``end``: "late 1980s", "90年代末") it
+    gets ``lamc:partOfDecade`` and no bounds, so that no query reads it as the whole decade.
+    """
+    cited = {"section": row["section"], "printed": printed}
+    if row.get("decade"):
+        decade = int(row["decade"])
+        if decade % 10:
+            raise RecordError(f"{row['_where']}: decade {decade} is not a decade's first year")
+        w.fact(node, LAMC.decade, ox.Literal(str(decade), datatype=XSD.gYear), **cited)
+        part = row.get("decade_part")
+        if part:
+            if part not in DECADE_PARTS:
+                raise RecordError(f"{row['_where']}: decade_part {part!r}, not {DECADE_PARTS}")
+            w.fact(node, LAMC.partOfDecade, ox.Literal(part), **cited)
+        elif row.get("start") or row.get("end"):
+            raise RecordError(f"{row['_where']}: a whole decade and start or end besides")
+        else:
+            w.fact(node, LAMC.periodStart, date_literal(str(decade)), **cited)
+            w.fact(node, LAMC.periodEnd, date_literal(str(decade + 9)), **cited)
+    if row.get("start"):
+        w.fact(node, LAMC.periodStart, date_literal(str(row["start"])), **cited)
+    if row.get("end"):
+        w.fact(node, LAMC.periodEnd, date_literal(str(row["end"])), **cited)
 
 
 def lamc_types(names: list[str] | None, where: str) -> list[ox.NamedNode]:

@@ -33,6 +33,7 @@ SECTIONS = {
     **{f"table-{n}": f"Table {n}" for n in range(1, 7)},
     "selective-coding": "Selective coding (the text before Figure 1)",
     "figure-1": "Figure 1: the paradigm model of the study's theory",
+    "discussion": "Discussion, conclusion and recommendations",
     **{f"question-{n}": f"Research question {n}" for n in range(1, 6)},
 }
 
@@ -126,7 +127,26 @@ def write_study(w: RecordWriter, row: dict[str, Any]) -> ox.NamedNode:
         w.add(study, LAMC.interviewAxis, code_iri(w, CATEGORIES, axis))
     for key in ("title_note", "date_note", "interview_questions_note", "initial_codes_note"):
         w.note(study, row[key])
+    write_abstract_and_sample(w, study, row)
     return study
+
+
+def write_abstract_and_sample(w: RecordWriter, study: ox.NamedNode, row: dict[str, Any]) -> None:
+    """The sample's entry criteria (method), the recommendations (discussion) and the
+    abstract's findings and conclusion, each a statement cited to its section and numbered in
+    printed order (``skos:notation``); the abstract's sentences are printed in English."""
+    for prop, key, section in (
+        (LAMC.entryCriterion, "entry_criteria", "method"),
+        (LAMC.recommendation, "recommendations", "discussion"),
+    ):
+        for number, item in enumerate(row.get(key) or (), start=1):
+            said = w.fact(study, prop, ox.Literal(item["fa"], language="fa"), section=section)
+            w.add(said, SKOS.notation, ox.Literal(str(number)))
+            describe(w, said, item["en"])
+    for prop, key in ((LAMC.finding, "findings_en"), (LAMC.conclusion, "conclusions_en")):
+        for number, text in enumerate(row.get(key) or (), start=1):
+            said = w.fact(study, prop, ox.Literal(text, language="en"), section="abstract")
+            w.add(said, SKOS.notation, ox.Literal(str(number)))
 
 
 def write_categories(w: RecordWriter, rows: list[dict[str, Any]]) -> None:
@@ -145,6 +165,17 @@ def write_categories(w: RecordWriter, rows: list[dict[str, Any]]) -> None:
         w.add(node, LAMC.tableRow, integer(row["row"]))
         if row.get("note"):
             w.note(node, row["note"])
+        w.fact(
+            node,
+            LAMC.initialCodeCount,
+            non_negative(row["stated_initial_codes"]),
+            section=f"table-{row['table']}",
+            printed=row["stated_initial_codes_printed"],
+        )
+        w.fact(
+            node, LAMC.secondaryCodeCount, non_negative(row["stated_secondary_codes"]),
+            section="findings",
+        )  # fmt: skip
 
 
 def write_codes(w: RecordWriter, rows: list[dict[str, Any]]) -> None:
@@ -223,6 +254,14 @@ def write_literature(w: RecordWriter, study: ox.NamedNode, rows: list[dict[str, 
             w.add(node, LAMC.value, decimal(fig["value"]))
             w.add(node, LAMC.unit, ox.Literal(fig["unit"]))
             w.label(node, fig["en"], "en", translated=True)
+        if row.get("note"):
+            w.note(work, row["note"])
+        for number, claim in enumerate(row.get("claims") or (), start=1):
+            said = w.fact(
+                work, LAMC.finding, ox.Literal(claim, language="en"), section="literature-review"
+            )
+            w.add(said, SKOS.notation, ox.Literal(str(number)))
+            w.add(said, LAMC.translatedLanguage, ox.Literal("en"))
 
 
 def describe(w: RecordWriter, statement: ox.BlankNode, text: str) -> None:

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pyoxigraph as ox
-
-from graph_loader.record.rows import Row, Tables, check_references, lamc_types
+from graph_loader.record.rows import Row, Tables, check_references, lamc_types, period
 from graph_loader.record.tables import read_rows
 from graph_loader.record.writer import RecordWriter, date_literal
-from graph_loader.vocab import DCTERMS, LAMC, PROV, SCHEMA, SKOS
+from graph_loader.vocab import DCTERMS, LAMC, PROV, SKOS
 
 DOCUMENT = "001_a4577af1700b26fe.txt"
 TITLE = "شبکه‌های اجتماعی و کتابخانه‌ها"
@@ -33,7 +31,7 @@ def build(w: RecordWriter, tables_dir: Path) -> None:
     concepts = read_rows(folder / "concepts.yaml", required=("scheme", *LABELLED))
     TABLES.concepts(w, concepts)
     write_concept_details(w, concepts)
-    write_platforms(w, read_rows(folder / "platforms.yaml", required=LABELLED))
+    write_platforms(w, read_rows(folder / "platforms.yaml", required=("slug", "en", "section")))
     check_references(w)
 
 
@@ -51,19 +49,13 @@ def write_concept_details(w: RecordWriter, rows: list[Row]) -> None:
     """What some concepts carry besides labels: number, broader concept, dates, attribution."""
     for row in rows:
         node = w.iri("concept", row["scheme"], row["slug"])
-        if row.get("notation"):
-            w.add(node, SKOS.notation, ox.Literal(str(row["notation"])))
         if row.get("broader"):
             broader = w.iri("concept", row["scheme"], row["broader"])
             w.add(node, SKOS.broader, broader)
             w.add(broader, SKOS.narrower, node)
         else:
             w.add(node, SKOS.topConceptOf, w.iri("scheme", row["scheme"]))
-        cited = {"section": row["section"], "printed": row.get("date_printed", "")}
-        if row.get("start"):
-            w.fact(node, SCHEMA.startDate, date_literal(str(row["start"])), **cited)
-        if row.get("end"):
-            w.fact(node, SCHEMA.endDate, date_literal(str(row["end"])), **cited)
+        period(w, node, row, printed=row.get("date_printed", ""))
         if row.get("attributed_to"):
             source = w.iri("institution", row["attributed_to"])
             w.fact(node, PROV.wasAttributedTo, source, section=row["section"])
@@ -79,9 +71,6 @@ def write_platforms(w: RecordWriter, rows: list[Row]) -> None:
             w.fact(
                 node, LAMC.launchYear, year, section=row["section"], printed=row["launch_printed"]
             )
-        if row.get("decade"):
-            cited = {"section": row["section"], "printed": row["decade_printed"]}
-            w.fact(node, SCHEMA.startDate, date_literal(str(row["decade"])), **cited)
-            w.fact(node, SCHEMA.endDate, date_literal(str(int(row["decade"]) + 9)), **cited)
+        period(w, node, row, printed=row.get("date_printed", ""))
         for kind in row.get("kinds") or ():
             w.fact(node, DCTERMS.type, w.iri("concept", KINDS, kind), section="examples")

@@ -13,10 +13,16 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph_loader.record.rows import Row, Tables, check_references, lamc_types
+from graph_loader.record.rows import Row, Tables, check_references, lamc_types, period
 from graph_loader.record.tables import read_rows
-from graph_loader.record.writer import RecordError, RecordWriter, date_literal, non_negative
-from graph_loader.vocab import DCTERMS, FRAPO, LAMC, ORG, PROV, SCHEMA
+from graph_loader.record.writer import (
+    RecordError,
+    RecordWriter,
+    date_literal,
+    decimal,
+    non_negative,
+)
+from graph_loader.vocab import DCTERMS, FRAPO, LAMC, ORG, PROV
 
 DOCUMENT = "002_6a0016c2059dec43.txt"
 TITLE = "我国区域性图书馆联盟建设的现状与对策"
@@ -41,28 +47,34 @@ def _count(w: RecordWriter, value: str) -> ox.Literal:
     return non_negative(value)
 
 
+def _amount(w: RecordWriter, value: str) -> ox.Literal:
+    return decimal(value)
+
+
+def _zh(w: RecordWriter, value: str) -> ox.Literal:
+    """The source's own words (Chinese, spaces of the extraction removed)."""
+    return ox.Literal("".join(value.split()), language=LANGUAGE)
+
+
 #: fact name in facts.yaml -> (property, how its value is read)
 FACTS: dict[str, tuple[ox.NamedNode, Value]] = {
     "founded": (LAMC.foundedOn, _date),
     "founded-by": (LAMC.foundedBy, _ref("institution")),
     "member-count": (LAMC.memberCount, _count),
+    "group-size": (LAMC.groupSize, _count),
+    "cooperation-area": (LAMC.cooperationArea, _ref("concept", "cooperation-areas")),
+    "led-by": (LAMC.ledBy, _ref("institution")),
+    "approved-by": (LAMC.approvedBy, _ref("institution")),
+    "member-scope": (LAMC.memberScope, _zh),
+    "annual-investment": (LAMC.annualInvestment, _amount),
+    "described-as": (LAMC.describedAs, _zh),
+    "faces-problem": (LAMC.facesProblem, _ref("concept", "consortium-problems")),
     "founding-member-count": (LAMC.foundingMemberCount, _count),
     "network": (LAMC.network, _ref("resource")),
     "funding-model": (LAMC.fundingModel, _ref("concept", "funding-models")),
     "funded-by": (FRAPO.isFundedBy, _ref("institution")),
     "building-mode": (DCTERMS.type, _ref("concept", "consortium-building-modes")),
     "record-count": (LAMC.recordCount, _count),
-}
-
-#: agreement component in agreements.yaml -> (property, how its value is read)
-COMPONENTS: dict[str, tuple[ox.NamedNode, Value]] = {
-    "parties": (LAMC.party, _ref("institution")),
-    "coordinator": (LAMC.coordinator, _ref("institution")),
-    "start": (LAMC.startDate, _date),
-    "funding": (LAMC.fundingModel, _ref("concept", "funding-models")),
-    "governance": (LAMC.governanceBody, _ref("unit")),
-    "areas": (LAMC.cooperationArea, _ref("concept", "cooperation-areas")),
-    "standards": (LAMC.adoptsStandard, _ref("standard")),
 }
 
 #: kind of row in resources.yaml -> (base class, property linking the consortium to it)
@@ -83,20 +95,17 @@ def build(w: RecordWriter, tables_dir: Path) -> None:
     TABLES.schemes(w, read_rows(folder / "concepts.yaml", required=("slug", "en"), key="schemes"))
     concept_rows = read_rows(folder / "concepts.yaml", required=("scheme", "slug", "zh", "en"))
     TABLES.concepts(w, concept_rows)
-    names = write_institutions(w, read_rows(folder / "institutions.yaml", required=LABELLED))
+    write_institutions(w, read_rows(folder / "institutions.yaml", required=LABELLED))
     write_units(w, read_rows(folder / "units.yaml", required=(*LABELLED, "unit_of")))
     write_resources(w, read_rows(folder / "resources.yaml", required=(*LABELLED, "kind")))
     write_facts(w, read_rows(folder / "facts.yaml", required=("subject", "fact", "value")))
     write_events(w, read_rows(folder / "events.yaml", required=LABELLED))
-    heads = read_rows(folder / "agreements.yaml", required=("governs", "section"), key="agreements")
-    write_agreements(w, heads, names)
-    components = read_rows(folder / "agreements.yaml", required=("consortium", "component"))
-    write_components(w, components)
+    write_agreements(w, read_rows(folder / "agreements.yaml", required=(*LABELLED, "types")))
     check_references(w)
 
 
-def write_institutions(w: RecordWriter, rows: list[Row]) -> dict[str, str]:
-    """Consortia and other organisations; returns each slug's English name."""
+def write_institutions(w: RecordWriter, rows: list[Row]) -> None:
+    """Consortia and other organisations."""
     for row in rows:
         types = lamc_types(row.get("types"), row["_where"])
         if CONSORTIUM_KINDS & set(row["types"]):
@@ -104,8 +113,8 @@ def write_institutions(w: RecordWriter, rows: list[Row]) -> dict[str, str]:
         node = w.entity(
             "institution", row["slug"], LAMC.Institution, *types, section=row["section"]
         )
-        TABLES.labelled(w, node, row)
-    return {row["slug"]: row["en"] for row in rows}
+        # en_printed: the text prints the English name (CALIS's, line 292).
+        TABLES.labelled(w, node, row, en_translated=not row.get("en_printed"))
 
 
 def write_units(w: RecordWriter, rows: list[Row]) -> None:
@@ -172,9 +181,7 @@ def write_events(w: RecordWriter, rows: list[Row]) -> None:
         cited = {"section": row["section"], "printed": row.get("printed", "")}
         if row.get("date"):
             w.fact(node, DCTERMS.date, date_literal(str(row["date"])), **cited)
-        if row.get("start"):
-            w.fact(node, SCHEMA.startDate, date_literal(str(row["start"])), **cited)
-            w.fact(node, SCHEMA.endDate, date_literal(str(row["end"])), **cited)
+        period(w, node, row, printed=row.get("printed", ""))
         for slug in row.get("associated") or ():
             agent = w.iri("institution", slug)
             w.fact(node, PROV.wasAssociatedWith, agent, section=row["section"])
@@ -182,36 +189,19 @@ def write_events(w: RecordWriter, rows: list[Row]) -> None:
             w.fact(node, PROV.generated, w.iri("institution", slug), section=row["section"])
 
 
-def agreement_iri(w: RecordWriter, consortium: str) -> ox.NamedNode:
-    return w.iri("agreement", f"{consortium}-charter")
+def write_agreements(w: RecordWriter, rows: list[Row]) -> None:
+    """The agreements the text documents, with their date and the event that made them.
 
-
-def write_agreements(w: RecordWriter, rows: list[Row], names: dict[str, str]) -> None:
-    """A founding agreement per consortium, governing it; its components come separately."""
+    The text names no founding agreement of any consortium: none is made up (what it says of
+    each consortium is stated on the consortium). Nothing else is written of an agreement than
+    what the text states, so the audit finds the rest missing.
+    """
     for row in rows:
-        slug = row["governs"]
-        node = w.entity(
-            "agreement",
-            f"{slug}-charter",
-            LAMC.Agreement,
-            LAMC.ConsortiumCharter,
-            section=row["section"],
-        )
-        w.label(node, f"Founding agreement of the {names[slug]}", "en")
-        w.add(node, LAMC.governs, w.iri("institution", slug))
-        w.note(
-            node,
-            "The text names no charter; this agreement carries only the components the text "
-            "documents of the consortium's founding, funding, governance and work.",
-        )
-
-
-def write_components(w: RecordWriter, rows: list[Row]) -> None:
-    """Each documented component of an agreement, as a statement cited to its section."""
-    for row in rows:
-        if row["component"] not in COMPONENTS:
-            raise RecordError(f"{row['_where']}: unknown component {row['component']!r}")
-        prop, read = COMPONENTS[row["component"]]
-        node = agreement_iri(w, row["consortium"])
-        w.fact(node, prop, read(w, str(row["value"])), section=row["section"])
-        w.cite(node, row["section"])
+        types = lamc_types(row.get("types"), row["_where"])
+        node = w.entity("agreement", row["slug"], LAMC.Agreement, *types, section=row["section"])
+        TABLES.labelled(w, node, row)
+        cited = {"section": row["section"], "printed": row.get("printed", "")}
+        if row.get("date"):
+            w.fact(node, DCTERMS.date, date_literal(str(row["date"])), **cited)
+        if row.get("event"):
+            w.fact(w.iri("event", row["event"]), PROV.generated, node, section=row["section"])

@@ -102,10 +102,12 @@ class RecordWriter:
         """The triple, and an ``rdf:Statement`` about it citing ``section`` (returned).
 
         ``printed`` is the source's wording of the fact as extracted (kept with the citation,
-        so a damaged or split figure can be checked against the document).
+        so a damaged or split figure can be checked against the document). A fact stated in
+        two sections gets two statements, one per section, each with its own wording: which
+        wording goes with which section stays plain.
         """
         self.add(s, p, o)
-        key = f"{self.document} {s} {p} {o}".encode()
+        key = f"{self.document} {section} {s} {p} {o}".encode()
         statement = ox.BlankNode("f" + hashlib.sha1(key, usedforsecurity=False).hexdigest())
         self.add(statement, RDF.type, RDF.Statement)
         self.add(statement, RDF.subject, s)

@@ -6,11 +6,12 @@ pyoxigraph store on disk (or in memory); its pyoxigraph store object never leave
 
 Loads are atomic across crashes: before a load writes anything, a *pending-load* marker
 naming the graphs it will write is committed to the marker graph. A new graph is written
-in place; a graph that exists is staged beside it. Publishing is one small transaction
-(the commit point: the load's provenance, and the marker set to "publishing"), after which
-staged copies move into their targets with bulk writes. Opening a store read-write
-finishes every load past its commit point and undoes every other, so a load killed at any
-moment either never shows or shows whole.
+in place; a graph that exists is staged beside it, and the copy is turned into what the
+target gains and loses (:mod:`graph_loader.store.moves`). Publishing applies those
+differences, reversibly, then one small transaction is the commit point (the load's
+provenance, and the marker set to "cleanup"). Opening a store read-write undoes every load
+short of its commit point and frees what committed ones staged, so a load killed or
+interrupted at any moment either never shows or shows whole.
 
 >>> store = open_store(None)
 >>> store.update("INSERT DATA { GRAPH <http://example.org/g> { <http://a> <http://b> 1 } }")
@@ -20,22 +21,26 @@ moment either never shows or shows whole.
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import hmac
+import shutil
+import tempfile
+import weakref
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
+from graph_loader.store import moves
 from graph_loader.store.interface import DatasetGraph, GraphInfo, Source, StoreError
 from graph_loader.store.layout import (
     _PENDING,
-    CHUNK_QUADS,
     PENDING_GRAPH,
     STAGING_PREFIX,
     count,
     internal,
-    term,
+    marker_key,
+    seal,
 )
 from graph_loader.store.staging import PendingLoad, StagedLoad
 
@@ -79,6 +84,19 @@ class OxigraphStore:
         self._inner = inner
         self.read_only = read_only
         self.path = path
+        self._key = marker_key(None if read_only else path)
+        self._scratch: Path | None = None
+
+    def side_file(self, name: str) -> Path:
+        """Where the side file ``name`` is kept (see :meth:`Store.side_file`). An in-memory
+        store keeps its side files in a temporary directory, made on first use and removed
+        when the store object goes."""
+        if self.path is not None:
+            return self.path / name
+        if self._scratch is None:
+            self._scratch = Path(tempfile.mkdtemp(prefix="lamcoop-mem-"))
+            weakref.finalize(self, shutil.rmtree, self._scratch, ignore_errors=True)
+        return self._scratch / name
 
     # -- reading -------------------------------------------------------------------------
     def query(
@@ -90,6 +108,7 @@ class OxigraphStore:
         named_graphs: Sequence[ox.NamedNode] | None = None,
         use_default_graph_as_union: bool | None = None,
         base_iri: str | None = None,
+        custom_functions: Mapping[ox.NamedNode, Callable[..., Any]] | None = None,
     ) -> Any:
         """Run a SPARQL query (see :meth:`Store.query`): the default graph is the union of
         the graphs unless ``default_graph`` is given."""
@@ -108,6 +127,7 @@ class OxigraphStore:
             named_graphs=named,
             use_default_graph_as_union=use_default_graph_as_union,
             base_iri=base_iri,
+            custom_functions=None if custom_functions is None else dict(custom_functions),
         )
 
     def graphs(self) -> list[GraphInfo]:
@@ -226,9 +246,12 @@ class OxigraphStore:
                     if format is None
                     else ox.parse(**given, format=format, base_iri=base_iri)
                 )
-                # Routing may commit a marker; no write may happen inside bulk_extend.
-                for chunk in _chunks(quads, CHUNK_QUADS):
-                    self._inner.bulk_extend([staged.route(q, graph) for q in chunk])
+                # Routing may commit a marker: it runs while a chunk is gathered, between
+                # writes. Short transactions let a signal be felt at once (see moves). No
+                # frame an error's traceback keeps holds the pyoxigraph store: close frees it.
+                routed = (staged.route(q, graph) for q in quads)
+                for chunk in moves.chunks(routed, moves.WRITE_QUADS):
+                    self._inner.extend(chunk)
             else:
                 physical = ox.NamedNode(staged.physical(graph))
                 self._inner.bulk_load(**given, format=format, base_iri=base_iri, to_graph=physical)
@@ -257,86 +280,63 @@ class OxigraphStore:
         """Every load whose marker is still present: interrupted, or being published."""
         rows = self._inner.query(
             """SELECT * WHERE { GRAPH ?g {
-                 ?x ?target ?t ; ?physical ?p ; ?mode ?m ; ?state ?s } }""",
+                 ?x ?target ?t ; ?physical ?p ; ?mode ?m ; ?state ?s
+                 OPTIONAL { ?x ?seal ?k } } }""",
             substitutions={
                 ox.Variable("g"): ox.NamedNode(PENDING_GRAPH),
                 **{
                     ox.Variable(k): ox.NamedNode(_PENDING + k)
-                    for k in ("target", "physical", "mode", "state")
+                    for k in ("target", "physical", "mode", "state", "seal")
                 },
             },
         )
-        return [
-            PendingLoad(r["x"].value, r["t"].value, r["p"].value, r["m"].value, r["s"].value)
-            for r in _solutions(rows)
-        ]
+        found = []
+        for r in _solutions(rows):
+            x, t, p, m = (r[k].value for k in ("x", "t", "p", "m"))
+            sealed = r["k"] is not None and hmac.compare_digest(r["k"].value, self.seal(x, t, p, m))
+            found.append(PendingLoad(x, t, p, m, r["s"].value, sealed=sealed))
+        return found
+
+    def seal(self, marker: str, target: str, physical: str, mode: str) -> str:
+        """The seal a marker of this store bears (see :func:`layout.seal`)."""
+        return seal(self._key, marker, target, physical, mode)
 
     def recover(self) -> None:
-        """Finish loads that passed their commit point; undo the others.
+        """Undo loads that did not pass their commit point; free what the others staged.
 
         Only markers of the shape the staging code writes are acted on
-        (:attr:`PendingLoad.genuine`); any other is dropped with the marker graph.
+        (:attr:`PendingLoad.genuine`); any other is dropped with the marker graph. A load
+        stopped while publishing is undone by applying its differences backwards
+        (:mod:`graph_loader.store.moves`); a new graph written in place is dropped.
         """
         pending = [load for load in self.pending_loads() if load.genuine]
         for load in pending:
-            if load.state != "staged":
-                self._roll_forward(load)
+            if load.state == "publishing":
+                moves.apply(self._inner, load.target, load.physical, forward=False)
         for load in pending:
-            if load.state == "staged" and (load.mode == "new" or load.physical != load.target):
-                self.drop_graph(load.physical)
-        for graph in self._inner.named_graphs():
+            if load.state == "staged" and load.mode == "new":
+                moves.drop(self._inner, load.physical)
+        for graph in list(self._inner.named_graphs()):
             if graph.value.startswith(STAGING_PREFIX):
-                self._inner.remove_graph(graph)
+                moves.drop(self._inner, graph.value)
         self.drop_graph(PENDING_GRAPH)
         self._inner.flush()
 
-    def _roll_forward(self, load: PendingLoad) -> None:
-        """Move a committed staged copy into its target with bulk writes; safe to repeat.
+    def split_staged(self, target: str, physical: str, *, replace: bool) -> int:
+        """Turn a staged copy into its differences with ``target`` (see
+        :func:`graph_loader.store.moves.split`); returns the count ``target`` will hold."""
+        self._writable()
+        return moves.split(self._inner, target, physical, replace=replace)
 
-        Until the copy is complete the marker says ``publishing`` and the staged copy is
-        kept, so a crash here is finished on the next open; no reader runs meanwhile
-        (the writer holds the store, and the service quiesces its readers during writes).
-        """
-        target, staged = ox.NamedNode(load.target), ox.NamedNode(load.physical)
-        if load.state == "publishing":
-            if load.mode == "replace":
-                self._empty_graph(load.target)
-            self._inner.bulk_extend(
-                ox.Quad(q.subject, q.predicate, q.object, target)
-                for q in self._inner.quads_for_pattern(None, None, None, staged)
-            )
-            self._inner.flush()
-            self._set_state(load.marker, "cleanup")
-        self._empty_graph(load.physical)
-        g, marker = term(PENDING_GRAPH), term(load.marker)
-        self._inner.update(f"DELETE WHERE {{ GRAPH {g} {{ {marker} ?p ?o }} }}")
-
-    def _empty_graph(self, graph: str) -> None:
-        """Remove a graph; DELETE WHERE is Oxigraph's quickest way to drop many quads."""
-        name = ox.NamedNode(graph)
-        if self._inner.contains_named_graph(name):
-            self._inner.update(f"DELETE WHERE {{ GRAPH {name} {{ ?s ?p ?o }} }}")
-            self._inner.remove_graph(name)
-
-    def _set_state(self, marker: str, state: str) -> None:
-        m, g = term(marker), term(PENDING_GRAPH)
-        p = term(_PENDING + "state")
-        self._inner.update(
-            f"DELETE WHERE {{ GRAPH {g} {{ {m} {p} ?s }} }} ; "
-            f"INSERT DATA {{ GRAPH {g} {{ {m} {p} {ox.Literal(state)} }} }}"
-        )
-        self._inner.flush()
+    def apply_staged(self, target: str, physical: str, *, forward: bool) -> None:
+        """Publish (or undo) a staged copy's differences (see :mod:`graph_loader.store.moves`)."""
+        self._writable()
+        moves.apply(self._inner, target, physical, forward=forward)
 
     # -- internals -----------------------------------------------------------------------
     def _writable(self) -> None:
         if self.read_only:
             raise StoreError("the store is open read-only")
-
-
-def _chunks(items: Iterable[ox.Quad], size: int) -> Iterator[list[ox.Quad]]:
-    iterator = iter(items)
-    while chunk := list(itertools.islice(iterator, size)):
-        yield chunk
 
 
 def _solutions(results: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> ox.QuerySolutions:

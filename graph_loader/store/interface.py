@@ -11,7 +11,7 @@ can hand them a read view that runs under its own locks and time limit).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol, runtime_checkable
@@ -50,13 +50,15 @@ class ReadableStore(Protocol):
         named_graphs: Sequence[ox.NamedNode] | None = None,
         use_default_graph_as_union: bool | None = None,
         base_iri: str | None = None,
+        custom_functions: Mapping[ox.NamedNode, Callable[..., Any]] | None = None,
     ) -> Any:
         """Run a SPARQL query: pyoxigraph's solutions, boolean or triples.
 
         The default graph is the union of the named graphs unless ``default_graph`` is
         given or ``use_default_graph_as_union`` is false (then the query's FROM clauses, or
         the store's own default graph, make the dataset). ``substitutions`` binds variables
-        to terms: IRIs reach queries this way, never as query text.
+        to terms: IRIs reach queries this way, never as query text. ``custom_functions``
+        are extension functions by IRI (the text functions of :mod:`graph_loader.index.sparql`).
         """
         ...
 
@@ -78,6 +80,12 @@ class ReadableStore(Protocol):
 
     def dump_graph(self, graph: str, *, format: ox.RdfFormat) -> bytes:
         """The triples of ``graph`` serialised in ``format`` (a triple format)."""
+        ...
+
+    def side_file(self, name: str) -> Path:
+        """Where a file of data derived from the store (the summary and text index) is kept:
+        in the store's directory, or for an in-memory store in a temporary directory that
+        lives as long as the store object."""
         ...
 
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import os
+from pathlib import Path
+
 import pyoxigraph as ox
 
 from graph_loader.graphs import INTERNAL_PREFIX
 
 PENDING_GRAPH = "urn:lamcoop:pending-loads"
 STAGING_PREFIX = "urn:lamcoop:staging:"
-CHUNK_QUADS = 200_000
 _PENDING = "urn:lamcoop:pending#"
 
 
@@ -44,3 +48,30 @@ def internal(iri: str) -> bool:
 def count(rows) -> int:
     first = next(iter(rows), None)
     return 0 if first is None else int(first["n"].value)
+
+
+#: The file, in the store's directory, holding the key that seals pending-load markers.
+MARKER_KEY_FILE = "lamcoop-marker.key"
+
+
+def marker_key(path: Path | None) -> bytes:
+    """The key sealing this store's pending-load markers: kept in the store's directory
+    (made on first use, readable by its owner only), random per process for a store in
+    memory. Nothing that writes RDF can read or write it, so no file, update or request
+    can seal a marker: recovery acts on sealed markers only."""
+    if path is None:
+        return os.urandom(32)
+    key_file = path / MARKER_KEY_FILE
+    try:
+        with open(key_file, "xb", opener=lambda p, f: os.open(p, f, 0o600)) as handle:
+            key = os.urandom(32)
+            handle.write(key)
+            return key
+    except FileExistsError:
+        return key_file.read_bytes()
+
+
+def seal(key: bytes, marker: str, target: str, physical: str, mode: str) -> str:
+    """The seal of a marker: an HMAC of what recovery would act on."""
+    message = "\n".join((marker, target, physical, mode)).encode("utf-8")
+    return hmac.new(key, message, hashlib.sha256).hexdigest()

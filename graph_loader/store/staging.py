@@ -16,7 +16,6 @@ from graph_loader.store.layout import (
     _PENDING,
     PENDING_GRAPH,
     STAGING_PREFIX,
-    count,
     internal,
     refuse_internal,
     term,
@@ -40,6 +39,12 @@ class StagingStore(Protocol):
 
     def recover(self) -> None: ...
 
+    def split_staged(self, target: str, physical: str, *, replace: bool) -> int: ...
+
+    def seal(self, marker: str, target: str, physical: str, mode: str) -> str: ...
+
+    def apply_staged(self, target: str, physical: str, *, forward: bool) -> None: ...
+
 
 class StagedLoad:
     """A load written but not yet published: where each target graph went, and how."""
@@ -49,6 +54,9 @@ class StagedLoad:
         self.replace = replace
         self.targets: dict[str, tuple[str, str]] = {}
         self.markers: dict[str, str] = {}
+        self.counts: dict[str, int] | None = None
+        #: Whether the load passed its commit point (:meth:`commit` returned).
+        self.committed = False
 
     def physical(self, target: str) -> str:
         """The graph the data for ``target`` is written to; commits its marker first.
@@ -76,19 +84,20 @@ class StagedLoad:
         return ox.Quad(quad.subject, quad.predicate, quad.object, ox.NamedNode(physical))
 
     def triple_count(self, target: str) -> int:
-        """How many triples ``target`` will hold once published."""
-        physical, mode = self.targets[target]
-        if mode != "append":
-            return self.store.triple_count(physical)
-        rows = self.store.query(
-            "SELECT ?t ?x (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?t ?x ?s ?p ?o WHERE "
-            "{ { GRAPH ?t { ?s ?p ?o } } UNION { GRAPH ?x { ?s ?p ?o } } } } GROUP BY ?t ?x",
-            substitutions={
-                ox.Variable("t"): ox.NamedNode(target),
-                ox.Variable("x"): ox.NamedNode(physical),
-            },
-        )
-        return count(rows)
+        """How many triples ``target`` will hold once published (see :meth:`prepare`)."""
+        return self.prepare()[target]
+
+    def prepare(self) -> dict[str, int]:
+        """Count what each target will hold, and turn each staged copy into its differences
+        with its target (``StagingStore.split_staged``); nothing published changes."""
+        if self.counts is None:
+            self.counts = {
+                target: self.store.triple_count(target)
+                if physical == target
+                else self.store.split_staged(target, physical, replace=mode == "replace")
+                for target, (physical, mode) in self.targets.items()
+            }
+        return self.counts
 
     def publish(self, *, also: str = "") -> None:
         """Make the staged graphs visible together with ``also`` (such as provenance).
@@ -99,41 +108,52 @@ class StagedLoad:
         self.finish()
 
     def finish(self) -> None:
-        """Move committed staged copies into their targets. A process that ends first
-        leaves it to the next read-write open of the store, which finishes it."""
+        """Free what a committed load staged. A process that ends first leaves it to the
+        next read-write open of the store."""
         self.store.recover()
 
     def commit(self, *, also: str = "") -> None:
-        """Pass the commit point: after it the load completes even across a crash.
+        """Publish the load; once this returns, it holds even across a crash.
 
-        One transaction is the commit point: it records ``also`` and marks every staged
-        copy as publishing. New graphs were written in place and are visible from there;
-        staged copies then move into their targets (see ``OxigraphStore._roll_forward``),
-        a step a crash cannot undo halfway because the next open finishes it.
+        Staged copies are published by applying their differences to their targets while
+        their markers say "publishing": until the end, a crash or Ctrl-C is undone by the
+        next read-write open (the differences applied backwards). Then one small
+        transaction is the commit point: it records ``also`` and marks every staged copy
+        for cleanup and every new graph as done. On failure the load is undone.
         """
         g = term(PENDING_GRAPH)
-        state = term(_PENDING + "state")
-        steps = [also.strip().rstrip(";")] if also.strip() else []
         moving = [(t, p) for t, (p, _mode) in self.targets.items() if p != t]
-        for target, _physical in moving:
-            marker = term(self.markers[target])
-            steps.append(f"DELETE WHERE {{ GRAPH {g} {{ {marker} {state} ?s }} }}")
-            steps.append(f'INSERT DATA {{ GRAPH {g} {{ {marker} {state} "publishing" }} }}')
-        for target, (physical, _mode) in self.targets.items():
-            if physical == target:
-                steps.append(
-                    f"DELETE WHERE {{ GRAPH {g} {{ {term(self.markers[target])} ?p ?o }} }}"
-                )
-        self._commit(steps)
-
-    def _commit(self, steps: list[str]) -> None:
         try:
+            self.prepare()
+            if moving:
+                self.store.update(self._state_steps([t for t, _p in moving], "publishing"))
+                self.store.flush()
+            for target, physical in moving:
+                self.store.apply_staged(target, physical, forward=True)
+            steps = [also.strip().rstrip(";")] if also.strip() else []
+            if moving:
+                steps.append(self._state_steps([t for t, _p in moving], "cleanup"))
+            for target, (physical, _mode) in self.targets.items():
+                if physical == target:
+                    marker = term(self.markers[target])
+                    steps.append(f"DELETE WHERE {{ GRAPH {g} {{ {marker} ?p ?o }} }}")
             if steps:
                 self.store.update(" ;\n".join(steps))
             self.store.flush()
         except BaseException:
             self.store.recover()
             raise
+        self.committed = True
+
+    def _state_steps(self, targets: list[str], state: str) -> str:
+        """Update text setting the markers of ``targets`` to ``state``."""
+        g, p = term(PENDING_GRAPH), term(_PENDING + "state")
+        steps = []
+        for target in targets:
+            marker = term(self.markers[target])
+            steps.append(f"DELETE WHERE {{ GRAPH {g} {{ {marker} {p} ?s }} }}")
+            steps.append(f"INSERT DATA {{ GRAPH {g} {{ {marker} {p} {ox.Literal(state)} }} }}")
+        return " ;\n".join(steps)
 
     def abort(self) -> None:
         """Abandon the load: the store is left as it was before it."""
@@ -147,6 +167,7 @@ class StagedLoad:
             "physical": ox.NamedNode(physical),
             "mode": ox.Literal(mode),
             "state": ox.Literal("staged"),
+            "seal": ox.Literal(self.store.seal(marker.value, target, physical, mode)),
         }
         self.store.extend(
             [ox.Quad(marker, ox.NamedNode(_PENDING + k), v, g) for k, v in values.items()]
@@ -164,18 +185,23 @@ class PendingLoad:
     physical: str
     mode: str
     state: str
+    #: Whether the marker carries the store's seal (see ``layout.seal``).
+    sealed: bool = False
 
     @property
     def genuine(self) -> bool:
         """Whether the marker has a shape :class:`StagedLoad` writes; recovery acts on no other.
 
-        The rule: the target is not internal; a ``new`` load wrote its target in place and
-        is never past ``staged``; a ``replace`` or ``append`` load wrote a copy under the
-        staging prefix. So a forged marker can never make recovery move a published graph
-        into another or drop one through a staged copy (no outside request can write the
-        marker graph at all; this is the second line).
+        The rule: the marker bears the store's seal (an HMAC under a key kept outside the
+        RDF, which nothing that writes RDF can make); the target is not internal; a ``new``
+        load wrote its target in place and is never past ``staged``; a ``replace`` or
+        ``append`` load wrote a copy under the staging prefix. So a forged marker can never
+        make recovery drop a published graph or change one (no outside request can write
+        the marker graph at all; this is the second line).
         """
-        if internal(self.target) or self.state not in ("staged", "publishing", "cleanup"):
+        if not self.sealed or internal(self.target):
+            return False
+        if self.state not in ("staged", "publishing", "cleanup"):
             return False
         if self.mode == "new":
             return self.physical == self.target and self.state == "staged"

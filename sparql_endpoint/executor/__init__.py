@@ -62,8 +62,17 @@ def in_thread(store: Store) -> Executor:
 
 
 def served(
-    store_path: Path, *, timeout: float, answer_timeout: AnswerTimeout = log_timeout
+    store_path: Path,
+    *,
+    timeout: float,
+    answer_timeout: AnswerTimeout = log_timeout,
+    memory_limit: int = 0,
 ) -> Executor:
     """An executor over the store at ``store_path`` in this process, stopped at ``timeout``
-    (``answer_timeout`` is asked, as each read starts, for what answers its request)."""
-    return Executor(Served(store_path, timeout=timeout, answer_timeout=answer_timeout))
+    or past ``memory_limit`` bytes of resident memory (0: none) (``answer_timeout`` is
+    asked, as each read starts, for what answers its request)."""
+    return Executor(
+        Served(
+            store_path, timeout=timeout, answer_timeout=answer_timeout, memory_limit=memory_limit
+        )
+    )

@@ -37,6 +37,8 @@ class QueryJob:
     union_default: bool = True
     #: Bound values: (variable name, pyoxigraph term) pairs; each variable must be projected.
     substitutions: tuple[tuple[str, Any], ...] = ()
+    #: The query names a SERVICE: any failure is answered as a failed outbound call.
+    calls_out: bool = False
 
 
 @dataclass(frozen=True)

@@ -4,25 +4,31 @@
 result into a :class:`Reply`: a small result is kept whole in memory; a larger one goes, in
 chunks, to a spool (a temporary file), so nothing is sent before the query has finished and
 an error that surfaces while the result is written is still a clean 400. SELECT results are
-cut to the job's ``max_rows``.
+cut to the job's ``max_rows`` (0: no cap), and a cut is stated in the body where the format
+has a place for it (:func:`cut_statement`).
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+import json
+from collections.abc import Callable, Iterator, Mapping
 from typing import IO, Any
 
 import pyoxigraph as ox
 
+from graph_loader.index.sparql import TextFunctions
 from graph_loader.store import ReadableStore
 from sparql_endpoint.executor.jobs import Head, QueryJob, dataset_options
 from sparql_endpoint.negotiation import GRAPH_OFFERS, RESULTS_OFFERS
+from sparql_endpoint.outbound import OUTBOUND_FAILURE, failed_outbound
 
 #: The size of a chunk: a result smaller than this is kept whole in memory; larger ones are
 #: written to the spool in pieces of about this size.
 CHUNK_BYTES = 256 * 1024
 
+#: Extension functions by IRI, as pyoxigraph takes them.
+Functions = Mapping[ox.NamedNode, Callable[..., Any]]
 #: Makes a new, empty spool.
 Spool = Callable[[], IO[bytes]]
 
@@ -115,25 +121,45 @@ class _Body:
 
 
 def respond(store: ReadableStore, job: QueryJob, *, spool: Spool) -> Reply:
-    """Run ``job`` on ``store``: its serialised result, or a 400 naming the problem."""
+    """Run ``job`` on ``store`` with lamcoop's text functions (:mod:`graph_loader.index.sparql`):
+    its serialised result, or a 400 naming the problem."""
+    with TextFunctions(store) as text:
+        return _respond(store, job, spool, text.functions)
+
+
+def _respond(store: ReadableStore, job: QueryJob, spool: Spool, functions: Functions) -> Reply:
     try:
-        results = store.query(job.text, **dataset_options(job))
+        results = store.query(job.text, custom_functions=functions, **dataset_options(job))
     except SyntaxError as exc:
         return Reply.failed(400, f"query syntax error: {exc}")
     except (OSError, ValueError, TypeError, RuntimeError) as exc:  # Runtime: unknown function
-        return Reply.failed(400, f"query failed: {exc}")
+        return Reply.failed(400, _failure("query failed", exc, job))
     body = _Body(spool)
     try:
         results, head = _capped(results, job)
-        _serialize(results, job, body)
+        statement = cut_statement(job) if head.truncated else None
+        if statement is None:
+            _serialize(results, job, body)
+        else:
+            stated = _Stated(body, *statement)
+            _serialize(results, job, stated)
+            stated.end()
     except Exception as exc:  # evaluation errors surface while results are read
         body.discard()
         where = " while streaming" if body.file is not None else ""
-        return Reply.failed(400, f"query failed{where}: {exc}")
+        return Reply.failed(400, _failure(f"query failed{where}", exc, job))
     except BaseException:
         body.discard()
         raise
     return body.reply(head)
+
+
+def _failure(what: str, exc: BaseException, job: QueryJob) -> str:
+    """The message of a failed query: the store's words, or the one answer to a failed
+    outbound call (see :mod:`sparql_endpoint.outbound`)."""
+    if failed_outbound(exc, calls_out=job.calls_out):
+        return f"query failed: {OUTBOUND_FAILURE}"
+    return f"{what}: {exc}"
 
 
 class _RowsFull(Exception):
@@ -175,7 +201,72 @@ def _capped(results: Any, job: QueryJob) -> tuple[Any, Head]:
     return capped, Head(truncated=truncated, rows=min(rows.lines - 1, job.max_rows))
 
 
-def _serialize(results: Any, job: QueryJob, body: _Body) -> None:
+#: The SPARQL JSON and XML results formats, in which a cut is stated in the body.
+_JSON = "application/sparql-results+json"
+_XML = "application/sparql-results+xml"
+
+
+def cut_statement(job: QueryJob) -> tuple[bytes, bytes] | None:
+    """Where and what to write into a SELECT result cut to ``job.max_rows``: a marker of
+    pyoxigraph's serialisation and what replaces its first occurrence; ``None`` for formats
+    with no place for it (CSV, TSV: the header alone says so).
+
+    In SPARQL JSON the head gains a member ``lamcoop`` (standard parsers read only ``vars``
+    and ``link``); in SPARQL XML a comment goes at the end of ``<head>`` (no schema change).
+    Variable names hold neither ``"`` nor ``<``, so each marker's first occurrence ends the
+    head.
+
+    >>> cut_statement(QueryJob("", _JSON, False, max_rows=5))[1][:45]
+    b',"lamcoop":{"truncated":true,"rowLimit":5,"me'
+    >>> cut_statement(QueryJob("", "text/csv", False, max_rows=5)) is None
+    True
+    """
+    message = f"cut to {job.max_rows} rows by the row cap (max_rows)"
+    if job.media_type == _JSON:
+        member = json.dumps(
+            {"truncated": True, "rowLimit": job.max_rows, "message": message},
+            separators=(",", ":"),
+        )
+        return b'},"results":', f',"lamcoop":{member}}},"results":'.encode()
+    if job.media_type == _XML:
+        return b"</head>", f"<!-- lamcoop: truncated: {message} --></head>".encode()
+    return None
+
+
+class _Stated:
+    """A writer that replaces the first ``marker`` passing through it with ``replacement``
+    and hands everything on to ``out``."""
+
+    def __init__(self, out: _Body, marker: bytes, replacement: bytes):
+        self._out = out
+        self._marker = marker
+        self._replacement = replacement
+        self._held = bytearray()
+        self._done = False
+
+    def write(self, data: bytes) -> int:
+        if self._done:
+            return self._out.write(data)
+        self._held += data
+        at = self._held.find(self._marker)
+        if at >= 0:
+            self._held[at : at + len(self._marker)] = self._replacement
+            self._done = True
+            self._out.write(bytes(self._held))
+            self._held.clear()
+        return len(data)
+
+    def flush(self) -> None:
+        """Called by pyoxigraph's serialisers; what is held waits for the marker or :meth:`end`."""
+
+    def end(self) -> None:
+        """Pass on what is still held (only if the marker never came: the data unchanged)."""
+        if self._held:
+            self._out.write(bytes(self._held))
+            self._held.clear()
+
+
+def _serialize(results: Any, job: QueryJob, body: _Body | _Stated) -> None:
     if isinstance(results, ox.QueryTriples):
         if not job.graph_result:
             raise ValueError("this query returns a graph")

@@ -1,7 +1,8 @@
 """The served mode: reads in the serving process itself, under a watchdog.
 
 uWSGI runs several worker processes, each serving one request at a time with its own
-read-only handle on the store. A read past the time limit ends its process (see
+read-only handle on the store. A read past the time limit, or one during which the process
+grows past the memory limit, ends its process (see
 :mod:`~sparql_endpoint.executor.watchdog`): CPU and memory are released, the caller gets a
 503 naming the limit, uWSGI starts a replacement and the other processes keep serving.
 
@@ -58,20 +59,25 @@ def publish_state(store_path: Path) -> None:
 
 
 class Served:
-    """Reads in this process over the store at ``store_path``, stopped at ``timeout``."""
+    """Reads in this process over the store at ``store_path``, stopped at ``timeout`` or
+    when the process's resident memory passes ``memory_limit`` bytes (0: no limit)."""
 
     def __init__(
-        self, store_path: Path, *, timeout: float, answer_timeout: AnswerTimeout = log_timeout
+        self,
+        store_path: Path,
+        *,
+        timeout: float,
+        answer_timeout: AnswerTimeout = log_timeout,
+        memory_limit: int = 0,
     ):
         self.store_path = Path(store_path)
         self.timeout = timeout
         self._answer_timeout = answer_timeout
         self._locks = StoreLocks(self.store_path)
         self._state = StateFile(self.store_path)
-        self._watchdog = Watchdog(period=min(0.05, timeout / 50))
+        self._watchdog = Watchdog(period=min(0.05, timeout / 50), memory_limit=memory_limit)
         self._store: Store | None = None
         self._opened_at: int | None = None
-        self._limit_message = f"the query ran past the {timeout:g} s time limit"
         if not self._state.exists():
             with self._locks.writing(time.monotonic() + timeout + WRITE_GRACE):
                 if not self._state.exists():
@@ -117,7 +123,7 @@ class Served:
         except LockTimeout:
             raise Unavailable("the store is being written; try again") from None
         try:
-            self._watchdog.arm(self.timeout, lambda: answer(self._limit_message))
+            self._watchdog.arm(self.timeout, answer)
             return self._handle()
         except BaseException:
             self._release()

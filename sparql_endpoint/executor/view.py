@@ -9,7 +9,8 @@ parsing). It refuses to be used once its block has ended, and lazy results (``qu
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
@@ -73,6 +74,7 @@ class ReadView:
         named_graphs: Sequence[ox.NamedNode] | None = None,
         use_default_graph_as_union: bool | None = None,
         base_iri: str | None = None,
+        custom_functions: Mapping[ox.NamedNode, Callable[..., Any]] | None = None,
     ) -> Any:
         """The store's own query (see :meth:`graph_loader.store.ReadableStore.query`)."""
         return self._live().query(
@@ -82,6 +84,7 @@ class ReadView:
             named_graphs=named_graphs,
             use_default_graph_as_union=use_default_graph_as_union,
             base_iri=base_iri,
+            custom_functions=custom_functions,
         )
 
     def graphs(self) -> list[GraphInfo]:
@@ -103,6 +106,10 @@ class ReadView:
     def dump_graph(self, graph: str, *, format: ox.RdfFormat) -> bytes:
         """The triples of ``graph`` serialised in ``format``."""
         return self._live().dump_graph(graph, format=format)
+
+    def side_file(self, name: str) -> Path:
+        """Where the store keeps the side file ``name``."""
+        return self._live().side_file(name)
 
 
 def _bound_row(names: list[str], row: ox.QuerySolution) -> dict[str, Term]:

@@ -10,6 +10,7 @@ from sparql_endpoint.linked_data.dumps import blueprint as dumps_blueprint
 from sparql_endpoint.linked_data.entities import blueprint as entities_blueprint
 from sparql_endpoint.linked_data.home import blueprint as home_blueprint
 from sparql_endpoint.linked_data.ontology_pages import blueprint as ontology_blueprint
+from sparql_endpoint.linked_data.search import blueprint as search_blueprint
 
 static_blueprint = Blueprint(
     "ld_static", __name__, static_folder="static", static_url_path="/static/ld"
@@ -20,6 +21,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     entities_blueprint,
     ontology_blueprint,
     home_blueprint,
+    search_blueprint,
     audit_blueprint,
     dumps_blueprint,
     static_blueprint,

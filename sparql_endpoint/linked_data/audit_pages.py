@@ -29,6 +29,12 @@ AUDIT_OFFERS: Offers[str] = Offers(HTML_SYNTAX, JSON_SYNTAX, CSV_SYNTAX)
 
 
 def _audit_data() -> dict[str, Any]:
+    """The stored audit as a dict, read once per data version (not to be changed)."""
+    svc = service()
+    return svc.rendered.get(svc.executor.version, "audit", _read_audit)
+
+
+def _read_audit() -> dict[str, Any]:
     with reader.reading() as view:
         audit = read_audit(view, service().settings)
     if audit is None:

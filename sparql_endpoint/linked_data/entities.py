@@ -73,10 +73,33 @@ def identifier(rest: str) -> Response:
 def document(rest: str) -> Response:
     """The description of ``{base}id/{rest}``, in the format of the extension or Accept.
 
-    Every read of the page runs in one read block (one lock, one time limit, one version
-    of the data).
+    A document is made once per version of the data and request (path, query, Accept,
+    Accept-Language, host), then served from the process's memory: no store read, no
+    rendering. Each request still gets its own conditional answer (304).
     """
     iri = entity_iri(rest)  # the stem (``rest`` without its extension) is then valid too
+    svc = service()
+    headers = request.headers
+    key = (
+        rest,
+        request.query_string,
+        headers.get("Accept", ""),
+        headers.get("Accept-Language", ""),
+        request.host_url,
+    )
+    status, fields, body = svc.documents.get(svc.executor.version, key, lambda: _made(rest, iri))
+    response = Response(body, status=status, headers=fields)
+    return cacheable(response) if status == 200 else response
+
+
+def _made(rest: str, iri: str) -> tuple[int, list[tuple[str, str]], bytes]:
+    """The document's status, headers and body, as made from the store (every read in one
+    read block: one lock, one time limit, one version of the data)."""
+    response = _fresh(rest, iri)
+    return response.status_code, list(response.headers.items()), response.get_data()
+
+
+def _fresh(rest: str, iri: str) -> Response:
     with reader.reading() as view:
         found = _entity(view.select, rest)
         if found is None:
@@ -85,7 +108,7 @@ def document(rest: str) -> Response:
         chosen = fmt or _negotiated()
         page = _page()
         description = describe(view.select, entity_iri(stem), page=page)
-        terms = term_labels(view.select) if chosen is HTML_FORMAT else {}
+        terms = _term_labels(view.select) if chosen is HTML_FORMAT else {}
     return _document(description, stem, chosen, terms)
 
 
@@ -108,7 +131,7 @@ def _document(
         body = serialize(description, chosen.rdf, document_triples(description, doc_url, full_next))
     response = Response(body, content_type=chosen.content_type)
     _headers(response, stem, chosen, description.graphs, next_url, lang)
-    return cacheable(response)
+    return response
 
 
 def cacheable(response: Response) -> Response:
@@ -207,6 +230,12 @@ def _headers(
     response.headers["Content-Location"] = f"{path}.{chosen.extension}{_query_suffix()}"
     if chosen is HTML_FORMAT:
         response.headers["Content-Language"] = lang
+
+
+def _term_labels(select: Select) -> dict[str, list[ox.Literal]]:
+    """:func:`term_labels`, read once per data version (the ontology's labels)."""
+    svc = service()
+    return svc.rendered.get(svc.executor.version, "term-labels", lambda: term_labels(select))
 
 
 def term_labels(select: Select) -> dict[str, list[ox.Literal]]:

@@ -1,129 +1,139 @@
 """The home page (what the dataset is, counts by kind, entry points, the paradigm model)
-and ``/search?q=`` over labels in every language, as HTML or JSON."""
+and the list of each kind (``/list/{kind}``), paged by key, as HTML or JSON.
+
+Counts and lists come from the summary (:mod:`graph_loader.index`) that the build and every
+write keep: a page costs a few index lookups however large the store is.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from typing import Any
 
-import pyoxigraph as ox
-from flask import Blueprint, Response, abort, jsonify, render_template, request
+from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
 
-from graph_loader.describe import PAGE_LABELS, search_query
-from graph_loader.vocab import LAMC, Labelled, label_values, pick_label, sparql_prefixes, text_of
+from graph_loader.index import KINDS
+from graph_loader.index.read import Entry, counts, page
 from sparql_endpoint.context import service
 from sparql_endpoint.linked_data import reader
 from sparql_endpoint.linked_data.present import (
     Text,
-    as_text,
     choose_language,
-    local_name,
+    html_lang,
     local_path,
     text_dir,
 )
 from sparql_endpoint.linked_data.study import layout, paradigm
+from sparql_endpoint.linked_data.summary_reader import decode_key, encode_key, summary
 from sparql_endpoint.negotiation import PAGE_OFFERS, negotiate
 
 blueprint = Blueprint("home", __name__, template_folder="templates")
 
-SEARCH_LIMIT = 200
-MAX_QUERY_CHARS = 200
-
-KINDS_QUERY = """SELECT ?prefix ?kind (COUNT(DISTINCT ?s) AS ?n) WHERE {
-  ?s a ?type . FILTER(isIRI(?s) && STRSTARTS(STR(?s), ?prefix))
-  BIND(STRBEFORE(CONCAT(SUBSTR(STR(?s), STRLEN(?prefix) + 1), "/"), "/") AS ?kind)
-} GROUP BY ?prefix ?kind ORDER BY DESC(?n)"""
-ENTRY_QUERY = sparql_prefixes("skos", "rdfs") + (
-    f"""SELECT ?class ?x ?lp ?l WHERE {{
-  {{ SELECT DISTINCT ?class ?x WHERE {{ ?x a ?class }} ORDER BY ?x LIMIT 200 }}
-  OPTIONAL {{ {label_values("lp", predicates=PAGE_LABELS)} ?x ?lp ?l }}
-}}"""
-)
-#: Entry points: the class whose instances each lists.
-ENTRY_CLASSES = (
-    ("consortia", "Consortium"),
-    ("agreements", "Agreement"),
-    ("studies", "Study"),
-    ("institutions", "Institution"),
-)
+#: The kinds the home page lists, and how many of each it shows before "all".
+HOME_KINDS = ("consortia", "agreements", "studies", "institutions")
+HOME_SIZE = 30
+#: Entries per list page, and the most a reader may ask for.
+PAGE_SIZE = 100
+MAX_PAGE_SIZE = 500
 
 
 @blueprint.get("/")
 def home() -> str:
     """What the dataset is, with counts, entry points and the paradigm model (read in one
-    block: one lock, one time limit, one version of the data)."""
-    base = service().settings.base_iri
+    block: one lock, one time limit, one version of the data), made once per data version
+    and language."""
+    svc = service()
     lang = _lang()
-    with reader.reading():
-        counts = [
-            (text_of(row["kind"]), int(text_of(row["n"])))
-            for row in reader.select(KINDS_QUERY, {"prefix": ox.Literal(base + "id/")})
-            if row.get("kind") and text_of(row["kind"])
-        ]
-        entries = {name: _instances(cls, base, lang) for name, cls in ENTRY_CLASSES}
+    return svc.rendered.get(svc.executor.version, ("home", lang), lambda: _home(lang))
+
+
+def _home(lang: str) -> str:
+    base = service().settings.base_iri
+    with reader.reading(), summary() as conn:
+        found = counts(conn) if conn else []
+        entries = {}
+        for name in HOME_KINDS:
+            listed = page(conn, name, lang=lang, size=HOME_SIZE) if conn else None
+            if listed and listed.entries:
+                entries[name] = (_links(listed.entries, base), listed.after is not None)
         roles = paradigm(reader.select, base, lang)
     return render_template(
         "ld/home.html",
         lang=lang,
         dir=text_dir(lang),
-        counts=counts,
+        counts=found,
         entries=entries,
         diagram=layout(roles) if roles else None,
     )
 
 
-def _instances(cls: str, base: str, lang: str, limit: int = 60) -> list[tuple[str, Text]]:
-    """(local link, label) of instances of ``lamc:{cls}``, sorted by label."""
-    labels: dict[str, list[Labelled]] = defaultdict(list)
-    for row in reader.select(ENTRY_QUERY, {"class": LAMC[cls]}):
-        bucket = labels[text_of(row["x"])]
-        if isinstance(label := row.get("l"), ox.Literal):
-            bucket.append((text_of(row["lp"]), label))
-    items = []
-    for iri, lits in labels.items():
-        lit = pick_label(lits, lang=lang)
-        items.append((local_path(iri, base), as_text(lit) if lit else Text(local_name(iri))))
-    return sorted(items, key=lambda item: item[1].value.lower())[:limit]
+@blueprint.get("/list/<kind>")
+def kind_list(kind: str) -> Response | str:
+    """One page of every entity of ``kind``, ordered by label in the reader's language;
+    ``after=`` (from the page's next link) starts after the last entry of a page."""
+    if kind not in {k.name for k in KINDS}:
+        abort(404, f"no list {kind!r}; the lists are: {', '.join(k.name for k in KINDS)}")
+    as_json = negotiate(request, PAGE_OFFERS, what="the list") == "json"
+    after = decode_key(request.args.get("after"))
+    size = _size(request.args.get("size"))
+    lang = _lang()
+    base = service().settings.base_iri
+    with summary() as conn:
+        listed = page(conn, kind, lang=lang, after=after, size=size) if conn else None
+        total = dict(counts(conn)).get(kind, 0) if conn else 0
+    entries = listed.entries if listed else []
+    nxt = None
+    if listed and listed.after:
+        args: dict[str, Any] = {"after": encode_key(listed.after), "lang": lang}
+        args.update(_kept_format())
+        if size != PAGE_SIZE:
+            args["size"] = str(size)
+        nxt = url_for("home.kind_list", kind=kind, **args)
+    if as_json:
+        return jsonify(
+            {
+                "kind": kind,
+                "total": total,
+                "lang": lang,
+                "items": [
+                    {
+                        "iri": e.iri,
+                        "href": local_path(e.iri, base),
+                        "label": e.label,
+                        "lang": e.lang,
+                    }
+                    for e in entries
+                ],
+                "next": nxt,
+            }
+        )
+    return render_template(
+        "ld/list.html",
+        lang=lang,
+        dir=text_dir(lang),
+        kind=kind,
+        total=total,
+        items=_links(entries, base),
+        next=nxt,
+    )
+
+
+def _links(entries: list[Entry], base: str) -> list[tuple[str, Text]]:
+    return [(local_path(e.iri, base), Text(e.label, html_lang(e.lang))) for e in entries]
+
+
+def _size(raw: str | None) -> int:
+    if raw is None:
+        return PAGE_SIZE
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE_SIZE:
+        abort(400, f"size must be a whole number from 1 to {MAX_PAGE_SIZE}")
+    return int(raw)
+
+
+def _kept_format() -> dict[str, str]:
+    """The ``format=`` asked for, for the next page's link."""
+    chosen = request.args.get("format")
+    return {"format": chosen} if chosen else {}
 
 
 def _lang() -> str:
     return choose_language(request.args.get("lang"), request.headers.get("Accept-Language"))
-
-
-@blueprint.get("/search")
-def search() -> Response | str:
-    """Entities whose labels contain ``q`` (case-insensitive, any language)."""
-    q = request.args.get("q", "").strip()
-    if len(q) > MAX_QUERY_CHARS:
-        abort(400, f"q is longer than {MAX_QUERY_CHARS} characters")
-    as_json = negotiate(request, PAGE_OFFERS, what="the search") == "json"
-    base = service().settings.base_iri
-    lang = _lang()
-    results = _search(q, base, lang) if q else []
-    if as_json:
-        return jsonify(
-            {
-                "q": q,
-                "results": [
-                    {"iri": iri, "href": href, "label": t.value, "lang": t.lang, "matched": m.value}
-                    for iri, href, t, m in results
-                ],
-            }
-        )
-    return render_template("ld/search.html", lang=lang, dir=text_dir(lang), q=q, results=results)
-
-
-def _search(q: str, base: str, lang: str) -> list[tuple[str, str, Text, Text]]:
-    """(IRI, local link, label in ``lang``, the label that matched) per entity."""
-    hits: dict[str, ox.Literal] = {}
-    labels: dict[str, list[Labelled]] = defaultdict(list)
-    for row in reader.select(search_query(SEARCH_LIMIT), {"q": ox.Literal(q)}):
-        iri = text_of(row["x"])
-        if isinstance(hit := row["hit"], ox.Literal):
-            hits.setdefault(iri, hit)
-        if isinstance(label := row.get("l"), ox.Literal):
-            labels[iri].append((text_of(row["lp"]), label))
-    out = []
-    for iri, hit in hits.items():
-        lit = pick_label(labels[iri], lang=lang) or hit
-        out.append((iri, local_path(iri, base), as_text(lit), as_text(hit)))
-    return sorted(out, key=lambda item: (len(item[3].value), item[2].value.lower()))

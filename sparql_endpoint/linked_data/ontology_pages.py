@@ -43,18 +43,9 @@ def ontology_as(ext: str) -> Response:
 
 
 def _serve(fmt: DocFormat) -> Response:
-    graph = ox.NamedNode(service().settings.graph_iri("ontology"))
-    triples = reader.construct(ONTOLOGY_QUERY, {"og": graph})
-    if not triples:
-        abort(404, "the ontology is not loaded: run 'lamcoop build'")
-    if fmt is HTML_FORMAT:
-        parsed = rdflib.Graph()
-        parsed.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
-        body: bytes | str | None = render_reference(parsed)  # serialize says bytes | None
-    else:
-        assert fmt.rdf is not None
-        quads = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
-        body = rdf_bytes(quads if fmt.rdf in QUAD_FORMATS else triples, fmt.rdf)
+    """The ontology in ``fmt``, made once per data version (see :mod:`sparql_endpoint.rendered`)."""
+    svc = service()
+    body = svc.rendered.get(svc.executor.version, ("ontology", fmt.extension), lambda: _body(fmt))
     response = Response(body, content_type=fmt.content_type)
     response.headers["Vary"] = VARY
     response.headers["Content-Location"] = f"/ontology.{fmt.extension}"
@@ -62,3 +53,18 @@ def _serve(fmt: DocFormat) -> Response:
         f'</ontology.{f.extension}>; rel="alternate"; type="{f.media_type}"' for f in DOC_FORMATS
     )
     return cacheable(response)
+
+
+def _body(fmt: DocFormat) -> bytes:
+    """The ontology graph read and written in ``fmt`` (404 when it is not loaded)."""
+    graph = ox.NamedNode(service().settings.graph_iri("ontology"))
+    triples = reader.construct(ONTOLOGY_QUERY, {"og": graph})
+    if not triples:
+        abort(404, "the ontology is not loaded: run 'lamcoop build'")
+    if fmt is HTML_FORMAT:
+        parsed = rdflib.Graph()
+        parsed.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
+        return render_reference(parsed).encode()
+    assert fmt.rdf is not None
+    quads = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
+    return rdf_bytes(quads if fmt.rdf in QUAD_FORMATS else triples, fmt.rdf)

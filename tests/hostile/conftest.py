@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from graph_loader.store import Store, open_store
+
+#: The graph :func:`cli_store` holds, which a hostile load must leave as it was.
+CLI_GRAPH = "urn:x-lamcoop-test:kept"
 
 
 def store_state(store: Store) -> dict[str, int]:
@@ -28,3 +33,13 @@ def store_state_at(path: Path) -> dict[str, int]:
         return store_state(store)
     finally:
         store.close()
+
+
+@pytest.fixture
+def cli_store(invoke, tmp_path):
+    """``invoke`` over a store (./lamcoop-store) that holds :data:`CLI_GRAPH`; returns
+    (invoke, path of the store)."""
+    data = tmp_path / "kept.nt"
+    data.write_text("<urn:x-lamcoop-test:a> <urn:x-lamcoop-test:b> <urn:x-lamcoop-test:c> .\n")
+    assert invoke("load", "--graph", CLI_GRAPH, str(data)).exit_code == 0
+    return invoke, tmp_path / "lamcoop-store"

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 import pytest
 
 from graph_loader.store import PENDING_GRAPH, open_store
-from graph_loader.store.layout import _PENDING
+from graph_loader.store.layout import _PENDING, seal
 from tests.conftest import EX, service_client
 from tests.hostile.conftest import store_state, store_state_at
 
@@ -41,7 +41,8 @@ def cli_store(invoke, tmp_path):
     for graph in (G1, G2):
         data = tmp_path / "data.nt"
         data.write_text(f"<{EX}a> <{EX}b> <{graph}> .\n", encoding="utf-8")
-        assert invoke("load", "--graph", graph, str(data)).exit_code == 0
+        result = invoke("load", "--graph", graph, str(data))
+        assert result.exit_code == 0, (result.output, result.exc_info)
     return invoke, tmp_path / "lamcoop-store"
 
 
@@ -69,7 +70,7 @@ def test_an_internal_graph_after_staged_graphs_rolls_the_whole_load_back(
 ):
     """An existing graph (staged beside it) and a new one (written in place) were written
     before the internal graph is met: one quad per chunk makes each write land first."""
-    monkeypatch.setattr("graph_loader.store.embedded.CHUNK_QUADS", 1)
+    monkeypatch.setattr("graph_loader.store.moves.WRITE_QUADS", 1)
     invoke, store = cli_store
     before = store_state_at(store)
     path = _quad_file(tmp_path, fmt, [G1, EX + "new", G2, graph, G2])
@@ -247,13 +248,16 @@ def test_a_query_reads_nothing_from_the_internal_graphs(service):
         (G1, G2, "append", "staged"),  # a staged copy is always under the staging prefix
         (PENDING_GRAPH, G1, "replace", "publishing"),  # an internal target
         (G1, G1, "odd", "staged"),  # no such mode
+        (G1, G1, "new", "staged"),  # the right shape, but unsealed: would drop g1
+        (G1, "urn:lamcoop:staging:x", "replace", "publishing"),  # unsealed: would change g1
     ],
 )
 def test_recovery_ignores_markers_staging_never_writes(
     example_built, tmp_path, target, physical, mode, state
 ):
     """Second line of defence: a marker that reached the marker graph anyhow is acted on only
-    if it has the shape the staging code writes; the others are dropped with their graph."""
+    if it bears the store's seal and has the shape the staging code writes; the others are
+    dropped with their graph."""
     path = example_built.copy(tmp_path / "store")
     before = store_state_at(path)
     store = open_store(path)
@@ -262,5 +266,25 @@ def test_recovery_ignores_markers_staging_never_writes(
         ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(PENDING_GRAPH))
         for q in ox.parse(forged.encode(), format=ox.RdfFormat.N_TRIPLES)
     )
+    store.close()
+    assert store_state_at(path) == before
+
+
+def test_recovery_ignores_a_sealed_looking_marker_under_another_key(example_built, tmp_path):
+    """A seal made with any key but the store's own (kept in its directory, outside the RDF)
+    is no seal: the forged marker would have dropped g1."""
+    path = example_built.copy(tmp_path / "store")
+    before = store_state_at(path)
+    marker = "urn:lamcoop:load:forged"
+    fake = seal(b"k" * 32, marker, G1, G1, "new")
+    forged = (
+        _marker_nt(marker, G1, G1, "new", "staged") + f'<{marker}> <{_PENDING}seal> "{fake}" .\n'
+    )
+    store = open_store(path)
+    store.extend(
+        ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(PENDING_GRAPH))
+        for q in ox.parse(forged.encode(), format=ox.RdfFormat.N_TRIPLES)
+    )
+    assert [load.sealed for load in store.pending_loads()] == [False]
     store.close()
     assert store_state_at(path) == before

@@ -14,7 +14,7 @@ import pytest
 
 from graph_loader.store import open_store
 from tests.conftest import EX, service_client
-from tests.hostile.conftest import store_state, store_state_at
+from tests.hostile.conftest import CLI_GRAPH, store_state, store_state_at
 
 TOKEN = "hostile-token"
 GRAPH = EX + "rules"
@@ -33,15 +33,6 @@ FORMULAS = {
 }
 
 
-@pytest.fixture
-def cli_store(invoke, tmp_path):
-    """``invoke`` over a store (./lamcoop-store) that holds GRAPH; returns (invoke, path)."""
-    data = tmp_path / "data.nt"
-    data.write_text(f"<{EX}a> <{EX}b> <{EX}c> .\n", encoding="utf-8")
-    assert invoke("load", "--graph", GRAPH, str(data)).exit_code == 0
-    return invoke, tmp_path / "lamcoop-store"
-
-
 @pytest.mark.parametrize("name", sorted(FORMULAS))
 @pytest.mark.parametrize("how", ["extension", "format-option"])
 def test_a_file_with_an_n3_formula_is_refused_with_its_place(cli_store, tmp_path, name, how):
@@ -51,7 +42,7 @@ def test_a_file_with_an_n3_formula_is_refused_with_its_place(cli_store, tmp_path
     path = tmp_path / ("rules.n3" if how == "extension" else "rules.ttl")
     path.write_text(text, encoding="utf-8")
     options = ["--format", "n3"] if how == "format-option" else []
-    result = invoke("load", "--graph", GRAPH, *options, str(path))
+    result = invoke("load", "--graph", CLI_GRAPH, *options, str(path))
     assert result.exit_code != 0, result.output
     assert f"{path}:{line}:" in result.output, result.output
     assert "Traceback" not in result.output

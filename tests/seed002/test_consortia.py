@@ -1,5 +1,5 @@
-"""Seed 002: the consortia it names, their stated figures and citations, their agreements'
-components and their labels."""
+"""Seed 002: the consortia it names, their stated figures and citations, what the text says
+of each (stated on the consortium, no agreement made up) and their labels."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def test_every_consortium_named_has_chinese_and_english_labels(graph, slug):
     rows = select(
         graph,
         """SELECT ?zh ?en WHERE {
-             ?c a lamc:Consortium ; skos:prefLabel ?zh , ?en ; lamc:translatedLanguage "en" .
+             ?c a lamc:Consortium ; skos:prefLabel ?zh , ?en .
              FILTER(langMatches(lang(?zh), "zh-Hans") && langMatches(lang(?en), "en"))
            }""",
         c=inst(slug),
@@ -117,60 +117,66 @@ def test_cited_printed_form_is_in_the_seed_near_the_name(
     )
 
 
-COMPONENT_PROPERTIES = {
-    "parties": "party", "coordinator": "coordinator", "term": "startDate",
-    "funding": "fundingModel", "governance": "governanceBody", "areas": "cooperationArea",
-    "standards": "adoptsStandard",
+#: What the text documents of each consortium, stated on the consortium (read from the seed):
+#: funding model, the areas of its work, founding date, founders, units (and their hosts).
+DOCUMENTED_PROPERTIES = {
+    "funding": "fundingModel", "areas": "cooperationArea", "founded": "foundedOn",
+    "founders": "foundedBy",
 }  # fmt: skip
-
-#: What the text documents of each founding (read from the seed; see the module docstring).
 DOCUMENTED = {
-    "calis": {"coordinator", "funding", "governance", "areas"},
-    "beijing-university-network-library": {"term", "coordinator", "governance", "areas"},
-    "tianjin-higher-education-digital-library": {"term", "funding", "areas", "standards"},
-    "shanghai-university-network-library": {"parties", "term", "areas"},
-    "guangdong-network-library": {
-        "parties", "term", "coordinator", "funding", "governance", "areas",
-    },
+    "calis": {"funding", "areas"},
+    "beijing-university-network-library": {"founded", "areas"},
+    "tianjin-higher-education-digital-library": {"founded", "funding", "areas"},
+    "shanghai-university-network-library": {"founded", "founders", "areas"},
+    "guangdong-network-library": {"founded", "founders", "funding", "areas"},
     "hebei-higher-education-digital-library-consortium": {"funding"},
     "jiangxi-changbei-university-library-alliance": {"funding"},
+    "henan-regional-university-library-alliance": {"areas"},
 }  # fmt: skip
 
 
 @pytest.mark.parametrize("slug", sorted(CONSORTIA))
-def test_each_consortium_has_a_founding_agreement_with_only_documented_components(graph, slug):
-    node = ox.NamedNode(f"{BASE}id/agreement/{slug}-charter")
-    rows = select(
-        graph, "SELECT ?p WHERE { ?a a lamc:ConsortiumCharter ; lamc:governs ?c ; ?p ?o }",
-        a=node, c=inst(slug),
-    )  # fmt: skip
+def test_what_the_text_says_of_each_consortium_is_stated_on_it(graph, slug):
+    rows = select(graph, "SELECT ?p WHERE { ?c ?p ?o }", c=inst(slug))
     present = {r["p"] for r in rows}
-    carried = {name for name, prop in COMPONENT_PROPERTIES.items() if LAMC[prop] in present}
+    carried = {name for name, prop in DOCUMENTED_PROPERTIES.items() if LAMC[prop] in present}
     assert carried == DOCUMENTED.get(slug, set())
 
 
-def test_every_component_an_agreement_carries_is_cited(graph):
+def test_every_documented_statement_on_a_consortium_is_cited(graph):
     rows = select(
         graph,
-        """SELECT ?a ?p ?o WHERE {
-             ?a a lamc:Agreement ; ?p ?o .
-             VALUES ?p { lamc:party lamc:coordinator lamc:startDate lamc:fundingModel
-                         lamc:governanceBody lamc:cooperationArea lamc:adoptsStandard }
+        """SELECT ?c ?p ?o WHERE {
+             ?c a lamc:Consortium ; ?p ?o .
+             VALUES ?p { lamc:fundingModel lamc:cooperationArea lamc:foundedOn lamc:foundedBy
+                         lamc:memberCount lamc:fundedBy }
              FILTER NOT EXISTS {
-               ?s rdf:subject ?a ; rdf:predicate ?p ; rdf:object ?o ; dcterms:source ?sec .
+               ?s rdf:subject ?c ; rdf:predicate ?p ; rdf:object ?o ; dcterms:source ?sec .
                ?sec dcterms:isPartOf ?doc . ?doc dcterms:identifier "002_6a0016c2059dec43.txt" .
              }
            }""",
     )
     assert rows == []
-    assert select(graph, "SELECT ?a WHERE { ?a lamc:coordinator ?x }")
 
 
-def test_tianjin_adopts_the_three_standards_it_issued(graph, seed):
+def test_no_founding_agreement_is_made_up(graph):
+    """The text names no charter of any consortium: the one agreement of seed-002 is the State
+    Council's 1957 national book coordination plan, which it documents."""
+    rows = select(graph, "SELECT ?a WHERE { ?a a lamc:Agreement }")
+    plan = f"{BASE}id/agreement/national-book-coordination-plan-1957"
+    assert [r["a"].value for r in rows] == [plan]
+    for prop in ("governs", "coordinator", "party", "governanceBody"):
+        assert select(graph, f"SELECT ?s WHERE {{ ?s lamc:{prop} ?o }}") == [], prop
+    assert select(graph, "SELECT ?a WHERE { ?a a lamc:ConsortiumCharter }") == []
+    # Nor a CALIS service the text does not list (only a cataloguing *system* is named).
+    service = ox.NamedNode(f"{BASE}id/service/calis-cooperative-cataloguing")
+    assert select(graph, "SELECT ?p WHERE { ?x ?p ?s }", s=service) == []
+
+
+def test_tianjin_defined_the_three_standards_it_issued(graph, seed):
     rows = select(
         graph,
-        """SELECT ?zh WHERE { ?a lamc:governs ?c ; lamc:adoptsStandard ?s .
-                             ?s lamc:definedBy ?c ; skos:prefLabel ?zh .
+        """SELECT ?zh WHERE { ?s lamc:definedBy ?c ; skos:prefLabel ?zh .
                              FILTER(langMatches(lang(?zh), "zh-Hans")) }""",
         c=inst("tianjin-higher-education-digital-library"),
     )
@@ -181,10 +187,12 @@ def test_tianjin_adopts_the_three_standards_it_issued(graph, seed):
 
 
 def test_every_entity_has_a_chinese_label_and_a_translated_english_one(graph):
+    """Every entity but CALIS, whose English name the text prints (line 292; see
+    tests/fidelity/test_fidelity_002.py)."""
     rows = select(
         graph,
         """SELECT ?e WHERE {
-             ?e dcterms:source ?section . FILTER(isIRI(?e))
+             ?e dcterms:source ?section . FILTER(isIRI(?e) && ?e != ?calis)
              FILTER NOT EXISTS { ?e a lamc:Agreement }
              FILTER NOT EXISTS { ?e a skos:ConceptScheme }
              FILTER NOT EXISTS {
@@ -192,21 +200,23 @@ def test_every_entity_has_a_chinese_label_and_a_translated_english_one(graph):
                FILTER(langMatches(lang(?zh), "zh-Hans") && langMatches(lang(?en), "en"))
              }
            }""",
+        calis=inst("calis"),
     )
     assert [r["e"].value for r in rows] == []
 
 
-def test_agreements_are_named_in_english_only_with_a_note(graph):
-    """The text names no charter, so an agreement has no Chinese name to print."""
+def test_the_1957_plan_is_named_as_printed_and_dated(graph, seed):
+    plan = ox.NamedNode(f"{BASE}id/agreement/national-book-coordination-plan-1957")
     rows = select(
         graph,
-        """SELECT ?a (COUNT(DISTINCT ?zh) AS ?n) WHERE {
-             ?a a lamc:Agreement ; skos:prefLabel ?en ; skos:editorialNote ?note .
-             OPTIONAL { ?a skos:prefLabel ?zh . FILTER(langMatches(lang(?zh), "zh-Hans")) }
-           } GROUP BY ?a""",
+        """SELECT ?zh ?date ?event WHERE {
+             ?a skos:prefLabel ?zh ; dcterms:date ?date . ?event prov:generated ?a .
+             FILTER(langMatches(lang(?zh), "zh-Hans")) }""",
+        a=plan,
     )
-    assert len(rows) == len(CONSORTIA)
-    assert {r["n"].value for r in rows} == {"0"}
+    assert [(r["zh"].value, r["date"].value) for r in rows] == [("全国图书协调方案", "1957-09")]
+    if seed is not None:
+        assert "图书协调方案" in seed
 
 
 def test_every_printed_form_occurs_in_the_seed(graph, seed_text):

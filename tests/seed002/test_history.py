@@ -99,7 +99,8 @@ def test_1957_plan_created_two_national_and_nine_regional_committees(graph, seed
         graph,
         """SELECT ?zh ?n WHERE { ?e prov:generated ?c . ?c skos:prefLabel ?zh .
                                 FILTER(langMatches(lang(?zh), "zh-Hans"))
-                                OPTIONAL { ?c lamc:memberCount ?n } }""",
+                                OPTIONAL { ?c lamc:groupSize ?n }
+                                FILTER NOT EXISTS { ?c lamc:memberCount ?m } }""",
         e=plan,
     )
     national = [r for r in created if r["zh"].value.startswith("全国性")]
@@ -115,18 +116,53 @@ def test_1957_plan_created_two_national_and_nine_regional_committees(graph, seed
     [
         ("library-journal-library-cooperation-1880s", "1880", "1889",
          "纪8代,国《书9世0年美图馆杂志》"),
-        ("cooperation-networks-late-1980s", "1980", "1989",
-         "20世纪80年代后期,各种图书馆协作网络联盟有近百个"),
         ("library-cooperation-in-china-1950s", "1950", "1959", "我国馆际合作可追溯到上世50年代"),
+        ("regional-university-consortia-1990s", "1990", "1999", "进入90年代"),
     ],
 )  # fmt: skip
 def test_decades_of_the_history(graph, seed, slug, start, end, printed):
+    """A decade named as a whole is bounded by its first and last year."""
     rows = select(
         graph,
-        "SELECT ?s ?e WHERE { ?ev a lamc:Event ; schema:startDate ?s ; schema:endDate ?e }",
+        "SELECT ?s ?e WHERE { ?ev a lamc:Event ; lamc:periodStart ?s ; lamc:periodEnd ?e ;"
+        " lamc:decade ?s FILTER NOT EXISTS { ?ev lamc:partOfDecade ?p } }",
         ev=ox.NamedNode(f"{BASE}id/event/{slug}"),
     )
     assert [(r["s"].value, r["e"].value) for r in rows] == [(start, end)]
+    if seed is not None:
+        assert printed in seed
+
+
+@pytest.mark.parametrize(
+    ("slug", "decade", "part", "printed"),
+    [
+        ("cooperation-networks-late-1980s", "1980", "late",
+         "20世纪80年代后期,各种图书馆协作网络联盟有近百个"),
+        ("consortium-boom-late-1990s", "1990", "end", "2纪90世0年代末"),
+    ],
+)  # fmt: skip
+def test_vague_periods_stay_vague(graph, seed, slug, decade, part, printed):
+    """ "80年代后期" (late 1980s) and "90年代末" (end of the 1990s): the decade and the part of it
+    the text names, no start or end, so that no query reads them as the whole decade."""
+    node = ox.NamedNode(f"{BASE}id/event/{slug}")
+    rows = select(
+        graph, "SELECT ?d ?p WHERE { ?ev lamc:decade ?d ; lamc:partOfDecade ?p }", ev=node
+    )
+    assert [(r["d"].value, r["p"].value) for r in rows] == [(decade, part)]
+    bounded = select(
+        graph,
+        "SELECT ?x WHERE { { ?ev schema:startDate|lamc:periodStart ?x } UNION"
+        " { ?ev schema:endDate|lamc:periodEnd ?x } }",
+        ev=node,
+    )
+    assert bounded == []
+    cited = select(
+        graph,
+        "SELECT ?section WHERE { ?st rdf:subject ?ev ; rdf:predicate lamc:partOfDecade ;"
+        " dcterms:source ?section ; lamc:printedAs ?printed }",
+        ev=node,
+    )
+    assert len(cited) == 1
     if seed is not None:
         assert printed in seed
 

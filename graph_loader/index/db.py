@@ -1,0 +1,103 @@
+"""The index file: where it is, its tables, and the entry kinds it summarises.
+
+Why SQLite beside the store rather than quads in a graph: the store's graphs are all in the
+union that queries see, so an index graph would show in every query's answers (or need a
+rule to hide it), and Oxigraph has no text index of its own. SQLite gives B-tree keyset
+paging, FTS5's trigram index for any substring, transactions, and safe reading from many
+processes; it lives in the store's directory, so copying or backing up the store takes it
+along. Per graph it keeps the facts it read (types, labels, identifiers), so that a write to
+one graph is re-read from that graph alone; per entity it keeps what pages show.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from graph_loader.store import ReadableStore
+from graph_loader.vocab import DCTERMS, LAMC, SKOS
+
+FILE_NAME = "index.sqlite"
+#: Bump when the tables change: an index of another version is rebuilt by ``lamcoop build``.
+SCHEMA_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class Kind:
+    """An entry kind: a name in URLs and pages, and the class whose instances (subclasses
+    included) it lists."""
+
+    name: str
+    cls: str
+
+
+#: The kinds the home page counts and lists, in the order it shows them. Provisions, audit
+#: results, distributions and the dataset are not among them.
+KINDS: tuple[Kind, ...] = (
+    Kind("institutions", LAMC + "Institution"),
+    Kind("consortia", LAMC + "Consortium"),
+    Kind("agreements", LAMC + "Agreement"),
+    Kind("studies", LAMC + "Study"),
+    Kind("resources", LAMC + "SharedResource"),
+    Kind("services", LAMC + "Service"),
+    Kind("standards", DCTERMS + "Standard"),
+    Kind("concepts", SKOS + "Concept"),
+)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- What each graph says, as read from it: kind 't' type, 'l' label, 'i' identifier.
+CREATE TABLE IF NOT EXISTS fact(
+  graph TEXT NOT NULL, iri TEXT NOT NULL, what TEXT NOT NULL,
+  pred TEXT NOT NULL, value TEXT NOT NULL, lang TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS fact_graph ON fact(graph);
+CREATE INDEX IF NOT EXISTS fact_iri ON fact(iri);
+-- Per entity and kind, in each page language: the label shown and its sort key.
+CREATE TABLE IF NOT EXISTS entry(
+  kind TEXT NOT NULL, lang TEXT NOT NULL, sortkey TEXT NOT NULL, iri TEXT NOT NULL,
+  label TEXT NOT NULL, label_lang TEXT NOT NULL,
+  PRIMARY KEY(kind, lang, sortkey, iri)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS entry_iri ON entry(iri);
+CREATE TABLE IF NOT EXISTS kind_count(kind TEXT PRIMARY KEY, n INTEGER NOT NULL);
+-- Search: every label and identifier of an entity, folded; ident=1 matches exactly only.
+CREATE TABLE IF NOT EXISTS term(
+  id INTEGER PRIMARY KEY, iri TEXT NOT NULL, norm TEXT NOT NULL, text TEXT NOT NULL,
+  lang TEXT NOT NULL, ident INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS term_norm ON term(norm);
+CREATE INDEX IF NOT EXISTS term_iri ON term(iri);
+CREATE VIRTUAL TABLE IF NOT EXISTS term_text USING fts5(norm, tokenize='trigram');
+-- Character bigrams of Chinese, Japanese and Korean terms (the trigram index needs three).
+CREATE TABLE IF NOT EXISTS gram(gram TEXT NOT NULL, id INTEGER NOT NULL,
+  PRIMARY KEY(gram, id)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS gram_id ON gram(id);
+"""
+
+
+def index_path(store: ReadableStore) -> Path:
+    """Where ``store`` keeps its index."""
+    return store.side_file(FILE_NAME)
+
+
+def open_writing(store: ReadableStore) -> sqlite3.Connection:
+    """The index opened for writing (made, with its tables, when absent). Commit or roll
+    back with the connection as a context manager; close it after."""
+    conn = sqlite3.connect(index_path(store), timeout=30, isolation_level="DEFERRED")
+    conn.executescript(_SCHEMA)
+    conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', ?)", (SCHEMA_VERSION,))
+    conn.commit()
+    return conn
+
+
+def open_reading(store: ReadableStore) -> sqlite3.Connection | None:
+    """The index opened read-only, or ``None`` when it was never built."""
+    path = index_path(store)
+    if not path.is_file():
+        return None
+    conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=30)
+    try:
+        conn.execute("SELECT 1 FROM kind_count LIMIT 1").fetchall()
+    except sqlite3.DatabaseError:
+        conn.close()
+        return None
+    return conn

@@ -1,0 +1,244 @@
+"""Bringing the index up to date: :func:`refresh` for the graphs a write touched,
+:func:`rebuild` for all of them.
+
+A refresh reads the written graphs alone (their types, labels and identifiers, three
+queries bounded by those graphs), swaps their facts in the index, and recomputes what pages
+show for the entities those graphs mention, from the facts of every graph. Only the
+graphs of the catalogue's index purpose (:data:`graph_loader.graphs.Purpose.INDEX`) are
+read: the store's bookkeeping, audit results, VoID and provenance are not entries.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+
+import pyoxigraph as ox
+
+from graph_loader.graphs import Purpose, covered
+from graph_loader.index.db import KINDS, open_reading, open_writing
+from graph_loader.normalise import fold, grams, has_cjk
+from graph_loader.store import ReadableStore
+from graph_loader.vocab import (
+    DCTERMS,
+    LAMC,
+    LANGUAGES,
+    OWL,
+    RDFS,
+    SKOS,
+    Labelled,
+    pick_label,
+    sparql_prefixes,
+)
+
+#: Labels that name an entity on pages (the first three) and that search also reads.
+LABELS = (SKOS + "prefLabel", RDFS + "label", DCTERMS + "title", SKOS + "altLabel")
+#: Identifiers search matches exactly: ISIL, and Wikidata ids from ``owl:sameAs`` links.
+ISIL = LAMC + "isil"
+SAME_AS = OWL + "sameAs"
+_WIKIDATA = ("http://www.wikidata.org/entity/", "https://www.wikidata.org/entity/")
+
+_TYPES = "SELECT ?g ?s ?o WHERE { GRAPH ?g { ?s a ?o } FILTER(isIRI(?s) && isIRI(?o)) }"
+_VALUES = (
+    "SELECT ?g ?s ?p ?o WHERE {{ VALUES ?p {{ {} }} GRAPH ?g {{ ?s ?p ?o }} FILTER(isIRI(?s)) }}"
+)
+_LABELS = _VALUES.format(" ".join(f"<{p}>" for p in LABELS))
+_IDENTS = _VALUES.format(f"<{ISIL}> <{SAME_AS}>")
+_KINDS = sparql_prefixes("rdfs") + (
+    "SELECT DISTINCT ?t ?k WHERE { VALUES ?k { "
+    + " ".join(f"<{k.cls}>" for k in KINDS)
+    + " } ?t rdfs:subClassOf* ?k }"
+)
+
+
+def behind(store: ReadableStore, *, base_iri: str) -> bool:
+    """Whether the index is missing, or was last brought up to date for graphs of other
+    sizes than the store's (a write whose refresh a crash prevented); read-only."""
+    conn = open_reading(store)
+    if conn is None:
+        return True
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'graphs'").fetchone()
+    finally:
+        conn.close()
+    return row is None or json.loads(row[0]) != _listing(store, base_iri)
+
+
+def _listing(store: ReadableStore, base_iri: str) -> dict[str, int]:
+    """The triple count of each graph the index reads (the catalogue's index purpose)."""
+    return {g.iri: g.triples for g in covered(Purpose.INDEX, store.graphs(), base_iri=base_iri)}
+
+
+def refresh(store: ReadableStore, graphs: Iterable[str], *, base_iri: str) -> int:
+    """Re-read ``graphs`` (written, emptied or dropped) into the index, in one transaction,
+    and with them every graph whose triple count is not what the index last saw (an update's
+    graphs, or a write whose refresh a crash prevented); returns how many entities were
+    recomputed."""
+    conn = open_writing(store)
+    try:
+        with conn:
+            listing = _listing(store, base_iri)
+            row = conn.execute("SELECT value FROM meta WHERE key = 'graphs'").fetchone()
+            seen: dict[str, int] = json.loads(row[0]) if row else {}
+            moved = {g for g in seen.keys() | listing.keys() if seen.get(g) != listing.get(g)}
+            n = _refresh(conn, store, sorted(set(graphs) | moved), base_iri)
+            _remember(conn, listing)
+            return n
+    finally:
+        conn.close()
+
+
+def _remember(conn: sqlite3.Connection, listing: dict[str, int]) -> None:
+    """Note each graph's triple count as the index has now read it."""
+    conn.execute(
+        "INSERT OR REPLACE INTO meta(key, value) VALUES ('graphs', ?)",
+        (json.dumps(listing, sort_keys=True),),
+    )
+
+
+def rebuild(store: ReadableStore, *, base_iri: str) -> int:
+    """Build the index afresh from every graph; returns the number of entities indexed."""
+    conn = open_writing(store)
+    try:
+        with conn:
+            for table in ("fact", "entry", "kind_count", "term", "term_text", "gram"):
+                conn.execute(f"DELETE FROM {table}")
+            conn.execute("DELETE FROM meta WHERE key != 'schema'")
+            listing = _listing(store, base_iri)
+            n = _refresh(conn, store, sorted(listing), base_iri)
+            _remember(conn, listing)
+            return n
+    finally:
+        conn.close()
+
+
+def _refresh(conn: sqlite3.Connection, store: ReadableStore, graphs: list[str], base: str) -> int:
+    affected: set[str] = set()
+    for graph in graphs:
+        affected.update(
+            r[0] for r in conn.execute("SELECT iri FROM fact WHERE graph = ?", (graph,))
+        )
+        conn.execute("DELETE FROM fact WHERE graph = ?", (graph,))
+        if Purpose.INDEX.covers(graph, base_iri=base) and store.has_graph(graph):
+            rows = list(_facts(store, graph))
+            conn.executemany("INSERT INTO fact VALUES (?, ?, ?, ?, ?, ?)", rows)
+            affected.update(row[1] for row in rows)
+    kinds = _kinds_of_types(store)
+    # A write that changed which classes fall under a kind (the ontology, or a user's
+    # rdfs:subClassOf) changes the kinds of entities in every graph: recompute them all.
+    known = json.dumps(sorted((t, sorted(k)) for t, k in kinds.items()))
+    before = conn.execute("SELECT value FROM meta WHERE key = 'kinds'").fetchone()
+    if before is None or before[0] != known:
+        affected.update(r[0] for r in conn.execute("SELECT DISTINCT iri FROM fact"))
+        conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('kinds', ?)", (known,))
+    _recompute(conn, sorted(affected), kinds)
+    conn.execute("DELETE FROM kind_count")
+    conn.execute(
+        "INSERT INTO kind_count SELECT kind, COUNT(*) FROM entry WHERE lang = ? GROUP BY kind",
+        (LANGUAGES[0],),
+    )
+    return len(affected)
+
+
+def _facts(store: ReadableStore, graph: str) -> Iterator[tuple[str, str, str, str, str, str]]:
+    """(graph, subject, what, predicate, value, language) of every type, label and
+    identifier ``graph`` states."""
+    bound = {ox.Variable("g"): ox.NamedNode(graph)}
+    for row in store.query(_TYPES, substitutions=bound):
+        yield graph, row["s"].value, "t", "", row["o"].value, ""
+    for row in store.query(_LABELS, substitutions=bound):
+        if isinstance(obj := row["o"], ox.Literal):
+            yield graph, row["s"].value, "l", row["p"].value, obj.value, obj.language or ""
+    for row in store.query(_IDENTS, substitutions=bound):
+        value = row["o"].value
+        if row["p"].value == SAME_AS:
+            if not value.startswith(_WIKIDATA):
+                continue
+            value = value.rsplit("/", 1)[-1]
+        yield graph, row["s"].value, "i", row["p"].value, value, ""
+
+
+def _kinds_of_types(store: ReadableStore) -> dict[str, set[str]]:
+    """Each class under an entry kind's class (itself included) -> the kinds' names."""
+    by_class = {k.cls: k.name for k in KINDS}
+    out: dict[str, set[str]] = defaultdict(set)
+    for row in store.query(_KINDS):
+        out[row["t"].value].add(by_class[row["k"].value])
+    return out
+
+
+def _recompute(conn: sqlite3.Connection, iris: list[str], kinds: dict[str, set[str]]) -> None:
+    """Replace the entries and search terms of ``iris`` with what the facts now say."""
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS affected(iri TEXT PRIMARY KEY)")
+    conn.execute("DELETE FROM affected")
+    conn.executemany("INSERT INTO affected VALUES (?)", ((i,) for i in iris))
+    old = "SELECT id FROM term WHERE iri IN (SELECT iri FROM affected)"
+    conn.execute(f"DELETE FROM term_text WHERE rowid IN ({old})")
+    conn.execute(f"DELETE FROM gram WHERE id IN ({old})")
+    conn.execute("DELETE FROM term WHERE iri IN (SELECT iri FROM affected)")
+    conn.execute("DELETE FROM entry WHERE iri IN (SELECT iri FROM affected)")
+    rows = conn.execute(
+        "SELECT iri, what, pred, value, lang FROM fact WHERE iri IN (SELECT iri FROM affected) "
+        "ORDER BY iri"
+    )
+    current: str | None = None
+    facts: list[tuple[str, str, str, str]] = []
+    for iri, what, pred, value, lang in rows.fetchall():
+        if iri != current:
+            if current is not None:
+                _write_entity(conn, current, facts, kinds)
+            current, facts = iri, []
+        facts.append((what, pred, value, lang))
+    if current is not None:
+        _write_entity(conn, current, facts, kinds)
+    conn.execute("DELETE FROM affected")
+
+
+def _write_entity(
+    conn: sqlite3.Connection,
+    iri: str,
+    facts: list[tuple[str, str, str, str]],
+    kinds: dict[str, set[str]],
+) -> None:
+    labels: list[Labelled] = []
+    terms: set[tuple[str, str, int]] = set()
+    names: set[str] = set()
+    for what, pred, value, lang in facts:
+        if what == "t":
+            names |= kinds.get(value, set())
+        elif what == "l":
+            terms.add((value, lang, 0))
+            if pred != SKOS + "altLabel":
+                labels.append((pred, ox.Literal(value, language=lang or None)))
+        else:
+            terms.add((value, "", 1))
+    for name in sorted(names):
+        for lang in LANGUAGES:
+            lit = pick_label(labels, lang=lang)
+            text, tag = (lit.value, lit.language or "") if lit else (_local(iri), "")
+            conn.execute(
+                "INSERT OR IGNORE INTO entry VALUES (?, ?, ?, ?, ?, ?)",
+                (name, lang, fold(text) or text, iri, text, tag),
+            )
+    for text, lang, ident in sorted(terms):
+        norm = fold(text)
+        if not norm:
+            continue
+        cur = conn.execute(
+            "INSERT INTO term(iri, norm, text, lang, ident) VALUES (?, ?, ?, ?, ?)",
+            (iri, norm, text, lang, ident),
+        )
+        if ident:
+            continue
+        conn.execute("INSERT INTO term_text(rowid, norm) VALUES (?, ?)", (cur.lastrowid, norm))
+        if has_cjk(norm):
+            conn.executemany(
+                "INSERT OR IGNORE INTO gram VALUES (?, ?)",
+                ((g, cur.lastrowid) for g in set(grams(norm))),
+            )
+
+
+def _local(iri: str) -> str:
+    return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1] or iri
