@@ -110,3 +110,16 @@ def has_cjk(text: str) -> bool:
     (True, False)
     """
     return _has_cjk(text)
+
+
+def squeeze(text: str) -> str:
+    """:func:`fold` without spaces: the key of a name matched whole (a register's cell,
+    a reconciliation query), where "تفاهم نامه", "تفاهم‌نامه" and "تفاهمنامه", or
+    "Fee-for-service" and "fee for service", are one.
+
+    >>> squeeze("تفاهم نامه") == squeeze("تفاهم\u200cنامه") == squeeze("تفاهمنامه")
+    True
+    >>> squeeze("Fee-for-Service")
+    'feeforservice'
+    """
+    return fold(text).replace(" ", "")

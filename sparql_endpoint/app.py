@@ -17,7 +17,17 @@ from werkzeug.exceptions import HTTPException
 
 from graph_loader.settings import Settings, resolve_settings
 from graph_loader.store import Store
-from sparql_endpoint import cors, dataset, graph_store, linked_data, protocol, system, yasgui
+from sparql_endpoint import (
+    cors,
+    dataset,
+    graph_store,
+    linked_data,
+    protocol,
+    reconcile,
+    reconcile_draft,
+    system,
+    yasgui,
+)
 from sparql_endpoint.browser_policy import EXTENSION as POLICY
 from sparql_endpoint.browser_policy import BrowserPolicy, browser_policy
 from sparql_endpoint.context import EXTENSION, Service
@@ -38,6 +48,8 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     dataset.blueprint,
     system.blueprint,
     yasgui.blueprint,
+    reconcile.blueprint,
+    reconcile_draft.blueprint,
     *linked_data.BLUEPRINTS,
 )
 

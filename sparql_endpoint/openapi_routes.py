@@ -154,6 +154,39 @@ _STATIC = Route((200, 304, 404), ("*/*",), (param("filename", "", where="path"),
 
 _Q = param("q", "Words of a label.", schema={"type": "string", "maxLength": MAX_QUERY_CHARS})
 
+_JSON = ("application/json",)
+_QUERIES = param("queries", "Reconciliation queries: a JSON object of queries by key.")
+_EXTEND = param("extend", "Data extension: a JSON object with ids and properties.")
+_PREFIX = param("prefix", "What the name typed so far starts with.")
+_TYPE = param("type", "A type id (the class IRI), to keep candidates of that type.")
+_ENTITY = param("id", "The entity's IRI.")
+_FORM = {
+    "application/x-www-form-urlencoded": {
+        "schema": {
+            "type": "object",
+            "properties": {"queries": {"type": "string"}, "extend": {"type": "string"}},
+        }
+    }
+}
+_JSON_BODY = {"application/json": {"schema": {"type": "object"}}}
+#: The Reconciliation Service API: 0.2 at /reconcile, the 1.0 draft at /reconcile/1.0-draft.
+_RECONCILE: dict[str, Route] = {
+    "reconcile.reconcile": Route((*_READ, 413), _JSON, (_QUERIES, _EXTEND, LANG), _FORM),
+    "reconcile.suggest_entity": Route(_READ, _JSON, (_PREFIX, _TYPE, LANG)),
+    "reconcile.suggest_type": Route((200,), _JSON, (_PREFIX,)),
+    "reconcile.suggest_property": Route((200,), _JSON, (_PREFIX,)),
+    "reconcile.propose_properties": Route((200,), _JSON, (_TYPE,)),
+    "reconcile.preview": Route((200, 404, 503), ("text/html",), (_ENTITY, LANG)),
+    "reconcile_draft.manifest": Route((200,), _JSON),
+    "reconcile_draft.match": Route((*_READ, 413), _JSON, (LANG,), _JSON_BODY),
+    "reconcile_draft.suggest_entity": Route(_READ, _JSON, (_PREFIX, _TYPE, LANG)),
+    "reconcile_draft.suggest_type": Route((200,), _JSON, (_PREFIX,)),
+    "reconcile_draft.suggest_property": Route((200,), _JSON, (_PREFIX,)),
+    "reconcile_draft.propose": Route((200,), _JSON, (_TYPE,)),
+    "reconcile_draft.extend": Route((*_READ, 413), _JSON, (LANG,), _JSON_BODY),
+    "reconcile_draft.preview": Route((200, 404, 503), ("text/html",), (_ENTITY, LANG)),
+}
+
 ROUTES: dict[str, Route] = {
     "home.home": Route((200, 503), ("text/html",), (LANG,)),
     "search.search_page": Route(
@@ -251,6 +284,7 @@ ROUTES: dict[str, Route] = {
             OUTPUT,
         ),
     ),
+    **_RECONCILE,
     "sparql.query_post": Route(
         (200, 204, 400, 401, 403, 406, 413, 415, 503),
         _unique((*RESULT_TYPES, *GRAPH_TYPES)),

@@ -48,7 +48,7 @@ COMPONENTS = (
 COMPONENT_TURTLE = {
     "parties": "lamc:party inst:a , inst:b",
     "coordinator": "lamc:coordinator inst:a",
-    "term": 'lamc:signedOn "2001-12-01"^^xsd:date',
+    "term": 'lamc:signedOn "2001-12-01"^^xsd:date ; lamc:endDate "2006-12-01"^^xsd:date',
     "funding": "lamc:fundingModel fm:government-allocation",
     "governance": "lamc:governanceBody unit:council",
     "areas": "lamc:cooperationArea area:resource-sharing",

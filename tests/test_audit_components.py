@@ -71,15 +71,31 @@ def test_one_party_is_not_enough(audit_store):
 @pytest.mark.parametrize(
     "value",
     [
+        'lamc:signedOn "2001"^^xsd:gYear ; lamc:endDate "2010-01-01"^^xsd:date',
+        'lamc:startDate "2001-12"^^xsd:gYearMonth ; lamc:openEnded true',
+        'lamc:signedOn "2001-12-01"^^xsd:date ; lamc:startDate "2002"^^xsd:gYear ; '
+        'lamc:endDate "2010"^^xsd:gYear',
+    ],
+)
+def test_a_stated_duration_gives_a_term(audit_store, value):
+    results = audit_of(*audit_store, agreement("t", [], extra=value))
+    assert "term" not in results[AGR + "t"].missing
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
         'lamc:signedOn "2001"^^xsd:gYear',
         'lamc:startDate "2001-12"^^xsd:gYearMonth',
         'lamc:endDate "2010-01-01"^^xsd:date',
         "lamc:openEnded true",
+        'lamc:signedOn "2001"^^xsd:gYear ; lamc:openEnded false',
     ],
 )
-def test_any_term_property_gives_a_term(audit_store, value):
+def test_half_a_duration_is_no_term(audit_store, value):
+    """A signing date alone says nothing of how long the agreement runs."""
     results = audit_of(*audit_store, agreement("t", [], extra=value))
-    assert "term" not in results[AGR + "t"].missing
+    assert "term" in results[AGR + "t"].missing
 
 
 @pytest.mark.parametrize(
@@ -114,3 +130,17 @@ def test_agreements_of_every_kind_are_audited(audit_store, kind):
 def test_things_that_are_not_agreements_are_not_audited(audit_store):
     results = audit_of(*audit_store, agreement("real", []))
     assert set(results) == {AGR + "real"}
+
+
+def test_both_engines_agree_on_the_term(audit_store):
+    """The compiled engine and pySHACL (the reference) read the term's sh:and/sh:or alike."""
+    store, s = audit_store
+    load_turtle(
+        store,
+        agreement("half", [], extra='lamc:signedOn "2001"^^xsd:gYear')
+        + agreement("whole", [], extra='lamc:signedOn "2001"^^xsd:gYear ; lamc:openEnded true'),
+    )
+    for engine in ("pyshacl", "auto"):
+        results = {a.iri: a for a in run_audit(store, s, engine=engine).agreements}
+        assert "term" in results[AGR + "half"].missing, engine
+        assert "term" not in results[AGR + "whole"].missing, engine

@@ -177,7 +177,7 @@ class _List:
 EXPECTED_PROBLEMS = [
     ("4", "start", "not a valid date"),
     ("5", "budget_amount", "not a decimal amount"),
-    ("6", "parties", "no institution with slug 'no-such-library'"),
+    ("6", "parties", "no institution 'no-such-library' in the store by name"),
     ("7", "parties", "not an ISIL"),
     ("8", "type", "unknown agreement type 'treaty'"),
     ("9", "funding_model", "unknown funding model 'lottery'"),
@@ -238,7 +238,7 @@ def test_json_errors_name_the_index_path_and_field(seeded, tmp_path):
     with pytest.raises(ImportRejected) as caught:
         import_file(seeded, path, base_iri=BASE)
     message = str(caught.value)
-    assert "register.json:$[2]: signed: 'yesterday' is not an ISO 8601 date" in message
+    assert "register.json:$[2]: signed: 'yesterday' is not a date lamcoop reads" in message
     assert "register.json:$[2]: open_ended: 'perhaps' is not true or false" in message
     assert "register.json:$[3]: title: takes one value, not a list of 2" in message
     assert seeded.triple_count(f"{BASE}graph/register") == 0

@@ -14,14 +14,18 @@ IMLS = FIXTURES / "imls-museums-excerpt.csv"
 
 
 def test_tables_are_told_from_their_header(invoke, tmp_path):
-    result = invoke("--store", "st", "load", "--quiet", str(WIKIDATA), str(IMLS))
+    tables = tmp_path / "tables"
+    tables.mkdir()
+    wikidata, imls = shutil.copy(WIKIDATA, tables), shutil.copy(IMLS, tables)
+    result = invoke("--store", "st", "load", "--quiet", str(wikidata), str(imls))
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].startswith("wikidata-isil-excerpt.tsv (wikidata-isil): 46 rows: 42 loaded, ")
     assert "4 merged, 0 rejected, 3 values left out" in lines[0]
     assert lines[1].startswith("imls-museums-excerpt.csv (imls-museums): 43 rows: 43 loaded")
-    # Left-out values are reported, by default in the working directory.
-    assert (tmp_path / "wikidata-isil-excerpt-rejected.csv").is_file()
+    # Left-out values are reported, by default beside the table, not in the working directory.
+    assert (tables / "wikidata-isil-excerpt-rejected.csv").is_file()
+    assert not (tmp_path / "wikidata-isil-excerpt-rejected.csv").exists()
     graphs = invoke("--store", "st", "graphs", "--format", "json")
     names = graphs.output
     assert "graph/wikidata-isil-excerpt" in names and "graph/imls-museums-excerpt" in names
@@ -68,7 +72,7 @@ def agreements_with_bad_rows(tmp_path):
 
 def test_bad_rows_fail_the_load_with_every_row_and_a_report(invoke, tmp_path):
     path = agreements_with_bad_rows(tmp_path)
-    invoke("--store", "st", "load", str(WIKIDATA))
+    invoke("--store", "st", "load", str(shutil.copy(WIKIDATA, tmp_path)))
     before = snapshot_at(tmp_path / "st")
     result = invoke("--store", "st", "load", str(path))
     assert result.exit_code == 1
@@ -76,7 +80,7 @@ def test_bad_rows_fail_the_load_with_every_row_and_a_report(invoke, tmp_path):
     assert "register.csv:3: signed: '2001-02-30' is not a valid date" in result.output
     assert "register.csv:4: budget_amount: 'ten' is not a decimal amount" in result.output
     assert snapshot_at(tmp_path / "st") == before
-    with (tmp_path / "register-rejected.csv").open(encoding="utf-8", newline="") as handle:
+    with (path.parent / "register-rejected.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert [(r["line"], r["field"], r["action"]) for r in rows] == [
         ("3", "signed", "rejected"),
@@ -109,7 +113,8 @@ def test_report_with_several_files_is_refused(invoke):
 
 
 def test_real_process_prints_summary_and_no_progress_bar_off_a_terminal(lamcoop, tmp_path):
-    done = lamcoop("--store", str(tmp_path / "st"), "load", str(IMLS))
+    imls = shutil.copy(IMLS, tmp_path / "imls.csv")
+    done = lamcoop("--store", str(tmp_path / "st"), "load", str(imls))
     assert done.returncode == 0, done.stderr
     assert b"43 rows: 43 loaded, 0 merged, 0 rejected, 4 values left out" in done.stdout
     assert b"it/s" not in done.stderr and b"B/s" not in done.stderr

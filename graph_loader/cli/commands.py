@@ -17,6 +17,7 @@ from graph_loader import provenance
 from graph_loader.build import BuildContext, build
 from graph_loader.cli.state import AppState, pass_state
 from graph_loader.importers import IMPORTERS, default_report_path, detect, import_file
+from graph_loader.importers.spelling import DATE_ORDERS
 from graph_loader.integrity import IntegrityError
 from graph_loader.loading import LoadError, LoadInterrupted, LoadResult, load_file
 from graph_loader.query_limits import QueryLimitError, check
@@ -67,12 +68,28 @@ def build_command(state: AppState, quiet: bool) -> None:
     "--report",
     type=click.Path(dir_okay=False),
     default=None,
-    help="Where a table's rejected rows go (default ./{file name}-rejected.csv).",
+    help="Where a table's rejected rows go (default {file name}-rejected.csv beside the table).",
+)
+@click.option(
+    "--date-order",
+    type=click.Choice(DATE_ORDERS),
+    default=None,
+    help="Read register dates such as 03/04/2021 as day/month (dmy) or month/day (mdy); "
+    "without it such a date is an error when both readings are dates.",
 )
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @pass_state
 def load_command(
-    state: AppState, files, graph, format_name, append, importer, skip_invalid, report, quiet
+    state: AppState,
+    files,
+    graph,
+    format_name,
+    append,
+    importer,
+    skip_invalid,
+    report,
+    date_order,
+    quiet,
 ) -> None:
     """Load RDF files or tables (agreement registers, institution registries), each
     atomically into its own named graph (gzip accepted for RDF)."""
@@ -83,10 +100,15 @@ def load_command(
         raise click.BadParameter(str(exc), param_hint="--format") from None
     with stop_on_signals():
         store = state.store()  # a recovery it runs is stopped by a signal too
-        _load_all(store, state, files, graph, chosen, append, importer, skip_invalid, report, quiet)
+        _load_all(
+            store, state, files, graph, chosen, append, importer, skip_invalid, report, quiet,
+            date_order,
+        )  # fmt: skip
 
 
-def _load_all(store, state, files, graph, chosen, append, importer, skip_invalid, report, quiet):
+def _load_all(
+    store, state, files, graph, chosen, append, importer, skip_invalid, report, quiet, date_order
+):  # fmt: skip
     """Load each file in turn (see :func:`load_command`)."""
     for name in files:
         try:
@@ -103,6 +125,7 @@ def _load_all(store, state, files, graph, chosen, append, importer, skip_invalid
                         skip_invalid=skip_invalid,
                         report=report or default_report_path(name),
                         progress=_show_progress(quiet),
+                        date_order=date_order,
                     ).summary()
                 )
                 continue

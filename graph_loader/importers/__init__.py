@@ -14,6 +14,7 @@ from graph_loader.importers.agreements import AgreementImporter
 from graph_loader.importers.common import ImportFailed
 from graph_loader.importers.imls_museums import ImlsMuseumImporter
 from graph_loader.importers.runner import ImportRejected, ImportResult, run_import
+from graph_loader.importers.spreadsheets import SUFFIXES as SPREADSHEETS
 from graph_loader.importers.wikidata_isil import WikidataIsilImporter
 from graph_loader.rdf_formats import source_name
 from graph_loader.store import Store
@@ -40,11 +41,14 @@ __all__ = [
 def detect(path: str | Path) -> str | None:
     """The importer that reads ``path``, from its header; ``None`` when it is RDF.
 
-    A ``.csv``/``.tsv`` file must have one of the importers' headers; a ``.json`` file is an
+    A spreadsheet (``.xlsx``, ``.ods``) is an agreement register. A ``.csv``/``.tsv`` file
+    must have one of the importers' headers; a ``.json`` file is an
     agreement register unless it is JSON-LD (it names ``@context``, ``@id``, ``@graph``...).
     """
     path = Path(path)
     suffix = path.suffix.lower()
+    if suffix in SPREADSHEETS:
+        return "agreements"
     if suffix not in (*TABLE_SUFFIXES, ".json"):
         return None
     try:
@@ -69,8 +73,14 @@ def detect(path: str | Path) -> str | None:
 
 
 def default_report_path(path: str | Path) -> Path:
-    """Where a table's rejected rows go unless told: ``./{file name}-rejected.csv``."""
-    return Path.cwd() / f"{source_name(path)}-rejected.csv"
+    """Where a table's rejected rows go unless told: beside the table, as
+    ``{file name}-rejected.csv`` (never the working directory, which may be anywhere).
+
+    >>> default_report_path("/data/registers/agreements.xlsx").as_posix()
+    '/data/registers/agreements-rejected.csv'
+    """
+    path = Path(path)
+    return path.parent / f"{source_name(path)}-rejected.csv"
 
 
 def _header_names(head: str) -> set[str]:
@@ -90,10 +100,12 @@ def import_file(
     skip_invalid: bool = False,
     report: str | Path | None = None,
     progress: bool = False,
+    date_order: str | None = None,
 ) -> ImportResult:
     """Import one table with the named importer (default: :func:`detect`).
 
-    All or nothing unless ``skip_invalid``; ``report`` is where rejected rows are written.
+    All or nothing unless ``skip_invalid``; ``report`` is where rejected rows are written;
+    ``date_order`` (``dmy``, ``mdy``) reads dates such as ``03/04/2021`` that have two readings.
     """
     path = Path(path)
     name = importer or detect(path)
@@ -113,4 +125,5 @@ def import_file(
         skip_invalid=skip_invalid,
         report=Path(report) if report is not None else None,
         progress=progress,
+        date_order=date_order,
     )

@@ -16,6 +16,13 @@ import pyoxigraph as ox
 
 from graph_loader.bounded import Refused, json_text
 from graph_loader.importers import cells
+from graph_loader.importers.agreement_fields import (
+    DATES,
+    agreement_type,
+    budget,
+    date,
+    funding_model,
+)
 from graph_loader.importers.common import (
     ImportContext,
     ImportFailed,
@@ -33,6 +40,8 @@ from graph_loader.importers.common import (
     split_multi,
 )
 from graph_loader.importers.lookup import StoreLookup, is_iri, named_node
+from graph_loader.importers.spreadsheets import SUFFIXES as SPREADSHEETS
+from graph_loader.importers.spreadsheets import spreadsheet_rows
 from graph_loader.rdf_formats import source_name
 from graph_loader.vocab import DCTERMS, LAMC, RDF, RDFS, SKOS, Term
 
@@ -46,16 +55,6 @@ LANGUAGE_COLUMN = "language"
 SINGLE = {"id", "title", "type", "signed", "start", "end", "open_ended", "budget_amount",
           "budget_currency", LANGUAGE_COLUMN}  # fmt: skip
 
-TYPES = {
-    "memorandum-of-understanding": LAMC.MemorandumOfUnderstanding,
-    "consortium-charter": LAMC.ConsortiumCharter,
-    "service-agreement": LAMC.ServiceAgreement,
-    "licensing-agreement": LAMC.LicensingAgreement,
-}
-FUNDING_MODELS = (
-    "government-allocation", "member-cost-sharing", "fee-for-service", "sponsorship",
-    "self-raised",
-)  # fmt: skip
 #: column -> (property, node class, component id used in the node's IRI)
 PROVISIONS = {
     "responsibilities": (LAMC.responsibility, LAMC.Responsibility, "responsibilities"),
@@ -66,7 +65,6 @@ PROVISIONS = {
     ),
     "staffing": (LAMC.staffingProvision, LAMC.StaffingProvision, "staffing"),
 }  # fmt: skip
-DATES = {"signed": LAMC.signedOn, "start": LAMC.startDate, "end": LAMC.endDate}
 AREAS_SCHEME = "cooperation-areas"
 #: The cell key of a row's surplus cells (a comma too many, an unquoted comma).
 EXTRA = "(row)"
@@ -86,7 +84,12 @@ class AgreementImporter:
 
     # -- reading -------------------------------------------------------------------------
     def rows(self, handle: TextIO, path: Path) -> Iterator[Row]:
-        """The file's agreements: JSON when it starts with ``[`` or ``{``, else CSV."""
+        """The file's agreements: XLSX or ODS by suffix; JSON when it starts with ``[`` or
+        ``{``; else CSV."""
+        if path.suffix.lower() in SPREADSHEETS:
+            check = lambda names, at: _check_columns(path, names, "column", at)  # noqa: E731
+            yield from spreadsheet_rows(handle.buffer.read(), path, check, EXTRA)
+            return
         head = handle.read(1)
         while head[-1:].isspace() and (more := handle.read(1)):
             head += more
@@ -213,10 +216,7 @@ class _AgreementWriter:
         self.language = tag
 
     def _type(self, value: str) -> None:
-        kind = TYPES.get(value.lower())
-        if kind is None:
-            raise ValueError(f"unknown agreement type {value!r}; use one of {', '.join(TYPES)}")
-        self.add(self.me, RDF.type, kind)
+        self.add(self.me, RDF.type, agreement_type(self.lookup, value))
 
     def _title(self, value: str) -> None:
         title = literal(value, self.language)
@@ -229,7 +229,7 @@ class _AgreementWriter:
             value = self.text(column)
             if value:
                 try:
-                    found[column] = cells.date_literal(value)
+                    found[column] = date(value, self.ctx.date_order)
                 except ValueError as exc:
                     self.problem(column, str(exc))
                     continue
@@ -241,24 +241,17 @@ class _AgreementWriter:
         )
 
     def _funding(self) -> None:
-        self._each("funding_model", self._funding_model)
-        self._single(
-            "budget_amount",
-            lambda v: self.add(self.me, LAMC.budgetAmount, cells.decimal_literal(v)),
+        self._each(
+            "funding_model",
+            lambda v: self.add(self.me, LAMC.fundingModel, funding_model(self.lookup, v)),
         )
-        self._single(
-            "budget_currency",
-            lambda v: self.add(self.me, LAMC.budgetCurrency, ox.Literal(cells.currency(v))),
-        )
-
-    def _funding_model(self, value: str) -> None:
-        prefix = f"{self.ctx.base_iri}id/concept/funding-models/"
-        slug = value[len(prefix) :] if value.startswith(prefix) else value.lower()
-        if slug not in FUNDING_MODELS:
-            raise ValueError(
-                f"unknown funding model {value!r}; use one of {', '.join(FUNDING_MODELS)}"
-            )
-        self.add(self.me, LAMC.fundingModel, self.ctx.iri("concept", "funding-models", slug))
+        number, code, bad = budget(self.text("budget_amount"), self.text("budget_currency"))
+        for field, reason in bad:
+            self.problem(field, reason)
+        if number is not None:
+            self.add(self.me, LAMC.budgetAmount, number)
+        if code is not None:
+            self.add(self.me, LAMC.budgetCurrency, ox.Literal(code))
 
     def _governance(self, value: str) -> None:
         unit = self.lookup.unit(value)
@@ -384,5 +377,5 @@ def _check_columns(path: Path, names: list[str], what: str, where: str = "1") ->
             f"{path}:{where}: unknown {what} {', '.join(map(repr, unknown))}; "
             f"the register's {what}s are {', '.join(COLUMNS)} (and optional {LANGUAGE_COLUMN})"
         )
-    if "id" not in names and where == "1":
+    if "id" not in names and not where.startswith("$"):
         raise ImportFailed(f"{path}:1: no 'id' column; every agreement needs an id")

@@ -53,11 +53,17 @@ class RowRejected(Exception):
 
 @dataclass(frozen=True)
 class Row:
-    """One record of the file: where it is (CSV line or JSON path), its cells, its raw text."""
+    """One record of the file: where it is (CSV line, JSON path or ``Sheet1!7``), its cells,
+    its raw text, and where each cell is when the file says more (``Sheet1!D7``)."""
 
     where: str
     cells: Mapping[str, Any]
     raw: str
+    places: Mapping[str, str] = field(default_factory=dict)
+
+    def place(self, column: str) -> str:
+        """Where the cell of ``column`` is: its own place if known, else the row's."""
+        return self.places.get(column, self.where)
 
 
 @dataclass
@@ -79,6 +85,9 @@ class ImportContext:
     graph: str
     source: str
     replace: bool = True
+    #: How ``DD/MM/YYYY``-style dates are read: ``dmy``, ``mdy``, or ``None`` (only when
+    #: one reading is a date).
+    date_order: str | None = None
 
     def iri(self, kind: str, *slugs: str) -> ox.NamedNode:
         """``{base}id/{kind}/{slug}[/{slug}...]``."""

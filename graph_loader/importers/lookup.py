@@ -6,15 +6,18 @@ the query text. A name that cannot be resolved raises ``LookupError`` with the r
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pyoxigraph as ox
 
 from graph_loader.importers.cells import isil_problem, valid_isil
 from graph_loader.importers.common import ImportContext, is_slug
-from graph_loader.vocab import LAMC, OWL, RDFS, SKOS, Term
+from graph_loader.importers.names import Names, describe, institution_names, vocabulary_names
+from graph_loader.vocab import LAMC, OWL, SKOS, Term
 
 WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
+_WIKIDATA_ID = re.compile(r"[Qq][1-9][0-9]*")
 
 _EXISTS = "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1"
 _BY_ISIL = f"SELECT DISTINCT ?i ?v WHERE {{ ?i {LAMC.isil} ?v }} ORDER BY ?i"
@@ -22,14 +25,6 @@ _CASELESS_ISIL = (
     f"SELECT DISTINCT ?i ?v WHERE {{ ?i {LAMC.isil} ?x FILTER(LCASE(STR(?x)) = ?v) }} ORDER BY ?i"
 )
 _BY_SAME_AS = f"SELECT DISTINCT ?i ?x WHERE {{ ?i {OWL.sameAs} ?x }} ORDER BY ?i"
-_BY_LABEL_OF_TYPE = (
-    f"SELECT DISTINCT ?s ?t ?v WHERE {{ ?s a ?t ; {RDFS.label}|{SKOS.prefLabel} ?l "
-    "FILTER(LCASE(STR(?l)) = ?v) } ORDER BY ?s"
-)
-_BY_LABEL_IN_SCHEME = (
-    f"SELECT DISTINCT ?s ?k ?v WHERE {{ ?s {SKOS.inScheme} ?k ; {RDFS.label}|{SKOS.prefLabel} ?l "
-    "FILTER(LCASE(STR(?l)) = ?v) } ORDER BY ?s"
-)
 
 
 def is_iri(text: str) -> bool:
@@ -56,6 +51,7 @@ class StoreLookup:
         self.ctx = ctx
         self.base = ctx.base_iri
         self._cache: dict[tuple[str, str], ox.NamedNode] = {}
+        self._names: dict[str, Names] = {}
 
     def exists(self, node: ox.NamedNode) -> bool:
         """Whether any statement in the store is about ``node``."""
@@ -63,7 +59,8 @@ class StoreLookup:
         return next(iter(rows), None) is not None
 
     def institution(self, ref: str) -> ox.NamedNode:
-        """An institution named by IRI, by slug (``{base}id/institution/{slug}``) or by ISIL."""
+        """An institution named by IRI, slug (``{base}id/institution/{slug}``), ISIL,
+        Wikidata id (``Q42``) or name (a label in any language: exactly, then folded)."""
         key = ("institution", ref)
         if key not in self._cache:
             self._cache[key] = self._institution(ref.strip())
@@ -72,21 +69,53 @@ class StoreLookup:
     def _institution(self, ref: str) -> ox.NamedNode:
         if is_iri(ref) or ref.startswith("<"):
             return self._institution_iri(named_node(ref))
+        if _WIKIDATA_ID.fullmatch(ref):
+            return self._institution_iri(ox.NamedNode(WIKIDATA_ENTITY + ref.upper()))
         if is_slug(ref):
             node = self.ctx.iri("institution", ref)
             if self.exists(node):
                 return node
-            if not valid_isil(ref) or not self._isil_owners(ref):
-                raise LookupError(f"no institution with slug {ref!r} in the store (<{node.value}>)")
-        if not valid_isil(ref):
-            raise LookupError(f"{isil_problem(ref)}; nor is it an institution slug or IRI")
-        owners = self._isil_owners(ref)
-        if not owners:
-            raise LookupError(f"no institution with ISIL {ref!r} in the store")
-        if len(owners) > 1:
-            names = ", ".join(f"<{o.value}>" for o in owners)
-            raise LookupError(f"ISIL {ref!r} is held by several institutions: {names}")
-        return owners[0]
+        if valid_isil(ref):
+            owners = self._isil_owners(ref)
+            if len(owners) > 1:
+                raise LookupError(
+                    f"ISIL {ref!r} is held by several institutions: "
+                    f"{describe(self.ctx.store, (o.value for o in owners))}; name one by IRI"
+                )
+            if owners:
+                return owners[0]
+        return self._institution_by_name(ref)
+
+    def _institution_by_name(self, ref: str) -> ox.NamedNode:
+        names = self.names("institutions")
+        found = names.find(ref)
+        if len(found) == 1:
+            return ox.NamedNode(found[0])
+        if len(found) > 1:
+            raise LookupError(
+                f"{ref!r} names {len(found)} institutions: {describe(self.ctx.store, found)}; "
+                "give the ISIL or IRI of the one you mean"
+            )
+        ways = "by name (a label in any language), slug, ISIL, Wikidata id or IRI"
+        why = f" ({isil_problem(ref)})" if "-" in ref and not valid_isil(ref) else ""
+        near = names.near(ref)
+        hint = f"; labels like it: {', '.join(map(repr, near))}" if near else ""
+        raise LookupError(f"no institution {ref!r} in the store {ways}{why}{hint}")
+
+    def names(self, kind: str) -> Names:
+        """The label index of ``kind`` (institutions, agreement-types, funding-models,
+        cooperation-areas, standards), made on first use and kept for the file."""
+        if kind not in self._names:
+            store = self.ctx.store
+            if kind == "institutions":
+                self._names[kind] = institution_names(store, self.base)
+            elif kind == "agreement-types":
+                self._names[kind] = vocabulary_names(store, subclass_of=LAMC.Agreement)
+            elif kind == "standards":
+                self._names[kind] = vocabulary_names(store, type_=LAMC.Standard, with_acronyms=True)
+            else:
+                self._names[kind] = vocabulary_names(store, scheme=self.ctx.iri("scheme", kind))
+        return self._names[kind]
 
     def _isil_owners(self, isil: str) -> list[ox.NamedNode]:
         found = self._subjects(_BY_ISIL, "i", {"v": ox.Literal(isil)})
@@ -110,7 +139,8 @@ class StoreLookup:
         return node
 
     def standard(self, ref: str) -> ox.NamedNode:
-        """A standard by IRI, slug (``{base}id/standard/{slug}``) or label."""
+        """A standard by IRI, slug (``{base}id/standard/{slug}``), label, alternative
+        label or acronym (``RDA``), in any language, exactly then folded."""
         ref = ref.strip()
         if is_iri(ref) or ref.startswith("<"):
             return self.known(ref, "standard")
@@ -118,27 +148,27 @@ class StoreLookup:
             node = self.ctx.iri("standard", ref)
             if self.exists(node):
                 return node
-        found = self._subjects(
-            _BY_LABEL_OF_TYPE, "s", {"t": LAMC.Standard, "v": ox.Literal(ref.lower())}
-        )
+        found = self.names("standards").find(ref)
         if len(found) == 1:
-            return found[0]
+            return ox.NamedNode(found[0])
+        if found:
+            raise LookupError(
+                f"{ref!r} names {len(found)} standards: {', '.join(f'<{f}>' for f in found)}"
+            )
         raise LookupError(
-            f"no standard {ref!r} in the store (by slug <{self.base}id/standard/...> or label)"
+            f"no standard {ref!r} in the store (by slug <{self.base}id/standard/...>, "
+            "label, alternative label or acronym)"
         )
 
     def concept(self, ref: str, scheme: str) -> ox.NamedNode | None:
-        """A concept of ``{base}id/scheme/{scheme}`` by slug or label; ``None`` if none."""
+        """A concept of ``{base}id/scheme/{scheme}`` by slug or label (any language, exactly
+        then folded); ``None`` if none or several."""
         if is_slug(ref):
             node = self.ctx.iri("concept", scheme, ref)
             if self.exists(node):
                 return node
-        found = self._subjects(
-            _BY_LABEL_IN_SCHEME,
-            "s",
-            {"k": self.ctx.iri("scheme", scheme), "v": ox.Literal(ref.strip().lower())},
-        )
-        return found[0] if len(found) == 1 else None
+        found = self.names(scheme).find(ref)
+        return ox.NamedNode(found[0]) if len(found) == 1 else None
 
     def unit(self, ref: str) -> ox.NamedNode | None:
         """An organisational unit by IRI or by slug of a unit in the store; ``None`` if none."""

@@ -1,7 +1,8 @@
 """The tally of an import (rows loaded, merged, rejected) and its report of rejected rows.
 
-The report is CSV: one line per problem, with the file, where the row is (CSV line or JSON
-path), the field, the reason, what was done (``rejected``: the row was not loaded;
+The report is CSV: one line per problem, with the file, where the row is (CSV line, JSON
+path or spreadsheet cell ``Sheet1!D7``), the field, the reason, what was done (``rejected``:
+the row was not loaded;
 ``left out``: the row was loaded without that value) and the row as the file gave it. A cell a
 spreadsheet would run as a formula is prefixed with ``'``
 (:func:`~graph_loader.safe_output.spreadsheet_cell`).
@@ -47,7 +48,7 @@ class Tally:
         """``file:where: field: reason`` for every problem of ``action``."""
         entries = self.rejected if action == "rejected" else self.dropped
         return [
-            f"{self.source}:{row.where}: {p.field}: {p.reason}"
+            f"{self.source}:{row.place(p.field)}: {p.field}: {p.reason}"
             for row, problems in entries
             for p in problems
         ]
@@ -70,7 +71,7 @@ def write_report(tally: Tally, path: Path) -> Path:
         for action, entries in (("rejected", tally.rejected), ("left out", tally.dropped)):
             for row, problems in entries:
                 for p in problems:
-                    cells = [tally.source, row.where, p.field, p.reason, action, row.raw]
+                    cells = [tally.source, row.place(p.field), p.field, p.reason, action, row.raw]
                     writer.writerow(spreadsheet_row(cells))
     return path
 

@@ -76,12 +76,13 @@ def run_import(
     skip_invalid: bool = False,
     report: Path | None = None,
     progress: bool = False,
+    date_order: str | None = None,
 ) -> ImportResult:
     """Import ``path`` with ``importer_class`` into ``graph`` (default ``{base}graph/{name}``)."""
     started = time.perf_counter()
     target = graph or source_graph(path, base_iri=base_iri)
     refuse_internal_target(path, target)
-    ctx = ImportContext(store, base_iri, target, path.name, replace)
+    ctx = ImportContext(store, base_iri, target, path.name, replace, date_order)
     importer = importer_class(ctx)
     tally = Tally(path.name)
     try:
@@ -98,7 +99,14 @@ def run_import(
         sha = interruptible(reader.drain)
     written = report if (tally.rejected or tally.dropped) and report else None
     if written is not None:
-        write_report(tally, written)
+        try:
+            write_report(tally, written)
+        except OSError as exc:
+            staged.abort()
+            raise ImportFailed(
+                f"{written}: cannot write the report of rejected rows "
+                f"({exc.strerror or exc}); nothing was loaded; name another file with --report"
+            ) from None
     if tally.rejected and not skip_invalid:
         interruptible(staged.abort)
         raise ImportRejected(rejection_message(tally, written), tally, written)

@@ -1,0 +1,193 @@
+"""Dates and amounts as people write them in a register, read into typed RDF values.
+
+A bad or ambiguous cell raises ``ValueError`` saying why (and, for an ambiguous date, both
+readings). Persian (۰-۹) and Arabic-Indic (٠-٩) digits are digits.
+
+>>> person_date("14 May 2019").value, person_date("March 2021").value
+('2019-05-14', '2021-03')
+>>> person_date("14/05/2019").value, person_date("05/14/2019").value
+('2019-05-14', '2019-05-14')
+>>> person_date("۱۴۰۱")
+Traceback (most recent call last):
+...
+ValueError: '۱۴۰۱' is year 1401, before 1500: a Solar Hijri year? Write the Gregorian year
+>>> person_date("03/04/2021")  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+ValueError: '03/04/2021' is ambiguous: 2021-04-03 (day/month) or 2021-03-04 (month/day); ...
+>>> person_date("03/04/2021", order="mdy").value
+'2021-03-04'
+>>> amount("€50,000"), amount("1.250,50 EUR"), amount("300,000元"), amount("۵۰٬۰۰۰ ریال")
+(('50000', 'EUR'), ('1250.5', 'EUR'), ('300000', 'CNY'), ('50000', 'IRR'))
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+import pyoxigraph as ox
+
+from graph_loader.importers.cells import date_literal, decimal_literal
+from graph_loader.vocab import XSD
+
+#: The orders a ``DD/MM/YYYY``-style date may be read in (``--date-order``).
+DATE_ORDERS = ("dmy", "mdy")
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}  # fmt: skip
+#: Currency symbols and words -> ISO 4217. ``¥`` is read as the yuan (CNY), as ``元``; write
+#: JPY for the yen.
+CURRENCY_SIGNS = {
+    "€": "EUR", "$": "USD", "us$": "USD", "£": "GBP", "¥": "CNY", "￥": "CNY", "元": "CNY",
+    "人民币": "CNY", "rmb": "CNY", "ریال": "IRR", "﷼": "IRR", "rial": "IRR", "rials": "IRR",
+}  # fmt: skip
+_MONTH_NAME = "|".join(sorted(MONTHS, key=len, reverse=True))
+_DAY_MONTH_YEAR = re.compile(rf"(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_NAME})\.?,?\s+(\d{{4}})")
+_MONTH_DAY_YEAR = re.compile(rf"({_MONTH_NAME})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})")
+_MONTH_YEAR = re.compile(rf"({_MONTH_NAME})\.?,?\s+(\d{{4}})")
+_NUMERIC = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})")
+_AMOUNTS = (
+    "digits, thousands grouped by ',' and a '.' decimal part (e.g. 125,000.50), with an "
+    "optional currency such as €, $, ¥, 元, ریال or EUR"
+)
+_GROUPED = re.compile(r"\d{1,3}(?:[, \u00a0\u202f\u066c']\d{3})+(?:\.\d+)?")
+_GROUPED_EU = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")
+
+
+def ascii_digits(text: str) -> str:
+    """Every decimal digit (Persian, Arabic-Indic, full-width...) as its ASCII digit.
+
+    >>> ascii_digits("۲۰۱۹-۰۵-۱۴ ٢٠١٩")
+    '2019-05-14 2019'
+    """
+    return "".join(
+        str(unicodedata.digit(ch)) if unicodedata.category(ch) == "Nd" else ch for ch in text
+    )
+
+
+def person_date(text: str, *, order: str | None = None) -> ox.Literal:
+    """A date as people write it, as xsd:date, xsd:gYearMonth or xsd:gYear.
+
+    ISO ``YYYY-MM-DD``, ``YYYY-MM``, ``YYYY``; ``14 May 2019``, ``May 14, 2019``,
+    ``March 2021`` (English month names, abbreviated or not); ``DD/MM/YYYY`` or
+    ``MM/DD/YYYY`` (also with ``.``) when only one reading is a date, or as ``order`` says.
+    """
+    given = text
+    text = " ".join(ascii_digits(text).strip().split())
+    if re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text):
+        if int(text[:4]) < 1500:
+            raise ValueError(
+                f"{given!r} is year {text[:4]}, before 1500: a Solar Hijri year? "
+                "Write the Gregorian year"
+            )
+        return date_literal(text)
+    lower = text.lower()
+    if found := _DAY_MONTH_YEAR.fullmatch(lower):
+        day, month, year = found.group(1), MONTHS[found.group(2)], found.group(3)
+        return _ymd(given, int(year), month, int(day))
+    if found := _MONTH_DAY_YEAR.fullmatch(lower):
+        month, day, year = MONTHS[found.group(1)], found.group(2), found.group(3)
+        return _ymd(given, int(year), month, int(day))
+    if found := _MONTH_YEAR.fullmatch(lower):
+        return ox.Literal(f"{found.group(2)}-{MONTHS[found.group(1)]:02d}", datatype=XSD.gYearMonth)
+    if found := _NUMERIC.fullmatch(text):
+        return _numeric(given, *(int(g) for g in found.groups()), order=order)
+    raise ValueError(
+        f"{given!r} is not a date lamcoop reads: write 2019-05-14, 2019-05, 2019, "
+        "14 May 2019, May 2019 or 14/05/2019"
+    )
+
+
+def _ymd(given: str, year: int, month: int, day: int) -> ox.Literal:
+    try:
+        return ox.Literal(dt.date(year, month, day).isoformat(), datatype=XSD.date)
+    except ValueError as exc:
+        raise ValueError(f"{given!r} is not a valid date ({exc})") from None
+
+
+def _valid(year: int, month: int, day: int) -> str | None:
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def _numeric(given: str, first: int, second: int, year: int, *, order: str | None) -> ox.Literal:
+    if order == "dmy":
+        return _ymd(given, year, second, first)
+    if order == "mdy":
+        return _ymd(given, year, first, second)
+    day_month, month_day = _valid(year, second, first), _valid(year, first, second)
+    if day_month and month_day and day_month != month_day:
+        raise ValueError(
+            f"{given!r} is ambiguous: {day_month} (day/month) or {month_day} (month/day); "
+            f"write {day_month} or set the order (--date-order dmy or mdy)"
+        )
+    chosen = day_month or month_day
+    if chosen is None:
+        raise ValueError(f"{given!r} is not a valid date, read day/month or month/day")
+    return ox.Literal(chosen, datatype=XSD.date)
+
+
+def amount(text: str) -> tuple[str, str | None]:
+    """(canonical decimal, ISO 4217 code or ``None``) of an amount such as ``€50,000``,
+    ``50 000 EUR``, ``$1,200.50``, ``1.250,50 €``, ``300,000元``, ``50,000 ریال``.
+
+    Thousands are grouped by ``,``, ``.``, spaces, ``'`` or the Arabic separator ``٬``; the
+    decimal mark is ``.`` (or ``,``/``٫`` after ``.``-grouped thousands: ``1.250,50``). A
+    bare ``1,500`` is fifteen hundred; ``1,5`` and ``1.500`` are errors (two readings).
+    """
+    given = text
+    text = ascii_digits(text).replace("\u066b", ",").strip()
+    number, code = _split_currency(given, text)
+    if re.fullmatch(r"\d{1,3}\.\d{3}", number):
+        raise ValueError(
+            f"{given!r} is ambiguous: {number.replace('.', '')} with '.' grouping thousands, "
+            f"or {number}; write {number.replace('.', '')} or {number}0"
+        )
+    if not number:
+        raise ValueError(f"{given!r} is not a decimal amount: {_AMOUNTS}")
+    if re.fullmatch(r"\d+(\.\d+)?", number):
+        plain = number
+    elif _GROUPED.fullmatch(number):
+        plain = re.sub(r"[, \u00a0\u202f\u066c']", "", number)
+    elif _GROUPED_EU.fullmatch(number):
+        plain = number.replace(".", "").replace(",", ".")
+    else:
+        raise ValueError(f"{given!r} is not a decimal amount: {_AMOUNTS}")
+    return decimal_literal(plain).value, code
+
+
+def _split_currency(given: str, text: str) -> tuple[str, str | None]:
+    """The number and the currency of an amount cell (sign or code, before or after)."""
+    found = re.fullmatch(r"(?P<pre>[^\d\s.,]*)\s*(?P<num>[\d][\d\s.,'\u00a0\u202f\u066c]*?)"
+                         r"\s*(?P<post>[^\d\s.,]*)", text)  # fmt: skip
+    if found is None:
+        return "", None
+    signs = [s for s in (found["pre"], found["post"]) if s]
+    if len(signs) > 1:
+        raise ValueError(f"{given!r} names two currencies ({signs[0]!r} and {signs[1]!r})")
+    if not signs:
+        return found["num"], None
+    sign = signs[0]
+    code = CURRENCY_SIGNS.get(sign.lower())
+    if code is None and re.fullmatch(r"[A-Za-z]{3}", sign):
+        code = sign.upper()
+    if code is None:
+        raise ValueError(
+            f"{given!r}: unknown currency {sign!r} (a sign €, $, £, ¥, 元, ریال or an ISO "
+            "4217 code such as EUR)"
+        )
+    return found["num"], code

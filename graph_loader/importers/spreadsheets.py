@@ -1,0 +1,154 @@
+"""Registers kept as spreadsheets: XLSX (openpyxl) and ODS (odfpy), the first sheet read.
+
+The first row names the columns, as in CSV. Each row becomes a :class:`Row` whose place is
+``Sheet1!7`` and whose cells' places are ``Sheet1!D7``, so that every error names sheet,
+row and column. Cell values are text as a person sees them: a date cell is its ISO date, a
+whole number has no ``.0``, a boolean is ``true``/``false``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from graph_loader.importers.common import ImportFailed, Row
+
+SUFFIXES = (".xlsx", ".ods")
+#: The most bytes a workbook's parts may unpack to: a zip bomb is refused, not unpacked.
+MAX_UNPACKED = 256 << 20
+
+
+def column_letter(index: int) -> str:
+    """The spreadsheet name of the 0-based column ``index``.
+
+    >>> column_letter(0), column_letter(3), column_letter(26), column_letter(701)
+    ('A', 'D', 'AA', 'ZZ')
+    """
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def cell_text(value: Any) -> str:
+    """A cell's value as the text a person sees.
+
+    >>> cell_text(dt.datetime(2019, 5, 14)), cell_text(50000.0), cell_text(0.1), cell_text(True)
+    ('2019-05-14', '50000', '0.1', 'true')
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return format(Decimal(repr(value)).normalize(), "f")
+    return str(value).strip()
+
+
+def spreadsheet_rows(
+    data: bytes, path: Path, check: Callable[[list[str], str], None], extra: str
+) -> Iterator[Row]:
+    """The rows of the first sheet of the workbook ``data``; ``check`` vets the header
+    (its names, and its place ``Sheet1!1``)."""
+    _refuse_bombs(data, path)
+    sheet, rows = _xlsx(data, path) if path.suffix.lower() == ".xlsx" else _ods(data, path)
+    first = next(rows, None)
+    if first is None:
+        raise ImportFailed(f"{path}: {sheet}!1: the sheet is empty; row 1 must name the columns")
+    header = [cell_text(v).lower() for v in first]
+    while header and not header[-1]:
+        header.pop()
+    check(header, f"{sheet}!1")
+    for number, values in enumerate(rows, start=2):
+        texts = [cell_text(v) for v in values]
+        while texts and not texts[-1]:
+            texts.pop()
+        if not any(texts):
+            continue
+        found: dict[str, Any] = dict(zip(header, texts, strict=False))
+        places = {name: f"{sheet}!{column_letter(i)}{number}" for i, name in enumerate(header)}
+        if len(texts) > len(header):
+            found[extra] = f"{len(texts)} cells but the header names {len(header)} columns"
+            places[extra] = f"{sheet}!{column_letter(len(header))}{number}"
+        yield Row(f"{sheet}!{number}", found, "\t".join(texts), places)
+
+
+def _refuse_bombs(data: bytes, path: Path) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        kind = path.suffix.lower().lstrip(".").upper()
+        raise ImportFailed(f"{path}: not an {kind} workbook (not a zip archive)") from None
+    if unpacked > MAX_UNPACKED:
+        raise ImportFailed(
+            f"{path}: the workbook unpacks to {unpacked} bytes, over {MAX_UNPACKED}; "
+            "save the register as CSV"
+        )
+
+
+def _xlsx(data: bytes, path: Path) -> tuple[str, Iterator[tuple[Any, ...]]]:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken workbook
+        raise ImportFailed(f"{path}: not a readable XLSX workbook: {exc}") from None
+    if not book.worksheets:
+        raise ImportFailed(f"{path}: the workbook has no sheet")
+    sheet = book.worksheets[0]
+    return sheet.title, sheet.iter_rows(values_only=True)
+
+
+def _ods(data: bytes, path: Path) -> tuple[str, Iterator[tuple[Any, ...]]]:
+    from odf.opendocument import load
+    from odf.table import Table
+
+    try:
+        document = load(io.BytesIO(data))
+    except Exception as exc:  # odfpy raises many kinds for a broken document
+        raise ImportFailed(f"{path}: not a readable ODS spreadsheet: {exc}") from None
+    tables = document.spreadsheet.getElementsByType(Table) if document.spreadsheet else []
+    if not tables:
+        raise ImportFailed(f"{path}: the spreadsheet has no sheet")
+    table = tables[0]
+    return str(table.getAttribute("name")), _ods_rows(table)
+
+
+def _ods_rows(table: Any) -> Iterator[tuple[Any, ...]]:
+    from odf.table import TableCell, TableRow
+
+    for row in table.getElementsByType(TableRow):
+        values: list[Any] = []
+        for cell in row.getElementsByType(TableCell):
+            repeat = int(cell.getAttribute("numbercolumnsrepeated") or 1)
+            value = _ods_value(cell)
+            values.extend([value] * (min(repeat, 1024) if value is not None else repeat))
+        while values and values[-1] is None:
+            values.pop()
+        repeat_rows = int(row.getAttribute("numberrowsrepeated") or 1)
+        for _ in range(min(repeat_rows, 1) if not values else repeat_rows):
+            yield tuple(values)
+
+
+def _ods_value(cell: Any) -> Any:
+    kind = cell.getAttribute("valuetype")
+    if kind in ("float", "currency", "percentage"):
+        return Decimal(cell.getAttribute("value"))
+    if kind == "date":
+        return cell.getAttribute("datevalue")[:10]
+    if kind == "boolean":
+        return cell.getAttribute("booleanvalue") == "true"
+    text = "\n".join(str(p) for p in cell.childNodes if p.qname[1] == "p")
+    return text or None

@@ -1,0 +1,341 @@
+"""``/reconcile``: the W3C Reconciliation Service API, version 0.2 (what OpenRefine speaks).
+
+The manifest, reconciliation queries (one or a batch, as ``queries=`` JSON in the query
+string or a form), suggest (entities, types, properties), preview (a small HTML card in the
+reader's language) and data extension (``extend=``: ISIL, Wikidata id, labels in English,
+Persian and Chinese, type, country, city, consortium memberships). Matching is
+:mod:`graph_loader.reconciliation`; its index is built from the store on first use and
+rebuilt when the store's data version changes. CORS comes from the app's one policy.
+docs/reconciliation.md documents it.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, jsonify, request
+from markupsafe import escape
+
+from graph_loader.reconciliation import TYPES, Candidate, Index
+from graph_loader.vocab import LAMC, ORG, SCHEMA
+from sparql_endpoint.context import service
+from sparql_endpoint.linked_data.present import choose_language, html_lang, text_dir
+from sparql_endpoint.linked_data.reader import reading
+
+blueprint = Blueprint("reconcile", __name__)
+_CACHE = "lamcoop.reconcile"
+#: The most queries one batch may hold, and the most candidates one query may ask for.
+MAX_QUERIES = 500
+MAX_LIMIT = 100
+#: Identifier properties a query may give, and the properties extension returns.
+PROPERTIES: dict[str, str] = {
+    "isil": "ISIL",
+    "wikidata": "Wikidata id",
+    "label-en": "Label (English)",
+    "label-fa": "Label (Persian)",
+    "label-zh": "Label (Chinese)",
+    "type": "Type",
+    "country": "Country",
+    "city": "City",
+    "member-of": "Consortium memberships",
+}
+_RELATED = f"""SELECT ?s ?country ?city ?org WHERE {{
+  {{ ?s <{SCHEMA.address.value}>/<{SCHEMA.addressCountry.value}> ?country }}
+  UNION {{ ?s <{SCHEMA.address.value}>/<{SCHEMA.addressLocality.value}> ?city }}
+  UNION {{ ?s <{ORG.memberOf.value}> ?org }} UNION {{ ?org <{ORG.hasMember.value}> ?s }} }}"""
+
+
+class _Cached:
+    """The index of one data version, shared by the requests of this process."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.version: int | None = None
+        self.index: Index | None = None
+
+
+def index() -> Index:
+    """The reconciliation index of the store as it is now."""
+    cached: _Cached = current_app.extensions.setdefault(_CACHE, _Cached())
+    executor = service().executor
+    version = executor.version
+    with cached.lock:
+        if cached.index is None or cached.version != version:
+            with reading() as view:
+                cached.index = Index.of(view.select)
+            cached.version = version
+        return cached.index
+
+
+def _error(message: str, status: int = 400) -> Response:
+    """An error as every route of the service gives one: a line of text/plain."""
+    return Response(message.replace("\n", " ") + "\n", status=status, mimetype="text/plain")
+
+
+def _base() -> str:
+    return service().base_url() + "reconcile"
+
+
+def manifest() -> dict[str, Any]:
+    """The 0.2 service manifest."""
+    base = _base()
+    settings = service().settings
+    return {
+        "versions": ["0.2"],
+        "name": "lamcoop: libraries, archives, museums and their cooperation",
+        "identifierSpace": f"{settings.base_iri}id/",
+        "schemaSpace": "https://w3id.org/lamcoop/ontology#",
+        "defaultTypes": [{"id": i, "name": n} for i, n in TYPES.items()],
+        "view": {"url": "{{id}}"},
+        "preview": {"url": base + "/preview?id={{id}}", "width": 400, "height": 120},
+        "suggest": {
+            kind: {"service_url": base, "service_path": f"/suggest/{kind}"}
+            for kind in ("entity", "type", "property")
+        },
+        "extend": {
+            "propose_properties": {"service_url": base, "service_path": "/properties"},
+            "property_settings": [],
+        },
+    }
+
+
+@blueprint.route("/reconcile", methods=["GET", "POST"])
+def reconcile() -> Response:
+    """The manifest, or the answers to ``queries=``, or the data of ``extend=``."""
+    values = request.values
+    if "queries" in values:
+        return _queries(values["queries"])
+    if "extend" in values:
+        return _extend(values["extend"])
+    return jsonify(manifest())
+
+
+def _json_param(name: str, text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        message = f"{name}: not JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+        raise Refused(message) from None
+
+
+class Refused(Exception):
+    """A request the service cannot answer; the message says why (400)."""
+
+
+@blueprint.errorhandler(Refused)
+def refused(exc: Refused) -> Response:
+    """A refused request: 400 with one line of text naming the place."""
+    return _error(str(exc))
+
+
+def _queries(text: str) -> Response:
+    batch = _json_param("queries", text)
+    if not isinstance(batch, dict):
+        raise Refused("queries: expected a JSON object of queries by key (q0, q1, ...)")
+    if len(batch) > MAX_QUERIES:
+        raise Refused(f"queries: {len(batch)} queries; at most {MAX_QUERIES} in one batch")
+    reader = lang()
+    idx = index()
+    answers = {}
+    for key, query in batch.items():
+        if not isinstance(query, dict):
+            raise Refused(f"queries.{key}: expected an object with 'query'")
+        answers[key] = {"result": [_candidate(c) for c in _one(idx, key, query, reader)]}
+    return jsonify(answers)
+
+
+def _one(idx: Index, key: str, query: Mapping[str, Any], reader: str) -> list[Candidate]:
+    text = query.get("query", "")
+    type_ = query.get("type")
+    limit = query.get("limit", 5)
+    if not isinstance(text, str):
+        raise Refused(f"queries.{key}.query: expected a string")
+    if type_ is not None and not isinstance(type_, str):
+        raise Refused(f"queries.{key}.type: expected a type id (a string)")
+    if not isinstance(limit, int) or isinstance(limit, bool) or not 0 < limit <= MAX_LIMIT:
+        raise Refused(f"queries.{key}.limit: expected a whole number from 1 to {MAX_LIMIT}")
+    properties: dict[str, str] = {}
+    given = query.get("properties") or []
+    if not isinstance(given, list):
+        raise Refused(f"queries.{key}.properties: expected a list")
+    for n, prop in enumerate(given):
+        if not isinstance(prop, dict) or not isinstance(prop.get("v"), str):
+            raise Refused(f"queries.{key}.properties[{n}]: expected {{'pid': ..., 'v': '...'}}")
+        pid = prop.get("pid") or prop.get("p")
+        if pid in ("isil", "wikidata"):
+            properties[pid] = prop["v"]
+    if not text.strip() and not properties:
+        raise Refused(f"queries.{key}: give 'query' or an isil or wikidata property")
+    return idx.match(text, type_=type_, limit=limit, properties=properties, lang=reader)
+
+
+def _candidate(c: Candidate) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "name": c.name,
+        "score": c.score,
+        "match": c.match,
+        "type": [{"id": t, "name": TYPES.get(t, t)} for t in c.types],
+    }
+
+
+def lang() -> str:
+    """The reader's language: ``?lang=``, else Accept-Language, else English."""
+    return choose_language(request.args.get("lang"), request.headers.get("Accept-Language"))
+
+
+@blueprint.get("/reconcile/suggest/entity")
+def suggest_entity() -> Response:
+    """Entities whose label starts with ``prefix`` (normalised)."""
+    idx, reader = index(), lang()
+    found = idx.suggest(request.args.get("prefix", ""), type_=request.args.get("type"))
+    return jsonify(
+        {
+            "result": [
+                {"id": i, "name": idx.entities[i].name(reader), "description": _types(idx, i)}
+                for i in found
+            ]
+        }
+    )
+
+
+@blueprint.get("/reconcile/suggest/type")
+def suggest_type() -> Response:
+    """The reconcilable types whose name starts with ``prefix``."""
+    prefix = request.args.get("prefix", "").casefold()
+    found = [{"id": i, "name": n} for i, n in TYPES.items() if n.casefold().startswith(prefix)]
+    return jsonify({"result": found})
+
+
+@blueprint.get("/reconcile/suggest/property")
+def suggest_property() -> Response:
+    """The extension properties whose id or name starts with ``prefix``."""
+    prefix = request.args.get("prefix", "").casefold()
+    found = [
+        {"id": i, "name": n}
+        for i, n in PROPERTIES.items()
+        if i.startswith(prefix) or n.casefold().startswith(prefix)
+    ]
+    return jsonify({"result": found})
+
+
+@blueprint.get("/reconcile/properties")
+def propose_properties() -> Response:
+    """The properties data extension offers (for every type)."""
+    type_ = request.args.get("type", LAMC.Institution.value)
+    return jsonify(
+        {"type": type_, "properties": [{"id": i, "name": n} for i, n in PROPERTIES.items()]}
+    )
+
+
+@blueprint.get("/reconcile/preview")
+def preview() -> Response:
+    """A small HTML card of the entity, in the reader's language."""
+    idx, reader = index(), lang()
+    entity = idx.entities.get(request.args.get("id", ""))
+    if entity is None:
+        return Response("no such entity", status=404, mimetype="text/plain")
+    name = entity.name(reader)
+    label = next((lit for _, lit in entity.labels if lit.value == name), None)
+    tag = label.language if label is not None and label.language else "und"
+    rows = [("Type", _types(idx, entity.id))]
+    rows += [("ISIL", ", ".join(sorted(entity.isils)))] if entity.isils else []
+    rows += [("Wikidata", ", ".join(sorted(entity.wikidata)))] if entity.wikidata else []
+    cells = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in rows)
+    html = (
+        f'<!doctype html><html lang="{escape(reader)}"><meta charset="utf-8">'
+        f'<title>{escape(name)}</title><body style="font:14px sans-serif;margin:4px">'
+        f'<a href="{escape(entity.id)}" target="_blank" lang="{escape(tag)}" '
+        f'dir="{text_dir(tag)}"><b>{escape(name)}</b></a><dl>{cells}</dl></body></html>'
+    )
+    return Response(html, mimetype="text/html")
+
+
+def _types(idx: Index, iri: str) -> str:
+    return ", ".join(TYPES.get(t, t) for t in sorted(idx.entities[iri].types))
+
+
+def _extend(text: str) -> Response:
+    query = _json_param("extend", text)
+    if not isinstance(query, dict) or not isinstance(query.get("ids"), list):
+        raise Refused("extend: expected an object with 'ids' (a list) and 'properties'")
+    wanted = []
+    if not isinstance(query.get("properties") or [], list):
+        raise Refused("extend.properties: expected a list")
+    for n, prop in enumerate(query.get("properties") or []):
+        pid = prop.get("id") if isinstance(prop, dict) else None
+        if pid not in PROPERTIES:
+            raise Refused(
+                f"extend.properties[{n}]: unknown property {pid!r}; use {', '.join(PROPERTIES)}"
+            )
+        wanted.append(pid)
+    if len(query["ids"]) > MAX_QUERIES:
+        raise Refused(f"extend.ids: at most {MAX_QUERIES} ids in one request")
+    idx, reader = index(), lang()
+    rows = {}
+    for iri in query["ids"]:
+        if not isinstance(iri, str):
+            raise Refused("extend.ids: expected entity ids (strings)")
+        rows[iri] = property_values(idx, iri, wanted, reader)
+    meta = [{"id": p, "name": PROPERTIES[p]} for p in wanted]
+    return jsonify({"meta": meta, "rows": rows})
+
+
+def property_values(
+    idx: Index, iri: str, wanted: list[str], reader: str, *, tagged: bool = False
+) -> dict[str, list[dict]]:
+    """The values of the ``wanted`` extension properties of ``iri``; with ``tagged``, texts
+    and names carry the 1.0 draft's ``lang`` and ``dir``."""
+    entity = idx.entities.get(iri)
+    if entity is None:
+        return {p: [] for p in wanted}
+
+    def named(node: str, name: str, tag: str | None) -> dict[str, str]:
+        out = {"id": node, "name": name}
+        return out | (_tags(tag) if tagged else {})
+
+    related: dict[str, list[dict]] = {"country": [], "city": [], "member-of": []}
+    if {"country", "city", "member-of"} & set(wanted):
+        with reading() as view:
+            for r in view.select(_RELATED, {"s": _node(iri)}):
+                found = {k: v.value for k, v in r.items() if not isinstance(v, ox.Triple)}
+                if "country" in found:
+                    related["country"].append({"str": found["country"]})
+                if "city" in found:
+                    related["city"].append({"str": found["city"]})
+                if found.get("org") in idx.entities:
+                    org = found["org"]
+                    related["member-of"].append(named(org, *idx.entities[org].named(reader)))
+    out: dict[str, list[dict]] = {}
+    for p in wanted:
+        if p == "isil":
+            out[p] = [{"str": v} for v in sorted(entity.isils)]
+        elif p == "wikidata":
+            out[p] = [{"str": v} for v in sorted(entity.wikidata)]
+        elif p.startswith("label-"):
+            text = entity.label_in(p[len("label-") :])
+            tags = _tags(p[len("label-") :]) if tagged else {}
+            out[p] = [{"str": text} | tags] if text else []
+        elif p == "type":
+            out[p] = [named(t, TYPES.get(t, t), "en") for t in sorted(entity.types)]
+        else:
+            out[p] = related[p]
+    return out
+
+
+def _tags(tag: str | None) -> dict[str, str]:
+    """The 1.0 draft's ``lang`` and ``dir`` of a text in ``tag``."""
+    if not tag:
+        return {"lang": "und", "dir": "auto"}
+    return {"lang": html_lang(tag), "dir": text_dir(tag)}
+
+
+def _node(iri: str) -> ox.NamedNode:
+    try:
+        return ox.NamedNode(iri)
+    except ValueError:
+        raise Refused(f"extend.ids: {iri!r} is not an IRI") from None

@@ -1,0 +1,191 @@
+"""``/reconcile/1.0-draft``: the Reconciliation Service API 1.0 draft, beside 0.2.
+
+The draft's manifest at the base; ``POST /match`` with a JSON batch of queries made of
+conditions (a name, or an ISIL or Wikidata id as a property); ``/suggest/entity``,
+``/suggest/type``, ``/suggest/property``; ``POST /extend`` and ``/extend/propose``;
+``/preview``. Every name carries ``lang`` and ``dir`` (Persian right to left). Matching,
+the index and the properties are those of :mod:`sparql_endpoint.reconcile`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+
+from graph_loader.reconciliation import TYPES, Candidate, Index
+from sparql_endpoint.linked_data.present import html_lang, text_dir
+from sparql_endpoint.reconcile import (
+    MAX_LIMIT,
+    MAX_QUERIES,
+    PROPERTIES,
+    Refused,
+    index,
+    lang,
+    preview,
+    property_values,
+    refused,
+)
+
+blueprint = Blueprint("reconcile_draft", __name__, url_prefix="/reconcile/1.0-draft")
+VERSION = "1.0-draft"
+
+
+def _tagged(name: str, tag: str | None) -> dict[str, str]:
+    """``name`` with the draft's ``lang`` and ``dir`` (``und``/``auto`` when untagged)."""
+    if not tag:
+        return {"name": name, "lang": "und", "dir": "auto"}
+    return {"name": name, "lang": html_lang(tag), "dir": text_dir(tag)}
+
+
+def _type(iri: str) -> dict[str, str]:
+    return {"id": iri, **_tagged(TYPES.get(iri, iri), "en")}
+
+
+@blueprint.get("")
+def manifest() -> Response:
+    """The 1.0-draft manifest."""
+    return jsonify(
+        {
+            "versions": [VERSION],
+            "name": "lamcoop: libraries, archives, museums and their cooperation",
+            "lang": "en",
+            "dir": "ltr",
+            "view": {"url": "{id}"},
+            "defaultTypes": [_type(t) for t in TYPES],
+            "suggest": {"entity": True, "type": True, "property": True},
+            "preview": {"width": 400, "height": 120},
+            "extend": {"proposeProperties": True, "propertySettings": []},
+        }
+    )
+
+
+@blueprint.post("/match")
+def match() -> Response:
+    """One candidate list per query of the JSON batch, in order."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("queries"), list):
+        raise Refused('body: expected JSON {"queries": [...]} (Content-Type application/json)')
+    queries = body["queries"]
+    if len(queries) > MAX_QUERIES:
+        raise Refused(f"queries: {len(queries)} queries; at most {MAX_QUERIES} in one batch")
+    idx, reader = index(), lang()
+    results = [
+        {"candidates": [_candidate(c) for c in _one(idx, n, q, reader)]}
+        for n, q in enumerate(queries)
+    ]
+    return jsonify({"results": results})
+
+
+def _one(idx: Index, n: int, query: Any, reader: str) -> list[Candidate]:
+    where = f"queries[{n}]"
+    if not isinstance(query, dict) or not isinstance(query.get("conditions"), list):
+        raise Refused(f"{where}: expected an object with 'conditions' (a list)")
+    limit = query.get("limit", 5)
+    if not isinstance(limit, int) or isinstance(limit, bool) or not 0 < limit <= MAX_LIMIT:
+        raise Refused(f"{where}.limit: expected a whole number from 1 to {MAX_LIMIT}")
+    type_ = query.get("type")
+    if type_ is not None and not isinstance(type_, str):
+        raise Refused(f"{where}.type: expected a type id (a string)")
+    text, properties = "", {}
+    for m, condition in enumerate(query["conditions"]):
+        place = f"{where}.conditions[{m}]"
+        value = condition.get("propertyValue") if isinstance(condition, dict) else None
+        if not isinstance(value, str):
+            raise Refused(f"{place}.propertyValue: expected a string")
+        kind = condition.get("matchType")
+        if kind == "name":
+            text = value
+        elif kind == "property" and condition.get("propertyId") in ("isil", "wikidata"):
+            properties[condition["propertyId"]] = value
+        elif kind != "property":
+            raise Refused(f"{place}.matchType: expected 'name' or 'property'")
+    if not text.strip() and not properties:
+        raise Refused(f"{where}: give a name condition or an isil or wikidata property")
+    return idx.match(text, type_=type_, limit=limit, properties=properties, lang=reader)
+
+
+def _candidate(c: Candidate) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        **_tagged(c.name, c.lang),
+        "score": c.score,
+        "match": c.match,
+        "type": [_type(t) for t in c.types],
+    }
+
+
+@blueprint.get("/suggest/entity")
+def suggest_entity() -> Response:
+    """Entities whose label starts with ``prefix`` (normalised), each name tagged."""
+    idx, reader = index(), lang()
+    limit = max(1, min(request.args.get("limit", 10, type=int) or 10, MAX_LIMIT))
+    found = idx.suggest(request.args.get("prefix", ""), type_=request.args.get("type"), limit=limit)
+    return jsonify(
+        {"result": [{"id": i, **_tagged(*idx.entities[i].named(reader))} for i in found]}
+    )
+
+
+@blueprint.get("/suggest/type")
+def suggest_type() -> Response:
+    """The reconcilable types whose name starts with ``prefix``."""
+    prefix = request.args.get("prefix", "").casefold()
+    return jsonify(
+        {"result": [_type(t) for t, n in TYPES.items() if n.casefold().startswith(prefix)]}
+    )
+
+
+@blueprint.get("/suggest/property")
+def suggest_property() -> Response:
+    """The extension properties whose id or name starts with ``prefix``."""
+    prefix = request.args.get("prefix", "").casefold()
+    found = [
+        {"id": i, **_tagged(n, "en")}
+        for i, n in PROPERTIES.items()
+        if i.startswith(prefix) or n.casefold().startswith(prefix)
+    ]
+    return jsonify({"result": found})
+
+
+@blueprint.get("/extend/propose")
+def propose() -> Response:
+    """The properties data extension offers."""
+    return jsonify(
+        {
+            "type": request.args.get("type", next(iter(TYPES))),
+            "properties": [{"id": i, **_tagged(n, "en")} for i, n in PROPERTIES.items()],
+        }
+    )
+
+
+@blueprint.post("/extend")
+def extend() -> Response:
+    """The values of the asked properties for each entity, labels tagged with their language."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("ids"), list):
+        raise Refused('body: expected JSON {"ids": [...], "properties": [...]}')
+    wanted = []
+    if not isinstance(body.get("properties") or [], list):
+        raise Refused("properties: expected a list")
+    for n, prop in enumerate(body.get("properties") or []):
+        pid = prop.get("id") if isinstance(prop, dict) else None
+        if pid not in PROPERTIES:
+            raise Refused(
+                f"properties[{n}].id: unknown property {pid!r}; use {', '.join(PROPERTIES)}"
+            )
+        wanted.append(pid)
+    if len(body["ids"]) > MAX_QUERIES:
+        raise Refused(f"ids: at most {MAX_QUERIES} ids in one request")
+    idx, reader = index(), lang()
+    rows = []
+    for iri in body["ids"]:
+        if not isinstance(iri, str):
+            raise Refused("ids: expected entity ids (strings)")
+        values = property_values(idx, iri, wanted, reader, tagged=True)
+        rows.append({"id": iri, "properties": [{"id": p, "values": values[p]} for p in wanted]})
+    meta = [{"id": p, **_tagged(PROPERTIES[p], "en")} for p in wanted]
+    return jsonify({"meta": meta, "rows": rows})
+
+
+blueprint.add_url_rule("/preview", "preview", preview)
+blueprint.register_error_handler(Refused, refused)
