@@ -93,7 +93,10 @@ def _operation(rule: Rule, view: Any, route: Route, method: str) -> dict[str, An
 
 def _responses(route: Route, method: str) -> dict[str, Any]:
     responses: dict[str, Any] = {}
-    for status in sorted({*route.statuses, *EVERY_ROUTE}):
+    names = {p["name"] for p in route.parameters}
+    # a format= (or output=) that names no format is a 400 on every route that takes one
+    named_format = {400} if names & {"format", "output"} else set()
+    for status in sorted({*route.statuses, *EVERY_ROUTE, *named_format}):
         code = str(status)
         answer: dict[str, Any] = {"description": STATUSES[code]}
         types = route.content if status in (200, 206) else ERROR_TYPES if status >= 400 else ()

@@ -88,7 +88,7 @@ def manifest() -> dict[str, Any]:
         "versions": ["0.2"],
         "name": "lamcoop: libraries, archives, museums and their cooperation",
         "identifierSpace": f"{settings.base_iri}id/",
-        "schemaSpace": "https://w3id.org/lamcoop/ontology#",
+        "schemaSpace": str(LAMC),
         "defaultTypes": [{"id": i, "name": n} for i, n in TYPES.items()],
         "view": {"url": "{{id}}"},
         "preview": {"url": base + "/preview?id={{id}}", "width": 400, "height": 120},

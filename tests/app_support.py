@@ -10,6 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask.testing import FlaskClient
 
+from graph_loader import index
 from graph_loader.publish.dump import write_dumps
 from graph_loader.publish.void import write_void
 from graph_loader.settings import resolve_settings
@@ -47,6 +48,7 @@ def small_app(workdir: Path, **overrides: str) -> Iterator[FlaskClient]:
         store.replace_graph(text.encode("utf-8"), graph=graph, format=ox.RdfFormat.TURTLE)
     write_dumps(store, settings)
     write_void(store, settings)
+    index.rebuild(store, base_iri=settings.base_iri)  # as the build's last steps do
     app = create_app(settings, store=store)
     try:
         yield app.test_client()

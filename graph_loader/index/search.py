@@ -14,8 +14,10 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 
+import pyoxigraph as ox
+
 from graph_loader.normalise import fold, has_cjk
-from graph_loader.vocab import LANGUAGES, same_language
+from graph_loader.vocab import LANGUAGES, pick_label, same_language
 
 #: The most matches each way of matching considers: the work per query is bounded by it.
 CANDIDATES = 250
@@ -134,7 +136,8 @@ def _kinds(conn: sqlite3.Connection, matches: list[Match]) -> dict[str, int]:
 
 
 def _label(conn: sqlite3.Connection, matches: list[Match], lang: str) -> None:
-    """Each shown match's label in ``lang`` (an entity of no kind: the label that matched)."""
+    """Each shown match's label in ``lang``, by the one label rule (:func:`pick_label`): the
+    entry's for an entity of a kind, else picked among the labels its graphs give."""
     wanted = lang if lang in LANGUAGES else LANGUAGES[0]
     for m in matches:
         m.label, m.label_lang = m.matched, m.matched_lang
@@ -144,3 +147,14 @@ def _label(conn: sqlite3.Connection, matches: list[Match], lang: str) -> None:
         ).fetchone()
         if row:
             m.label, m.label_lang = row
+            continue
+        labels = [
+            (pred, ox.Literal(value, language=tag or None))
+            for pred, value, tag in conn.execute(
+                "SELECT pred, value, lang FROM fact WHERE iri = ? AND what = 'l' LIMIT 200",
+                (m.iri,),
+            )
+        ]
+        picked = pick_label(labels, lang=wanted)
+        if picked is not None:
+            m.label, m.label_lang = picked.value, picked.language or ""
