@@ -59,6 +59,9 @@ def _t2s() -> opencc.OpenCC:
 
 def fold(text: str) -> str:
     """The comparison key of ``text`` (see the module's notes)."""
+    lowered = text.lower()
+    if _PLAIN.fullmatch(lowered):  # plain ASCII words: nothing else to fold
+        return lowered
     if _has_cjk(text):
         text = _t2s().convert(text)
     out = []
@@ -74,8 +77,16 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", "".join(out).casefold()).strip()
 
 
+#: Han, kana and Hangul characters (written without spaces), as :func:`_cjk` tells them.
+_CJK = re.compile(
+    "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0002fa1f]"
+)
+#: Text :func:`fold` leaves as it is but for case: ASCII letters, digits and single spaces.
+_PLAIN = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")
+
+
 def _has_cjk(text: str) -> bool:
-    return any(_cjk(ch) for ch in text)
+    return _CJK.search(text) is not None
 
 
 def _cjk(ch: str) -> bool:
