@@ -23,8 +23,9 @@ from markupsafe import escape
 from graph_loader.reconciliation import TYPES, Candidate, Index
 from graph_loader.vocab import LAMC, ORG, SCHEMA
 from sparql_endpoint.context import service
-from sparql_endpoint.linked_data.present import choose_language, html_lang, text_dir
+from sparql_endpoint.linked_data.present import html_lang, text_dir
 from sparql_endpoint.linked_data.reader import reading
+from sparql_endpoint.linked_data.request_args import reader_language
 
 blueprint = Blueprint("reconcile", __name__)
 _CACHE = "lamcoop.reconcile"
@@ -184,8 +185,8 @@ def _candidate(c: Candidate) -> dict[str, Any]:
 
 
 def lang() -> str:
-    """The reader's language: ``?lang=``, else Accept-Language, else English."""
-    return choose_language(request.args.get("lang"), request.headers.get("Accept-Language"))
+    """The reader's language (see :func:`~.linked_data.request_args.reader_language`)."""
+    return reader_language()
 
 
 @blueprint.get("/reconcile/suggest/entity")

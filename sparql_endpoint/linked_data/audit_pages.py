@@ -14,7 +14,8 @@ from graph_loader.audit.report import as_dict, render_csv, render_json
 from graph_loader.audit.stored import read_audit
 from sparql_endpoint.context import service
 from sparql_endpoint.linked_data import reader
-from sparql_endpoint.linked_data.present import choose_language, local_path, text_dir
+from sparql_endpoint.linked_data.present import local_path, text_dir
+from sparql_endpoint.linked_data.request_args import reader_language
 from sparql_endpoint.negotiation import CSV_SYNTAX, HTML_SYNTAX, JSON_SYNTAX, Offers, negotiate
 
 blueprint = Blueprint("audit_pages", __name__, template_folder="templates")
@@ -71,7 +72,7 @@ def audit_page() -> Response:
     descending = request.args.get("order", "asc") == "desc"
     rows = sorted(data["agreements"], key=SORT_KEYS[sort], reverse=descending)
     base = service().settings.base_iri
-    lang = choose_language(request.args.get("lang"), request.headers.get("Accept-Language"))
+    lang = reader_language()
     html = render_template(
         "ld/audit.html",
         lang=lang,
@@ -103,7 +104,7 @@ def audit_agreement(slug: str) -> Response:
     one = {"run": data["run"], "components": data["components"], "agreements": found}
     if fmt != "html":
         return _reply(fmt, {**one, "most_exposed": [], "most_missing": []}, "")
-    lang = choose_language(request.args.get("lang"), request.headers.get("Accept-Language"))
+    lang = reader_language()
     html = render_template(
         "ld/audit_one.html",
         lang=lang,

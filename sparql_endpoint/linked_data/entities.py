@@ -30,7 +30,8 @@ from sparql_endpoint.linked_data.documents import (
     split_extension,
 )
 from sparql_endpoint.linked_data.entity_view import build_view
-from sparql_endpoint.linked_data.present import choose_language, text_dir
+from sparql_endpoint.linked_data.present import text_dir
+from sparql_endpoint.linked_data.request_args import reader_language, whole_number
 from sparql_endpoint.negotiation import conditional, negotiate
 
 blueprint = Blueprint("entities", __name__, template_folder="templates")
@@ -60,7 +61,7 @@ def identifier(rest: str) -> Response:
     fmt = _negotiated()
     iri = entity_iri(rest)
     if "page" in request.args:
-        _page()
+        whole_number("page", most=MAX_PAGE, default=1)
     if not exists(reader.select, iri):
         return not_found(rest, iri)
     response = Response(status=303)
@@ -106,7 +107,7 @@ def _fresh(rest: str, iri: str) -> Response:
             return not_found(rest, iri)
         stem, fmt = found
         chosen = fmt or _negotiated()
-        page = _page()
+        page = whole_number("page", most=MAX_PAGE, default=1)
         description = describe(view.select, entity_iri(stem), page=page)
         terms = _term_labels(view.select) if chosen is HTML_FORMAT else {}
     return _document(description, stem, chosen, terms)
@@ -121,7 +122,7 @@ def _document(
         abort(404, f"page {page} is past the last page of statements about this entity")
     own = f"/doc/{quote(stem)}.{chosen.extension}"
     next_url = own + "?" + urlencode(_args(page + 1)) if description.has_next else None
-    lang = choose_language(request.args.get("lang"), request.headers.get("Accept-Language"))
+    lang = reader_language()
     if chosen is HTML_FORMAT:
         body: str | bytes = _html(description, lang, stem, next_url, terms)
     else:
@@ -174,15 +175,6 @@ def entity_iri(rest: str) -> str:
         reason = str(exc).encode("unicode_escape").decode("ascii")
         abort(400, f"/id/{quote(rest)} does not name a valid IRI: {reason}")
     return iri
-
-
-def _page() -> int:
-    """``?page=``: a whole number from 1 to :data:`MAX_PAGE` (1 when absent), else 400."""
-    raw = request.args.get("page", "1")
-    digits = raw.isascii() and raw.isdigit() and len(raw) <= len(str(MAX_PAGE))
-    if not digits or not 1 <= int(raw) <= MAX_PAGE:
-        abort(400, f"page must be a whole number from 1 to {MAX_PAGE}")
-    return int(raw)
 
 
 def _html(

@@ -17,11 +17,11 @@ from sparql_endpoint.context import service
 from sparql_endpoint.linked_data import reader
 from sparql_endpoint.linked_data.present import (
     Text,
-    choose_language,
     html_lang,
     local_path,
     text_dir,
 )
+from sparql_endpoint.linked_data.request_args import kept_format, reader_language, whole_number
 from sparql_endpoint.linked_data.study import layout, paradigm
 from sparql_endpoint.linked_data.summary_reader import decode_key, encode_key, summary
 from sparql_endpoint.negotiation import PAGE_OFFERS, negotiate
@@ -42,7 +42,7 @@ def home() -> str:
     block: one lock, one time limit, one version of the data), made once per data version
     and language."""
     svc = service()
-    lang = _lang()
+    lang = reader_language()
     return svc.rendered.get(svc.executor.version, ("home", lang), lambda: _home(lang))
 
 
@@ -74,8 +74,8 @@ def kind_list(kind: str) -> Response | str:
         abort(404, f"no list {kind!r}; the lists are: {', '.join(k.name for k in KINDS)}")
     as_json = negotiate(request, PAGE_OFFERS, what="the list") == "json"
     after = decode_key(request.args.get("after"))
-    size = _size(request.args.get("size"))
-    lang = _lang()
+    size = whole_number("size", most=MAX_PAGE_SIZE, default=PAGE_SIZE)
+    lang = reader_language()
     base = service().settings.base_iri
     with summary() as conn:
         listed = page(conn, kind, lang=lang, after=after, size=size) if conn else None
@@ -84,7 +84,7 @@ def kind_list(kind: str) -> Response | str:
     nxt = None
     if listed and listed.after:
         args: dict[str, Any] = {"after": encode_key(listed.after), "lang": lang}
-        args.update(_kept_format())
+        args.update(kept_format())
         if size != PAGE_SIZE:
             args["size"] = str(size)
         nxt = url_for("home.kind_list", kind=kind, **args)
@@ -119,21 +119,3 @@ def kind_list(kind: str) -> Response | str:
 
 def _links(entries: list[Entry], base: str) -> list[tuple[str, Text]]:
     return [(local_path(e.iri, base), Text(e.label, html_lang(e.lang))) for e in entries]
-
-
-def _size(raw: str | None) -> int:
-    if raw is None:
-        return PAGE_SIZE
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE_SIZE:
-        abort(400, f"size must be a whole number from 1 to {MAX_PAGE_SIZE}")
-    return int(raw)
-
-
-def _kept_format() -> dict[str, str]:
-    """The ``format=`` asked for, for the next page's link."""
-    chosen = request.args.get("format")
-    return {"format": chosen} if chosen else {}
-
-
-def _lang() -> str:
-    return choose_language(request.args.get("lang"), request.headers.get("Accept-Language"))

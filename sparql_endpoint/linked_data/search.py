@@ -13,11 +13,11 @@ from graph_loader.index.search import Found, Match, search
 from sparql_endpoint.context import service
 from sparql_endpoint.linked_data.present import (
     Text,
-    choose_language,
     html_lang,
     local_path,
     text_dir,
 )
+from sparql_endpoint.linked_data.request_args import kept_format, reader_language, whole_number
 from sparql_endpoint.linked_data.summary_reader import summary
 from sparql_endpoint.negotiation import PAGE_OFFERS, negotiate
 
@@ -38,12 +38,12 @@ def search_page() -> Response | str:
     kind = request.args.get("type") or None
     if kind is not None and kind not in {k.name for k in KINDS}:
         abort(400, f"type must be one of: {', '.join(k.name for k in KINDS)}")
-    number = _page_number(request.args.get("page"))
-    lang = _lang()
+    number = whole_number("page", most=MAX_PAGE, default=1)
+    lang = reader_language()
     found = _found(q, lang, kind, number)
     more = found.total > number * PAGE_SIZE and number < MAX_PAGE
     args: dict[str, Any] = {"q": q, "lang": lang, **({"type": kind} if kind else {})}
-    args.update(_kept_format())
+    args.update(kept_format())
     nxt = url_for("search.search_page", page=number + 1, **args) if more else None
     base = service().settings.base_iri
     if as_json:
@@ -78,7 +78,7 @@ def search_page() -> Response | str:
 def complete() -> Response:
     """Up to ten suggestions for what is typed in the search box (exact, then prefix)."""
     q = _query()
-    lang = _lang()
+    lang = reader_language()
     base = service().settings.base_iri
     with summary() as conn:
         found = (
@@ -143,21 +143,3 @@ def _query() -> str:
     if len(q) > MAX_QUERY_CHARS:
         abort(400, f"q is longer than {MAX_QUERY_CHARS} characters")
     return q
-
-
-def _page_number(raw: str | None) -> int:
-    if raw is None:
-        return 1
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
-        abort(400, f"page must be a whole number from 1 to {MAX_PAGE}")
-    return int(raw)
-
-
-def _kept_format() -> dict[str, str]:
-    """The ``format=`` asked for, for the next page's link."""
-    chosen = request.args.get("format")
-    return {"format": chosen} if chosen else {}
-
-
-def _lang() -> str:
-    return choose_language(request.args.get("lang"), request.headers.get("Accept-Language"))

@@ -95,6 +95,12 @@ def test_quotes_and_regex_characters_are_text(client):
         ("/list/institutions", {"size": "0"}, "size"),
         ("/list/institutions", {"size": "1e9"}, "size"),
         ("/list/institutions", {"size": "501"}, "size"),
+        # one reading of page= and size= for every page: no other script's digits, no
+        # number too long to read (5,000 digits made int() fail: a 500)
+        ("/search", {"q": "library", "page": "٣"}, "page"),
+        ("/search", {"q": "library", "page": "9" * 5000}, "page"),
+        ("/list/institutions", {"size": "۵"}, "size"),
+        ("/list/institutions", {"size": "9" * 5000}, "size"),
     ],
 )
 def test_bad_parameters_are_400_naming_them(client, store, path, params, named):

@@ -1,0 +1,44 @@
+"""What a page request asks for besides its path: the reader's language, a bounded whole
+number (``page=``, ``size=``), and the ``format=`` a next page's link keeps. One reading for
+every page, so each refuses the same mistakes the same way.
+
+>>> from flask import Flask
+>>> with Flask(__name__).test_request_context("/?page=2&format=json&lang=fa"):
+...     whole_number("page", most=10, default=1), kept_format(), reader_language()
+(2, {'format': 'json'}, 'fa')
+>>> with Flask(__name__).test_request_context("/?page=" + "9" * 5000):
+...     whole_number("page", most=10, default=1)
+Traceback (most recent call last):
+...
+werkzeug.exceptions.BadRequest: 400 Bad Request: page must be a whole number from 1 to 10
+"""
+
+from __future__ import annotations
+
+from flask import abort, request
+
+from sparql_endpoint.linked_data.present import choose_language
+
+
+def reader_language() -> str:
+    """The reader's language: ``?lang=``, else Accept-Language, else English."""
+    return choose_language(request.args.get("lang"), request.headers.get("Accept-Language"))
+
+
+def whole_number(name: str, *, most: int, default: int) -> int:
+    """The query parameter ``name``: ``default`` when absent, else a whole number from 1 to
+    ``most`` in ASCII digits (no other script's digits, no number too long to read), or 400
+    naming the range."""
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    digits = raw.isascii() and raw.isdigit() and len(raw) <= len(str(most))
+    if not digits or not 1 <= int(raw) <= most:
+        abort(400, f"{name} must be a whole number from 1 to {most}")
+    return int(raw)
+
+
+def kept_format() -> dict[str, str]:
+    """The ``format=`` asked for, for the next page's link."""
+    chosen = request.args.get("format")
+    return {"format": chosen} if chosen else {}
