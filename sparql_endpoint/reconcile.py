@@ -256,32 +256,48 @@ def preview() -> Response:
     return Response(html, mimetype="text/html")
 
 
+def extension_request(
+    query: object, *, where: str, item: str, shape: str
+) -> tuple[list[str], list[str]]:
+    """The entity ids and property ids a data-extension request asks for (0.2's ``extend=``
+    and the draft's ``/extend`` body alike), each checked: :class:`Refused` names the place
+    (``where`` before each path, ``item`` after a property's index, ``shape`` when the
+    request is no object with a list of ids)."""
+    if not isinstance(query, dict) or not isinstance(query.get("ids"), list):
+        raise Refused(shape)
+    asked = query.get("properties") or []
+    if not isinstance(asked, list):
+        raise Refused(f"{where}properties: expected a list")
+    wanted = []
+    for n, prop in enumerate(asked):
+        pid = prop.get("id") if isinstance(prop, dict) else None
+        if pid not in PROPERTIES:
+            raise Refused(
+                f"{where}properties[{n}]{item}: unknown property {pid!r}; "
+                f"use {', '.join(PROPERTIES)}"
+            )
+        wanted.append(pid)
+    ids = query["ids"]
+    if len(ids) > MAX_QUERIES:
+        raise Refused(f"{where}ids: at most {MAX_QUERIES} ids in one request")
+    if not all(isinstance(iri, str) for iri in ids):
+        raise Refused(f"{where}ids: expected entity ids (strings)")
+    return ids, wanted
+
+
 def _types(idx: Index, iri: str) -> str:
     return ", ".join(TYPES.get(t, t) for t in sorted(idx.entities[iri].types))
 
 
 def _extend(text: str) -> Response:
-    query = _json_param("extend", text)
-    if not isinstance(query, dict) or not isinstance(query.get("ids"), list):
-        raise Refused("extend: expected an object with 'ids' (a list) and 'properties'")
-    wanted = []
-    if not isinstance(query.get("properties") or [], list):
-        raise Refused("extend.properties: expected a list")
-    for n, prop in enumerate(query.get("properties") or []):
-        pid = prop.get("id") if isinstance(prop, dict) else None
-        if pid not in PROPERTIES:
-            raise Refused(
-                f"extend.properties[{n}]: unknown property {pid!r}; use {', '.join(PROPERTIES)}"
-            )
-        wanted.append(pid)
-    if len(query["ids"]) > MAX_QUERIES:
-        raise Refused(f"extend.ids: at most {MAX_QUERIES} ids in one request")
+    ids, wanted = extension_request(
+        _json_param("extend", text),
+        where="extend.",
+        item="",
+        shape="extend: expected an object with 'ids' (a list) and 'properties'",
+    )
     idx, reader = index(), lang()
-    rows = {}
-    for iri in query["ids"]:
-        if not isinstance(iri, str):
-            raise Refused("extend.ids: expected entity ids (strings)")
-        rows[iri] = property_values(idx, iri, wanted, reader)
+    rows = {iri: property_values(idx, iri, wanted, reader) for iri in ids}
     meta = [{"id": p, "name": PROPERTIES[p]} for p in wanted]
     return jsonify({"meta": meta, "rows": rows})
 

@@ -20,6 +20,7 @@ from sparql_endpoint.reconcile import (
     MAX_QUERIES,
     PROPERTIES,
     Refused,
+    extension_request,
     index,
     lang,
     preview,
@@ -161,26 +162,15 @@ def propose() -> Response:
 @blueprint.post("/extend")
 def extend() -> Response:
     """The values of the asked properties for each entity, labels tagged with their language."""
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict) or not isinstance(body.get("ids"), list):
-        raise Refused('body: expected JSON {"ids": [...], "properties": [...]}')
-    wanted = []
-    if not isinstance(body.get("properties") or [], list):
-        raise Refused("properties: expected a list")
-    for n, prop in enumerate(body.get("properties") or []):
-        pid = prop.get("id") if isinstance(prop, dict) else None
-        if pid not in PROPERTIES:
-            raise Refused(
-                f"properties[{n}].id: unknown property {pid!r}; use {', '.join(PROPERTIES)}"
-            )
-        wanted.append(pid)
-    if len(body["ids"]) > MAX_QUERIES:
-        raise Refused(f"ids: at most {MAX_QUERIES} ids in one request")
+    ids, wanted = extension_request(
+        request.get_json(silent=True),
+        where="",
+        item=".id",
+        shape='body: expected JSON {"ids": [...], "properties": [...]}',
+    )
     idx, reader = index(), lang()
     rows = []
-    for iri in body["ids"]:
-        if not isinstance(iri, str):
-            raise Refused("ids: expected entity ids (strings)")
+    for iri in ids:
         values = property_values(idx, iri, wanted, reader, tagged=True)
         rows.append({"id": iri, "properties": [{"id": p, "values": values[p]} for p in wanted]})
     meta = [{"id": p, **_tagged(PROPERTIES[p], "en")} for p in wanted]
