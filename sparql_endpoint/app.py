@@ -21,6 +21,7 @@ from sparql_endpoint import (
     cors,
     dataset,
     graph_store,
+    interface_text,
     linked_data,
     protocol,
     reconcile,
@@ -101,6 +102,7 @@ def create_app(
         metrics=Metrics() if metrics_dir is None else SharedMetrics(metrics_dir),
         sandbox=sandbox,
     )
+    interface_text.install(app)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     app.register_error_handler(HTTPException, error_response)
