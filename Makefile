@@ -38,7 +38,7 @@ test: $(TEST_STAMP) $(YASGUI) $(CLIENTS)
 	$(BIN)/ruff check graph_loader sparql_endpoint tests bench scripts
 	$(BIN)/ruff format --check graph_loader sparql_endpoint tests bench scripts
 	$(BIN)/mypy
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 bench: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[bench]'
