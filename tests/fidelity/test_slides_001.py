@@ -78,3 +78,38 @@ def check_printed(rows: list[tuple[int, str, str, str, str]]) -> None:
         if text is not None:
             for piece in printed.split("\n"):
                 assert piece in text, piece
+
+
+@pytest.mark.parametrize(
+    ("slug", "prop", "value", "printed"),
+    [
+        ("friendster", "decade", "2000", "2000اوایل"),
+        ("friendster", "partOfDecade", "early", "2000اوایل"),
+        ("myspace", "decade", "2000", "2000اوایل"),
+        ("myspace", "partOfDecade", "early", "2000اوایل"),
+        ("instagram", "periodStart", "2010", "بعدبه2010سالهای"),
+    ],
+)
+def test_periods_the_history_slide_gives(seed001, slug, prop, value, printed):
+    """Slide «سیر تحول و تکامل شبکه‌های اجتماعی» (lines 123, 132): Friendster and MySpace in
+    the early 2000s (no start or end, so not the whole decade), Instagram from 2010 on."""
+    rows = select(
+        seed001,
+        f"""SELECT ?v ?src ?printed WHERE {{
+              ?p lamc:{prop} ?v .
+              ?st rdf:subject ?p ; rdf:predicate lamc:{prop} ; rdf:object ?v ;
+                  dcterms:source ?src ; lamc:printedAs ?printed }}""",
+        p=iri(f"platform/{slug}"),
+    )
+    assert [(r["v"].value, r["src"].value, r["printed"].value) for r in rows] == [
+        (value, section(SEED, "social-network-history").value, printed)
+    ]
+    bounds = select(
+        seed001,
+        "SELECT ?b WHERE { ?p lamc:periodStart|lamc:periodEnd|lamc:launchYear ?b }",
+        p=iri(f"platform/{slug}"),
+    )
+    assert [r["b"].value for r in bounds] == ([] if prop != "periodStart" else [value])
+    text = seed_text(SEED, flat=True)
+    if text is not None:
+        assert printed in text
