@@ -233,23 +233,32 @@ def write_questions(w: RecordWriter, rows: list[dict[str, Any]]) -> None:
 
 
 def write_literature(w: RecordWriter, study: ox.NamedNode, rows: list[dict[str, Any]]) -> None:
-    """Works the study cites for a figure, and the figures."""
+    """Works the study cites: authors and year as printed, one reference per citing section
+    (what the study says there, translated), the figures they report, and their claims as
+    numbered statements cited to the section that reports them (our translations)."""
     for row in rows:
-        work = w.entity(
-            "work", row["slug"], DCTERMS.BibliographicResource, section="literature-review"
-        )
+        references = row.get("references") or [{"section": "literature-review", "en": row["en"]}]
+        first = references[0]["section"]
+        work = w.entity("work", row["slug"], DCTERMS.BibliographicResource, section=first)
         w.add(work, DCTERMS.creator, ox.Literal(row["authors"]))
-        w.add(work, DCTERMS.date, date_literal(row["year"]))
-        w.label(work, f"{row['authors']} ({row['year']})", "en")
-        said = w.fact(study, DCTERMS.references, work, section="literature-review")
-        describe(w, said, row["en"])
-        for fig in row["figures"]:
+        year = row["year"]
+        if row.get("calendar") == "solar-hijri":  # an Iranian year, not a Gregorian one
+            w.add(work, DCTERMS.date, ox.Literal(f"{year} SH"))
+        else:
+            w.add(work, DCTERMS.date, date_literal(year))
+        if row.get("fa"):
+            w.label(work, f"{row['fa']} ({year})", "fa")
+        # authors_en: our transliteration, where the study prints the names only in Persian.
+        latin = row.get("authors_en") or row["authors"]
+        w.label(work, f"{latin} ({year})", "en", translated=bool(row.get("authors_en")))
+        for ref in references:
+            said = w.fact(study, DCTERMS.references, work, section=ref["section"])
+            describe(w, said, ref["en"])
+        for fig in row.get("figures") or ():
             node = w.entity(
-                "work",
-                f"{row['slug']}/{fig['slug']}",
-                LAMC.ReportedFigure,
-                section="literature-review",
-            )
+                "work", f"{row['slug']}/{fig['slug']}", LAMC.ReportedFigure,
+                section=fig.get("section", first),
+            )  # fmt: skip
             w.add(work, LAMC.reportsFigure, node)
             w.add(node, LAMC.value, decimal(fig["value"]))
             w.add(node, LAMC.unit, ox.Literal(fig["unit"]))
@@ -257,9 +266,12 @@ def write_literature(w: RecordWriter, study: ox.NamedNode, rows: list[dict[str, 
         if row.get("note"):
             w.note(work, row["note"])
         for number, claim in enumerate(row.get("claims") or (), start=1):
+            if isinstance(claim, str):
+                claim = {"en": claim, "section": "literature-review"}
             said = w.fact(
-                work, LAMC.finding, ox.Literal(claim, language="en"), section="literature-review"
-            )
+                work, LAMC.finding, ox.Literal(claim["en"], language="en"),
+                section=claim.get("section", first),
+            )  # fmt: skip
             w.add(said, SKOS.notation, ox.Literal(str(number)))
             w.add(said, LAMC.translatedLanguage, ox.Literal("en"))
 
