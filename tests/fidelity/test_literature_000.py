@@ -14,19 +14,20 @@ STUDY = iri("study/lam-cooperation-iran")
 INTRO, LIT = "introduction", "literature-review"
 
 #: slug -> (authors as written, date, citing sections and the section of each claim (i:
-#: introduction, l: literature review), figures, the name as printed if not the authors)
+#: introduction, l: literature review, m: method, s: selective coding, 1-5: the answer to that
+#: research question), figures, the name as printed if not the authors)
 WORKS = {
     "ranjbar-karimi-mansourabad-1388": ("رنجبر و کریمی منصورآباد", "1388 SH", "i", "i", {}, None),
-    "huvila-2014": ("Huvila", "2014", "i", "i", {}, None),
+    "huvila-2014": ("Huvila", "2014", "i1", "i1", {}, None),
     "gibson-morris-cleeve-2007": ("Gibson, Morris, Cleeve", "2007", "i", "ii", {}, None),
     "solhjoo-beigi-2014": ("صلحجو و بیگی", "2014", "i", "i", {}, None),
     "hooper-greenhill-2007": ("Hooper-Greenhill", "2007", "i", "i", {}, None),
     "buckland-1991": ("Buckland", "1991", "i", "ii", {}, None),
     "pashazadeh-1388": ("پاشازاده", "1388 SH", "i", "i", {}, "پاش"),
-    "bearman-2011": ("David Bearman", "2011", "i", "iii", {2.0: "decades"}, None),
-    "duff-et-al-2013": ("Duff et al.", "2013", "i", "i", {}, "Duff"),
-    "mabe-potgieter-2021": ("Mabe & Potgieter", "2021", "il", "iill", {}, None),
-    "rasmussen-2023": ("Rasmussen", "2023", "i", "i", {}, None),
+    "bearman-2011": ("David Bearman", "2011", "i2", "iii2", {2.0: "decades"}, None),
+    "duff-et-al-2013": ("Duff et al.", "2013", "i2345", "i22345", {}, "Duff"),
+    "mabe-potgieter-2021": ("Mabe & Potgieter", "2021", "il45", "iill45", {}, None),
+    "rasmussen-2023": ("Rasmussen", "2023", "i4", "i4", {}, None),
     "eriksen-watstein-2022": (
         "Eriksen, D., & Watstein",
         "2022",
@@ -47,23 +48,35 @@ WORKS = {
         {},
         "اصغری، آبام و رضایی",
     ),
-    "zorich-waibel-erway-2008": ("زوریخ، ویبل و ایروای", "2008", "l", "l", {}, None),
+    "zorich-waibel-erway-2008": ("زوریخ، ویبل و ایروای", "2008", "l23", "l23", {}, None),
     "bertium-2020": ("برتیوم", "2020", "l", "ll", {}, None),
     "bury-2013": ("Bury", "2013", "l", "l", {}, None),
     "ray-botticelli-2021": ("Ray & Botticelli", "2021", "l", "lll", {2.0: "universities"}, None),
-    "narlock-2020": ("Narlock", "2020", "l", "ll", {3.0: "areas"}, None),
+    "narlock-2020": ("Narlock", "2020", "l23", "ll2223", {3.0: "areas"}, None),
     "rasmussen-2019": ("Rasmussen", "2019", "l", "l", {}, None),
     "rasmussen-rydbeck-larsen-2023": (
         "Rasmussen, Rydbeck & Larsen",
         "2023",
-        "l",
-        "l",
+        "l35",
+        "l355",
         {},
         "Rydbeck",
     ),
+    "hedrick-bickman-rog-1381": ("هدریک، بیکمن و رگ", "1381 SH", "m", "m", {}, "هدر رگ"),
+    "lincoln-guba-1988": ("لینکلن و گوبا", "1988", "m", "m", {4.0: "criteria"}, None),
+    "azkia-imani-jajarmi-1382": ("ازکیا و ایمانی جاجرمی", "1382 SH", "s", "sssss", {}, "جاجرم"),
+    "danaeifard-eslami-1389": ("دانایی‌فرد و اسلامی", "1389 SH", "s", "s", {}, "دانا"),
+    "creswell-2012": ("Creswell", "2012", "s", "s", {3.0: "ways of presenting a theory"}, None),
+    "novia-2012": ("Novia", "2012", "25", "225", {}, None),
     "rasmussen-hjorland-2023": ("Rasmussen & Hjørland", "2023", "l", "l", {}, "Hjørland"),
 }
-SECTIONS = {"i": INTRO, "l": LIT}
+SECTIONS = {
+    "i": INTRO,
+    "l": LIT,
+    "m": "method",
+    "s": "selective-coding",
+    **{str(n): f"question-{n}" for n in range(1, 6)},
+}
 
 
 def short(node) -> str:
