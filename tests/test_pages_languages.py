@@ -7,7 +7,8 @@ language (``tests/artifacts/{page}-{lang}.png``), and what a reader would see go
 - Data stays in reading order: the "cited" label comes before its value, and a Persian
   quotation comes before its English translation (bounding boxes, not text).
 - The paradigm diagram flows right to left on a Persian page, each text inside its box.
-- No glyph is missing: see :data:`MISSING_GLYPHS`.
+- No glyph is missing (see :data:`MISSING_GLYPHS`), and Persian and Chinese titles are set in
+  the fonts the style sheet names (DevTools' platform fonts of the node).
 
 Boxes are compared with tolerances of a few pixels, never pixel-exact.
 """
@@ -231,6 +232,31 @@ def test_the_paradigm_diagram_flows_in_the_reading_direction(server, page, lang)
     if rtl:
         assert fa_texts.count() > 10
         assert fa_texts.first.evaluate("e => getComputedStyle(e).direction") == "rtl"
+
+
+@pytest.mark.parametrize(
+    ("path", "lang", "family"),
+    [
+        (MUSEUM_PAGE, "fa", ("Vazirmatn", "Noto Sans Arabic", "Noto Naskh Arabic")),
+        ("/doc/institution/calis.html", "zh-Hans", ("Noto Sans CJK SC",)),
+    ],
+)
+def test_titles_are_set_in_the_fonts_the_stack_names(server, page, path, lang, family):
+    """The fonts Chromium actually used for the title's text (DevTools' platform fonts): a
+    Persian or Chinese font the CSS stack names, not whatever fontconfig falls back to (for
+    Chinese, the simplified-Chinese forms of Noto Sans CJK rather than the Japanese ones)."""
+    open_page(page, server, path, lang)
+    cdp = page.context.new_cdp_session(page)
+    try:
+        cdp.send("DOM.enable")
+        cdp.send("CSS.enable")
+        root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": "h1 bdi"})["nodeId"]
+        fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    finally:
+        cdp.detach()
+    used = {f["familyName"] for f in fonts}
+    assert used & set(family), used
 
 
 def test_the_glyph_check_sees_a_missing_glyph(playwright, tmp_path):
