@@ -203,11 +203,13 @@ def _culprit_parts(run: _Runner, parts: list[_Part]) -> list[_Part]:
     ontology = [p for p in parts if p.info.role == Role.ONTOLOGY.value]
     record = [p for p in parts if p.info.role == Role.RECORD.value]
     users = [p for p in parts if p.info.role == Role.USER.value]
-    if not run.hermit(ontology).consistent:
-        return ontology
     core = ontology + record
-    if record and not run.hermit(core).consistent:
+    if not users or not run.hermit(core).consistent:
+        if not run.hermit(ontology).consistent:
+            return ontology
         core, users = ontology, record
+    if len(users) == 1:  # the core is consistent and the whole is not
+        return users
     return [p for p in users if not run.hermit([*core, p]).consistent]
 
 

@@ -85,12 +85,13 @@ class ConsistencyReport:
             return 1
         return 2 if self.status in ("timeout", "error") else 0
 
-    def summary(self) -> str:
-        """One line, for the build's output and its provenance."""
+    def summary(self, *, timed: bool = True) -> str:
+        """One line, for the build's output (and, not ``timed``, for its provenance: the
+        same data gives the same line, so a build run twice gives the same store)."""
         sent = sum(g.sent for g in self.graphs)
         what = f"{self.status} (HermiT, {len(self.graphs)} graphs, {sent} triples"
         what += ", a SAMPLE of the users' data" if self.sampled else ""
-        what += f", {self.seconds:.1f} s)"
+        what += f", {self.seconds:.1f} s)" if timed else ")"
         if self.unsatisfiable:
             what += f"; {len(self.unsatisfiable)} unsatisfiable classes"
         if self.culprits:
