@@ -108,7 +108,7 @@ class Settings:
         "consistency check; where it cannot be run, the check is skipped with a note.",
     )
     consistency_timeout: float = setting(
-        120.0,
+        300.0,
         "Seconds the consistency check (HermiT, then the explanations) may take in all; past "
         "them the Java process is stopped and the outcome is 'timeout'. 0: no limit.",
     )

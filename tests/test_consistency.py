@@ -80,7 +80,9 @@ def test_a_user_graph_typing_an_individual_with_disjoint_classes_is_named(
 ):
     store = dataset_store.copy(tmp_path / "store")
     (tmp_path / "clash.nt").write_text(CLASH, encoding="utf-8")
-    loaded = invoke("--store", str(store), "load", "--graph", CLASH_GRAPH, str(tmp_path / "clash.nt"))
+    loaded = invoke(
+        "--store", str(store), "load", "--graph", CLASH_GRAPH, str(tmp_path / "clash.nt")
+    )
     assert loaded.exit_code == 0, loaded.output
     result = invoke("--store", str(store), "consistency", "--format", "json", "--record")
     assert result.exit_code == 1, result.output[-2000:]
@@ -89,7 +91,10 @@ def test_a_user_graph_typing_an_individual_with_disjoint_classes_is_named(
     assert [c["graph"] for c in report["culprits"]] == [CLASH_GRAPH]
     culprit = report["culprits"][0]
     assert culprit["individuals"] == [BOTH]
-    assert {t.split()[2] for t in culprit["triples"]} == {f"<{LAMC}Institution>", f"<{LAMC}Agreement>"}
+    assert {t.split()[2] for t in culprit["triples"]} == {
+        f"<{LAMC}Institution>",
+        f"<{LAMC}Agreement>",
+    }
     explanation = report["explanation"]
     assert BOTH in explanation and "Institution" in explanation and "Agreement" in explanation
     assert "DisjointClasses" in explanation or "disjointWith" in explanation
@@ -124,8 +129,34 @@ def test_without_java_the_check_and_the_build_are_skipped_with_a_note(tmp_path, 
     assert line.startswith("consistency: skipped") and "default-jre-headless" in line
     assert missing in line
     assert recorded(tmp_path / "store")[0].startswith("consistency: skipped")
-    alone = invoke("--store", store, "--setting", "java", missing, "consistency", "--format", "json")
+    alone = invoke(
+        "--store", store, "--setting", "java", missing, "consistency", "--format", "json"
+    )
     assert alone.exit_code == 0
     report = json.loads(alone.output.split("\nlamcoop:", 1)[0])
     assert report["status"] == "skipped" and report["problems"] is False
     assert "apt-get install -y default-jre-headless" in report["note"]
+
+
+@needs_java
+def test_a_user_graph_past_the_size_bound_is_sampled_and_said_so(tmp_path, invoke):
+    rows = "".join(
+        f"<urn:x-lamcoop-test:s{i:02}> <urn:x-lamcoop-test:p> <urn:x-lamcoop-test:o{j}> .\n"
+        for i in range(30)
+        for j in range(2)
+    )
+    (tmp_path / "many.nt").write_text(rows, encoding="utf-8")
+    store = str(tmp_path / "store")
+    graph = "urn:x-lamcoop-test:many"
+    assert (
+        invoke("--store", store, "load", "--graph", graph, str(tmp_path / "many.nt")).exit_code == 0
+    )
+    bounded = ("--setting", "consistency_max_triples", "20")
+    result = invoke("--store", store, *bounded, "consistency", "--format", "json")
+    assert result.exit_code == 0, result.output[-2000:]
+    report = json.loads(result.output)
+    assert report["status"] == "consistent" and report["sampled"] is True
+    assert report["graphs"] == [
+        {"iri": graph, "role": "user", "sent": 20, "total": 60, "sample": [10, 30]}
+    ]
+    assert "a SAMPLE of the users' data" in report["summary"]

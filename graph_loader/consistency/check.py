@@ -52,13 +52,14 @@ from graph_loader.store import ReadableStore
 _G = ox.Variable("g")
 _WHOLE = """CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o
   FILTER NOT EXISTS { ?s a <http://www.w3.org/1999/02/22-rdf-syntax-ns#Statement> } } }"""
-_SUBJECTS = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o FILTER isIRI(?s) } }"
+_SUBJECTS = """SELECT ?g (COUNT(DISTINCT ?s) AS ?n)
+  WHERE { GRAPH ?g { ?s ?p ?o FILTER isIRI(?s) } } GROUP BY ?g"""
 #: The first subjects by IRI with all their triples, and every blank node's.
-_SAMPLE = """CONSTRUCT { ?s ?p ?o } WHERE {{
-  {{ SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s ?p0 ?o0 FILTER isIRI(?s) }} }} ORDER BY ?s LIMIT {n} }}
-  UNION {{ GRAPH ?g {{ ?s ?p1 ?o1 FILTER isBlank(?s) }} }}
-  GRAPH ?g {{ ?s ?p ?o
-    FILTER NOT EXISTS {{ ?s a <http://www.w3.org/1999/02/22-rdf-syntax-ns#Statement> }} }} }}"""
+_SAMPLE = """CONSTRUCT { ?s ?p ?o } WHERE {
+  { SELECT DISTINCT ?g ?s WHERE { GRAPH ?g { ?s ?p0 ?o0 FILTER isIRI(?s) } } ORDER BY ?s LIMIT $n }
+  UNION { GRAPH ?g { ?s ?p1 ?o1 FILTER isBlank(?s) } }
+  GRAPH ?g { ?s ?p ?o
+    FILTER NOT EXISTS { ?s a <http://www.w3.org/1999/02/22-rdf-syntax-ns#Statement> } } }"""
 #: How many unsatisfiable classes are explained, culprit individuals and triples listed.
 _EXPLAINED, _LISTED = 5, 20
 
@@ -174,7 +175,7 @@ def _part(store: ReadableStore, iri: str, role: str, total: int, room: int | Non
         return _Part(GraphPart(iri, role, data.count(b"\n"), total), data)
     subjects = int(next(iter(store.query(_SUBJECTS, substitutions=bind)))["n"].value)
     keep = room * subjects // max(total, 1)
-    query = _SAMPLE.format(n=keep)
+    query = _SAMPLE.replace("$n", str(keep))  # a number, not a term
     data = store.query(query, substitutions=bind).serialize(format=ox.RdfFormat.N_TRIPLES)
     return _Part(GraphPart(iri, role, data.count(b"\n"), total, (keep, subjects)), data)
 

@@ -11,13 +11,12 @@ gives the axioms that make an ontology inconsistent, or a class unsatisfiable.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-
-import owlready2
 
 #: What to install where Java is missing (scripts/system-deps.sh installs it).
 INSTALL_HINT = "install a Java runtime (Debian: apt-get install -y default-jre-headless)"
@@ -62,7 +61,12 @@ def java_path(java: str) -> str:
 
 
 def _jars(folder: str) -> str:
-    here = Path(owlready2.__file__).parent / folder
+    """The class path of a reasoner owlready2 ships (found, not imported: importing it
+    opens a world of its own)."""
+    spec = importlib.util.find_spec("owlready2")
+    if spec is None or spec.origin is None:
+        raise ReasonerFailed("owlready2, which ships HermiT and Pellet, is not installed")
+    here = Path(spec.origin).parent / folder
     return ":".join([str(here), *sorted(str(p) for p in here.glob("*.jar"))])
 
 
