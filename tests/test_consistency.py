@@ -13,6 +13,12 @@ import shutil
 import pyoxigraph as ox
 import pytest
 
+from graph_loader.build import (
+    BuildContext,
+    ConsistencyError,
+    check_ontology_consistency,
+    load_shipped_files,
+)
 from graph_loader.consistency.record import activity_iri
 from graph_loader.settings import resolve_settings
 from graph_loader.store import open_store
@@ -160,3 +166,29 @@ def test_a_user_graph_past_the_size_bound_is_sampled_and_said_so(tmp_path, invok
         {"iri": graph, "role": "user", "sent": 20, "total": 60, "sample": [10, 30]}
     ]
     assert "a SAMPLE of the users' data" in report["summary"]
+
+
+@needs_java
+def test_an_inconsistent_dataset_of_record_fails_the_build_step(tmp_path):
+    """A ``seed-*`` graph is the record: its inconsistency is the build's failure, not a
+    user's to be reported (a made-up ``seed-999`` holds the clash)."""
+    settings = resolve_settings(
+        config_file=None, environ={}, overrides={"store": str(tmp_path / "store")}
+    )
+    store = open_store(settings.store_path)
+    try:
+        context = BuildContext(store, settings)
+        load_shipped_files(context)
+        store.update(f"INSERT DATA {{ GRAPH <{settings.graph_iri('seed-999')}> {{ {CLASH} }} }}")
+        with pytest.raises(ConsistencyError) as failed:
+            check_ontology_consistency(context)
+    finally:
+        store.close()
+    message = str(failed.value)
+    assert message.startswith("consistency: inconsistent")
+    seed = settings.graph_iri("seed-999")
+    assert (
+        f"Graph at fault (inconsistent with the ontology and the record by itself): <{seed}>"
+        in message
+    )
+    assert f"individual <{BOTH}>" in message

@@ -14,6 +14,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+_AT_FAULT = "Graph at fault (inconsistent with the ontology and the record by itself)"
 #: The outcomes: the first two are answers, the last three say the check gave none.
 STATUSES = ("consistent", "inconsistent", "skipped", "timeout", "error")
 
@@ -105,7 +106,7 @@ class ConsistencyReport:
         lines = [self.summary(), "", "Graphs sent to the reasoner:"]
         lines += [f"  {g.describe()}" for g in self.graphs]
         for culprit in self.culprits:
-            lines += ["", f"Inconsistent with the ontology and the record: <{culprit.graph}>"]
+            lines += ["", f"{_AT_FAULT}: <{culprit.graph}>"]
             lines += [f"  individual <{i}>" for i in culprit.individuals]
             lines += [f"    {t}" for t in culprit.triples]
         if self.explanation:
