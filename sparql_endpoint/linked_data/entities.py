@@ -30,9 +30,10 @@ from sparql_endpoint.linked_data.documents import (
     split_extension,
 )
 from sparql_endpoint.linked_data.entity_view import build_view
+from sparql_endpoint.linked_data.error_pages import error_page
 from sparql_endpoint.linked_data.present import text_dir
 from sparql_endpoint.linked_data.request_args import reader_language, whole_number
-from sparql_endpoint.negotiation import conditional, negotiate
+from sparql_endpoint.negotiation import conditional, negotiate, wants_html
 
 blueprint = Blueprint("entities", __name__, template_folder="templates")
 
@@ -242,10 +243,18 @@ def term_labels(select: Select) -> dict[str, list[ox.Literal]]:
 
 
 def not_found(slug: str, iri: str) -> Response:
-    """404 naming the IRI and pointing at a search for its last segment."""
-    hint = "/search?" + urlencode({"q": slug.rsplit("/", 1)[-1]})
+    """404 naming the IRI and pointing at a search for its last segment: one line of text,
+    or a page in the reader's language for a browser."""
+    words = slug.rsplit("/", 1)[-1]
+    hint = "/search?" + urlencode({"q": words})
     text = f"404 Not Found: nothing is known about <{iri}>; try the search: {hint}\n"
-    response = Response(text, status=404, content_type="text/plain; charset=utf-8")
+    page = None
+    if wants_html(request):
+        lang = reader_language()
+        search = "/search?" + urlencode({"q": words, "lang": lang})
+        description = f"nothing is known about <{iri}>"
+        page = error_page(404, "Not Found", description, iri=iri, search=search, words=words)
+    response = page or Response(text, status=404, content_type="text/plain; charset=utf-8")
     response.headers["Link"] = f'<{hint}>; rel="search"'
     response.headers["Vary"] = VARY
     return response
