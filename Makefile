@@ -59,7 +59,7 @@ translations: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k gettext --no-location --sort-output \
 	  --omit-header -o $(TRANSLATIONS)/messages.pot .
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) \
-	  --no-location --ignore-obsolete -w 100
+	  --ignore-obsolete --ignore-pot-creation-date -w 100
 	rm -f $(TRANSLATIONS)/messages.pot
 
 $(CLIENTS): tests/clients/package.json tests/clients/package-lock.json
