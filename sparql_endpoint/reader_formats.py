@@ -50,15 +50,20 @@ def _native(text: str, language: str) -> str:
 
 
 def number(value: int | float | Decimal | str, language: str) -> str:
-    """A number with the reader's grouping, decimal sign and digits; text that is not a
-    number is returned as it is."""
+    """A number with the reader's grouping, decimal sign and digits, every decimal kept
+    (``0.1875``, not ``0.188``); text that is not a number is returned as it is.
+
+    >>> number("0.1875", "fa"), number("6000000", "zh-Hans"), number("n/a", "en")
+    ('۰٫۱۸۷۵', '6,000,000', 'n/a')
+    """
     try:
         figure = Decimal(str(value))
     except ArithmeticError:
         return str(value)
     if not figure.is_finite():
         return str(value)
-    return _native(format_decimal(figure, locale=locale(language)), language)
+    shown = format_decimal(figure, locale=locale(language), decimal_quantization=False)
+    return _native(shown, language)
 
 
 def percent(share: float, language: str) -> str:
