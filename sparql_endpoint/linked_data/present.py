@@ -85,6 +85,8 @@ class Text:
     value: str
     lang: str = ""
     translated: bool = False
+    #: What a pointer over the text shows (a typed value's lexical form and datatype).
+    title: str = ""
 
     @property
     def dir(self) -> str:
