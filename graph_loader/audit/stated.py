@@ -31,7 +31,8 @@ _TEXTS = (*LABEL_PREDICATES, LAMC + "text")
 # Every statement of the agreement (a few dozen), kept to the profile's paths here: IRIs
 # go to queries as bound values, never into their text.
 _VALUES = f"""SELECT ?a ?p ?v ?lp ?label WHERE {{ ?a ?p ?v .
-  OPTIONAL {{ FILTER(!isLiteral(?v)) ?v ?lp ?label . {label_filter("lp", predicates=_TEXTS)} }} }}"""
+  OPTIONAL {{ FILTER(!isLiteral(?v)) ?v ?lp ?label .
+    {label_filter("lp", predicates=_TEXTS)} }} }}"""
 _NOTES = f"""SELECT ?c ?what ?x ?lp ?label WHERE {{
   {{ ?c skos:broader ?x BIND("category" AS ?what) }}
   UNION {{ ?c dcterms:source ?x BIND("source" AS ?what) }}
@@ -44,7 +45,7 @@ def stated(
     """Component id -> what ``agreement`` states for it: ``{"property", "value", "text"}``
     each (``value`` the IRI or lexical form; ``text`` what a reader is shown)."""
     paths = {p for c in components for p in c.paths}
-    texts: dict[tuple[str, ox.Term], list[Any]] = defaultdict(list)
+    texts: dict[tuple[str, Any], list[Any]] = defaultdict(list)
     bound = {ox.Variable("a"): ox.NamedNode(agreement)}
     for row in store.query(_PREFIXES + _VALUES, substitutions=bound):
         if row["p"].value not in paths:
@@ -90,11 +91,11 @@ def challenge_notes(
     return notes
 
 
-def _lexical(term: ox.Term) -> str:
+def _lexical(term: Any) -> str:
     return term.value if isinstance(term, ox.NamedNode | ox.Literal) else ""
 
 
-def _shown(term: ox.Term, labels: list[Any], lang: str) -> str:
+def _shown(term: Any, labels: list[Any], lang: str) -> str:
     if isinstance(term, ox.Literal):
         return term.value
     label = pick_label(labels, lang=lang)
