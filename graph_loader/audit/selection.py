@@ -61,7 +61,7 @@ def narrow(audit: Audit, selection: Selection) -> Audit:
         return audit
     kept = audit.agreements
     for name, value in given.items():
-        wanted = _checked(audit.agreements, name, value)
+        given[name] = wanted = _checked(audit.agreements, name, value)
         kept = [a for a in kept if wanted in _values(a, name)]
     institutions, consortia = aggregates(kept, audit.related_labels)
     return replace(
