@@ -18,8 +18,9 @@ WORLD = f"""
 inst:a schema:addressCountry "IR" ; skos:prefLabel "کتابخانهٔ الف"@fa .
 inst:b schema:address [ a schema:PostalAddress ; schema:addressCountry "CN" ] .
 inst:c org:memberOf inst:cons .
-code:lack-of-skilled-motivated-staff a skos:Concept ; skos:prefLabel "Lack of skilled and motivated staff"@en ,
-    "کمبود نیروی متخصص"@fa ; skos:broader code:current-situation ;
+code:lack-of-skilled-motivated-staff a skos:Concept ;
+    skos:prefLabel "Lack of skilled and motivated staff"@en , "کمبود نیروی متخصص"@fa ;
+    skos:broader code:current-situation ;
     <http://purl.org/dc/terms/source> <{BASE}id/document/study/table-6> .
 code:current-situation a skos:Concept ; skos:prefLabel "Current situation"@en .
 <{BASE}id/document/study/table-6> <http://www.w3.org/2000/01/rdf-schema#label> "Table 6"@en .

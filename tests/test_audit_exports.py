@@ -21,8 +21,8 @@ from graph_loader.audit.report import as_dict
 from graph_loader.audit.selection import Selection, narrow
 from graph_loader.audit.stored import read_audit
 from graph_loader.store import open_store
-from tests.audit_support import settings
-from tests.audit_web_support import A, CODE, INST, build_audit_store
+from tests.audit_support import COMPONENTS, settings
+from tests.audit_web_support import CODE, INST, A, build_audit_store
 from tests.servers import RunningServer
 
 LAMC = "https://w3id.org/lamcoop/ontology#"
@@ -81,7 +81,7 @@ def test_every_export_honours_the_filters_and_equals_the_audit(served, filters, 
     assert book.sheetnames == [
         "Agreements", "Gaps", "Institutions", "Consortia", "Components", "Challenges"
     ]  # fmt: skip
-    header, *body = list(book["Agreements"].iter_rows(values_only=True))
+    _header, *body = list(book["Agreements"].iter_rows(values_only=True))
     got = {r[0]: (r[2], _split(r[3])) for r in (dict(enumerate(row)) for row in body)}
     assert got == want
     institutions = [r for r in book["Institutions"].iter_rows(values_only=True)][1:]
@@ -161,7 +161,7 @@ def test_one_agreement_states_its_components_in_words(served):
 
 
 def test_one_agreement_exports(served):
-    server, whole, _ = served
+    server, _, _ = served
     data = get(server, "/audit/thin?format=json").json()
     assert [a["iri"] for a in data["agreements"]] == [A + "thin"]
     assert [c["iri"] for c in data["consortia"]] == [INST + "cons"]
@@ -177,7 +177,7 @@ def test_one_agreement_exports(served):
     agreements = {
         q.object.value
         for q in graph.quads_for_pattern(None, ox.NamedNode(LAMC + "auditedAgreement"), None)
-    }  # noqa: E501
+    }
     assert agreements == {A + "thin"}
     count = list(graph.quads_for_pattern(None, ox.NamedNode(LAMC + "agreementCount"), None))
     assert count == []  # one agreement's export does not restate the run's totals
@@ -217,7 +217,7 @@ def _rdf_results(body: bytes, media: str) -> dict[str, tuple[float, list[str]]]:
     rows = store.query(
         f"""PREFIX lamc: <{LAMC}> SELECT ?a ?c ?id ?o WHERE {{
         ?r lamc:auditedAgreement ?a ; lamc:completeness ?c .
-        OPTIONAL {{ ?r lamc:hasGap ?g . ?g lamc:componentId ?id ; <http://www.w3.org/ns/shacl#sourceShape> ?s }} }}""",
+        OPTIONAL {{ ?r lamc:hasGap ?g . ?g lamc:componentId ?id }} }}""",
         use_default_graph_as_union=True,
     )
     found: dict[str, tuple[float, list[str]]] = {}
@@ -226,6 +226,4 @@ def _rdf_results(body: bytes, media: str) -> dict[str, tuple[float, list[str]]]:
         if row["id"] is not None:
             missing.append(row["id"].value)
         found[row["a"].value] = (c, missing)
-    order = ["parties", "coordinator", "term", "funding", "governance", "areas", "standards",
-             "responsibilities", "indicators", "evaluation", "data-protection", "staffing"]  # fmt: skip
-    return {a: (c, sorted(m, key=order.index)) for a, (c, m) in found.items()}
+    return {a: (c, sorted(m, key=COMPONENTS.index)) for a, (c, m) in found.items()}
