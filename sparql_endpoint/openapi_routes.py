@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sparql_endpoint.linked_data.audit_pages import AUDIT_OFFERS, SORT_KEYS
+from sparql_endpoint.linked_data.audit_pages import AUDIT_OFFERS, MAX_ROWS, SORT_KEYS
 from sparql_endpoint.linked_data.documents import BY_EXTENSION, DOC_OFFERS
 from sparql_endpoint.linked_data.entities import MAX_PAGE
 from sparql_endpoint.linked_data.search import MAX_QUERY_CHARS
@@ -241,6 +241,12 @@ ROUTES: dict[str, Route] = {
             param("sort", "Sort key.", schema={"type": "string", "enum": sorted(SORT_KEYS)}),
             param("order", "asc or desc.", schema={"type": "string", "enum": ["asc", "desc"]}),
             *AUDIT_FILTERS,
+            param("page", "Which page of the agreements table.", schema={"type": "integer"}),
+            param(
+                "size",
+                "Agreements on a page of the table.",
+                schema={"type": "integer", "minimum": 1, "maximum": MAX_ROWS},
+            ),
             LANG,
             FORMAT,
             OUTPUT,

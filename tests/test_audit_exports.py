@@ -227,3 +227,16 @@ def _rdf_results(body: bytes, media: str) -> dict[str, tuple[float, list[str]]]:
             missing.append(row["id"].value)
         found[row["a"].value] = (c, missing)
     return {a: (c, sorted(m, key=COMPONENTS.index)) for a, (c, m) in found.items()}
+
+
+def test_agreements_table_pages(served):
+    server, whole, _ = served
+    seen = []
+    for number in (1, 2, 3):
+        page = get(server, f"/audit?size=1&page={number}&sort=label").text
+        rows = re.findall(r'<tr data-iri="([^"]+)" data-completeness', page)
+        assert len(rows) == 1
+        seen += rows
+        assert ('rel="next"' in page) == (number < 3)
+    assert sorted(seen) == sorted(a.iri for a in whole.agreements)
+    assert get(server, "/audit?size=1&page=4").status_code == 400

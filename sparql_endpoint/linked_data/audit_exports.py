@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from flask import Response, abort, request
 
 from graph_loader.audit.model import Audit
-from graph_loader.audit.report import render_csv, render_json, render_rdf
+from graph_loader.audit.report import as_dict, render_csv, render_json, render_rdf
 from graph_loader.audit.selection import FILTERS, Selection, UnknownFilter, narrow
 from graph_loader.audit.spreadsheet import render_xlsx
 from graph_loader.audit.stored import read_audit
@@ -51,6 +51,14 @@ def stored_audit(lang: str) -> Audit:
     if audit is None:
         abort(404, "no audit has been run yet: run 'lamcoop audit' or 'lamcoop build'")
     return audit
+
+
+def audit_dict(audit: Audit, lang: str) -> dict[str, Any]:
+    """:func:`~graph_loader.audit.report.as_dict` of ``audit`` (a stored audit, narrowed or
+    not), made once per data version, language and selection (shared: not to be changed)."""
+    svc = service()
+    key = ("audit-dict", lang, tuple(sorted(audit.selection.items())))
+    return svc.rendered.get(svc.executor.version, key, lambda: as_dict(audit, lang=lang))
 
 
 def _read(lang: str) -> Audit | None:

@@ -23,6 +23,7 @@ from sparql_endpoint.context import service
 from sparql_endpoint.linked_data import reader
 from sparql_endpoint.linked_data.audit_exports import (
     AUDIT_OFFERS,
+    audit_dict,
     audit_format,
     export,
     narrowed,
@@ -31,17 +32,20 @@ from sparql_endpoint.linked_data.audit_exports import (
     vary,
 )
 from sparql_endpoint.linked_data.present import local_path, text_dir
-from sparql_endpoint.linked_data.request_args import reader_language
+from sparql_endpoint.linked_data.request_args import reader_language, whole_number
 
 blueprint = Blueprint("audit_pages", __name__, template_folder="templates")
 
-__all__ = ["AUDIT_OFFERS", "SORT_KEYS", "blueprint"]
+__all__ = ["AUDIT_OFFERS", "MAX_ROWS", "SORT_KEYS", "blueprint"]
 
 SORT_KEYS = {
     "label": lambda a: (a["label"] or a["iri"]).lower(),
     "completeness": lambda a: a["completeness"],
     "missing": lambda a: len(a["missing"]),
 }
+#: Agreements on a page of the table (``size=``, at most :data:`MAX_ROWS`); the exports hold all.
+PAGE_ROWS = 100
+MAX_ROWS = 1000
 #: Rows of the tables by institution and consortium shown on the page (the exports hold all).
 TABLE_ROWS = 100
 #: Where the page links to the audit's history, when a route of that name is served.
@@ -57,7 +61,7 @@ def audit_page() -> Response:
     whole = stored_audit(lang)
     chosen = selection()
     audit = narrowed(whole, chosen)
-    data = as_dict(audit, lang=lang)
+    data = audit_dict(audit, lang)
     if fmt != "html":
         return export(fmt, audit, data, "audit")
     sort = request.args.get("sort", "completeness")
@@ -67,12 +71,18 @@ def audit_page() -> Response:
     if order not in ("asc", "desc"):
         abort(400, "order must be asc or desc")
     descending = order == "desc"
-    rows = sorted(data["agreements"], key=SORT_KEYS[sort], reverse=descending)
+    size = whole_number("size", most=MAX_ROWS, default=PAGE_ROWS)
+    pages = max(1, -(-len(data["agreements"]) // size))
+    number = whole_number("page", most=pages, default=1)
+    ranked = sorted(data["agreements"], key=SORT_KEYS[sort], reverse=descending)
+    rows = ranked[(number - 1) * size : number * size]
     base = service().settings.base_iri
     kept = chosen.given()
 
     def url(**changes: str | None) -> str:
         params = {**kept, "sort": sort, "order": order, "lang": request.args.get("lang")}
+        if size != PAGE_ROWS:
+            params["size"] = str(size)
         params.update(changes)
         return "/audit?" + urlencode({k: v for k, v in params.items() if v})
 
@@ -82,6 +92,9 @@ def audit_page() -> Response:
         dir=text_dir(lang),
         audit=data,
         rows=rows,
+        page=number,
+        pages=pages,
+        first_row=(number - 1) * size + 1,
         sort=sort,
         descending=descending,
         sort_url=lambda key: url(
