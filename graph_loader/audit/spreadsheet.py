@@ -52,15 +52,20 @@ def agreement_row(a: dict[str, Any]) -> list[Any]:
 def sheets(data: dict[str, Any]) -> dict[str, list[list[Any]]]:
     """Each sheet's rows, header first."""
     gaps = [
-        [a["iri"], g["component"], g["severity"], g["message"] or "", ch["iri"], ch["label"] or ""]
+        [
+            a["iri"],
+            g["component"],
+            g["severity"],
+            g["message"] or "",
+            ";".join(ch["iri"] for ch in g["challenges"]),
+        ]
         for a in data["agreements"]
         for g in a["gaps"]
-        for ch in g["challenges"] or [{"iri": "", "label": ""}]
     ]
     return {
         "Agreements": [list(CSV_COLUMNS), *(agreement_row(a) for a in data["agreements"])],
         "Gaps": [
-            ["agreement", "component", "severity", "message", "challenge", "challenge label"],
+            ["agreement", "component", "severity", "message", "challenges"],
             *gaps,
         ],
         "Institutions": _aggregates(data["institutions"], "institution"),

@@ -48,6 +48,9 @@ PAGE_ROWS = 100
 MAX_ROWS = 1000
 #: Rows of the tables by institution and consortium shown on the page (the exports hold all).
 TABLE_ROWS = 100
+#: Past this many consortia the form asks for an IRI instead of listing them (the tables
+#: below link each to its filter).
+MAX_CHOICES = 200
 #: Where the page links to the audit's history, when a route of that name is served.
 HISTORY_ENDPOINTS = ("audit_history.history", "audit_history.compare")
 
@@ -103,6 +106,7 @@ def audit_page() -> Response:
         url=url,
         filters=kept,
         choices=_choices(whole, lang),
+        max_choices=MAX_CHOICES,
         labels=whole.related_labels,
         country_name=lambda code: _country_name(code, lang),
         table_rows=TABLE_ROWS,
