@@ -86,9 +86,9 @@ def narrowed(audit: Audit, chosen: Selection) -> Audit:
         abort(400, str(exc))
 
 
-def export(fmt: Any, audit: Audit, data: dict[str, Any], name: str) -> Response:
-    """``audit`` (``data``: its :func:`~graph_loader.audit.report.as_dict`) as a file in
-    ``fmt``, not HTML; ``name`` is the file's name without extension, for downloads."""
+def export(fmt: Any, audit: Audit, data: dict[str, Any], name: str, lang: str) -> Response:
+    """``audit`` (``data``: its :func:`~graph_loader.audit.report.as_dict` in ``lang``) as a
+    file in ``fmt``, not HTML; ``name`` is the file's name without extension, for downloads."""
     base = service().settings.base_iri
     if isinstance(fmt, ox.RdfFormat):
         response = Response(render_rdf(audit, base, fmt), content_type=content_type(fmt))
@@ -99,8 +99,11 @@ def export(fmt: Any, audit: Audit, data: dict[str, Any], name: str) -> Response:
     elif fmt == "csv":
         response = Response(render_csv(data), content_type="text/csv; charset=utf-8")
         extension = "csv"
-    else:
-        response = Response(render_xlsx(data), content_type=AUDIT_OFFERS.media_type("xlsx"))
+    else:  # the slowest to make (seconds at thousands of agreements): kept per version
+        svc = service()
+        key = ("audit-xlsx", lang, tuple(sorted(audit.selection.items())))
+        book = svc.rendered.get(svc.executor.version, key, lambda: render_xlsx(data))
+        response = Response(book, content_type=AUDIT_OFFERS.media_type("xlsx"))
         extension = "xlsx"
     if fmt in ("csv", "xlsx"):
         response.headers["Content-Disposition"] = f'attachment; filename="{name}.{extension}"'

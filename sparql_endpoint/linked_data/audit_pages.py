@@ -8,6 +8,7 @@ component, what it lacks, and the challenges each gap exposes, cited). Rendering
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
@@ -66,7 +67,7 @@ def audit_page() -> Response:
     audit = narrowed(whole, chosen)
     data = audit_dict(audit, lang)
     if fmt != "html":
-        return export(fmt, audit, data, "audit")
+        return export(fmt, audit, data, "audit", lang)
     sort = request.args.get("sort", "completeness")
     if sort not in SORT_KEYS:
         abort(400, "sort must be one of " + ", ".join(SORT_KEYS))
@@ -89,7 +90,8 @@ def audit_page() -> Response:
         params.update(changes)
         return "/audit?" + urlencode({k: v for k, v in params.items() if v})
 
-    html = render_template(
+    page = partial(
+        render_template,
         "ld/audit.html",
         lang=lang,
         dir=text_dir(lang),
@@ -116,6 +118,9 @@ def audit_page() -> Response:
         max_exposed=max((c["agreements"] for c in data["most_exposed"]), default=1) or 1,
         history_url=_history_url(),
     )
+    key = ("audit-page", lang, tuple(sorted(kept.items())), sort, order, number, size)
+    svc = service()
+    html = svc.rendered.get(svc.executor.version, (*key, request.args.get("lang")), page)
     return vary(Response(html, content_type="text/html; charset=utf-8"))
 
 
@@ -150,7 +155,7 @@ def audit_agreement(slug: str) -> Response:
         for challenge in gap["challenges"]:
             challenge.update(notes.get(challenge["iri"], {}))
     if fmt != "html":
-        return export(fmt, one, {**data, "most_exposed": [], "most_missing": []}, slug)
+        return export(fmt, one, {**data, "most_exposed": [], "most_missing": []}, slug, lang)
     html = render_template(
         "ld/audit_one.html",
         lang=lang,
