@@ -68,7 +68,8 @@ _RELATIONS = {
 CHALLENGE_LABELS_QUERY = (
     _PREFIXES
     + """SELECT ?ag ?c ?label WHERE {
-  GRAPH ?ag { ?gap lamc:exposesChallenge ?c } OPTIONAL { ?c skos:prefLabel ?label } }"""
+  { SELECT DISTINCT ?ag ?c WHERE { GRAPH ?ag { ?gap lamc:exposesChallenge ?c } } }
+  OPTIONAL { ?c skos:prefLabel ?label } }"""
 )
 
 
