@@ -61,6 +61,10 @@ FORM_TYPE = "application/x-www-form-urlencoded"
 HTML_SYNTAX: Syntax[str] = Syntax("html", ("html", "htm"), (HTML, "application/xhtml+xml"))
 JSON_SYNTAX: Syntax[str] = Syntax("json", ("json",), ("application/json",))
 CSV_SYNTAX: Syntax[str] = Syntax("csv", ("csv",), ("text/csv",))
+#: Spreadsheets (the audit's workbook).
+XLSX_SYNTAX: Syntax[str] = Syntax(
+    "xlsx", ("xlsx",), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",)
+)
 #: Every syntax a request may name, of any kind: a ``format=`` naming none of them is a
 #: mistake; one naming a syntax of another kind (SPARQLWrapper sends ``format=json`` with a
 #: CONSTRUCT) leaves the choice to Accept.
@@ -70,6 +74,7 @@ KNOWN_SYNTAXES: tuple[Syntax, ...] = (
     HTML_SYNTAX,
     JSON_SYNTAX,
     CSV_SYNTAX,
+    XLSX_SYNTAX,
 )
 #: The query parameters that name a format: lamcoop's and SPARQLWrapper's ``format``, and
 #: Fuseki's ``output``, in that order of precedence.
@@ -84,14 +89,25 @@ class Offers(Generic[F]):
     """What one kind of response can be served as: some syntaxes, the first the default.
 
     ``by_media_type`` maps every media type accepted (each syntax's canonical type first,
-    then the aliases) to its format; ``media_type(fmt)`` is a format's canonical type.
+    then the aliases) to its format; ``media_type(fmt)`` is a format's canonical type. Where
+    two syntaxes share a name or a media type, a canonical type wins over an alias and an
+    earlier syntax over a later one (the audit offers its own JSON before JSON-LD, whose
+    alias ``application/json`` is then the JSON's).
+
+    >>> offers = Offers(JSON_SYNTAX, *RDF_SYNTAXES)
+    >>> offers.by_media_type["application/json"], offers.lookup("json")
+    ('json', 'json')
     """
 
     def __init__(self, *syntaxes: Syntax[F]):
         self.syntaxes = syntaxes
-        canonical = {s.media_types[0]: s.format for s in syntaxes}
-        aliases = {m: s.format for s in syntaxes for m in s.media_types[1:]}
-        self.by_media_type: Mapping[str, F] = MappingProxyType({**canonical, **aliases})
+        canonical = {s.media_types[0]: s.format for s in reversed(syntaxes)}
+        canonical = dict(reversed(canonical.items()))
+        merged = dict(canonical)
+        for syntax in syntaxes:
+            for media in syntax.media_types[1:]:
+                merged.setdefault(media, syntax.format)
+        self.by_media_type: Mapping[str, F] = MappingProxyType(merged)
         self._canonical = MappingProxyType({fmt: media for media, fmt in canonical.items()})
 
     def lookup(self, name: str) -> F | None:

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sparql_endpoint.linked_data.audit_pages import AUDIT_OFFERS, SORT_KEYS
+from sparql_endpoint.linked_data.audit_pages import AUDIT_OFFERS, MAX_ROWS, SORT_KEYS
 from sparql_endpoint.linked_data.documents import BY_EXTENSION, DOC_OFFERS
 from sparql_endpoint.linked_data.entities import MAX_PAGE
 from sparql_endpoint.linked_data.search import MAX_QUERY_CHARS
@@ -89,6 +89,12 @@ def _many(name: str, text: str) -> dict[str, Any]:
 FORMAT = param("format", "The answer's format by name (json, xml, csv, tsv, ttl, nt, html, ...).")
 OUTPUT = param("output", "Fuseki's name for format= (format= wins when both are given).")
 LANG = param("lang", "The language of labels (BCP 47): en, fa, zh-Hans, ...; else Accept-Language.")
+#: The audit's filters (an unknown value is a 400 naming the parameter).
+AUDIT_FILTERS = (
+    param("institution", "Only the agreements this institution (IRI) is party to."),
+    param("consortium", "Only the agreements that count for this consortium (IRI)."),
+    param("country", "Only the agreements with a party in this country (ISO 3166-1 code)."),
+)
 PAGE = param(
     "page",
     "Which page of the statements about the entity.",
@@ -235,13 +241,22 @@ ROUTES: dict[str, Route] = {
         (
             param("sort", "Sort key.", schema={"type": "string", "enum": sorted(SORT_KEYS)}),
             param("order", "asc or desc.", schema={"type": "string", "enum": ["asc", "desc"]}),
+            *AUDIT_FILTERS,
+            param("page", "Which page of the agreements table.", schema={"type": "integer"}),
+            param(
+                "size",
+                "Agreements on a page of the table.",
+                schema={"type": "integer", "minimum": 1, "maximum": MAX_ROWS},
+            ),
             LANG,
             FORMAT,
             OUTPUT,
         ),
     ),
     "audit_pages.audit_agreement": Route(
-        (200, 404, 406, 503), AUDIT_TYPES, (param("slug", "", where="path"), LANG, FORMAT, OUTPUT)
+        (*_READ, 404, 406),
+        AUDIT_TYPES,
+        (param("slug", "", where="path"), *AUDIT_FILTERS, LANG, FORMAT, OUTPUT),
     ),
     "entities.identifier": Route(
         (303, 400, 404, 406, 503), (), (param("rest", "", where="path"), LANG, PAGE, FORMAT, OUTPUT)

@@ -90,7 +90,16 @@ def test_a_format_the_response_cannot_take_leaves_the_choice_to_accept(client):
         ("/id/thing/a", ["text/html", *GRAPH_OFFERS.media_types]),
         ("/doc/thing/a", ["text/html", *GRAPH_OFFERS.media_types]),
         ("/ontology", ["text/html", *GRAPH_OFFERS.media_types]),
-        ("/audit", ["text/html", "application/json", "text/csv"]),
+        (
+            "/audit",
+            [
+                "text/html",
+                "application/json",
+                "text/csv",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                *GRAPH_OFFERS.media_types,
+            ],
+        ),
         ("/dumps/", ["text/html", "application/json"]),
         ("/search?q=zeta", ["text/html", "application/json"]),
     ],

@@ -50,7 +50,10 @@ def test_audit_page_shows_its_table_and_sorts_without_js(server, page):
     page.goto(server.url + "/audit")
     rows = page.locator("table#agreements tbody tr")
     assert rows.count() >= 4  # the 1957 plan of seed 002 and the example register
-    assert page.locator("svg#exposed-chart rect").count() > 0
+    bars = page.locator("table#exposed-chart tr.bar")
+    assert bars.count() > 10  # every challenge, not the first ten
+    assert bars.locator("svg rect").first.bounding_box()["width"] > 0
+    assert page.locator("span.sev-Violation").first.inner_text() == "Violation"
     page.click("table#agreements th a:has-text('agreement')")
     page.wait_for_load_state()
     labels = page.locator("table#agreements tbody tr td:first-child > a").all_inner_texts()
@@ -60,6 +63,8 @@ def test_audit_page_shows_its_table_and_sorts_without_js(server, page):
     page.wait_for_load_state()
     assert "/audit/" in page.url
     assert page.locator("#completeness").is_visible()
+    assert page.locator("table#present, table#gaps").count() >= 1
+    shot(page, "audit-agreement")
 
 
 def test_home_page_shows_the_paradigm_diagram(server, page):

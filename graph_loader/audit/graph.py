@@ -1,8 +1,10 @@
 """The audit's results as RDF in ``{base}graph/audit``, written atomically, replacing.
 
 An audit run node (``lamc:AuditRun``), one ``lamc:AgreementAudit`` per agreement with its
-``lamc:completeness``, and one ``lamc:ComponentGap`` per missing component with its
-``lamc:componentId``, severity, messages and the challenges it exposes.
+``lamc:completeness`` and whom it concerns (``lamc:auditedInstitution``,
+``lamc:auditedConsortium``, ``lamc:auditedCountry``: what the tables and filters read),
+and one ``lamc:ComponentGap`` per missing component with its ``lamc:componentId``,
+severity, messages and the challenges it exposes.
 """
 
 from __future__ import annotations
@@ -40,8 +42,9 @@ def audit_triples(audit: Audit, base_iri: str) -> Iterator[ox.Triple]:
     yield ox.Triple(run, RDF_TYPE, _lamc("AuditRun"))
     yield ox.Triple(run, RDF_TYPE, _n(PROV + "Activity"))
     yield ox.Triple(run, _n(PROV + "startedAtTime"), _typed(audit.started.isoformat(), "dateTime"))
-    yield ox.Triple(run, _lamc("agreementCount"), _typed(str(len(audit.agreements)), "integer"))
-    yield ox.Triple(run, _lamc("completeness"), _decimal(audit.mean_completeness))
+    if not audit.selection:  # a selection's count and mean are not the run's
+        yield ox.Triple(run, _lamc("agreementCount"), _typed(str(len(audit.agreements)), "integer"))
+        yield ox.Triple(run, _lamc("completeness"), _decimal(audit.mean_completeness))
     for graph in audit.graphs:
         yield ox.Triple(run, _n(PROV + "used"), _n(graph))
     for result in audit.agreements:
@@ -50,6 +53,12 @@ def audit_triples(audit: Audit, base_iri: str) -> Iterator[ox.Triple]:
         yield ox.Triple(node, _n(PROV + "wasGeneratedBy"), run)
         yield ox.Triple(node, _lamc("auditedAgreement"), _n(result.iri))
         yield ox.Triple(node, _lamc("completeness"), _decimal(result.completeness))
+        for iri in result.institutions:
+            yield ox.Triple(node, _lamc("auditedInstitution"), _n(iri))
+        for iri in result.consortia:
+            yield ox.Triple(node, _lamc("auditedConsortium"), _n(iri))
+        for code in result.countries:
+            yield ox.Triple(node, _lamc("auditedCountry"), ox.Literal(code))
         for component_id in result.missing:
             yield from _gap(audit, node, result.iri, component_id)
 

@@ -18,16 +18,24 @@ class Component:
     labels: dict[str, str]
     messages: dict[str, str]
     challenges: tuple[str, ...]
+    #: The agreement's properties the shape looks at (``sh:path``, through ``sh:and``,
+    #: ``sh:or`` and alternative paths): what a page shows of a component present.
+    paths: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class AgreementResult:
-    """One agreement: the components it lacks (profile order) and its completeness."""
+    """One agreement: the components it lacks (profile order), its completeness, and who
+    it concerns: the institutions party to it, the consortia it counts for (see
+    :func:`graph_loader.audit.run`) and the countries of its parties."""
 
     iri: str
     label: str | None
     missing: tuple[str, ...]
     completeness: float
+    institutions: tuple[str, ...] = ()
+    consortia: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -53,6 +61,10 @@ class Audit:
     agreements: list[AgreementResult]
     institutions: list[Aggregate] = field(default_factory=list)
     consortia: list[Aggregate] = field(default_factory=list)
+    #: Labels of the institutions and consortia the agreements concern.
+    related_labels: dict[str, str | None] = field(default_factory=dict)
+    #: The filters that narrowed this audit to some of its agreements (empty: all of them).
+    selection: dict[str, str] = field(default_factory=dict)
 
     def component(self, component_id: str) -> Component:
         return next(c for c in self.components if c.id == component_id)
@@ -79,3 +91,32 @@ class Audit:
             agreements.update(set(exposed))
         ranked = sorted(agreements, key=lambda ch: (-agreements[ch], -gaps[ch], ch))
         return [(ch, agreements[ch], gaps[ch]) for ch in ranked]
+
+
+def aggregates(
+    results: list[AgreementResult], labels: dict[str, str | None]
+) -> tuple[list[Aggregate], list[Aggregate]]:
+    """Mean completeness per institution and per consortium of ``results``, least complete
+    first: the one computation of the tables, for a run, the stored audit and any selection.
+
+    >>> a = AgreementResult("a", None, (), 1.0, institutions=("x", "y"), consortia=("k",))
+    >>> b = AgreementResult("b", None, ("term",), 0.5, institutions=("x",))
+    >>> [(g.iri, g.agreements, g.completeness) for g in aggregates([a, b], {})[0]]
+    [('x', 2, 0.75), ('y', 1, 1.0)]
+    """
+    by_institution: dict[str, list[float]] = {}
+    by_consortium: dict[str, list[float]] = {}
+    for result in results:
+        for iri in result.institutions:
+            by_institution.setdefault(iri, []).append(result.completeness)
+        for iri in result.consortia:
+            by_consortium.setdefault(iri, []).append(result.completeness)
+    return _means(by_institution, labels), _means(by_consortium, labels)
+
+
+def _means(groups: dict[str, list[float]], labels: dict[str, str | None]) -> list[Aggregate]:
+    found = [
+        Aggregate(iri=x, label=labels.get(x), agreements=len(v), completeness=sum(v) / len(v))
+        for x, v in groups.items()
+    ]
+    return sorted(found, key=lambda agg: (agg.completeness, agg.iri))

@@ -1,7 +1,8 @@
-"""The audit rendered as text, JSON, CSV, Turtle or HTML.
+"""The audit rendered as text, JSON, CSV, XLSX, HTML, or RDF in any syntax of the format
+table (:mod:`graph_loader.rdf_formats`).
 
-Every format is made from :func:`as_dict` (or, for Turtle, from the triples written into
-the audit graph), so they agree with each other.
+Every format is made from :func:`as_dict` (or, for RDF, from the triples written into the
+audit graph), so they agree with each other.
 """
 
 from __future__ import annotations
@@ -17,18 +18,29 @@ import pyoxigraph as ox
 
 from graph_loader.audit.graph import audit_triples
 from graph_loader.audit.model import Audit
+from graph_loader.audit.spreadsheet import CSV_COLUMNS, agreement_row, render_xlsx
+from graph_loader.rdf_formats import RDF_SYNTAXES, find
 from graph_loader.safe_output import linkable, spreadsheet_row
 from graph_loader.vocab import PREFIXES
 
+#: The formats rendered as text by :func:`render`.
 FORMATS = ("text", "json", "csv", "ttl", "html")
-CSV_COLUMNS = ("agreement", "label", "completeness", "missing", "severities", "challenges")
+#: Every format of :func:`render_bytes`: the text ones, XLSX, and each RDF syntax by its
+#: names in the format table (``json`` stays the audit's own JSON; JSON-LD is ``jsonld``).
+EXPORT_FORMATS = tuple(
+    dict.fromkeys(
+        (*FORMATS, "xlsx", *(n for s in RDF_SYNTAXES for n in s.names if n not in FORMATS))
+    )
+)
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
-def as_dict(audit: Audit) -> dict[str, Any]:
-    """The audit as plain data: agreements, aggregates, components and challenges."""
+def as_dict(audit: Audit, *, lang: str = "en") -> dict[str, Any]:
+    """The audit as plain data: agreements, aggregates, components and challenges; gap
+    messages in ``lang`` (English where the profile has none in it)."""
     n = len(audit.agreements)
     return {
+        "selection": dict(audit.selection),
         "run": {
             "iri": audit.run,
             "started": audit.started.isoformat(),
@@ -38,7 +50,7 @@ def as_dict(audit: Audit) -> dict[str, Any]:
             "completeness": audit.mean_completeness,
         },
         "components": [_component(audit, c) for c in audit.components],
-        "agreements": [_agreement(audit, a) for a in audit.agreements],
+        "agreements": [_agreement(audit, a, lang) for a in audit.agreements],
         "institutions": [_aggregate(a) for a in audit.institutions],
         "consortia": [_aggregate(a) for a in audit.consortia],
         "most_missing": [
@@ -68,18 +80,21 @@ def _challenge(audit: Audit, iri: str) -> dict[str, Any]:
     return {"iri": iri, "label": audit.challenge_labels.get(iri)}
 
 
-def _agreement(audit: Audit, result) -> dict[str, Any]:
+def _agreement(audit: Audit, result, lang: str) -> dict[str, Any]:
     gaps = [audit.component(cid) for cid in result.missing]
     return {
         "iri": result.iri,
         "label": result.label,
         "completeness": result.completeness,
         "missing": list(result.missing),
+        "institutions": list(result.institutions),
+        "consortia": list(result.consortia),
+        "countries": list(result.countries),
         "gaps": [
             {
                 "component": c.id,
                 "severity": c.severity,
-                "message": c.messages.get("en"),
+                "message": c.messages.get(lang) or c.messages.get("en"),
                 "challenges": [_challenge(audit, ch) for ch in c.challenges],
             }
             for c in gaps
@@ -107,6 +122,30 @@ def render(audit: Audit, fmt: str, *, base_iri: str) -> str:
     return renderers[fmt](data)
 
 
+def render_bytes(audit: Audit, fmt: str, *, base_iri: str) -> bytes:
+    """The audit in any of :data:`EXPORT_FORMATS`, as the bytes of a file."""
+    if fmt == "xlsx":
+        return render_xlsx(as_dict(audit))
+    if fmt in FORMATS and fmt != "ttl":
+        return render(audit, fmt, base_iri=base_iri).encode("utf-8")
+    found = find(RDF_SYNTAXES, fmt)
+    if found is None:
+        raise ValueError(f"unknown audit format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
+    return render_rdf(audit, base_iri, found)
+
+
+def render_rdf(audit: Audit, base_iri: str, fmt: ox.RdfFormat) -> bytes:
+    """The audit's triples in the RDF syntax ``fmt`` (in the default graph of the quad
+    syntaxes), with the vocabulary's prefixes where the syntax has them."""
+    triples = list(audit_triples(audit, base_iri))
+    statements: list[Any] = triples
+    if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
+        statements = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
+    plain = fmt in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS)
+    prefixes = None if plain else dict(PREFIXES)
+    return ox.serialize(statements, format=fmt, prefixes=prefixes) or b""  # no output: bytes
+
+
 def render_json(data: dict[str, Any]) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
@@ -119,28 +158,15 @@ def render_csv(data: dict[str, Any]) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for a in data["agreements"]:
-        challenges = sorted({ch["iri"] for gap in a["gaps"] for ch in gap["challenges"]})
-        writer.writerow(
-            spreadsheet_row(
-                [
-                    a["iri"],
-                    a["label"] or "",
-                    f"{a['completeness']:.6f}",
-                    ";".join(a["missing"]),
-                    ";".join(gap["severity"] for gap in a["gaps"]),
-                    ";".join(challenges),
-                ]
-            )
-        )
+        row = agreement_row(a)
+        row[2] = f"{a['completeness']:.6f}"
+        writer.writerow(spreadsheet_row(row))
     return out.getvalue()
 
 
 def render_turtle(audit: Audit, base_iri: str) -> str:
     """The audit graph's triples as Turtle."""
-    data = ox.serialize(
-        audit_triples(audit, base_iri), format=ox.RdfFormat.TURTLE, prefixes=dict(PREFIXES)
-    )
-    return (data or b"").decode("utf-8")  # with no output given, serialize returns the bytes
+    return render_rdf(audit, base_iri, ox.RdfFormat.TURTLE).decode("utf-8")
 
 
 def render_html(data: dict[str, Any]) -> str:

@@ -11,21 +11,28 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import defaultdict
+from dataclasses import replace
 from typing import Any
 
 import pyoxigraph as ox
 
 from graph_loader.audit.graph import write_audit_graph
-from graph_loader.audit.model import Aggregate, AgreementResult, Audit, Component
+from graph_loader.audit.model import AgreementResult, Audit, Component, aggregates
 from graph_loader.graphs import AUDIT_SHAPES, ONTOLOGY, Purpose, graph_iris
 from graph_loader.integrity import severity_name, shacl_validate, term_text
 from graph_loader.settings import Settings
 from graph_loader.store import ReadableStore, Store
 from graph_loader.vocab import label_texts, label_values, sparql_prefixes
 
-_PREFIXES = sparql_prefixes("lamc", "sh", "rdfs", "skos", "org")
+_PREFIXES = sparql_prefixes("lamc", "sh", "rdfs", "skos", "org", "schema", "rdf")
 #: Binds ``?lp`` to each label predicate, so :func:`~graph_loader.vocab.pick_label` can rank.
 _LABELS = label_values("lp")
+
+
+#: The properties a component's shape looks at, through its nested shapes and path lists.
+_PATHS = """SELECT DISTINCT ?g ?shape ?p WHERE { GRAPH ?g { ?shape lamc:componentId ?id .
+  ?shape (sh:path|sh:and|sh:or|sh:alternativePath|rdf:first|rdf:rest)+ ?p .
+  FILTER(isIRI(?p) && ?p != rdf:nil) } }"""
 
 
 def read_profile(store: ReadableStore, shapes_graph: str) -> list[Component]:
@@ -51,6 +58,9 @@ def read_profile(store: ReadableStore, shapes_graph: str) -> list[Component]:
         substitutions=g,
     ):
         challenges[row["shape"].value].append(row["c"].value)
+    paths: dict[str, list[str]] = defaultdict(list)
+    for row in store.query(_PREFIXES + _PATHS, substitutions=g):
+        paths[row["shape"].value].append(row["p"].value)
     components = [
         Component(
             id=row["id"].value,
@@ -60,6 +70,7 @@ def read_profile(store: ReadableStore, shapes_graph: str) -> list[Component]:
             labels=dict(texts[row["shape"].value]["labels"]),
             messages=dict(texts[row["shape"].value]["messages"]),
             challenges=tuple(sorted(challenges[row["shape"].value])),
+            paths=tuple(sorted(paths[row["shape"].value])),
         )
         for row in head
     ]
@@ -87,8 +98,10 @@ def run_audit(
     components = read_profile(store, shapes_graph)
     report = shacl_validate(store, shapes_graph, data_graphs=chosen, engine=engine)
     labels = _agreement_labels(store, chosen)
-    results = _results(labels, report.results, components)
-    institutions, consortia = _aggregates(store, [ox.NamedNode(g) for g in chosen], results)
+    results, related_labels = _relate(
+        store, [ox.NamedNode(g) for g in chosen], _results(labels, report.results, components)
+    )
+    institutions, consortia = aggregates(results, related_labels)
     audit = Audit(
         run=f"{settings.base_iri}id/audit/run",
         started=started,
@@ -99,6 +112,7 @@ def run_audit(
         agreements=results,
         institutions=institutions,
         consortia=consortia,
+        related_labels=related_labels,
     )
     write_audit_graph(store, settings, audit)
     audit.seconds = time.perf_counter() - clock
@@ -169,6 +183,10 @@ _CONSORTIA = "SELECT DISTINCT ?x WHERE { ?k rdfs:subClassOf* lamc:Consortium . ?
 _MEMBERS = """SELECT DISTINCT ?m ?x WHERE { ?a lamc:party ?m .
   { ?m org:memberOf ?x } UNION { ?x org:hasMember ?m }
   UNION { ?ms org:member ?m ; org:organization ?x } }"""
+# Countries: schema:addressCountry on a thing or on its address, joined to the parties here
+# (from the country outward: joined to the parties in SPARQL, it took seconds at 1M triples).
+_COUNTRIES = """SELECT DISTINCT ?m ?x WHERE { { ?m schema:addressCountry ?x }
+  UNION { ?ad schema:addressCountry ?x . ?m schema:address ?ad } }"""
 _RELATED_LABELS = f"""SELECT DISTINCT ?x ?lp ?label WHERE {{
   {{ SELECT DISTINCT ?x WHERE {{
        {{ [] lamc:party ?x }} UNION {{ [] lamc:governs ?x }} UNION {{ ?x lamc:governedBy [] }}
@@ -176,13 +194,14 @@ _RELATED_LABELS = f"""SELECT DISTINCT ?x ?lp ?label WHERE {{
   {_LABELS} ?x ?lp ?label }}"""
 
 
-def _aggregates(
+def _relate(
     store: Store, graphs: list[ox.NamedNode], results: list[AgreementResult]
-) -> tuple[list[Aggregate], list[Aggregate]]:
-    """Mean completeness per institution (agreements it is party to) and per consortium
-    (agreements governing it, or to which it or one of its members is party).
+) -> tuple[list[AgreementResult], dict[str, str | None]]:
+    """Each result with whom it concerns: the institutions party to it; the consortia that
+    it governs, that are party to it, or that a party is a member of; the countries of its
+    parties. Also the labels of those institutions and consortia.
 
-    Five queries fetch the relations whole; they are joined here, each agreement once.
+    Six queries fetch the relations whole; they are joined here, each agreement once.
     """
 
     def pairs(query: str, first: str = "a") -> list[tuple[str, str]]:
@@ -192,7 +211,6 @@ def _aggregates(
         ]
 
     audited = {r.iri for r in results}
-    parties = [(a, x) for a, x in pairs(_PARTIES) if a in audited]
     consortia = {
         row["x"].value for row in store.query(_PREFIXES + _CONSORTIA, default_graph=graphs)
     }
@@ -200,36 +218,35 @@ def _aggregates(
     for member, organisation in pairs(_MEMBERS, "m"):
         if organisation in consortia:
             members[member].add(organisation)
-    by_institution: dict[str, set[str]] = defaultdict(set)
-    by_consortium: dict[str, set[str]] = defaultdict(set)
+    parties: dict[str, set[str]] = defaultdict(set)
+    counted: dict[str, set[str]] = defaultdict(set)
     for a, x in pairs(_GOVERNS):
         if a in audited:
-            by_consortium[x].add(a)
-    for a, party in parties:
-        by_institution[party].add(a)
+            counted[a].add(x)
+    for a, party in pairs(_PARTIES):
+        if a not in audited:
+            continue
+        parties[a].add(party)
         if party in consortia:
-            by_consortium[party].add(a)
-        for consortium in members.get(party, ()):
-            by_consortium[consortium].add(a)
+            counted[a].add(party)
+        counted[a].update(members.get(party, ()))
+    located: dict[str, set[str]] = defaultdict(set)
+    for row in store.query(_PREFIXES + _COUNTRIES, default_graph=graphs):
+        code = row["x"]
+        if isinstance(code, ox.Literal) and code.value.strip():
+            located[row["m"].value].add(code.value.strip().upper())
+    countries = {
+        a: {c for m in members_of for c in located.get(m, ())} for a, members_of in parties.items()
+    }
     rows = store.query(_PREFIXES + _RELATED_LABELS, default_graph=graphs)
     labels = label_texts((row["x"].value, labelled(row)) for row in rows)
-    completeness = {r.iri: r.completeness for r in results}
-    return (
-        _means(by_institution, completeness, labels),
-        _means(by_consortium, completeness, labels),
-    )
-
-
-def _means(
-    groups: dict[str, set[str]], completeness: dict[str, float], labels: dict[str, str | None]
-) -> list[Aggregate]:
-    found = [
-        Aggregate(
-            iri=x,
-            label=labels.get(x),
-            agreements=len(members),
-            completeness=sum(completeness[a] for a in members) / len(members),
+    related = [
+        replace(
+            r,
+            institutions=tuple(sorted(parties[r.iri])),
+            consortia=tuple(sorted(counted[r.iri])),
+            countries=tuple(sorted(countries.get(r.iri, ()))),
         )
-        for x, members in groups.items()
+        for r in results
     ]
-    return sorted(found, key=lambda agg: (agg.completeness, agg.iri))
+    return related, labels

@@ -1,8 +1,10 @@
 """The last audit as stored in ``{base}graph/audit``, read back as an :class:`Audit`.
 
 So the pages and any reader of the store show the audit without re-running it (re-running
-writes); :mod:`graph_loader.audit.report` then renders it in every format. Aggregates by
-institution and consortium are not stored, so they are left empty here.
+writes); :mod:`graph_loader.audit.report` then renders it in every format. Whom each
+agreement concerns is stored with it, so the tables by institution and consortium are
+worked out here by the run's own :func:`~graph_loader.audit.model.aggregates`. Labels are
+picked for one reader's language. The work is proportional to the audit graph, not the store.
 """
 
 from __future__ import annotations
@@ -12,12 +14,18 @@ from collections import defaultdict
 
 import pyoxigraph as ox
 
-from graph_loader.audit.model import AgreementResult, Audit
+from graph_loader.audit.model import AgreementResult, Audit, aggregates
 from graph_loader.audit.run import labelled, read_profile
 from graph_loader.graphs import AUDIT, AUDIT_SHAPES
 from graph_loader.settings import Settings
 from graph_loader.store import ReadableStore
-from graph_loader.vocab import label_filter, label_texts, sparql_prefixes
+from graph_loader.vocab import (
+    DEFAULT_LANGUAGE,
+    LAMC,
+    label_filter,
+    label_texts,
+    sparql_prefixes,
+)
 
 _PREFIXES = sparql_prefixes("lamc", "prov", "skos")
 RUN_QUERY = (
@@ -39,16 +47,37 @@ AGREEMENT_LABELS_QUERY = (
   GRAPH ?ag {{ ?r lamc:auditedAgreement ?agreement }}
   ?agreement ?lp ?label . {label_filter("lp")} }}"""
 )
+RELATIONS_QUERY = (
+    _PREFIXES
+    + """SELECT ?ag ?agreement ?p ?x WHERE {
+  GRAPH ?ag { ?r lamc:auditedAgreement ?agreement ; ?p ?x
+    FILTER(?p IN (lamc:auditedInstitution, lamc:auditedConsortium, lamc:auditedCountry)) } }"""
+)
+RELATED_LABELS_QUERY = (
+    _PREFIXES
+    + f"""SELECT ?ag ?x ?lp ?label WHERE {{
+  {{ SELECT DISTINCT ?ag ?x WHERE {{ GRAPH ?ag {{ ?r ?p ?x
+       FILTER(?p IN (lamc:auditedInstitution, lamc:auditedConsortium)) }} }} }}
+  OPTIONAL {{ ?x ?lp ?label . {label_filter("lp")} }} }}"""
+)
+_RELATIONS = {
+    LAMC + "auditedInstitution": "institutions",
+    LAMC + "auditedConsortium": "consortia",
+    LAMC + "auditedCountry": "countries",
+}
 CHALLENGE_LABELS_QUERY = (
     _PREFIXES
     + """SELECT ?ag ?c ?label WHERE {
-  GRAPH ?ag { ?gap lamc:exposesChallenge ?c } OPTIONAL { ?c skos:prefLabel ?label } }"""
+  { SELECT DISTINCT ?ag ?c WHERE { GRAPH ?ag { ?gap lamc:exposesChallenge ?c } } }
+  OPTIONAL { ?c skos:prefLabel ?label } }"""
 )
 
 
-def read_audit(store: ReadableStore, settings: Settings) -> Audit | None:
-    """The stored audit, or ``None`` when no audit has been run (``store`` may be a
-    service's read view)."""
+def read_audit(
+    store: ReadableStore, settings: Settings, *, lang: str = DEFAULT_LANGUAGE
+) -> Audit | None:
+    """The stored audit with labels for a reader of ``lang``, or ``None`` when no audit has
+    been run (``store`` may be a service's read view)."""
     graph = {ox.Variable("ag"): ox.NamedNode(settings.graph_iri(AUDIT))}
     runs = list(store.query(RUN_QUERY, substitutions=graph))
     if not runs:
@@ -61,13 +90,29 @@ def read_audit(store: ReadableStore, settings: Settings) -> Audit | None:
         completeness[iri] = float(row["completeness"].value)
         if row["component"] is not None and row["component"].value not in missing[iri]:
             missing[iri].append(row["component"].value)
+    related: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for row in store.query(RELATIONS_QUERY, substitutions=graph):
+        related[row["agreement"].value][_RELATIONS[row["p"].value]].add(row["x"].value)
     labels = label_texts(
-        (row["agreement"].value, labelled(row))
-        for row in store.query(AGREEMENT_LABELS_QUERY, substitutions=graph)
+        (
+            (row["agreement"].value, labelled(row))
+            for row in store.query(AGREEMENT_LABELS_QUERY, substitutions=graph)
+        ),
+        lang=lang,
+    )
+    related_labels = label_texts(
+        (
+            (row["x"].value, labelled(row))
+            for row in store.query(RELATED_LABELS_QUERY, substitutions=graph)
+        ),
+        lang=lang,
     )
     challenge_labels = label_texts(
-        (row["c"].value, row["label"])
-        for row in store.query(CHALLENGE_LABELS_QUERY, substitutions=graph)
+        (
+            (row["c"].value, row["label"])
+            for row in store.query(CHALLENGE_LABELS_QUERY, substitutions=graph)
+        ),
+        lang=lang,
     )
     components = read_profile(store, settings.graph_iri(AUDIT_SHAPES))
     order = {c.id: c.order for c in components}
@@ -77,9 +122,13 @@ def read_audit(store: ReadableStore, settings: Settings) -> Audit | None:
             label=labels.get(iri),
             missing=tuple(sorted(missing[iri], key=lambda cid: (order.get(cid, 99), cid))),
             completeness=value,
+            institutions=tuple(sorted(related[iri]["institutions"])),
+            consortia=tuple(sorted(related[iri]["consortia"])),
+            countries=tuple(sorted(related[iri]["countries"])),
         )
         for iri, value in completeness.items()
     ]
+    institutions, consortia = aggregates(agreements, related_labels)
     agreements.sort(key=lambda a: a.iri)
     return Audit(
         run=runs[0]["run"].value,
@@ -89,6 +138,9 @@ def read_audit(store: ReadableStore, settings: Settings) -> Audit | None:
         components=components,
         challenge_labels=challenge_labels,
         agreements=agreements,
+        institutions=institutions,
+        consortia=consortia,
+        related_labels=related_labels,
     )
 
 
