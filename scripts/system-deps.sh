@@ -1,11 +1,11 @@
 #!/bin/sh
-# System packages the test suite needs besides Python: a Java runtime (the HermiT reasoner,
+# System packages the test suite and benchmarks need besides Python: a Java runtime (the HermiT reasoner,
 # run by owlready2) and Chromium with its driver (page tests). Installed with apt-get, quietly
 # and only when one is missing; without root or apt-get it says what is missing and goes on
 # (the tests that need them skip).
 set -u
 # command the tests run : Debian package that provides it
-NEEDS="java:default-jre-headless chromium:chromium chromedriver:chromium-driver"
+NEEDS="java:default-jre-headless chromium:chromium chromedriver:chromium-driver wrk:wrk"
 
 missing=""
 for need in $NEEDS; do
