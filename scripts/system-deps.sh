@@ -1,6 +1,7 @@
 #!/bin/sh
-# System packages the test suite and benchmarks need besides Python: a Java runtime (the HermiT reasoner,
-# run by owlready2) and Chromium with its driver (page tests). Installed with apt-get, quietly
+# System packages the test suite needs besides Python: a Java runtime (the HermiT reasoner,
+# run by owlready2) and Chromium with its driver (page tests); and wrk, the load generator of
+# bench/deref.py. Installed with apt-get, quietly
 # and only when one is missing; without root or apt-get it says what is missing and goes on
 # (the tests that need them skip).
 set -u
