@@ -109,6 +109,8 @@ class _Client:
         self.relay: Relay | None = None
         self.answers: asyncio.Task | None = None
         self.timer: asyncio.Timeout | None = None
+        #: Set when no answer is awaited (see :meth:`_settled`).
+        self.settled = asyncio.Event()
 
     @property
     def busy(self) -> bool:
@@ -116,6 +118,7 @@ class _Client:
 
     def _idle(self) -> None:
         """Every answer is written: the keep-alive time runs again."""
+        self.settled.set()
         if self.timer is not None:
             self.timer.reschedule(asyncio.get_running_loop().time() + self.front.keepalive)
 
@@ -163,6 +166,8 @@ class _Client:
 
     async def _request(self, head: Head, length: int, chunked: bytes) -> bool:
         """Answer one request from the cache, or pass it on; whether another may follow."""
+        if not await self._settled():
+            return False
         request_line, fields = head
         method, target, protocol = request_line.split(b" ")
         keepable = protocol == b"HTTP/1.1" and not _says_close(fields)
@@ -183,6 +188,17 @@ class _Client:
         assert self.upstream is not None
         self.upstream.write(b"\r\n".join([request_line, *fields]) + b"\r\n\r\n" + chunked)
         return await self._body(length, pending)
+
+    async def _settled(self) -> bool:
+        """Wait until no answer is awaited; whether the connection still goes on.
+
+        Requests sent back to back (pipelined) go to the router one at a time: its answer
+        first, then the next request. uWSGI's router loses a request that comes in the
+        same read as the one before."""
+        while self.busy:
+            self.settled.clear()
+            await self.settled.wait()
+        return not self.writer.is_closing()
 
     async def _router(self) -> Relay:
         """The relay of the current router connection, opened when there is none."""
@@ -216,6 +232,7 @@ class _Client:
         self.upstream, self.relay, self.answers = None, None, None
         if not relay.keep or relay.outstanding:
             self.writer.close()
+        self.settled.set()
 
     async def _dechunked(self, head: Head) -> tuple[Head, bytes]:
         """A chunked request read whole (see :func:`~.chunked_body.dechunked`)."""

@@ -168,6 +168,13 @@ async def read_head(reader: asyncio.StreamReader) -> tuple[bytes, list[bytes]] |
     refused = refusal(request_line, fields)
     if refused is not None:
         raise Refused(refused, method)
+    for number, field in enumerate(fields, start=1):  # (uWSGI's router drops or misreads)
+        if field[:1] in (b" ", b"\t"):
+            problem = f"header line {number} continues the line before (obsolete folding)"
+            raise Refused(Refusal(400, problem), method)
+        if b":" not in field:
+            problem = f"header line {number} has no colon (NAME: VALUE)"
+            raise Refused(Refusal(400, problem), method)
     return request_line, fields
 
 

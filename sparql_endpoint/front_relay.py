@@ -161,11 +161,14 @@ class Relay:
             self.client.write(b"\r\n".join(head) + b"\r\n\r\n" + body)
             await self.client.drain()
             return
-        self.client.write(b"\r\n".join(head) + b"\r\n\r\n")
+        start = b""
+        if length is not None and not bodiless:  # the head and a short body in one write
+            start = await self.source.readexactly(min(length, CHUNK))
+        self.client.write(b"\r\n".join(head) + b"\r\n\r\n" + start)
         if chunked:
             await self._chunks()
         elif length is not None and not bodiless:
-            await self._exactly(length)
+            await self._exactly(length - len(start))
         elif not framed:
             await self._rest()
         await self.client.drain()
