@@ -36,12 +36,14 @@ def installed() -> bool:
 
 
 def page() -> Response:
-    """The editor page for the endpoint the request reached (HTML)."""
+    """The editor page for the endpoint the request reached (HTML): YASGUI when it is
+    installed, unless ``editor=form`` asks for the plain form; otherwise the plain form,
+    which shows results in the page (a table for SELECT and ASK, text for graphs)."""
     html = render_template(
         "yasgui.html",
         endpoint=request.base_url,
         base=service().settings.base_iri,
-        installed=installed(),
+        installed=installed() and request.args.get("editor") != "form",
         script=url_for("yasgui.static", filename=ASSETS[0]),
         style=url_for("yasgui.static", filename=ASSETS[1]),
         examples_data=[{"name": e.name, "query": e.query} for e in EXAMPLES],
