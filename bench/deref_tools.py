@@ -94,11 +94,10 @@ def run_wrk(
     *,
     connections: int,
     seconds: float,
-    first: bool,
     work: Path,
 ) -> Load:
-    """Send ``paths`` to ``root`` from ``connections`` keep-alive connections for ``seconds``
-    (``first``: each path at most once, stopping before the list runs out)."""
+    """Send ``paths`` to ``root``, over and over, from ``connections`` keep-alive connections
+    for ``seconds``."""
     script, listing = work / "deref.lua", work / "paths.txt"
     script.write_text(LUA, encoding="utf-8")
     listing.write_text("\n".join(paths) + "\n", encoding="utf-8")
