@@ -103,7 +103,7 @@ def run_wrk(
     listing.write_text("\n".join(paths) + "\n", encoding="utf-8")
     threads = min(2, connections)
     command = [
-        wrk_binary(), "-t", str(threads), "-c", str(connections), "-d", f"{seconds:g}s",
+        wrk_binary(), "-t", str(threads), "-c", str(connections), "-d", f"{max(1, round(seconds))}s",
         "--timeout", "30s", "-s", str(script), root, "--", str(listing), accept, str(threads),
     ]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=600)
