@@ -253,7 +253,7 @@ def parse_args(argv: list[str] | None):
     parser.add_argument("--entities", type=int, default=200, help="entities of the repeated pass")
     parser.add_argument("--first", type=int, default=200, help="entities per first-request run")
     parser.add_argument("--levels", type=int, nargs="+", default=[1, 16])
-    parser.add_argument("--seconds", type=float, default=10.0, help="time per measurement (whole seconds)")
+    parser.add_argument("--seconds", type=float, default=10.0, help="seconds per one (whole)")
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds before each one (whole)")
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument("--no-trifid", action="store_true", help="leave Trifid out")

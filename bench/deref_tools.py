@@ -101,9 +101,9 @@ def run_wrk(
     script, listing = work / "deref.lua", work / "paths.txt"
     script.write_text(LUA, encoding="utf-8")
     listing.write_text("\n".join(paths) + "\n", encoding="utf-8")
-    threads = min(2, connections)
+    threads, whole = min(2, connections), max(1, round(seconds))  # wrk takes whole seconds
     command = [
-        wrk_binary(), "-t", str(threads), "-c", str(connections), "-d", f"{max(1, round(seconds))}s",
+        wrk_binary(), "-t", str(threads), "-c", str(connections), "-d", f"{whole}s",
         "--timeout", "30s", "-s", str(script), root, "--", str(listing), accept, str(threads),
     ]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=600)
