@@ -91,6 +91,11 @@ class Settings:
         "Seconds browsers and shared caches may reuse an entity document or the ontology "
         "without asking again (Cache-Control max-age); 0: ask every time.",
     )
+    front_cache_mb: int = setting(
+        64,
+        "MiB of memory the server's front process may hold of entity documents and /id "
+        "redirects, answered without a worker until the data changes; 0 turns it off.",
+    )
     network_sandbox: bool = setting(
         True,
         "With an empty service_allowlist, run the server's workers in a sandbox that cannot "

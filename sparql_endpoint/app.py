@@ -81,6 +81,7 @@ def create_app(
     blueprints: tuple[Blueprint, ...] = BLUEPRINTS,
     metrics_dir: Path | None = None,
     sandbox: SandboxState = NOT_SERVED,
+    front_cache: bool = False,
 ) -> Flask:
     """Make the application for ``settings`` (resolved from the environment when omitted).
 
@@ -89,6 +90,8 @@ def create_app(
     a query past the limit ends the process. With ``metrics_dir``, the counters are shared
     with every process of the server that uses the same directory. ``sandbox`` is the
     network sandbox this process runs in (see :mod:`sparql_endpoint.network_sandbox`).
+    With ``front_cache``, documents and redirects say the front may keep them (see
+    :mod:`sparql_endpoint.front_cache`; only behind the front, which takes the mark out).
     """
     settings = settings or resolve_settings()
     app = Flask(__name__)
@@ -101,6 +104,7 @@ def create_app(
         executor=make_executor(settings, store),
         metrics=Metrics() if metrics_dir is None else SharedMetrics(metrics_dir),
         sandbox=sandbox,
+        front_cache=front_cache,
     )
     interface_text.install(app)
     for blueprint in blueprints:

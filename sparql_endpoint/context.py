@@ -37,6 +37,8 @@ class Service:
     metrics: Metrics
     #: The network sandbox this process runs in.
     sandbox: SandboxState = NOT_SERVED
+    #: Whether the front keeps documents and redirects (answers carry its mark).
+    front_cache: bool = False
     started: float = field(default_factory=time.time)
     formats: QueryFormats = field(default_factory=QueryFormats)
     #: Bodies rendered for the current data version (the ontology's pages).

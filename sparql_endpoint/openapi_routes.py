@@ -295,6 +295,12 @@ ROUTES: dict[str, Route] = {
         _unique((*RESULT_TYPES, *GRAPH_TYPES, *DESCRIPTION_TYPES)),
         (
             param("query", "A SPARQL 1.1 query; without it, the Service Description."),
+            param(
+                "editor",
+                "Without a query, for a browser: 'form' asks for the plain query form "
+                "(results shown in the page) instead of YASGUI.",
+                schema={"type": "string", "enum": ["form"]},
+            ),
             *DATASET,
             FORMAT,
             OUTPUT,

@@ -304,6 +304,13 @@ def serve_command(state: AppState, host, port, workers, get_path, accept) -> Non
     # recommends freezing before forking workers, which keeps memory shared.
     gc.freeze()
     run_dir = run_directory()
-    start_front(listener, str(run_dir / ROUTER_SOCKET), KEEPALIVE_SECONDS, settings.max_body_bytes)
+    start_front(
+        listener,
+        str(run_dir / ROUTER_SOCKET),
+        KEEPALIVE_SECONDS,
+        settings.max_body_bytes,
+        cache_bytes=settings.front_cache_mb * 1024 * 1024,
+        store=str(settings.store_path.resolve()),
+    )
     listener.close()  # the front's now
     pyuwsgi.run(uwsgi_options(settings, run_dir=run_dir))

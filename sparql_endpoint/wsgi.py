@@ -156,7 +156,8 @@ def _load() -> ServedApp:
         raise RuntimeError("sparql_endpoint.wsgi is loaded by `lamcoop serve` (uWSGI) only")
     settings, metrics_dir = settings_from_env(os.environ[SETTINGS_ENV])
     sandbox = network_sandbox.enter(settings)  # before the store's threads start
-    app = create_app(settings, metrics_dir=metrics_dir, sandbox=sandbox)
+    front_cache = settings.front_cache_mb > 0
+    app = create_app(settings, metrics_dir=metrics_dir, sandbox=sandbox, front_cache=front_cache)
     return ServedApp(
         app,
         client_fd=uwsgi.connection_fd,

@@ -39,8 +39,10 @@ def installed() -> bool:
 
 
 def page() -> Response:
-    """The editor page for the endpoint the request reached (HTML), its words in the
-    reader's language (the queries themselves are the same in every language)."""
+    """The editor page for the endpoint the request reached (HTML): YASGUI when it is
+    installed, unless ``editor=form`` asks for the plain form; otherwise the plain form,
+    which shows results in the page (a table for SELECT and ASK, text for graphs). Its words
+    are in the reader's language (the queries themselves are the same in every language)."""
     lang = reader_language()
     html = render_template(
         "yasgui.html",
@@ -48,7 +50,7 @@ def page() -> Response:
         dir=text_dir(lang),
         endpoint=request.base_url,
         base=service().settings.base_iri,
-        installed=installed(),
+        installed=installed() and request.args.get("editor") != "form",
         script=url_for("yasgui.static", filename=ASSETS[0]),
         style=url_for("yasgui.static", filename=ASSETS[1]),
         examples_data=[{"name": gettext(e.name), "query": e.query} for e in EXAMPLES],

@@ -38,6 +38,7 @@ from graph_loader.store.layout import (
     PENDING_GRAPH,
     STAGING_PREFIX,
     count,
+    count_write,
     internal,
     marker_key,
     seal,
@@ -265,10 +266,15 @@ class OxigraphStore:
         self._inner.flush()
 
     def close(self) -> None:
-        """Flush (when writable) and release the store; a second call does nothing."""
+        """Flush (when writable) and release the store; a second call does nothing. A
+        read-write store on disk then counts the session (:func:`.layout.count_write`), so
+        that servers reading the store learn of the write."""
         inner = self.__dict__.pop("_inner", None)
         if inner is not None and not self.read_only:
             inner.flush()
+            del inner  # the last reference: the store is released before readers reopen it
+            if self.path is not None:
+                count_write(self.path)
 
     # -- pending loads -------------------------------------------------------------------
     def internal_graphs(self) -> dict[str, int]:

@@ -75,3 +75,36 @@ def seal(key: bytes, marker: str, target: str, physical: str, mode: str) -> str:
     """The seal of a marker: an HMAC of what recovery would act on."""
     message = "\n".join((marker, target, physical, mode)).encode("utf-8")
     return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+#: The store's count of read-write sessions, a side file every read-write close bumps: how
+#: a server serving the store learns of a write by another process (``lamcoop load`` run
+#: beside ``lamcoop serve``), and so drops what it made from the data before.
+WRITES_FILE = "lamcoop-writes"
+
+
+def written(path: Path) -> tuple[int, float]:
+    """How many read-write sessions of the store at ``path`` have ended, and when the last
+    did (seconds since the epoch; 0 when none has).
+
+    >>> import tempfile
+    >>> where = Path(tempfile.mkdtemp())
+    >>> written(where)
+    (0, 0.0)
+    >>> count_write(where); count_write(where); written(where)[0]
+    2
+    """
+    try:
+        info = os.stat(path / WRITES_FILE)
+        return int((path / WRITES_FILE).read_text("ascii").strip() or 0), info.st_mtime
+    except (OSError, ValueError):
+        return 0, 0.0
+
+
+def count_write(path: Path) -> None:
+    """Bump the count of read-write sessions, after the session's data is on disk (the
+    file is replaced whole; two sessions ending at once may count once, which still
+    changes the count a reader saw before either)."""
+    temporary = path / f".{WRITES_FILE}.{os.getpid()}"
+    temporary.write_text(str(written(path)[0] + 1), "ascii")
+    os.replace(temporary, path / WRITES_FILE)

@@ -8,7 +8,11 @@ queries wait behind it, and running ones drain. The kernel releases the locks of
 that ends, however it ends.
 
 ``lamcoop-state.json`` holds the data version and each graph's triple count, rewritten
-(atomically) by every write; readers notice a new one from ``os.stat`` alone.
+(atomically) by every write; readers notice a new one from ``os.stat`` alone. A write by
+another process (``lamcoop load`` beside the server) does not rewrite it, but the store
+counts every read-write session in a side file (:func:`graph_loader.store.layout.written`):
+the data version readers see is the state's version plus that count, so it changes with
+every write, by whichever process.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from graph_loader.store import ReadableStore
+from graph_loader.store.layout import WRITES_FILE, written
 
 DATA_LOCK = "lamcoop-data.lock"
 GATE_LOCK = "lamcoop-gate.lock"
@@ -81,6 +86,15 @@ class StoreLocks:
         os.close(self._gate)
 
 
+def _stat_stamp(path: Path) -> tuple[int, ...]:
+    """What changes when ``path`` is replaced (nothing, for a file not there)."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return ()
+    return (info.st_ino, info.st_mtime_ns, info.st_size)
+
+
 def _take(fd: int, mode: int, deadline: float) -> None:
     """``flock`` ``fd`` in ``mode``, trying until ``deadline`` (``time.monotonic``)."""
     while True:
@@ -114,24 +128,32 @@ class StateFile:
     """The store's state file, re-read only when ``os.stat`` says it was replaced."""
 
     def __init__(self, store_path: Path):
+        self.store_path = store_path
         self.path = store_path / STATE_FILE
-        self._stamp: tuple[int, int, int] | None = None
+        self._stamp: tuple[int, ...] | None = None
         self._state = State(0, {}, frozenset())
 
     def exists(self) -> bool:
         return self.path.exists()
 
     def current(self) -> State:
-        """The state as of now (one ``stat``; a read only after a write)."""
+        """The state as of now (two ``stat`` calls; a read only after a write). Its version
+        is the state file's plus the store's count of read-write sessions."""
         info = os.stat(self.path)
-        stamp = (info.st_ino, info.st_mtime_ns, info.st_size)
+        stamp = (info.st_ino, info.st_mtime_ns, info.st_size, *_stat_stamp(self.writes_path))
         if stamp != self._stamp:
             data = json.loads(self.path.read_text(encoding="utf-8"))
             graphs = {str(k): int(v) for k, v in data["graphs"].items()}
-            version = int(data["version"])
-            self._state = State(version, graphs, frozenset(graphs), info.st_mtime)
+            writes, when = written(self.store_path)
+            version = int(data["version"]) + writes
+            modified = max(info.st_mtime, when)
+            self._state = State(version, graphs, frozenset(graphs), modified)
             self._stamp = stamp
         return self._state
+
+    @property
+    def writes_path(self) -> Path:
+        return self.store_path / WRITES_FILE
 
     def publish(self, version: int, graphs: dict[str, int]) -> None:
         """Write a new state (under the write lock, or before any reader starts)."""

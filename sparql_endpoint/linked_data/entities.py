@@ -20,6 +20,7 @@ from graph_loader.describe import Description, Select, describe, exists
 from graph_loader.graphs import ONTOLOGY
 from graph_loader.vocab import PROV, RDFS, normalise_language, sparql_prefixes, text_of
 from sparql_endpoint.context import service
+from sparql_endpoint.front_cache import HEADER as FRONT_CACHE_HEADER
 from sparql_endpoint.linked_data import reader
 from sparql_endpoint.linked_data.documents import (
     DOC_FORMATS,
@@ -64,11 +65,20 @@ def identifier(rest: str) -> Response:
     iri = entity_iri(rest)
     if "page" in request.args:
         whole_number("page", most=MAX_PAGE, default=1)
+    version = service().executor.version
     if not exists(reader.select, iri):
         return not_found(rest, iri)
     response = Response(status=303)
     response.headers["Location"] = f"/doc/{quote(rest)}.{fmt.extension}{_query_suffix()}"
     response.headers["Vary"] = VARY
+    return _for_front(response, version)
+
+
+def _for_front(response: Response, version: int) -> Response:
+    """``response`` marked as one the front may keep for ``version`` (when it keeps any):
+    the workers decide what is kept, the front only looks for the mark."""
+    if service().front_cache:
+        response.headers[FRONT_CACHE_HEADER] = str(version)
     return response
 
 
@@ -90,9 +100,13 @@ def document(rest: str) -> Response:
         headers.get("Accept-Language", ""),
         request.host_url,
     )
-    status, fields, body = svc.documents.get(svc.executor.version, key, lambda: _made(rest, iri))
+    version = svc.executor.version
+    status, fields, body = svc.documents.get(version, key, lambda: _made(rest, iri))
     response = Response(body, status=status, headers=fields)
-    return cacheable(response) if status == 200 else response
+    if status != 200:
+        return response
+    response = cacheable(response)
+    return _for_front(response, version) if response.status_code == 200 else response
 
 
 def _made(rest: str, iri: str) -> tuple[int, list[tuple[str, str]], bytes]:
