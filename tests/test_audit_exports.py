@@ -120,7 +120,7 @@ def test_page_shows_severity_in_words_tables_and_every_challenge(served):
     charted = re.findall(r'<tr class="bar" data-iri="([^"]+)"', page)
     assert sorted(charted) == sorted(ch for ch, _, _ in whole.challenge_counts())
     assert len(charted) > 10
-    assert "Lack of skilled and motivated staff</a>" in page
+    assert "Lack of skilled and motivated staff</bdi></a>" in page
     for key in ("institutions", "consortia"):
         table = page.split(f'<table id="{key}">', 1)[1].split("</table>", 1)[0]
         assert re.findall(r'<tr data-iri="([^"]+)"', table) == [x.iri for x in getattr(whole, key)]

@@ -45,7 +45,7 @@ class Interface(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
-        data = tag in DATA or "hreflang" in a or (a.get("dir") == "ltr" and tag != "html")
+        data = tag in DATA or "hreflang" in a or (a.get("dir") in ("ltr", "auto") and tag != "html")
         if tag in ("br", "input", "meta", "link", "img", "rect", "line", "path", "circle"):
             return
         self.stack.append(data or bool(self.stack and self.stack[-1]))

@@ -195,10 +195,17 @@ def _choices(audit: Audit, lang: str) -> dict[str, list[str]]:
 
 
 def _component_labels(data: dict[str, Any], lang: str) -> dict[str, str]:
-    """Component id -> its label in ``lang`` (else English, else the id)."""
-    return {
-        c["id"]: c["label"].get(lang) or c["label"].get("en") or c["id"] for c in data["components"]
-    }
+    """Component id -> its label in ``lang`` (else English, else the id); tags compared as
+    language tags (the store lowercases them: ``zh-hans``)."""
+
+    def label(said: dict[str, str], fallback: str) -> str:
+        for wanted in (lang, DEFAULT_LANGUAGE):
+            for tag, text in said.items():
+                if same_language(tag, wanted):
+                    return text
+        return fallback
+
+    return {c["id"]: label(c["label"], c["id"]) for c in data["components"]}
 
 
 def _country_name(code: str, lang: str) -> str:
