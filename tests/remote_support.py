@@ -39,10 +39,10 @@ class OxigraphServer:
         self.start()
 
     def start(self) -> None:
+        bind = f"127.0.0.1:{self.port}"
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
-                [oxigraph_binary(), "serve", "--location", str(self.location)]
-                + ["--bind", f"127.0.0.1:{self.port}"],
+                [oxigraph_binary(), "serve", "--location", str(self.location), "--bind", bind],
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )

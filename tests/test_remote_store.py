@@ -90,7 +90,9 @@ def test_a_broken_file_names_its_place_and_changes_nothing(lamcoop, backend, tmp
     assert lamcoop("load", "--graph", TARGET, str(good), env=backend).returncode == 0
     before = lamcoop("graphs", "--format", "json", env=backend).stdout
     bad = tmp_path / "bad.nt"
-    bad.write_text('<urn:x-lamcoop-test:a> <urn:x-lamcoop-test:b> "2" .\n<urn:x-lamcoop-test:a> oops\n')
+    bad.write_text(
+        '<urn:x-lamcoop-test:a> <urn:x-lamcoop-test:b> "2" .\n<urn:x-lamcoop-test:a> oops\n'
+    )
     run = lamcoop("load", "--graph", TARGET, str(bad), env=backend)
     assert run.returncode != 0
     assert "bad.nt" in run.stderr.decode() and "line 2" in run.stderr.decode()
