@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from graph_loader.settings import Settings
 from graph_loader.store.embedded import open_store
 from graph_loader.store.interface import Store, StoreError
-from graph_loader.store.remote import RemoteStore
-from graph_loader.store.remote_http import Endpoints, RemoteClient
+
+if TYPE_CHECKING:
+    from graph_loader.store.remote import RemoteStore
 
 
 def open_configured(settings: Settings, *, read_only: bool = False) -> Store:
@@ -21,6 +24,10 @@ def open_configured(settings: Settings, *, read_only: bool = False) -> Store:
 def open_remote(settings: Settings, *, read_only: bool = False) -> RemoteStore:
     """Open the remote store of ``settings``; it is asked for its graphs once, so a dead
     endpoint is named at once (``cannot reach ...: connection refused``)."""
+    # Imported here: the HTTP clients are loaded only by commands over a remote store.
+    from graph_loader.store.remote import RemoteStore
+    from graph_loader.store.remote_http import Endpoints, RemoteClient
+
     endpoints = Endpoints.for_engine(
         settings.store,
         engine=settings.store_engine,
