@@ -7,6 +7,7 @@ serve``; the atomicity tests kill the loader, or the server, in the middle of a 
 from __future__ import annotations
 
 import json
+import shutil
 import signal
 import subprocess
 import time
@@ -186,3 +187,23 @@ def test_an_engine_stopped_mid_load_leaves_the_published_graphs(
     assert _published(restarted) == _published(before)
     assert lamcoop("graphs", env=env).returncode == 0
     assert oxigraph.counts() == before
+
+
+def test_registers_load_alike(lamcoop, backend, tmp_path, repo_root):
+    """Institution registries go through the importers, staging and provenance on both."""
+    fixtures = repo_root / "tests" / "fixtures" / "importers"
+    names = ("wikidata-isil-excerpt.tsv", "imls-museums-excerpt.csv")
+    tables = [Path(shutil.copy(fixtures / name, tmp_path)) for name in names]  # reports beside
+    run = lamcoop("load", "--quiet", *map(str, tables), env=backend)
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.decode().splitlines()
+    assert lines[0].startswith("wikidata-isil-excerpt.tsv (wikidata-isil): 46 rows: 42 loaded, ")
+    assert lines[1].startswith("imls-museums-excerpt.csv (imls-museums): 43 rows: 43 loaded")
+    rows = json.loads(lamcoop("graphs", "--format", "json", env=backend).stdout)
+    counts = {r["graph"].rsplit("/", 1)[1]: r["triples"] for r in rows}
+    assert counts["wikidata-isil-excerpt"] > 0 and counts["imls-museums-excerpt"] > 0
+    # Loading the same tables again leaves the counts as they were.
+    again = lamcoop("load", "--quiet", *map(str, tables), env=backend)
+    assert again.returncode == 0, again.stderr
+    rows = json.loads(lamcoop("graphs", "--format", "json", env=backend).stdout)
+    assert {r["graph"].rsplit("/", 1)[1]: r["triples"] for r in rows} == counts
