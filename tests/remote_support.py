@@ -40,9 +40,11 @@ class OxigraphServer:
 
     def start(self) -> None:
         bind = f"127.0.0.1:{self.port}"
+        # --timeout-s: the engine's own limit, for a query lamcoop gave up on at its limit.
+        options = ["--location", str(self.location), "--bind", bind, "--timeout-s", "20"]
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
-                [oxigraph_binary(), "serve", "--location", str(self.location), "--bind", bind],
+                [oxigraph_binary(), "serve", *options],
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
