@@ -13,6 +13,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from tests.conftest import synthetic_nt
@@ -207,3 +208,24 @@ def test_registers_load_alike(lamcoop, backend, tmp_path, repo_root):
     assert again.returncode == 0, again.stderr
     rows = json.loads(lamcoop("graphs", "--format", "json", env=backend).stdout)
     assert {r["graph"].rsplit("/", 1)[1]: r["triples"] for r in rows} == counts
+
+
+def test_a_copy_dropped_by_another_recovery_never_empties_its_target(oxigraph, tmp_path):
+    """Two writers on one remote store: the second one's open drops the first one's staged
+    copy; publishing it then changes nothing (it never publishes an empty graph)."""
+    from graph_loader.settings import resolve_settings
+    from graph_loader.store import open_configured
+
+    settings = resolve_settings(environ=remote_env(oxigraph, tmp_path / "state"), config_file=None)
+    first = open_configured(settings)
+    first.update(
+        f"INSERT DATA {{ GRAPH <{TARGET}> {{ <urn:x-lamcoop-test:a> <urn:x-lamcoop-test:b> 1 }} }}"
+    )
+    before = oxigraph.counts()
+    data = b'<urn:x-lamcoop-test:n> <urn:x-lamcoop-test:b> "2" .\n'
+    staged = first.stage(data, graph=TARGET, format=ox.RdfFormat.N_TRIPLES, replace=True)
+    second = open_configured(settings)  # a read-write open recovers: the copy is dropped
+    staged.publish()
+    assert oxigraph.counts() == before
+    first.close()
+    second.close()

@@ -304,12 +304,16 @@ class RemoteStore:
 
     def publish_text(self, target: str, physical: str, *, replace: bool) -> str:
         """The update that publishes a staged copy: empty the target when the load
-        replaces, then add the copy (blank nodes keep their identity)."""
+        replaces, then add the copy (blank nodes keep their identity). Each step holds only
+        while the copy's marker is there: a copy another process's recovery dropped is never
+        published as an empty graph."""
         t, c = term(target), term(physical)
+        marked = f"GRAPH {term(PENDING_GRAPH)} {{ ?load {term(_PENDING + 'physical')} {c} }}"
+        into = f"GRAPH {t} {{ ?s ?p ?o }}"
         steps = [f"CREATE SILENT GRAPH {t}"]
         if replace:
-            steps.append(f"DELETE WHERE {{ GRAPH {t} {{ ?s ?p ?o }} }}")
-        steps.append(f"INSERT {{ GRAPH {t} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {c} {{ ?s ?p ?o }} }}")
+            steps.append(f"DELETE {{ {into} }} WHERE {{ {marked} {into} }}")
+        steps.append(f"INSERT {{ {into} }} WHERE {{ {marked} GRAPH {c} {{ ?s ?p ?o }} }}")
         return " ;\n".join(steps)
 
     def apply_staged(self, target: str, physical: str, *, forward: bool) -> None:
