@@ -157,8 +157,14 @@ class RemoteClient:
         return self._gsp("GET", params, headers={"Accept": accept}).content
 
     def post_graph(self, graph: str | None, body: bytes | Iterable[bytes], media_type: str) -> None:
-        """Add ``body`` to ``graph`` (``None``: to the dataset, for quad formats)."""
+        """Add ``body`` to ``graph`` (``None``: to the dataset, for quad formats).
+
+        Only staging graphs are written this way, so Oxigraph server is asked to load
+        without a transaction (its bulk loader, quicker): an upload cut short leaves a part
+        of a copy nobody reads, which the next open drops."""
         params = {} if graph is None else {"graph": graph}
+        if self.endpoints.engine == "oxigraph":
+            params["no_transaction"] = ""
         self._gsp("POST", params, body=body, headers={"Content-Type": media_type})
 
     def _gsp(
