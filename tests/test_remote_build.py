@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+import requests
 
 from tests.remote_support import OxigraphServer, remote_env
+from tests.servers import HTTP_DEADLINE, RunningServer
 
 #: What differs from run to run: durations, the folder of the dumps, their size (blank
 #: node labels).
@@ -75,3 +77,34 @@ def test_build_validate_audit_dump_agree(both, lamcoop):
     assert any(name.endswith(".ttl") for name in remote["dumps"])  # type: ignore[attr-defined]
     # Nothing of lamcoop's bookkeeping is left in the engine.
     assert not [g for g in server.counts() if g.startswith("urn:lamcoop:")]
+
+
+#: Pages and documents of a built store that a server over it answers.
+SURFACES = (
+    "/",
+    "/list/institutions",
+    "/search?q=library",
+    "/audit",
+    "/.well-known/void",
+    "/dumps/",
+    "/-/metrics",
+    "/ontology",
+    "/reconcile",
+    "/doc/agreement/national-book-coordination-plan-1957",
+)
+
+
+def test_serve_answers_every_surface_over_the_built_remote_store(both, lamcoop):
+    root, server = both
+    env = {**remote_env(server, root / "state"), "LAMCOOP_DUMP_DIR": str(root / "dumps-r")}
+    if not (root / "state" / "index.sqlite").exists():  # run alone: build it here
+        assert lamcoop("build", "--quiet", env=env).returncode == 0
+    settings = {"state_dir": root / "state", "dump_dir": root / "dumps-r", "workers": 1}
+    with RunningServer(server.query_url, root, settings) as running:
+        for path in SURFACES:
+            answer = requests.get(running.url + path, timeout=HTTP_DEADLINE)
+            assert answer.status_code == 200, (path, answer.text[:300])
+        doc = requests.get(
+            running.url + SURFACES[-1], headers={"Accept": "text/turtle"}, timeout=HTTP_DEADLINE
+        )
+        assert "National book coordination plan" in doc.text
