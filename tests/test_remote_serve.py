@@ -131,3 +131,29 @@ def test_the_time_limit_is_lamcoops(remote_server):
     # The server answers again afterwards (its worker was replaced).
     server.wait_ready()
     assert _select(server, "ASK { ?s ?p ?o }").status_code == 200
+
+
+def test_a_graph_store_put_is_staged_and_published(remote_server):
+    server, engine = remote_server
+    target = "urn:x-lamcoop-test:put"
+    body = "<urn:x-lamcoop-test:a> <urn:x-lamcoop-test:b> _:n . _:n <urn:x-lamcoop-test:c> 1 ."
+    put = requests.put(
+        server.url + "/graph-store",
+        params={"graph": target},
+        data=body.encode(),
+        headers={"Content-Type": "text/turtle", "Authorization": f"Bearer {TOKEN}"},
+        timeout=HTTP_DEADLINE,
+    )
+    assert put.status_code in (201, 204), put.text
+    counts = engine.counts()
+    assert counts[target] == 2
+    assert not [g for g in counts if g.startswith("urn:lamcoop:")]  # nothing staged is left
+    bad = requests.put(
+        server.url + "/graph-store",
+        params={"graph": target},
+        data=b"<urn:x-lamcoop-test:a> oops",
+        headers={"Content-Type": "text/turtle", "Authorization": f"Bearer {TOKEN}"},
+        timeout=HTTP_DEADLINE,
+    )
+    assert bad.status_code == 400
+    assert engine.counts() == counts
