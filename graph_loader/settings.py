@@ -64,7 +64,11 @@ class Settings:
     (name, type, default, help): :data:`SETTINGS` is read from them.
     """
 
-    store: str = setting("lamcoop-store", "Store location: a directory for the embedded store.")
+    store: str = setting(
+        "lamcoop-store",
+        "Store location: a directory for the embedded store, or the http(s) URL of a remote "
+        "store's SPARQL query endpoint (docs/remote-store.md).",
+    )
     base_iri: str = setting(graphs.SHIPPED_BASE, "Base IRI of entities and graphs.")
     host: str = setting("127.0.0.1", "Address the server listens on.")
     port: int = setting(8080, "Port the server listens on.")
@@ -124,6 +128,43 @@ class Settings:
         "subjects, and the report says so. 0: no limit (a 40,000-institution registry takes "
         "HermiT minutes).",
     )
+    store_engine: str = setting(
+        "oxigraph",
+        "The engine behind a remote store: oxigraph, virtuoso or generic. It sets the "
+        "defaults of store_update, store_graph_store and store_auth.",
+    )
+    store_update: str = setting(
+        "",
+        "A remote store's SPARQL update endpoint; empty: the engine's default (oxigraph: "
+        "/update beside /query; virtuoso: /sparql-auth; generic: the query endpoint).",
+    )
+    store_graph_store: str = setting(
+        "",
+        "A remote store's Graph Store endpoint; empty: the engine's default (oxigraph: "
+        "/store beside /query; virtuoso: /sparql-graph-crud-auth; generic: none, give it).",
+    )
+    store_user: str = setting("", "User name for a remote store's endpoints; empty: none.")
+    store_password: str = setting("", "Password for a remote store's endpoints.")
+    store_auth: str = setting(
+        "",
+        "How a remote store checks store_user: digest or basic; empty: the engine's default "
+        "(digest for virtuoso, basic otherwise).",
+    )
+    store_timeout: float = setting(
+        600.0,
+        "Seconds lamcoop waits for a remote store to answer one request (a load's upload "
+        "included) before giving up.",
+    )
+    store_retries: int = setting(
+        3,
+        "Times a request to a remote store is tried again after a connection error, waiting "
+        "0.5 s, then twice as long each time.",
+    )
+    state_dir: str = setting(
+        "lamcoop-state",
+        "With a remote store: the local directory of what lamcoop keeps beside it (the text "
+        "index, the key sealing load markers, dumps unless dump_dir is set).",
+    )
     #: Where each value came from, by setting name ('default' when not given).
     origins: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
@@ -139,16 +180,30 @@ class Settings:
         return self.origins.get(name, "default")
 
     @property
+    def remote_store(self) -> bool:
+        """Whether the store is a remote SPARQL endpoint (an http(s) URL), not a directory.
+
+        >>> Settings(store="http://127.0.0.1:7878/query").remote_store
+        True
+        """
+        return self.store.lower().startswith(("http://", "https://"))
+
+    @property
     def store_path(self) -> Path:
         """The store's directory, absolute (a relative setting is read from the working
-        directory, so a server's routes find it whatever their own root)."""
-        return Path(self.store).expanduser().absolute()
+        directory, so a server's routes find it whatever their own root); for a remote
+        store, the local state directory."""
+        chosen = self.state_dir if self.remote_store else self.store
+        return Path(chosen).expanduser().absolute()
 
     @property
     def dump_path(self) -> Path:
-        """Where dumps go, absolute: the setting, or ``dumps`` beside the store."""
+        """Where dumps go, absolute: the setting, or ``dumps`` beside the store (inside the
+        state directory for a remote store)."""
         chosen = self.dump_dir
-        return Path(chosen).expanduser().absolute() if chosen else self.store_path.parent / "dumps"
+        if chosen:
+            return Path(chosen).expanduser().absolute()
+        return self.store_path / "dumps" if self.remote_store else self.store_path.parent / "dumps"
 
     def graph_iri(self, name: str) -> str:
         """The IRI of the named graph ``name`` under the base (see :func:`graphs.graph_iri`)."""

@@ -169,6 +169,8 @@ def off_reason(settings: Settings) -> str | None:
     allow-list check is then what keeps queries to the listed IRIs."""
     if settings.service_allowlist:
         return "off: service_allowlist is set"
+    if settings.remote_store:
+        return "off: the store is remote (SERVICE and LOAD are refused before a query is sent)"
     if not settings.network_sandbox:
         return "off: network_sandbox is false"
     return None

@@ -32,10 +32,10 @@ from graph_loader import index
 from graph_loader.build import BuildContext, build
 from graph_loader.cli.state import AppState, pass_state
 from graph_loader.settings import Settings
-from graph_loader.store import StoreError, open_store
+from graph_loader.store import StoreError, open_configured
 from sparql_endpoint import network_sandbox
 from sparql_endpoint.allocator import restart_tuned
-from sparql_endpoint.app import close_app, create_app, query_workers
+from sparql_endpoint.app import close_app, create_app, query_workers, store_opener
 from sparql_endpoint.executor import publish_state
 from sparql_endpoint.front import PACKET_LIMIT, start_front
 from sparql_endpoint.worker_settings import SETTINGS_ENV, settings_to_env
@@ -200,9 +200,9 @@ def ensure_built(state: AppState) -> None:
     write lock from a server already running on it.
     """
     path = state.settings.store_path
-    if path.is_dir():
+    if path.is_dir() or state.settings.remote_store:
         try:
-            existing = open_store(path, read_only=True)
+            existing = open_configured(state.settings, read_only=True)
         except StoreError:
             existing = None
         if existing is not None:
@@ -214,7 +214,7 @@ def ensure_built(state: AppState) -> None:
             finally:
                 existing.close()
     try:
-        store = open_store(path)
+        store = open_configured(state.settings)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
     try:
@@ -232,7 +232,7 @@ def ensure_built(state: AppState) -> None:
 def _build_if_empty(values: dict[str, Any], origins: dict[str, str]) -> None:
     settings = Settings(**values, origins=origins)
     ensure_built(AppState(settings))
-    publish_state(settings.store_path)
+    publish_state(settings.store_path, store_opener(settings))
 
 
 def ensure_built_apart(settings: Settings) -> None:

@@ -29,7 +29,7 @@ class RunningServer:
 
     def __init__(
         self,
-        store: Path,
+        store: Path | str,
         workdir: Path,
         settings: Mapping[str, object] | None = None,
         *,

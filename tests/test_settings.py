@@ -218,3 +218,15 @@ def test_every_store_command_honours_lamcoop_store(lamcoop, tmp_path, dataset_st
             done = lamcoop(command, env=env)
             assert done.returncode in (0, 1), (command, done.stderr.decode()[-1000:])
     assert not (tmp_path / "lamcoop-store").exists(), "no command fell back to the default"
+
+
+def test_a_remote_store_keeps_local_state_in_state_dir(invoke, tmp_path):
+    url = "http://127.0.0.1:7878/query"
+    s = resolve_settings(environ={"LAMCOOP_STORE": url}, config_file=None)
+    assert s.remote_store and s.store == url
+    assert s.store_path == tmp_path.cwd() / "lamcoop-state"
+    assert s.dump_path == s.store_path / "dumps"
+    local = resolve_settings(environ={}, config_file=None)
+    assert not local.remote_store and local.dump_path == local.store_path.parent / "dumps"
+    result = invoke("settings", "--format", "json", env={"LAMCOOP_STORE_PASSWORD": "pw"})
+    assert _settings_json(result)["store_password"]["value"] == "(set)"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+from typing import Any
 
 import click
 
@@ -26,6 +27,7 @@ from graph_loader.cli.dump import dump_command
 from graph_loader.cli.state import AppState
 from graph_loader.cli.validate import validate_command
 from graph_loader.settings import SettingsError, resolve_settings
+from graph_loader.store import StoreError
 
 DATA_COMMANDS: tuple[click.Command, ...] = (
     build_command,
@@ -60,6 +62,14 @@ class LamcoopGroup(click.Group):
             for name, target in (lazy or {}).items()
             if importlib.util.find_spec(target[0].partition(".")[0]) is not None
         }
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; a store that fails on the way (a remote endpoint gone) is a
+        message naming it, not a traceback."""
+        try:
+            return super().invoke(ctx)
+        except StoreError as exc:
+            raise click.ClickException(str(exc)) from None
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *self.lazy])

@@ -269,7 +269,7 @@ def settings_command(state: AppState, output: str) -> None:
 
 
 def _shown(name: str, value: Any) -> Any:
-    if name == "update_token" and value:
+    if name in ("update_token", "store_password") and value:
         return "(set)"
     return list(value) if isinstance(value, tuple) else value
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from graph_loader.settings import Settings
-from graph_loader.store import Store, StoreError, open_store
+from graph_loader.store import Store, StoreError, open_configured
 
 
 class AppState:
@@ -18,7 +18,7 @@ class AppState:
     def store(self) -> Store:
         if self._store is None:
             try:
-                self._store = open_store(self.settings.store_path)
+                self._store = open_configured(self.settings)
             except StoreError as exc:
                 raise click.ClickException(str(exc)) from None
         return self._store

@@ -15,6 +15,7 @@ from graph_loader.store.interface import (
     StoreError,
 )
 from graph_loader.store.layout import PENDING_GRAPH, STAGING_PREFIX, refuse_internal
+from graph_loader.store.opening import open_configured
 from graph_loader.store.staging import PendingLoad, StagedLoad
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "StagedLoad",
     "Store",
     "StoreError",
+    "open_configured",
     "open_store",
     "refuse_internal",
 ]

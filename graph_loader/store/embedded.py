@@ -334,6 +334,13 @@ class OxigraphStore:
         self._writable()
         return moves.split(self._inner, target, physical, replace=replace)
 
+    #: New graphs are written in place (see :class:`StagedLoad`).
+    stages_new_graphs = False
+
+    def publish_text(self, target: str, physical: str, *, replace: bool) -> None:
+        """None: the embedded store publishes by reversible steps (:meth:`apply_staged`)."""
+        return None
+
     def apply_staged(self, target: str, physical: str, *, forward: bool) -> None:
         """Publish (or undo) a staged copy's differences (see :mod:`graph_loader.store.moves`)."""
         self._writable()

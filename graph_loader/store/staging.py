@@ -45,6 +45,15 @@ class StagingStore(Protocol):
 
     def apply_staged(self, target: str, physical: str, *, forward: bool) -> None: ...
 
+    #: Whether a new graph is staged too (a remote store: nothing shows before the commit
+    #: point) rather than written in place (the embedded store).
+    stages_new_graphs: bool
+
+    def publish_text(self, target: str, physical: str, *, replace: bool) -> str | None:
+        """Update text that publishes a staged copy in the commit point's own update, or
+        ``None`` where the store publishes it by steps (:meth:`apply_staged`)."""
+        ...
+
 
 class StagedLoad:
     """A load written but not yet published: where each target graph went, and how."""
@@ -67,9 +76,9 @@ class StagedLoad:
         """
         if target not in self.targets:
             refuse_internal(target)
-            exists = self.store.has_graph(target)
-            mode = ("replace" if self.replace else "append") if exists else "new"
-            physical = STAGING_PREFIX + uuid.uuid4().hex if exists else target
+            staged = self.store.has_graph(target) or self.store.stages_new_graphs
+            mode = ("replace" if self.replace else "append") if staged else "new"
+            physical = STAGING_PREFIX + uuid.uuid4().hex if staged else target
             self._mark(target, physical, mode)
             self.targets[target] = (physical, mode)
         return self.targets[target][0]
@@ -119,18 +128,23 @@ class StagedLoad:
         their markers say "publishing": until the end, a crash or Ctrl-C is undone by the
         next read-write open (the differences applied backwards). Then one small
         transaction is the commit point: it records ``also`` and marks every staged copy
-        for cleanup and every new graph as done. On failure the load is undone.
+        for cleanup and every new graph as done. On failure the load is undone. A store
+        that publishes a copy by update text (``publish_text``: a remote store) does it in
+        that same update, so the load shows whole or not at all, with its provenance.
         """
         g = term(PENDING_GRAPH)
         moving = [(t, p) for t, (p, _mode) in self.targets.items() if p != t]
         try:
             self.prepare()
-            if moving:
+            texts = [self.store.publish_text(t, p, replace=self.replace) for t, p in moving]
+            in_one = [text for text in texts if text is not None]
+            if len(in_one) < len(moving):
                 self.store.update(self._state_steps([t for t, _p in moving], "publishing"))
                 self.store.flush()
-            for target, physical in moving:
-                self.store.apply_staged(target, physical, forward=True)
-            steps = [also.strip().rstrip(";")] if also.strip() else []
+                for target, physical in moving:
+                    self.store.apply_staged(target, physical, forward=True)
+                in_one = []
+            steps = [*in_one, *([also.strip().rstrip(";")] if also.strip() else [])]
             if moving:
                 steps.append(self._state_steps([t for t, _p in moving], "cleanup"))
             for target, (physical, _mode) in self.targets.items():

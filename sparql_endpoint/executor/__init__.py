@@ -29,6 +29,7 @@ from sparql_endpoint.executor.jobs import Head, QueryError, QueryJob, Unavailabl
 from sparql_endpoint.executor.results import CHUNK_BYTES, Reply
 from sparql_endpoint.executor.served import (
     AnswerTimeout,
+    Opener,
     Served,
     TimeoutAnswer,
     log_timeout,
@@ -43,6 +44,7 @@ __all__ = [
     "Head",
     "InThread",
     "Mode",
+    "Opener",
     "QueryError",
     "QueryJob",
     "ReadView",
@@ -67,12 +69,17 @@ def served(
     timeout: float,
     answer_timeout: AnswerTimeout = log_timeout,
     memory_limit: int = 0,
+    opener: Opener | None = None,
 ) -> Executor:
     """An executor over the store at ``store_path`` in this process, stopped at ``timeout``
     or past ``memory_limit`` bytes of resident memory (0: none) (``answer_timeout`` is
     asked, as each read starts, for what answers its request)."""
     return Executor(
         Served(
-            store_path, timeout=timeout, answer_timeout=answer_timeout, memory_limit=memory_limit
+            store_path,
+            timeout=timeout,
+            answer_timeout=answer_timeout,
+            memory_limit=memory_limit,
+            opener=opener,
         )
     )

@@ -31,6 +31,10 @@ from sparql_endpoint.executor.watchdog import Watchdog
 
 log = logging.getLogger(__name__)
 
+#: Opens the store a server reads (``read_only``) or writes: by default the embedded store
+#: at the executor's path; a remote store's opener comes from the settings.
+Opener = Callable[[bool], Store]
+
 T = TypeVar("T")
 
 #: Seconds a write waits beyond the time limit for running reads to finish.
@@ -48,10 +52,10 @@ def log_timeout() -> TimeoutAnswer:
     return lambda message: log.error("%s (no client connection to answer on)", message)
 
 
-def publish_state(store_path: Path) -> None:
+def publish_state(store_path: Path, opener: Opener | None = None) -> None:
     """Count the graphs and write a new state file (at server start, before any reader)."""
     state = StateFile(store_path)
-    store = open_store(store_path, read_only=True)
+    store = (opener or _embedded(store_path))(True)
     try:
         state.publish(state.next_version(), State.of(store, 0).graphs)
     finally:
@@ -69,8 +73,10 @@ class Served:
         timeout: float,
         answer_timeout: AnswerTimeout = log_timeout,
         memory_limit: int = 0,
+        opener: Opener | None = None,
     ):
         self.store_path = Path(store_path)
+        self._open = opener or _embedded(self.store_path)
         self.timeout = timeout
         self._answer_timeout = answer_timeout
         self._locks = StoreLocks(self.store_path)
@@ -81,7 +87,7 @@ class Served:
         if not self._state.exists():
             with self._locks.writing(time.monotonic() + timeout + WRITE_GRACE):
                 if not self._state.exists():
-                    publish_state(self.store_path)
+                    publish_state(self.store_path, self._open)
 
     def state(self) -> State:
         """The data version and the graphs, as of the last write (by any process)."""
@@ -140,7 +146,7 @@ class Served:
             self._close_handle()
         if self._store is None:
             try:
-                self._store = open_store(self.store_path, read_only=True)
+                self._store = self._open(True)
             except StoreError as exc:
                 raise Unavailable(f"the store cannot be read: {exc}") from None
             self._opened_at = version
@@ -164,7 +170,7 @@ class Served:
     def _write(self, action: Callable[[Store], T]) -> T:
         self._close_handle()
         version = self._state.next_version()
-        store = open_store(self.store_path)
+        store = self._open(False)
         try:
             return action(store)
         finally:
@@ -176,3 +182,8 @@ class Served:
         """Release the handle and the lock files."""
         self._close_handle()
         self._locks.close()
+
+
+def _embedded(store_path: Path) -> Opener:
+    """The opener of the embedded store at ``store_path``."""
+    return lambda read_only: open_store(store_path, read_only=read_only)

@@ -1,0 +1,267 @@
+"""How lamcoop speaks to a remote SPARQL store: its endpoints, and the one HTTP client.
+
+Queries and updates go through SPARQLWrapper (the SPARQL 1.1 Protocol); the Graph Store
+Protocol (uploads of staged data, graph downloads) through one ``requests`` session, whose
+connection pool is reused. Every request has a timeout; a connection error (refused,
+reset, unreachable) is tried again after 0.5 s, then twice as long each time; what still
+fails is a :class:`StoreError` naming the endpoint, such as
+``cannot reach http://127.0.0.1:7878/query: connection refused``.
+
+>>> e = Endpoints.for_engine("http://127.0.0.1:7878/query", engine="oxigraph")
+>>> e.update, e.graph_store, e.auth
+('http://127.0.0.1:7878/update', 'http://127.0.0.1:7878/store', 'basic')
+>>> Endpoints.for_engine("http://h:8890/sparql", engine="virtuoso").graph_store
+'http://h:8890/sparql-graph-crud-auth'
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import socket
+import time
+import urllib.error
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+from urllib.parse import urlsplit, urlunsplit
+
+import requests
+import requests.adapters
+from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
+from SPARQLWrapper import BASIC, DIGEST, INSERT, POST, SELECT, URLENCODED, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
+
+from graph_loader.store.layout import StoreError
+
+ENGINES = ("oxigraph", "virtuoso", "generic")
+#: Seconds to wait for a connection to open (the answer has the ``timeout`` setting).
+CONNECT_SECONDS = 10.0
+#: What a query asks for: results as SPARQL JSON, graphs as N-Triples.
+QUERY_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """A remote store's endpoints, credentials and engine."""
+
+    query: str
+    update: str
+    graph_store: str
+    engine: str = "generic"
+    user: str = ""
+    password: str = ""
+    auth: str = "basic"
+
+    @classmethod
+    def for_engine(
+        cls,
+        query: str,
+        *,
+        engine: str,
+        update: str = "",
+        graph_store: str = "",
+        user: str = "",
+        password: str = "",
+        auth: str = "",
+    ) -> Endpoints:
+        """The endpoints, with what is not given set to the engine's defaults."""
+        if engine not in ENGINES:
+            raise StoreError(f"store_engine {engine!r} is not one of {', '.join(ENGINES)}")
+        if auth not in ("", "basic", "digest"):
+            raise StoreError(f"store_auth {auth!r} is not digest or basic")
+        if engine == "oxigraph":
+            update = update or _beside(query, "update")
+            graph_store = graph_store or _beside(query, "store")
+        elif engine == "virtuoso":
+            update = update or _beside(query, "sparql-auth")
+            graph_store = graph_store or _beside(query, "sparql-graph-crud-auth")
+        else:
+            update = update or query
+        if not graph_store:
+            raise StoreError(
+                f"the {engine} store at {query} has no Graph Store endpoint: set store_graph_store"
+            )
+        auth = auth or ("digest" if engine == "virtuoso" else "basic")
+        return cls(query, update, graph_store, engine, user, password, auth)
+
+
+def _beside(url: str, name: str) -> str:
+    """The URL ``name`` in the same folder as ``url``."""
+    parts = urlsplit(url)
+    folder = parts.path.rsplit("/", 1)[0]
+    return urlunsplit((parts.scheme, parts.netloc, f"{folder}/{name}", "", ""))
+
+
+class RemoteClient:
+    """The HTTP side of a remote store: one request at a time, each with its timeout."""
+
+    def __init__(self, endpoints: Endpoints, *, timeout: float, retries: int):
+        self.endpoints = endpoints
+        self.timeout = timeout
+        self.retries = retries
+        self.session = requests.Session()
+        adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=8)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+        self._auth: AuthBase | None = None
+        if endpoints.user:
+            kind = HTTPDigestAuth if endpoints.auth == "digest" else HTTPBasicAuth
+            self._auth = kind(endpoints.user, endpoints.password)
+
+    # -- SPARQL protocol -------------------------------------------------------------
+    def query(self, text: str, params: Sequence[tuple[str, str]] = ()) -> tuple[str, bytes]:
+        """Run a query: the answer's media type and body."""
+        return self._retrying(self.endpoints.query, lambda: self._sparql(text, params, False))
+
+    def update(self, text: str) -> None:
+        """Run an update (one request: one transaction on engines that have them)."""
+        self._retrying(self.endpoints.update, lambda: self._sparql(text, (), True))
+
+    def _sparql(self, text: str, params: Sequence[tuple[str, str]], update: bool):
+        e = self.endpoints
+        wrapper = SPARQLWrapper(e.query, updateEndpoint=e.update)
+        wrapper.setMethod(POST)
+        wrapper.setRequestMethod(URLENCODED)
+        wrapper.setTimeout(max(1, round(self.timeout)))
+        if e.user:
+            wrapper.setHTTPAuth(DIGEST if e.auth == "digest" else BASIC)
+            wrapper.setCredentials(e.user, e.password)
+        # The text is sent as it is: the form (query or update) is the caller's, not read
+        # from the text by SPARQLWrapper's patterns.
+        wrapper.queryString = text
+        wrapper.queryType = INSERT if update else SELECT
+        if not update:
+            wrapper.addCustomHttpHeader("Accept", QUERY_ACCEPT)
+        for name, value in params:
+            wrapper.addParameter(name, value)
+        try:
+            response = wrapper.query().response
+            kind = response.headers.get("Content-Type", "")
+            return kind.split(";")[0].strip().lower(), response.read()
+        except QueryBadFormed as exc:
+            raise SyntaxError(_said(exc, e.update if update else e.query)) from None
+        except SPARQLWrapperException as exc:
+            raise StoreError(_said(exc, e.update if update else e.query)) from None
+        except urllib.error.HTTPError as exc:
+            body = exc.read()[:500].decode("utf-8", "replace")
+            where = e.update if update else e.query
+            raise StoreError(f"{where} answered {exc.code}: {body}") from None
+
+    # -- Graph Store protocol --------------------------------------------------------
+    def get_graph(self, graph: str | None, accept: str) -> bytes:
+        """A graph (``None``: the whole dataset, where the engine offers it) as ``accept``."""
+        params = {} if graph is None else {"graph": graph}
+        return self._gsp("GET", params, headers={"Accept": accept}).content
+
+    def post_graph(self, graph: str | None, body: bytes | Iterable[bytes], media_type: str) -> None:
+        """Add ``body`` to ``graph`` (``None``: to the dataset, for quad formats).
+
+        Only staging graphs are written this way, so Oxigraph server is asked to load
+        without a transaction (its bulk loader, quicker): an upload cut short leaves a part
+        of a copy nobody reads, which the next open drops."""
+        params = {} if graph is None else {"graph": graph}
+        if self.endpoints.engine == "oxigraph":
+            params["no_transaction"] = ""
+        self._gsp("POST", params, body=body, headers={"Content-Type": media_type})
+
+    def _gsp(
+        self,
+        method: str,
+        params: Mapping[str, str],
+        *,
+        body: bytes | Iterable[bytes] | None = None,
+        headers: Mapping[str, str],
+    ) -> requests.Response:
+        url = self.endpoints.graph_store
+
+        def send() -> requests.Response:
+            try:
+                response = self.session.request(
+                    method,
+                    url,
+                    params=params,
+                    data=body,
+                    headers=dict(headers),
+                    auth=self._auth,
+                    timeout=(CONNECT_SECONDS, self.timeout),
+                )
+            except requests.ConnectionError as exc:
+                raise _Unreachable(exc) from None
+            except requests.Timeout:
+                raise StoreError(f"{url} did not answer within {self.timeout:g} s") from None
+            if response.status_code >= 400:
+                text = response.text[:500]
+                raise StoreError(f"{url} answered {response.status_code}: {text}")
+            return response
+
+        # A streamed body is read once: it cannot be sent again.
+        return self._retrying(url, send, again=isinstance(body, bytes | None))
+
+    def _retrying(self, url: str, attempt: Callable[[], T], *, again: bool = True) -> T:
+        """Run ``attempt``, trying again on a connection error; errors name ``url``."""
+        wait = 0.5
+        for left in range(self.retries if again else 0, -1, -1):
+            try:
+                return attempt()
+            except _Unreachable as exc:
+                if left == 0:
+                    raise StoreError(f"cannot reach {url}: {exc.why}") from None
+            except (urllib.error.URLError, OSError) as exc:
+                why = _why(exc)
+                if why == "timeout":
+                    raise StoreError(f"{url} did not answer within {self.timeout:g} s") from None
+                if left == 0:
+                    raise StoreError(f"cannot reach {url}: {why}") from None
+            time.sleep(wait)
+            wait *= 2
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        """Close the pooled connections."""
+        self.session.close()
+
+
+class _Unreachable(Exception):
+    """A connection error of the Graph Store client, with what it was."""
+
+    def __init__(self, exc: BaseException):
+        super().__init__(str(exc))
+        self.why = _why(exc)
+
+
+def _why(exc: BaseException) -> str:
+    """What a connection error was, in a few words (``connection refused``)."""
+    seen: set[int] = set()
+    stack: list[object] = [exc]
+    while stack:
+        item = stack.pop()
+        if not isinstance(item, BaseException) or id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, ConnectionRefusedError):
+            return "connection refused"
+        if isinstance(item, ConnectionResetError | BrokenPipeError):
+            return "connection reset"
+        if isinstance(item, socket.timeout | TimeoutError):
+            return "timeout"
+        if isinstance(item, socket.gaierror):
+            return f"unknown host ({item.strerror})"
+        stack.extend([item.__cause__, item.__context__, getattr(item, "reason", None)])
+        stack.extend(item.args)
+    text = str(getattr(exc, "reason", exc))
+    return text[:200]
+
+
+def _said(exc: SPARQLWrapperException, url: str) -> str:
+    """What the endpoint said, with its URL (the body SPARQLWrapper keeps, as text)."""
+    text = str(exc.args[0] if exc.args else exc)
+    said = ""
+    if "Response:\n" in text:
+        said = text.split("Response:\n", 1)[1].strip()
+        with contextlib.suppress(ValueError, SyntaxError, AttributeError):
+            said = ast.literal_eval(said).decode("utf-8", "replace")
+    what = "" if isinstance(exc, QueryBadFormed) else f"{exc.msg}: "
+    return f"{url}: {what}{said.strip()[:500]}".rstrip(": ")

@@ -1,0 +1,99 @@
+"""A real Oxigraph server (the PyPI package ``oxigraph``) on 127.0.0.1, for remote-store tests."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.servers import HTTP_DEADLINE, VENV_BIN, free_port
+
+
+def oxigraph_binary() -> str:
+    """The ``oxigraph`` command of the test environment; skips the test where it is absent."""
+    found = VENV_BIN / "oxigraph"
+    if found.is_file():
+        return str(found)
+    on_path = shutil.which("oxigraph")
+    if on_path is None:
+        pytest.skip("the oxigraph server is absent: pip install the test extras (oxigraph)")
+    return on_path
+
+
+class OxigraphServer:
+    """``oxigraph serve --location DIR --bind 127.0.0.1:PORT``; :meth:`kill` stops it hard,
+    :meth:`start` starts it again over the same directory and port."""
+
+    def __init__(self, location: Path):
+        self.location = location
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.query_url = self.url + "/query"
+        self.log = location.parent / f"oxigraph-{self.port}.log"
+        self.process: subprocess.Popen[bytes] | None = None
+        self.start()
+
+    def start(self) -> None:
+        bind = f"127.0.0.1:{self.port}"
+        # --timeout-s: the engine's own limit, for a query lamcoop gave up on at its limit.
+        options = ["--location", str(self.location), "--bind", bind, "--timeout-s", "20"]
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [oxigraph_binary(), "serve", *options],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + HTTP_DEADLINE
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"oxigraph serve exited:\n{self.log.read_text()}")
+            try:
+                requests.post(self.query_url, data={"query": "ASK {}"}, timeout=5)
+                return
+            except requests.RequestException:
+                time.sleep(0.1)
+        raise RuntimeError(f"oxigraph serve did not answer in {HTTP_DEADLINE} s")
+
+    def counts(self) -> dict[str, int]:
+        """Every named graph with its quad count, and the default graph's as ``""``, asked
+        of the server directly (not through lamcoop)."""
+        answer = requests.post(
+            self.query_url,
+            data={
+                "query": "SELECT ?g (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION "
+                "{ GRAPH ?g { ?s ?p ?o } } } GROUP BY ?g"
+            },
+            headers={"Accept": "application/sparql-results+json"},
+            timeout=HTTP_DEADLINE,
+        )
+        answer.raise_for_status()
+        rows = answer.json()["results"]["bindings"]
+        return {row.get("g", {}).get("value", ""): int(row["n"]["value"]) for row in rows}
+
+    def kill(self) -> None:
+        """Stop the server at once (SIGKILL), as a crash would."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(HTTP_DEADLINE)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+def remote_env(server: OxigraphServer, state: Path) -> dict[str, str]:
+    """The settings that point lamcoop at ``server`` (state kept in ``state``; one retry)."""
+    return {
+        "LAMCOOP_STORE": server.query_url,
+        "LAMCOOP_STATE_DIR": str(state),
+        "LAMCOOP_STORE_RETRIES": "1",
+    }
