@@ -53,6 +53,10 @@ class Audit:
     agreements: list[AgreementResult]
     institutions: list[Aggregate] = field(default_factory=list)
     consortia: list[Aggregate] = field(default_factory=list)
+    #: The kept run these results are (:mod:`graph_loader.audit.runs`), and whether this
+    #: run was kept anew (``False``: it found what that earlier run found).
+    kept_as: str | None = None
+    kept_new: bool = False
 
     def component(self, component_id: str) -> Component:
         return next(c for c in self.components if c.id == component_id)

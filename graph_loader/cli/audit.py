@@ -1,11 +1,28 @@
-"""``lamcoop audit``: the agreement audit on the command line (joined to DATA_COMMANDS)."""
+"""``lamcoop audit``: the agreement audit on the command line (joined to DATA_COMMANDS).
+
+Each run is kept, dated (:mod:`graph_loader.audit.runs`); ``--runs`` lists the kept runs
+and ``--compare A B`` says what changed between two of them (neither runs the audit).
+"""
 
 from __future__ import annotations
 
+import json
+
 import click
 
+from graph_loader.audit.compare import (
+    RunParameterError,
+    compare_runs,
+    head_dict,
+    render_runs_text,
+    render_text,
+)
 from graph_loader.audit.report import FORMATS, render
 from graph_loader.audit.run import run_audit
+from graph_loader.audit.runs import list_runs
+
+#: The formats of ``--runs`` and ``--compare``.
+HISTORY_FORMATS = ("text", "json")
 
 
 @click.command("audit")
@@ -17,9 +34,24 @@ from graph_loader.audit.run import run_audit
     help="Audit only the agreements in this graph IRI (repeatable; default: every data graph).",
 )
 @click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-")
+@click.option("--runs", "list_kept", is_flag=True, help="List the kept audit runs (text or json).")
+@click.option(
+    "--compare",
+    nargs=2,
+    metavar="A B",
+    default=None,
+    help="Say what changed from run A to run B: run identifiers, latest, previous, or times "
+    "as 2026-12-06 or 2026-12-06T19:40 (UTC unless followed by Z or +03:30).",
+)
 @click.pass_obj
-def audit_command(state, fmt: str, graphs: tuple[str, ...], output) -> None:
-    """Audit every agreement for missing components; results also go to {base}graph/audit."""
+def audit_command(
+    state, fmt: str, graphs: tuple[str, ...], output, list_kept: bool, compare
+) -> None:
+    """Audit every agreement for missing components; results also go to {base}graph/audit,
+    and each run is kept, dated, in {base}graph/audit-run-{run id}."""
+    if list_kept or compare:
+        _history(state, fmt, graphs, output, list_kept, compare)
+        return
     store = state.store()
     unknown = [g for g in graphs if not _is_graph(store, g)]
     if unknown:
@@ -29,6 +61,38 @@ def audit_command(state, fmt: str, graphs: tuple[str, ...], output) -> None:
     except LookupError as exc:
         raise click.ClickException(str(exc)) from None
     output.write(render(audit, fmt, base_iri=state.settings.base_iri))
+    if fmt == "text" and audit.kept_as:
+        kept = "Kept as audit run" if audit.kept_new else "Same findings as audit run"
+        output.write(f"\n{kept} {audit.kept_as} (lamcoop audit --runs lists them).\n")
+
+
+def _history(state, fmt: str, graphs, output, list_kept: bool, compare) -> None:
+    """``--runs`` or ``--compare``: read the kept runs, run nothing."""
+    if list_kept and compare:
+        raise click.UsageError("--runs and --compare are two questions; ask one at a time")
+    if graphs:
+        raise click.UsageError("--graph chooses what an audit reads; --runs and --compare run none")
+    if fmt not in HISTORY_FORMATS:
+        raise click.BadParameter(
+            f"{fmt!r}: --runs and --compare print {' or '.join(HISTORY_FORMATS)}",
+            param_hint="--format",
+        )
+    store, settings = state.store(), state.settings
+    heads = list_runs(store, settings)
+    if list_kept:
+        if fmt == "json":
+            output.write(json.dumps([head_dict(h) for h in heads], indent=2) + "\n")
+        else:
+            output.write(render_runs_text(heads))
+        return
+    try:
+        data = compare_runs(store, settings, *compare, names=("A", "B"), heads=heads)
+    except RunParameterError as exc:
+        raise click.BadParameter(str(exc.cause), param_hint=f"--compare {exc.parameter}") from None
+    if fmt == "json":
+        output.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    else:
+        output.write(render_text(data))
 
 
 def _is_graph(store, name: str) -> bool:
