@@ -28,7 +28,7 @@ import re
 from collections.abc import Sequence
 
 #: A run's identifier: its start (UTC, basic ISO 8601, to the second), then ``-n`` from 2.
-RUN_ID = re.compile(r"(\d{8}T\d{6}Z)(?:-([2-9]|[1-9]\d{1,5}))?")
+RUN_ID = re.compile(r"(\d{8}T\d{6}Z)(?:-([2-9]|[1-9]\d{1,5}))?", re.ASCII)
 #: What a person types for a time: a date, then optionally an hour, minutes and seconds,
 #: then optionally ``Z`` or an offset.
 _TYPED = re.compile(
