@@ -153,7 +153,13 @@ def resolve(typed: str, run_ids: Sequence[str], *, run_iri_prefix: str | None = 
 
 
 def _window(text: str, shown: str) -> tuple[dt.datetime, dt.datetime]:
-    """The UTC interval a typed time stands for: its day, hour, minute or second."""
+    """The UTC interval a typed time stands for: its day, hour, minute or second.
+
+    >>> _window("9999-12-31T23:59:59-23:59", "x")
+    Traceback (most recent call last):
+    ...
+    graph_loader.audit.run_ids.BadRunName: x is not a time: date value out of range
+    """
     found = _TYPED.fullmatch(text)
     if found is None:
         raise BadRunName(
@@ -177,9 +183,9 @@ def _window(text: str, shown: str) -> tuple[dt.datetime, dt.datetime]:
             int(second or 0),
             tzinfo=tz,
         )
-    except ValueError as exc:
+        return start.astimezone(dt.UTC), (start + step).astimezone(dt.UTC)
+    except (ValueError, OverflowError) as exc:  # out of range, or past year 9999 in UTC
         raise BadRunName(f"{shown} is not a time: {exc}") from None
-    return start.astimezone(dt.UTC), (start + step).astimezone(dt.UTC)
 
 
 def _offset(zone: str) -> dt.timezone:
