@@ -68,7 +68,7 @@ class Role(Enum):
     #: The agreement audit's results (the latest run: what ``/audit`` shows).
     AUDIT = "audit"
     #: One kept audit run, dated, with its provenance: the audit's history, for comparing
-    #: runs. Queryable, but neither data nor part of the dumps, the VoID or the index.
+    #: runs. Queryable (and counted by VoID), but neither data nor in the dumps or the index.
     AUDIT_RUN = "audit-run"
     #: The VoID description of the dataset (and of its dumps).
     VOID = "void"
@@ -103,8 +103,9 @@ class Purpose(Enum):
     #: What the dump files carry: everything but the VoID graph, which describes them, and
     #: the kept audit runs (a history that grows with every run; the latest is ``audit``).
     DUMPS = ("dumps", _PUBLISHED - {Role.VOID, Role.AUDIT_RUN})
-    #: What the VoID graph counts and describes: what the dumps carry.
-    VOID = ("void", _PUBLISHED - {Role.VOID, Role.AUDIT_RUN})
+    #: What the VoID graph counts and describes: everything but itself (the kept audit runs
+    #: too: the SPARQL endpoint it describes serves them).
+    VOID = ("void", _PUBLISHED - {Role.VOID})
     #: The default dataset of queries: every published graph. The service queries the
     #: union of the store's graphs, which is the same set: internal graphs hold data only
     #: while a write is under way, and queries do not run meanwhile.

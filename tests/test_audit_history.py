@@ -196,7 +196,7 @@ def test_a_rerun_finding_the_same_keeps_nothing_new(copied):
     assert snapshot_at(copied.store) == before
 
 
-def test_runs_stay_out_of_the_dumps_void_and_index(copied):
+def test_runs_stay_out_of_the_dumps_and_index_and_void_counts_them(copied):
     cli(copied, "dump")
     names = {
         f["name"]
@@ -214,12 +214,14 @@ def test_runs_stay_out_of_the_dumps_void_and_index(copied):
             )
         }
         assert BASE + "graph/audit" in subsets
-        assert not any("audit-run" in s for s in subsets)
+        # VoID describes what the SPARQL endpoint serves: the runs too.
+        assert BASE + f"graph/audit-run-{copied.first}" in subsets
     finally:
         store.close()
-    for purpose in (Purpose.INDEX, Purpose.AUDIT, Purpose.DUMPS, Purpose.VOID):
+    for purpose in (Purpose.INDEX, Purpose.AUDIT, Purpose.DUMPS, Purpose.INTEGRITY):
         assert not purpose.covers(BASE + f"graph/audit-run-{copied.first}", base_iri=BASE)
-    assert Purpose.QUERY.covers(BASE + f"graph/audit-run-{copied.first}", base_iri=BASE)
+    for purpose in (Purpose.QUERY, Purpose.DESCRIBE, Purpose.VOID):
+        assert purpose.covers(BASE + f"graph/audit-run-{copied.first}", base_iri=BASE)
 
 
 def test_graphs_folds_the_runs_into_one_line(history):
@@ -232,3 +234,26 @@ def test_graphs_folds_the_runs_into_one_line(history):
     roles = {r["graph"]: r["role"] for r in rows}
     assert roles[BASE + f"graph/audit-run-{history.first}"] == "audit-run"
     assert roles[BASE + "graph/audit"] == "audit"
+
+
+def test_a_rebuilt_index_finds_the_agreements_not_their_runs(copied):
+    """The run graphs label each agreement's result with the agreement's label; the index
+    (search, counts) reads data graphs only, so the label finds the agreement alone."""
+    from graph_loader import index
+    from graph_loader.index.db import open_reading
+    from graph_loader.index.read import counts
+    from graph_loader.index.search import search
+
+    store = open_store(copied.store)
+    try:
+        index.rebuild(store, base_iri=BASE)
+        conn = open_reading(store)
+        assert conn is not None
+        try:
+            found = search(conn, "Shared cataloguing", lang="en")
+            assert [m.iri for m in found.matches] == [BASE + "id/agreement/mou-1"]
+            assert dict(counts(conn))["agreements"] == 3
+        finally:
+            conn.close()
+    finally:
+        store.close()

@@ -44,7 +44,7 @@ EXPECTED = {
     Purpose.RECORD: {Role.ONTOLOGY, Role.ALIGNMENTS, Role.RECORD},
     Purpose.AUDIT: DATA | {Role.EXAMPLE},
     Purpose.DUMPS: PUBLISHED - {Role.VOID, Role.AUDIT_RUN},
-    Purpose.VOID: PUBLISHED - {Role.VOID, Role.AUDIT_RUN},
+    Purpose.VOID: PUBLISHED - {Role.VOID},
     Purpose.QUERY: PUBLISHED,
     Purpose.DESCRIBE: PUBLISHED,
     Purpose.INDEX: DATA,
