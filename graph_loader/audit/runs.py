@@ -5,7 +5,8 @@ run's results, what ``/audit`` shows): the run as a ``prov:Activity`` (``lamc:Au
 with its start and end, the graphs it read, the profile it used and a digest of each
 (``lamc:dataVersion``, ``lamc:profileVersion``), the components it checked, and per
 agreement its completeness, its label when the run read it and its gaps (component and
-severity). The graph describes itself (``prov:generatedAtTime``, ``prov:wasGeneratedBy``).
+severity: four statements a gap; the messages, shapes and challenges are the profile's).
+The graph describes itself (``prov:generatedAtTime``, ``prov:wasGeneratedBy``).
 A run that finds what the latest kept run found, over the same graphs with the same
 profile, is not kept again: the store stays as it was.
 
@@ -167,23 +168,30 @@ def run_triples(
         yield ox.Triple(run, _n(PROV + "used"), _n(used))
     for component in audit.components:
         yield ox.Triple(run, _n(LAMC + "componentId"), ox.Literal(component.id))
+    a_type, generated_by, audited = (
+        RDF.type,
+        _n(PROV + "wasGeneratedBy"),
+        _n(LAMC + "auditedAgreement"),
+    )
+    audit_class, gap_class = _n(LAMC + "AgreementAudit"), _n(LAMC + "ComponentGap")
+    completeness, has_gap = _n(LAMC + "completeness"), _n(LAMC + "hasGap")
+    component_id, severity, label = _n(LAMC + "componentId"), _n(SH + "resultSeverity"), RDFS.label
+    severities = {c.id: (ox.Literal(c.id), _n(SH + c.severity)) for c in audit.components}
     for result in audit.agreements:
         node = _n(f"{run.value}/{agreement_slug(result.iri, base)}")
-        yield ox.Triple(node, RDF.type, _n(LAMC + "AgreementAudit"))
-        yield ox.Triple(node, _n(PROV + "wasGeneratedBy"), run)
-        yield ox.Triple(node, _n(LAMC + "auditedAgreement"), _n(result.iri))
-        yield ox.Triple(node, _n(LAMC + "completeness"), _decimal(result.completeness))
+        yield ox.Triple(node, a_type, audit_class)
+        yield ox.Triple(node, generated_by, run)
+        yield ox.Triple(node, audited, _n(result.iri))
+        yield ox.Triple(node, completeness, _decimal(result.completeness))
         if result.label is not None:
-            yield ox.Triple(node, RDFS.label, ox.Literal(result.label))
-        for component_id in result.missing:
-            gap = _n(f"{node.value}/{component_id}")
-            component = audit.component(component_id)
-            yield ox.Triple(node, _n(LAMC + "hasGap"), gap)
-            yield ox.Triple(gap, RDF.type, _n(LAMC + "ComponentGap"))
-            yield ox.Triple(gap, _n(LAMC + "componentId"), ox.Literal(component_id))
-            yield ox.Triple(gap, _n(SH + "focusNode"), _n(result.iri))
-            yield ox.Triple(gap, _n(SH + "sourceShape"), _n(component.shape))
-            yield ox.Triple(gap, _n(SH + "resultSeverity"), _n(SH + component.severity))
+            yield ox.Triple(node, label, ox.Literal(result.label))
+        for missing in result.missing:
+            gap = _n(f"{node.value}/{missing}")
+            name, level = severities[missing]
+            yield ox.Triple(node, has_gap, gap)
+            yield ox.Triple(gap, a_type, gap_class)
+            yield ox.Triple(gap, component_id, name)
+            yield ox.Triple(gap, severity, level)
 
 
 def data_version(store: ReadableStore, settings: Settings, graphs: list[str]) -> str:
