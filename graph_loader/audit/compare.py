@@ -166,7 +166,7 @@ def _row(
     }
 
 
-def _ordered(gaps: dict[str, str], order: list[str]) -> list[str]:
+def _ordered(gaps: frozenset[str], order: list[str]) -> list[str]:
     return [c for c in order if c in gaps] + sorted(c for c in gaps if c not in order)
 
 

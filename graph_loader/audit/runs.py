@@ -4,8 +4,9 @@
 run's results, what ``/audit`` shows): the run as a ``prov:Activity`` (``lamc:AuditRun``)
 with its start and end, the graphs it read, the profile it used and a digest of each
 (``lamc:dataVersion``, ``lamc:profileVersion``), the components it checked, and per
-agreement its completeness, its label when the run read it and its gaps (component and
-severity: four statements a gap; the messages, shapes and challenges are the profile's).
+agreement its completeness, its label when the run read it and the components it lacks
+(``lamc:missingComponent``: one statement a gap; severities, messages, shapes and challenges
+are the profile's, whose digest the run keeps).
 The graph describes itself (``prov:generatedAtTime``, ``prov:wasGeneratedBy``).
 A run that finds what the latest kept run found, over the same graphs with the same
 profile, is not kept again: the store stays as it was.
@@ -31,9 +32,9 @@ from graph_loader.graphs import AUDIT_RUN_PREFIX, AUDIT_SHAPES, Role, graph_name
 from graph_loader.provenance import read_sources
 from graph_loader.settings import Settings
 from graph_loader.store import ReadableStore, Store
-from graph_loader.vocab import LAMC, PROV, RDF, RDFS, SH, XSD, sparql_prefixes
+from graph_loader.vocab import LAMC, PROV, RDF, RDFS, XSD, sparql_prefixes
 
-_PREFIXES = sparql_prefixes("lamc", "prov", "rdfs", "sh")
+_PREFIXES = sparql_prefixes("lamc", "prov", "rdfs")
 SOFTWARE = "https://w3id.org/lamcoop/software/lamcoop"
 
 
@@ -59,8 +60,8 @@ class RunResult:
     iri: str
     label: str | None
     completeness: float | None
-    #: Missing component -> the gap's severity (``Violation``, ``Warning``, ``Info``).
-    gaps: dict[str, str]
+    #: The components it lacks.
+    gaps: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -127,10 +128,7 @@ def keep_run(store: Store, settings: Settings, audit: Audit) -> tuple[str, bool]
 
 
 def _same_findings(kept: KeptRun, audit: Audit, profile: str) -> bool:
-    found = {
-        a.iri: (a.label, {c: audit.component(c).severity for c in a.missing})
-        for a in audit.agreements
-    }
+    found = {a.iri: (a.label, frozenset(a.missing)) for a in audit.agreements}
     return (
         kept.head.profile_version == profile
         and set(kept.graphs) == set(audit.graphs)
@@ -168,15 +166,10 @@ def run_triples(
         yield ox.Triple(run, _n(PROV + "used"), _n(used))
     for component in audit.components:
         yield ox.Triple(run, _n(LAMC + "componentId"), ox.Literal(component.id))
-    a_type, generated_by, audited = (
-        RDF.type,
-        _n(PROV + "wasGeneratedBy"),
-        _n(LAMC + "auditedAgreement"),
-    )
-    audit_class, gap_class = _n(LAMC + "AgreementAudit"), _n(LAMC + "ComponentGap")
-    completeness, has_gap = _n(LAMC + "completeness"), _n(LAMC + "hasGap")
-    component_id, severity, label = _n(LAMC + "componentId"), _n(SH + "resultSeverity"), RDFS.label
-    severities = {c.id: (ox.Literal(c.id), _n(SH + c.severity)) for c in audit.components}
+    a_type, generated_by = RDF.type, _n(PROV + "wasGeneratedBy")
+    audited, audit_class = _n(LAMC + "auditedAgreement"), _n(LAMC + "AgreementAudit")
+    completeness, missing = _n(LAMC + "completeness"), _n(LAMC + "missingComponent")
+    names = {c.id: ox.Literal(c.id) for c in audit.components}
     for result in audit.agreements:
         node = _n(f"{run.value}/{agreement_slug(result.iri, base)}")
         yield ox.Triple(node, a_type, audit_class)
@@ -184,14 +177,9 @@ def run_triples(
         yield ox.Triple(node, audited, _n(result.iri))
         yield ox.Triple(node, completeness, _decimal(result.completeness))
         if result.label is not None:
-            yield ox.Triple(node, label, ox.Literal(result.label))
-        for missing in result.missing:
-            gap = _n(f"{node.value}/{missing}")
-            name, level = severities[missing]
-            yield ox.Triple(node, has_gap, gap)
-            yield ox.Triple(gap, a_type, gap_class)
-            yield ox.Triple(gap, component_id, name)
-            yield ox.Triple(gap, severity, level)
+            yield ox.Triple(node, RDFS.label, ox.Literal(result.label))
+        for component_id in result.missing:
+            yield ox.Triple(node, missing, names[component_id])
 
 
 def data_version(store: ReadableStore, settings: Settings, graphs: list[str]) -> str:
@@ -259,11 +247,14 @@ USED_QUERY = (
 )
 RESULTS_QUERY = (
     _PREFIXES
-    + """SELECT ?g ?agreement ?label ?completeness ?component ?severity WHERE { GRAPH ?g {
+    + """SELECT ?g ?r ?agreement ?label ?completeness WHERE { GRAPH ?g {
   ?r a lamc:AgreementAudit ; lamc:auditedAgreement ?agreement .
-  OPTIONAL { ?r rdfs:label ?label } OPTIONAL { ?r lamc:completeness ?completeness }
-  OPTIONAL { ?r lamc:hasGap ?gap . ?gap lamc:componentId ?component .
-             OPTIONAL { ?gap sh:resultSeverity ?severity } } } }"""
+  OPTIONAL { ?r rdfs:label ?label } OPTIONAL { ?r lamc:completeness ?completeness } } }"""
+)
+#: The gaps, read apart: one pattern, joined to the results by ``?r`` (much quicker than
+#: the engine's join for runs of many agreements).
+MISSING_QUERY = (
+    _PREFIXES + "SELECT ?g ?r ?component WHERE { GRAPH ?g { ?r lamc:missingComponent ?component } }"
 )
 
 
@@ -313,25 +304,26 @@ def read_run(store: ReadableStore, settings: Settings, run_id: str) -> KeptRun |
     for row in store.query(USED_QUERY, substitutions=graph):
         if isinstance(row["used"], ox.NamedNode):
             used.add(row["used"].value)
-        if isinstance(row["component"], ox.Literal) and row["component"].value not in components:
+        if _is_string(row["component"]) and row["component"].value not in components:
             components.append(row["component"].value)
+    gaps_of: dict[str, list[str]] = {}
+    for row in store.query(MISSING_QUERY, substitutions=graph):
+        if _is_string(row["component"]):
+            gaps_of.setdefault(str(row["r"]), []).append(row["component"].value)
     labels: dict[str, str | None] = {}
     completeness: dict[str, float | None] = {}
-    gaps: dict[str, dict[str, str]] = {}
+    gaps: dict[str, set[str]] = {}
     for row in store.query(RESULTS_QUERY, substitutions=graph):
         if not isinstance(row["agreement"], ox.NamedNode):
             continue
         iri = row["agreement"].value
-        gaps.setdefault(iri, {})
+        gaps.setdefault(iri, set()).update(gaps_of.get(str(row["r"]), ()))
         if labels.get(iri) is None:
             labels[iri] = _text(row["label"])
         if completeness.get(iri) is None:
             completeness[iri] = _read_float(row["completeness"])
-        if isinstance(row["component"], ox.Literal):
-            severity = row["severity"].value.rsplit("#", 1)[-1] if row["severity"] else ""
-            gaps[iri].setdefault(row["component"].value, severity)
     results = {
-        iri: RunResult(iri, labels.get(iri), completeness.get(iri), gaps[iri])
+        iri: RunResult(iri, labels.get(iri), completeness.get(iri), frozenset(gaps[iri]))
         for iri in sorted(gaps)
     }
     return KeptRun(head, tuple(sorted(used)), tuple(components), results)
@@ -362,6 +354,11 @@ def _read_float(term: object) -> float | None:
     except ValueError:
         return None
     return value if 0.0 <= value <= 1.0 else None
+
+
+def _is_string(term: object) -> bool:
+    """Whether ``term`` is a plain string literal, as component identifiers are written."""
+    return isinstance(term, ox.Literal) and term.datatype.value == XSD + "string"
 
 
 def _text(term: object) -> str | None:

@@ -31,6 +31,7 @@ INSERT DATA {{
     <urn:x-lamcoop-test:r1> a lamc:AgreementAudit ; lamc:auditedAgreement "a literal" .
     <urn:x-lamcoop-test:r2> a lamc:AgreementAudit ;
       lamc:auditedAgreement <urn:x-lamcoop-test:agreement> ; lamc:completeness 7 ;
+      lamc:missingComponent "funding" , <urn:x-lamcoop-test:iri-id> , 12 ;
       lamc:hasGap <urn:x-lamcoop-test:gap> , <urn:x-lamcoop-test:gap2> .
     <urn:x-lamcoop-test:gap> lamc:componentId "funding" ; sh:resultSeverity "loud" .
     <urn:x-lamcoop-test:gap2> lamc:componentId <urn:x-lamcoop-test:iri-id> .
