@@ -15,6 +15,7 @@ import pyoxigraph as ox
 
 from graph_loader import graphs, index
 from graph_loader.audit.run import run_audit
+from graph_loader.consistency import check_consistency, record_outcome
 from graph_loader.integrity import check_record, validate_integrity
 from graph_loader.loading import LoadResult, load_bytes
 from graph_loader.publish.dump import write_dumps
@@ -114,6 +115,23 @@ def check_integrity(ctx: BuildContext) -> str:
     return outcome.summary()
 
 
+class ConsistencyError(Exception):
+    """The ontology with the dataset of record is inconsistent, or a class unsatisfiable."""
+
+
+def check_ontology_consistency(ctx: BuildContext) -> str:
+    """HermiT on the ontology, the record and users' graphs (:mod:`graph_loader.consistency`);
+    the outcome goes to the provenance graph. An inconsistency of the ontology or the record
+    fails the build; one a user's graph brings is reported; no Java skips with a note."""
+    report = check_consistency(ctx.store, ctx.settings)
+    record_outcome(ctx.store, ctx.settings, report)
+    base = ctx.settings.base_iri
+    own = (graphs.Role.ONTOLOGY, graphs.Role.RECORD)
+    if any(graphs.role_of(c.graph, base_iri=base) in own for c in report.culprits):
+        raise ConsistencyError(report.text().rstrip())
+    return report.text().rstrip() if report.problems else report.summary()
+
+
 def audit_agreements(ctx: BuildContext) -> str:
     """Audit every agreement; the results replace ``{base}graph/audit``."""
     audit = run_audit(ctx.store, ctx.settings)
@@ -153,6 +171,8 @@ STEPS: tuple[Step, ...] = (
     # Validation and audit come after every step that writes data, before the steps that
     # copy (dumps) and describe (VoID) the graphs, so the audit graph is in both.
     check_integrity,
+    # Consistency (HermiT) after validation; it records its outcome in the provenance graph.
+    check_ontology_consistency,
     audit_agreements,
     # The index reads the data graphs once every step that writes them has run.
     index_entities,

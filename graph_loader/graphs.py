@@ -91,6 +91,10 @@ class Purpose(Enum):
 
     #: The data the inference rules read (the result, alignments and reports excluded).
     REASONING = ("reasoning", frozenset({Role.ONTOLOGY, Role.RECORD, Role.USER}))
+    #: What the consistency check sends to HermiT (:mod:`graph_loader.consistency`): the
+    #: ontology with the record and users' data; not the alignments (loose links, not
+    #: axioms), the inferences (implied by the rest) nor the examples (not the record).
+    CONSISTENCY = ("consistency", frozenset({Role.ONTOLOGY, Role.RECORD, Role.USER}))
     #: What the build validates against the integrity shapes (``shapes-integrity``), and
     #: what ``lamcoop validate`` validates by default: every data graph, inferences and the
     #: shipped examples included.

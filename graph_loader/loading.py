@@ -110,8 +110,8 @@ def load_file(
         if skipped is not None:
             return skipped
     _check_before_parsing(path, path, rdf_format)
-    job = _Job(store, path, target, rdf_format, base_iri, replace, path)
-    with progress_bar(path, progress) as bar:
+    job = _Job(store, path, target, rdf_format, base_iri, replace, path, Steps())
+    with job.steps, progress_bar(path, progress) as bar:
         plain = not leading.startswith((b"\x1f\x8b", BOM))
         if plain and (bar.disable or can_watch_reads()):
             return job.load_direct(bar)
@@ -167,6 +167,31 @@ def _skip_unchanged(
     return LoadResult(name, {graph: store.triple_count(graph)}, sha, 0.0, skipped=True)
 
 
+class Steps:
+    """A load's steps, so that a signal landing between two :func:`interruptible` steps
+    (in this thread's own short work) ends the load as one within a step does: as
+    :class:`LoadInterrupted`, saying whether what was ``staged`` had passed its commit
+    point."""
+
+    def __init__(self) -> None:
+        self.staged: StagedLoad | None = None
+
+    def __enter__(self) -> Steps:
+        return self
+
+    def __exit__(self, kind: object, exc: BaseException | None, trace: object) -> None:
+        if isinstance(exc, KeyboardInterrupt):
+            committed = self.staged is not None and self.staged.committed
+            message = COMMITTED if committed else UNDONE
+            raise LoadInterrupted(message, threading.current_thread(), _signal_of(exc))
+
+
+def _signal_of(exc: KeyboardInterrupt) -> int:
+    """The signal a :class:`KeyboardInterrupt` carries (see ``lamcoop``'s handlers), else
+    SIGINT (Python's own Ctrl-C)."""
+    return exc.args[0] if exc.args and isinstance(exc.args[0], int) else signal.SIGINT
+
+
 @dataclass(frozen=True)
 class _Job:
     store: Store
@@ -177,6 +202,8 @@ class _Job:
     replace: bool
     #: What error places are looked for in when the parser gives none.
     origin: Source
+    #: What the load has staged, for a signal between two steps.
+    steps: Steps = field(default_factory=Steps)
 
     def load_direct(self, bar: tqdm) -> LoadResult:
         """Let pyoxigraph read the file itself; hash it meanwhile in a thread."""
@@ -217,7 +244,7 @@ class _Job:
     def stage(self, source) -> StagedLoad:
         file_iri = self.path.resolve().as_uri() if self.path.exists() else None
         try:
-            return interruptible(
+            staged = interruptible(
                 lambda: self.store.stage(
                     source if isinstance(source, Path) else _without_bom(source),
                     graph=self.target,
@@ -235,6 +262,8 @@ class _Job:
             raise LoadError(refused.in_file(self.path)) from None
         except (OSError, EOFError, ValueError, zlib.error) as exc:
             raise LoadError(f"{self.path}: cannot load: {exc}") from None
+        self.steps.staged = staged
+        return staged
 
     def publish(self, staged: StagedLoad, sha: str, started: float) -> LoadResult:
         """Publish the staged graphs with their provenance at once.
@@ -290,8 +319,7 @@ def interruptible(work: Callable[[], T], *, interrupted: str | Callable[[], str]
             worker.join(0.1)
     except KeyboardInterrupt as exc:
         message = interrupted if isinstance(interrupted, str) else interrupted()
-        signum = exc.args[0] if exc.args and isinstance(exc.args[0], int) else signal.SIGINT
-        raise LoadInterrupted(message, worker, signum) from None
+        raise LoadInterrupted(message, worker, _signal_of(exc)) from None
     if errors:
         raise errors[0]
     return values[0]

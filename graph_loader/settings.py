@@ -102,6 +102,23 @@ class Settings:
         ("*",),
         "Origins allowed to read the service from a browser (CORS); '*' for any, empty for none.",
     )
+    java: str = setting(
+        "java",
+        "Java executable (a name on the PATH or a path) that runs HermiT and Pellet for the "
+        "consistency check; where it cannot be run, the check is skipped with a note.",
+    )
+    consistency_timeout: float = setting(
+        300.0,
+        "Seconds the consistency check (HermiT, then the explanations) may take in all; past "
+        "them the Java process is stopped and the outcome is 'timeout'. 0: no limit.",
+    )
+    consistency_max_triples: int = setting(
+        60_000,
+        "Most triples the consistency check sends to HermiT. The ontology and the dataset of "
+        "record are sent whole; a user graph past the rest is sent as a sample of its "
+        "subjects, and the report says so. 0: no limit (a 40,000-institution registry takes "
+        "HermiT minutes).",
+    )
     #: Where each value came from, by setting name ('default' when not given).
     origins: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 

@@ -1,15 +1,22 @@
 #!/bin/sh
 # System packages the test suite needs besides Python: a Java runtime (the HermiT reasoner,
-# run by owlready2) and Chromium with its driver (page tests). Installed with apt-get, quietly
-# and only when one is missing; without root or apt-get it says what is missing and goes on
-# (the tests that need them skip).
+# run by owlready2), Chromium with its driver (page tests), and fonts for Persian and Chinese
+# (the pages name them in lamcoop.css; the page tests fail on a missing glyph). Installed
+# with apt-get, quietly and only when one is missing; without root or apt-get it says what
+# is missing and goes on (the tests that need a command skip).
 set -u
 # command the tests run : Debian package that provides it
 NEEDS="java:default-jre-headless chromium:chromium chromedriver:chromium-driver"
+# font family (as fontconfig names it) : Debian package that provides it
+FONTS="Noto_Sans_Arabic:fonts-noto-core Noto_Sans_CJK_SC:fonts-noto-cjk"
 
 missing=""
 for need in $NEEDS; do
     command -v "${need%%:*}" >/dev/null 2>&1 || missing="$missing ${need#*:}"
+done
+for font in $FONTS; do
+    family=$(echo "${font%%:*}" | tr _ ' ')
+    fc-list ":family=$family" 2>/dev/null | grep -q . || missing="$missing ${font#*:}"
 done
 [ -z "$missing" ] && exit 0
 

@@ -14,6 +14,12 @@ from graph_loader.vocab import sparql_prefixes
 PREFIXES = sparql_prefixes("lamc", "org", "skos", "dcterms")
 
 
+def N_(text: str) -> str:
+    """Mark ``text`` as interface text for the catalogues (``make translations`` extracts it);
+    the page shows it through ``_()`` in the reader's language."""
+    return text
+
+
 @dataclass(frozen=True)
 class Example:
     """A named question and the query that answers it."""
@@ -28,7 +34,7 @@ def _q(body: str) -> str:
 
 EXAMPLES: tuple[Example, ...] = (
     Example(
-        "Which cooperation codes did the Iranian study find most often?",
+        N_("Which cooperation codes did the Iranian study find most often?"),
         _q("""
 SELECT ?code ?label ?frequency WHERE {
   ?code skos:inScheme ?scheme ; lamc:frequency ?frequency ; skos:prefLabel ?label .
@@ -37,7 +43,7 @@ SELECT ?code ?label ?frequency WHERE {
 ORDER BY DESC(?frequency) LIMIT 20"""),
     ),
     Example(
-        "Which codes fill each role of the study's paradigm model?",
+        N_("Which codes fill each role of the study's paradigm model?"),
         _q("""
 # Figure 1 as printed: its 25 boxes, each role once (ordered as the model numbers them).
 SELECT ?role (COUNT(DISTINCT ?code) AS ?codes) (GROUP_CONCAT(?label; separator=" | ") AS ?labels)
@@ -52,7 +58,7 @@ WHERE {
 GROUP BY ?role ?number ORDER BY ?number"""),
     ),
     Example(
-        "Which consortia are there, and how many members does each have?",
+        N_("Which consortia are there, and how many members does each have?"),
         _q("""
 SELECT ?consortium ?name (COUNT(DISTINCT ?member) AS ?namedMembers) (MAX(?count) AS ?statedMembers)
 WHERE {
@@ -64,7 +70,7 @@ WHERE {
 GROUP BY ?consortium ?name ORDER BY DESC(?namedMembers)"""),
     ),
     Example(
-        "Which agreements say nothing about data protection or evaluation?",
+        N_("Which agreements say nothing about data protection or evaluation?"),
         _q("""
 SELECT ?agreement ?missing WHERE {
   ?agreement a lamc:Agreement .
@@ -77,7 +83,7 @@ SELECT ?agreement ?missing WHERE {
 ORDER BY ?agreement"""),
     ),
     Example(
-        "What challenges of social media do libraries face (in English and Persian)?",
+        N_("What challenges of social media do libraries face (in English and Persian)?"),
         _q("""
 SELECT ?challenge ?en ?fa WHERE {
   ?challenge skos:inScheme ?scheme .
@@ -87,7 +93,7 @@ SELECT ?challenge ?en ?fa WHERE {
 }"""),
     ),
     Example(
-        "Which facts come from which section of which source document?",
+        N_("Which facts come from which section of which source document?"),
         _q("""
 SELECT ?section ?document (COUNT(?entity) AS ?entities) WHERE {
   ?entity dcterms:source ?section .
@@ -96,7 +102,7 @@ SELECT ?section ?document (COUNT(?entity) AS ?entities) WHERE {
 GROUP BY ?section ?document ORDER BY DESC(?entities) LIMIT 50"""),
     ),
     Example(
-        "How many triples does each named graph hold?",
+        N_("How many triples does each named graph hold?"),
         "SELECT ?graph (COUNT(*) AS ?triples) WHERE { GRAPH ?graph { ?s ?p ?o } }\n"
         "GROUP BY ?graph ORDER BY DESC(?triples)\n",
     ),

@@ -4,7 +4,11 @@ message catalogues (``sparql_endpoint/translations/<locale>/LC_MESSAGES/messages
 Templates write ``{{ _("Labels") }}`` (or ``{% trans %}``); the words come out in the
 language of the request (``?lang=``, else Accept-Language, see
 :func:`~sparql_endpoint.linked_data.request_args.reader_language`). The catalogues are read
-once, when the app is made; a language without a catalogue reads English.
+once, when the app is made; a language without a catalogue reads English. Templates also get
+the filters ``number`` and ``percent``, which write figures as the reader does
+(:mod:`sparql_endpoint.reader_formats`: Persian digits for a Persian reader). Python code
+marks its page text with :func:`gettext` (or ``N_`` where the text is shown later).
+``make translations`` extracts every message (``babel.cfg``) and updates the catalogues.
 
 >>> catalogues = Catalogues.read(TRANSLATIONS)
 >>> catalogues.get("en").gettext("Labels")
@@ -20,8 +24,10 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
-from flask import Flask, g, has_request_context
+from flask import Flask, current_app, g, has_request_context
 
+from graph_loader.vocab import DEFAULT_LANGUAGE
+from sparql_endpoint import reader_formats
 from sparql_endpoint.linked_data.request_args import reader_language
 
 #: Where the catalogues live, one folder per locale (Babel's layout).
@@ -69,6 +75,17 @@ def install(app: Flask, catalogues: Catalogues | None = None) -> None:
         ngettext=lambda one, many, n: _current(app).ngettext(one, many, n),
         newstyle=True,  # Jinja escapes and fills ``%(name)s`` itself
     )
+    app.jinja_env.filters["number"] = lambda value: reader_formats.number(value, _language())
+    app.jinja_env.filters["percent"] = lambda share: reader_formats.percent(share, _language())
+
+
+def gettext(text: str) -> str:
+    """``text`` in the current request's language (for page text made in Python)."""
+    return _current(current_app).gettext(text)
+
+
+def _language() -> str:
+    return reader_language() if has_request_context() else DEFAULT_LANGUAGE
 
 
 def _current(app: Flask) -> NullTranslations:

@@ -126,6 +126,34 @@ GRAPH_OFFERS: Offers[ox.RdfFormat] = Offers(*RDF_SYNTAXES)
 PAGE_OFFERS: Offers[str] = Offers(HTML_SYNTAX, JSON_SYNTAX)
 
 
+#: What an error can be written as, the first the default: one line of text, or the human
+#: page; the data media types are here so that a client asking for data first gets text.
+_ERROR_CHOICES = (
+    "text/plain",
+    *GRAPH_OFFERS.media_types,
+    *RESULTS_OFFERS.media_types,
+    "application/json",
+    HTML,
+    "application/xhtml+xml",
+)
+
+
+def wants_html(request: Request) -> bool:
+    """Whether an error should be answered with a page for a person: the client prefers
+    HTML to text and to every data format (a browser does; ``*/*``, no Accept, RDF and
+    SPARQL clients do not).
+
+    >>> from werkzeug.test import EnvironBuilder
+    >>> def asking(accept):
+    ...     return EnvironBuilder(headers={"Accept": accept} if accept else {}).get_request()
+    >>> browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    >>> [wants_html(asking(a)) for a in (browser, None, "*/*", "text/turtle, text/html;q=0.2")]
+    [True, False, False, False]
+    """
+    best = parse_accept(request.headers.get("Accept")).best_match(_ERROR_CHOICES)
+    return best in (HTML, "application/xhtml+xml")
+
+
 def parse_accept(header: str | None) -> MIMEAccept:
     """An Accept header as werkzeug's :class:`MIMEAccept` (empty header: accept anything).
 

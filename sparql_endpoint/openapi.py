@@ -47,7 +47,8 @@ def openapi_document(app: Flask) -> dict[str, Any]:
             "title": "lamcoop",
             "version": __version__,
             "description": "SPARQL 1.1 service and linked data of cooperation among "
-            "libraries, archives and museums. Errors are one line of text/plain.",
+            "libraries, archives and museums. Errors are one line of text/plain "
+            "(a page in the reader's language for a browser).",
         },
         "paths": paths,
         "components": {

@@ -6,7 +6,7 @@ One :class:`Route` per endpoint of the URL map (:data:`ROUTES`); a route of the 
 not declared here is caught by :func:`undeclared` (a test asks it of the whole app). The
 statuses are the ones each view (and what every request goes through: negotiation, the
 conditional GET, the body reader, the time limit) can answer with; errors are one line of
-``text/plain``.
+``text/plain`` (a page for a browser).
 """
 
 from __future__ import annotations
@@ -51,8 +51,9 @@ STATUSES: dict[str, str] = {
 #: What the front answers for every route, before the app sees the request.
 EVERY_ROUTE = (414, 431)
 
-#: Media types of an error's body.
-ERROR_TYPES = ("text/plain",)
+#: Media types of an error's body: one line of text, or a page in the reader's language for a
+#: client that prefers HTML (a browser, :func:`sparql_endpoint.negotiation.wants_html`).
+ERROR_TYPES = ("text/plain", "text/html")
 
 
 def _unique(types: Iterable[str]) -> tuple[str, ...]:

@@ -1,7 +1,9 @@
 """Responses every surface builds the same way: errors as short text, and streamed results.
 
 Errors are ``text/plain`` (one line naming the problem) so that no client ever sees an HTML
-stack trace; a 401 says which scheme to use.
+stack trace; a 401 says which scheme to use. A browser (a client preferring HTML,
+:func:`~sparql_endpoint.negotiation.wants_html`) gets the same error as a page in the
+reader's language instead (:mod:`sparql_endpoint.linked_data.error_pages`).
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
 from sparql_endpoint.context import service
 from sparql_endpoint.executor import QueryJob, TimeoutAnswer, Unavailable, log_timeout
-from sparql_endpoint.negotiation import content_type
+from sparql_endpoint.linked_data.error_pages import error_page
+from sparql_endpoint.negotiation import content_type, wants_html
 
 log = logging.getLogger(__name__)
 
@@ -29,10 +32,29 @@ ROW_LIMIT_HEADER = "X-Lamcoop-Row-Limit"
 
 
 def error_response(exc: HTTPException) -> Response:
-    """A short ``text/plain`` body naming the problem, with the status of ``exc``."""
+    """A short ``text/plain`` body naming the problem, with the status of ``exc`` (a page
+    for a browser)."""
+    code = exc.code or 500
+    page = error_page(code, exc.name, exc.description or "") if _for_person() else None
+    return _error_headers(exc, page or plain_error(exc))
+
+
+def plain_error(exc: HTTPException) -> Response:
+    """The one line of ``text/plain`` naming the problem (what every client but a browser
+    gets, and what the watchdog writes on a timeout)."""
     code = exc.code or 500
     text = f"{code} {exc.name}: {exc.description}\n"
-    response = Response(text, status=code, content_type="text/plain; charset=utf-8")
+    return _error_headers(
+        exc, Response(text, status=code, content_type="text/plain; charset=utf-8")
+    )
+
+
+def _for_person() -> bool:
+    return has_request_context() and wants_html(request)
+
+
+def _error_headers(exc: HTTPException, response: Response) -> Response:
+    code = exc.code or 500
     if code == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="lamcoop"'
     if code == 405 and exc.response is None and hasattr(exc, "valid_methods"):
@@ -41,8 +63,17 @@ def error_response(exc: HTTPException) -> Response:
 
 
 def unexpected_error(exc: Exception) -> Response:
-    """A server fault: logged with its trace, answered with one line."""
+    """A server fault: logged with its trace, answered with one line (a page for a
+    browser, which shows no trace either)."""
     log.exception("unexpected error", exc_info=exc)
+    if _for_person():
+        try:
+            page = error_page(500, "Internal Server Error", "the error is in the server's log")
+        except Exception:  # a failing page must not hide the first fault
+            log.exception("the error page failed too")
+            page = None
+        if page is not None:
+            return page
     return Response(
         "500 Internal Server Error: the server failed; the error is in its log\n",
         status=500,
@@ -115,7 +146,7 @@ def timeout_handler() -> TimeoutAnswer:
 def _timeout_bytes(app: Flask, environ: dict[str, Any], description: str) -> bytes:
     """A complete HTTP/1.1 503 response naming the limit, ready for the socket."""
     with app.request_context(environ):
-        response = app.process_response(error_response(ServiceUnavailable(description)))
+        response = app.process_response(plain_error(ServiceUnavailable(description)))
     head = [f"HTTP/1.1 {response.status}"]
     head += [f"{name}: {value}" for name, value in response.headers.items()]
     head.append("Connection: close")

@@ -14,6 +14,9 @@ from flask import Blueprint, Response, render_template, request, url_for
 
 from sparql_endpoint.context import service
 from sparql_endpoint.examples import EXAMPLES
+from sparql_endpoint.interface_text import gettext
+from sparql_endpoint.linked_data.present import text_dir
+from sparql_endpoint.linked_data.request_args import reader_language
 
 blueprint = Blueprint(
     "yasgui",
@@ -36,15 +39,19 @@ def installed() -> bool:
 
 
 def page() -> Response:
-    """The editor page for the endpoint the request reached (HTML)."""
+    """The editor page for the endpoint the request reached (HTML), its words in the
+    reader's language (the queries themselves are the same in every language)."""
+    lang = reader_language()
     html = render_template(
         "yasgui.html",
+        lang=lang,
+        dir=text_dir(lang),
         endpoint=request.base_url,
         base=service().settings.base_iri,
         installed=installed(),
         script=url_for("yasgui.static", filename=ASSETS[0]),
         style=url_for("yasgui.static", filename=ASSETS[1]),
-        examples_data=[{"name": e.name, "query": e.query} for e in EXAMPLES],
+        examples_data=[{"name": gettext(e.name), "query": e.query} for e in EXAMPLES],
         examples=EXAMPLES,
     )
     return Response(html, content_type="text/html; charset=utf-8")

@@ -17,11 +17,18 @@ from graph_loader.store import open_store
 BASE = "https://w3id.org/lamcoop/"
 CALIS = BASE + "id/institution/calis"
 MUSEUM = BASE + "id/institution/test-museum"
+#: A museum with coordinates (the map), and a fact cited with two quotations, a Persian one
+#: and its English translation, each ending in punctuation (the order of mixed-script runs).
 GEO_TTL = f"""@prefix geo: <http://www.w3.org/2003/01/geo/wgs84_pos#> .
 @prefix lamc: <https://w3id.org/lamcoop/ontology#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-<{MUSEUM}> a lamc:Museum ; skos:prefLabel "Test museum"@en ;
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+<{MUSEUM}> a lamc:Museum ; skos:prefLabel "Test museum"@en, "موزهٔ آزمایشی"@fa ;
   geo:lat 38.8895 ; geo:long -77.0353 ; lamc:cooperatesWith <{CALIS}> .
+[] a rdf:Statement ; rdf:subject <{MUSEUM}> ; rdf:predicate lamc:cooperatesWith ;
+  rdf:object <{CALIS}> ; dcterms:source <{BASE}id/document/test-source> ;
+  lamc:printedAs "موزهٔ آزمایشی (واشینگتن)."@fa, "Test museum (Washington)."@en .
 """
 
 

@@ -40,6 +40,7 @@ PUBLISHED = set(Role) - {Role.INTERNAL}
 #: What each purpose covers, written out: a change to the catalogue must change this too.
 EXPECTED = {
     Purpose.REASONING: {Role.ONTOLOGY, Role.RECORD, Role.USER},
+    Purpose.CONSISTENCY: {Role.ONTOLOGY, Role.RECORD, Role.USER},
     Purpose.INTEGRITY: DATA | {Role.EXAMPLE},
     Purpose.RECORD: {Role.ONTOLOGY, Role.ALIGNMENTS, Role.RECORD},
     Purpose.AUDIT: DATA | {Role.EXAMPLE},

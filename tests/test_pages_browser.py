@@ -5,72 +5,13 @@ the home page its diagram, and YASGUI on /sparql runs a query, on the session's 
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
-from tests.servers import HTTP_DEADLINE
+from tests.browser_support import needs_chromium, shot
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
-pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).is_file(), reason="Debian's chromium is not installed (make test does it)"
-)
-
-
-@pytest.fixture(scope="module")
-def server(dataset_server):
-    return dataset_server
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    with playwright_api.sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            str(profile),
-            executable_path=CHROMIUM,
-            headless=True,
-            args=ARGS,
-            timeout=HTTP_DEADLINE * 1000,
-        )
-        # Playwright's own default (30 s per navigation or wait) is a deadline a busy
-        # machine can reach; what a test waits for either happens or the test fails.
-        context.set_default_timeout(HTTP_DEADLINE * 1000)
-        yield context
-        context.close()
-
-
-@pytest.fixture
-def page(browser):
-    """A new page; the test fails if the Content-Security-Policy refused anything on it."""
-    opened = browser.new_page()
-    refused: list[str] = []
-    opened.on(
-        "console",
-        lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None,
-    )
-    yield opened
-    opened.close()
-    assert not refused, refused
-
-
-def shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+#: The browser, page and server fixtures.
+pytest_plugins = ("tests.browser_fixtures",)
+pytestmark = needs_chromium
 
 
 def test_persian_page_reads_right_to_left(server, page):

@@ -21,6 +21,7 @@ from graph_loader.cli.commands import (
     query_command,
     settings_command,
 )
+from graph_loader.cli.consistency import consistency_command
 from graph_loader.cli.dump import dump_command
 from graph_loader.cli.state import AppState
 from graph_loader.cli.validate import validate_command
@@ -35,6 +36,7 @@ DATA_COMMANDS: tuple[click.Command, ...] = (
     dump_command,
     audit_command,
     validate_command,
+    consistency_command,
 )
 
 #: Commands of other packages: name -> (module, attribute, short help), imported on first use.

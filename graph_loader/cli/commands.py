@@ -14,7 +14,7 @@ import click
 import pyoxigraph as ox
 
 from graph_loader import provenance
-from graph_loader.build import BuildContext, build
+from graph_loader.build import BuildContext, ConsistencyError, build
 from graph_loader.cli.state import AppState, pass_state
 from graph_loader.graphs import Role, role_of
 from graph_loader.importers import IMPORTERS, default_report_path, detect, import_file
@@ -42,7 +42,7 @@ def build_command(state: AppState, quiet: bool) -> None:
             build(context, echo=click.echo)
     except LoadInterrupted as exc:
         _abandon(exc)
-    except (LoadError, IntegrityError) as exc:
+    except (LoadError, IntegrityError, ConsistencyError) as exc:
         raise click.ClickException(str(exc)) from None
 
 

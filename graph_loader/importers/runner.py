@@ -24,6 +24,7 @@ from graph_loader.file_reading import TrackingReader
 from graph_loader.importers.common import ImportContext, ImportFailed, Row, RowRejected
 from graph_loader.importers.report import Tally, rejection_message, write_report
 from graph_loader.loading import (
+    Steps,
     interruptible,
     progress_bar,
     publish,
@@ -89,38 +90,44 @@ def run_import(
         handle = path.open("rb")
     except OSError as exc:
         raise ImportFailed(f"{path}: cannot read: {exc.strerror or exc}") from None
-    with handle, progress_bar(path, progress) as bar:
-        reader = TrackingReader(handle, bar)
-        text = io.TextIOWrapper(io.BufferedReader(reader, _CHUNK), importer.encoding, newline="")
-        quads = _quads(importer, _guarded_rows(importer, text, path, tally), tally, skip_invalid)
-        staged = interruptible(
-            lambda: store.stage(quads, graph=target, format=None, replace=replace)
+    with Steps() as steps:  # a signal between two steps ends the import as one within
+        with handle, progress_bar(path, progress) as bar:
+            reader = TrackingReader(handle, bar)
+            text = io.TextIOWrapper(
+                io.BufferedReader(reader, _CHUNK), importer.encoding, newline=""
+            )
+            quads = _quads(
+                importer, _guarded_rows(importer, text, path, tally), tally, skip_invalid
+            )
+            staged = interruptible(
+                lambda: store.stage(quads, graph=target, format=None, replace=replace)
+            )
+            steps.staged = staged
+            sha = interruptible(reader.drain)
+        written = report if (tally.rejected or tally.dropped) and report else None
+        if written is not None:
+            try:
+                write_report(tally, written)
+            except OSError as exc:
+                staged.abort()
+                raise ImportFailed(
+                    f"{written}: cannot write the report of rejected rows "
+                    f"({exc.strerror or exc}); nothing was loaded; name another file with --report"
+                ) from None
+        if tally.rejected and not skip_invalid:
+            interruptible(staged.abort)
+            raise ImportRejected(rejection_message(tally, written), tally, written)
+        counts = publish(
+            staged,
+            lambda: provenance.commit(
+                store, staged, source=path.name, sha256=sha, base_iri=base_iri, graph=target
+            ),
         )
-        sha = interruptible(reader.drain)
-    written = report if (tally.rejected or tally.dropped) and report else None
-    if written is not None:
-        try:
-            write_report(tally, written)
-        except OSError as exc:
-            staged.abort()
-            raise ImportFailed(
-                f"{written}: cannot write the report of rejected rows "
-                f"({exc.strerror or exc}); nothing was loaded; name another file with --report"
-            ) from None
-    if tally.rejected and not skip_invalid:
-        interruptible(staged.abort)
-        raise ImportRejected(rejection_message(tally, written), tally, written)
-    counts = publish(
-        staged,
-        lambda: provenance.commit(
-            store, staged, source=path.name, sha256=sha, base_iri=base_iri, graph=target
-        ),
-    )
-    index.refresh(store, counts, base_iri=base_iri)
-    return ImportResult(
-        path.name, importer.name, target, counts[target], tally, sha,
-        time.perf_counter() - started, written,
-    )  # fmt: skip
+        index.refresh(store, counts, base_iri=base_iri)
+        return ImportResult(
+            path.name, importer.name, target, counts[target], tally, sha,
+            time.perf_counter() - started, written,
+        )  # fmt: skip
 
 
 def _guarded_rows(importer, text: io.TextIOWrapper, path: Path, tally: Tally) -> Iterator[Row]:

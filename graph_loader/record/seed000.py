@@ -13,7 +13,14 @@ from typing import Any
 import pyoxigraph as ox
 
 from graph_loader.record.tables import read_rows
-from graph_loader.record.writer import RecordWriter, date_literal, decimal, integer, non_negative
+from graph_loader.record.writer import (
+    RecordError,
+    RecordWriter,
+    date_literal,
+    decimal,
+    integer,
+    non_negative,
+)
 from graph_loader.vocab import DCTERMS, LAMC, SCHEMA, SKOS
 
 DOCUMENT = "000_a973b8066488d974.txt"
@@ -60,7 +67,10 @@ def build(w: RecordWriter, tables_dir: Path) -> None:
     write_initial_codes(w, read_rows(folder / "initial-codes.yaml", required=("table", "fa")))
     write_paradigm(w, read_rows(folder / "paradigm-model.yaml", required=("slug", "roles")))
     write_questions(w, read_rows(folder / "research-questions.yaml", required=("slug",)))
-    write_literature(w, study, read_rows(folder / "literature.yaml", required=("slug",)))
+    literature = folder / "literature.yaml"
+    works = write_literature(w, study, read_rows(literature, required=("slug",)))
+    later = read_rows(literature, required=("work", "section", "en"), key="later")
+    write_later_citations(w, study, later, works)
     write_institutions(w, study, read_rows(folder / "institutions.yaml", required=("slug",)))
 
 
@@ -232,36 +242,78 @@ def write_questions(w: RecordWriter, rows: list[dict[str, Any]]) -> None:
         bilingual(w, node, row)
 
 
-def write_literature(w: RecordWriter, study: ox.NamedNode, rows: list[dict[str, Any]]) -> None:
-    """Works the study cites for a figure, and the figures."""
+def write_literature(
+    w: RecordWriter, study: ox.NamedNode, rows: list[dict[str, Any]]
+) -> dict[str, int]:
+    """Works the study cites: authors and year as printed, one reference per citing section
+    (what the study says there, translated), the figures they report, and their claims as
+    numbered statements cited to the section that reports them (our translations).
+
+    Returns how many claims each work (by slug) has, so that later citations number on."""
+    claims: dict[str, int] = {}
     for row in rows:
-        work = w.entity(
-            "work", row["slug"], DCTERMS.BibliographicResource, section="literature-review"
-        )
+        references = row.get("references") or [{"section": "literature-review", "en": row["en"]}]
+        first = references[0]["section"]
+        work = w.entity("work", row["slug"], DCTERMS.BibliographicResource, section=first)
         w.add(work, DCTERMS.creator, ox.Literal(row["authors"]))
-        w.add(work, DCTERMS.date, date_literal(row["year"]))
-        w.label(work, f"{row['authors']} ({row['year']})", "en")
-        said = w.fact(study, DCTERMS.references, work, section="literature-review")
-        describe(w, said, row["en"])
-        for fig in row["figures"]:
+        year = row["year"]
+        if row.get("calendar") == "solar-hijri":  # an Iranian year, not a Gregorian one
+            w.add(work, DCTERMS.date, ox.Literal(f"{year} SH"))
+        else:
+            w.add(work, DCTERMS.date, date_literal(year))
+        if row.get("fa"):
+            w.label(work, f"{row['fa']} ({year})", "fa")
+        # authors_en: our transliteration, where the study prints the names only in Persian.
+        latin = row.get("authors_en") or row["authors"]
+        w.label(work, f"{latin} ({year})", "en", translated=bool(row.get("authors_en")))
+        for ref in references:
+            said = w.fact(study, DCTERMS.references, work, section=ref["section"])
+            describe(w, said, ref["en"])
+        for fig in row.get("figures") or ():
             node = w.entity(
-                "work",
-                f"{row['slug']}/{fig['slug']}",
-                LAMC.ReportedFigure,
-                section="literature-review",
-            )
+                "work", f"{row['slug']}/{fig['slug']}", LAMC.ReportedFigure,
+                section=fig.get("section", first),
+            )  # fmt: skip
             w.add(work, LAMC.reportsFigure, node)
             w.add(node, LAMC.value, decimal(fig["value"]))
             w.add(node, LAMC.unit, ox.Literal(fig["unit"]))
             w.label(node, fig["en"], "en", translated=True)
         if row.get("note"):
             w.note(work, row["note"])
-        for number, claim in enumerate(row.get("claims") or (), start=1):
-            said = w.fact(
-                work, LAMC.finding, ox.Literal(claim, language="en"), section="literature-review"
-            )
-            w.add(said, SKOS.notation, ox.Literal(str(number)))
-            w.add(said, LAMC.translatedLanguage, ox.Literal("en"))
+        claims[row["slug"]] = write_claims(w, work, row.get("claims") or [], first, 0)
+    return claims
+
+
+def write_later_citations(
+    w: RecordWriter, study: ox.NamedNode, rows: list[dict[str, Any]], claims: dict[str, int]
+) -> None:
+    """Citations of works already written, in later sections (the method, the selective coding,
+    the answers to the research questions): one reference per row, its claims numbered on."""
+    for row in rows:
+        if row["work"] not in claims:
+            raise RecordError(f"{row['_where']}: unknown work {row['work']!r}")
+        work = w.iri("work", row["work"])
+        w.cite(work, row["section"])
+        said = w.fact(study, DCTERMS.references, work, section=row["section"])
+        describe(w, said, row["en"])
+        done = claims[row["work"]]
+        claims[row["work"]] = write_claims(w, work, row.get("claims") or [], row["section"], done)
+
+
+def write_claims(
+    w: RecordWriter, work: ox.NamedNode, items: list[Any], section: str, before: int
+) -> int:
+    """Claims as numbered statements (after ``before`` earlier ones); returns the new count."""
+    for number, claim in enumerate(items, start=before + 1):
+        if isinstance(claim, str):
+            claim = {"en": claim}
+        said = w.fact(
+            work, LAMC.finding, ox.Literal(claim["en"], language="en"),
+            section=claim.get("section", section),
+        )  # fmt: skip
+        w.add(said, SKOS.notation, ox.Literal(str(number)))
+        w.add(said, LAMC.translatedLanguage, ox.Literal("en"))
+    return before + len(items)
 
 
 def describe(w: RecordWriter, statement: ox.BlankNode, text: str) -> None:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from graph_loader.record.rows import Row, Tables, check_references, lamc_types, period
 from graph_loader.record.tables import read_rows
-from graph_loader.record.writer import RecordWriter, date_literal
+from graph_loader.record.writer import RecordError, RecordWriter, date_literal
 from graph_loader.vocab import DCTERMS, LAMC, PROV, SKOS
 
 DOCUMENT = "001_a4577af1700b26fe.txt"
@@ -32,6 +34,8 @@ def build(w: RecordWriter, tables_dir: Path) -> None:
     TABLES.concepts(w, concepts)
     write_concept_details(w, concepts)
     write_platforms(w, read_rows(folder / "platforms.yaml", required=("slug", "en", "section")))
+    said = ("concepts", "prop", "number", "section", "fa", "extracted", "en")
+    write_slide_sentences(w, read_rows(folder / "definitions.yaml", required=said))
     check_references(w)
 
 
@@ -74,3 +78,26 @@ def write_platforms(w: RecordWriter, rows: list[Row]) -> None:
         period(w, node, row, printed=row.get("date_printed", ""))
         for kind in row.get("kinds") or ():
             w.fact(node, DCTERMS.type, w.iri("concept", KINDS, kind), section="examples")
+
+
+#: prop in definitions.yaml -> the SKOS property it is written as
+SLIDE_PROPS = {"definition": SKOS.definition, "scope-note": SKOS.scopeNote}
+
+
+def write_slide_sentences(w: RecordWriter, rows: list[Row]) -> None:
+    """The definitions and differences slides, sentence by sentence, on the concepts each
+    speaks of: Persian as printed (restored), on a statement citing the slide with the
+    extracted text, numbered by its place on the slide, our English marked as a translation."""
+    for row in rows:
+        if row["prop"] not in SLIDE_PROPS:
+            raise RecordError(f"{row['_where']}: unknown prop {row['prop']!r}")
+        text = ox.Literal(" ".join(row["fa"].split()), language=LANGUAGE)
+        for slug in row["concepts"]:
+            node = w.iri("concept", KINDS, slug)
+            said = w.fact(
+                node, SLIDE_PROPS[row["prop"]], text,
+                section=row["section"], printed=row["extracted"],
+            )  # fmt: skip
+            w.add(said, SKOS.notation, ox.Literal(str(row["number"])))
+            w.add(said, DCTERMS.description, ox.Literal(row["en"], language="en"))
+            w.add(said, LAMC.translatedLanguage, ox.Literal("en"))

@@ -22,7 +22,7 @@ from graph_loader.record.writer import (
     decimal,
     non_negative,
 )
-from graph_loader.vocab import DCTERMS, FRAPO, LAMC, ORG, PROV
+from graph_loader.vocab import DCTERMS, FRAPO, LAMC, ORG, PROV, SKOS
 
 DOCUMENT = "002_6a0016c2059dec43.txt"
 TITLE = "我国区域性图书馆联盟建设的现状与对策"
@@ -91,7 +91,8 @@ CONSORTIUM_KINDS = {"NationalConsortium", "RegionalConsortium", "SectoralConsort
 def build(w: RecordWriter, tables_dir: Path) -> None:
     """Write every table of ``data/seed-002`` into ``w``."""
     folder = tables_dir / "seed-002"
-    TABLES.sections(w, read_rows(folder / "sections.yaml", required=("slug", "zh", "en")))
+    sections = read_rows(folder / "sections.yaml", required=("slug", "zh", "en"))
+    TABLES.sections(w, sections)
     TABLES.schemes(w, read_rows(folder / "concepts.yaml", required=("slug", "en"), key="schemes"))
     concept_rows = read_rows(folder / "concepts.yaml", required=("scheme", "slug", "zh", "en"))
     TABLES.concepts(w, concept_rows)
@@ -101,6 +102,10 @@ def build(w: RecordWriter, tables_dir: Path) -> None:
     write_facts(w, read_rows(folder / "facts.yaml", required=("subject", "fact", "value")))
     write_events(w, read_rows(folder / "events.yaml", required=LABELLED))
     write_agreements(w, read_rows(folder / "agreements.yaml", required=(*LABELLED, "types")))
+    articles = folder / "articles.yaml"
+    write_journals(w, read_rows(articles, required=LABELLED, key="journals"))
+    titles = {row["slug"]: row for row in sections}
+    write_articles(w, read_rows(articles, required=("section",)), titles)
     check_references(w)
 
 
@@ -205,3 +210,60 @@ def write_agreements(w: RecordWriter, rows: list[Row]) -> None:
             w.fact(node, DCTERMS.date, date_literal(str(row["date"])), **cited)
         if row.get("event"):
             w.fact(w.iri("event", row["event"]), PROV.generated, node, section=row["section"])
+
+
+def write_journals(w: RecordWriter, rows: list[Row]) -> None:
+    """The journals the articles are printed in (``{base}id/work/{slug}``)."""
+    for row in rows:
+        node = w.entity("work", row["slug"], DCTERMS.BibliographicResource, section=row["section"])
+        TABLES.labelled(w, node, row, en_translated=not row.get("en_printed"))
+
+
+def write_articles(w: RecordWriter, rows: list[Row], titles: dict[str, Row]) -> None:
+    """Articles as works (``{base}id/work/{section}``, titled as their section is): authors,
+    journal and issue, figures, findings.
+
+    Every statement cites the article's section; findings are the article's sentences as
+    printed, numbered in printed order, with our English on the statement (a translation).
+    """
+    for row in rows:
+        section = row["section"]
+        if section not in titles:
+            raise RecordError(f"{row['_where']}: unknown section {section!r}")
+        article = w.entity("work", section, DCTERMS.BibliographicResource, section=section)
+        title = titles[section]
+        w.label(article, title["zh"], LANGUAGE)
+        w.label(article, title["en"], "en", translated=True)
+        w.add(article, DCTERMS.title, ox.Literal(title["zh"], language=LANGUAGE))
+        for author in row.get("authors") or ():
+            name = ox.Literal(author["zh"], language=LANGUAGE)
+            w.fact(article, DCTERMS.creator, name, section=section, printed=author["printed"])
+        if row.get("journal"):
+            journal = w.iri("work", row["journal"])
+            w.fact(article, LAMC.publishedIn, journal, section=section)
+        issue = row.get("issue")
+        if issue:
+            cited = {"section": section, "printed": issue["printed"]}
+            citation = ox.Literal(issue["zh"], language=LANGUAGE)
+            w.fact(article, DCTERMS.bibliographicCitation, citation, **cited)
+            w.fact(article, DCTERMS.date, date_literal(str(issue["date"])), **cited)
+        for fig in row.get("figures") or ():
+            node = w.entity(
+                "work", f"{section}/{fig['slug']}", LAMC.ReportedFigure, section=section
+            )
+            TABLES.labelled(w, node, fig)
+            w.fact(article, LAMC.reportsFigure, node, section=section, printed=fig["printed"])
+            w.add(node, LAMC.value, decimal(fig["value"]))
+            w.add(node, LAMC.unit, ox.Literal(fig["unit"]))
+        for number, item in enumerate(row.get("findings") or (), start=1):
+            text = ox.Literal(item["zh"], language=LANGUAGE)
+            said = w.fact(
+                article, LAMC.finding, text, section=section, printed=item.get("printed", "")
+            )
+            w.add(said, SKOS.notation, ox.Literal(str(number)))
+            w.add(said, DCTERMS.description, ox.Literal(item["en"], language="en"))
+            w.add(said, LAMC.translatedLanguage, ox.Literal("en"))
+            if item.get("note"):
+                w.add(said, SKOS.editorialNote, ox.Literal(item["note"], language="en"))
+        if row.get("note"):
+            w.note(article, row["note"])

@@ -12,6 +12,7 @@ from flask import Blueprint, Response, abort, render_template, request
 from graph_loader.audit.graph import agreement_slug
 from graph_loader.audit.report import as_dict, render_csv, render_json
 from graph_loader.audit.stored import read_audit
+from graph_loader.vocab import DEFAULT_LANGUAGE, same_language
 from sparql_endpoint.context import service
 from sparql_endpoint.linked_data import reader
 from sparql_endpoint.linked_data.present import local_path, text_dir
@@ -59,6 +60,22 @@ def _reply(fmt: str, data: dict[str, Any], html: str) -> Response:
     return response
 
 
+def _messages(data: dict[str, Any], lang: str) -> Any:
+    """What a gap's component says is missing, in the reader's language (the shapes' own
+    ``sh:message`` in en, fa and zh-Hans), else in English, else the gap's own message."""
+    by_id = {c["id"]: c.get("message") or {} for c in data["components"]}
+
+    def message(gap: dict[str, Any]) -> str:
+        said = by_id.get(gap["component"], {})
+        for wanted in (lang, DEFAULT_LANGUAGE):
+            for tag, text in said.items():
+                if same_language(tag, wanted):
+                    return str(text)
+        return gap.get("message") or ""
+
+    return message
+
+
 @blueprint.get("/audit")
 def audit_page() -> Response:
     """Every audited agreement, sortable by ``?sort=label|completeness|missing&order=``."""
@@ -88,6 +105,7 @@ def audit_page() -> Response:
         slug=lambda iri: agreement_slug(iri, base),
         local=lambda iri: local_path(iri, base),
         max_exposed=max((c["agreements"] for c in data["most_exposed"]), default=1) or 1,
+        message=_messages(data, lang),
     )
     return _reply("html", data, html)
 
@@ -112,5 +130,6 @@ def audit_agreement(slug: str) -> Response:
         a=found[0],
         audit=data,
         local=lambda iri: local_path(iri, base),
+        message=_messages(data, lang),
     )
     return _reply("html", one, html)

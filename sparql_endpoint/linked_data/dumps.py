@@ -18,6 +18,8 @@ from werkzeug.wrappers import Request
 
 from graph_loader.publish.dump import read_manifest
 from sparql_endpoint.context import service
+from sparql_endpoint.linked_data.present import text_dir
+from sparql_endpoint.linked_data.request_args import reader_language
 from sparql_endpoint.negotiation import PAGE_OFFERS, conditional, negotiate
 
 blueprint = Blueprint("dumps", __name__, template_folder="templates")
@@ -29,7 +31,8 @@ def listing() -> Response | str:
     files = read_manifest(service().settings)
     if negotiate(request, PAGE_OFFERS, what="the list of dumps") == "json":
         return jsonify([f.__dict__ for f in files])
-    return render_template("ld/dumps.html", files=files, lang="en", dir="ltr")
+    lang = reader_language()
+    return render_template("ld/dumps.html", files=files, lang=lang, dir=text_dir(lang))
 
 
 @blueprint.get("/dumps/<name>")

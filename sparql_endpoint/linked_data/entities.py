@@ -10,6 +10,7 @@ The server maps its own paths onto the configured base IRI, so ``/id/x`` here is
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import pyoxigraph as ox
@@ -17,7 +18,7 @@ from flask import Blueprint, Response, abort, render_template, request
 
 from graph_loader.describe import Description, Select, describe, exists
 from graph_loader.graphs import ONTOLOGY
-from graph_loader.vocab import PROV, sparql_prefixes, text_of
+from graph_loader.vocab import PROV, RDFS, normalise_language, sparql_prefixes, text_of
 from sparql_endpoint.context import service
 from sparql_endpoint.linked_data import reader
 from sparql_endpoint.linked_data.documents import (
@@ -30,9 +31,10 @@ from sparql_endpoint.linked_data.documents import (
     split_extension,
 )
 from sparql_endpoint.linked_data.entity_view import build_view
+from sparql_endpoint.linked_data.error_pages import error_page
 from sparql_endpoint.linked_data.present import text_dir
 from sparql_endpoint.linked_data.request_args import reader_language, whole_number
-from sparql_endpoint.negotiation import conditional, negotiate
+from sparql_endpoint.negotiation import conditional, negotiate, wants_html
 
 blueprint = Blueprint("entities", __name__, template_folder="templates")
 
@@ -231,21 +233,49 @@ def _term_labels(select: Select) -> dict[str, list[ox.Literal]]:
 
 
 def term_labels(select: Select) -> dict[str, list[ox.Literal]]:
-    """IRI of every labelled term of the ontology graph -> its labels (every language)."""
+    """IRI of every labelled term of the ontology graph -> its labels (every language), with
+    the labels of other vocabularies' terms (:data:`TERM_LABELS_FILE`) in each language the
+    ontology does not label them in."""
     graph = ox.NamedNode(service().settings.graph_iri(ONTOLOGY))
     found: dict[str, list[ox.Literal]] = {}
     for row in select(TERM_LABELS_QUERY, {"og": graph}):
         label = row["l"]
         if isinstance(label, ox.Literal):
             found.setdefault(text_of(row["x"]), []).append(label)
+    for iri, labels in external_labels().items():
+        own = found.setdefault(iri, [])
+        have = {normalise_language(lit.language or "") for lit in own}
+        own += [lit for lit in labels if normalise_language(lit.language or "") not in have]
+    return found
+
+
+#: Labels of other vocabularies' terms (SKOS, DCTERMS, RDFS, OWL, VoID, DCAT...) in en, fa and
+#: zh-Hans, for those the ontology does not label: the pages' words, in no graph of the store.
+TERM_LABELS_FILE = Path(__file__).resolve().parent / "term_labels.ttl"
+
+
+def external_labels(path: Path = TERM_LABELS_FILE) -> dict[str, list[ox.Literal]]:
+    """The ``rdfs:label``s of :data:`TERM_LABELS_FILE`, by term IRI."""
+    found: dict[str, list[ox.Literal]] = {}
+    for triple in ox.parse(path=path, format=ox.RdfFormat.TURTLE):
+        if triple.predicate.value == RDFS + "label" and isinstance(triple.object, ox.Literal):
+            found.setdefault(triple.subject.value, []).append(triple.object)
     return found
 
 
 def not_found(slug: str, iri: str) -> Response:
-    """404 naming the IRI and pointing at a search for its last segment."""
-    hint = "/search?" + urlencode({"q": slug.rsplit("/", 1)[-1]})
+    """404 naming the IRI and pointing at a search for its last segment: one line of text,
+    or a page in the reader's language for a browser."""
+    words = slug.rsplit("/", 1)[-1]
+    hint = "/search?" + urlencode({"q": words})
     text = f"404 Not Found: nothing is known about <{iri}>; try the search: {hint}\n"
-    response = Response(text, status=404, content_type="text/plain; charset=utf-8")
+    page = None
+    if wants_html(request):
+        lang = reader_language()
+        search = "/search?" + urlencode({"q": words, "lang": lang})
+        description = f"nothing is known about <{iri}>"
+        page = error_page(404, "Not Found", description, iri=iri, search=search, words=words)
+    response = page or Response(text, status=404, content_type="text/plain; charset=utf-8")
     response.headers["Link"] = f'<{hint}>; rel="search"'
     response.headers["Vary"] = VARY
     return response

@@ -2,7 +2,9 @@
 
 Labels in the reader's language with their own ``lang`` and direction; properties by their
 labels from the ontology; links to related entities as local paths; the graph and the
-citation of each statement; the coordinates, when the entity has some.
+citation of each statement; the coordinates, when the entity has some. Typed values as
+people write them (:mod:`~sparql_endpoint.linked_data.plain_values`); what the reasoner
+inferred (the ``inferred`` graph) apart from what the sources state.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from graph_loader.describe import PAGE_LABELS, Description, Statement
+from graph_loader.graphs import Role, role_of
 from graph_loader.vocab import DCTERMS, GEO, LAMC, RDF, SKOS, XSD, Labelled, pick_label, text_of
+from sparql_endpoint.linked_data.plain_values import BOOLEAN, plain
 from sparql_endpoint.linked_data.present import Text, as_text, html_lang, local_name, local_path
 
 RDF_TYPE = RDF + "type"
@@ -47,7 +51,10 @@ class Value:
     graph: str
     link: Link | None = None
     literal: Text | None = None
+    #: A datatype the value is not shown plainly in (one of no known plain form).
     datatype: str = ""
+    #: An ``xsd:boolean`` value, which the page words in the reader's language.
+    boolean: bool | None = None
     nested: list[Row] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
 
@@ -69,11 +76,17 @@ class EntityView:
     labels: list[Text]
     types: list[Link]
     rows: list[Row]
+    #: What the reasoner inferred (types included), shown apart from what sources state.
+    inferred: list[Row]
     incoming: list[tuple[Link, Link, str]]
     sources: list[Link]
     graphs: list[str]
     point: tuple[float, float] | None
     translated: list[str]
+
+    @property
+    def inferred_count(self) -> int:
+        return sum(len(r.values) for r in self.inferred)
 
 
 class _Builder:
@@ -105,18 +118,25 @@ class _Builder:
         if isinstance(o, ox.NamedNode):
             v.link = self.link(o.value)
         elif isinstance(o, ox.Literal):
-            v.literal = as_text(o)
-            if not o.language and o.datatype != XSD.string:
+            shown = plain(o, self.lang)
+            v.literal = shown or as_text(o)
+            if o.datatype.value == BOOLEAN and o.value in ("true", "false", "1", "0"):
+                v.boolean = o.value in ("true", "1")
+            elif shown is None and not o.language and o.datatype != XSD.string:
                 v.datatype = local_name(o.datatype.value)
         elif isinstance(o, ox.BlankNode) and depth < 4:
             v.nested = self.rows(self.blank.get(o, []), depth + 1)
         v.citations = self.citations.get((s.subject, s.predicate, o), [])
         return v
 
-    def rows(self, statements: list[Statement], depth: int = 0) -> list[Row]:
+    def rows(
+        self, statements: list[Statement], depth: int = 0, *, types: bool = False
+    ) -> list[Row]:
         grouped: dict[str, list[Statement]] = defaultdict(list)
         for s in statements:
-            if depth == 0 and s.predicate.value in (*PAGE_LABELS, RDF_TYPE):
+            if depth == 0 and s.predicate.value in PAGE_LABELS:
+                continue
+            if depth == 0 and s.predicate.value == RDF_TYPE and not types:
                 continue
             grouped[s.predicate.value].append(s)
         rows = [
@@ -177,7 +197,8 @@ def build_view(
     # The title is a label; an entity with only alternative labels is titled by one of them.
     title_lit = pick_label(b.labels.get(d.iri) or own, lang=lang)
     title = as_text(title_lit, translated) if title_lit else Text(local_name(d.iri))
-    types = [b.term(text_of(s.object)) for s in d.outgoing if s.predicate.value == RDF_TYPE]
+    stated, inferred = _apart(d.outgoing, base)
+    types = [b.term(text_of(s.object)) for s in stated if s.predicate.value == RDF_TYPE]
     incoming = [
         (b.link(s.subject.value), b.term(s.predicate.value), s.graph.value) for s in d.incoming
     ]
@@ -191,13 +212,25 @@ def build_view(
         title=title,
         labels=labels,
         types=types,
-        rows=b.rows(d.outgoing),
+        rows=b.rows(stated),
+        inferred=b.rows(inferred, types=True),
         incoming=incoming,
         sources=list({s.iri: s for s in sources}.values()),
         graphs=d.graphs,
         point=_point(d),
         translated=translated,
     )
+
+
+def _apart(statements: list[Statement], base: str) -> tuple[list[Statement], list[Statement]]:
+    """The statements some graph states, and those only the inferred graph holds."""
+    stated: list[Statement] = []
+    inferred: list[Statement] = []
+    for s in statements:
+        role = role_of(s.graph.value, base_iri=base)
+        (inferred if role is Role.INFERRED else stated).append(s)
+    said = {(s.predicate, s.object) for s in stated}
+    return stated, [s for s in inferred if (s.predicate, s.object) not in said]
 
 
 def _point(d: Description) -> tuple[float, float] | None:

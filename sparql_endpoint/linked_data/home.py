@@ -62,7 +62,7 @@ def _home(lang: str) -> str:
         dir=text_dir(lang),
         counts=found,
         entries=entries,
-        diagram=layout(roles) if roles else None,
+        diagram=layout(roles, text_dir(lang)) if roles else None,
     )
 
 

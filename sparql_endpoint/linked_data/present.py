@@ -24,6 +24,7 @@ Pure functions: no request, no store. Which label to show is :func:`graph_loader
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -54,6 +55,22 @@ def text_dir(tag: str | None) -> str:
     return "rtl" if primary in _RTL else "ltr"
 
 
+def content_dir(value: object) -> str:
+    """The direction of a text without a language, by its first strong letter, as HTML's
+    ``dir="auto"`` decides (``ltr`` when it has none): for SVG text, which has no ``auto``.
+
+    >>> content_dir("Lack of funding …"), content_dir("«کمبود منابع»"), content_dir("42 %")
+    ('ltr', 'rtl', 'ltr')
+    """
+    for ch in str(value):
+        kind = unicodedata.bidirectional(ch)
+        if kind == "L":
+            return "ltr"
+        if kind in ("R", "AL"):
+            return "rtl"
+    return "ltr"
+
+
 def html_lang(tag: str | None) -> str:
     """A language tag as HTML writes it (``zh-hans`` -> ``zh-Hans``)."""
     if not tag:
@@ -68,6 +85,8 @@ class Text:
     value: str
     lang: str = ""
     translated: bool = False
+    #: What a pointer over the text shows (a typed value's lexical form and datatype).
+    title: str = ""
 
     @property
     def dir(self) -> str:

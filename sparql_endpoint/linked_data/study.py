@@ -109,8 +109,9 @@ def _text(literals: list[ox.Literal] | None, lang: str, fallback: str) -> Text:
     return as_text(lit) if lit else Text(fallback.replace("-", " "))
 
 
-#: Where each role sits: (column x, row); causes -> phenomenon -> strategies -> consequences
-#: in the middle row, the context above the strategies and the intervening conditions below.
+#: Where each role sits, read left to right: (column x, row); causes -> phenomenon ->
+#: strategies -> consequences in the middle row, the context above the strategies and the
+#: intervening conditions below. A right-to-left diagram is its mirror image.
 _GRID = {
     "causal-conditions": (10, 1),
     "central-phenomenon": (330, 1),
@@ -121,6 +122,7 @@ _GRID = {
 }
 BOX_WIDTH = 300
 LINE_HEIGHT = 20
+WIDTH = 1280
 
 
 @dataclass
@@ -133,27 +135,80 @@ class Box:
     height: int
 
 
+@dataclass(frozen=True)
+class Arrow:
+    """One arrow of the model, from (x1, y1) to its head at (x2, y2)."""
+
+    x1: int
+    y1: int
+    x2: int
+    y2: int
+
+
 @dataclass
 class Diagram:
-    """The placed boxes, the rows' tops and heights, and the largest frequency (bar scale)."""
+    """The placed boxes and arrows, the rows' tops and heights, the largest frequency (the
+    bars' scale), and the direction it reads in (``rtl`` for a Persian page: mirrored)."""
 
     boxes: list[Box]
+    arrows: list[Arrow]
     tops: list[int]
     heights: list[int]
     width: int
     height: int
     max_frequency: int
+    direction: str = "ltr"
+
+    def start_x(self, box: Box, inset: int) -> int:
+        """Where a line of text in ``box`` starts reading: its left edge plus ``inset``, or
+        its right edge minus it in a right-to-left diagram."""
+        return box.x + BOX_WIDTH - inset if self.direction == "rtl" else box.x + inset
+
+    def anchor(self, text: Text) -> str:
+        """The SVG ``text-anchor`` that puts ``text`` against the reading-start edge: its
+        start when it reads in the diagram's direction (or has none of its own), else its
+        end (an English label in a Persian diagram ends at the right edge).
+
+        >>> Diagram([], [], [], [], 0, 0, 1, "rtl").anchor(Text("x", "en"))
+        'end'
+        >>> Diagram([], [], [], [], 0, 0, 1, "rtl").anchor(Text("x", "fa"))
+        'start'
+        """
+        own = text.dir
+        return "start" if own in ("auto", self.direction) else "end"
+
+    def bar_x(self, box: Box, width: float) -> float:
+        """The left edge of a frequency bar ``width`` long that grows from the reading-start
+        edge of ``box``."""
+        if self.direction == "rtl":
+            return round(box.x + BOX_WIDTH - 8 - width, 1)
+        return box.x + 8
 
 
-def layout(roles: list[Role]) -> Diagram:
-    """Place the six boxes; each row is as tall as its longest box."""
+def layout(roles: list[Role], direction: str = "ltr") -> Diagram:
+    """Place the six boxes and the arrows between them; each row is as tall as its longest
+    box. ``direction="rtl"`` mirrors the whole figure, so that it flows right to left."""
     heights = [0, 0, 0]
     for role in roles:
         row = _GRID[role.slug][1]
         heights[row] = max(heights[row], 34 + LINE_HEIGHT * len(role.codes))
     tops = [10, 20 + heights[0], 30 + heights[0] + heights[1]]
-    boxes = [
-        Box(r, _GRID[r.slug][0], tops[_GRID[r.slug][1]], heights[_GRID[r.slug][1]]) for r in roles
+    mid = tops[1] + 40
+    centre = _GRID["strategies"][0] + BOX_WIDTH // 2
+    arrows = [
+        Arrow(310, mid, 328, mid),
+        Arrow(630, mid, 648, mid),
+        Arrow(950, mid, 968, mid),
+        Arrow(centre, tops[0] + heights[0], centre, tops[1] - 2),
+        Arrow(centre, tops[2], centre, tops[1] + heights[1] + 2),
     ]
+    boxes = []
+    for r in roles:
+        x, row = _GRID[r.slug]
+        boxes.append(Box(r, x, tops[row], heights[row]))
+    if direction == "rtl":
+        boxes = [Box(b.role, WIDTH - b.x - BOX_WIDTH, b.y, b.height) for b in boxes]
+        arrows = [Arrow(WIDTH - a.x1, a.y1, WIDTH - a.x2, a.y2) for a in arrows]
     most = max((c.frequency or 0 for r in roles for c in r.codes), default=0)
-    return Diagram(boxes, tops, heights, 1280, tops[2] + heights[2] + 10, max(most, 1))
+    height = tops[2] + heights[2] + 10
+    return Diagram(boxes, arrows, tops, heights, WIDTH, height, max(most, 1), direction)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
 from tests.fidelity.conftest import iri, seed_text, select
@@ -77,7 +79,10 @@ def test_the_abstract_findings_and_conclusion_as_printed(seed000):
 
 @pytest.mark.parametrize(
     ("work", "count", "unit", "claims"),
-    [("dea-kennedy-1983", 3, "barriers", 3), ("perrin-weaver-2020", 2, "factors", 2)],
+    [
+        ("dea-kennedy-1983", 3, "barriers", {"literature-review": 3}),
+        ("perrin-weaver-2020", 2, "factors", {"literature-review": 2, "question-2": 1}),
+    ],
 )
 def test_cited_works_with_their_claims(seed000, work, count, unit, claims):
     node = iri(f"work/{work}")
@@ -88,11 +93,15 @@ def test_cited_works_with_their_claims(seed000, work, count, unit, claims):
     )
     assert [(float(r["v"].value), r["u"].value) for r in figures] == [(count, unit)]
     said = numbered(seed000, "finding", node)
-    assert len(said) == claims and {s for *_, s in said} == {"literature-review"}
+    assert Counter(s for *_, s in said) == claims
+    assert [n for n, *_ in said] == [str(i) for i in range(1, len(said) + 1)]
     cited = select(
-        seed000, "SELECT ?st WHERE { ?st rdf:object ?w ; rdf:predicate dcterms:references }", w=node
+        seed000,
+        "SELECT ?s WHERE { ?st rdf:object ?w ; rdf:predicate dcterms:references ;"
+        " dcterms:source ?s }",
+        w=node,
     )
-    assert len(cited) == 1
+    assert sorted(r["s"].value.rsplit("/", 1)[1] for r in cited) == sorted(claims)
     text = seed_text("seed-000")
     if text is not None:
         assert {
@@ -114,3 +123,21 @@ def test_the_recommendations_in_printed_order(seed000):
     if text is not None:
         assert "و پیشنهادها گیرییجهنت  ،بحث" in text
         assert "مشوق" in text and "پایلو" in text
+
+
+def test_research_questions_in_printed_order(seed000):
+    """The five questions, numbered as their sections «پرسش اول» … «پرسش پنجم» print them
+    (lines 1375-1563), each cited to its own section."""
+    rows = select(
+        seed000,
+        """SELECT ?n ?q ?section WHERE {
+             ?c skos:inScheme ?scheme ; skos:notation ?n ; skos:prefLabel ?q ;
+                dcterms:source ?section . FILTER(langMatches(lang(?q), "fa")) }""",
+        scheme=iri("scheme/research-questions"),
+    )
+    ordered = sorted((int(r["n"].value), r["section"].value.rsplit("/", 1)[1]) for r in rows)
+    assert ordered == [(n, f"question-{n}") for n in range(1, 6)]
+    text = seed_text("seed-000")
+    if text is not None:
+        places = [text.index(f"پرسش {word}") for word in ("اول", "دوم", "سوم", "چهارم", "پنجم")]
+        assert places == sorted(places)

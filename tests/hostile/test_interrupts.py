@@ -171,3 +171,30 @@ def test_a_signal_stops_a_replacing_load_promptly_and_undoes_it(
         assert _provenance(store_path) == sources
         return
     raise AssertionError(f"the load was never caught while {state}")
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_between_two_steps_ends_the_load_as_one_within_a_step(tmp_path, signum):
+    """The window the busy-machine run above once hit: the signal lands after a step has
+    staged the data and before the next step starts, in the loader's own thread. It must
+    end the load as :class:`LoadInterrupted` with its signal (so ``lamcoop`` exits 128 +
+    the signal, not click's "Aborted!" and 1), saying the load is undone, and the next
+    open must find the store as it was. Real store, real signal, ``lamcoop``'s handlers."""
+    from graph_loader.cli.commands import stop_on_signals
+    from graph_loader.loading import UNDONE, LoadInterrupted, Steps
+
+    store_path = tmp_path / "store"
+    before, sources = _seeded(store_path, tmp_path)
+    data = tmp_path / "new.nt"
+    data.write_text(f"<{EX}a> <{EX}p> <{EX}b> .\n", encoding="utf-8")
+    store = open_store(store_path)
+    with pytest.raises(LoadInterrupted) as caught, stop_on_signals(), Steps() as steps:
+        with data.open("rb") as handle:
+            steps.staged = store.stage(handle, graph=EX + "existing", format=ox.RdfFormat.N_TRIPLES)
+        os.kill(os.getpid(), signum)  # between this step and the next
+        time.sleep(LOAD_DEADLINE)  # never reached: the handler raises at once
+    assert caught.value.signum == signum
+    assert str(caught.value) == UNDONE
+    store.close()
+    assert store_state_at(store_path) == before
+    assert _provenance(store_path) == sources

@@ -83,7 +83,9 @@ def test_another_query_meanwhile_is_answered(server):
 
 def test_the_memory_of_a_worker_stays_near_the_limit(server):
     # The watchdog looks every 50 ms: a process ends at most that much growth past the
-    # limit. Its peak, sampled from outside, stays well under twice the limit.
+    # limit. Its peak, sampled from outside, stays well under twice the limit. (The 503
+    # says the limit was passed; sampled from outside on a busy machine, the last sample
+    # before the end can fall just short of it, so the floor only shows the query grew.)
     with peak_memory(server) as peak:
         assert _query(server, SORT).status_code == 503
-    assert LIMIT_MB * 1024 * 1024 < peak.rss < 2 * LIMIT_MB * 1024 * 1024
+    assert LIMIT_MB * 1024 * 1024 // 2 < peak.rss < 2 * LIMIT_MB * 1024 * 1024
