@@ -77,8 +77,8 @@ def test_runs_page_lists_the_runs_newest_first(served):
     assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
     rows = [(attrs.get("data-run"), cells) for attrs, cells in tables(page.text)["runs"][1:]]
     assert [r for r, _cells in rows] == [history.second, history.first]
-    assert rows[0][1][:4] == [f"{history.second} (latest)", display(history.second), "3", "19.4 %"]
-    assert rows[1][1][:4] == [history.first, display(history.first), "2", "20.8 %"]
+    assert rows[0][1][:4] == [f"{history.second} (latest)", display(history.second), "3", "19.4%"]
+    assert rows[1][1][:4] == [history.first, display(history.first), "2", "20.8%"]
     assert f'href="/audit/compare?a={history.first}&amp;b={history.second}"' in page.text
     listed = get(server, "/audit/runs", headers={"Accept": "application/json"}).json()
     assert [(r["id"], r["agreements"]) for r in listed["runs"]] == [
@@ -134,16 +134,16 @@ def test_compare_page_shows_what_changed(served):
         "29",
         "2 closed, 1 new; 11 in agreements added, 0 in agreements removed",
     ]
-    assert totals["completeness"][1:3] == ["20.8 %", "19.4 %"]
+    assert totals["completeness"][1:3] == ["20.8%", "19.4%"]
     changes = [
         (attrs["data-iri"], attrs["data-change"], cells[2], cells[3], cells[4])
         for attrs, cells in found["changes"][1:]
     ]
     svc, lic, mou = (row[0] for row in EXPECTED_AGREEMENTS)
     assert changes == [
-        (svc, "added", "– → 8.3 %", "", ", ".join(_missing_of_added())),
-        (lic, "changed", "33.3 % → 25.0 %", "", "funding"),
-        (mou, "changed", "8.3 % → 25.0 %", "coordinator, term", ""),
+        (svc, "added", "– → 8.3%", "", ", ".join(_missing_of_added())),
+        (lic, "changed", "33.3% → 25.0%", "", "funding"),
+        (mou, "changed", "8.3% → 25.0%", "coordinator, term", ""),
     ]
     components = {attrs["data-component"]: cells[1:] for attrs, cells in found["components"][1:]}
     assert components["coordinator"] == ["1", "0", "1", "1"]
@@ -168,3 +168,13 @@ def test_compare_pages_the_agreements(served):
     rest = get(server, first["page"]["next"]).json()
     assert [r["label"] for r in rest["agreements"]] == ["Shared cataloguing"]
     assert rest["totals"] == EXPECTED_TOTALS
+
+
+def test_pages_read_in_persian_and_chinese(served):
+    server, _ = served
+    runs = get(server, "/audit/runs?lang=fa")
+    assert 'dir="rtl"' in runs.text and "<h1>اجراهای ممیزی</h1>" in runs.text
+    assert "۱۹٫۴٪" in runs.text  # the second run's completeness, in Persian digits
+    compare = get(server, "/audit/compare", headers={"Accept-Language": "zh-Hans"})
+    assert "<h1>两次审核运行之间的变化</h1>" in compare.text
+    assert "新增 1，移除 0，有变化 2，未变 0" in compare.text
