@@ -35,6 +35,8 @@ PROVENANCE = "provenance"
 SHAPES_PREFIX = "shapes-"
 INTEGRITY_SHAPES = "shapes-integrity"
 AUDIT_SHAPES = "shapes-agreement-audit"
+#: Every audit run kept, dated: ``audit-run-{run id}`` (see :mod:`graph_loader.audit.runs`).
+AUDIT_RUN_PREFIX = "audit-run-"
 #: The dataset of record: one graph per source document, ``seed-000`` and on.
 RECORD_PREFIX = "seed-"
 #: Examples that ship with lamcoop (``data/examples/{stem}.ttl`` as ``example-{stem}``):
@@ -63,8 +65,11 @@ class Role(Enum):
     USER = "user"
     #: The materialised inferences.
     INFERRED = "inferred"
-    #: The agreement audit's results.
+    #: The agreement audit's results (the latest run: what ``/audit`` shows).
     AUDIT = "audit"
+    #: One kept audit run, dated, with its provenance: the audit's history, for comparing
+    #: runs. Queryable (and counted by VoID), but neither data nor in the dumps or the index.
+    AUDIT_RUN = "audit-run"
     #: The VoID description of the dataset (and of its dumps).
     VOID = "void"
     #: Where each graph came from (PROV-O).
@@ -99,9 +104,11 @@ class Purpose(Enum):
     #: Where the audit (``shapes-agreement-audit``) looks for agreements: the same data
     #: as integrity validation (so a new installation's audit shows the example register).
     AUDIT = ("audit", _DATA | {Role.EXAMPLE})
-    #: What the dump files carry: everything but the VoID graph, which describes them.
-    DUMPS = ("dumps", _PUBLISHED - {Role.VOID})
-    #: What the VoID graph counts and describes: everything but itself.
+    #: What the dump files carry: everything but the VoID graph, which describes them, and
+    #: the kept audit runs (a history that grows with every run; the latest is ``audit``).
+    DUMPS = ("dumps", _PUBLISHED - {Role.VOID, Role.AUDIT_RUN})
+    #: What the VoID graph counts and describes: everything but itself (the kept audit runs
+    #: too: the SPARQL endpoint it describes serves them).
     VOID = ("void", _PUBLISHED - {Role.VOID})
     #: The default dataset of queries: every published graph. The service queries the
     #: union of the store's graphs, which is the same set: internal graphs hold data only
@@ -207,6 +214,8 @@ def role_of(iri: str, *, base_iri: str) -> Role:
     for known, role in _BY_NAME:
         if name == known:
             return role
+    if name.startswith(AUDIT_RUN_PREFIX):
+        return Role.AUDIT_RUN
     if name.startswith(SHAPES_PREFIX):
         return Role.SHAPES
     if name.startswith(RECORD_PREFIX):

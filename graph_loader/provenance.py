@@ -19,7 +19,7 @@ from graph_loader import __version__, graphs
 from graph_loader.vocab import DCTERMS, LAMC, PROV, RDF, VOID, XSD
 
 if TYPE_CHECKING:
-    from graph_loader.store import StagedLoad, Store
+    from graph_loader.store import ReadableStore, StagedLoad, Store
 
 RDF_TYPE = RDF + "type"
 SOFTWARE = "https://w3id.org/lamcoop/software/lamcoop"
@@ -152,7 +152,7 @@ def unchanged(store: Store, graph: str, *, sha256: str, base_iri: str) -> bool:
 
 
 def read_sources(
-    store: Store, base_iri: str, *, graph: str | None = None
+    store: ReadableStore, base_iri: str, *, graph: str | None = None
 ) -> dict[str, dict[str, str]]:
     """The recorded description of every graph (or of ``graph`` only):
     {graph: {property local name: value}}."""

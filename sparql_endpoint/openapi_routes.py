@@ -15,6 +15,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from sparql_endpoint.linked_data.audit_history import MAX_PAGE_SIZE as MAX_RUNS_PAGE
+from sparql_endpoint.linked_data.audit_history import MAX_PAGES as MAX_RUNS_PAGES
 from sparql_endpoint.linked_data.audit_pages import AUDIT_OFFERS, MAX_ROWS, SORT_KEYS
 from sparql_endpoint.linked_data.documents import BY_EXTENSION, DOC_OFFERS
 from sparql_endpoint.linked_data.entities import MAX_PAGE
@@ -194,6 +196,20 @@ _RECONCILE: dict[str, Route] = {
     "reconcile_draft.preview": Route((200, 404, 503), ("text/html",), (_ENTITY, LANG)),
 }
 
+#: The page of a list of audit runs, or of the agreements a comparison lists.
+_RUNS_PAGE = (
+    param(
+        "page",
+        "Which page, from 1.",
+        schema={"type": "integer", "minimum": 1, "maximum": MAX_RUNS_PAGES},
+    ),
+    param(
+        "size",
+        "Entries on a page.",
+        schema={"type": "integer", "minimum": 1, "maximum": MAX_RUNS_PAGE},
+    ),
+)
+
 ROUTES: dict[str, Route] = {
     "home.home": Route((200, 503), ("text/html",), (LANG,)),
     "search.search_page": Route(
@@ -257,6 +273,25 @@ ROUTES: dict[str, Route] = {
         (*_READ, 404, 406),
         AUDIT_TYPES,
         (param("slug", "", where="path"), *AUDIT_FILTERS, LANG, FORMAT, OUTPUT),
+    ),
+    "audit_history.audit_runs": Route(
+        (*_READ, 404, 406), PAGE_TYPES, (*_RUNS_PAGE, LANG, FORMAT, OUTPUT)
+    ),
+    "audit_history.audit_compare": Route(
+        (*_READ, 404, 406),
+        PAGE_TYPES,
+        (
+            param(
+                "a",
+                "The first run: a run identifier, latest, previous (the default) or a "
+                "time (2026-12-06, 2026-12-06T19:40; UTC unless it ends in Z or +03:30).",
+            ),
+            param("b", "The second run, as a (default: latest)."),
+            *_RUNS_PAGE,
+            LANG,
+            FORMAT,
+            OUTPUT,
+        ),
     ),
     "entities.identifier": Route(
         (303, 400, 404, 406, 503), (), (param("rest", "", where="path"), LANG, PAGE, FORMAT, OUTPUT)

@@ -65,6 +65,10 @@ class Audit:
     related_labels: dict[str, str | None] = field(default_factory=dict)
     #: The filters that narrowed this audit to some of its agreements (empty: all of them).
     selection: dict[str, str] = field(default_factory=dict)
+    #: The kept run these results are (:mod:`graph_loader.audit.runs`), and whether this
+    #: run was kept anew (``False``: it found what that earlier run found).
+    kept_as: str | None = None
+    kept_new: bool = False
 
     def component(self, component_id: str) -> Component:
         return next(c for c in self.components if c.id == component_id)

@@ -3,7 +3,8 @@
 The profile (``shapes/agreement-audit.ttl``, in the store as ``{base}graph/shapes-agreement-audit``)
 is run through the validation engine; each result names the shape, hence the component,
 that an agreement fails. The agreements, their parties and consortia are read with a few
-SPARQL queries; the results are written, replacing the old ones, into ``{base}graph/audit``.
+SPARQL queries; the results are written, replacing the old ones, into ``{base}graph/audit``,
+and the run is kept, dated, in a graph of its own (:mod:`graph_loader.audit.runs`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import pyoxigraph as ox
 
 from graph_loader.audit.graph import write_audit_graph
 from graph_loader.audit.model import AgreementResult, Audit, Component, aggregates
+from graph_loader.audit.runs import keep_run
 from graph_loader.graphs import AUDIT_SHAPES, ONTOLOGY, Purpose, graph_iris
 from graph_loader.integrity import severity_name, shacl_validate, term_text
 from graph_loader.settings import Settings
@@ -114,6 +116,7 @@ def run_audit(
         consortia=consortia,
         related_labels=related_labels,
     )
+    audit.kept_as, audit.kept_new = keep_run(store, settings, audit)
     write_audit_graph(store, settings, audit)
     audit.seconds = time.perf_counter() - clock
     return audit

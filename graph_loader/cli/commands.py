@@ -16,6 +16,7 @@ import pyoxigraph as ox
 from graph_loader import provenance
 from graph_loader.build import BuildContext, ConsistencyError, build
 from graph_loader.cli.state import AppState, pass_state
+from graph_loader.graphs import Role, role_of
 from graph_loader.importers import IMPORTERS, default_report_path, detect, import_file
 from graph_loader.importers.spelling import DATE_ORDERS
 from graph_loader.integrity import IntegrityError
@@ -166,25 +167,44 @@ def _echo_loaded(result: LoadResult) -> None:
 
 @click.command("graphs")
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text")
+@click.option(
+    "--all", "every", is_flag=True, help="List each kept audit run's graph too (text output)."
+)
 @pass_state
-def graphs_command(state: AppState, output: str) -> None:
-    """List the named graphs with their triple counts and provenance."""
+def graphs_command(state: AppState, output: str, every: bool) -> None:
+    """List the named graphs with their triple counts and provenance (kept audit runs in one
+    line unless --all; JSON lists them all, each with its role)."""
     store = state.store()
-    sources = provenance.read_sources(store, state.settings.base_iri)
+    base = state.settings.base_iri
+    sources = provenance.read_sources(store, base)
     # The count in the store wins over the recorded one (void:triples, also named "triples").
     rows: list[dict[str, Any]] = [
-        {"graph": g.iri, **sources.get(g.iri, {}), "triples": g.triples} for g in store.graphs()
+        {
+            "graph": g.iri,
+            **sources.get(g.iri, {}),
+            "triples": g.triples,
+            "role": role_of(g.iri, base_iri=base).value,
+        }
+        for g in store.graphs()
     ]
     if output == "json":
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
+    runs = [r for r in rows if r["role"] == Role.AUDIT_RUN.value]
     for row in rows:
+        if row in runs and not every:
+            continue
         click.echo(f"{row['triples']:>10}  {row['graph']}")
         if "source" in row:
             click.echo(
                 f"{'':>10}  from {row['source']} sha256:{row['sha256'][:16]}… "
                 f"at {row['generatedAtTime']} by lamcoop {row['loaderVersion']}"
             )
+    if runs and not every:
+        click.echo(
+            f"{sum(r['triples'] for r in runs):>10}  in {len(runs)} kept audit runs "
+            f"({base}graph/audit-run-…; lamcoop audit --runs lists them, --all shows them here)"
+        )
 
 
 @click.command("query")

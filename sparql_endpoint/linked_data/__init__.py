@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
+from sparql_endpoint.linked_data.audit_history import blueprint as audit_history_blueprint
 from sparql_endpoint.linked_data.audit_pages import blueprint as audit_blueprint
 from sparql_endpoint.linked_data.dumps import blueprint as dumps_blueprint
 from sparql_endpoint.linked_data.entities import blueprint as entities_blueprint
@@ -26,6 +27,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     home_blueprint,
     search_blueprint,
     audit_blueprint,
+    audit_history_blueprint,
     dumps_blueprint,
     static_blueprint,
 )

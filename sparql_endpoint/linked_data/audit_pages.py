@@ -54,7 +54,7 @@ TABLE_ROWS = 100
 #: below link each to its filter).
 MAX_CHOICES = 200
 #: Where the page links to the audit's history, when a route of that name is served.
-HISTORY_ENDPOINTS = ("audit_history.history", "audit_history.compare")
+HISTORY_ENDPOINTS = ("audit_history.audit_runs", "audit_history.audit_compare")
 
 
 def _messages(data: dict[str, Any], lang: str) -> Any:

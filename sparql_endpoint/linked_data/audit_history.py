@@ -1,0 +1,128 @@
+"""``/audit/runs`` (the kept audit runs, newest first) and ``/audit/compare?a=&b=`` (what
+changed between two of them), as pages or JSON.
+
+Both read the kept runs' graphs only (:mod:`graph_loader.audit.runs`): the list reads each
+run's head, a comparison the two runs' results, once per data version (then from the
+service's cache); the pages show a bounded slice (``page=``, ``size=``). The comparison is
+:func:`graph_loader.audit.compare.compare_runs`, the one ``lamcoop audit --compare`` prints.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, abort, jsonify, render_template, request
+
+from graph_loader.audit.compare import RunParameterError, compare_runs, head_dict, resolve_pair
+from graph_loader.audit.graph import agreement_slug
+from graph_loader.audit.run_ids import LATEST, PREVIOUS, NoSuchRun
+from graph_loader.audit.runs import RunHead, list_runs
+from sparql_endpoint.context import service
+from sparql_endpoint.linked_data import reader
+from sparql_endpoint.linked_data.present import local_path, text_dir
+from sparql_endpoint.linked_data.request_args import kept_format, reader_language, whole_number
+from sparql_endpoint.negotiation import PAGE_OFFERS, negotiate
+
+blueprint = Blueprint("audit_history", __name__, template_folder="templates")
+
+#: Runs, or changed agreements, on a page, and the most a reader may ask for.
+PAGE_SIZE = 100
+MAX_PAGE_SIZE = 500
+#: The most pages a list may have (so ``page=`` stays a short number).
+MAX_PAGES = 100_000
+
+
+def _heads() -> list[RunHead]:
+    """The kept runs, oldest first, read once per data version (not to be changed)."""
+    svc = service()
+
+    def read() -> list[RunHead]:
+        with reader.reading() as view:
+            return list_runs(view, svc.settings)
+
+    return svc.rendered.get(svc.executor.version, "audit-runs", read)
+
+
+def _slice(items: list[Any], *, what: str) -> tuple[list[Any], dict[str, Any]]:
+    """The page of ``items`` asked for (``page=``, ``size=``), and what the page says of it."""
+    size = whole_number("size", most=MAX_PAGE_SIZE, default=PAGE_SIZE)
+    number = whole_number("page", most=MAX_PAGES, default=1)
+    start = (number - 1) * size
+    if number > 1 and start >= len(items):
+        abort(404, f"page {number} is past the last page of {what}")
+    nxt = None
+    if start + size < len(items):
+        args = {k: v for k, v in request.args.items() if k not in ("page",)}
+        args.update(kept_format())
+        nxt = f"{request.path}?{urlencode({**args, 'page': str(number + 1)})}"
+    return items[start : start + size], {
+        "number": number,
+        "size": size,
+        "total": len(items),
+        "next": nxt,
+    }
+
+
+@blueprint.get("/audit/runs")
+def audit_runs() -> Response | str:
+    """Every kept audit run, newest first, with its start, agreements and completeness."""
+    fmt = negotiate(request, PAGE_OFFERS, what="the list of audit runs")
+    newest = list(reversed(_heads()))
+    shown, page = _slice(newest, what="the audit runs")
+    if fmt == "json":
+        response = jsonify({"runs": [head_dict(h) for h in shown], "page": page})
+        response.headers["Vary"] = "Accept"
+        return response
+    lang = reader_language()
+    return render_template(
+        "ld/audit_runs.html",
+        lang=lang,
+        dir=text_dir(lang),
+        runs=[head_dict(h) for h in shown],
+        page=page,
+        latest=newest[0].id if newest else None,
+        previous={h.id: newest[i + 1].id for i, h in enumerate(newest[:-1])},
+    )
+
+
+@blueprint.get("/audit/compare")
+def audit_compare() -> Response | str:
+    """What changed from run ``a`` (default ``previous``) to run ``b`` (default ``latest``):
+    run identifiers, ``latest``, ``previous`` or times (``2026-12-06``, ``2026-12-06T19:40``).
+    An unknown run is 404, an ambiguous or malformed one 400, each naming its parameter."""
+    fmt = negotiate(request, PAGE_OFFERS, what="the comparison of audit runs")
+    a, b = request.args.get("a", PREVIOUS), request.args.get("b", LATEST)
+    svc = service()
+    heads = _heads()
+    try:
+        a_id, b_id = resolve_pair(heads, a, b, base_iri=svc.settings.base_iri)
+    except RunParameterError as exc:
+        abort(404 if isinstance(exc.cause, NoSuchRun) else 400, str(exc))
+
+    def read() -> dict[str, Any]:
+        with reader.reading() as view:
+            try:
+                return compare_runs(view, svc.settings, a_id, b_id, heads=heads)
+            except RunParameterError as exc:  # dropped by a write since listed
+                abort(404, str(exc))
+
+    data = svc.rendered.get(svc.executor.version, ("audit-compare", a_id, b_id), read)
+    rows, page = _slice(data["agreements"], what="the agreements that changed")
+    if fmt == "json":
+        response = jsonify({**data, "agreements": rows, "page": page})
+        response.headers["Vary"] = "Accept"
+        return response
+    lang = reader_language()
+    base = svc.settings.base_iri
+    return render_template(
+        "ld/audit_compare.html",
+        lang=lang,
+        dir=text_dir(lang),
+        data=data,
+        rows=rows,
+        page=page,
+        slug=lambda iri: agreement_slug(iri, base),
+        local=lambda iri: local_path(iri, base),
+        json_url=f"{request.path}?{urlencode({'a': a_id, 'b': b_id, 'format': 'json'})}",
+    )
