@@ -48,18 +48,22 @@ from graph_loader.consistency.report import (
 from graph_loader.graphs import Purpose, Role, covered, role_of
 from graph_loader.settings import Settings
 from graph_loader.store import ReadableStore
+from graph_loader.vocab import RDF
 
 _G = ox.Variable("g")
-_WHOLE = """CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o
-  FILTER NOT EXISTS { ?s a <http://www.w3.org/1999/02/22-rdf-syntax-ns#Statement> } } }"""
+#: Reified statements (citations) stay out: OWL 2 DL reserves that vocabulary. (Bound
+#: through ``VALUES ?statement { UNDEF }``: a substitution must be in the pattern's scope.)
+_STATEMENT = {ox.Variable("statement"): RDF.Statement}
+_WHOLE = """CONSTRUCT { ?s ?p ?o } WHERE { VALUES ?statement { UNDEF } GRAPH ?g { ?s ?p ?o
+  FILTER NOT EXISTS { ?s a ?statement } } }"""
 _SUBJECTS = """SELECT ?g (COUNT(DISTINCT ?s) AS ?n)
   WHERE { GRAPH ?g { ?s ?p ?o FILTER isIRI(?s) } } GROUP BY ?g"""
 #: The first subjects by IRI with all their triples, and every blank node's.
-_SAMPLE = """CONSTRUCT { ?s ?p ?o } WHERE {
+_SAMPLE = """CONSTRUCT { ?s ?p ?o } WHERE { VALUES ?statement { UNDEF }
   { SELECT DISTINCT ?g ?s WHERE { GRAPH ?g { ?s ?p0 ?o0 FILTER isIRI(?s) } } ORDER BY ?s LIMIT $n }
   UNION { GRAPH ?g { ?s ?p1 ?o1 FILTER isBlank(?s) } }
   GRAPH ?g { ?s ?p ?o
-    FILTER NOT EXISTS { ?s a <http://www.w3.org/1999/02/22-rdf-syntax-ns#Statement> } } }"""
+    FILTER NOT EXISTS { ?s a ?statement } } }"""
 #: How many unsatisfiable classes are explained, culprit individuals and triples listed.
 _EXPLAINED, _LISTED = 5, 20
 
@@ -169,11 +173,12 @@ def _parts(store: ReadableStore, settings: Settings) -> list[_Part]:
 
 
 def _part(store: ReadableStore, iri: str, role: str, total: int, room: int | None) -> _Part:
-    bind = {_G: ox.NamedNode(iri)}
+    bind = {_G: ox.NamedNode(iri), **_STATEMENT}
     if room is None or total <= room:
         data = store.query(_WHOLE, substitutions=bind).serialize(format=ox.RdfFormat.N_TRIPLES)
         return _Part(GraphPart(iri, role, data.count(b"\n"), total), data)
-    subjects = int(next(iter(store.query(_SUBJECTS, substitutions=bind)))["n"].value)
+    graph_only = {_G: ox.NamedNode(iri)}
+    subjects = int(next(iter(store.query(_SUBJECTS, substitutions=graph_only)))["n"].value)
     keep = room * subjects // max(total, 1)
     query = _SAMPLE.replace("$n", str(keep))  # a number, not a term
     data = store.query(query, substitutions=bind).serialize(format=ox.RdfFormat.N_TRIPLES)

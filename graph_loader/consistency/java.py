@@ -18,11 +18,13 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from graph_loader.vocab import OWL
+
 #: What to install where Java is missing (scripts/system-deps.sh installs it).
 INSTALL_HINT = "install a Java runtime (Debian: apt-get install -y default-jre-headless)"
 #: Heap given to each Java run, in MiB (owlready2's own default).
 JAVA_MEMORY_MB = 2000
-_NOTHING = "http://www.w3.org/2002/07/owl#Nothing"
+_NOTHING = OWL.Nothing.value
 
 
 class JavaMissing(Exception):
