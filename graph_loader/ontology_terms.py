@@ -24,8 +24,10 @@ from rdflib.collection import Collection
 from rdflib.term import Node
 
 from graph_loader.safe_output import linkable
-from graph_loader.vocab import DCTERMS, LAMC, PREFIXES, VANN, Labelled, same_language
+from graph_loader.vocab import DCTERMS, LAMC, PREFIXES, VANN, same_language
 
+#: A label or definition with the predicate it comes by (for pick_label).
+Worded = tuple[str, ox.Literal]
 ID_BASE = "https://w3id.org/lamcoop/id/"
 ONTOLOGY = URIRef("https://w3id.org/lamcoop/ontology")
 #: Namespace IRI -> prefix, for the names of terms outside the ontology.
@@ -69,7 +71,7 @@ class Ref:
     name: str
     #: ``#anchor`` when the page describes the term, the IRI when it is linkable, else "".
     href: str
-    labels: tuple[Labelled, ...] = ()
+    labels: tuple[Worded, ...] = ()
     form: str = "term"
 
 
@@ -113,8 +115,8 @@ class Entry:
     anchor: str
     iri: str
     name: str
-    labels: tuple[Labelled, ...]
-    definitions: tuple[Labelled, ...]
+    labels: tuple[Worded, ...]
+    definitions: tuple[Worded, ...]
     #: Languages whose labels are lamcoop's translation (``lamc:translatedLanguage``).
     translated: tuple[str, ...]
     rows: tuple[Row, ...]
@@ -139,8 +141,8 @@ class Section:
 class Reference:
     """The whole page's data: the ontology's own description and its sections."""
 
-    titles: tuple[Labelled, ...]
-    descriptions: tuple[Labelled, ...]
+    titles: tuple[Worded, ...]
+    descriptions: tuple[Worded, ...]
     version: str
     version_iri: str
     license: str
@@ -184,7 +186,7 @@ class _Builder:
             if isinstance(s, URIRef)
         }
 
-    def words(self, term: Node, props: tuple[URIRef, ...]) -> tuple[Labelled, ...]:
+    def words(self, term: Node, props: tuple[URIRef, ...]) -> tuple[Worded, ...]:
         found = [
             (str(p), literal(o))
             for p in props

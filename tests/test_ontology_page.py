@@ -6,10 +6,10 @@ language; the RDF forms are the same in every language."""
 from __future__ import annotations
 
 import re
-from markupsafe import escape
 
 import pytest
 import requests
+from markupsafe import escape
 from rdflib import OWL, RDF, RDFS, SKOS, URIRef
 
 from graph_loader.ontology_reference import shipped_ontology

@@ -111,6 +111,8 @@ def pages(client) -> list[str]:
         f"/audit/{slug}",
         "/dumps/",
         "/sparql",
+        "/ontology",
+        "/ontology.html",
         "/id/institution/test-museum",
         "/id/institution/no-such-thing",
         "/list/no-such-kind",

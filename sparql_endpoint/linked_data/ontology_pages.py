@@ -20,7 +20,7 @@ from sparql_endpoint.linked_data.documents import (
     DocFormat,
     rdf_bytes,
 )
-from sparql_endpoint.linked_data.entities import VARY, cacheable, external_labels
+from sparql_endpoint.linked_data.entities import VARY, _term_labels, cacheable
 from sparql_endpoint.linked_data.request_args import reader_language
 from sparql_endpoint.negotiation import negotiate
 
@@ -85,7 +85,7 @@ def _page(lang: str) -> bytes:
     """The reference page in ``lang``."""
     svc = service()
     data = svc.rendered.get(svc.executor.version, "ontology-reference", _reference)
-    return ontology_view.render(data, lang, external_labels()).encode()
+    return ontology_view.render(data, lang, _term_labels(reader.select)).encode()
 
 
 def _body(fmt: DocFormat) -> bytes:

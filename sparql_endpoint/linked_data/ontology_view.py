@@ -3,6 +3,7 @@
 :func:`~graph_loader.vocab.pick_label` gives the reader (marked when they fall back to
 another language), and the interface words from the catalogues (``ld/ontology.html``).
 
+>>> import pyoxigraph as ox
 >>> words = Words("fa", {})
 >>> said = words.say([("", ox.Literal("Library", language="en")),
 ...                   ("", ox.Literal("کتابخانه", language="fa"))])
@@ -17,14 +18,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-import pyoxigraph as ox
 from flask import render_template
 
 from graph_loader.ontology_terms import Entry, Ref, Reference
 from graph_loader.safe_output import linkable
 from graph_loader.vocab import Labelled, pick_label, same_language
 from sparql_endpoint.linked_data.documents import DOC_FORMATS
-from sparql_endpoint.linked_data.present import Text, as_text, html_lang, text_dir
+from sparql_endpoint.linked_data.present import Text, as_text, text_dir
 
 #: The languages each term's labels are listed in, in this order.
 LISTED = ("en", "fa", "zh-Hans")
@@ -41,12 +41,12 @@ class Said:
 
 @dataclass(frozen=True)
 class Words:
-    """Picks the words of one language; ``external`` labels other vocabularies' terms
-    (:func:`~sparql_endpoint.linked_data.entities.external_labels`) where the ontology does
-    not."""
+    """Picks the words of one language; ``terms`` are the labels every page names terms by
+    (:func:`~sparql_endpoint.linked_data.entities.term_labels`: the ontology's, and lamcoop's
+    for other vocabularies' terms in the languages the ontology does not label them in)."""
 
     lang: str
-    external: Mapping[str, Sequence[ox.Literal]]
+    terms: Mapping[str, Sequence[Labelled]]
 
     def say(self, labels: Sequence[Labelled], translated: Sequence[str] = ()) -> Said | None:
         """The one of ``labels`` the reader reads (:func:`pick_label`), or ``None``."""
@@ -57,13 +57,8 @@ class Words:
         return Said(as_text(chosen, translated), fallback)
 
     def name(self, ref: Ref) -> Said | None:
-        """A term's label: the ontology's, else the one lamcoop keeps for its vocabulary."""
-        own: list[Labelled] = list(ref.labels)
-        have = {html_lang(lit.language) for _, lit in ref.labels}
-        own += [
-            lit for lit in self.external.get(ref.iri, ()) if html_lang(lit.language) not in have
-        ]
-        return self.say(own)
+        """A term's label, as other pages name it (the ontology's own when no page does)."""
+        return self.say(self.terms.get(ref.iri) or ref.labels)
 
     def listed(self, entry: Entry) -> list[tuple[str, list[Text]]]:
         """Each listed language with the term's labels in it (marked when translated)."""
@@ -77,7 +72,7 @@ def _marked(code: str, translated: Sequence[str]) -> bool:
     return any(same_language(t, code) for t in translated)
 
 
-def render(data: Reference, lang: str, external: Mapping[str, Sequence[ox.Literal]]) -> str:
+def render(data: Reference, lang: str, terms: Mapping[str, Sequence[Labelled]]) -> str:
     """The page of ``data`` for a reader of ``lang`` (inside a request: the words come from
     its catalogue)."""
     return render_template(
@@ -85,7 +80,7 @@ def render(data: Reference, lang: str, external: Mapping[str, Sequence[ox.Litera
         lang=lang,
         dir=text_dir(lang),
         data=data,
-        words=Words(lang, external),
+        words=Words(lang, terms),
         formats=DOC_FORMATS,
         version_href=data.version_iri if linkable(data.version_iri) else "",
         license_href=data.license if linkable(data.license) else "",
