@@ -23,6 +23,7 @@ from sparql_endpoint.linked_data.documents import (
 from sparql_endpoint.linked_data.entities import VARY, _term_labels, cacheable
 from sparql_endpoint.linked_data.request_args import reader_language
 from sparql_endpoint.negotiation import negotiate
+from sparql_endpoint.refusals import N_, refuse
 
 blueprint = Blueprint("ontology_pages", __name__)
 
@@ -39,7 +40,8 @@ def ontology() -> Response:
 def ontology_as(ext: str) -> Response:
     """The ontology in the format its extension names."""
     if ext not in BY_EXTENSION:
-        abort(404, f"the ontology has no .{ext} form; try " + ", ".join(BY_EXTENSION))
+        forms = ", ".join(BY_EXTENSION)
+        refuse(404, N_("the ontology has no .%(ext)s form; try %(forms)s"), ext=ext, forms=forms)
     return _serve(BY_EXTENSION[ext])
 
 
