@@ -21,6 +21,7 @@ from sparql_endpoint.context import service
 from sparql_endpoint.executor import QueryJob, TimeoutAnswer, Unavailable, log_timeout
 from sparql_endpoint.linked_data.error_pages import error_page
 from sparql_endpoint.negotiation import content_type, wants_html
+from sparql_endpoint.refusals import Refused
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,8 @@ def error_response(exc: HTTPException) -> Response:
     """A short ``text/plain`` body naming the problem, with the status of ``exc`` (a page
     for a browser)."""
     code = exc.code or 500
-    page = error_page(code, exc.name, exc.description or "") if _for_person() else None
+    said = exc.said if isinstance(exc, Refused) else None
+    page = error_page(code, exc.name, exc.description or "", said=said) if _for_person() else None
     return _error_headers(exc, page or plain_error(exc))
 
 

@@ -98,6 +98,14 @@ def test_no_template_holds_a_word_outside_the_catalogues(template):
     assert untranslated(static_text(template)) == []
 
 
+def test_the_pages_templates_are_all_checked():
+    """The ontology's page is one of the templates checked (the static English copy in
+    docs/ontology.html is rendered by graph_loader/templates, in English only, on purpose)."""
+    names = {p.relative_to(REPO_ROOT).as_posix() for p in TEMPLATES}
+    assert "sparql_endpoint/linked_data/templates/ld/ontology.html" in names
+    assert "sparql_endpoint/linked_data/templates/ld/entity.html" in names
+
+
 def test_the_check_finds_a_word_left_in_a_template(tmp_path):
     """The check above can fail: a heading, a button, an attribute left in English."""
     left = tmp_path / "left.html"

@@ -111,6 +111,8 @@ def pages(client) -> list[str]:
         f"/audit/{slug}",
         "/dumps/",
         "/sparql",
+        "/ontology",
+        "/ontology.html",
         "/id/institution/test-museum",
         "/id/institution/no-such-thing",
         "/list/no-such-kind",
@@ -272,3 +274,41 @@ def test_other_vocabularies_properties_are_labelled_in_the_readers_language(clie
             if tag != lang:
                 unlabelled.add(iri)
     assert unlabelled == set()
+
+
+@pytest.mark.parametrize(
+    ("path", "said"),
+    [
+        ("/id/institution/no-such-library", {"fa": "دانسته نیست", "zh-Hans": "没有关于"}),
+        ("/list/institutions?size=0", {"fa": "باید عددی درست", "zh-Hans": "必须是 1 到"}),
+        ("/list/no-such-kind", {"fa": "فهرستی به نام", "zh-Hans": "没有名为"}),
+    ],
+)
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_servers_line_is_in_the_readers_language_on_a_real_server(
+    dataset_server, path, said, lang
+):
+    reply = requests.get(
+        dataset_server.url + path,
+        headers={"Accept": BROWSER, "Accept-Language": lang},
+        timeout=HTTP_DEADLINE,
+        allow_redirects=False,
+    )
+    assert reply.status_code in (400, 404)
+    line = reply.text.partition('<p class="said">')[2].partition("</p>")[0]
+    assert said[lang] in line and '<bdi dir="ltr">' in line  # the values are isolates
+    assert english_words(f"<p>{line}</p>") == []
+    english = reply.text.partition('<p lang="en" dir="ltr">')[2]
+    assert english.startswith("<code>")  # the server's English line stays, folded below
+    plain = requests.get(
+        dataset_server.url + path, headers={"Accept-Language": lang}, timeout=HTTP_DEADLINE
+    )
+    assert plain.headers["Content-Type"].startswith("text/plain")
+    assert not re.search(r"[\u0600-\u06ff\u4e00-\u9fff]", plain.text)  # clients: English
+
+
+def test_an_english_reader_sees_the_servers_line_once(client):
+    reply = client.get("/list/no-such-kind?lang=en", headers={"Accept": BROWSER})
+    assert reply.status_code == 404
+    assert '<p class="said">' not in reply.text
+    assert reply.text.count("no list &#39;no-such-kind&#39;") == 1

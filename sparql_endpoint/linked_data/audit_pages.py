@@ -35,6 +35,7 @@ from sparql_endpoint.linked_data.audit_exports import (
 )
 from sparql_endpoint.linked_data.present import local_path, text_dir
 from sparql_endpoint.linked_data.request_args import reader_language, whole_number
+from sparql_endpoint.refusals import N_, refuse
 
 blueprint = Blueprint("audit_pages", __name__, template_folder="templates")
 
@@ -87,10 +88,10 @@ def audit_page() -> Response:
         return export(fmt, audit, data, "audit", lang)
     sort = request.args.get("sort", "completeness")
     if sort not in SORT_KEYS:
-        abort(400, "sort must be one of " + ", ".join(SORT_KEYS))
+        refuse(400, N_("sort must be one of %(keys)s"), keys=", ".join(SORT_KEYS))
     order = request.args.get("order", "asc")
     if order not in ("asc", "desc"):
-        abort(400, "order must be asc or desc")
+        refuse(400, N_("order must be asc or desc"))
     descending = order == "desc"
     size = whole_number("size", most=MAX_ROWS, default=PAGE_ROWS)
     pages = max(1, -(-len(data["agreements"]) // size))

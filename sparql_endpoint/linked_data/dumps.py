@@ -13,7 +13,7 @@ import gzip
 from collections.abc import Iterator
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, jsonify, render_template, request, send_from_directory
+from flask import Blueprint, Response, jsonify, render_template, request, send_from_directory
 from werkzeug.wrappers import Request
 
 from graph_loader.publish.dump import read_manifest
@@ -21,6 +21,7 @@ from sparql_endpoint.context import service
 from sparql_endpoint.linked_data.present import text_dir
 from sparql_endpoint.linked_data.request_args import reader_language
 from sparql_endpoint.negotiation import PAGE_OFFERS, conditional, negotiate
+from sparql_endpoint.refusals import N_, refuse
 
 blueprint = Blueprint("dumps", __name__, template_folder="templates")
 
@@ -40,7 +41,7 @@ def download(name: str) -> Response:
     """One dump file, by the name the manifest lists."""
     files = {f.name: f for f in read_manifest(service().settings)}
     if name not in files:
-        abort(404, f"no dump named {name!r}; the list is at /dumps/")
+        refuse(404, N_("no dump named %(name)s; the list is at /dumps/"), name=repr(name))
     f = files[name]
     folder = service().settings.dump_path
     if f.compress and not accepts_gzip(request):

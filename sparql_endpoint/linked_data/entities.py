@@ -36,6 +36,7 @@ from sparql_endpoint.linked_data.error_pages import error_page
 from sparql_endpoint.linked_data.present import text_dir
 from sparql_endpoint.linked_data.request_args import reader_language, whole_number
 from sparql_endpoint.negotiation import conditional, negotiate, wants_html
+from sparql_endpoint.refusals import N_, Said, refuse
 
 blueprint = Blueprint("entities", __name__, template_folder="templates")
 
@@ -135,7 +136,11 @@ def _document(
     """The response for one page of ``description`` in ``chosen``; 404 past the last page."""
     page = description.page
     if page > 1 and not description.incoming:
-        abort(404, f"page {page} is past the last page of statements about this entity")
+        refuse(
+            404,
+            N_("page %(page)s is past the last page of statements about this entity"),
+            page=page,
+        )
     own = f"/doc/{quote(stem)}.{chosen.extension}"
     next_url = own + "?" + urlencode(_args(page + 1)) if description.has_next else None
     lang = reader_language()
@@ -287,8 +292,11 @@ def not_found(slug: str, iri: str) -> Response:
     if wants_html(request):
         lang = reader_language()
         search = "/search?" + urlencode({"q": words, "lang": lang})
-        description = f"nothing is known about <{iri}>"
-        page = error_page(404, "Not Found", description, iri=iri, search=search, words=words)
+        said = Said(N_("nothing is known about <%(iri)s>"), {"iri": iri})
+        description = said.english()
+        page = error_page(
+            404, "Not Found", description, iri=iri, search=search, words=words, said=said
+        )
     response = page or Response(text, status=404, content_type="text/plain; charset=utf-8")
     response.headers["Link"] = f'<{hint}>; rel="search"'
     response.headers["Vary"] = VARY

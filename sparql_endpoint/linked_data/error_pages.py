@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from flask import Response, render_template
 from jinja2 import TemplateNotFound
+from markupsafe import Markup
 
+from graph_loader.vocab import DEFAULT_LANGUAGE
 from sparql_endpoint.linked_data.present import text_dir
 from sparql_endpoint.linked_data.request_args import reader_language
+from sparql_endpoint.refusals import Said
 
 
 def error_page(
@@ -22,11 +25,13 @@ def error_page(
     iri: str = "",
     search: str = "",
     words: str = "",
+    said: Said | None = None,
 ) -> Response | None:
     """The HTML page for an error (``None`` when the app has no page templates, as an app
     made with only some blueprints): ``iri`` is what was not found, ``search`` a search
-    link for ``words``."""
+    link for ``words``; ``said`` is the server's line, shown in the reader's language."""
     lang = reader_language()
+    shown = said if said is not None and lang != DEFAULT_LANGUAGE else None
     try:
         html = render_template(
             "ld/error.html",
@@ -38,6 +43,8 @@ def error_page(
             iri=iri,
             search=search,
             words=words,
+            said=shown.message if shown else "",
+            said_values=_isolated(shown) if shown else {},
         )
     except TemplateNotFound:
         return None
@@ -46,3 +53,9 @@ def error_page(
     response.vary.add("Accept")
     response.vary.add("Accept-Language")
     return response
+
+
+def _isolated(said: Said) -> dict[str, Markup]:
+    """The values of the server's line, each an isolate (escaped), for the template to put in
+    the line's translation (``_(said, **said_values)``)."""
+    return {k: Markup('<bdi dir="ltr">{}</bdi>').format(v) for k, v in said.values.items()}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
 from graph_loader.index import KINDS
 from graph_loader.index.read import Entry, counts, page
@@ -25,6 +25,7 @@ from sparql_endpoint.linked_data.request_args import kept_format, reader_languag
 from sparql_endpoint.linked_data.study import layout, paradigm
 from sparql_endpoint.linked_data.summary_reader import decode_key, encode_key, summary
 from sparql_endpoint.negotiation import PAGE_OFFERS, negotiate
+from sparql_endpoint.refusals import N_, refuse
 
 blueprint = Blueprint("home", __name__, template_folder="templates")
 
@@ -71,7 +72,8 @@ def kind_list(kind: str) -> Response | str:
     """One page of every entity of ``kind``, ordered by label in the reader's language;
     ``after=`` (from the page's next link) starts after the last entry of a page."""
     if kind not in {k.name for k in KINDS}:
-        abort(404, f"no list {kind!r}; the lists are: {', '.join(k.name for k in KINDS)}")
+        lists = ", ".join(k.name for k in KINDS)
+        refuse(404, N_("no list %(kind)s; the lists are: %(lists)s"), kind=repr(kind), lists=lists)
     as_json = negotiate(request, PAGE_OFFERS, what="the list") == "json"
     after = decode_key(request.args.get("after"))
     size = whole_number("size", most=MAX_PAGE_SIZE, default=PAGE_SIZE)

@@ -8,9 +8,9 @@ import pyoxigraph as ox
 import rdflib
 from flask import Blueprint, Response, abort, request
 
-from graph_loader.ontology_reference import render_reference
+from graph_loader.ontology_terms import Reference, reference
 from sparql_endpoint.context import service
-from sparql_endpoint.linked_data import reader
+from sparql_endpoint.linked_data import ontology_view, reader
 from sparql_endpoint.linked_data.documents import (
     BY_EXTENSION,
     DOC_FORMATS,
@@ -20,8 +20,10 @@ from sparql_endpoint.linked_data.documents import (
     DocFormat,
     rdf_bytes,
 )
-from sparql_endpoint.linked_data.entities import VARY, cacheable
+from sparql_endpoint.linked_data.entities import VARY, _term_labels, cacheable
+from sparql_endpoint.linked_data.request_args import reader_language
 from sparql_endpoint.negotiation import negotiate
+from sparql_endpoint.refusals import N_, refuse
 
 blueprint = Blueprint("ontology_pages", __name__)
 
@@ -38,16 +40,26 @@ def ontology() -> Response:
 def ontology_as(ext: str) -> Response:
     """The ontology in the format its extension names."""
     if ext not in BY_EXTENSION:
-        abort(404, f"the ontology has no .{ext} form; try " + ", ".join(BY_EXTENSION))
+        forms = ", ".join(BY_EXTENSION)
+        refuse(404, N_("the ontology has no .%(ext)s form; try %(forms)s"), ext=ext, forms=forms)
     return _serve(BY_EXTENSION[ext])
 
 
 def _serve(fmt: DocFormat) -> Response:
-    """The ontology in ``fmt``, made once per data version (see :mod:`sparql_endpoint.rendered`)."""
+    """The ontology in ``fmt`` (the page in the reader's language), made once per data
+    version and language (see :mod:`sparql_endpoint.rendered`)."""
     svc = service()
-    body = svc.rendered.get(svc.executor.version, ("ontology", fmt.extension), lambda: _body(fmt))
+    if fmt is HTML_FORMAT:
+        lang = reader_language()
+        key: tuple[str, ...] = ("ontology", fmt.extension, lang)
+        body = svc.rendered.get(svc.executor.version, key, lambda: _page(lang))
+    else:
+        key = ("ontology", fmt.extension)
+        body = svc.rendered.get(svc.executor.version, key, lambda: _body(fmt))
     response = Response(body, content_type=fmt.content_type)
     response.headers["Vary"] = VARY
+    if fmt is HTML_FORMAT:
+        response.headers["Content-Language"] = lang
     response.headers["Content-Location"] = f"/ontology.{fmt.extension}"
     response.headers["Link"] = ", ".join(
         f'</ontology.{f.extension}>; rel="alternate"; type="{f.media_type}"' for f in DOC_FORMATS
@@ -55,16 +67,32 @@ def _serve(fmt: DocFormat) -> Response:
     return cacheable(response)
 
 
-def _body(fmt: DocFormat) -> bytes:
-    """The ontology graph read and written in ``fmt`` (404 when it is not loaded)."""
+def _triples() -> list[ox.Triple]:
+    """The ontology graph (404 when it is not loaded)."""
     graph = ox.NamedNode(service().settings.graph_iri("ontology"))
     triples = reader.construct(ONTOLOGY_QUERY, {"og": graph})
     if not triples:
         abort(404, "the ontology is not loaded: run 'lamcoop build'")
-    if fmt is HTML_FORMAT:
-        parsed = rdflib.Graph()
-        parsed.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
-        return render_reference(parsed).encode()
+    return triples
+
+
+def _reference() -> Reference:
+    """The reference page's data, read once per data version for every language."""
+    parsed = rdflib.Graph()
+    parsed.parse(data=ox.serialize(_triples(), format=ox.RdfFormat.N_TRIPLES), format="nt")
+    return reference(parsed)
+
+
+def _page(lang: str) -> bytes:
+    """The reference page in ``lang``."""
+    svc = service()
+    data = svc.rendered.get(svc.executor.version, "ontology-reference", _reference)
+    return ontology_view.render(data, lang, _term_labels(reader.select)).encode()
+
+
+def _body(fmt: DocFormat) -> bytes:
+    """The ontology graph written in ``fmt``."""
+    triples = _triples()
     assert fmt.rdf is not None
     quads = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
     return rdf_bytes(quads if fmt.rdf in QUAD_FORMATS else triples, fmt.rdf)

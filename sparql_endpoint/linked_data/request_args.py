@@ -15,9 +15,10 @@ werkzeug.exceptions.BadRequest: 400 Bad Request: page must be a whole number fro
 
 from __future__ import annotations
 
-from flask import abort, request
+from flask import request
 
 from sparql_endpoint.linked_data.present import choose_language
+from sparql_endpoint.refusals import N_, refuse
 
 
 def reader_language() -> str:
@@ -34,7 +35,7 @@ def whole_number(name: str, *, most: int, default: int) -> int:
         return default
     digits = raw.isascii() and raw.isdigit() and len(raw) <= len(str(most))
     if not digits or not 1 <= int(raw) <= most:
-        abort(400, f"{name} must be a whole number from 1 to {most}")
+        refuse(400, N_("%(name)s must be a whole number from 1 to %(most)s"), name=name, most=most)
     return int(raw)
 
 

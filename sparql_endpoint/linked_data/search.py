@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
 from graph_loader.index import KINDS
 from graph_loader.index.search import Found, Match, search
@@ -20,6 +20,7 @@ from sparql_endpoint.linked_data.present import (
 from sparql_endpoint.linked_data.request_args import kept_format, reader_language, whole_number
 from sparql_endpoint.linked_data.summary_reader import summary
 from sparql_endpoint.negotiation import PAGE_OFFERS, negotiate
+from sparql_endpoint.refusals import N_, refuse
 
 blueprint = Blueprint("search", __name__, template_folder="templates")
 
@@ -37,7 +38,7 @@ def search_page() -> Response | str:
     as_json = negotiate(request, PAGE_OFFERS, what="the search") == "json"
     kind = request.args.get("type") or None
     if kind is not None and kind not in {k.name for k in KINDS}:
-        abort(400, f"type must be one of: {', '.join(k.name for k in KINDS)}")
+        refuse(400, N_("type must be one of: %(kinds)s"), kinds=", ".join(k.name for k in KINDS))
     number = whole_number("page", most=MAX_PAGE, default=1)
     lang = reader_language()
     found = _found(q, lang, kind, number)
@@ -141,5 +142,5 @@ def _shown(m: Match, base: str) -> tuple[str, str, Text, Text, str, list[str]]:
 def _query() -> str:
     q = request.args.get("q", "").strip()
     if len(q) > MAX_QUERY_CHARS:
-        abort(400, f"q is longer than {MAX_QUERY_CHARS} characters")
+        refuse(400, N_("q is longer than %(most)s characters"), most=MAX_QUERY_CHARS)
     return q

@@ -15,10 +15,9 @@ import json
 import sqlite3
 from collections.abc import Iterator
 
-from flask import abort
-
 from graph_loader.index.db import open_reading
 from sparql_endpoint.linked_data import reader
+from sparql_endpoint.refusals import N_, refuse
 
 
 @contextlib.contextmanager
@@ -54,4 +53,4 @@ def decode_key(token: str | None) -> tuple[str, str] | None:
             return key[0], key[1]
     except (ValueError, binascii.Error, UnicodeDecodeError):
         pass
-    abort(400, "after= is not a key this server gave (follow the page's next link)")
+    refuse(400, N_("after= is not a key this server gave (follow the page's next link)"))

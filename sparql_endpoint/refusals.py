@@ -1,0 +1,51 @@
+"""Refusals a person may read in their own language: the server's one line stays English for
+every client (``text/plain``, logs), and a browser's error page shows the same line in the
+reader's language from the catalogues (:mod:`sparql_endpoint.interface_text`).
+
+Code that refuses a request with a common reason raises :func:`refuse` with the message
+marked by :func:`N_` (so ``make translations`` extracts it) and its values apart:
+
+>>> try:
+...     refuse(400, N_("%(name)s must be a whole number from 1 to %(most)s"), name="size", most=500)
+... except Refused as exc:
+...     exc.code, exc.description, exc.said.values["name"]
+(400, 'size must be a whole number from 1 to 500', 'size')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import NoReturn
+
+from werkzeug.exceptions import HTTPException
+
+
+def N_(text: str) -> str:
+    """Mark ``text`` as interface text for the catalogues; it is translated when shown."""
+    return text
+
+
+@dataclass(frozen=True)
+class Said:
+    """A message with ``%(name)s`` placeholders and the values that fill them."""
+
+    message: str
+    values: Mapping[str, str]
+
+    def english(self) -> str:
+        return self.message % dict(self.values)
+
+
+class Refused(HTTPException):
+    """An HTTP error whose description is a :class:`Said` (its status from ``code``)."""
+
+    def __init__(self, code: int, said: Said):
+        super().__init__(said.english())
+        self.code = code
+        self.said = said
+
+
+def refuse(code: int, message: str, **values: object) -> NoReturn:
+    """Answer ``code`` with ``message`` (marked with :func:`N_`) filled with ``values``."""
+    raise Refused(code, Said(message, {k: str(v) for k, v in values.items()}))
