@@ -209,14 +209,15 @@ def described(select: Select, iri: str) -> Description:
     closure: dict[Statement, None] = {}
     labels: dict[Statement, None] = {}
     for r in select(DESCRIPTION_QUERY, {"e": entity}):
-        tag = r["w"].value
+        w = r["w"]
+        tag = w.value if isinstance(w, ox.Literal) else ""
         if tag == "o":
             d.outgoing.append(_statement(entity, r["p"], r["o"], r["g"]))
         elif tag == "c":
             closure.setdefault(_statement(r["s"], r["p"], r["o"], r["g"]))
         elif tag == "l":
             labels.setdefault(_statement(r["s"], r["p"], r["o"], r["g"]))
-        else:
+        elif tag == "n":
             d.incoming_total += _count(r["n"])
     d.closure = _deeper(select, set(closure))
     d.labels = list(labels)
