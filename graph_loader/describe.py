@@ -61,8 +61,13 @@ _LABELLED = (
 )
 
 
-def _branch(tag: str, body: str) -> str:
-    return f'{{ BIND("{tag}" AS ?w) {body} }}'
+def _branch(tag: str, body: str, grouped: str = "") -> str:
+    """One branch of :data:`DESCRIPTION_QUERY`, a subquery of its own: a remote store gets
+    the entity's bound value inside each (see :mod:`graph_loader.store.bindings`), so no
+    branch is evaluated for every entity first."""
+    out = f"({grouped} AS ?n)" if grouped else "?s ?p ?o ?g"
+    group = " GROUP BY ?e ?w" if grouped else ""
+    return f'{{ SELECT ?e ?w {out} WHERE {{ BIND("{tag}" AS ?w) {body} }}{group} }}'
 
 
 #: The whole description but the page of incoming statements, as one query (one read of the
@@ -89,11 +94,7 @@ DESCRIPTION_QUERY = (
                 )
                 for path in _LABELLED
             ),
-            _branch(
-                "n",
-                "{ SELECT ?e (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?e } "
-                f"FILTER(!isBlank(?s)) {_PUBLISHED} }} GROUP BY ?e }}",
-            ),
+            _branch("n", f"GRAPH ?g {{ ?s ?p ?e }} FILTER(!isBlank(?s)) {_PUBLISHED}", "COUNT(*)"),
         )
     )
     + "\n}"
