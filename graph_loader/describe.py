@@ -6,7 +6,9 @@ facts), the labels of what it points to, and one page of the statements where it
 object. Every statement keeps the graph it comes from.
 
 Queries reach the store through a :data:`Select` callable (so the service can run them in
-its query workers); the entity's IRI is always a bound value, never query text.
+its query workers); the entity's IRI is always a bound value, never query text. A
+description is two reads of the store: everything but the page of incoming statements in one
+query (:func:`described`), that page in another (:func:`with_page`, none past the last page).
 
 >>> import pyoxigraph as ox
 >>> from graph_loader.store import open_store
