@@ -6,7 +6,9 @@ facts), the labels of what it points to, and one page of the statements where it
 object. Every statement keeps the graph it comes from.
 
 Queries reach the store through a :data:`Select` callable (so the service can run them in
-its query workers); the entity's IRI is always a bound value, never query text.
+its query workers); the entity's IRI is always a bound value, never query text. A
+description is two reads of the store: everything but the page of incoming statements in one
+query (:func:`described`), that page in another (:func:`with_page`, none past the last page).
 
 >>> import pyoxigraph as ox
 >>> from graph_loader.store import open_store
@@ -52,24 +54,56 @@ _OUT3 = _OUT2.replace("?s . FILTER(isBlank(?s))", "?b2 . FILTER(isBlank(?b2))") 
     " ?b2 ?p3 ?s . FILTER(isBlank(?s))"
 )
 _IN1 = "?s ?p0 ?e . FILTER(isBlank(?s))"
-#: Quads of the blank nodes within three hops of the entity, and of blank nodes pointing at
-#: it: one query per path (pyoxigraph runs these far faster apart than as one UNION).
-CLOSURE_QUERIES = tuple(
-    _PREFIXES + f"SELECT ?e ?s ?p ?o ?g WHERE {{ {path} GRAPH ?g {{ ?s ?p ?o }} {_PUBLISHED} }}"
-    for path in (_OUT1, _OUT2, _OUT3, _IN1)
+#: Where the things whose labels a description carries are: what the entity points to, and
+#: what a blank node next to it (from it, or pointing at it) points to.
+_LABELLED = (
+    "?e ?p0 ?s .",
+    "?e ?p1 ?b . FILTER(isBlank(?b)) ?b ?p0 ?s .",
+    "?b ?p1 ?e . FILTER(isBlank(?b)) ?b ?p0 ?s .",
+)
+
+
+def _branch(tag: str, body: str, grouped: str = "") -> str:
+    """One branch of :data:`DESCRIPTION_QUERY`, a subquery of its own: a remote store gets
+    the entity's bound value inside each (see :mod:`graph_loader.store.bindings`), so no
+    branch is evaluated for every entity first."""
+    out = f"({grouped} AS ?n)" if grouped else "?s ?p ?o ?g"
+    group = " GROUP BY ?e ?w" if grouped else ""
+    return f'{{ SELECT ?e ?w {out} WHERE {{ BIND("{tag}" AS ?w) {body} }}{group} }}'
+
+
+#: The whole description but the page of incoming statements, as one query (one read of the
+#: store): rows tagged ``?w``: ``o`` the entity's own quads (``?p ?o ?g``); ``c`` the quads
+#: of the blank nodes within three hops of the entity and of blank nodes pointing at it
+#: (``?s ?p ?o ?g``); ``l`` the labels of what the entity or those blank nodes point to
+#: (``?s ?p ?o ?g``); ``n`` how many statements with a subject that is no blank node point
+#: at the entity (``?n``; no row when none does).
+DESCRIPTION_QUERY = (
+    _PREFIXES
+    + "SELECT ?e ?w ?s ?p ?o ?g ?n WHERE {\n"
+    + "\n  UNION ".join(
+        (
+            _branch("o", f"GRAPH ?g {{ ?e ?p ?o }} {_PUBLISHED}"),
+            *(
+                _branch("c", f"{path} GRAPH ?g {{ ?s ?p ?o }} {_PUBLISHED}")
+                for path in (_OUT1, _OUT2, _OUT3, _IN1)
+            ),
+            *(
+                _branch(
+                    "l",
+                    f"{path} FILTER(isIRI(?s)) GRAPH ?g {{ ?s ?p ?o }} "
+                    f"FILTER(?p = skos:prefLabel || ?p = rdfs:label) {_PUBLISHED}",
+                )
+                for path in _LABELLED
+            ),
+            _branch("n", f"GRAPH ?g {{ ?s ?p ?e }} FILTER(!isBlank(?s)) {_PUBLISHED}", "COUNT(*)"),
+        )
+    )
+    + "\n}"
 )
 BLANK_QUERY = _PREFIXES + f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {_PUBLISHED} }}"
-#: Labels of the things the entity, or a blank node of its closure, points to.
-LABEL_QUERIES = tuple(
-    _PREFIXES
-    + f"""SELECT DISTINCT ?e ?x ?lp ?l ?g WHERE {{ {path} FILTER(isIRI(?x))
-  GRAPH ?g {{ ?x ?lp ?l }} FILTER(?lp = skos:prefLabel || ?lp = rdfs:label) {_PUBLISHED} }}"""
-    for path in (
-        "?e ?p ?x .",
-        "?e ?p1 ?b . FILTER(isBlank(?b)) ?b ?p2 ?x .",
-        "?b ?p0 ?e . FILTER(isBlank(?b)) ?b ?p2 ?x .",
-    )
-)
+#: One page of the statements pointing at the entity (subjects that are no blank node),
+#: with the labels of their subjects.
 INCOMING_QUERY = (
     _PREFIXES
     + """SELECT ?e ?s ?p ?g ?lp ?l ?lg WHERE {
@@ -80,12 +114,6 @@ INCOMING_QUERY = (
     ORDER BY ?p ?s ?g LIMIT %(limit)d OFFSET %(offset)d }
   OPTIONAL { VALUES ?lp { skos:prefLabel rdfs:label } GRAPH ?lg { ?s ?lp ?l } }
 }"""
-)
-INCOMING_COUNT_QUERY = (
-    _PREFIXES
-    + "SELECT ?e (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?e } FILTER(!isBlank(?s)) "
-    + _PUBLISHED
-    + " } GROUP BY ?e"
 )
 
 
@@ -114,6 +142,11 @@ class Description:
     incoming_total: int = 0
     page: int = 1
     page_size: int = PAGE_SIZE
+
+    @property
+    def empty(self) -> bool:
+        """Whether the store says nothing of the entity in the graphs descriptions draw on."""
+        return not (self.outgoing or self.closure or self.incoming_total)
 
     @property
     def has_next(self) -> bool:
@@ -167,26 +200,50 @@ def exists(select: Select, iri: str) -> bool:
 
 def describe(select: Select, iri: str, *, page: int = 1, page_size: int = PAGE_SIZE) -> Description:
     """The description of ``iri`` with page ``page`` (from 1) of the statements pointing at it."""
+    return with_page(select, described(select, iri), page=page, page_size=page_size)
+
+
+def described(select: Select, iri: str) -> Description:
+    """The description of ``iri`` without its page of incoming statements (see
+    :func:`with_page`): one read of the store (:data:`DESCRIPTION_QUERY`), plus one per
+    blank node more than three hops from the entity."""
     entity = ox.NamedNode(iri)
-    bound = {"e": entity}
-    d = Description(iri, page=max(page, 1), page_size=page_size)
-    d.outgoing = [_statement(entity, r["p"], r["o"], r["g"]) for r in select(OUTGOING_QUERY, bound)]
-    d.closure = _closure(select, bound)
-    d.labels = [
-        _statement(r["x"], r["lp"], r["l"], r["g"])
-        for text in LABEL_QUERIES
-        for r in select(text, bound)
-    ]
-    d.incoming_total = sum(_count(r["n"]) for r in select(INCOMING_COUNT_QUERY, bound))
-    d.incoming, page_labels = _incoming(select, bound, d.page, page_size)
-    d.labels += page_labels
+    d = Description(iri)
+    closure: dict[Statement, None] = {}
+    labels: dict[Statement, None] = {}
+    for r in select(DESCRIPTION_QUERY, {"e": entity}):
+        w = r["w"]
+        tag = w.value if isinstance(w, ox.Literal) else ""
+        if tag == "o":
+            d.outgoing.append(_statement(entity, r["p"], r["o"], r["g"]))
+        elif tag == "c":
+            closure.setdefault(_statement(r["s"], r["p"], r["o"], r["g"]))
+        elif tag == "l":
+            labels.setdefault(_statement(r["s"], r["p"], r["o"], r["g"]))
+        elif tag == "n":
+            d.incoming_total += _count(r["n"])
+    d.closure = _deeper(select, set(closure))
+    d.labels = list(labels)
+    return d
+
+
+def with_page(
+    select: Select, d: Description, *, page: int = 1, page_size: int = PAGE_SIZE
+) -> Description:
+    """``d`` with page ``page`` (from 1) of the statements pointing at its entity: one read
+    of the store, none when the page starts past the last statement."""
+    d.page, d.page_size = max(page, 1), page_size
+    offset = (d.page - 1) * page_size
+    if offset < d.incoming_total:
+        d.incoming, page_labels = _incoming(select, {"e": ox.NamedNode(d.iri)}, offset, page_size)
+        d.labels += page_labels
     return d
 
 
 def _incoming(
-    select: Select, bound: Mapping[str, Term], page: int, size: int
+    select: Select, bound: Mapping[str, Term], offset: int, size: int
 ) -> tuple[list[Statement], list[Statement]]:
-    text = INCOMING_QUERY % {"limit": size, "offset": (page - 1) * size}
+    text = INCOMING_QUERY % {"limit": size, "offset": offset}
     statements: dict[Statement, None] = {}
     labels: list[Statement] = []
     for r in select(text, bound):
@@ -196,13 +253,8 @@ def _incoming(
     return list(statements), labels
 
 
-def _closure(select: Select, bound: Mapping[str, Term]) -> list[Statement]:
-    """Blank-node quads near the entity, then any deeper blank nodes one by one."""
-    found = {
-        _statement(r["s"], r["p"], r["o"], r["g"])
-        for text in CLOSURE_QUERIES
-        for r in select(text, bound)
-    }
+def _deeper(select: Select, found: set[Statement]) -> list[Statement]:
+    """The blank-node quads near the entity, with those of deeper blank nodes, one by one."""
     done = {s.subject for s in found}
     todo = [s.object for s in found if isinstance(s.object, ox.BlankNode) and s.object not in done]
     rounds = 0

@@ -28,6 +28,7 @@ from flask import Flask, current_app, g, has_request_context
 
 from graph_loader.vocab import DEFAULT_LANGUAGE
 from sparql_endpoint import reader_formats
+from sparql_endpoint.linked_data.present import bidi
 from sparql_endpoint.linked_data.request_args import reader_language
 
 #: Where the catalogues live, one folder per locale (Babel's layout).
@@ -77,6 +78,7 @@ def install(app: Flask, catalogues: Catalogues | None = None) -> None:
     )
     app.jinja_env.filters["number"] = lambda value: reader_formats.number(value, _language())
     app.jinja_env.filters["percent"] = lambda share: reader_formats.percent(share, _language())
+    app.jinja_env.globals["bidi_isolate"] = bidi
 
 
 def gettext(text: str) -> str:

@@ -16,7 +16,7 @@ from urllib.parse import quote, urlencode
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, render_template, request
 
-from graph_loader.describe import Description, Select, describe, exists
+from graph_loader.describe import Description, Select, described, exists, with_page
 from graph_loader.graphs import ONTOLOGY
 from graph_loader.vocab import PROV, RDFS, normalise_language, sparql_prefixes, text_of
 from sparql_endpoint.context import service
@@ -122,10 +122,10 @@ def _fresh(rest: str, iri: str) -> Response:
         found = _entity(view.select, rest)
         if found is None:
             return not_found(rest, iri)
-        stem, fmt = found
+        stem, fmt, head = found
         chosen = fmt or _negotiated()
         page = whole_number("page", most=MAX_PAGE, default=1)
-        description = describe(view.select, entity_iri(stem), page=page)
+        description = with_page(view.select, head, page=page)
         terms = _term_labels(view.select) if chosen is HTML_FORMAT else {}
     return _document(description, stem, chosen, terms)
 
@@ -168,14 +168,18 @@ def cacheable(response: Response) -> Response:
     )
 
 
-def _entity(select: Select, rest: str) -> tuple[str, DocFormat | None] | None:
-    """The entity's path and the format its extension names (``None``: negotiated), or
-    ``None`` when nothing is known of it; each candidate IRI is looked up once."""
+def _entity(select: Select, rest: str) -> tuple[str, DocFormat | None, Description] | None:
+    """The entity's path, the format its extension names (``None``: negotiated) and its
+    description (without its page of incoming statements), or ``None`` when nothing is
+    known of it. Each candidate IRI is described once; only an empty description is
+    checked with :func:`exists` (something said of it in no graph descriptions draw on)."""
     stem, fmt = split_extension(rest)
-    if fmt is not None and exists(select, entity_iri(stem)):
-        return stem, fmt
-    if exists(select, entity_iri(rest)):
-        return rest, None
+    candidates = [(stem, fmt), (rest, None)] if fmt is not None else [(rest, None)]
+    for path, named in candidates:
+        iri = entity_iri(path)
+        head = described(select, iri)
+        if not head.empty or exists(select, iri):
+            return path, named, head
     return None
 
 
