@@ -28,7 +28,13 @@ from typing import IO, Any, cast
 import pyoxigraph as ox
 
 from graph_loader.store.bindings import bind
-from graph_loader.store.interface import DatasetGraph, GraphInfo, Source, StoreError
+from graph_loader.store.interface import (
+    DatasetGraph,
+    ExpandingFunctions,
+    GraphInfo,
+    Source,
+    StoreError,
+)
 from graph_loader.store.layout import (
     _PENDING,
     PENDING_GRAPH,
@@ -88,10 +94,13 @@ class RemoteStore:
     ) -> Any:
         """Run a SPARQL query in the remote engine (see :meth:`Store.query`).
 
-        ``custom_functions`` (lamcoop's text functions, which read the local index) cannot
-        run in the engine: they are left out, and a query that calls one is the engine's
-        "unknown function" error."""
-        del custom_functions
+        ``custom_functions`` cannot run in the engine: those that can (lamcoop's text
+        functions, which read the local index) are written into the query as the values
+        they stand for first (:class:`ExpandingFunctions`); others are refused."""
+        if custom_functions:
+            if not isinstance(custom_functions, ExpandingFunctions):
+                raise StoreError("a remote store cannot run custom functions in its engine")
+            sparql = custom_functions.expand(sparql)
         text = bind(sparql, substitutions) if substitutions else sparql
         if base_iri:
             text = f"BASE {term(base_iri)}\n{text}"
