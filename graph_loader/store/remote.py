@@ -105,12 +105,24 @@ class RemoteStore:
         if base_iri:
             text = f"BASE {term(base_iri)}\n{text}"
         params: list[tuple[str, str]] = []
-        if default_graph is not None:
-            listed = list(default_graph) if isinstance(default_graph, Sequence) else [default_graph]
-            for graph in listed:
-                if not isinstance(graph, ox.NamedNode):
-                    raise StoreError("a remote store's query cannot name its own default graph")
-                params.append(("default-graph-uri", graph.value))
+        listed = (
+            []
+            if default_graph is None
+            else list(default_graph)
+            if isinstance(default_graph, Sequence)
+            else [default_graph]
+        )
+        # The engine's own default graph alone: Oxigraph server's default graph when no
+        # graph is named and the union is not asked for.
+        own = (
+            listed == [ox.DefaultGraph()]
+            and not named_graphs
+            and self.client.endpoints.engine == "oxigraph"
+        )
+        for graph in [] if own else listed:
+            if not isinstance(graph, ox.NamedNode):
+                raise StoreError("a remote store's query cannot name its own default graph")
+            params.append(("default-graph-uri", graph.value))
         params += [("named-graph-uri", g.value) for g in named_graphs or ()]
         union = (
             default_graph is None
