@@ -141,7 +141,9 @@ def _call(prologue: str, written: str) -> tuple[str, list[object]] | None:
 def _expansion(written: str, name: str, args: list[object], conn: sqlite3.Connection | None) -> str:
     """The expression that stands for one call."""
     short = name[len(TEXT) :]
-    if len(args) != 2 or not isinstance(args[1], Literal) or isinstance(args[1], URIRef):
+    if len(args) != 2:
+        raise StoreError(f"text:{short} takes two arguments, not {len(args)}: {written}")
+    if not isinstance(args[1], Literal) or isinstance(args[1], URIRef):
         raise StoreError(
             f"text:{short} over a remote store takes its words as a literal written in the "
             f"query: {written}"
