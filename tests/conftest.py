@@ -33,6 +33,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from graph_loader.store import Store, open_store
+from tests.remote_support import OxigraphServer
 from tests.servers import VENV_BIN, RunningServer
 
 if TYPE_CHECKING:
@@ -305,6 +306,26 @@ def http_server(tmp_path_factory, example_built) -> Iterator[RunningServer]:
     settings = {"update_token": HTTP_TOKEN, "workers": 2, "query_timeout": 120}
     with RunningServer(store, workdir, settings) as running:
         yield running
+
+
+@pytest.fixture(scope="session")
+def remote_http_server(tmp_path_factory) -> Iterator[RunningServer]:
+    """As :func:`http_server`, but over a real Oxigraph server (empty at the start): for the
+    suites run over both stores (docs/remote-store.md)."""
+    workdir = tmp_path_factory.mktemp("remote-http-server")
+    engine = OxigraphServer(workdir / "oxigraph")
+    settings = {
+        "update_token": HTTP_TOKEN,
+        "workers": 2,
+        "query_timeout": 120,
+        "state_dir": workdir / "state",
+        "store_retries": 1,
+    }
+    try:
+        with RunningServer(engine.query_url, workdir, settings) as running:
+            yield running
+    finally:
+        engine.stop()
 
 
 @pytest.fixture(scope="session")

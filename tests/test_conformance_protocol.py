@@ -39,10 +39,14 @@ def _dataset() -> dict[str, str]:
     return graphs
 
 
-@pytest.fixture(scope="module")
-def server(http_server):
-    yield http_server
-    REPORT.write_if_asked()
+@pytest.fixture(scope="module", params=["embedded", "remote"])
+def server(request):
+    """The session's server over the embedded store, then over a remote Oxigraph server."""
+    yield request.getfixturevalue(
+        "http_server" if request.param == "embedded" else "remote_http_server"
+    )
+    if request.param == "embedded":  # the EARL report is the embedded store's
+        REPORT.write_if_asked()
 
 
 def reset(server: RunningServer) -> None:

@@ -17,15 +17,20 @@ the test is an expected failure (and the EARL report says failed, with the reaso
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pyoxigraph as ox
 import pytest
+from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from graph_loader.store import open_store
+from graph_loader.settings import resolve_settings
+from graph_loader.store import Store, open_configured, open_store
 from sparql_endpoint.query_text import inspect
 from tests.conftest import service_client
 from tests.earl import EarlReport
 from tests.query_results import Outcome, csv_rows, outcome_of, read_expected
+from tests.remote_support import OxigraphServer
 from tests.w3c_manifest import SPARQL11, ManifestTest, local_path, read_tests
 
 pytestmark = pytest.mark.slow
@@ -59,9 +64,28 @@ def rdf_format(iri: str) -> ox.RdfFormat:
     return fmt
 
 
-@pytest.fixture(scope="module")
-def client():
-    store = open_store(None)
+@pytest.fixture(scope="module", params=["embedded", "remote"])
+def client(request, tmp_path_factory):
+    """The service over the suite's data: in an in-memory store, then in a remote Oxigraph
+    server (loaded through lamcoop, as ``lamcoop load`` does)."""
+    if request.param == "embedded":
+        yield from _client(open_store(None))
+        REPORT.write_if_asked()
+        return
+    root = tmp_path_factory.mktemp("w3c-query-remote")
+    engine = OxigraphServer(root / "oxigraph")
+    try:
+        settings = resolve_settings(
+            config_file=None,
+            environ={},
+            overrides={"store": engine.query_url, "state_dir": root / "state", "store_retries": 1},
+        )
+        yield from _client(open_configured(settings), state_dir=root / "state")
+    finally:
+        engine.stop()
+
+
+def _client(store: Store, **settings: object) -> Iterator[FlaskClient]:
     unreadable: dict[str, str] = {}
     try:
         store.create_graph(EMPTY_GRAPH)
@@ -73,12 +97,11 @@ def client():
                 unreadable[iri] = str(exc)
             if not store.has_graph(iri):  # an empty file is an empty graph
                 store.create_graph(iri)
-        with service_client(store, max_rows=0) as opened:
+        with service_client(store, max_rows=0, **settings) as opened:
             opened.unreadable = unreadable  # type: ignore[attr-defined]
             yield opened
     finally:
         store.close()
-    REPORT.write_if_asked()
 
 
 # -- pyoxigraph, directly --------------------------------------------------------------------

@@ -39,11 +39,11 @@ from typing import Any
 import pyoxigraph as ox
 
 from graph_loader.index.db import open_reading
+from graph_loader.index.sparql_remote import TEXT, expand
 from graph_loader.normalise import fold
 from graph_loader.store import ReadableStore
 from graph_loader.vocab import XSD
 
-TEXT = "https://w3id.org/lamcoop/text#"
 MATCHES = ox.NamedNode(TEXT + "matches")
 SCORE = ox.NamedNode(TEXT + "score")
 _TRUE = ox.Literal("true", datatype=ox.NamedNode(XSD + "boolean"))
@@ -73,8 +73,14 @@ class TextFunctions:
 
     @property
     def functions(self) -> dict[ox.NamedNode, Callable[..., Any]]:
-        """The functions by IRI, as pyoxigraph's ``custom_functions`` takes them."""
-        return {MATCHES: self.matches, SCORE: self.score}
+        """The functions by IRI, as pyoxigraph's ``custom_functions`` takes them; a remote
+        store has them expand themselves into the query (:meth:`expand`)."""
+        return _Functions({MATCHES: self.matches, SCORE: self.score}, self)
+
+    def expand(self, sparql: str) -> str:
+        """``sparql`` with each call written as the values the index gives it
+        (:mod:`graph_loader.index.sparql_remote`), for an engine that cannot call them."""
+        return expand(sparql, self._index())
 
     def _fold(self, text: str) -> str:
         if text not in self._folded:
@@ -120,3 +126,15 @@ class TextFunctions:
             self._opened = True
             self._conn = open_reading(self._store)
         return self._conn
+
+
+class _Functions(dict[ox.NamedNode, Callable[..., Any]]):
+    """The functions by IRI, and their expansion for a remote store."""
+
+    def __init__(self, functions: dict[ox.NamedNode, Callable[..., Any]], owner: TextFunctions):
+        super().__init__(functions)
+        self._owner = owner
+
+    def expand(self, sparql: str) -> str:
+        """See :meth:`TextFunctions.expand`."""
+        return self._owner.expand(sparql)

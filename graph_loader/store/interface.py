@@ -38,6 +38,16 @@ class GraphInfo:
 
 
 @runtime_checkable
+class ExpandingFunctions(Protocol):
+    """Custom functions that can also be written into a query as bound values, for an
+    engine that cannot call them (a remote store: :mod:`graph_loader.index.sparql_remote`)."""
+
+    def expand(self, sparql: str) -> str:
+        """``sparql`` with each call of these functions replaced by what it stands for."""
+        ...
+
+
+@runtime_checkable
 class ReadableStore(Protocol):
     """What a caller that only reads may ask of a store."""
 

@@ -28,7 +28,13 @@ from typing import IO, Any, cast
 import pyoxigraph as ox
 
 from graph_loader.store.bindings import bind
-from graph_loader.store.interface import DatasetGraph, GraphInfo, Source, StoreError
+from graph_loader.store.interface import (
+    DatasetGraph,
+    ExpandingFunctions,
+    GraphInfo,
+    Source,
+    StoreError,
+)
 from graph_loader.store.layout import (
     _PENDING,
     PENDING_GRAPH,
@@ -88,20 +94,35 @@ class RemoteStore:
     ) -> Any:
         """Run a SPARQL query in the remote engine (see :meth:`Store.query`).
 
-        ``custom_functions`` (lamcoop's text functions, which read the local index) cannot
-        run in the engine: they are left out, and a query that calls one is the engine's
-        "unknown function" error."""
-        del custom_functions
+        ``custom_functions`` cannot run in the engine: those that can (lamcoop's text
+        functions, which read the local index) are written into the query as the values
+        they stand for first (:class:`ExpandingFunctions`); others are refused."""
+        if custom_functions:
+            if not isinstance(custom_functions, ExpandingFunctions):
+                raise StoreError("a remote store cannot run custom functions in its engine")
+            sparql = custom_functions.expand(sparql)
         text = bind(sparql, substitutions) if substitutions else sparql
         if base_iri:
             text = f"BASE {term(base_iri)}\n{text}"
         params: list[tuple[str, str]] = []
-        if default_graph is not None:
-            listed = list(default_graph) if isinstance(default_graph, Sequence) else [default_graph]
-            for graph in listed:
-                if not isinstance(graph, ox.NamedNode):
-                    raise StoreError("a remote store's query cannot name its own default graph")
-                params.append(("default-graph-uri", graph.value))
+        listed = (
+            []
+            if default_graph is None
+            else list(default_graph)
+            if isinstance(default_graph, Sequence)
+            else [default_graph]
+        )
+        # The engine's own default graph alone: Oxigraph server's default graph when no
+        # graph is named and the union is not asked for.
+        own = (
+            listed == [ox.DefaultGraph()]
+            and not named_graphs
+            and self.client.endpoints.engine == "oxigraph"
+        )
+        for graph in [] if own else listed:
+            if not isinstance(graph, ox.NamedNode):
+                raise StoreError("a remote store's query cannot name its own default graph")
+            params.append(("default-graph-uri", graph.value))
         params += [("named-graph-uri", g.value) for g in named_graphs or ()]
         union = (
             default_graph is None
