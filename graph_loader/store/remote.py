@@ -327,7 +327,7 @@ class RemoteStore:
         if replace:
             steps.append(f"DELETE {{ {into} }} WHERE {{ {marked} {into} }}")
         steps.append(f"INSERT {{ {into} }} WHERE {{ {marked} GRAPH {c} {{ ?s ?p ?o }} }}")
-        steps.append(stamp_text(target))  # the commit point's update then moves the version
+        steps.append(stamp_text(target, when=marked))  # the commit's update moves the version
         return " ;\n".join(steps)
 
     def apply_staged(self, target: str, physical: str, *, forward: bool) -> None:

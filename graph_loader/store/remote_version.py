@@ -53,14 +53,15 @@ def bump_text(now: int | None = None) -> str:
     )
 
 
-def stamp_text(graph: str) -> str:
+def stamp_text(graph: str, *, when: str = "") -> str:
     """Update text that stamps ``graph`` as written now (the old version plus one: above
-    every version read before this write); it goes before :func:`bump_text`."""
+    every version read before this write); it goes before :func:`bump_text`. ``when`` is a
+    graph pattern the stamp holds only with (a staged copy's marker)."""
     g = term(graph)
     return (
         f"DELETE {{ GRAPH {_V} {{ {g} {_WRITTEN} ?x }} }} "
         f"INSERT {{ GRAPH {_V} {{ {g} {_WRITTEN} ?new }} }} "
-        f"WHERE {{ {_OLD} OPTIONAL {{ GRAPH {_V} {{ {g} {_WRITTEN} ?x }} }} "
+        f"WHERE {{ {when} {_OLD} OPTIONAL {{ GRAPH {_V} {{ {g} {_WRITTEN} ?x }} }} "
         f"BIND(COALESCE(?old + 1, 1) AS ?new) }}"
     )
 
