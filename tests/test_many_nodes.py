@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from graph_loader.store.remote_version import VERSION_GRAPH
 from tests.remote_support import OxigraphServer
 from tests.servers import HTTP_DEADLINE, VENV_BIN, RunningServer, free_port
 
@@ -292,6 +293,43 @@ def test_a_load_by_the_command_line_shows_on_every_node(cluster):
     _everywhere(cluster, lambda url: _search(url, "mnbvcxz") == [entity])
     answers = [_select(url, LABELS_QUERY) for url in cluster.urls]
     assert all(a == answers[0] for a in answers)
+
+
+def _engine_version(engine: OxigraphServer) -> int:
+    answer = requests.post(
+        engine.query_url,
+        data={"query": f"SELECT ?v WHERE {{ GRAPH <{VERSION_GRAPH}> {{ ?s ?p ?v }} }}"},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=HTTP_DEADLINE,
+    )
+    rows = answer.json()["results"]["bindings"]
+    return max(int(r["v"]["value"]) for r in rows if r["v"]["value"].isdigit())
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        # the version set back to 0 (the graph keeps its size: lamcoop's bump follows)
+        f"DELETE WHERE {{ GRAPH <{VERSION_GRAPH}> {{ <{VERSION_GRAPH}> ?p ?v }} }} ; "
+        f"INSERT DATA {{ GRAPH <{VERSION_GRAPH}> {{ "
+        f"<{VERSION_GRAPH}> <{VERSION_GRAPH}#version> 0 }} }}",
+        # a triple added to it (refused, 400: lamcoop drops what the update put there)
+        f"INSERT DATA {{ GRAPH <{VERSION_GRAPH}> {{ "
+        "<urn:x-lamcoop-test:a> <urn:x-lamcoop-test:b> 1 } }",
+    ],
+)
+def test_an_update_cannot_turn_the_version_back(cluster, update):
+    before = _engine_version(cluster.engine)
+    answer = requests.post(
+        cluster.nodes[0].url + "/sparql",
+        data=update.encode(),
+        headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"},
+        timeout=HTTP_DEADLINE,
+    )
+    assert answer.status_code in (204, 400), answer.text
+    if answer.status_code == 400:
+        assert VERSION_GRAPH in answer.text
+    assert _engine_version(cluster.engine) > before
 
 
 def test_nginx_answers_from_the_others_when_a_node_dies(cluster):
