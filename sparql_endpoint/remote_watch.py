@@ -72,7 +72,8 @@ class Watcher:
             else:
                 index.refresh(store, written_since(store, current.remote), base_iri=base)
             graphs = State.of(store, 0).graphs
-            self.state.publish(self.state.next_version(), graphs, remote=remote)
+            version = self.state.next_version()
+            self.state.publish(version, graphs, remote=remote, modified=remote / 1e6)
         return True
 
     def run(self) -> None:

@@ -62,7 +62,8 @@ def publish_state(store_path: Path, opener: Opener | None = None) -> None:
     store = (opener or _embedded(store_path))(True)
     try:
         remote = read_version(store) if isinstance(store, RemoteStore) else 0
-        state.publish(state.next_version(), State.of(store, 0).graphs, remote=remote)
+        graphs = State.of(store, 0).graphs
+        state.publish(state.next_version(), graphs, remote=remote, modified=remote / 1e6)
     finally:
         store.close()
 
@@ -181,7 +182,9 @@ class Served:
         finally:
             graphs = State.of(store, version).graphs
             store.close()
-            self._state.publish(version, graphs)
+            # Over a remote store the data's time is in the state (see remote_watch).
+            now = time.time() if self._state.current().remote else None
+            self._state.publish(version, graphs, modified=now)
 
     def close(self) -> None:
         """Release the handle and the lock files."""

@@ -148,10 +148,11 @@ class StateFile:
             graphs = {str(k): int(v) for k, v in data["graphs"].items()}
             writes, when = written(self.store_path)
             version = int(data["version"]) + writes
-            # A remote store's version is the time of its last write (by any node):
-            # every node then says the same Last-Modified.
             remote = int(data.get("remote", 0))
-            modified = remote / 1e6 if remote > 1e12 else max(info.st_mtime, when)
+            # Over a remote store, the time of its last write (by any node, from its
+            # version): every node then says the same Last-Modified.
+            given = data.get("modified")
+            modified = float(given) if given else max(info.st_mtime, when)
             self._state = State(version, graphs, frozenset(graphs), modified, remote)
             self._stamp = stamp
         return self._state
@@ -160,12 +161,22 @@ class StateFile:
     def writes_path(self) -> Path:
         return self.store_path / WRITES_FILE
 
-    def publish(self, version: int, graphs: dict[str, int], *, remote: int | None = None) -> None:
+    def publish(
+        self,
+        version: int,
+        graphs: dict[str, int],
+        *,
+        remote: int | None = None,
+        modified: float | None = None,
+    ) -> None:
         """Write a new state (under the write lock, or before any reader starts); the
-        remote store's version seen is kept as it was unless ``remote`` is given."""
+        remote store's version seen is kept as it was unless ``remote`` is given, and the
+        data's time is the file's unless ``modified`` is given."""
         if remote is None:
             remote = self._read().get("remote", 0)
         data = {"version": version, "graphs": graphs, "remote": remote}
+        if modified:
+            data["modified"] = modified
         temporary = self.path.with_name(f".{STATE_FILE}.{os.getpid()}")
         temporary.write_text(json.dumps(data), "utf-8")
         os.replace(temporary, self.path)
