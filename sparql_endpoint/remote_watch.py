@@ -86,7 +86,10 @@ class Watcher:
                 if self.check():
                     log.info("caught up with the store's version")
             except (StoreError, LockTimeout, OSError, ValueError) as exc:
-                log.warning("could not read the remote store's version: %s", exc)
+                log.warning("could not catch up with the remote store: %s", exc)
+                self.close()
+            except Exception as exc:  # the watcher must outlive any one failure
+                log.warning("could not catch up with the remote store (%s): %s", type(exc), exc)
                 self.close()
             time.sleep(max(0.0, period - (time.monotonic() - started)))
 
