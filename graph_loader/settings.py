@@ -160,6 +160,12 @@ class Settings:
         "Times a request to a remote store is tried again after a connection error, waiting "
         "0.5 s, then twice as long each time.",
     )
+    remote_version_check_ms: int = setting(
+        250,
+        "With a remote store: milliseconds between a server's reads of the store's data "
+        "version, so a write through another server or the command line shows within about "
+        "this time (docs/remote-store.md, Many web nodes).",
+    )
     state_dir: str = setting(
         "lamcoop-state",
         "With a remote store: the local directory of what lamcoop keeps beside it (the text "

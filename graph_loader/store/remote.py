@@ -47,6 +47,7 @@ from graph_loader.store.layout import (
 )
 from graph_loader.store.moves import chunks
 from graph_loader.store.remote_http import RemoteClient
+from graph_loader.store.remote_version import bump_text, ensure_text, stamp_text
 from graph_loader.store.staging import PendingLoad, StagedLoad
 
 #: Triples or quads serialised per piece of an upload's body.
@@ -183,22 +184,33 @@ class RemoteStore:
 
     # -- writing -------------------------------------------------------------------------
     def update(self, sparql: str, *, base_iri: str | None = None) -> None:
-        """Run a SPARQL update in the remote engine (one request)."""
+        """Run a SPARQL update in the remote engine (one request), the data version moved
+        on in the same request (:mod:`~graph_loader.store.remote_version`)."""
         self._writable()
-        self.client.update(f"BASE {term(base_iri)}\n{sparql}" if base_iri else sparql)
+        text = f"BASE {term(base_iri)}\n{sparql}" if base_iri else sparql
+        self.client.update(f"{text} ;\n{bump_text()}")
 
     def extend(self, quads: Iterable[ox.Quad]) -> None:
         """Add quads in one update (for small, generated graphs)."""
         self._writable()
-        body = _data(quads)
+        listed = list(quads)
+        body = _data(listed)
         if body:
-            self.client.update(f"INSERT DATA {{ {body} }}")
+            # The store's own bookkeeping (load markers) does not move the data version.
+            shown = any(
+                isinstance(q.graph_name, ox.DefaultGraph) or not internal(q.graph_name.value)
+                for q in listed
+            )
+            self.client.update(
+                f"INSERT DATA {{ {body} }}" + (f" ;\n{bump_text()}" if shown else "")
+            )
 
     def create_graph(self, graph: str) -> None:
         self.update(f"CREATE SILENT GRAPH {term(graph)}")
 
     def drop_graph(self, graph: str) -> None:
-        self.update(f"DROP SILENT GRAPH {term(graph)}")
+        stamp = "" if internal(graph) else f" ;\n{stamp_text(graph)}"
+        self.update(f"DROP SILENT GRAPH {term(graph)}{stamp}")
 
     def clear_default_graph(self) -> None:
         self.update("CLEAR SILENT DEFAULT")
@@ -307,6 +319,7 @@ class RemoteStore:
         staging = [n for n in self._names() if n.startswith(STAGING_PREFIX)]
         steps = [f"DROP SILENT GRAPH {term(n)}" for n in staging]
         steps.append(f"DROP SILENT GRAPH {term(PENDING_GRAPH)}")
+        steps.append(ensure_text())
         self.client.update(" ;\n".join(steps))
 
     def split_staged(self, target: str, physical: str, *, replace: bool) -> int:
@@ -335,6 +348,7 @@ class RemoteStore:
         if replace:
             steps.append(f"DELETE {{ {into} }} WHERE {{ {marked} {into} }}")
         steps.append(f"INSERT {{ {into} }} WHERE {{ {marked} GRAPH {c} {{ ?s ?p ?o }} }}")
+        steps.append(stamp_text(target, when=marked))  # the commit's update moves the version
         return " ;\n".join(steps)
 
     def apply_staged(self, target: str, physical: str, *, forward: bool) -> None:

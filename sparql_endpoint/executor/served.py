@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import IO, TypeVar
 
 from graph_loader.store import Store, StoreError, open_store
+from graph_loader.store.remote import RemoteStore
+from graph_loader.store.remote_version import read_version
 from sparql_endpoint.executor.jobs import Unavailable
 from sparql_endpoint.executor.results import CHUNK_BYTES
 from sparql_endpoint.executor.store_files import LockTimeout, State, StateFile, StoreLocks
@@ -53,11 +55,15 @@ def log_timeout() -> TimeoutAnswer:
 
 
 def publish_state(store_path: Path, opener: Opener | None = None) -> None:
-    """Count the graphs and write a new state file (at server start, before any reader)."""
+    """Count the graphs and write a new state file (at server start, before any reader);
+    over a remote store, with the store's own data version (see
+    :mod:`sparql_endpoint.remote_watch`)."""
     state = StateFile(store_path)
     store = (opener or _embedded(store_path))(True)
     try:
-        state.publish(state.next_version(), State.of(store, 0).graphs)
+        remote = read_version(store) if isinstance(store, RemoteStore) else 0
+        graphs = State.of(store, 0).graphs
+        state.publish(state.next_version(), graphs, remote=remote, modified=remote / 1e6)
     finally:
         store.close()
 
@@ -176,7 +182,9 @@ class Served:
         finally:
             graphs = State.of(store, version).graphs
             store.close()
-            self._state.publish(version, graphs)
+            # Over a remote store the data's time is in the state (see remote_watch).
+            now = time.time() if self._state.current().remote else None
+            self._state.publish(version, graphs, modified=now)
 
     def close(self) -> None:
         """Release the handle and the lock files."""

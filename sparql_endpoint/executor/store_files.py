@@ -116,6 +116,8 @@ class State:
     graphs: dict[str, int]
     known: frozenset[str]
     modified: float = 0.0
+    #: A remote store's own data version as this node last read it (0: none, or embedded).
+    remote: int = 0
 
     @classmethod
     def of(cls, store: ReadableStore, version: int) -> State:
@@ -146,8 +148,12 @@ class StateFile:
             graphs = {str(k): int(v) for k, v in data["graphs"].items()}
             writes, when = written(self.store_path)
             version = int(data["version"]) + writes
-            modified = max(info.st_mtime, when)
-            self._state = State(version, graphs, frozenset(graphs), modified)
+            remote = int(data.get("remote", 0))
+            # Over a remote store, the time of its last write (by any node, from its
+            # version): every node then says the same Last-Modified.
+            given = data.get("modified")
+            modified = float(given) if given else max(info.st_mtime, when)
+            self._state = State(version, graphs, frozenset(graphs), modified, remote)
             self._stamp = stamp
         return self._state
 
@@ -155,11 +161,32 @@ class StateFile:
     def writes_path(self) -> Path:
         return self.store_path / WRITES_FILE
 
-    def publish(self, version: int, graphs: dict[str, int]) -> None:
-        """Write a new state (under the write lock, or before any reader starts)."""
+    def publish(
+        self,
+        version: int,
+        graphs: dict[str, int],
+        *,
+        remote: int | None = None,
+        modified: float | None = None,
+    ) -> None:
+        """Write a new state (under the write lock, or before any reader starts); the
+        remote store's version seen is kept as it was unless ``remote`` is given, and the
+        data's time is the file's unless ``modified`` is given."""
+        if remote is None:
+            remote = self._read().get("remote", 0)
+        data = {"version": version, "graphs": graphs, "remote": remote}
+        if modified:
+            data["modified"] = modified
         temporary = self.path.with_name(f".{STATE_FILE}.{os.getpid()}")
-        temporary.write_text(json.dumps({"version": version, "graphs": graphs}), "utf-8")
+        temporary.write_text(json.dumps(data), "utf-8")
         os.replace(temporary, self.path)
+
+    def _read(self) -> dict:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
 
     def next_version(self) -> int:
         """The version a new state should carry: one more than the last (0 for the first)."""

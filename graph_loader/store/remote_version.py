@@ -1,0 +1,95 @@
+"""The data version of a remote store, kept in the store itself: how several web nodes
+over one store learn of a write made through any of them, or by the command line.
+
+An internal graph (:data:`VERSION_GRAPH`) holds one number, the version, and for each
+graph a load or a Graph Store write published (or a drop removed), the version it was
+written at. Every update lamcoop sends that can change published data ends with
+:func:`bump_text`, in the same request (one transaction): the new version is the larger
+of the old one plus one and the writer's clock in microseconds, so it only grows, even
+over a store emptied and built again, and it says when the data last changed. A graph's
+stamp (:func:`stamp_text`, in the publishing update) is the old version plus one, so it is
+above every version anyone read before the write.
+
+A node reads the version with one tiny query (:func:`read_version`); when it moved, it asks
+which graphs were written since the version it had (:func:`written_since`) and re-reads
+those into its text index (``sparql_endpoint.remote_watch``).
+
+>>> "INSERT" in bump_text(5) and "5" in bump_text(5)
+True
+>>> "urn:x-lamcoop-test:g" in stamp_text("urn:x-lamcoop-test:g")
+True
+"""
+
+from __future__ import annotations
+
+import time
+
+import pyoxigraph as ox
+
+from graph_loader.store.interface import ReadableStore
+from graph_loader.store.layout import term
+
+#: The internal graph that holds the data version and the graphs' stamps.
+VERSION_GRAPH = "urn:lamcoop:data-version"
+_V = term(VERSION_GRAPH)
+_VERSION = term(VERSION_GRAPH + "#version")
+_WRITTEN = term(VERSION_GRAPH + "#written")
+_OLD = f"{{ SELECT (MAX(?o) AS ?old) WHERE {{ GRAPH {_V} {{ {_V} {_VERSION} ?o }} }} }}"
+
+
+def now_micros() -> int:
+    """The writer's clock, in microseconds since the epoch."""
+    return time.time_ns() // 1000
+
+
+def bump_text(now: int | None = None) -> str:
+    """Update text that moves the version on: max(old + 1, ``now``) (the clock by default)."""
+    at = ox.Literal(str(now_micros() if now is None else now), datatype=ox.NamedNode(_XSD_INT))
+    return (
+        f"DELETE {{ GRAPH {_V} {{ {_V} {_VERSION} ?x }} }} "
+        f"INSERT {{ GRAPH {_V} {{ {_V} {_VERSION} ?new }} }} "
+        f"WHERE {{ {_OLD} OPTIONAL {{ GRAPH {_V} {{ {_V} {_VERSION} ?x }} }} "
+        f"BIND(IF(BOUND(?old) && ?old >= {at}, ?old + 1, {at}) AS ?new) }}"
+    )
+
+
+def stamp_text(graph: str, *, when: str = "") -> str:
+    """Update text that stamps ``graph`` as written now (the old version plus one: above
+    every version read before this write); it goes before :func:`bump_text`. ``when`` is a
+    graph pattern the stamp holds only with (a staged copy's marker)."""
+    g = term(graph)
+    return (
+        f"DELETE {{ GRAPH {_V} {{ {g} {_WRITTEN} ?x }} }} "
+        f"INSERT {{ GRAPH {_V} {{ {g} {_WRITTEN} ?new }} }} "
+        f"WHERE {{ {when} {_OLD} OPTIONAL {{ GRAPH {_V} {{ {g} {_WRITTEN} ?x }} }} "
+        f"BIND(COALESCE(?old + 1, 1) AS ?new) }}"
+    )
+
+
+def ensure_text() -> str:
+    """Update text that gives the store a version (0) when it has none, so that the first
+    bump changes the version graph's size no more than any later one."""
+    return (
+        f"INSERT {{ GRAPH {_V} {{ {_V} {_VERSION} 0 }} }} "
+        f"WHERE {{ FILTER NOT EXISTS {{ GRAPH {_V} {{ {_V} {_VERSION} ?x }} }} }}"
+    )
+
+
+_XSD_INT = "http://www.w3.org/2001/XMLSchema#integer"
+_READ = f"SELECT (MAX(?v) AS ?n) WHERE {{ GRAPH {_V} {{ {_V} {_VERSION} ?v }} }}"
+_SINCE = f"SELECT DISTINCT ?g WHERE {{ GRAPH {_V} {{ ?g {_WRITTEN} ?n }} FILTER(?n > ?seen) }}"
+
+
+def read_version(store: ReadableStore) -> int:
+    """The store's data version (0 when nothing has been written since it had one)."""
+    rows = store.query(_READ, use_default_graph_as_union=False)
+    first = next(iter(rows), None)
+    value = None if first is None else first["n"]
+    return int(value.value) if value is not None else 0
+
+
+def written_since(store: ReadableStore, seen: int) -> list[str]:
+    """The graphs stamped as written after version ``seen``, sorted."""
+    bound = {ox.Variable("seen"): ox.Literal(str(seen), datatype=ox.NamedNode(_XSD_INT))}
+    rows = store.query(_SINCE, substitutions=bound, use_default_graph_as_union=False)
+    return sorted(row["g"].value for row in rows)

@@ -1,0 +1,349 @@
+"""Many web nodes over one store: three real ``lamcoop serve`` processes, each with its own
+``state_dir``, over one real Oxigraph server, behind a real nginx configured by the file
+the project ships (``deploy/nginx/lamcoop.conf``, its upstream and port rendered with the
+test's). Answers agree across nodes; a write through one node (an update, a Graph Store
+PUT) or by the command line shows on every node, and through nginx, within the bound the
+docs state (checked loosely here, with a generous deadline); a node killed, nginx keeps
+answering from the others."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from graph_loader.store.remote_version import VERSION_GRAPH
+from tests.remote_support import OxigraphServer
+from tests.servers import HTTP_DEADLINE, VENV_BIN, RunningServer, free_port
+
+TOKEN = "many-nodes-token"
+GRAPH = "urn:x-lamcoop-test:nodes"
+ID = "https://w3id.org/lamcoop/id/institution/"
+ENTITY = ID + "x-nodes-one"
+LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+DATA = (
+    f'<{ENTITY}> <{LABEL}> "Qwertyuiop Library"@en .\n'
+    f"<{ENTITY}> <{TYPE}> <urn:x-lamcoop-test:T> .\n"
+)
+CONF = Path(__file__).resolve().parent.parent / "deploy" / "nginx" / "lamcoop.conf"
+#: Seconds a write may take to show everywhere before the test fails (the stated bound is
+#: remote_version_check_ms plus one index refresh; this is generous for a busy machine).
+DEADLINE = 120.0
+
+
+def nginx_binary() -> str:
+    found = shutil.which("nginx") or next(
+        (p for p in ("/usr/sbin/nginx", "/sbin/nginx") if Path(p).is_file()), None
+    )
+    if found is None:
+        pytest.skip("nginx is absent: scripts/system-deps.sh installs it (Debian package nginx)")
+    return found
+
+
+class Nginx:
+    """nginx in the foreground, not root, with its prefix, pid, logs and temporary files in
+    ``root``, over the shipped configuration with ``ports`` as its upstream."""
+
+    def __init__(self, root: Path, ports: list[int]):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        root.mkdir(parents=True, exist_ok=True)
+        shipped = CONF.read_text(encoding="utf-8")
+        servers = "".join(
+            f"    server 127.0.0.1:{p} max_fails=1 fail_timeout=10s;\n" for p in ports
+        )
+        rendered, n = re.subn(r"(?m)^    server 127\.0\.0\.1:\d+ [^\n]*\n", "", shipped)
+        assert n >= 1, "the shipped upstream lists its nodes as 'server 127.0.0.1:PORT ...'"
+        rendered = rendered.replace(
+            "upstream lamcoop_nodes {\n", "upstream lamcoop_nodes {\n" + servers
+        )
+        rendered = rendered.replace("listen 8080;", f"listen 127.0.0.1:{self.port};")
+        (root / "lamcoop.conf").write_text(rendered, encoding="utf-8")
+        temps = "".join(
+            f"    {kind}_temp_path {root / kind};\n"
+            for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+        )
+        (root / "nginx.conf").write_text(
+            f"daemon off;\npid {root / 'nginx.pid'};\nerror_log {root / 'error.log'} info;\n"
+            f"events {{ worker_connections 256; }}\n"
+            f"http {{\n    access_log {root / 'access.log'};\n{temps}"
+            f"    include {root / 'lamcoop.conf'};\n}}\n",
+            encoding="utf-8",
+        )
+        self.log = root / "error.log"
+        command = [
+            nginx_binary(),
+            "-p",
+            str(root),
+            "-c",
+            str(root / "nginx.conf"),
+            "-e",
+            str(self.log),
+        ]
+        self.process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
+        )
+        deadline = time.monotonic() + HTTP_DEADLINE
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"nginx exited: {self.log.read_text(errors='replace')}")
+            try:
+                requests.get(self.url + "/-/health", timeout=5)
+                return
+            except requests.RequestException:
+                time.sleep(0.1)
+        raise RuntimeError("nginx did not answer")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(30)
+
+
+class Cluster:
+    def __init__(
+        self, engine: OxigraphServer, nodes: list[RunningServer], nginx: Nginx, root: Path
+    ):
+        self.engine, self.nodes, self.nginx, self.root = engine, nodes, nginx, root
+
+    @property
+    def urls(self) -> list[str]:
+        return [n.url for n in self.nodes if n.process.poll() is None] + [self.nginx.url]
+
+
+def _env(engine: OxigraphServer, state: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LAMCOOP_")}
+    env.update(
+        {
+            "LAMCOOP_STORE": engine.query_url,
+            "LAMCOOP_STATE_DIR": str(state),
+            "LAMCOOP_STORE_RETRIES": "1",
+        }
+    )
+    return env
+
+
+def _load(engine: OxigraphServer, root: Path, graph: str, text: str) -> None:
+    """``lamcoop load`` with the store's URL (the command line, its own state)."""
+    data = root / f"load-{abs(hash(graph))}.nt"
+    data.write_text(text, encoding="utf-8")
+    loaded = subprocess.run(
+        [str(VENV_BIN / "lamcoop"), "load", "--graph", graph, str(data)],
+        cwd=root,
+        env=_env(engine, root / "cli-state"),
+        capture_output=True,
+        timeout=600,
+    )
+    assert loaded.returncode == 0, loaded.stderr
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory) -> Iterator[Cluster]:
+    root = tmp_path_factory.mktemp("many-nodes")
+    engine = OxigraphServer(root / "oxigraph")
+    nodes: list[RunningServer] = []
+    nginx = None
+    try:
+        _load(engine, root, GRAPH, DATA)
+        for i in range(3):
+            settings = {
+                "state_dir": root / f"node{i}",
+                "store_retries": 1,
+                "update_token": TOKEN,
+                "workers": 1,
+                "remote_version_check_ms": 200,
+            }
+            nodes.append(RunningServer(engine.query_url, root, settings))
+        nginx = Nginx(root / "nginx", [n.port for n in nodes])
+        yield Cluster(engine, nodes, nginx, root)
+    finally:
+        if nginx is not None:
+            nginx.stop()
+        for node in nodes:
+            node.stop()
+        engine.stop()
+
+
+def _select(url: str, query: str) -> object:
+    answer = requests.post(
+        url + "/sparql",
+        data={"query": query},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=HTTP_DEADLINE,
+    )
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def _doc(url: str, rest: str) -> requests.Response:
+    """The document, asked for with one ``Host`` everywhere (its own address is in it)."""
+    headers = {"Accept": "text/turtle", "Host": "lamcoop.test"}
+    return requests.get(url + "/doc/" + rest, headers=headers, timeout=HTTP_DEADLINE)
+
+
+def _search(url: str, q: str) -> list[str]:
+    answer = requests.get(url + "/search", params={"q": q, "format": "json"}, timeout=HTTP_DEADLINE)
+    assert answer.status_code == 200, answer.text
+    return sorted(r["iri"] for r in answer.json()["results"])
+
+
+def _everywhere(cluster: Cluster, seen: Callable[[str], bool]) -> float:
+    """Seconds until ``seen(url)`` holds on every live node and through nginx (asked
+    several times through nginx, which spreads requests over the nodes)."""
+    started = time.monotonic()
+    while time.monotonic() - started < DEADLINE:
+        if all(seen(url) for url in cluster.urls) and all(
+            seen(cluster.nginx.url) for _ in range(6)
+        ):
+            return time.monotonic() - started
+        time.sleep(0.1)
+    raise AssertionError(f"not seen everywhere within {DEADLINE} s")
+
+
+LABELS_QUERY = (
+    f"SELECT ?s ?l WHERE {{ GRAPH ?g {{ ?s <{LABEL}> ?l }} "
+    f"FILTER(STRSTARTS(STR(?s), '{ID}x-nodes')) }} ORDER BY ?s ?l"
+)
+
+
+def test_answers_agree_across_nodes(cluster):
+    results = [_select(url, LABELS_QUERY) for url in cluster.urls]
+    assert results[0]["results"]["bindings"], results[0]
+    assert all(r == results[0] for r in results)
+    docs = [_doc(url, "institution/x-nodes-one") for url in cluster.urls]
+    assert all(d.status_code == 200 for d in docs)
+    assert "Qwertyuiop Library" in docs[0].text
+    assert all(d.content == docs[0].content for d in docs)
+    for field in ("ETag", "Last-Modified"):
+        assert all(d.headers[field] == docs[0].headers[field] for d in docs), field
+    found = [_search(url, "qwertyuiop") for url in cluster.urls]
+    assert found[0] == [ENTITY] and all(f == found[0] for f in found)
+
+
+def test_an_update_through_one_node_shows_on_every_node(cluster):
+    for url in cluster.urls:  # every node has the document and the search cached
+        assert "Qwertyuiop" in _doc(url, "institution/x-nodes-one").text
+    new = ID + "x-nodes-two"
+    update = (
+        f'INSERT DATA {{ GRAPH <{GRAPH}> {{ <{new}> <{LABEL}> "Asdfghjkl Archive"@en . '
+        f"<{new}> <{TYPE}> <urn:x-lamcoop-test:T> . "
+        f'<{ENTITY}> <{LABEL}> "Qwertyuiop Second"@en }} }}'
+    )
+    answer = requests.post(
+        cluster.nodes[0].url + "/sparql",
+        data=update.encode(),
+        headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"},
+        timeout=HTTP_DEADLINE,
+    )
+    assert answer.status_code == 204, answer.text
+    took = _everywhere(
+        cluster,
+        lambda url: (
+            "Qwertyuiop Second" in _doc(url, "institution/x-nodes-one").text
+            and _search(url, "asdfghjkl") == [new]
+        ),
+    )
+    assert took < DEADLINE
+
+
+def test_a_graph_store_put_through_one_node_shows_on_every_node(cluster):
+    """A replacement of the same size (one label for another): the nodes learn which graph
+    was written from its stamp, not from its size."""
+    graph = "urn:x-lamcoop-test:nodes-put"
+    entity = ID + "x-nodes-put"
+    for label in ("Zxcvbnm Museum", "Poiuytrewq Museum"):
+        body = f'<{entity}> <{LABEL}> "{label}"@en . <{entity}> <{TYPE}> <urn:x-lamcoop-test:T> .'
+        put = requests.put(
+            cluster.nodes[1].url + "/graph-store",
+            params={"graph": graph},
+            data=body.encode(),
+            headers={"Content-Type": "text/turtle", "Authorization": f"Bearer {TOKEN}"},
+            timeout=HTTP_DEADLINE,
+        )
+        assert put.status_code in (201, 204), put.text
+        word = label.split()[0].lower()
+        _everywhere(
+            cluster,
+            lambda url, label=label, word=word: (
+                label in _doc(url, "institution/x-nodes-put").text
+                and _search(url, word) == [entity]
+            ),
+        )
+    assert all(_search(url, "zxcvbnm") == [] for url in cluster.urls)
+
+
+def test_a_load_by_the_command_line_shows_on_every_node(cluster):
+    entity = ID + "x-nodes-cli"
+    _load(
+        cluster.engine,
+        cluster.root,
+        "urn:x-lamcoop-test:nodes-cli",
+        f'<{entity}> <{LABEL}> "Mnbvcxz Gallery"@en .\n'
+        f"<{entity}> <{TYPE}> <urn:x-lamcoop-test:T> .\n",
+    )
+    _everywhere(cluster, lambda url: _search(url, "mnbvcxz") == [entity])
+    answers = [_select(url, LABELS_QUERY) for url in cluster.urls]
+    assert all(a == answers[0] for a in answers)
+
+
+def _engine_version(engine: OxigraphServer) -> int:
+    answer = requests.post(
+        engine.query_url,
+        data={"query": f"SELECT ?v WHERE {{ GRAPH <{VERSION_GRAPH}> {{ ?s ?p ?v }} }}"},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=HTTP_DEADLINE,
+    )
+    rows = answer.json()["results"]["bindings"]
+    return max(int(r["v"]["value"]) for r in rows if r["v"]["value"].isdigit())
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        # the version set back to 0 (the graph keeps its size: lamcoop's bump follows)
+        f"DELETE WHERE {{ GRAPH <{VERSION_GRAPH}> {{ <{VERSION_GRAPH}> ?p ?v }} }} ; "
+        f"INSERT DATA {{ GRAPH <{VERSION_GRAPH}> {{ "
+        f"<{VERSION_GRAPH}> <{VERSION_GRAPH}#version> 0 }} }}",
+        # a triple added to it (refused, 400: lamcoop drops what the update put there)
+        f"INSERT DATA {{ GRAPH <{VERSION_GRAPH}> {{ "
+        "<urn:x-lamcoop-test:a> <urn:x-lamcoop-test:b> 1 } }",
+    ],
+)
+def test_an_update_cannot_turn_the_version_back(cluster, update):
+    before = _engine_version(cluster.engine)
+    answer = requests.post(
+        cluster.nodes[0].url + "/sparql",
+        data=update.encode(),
+        headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"},
+        timeout=HTTP_DEADLINE,
+    )
+    assert answer.status_code in (204, 400), answer.text
+    if answer.status_code == 400:
+        assert VERSION_GRAPH in answer.text
+    assert _engine_version(cluster.engine) > before
+
+
+def test_nginx_answers_from_the_others_when_a_node_dies(cluster):
+    victim = cluster.nodes[2]
+    for pid in reversed(victim.processes()):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, 9)
+    victim.process.wait(60)
+    for _ in range(12):
+        answer = requests.get(
+            cluster.nginx.url + "/doc/institution/x-nodes-one",
+            headers={"Accept": "text/turtle"},
+            timeout=HTTP_DEADLINE,
+        )
+        assert answer.status_code == 200
+        assert "Qwertyuiop" in answer.text
+        assert _select(cluster.nginx.url, "ASK { ?s ?p ?o }")["boolean"] is True
