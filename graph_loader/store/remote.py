@@ -47,7 +47,14 @@ from graph_loader.store.layout import (
 )
 from graph_loader.store.moves import chunks
 from graph_loader.store.remote_http import RemoteClient
-from graph_loader.store.remote_version import bump_text, ensure_text, stamp_text
+from graph_loader.store.remote_version import (
+    FOREIGN_BOUND,
+    FOREIGN_COUNT,
+    VERSION_GRAPH,
+    bump_text,
+    ensure_text,
+    stamp_text,
+)
 from graph_loader.store.staging import PendingLoad, StagedLoad
 
 #: Triples or quads serialised per piece of an upload's body.
@@ -289,8 +296,18 @@ class RemoteStore:
 
     # -- pending loads -------------------------------------------------------------------
     def internal_graphs(self) -> dict[str, int]:
-        """The store's own bookkeeping graphs (empty ones too) with their triple counts."""
-        return {name: self.triple_count(name) for name in self._names() if internal(name)}
+        """The store's own bookkeeping graphs (empty ones too) with their triple counts; of
+        the version graph, which every update rewrites, only the triples not lamcoop's own
+        (so a ``DROP ALL`` it survives is no write to it, a foreign triple is)."""
+        return {
+            name: (
+                count(self._rows(FOREIGN_COUNT, **FOREIGN_BOUND))
+                if name == VERSION_GRAPH
+                else self.triple_count(name)
+            )
+            for name in self._names()
+            if internal(name)
+        }
 
     def pending_loads(self) -> list[PendingLoad]:
         """Every load whose marker is still present."""

@@ -37,6 +37,20 @@ _WRITTEN = term(VERSION_GRAPH + "#written")
 _OLD = f"{{ SELECT (MAX(?o) AS ?old) WHERE {{ GRAPH {_V} {{ {_V} {_VERSION} ?o }} }} }}"
 
 
+#: The triples of the version graph that are not lamcoop's own (the version, the stamps):
+#: what a user's update may not leave there (the guard of ``sparql_endpoint.writes``).
+FOREIGN_COUNT = (
+    "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+    "FILTER(?p != ?version && ?p != ?written) }"
+)
+#: The values :data:`FOREIGN_COUNT` is run with.
+FOREIGN_BOUND = {
+    "g": VERSION_GRAPH,
+    "version": VERSION_GRAPH + "#version",
+    "written": VERSION_GRAPH + "#written",
+}
+
+
 def now_micros() -> int:
     """The writer's clock, in microseconds since the epoch."""
     return time.time_ns() // 1000
