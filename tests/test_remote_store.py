@@ -19,6 +19,7 @@ import pytest
 from tests.conftest import synthetic_nt
 from tests.remote_support import OxigraphServer, remote_env
 from tests.servers import VENV_BIN, free_port
+from tests.virtuoso_support import virtuoso_env
 
 TARGET = "urn:x-lamcoop-test:target"
 TTL = """@base <http://example.org/doc/> .
@@ -35,11 +36,16 @@ def oxigraph(tmp_path: Path):
     server.stop()
 
 
-@pytest.fixture(params=["embedded", "oxigraph"])
+@pytest.fixture(params=["embedded", "oxigraph", "virtuoso"])
 def backend(request, tmp_path: Path) -> dict[str, str]:
-    """The settings of a fresh store of each kind, as environment variables."""
+    """The settings of a fresh store of each kind, as environment variables (the session's
+    one Virtuoso emptied first)."""
     if request.param == "embedded":
         return {"LAMCOOP_STORE": str(tmp_path / "store")}
+    if request.param == "virtuoso":
+        virtuoso = request.getfixturevalue("virtuoso_server")
+        virtuoso.reset()
+        return virtuoso_env(virtuoso, tmp_path / "state")
     server = OxigraphServer(tmp_path / "oxigraph")
     request.addfinalizer(server.stop)
     return remote_env(server, tmp_path / "state")

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hmac
 import itertools
-import json
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -28,6 +27,7 @@ from typing import IO, Any, cast
 import pyoxigraph as ox
 
 from graph_loader.store.bindings import bind
+from graph_loader.store.dialect import accept_for, insert_text, results, system_graph
 from graph_loader.store.interface import DatasetGraph, GraphInfo, Source, StoreError
 from graph_loader.store.layout import (
     _PENDING,
@@ -108,10 +108,11 @@ class RemoteStore:
             if use_default_graph_as_union is None
             else bool(use_default_graph_as_union)
         )
-        if union and self.client.endpoints.engine == "oxigraph":
+        engine = self.client.endpoints.engine
+        if union and engine == "oxigraph":
             params.append(("union-default-graph", "true"))
-        media, body = self.client.query(text, params)
-        return _results(media, body, self.url)
+        media, body = self.client.query(text, params, accept_for(engine, text))
+        return results(media, body, self.url)
 
     def _rows(self, sparql: str, **bound: str) -> ox.QuerySolutions:
         subs = {ox.Variable(k): ox.NamedNode(v) for k, v in bound.items()}
@@ -120,7 +121,8 @@ class RemoteStore:
         return results
 
     def _names(self) -> list[str]:
-        return sorted({row["g"].value for row in self._rows(_NAMES)})
+        found = {row["g"].value for row in self._rows(_NAMES)}
+        return sorted(g for g in found if not system_graph(self.client.endpoints.engine, g))
 
     def graphs(self) -> list[GraphInfo]:
         """Every named graph with its triple count, sorted by IRI (internal graphs left out)."""
@@ -128,7 +130,12 @@ class RemoteStore:
         found = {row["g"].value: int(row["n"].value) for row in rows}
         for name in self._names():
             found.setdefault(name, 0)
-        return [GraphInfo(iri, n) for iri, n in sorted(found.items()) if not internal(iri)]
+        engine = self.client.endpoints.engine
+        return [
+            GraphInfo(iri, n)
+            for iri, n in sorted(found.items())
+            if not internal(iri) and not system_graph(engine, iri)
+        ]
 
     def triple_count(self, graph: str) -> int:
         return count(self._rows(_COUNT, g=graph))
@@ -171,7 +178,7 @@ class RemoteStore:
         self._writable()
         body = _data(quads)
         if body:
-            self.client.update(f"INSERT DATA {{ {body} }}")
+            self.client.update(insert_text(self.client.endpoints.engine, body))
 
     def create_graph(self, graph: str) -> None:
         self.update(f"CREATE SILENT GRAPH {term(graph)}")
@@ -324,22 +331,6 @@ class RemoteStore:
     def _writable(self) -> None:
         if self.read_only:
             raise StoreError("the store is open read-only")
-
-
-def _results(media: str, body: bytes, url: str) -> Any:
-    """A query's answer as pyoxigraph's own results."""
-    if media in ("application/sparql-results+json", "application/json"):
-        return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-    if media in ("application/n-triples", "text/plain"):
-        held = ox.Store()
-        held.load(body, format=ox.RdfFormat.N_TRIPLES)
-        return held.query("CONSTRUCT WHERE { ?s ?p ?o }")
-    if media == "text/turtle":
-        held = ox.Store()
-        held.load(body, format=ox.RdfFormat.TURTLE)
-        return held.query("CONSTRUCT WHERE { ?s ?p ?o }")
-    shown = json.dumps(body[:200].decode("utf-8", "replace"))
-    raise StoreError(f"{url} answered with {media or 'no media type'}: {shown}")
 
 
 def _data(quads: Iterable[ox.Quad]) -> str:
