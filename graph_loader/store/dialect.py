@@ -9,6 +9,9 @@ Virtuoso open source 7 differs from Oxigraph server in ways lamcoop hides here:
   back as a boolean (:func:`results`);
 - ``INSERT DATA`` refuses blank nodes, so small generated graphs go in as
   ``INSERT { … } WHERE { }`` (one solution: each blank node stays one node);
+- its blank nodes in SPARQL JSON are ``nodeID://b10000``, not labels: read as ``b10000``;
+- it keeps the datatype an integer was written with, where Oxigraph stores every integer
+  type as ``xsd:integer``: uploads pass through :func:`as_embedded`;
 - its own graphs (:data:`~graph_loader.store.remote_http.SYSTEM_GRAPHS`) are left out of
   every listing.
 
@@ -59,7 +62,12 @@ def results(media: str, body: bytes, url: str) -> Any:
         ask = _virtuoso_ask(body)
         if ask is not None:
             body = json.dumps({"head": {}, "boolean": ask}).encode()
-        return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+        elif b"nodeID://" in body:
+            body = _virtuoso_blank_nodes(body)
+        try:
+            return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+        except (SyntaxError, ValueError) as exc:
+            raise StoreError(f"{url} answered results lamcoop cannot read: {exc}") from None
     if media in (_GRAPH, "text/plain", "text/turtle"):
         held = ox.Store()
         kind = ox.RdfFormat.TURTLE if media == "text/turtle" else ox.RdfFormat.N_TRIPLES
@@ -79,6 +87,29 @@ def _virtuoso_ask(body: bytes) -> bool | None:
         return None
     rows = data.get("results", {}).get("bindings", [])
     return bool(rows) and rows[0]["__ASK_RETVAL"]["value"] not in ("0", "false")
+
+
+def _virtuoso_blank_nodes(body: bytes) -> bytes:
+    """Virtuoso's blank nodes (``nodeID://b10000``) as blank node labels (``b10000``)."""
+    data = json.loads(body)
+    for row in data.get("results", {}).get("bindings", []):
+        for value in row.values():
+            if value.get("type") == "bnode" and value["value"].startswith("nodeID://"):
+                value["value"] = value["value"].removeprefix("nodeID://")
+    return json.dumps(data).encode()
+
+
+def as_embedded(engine: str, piece: list[Any]) -> list[Any]:
+    """Triples or quads as the embedded store holds them, for engines that keep literals
+    as written: Oxigraph stores every integer type (``xsd:nonNegativeInteger``…) as
+    ``xsd:integer``, Virtuoso keeps the type written, so the same SHACL shapes would give
+    other results. The piece goes through an in-memory Oxigraph store (its own rules)."""
+    if engine == "oxigraph" or not piece:
+        return piece
+    held = ox.Store()
+    quads = isinstance(piece[0], ox.Quad)
+    held.extend(piece if quads else [ox.Quad(t.subject, t.predicate, t.object) for t in piece])
+    return list(held) if quads else [q.triple for q in held]
 
 
 def insert_text(engine: str, body: str) -> str:

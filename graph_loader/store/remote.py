@@ -27,7 +27,13 @@ from typing import IO, Any, cast
 import pyoxigraph as ox
 
 from graph_loader.store.bindings import bind
-from graph_loader.store.dialect import accept_for, insert_text, results, system_graph
+from graph_loader.store.dialect import (
+    accept_for,
+    as_embedded,
+    insert_text,
+    results,
+    system_graph,
+)
 from graph_loader.store.interface import DatasetGraph, GraphInfo, Source, StoreError
 from graph_loader.store.layout import (
     _PENDING,
@@ -61,6 +67,7 @@ class RemoteStore:
         self.read_only = read_only
         self.path = state_dir
         self.url = client.endpoints.query
+        self._engine = client.endpoints.engine
         self._key = marker_key(None if read_only else self._state())
 
     def _state(self) -> Path:
@@ -226,12 +233,17 @@ class RemoteStore:
                     if format is None
                     else ox.parse(**given, format=format, base_iri=base_iri)
                 )
-                self._upload_quads(staged.route(q, graph) for q in quads)
+                routed = (staged.route(q, graph) for q in quads)
+                pieces = chunks(routed, UPLOAD_BATCH)
+                self._upload_quads(q for p in pieces for q in as_embedded(self._engine, p))
             else:
                 physical = staged.physical(graph)
                 triples = ox.parse(**given, format=format, base_iri=base_iri)
                 nt = ox.RdfFormat.N_TRIPLES
-                body = (_serialised(piece, nt) for piece in chunks(triples, UPLOAD_BATCH))
+                body = (
+                    _serialised(as_embedded(self._engine, piece), nt)
+                    for piece in chunks(triples, UPLOAD_BATCH)
+                )
                 self.client.post_graph(physical, _started(body), "application/n-triples")
         except BaseException:
             self.recover()
