@@ -262,8 +262,8 @@ class Compiler:
         if shape.path is None and not shape.properties and plain:
             tests = " || ".join(f"({self.violation(x, c)})" for c in shape.constraints)
             return tests or "false"
-        tests = [as_expression(kind, text) for kind, text in self._parts(shape, x)]
-        return " || ".join(tests) or "false"
+        ways = [as_expression(kind, text) for kind, text in self._parts(shape, x)]
+        return " || ".join(ways) or "false"
 
     def nonconforming(self, shape: Shape | None, x: str) -> str | None:
         """A pattern with solutions exactly when the node ``x`` does not conform to ``shape``
