@@ -16,7 +16,7 @@ from tests.servers import HTTP_DEADLINE, RunningServer
 
 #: What differs from run to run: durations, the folder of the dumps, their size (blank
 #: node labels).
-_VARYING = re.compile(r"\d+(\.\d+)? s\)|in /\S+|\d+ bytes")
+_VARYING = re.compile(r"\d+(\.\d+)? s\)|in /\S+|\d+ bytes|\d{8}T\d{6}Z")
 #: Dumps whose triples hold the time of the run (compared by name only).
 _RUN = re.compile(r"audit-run-\d{8}T\d{6}Z")
 _TIMED = {"provenance.ttl", "void.ttl", "audit.ttl", "lamcoop.nq.gz"}
