@@ -188,7 +188,9 @@ def rule_updates(schema: Schema, target: str, sources: Iterable[str]) -> list[st
         p = _iri(prop)
         updates.append(
             f"{into}{{ ?s {p} ?o }} }}\n{dataset}"
-            f"WHERE {{ ?s {p}+ ?o . FILTER(?s != ?o) FILTER NOT EXISTS {{ ?s {p} ?o }} }}"
+            # p/p* rather than p+: Virtuoso runs a transitive path only from a bound start.
+            f"WHERE {{ ?s {p} ?x . ?x {p}* ?o . FILTER(?s != ?o) "
+            f"FILTER NOT EXISTS {{ ?s {p} ?o }} }}"
         )
     return updates
 

@@ -35,6 +35,7 @@ from click.testing import CliRunner, Result
 from graph_loader.store import Store, open_store
 from tests.remote_support import OxigraphServer
 from tests.servers import VENV_BIN, RunningServer
+from tests.virtuoso_support import VirtuosoServer
 
 if TYPE_CHECKING:
     from flask.testing import FlaskClient
@@ -334,3 +335,14 @@ def dataset_server(tmp_path_factory, dataset_store) -> Iterator[RunningServer]:
     workdir = tmp_path_factory.mktemp("dataset-server")
     with RunningServer(dataset_store.path, workdir, {"workers": 2}) as running:
         yield running
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory) -> Iterator[VirtuosoServer]:
+    """One throwaway Virtuoso for the session (per worker); tests reset it before use.
+    Skipped, with the reason, where Virtuoso is not installed."""
+    server = VirtuosoServer(tmp_path_factory.mktemp("virtuoso"))
+    try:
+        yield server
+    finally:
+        server.stop()

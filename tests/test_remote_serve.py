@@ -1,6 +1,6 @@
-"""``lamcoop serve`` over a remote store (a real Oxigraph server): the protocol, an update,
-a page, and the guards lamcoop keeps whatever the engine does (SERVICE refused before a
-query is sent, the time limit)."""
+"""``lamcoop serve`` over a remote store (a real Oxigraph server, and Virtuoso): the
+protocol, an update, a page, and the guards lamcoop keeps whatever the engine does (SERVICE
+refused before a query is sent, the time limit)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,10 @@ import requests
 from graph_loader.store.remote_version import VERSION_GRAPH
 from tests.remote_support import OxigraphServer
 from tests.servers import HTTP_DEADLINE, VENV_BIN, RunningServer
+from tests.virtuoso_support import VirtuosoServer, virtuoso_env
+
+Engine = OxigraphServer | VirtuosoServer
+_CREDENTIALS = ("LAMCOOP_STORE_ENGINE", "LAMCOOP_STORE_USER", "LAMCOOP_STORE_PASSWORD")
 
 TOKEN = "remote-serve-token"
 GRAPH = "urn:x-lamcoop-test:g"
@@ -27,19 +31,26 @@ for i in range(40):  # enough triples that a four-way cross join runs for many s
     DATA += f'<urn:x-lamcoop-test:s{i}> <urn:x-lamcoop-test:p> "{i}" .\n'
 
 
-@pytest.fixture(scope="module")
-def remote_server(tmp_path_factory) -> Iterator[tuple[RunningServer, OxigraphServer]]:
-    """A real ``lamcoop serve`` (one worker, a 3 s limit) over a real Oxigraph server that
-    holds :data:`DATA`, loaded by the command line."""
+@pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
+def remote_server(request, tmp_path_factory) -> Iterator[tuple[RunningServer, Engine]]:
+    """A real ``lamcoop serve`` (one worker, a 3 s limit) over a real Oxigraph server, or
+    the session's Virtuoso, that holds :data:`DATA`, loaded by the command line."""
     root = tmp_path_factory.mktemp("remote-serve")
-    engine = OxigraphServer(root / "oxigraph")
-    settings = {
+    settings: dict[str, object] = {
         "state_dir": root / "state",
         "store_retries": 1,
         "update_token": TOKEN,
         "workers": 1,
         "query_timeout": 3,
     }
+    engine: Engine
+    if request.param == "virtuoso":
+        engine = request.getfixturevalue("virtuoso_server")
+        engine.reset()
+        env = virtuoso_env(engine, root / "state")
+        settings.update({k[8:].lower(): env[k] for k in _CREDENTIALS})
+    else:
+        engine = OxigraphServer(root / "oxigraph")
     data = root / "data.nt"
     data.write_text(DATA, encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith("LAMCOOP_")}
@@ -57,7 +68,8 @@ def remote_server(tmp_path_factory) -> Iterator[tuple[RunningServer, OxigraphSer
         with RunningServer(engine.query_url, root, settings) as running:
             yield running, engine
     finally:
-        engine.stop()
+        if isinstance(engine, OxigraphServer):
+            engine.stop()
 
 
 def _select(server: RunningServer, query: str) -> requests.Response:

@@ -19,6 +19,7 @@ import pytest
 from tests.conftest import synthetic_nt
 from tests.remote_support import OxigraphServer, remote_env
 from tests.servers import VENV_BIN, free_port
+from tests.virtuoso_support import VirtuosoServer, virtuoso_env
 
 TARGET = "urn:x-lamcoop-test:target"
 TTL = """@base <http://example.org/doc/> .
@@ -35,11 +36,16 @@ def oxigraph(tmp_path: Path):
     server.stop()
 
 
-@pytest.fixture(params=["embedded", "oxigraph"])
+@pytest.fixture(params=["embedded", "oxigraph", "virtuoso"])
 def backend(request, tmp_path: Path) -> dict[str, str]:
-    """The settings of a fresh store of each kind, as environment variables."""
+    """The settings of a fresh store of each kind, as environment variables (the session's
+    one Virtuoso emptied first)."""
     if request.param == "embedded":
         return {"LAMCOOP_STORE": str(tmp_path / "store")}
+    if request.param == "virtuoso":
+        virtuoso = request.getfixturevalue("virtuoso_server")
+        virtuoso.reset()
+        return virtuoso_env(virtuoso, tmp_path / "state")
     server = OxigraphServer(tmp_path / "oxigraph")
     request.addfinalizer(server.stop)
     return remote_env(server, tmp_path / "state")
@@ -134,7 +140,9 @@ def _plain_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("LAMCOOP_")}
 
 
-def _wait_for_marker(server: OxigraphServer, loader: subprocess.Popen[bytes]) -> None:
+def _wait_for_marker(
+    server: OxigraphServer | VirtuosoServer, loader: subprocess.Popen[bytes]
+) -> None:
     """Return once the load has committed its marker (it has begun staging)."""
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
@@ -149,8 +157,19 @@ def _published(counts: dict[str, int]) -> dict[str, int]:
     return {g: n for g, n in counts.items() if not g.startswith("urn:lamcoop:")}
 
 
-def test_a_killed_loader_leaves_the_published_graphs(lamcoop, oxigraph, load_file, tmp_path):
-    env = remote_env(oxigraph, tmp_path / "state")
+@pytest.fixture(params=["oxigraph", "virtuoso"])
+def engine(request, tmp_path: Path):
+    """A remote engine that a test may kill and start again, with lamcoop's settings."""
+    if request.param == "virtuoso":
+        virtuoso = request.getfixturevalue("virtuoso_server")
+        virtuoso.reset()
+        return virtuoso, virtuoso_env(virtuoso, tmp_path / "state")
+    server = request.getfixturevalue("oxigraph")
+    return server, remote_env(server, tmp_path / "state")
+
+
+def test_a_killed_loader_leaves_the_published_graphs(lamcoop, engine, load_file, tmp_path):
+    oxigraph, env = engine
     small = tmp_path / "small.nt"
     small.write_text('<urn:x-lamcoop-test:a> <urn:x-lamcoop-test:b> "1" .\n')
     assert lamcoop("load", "--graph", TARGET, str(small), env=env).returncode == 0
@@ -168,9 +187,9 @@ def test_a_killed_loader_leaves_the_published_graphs(lamcoop, oxigraph, load_fil
 
 
 def test_an_engine_stopped_mid_load_leaves_the_published_graphs(
-    lamcoop, oxigraph, load_file, tmp_path
+    lamcoop, engine, load_file, tmp_path
 ):
-    env = remote_env(oxigraph, tmp_path / "state")
+    oxigraph, env = engine
     small = tmp_path / "small.nt"
     small.write_text('<urn:x-lamcoop-test:a> <urn:x-lamcoop-test:b> "1" .\n')
     assert lamcoop("load", "--graph", TARGET, str(small), env=env).returncode == 0

@@ -46,10 +46,12 @@ _VALUES = (
 )
 _LABELS = _VALUES.format(" ".join(f"<{p}>" for p in LABELS))
 _IDENTS = _VALUES.format(f"<{ISIL}> <{SAME_AS}>")
+# One branch per kind, its class written in the path: Virtuoso runs a transitive path only
+# from a constant end ("transitive start not given" with the end bound by VALUES).
 _KINDS = sparql_prefixes("rdfs") + (
-    "SELECT DISTINCT ?t ?k WHERE { VALUES ?k { "
-    + " ".join(f"<{k.cls}>" for k in KINDS)
-    + " } ?t rdfs:subClassOf* ?k }"
+    "SELECT DISTINCT ?t ?k WHERE { "
+    + " UNION ".join(f"{{ ?t rdfs:subClassOf* <{k.cls}> BIND(<{k.cls}> AS ?k) }}" for k in KINDS)
+    + " }"
 )
 
 

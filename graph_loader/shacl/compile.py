@@ -22,7 +22,15 @@ from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
 from graph_loader.shacl.datatypes import has_datatype
-from graph_loader.shacl.paths import Path, sparql_path
+from graph_loader.shacl.paths import Path
+from graph_loader.shacl.patterns import (
+    as_expression,
+    as_pattern,
+    instances_of,
+    nullable,
+    same_language,
+    step,
+)
 from graph_loader.shacl.shapes import Constraint, Shape
 from graph_loader.shacl.terms import sparql_term
 
@@ -139,7 +147,7 @@ class Compiler:
         """``sh:class`` set-wise: the value nodes MINUS the instances of the class (a
         ``NOT EXISTS`` per value node walks the class hierarchy once per row)."""
         values = focus.value_nodes(shape.path)
-        instances = f"?v {_RDF_TYPE}/{_SUBCLASS}* {sparql_term(constraint.value)}"
+        instances = instances_of("?v", sparql_term(constraint.value), "?_t")
         sparql = (
             f"SELECT DISTINCT ?f ?v{focus.keep} WHERE {{ {{ {values} }} MINUS {{ {instances} }} }}"
         )
@@ -197,7 +205,7 @@ class Compiler:
         """A SPARQL expression true when the value node ``v`` violates the constraint."""
         p, value = c.parameter, c.value
         if p == SH["class"]:
-            return f"NOT EXISTS {{ {v} {_RDF_TYPE}/{_SUBCLASS}* {sparql_term(value)} }}"
+            return f"NOT EXISTS {{ {instances_of(v, sparql_term(value), self._fresh('t'))} }}"
         if p == SH.datatype:
             return f"!({has_datatype(v, value)})"
         if p == SH.nodeKind:
@@ -244,49 +252,57 @@ class Compiler:
     def fails(self, x: str, shape: Shape | None) -> str:
         """A SPARQL expression true when the node ``x`` does not conform to ``shape``: the
         constraints' conditions themselves for a node shape of value-based constraints
-        only, else an ``EXISTS`` over :meth:`nonconforming`."""
+        only, else one test per way of not conforming (:meth:`_parts`), joined by ``||``.
+
+        A part that is a filter alone is written as an expression, not as ``EXISTS``
+        over a group holding only a filter (Virtuoso 7's compiler fails on that)."""
         if shape is None or shape.deactivated:
             return "false"
         plain = not any(_counted(shape, c) for c in shape.constraints)
         if shape.path is None and not shape.properties and plain:
             tests = " || ".join(f"({self.violation(x, c)})" for c in shape.constraints)
             return tests or "false"
-        pattern = self.nonconforming(shape, x)
-        return f"EXISTS {{ {pattern} }}" if pattern else "false"
+        ways = [as_expression(kind, text) for kind, text in self._parts(shape, x)]
+        return " || ".join(ways) or "false"
 
     def nonconforming(self, shape: Shape | None, x: str) -> str | None:
         """A pattern with solutions exactly when the node ``x`` does not conform to ``shape``
         (``None``: every node conforms)."""
-        if shape is None or shape.deactivated:
+        parts = self._parts(shape, x)
+        if not parts:
             return None
-        parts: list[str] = []
+        return " UNION ".join(f"{{ {as_pattern(kind, text)} }}" for kind, text in parts)
+
+    def _parts(self, shape: Shape | None, x: str) -> list[tuple[str, str]]:
+        """The ways ``x`` may fail ``shape``, each ``(kind, text)``: ``filter`` (an
+        expression, true when it fails), ``absent`` (a pattern whose absence fails it) or
+        ``pattern`` (a pattern whose solutions fail it)."""
+        if shape is None or shape.deactivated:
+            return []
+        parts: list[tuple[str, str]] = []
         path = shape.path
         value_based = [c for c in shape.constraints if not _counted(shape, c)]
         if value_based:
             if path is None:
                 tests = " || ".join(self.violation(x, c) for c in value_based)
-                parts.append(f"FILTER({tests})")
+                parts.append(("filter", tests))
             else:
                 v = self._fresh("v")
                 tests = " || ".join(self.violation(v, c) for c in value_based)
-                parts.append(f"{{ {step(x, path, v)} }} FILTER({tests})")
+                parts.append(("pattern", f"{{ {step(x, path, v)} }} FILTER({tests})"))
         parts.extend(self._nested_counts(shape, x))
         for node in shape.properties:
             nested = self.shapes[node]
             if path is None:
-                inner = self.nonconforming(nested, x)
-                if inner:
-                    parts.append(inner)
+                parts.extend(self._parts(nested, x))
             else:
                 y = self._fresh("y")
                 inner = self.nonconforming(nested, y)
                 if inner:
-                    parts.append(f"{{ {step(x, path, y)} }} {{ {inner} }}")
-        if not parts:
-            return None
-        return " UNION ".join(f"{{ {part} }}" for part in parts)
+                    parts.append(("pattern", f"{{ {step(x, path, y)} }} {{ {inner} }}"))
+        return parts
 
-    def _nested_counts(self, shape: Shape, x: str) -> Iterator[str]:
+    def _nested_counts(self, shape: Shape, x: str) -> Iterator[tuple[str, str]]:
         for c in shape.constraints:
             if not _counted(shape, c):
                 continue
@@ -297,21 +313,23 @@ class Compiler:
                 if n <= 0:
                     continue
                 yield (
-                    f"FILTER NOT EXISTS {{ {step(x, path, v)} }}"
+                    "absent",
+                    step(x, path, v)
                     if n == 1
-                    else f"FILTER NOT EXISTS {{ {{ SELECT {x} WHERE {{ {step(x, path, v)} }} "
-                    f"GROUP BY {x} HAVING (COUNT(DISTINCT {v}) >= {n}) }} }}"
+                    else f"{{ SELECT {x} WHERE {{ {step(x, path, v)} }} "
+                    f"GROUP BY {x} HAVING (COUNT(DISTINCT {v}) >= {n}) }}",
                 )
             elif c.parameter == SH.maxCount:
                 yield (
+                    "pattern",
                     f"{{ SELECT {x} WHERE {{ {step(x, path, v)} }} GROUP BY {x} "
-                    f"HAVING (COUNT(DISTINCT {v}) > {_integer(c.value)}) }}"
+                    f"HAVING (COUNT(DISTINCT {v}) > {_integer(c.value)}) }}",
                 )
             elif c.parameter == SH.hasValue:
-                yield f"FILTER NOT EXISTS {{ {step(x, path, sparql_term(c.value))} }}"
+                yield ("absent", step(x, path, sparql_term(c.value)))
             else:
                 a, b, lang = self._fresh("a"), self._fresh("b"), self._fresh("l")
-                yield _same_language(x, path, a, b, lang)
+                yield ("pattern", same_language(x, path, a, b, lang))
 
     def _fresh(self, stem: str) -> str:
         self._counter += 1
@@ -342,34 +360,6 @@ def reports_value(constraint: Constraint) -> bool:
     return constraint.parameter != SH.hasValue
 
 
-def step(subject: str, path: Path, obj: str, where: str = "") -> str:
-    """``where`` then ``subject path obj``. A path that can have length zero also reaches
-    the subject itself, even one the store does not hold (the store's own evaluation of
-    ``p*`` or ``p?`` skips such nodes), so it becomes a union that binds it explicitly."""
-    walk = f"{where} {subject} {sparql_path(path)} {obj} ."
-    if not nullable(path):
-        return walk
-    if obj.startswith("?"):
-        itself = f"{where} BIND({subject} AS {obj})"
-    else:
-        itself = f"{where} FILTER(sameTerm({subject}, {obj}))"
-    return f"{{ {walk} }} UNION {{ {itself} }}"
-
-
-def nullable(path: Path) -> bool:
-    """Whether the path can have length zero (every node reaches itself through it)."""
-    kind, arg = path
-    if kind in ("star", "opt"):
-        return True
-    if kind == "seq":
-        return all(nullable(p) for p in arg)
-    if kind == "alt":
-        return any(nullable(p) for p in arg)
-    if kind in ("inv", "plus"):
-        return nullable(arg)
-    return False
-
-
 def _property_path(shape: Shape) -> Path:
     """The path of a shape with count constraints: a property shape (a node shape with
     such constraints is not supported, so never compiled)."""
@@ -381,13 +371,6 @@ def _property_path(shape: Shape) -> Path:
 def _counted(shape: Shape, c: Constraint) -> bool:
     """Whether a constraint looks at all value nodes together rather than one at a time."""
     return c.parameter in _COUNTS or (c.parameter == SH.hasValue and shape.path is not None)
-
-
-def _same_language(x: str, path: Path, a: str, b: str, lang: str) -> str:
-    return (
-        f"{{ {step(x, path, a)} }} {{ {step(x, path, b)} }} FILTER(!sameTerm({a}, {b})) "
-        f'BIND(LCASE(LANG({a})) AS {lang}) FILTER({lang} != "" && {lang} = LCASE(LANG({b})))'
-    )
 
 
 def _integer(value: object) -> int:

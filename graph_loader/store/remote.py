@@ -18,8 +18,6 @@ in a local directory, the ``state_dir`` setting.
 from __future__ import annotations
 
 import hmac
-import itertools
-import json
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -28,6 +26,13 @@ from typing import IO, Any, cast
 import pyoxigraph as ox
 
 from graph_loader.store.bindings import bind
+from graph_loader.store.dialect import (
+    accept_for,
+    as_embedded,
+    insert_text,
+    results,
+    system_graph,
+)
 from graph_loader.store.interface import (
     DatasetGraph,
     ExpandingFunctions,
@@ -47,6 +52,7 @@ from graph_loader.store.layout import (
 )
 from graph_loader.store.moves import chunks
 from graph_loader.store.remote_http import RemoteClient
+from graph_loader.store.remote_payloads import insert_data, read_pieces, serialised, started
 from graph_loader.store.remote_version import (
     FOREIGN_BOUND,
     FOREIGN_COUNT,
@@ -75,6 +81,7 @@ class RemoteStore:
         self.read_only = read_only
         self.path = state_dir
         self.url = client.endpoints.query
+        self._engine = client.endpoints.engine
         self._key = marker_key(None if read_only else self._state())
 
     def _state(self) -> Path:
@@ -137,10 +144,11 @@ class RemoteStore:
             if use_default_graph_as_union is None
             else bool(use_default_graph_as_union)
         )
-        if union and self.client.endpoints.engine == "oxigraph":
+        engine = self.client.endpoints.engine
+        if union and engine == "oxigraph":
             params.append(("union-default-graph", "true"))
-        media, body = self.client.query(text, params)
-        return _results(media, body, self.url)
+        media, body = self.client.query(text, params, accept_for(engine, text))
+        return results(media, body, self.url)
 
     def _rows(self, sparql: str, **bound: str) -> ox.QuerySolutions:
         subs = {ox.Variable(k): ox.NamedNode(v) for k, v in bound.items()}
@@ -149,7 +157,8 @@ class RemoteStore:
         return results
 
     def _names(self) -> list[str]:
-        return sorted({row["g"].value for row in self._rows(_NAMES)})
+        found = {row["g"].value for row in self._rows(_NAMES)}
+        return sorted(g for g in found if not system_graph(self.client.endpoints.engine, g))
 
     def graphs(self) -> list[GraphInfo]:
         """Every named graph with its triple count, sorted by IRI (internal graphs left out)."""
@@ -157,7 +166,12 @@ class RemoteStore:
         found = {row["g"].value: int(row["n"].value) for row in rows}
         for name in self._names():
             found.setdefault(name, 0)
-        return [GraphInfo(iri, n) for iri, n in sorted(found.items()) if not internal(iri)]
+        engine = self.client.endpoints.engine
+        return [
+            GraphInfo(iri, n)
+            for iri, n in sorted(found.items())
+            if not internal(iri) and not system_graph(engine, iri)
+        ]
 
     def triple_count(self, graph: str) -> int:
         return count(self._rows(_COUNT, g=graph))
@@ -201,7 +215,7 @@ class RemoteStore:
         """Add quads in one update (for small, generated graphs)."""
         self._writable()
         listed = list(quads)
-        body = _data(listed)
+        body = insert_data(listed)
         if body:
             # The store's own bookkeeping (load markers) does not move the data version.
             shown = any(
@@ -209,7 +223,8 @@ class RemoteStore:
                 for q in listed
             )
             self.client.update(
-                f"INSERT DATA {{ {body} }}" + (f" ;\n{bump_text()}" if shown else "")
+                insert_text(self.client.endpoints.engine, body)
+                + (f" ;\n{bump_text()}" if shown else "")
             )
 
     def create_graph(self, graph: str) -> None:
@@ -259,13 +274,18 @@ class RemoteStore:
                     if format is None
                     else ox.parse(**given, format=format, base_iri=base_iri)
                 )
-                self._upload_quads(staged.route(q, graph) for q in quads)
+                routed = (staged.route(q, graph) for q in quads)
+                pieces = chunks(routed, UPLOAD_BATCH)
+                self._upload_quads(q for p in pieces for q in as_embedded(self._engine, p))
             else:
                 physical = staged.physical(graph)
                 triples = ox.parse(**given, format=format, base_iri=base_iri)
                 nt = ox.RdfFormat.N_TRIPLES
-                body = (_serialised(piece, nt) for piece in chunks(triples, UPLOAD_BATCH))
-                self.client.post_graph(physical, _started(body), "application/n-triples")
+                body = (
+                    serialised(as_embedded(self._engine, piece), nt)
+                    for piece in chunks(triples, UPLOAD_BATCH)
+                )
+                self.client.post_graph(physical, started(body), "application/n-triples")
         except BaseException:
             self.recover()
             raise
@@ -278,13 +298,13 @@ class RemoteStore:
             ox.serialize(routed, output=spool, format=ox.RdfFormat.N_QUADS)
             spool.seek(0)
             if self.client.endpoints.engine == "oxigraph":
-                self.client.post_graph(None, _read(spool), "application/n-quads")
+                self.client.post_graph(None, read_pieces(spool), "application/n-quads")
                 return
             by_graph: dict[str, list[ox.Triple]] = {}
             for q in ox.parse(spool, format=ox.RdfFormat.N_QUADS):
                 by_graph.setdefault(q.graph_name.value, []).append(q.triple)
             for name, triples in by_graph.items():
-                data = _serialised(triples, ox.RdfFormat.N_TRIPLES)
+                data = serialised(triples, ox.RdfFormat.N_TRIPLES)
                 self.client.post_graph(name, data, "application/n-triples")
 
     def flush(self) -> None:
@@ -376,47 +396,3 @@ class RemoteStore:
     def _writable(self) -> None:
         if self.read_only:
             raise StoreError("the store is open read-only")
-
-
-def _results(media: str, body: bytes, url: str) -> Any:
-    """A query's answer as pyoxigraph's own results."""
-    if media in ("application/sparql-results+json", "application/json"):
-        return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-    if media in ("application/n-triples", "text/plain"):
-        held = ox.Store()
-        held.load(body, format=ox.RdfFormat.N_TRIPLES)
-        return held.query("CONSTRUCT WHERE { ?s ?p ?o }")
-    if media == "text/turtle":
-        held = ox.Store()
-        held.load(body, format=ox.RdfFormat.TURTLE)
-        return held.query("CONSTRUCT WHERE { ?s ?p ?o }")
-    shown = json.dumps(body[:200].decode("utf-8", "replace"))
-    raise StoreError(f"{url} answered with {media or 'no media type'}: {shown}")
-
-
-def _data(quads: Iterable[ox.Quad]) -> str:
-    """Quads as the body of INSERT DATA (one request: blank nodes stay one node each)."""
-    by_graph: dict[str, list[str]] = {}
-    for q in quads:
-        name = "" if isinstance(q.graph_name, ox.DefaultGraph) else str(q.graph_name)
-        by_graph.setdefault(name, []).append(f"{q.subject} {q.predicate} {q.object} .")
-    parts = []
-    for name, lines in by_graph.items():
-        text = " ".join(lines)
-        parts.append(f"GRAPH {name} {{ {text} }}" if name else text)
-    return " ".join(parts)
-
-
-def _serialised(items: Iterable[Any], format: ox.RdfFormat) -> bytes:
-    return ox.serialize(items, format=format) or b""
-
-
-def _started(body: Iterator[bytes]) -> Iterator[bytes]:
-    """The body, its first piece read before the request starts: a file that does not
-    parse at all fails here, before anything is sent."""
-    return itertools.chain([next(body, b"")], body)
-
-
-def _read(handle: IO[bytes]) -> Iterator[bytes]:
-    while piece := handle.read(1 << 20):
-        yield piece

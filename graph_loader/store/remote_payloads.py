@@ -1,0 +1,38 @@
+"""What a remote store sends: quads as an update's data, and upload bodies read in pieces
+(:mod:`graph_loader.store.remote`)."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator
+from typing import IO, Any
+
+import pyoxigraph as ox
+
+
+def insert_data(quads: Iterable[ox.Quad]) -> str:
+    """Quads as the body of INSERT DATA (one request: blank nodes stay one node each)."""
+    by_graph: dict[str, list[str]] = {}
+    for q in quads:
+        name = "" if isinstance(q.graph_name, ox.DefaultGraph) else str(q.graph_name)
+        by_graph.setdefault(name, []).append(f"{q.subject} {q.predicate} {q.object} .")
+    parts = []
+    for name, lines in by_graph.items():
+        text = " ".join(lines)
+        parts.append(f"GRAPH {name} {{ {text} }}" if name else text)
+    return " ".join(parts)
+
+
+def serialised(items: Iterable[Any], format: ox.RdfFormat) -> bytes:
+    return ox.serialize(items, format=format) or b""
+
+
+def started(body: Iterator[bytes]) -> Iterator[bytes]:
+    """The body, its first piece read before the request starts: a file that does not
+    parse at all fails here, before anything is sent."""
+    return itertools.chain([next(body, b"")], body)
+
+
+def read_pieces(handle: IO[bytes]) -> Iterator[bytes]:
+    while piece := handle.read(1 << 20):
+        yield piece
