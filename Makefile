@@ -11,6 +11,9 @@ YASGUI_DIR := sparql_endpoint/static/yasgui
 YASGUI := $(YASGUI_DIR)/yasgui.min.js
 # The JavaScript linked-data clients the tests run (Comunica), pinned by their lock file.
 CLIENTS := tests/clients/node_modules/.package-lock.json
+# Test processes: one per CPU and one more, to use the CPU a test leaves while it waits
+# for a server or a signal (with one per CPU, a quarter of the CPU time stayed idle).
+TEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print(len(os.sched_getaffinity(0)) + 1)')
 
 .PHONY: serve test build lint bench clean yasgui translations
 
@@ -38,7 +41,7 @@ test: $(TEST_STAMP) $(YASGUI) $(CLIENTS)
 	$(BIN)/ruff check graph_loader sparql_endpoint tests bench scripts
 	$(BIN)/ruff format --check graph_loader sparql_endpoint tests bench scripts
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -n auto --dist loadfile
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 bench: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[bench]'

@@ -346,3 +346,23 @@ def virtuoso_server(tmp_path_factory) -> Iterator[VirtuosoServer]:
         yield server
     finally:
         server.stop()
+
+
+#: The test files that take longest (a minute or more of one worker each): run
+#: first, so that under ``-n`` (make test) none of them starts last and holds the suite up.
+SLOW_FIRST = (
+    "tests/test_openapi_fuzz.py",
+    "tests/test_importers_full.py",
+    "tests/test_remote_virtuoso.py",
+    "tests/test_many_nodes.py",
+    "tests/hostile/test_interrupts.py",
+    "tests/test_remote_build.py",
+    "tests/test_cli.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slowest files first, the rest in their own order (a stable sort: every worker
+    of ``pytest -n`` sorts alike, as xdist needs)."""
+    rank = {name: i for i, name in enumerate(SLOW_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))

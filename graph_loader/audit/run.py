@@ -24,7 +24,7 @@ from graph_loader.graphs import AUDIT_SHAPES, ONTOLOGY, Purpose, graph_iris
 from graph_loader.integrity import severity_name, shacl_validate, term_text
 from graph_loader.settings import Settings
 from graph_loader.store import ReadableStore, Store
-from graph_loader.vocab import label_texts, label_values, sparql_prefixes
+from graph_loader.vocab import RDF, label_texts, label_values, sparql_prefixes
 
 _PREFIXES = sparql_prefixes("lamc", "sh", "rdfs", "skos", "org", "schema", "rdf")
 #: Binds ``?lp`` to each label predicate, so :func:`~graph_loader.vocab.pick_label` can rank.
@@ -56,7 +56,7 @@ def _reached(steps: dict[str, set[Any]], start: str) -> set[str]:
     return found
 
 
-_NIL = "http://www.w3.org/1999/02/22-rdf-syntax-ns#nil"
+_NIL = RDF.nil.value
 
 
 def read_profile(store: ReadableStore, shapes_graph: str) -> list[Component]:

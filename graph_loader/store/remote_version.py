@@ -28,6 +28,7 @@ import pyoxigraph as ox
 
 from graph_loader.store.interface import ReadableStore
 from graph_loader.store.layout import term
+from graph_loader.vocab import XSD
 
 #: The internal graph that holds the data version and the graphs' stamps.
 VERSION_GRAPH = "urn:lamcoop:data-version"
@@ -89,7 +90,7 @@ def ensure_text() -> str:
     )
 
 
-_XSD_INT = "http://www.w3.org/2001/XMLSchema#integer"
+_XSD_INT = XSD.integer.value
 _READ = f"SELECT (MAX(?v) AS ?n) WHERE {{ GRAPH {_V} {{ {_V} {_VERSION} ?v }} }}"
 _SINCE = f"SELECT DISTINCT ?g WHERE {{ GRAPH {_V} {{ ?g {_WRITTEN} ?n }} FILTER(?n > ?seen) }}"
 

@@ -10,7 +10,7 @@ every page, so each refuses the same mistakes the same way.
 ...     whole_number("page", most=10, default=1)
 Traceback (most recent call last):
 ...
-werkzeug.exceptions.BadRequest: 400 Bad Request: page must be a whole number from 1 to 10
+sparql_endpoint.refusals.Refused: 400 Bad Request: page must be a whole number from 1 to 10
 """
 
 from __future__ import annotations
