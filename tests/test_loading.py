@@ -269,7 +269,7 @@ def test_rdfxml_error_names_the_place_and_changes_nothing(
         ("corrupt.nt.gz", b"\x1f\x8b\x08\x00garbage-garbage-garbage", "cannot load"),
         (
             "truncated.nt.gz",
-            gzip.compress(b"<http://ex/a> <http://ex/p> <http://ex/b> .\n" * 50)[:40],
+            gzip.compress(b"<http://ex/a> <http://ex/p> <http://ex/b> .\n" * 50, mtime=0)[:40],
             "cannot load",
         ),
         ("notes.csv", b"a,b,c\n", "cannot tell the format of notes.csv; use --format"),
