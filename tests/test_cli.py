@@ -200,19 +200,19 @@ def _run_with_tty_stderr(args: list[str], cwd: Path) -> tuple[int, bytes, bytes]
 
 
 @pytest.mark.slow
-def test_progress_bar_on_a_terminal_only(big_nt, tmp_path):
+def test_progress_bar_on_a_terminal_only(medium_nt, tmp_path):
     def load(*args: str) -> list[str]:
         return [str(VENV_BIN / "lamcoop"), "--store", str(tmp_path / args[0]), "load", *args[1:]]
 
-    code, out, err = _run_with_tty_stderr(load("tty", str(big_nt)), tmp_path)
+    code, out, err = _run_with_tty_stderr(load("tty", str(medium_nt)), tmp_path)
     assert code == 0, err
-    assert b"big.nt:" in err and b"%|" in err, err[-500:]
+    assert b"medium.nt:" in err and b"%|" in err, err[-500:]
     assert b"triples in" in out and b"%|" not in out
 
-    code, _, quiet_err = _run_with_tty_stderr(load("quiet", "--quiet", str(big_nt)), tmp_path)
+    code, _, quiet_err = _run_with_tty_stderr(load("quiet", "--quiet", str(medium_nt)), tmp_path)
     assert code == 0 and b"%|" not in quiet_err
 
-    piped = subprocess.run(load("piped", str(big_nt)), cwd=tmp_path, capture_output=True)
+    piped = subprocess.run(load("piped", str(medium_nt)), cwd=tmp_path, capture_output=True)
     assert piped.returncode == 0 and piped.stderr == b""
 
 
