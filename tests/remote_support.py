@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import signal
 import subprocess
 import time
 from pathlib import Path
@@ -11,7 +10,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.servers import HTTP_DEADLINE, VENV_BIN, free_port
+from tests.servers import HTTP_DEADLINE, VENV_BIN, end_process, free_port
 
 
 def oxigraph_binary() -> str:
@@ -77,17 +76,10 @@ class OxigraphServer:
 
     def kill(self) -> None:
         """Stop the server at once (SIGKILL), as a crash would."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait(HTTP_DEADLINE)
+        end_process(self.process, grace=0, kill=True)
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                self.kill()
+        end_process(self.process, grace=30)
 
 
 def remote_env(server: OxigraphServer, state: Path) -> dict[str, str]:

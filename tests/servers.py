@@ -127,3 +127,19 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def end_process(process: subprocess.Popen | None, *, grace: float, kill: bool = False) -> None:
+    """Stop ``process`` if it runs: SIGKILL at once with ``kill`` (as a crash would), else
+    SIGTERM and SIGKILL after ``grace`` seconds."""
+    if process is None or process.poll() is not None:
+        return
+    if not kill:
+        process.terminate()
+        try:
+            process.wait(grace)
+            return
+        except subprocess.TimeoutExpired:
+            pass
+    process.send_signal(signal.SIGKILL)
+    process.wait(HTTP_DEADLINE)

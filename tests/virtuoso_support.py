@@ -10,7 +10,6 @@ The ``dba`` account keeps Virtuoso's default password ``dba``; it may run SPARQL
 from __future__ import annotations
 
 import shutil
-import signal
 import subprocess
 import time
 from pathlib import Path
@@ -19,7 +18,7 @@ import pytest
 import requests
 from requests.auth import HTTPDigestAuth
 
-from tests.servers import HTTP_DEADLINE, free_port
+from tests.servers import HTTP_DEADLINE, end_process, free_port
 
 #: Where Debian's package puts the server and its SQL client.
 _BINARIES = ("/usr/bin/virtuoso-t", "/usr/lib/virtuoso-opensource-7/bin/virtuoso-t")
@@ -153,17 +152,10 @@ class VirtuosoServer:
 
     def kill(self) -> None:
         """Stop the server at once (SIGKILL), as a crash would."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait(HTTP_DEADLINE)
+        end_process(self.process, grace=0, kill=True)
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(60)
-            except subprocess.TimeoutExpired:
-                self.kill()
+        end_process(self.process, grace=60)
 
 
 def virtuoso_env(server: VirtuosoServer, state: Path) -> dict[str, str]:

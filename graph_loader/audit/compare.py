@@ -175,19 +175,7 @@ def _gaps(results) -> int:
 
 
 def _head(run: KeptRun) -> dict[str, Any]:
-    h = run.head
-    return {
-        "id": h.id,
-        "iri": h.iri,
-        "graph": h.graph,
-        "started": display(h.id),
-        "ended": h.ended.isoformat() if h.ended else None,
-        "agreements": h.agreements,
-        "completeness": h.completeness,
-        "data_version": h.data_version,
-        "profile_version": h.profile_version,
-        "graphs": list(run.graphs),
-    }
+    return {**head_dict(run.head), "graphs": list(run.graphs)}
 
 
 def head_dict(h: RunHead) -> dict[str, Any]:

@@ -241,15 +241,16 @@ class RemoteStore:
         self, source: IO[bytes] | bytes, *, graph: str, format: ox.RdfFormat, base_iri=None
     ) -> list[str]:
         """Add the data to ``graph`` atomically; returns the graphs written."""
-        staged = self.stage(source, graph=graph, format=format, base_iri=base_iri, replace=False)
-        staged.publish()
-        return list(staged.targets)
+        return self._load(source, graph, format, base_iri, replace=False)
 
     def replace_graph(
         self, source: IO[bytes] | bytes, *, graph: str, format: ox.RdfFormat, base_iri=None
     ) -> list[str]:
         """Replace ``graph`` (and any graph a quad format names) with the data, in one step."""
-        staged = self.stage(source, graph=graph, format=format, base_iri=base_iri, replace=True)
+        return self._load(source, graph, format, base_iri, replace=True)
+
+    def _load(self, source, graph, format, base_iri, *, replace: bool) -> list[str]:
+        staged = self.stage(source, graph=graph, format=format, base_iri=base_iri, replace=replace)
         staged.publish()
         return list(staged.targets)
 

@@ -58,18 +58,23 @@ MAX_CHOICES = 200
 HISTORY_ENDPOINTS = ("audit_history.audit_runs", "audit_history.audit_compare")
 
 
+def _in_language(said: dict[str, str], lang: str, fallback: str) -> str:
+    """Of texts by language tag, the one in ``lang``, else English, else ``fallback``; tags
+    compared as language tags (the store lowercases them: ``zh-hans``)."""
+    for wanted in (lang, DEFAULT_LANGUAGE):
+        for tag, text in said.items():
+            if same_language(tag, wanted):
+                return str(text)
+    return fallback
+
+
 def _messages(data: dict[str, Any], lang: str) -> Any:
     """What a gap's component says is missing, in the reader's language (the shapes' own
     ``sh:message`` in en, fa and zh-Hans), else in English, else the gap's own message."""
     by_id = {c["id"]: c.get("message") or {} for c in data["components"]}
 
     def message(gap: dict[str, Any]) -> str:
-        said = by_id.get(gap["component"], {})
-        for wanted in (lang, DEFAULT_LANGUAGE):
-            for tag, text in said.items():
-                if same_language(tag, wanted):
-                    return str(text)
-        return gap.get("message") or ""
+        return _in_language(by_id.get(gap["component"], {}), lang, gap.get("message") or "")
 
     return message
 
@@ -196,17 +201,8 @@ def _choices(audit: Audit, lang: str) -> dict[str, list[str]]:
 
 
 def _component_labels(data: dict[str, Any], lang: str) -> dict[str, str]:
-    """Component id -> its label in ``lang`` (else English, else the id); tags compared as
-    language tags (the store lowercases them: ``zh-hans``)."""
-
-    def label(said: dict[str, str], fallback: str) -> str:
-        for wanted in (lang, DEFAULT_LANGUAGE):
-            for tag, text in said.items():
-                if same_language(tag, wanted):
-                    return text
-        return fallback
-
-    return {c["id"]: label(c["label"], c["id"]) for c in data["components"]}
+    """Component id -> its label in ``lang`` (else English, else the id)."""
+    return {c["id"]: _in_language(c["label"], lang, c["id"]) for c in data["components"]}
 
 
 def _country_name(code: str, lang: str) -> str:
