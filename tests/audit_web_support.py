@@ -8,7 +8,14 @@ from pathlib import Path
 
 from graph_loader.audit.run import run_audit
 from graph_loader.store import open_store
-from tests.audit_support import BASE, agreement, load_shipped, load_turtle, settings
+from tests.audit_support import (
+    BASE,
+    COMPONENTS,
+    agreement,
+    load_shipped,
+    load_turtle,
+    settings,
+)
 
 A = BASE + "id/agreement/"
 INST = BASE + "id/institution/"
@@ -25,19 +32,7 @@ code:lack-of-skilled-motivated-staff a skos:Concept ;
 code:current-situation a skos:Concept ; skos:prefLabel "Current situation"@en .
 <{BASE}id/document/study/table-6> <http://www.w3.org/2000/01/rdf-schema#label> "Table 6"@en .
 """
-FULL = [
-    "parties",
-    "coordinator",
-    "term",
-    "funding",
-    "governance",
-    "areas",
-    "standards",
-    "responsibilities",
-    "indicators",
-    "evaluation",
-    "data-protection",
-]
+FULL = [c for c in COMPONENTS if c != "staffing"]
 AGREEMENTS = (
     # In Iran and China, everything but staffing.
     agreement("full", FULL),

@@ -266,18 +266,23 @@ def list_runs(store: ReadableStore, settings: Settings) -> list[RunHead]:
         run_id = run_id_of(row["g"].value, base_iri=base)
         if run_id is None or run_id in heads:
             continue
-        heads[run_id] = RunHead(
-            id=run_id,
-            graph=row["g"].value,
-            iri=row["run"].value,
-            started=_read_time(row["started"]) or started_of(run_id),
-            ended=_read_time(row["ended"]),
-            agreements=_read_int(row["count"]),
-            completeness=_read_float(row["completeness"]),
-            data_version=_text(row["data"]),
-            profile_version=_text(row["profile"]),
-        )
+        heads[run_id] = _head_of(row, run_id, row["g"].value)
     return [heads[r] for r in sequence(list(heads))]
+
+
+def _head_of(row: ox.QuerySolution, run_id: str, graph: str) -> RunHead:
+    """A run's head from a row of :data:`HEADS_QUERY`."""
+    return RunHead(
+        id=run_id,
+        graph=graph,
+        iri=row["run"].value,
+        started=_read_time(row["started"]) or started_of(run_id),
+        ended=_read_time(row["ended"]),
+        agreements=_read_int(row["count"]),
+        completeness=_read_float(row["completeness"]),
+        data_version=_text(row["data"]),
+        profile_version=_text(row["profile"]),
+    )
 
 
 def read_run(store: ReadableStore, settings: Settings, run_id: str) -> KeptRun | None:
@@ -288,17 +293,7 @@ def read_run(store: ReadableStore, settings: Settings, run_id: str) -> KeptRun |
     if not heads:
         return None
     row = heads[0]
-    head = RunHead(
-        id=run_id,
-        graph=run_graph(settings, run_id),
-        iri=row["run"].value,
-        started=_read_time(row["started"]) or started_of(run_id),
-        ended=_read_time(row["ended"]),
-        agreements=_read_int(row["count"]),
-        completeness=_read_float(row["completeness"]),
-        data_version=_text(row["data"]),
-        profile_version=_text(row["profile"]),
-    )
+    head = _head_of(row, run_id, run_graph(settings, run_id))
     used: set[str] = set()
     components: list[str] = []
     for row in store.query(USED_QUERY, substitutions=graph):
