@@ -62,6 +62,13 @@ def fold(text: str) -> str:
     lowered = text.lower()
     if _PLAIN.fullmatch(lowered):  # plain ASCII words: nothing else to fold
         return lowered
+    if lowered.isascii():  # what the Unicode pass does to ASCII, by one table
+        return _SPACES.sub(" ", lowered.translate(_ASCII)).strip()
+    return _fold_unicode(text)
+
+
+def _fold_unicode(text: str) -> str:
+    """:func:`fold` of any text, character by character."""
     if _has_cjk(text):
         text = _t2s().convert(text)
     out = []
@@ -81,6 +88,22 @@ def fold(text: str) -> str:
 _CJK = re.compile(
     "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0002fa1f]"
 )
+
+
+def _ascii_table() -> dict[int, str | None]:
+    """The Unicode pass of :func:`fold` on each ASCII character (NFKD and case aside):
+    controls dropped, punctuation, symbols and spaces made a space."""
+    table: dict[int, str | None] = {}
+    for code in range(128):
+        cat = unicodedata.category(chr(code))
+        if cat == "Cc":
+            table[code] = None
+        elif cat[0] in "PSZ":
+            table[code] = " "
+    return table
+
+
+_ASCII = _ascii_table()
 #: Text :func:`fold` leaves as it is but for case: ASCII letters, digits and single spaces.
 _PLAIN = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")
 

@@ -83,10 +83,22 @@ def open_writing(store: ReadableStore) -> sqlite3.Connection:
     """The index opened for writing (made, with its tables, when absent). Commit or roll
     back with the connection as a context manager; close it after."""
     conn = sqlite3.connect(index_path(store), timeout=30, isolation_level="DEFERRED")
-    conn.executescript(_SCHEMA)
-    conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', ?)", (SCHEMA_VERSION,))
-    conn.commit()
+    if _schema(conn) is None:  # made once: the script commits, which costs a sync each time
+        conn.executescript(_SCHEMA)
+        conn.execute(
+            "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', ?)", (SCHEMA_VERSION,)
+        )
+        conn.commit()
     return conn
+
+
+def _schema(conn: sqlite3.Connection) -> str | None:
+    """The schema version the index file was made with, or ``None`` for a new file."""
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+    except sqlite3.OperationalError:  # no meta table yet
+        return None
+    return row[0] if row else None
 
 
 def open_reading(store: ReadableStore) -> sqlite3.Connection | None:

@@ -14,6 +14,8 @@ import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from itertools import groupby
+from operator import itemgetter
 
 import pyoxigraph as ox
 
@@ -185,61 +187,67 @@ def _recompute(conn: sqlite3.Connection, iris: list[str], kinds: dict[str, set[s
         "SELECT iri, what, pred, value, lang FROM fact WHERE iri IN (SELECT iri FROM affected) "
         "ORDER BY iri"
     )
-    current: str | None = None
-    facts: list[tuple[str, str, str, str]] = []
-    for iri, what, pred, value, lang in rows.fetchall():
-        if iri != current:
-            if current is not None:
-                _write_entity(conn, current, facts, kinds)
-            current, facts = iri, []
-        facts.append((what, pred, value, lang))
-    if current is not None:
-        _write_entity(conn, current, facts, kinds)
+    rows_of = _Rows(conn.execute("SELECT COALESCE(MAX(id), 0) FROM term").fetchone()[0])
+    for iri, facts in groupby(rows.fetchall(), key=itemgetter(0)):
+        rows_of.add(iri, [f[1:] for f in facts], kinds)
+    rows_of.write(conn)
     conn.execute("DELETE FROM affected")
 
 
-def _write_entity(
-    conn: sqlite3.Connection,
-    iri: str,
-    facts: list[tuple[str, str, str, str]],
-    kinds: dict[str, set[str]],
-) -> None:
-    labels: list[Labelled] = []
-    terms: set[tuple[str, str, int]] = set()
-    names: set[str] = set()
-    for what, pred, value, lang in facts:
-        if what == "t":
-            names |= kinds.get(value, set())
-        elif what == "l":
-            terms.add((value, lang, 0))
-            if pred != SKOS + "altLabel":
-                labels.append((pred, ox.Literal(value, language=lang or None)))
-        else:
-            terms.add((value, "", 1))
-    for name in sorted(names):
-        for lang in LANGUAGES:
-            lit = pick_label(labels, lang=lang)
-            text, tag = (lit.value, lit.language or "") if lit else (_local(iri), "")
-            conn.execute(
-                "INSERT OR IGNORE INTO entry VALUES (?, ?, ?, ?, ?, ?)",
-                (name, lang, fold(text) or text, iri, text, tag),
-            )
-    for text, lang, ident in sorted(terms):
-        norm = fold(text)
-        if not norm:
-            continue
-        cur = conn.execute(
-            "INSERT INTO term(iri, norm, text, lang, ident) VALUES (?, ?, ?, ?, ?)",
-            (iri, norm, text, lang, ident),
+class _Rows:
+    """The index rows of the entities recomputed, gathered to be written in four batches;
+    term ids are given here, after the largest the table holds."""
+
+    def __init__(self, last_id: int) -> None:
+        self.last_id = last_id
+        self.entries: list[tuple[str, str, str, str, str, str]] = []
+        self.terms: list[tuple[int, str, str, str, str, int]] = []
+        self.texts: list[tuple[int, str]] = []
+        self.grams: list[tuple[str, int]] = []
+
+    def add(
+        self, iri: str, facts: list[tuple[str, str, str, str]], kinds: dict[str, set[str]]
+    ) -> None:
+        """Gather the entries and search terms of one entity from its facts."""
+        labels: list[Labelled] = []
+        terms: set[tuple[str, str, int]] = set()
+        names: set[str] = set()
+        for what, pred, value, lang in facts:
+            if what == "t":
+                names |= kinds.get(value, set())
+            elif what == "l":
+                terms.add((value, lang, 0))
+                if pred != SKOS + "altLabel":
+                    labels.append((pred, ox.Literal(value, language=lang or None)))
+            else:
+                terms.add((value, "", 1))
+        if names:
+            for lang in LANGUAGES:
+                lit = pick_label(labels, lang=lang)
+                text, tag = (lit.value, lit.language or "") if lit else (_local(iri), "")
+                key = fold(text) or text
+                self.entries += [(name, lang, key, iri, text, tag) for name in sorted(names)]
+        for text, lang, ident in sorted(terms):
+            norm = fold(text)
+            if not norm:
+                continue
+            self.last_id += 1
+            self.terms.append((self.last_id, iri, norm, text, lang, ident))
+            if ident:
+                continue
+            self.texts.append((self.last_id, norm))
+            if has_cjk(norm):
+                self.grams += [(g, self.last_id) for g in set(grams(norm))]
+
+    def write(self, conn: sqlite3.Connection) -> None:
+        """Write what was gathered."""
+        conn.executemany("INSERT OR IGNORE INTO entry VALUES (?, ?, ?, ?, ?, ?)", self.entries)
+        conn.executemany(
+            "INSERT INTO term(id, iri, norm, text, lang, ident) VALUES (?, ?, ?, ?, ?, ?)",
+            self.terms,
         )
-        if ident:
-            continue
-        conn.execute("INSERT INTO term_text(rowid, norm) VALUES (?, ?)", (cur.lastrowid, norm))
-        if has_cjk(norm):
-            conn.executemany(
-                "INSERT OR IGNORE INTO gram VALUES (?, ?)",
-                ((g, cur.lastrowid) for g in set(grams(norm))),
-            )
+        conn.executemany("INSERT INTO term_text(rowid, norm) VALUES (?, ?)", self.texts)
+        conn.executemany("INSERT OR IGNORE INTO gram VALUES (?, ?)", self.grams)
 
 
 def _local(iri: str) -> str:
