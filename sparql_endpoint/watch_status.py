@@ -14,6 +14,20 @@ node whose watcher stopped reading the store's version serves older data, and sa
 'failing'
 >>> report(WatchStatus(pid=os.getpid(), last_read=100.0), now=200.0, period=0.25)["status"]
 'stale'
+
+A file that is missing or not a record of this shape reads as none (health then says
+``down`` until the watcher writes again), never as an error:
+
+>>> import tempfile
+>>> status = StatusFile(Path(tempfile.mkdtemp()))
+>>> status.read() is None
+True
+>>> for junk in ('[1, 2]', '{"pid": "x"}', '{"pid": 1e999}', 'not json'):
+...     _ = status.path.write_text(junk)
+...     assert status.read() is None, junk
+>>> status.write(WatchStatus(pid=5, version=3, last_error="engine down"))
+>>> status.read().version, status.read().last_error
+(3, 'engine down')
 """
 
 from __future__ import annotations
@@ -74,7 +88,7 @@ class StatusFile:
         known = {f.name: f.type for f in dataclasses.fields(WatchStatus)}
         try:
             return WatchStatus(**{k: _typed(v, known[k]) for k, v in data.items() if k in known})
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             return None
 
     def write(self, status: WatchStatus) -> None:
