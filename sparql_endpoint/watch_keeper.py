@@ -69,7 +69,7 @@ def keep(state_dir: Path, command: list[str]) -> None:
     """Run ``command`` (the watcher) and run it again whenever it ends, until this process
     is ended; its status file starts afresh for this server run."""
     status = StatusFile(state_dir)
-    status.write(WatchStatus())
+    status.write(WatchStatus(keeper=os.getpid()))
     ends_in_a_row = 0
     while True:
         began = time.monotonic()

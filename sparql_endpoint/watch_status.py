@@ -65,6 +65,8 @@ class WatchStatus:
     last_error_at: float = 0.0
     #: When the current catching up (index refresh under the write lock) began (0: none).
     busy_since: float = 0.0
+    #: The keeper process that starts the watcher again (0: unknown).
+    keeper: int = 0
     #: How often the keeper started a watcher again, and how the last one ended.
     restarts: int = 0
     last_exit: str = ""
@@ -110,8 +112,8 @@ def report(status: WatchStatus | None, *, now: float, period: float) -> dict[str
     ``stale``: no read for :data:`STALE_SECONDS`; ``down``: no watcher process, its keeper
     starting one again) and the record's facts."""
     if status is None:
-        return {"status": "down", "pid": 0, "restarts": 0}
-    running = status.pid > 0 and Path(f"/proc/{status.pid}").exists()
+        return {"status": "down", "pid": 0, "restarts": 0, "keeper": 0}
+    running = _alive(status.pid)
     since = round(now - status.last_read, 3) if status.last_read else None
     if not running:
         state = "down"
@@ -136,4 +138,12 @@ def report(status: WatchStatus | None, *, now: float, period: float) -> dict[str
         "last_error": status.last_error,
         "restarts": status.restarts,
         "last_exit": status.last_exit,
+        # 0 when no keeper runs: a watcher that is down then stays down until the node
+        # is started again.
+        "keeper": status.keeper if _alive(status.keeper) else 0,
     }
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (on this machine, as /proc shows it)."""
+    return pid > 0 and Path(f"/proc/{pid}").exists()

@@ -106,6 +106,7 @@ def test_health_and_metrics_report_the_watcher(node):
     assert watch["status"] == "ok" and watch["failures"] == 0
     assert watch["version"] > 0 and watch["seconds_since_read"] < 60
     assert watch["pid"] in node.server.processes()  # the node's own watcher
+    assert watch["keeper"] in node.server.processes() and watch["keeper"] != watch["pid"]
     metrics = requests.get(node.server.url + "/-/metrics", timeout=HTTP_DEADLINE).text
     assert "lamcoop_remote_watch_up 1" in metrics
     values = dict(line.split() for line in metrics.splitlines() if not line.startswith("#"))
