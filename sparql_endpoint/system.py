@@ -10,6 +10,7 @@ from flask import Blueprint, Response, current_app, jsonify
 from sparql_endpoint.context import Service, service
 from sparql_endpoint.executor import QueryJob, Unavailable
 from sparql_endpoint.metrics import PROMETHEUS_TYPE, sandbox_gauge, watch_gauges
+from sparql_endpoint.network_sandbox import NOT_SERVED
 from sparql_endpoint.openapi import openapi_document
 from sparql_endpoint.watch_status import StatusFile, report
 
@@ -19,9 +20,10 @@ _PROBE = QueryJob("ASK { }", "application/sparql-results+json", graph_result=Fal
 
 
 def watch_report(svc: Service) -> dict[str, Any] | None:
-    """Over a remote store, what the node's watcher last did (its status file); else None."""
+    """Over a remote store, what the node's watcher last did (its status file); else None,
+    as in a process ``lamcoop serve`` did not start (no watcher runs beside it)."""
     settings = svc.settings
-    if not settings.remote_store:
+    if not settings.remote_store or svc.sandbox == NOT_SERVED:
         return None
     period = settings.remote_version_check_ms / 1000
     return report(StatusFile(settings.store_path).read(), now=time.time(), period=period)
