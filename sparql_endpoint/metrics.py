@@ -24,6 +24,7 @@ import os
 import threading
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 from prometheus_client.mmap_dict import MmapedDict
 
@@ -171,6 +172,58 @@ def sandbox_gauge(active: bool) -> str:
         "# TYPE lamcoop_network_sandbox_active gauge\n"
         f"lamcoop_network_sandbox_active {int(active)}\n"
     )
+
+
+def watch_gauges(watch: dict[str, Any]) -> str:
+    """The remote-store watcher's figures (``/-/health``'s ``remote_watch``).
+
+    >>> text = watch_gauges({"status": "ok", "version": 5, "last_read": 1.5, "failures": 0,
+    ...                      "failures_total": 2, "restarts": 1})
+    >>> text.splitlines()[2], text.splitlines()[-1]
+    ('lamcoop_remote_watch_up 1', 'lamcoop_remote_watch_restarts_total 1')
+    """
+    up = int(watch["status"] in ("ok", "catching up"))
+    rows = [
+        (
+            "up",
+            "gauge",
+            "1 when the watcher reads the store's version (status ok or catching up).",
+            up,
+        ),
+        (
+            "version",
+            "gauge",
+            "The store's data version the watcher last read.",
+            watch.get("version", 0),
+        ),
+        (
+            "last_read_timestamp_seconds",
+            "gauge",
+            "When the watcher last read the store's version (seconds since the epoch).",
+            watch.get("last_read", 0),
+        ),
+        ("failures", "gauge", "The watcher's reads failed in a row.", watch.get("failures", 0)),
+        (
+            "failures_total",
+            "counter",
+            "The watcher's failed reads.",
+            watch.get("failures_total", 0),
+        ),
+        (
+            "restarts_total",
+            "counter",
+            "Times the watcher was started again after it ended.",
+            watch.get("restarts", 0),
+        ),
+    ]
+    lines = []
+    for name, kind, help_text, value in rows:
+        lines += [
+            f"# HELP lamcoop_remote_watch_{name} {help_text}",
+            f"# TYPE lamcoop_remote_watch_{name} {kind}",
+            f"lamcoop_remote_watch_{name} {value}",
+        ]
+    return "\n".join(lines) + "\n"
 
 
 def _label(value: str) -> str:

@@ -18,13 +18,9 @@ the whole index back from the store.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
+import dataclasses
 import logging
 import os
-import signal
-import subprocess
-import sys
 import time
 
 from graph_loader import index
@@ -34,6 +30,8 @@ from graph_loader.store.opening import open_remote
 from graph_loader.store.remote_version import read_version, written_since
 from sparql_endpoint.executor.served import WRITE_GRACE
 from sparql_endpoint.executor.store_files import LockTimeout, State, StateFile, StoreLocks
+from sparql_endpoint.watch_keeper import started_by_parent
+from sparql_endpoint.watch_status import StatusFile, WatchStatus
 from sparql_endpoint.worker_settings import SETTINGS_ENV, settings_from_env
 
 log = logging.getLogger("lamcoop.remote_watch")
@@ -47,6 +45,10 @@ class Watcher:
         self.state = StateFile(settings.store_path)
         self.locks = StoreLocks(settings.store_path)
         self._store: Store | None = None
+        self.status = StatusFile(settings.store_path)
+        #: What this watcher last wrote to its status file, and when (``time.monotonic``).
+        self.record = WatchStatus()
+        self._written = 0.0
 
     def store(self) -> Store:
         """The read-only handle (its HTTP connections reused), opened on first use."""
@@ -58,9 +60,11 @@ class Watcher:
         """One look at the store's version; whether this node caught up with a write."""
         store = self.store()
         remote = read_version(store)
+        self.note(last_read=time.time(), version=remote, failures=0)
         seen = self.state.current().remote
         if remote == seen:
             return False
+        self.note(busy_since=time.time())
         deadline = time.monotonic() + self.settings.query_timeout + WRITE_GRACE
         with self.locks.writing(deadline):
             current = self.state.current()
@@ -76,21 +80,51 @@ class Watcher:
             self.state.publish(version, graphs, remote=remote, modified=remote / 1e6)
         return True
 
+    def note(self, **changes: object) -> None:
+        """Change this watcher's record and write it (a later read time alone, at most once
+        a second: health needs no finer)."""
+        new = dataclasses.replace(self.record, **changes)  # type: ignore[arg-type]
+        only_read = dataclasses.replace(new, last_read=self.record.last_read) == self.record
+        if only_read and time.monotonic() - self._written < 1.0:
+            self.record = new
+            return
+        self.record = new
+        self.status.write(new)
+        self._written = time.monotonic()
+
+    def failed(self, exc: BaseException) -> None:
+        """Log a failed check, count it in the record, and drop the store's handle (opened
+        afresh at the next tick)."""
+        what = str(exc) or type(exc).__name__
+        if not isinstance(exc, (StoreError, LockTimeout, OSError, ValueError)):
+            what = f"{type(exc).__name__}: {what}"
+        log.warning("could not catch up with the remote store: %s", what)
+        self.note(
+            failures=self.record.failures + 1,
+            failures_total=self.record.failures_total + 1,
+            last_error=what[:500],
+            last_error_at=time.time(),
+            busy_since=0.0,
+        )
+        self.close()
+
     def run(self) -> None:
         """Check every ``remote_version_check_ms`` until the process ends; a store that
         cannot be read is tried again at the next tick (the handle opened afresh)."""
         period = max(0.01, self.settings.remote_version_check_ms / 1000)
+        # What the keeper recorded (its count of restarts, the last end) carries on.
+        kept = self.status.read() or WatchStatus()
+        fresh = {"pid": os.getpid(), "started": time.time(), "busy_since": 0.0}
+        self.note(**{**dataclasses.asdict(kept), **fresh})
         while True:
             started = time.monotonic()
             try:
                 if self.check():
                     log.info("caught up with the store's version")
-            except (StoreError, LockTimeout, OSError, ValueError) as exc:
-                log.warning("could not catch up with the remote store: %s", exc)
-                self.close()
+                if self.record.busy_since:
+                    self.note(busy_since=0.0)
             except Exception as exc:  # the watcher must outlive any one failure
-                log.warning("could not catch up with the remote store (%s): %s", type(exc), exc)
-                self.close()
+                self.failed(exc)
             time.sleep(max(0.0, period - (time.monotonic() - started)))
 
     def close(self) -> None:
@@ -99,26 +133,11 @@ class Watcher:
             self._store = None
 
 
-def start_watch() -> subprocess.Popen:
-    """The watcher as a process of its own (the settings from :data:`SETTINGS_ENV`, which
-    ``lamcoop serve`` has set); it is sent SIGTERM when this process ends."""
-    return subprocess.Popen(
-        [sys.executable, "-m", "sparql_endpoint.remote_watch"],
-        env={**os.environ, "LAMCOOP_WATCH_PARENT": str(os.getpid())},
-        preexec_fn=_end_with_parent,
-    )
-
-
-def _end_with_parent() -> None:
-    """In the new process: have the kernel send it SIGTERM when its parent ends."""
-    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-    libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-
-
 def run() -> None:
-    """The watcher's process: settings from the environment, then :meth:`Watcher.run`."""
-    if str(os.getppid()) != os.environ.get("LAMCOOP_WATCH_PARENT"):
-        return  # the server ended before this process began
+    """The watcher's process (started by :mod:`sparql_endpoint.watch_keeper`): settings
+    from the environment, then :meth:`Watcher.run`."""
+    if not started_by_parent():
+        return  # the keeper ended before this process began
     logging.basicConfig(level=logging.INFO, format="lamcoop remote watch: %(message)s")
     settings, _metrics = settings_from_env(os.environ[SETTINGS_ENV])
     Watcher(settings).run()

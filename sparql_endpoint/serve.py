@@ -38,7 +38,7 @@ from sparql_endpoint.allocator import restart_tuned
 from sparql_endpoint.app import close_app, create_app, query_workers, store_opener
 from sparql_endpoint.executor import publish_state
 from sparql_endpoint.front import PACKET_LIMIT, start_front
-from sparql_endpoint.remote_watch import start_watch
+from sparql_endpoint.watch_keeper import start_watch
 from sparql_endpoint.worker_settings import SETTINGS_ENV, settings_to_env
 
 #: Seconds past the query limit after which uWSGI itself ends a worker that is still busy
@@ -315,5 +315,5 @@ def serve_command(state: AppState, host, port, workers, get_path, accept) -> Non
     )
     listener.close()  # the front's now
     if settings.remote_store:
-        start_watch()  # writes through other nodes (sparql_endpoint.remote_watch)
+        start_watch()  # writes through other nodes (sparql_endpoint.remote_watch), kept alive
     pyuwsgi.run(uwsgi_options(settings, run_dir=run_dir))

@@ -40,6 +40,7 @@ def test_health(client):
     assert body["status"] == "ok" and body["store"] == "reachable"
     assert body["graphs"] >= 3
     assert isinstance(body["data_version"], int)
+    assert "remote_watch" not in body  # only over a remote store (tests/test_remote_watch.py)
 
 
 def test_metrics_count_requests_by_route_and_status(client):

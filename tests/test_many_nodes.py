@@ -38,6 +38,8 @@ CONF = Path(__file__).resolve().parent.parent / "deploy" / "nginx" / "lamcoop.co
 #: Seconds a write may take to show everywhere before the test fails (the stated bound is
 #: remote_version_check_ms plus one index refresh; this is generous for a busy machine).
 DEADLINE = 120.0
+#: The nodes' cache_max_age: how long nginx's cache answers a document before it asks again.
+CACHE_MAX_AGE = 2
 
 
 def nginx_binary() -> str:
@@ -67,13 +69,19 @@ class Nginx:
             "upstream lamcoop_nodes {\n", "upstream lamcoop_nodes {\n" + servers
         )
         rendered = rendered.replace("listen 8080;", f"listen 127.0.0.1:{self.port};")
+        cache = "proxy_cache_path /var/cache/nginx/lamcoop "
+        assert cache in rendered, "the shipped file keeps its cache in /var/cache/nginx/lamcoop"
+        rendered = rendered.replace(cache, f"proxy_cache_path {root / 'cache'} ")
         (root / "lamcoop.conf").write_text(rendered, encoding="utf-8")
         temps = "".join(
             f"    {kind}_temp_path {root / kind};\n"
             for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
         )
+        # As root, nginx's workers would run as nobody, who cannot enter the test's
+        # directories (its cache among them): they run as root here.
+        user = "user root;\n" if os.geteuid() == 0 else ""
         (root / "nginx.conf").write_text(
-            f"daemon off;\npid {root / 'nginx.pid'};\nerror_log {root / 'error.log'} info;\n"
+            f"{user}daemon off;\npid {root / 'nginx.pid'};\nerror_log {root / 'error.log'} info;\n"
             f"events {{ worker_connections 256; }}\n"
             f"http {{\n    access_log {root / 'access.log'};\n{temps}"
             f"    include {root / 'lamcoop.conf'};\n}}\n",
@@ -161,6 +169,8 @@ def cluster(tmp_path_factory) -> Iterator[Cluster]:
                 "update_token": TOKEN,
                 "workers": 1,
                 "remote_version_check_ms": 200,
+                # nginx keeps documents this long before asking a node again
+                "cache_max_age": CACHE_MAX_AGE,
             }
             nodes.append(RunningServer(engine.query_url, root, settings))
         nginx = Nginx(root / "nginx", [n.port for n in nodes])
@@ -220,7 +230,7 @@ def test_answers_agree_across_nodes(cluster):
     assert results[0]["results"]["bindings"], results[0]
     assert all(r == results[0] for r in results)
     docs = [_doc(url, "institution/x-nodes-one") for url in cluster.urls]
-    assert all(d.status_code == 200 for d in docs)
+    assert all(d.status_code == 200 for d in docs), [(d.status_code, d.text[:300]) for d in docs]
     assert "Qwertyuiop Library" in docs[0].text
     assert all(d.content == docs[0].content for d in docs)
     for field in ("ETag", "Last-Modified"):
@@ -330,6 +340,45 @@ def test_an_update_cannot_turn_the_version_back(cluster, update):
     if answer.status_code == 400:
         assert VERSION_GRAPH in answer.text
     assert _engine_version(cluster.engine) > before
+
+
+def test_nginx_answers_a_repeated_doc_from_its_cache_and_revalidates(cluster):
+    """The shipped cache: a document asked for again is nginx's copy; past its max-age
+    nginx asks a node with the copy's validators (a 304 keeps it: REVALIDATED); after a
+    write, the node's new document replaces it."""
+    path = "institution/x-nodes-cached"
+    entity = ID + "x-nodes-cached"
+    cluster.nodes[0].update(
+        f'INSERT DATA {{ GRAPH <{GRAPH}> {{ <{entity}> <{LABEL}> "Cachedoc Library"@en }} }}'
+    )
+    _everywhere(cluster, lambda url: "Cachedoc Library" in _doc(url, path).text)
+    first = _doc(cluster.nginx.url, path)
+    assert first.status_code == 200
+    assert f"max-age={CACHE_MAX_AGE}" in first.headers["Cache-Control"]
+    again = [_doc(cluster.nginx.url, path) for _ in range(3)]
+    assert "HIT" in [a.headers["X-Cache-Status"] for a in again]
+    assert all(
+        a.content == first.content and a.headers["ETag"] == first.headers["ETag"] for a in again
+    )
+    time.sleep(CACHE_MAX_AGE + 1)
+    later = _doc(cluster.nginx.url, path)
+    assert later.headers["X-Cache-Status"] == "REVALIDATED", later.headers
+    assert later.content == first.content
+    cluster.nodes[1].update(
+        f'DELETE DATA {{ GRAPH <{GRAPH}> {{ <{entity}> <{LABEL}> "Cachedoc Library"@en }} }} ; '
+        f'INSERT DATA {{ GRAPH <{GRAPH}> {{ <{entity}> <{LABEL}> "Cachedoc Archive"@en }} }}'
+    )
+    _everywhere(cluster, lambda url: "Cachedoc Archive" in _doc(url, path).text)
+    changed = _doc(cluster.nginx.url, path)
+    assert changed.headers["ETag"] != first.headers["ETag"]
+    assert "Cachedoc Library" not in changed.text
+    # a request with credentials is passed to a node, never answered from the cache
+    private = requests.get(
+        cluster.nginx.url + "/doc/" + path,
+        headers={"Accept": "text/turtle", "Host": "lamcoop.test", "Authorization": "Bearer x"},
+        timeout=HTTP_DEADLINE,
+    )
+    assert private.headers["X-Cache-Status"] == "BYPASS"
 
 
 def test_nginx_answers_from_the_others_when_a_node_dies(cluster):
