@@ -97,7 +97,7 @@ def run_update(text: str, base_iri: str | None = None, *, calls_out: bool = Fals
         after = store.internal_graphs()
         touched = [g for g, n in after.items() if before.get(g) != n]
         for graph in touched:
-            store.drop_graph(graph)
+            store.clean_internal(graph)
         now = {g.iri: g.triples for g in store.graphs()}
         changed = {g: n for g, n in now.items() if counts.get(g) != n}
         changed.update({g: -1 for g in counts if g not in now})

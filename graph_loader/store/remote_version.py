@@ -84,9 +84,12 @@ def stamp_text(graph: str, *, when: str = "") -> str:
 def ensure_text() -> str:
     """Update text that gives the store a version (0) when it has none, so that the first
     bump changes the version graph's size no more than any later one."""
+    # A count, not FILTER NOT EXISTS alone: Virtuoso 7.2 inserts with a WHERE that is
+    # nothing but that filter even when the version is there.
     return (
         f"INSERT {{ GRAPH {_V} {{ {_V} {_VERSION} 0 }} }} "
-        f"WHERE {{ FILTER NOT EXISTS {{ GRAPH {_V} {{ {_V} {_VERSION} ?x }} }} }}"
+        f"WHERE {{ {{ SELECT (COUNT(?x) AS ?n) WHERE {{ GRAPH {_V} {{ {_V} {_VERSION} ?x }} }} }} "
+        f"FILTER(?n = 0) }}"
     )
 
 
