@@ -45,8 +45,13 @@ def owner() -> str:
 
 def stale(age: float | None, *, lease: float) -> bool:
     """Whether a marker whose heartbeat is ``age`` seconds old (``None``: it has none, a
-    marker of an older lamcoop) belongs to a load taken for dead."""
-    return age is None or age > lease
+    marker of an older lamcoop) belongs to a load taken for dead. A heartbeat more than a
+    second ahead of the engine's clock, which no writer makes, is stale too.
+
+    >>> stale(-0.2, lease=60.0), stale(-3600.0, lease=60.0)
+    (False, True)
+    """
+    return age is None or age > lease or age < -1.0
 
 
 _FRACTION = re.compile(r"(\.\d{6})\d+")

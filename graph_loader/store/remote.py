@@ -316,7 +316,7 @@ class RemoteStore:
         return remote_loads.internal_counts(self, self._names())
 
     def clean_internal(self, graph: str) -> None:
-        """Drop the internal graph; of the marker graph, only what no sealed marker holds."""
+        """Drop the internal graph; of the marker graph, only what no load's marker holds."""
         if graph != remote_loads.PENDING_GRAPH:
             self.drop_graph(graph)
             return

@@ -125,12 +125,21 @@ def pending_loads(store: RemoteStore) -> list[PendingLoad]:
     return list(found.values())
 
 
+def live_load(load: PendingLoad, *, lease: float) -> bool:
+    """Whether ``load`` is running in some process: its marker has the shape staging writes
+    and a heartbeat younger than the lease. Not its seal: writers with different keys
+    (web nodes, each with its own ``state_dir``) must not take each other's loads for
+    forgeries; recovery here acts on internal graphs only, and a forged marker dies with
+    its lease."""
+    return load.shaped and not stale(load.age, lease=lease)
+
+
 def recover_text(store: RemoteStore, names: Sequence[str], *, lease: float) -> str:
     """Update text dropping what dead loads left: their markers and staging graphs, staging
     graphs no live marker names, and anything else in the marker graph (fragments, forged
     markers). ``names`` are the store's graphs, listed before the markers are read."""
     loads = pending_loads(store)
-    live = [x for x in loads if x.genuine and not stale(x.age, lease=lease)]
+    live = [x for x in loads if live_load(x, lease=lease)]
     keep_markers = {x.marker for x in live}
     keep_graphs = {x.physical for x in live}
     rows = store.query(
@@ -183,8 +192,8 @@ def internal_counts(store: RemoteStore, names: Sequence[str]) -> dict[str, int]:
     """The internal graphs among ``names`` (listed before the markers are read) with their
     counts: of the version graph, only the triples not lamcoop's own (so a ``DROP ALL`` it
     survives is no write to it, a foreign triple is). Other writers' loads may come and go
-    meanwhile: of the marker graph only the triples no sealed marker holds count, and of
-    the staging graphs only those no sealed marker names."""
+    meanwhile: of the marker graph only the triples no marker of staging's shape holds count, and of
+    the staging graphs only those no marker of staging's shape names."""
     inside = [n for n in names if internal(n)]
     loads = pending_loads(store) if PENDING_GRAPH in inside else []
     found = {}
@@ -193,7 +202,7 @@ def internal_counts(store: RemoteStore, names: Sequence[str]) -> dict[str, int]:
             found[name] = count(store._rows(FOREIGN_COUNT, **FOREIGN_BOUND))
         elif name == PENDING_GRAPH:
             found[name] = foreign_count(store, loads)
-        elif not any(x.physical == name for x in loads if x.sealed):
+        elif not any(x.physical == name for x in loads if x.shaped):
             n = store.triple_count(name)
             if n or store.has_graph(name):  # not one a finished load dropped meanwhile
                 found[name] = n
@@ -201,32 +210,30 @@ def internal_counts(store: RemoteStore, names: Sequence[str]) -> dict[str, int]:
 
 
 def _foreign_subjects(store: RemoteStore, loads: Sequence[PendingLoad]) -> list[Any]:
-    sealed = {x.marker for x in loads if x.sealed}
+    ours = {x.marker for x in loads if x.shaped}
     rows = store.query(
         f"SELECT DISTINCT ?x WHERE {{ GRAPH {_G} {{ ?x ?p ?o }} }}",
         use_default_graph_as_union=False,
     )
-    return [
-        r["x"] for r in rows if not (isinstance(r["x"], ox.NamedNode) and r["x"].value in sealed)
-    ]
+    return [r["x"] for r in rows if not (isinstance(r["x"], ox.NamedNode) and r["x"].value in ours)]
 
 
 def foreign_count(store: RemoteStore, loads: Sequence[PendingLoad]) -> int:
-    """How many triples of the marker graph no sealed marker of ``loads`` holds."""
+    """How many triples of the marker graph no marker of staging's shape of ``loads`` holds."""
     rows = store.query(
         f"SELECT ?x (COUNT(*) AS ?n) WHERE {{ GRAPH {_G} {{ ?x ?p ?o }} }} GROUP BY ?x",
         use_default_graph_as_union=False,
     )
-    sealed = {x.marker for x in loads if x.sealed}
+    ours = {x.marker for x in loads if x.shaped}
     return sum(
         int(r["n"].value)
         for r in rows
-        if not (isinstance(r["x"], ox.NamedNode) and r["x"].value in sealed)
+        if not (isinstance(r["x"], ox.NamedNode) and r["x"].value in ours)
     )
 
 
 def foreign_text(store: RemoteStore, loads: Sequence[PendingLoad]) -> str:
-    """Update text deleting what no sealed marker holds from the marker graph."""
+    """Update text deleting what no marker of staging's shape holds from the marker graph."""
     steps = []
     blank = False
     for s in _foreign_subjects(store, loads):
@@ -268,7 +275,7 @@ def claim(store: RemoteStore, markers: Mapping[str, str], *, lease: float) -> No
         )
         others = {r["m"].value for r in rows if isinstance(r["m"], ox.NamedNode)} - mine
         if others:
-            live = {x.marker for x in pending_loads(store) if not stale(x.age, lease=lease)}
+            live = {x.marker for x in pending_loads(store) if live_load(x, lease=lease)}
             others &= live
         if not others:
             return

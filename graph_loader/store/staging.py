@@ -278,7 +278,14 @@ class PendingLoad:
         make recovery drop a published graph or change one (no outside request can write
         the marker graph at all; this is the second line).
         """
-        if not self.sealed or internal(self.target):
+        return self.sealed and self.shaped
+
+    @property
+    def shaped(self) -> bool:
+        """Whether the marker has a shape :class:`StagedLoad` writes, sealed or not (see
+        :attr:`genuine`; a remote store, whose recovery acts on internal graphs only, asks
+        no more of a running load's marker, so writers with different keys coexist)."""
+        if internal(self.target):
             return False
         if self.state not in ("staged", "publishing", "cleanup"):
             return False
