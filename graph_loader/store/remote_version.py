@@ -74,13 +74,22 @@ def now_micros() -> int:
 def bump_text(now: int | None = None) -> str:
     """Update text that moves the version on: max(old + 1, ``now``) (the clock by default)."""
     at = ox.Literal(str(now_micros() if now is None else now), datatype=ox.NamedNode(_XSD_INT))
-    token = _token()
     return (
-        f"DELETE {{ GRAPH {_V} {{ {_V} {_VERSION} ?x . {_V} {_TOKEN} ?y }} }} "
-        f"INSERT {{ GRAPH {_V} {{ {_V} {_VERSION} ?new . {_V} {_TOKEN} {token} }} }} "
+        f"DELETE {{ GRAPH {_V} {{ {_V} {_VERSION} ?x }} }} "
+        f"INSERT {{ GRAPH {_V} {{ {_V} {_VERSION} ?new }} }} "
         f"WHERE {{ {_OLD} OPTIONAL {{ GRAPH {_V} {{ {_V} {_VERSION} ?x }} }} "
-        f"OPTIONAL {{ GRAPH {_V} {{ {_V} {_TOKEN} ?y }} }} "
-        f"BIND(IF(BOUND(?old) && ?old >= {at}, ?old + 1, {at}) AS ?new) }}"
+        f"BIND(IF(BOUND(?old) && ?old >= {at}, ?old + 1, {at}) AS ?new) }} ;\n" + _token_steps(_V)
+    )
+
+
+def _token_steps(subject: str, when: str = "") -> str:
+    """Update text replacing ``subject``'s tokens with a fresh one (while ``when`` holds).
+    Steps of their own, not more of one DELETE/INSERT: Virtuoso 7.2 drops a whole template
+    with an OPTIONAL variable left unbound."""
+    old = f"GRAPH {_V} {{ {subject} {_TOKEN} ?y }}"
+    return (
+        f"DELETE {{ {old} }} WHERE {{ {when} {old} }} ;\n"
+        f"INSERT {{ GRAPH {_V} {{ {subject} {_TOKEN} {_token()} }} }} WHERE {{ {when} }}"
     )
 
 
@@ -94,13 +103,11 @@ def stamp_text(graph: str, *, when: str = "") -> str:
     every version read before this write); it goes before :func:`bump_text`. ``when`` is a
     graph pattern the stamp holds only with (a staged copy's marker)."""
     g = term(graph)
-    token = _token()
     return (
-        f"DELETE {{ GRAPH {_V} {{ {g} {_WRITTEN} ?x . {g} {_TOKEN} ?y }} }} "
-        f"INSERT {{ GRAPH {_V} {{ {g} {_WRITTEN} ?new . {g} {_TOKEN} {token} }} }} "
+        f"DELETE {{ GRAPH {_V} {{ {g} {_WRITTEN} ?x }} }} "
+        f"INSERT {{ GRAPH {_V} {{ {g} {_WRITTEN} ?new }} }} "
         f"WHERE {{ {when} {_OLD} OPTIONAL {{ GRAPH {_V} {{ {g} {_WRITTEN} ?x }} }} "
-        f"OPTIONAL {{ GRAPH {_V} {{ {g} {_TOKEN} ?y }} }} "
-        f"BIND(COALESCE(?old + 1, 1) AS ?new) }}"
+        f"BIND(COALESCE(?old + 1, 1) AS ?new) }} ;\n" + _token_steps(g, when)
     )
 
 
