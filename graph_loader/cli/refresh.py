@@ -57,12 +57,12 @@ def refresh_command(state, graphs: tuple[str, ...], every: bool) -> None:
         # One update: each graph stamped, then the version moved (RemoteStore.update).
         store.update(" ;\n".join([ensure_text(), *(stamp_text(g) for g in changed)]))
     # The embedded store: closing it read-write counts a session, which servers watch.
+    write_void(store, settings)  # first: the index then reads the new VoID graph too
     entities = (
         index.rebuild(store, base_iri=base)
         if every
         else index.refresh(store, changed, base_iri=base)
     )
-    write_void(store, settings)
     click.echo(
         f"refreshed {len(changed)} graph{'' if len(changed) == 1 else 's'} "
         f"({entities} entities re-indexed); the data version moved"
