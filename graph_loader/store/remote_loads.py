@@ -15,7 +15,7 @@ import hmac
 import random
 import time
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import pyoxigraph as ox
 
@@ -28,6 +28,7 @@ from graph_loader.store.layout import (
     term,
 )
 from graph_loader.store.leases import engine_time, stale
+from graph_loader.store.remote_http import RemoteClient
 from graph_loader.store.remote_version import (
     FOREIGN_BOUND,
     FOREIGN_COUNT,
@@ -36,8 +37,27 @@ from graph_loader.store.remote_version import (
 )
 from graph_loader.store.staging import PendingLoad
 
-if TYPE_CHECKING:
-    from graph_loader.store.remote import RemoteStore
+
+class RemoteStore(Protocol):
+    """What these functions use of :class:`graph_loader.store.remote.RemoteStore` (named
+    so here, without importing it, which imports this module)."""
+
+    client: RemoteClient
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        substitutions: Mapping[ox.Variable, Any] | None = None,
+        use_default_graph_as_union: bool | None = None,
+    ) -> Any: ...
+
+    def seal(self, marker: str, target: str, physical: str, mode: str) -> str: ...
+
+    def triple_count(self, graph: str) -> int: ...
+
+    def has_graph(self, graph: str) -> bool: ...
+
 
 HEARTBEAT = _PENDING + "heartbeat"
 #: A running load's claim on a target it is about to publish (see :func:`claim`).
@@ -199,7 +219,10 @@ def internal_counts(store: RemoteStore, names: Sequence[str]) -> dict[str, int]:
     found = {}
     for name in inside:
         if name == VERSION_GRAPH:
-            found[name] = count(store._rows(FOREIGN_COUNT, **FOREIGN_BOUND))
+            bound = {ox.Variable(k): ox.NamedNode(v) for k, v in FOREIGN_BOUND.items()}
+            found[name] = count(
+                store.query(FOREIGN_COUNT, substitutions=bound, use_default_graph_as_union=False)
+            )
         elif name == PENDING_GRAPH:
             found[name] = foreign_count(store, loads)
         elif not any(x.physical == name for x in loads if x.shaped):
