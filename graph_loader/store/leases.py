@@ -96,7 +96,8 @@ class Heartbeat:
                 continue
 
     def stop(self) -> None:
-        """End the thread (waiting for a beat under way); a second call does nothing."""
+        """End the thread (waiting a little for a beat under way: one that hangs on a dead
+        engine ends by itself, refreshing nothing); a second call does nothing."""
         self._stop.set()
         if self._thread is not threading.current_thread():
-            self._thread.join()
+            self._thread.join(timeout=10)
