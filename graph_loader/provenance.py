@@ -65,8 +65,11 @@ def describe(graph: str, source: GraphSource, *, into: str) -> list[ox.Quad]:
     ]
 
 
-def replace_update(descriptions: Iterable[tuple[str, list[ox.Quad]]], *, into: str) -> str:
-    """Update text that swaps the old descriptions of these graphs for the new ones.
+def replace_update(
+    descriptions: Iterable[tuple[str, list[ox.Quad]]], *, into: str, when: str = ""
+) -> str:
+    """Update text that swaps the old descriptions of these graphs for the new ones (only
+    where the graph pattern ``when`` holds, when one is given).
 
     Terms are written by pyoxigraph itself (``str(term)``), which escapes them.
     """
@@ -74,8 +77,13 @@ def replace_update(descriptions: Iterable[tuple[str, list[ox.Quad]]], *, into: s
     parts = []
     for graph, quads in descriptions:
         subject = str(ox.NamedNode(graph))
-        parts.append(f"DELETE WHERE {{ GRAPH {g} {{ {subject} ?p ?o }} }}")
         body = " ".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
+        if when:
+            old = f"GRAPH {g} {{ {subject} ?p ?o }}"
+            parts.append(f"DELETE {{ {old} }} WHERE {{ {when} {old} }}")
+            parts.append(f"INSERT {{ GRAPH {g} {{ {body} }} }} WHERE {{ {when} }}")
+            continue
+        parts.append(f"DELETE WHERE {{ GRAPH {g} {{ {subject} ?p ?o }} }}")
         parts.append(f"INSERT DATA {{ GRAPH {g} {{ {body} }} }}")
     return " ;\n".join(parts)
 
@@ -99,9 +107,15 @@ def commit(
     try:
         counts = {t: staged.triple_count(t) for t in staged.targets}
         steps = []
+        # On a store with other writers, every step holds only while the load's markers
+        # are there, as its publishing does: a load taken for dead writes nothing.
+        when = staged.guard()
         if graph is not None and graph not in counts:
             counts[graph] = 0 if staged.replace else store.triple_count(graph)
-            if staged.replace:
+            if staged.replace and when:
+                into = f"GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }}"
+                steps.append(f"DELETE {{ {into} }} WHERE {{ {when} {into} }}")
+            elif staged.replace:
                 steps.append(f"DROP SILENT GRAPH {ox.NamedNode(graph)}")
         into = provenance_graph(base_iri)
         now = dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -109,7 +123,7 @@ def commit(
             (t, describe(t, GraphSource(source, sha256, n, now), into=into))
             for t, n in counts.items()
         ]
-        steps.append(replace_update(described, into=into))
+        steps.append(replace_update(described, into=into, when=when))
         staged.commit(also=" ;\n".join(steps))
     except BaseException:
         staged.abort()

@@ -160,6 +160,13 @@ class Settings:
         "Times a request to a remote store is tried again after a connection error, waiting "
         "0.5 s, then twice as long each time.",
     )
+    store_lease_seconds: float = setting(
+        60.0,
+        "With a remote store: seconds after its last heartbeat that a load is taken for "
+        "dead. A running load refreshes its markers' heartbeat (the engine's clock) every "
+        "quarter of this; a read-write open drops only the staging of loads whose heartbeat "
+        "is older (docs/remote-store.md, Loads are atomic).",
+    )
     remote_version_check_ms: int = setting(
         250,
         "With a remote store: milliseconds between a server's reads of the store's data "

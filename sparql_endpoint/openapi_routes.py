@@ -39,6 +39,8 @@ STATUSES: dict[str, str] = {
     "403": "The token is not the update token, or the service is read-only (no token set).",
     "404": "No such thing, graph, page or file; the body says which.",
     "406": "No format this route offers is acceptable; the body names those offered.",
+    "409": "Another writer took this write for dead (no heartbeat for store_lease_seconds) "
+    "and dropped what it staged: nothing was published; send it again.",
     "413": "The body is over max_body_bytes.",
     "414": "The request line is too long for the server (the front's limit; see "
     "sparql_endpoint.front): send long queries by POST.",
@@ -322,7 +324,7 @@ ROUTES: dict[str, Route] = {
     ),
     "graph_store.read_graph": Route((*_READ, 404, 406), GRAPH_TYPES, (*TARGET, FORMAT, OUTPUT)),
     "graph_store.write_graph": Route(
-        (201, 204, 400, 401, 403, 413, 415, 503), (), TARGET, _RDF_BODY, write=True
+        (201, 204, 400, 401, 403, 409, 413, 415, 503), (), TARGET, _RDF_BODY, write=True
     ),
     "graph_store.remove_graph": Route((204, 400, 401, 403, 404, 503), (), TARGET, write=True),
     "sparql.query_get": Route(

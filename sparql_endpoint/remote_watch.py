@@ -3,13 +3,14 @@
 
 ``lamcoop serve`` over a remote store starts this process beside its front. Every
 ``remote_version_check_ms`` it reads the store's data version, one tiny query
-(:func:`graph_loader.store.remote_version.read_version`). When the version moved past the
-one this node last saw (kept in its state file), it takes the node's write lock (no worker
-reads meanwhile, as during a write through this node), re-reads into the node's text index
-the graphs stamped as written since, and every graph whose size changed, and publishes a new
-state file with the graphs' counts and the version seen. The workers and the front key every
-cache on the state file's version (rendered pages, documents, the front's cache), so they
-drop what they made from the older data on their next request.
+(:func:`graph_loader.store.remote_version.read_mark`). When the version moved from the
+one this node last saw (its number, kept in its state file, or its tokens), it takes the
+node's write lock (no worker reads meanwhile, as during a write through this node),
+re-reads into the node's text index the graphs stamped as written since, and every graph
+whose size changed, and publishes a new state file with the graphs' counts and the version
+seen. The workers and the front key every cache on the state file's version (rendered
+pages, documents, the front's cache), so they drop what they made from the older data on
+their next request.
 
 So a write anywhere shows on every node within ``remote_version_check_ms`` plus the time of
 that refresh. A version that went back (the store emptied, or replaced by another) brings
@@ -27,7 +28,7 @@ from graph_loader import index
 from graph_loader.settings import Settings
 from graph_loader.store import Store, StoreError
 from graph_loader.store.opening import open_remote
-from graph_loader.store.remote_version import read_version, written_since
+from graph_loader.store.remote_version import read_mark, read_stamps, written_since
 from sparql_endpoint.executor.served import WRITE_GRACE
 from sparql_endpoint.executor.store_files import LockTimeout, State, StateFile, StoreLocks
 from sparql_endpoint.watch_keeper import started_by_parent
@@ -49,6 +50,10 @@ class Watcher:
         #: What this watcher last wrote to its status file, and when (``time.monotonic``).
         self.record = WatchStatus()
         self._written = 0.0
+        #: The version's tokens and the graphs' stamp tokens at the last look (``None``
+        #: before the first).
+        self._tokens: frozenset[str] | None = None
+        self._stamps: dict[str, frozenset[str]] | None = None
 
     def store(self) -> Store:
         """The read-only handle (its HTTP connections reused), opened on first use."""
@@ -57,27 +62,39 @@ class Watcher:
         return self._store
 
     def check(self) -> bool:
-        """One look at the store's version; whether this node caught up with a write."""
+        """One look at the store's version; whether this node caught up with a write.
+
+        The version's number and its tokens are compared with those last seen: two writes
+        at once may leave the number one of them already had, never the same tokens
+        (:mod:`graph_loader.store.remote_version`). The graphs refreshed are those whose
+        stamp tokens changed since the last look (at the first look: those stamped after
+        the number in the state file), and every graph whose size changed."""
         store = self.store()
-        remote = read_version(store)
-        self.note(last_read=time.time(), version=remote, failures=0)
+        mark = read_mark(store)
+        self.note(last_read=time.time(), version=mark.number, failures=0)
         seen = self.state.current().remote
-        if remote == seen:
+        if mark.number == seen and self._tokens is None:
+            self._tokens, self._stamps = mark.tokens, read_stamps(store)  # the first look
+            return False
+        if mark.number == seen and mark.tokens == self._tokens:
             return False
         self.note(busy_since=time.time())
         deadline = time.monotonic() + self.settings.query_timeout + WRITE_GRACE
         with self.locks.writing(deadline):
             current = self.state.current()
-            if current.remote == remote:
-                return False  # caught up meanwhile
             base = self.settings.base_iri
-            if remote < current.remote:
+            stamps = read_stamps(store)
+            if mark.number < current.remote:
                 index.rebuild(store, base_iri=base)
             else:
-                index.refresh(store, written_since(store, current.remote), base_iri=base)
+                changed = set(written_since(store, current.remote))
+                if self._stamps is not None:
+                    changed |= {g for g, t in stamps.items() if self._stamps.get(g) != t}
+                index.refresh(store, sorted(changed), base_iri=base)
             graphs = State.of(store, 0).graphs
             version = self.state.next_version()
-            self.state.publish(version, graphs, remote=remote, modified=remote / 1e6)
+            self.state.publish(version, graphs, remote=mark.number, modified=mark.number / 1e6)
+            self._tokens, self._stamps = mark.tokens, stamps
         return True
 
     def note(self, **changes: object) -> None:

@@ -27,6 +27,7 @@ from graph_loader import index, provenance
 from graph_loader.bounded import locate
 from graph_loader.publish.void import write_void
 from graph_loader.store import InternalGraphError, Store
+from graph_loader.store.leases import LoadLost
 from sparql_endpoint.context import service
 from sparql_endpoint.executor import Unavailable
 from sparql_endpoint.outbound import OutboundFailure, failed_outbound
@@ -58,6 +59,9 @@ def write(
         return svc.executor.write(with_void)
     except InternalGraphError as exc:
         abort(400, f"refused, nothing written: {exc}")
+    except LoadLost as exc:
+        # Another writer took this write for dead (docs/remote-store.md, Loads are atomic).
+        abort(409, str(exc))
     except (SyntaxError, MemoryError) as exc:
         refused = locate.explain(exc, *body) if body is not None else None
         if refused is not None:
@@ -97,7 +101,7 @@ def run_update(text: str, base_iri: str | None = None, *, calls_out: bool = Fals
         after = store.internal_graphs()
         touched = [g for g, n in after.items() if before.get(g) != n]
         for graph in touched:
-            store.drop_graph(graph)
+            store.clean_internal(graph)
         now = {g.iri: g.triples for g in store.graphs()}
         changed = {g: n for g, n in now.items() if counts.get(g) != n}
         changed.update({g: -1 for g in counts if g not in now})

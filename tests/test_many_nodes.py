@@ -8,6 +8,7 @@ answering from the others."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import os
 import re
@@ -303,6 +304,54 @@ def test_a_load_by_the_command_line_shows_on_every_node(cluster):
     _everywhere(cluster, lambda url: _search(url, "mnbvcxz") == [entity])
     answers = [_select(url, LABELS_QUERY) for url in cluster.urls]
     assert all(a == answers[0] for a in answers)
+
+
+def test_an_outside_write_then_lamcoop_refresh_shows_on_every_node(cluster):
+    """A write to the engine directly moves no version; ``lamcoop refresh`` does."""
+    entity = ID + "x-nodes-outside"
+    triples = (
+        f'<{entity}> <{LABEL}> "Lkjhgfdsa Hall"@en . <{entity}> <{TYPE}> <urn:x-lamcoop-test:T>'
+    )
+    insert = {"update": f"INSERT DATA {{ GRAPH <{GRAPH}> {{ {triples} }} }}"}
+    requests.post(cluster.engine.url + "/update", data=insert, timeout=60).raise_for_status()
+    time.sleep(1.0)  # several watcher ticks: no node learns of it
+    assert all(_search(url, "lkjhgfdsa") == [] for url in cluster.urls)
+    env = _env(cluster.engine, cluster.root / "cli-state")
+    run = subprocess.run(
+        [str(VENV_BIN / "lamcoop"), "refresh"], cwd=cluster.root, env=env, capture_output=True
+    )
+    assert run.returncode == 0 and f"<{GRAPH}>" in run.stdout.decode(), run.stderr
+    _everywhere(cluster, lambda url: _search(url, "lkjhgfdsa") == [entity])
+
+
+def test_graph_store_puts_through_two_nodes_at_once_all_show(cluster):
+    """Writes through two nodes and the command line at once: all published, all seen."""
+    words = ("Plmoknijb", "Uhbygvtfc", "Rdxeszwaq")
+
+    def put(node: int, word: str) -> int:
+        entity, graph = ID + f"x-nodes-{word.lower()}", f"urn:x-lamcoop-test:{word}"
+        body = "".join(f'<{entity}> <{LABEL}> "{word} {n}"@en . ' for n in range(2000))
+        answer = requests.put(
+            cluster.nodes[node].url + "/graph-store",
+            params={"graph": graph},
+            data=f"{body}<{entity}> <{TYPE}> <urn:x-lamcoop-test:T> .".encode(),
+            headers={"Content-Type": "text/turtle", "Authorization": f"Bearer {TOKEN}"},
+            timeout=HTTP_DEADLINE,
+        )
+        return answer.status_code
+
+    with concurrent.futures.ThreadPoolExecutor(3) as pool:
+        puts = [pool.submit(put, n, w) for n, w in enumerate(words[:2])]
+        e = f"<{ID}x-nodes-{words[2].lower()}>"
+        data = f'{e} <{LABEL}> "{words[2]}"@en .\n{e} <{TYPE}> <urn:x-lamcoop-test:T> .\n'
+        cli = pool.submit(_load, cluster.engine, cluster.root, GRAPH[:-5] + words[2], data)
+        assert [p.result() for p in puts] == [201, 201] and cli.result() is None
+    counts = cluster.engine.counts()
+    assert [counts["urn:x-lamcoop-test:" + w] for w in words] == [2001, 2001, 2]
+    assert not [g for g in counts if g.startswith("urn:lamcoop:staging:")]
+    for word in words:
+        entity = ID + f"x-nodes-{word.lower()}"
+        _everywhere(cluster, lambda url, w=word, e=entity: _search(url, w.lower()) == [e])
 
 
 def _engine_version(engine: OxigraphServer) -> int:

@@ -168,8 +168,18 @@ def engine(request, tmp_path: Path):
     return server, remote_env(server, tmp_path / "state")
 
 
+#: A short lease for the tests that kill a loader: its markers are taken for dead after it.
+LEASE = 2.0
+
+
+def _after_the_lease() -> None:
+    """Wait until a dead load's last heartbeat is older than :data:`LEASE`."""
+    time.sleep(LEASE + 1.0)
+
+
 def test_a_killed_loader_leaves_the_published_graphs(lamcoop, engine, load_file, tmp_path):
     oxigraph, env = engine
+    env = {**env, "LAMCOOP_STORE_LEASE_SECONDS": str(LEASE)}
     small = tmp_path / "small.nt"
     small.write_text('<urn:x-lamcoop-test:a> <urn:x-lamcoop-test:b> "1" .\n')
     assert lamcoop("load", "--graph", TARGET, str(small), env=env).returncode == 0
@@ -181,7 +191,8 @@ def test_a_killed_loader_leaves_the_published_graphs(lamcoop, engine, load_file,
     stopped = oxigraph.counts()
     assert "urn:lamcoop:pending-loads" in stopped  # stopped before its commit point
     assert _published(stopped) == _published(before)
-    # The next open drops what the load staged: the store is exactly as it was.
+    # An open once the lease is over drops what the load staged: the store is as it was.
+    _after_the_lease()
     assert lamcoop("graphs", env=env).returncode == 0
     assert oxigraph.counts() == before
 
@@ -190,6 +201,7 @@ def test_an_engine_stopped_mid_load_leaves_the_published_graphs(
     lamcoop, engine, load_file, tmp_path
 ):
     oxigraph, env = engine
+    env = {**env, "LAMCOOP_STORE_LEASE_SECONDS": str(LEASE)}
     small = tmp_path / "small.nt"
     small.write_text('<urn:x-lamcoop-test:a> <urn:x-lamcoop-test:b> "1" .\n')
     assert lamcoop("load", "--graph", TARGET, str(small), env=env).returncode == 0
@@ -205,6 +217,7 @@ def test_an_engine_stopped_mid_load_leaves_the_published_graphs(
     restarted = oxigraph.counts()
     assert "urn:lamcoop:pending-loads" in restarted
     assert _published(restarted) == _published(before)
+    _after_the_lease()
     assert lamcoop("graphs", env=env).returncode == 0
     assert oxigraph.counts() == before
 
@@ -230,12 +243,19 @@ def test_registers_load_alike(lamcoop, backend, tmp_path, repo_root):
 
 
 def test_a_copy_dropped_by_another_recovery_never_empties_its_target(oxigraph, tmp_path):
-    """Two writers on one remote store: the second one's open drops the first one's staged
-    copy; publishing it then changes nothing (it never publishes an empty graph)."""
+    """Two writers on one remote store: the second one takes the first one's load for dead
+    (its lease is shorter than the time since the heartbeat) and drops its staged copy;
+    publishing it then changes nothing (it never publishes an empty graph) and fails loudly
+    instead of reporting counts."""
     from graph_loader.settings import resolve_settings
     from graph_loader.store import open_configured
+    from graph_loader.store.leases import LoadLost
 
-    settings = resolve_settings(environ=remote_env(oxigraph, tmp_path / "state"), config_file=None)
+    environ = remote_env(oxigraph, tmp_path / "state")
+    settings = resolve_settings(environ=environ, config_file=None)
+    hasty = resolve_settings(
+        environ={**environ, "LAMCOOP_STORE_LEASE_SECONDS": "0.001"}, config_file=None
+    )
     first = open_configured(settings)
     first.update(
         f"INSERT DATA {{ GRAPH <{TARGET}> {{ <urn:x-lamcoop-test:a> <urn:x-lamcoop-test:b> 1 }} }}"
@@ -243,8 +263,10 @@ def test_a_copy_dropped_by_another_recovery_never_empties_its_target(oxigraph, t
     before = oxigraph.counts()
     data = b'<urn:x-lamcoop-test:n> <urn:x-lamcoop-test:b> "2" .\n'
     staged = first.stage(data, graph=TARGET, format=ox.RdfFormat.N_TRIPLES, replace=True)
-    second = open_configured(settings)  # a read-write open recovers: the copy is dropped
-    staged.publish()
+    time.sleep(0.1)
+    second = open_configured(hasty)  # a read-write open recovers: the copy is dropped
+    with pytest.raises(LoadLost, match="dropped by another writer"):
+        staged.publish()
     assert oxigraph.counts() == before
     first.close()
     second.close()

@@ -24,6 +24,7 @@ from graph_loader.cli.commands import (
 )
 from graph_loader.cli.consistency import consistency_command
 from graph_loader.cli.dump import dump_command
+from graph_loader.cli.refresh import refresh_command
 from graph_loader.cli.state import AppState
 from graph_loader.cli.validate import validate_command
 from graph_loader.settings import SettingsError, resolve_settings
@@ -39,6 +40,7 @@ DATA_COMMANDS: tuple[click.Command, ...] = (
     audit_command,
     validate_command,
     consistency_command,
+    refresh_command,
 )
 
 #: Commands of other packages: name -> (module, attribute, short help), imported on first use.

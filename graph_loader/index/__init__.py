@@ -11,6 +11,6 @@ and their sorted list, and every label and identifier folded by
 from __future__ import annotations
 
 from graph_loader.index.db import FILE_NAME, KINDS, Kind
-from graph_loader.index.refresh import behind, rebuild, refresh
+from graph_loader.index.refresh import behind, rebuild, refresh, resized
 
-__all__ = ["FILE_NAME", "KINDS", "Kind", "behind", "rebuild", "refresh"]
+__all__ = ["FILE_NAME", "KINDS", "Kind", "behind", "rebuild", "refresh", "resized"]

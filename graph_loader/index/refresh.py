@@ -70,6 +70,21 @@ def behind(store: ReadableStore, *, base_iri: str) -> bool:
     return row is None or json.loads(row[0]) != _listing(store, base_iri)
 
 
+def resized(store: ReadableStore, *, base_iri: str) -> list[str]:
+    """The graphs the index reads whose triple count is not the one it last saw (all of them
+    when it was never built), sorted: what a write made outside lamcoop most likely changed."""
+    listing = _listing(store, base_iri)
+    conn = open_reading(store)
+    if conn is None:
+        return sorted(listing)
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'graphs'").fetchone()
+    finally:
+        conn.close()
+    seen: dict[str, int] = json.loads(row[0]) if row else {}
+    return sorted(g for g in seen.keys() | listing.keys() if seen.get(g) != listing.get(g))
+
+
 def _listing(store: ReadableStore, base_iri: str) -> dict[str, int]:
     """The triple count of each graph the index reads (the catalogue's index purpose)."""
     return {g.iri: g.triples for g in covered(Purpose.INDEX, store.graphs(), base_iri=base_iri)}

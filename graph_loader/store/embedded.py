@@ -328,6 +328,32 @@ class OxigraphStore:
         self.drop_graph(PENDING_GRAPH)
         self._inner.flush()
 
+    #: No other writer can act meanwhile: the store's directory is locked while it is open.
+    lease: float | None = None
+
+    def add_marker(self, quads: list[ox.Quad]) -> None:
+        """Write a load's marker, durably."""
+        self.extend(quads)
+        self.flush()
+
+    def discard(self, markers: list[str], physicals: list[str]) -> None:
+        """Undo or free what the load staged (this store has one writer: :meth:`recover`)."""
+        self.recover()
+
+    def clean_internal(self, graph: str) -> None:
+        """Drop the internal graph (no load of another writer can be using it)."""
+        self.drop_graph(graph)
+
+    def beat(self, markers: list[str]) -> bool:
+        """Nothing to refresh: no other writer can drop a marker here."""
+        return True
+
+    def guard(self, markers: list[str]) -> str:
+        return ""
+
+    def claim(self, markers: Mapping[str, str]) -> None:
+        """Nothing to wait for: this store has one writer at a time."""
+
     def split_staged(self, target: str, physical: str, *, replace: bool) -> int:
         """Turn a staged copy into its differences with ``target`` (see
         :func:`graph_loader.store.moves.split`); returns the count ``target`` will hold."""

@@ -175,6 +175,12 @@ class Store(ReadableStore, Protocol):
         """Finish loads that passed their commit point; undo the others."""
         ...
 
+    def clean_internal(self, graph: str) -> None:
+        """Undo what a user's update wrote to the internal graph ``graph`` (see
+        :meth:`internal_graphs`): drop it, or, where other writers' loads keep markers in
+        it, only what is not theirs."""
+        ...
+
     def flush(self) -> None:
         """Make what was written durable before going on."""
         ...

@@ -38,7 +38,12 @@ def open_remote(settings: Settings, *, read_only: bool = False) -> RemoteStore:
         auth=settings.store_auth,
     )
     client = RemoteClient(endpoints, timeout=settings.store_timeout, retries=settings.store_retries)
-    store = RemoteStore(client, state_dir=settings.store_path, read_only=read_only)
+    store = RemoteStore(
+        client,
+        state_dir=settings.store_path,
+        read_only=read_only,
+        lease=settings.store_lease_seconds,
+    )
     try:
         if read_only:
             store.has_graph(settings.graph_iri("ontology"))

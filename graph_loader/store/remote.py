@@ -9,7 +9,9 @@ graph under ``urn:lamcoop:staging:`` beside a sealed pending-load marker
 (:class:`~graph_loader.store.staging.StagedLoad`); publishing is one SPARQL update that
 empties the target (when the load replaces), adds the staged copy and records the load's
 provenance. A load killed, or an engine stopped, before that update leaves the published
-graphs as they were; the next read-write open drops what was staged.
+graphs as they were; a later read-write open drops what was staged, once the load's
+heartbeat is older than the lease (:mod:`graph_loader.store.leases`: several processes may
+write one remote store at once, and none drops another's running load).
 
 What lamcoop keeps beside a remote store (the text index, the key that seals markers) is
 in a local directory, the ``state_dir`` setting.
@@ -17,14 +19,13 @@ in a local directory, the ``state_dir`` setting.
 
 from __future__ import annotations
 
-import hmac
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
+from graph_loader.store import remote_loads
 from graph_loader.store.bindings import bind
 from graph_loader.store.dialect import (
     accept_for,
@@ -41,22 +42,17 @@ from graph_loader.store.interface import (
     StoreError,
 )
 from graph_loader.store.layout import (
-    _PENDING,
-    PENDING_GRAPH,
-    STAGING_PREFIX,
     count,
     internal,
     marker_key,
     seal,
     term,
 )
+from graph_loader.store.leases import owner
 from graph_loader.store.moves import chunks
 from graph_loader.store.remote_http import RemoteClient
-from graph_loader.store.remote_payloads import insert_data, read_pieces, serialised, started
+from graph_loader.store.remote_payloads import insert_data, serialised, started, upload_quads
 from graph_loader.store.remote_version import (
-    FOREIGN_BOUND,
-    FOREIGN_COUNT,
-    VERSION_GRAPH,
     bump_text,
     ensure_text,
     stamp_text,
@@ -76,8 +72,18 @@ class RemoteStore:
     #: Every graph a load writes is staged, new ones too: nothing shows before publishing.
     stages_new_graphs = True
 
-    def __init__(self, client: RemoteClient, *, state_dir: Path, read_only: bool = False):
+    def __init__(
+        self,
+        client: RemoteClient,
+        *,
+        state_dir: Path,
+        read_only: bool = False,
+        lease: float = 60.0,
+    ):
         self.client = client
+        #: Seconds after its last heartbeat that another writer's load is taken for dead.
+        self.lease: float | None = lease
+        self._lease = lease
         self.read_only = read_only
         self.path = state_dir
         self.url = client.endpoints.query
@@ -288,25 +294,13 @@ class RemoteStore:
                 )
                 self.client.post_graph(physical, started(body), "application/n-triples")
         except BaseException:
-            self.recover()
+            staged.abort()
             raise
         return staged
 
     def _upload_quads(self, routed: Iterable[ox.Quad]) -> None:
-        """Upload routed quads: spooled first (routing commits markers), then one body per
-        request, so a document's blank nodes stay one node each within a graph."""
-        with tempfile.TemporaryFile() as spool:
-            ox.serialize(routed, output=spool, format=ox.RdfFormat.N_QUADS)
-            spool.seek(0)
-            if self.client.endpoints.engine == "oxigraph":
-                self.client.post_graph(None, read_pieces(spool), "application/n-quads")
-                return
-            by_graph: dict[str, list[ox.Triple]] = {}
-            for q in ox.parse(spool, format=ox.RdfFormat.N_QUADS):
-                by_graph.setdefault(q.graph_name.value, []).append(q.triple)
-            for name, triples in by_graph.items():
-                data = serialised(triples, ox.RdfFormat.N_TRIPLES)
-                self.client.post_graph(name, data, "application/n-triples")
+        """Upload routed quads (:func:`remote_payloads.upload_quads`)."""
+        upload_quads(self.client, routed)
 
     def flush(self) -> None:
         """Nothing to do: each request of a remote store is durable when answered."""
@@ -317,48 +311,59 @@ class RemoteStore:
 
     # -- pending loads -------------------------------------------------------------------
     def internal_graphs(self) -> dict[str, int]:
-        """The store's own bookkeeping graphs (empty ones too) with their triple counts; of
-        the version graph, which every update rewrites, only the triples not lamcoop's own
-        (so a ``DROP ALL`` it survives is no write to it, a foreign triple is)."""
-        return {
-            name: (
-                count(self._rows(FOREIGN_COUNT, **FOREIGN_BOUND))
-                if name == VERSION_GRAPH
-                else self.triple_count(name)
-            )
-            for name in self._names()
-            if internal(name)
-        }
+        """The store's own bookkeeping graphs (empty ones too) with their triple counts
+        (:func:`remote_loads.internal_counts`: what a user's update may not change)."""
+        return remote_loads.internal_counts(self, self._names())
+
+    def clean_internal(self, graph: str) -> None:
+        """Drop the internal graph; of the marker graph, only what no load's marker holds."""
+        if graph != remote_loads.PENDING_GRAPH:
+            self.drop_graph(graph)
+            return
+        text = remote_loads.foreign_text(self, self.pending_loads())
+        if text:
+            self.update(text)
 
     def pending_loads(self) -> list[PendingLoad]:
-        """Every load whose marker is still present."""
-        rows = self._rows(
-            """SELECT * WHERE { GRAPH ?g {
-                 ?x ?target ?t ; ?physical ?p ; ?mode ?m ; ?state ?s
-                 OPTIONAL { ?x ?seal ?k } } }""",
-            g=PENDING_GRAPH,
-            **{k: _PENDING + k for k in ("target", "physical", "mode", "state", "seal")},
-        )
-        found = []
-        for r in rows:
-            x, t, p, m = (r[k].value for k in ("x", "t", "p", "m"))
-            sealed = r["k"] is not None and hmac.compare_digest(r["k"].value, self.seal(x, t, p, m))
-            found.append(PendingLoad(x, t, p, m, r["s"].value, sealed=sealed))
-        return found
+        """Every load whose marker is still present (its heartbeat's age with it)."""
+        return remote_loads.pending_loads(self)
 
     def seal(self, marker: str, target: str, physical: str, mode: str) -> str:
         """The seal a marker of this store bears (see :func:`layout.seal`)."""
         return seal(self._key, marker, target, physical, mode)
 
     def recover(self) -> None:
-        """Drop what unfinished loads staged and their markers: publishing is one update,
-        so a load either passed it (and only its staging is left) or never showed."""
+        """Drop what dead loads staged and their markers (see :mod:`remote_loads`): a
+        load either passed its one publishing update or never showed, and one whose
+        heartbeat is younger than the lease is running in another process and kept."""
         self._writable()
-        staging = [n for n in self._names() if n.startswith(STAGING_PREFIX)]
-        steps = [f"DROP SILENT GRAPH {term(n)}" for n in staging]
-        steps.append(f"DROP SILENT GRAPH {term(PENDING_GRAPH)}")
-        steps.append(ensure_text())
-        self.client.update(" ;\n".join(steps))
+        steps = remote_loads.recover_text(self, self._names(), lease=self._lease)
+        self.client.update(" ;\n".join(s for s in (steps, ensure_text()) if s))
+
+    def add_marker(self, quads: list[ox.Quad]) -> None:
+        """Write a load's marker with its owner and heartbeat (the data version unmoved)."""
+        self._writable()
+        self.client.update(remote_loads.marker_text(quads, owner()))
+
+    def beat(self, markers: list[str]) -> bool:
+        """Refresh the heartbeat of ``markers``; whether they are all still there."""
+        if markers:
+            self.client.update(remote_loads.beat_text(markers))
+        return remote_loads.present(self, markers)
+
+    def guard(self, markers: list[str]) -> str:
+        return remote_loads.guard(markers)
+
+    def claim(self, markers: Mapping[str, str]) -> None:
+        """Publish one load at a time per graph (:func:`remote_loads.claim`)."""
+        remote_loads.claim(self, markers, lease=self._lease)
+
+    def discard(self, markers: list[str], physicals: list[str]) -> None:
+        """Drop one load's staging graphs and markers (nothing of another load)."""
+        self._writable()
+        text = remote_loads.discard_text(markers, physicals)
+        if text:
+            self.client.update(text)
 
     def split_staged(self, target: str, physical: str, *, replace: bool) -> int:
         """How many triples ``target`` will hold once the staged copy is published."""
@@ -375,19 +380,8 @@ class RemoteStore:
         return self.triple_count(target) + self.triple_count(physical) - both
 
     def publish_text(self, target: str, physical: str, *, replace: bool) -> str:
-        """The update that publishes a staged copy: empty the target when the load
-        replaces, then add the copy (blank nodes keep their identity). Each step holds only
-        while the copy's marker is there: a copy another process's recovery dropped is never
-        published as an empty graph."""
-        t, c = term(target), term(physical)
-        marked = f"GRAPH {term(PENDING_GRAPH)} {{ ?load {term(_PENDING + 'physical')} {c} }}"
-        into = f"GRAPH {t} {{ ?s ?p ?o }}"
-        steps = [f"CREATE SILENT GRAPH {t}"]
-        if replace:
-            steps.append(f"DELETE {{ {into} }} WHERE {{ {marked} {into} }}")
-        steps.append(f"INSERT {{ {into} }} WHERE {{ {marked} GRAPH {c} {{ ?s ?p ?o }} }}")
-        steps.append(stamp_text(target, when=marked))  # the commit's update moves the version
-        return " ;\n".join(steps)
+        """The update that publishes a staged copy (:func:`remote_loads.publish_text`)."""
+        return remote_loads.publish_text(target, physical, replace=replace)
 
     def apply_staged(self, target: str, physical: str, *, forward: bool) -> None:
         """Publish a staged copy by itself (unused: the commit point's update does it)."""

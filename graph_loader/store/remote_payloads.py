@@ -4,10 +4,31 @@
 from __future__ import annotations
 
 import itertools
+import tempfile
 from collections.abc import Iterable, Iterator
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import pyoxigraph as ox
+
+if TYPE_CHECKING:
+    from graph_loader.store.remote_http import RemoteClient
+
+
+def upload_quads(client: RemoteClient, routed: Iterable[ox.Quad]) -> None:
+    """Upload routed quads: spooled first (routing commits markers), then one body per
+    request, so a document's blank nodes stay one node each within a graph."""
+    with tempfile.TemporaryFile() as spool:
+        ox.serialize(routed, output=spool, format=ox.RdfFormat.N_QUADS)
+        spool.seek(0)
+        if client.endpoints.engine == "oxigraph":
+            client.post_graph(None, read_pieces(spool), "application/n-quads")
+            return
+        by_graph: dict[str, list[ox.Triple]] = {}
+        for q in ox.parse(spool, format=ox.RdfFormat.N_QUADS):
+            by_graph.setdefault(q.graph_name.value, []).append(q.triple)
+        for name, triples in by_graph.items():
+            data = serialised(triples, ox.RdfFormat.N_TRIPLES)
+            client.post_graph(name, data, "application/n-triples")
 
 
 def insert_data(quads: Iterable[ox.Quad]) -> str:

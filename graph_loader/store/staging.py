@@ -20,6 +20,7 @@ from graph_loader.store.layout import (
     refuse_internal,
     term,
 )
+from graph_loader.store.leases import Heartbeat, LoadLost
 
 
 class StagingStore(Protocol):
@@ -38,6 +39,33 @@ class StagingStore(Protocol):
     def flush(self) -> None: ...
 
     def recover(self) -> None: ...
+
+    def add_marker(self, quads: list[ox.Quad]) -> None:
+        """Write a load's marker (durably); a store shared by several writers stamps it
+        with its owner and a heartbeat in the same request."""
+        ...
+
+    def discard(self, markers: list[str], physicals: list[str]) -> None:
+        """Free what one load staged (its markers and staging graphs), or undo it."""
+        ...
+
+    def beat(self, markers: list[str]) -> bool:
+        """Refresh the heartbeat of a running load's markers; whether all are still there."""
+        ...
+
+    #: Seconds after its last heartbeat that a load is taken for dead by other writers, or
+    #: ``None`` where no other writer can act meanwhile (the embedded store's lock).
+    lease: float | None
+
+    def guard(self, markers: list[str]) -> str:
+        """A graph pattern holding only while ``markers`` are there ("" where no other
+        writer can drop them): the commit point's provenance is written under it."""
+        ...
+
+    def claim(self, markers: Mapping[str, str]) -> None:
+        """Wait until no other running load is publishing one of these targets (keys; the
+        values are this load's markers), and claim them until this load is freed."""
+        ...
 
     def split_staged(self, target: str, physical: str, *, replace: bool) -> int: ...
 
@@ -66,6 +94,8 @@ class StagedLoad:
         self.counts: dict[str, int] | None = None
         #: Whether the load passed its commit point (:meth:`commit` returned).
         self.committed = False
+        #: The thread keeping the markers alive on a store with other writers.
+        self._heartbeat: Heartbeat | None = None
 
     def physical(self, target: str) -> str:
         """The graph the data for ``target`` is written to; commits its marker first.
@@ -100,6 +130,9 @@ class StagedLoad:
         """Count what each target will hold, and turn each staged copy into its differences
         with its target (``StagingStore.split_staged``); nothing published changes."""
         if self.counts is None:
+            # The counts and the publishing are made with no other writer's load publishing
+            # the same graphs (one at a time per graph, where several writers may run).
+            self.store.claim(self.markers)
             self.counts = {
                 target: self.store.triple_count(target)
                 if physical == target
@@ -118,8 +151,28 @@ class StagedLoad:
 
     def finish(self) -> None:
         """Free what a committed load staged. A process that ends first leaves it to the
-        next read-write open of the store."""
-        self.store.recover()
+        next read-write open of the store (after the lease, on a store with other writers)."""
+        self._release()
+
+    def _release(self) -> None:
+        """Stop the heartbeat, then free this load's markers and staging graphs."""
+        if self._heartbeat is not None:
+            self._heartbeat.stop()
+        self.store.discard(list(self.markers.values()), [p for p, _m in self.targets.values()])
+
+    def _check_held(self) -> None:
+        """Raise :class:`LoadLost` if another writer dropped this load's markers."""
+        lost = self._heartbeat is not None and self._heartbeat.lost
+        if lost or (self.store.lease is not None and not self.store.beat(self._marked())):
+            raise LoadLost
+
+    def _marked(self) -> list[str]:
+        return list(self.markers.values())
+
+    def guard(self) -> str:
+        """A graph pattern holding only while this load's markers are there ("" where no
+        other writer can drop them): what its provenance is written under."""
+        return self.store.guard(self._marked())
 
     def commit(self, *, also: str = "") -> None:
         """Publish the load; once this returns, it holds even across a crash.
@@ -135,6 +188,7 @@ class StagedLoad:
         g = term(PENDING_GRAPH)
         moving = [(t, p) for t, (p, _mode) in self.targets.items() if p != t]
         try:
+            self._check_held()
             self.prepare()
             texts = [self.store.publish_text(t, p, replace=self.replace) for t, p in moving]
             in_one = [text for text in texts if text is not None]
@@ -154,8 +208,10 @@ class StagedLoad:
             if steps:
                 self.store.update(" ;\n".join(steps))
             self.store.flush()
+            # Every step of that update held only while the markers were there.
+            self._check_held()
         except BaseException:
-            self.store.recover()
+            self._release()
             raise
         self.committed = True
 
@@ -164,14 +220,18 @@ class StagedLoad:
         g, p = term(PENDING_GRAPH), term(_PENDING + "state")
         steps = []
         for target in targets:
+            # Only a marker still there changes (none is made again from its state alone).
             marker = term(self.markers[target])
-            steps.append(f"DELETE WHERE {{ GRAPH {g} {{ {marker} {p} ?s }} }}")
-            steps.append(f"INSERT DATA {{ GRAPH {g} {{ {marker} {p} {ox.Literal(state)} }} }}")
+            steps.append(
+                f"DELETE {{ GRAPH {g} {{ {marker} {p} ?s }} }} "
+                f"INSERT {{ GRAPH {g} {{ {marker} {p} {ox.Literal(state)} }} }} "
+                f"WHERE {{ GRAPH {g} {{ {marker} {p} ?s }} }}"
+            )
         return " ;\n".join(steps)
 
     def abort(self) -> None:
         """Abandon the load: the store is left as it was before it."""
-        self.store.recover()
+        self._release()
 
     def _mark(self, target: str, physical: str, mode: str) -> None:
         marker = ox.NamedNode(f"urn:lamcoop:load:{uuid.uuid4().hex}")
@@ -183,11 +243,13 @@ class StagedLoad:
             "state": ox.Literal("staged"),
             "seal": ox.Literal(self.store.seal(marker.value, target, physical, mode)),
         }
-        self.store.extend(
+        self.store.add_marker(
             [ox.Quad(marker, ox.NamedNode(_PENDING + k), v, g) for k, v in values.items()]
         )
-        self.store.flush()
         self.markers[target] = marker.value
+        lease = self.store.lease
+        if lease is not None and self._heartbeat is None:
+            self._heartbeat = Heartbeat(self.store.beat, self._marked, period=lease / 4)
 
 
 @dataclass(frozen=True)
@@ -201,6 +263,9 @@ class PendingLoad:
     state: str
     #: Whether the marker carries the store's seal (see ``layout.seal``).
     sealed: bool = False
+    #: Seconds since the marker's last heartbeat, by the engine's clock (``None``: it has
+    #: none; see :mod:`graph_loader.store.leases`).
+    age: float | None = None
 
     @property
     def genuine(self) -> bool:
@@ -213,7 +278,14 @@ class PendingLoad:
         make recovery drop a published graph or change one (no outside request can write
         the marker graph at all; this is the second line).
         """
-        if not self.sealed or internal(self.target):
+        return self.sealed and self.shaped
+
+    @property
+    def shaped(self) -> bool:
+        """Whether the marker has a shape :class:`StagedLoad` writes, sealed or not (see
+        :attr:`genuine`; a remote store, whose recovery acts on internal graphs only, asks
+        no more of a running load's marker, so writers with different keys coexist)."""
+        if internal(self.target):
             return False
         if self.state not in ("staged", "publishing", "cleanup"):
             return False

@@ -1,0 +1,310 @@
+"""A remote store's load markers: written with their owner and heartbeat, refreshed, read,
+and cleaned up so that several writers never drop each other's running loads
+(:mod:`graph_loader.store.leases`).
+
+Recovery drops only what is dead: markers whose heartbeat is older than the lease (or that
+have none, or that are not genuine), the staging graphs they name, and staging graphs no
+live marker names (a load writes its marker before its first staged triple, and recovery
+lists the staging graphs before it reads the markers, so a running load's graph is never
+taken for an orphan). A load frees only what it staged itself (:func:`discard_text`).
+"""
+
+from __future__ import annotations
+
+import hmac
+import random
+import time
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
+
+import pyoxigraph as ox
+
+from graph_loader.store.layout import (
+    _PENDING,
+    PENDING_GRAPH,
+    STAGING_PREFIX,
+    count,
+    internal,
+    term,
+)
+from graph_loader.store.leases import engine_time, stale
+from graph_loader.store.remote_http import RemoteClient
+from graph_loader.store.remote_version import (
+    FOREIGN_BOUND,
+    FOREIGN_COUNT,
+    VERSION_GRAPH,
+    stamp_text,
+)
+from graph_loader.store.staging import PendingLoad
+
+
+class RemoteStore(Protocol):
+    """What these functions use of :class:`graph_loader.store.remote.RemoteStore` (named
+    so here, without importing it, which imports this module)."""
+
+    client: RemoteClient
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        substitutions: Mapping[ox.Variable, Any] | None = None,
+        use_default_graph_as_union: bool | None = None,
+    ) -> Any: ...
+
+    def seal(self, marker: str, target: str, physical: str, mode: str) -> str: ...
+
+    def triple_count(self, graph: str) -> int: ...
+
+    def has_graph(self, graph: str) -> bool: ...
+
+
+HEARTBEAT = _PENDING + "heartbeat"
+#: A running load's claim on a target it is about to publish (see :func:`claim`).
+CLAIM = _PENDING + "publishes"
+OWNER = _PENDING + "owner"
+_G = term(PENDING_GRAPH)
+_FIELDS = ("target", "physical", "mode", "state", "seal")
+
+
+def marker_text(quads: Sequence[ox.Quad], owner: str) -> str:
+    """Update text writing a load's marker with its owner and a first heartbeat (the
+    engine's clock), in one request: no reader ever sees a marker without a heartbeat.
+
+    >>> q = ox.Quad(ox.NamedNode("urn:lamcoop:load:1"), ox.NamedNode(_PENDING + "mode"),
+    ...             ox.Literal("replace"), ox.NamedNode(PENDING_GRAPH))
+    >>> "NOW()" in marker_text([q], "h pid 1") and '"h pid 1"' in marker_text([q], "h pid 1")
+    True
+    """
+    subjects = {str(q.subject) for q in quads}
+    body = " ".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
+    stamps = " ".join(
+        f"{s} {term(HEARTBEAT)} ?now . {s} {term(OWNER)} {ox.Literal(owner)} ." for s in subjects
+    )
+    return f"INSERT {{ GRAPH {_G} {{ {body} {stamps} }} }} WHERE {{ BIND(NOW() AS ?now) }}"
+
+
+def _values(markers: Sequence[str]) -> str:
+    return " ".join(term(m) for m in markers)
+
+
+def beat_text(markers: Sequence[str]) -> str:
+    """Update text refreshing the heartbeat of those ``markers`` still present (a marker
+    another writer dropped is not brought back)."""
+    hb = term(HEARTBEAT)
+    return (
+        f"DELETE {{ GRAPH {_G} {{ ?m {hb} ?old }} }} INSERT {{ GRAPH {_G} {{ ?m {hb} ?now }} }} "
+        f"WHERE {{ VALUES ?m {{ {_values(markers)} }} GRAPH {_G} {{ ?m {hb} ?old }} "
+        f"BIND(NOW() AS ?now) }}"
+    )
+
+
+def present(store: RemoteStore, markers: Sequence[str]) -> bool:
+    """Whether every one of ``markers`` is still whole in the store."""
+    if not markers:
+        return True
+    rows = store.query(
+        f"SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE {{ VALUES ?m {{ {_values(markers)} }} "
+        f"GRAPH {_G} {{ ?m {term(_PENDING + 'physical')} ?p }} }}",
+        use_default_graph_as_union=False,
+    )
+    first = next(iter(rows), None)
+    return first is not None and int(first["n"].value) == len(set(markers))
+
+
+def guard(markers: Sequence[str]) -> str:
+    """A graph pattern that holds only while every one of ``markers`` is there: what a
+    load's provenance is written under, in its commit point's update."""
+    physical = term(_PENDING + "physical")
+    parts = [f"{term(m)} {physical} ?guard{n} ." for n, m in enumerate(markers)]
+    return f"GRAPH {_G} {{ {' '.join(parts)} }}" if parts else ""
+
+
+def pending_loads(store: RemoteStore) -> list[PendingLoad]:
+    """Every load whose marker is present, with its heartbeat's age by the engine's clock."""
+    rows = store.query(
+        f"""SELECT * WHERE {{ GRAPH {_G} {{
+             ?x ?target ?t ; ?physical ?p ; ?mode ?m ; ?state ?s
+             OPTIONAL {{ ?x ?seal ?k }} OPTIONAL {{ ?x ?heartbeat ?h }} }}
+             BIND(NOW() AS ?now) }}""",
+        substitutions={ox.Variable(k): ox.NamedNode(_PENDING + k) for k in (*_FIELDS, "heartbeat")},
+        use_default_graph_as_union=False,
+    )
+    found: dict[str, PendingLoad] = {}
+    for r in rows:
+        x, t, p, m = (r[k].value for k in ("x", "t", "p", "m"))
+        sealed = r["k"] is not None and hmac.compare_digest(r["k"].value, store.seal(x, t, p, m))
+        age = None
+        if r["h"] is not None:
+            age = (engine_time(r["now"].value) - engine_time(r["h"].value)).total_seconds()
+        load = PendingLoad(x, t, p, m, r["s"].value, sealed=sealed, age=age)
+        # Two heartbeats at once (two refreshes racing) leave two values: the newer counts.
+        old = found.get(x)
+        if old is None or (old.age is not None and (age is None or age < old.age)):
+            found[x] = load if old is None or age is not None else old
+    return list(found.values())
+
+
+def live_load(load: PendingLoad, *, lease: float) -> bool:
+    """Whether ``load`` is running in some process: its marker has the shape staging writes
+    and a heartbeat younger than the lease. Not its seal: writers with different keys
+    (web nodes, each with its own ``state_dir``) must not take each other's loads for
+    forgeries; recovery here acts on internal graphs only, and a forged marker dies with
+    its lease."""
+    return load.shaped and not stale(load.age, lease=lease)
+
+
+def recover_text(store: RemoteStore, names: Sequence[str], *, lease: float) -> str:
+    """Update text dropping what dead loads left: their markers and staging graphs, staging
+    graphs no live marker names, and anything else in the marker graph (fragments, forged
+    markers). ``names`` are the store's graphs, listed before the markers are read."""
+    loads = pending_loads(store)
+    live = [x for x in loads if live_load(x, lease=lease)]
+    keep_markers = {x.marker for x in live}
+    keep_graphs = {x.physical for x in live}
+    rows = store.query(
+        f"SELECT DISTINCT ?x WHERE {{ GRAPH {_G} {{ ?x ?p ?o }} }}",
+        use_default_graph_as_union=False,
+    )
+    subjects = {row["x"] for row in rows}
+    steps = [
+        f"DROP SILENT GRAPH {term(n)}"
+        for n in names
+        if n.startswith(STAGING_PREFIX) and n not in keep_graphs
+    ]
+    steps += [
+        f"DELETE WHERE {{ GRAPH {_G} {{ {s} ?p ?o }} }}"
+        for s in sorted(subjects, key=str)
+        if isinstance(s, ox.NamedNode) and s.value not in keep_markers
+    ]
+    if any(not isinstance(s, ox.NamedNode) for s in subjects):
+        steps.append(
+            f"DELETE {{ GRAPH {_G} {{ ?x ?p ?o }} }} "
+            f"WHERE {{ GRAPH {_G} {{ ?x ?p ?o }} FILTER(isBlank(?x)) }}"
+        )
+    return " ;\n".join(steps)
+
+
+def discard_text(markers: Sequence[str], physicals: Sequence[str]) -> str:
+    """Update text freeing what one load staged: its staging graphs and its markers only."""
+    steps = [f"DROP SILENT GRAPH {term(p)}" for p in physicals if p.startswith(STAGING_PREFIX)]
+    steps += [f"DELETE WHERE {{ GRAPH {_G} {{ {term(m)} ?p ?o }} }}" for m in markers]
+    return " ;\n".join(steps)
+
+
+def publish_text(target: str, physical: str, *, replace: bool) -> str:
+    """The update that publishes a staged copy: empty the target when the load replaces,
+    then add the copy (blank nodes keep their identity). Each step holds only while the
+    copy's marker is there: a copy another writer's recovery dropped (its load taken for
+    dead) is never published, as an empty graph or at all."""
+    t, c = term(target), term(physical)
+    marked = f"GRAPH {_G} {{ ?load {term(_PENDING + 'physical')} {c} }}"
+    into = f"GRAPH {t} {{ ?s ?p ?o }}"
+    steps = [f"CREATE SILENT GRAPH {t}"]
+    if replace:
+        steps.append(f"DELETE {{ {into} }} WHERE {{ {marked} {into} }}")
+    steps.append(f"INSERT {{ {into} }} WHERE {{ {marked} GRAPH {c} {{ ?s ?p ?o }} }}")
+    steps.append(stamp_text(target, when=marked))  # the commit's update moves the version
+    return " ;\n".join(steps)
+
+
+def internal_counts(store: RemoteStore, names: Sequence[str]) -> dict[str, int]:
+    """The internal graphs among ``names`` (listed before the markers are read) with their
+    counts: of the version graph, only the triples not lamcoop's own (so a ``DROP ALL`` it
+    survives is no write to it, a foreign triple is). Other writers' loads may come and go
+    meanwhile: of the marker graph only the triples no marker of staging's shape holds count, and of
+    the staging graphs only those no marker of staging's shape names."""
+    inside = [n for n in names if internal(n)]
+    loads = pending_loads(store) if PENDING_GRAPH in inside else []
+    found = {}
+    for name in inside:
+        if name == VERSION_GRAPH:
+            bound = {ox.Variable(k): ox.NamedNode(v) for k, v in FOREIGN_BOUND.items()}
+            found[name] = count(
+                store.query(FOREIGN_COUNT, substitutions=bound, use_default_graph_as_union=False)
+            )
+        elif name == PENDING_GRAPH:
+            found[name] = foreign_count(store, loads)
+        elif not any(x.physical == name for x in loads if x.shaped):
+            n = store.triple_count(name)
+            if n or store.has_graph(name):  # not one a finished load dropped meanwhile
+                found[name] = n
+    return found
+
+
+def _foreign_subjects(store: RemoteStore, loads: Sequence[PendingLoad]) -> list[Any]:
+    ours = {x.marker for x in loads if x.shaped}
+    rows = store.query(
+        f"SELECT DISTINCT ?x WHERE {{ GRAPH {_G} {{ ?x ?p ?o }} }}",
+        use_default_graph_as_union=False,
+    )
+    return [r["x"] for r in rows if not (isinstance(r["x"], ox.NamedNode) and r["x"].value in ours)]
+
+
+def foreign_count(store: RemoteStore, loads: Sequence[PendingLoad]) -> int:
+    """How many triples of the marker graph no marker of staging's shape of ``loads`` holds."""
+    rows = store.query(
+        f"SELECT ?x (COUNT(*) AS ?n) WHERE {{ GRAPH {_G} {{ ?x ?p ?o }} }} GROUP BY ?x",
+        use_default_graph_as_union=False,
+    )
+    ours = {x.marker for x in loads if x.shaped}
+    return sum(
+        int(r["n"].value)
+        for r in rows
+        if not (isinstance(r["x"], ox.NamedNode) and r["x"].value in ours)
+    )
+
+
+def foreign_text(store: RemoteStore, loads: Sequence[PendingLoad]) -> str:
+    """Update text deleting what no marker of staging's shape holds from the marker graph."""
+    steps = []
+    blank = False
+    for s in _foreign_subjects(store, loads):
+        if isinstance(s, ox.NamedNode):
+            steps.append(f"DELETE WHERE {{ GRAPH {_G} {{ {s} ?p ?o }} }}")
+        else:
+            blank = True
+    if blank:
+        steps.append(
+            f"DELETE {{ GRAPH {_G} {{ ?x ?p ?o }} }} "
+            f"WHERE {{ GRAPH {_G} {{ ?x ?p ?o }} FILTER(!isIRI(?x)) }}"
+        )
+    return " ;\n".join(steps)
+
+
+def claim(store: RemoteStore, markers: Mapping[str, str], *, lease: float) -> None:
+    """Wait until no other running load claims one of the targets of ``markers`` (target
+    to this load's marker), then hold the claim (until the markers are dropped).
+
+    Remote engines need not run two updates one after the other (Oxigraph server runs them
+    side by side, each on its own snapshot: two counters bumped at once lose a step), so two
+    publishing updates of one graph at once could leave both loads' triples. A load writes
+    its claim, then reads the claims on its targets; if another live load claims one, it
+    takes its claim back, waits a random while and tries again. Each writes before it reads,
+    so of two loads at least one sees the other: never both publish one graph at once. A
+    claim whose load is dead (heartbeat older than the lease) is not waited for."""
+    if not markers:
+        return
+    mine = set(markers.values())
+    claims = " ".join(f"{term(m)} {term(CLAIM)} {term(t)} ." for t, m in markers.items())
+    targets = " ".join(term(t) for t in markers)
+    pause = 0.05
+    while True:
+        store.client.update(f"INSERT DATA {{ GRAPH {_G} {{ {claims} }} }}")
+        rows = store.query(
+            f"SELECT DISTINCT ?m WHERE {{ VALUES ?t {{ {targets} }} "
+            f"GRAPH {_G} {{ ?m {term(CLAIM)} ?t }} }}",
+            use_default_graph_as_union=False,
+        )
+        others = {r["m"].value for r in rows if isinstance(r["m"], ox.NamedNode)} - mine
+        if others:
+            live = {x.marker for x in pending_loads(store) if live_load(x, lease=lease)}
+            others &= live
+        if not others:
+            return
+        undo = " ;\n".join(
+            f"DELETE WHERE {{ GRAPH {_G} {{ {term(m)} {term(CLAIM)} ?t }} }}" for m in mine
+        )
+        store.client.update(undo)
+        time.sleep(random.uniform(pause / 2, pause))
+        pause = min(pause * 2, 1.0)
