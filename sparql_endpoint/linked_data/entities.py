@@ -15,11 +15,13 @@ from urllib.parse import quote, urlencode
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, render_template, request
+from werkzeug.exceptions import HTTPException
 
-from graph_loader.describe import Description, Select, described, exists, with_page
+from graph_loader.describe import Description, Select, describe, exists
 from graph_loader.graphs import ONTOLOGY
 from graph_loader.vocab import PROV, RDFS, normalise_language, sparql_prefixes, text_of
 from sparql_endpoint.context import service
+from sparql_endpoint.executor import ReadView
 from sparql_endpoint.front_cache import HEADER as FRONT_CACHE_HEADER
 from sparql_endpoint.linked_data import reader
 from sparql_endpoint.linked_data.documents import (
@@ -119,15 +121,23 @@ def _made(rest: str, iri: str) -> tuple[int, list[tuple[str, str]], bytes]:
 
 def _fresh(rest: str, iri: str) -> Response:
     with reader.reading() as view:
-        found = _entity(view.select, rest)
+        found = _entity(view, rest, _page_asked())
         if found is None:
             return not_found(rest, iri)
-        stem, fmt, head = found
+        stem, fmt, description = found
         chosen = fmt or _negotiated()
-        page = whole_number("page", most=MAX_PAGE, default=1)
-        description = with_page(view.select, head, page=page)
+        whole_number("page", most=MAX_PAGE, default=1)  # 400 for a page that is no page
         terms = _term_labels(view.select) if chosen is HTML_FORMAT else {}
     return _document(description, stem, chosen, terms)
+
+
+def _page_asked() -> int:
+    """The page the request asks for, 1 when it names none that is valid: the entity is
+    looked up first (404 before 400, as ever), and a bad page is refused after it."""
+    try:
+        return whole_number("page", most=MAX_PAGE, default=1)
+    except HTTPException:
+        return 1
 
 
 def _document(
@@ -168,18 +178,20 @@ def cacheable(response: Response) -> Response:
     )
 
 
-def _entity(select: Select, rest: str) -> tuple[str, DocFormat | None, Description] | None:
+def _entity(
+    view: ReadView, rest: str, page: int
+) -> tuple[str, DocFormat | None, Description] | None:
     """The entity's path, the format its extension names (``None``: negotiated) and its
-    description (without its page of incoming statements), or ``None`` when nothing is
-    known of it. Each candidate IRI is described once; only an empty description is
-    checked with :func:`exists` (something said of it in no graph descriptions draw on)."""
+    description with page ``page`` of the statements pointing at it, or ``None`` when
+    nothing is known of it. Each candidate IRI is described once; only an empty description
+    is checked with :func:`exists` (something said of it in no graph descriptions draw on)."""
     stem, fmt = split_extension(rest)
     candidates = [(stem, fmt), (rest, None)] if fmt is not None else [(rest, None)]
     for path, named in candidates:
         iri = entity_iri(path)
-        head = described(select, iri)
-        if not head.empty or exists(select, iri):
-            return path, named, head
+        description = describe(view, iri, page=page)
+        if not description.empty or exists(view.select, iri):
+            return path, named, description
     return None
 
 
