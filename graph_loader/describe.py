@@ -26,6 +26,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
@@ -42,9 +44,9 @@ PAGE_LABELS = LABEL_PREDICATES[:2]
 EXISTS_QUERY = "SELECT ?e WHERE { { ?e ?p ?o } UNION { ?s ?p ?e } } LIMIT 1"
 
 
-@dataclass(frozen=True)
-class Statement:
-    """One statement and the graph it comes from."""
+class Statement(NamedTuple):
+    """One statement and the graph it comes from (a tuple: made, hashed and compared fast,
+    which a document of hundreds of statements feels)."""
 
     subject: ox.NamedNode | ox.BlankNode
     predicate: ox.NamedNode
@@ -77,20 +79,19 @@ class Description:
     def has_next(self) -> bool:
         return self.page * self.page_size < self.incoming_total
 
-    @property
+    @cached_property
     def graphs(self) -> list[str]:
         """Every graph a statement of the description comes from, sorted."""
         return sorted({s.graph.value for s in self.all_statements()})
 
     def all_statements(self) -> list[Statement]:
-        """Every statement once, in a stable order: outgoing, closure, labels, incoming."""
-        seen: set[Statement] = set()
-        ordered = []
-        for s in (*self.outgoing, *self.closure, *self.labels, *self.incoming):
-            if s not in seen:
-                seen.add(s)
-                ordered.append(s)
-        return ordered
+        """Every statement once, in a stable order: outgoing, closure, labels, incoming
+        (worked out once: a description is not changed once made)."""
+        return self._unique
+
+    @cached_property
+    def _unique(self) -> list[Statement]:
+        return list(dict.fromkeys((*self.outgoing, *self.closure, *self.labels, *self.incoming)))
 
     def quads(self) -> list[ox.Quad]:
         return [s.quad() for s in self.all_statements()]

@@ -37,7 +37,7 @@ from sparql_endpoint.linked_data.entity_view import build_view
 from sparql_endpoint.linked_data.error_pages import error_page
 from sparql_endpoint.linked_data.present import text_dir
 from sparql_endpoint.linked_data.request_args import reader_language, whole_number
-from sparql_endpoint.negotiation import conditional, negotiate, wants_html
+from sparql_endpoint.negotiation import body_etag, conditional, negotiate, wants_html
 from sparql_endpoint.refusals import N_, Said, refuse
 
 blueprint = Blueprint("entities", __name__, template_folder="templates")
@@ -90,8 +90,8 @@ def document(rest: str) -> Response:
     """The description of ``{base}id/{rest}``, in the format of the extension or Accept.
 
     A document is made once per version of the data and request (path, query, Accept,
-    Accept-Language, host), then served from the process's memory: no store read, no
-    rendering. Each request still gets its own conditional answer (304).
+    Accept-Language, host), with its ETag, then served from the process's memory: no store
+    read, no rendering, no digest. Each request still gets its own conditional answer (304).
     """
     iri = entity_iri(rest)  # the stem (``rest`` without its extension) is then valid too
     svc = service()
@@ -113,10 +113,14 @@ def document(rest: str) -> Response:
 
 
 def _made(rest: str, iri: str) -> tuple[int, list[tuple[str, str]], bytes]:
-    """The document's status, headers and body, as made from the store (every read in one
-    read block: one lock, one time limit, one version of the data)."""
+    """The document's status, headers (a 200's with its ETag, a digest of the body made
+    here once) and body, as made from the store (every read in one read block: one lock,
+    one time limit, one version of the data)."""
     response = _fresh(rest, iri)
-    return response.status_code, list(response.headers.items()), response.get_data()
+    body = response.get_data()
+    if response.status_code == 200:
+        response.set_etag(body_etag(body))
+    return response.status_code, list(response.headers.items()), body
 
 
 def _fresh(rest: str, iri: str) -> Response:
@@ -153,7 +157,7 @@ def _document(
         )
     own = f"/doc/{quote(stem)}.{chosen.extension}"
     next_url = own + "?" + urlencode(_args(page + 1)) if description.has_next else None
-    lang = reader_language()
+    lang = reader_language() if chosen is HTML_FORMAT else ""
     if chosen is HTML_FORMAT:
         body: str | bytes = _html(description, lang, stem, next_url, terms)
     else:
