@@ -28,6 +28,7 @@ from flask import Flask, current_app, g, has_request_context
 
 from graph_loader.vocab import DEFAULT_LANGUAGE
 from sparql_endpoint import reader_formats
+from sparql_endpoint.linked_data import value_markup
 from sparql_endpoint.linked_data.present import bidi
 from sparql_endpoint.linked_data.request_args import reader_language
 
@@ -79,6 +80,7 @@ def install(app: Flask, catalogues: Catalogues | None = None) -> None:
     app.jinja_env.filters["number"] = lambda value: reader_formats.number(value, _language())
     app.jinja_env.filters["percent"] = lambda share: reader_formats.percent(share, _language())
     app.jinja_env.globals["bidi_isolate"] = bidi
+    app.jinja_env.globals.update(value_markup.globals_for_templates())
 
 
 def gettext(text: str) -> str:
