@@ -1,10 +1,12 @@
-"""The markup of the values pages show most: a text, a link and a graph, made in Python.
+"""The markup of the values pages show most: a text, a link, a graph and a property's
+value, made in Python.
 
-These were the macros ``text``, ``link`` and ``graph`` of ``ld/macros.html``; an entity
+These were the macros ``text``, ``link``, ``graph`` and ``value`` of ``ld/macros.html``; an entity
 page calls them for every value, and a Jinja macro call costs several times as much as a
 function's. The templates still call them by those names (``ld/macros.html`` binds them);
-the markup is the same. Interface words (the mark of a translated label) come from the
-template's own ``_`` in the reader's language, so the catalogues hold them as before.
+the markup is the same. Interface words (the mark of a translated label, yes and no, a
+citation's parts) come from the template's own ``_`` in the reader's language; they are
+marked here with ``N_`` so that ``make translations`` keeps extracting them.
 
 >>> from jinja2 import Environment
 >>> env = Environment(autoescape=True)
@@ -30,13 +32,16 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
-from sparql_endpoint.linked_data.entity_view import Link
+from sparql_endpoint.linked_data.entity_view import Link, Value
 from sparql_endpoint.linked_data.present import Text, bidi
 from sparql_endpoint.refusals import N_
 
 #: The words after a label lamcoop translated (``_`` gives them in the reader's language).
 TRANSLATED_TITLE = N_("translated by lamcoop, not the source's words")
 TRANSLATED = N_("(translation)")
+#: The words of values: a boolean, a blank node without properties, a citation's parts.
+YES, NO, BLANK = N_("yes"), N_("no"), N_("(blank node)")
+CITED, PRINTED = N_("cited:"), N_("printed as")
 
 
 @pass_context
@@ -70,6 +75,61 @@ def graph_markup(graph: str) -> Markup:
     )
 
 
+@pass_context
+def value_markup(context: Context, v: Value) -> Markup:
+    """One value of a property: a link, a yes or no, a literal (with the datatype it is not
+    shown plainly in), a nested table of a blank node's properties, or "(blank node)"; then
+    the citations of the statement (source, printed wording, notes). Each part of a
+    citation (a label with its value) is a unit laid out in the page's direction; labels are
+    isolates, so "cited:" keeps its colon after it; quotations are ``<q>``, whose marks
+    follow the page's language, around the value's own isolate."""
+    words = context.resolve("_")
+
+    def say(message: str) -> Markup:
+        return Markup(context.call(words, message))
+
+    if v.link:
+        out = link_markup(context, v.link)
+    elif v.boolean is not None:
+        flag, word = ("true", say(YES)) if v.boolean else ("false", say(NO))
+        out = Markup(f'<span class="boolean" data-value="{flag}">{word}</span>')
+    elif v.literal:
+        out = text_markup(context, v.literal)
+        if v.datatype:
+            out += Markup(f' <small class="dt">{bidi(v.datatype, dir="ltr")}</small>')
+    elif v.nested:
+        rows = "".join(
+            f'<tr><th scope="row">{link_markup(context, r.predicate)}</th><td>'
+            + "".join(f"<div>{value_markup(context, x)}</div>" for x in r.values)
+            + "</td></tr>"
+            for r in v.nested
+        )
+        out = Markup(f'\n<table class="nested">{rows}</table>\n')
+    else:
+        out = Markup(f"<em>{say(BLANK)}</em>")
+    for c in v.citations:
+        source = link_markup(context, c.source) if c.source else ""
+        out += Markup(
+            f'<div class="citation"><span class="part cited"><bdi class="label">{say(CITED)}'
+            f"</bdi> {source}</span>"
+        )
+        for printed in c.printed:
+            out += Markup(
+                f'\n<span class="part printed"><bdi class="label">{say(PRINTED)}</bdi> '
+                f"<q>{text_markup(context, printed)}</q></span>"
+            )
+        for note in c.notes:
+            out += Markup(f'\n<span class="part note">{text_markup(context, note)}</span>')
+        out += Markup("</div>")
+    return out
+
+
 def globals_for_templates() -> dict[str, Any]:
-    """The functions by the names ``ld/macros.html`` binds to ``text``, ``link``, ``graph``."""
-    return {"text_markup": text_markup, "link_markup": link_markup, "graph_markup": graph_markup}
+    """The functions by the names ``ld/macros.html`` binds to ``text``, ``link``, ``graph``
+    and ``value``."""
+    return {
+        "text_markup": text_markup,
+        "link_markup": link_markup,
+        "graph_markup": graph_markup,
+        "value_markup": value_markup,
+    }
