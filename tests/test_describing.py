@@ -6,6 +6,8 @@ incoming statements, and an entity with more incoming statements than are read b
 
 from __future__ import annotations
 
+import re
+
 import pyoxigraph as ox
 import pytest
 
@@ -13,6 +15,7 @@ from graph_loader.describe import describe
 from graph_loader.store import open_store
 from graph_loader.store.describing import SCAN_LIMIT, by_patterns, by_query
 from graph_loader.store.interface import EntityQuads
+from tests.remote_support import OxigraphServer
 
 T = "urn:x-lamcoop-test:"
 E = ox.NamedNode("https://w3id.org/lamcoop/id/thing/e")
@@ -24,9 +27,9 @@ PREF = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
 TITLE = ox.NamedNode("http://purl.org/dc/terms/title")
 
 
-def _data(incoming: int) -> list[ox.Quad]:
+def _data(incoming: int, depth: int = 5) -> list[ox.Quad]:
     other = ox.NamedNode(T + "other")
-    chain = [ox.BlankNode(f"b{n}") for n in range(6)]
+    chain = [ox.BlankNode(f"b{n}") for n in range(depth + 1)]
     quads = [
         ox.Quad(E, P, ox.Literal("own"), G1),
         ox.Quad(E, P, ox.Literal("own"), G2),
@@ -46,7 +49,7 @@ def _data(incoming: int) -> list[ox.Quad]:
         ox.Quad(ox.BlankNode("cite"), Q, ox.NamedNode(T + "source"), G2),
         ox.Quad(ox.NamedNode(T + "source"), LABEL, ox.Literal("Source"), G1),
     ]
-    for n in range(5):  # a chain of blank nodes six deep
+    for n in range(depth):  # a chain of blank nodes, ``depth`` hops past the entity's
         quads.append(ox.Quad(chain[n], P, chain[n + 1], G1 if n % 2 else G2))
         quads.append(ox.Quad(chain[n], Q, ox.NamedNode(T + f"x{n}"), G1))
     quads.append(ox.Quad(ox.NamedNode(T + "x0"), LABEL, ox.Literal("x0"), G1))
@@ -117,3 +120,34 @@ def test_a_description_from_the_embedded_store_pages_its_incoming_statements(tmp
         assert not {s.quad() for s in first.incoming} & {s.quad() for s in third.incoming}
     finally:
         store.close()
+
+
+def _unlabelled(quads: list[ox.Quad]) -> list[str]:
+    """The quads as text, blank node labels (each store's own) left out, sorted."""
+    return sorted(re.sub(r"_:\S+", "_:b", str(q)) for q in quads)
+
+
+def test_a_remote_store_describes_in_one_query_as_the_embedded_store_does(tmp_path):
+    """Over a real Oxigraph server, the description query (the entity's value bound inside
+    each branch, the page a branch of its own) says what the embedded look-ups say."""
+    from graph_loader.settings import resolve_settings
+    from graph_loader.store.opening import open_remote
+
+    server = OxigraphServer(tmp_path / "oxigraph")
+    try:
+        overrides = {"store": server.query_url, "state_dir": str(tmp_path / "state")}
+        remote = open_remote(resolve_settings(config_file=None, environ={}, overrides=overrides))
+        data = _data(250, depth=2)  # within the three hops a remote description reaches
+        remote.extend(data)
+        local = ox.Store()
+        local.extend(data)
+        for offset in (0, 200):
+            there = remote.describe_entity(E.value, offset=offset, limit=100)
+            here = by_patterns(local, E.value, offset=offset, limit=100)
+            for name in ("outgoing", "closure", "labels", "incoming_labels"):
+                assert _unlabelled(getattr(there, name)) == _unlabelled(getattr(here, name)), name
+            assert there.incoming == here.incoming
+            assert there.incoming_total == here.incoming_total == 250
+        remote.close()
+    finally:
+        server.stop()

@@ -12,8 +12,9 @@ graph of a query does.
 
 Two ways to the same quads: :func:`by_patterns`, the embedded store's, by look-ups on its
 indexes (no SPARQL evaluation); :class:`DescribedByQuery`, for a store that only speaks
-SPARQL (a remote one), one query (:data:`DESCRIPTION_QUERY`) plus one per blank node more
-than three hops from the entity. :func:`by_patterns` hands an entity with more than
+SPARQL (a remote one), one query (:data:`DESCRIPTION_QUERY`), which reaches blank nodes
+three hops from the entity (the embedded store's fallback to it then reads deeper ones one
+by one). :func:`by_patterns` hands an entity with more than
 :data:`SCAN_LIMIT` incoming statements to the query too (the engine counts and orders them
 faster than Python reads them).
 
@@ -171,13 +172,18 @@ class DescribedByQuery:
 
     def describe_entity(self, iri: str, *, offset: int, limit: int) -> EntityQuads:
         """The description of ``iri`` with the incoming statements ``offset`` to
-        ``offset + limit`` (see :meth:`ReadableStore.describe_entity`)."""
-        return by_query(self, iri, offset=offset, limit=limit)
+        ``offset + limit`` (see :meth:`ReadableStore.describe_entity`). Blank nodes are
+        followed to the third hop: a remote store's blank nodes are named afresh in each
+        answer, so no later query can ask for one."""
+        return by_query(self, iri, offset=offset, limit=limit, deeper_blanks=False)
 
 
-def by_query(store: Any, iri: str, *, offset: int, limit: int) -> EntityQuads:
+def by_query(
+    store: Any, iri: str, *, offset: int, limit: int, deeper_blanks: bool = True
+) -> EntityQuads:
     """The description of ``iri`` from ``store.query``: :data:`DESCRIPTION_QUERY` (one
-    read), then one :data:`BLANK_QUERY` per blank node past the third hop."""
+    read), then (``deeper_blanks``) one :data:`BLANK_QUERY` per blank node past the third
+    hop."""
     entity = ox.NamedNode(iri)
     text = DESCRIPTION_QUERY % {"limit": limit, "offset": offset}
     found = EntityQuads()
@@ -200,7 +206,7 @@ def by_query(store: Any, iri: str, *, offset: int, limit: int) -> EntityQuads:
     def blank(node: ox.BlankNode) -> list[ox.Quad]:
         return [ox.Quad(node, r["p"], r["o"], r["g"]) for r in _rows(store, BLANK_QUERY, s=node)]
 
-    found.closure = deeper(list(closure), blank)
+    found.closure = deeper(list(closure), blank) if deeper_blanks else list(closure)
     found.labels, found.incoming = list(labels), list(incoming)
     return found
 
