@@ -136,6 +136,8 @@ def by_patterns(store: ox.Store, iri: str, *, offset: int, limit: int) -> Entity
     into = list(islice(look(None, None, entity, None), SCAN_LIMIT + 1))
     if len(into) > SCAN_LIMIT:
         return by_query(store, iri, offset=offset, limit=limit)
+    # Paths run through every graph (the union default graph of the query form), what is
+    # kept comes from published graphs only: each blank node's quads are read once.
     seen: dict[ox.BlankNode, list[ox.Quad]] = {}
 
     def around(node: ox.BlankNode) -> list[ox.Quad]:
@@ -144,6 +146,7 @@ def by_patterns(store: ox.Store, iri: str, *, offset: int, limit: int) -> Entity
         return seen[node]
 
     own = list(look(entity, None, None, None))
+    # The blank nodes one, two and three hops out, and those pointing at the entity.
     near = list(dict.fromkeys(_blank(q.object for q in own)))
     seeds = dict.fromkeys(near)
     hop = near
@@ -152,9 +155,11 @@ def by_patterns(store: ox.Store, iri: str, *, offset: int, limit: int) -> Entity
         seeds.update(dict.fromkeys(hop))
     pointing = list(dict.fromkeys(_blank(q.subject for q in into)))
     seeds.update(dict.fromkeys(pointing))
+    # What the entity, or a blank node next to it, points to: labelled when an IRI.
     targets = [q.object for q in own] + [q.object for n in (*near, *pointing) for q in around(n)]
     named = dict.fromkeys(t for t in targets if isinstance(t, ox.NamedNode))
     closure = [q for n in seeds for q in around(n) if published(q.graph_name)]
+    # The statements pointing at the entity from no blank node, counted; one page of them.
     rows = [q for q in into if published(q.graph_name) and not isinstance(q.subject, ox.BlankNode)]
     page = heapq.nsmallest(offset + limit, rows, key=_incoming_order)[offset:]
     return EntityQuads(
