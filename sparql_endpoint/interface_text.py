@@ -89,13 +89,21 @@ def gettext(text: str) -> str:
 
 
 def _language() -> str:
-    return reader_language() if has_request_context() else DEFAULT_LANGUAGE
+    """The language the current request reads (English outside one), worked out once per
+    request: a page asks for it with every figure and interface word."""
+    if not has_request_context():
+        return DEFAULT_LANGUAGE
+    found = g.get("interface_language")
+    if found is None:
+        found = g.interface_language = reader_language()
+    return str(found)
 
 
 def _current(app: Flask) -> NullTranslations:
     """The catalogue of the language the current request reads (English outside one)."""
     if not has_request_context():
         return NullTranslations()
-    if "interface_text" not in g:
-        g.interface_text = app.extensions[EXTENSION].get(reader_language())
-    return g.interface_text
+    found = g.get("interface_text")
+    if found is None:
+        found = g.interface_text = app.extensions[EXTENSION].get(_language())
+    return found
