@@ -8,7 +8,7 @@ STORE is a lamcoop store directory (bench/deref.py leaves one under
 with a fixed seed; the first ``--warm`` are asked first (imports, templates, the ontology's
 labels) and not counted. Printed per format: documents, process CPU per document (ms),
 wall time per document, the median CPU of one document (steadier on a busy
-machine), and how many store reads (queries) each document took. With
+machine), and how many store reads (queries and descriptions) each document took. With
 ``--profile``, pyinstrument's profile of the Turtle and HTML passes is written there.
 Nothing is asserted; figures on a busy machine are provisional.
 """
@@ -101,7 +101,8 @@ def _get(client, iri: str, ext: str) -> None:
 
 
 class CountedStore:
-    """``store`` with every query's text kept in :attr:`reads` (for the count)."""
+    """``store`` with every query's text and every description asked (pattern look-ups on
+    the embedded store) kept in :attr:`reads` (for the count)."""
 
     def __init__(self, store):
         self._store = store
@@ -110,6 +111,10 @@ class CountedStore:
     def query(self, sparql: str, **kwargs):
         self.reads.append(sparql)
         return self._store.query(sparql, **kwargs)
+
+    def describe_entity(self, iri: str, **kwargs):
+        self.reads.append(f"describe {iri}")
+        return self._store.describe_entity(iri, **kwargs)
 
     def __getattr__(self, name: str):
         return getattr(self._store, name)

@@ -28,6 +28,7 @@ from flask import Flask, current_app, g, has_request_context
 
 from graph_loader.vocab import DEFAULT_LANGUAGE
 from sparql_endpoint import reader_formats
+from sparql_endpoint.linked_data import value_markup
 from sparql_endpoint.linked_data.present import bidi
 from sparql_endpoint.linked_data.request_args import reader_language
 
@@ -79,6 +80,7 @@ def install(app: Flask, catalogues: Catalogues | None = None) -> None:
     app.jinja_env.filters["number"] = lambda value: reader_formats.number(value, _language())
     app.jinja_env.filters["percent"] = lambda share: reader_formats.percent(share, _language())
     app.jinja_env.globals["bidi_isolate"] = bidi
+    app.jinja_env.globals.update(value_markup.globals_for_templates())
 
 
 def gettext(text: str) -> str:
@@ -87,13 +89,21 @@ def gettext(text: str) -> str:
 
 
 def _language() -> str:
-    return reader_language() if has_request_context() else DEFAULT_LANGUAGE
+    """The language the current request reads (English outside one), worked out once per
+    request: a page asks for it with every figure and interface word."""
+    if not has_request_context():
+        return DEFAULT_LANGUAGE
+    found = g.get("interface_language")
+    if found is None:
+        found = g.interface_language = reader_language()
+    return str(found)
 
 
 def _current(app: Flask) -> NullTranslations:
     """The catalogue of the language the current request reads (English outside one)."""
     if not has_request_context():
         return NullTranslations()
-    if "interface_text" not in g:
-        g.interface_text = app.extensions[EXTENSION].get(reader_language())
-    return g.interface_text
+    found = g.get("interface_text")
+    if found is None:
+        found = g.interface_text = app.extensions[EXTENSION].get(_language())
+    return found

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from types import MappingProxyType
 
 from babel import Locale
 from babel.dates import format_date, format_datetime, format_skeleton
@@ -32,9 +33,13 @@ _NATIVE_DIGITS = {"fa": str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")}
 _PERSIAN_SIGNS = str.maketrans({",": "٬", ".": "٫", "%": "٪", "-": "−"})
 
 
+#: Each language's Babel locale, parsed once (parsing one costs more than writing a number).
+_PARSED = MappingProxyType({tag: Locale.parse(name) for tag, name in LOCALES.items()})
+
+
 def locale(language: str) -> Locale:
     """The Babel locale for a language tag (English for one without its own)."""
-    return Locale.parse(LOCALES.get(language, "en"))
+    return _PARSED.get(language) or _PARSED["en"]
 
 
 def digits(text: str, language: str) -> str:

@@ -32,7 +32,8 @@ from typing import IO, Any, cast
 import pyoxigraph as ox
 
 from graph_loader.store import moves
-from graph_loader.store.interface import DatasetGraph, GraphInfo, Source, StoreError
+from graph_loader.store.describing import by_patterns
+from graph_loader.store.interface import DatasetGraph, EntityQuads, GraphInfo, Source, StoreError
 from graph_loader.store.layout import (
     _PENDING,
     PENDING_GRAPH,
@@ -161,6 +162,10 @@ class OxigraphStore:
     def dump_graph(self, graph: str, *, format: ox.RdfFormat) -> bytes:
         """The triples of ``graph`` in ``format``, serialised by pyoxigraph."""
         return self._inner.dump(format=format, from_graph=ox.NamedNode(graph)) or b""
+
+    def describe_entity(self, iri: str, *, offset: int, limit: int) -> EntityQuads:
+        """``iri``'s description by pattern look-ups (see :meth:`Store.describe_entity`)."""
+        return by_patterns(self._inner, iri, offset=offset, limit=limit)
 
     # -- writing -------------------------------------------------------------------------
     def update(self, sparql: str, *, base_iri: str | None = None) -> None:

@@ -12,7 +12,7 @@ can hand them a read view that runs under its own locks and time limit).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Protocol, runtime_checkable
 
@@ -35,6 +35,20 @@ class GraphInfo:
 
     iri: str
     triples: int
+
+
+@dataclass
+class EntityQuads:
+    """An entity's description as quads (see :mod:`graph_loader.store.describing`): its own
+    statements, the blank nodes near it, the labels of what it points to, and one page of
+    the statements pointing at it with their subjects' labels, out of ``incoming_total``."""
+
+    outgoing: list[ox.Quad] = field(default_factory=list)
+    closure: list[ox.Quad] = field(default_factory=list)
+    labels: list[ox.Quad] = field(default_factory=list)
+    incoming: list[ox.Quad] = field(default_factory=list)
+    incoming_labels: list[ox.Quad] = field(default_factory=list)
+    incoming_total: int = 0
 
 
 @runtime_checkable
@@ -90,6 +104,12 @@ class ReadableStore(Protocol):
 
     def dump_graph(self, graph: str, *, format: ox.RdfFormat) -> bytes:
         """The triples of ``graph`` serialised in ``format`` (a triple format)."""
+        ...
+
+    def describe_entity(self, iri: str, *, offset: int, limit: int) -> EntityQuads:
+        """The description of ``iri`` with the statements pointing at it from ``offset``,
+        ``limit`` of them (:mod:`graph_loader.store.describing`): the embedded store reads
+        it by pattern look-ups, a remote one in one query."""
         ...
 
     def side_file(self, name: str) -> Path:

@@ -27,6 +27,7 @@ import pyoxigraph as ox
 
 from graph_loader.store import remote_loads
 from graph_loader.store.bindings import bind
+from graph_loader.store.describing import DescribedByQuery
 from graph_loader.store.dialect import (
     accept_for,
     as_embedded,
@@ -66,7 +67,7 @@ _COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 _NAMES = "SELECT DISTINCT ?g WHERE { { GRAPH ?g { } } UNION { GRAPH ?g { ?s ?p ?o } } }"
 
 
-class RemoteStore:
+class RemoteStore(DescribedByQuery):
     """A SPARQL 1.1 store over HTTP (Oxigraph server, Virtuoso, or another engine)."""
 
     #: Every graph a load writes is staged, new ones too: nothing shows before publishing.

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 
 from graph_loader.describe import Term
 from graph_loader.store import GraphInfo, ReadableStore
-from graph_loader.store.interface import DatasetGraph
+from graph_loader.store.interface import DatasetGraph, EntityQuads
 from sparql_endpoint.executor.jobs import QueryError
 
 #: A SELECT's rows: each variable bound in a row, with its term.
@@ -110,6 +110,14 @@ class ReadView:
     def side_file(self, name: str) -> Path:
         """Where the store keeps the side file ``name``."""
         return self._live().side_file(name)
+
+    def describe_entity(self, iri: str, *, offset: int, limit: int) -> EntityQuads:
+        """The store's description of ``iri`` (its incoming statements ``offset`` to
+        ``offset + limit``); raises :class:`QueryError`."""
+        try:
+            return self._live().describe_entity(iri, offset=offset, limit=limit)
+        except QUERY_ERRORS as exc:
+            raise QueryError(f"description failed: {exc}") from exc
 
 
 def _bound_row(names: list[str], row: ox.QuerySolution) -> dict[str, Term]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -83,14 +84,13 @@ def document_triples(
 
 def serialize(description: Description, fmt: ox.RdfFormat, own: Sequence[ox.Triple]) -> bytes:
     """The description in ``fmt``; ``own`` are the document's triples about itself."""
-    seen: dict[ox.Triple, None] = {}
-    for quad in description.quads():
-        seen.setdefault(ox.Triple(quad.subject, quad.predicate, quad.object))
+    # Each statement once, without its graph (the same statement may come from two).
+    seen: dict[tuple[Any, ...], None] = dict.fromkeys(s[:3] for s in description.all_statements())
     for triple in own:
-        seen.setdefault(triple)
+        seen.setdefault((triple.subject, triple.predicate, triple.object))
     if fmt not in QUAD_FORMATS:
-        return rdf_bytes(list(seen), fmt)
-    return rdf_bytes([ox.Quad(t.subject, t.predicate, t.object) for t in seen], fmt)
+        return rdf_bytes([ox.Triple(*t) for t in seen], fmt)
+    return rdf_bytes([ox.Quad(*t) for t in seen], fmt)
 
 
 def rdf_bytes(statements: Sequence[ox.Triple] | Sequence[ox.Quad], fmt: ox.RdfFormat) -> bytes:

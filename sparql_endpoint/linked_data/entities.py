@@ -15,11 +15,13 @@ from urllib.parse import quote, urlencode
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, render_template, request
+from werkzeug.exceptions import HTTPException
 
-from graph_loader.describe import Description, Select, described, exists, with_page
+from graph_loader.describe import Description, Select, describe, exists
 from graph_loader.graphs import ONTOLOGY
 from graph_loader.vocab import PROV, RDFS, normalise_language, sparql_prefixes, text_of
 from sparql_endpoint.context import service
+from sparql_endpoint.executor import ReadView
 from sparql_endpoint.front_cache import HEADER as FRONT_CACHE_HEADER
 from sparql_endpoint.linked_data import reader
 from sparql_endpoint.linked_data.documents import (
@@ -35,7 +37,7 @@ from sparql_endpoint.linked_data.entity_view import build_view
 from sparql_endpoint.linked_data.error_pages import error_page
 from sparql_endpoint.linked_data.present import text_dir
 from sparql_endpoint.linked_data.request_args import reader_language, whole_number
-from sparql_endpoint.negotiation import conditional, negotiate, wants_html
+from sparql_endpoint.negotiation import body_etag, conditional, negotiate, wants_html
 from sparql_endpoint.refusals import N_, Said, refuse
 
 blueprint = Blueprint("entities", __name__, template_folder="templates")
@@ -88,8 +90,8 @@ def document(rest: str) -> Response:
     """The description of ``{base}id/{rest}``, in the format of the extension or Accept.
 
     A document is made once per version of the data and request (path, query, Accept,
-    Accept-Language, host), then served from the process's memory: no store read, no
-    rendering. Each request still gets its own conditional answer (304).
+    Accept-Language, host), with its ETag, then served from the process's memory: no store
+    read, no rendering, no digest. Each request still gets its own conditional answer (304).
     """
     iri = entity_iri(rest)  # the stem (``rest`` without its extension) is then valid too
     svc = service()
@@ -111,23 +113,35 @@ def document(rest: str) -> Response:
 
 
 def _made(rest: str, iri: str) -> tuple[int, list[tuple[str, str]], bytes]:
-    """The document's status, headers and body, as made from the store (every read in one
-    read block: one lock, one time limit, one version of the data)."""
+    """The document's status, headers (a 200's with its ETag, a digest of the body made
+    here once) and body, as made from the store (every read in one read block: one lock,
+    one time limit, one version of the data)."""
     response = _fresh(rest, iri)
-    return response.status_code, list(response.headers.items()), response.get_data()
+    body = response.get_data()
+    if response.status_code == 200:
+        response.set_etag(body_etag(body))
+    return response.status_code, list(response.headers.items()), body
 
 
 def _fresh(rest: str, iri: str) -> Response:
     with reader.reading() as view:
-        found = _entity(view.select, rest)
+        found = _entity(view, rest, _page_asked())
         if found is None:
             return not_found(rest, iri)
-        stem, fmt, head = found
+        stem, fmt, description = found
         chosen = fmt or _negotiated()
-        page = whole_number("page", most=MAX_PAGE, default=1)
-        description = with_page(view.select, head, page=page)
+        whole_number("page", most=MAX_PAGE, default=1)  # 400 for a page that is no page
         terms = _term_labels(view.select) if chosen is HTML_FORMAT else {}
     return _document(description, stem, chosen, terms)
+
+
+def _page_asked() -> int:
+    """The page the request asks for, 1 when it names none that is valid: the entity is
+    looked up first (404 before 400, as ever), and a bad page is refused after it."""
+    try:
+        return whole_number("page", most=MAX_PAGE, default=1)
+    except HTTPException:
+        return 1
 
 
 def _document(
@@ -143,7 +157,7 @@ def _document(
         )
     own = f"/doc/{quote(stem)}.{chosen.extension}"
     next_url = own + "?" + urlencode(_args(page + 1)) if description.has_next else None
-    lang = reader_language()
+    lang = reader_language() if chosen is HTML_FORMAT else ""
     if chosen is HTML_FORMAT:
         body: str | bytes = _html(description, lang, stem, next_url, terms)
     else:
@@ -168,18 +182,20 @@ def cacheable(response: Response) -> Response:
     )
 
 
-def _entity(select: Select, rest: str) -> tuple[str, DocFormat | None, Description] | None:
+def _entity(
+    view: ReadView, rest: str, page: int
+) -> tuple[str, DocFormat | None, Description] | None:
     """The entity's path, the format its extension names (``None``: negotiated) and its
-    description (without its page of incoming statements), or ``None`` when nothing is
-    known of it. Each candidate IRI is described once; only an empty description is
-    checked with :func:`exists` (something said of it in no graph descriptions draw on)."""
+    description with page ``page`` of the statements pointing at it, or ``None`` when
+    nothing is known of it. Each candidate IRI is described once; only an empty description
+    is checked with :func:`exists` (something said of it in no graph descriptions draw on)."""
     stem, fmt = split_extension(rest)
     candidates = [(stem, fmt), (rest, None)] if fmt is not None else [(rest, None)]
     for path, named in candidates:
         iri = entity_iri(path)
-        head = described(select, iri)
-        if not head.empty or exists(select, iri):
-            return path, named, head
+        description = describe(view, iri, page=page)
+        if not description.empty or exists(view.select, iri):
+            return path, named, description
     return None
 
 

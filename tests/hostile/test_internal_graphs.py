@@ -288,3 +288,26 @@ def test_recovery_ignores_a_sealed_looking_marker_under_another_key(example_buil
     assert [load.sealed for load in store.pending_loads()] == [False]
     store.close()
     assert store_state_at(path) == before
+
+
+def test_a_document_shows_no_label_from_a_staged_load(tmp_path):
+    """A load being staged holds labels in an internal graph: the page of statements pointing
+    at an entity once took its subjects' labels from any graph, internal ones included."""
+    base = "https://w3id.org/lamcoop/id/thing/"
+    store = open_store(tmp_path / "store")
+    try:
+        store.update(
+            f"INSERT DATA {{ GRAPH <{G1}> {{ <{base}s> <{EX}p> <{base}e> }} "
+            f"GRAPH <urn:lamcoop:staging:x> {{ <{base}s> "
+            '<http://www.w3.org/2000/01/rdf-schema#label> "staged secret" } }'
+        )
+        before = store_state(store)
+        with service_client(store) as client:
+            for ext in ("ttl", "html"):
+                response = client.get(f"/doc/thing/e.{ext}")
+                assert response.status_code == 200
+                assert "s" in response.get_data(as_text=True)
+                assert "staged secret" not in response.get_data(as_text=True)
+        assert store_state(store) == before
+    finally:
+        store.close()

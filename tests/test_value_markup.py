@@ -1,0 +1,72 @@
+"""The value markup made in Python (:mod:`sparql_endpoint.linked_data.value_markup`) is the
+markup the ``text``, ``link``, ``graph`` and ``value`` macros made, byte for byte, in every
+language: rendered side by side with the macros as they were (below), over values of every
+kind (links, yes and no, typed literals, nested blank nodes, citations, translated labels)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from jinja2 import Environment
+
+from sparql_endpoint.interface_text import TRANSLATIONS, Catalogues
+from sparql_endpoint.linked_data.entity_view import Citation, Link, Row, Value
+from sparql_endpoint.linked_data.present import Text, bidi
+from sparql_endpoint.linked_data.value_markup import globals_for_templates
+
+#: The macros as ``ld/macros.html`` had them before they were made in Python.
+MACROS = (Path(__file__).parent / "data" / "value_macros_before.html").read_text(encoding="utf-8")
+
+CALLS = """{% for v in values %}[{{ value(v) }}]{% endfor %}
+{% for l in links %}[{{ link(l) }}]{% endfor %}{% for t in texts %}[{{ text(t) }}]{% endfor %}
+{% for g in graphs %}[{{ graph(g) }}]{% endfor %}"""
+
+BEFORE = MACROS + CALLS
+AFTER = (
+    """{% set bidi = bidi_isolate %}{% set text = text_markup %}{% set link = link_markup %}
+{% set graph = graph_markup %}{% set value = value_markup %}"""
+    + CALLS
+)
+
+
+def _values() -> dict[str, list]:
+    fa = Text("کتابخانه <ملی>", "fa", translated=True)
+    plain = Text("a & b")
+    link = Link("/id/x?a=1&b=2", fa, "https://w3id.org/lamcoop/id/x")
+    bare = Link("", plain, "urn:x-lamcoop-test:no-target")
+    cite = Citation(link, printed=[fa, plain], notes=[Text("§ 3", "en")])
+    nested = [Row(link, [Value("g", literal=plain), Value("g", link=bare)]), Row(bare, [])]
+    deep = [Row(bare, [Value("g", nested=nested, citations=[cite])])]
+    return {
+        "values": [
+            Value("g", link=link),
+            Value("g", boolean=True),
+            Value("g", boolean=False, citations=[cite, Citation(None)]),
+            Value("g", literal=plain, datatype="xsd:gYear"),
+            Value("g", literal=fa),
+            Value("g", nested=nested),
+            Value("g", nested=deep),
+            Value("g"),
+            Value("g", citations=[cite]),
+        ],
+        "links": [link, bare],
+        "texts": [fa, plain, Text("x", "zh-Hans", title='"t"')],
+        "graphs": ["https://w3id.org/lamcoop/graph/seed-001", "urn:x-lamcoop-test:g<1>"],
+    }
+
+
+@pytest.mark.parametrize("language", ["en", "fa", "zh-Hans"])
+def test_the_markup_is_the_macros_markup(language):
+    env = Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
+    env.install_gettext_translations(  # type: ignore[attr-defined]
+        Catalogues.read(TRANSLATIONS).get(language), newstyle=True
+    )
+    env.globals["bidi_isolate"] = bidi
+    env.globals.update(globals_for_templates())
+    values = _values()
+    before = env.from_string(BEFORE).render(**values)
+    after = env.from_string(AFTER).render(**values)
+    assert 'class="nested"' in before and 'class="boolean"' in before
+    assert 'class="citation"' in before and 'class="translated"' in before
+    assert after.strip() == before.strip()
