@@ -18,7 +18,6 @@ in a local directory, the ``state_dir`` setting.
 from __future__ import annotations
 
 import hmac
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, cast
@@ -47,12 +46,14 @@ from graph_loader.store.layout import (
     count,
     internal,
     marker_key,
+    refuse_internal,
     seal,
     term,
 )
 from graph_loader.store.moves import chunks
+from graph_loader.store.remote_direct import DirectLoad
 from graph_loader.store.remote_http import RemoteClient
-from graph_loader.store.remote_payloads import insert_data, read_pieces, serialised, started
+from graph_loader.store.remote_payloads import insert_data, serialised, started, upload_quads
 from graph_loader.store.remote_version import (
     FOREIGN_BOUND,
     FOREIGN_COUNT,
@@ -67,6 +68,7 @@ from graph_loader.store.staging import PendingLoad, StagedLoad
 UPLOAD_BATCH = 20_000
 
 _COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+_GRAPHS = "SELECT ?g WHERE { GRAPH ?g { } }"
 _NAMES = "SELECT DISTINCT ?g WHERE { { GRAPH ?g { } } UNION { GRAPH ?g { ?s ?p ?o } } }"
 
 
@@ -157,7 +159,9 @@ class RemoteStore:
         return results
 
     def _names(self) -> list[str]:
-        found = {row["g"].value for row in self._rows(_NAMES)}
+        # Oxigraph server lists every named graph, empty or not, from its table of graphs.
+        oxigraph = self._engine == "oxigraph"
+        found = {row["g"].value for row in self._rows(_GRAPHS if oxigraph else _NAMES)}
         return sorted(g for g in found if not system_graph(self.client.endpoints.engine, g))
 
     def graphs(self) -> list[GraphInfo]:
@@ -269,6 +273,9 @@ class RemoteStore:
         staged = StagedLoad(self, replace=replace)
         given = {"path": str(source)} if isinstance(source, Path) else {"input": source}
         try:
+            if self._direct(graph, format):  # a new graph: one atomic bulk request
+                read = ox.parse(**given, format=format, base_iri=base_iri)
+                return DirectLoad(self, read, target=graph, batch=UPLOAD_BATCH)
             if format is None or format.supports_datasets:
                 quads: Iterable[ox.Quad] = (
                     cast(Iterable[ox.Quad], source)
@@ -277,7 +284,7 @@ class RemoteStore:
                 )
                 routed = (staged.route(q, graph) for q in quads)
                 pieces = chunks(routed, UPLOAD_BATCH)
-                self._upload_quads(q for p in pieces for q in as_embedded(self._engine, p))
+                upload_quads(self.client, (q for p in pieces for q in as_embedded(self._engine, p)))
             else:
                 physical = staged.physical(graph)
                 triples = ox.parse(**given, format=format, base_iri=base_iri)
@@ -292,21 +299,13 @@ class RemoteStore:
             raise
         return staged
 
-    def _upload_quads(self, routed: Iterable[ox.Quad]) -> None:
-        """Upload routed quads: spooled first (routing commits markers), then one body per
-        request, so a document's blank nodes stay one node each within a graph."""
-        with tempfile.TemporaryFile() as spool:
-            ox.serialize(routed, output=spool, format=ox.RdfFormat.N_QUADS)
-            spool.seek(0)
-            if self.client.endpoints.engine == "oxigraph":
-                self.client.post_graph(None, read_pieces(spool), "application/n-quads")
-                return
-            by_graph: dict[str, list[ox.Triple]] = {}
-            for q in ox.parse(spool, format=ox.RdfFormat.N_QUADS):
-                by_graph.setdefault(q.graph_name.value, []).append(q.triple)
-            for name, triples in by_graph.items():
-                data = serialised(triples, ox.RdfFormat.N_TRIPLES)
-                self.client.post_graph(name, data, "application/n-triples")
+    def _direct(self, graph: str, format: ox.RdfFormat | None) -> bool:
+        """Whether a load publishes in one request (:mod:`.remote_direct`): a new graph,
+        in a triples format, on Oxigraph server."""
+        if self._engine != "oxigraph" or format is None or format.supports_datasets:
+            return False
+        refuse_internal(graph)
+        return not self.has_graph(graph)
 
     def flush(self) -> None:
         """Nothing to do: each request of a remote store is durable when answered."""

@@ -1,13 +1,16 @@
-"""What a remote store sends: quads as an update's data, and upload bodies read in pieces
+"""What a remote store sends: quads as an update's data, uploads, and bodies read in pieces
 (:mod:`graph_loader.store.remote`)."""
 
 from __future__ import annotations
 
 import itertools
+import tempfile
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
 import pyoxigraph as ox
+
+from graph_loader.store.remote_http import RemoteClient
 
 
 def insert_data(quads: Iterable[ox.Quad]) -> str:
@@ -36,3 +39,20 @@ def started(body: Iterator[bytes]) -> Iterator[bytes]:
 def read_pieces(handle: IO[bytes]) -> Iterator[bytes]:
     while piece := handle.read(1 << 20):
         yield piece
+
+
+def upload_quads(client: RemoteClient, routed: Iterable[ox.Quad]) -> None:
+    """Upload routed quads: spooled first (routing commits markers), then one body per
+    request, so a document's blank nodes stay one node each within a graph."""
+    with tempfile.TemporaryFile() as spool:
+        ox.serialize(routed, output=spool, format=ox.RdfFormat.N_QUADS)
+        spool.seek(0)
+        if client.endpoints.engine == "oxigraph":
+            client.post_graph(None, read_pieces(spool), "application/n-quads")
+            return
+        by_graph: dict[str, list[ox.Triple]] = {}
+        for q in ox.parse(spool, format=ox.RdfFormat.N_QUADS):
+            by_graph.setdefault(q.graph_name.value, []).append(q.triple)
+        for name, triples in by_graph.items():
+            data = serialised(triples, ox.RdfFormat.N_TRIPLES)
+            client.post_graph(name, data, "application/n-triples")
