@@ -64,6 +64,7 @@ def bench_http() -> ModuleType:
     spec = importlib.util.spec_from_file_location("bench_http", HERE / "http.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
     spec.loader.exec_module(module)
     return module
 
@@ -117,8 +118,11 @@ def start_lamcoop(env: dict[str, str], log: Path) -> Server:
 def timed(command: list[str], env: dict[str, str] | None = None) -> float:
     """Wall-clock seconds of ``command`` run to its end (it must succeed)."""
     started = time.perf_counter()
-    subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - started
+    done = subprocess.run(command, env=env, capture_output=True, check=False)
+    took = time.perf_counter() - started
+    if done.returncode != 0:
+        raise RuntimeError(f"{command[0]} failed: {done.stderr.decode()[-2000:]}")
+    return took
 
 
 def load_average() -> str:
