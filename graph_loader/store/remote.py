@@ -4,8 +4,9 @@ Queries and updates go over the SPARQL Protocol, uploads and graph downloads ove
 Store Protocol (:mod:`graph_loader.store.remote_http`). Answers come back as pyoxigraph's
 own objects (solutions, booleans, triples), so callers cannot tell the stores apart.
 
-Loads are atomic: every graph a load writes, new or not, is first uploaded to a staging
-graph under ``urn:lamcoop:staging:`` beside a sealed pending-load marker
+Loads are atomic. A new graph on Oxigraph server goes in one bulk request with its
+provenance (:mod:`~graph_loader.store.remote_direct`). Otherwise every graph a load writes
+is first uploaded to a staging graph under ``urn:lamcoop:staging:`` beside a sealed marker
 (:class:`~graph_loader.store.staging.StagedLoad`); publishing is one SPARQL update that
 empties the target (when the load replaces), adds the staged copy and records the load's
 provenance. A load killed, or an engine stopped, before that update leaves the published

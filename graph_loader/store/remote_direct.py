@@ -55,7 +55,13 @@ _TIDY = (
 
 def canonical(piece: Sequence[ox.Triple]) -> list[ox.Triple]:
     """The triples as Oxigraph holds them: typed literals (``"01"^^xsd:integer``) in their
-    canonical form, through an in-memory store; plain and language-tagged ones as read."""
+    canonical form, through an in-memory store; plain and language-tagged ones as read.
+
+    >>> n = ox.Literal("01", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+    >>> t = ox.Triple(ox.NamedNode("urn:x:s"), ox.NamedNode("urn:x:p"), n)
+    >>> canonical([t])[0].object.value
+    '1'
+    """
     typed = [
         t
         for t in piece
