@@ -276,7 +276,7 @@ class RemoteStore:
         try:
             if self._direct(graph, format):  # a new graph: one atomic bulk request
                 read = ox.parse(**given, format=format, base_iri=base_iri)
-                return DirectLoad(self, read, target=graph, batch=UPLOAD_BATCH)
+                return DirectLoad(self, read, target=graph)
             if format is None or format.supports_datasets:
                 quads: Iterable[ox.Quad] = (
                     cast(Iterable[ox.Quad], source)

@@ -25,22 +25,24 @@ from __future__ import annotations
 
 import itertools
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Protocol
 
 import pyoxigraph as ox
 
 from graph_loader.store.interface import ReadableStore
 from graph_loader.store.layout import term
-from graph_loader.store.moves import chunks
 from graph_loader.store.remote_http import RemoteClient
 from graph_loader.store.remote_payloads import read_pieces
 from graph_loader.store.remote_version import VERSION_GRAPH, now_micros, read_version
 from graph_loader.store.staging import StagedLoad, StagingStore
-from graph_loader.vocab import RDF, XSD
+from graph_loader.vocab import XSD
 
 _NQ = ox.RdfFormat.N_QUADS
-_PLAIN = frozenset({XSD.string.value, RDF + "langString"})
+#: Where a line of pyoxigraph's N-Triples holds a typed literal (see :func:`held_count`).
+_TYPED = b'"^^<'
+#: Bytes of the spool read at a time (whole lines).
+_BLOCK = 1 << 20
 _V = ox.NamedNode(VERSION_GRAPH)
 _VERSION = ox.NamedNode(VERSION_GRAPH + "#version")
 _WRITTEN = ox.NamedNode(VERSION_GRAPH + "#written")
@@ -53,26 +55,28 @@ _TIDY = (
 )
 
 
-def canonical(piece: Sequence[ox.Triple]) -> list[ox.Triple]:
-    """The triples as Oxigraph holds them: typed literals (``"01"^^xsd:integer``) in their
-    canonical form, through an in-memory store; plain and language-tagged ones as read.
+def held_count(lines: Iterable[bytes]) -> int:
+    r"""How many triples the engine holds for these distinct lines of pyoxigraph's own
+    N-Triples: typed literals in Oxigraph's canonical form (through an in-memory store), so
+    ``"01"`` and ``"1"`` as ``xsd:integer`` count once. A line holds a typed literal where
+    it holds ``"^^<``: an unescaped quote only ends a literal, and IRIs hold none.
 
-    >>> n = ox.Literal("01", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
-    >>> t = ox.Triple(ox.NamedNode("urn:x:s"), ox.NamedNode("urn:x:p"), n)
-    >>> canonical([t])[0].object.value
-    '1'
+    >>> i = "<http://www.w3.org/2001/XMLSchema#integer>"
+    >>> typed = {f'<urn:x:s> <urn:x:p> "{n}"^^{i} .\n'.encode() for n in ("01", "1")}
+    >>> held_count(typed | {b'<urn:x:s> <urn:x:p> "1" .\n'})
+    2
     """
-    typed = [
-        t
-        for t in piece
-        if isinstance(t.object, ox.Literal) and t.object.datatype.value not in _PLAIN
-    ]
+    plain, typed = 0, []
+    for line in lines:
+        if _TYPED in line:
+            typed.append(line)
+        else:
+            plain += 1
     if not typed:
-        return list(piece)
+        return plain
     held = ox.Store()
-    held.extend(ox.Quad(t.subject, t.predicate, t.object) for t in typed)
-    moved = set(typed)
-    return [t for t in piece if t not in moved] + [q.triple for q in held]
+    held.bulk_load(input=b"".join(typed), format=ox.RdfFormat.N_TRIPLES)
+    return plain + len(held)
 
 
 class RemoteTarget(ReadableStore, StagingStore, Protocol):
@@ -84,29 +88,33 @@ class RemoteTarget(ReadableStore, StagingStore, Protocol):
 class DirectLoad(StagedLoad):
     """A load of one new graph, spooled as N-Quads, published by one bulk request."""
 
-    def __init__(
-        self, store: RemoteTarget, triples: Iterable[ox.Triple], *, target: str, batch: int
-    ):
+    def __init__(self, store: RemoteTarget, triples: Iterable[ox.Triple], *, target: str):
         super().__init__(store, replace=True)
         self.remote = store
         self.target = target
+        #: The triples as pyoxigraph writes N-Triples: one a line, each ending " .\n" (a
+        #: literal's line breaks are escaped), so a line becomes a quad of ``target`` by
+        #: writing the graph before its end.
         self.spool: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 (closed by commit)
         self.direct = False
-        self.batch = batch
-        graph = ox.NamedNode(target)
         seen: set[bytes] = set()
         try:
-            read = iter(triples)
-            while piece := list(itertools.islice(read, batch)):
-                quads = (ox.Quad(t.subject, t.predicate, t.object, graph) for t in canonical(piece))
-                data = ox.serialize(quads, format=_NQ) or b""
-                seen.update(data.splitlines())
-                self.spool.write(data)
+            ox.serialize(triples, output=self.spool, format=ox.RdfFormat.N_TRIPLES)
+            self.spool.seek(0)
+            while lines := self.spool.readlines(_BLOCK):
+                seen.update(lines)
         except BaseException:
             self.spool.close()
             raise
         self.targets = {target: (target, "new")}
-        self.counts = {target: len(seen)}
+        self.counts = {target: held_count(seen)}
+
+    def _quads(self) -> Iterator[bytes]:
+        """The spooled triples as N-Quads of the target, whole lines at a time."""
+        end = f" {term(self.target)} .\n".encode()
+        self.spool.seek(0)
+        while lines := self.spool.readlines(_BLOCK):
+            yield b"".join(lines).replace(b" .\n", end)
 
     def commit(self, *, also: str = "", additions: Sequence[ox.Quad] | None = None) -> None:
         """Publish in one bulk request when ``also`` is nothing, or is ``additions`` on a
@@ -128,10 +136,9 @@ class DirectLoad(StagedLoad):
                 _V,
             ),
         ]
-        self.spool.write(ox.serialize(extra, format=_NQ) or b"")
-        self.spool.seek(0)
+        body = itertools.chain(self._quads(), [ox.serialize(extra, format=_NQ) or b""])
         try:
-            self.remote.client.post_graph(None, read_pieces(self.spool), "application/n-quads")
+            self.remote.client.post_graph(None, body, "application/n-quads")
         finally:
             self.spool.close()
         self.direct = True
@@ -163,12 +170,9 @@ class DirectLoad(StagedLoad):
     def _stage_spool(self) -> None:
         """Stage the spooled triples (a marker, then a copy), as any other load."""
         self.targets, self.counts = {}, None
-        physical = ox.NamedNode(self.physical(self.target))
+        physical = self.physical(self.target)
         self.spool.seek(0)
         with self.spool:
-            moved = (
-                ox.Quad(q.subject, q.predicate, q.object, physical)
-                for q in ox.parse(self.spool, format=_NQ)
+            self.remote.client.post_graph(
+                physical, read_pieces(self.spool), "application/n-triples"
             )
-            body = (ox.serialize(p, format=_NQ) or b"" for p in chunks(moved, self.batch))
-            self.remote.client.post_graph(None, body, "application/n-quads")
