@@ -246,6 +246,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"query mix: levels {args.levels}; {load_average()}", flush=True)
         rounds = mix_part(http, servers, args)
         print(f"dereferencing: {load_average()}", flush=True)
+        args.work = work  # wrk's script and paths go beside this run's other files
         rows = deref_part(engine, servers[1], args)
         print(f"done: {load_average()}")
     finally:
