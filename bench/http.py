@@ -102,7 +102,8 @@ def verify(servers: list[Server], queries: list[Query]) -> dict[str, int]:
 
 
 def _urls(server: Server, queries: list[Query]) -> list[tuple[str, str]]:
-    return [(q.kind, f"{server.url}?{urlencode({'query': q.text})}") for q in queries]
+    joint = "&" if "?" in server.url else "?"  # a URL may carry parameters (bench/remote.py)
+    return [(q.kind, f"{server.url}{joint}{urlencode({'query': q.text})}") for q in queries]
 
 
 class _Tally:

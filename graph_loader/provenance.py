@@ -123,8 +123,9 @@ def commit(
             (t, describe(t, GraphSource(source, sha256, n, now), into=into))
             for t, n in counts.items()
         ]
+        added = None if steps else [q for _graph, quads in described for q in quads]
         steps.append(replace_update(described, into=into, when=when))
-        staged.commit(also=" ;\n".join(steps))
+        staged.commit(also=" ;\n".join(steps), additions=added)
     except BaseException:
         staged.abort()
         raise

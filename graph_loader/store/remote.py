@@ -4,8 +4,9 @@ Queries and updates go over the SPARQL Protocol, uploads and graph downloads ove
 Store Protocol (:mod:`graph_loader.store.remote_http`). Answers come back as pyoxigraph's
 own objects (solutions, booleans, triples), so callers cannot tell the stores apart.
 
-Loads are atomic: every graph a load writes, new or not, is first uploaded to a staging
-graph under ``urn:lamcoop:staging:`` beside a sealed pending-load marker
+Loads are atomic. A new graph on Oxigraph server goes in one bulk request with its
+provenance (:mod:`~graph_loader.store.remote_direct`). Otherwise every graph a load writes
+is first uploaded to a staging graph under ``urn:lamcoop:staging:`` beside a sealed marker
 (:class:`~graph_loader.store.staging.StagedLoad`); publishing is one SPARQL update that
 empties the target (when the load replaces), adds the staged copy and records the load's
 provenance. A load killed, or an engine stopped, before that update leaves the published
@@ -51,6 +52,7 @@ from graph_loader.store.layout import (
 )
 from graph_loader.store.leases import owner
 from graph_loader.store.moves import chunks
+from graph_loader.store.remote_direct import DirectLoad, goes_direct
 from graph_loader.store.remote_http import RemoteClient
 from graph_loader.store.remote_payloads import insert_data, serialised, started, upload_quads
 from graph_loader.store.remote_version import (
@@ -64,6 +66,7 @@ from graph_loader.store.staging import PendingLoad, StagedLoad
 UPLOAD_BATCH = 20_000
 
 _COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+_GRAPHS = "SELECT ?g WHERE { GRAPH ?g { } }"
 _NAMES = "SELECT DISTINCT ?g WHERE { { GRAPH ?g { } } UNION { GRAPH ?g { ?s ?p ?o } } }"
 
 
@@ -164,7 +167,9 @@ class RemoteStore(DescribedByQuery):
         return results
 
     def _names(self) -> list[str]:
-        found = {row["g"].value for row in self._rows(_NAMES)}
+        # Oxigraph server lists every named graph, empty or not, from its table of graphs.
+        oxigraph = self._engine == "oxigraph"
+        found = {row["g"].value for row in self._rows(_GRAPHS if oxigraph else _NAMES)}
         return sorted(g for g in found if not system_graph(self.client.endpoints.engine, g))
 
     def graphs(self) -> list[GraphInfo]:
@@ -276,6 +281,9 @@ class RemoteStore(DescribedByQuery):
         staged = StagedLoad(self, replace=replace)
         given = {"path": str(source)} if isinstance(source, Path) else {"input": source}
         try:
+            if goes_direct(self, graph, format):  # a new graph: one atomic bulk request
+                read = ox.parse(**given, format=format, base_iri=base_iri)
+                return DirectLoad(self, read, target=graph)
             if format is None or format.supports_datasets:
                 quads: Iterable[ox.Quad] = (
                     cast(Iterable[ox.Quad], source)
@@ -284,7 +292,7 @@ class RemoteStore(DescribedByQuery):
                 )
                 routed = (staged.route(q, graph) for q in quads)
                 pieces = chunks(routed, UPLOAD_BATCH)
-                self._upload_quads(q for p in pieces for q in as_embedded(self._engine, p))
+                upload_quads(self.client, (q for p in pieces for q in as_embedded(self._engine, p)))
             else:
                 physical = staged.physical(graph)
                 triples = ox.parse(**given, format=format, base_iri=base_iri)
@@ -298,10 +306,6 @@ class RemoteStore(DescribedByQuery):
             staged.abort()
             raise
         return staged
-
-    def _upload_quads(self, routed: Iterable[ox.Quad]) -> None:
-        """Upload routed quads (:func:`remote_payloads.upload_quads`)."""
-        upload_quads(self.client, routed)
 
     def flush(self) -> None:
         """Nothing to do: each request of a remote store is durable when answered."""

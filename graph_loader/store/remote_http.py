@@ -184,9 +184,10 @@ class RemoteClient:
     def post_graph(self, graph: str | None, body: bytes | Iterable[bytes], media_type: str) -> None:
         """Add ``body`` to ``graph`` (``None``: to the dataset, for quad formats).
 
-        Only staging graphs are written this way, so Oxigraph server is asked to load
-        without a transaction (its bulk loader, quicker): an upload cut short leaves a part
-        of a copy nobody reads, which the next open drops."""
+        Oxigraph server is asked to load without a transaction: its bulk loader, three
+        times quicker, ingests the body only once it has all of it (all or nothing, as
+        :mod:`~graph_loader.store.remote_direct` relies on). Staging copies and a new
+        graph's one request (:mod:`~graph_loader.store.remote_direct`) are written so."""
         params = {} if graph is None else {"graph": graph}
         if self.endpoints.engine == "oxigraph":
             params["no_transaction"] = ""

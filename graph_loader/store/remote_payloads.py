@@ -1,4 +1,4 @@
-"""What a remote store sends: quads as an update's data, and upload bodies read in pieces
+"""What a remote store sends: quads as an update's data, uploads, and bodies read in pieces
 (:mod:`graph_loader.store.remote`)."""
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ See :mod:`graph_loader.store.embedded` for how loads stay atomic across crashes.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -174,8 +174,13 @@ class StagedLoad:
         other writer can drop them): what its provenance is written under."""
         return self.store.guard(self._marked())
 
-    def commit(self, *, also: str = "") -> None:
+    def commit(self, *, also: str = "", additions: Sequence[ox.Quad] | None = None) -> None:
         """Publish the load; once this returns, it holds even across a crash.
+
+        ``additions``, when given, are ``also`` written as statements to add, which is what
+        ``also`` does where none of their subjects is described yet in its graph (a store
+        that publishes by adding, :mod:`~graph_loader.store.remote_direct`, uses them;
+        here ``also`` is run).
 
         Staged copies are published by applying their differences to their targets while
         their markers say "publishing": until the end, a crash or Ctrl-C is undone by the
