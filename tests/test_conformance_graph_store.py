@@ -14,6 +14,7 @@ from __future__ import annotations
 import pytest
 import requests
 
+from tests.conftest import STORES, served
 from tests.earl import EarlReport
 from tests.servers import HTTP_DEADLINE, RunningServer
 from tests.w3c_http import check, perform
@@ -33,12 +34,10 @@ REPORT = EarlReport(
 pytestmark = pytest.mark.skipif(not TESTS, reason=f"{MANIFEST} is absent (../shared)")
 
 
-@pytest.fixture(scope="module", params=["embedded", "remote"])
+@pytest.fixture(scope="module", params=STORES)
 def server(request):
-    """The session's server over the embedded store, then over a remote Oxigraph server."""
-    yield request.getfixturevalue(
-        "http_server" if request.param == "embedded" else "remote_http_server"
-    )
+    """The session's server over the embedded store, a remote Oxigraph server, Virtuoso."""
+    yield served(request, request.param)
     if request.param == "embedded":  # the EARL report is the embedded store's
         REPORT.write_if_asked()
 
