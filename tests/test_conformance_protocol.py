@@ -19,6 +19,7 @@ import requests
 from tests.conftest import STORES, served
 from tests.earl import EarlReport
 from tests.servers import HTTP_DEADLINE, RunningServer
+from tests.virtuoso_support import empty_through
 from tests.w3c_http import boolean_of, check, perform
 from tests.w3c_manifest import SPARQL11, local_path, read_tests
 
@@ -54,10 +55,9 @@ def reset(server: RunningServer) -> None:
     if server.settings.get("store_engine") == "virtuoso":
         # Virtuoso keeps no empty graph (docs/remote-store.md): one triple stands for it.
         dataset[EMPTY_GRAPH] = f"<{EMPTY_GRAPH}> <{EMPTY_GRAPH}> <{EMPTY_GRAPH}> ."
+        empty_through(server)  # its DROP ALL drops nothing
     inserts = " ".join(f"GRAPH <{iri}> {{ {nt} }}" for iri, nt in dataset.items())
-    # SILENT: after DROP ALL Virtuoso still remembers the graph as created (see
-    # tests/test_virtuoso_transactions.py).
-    server.update(f"DROP ALL ; CREATE SILENT GRAPH <{EMPTY_GRAPH}> ; INSERT DATA {{ {inserts} }}")
+    server.update(f"DROP ALL ; CREATE GRAPH <{EMPTY_GRAPH}> ; INSERT DATA {{ {inserts} }}")
 
 
 @pytest.mark.parametrize("test", TESTS, ids=[t.short for t in TESTS])
