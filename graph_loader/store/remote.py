@@ -32,6 +32,7 @@ from graph_loader.store.dialect import (
     insert_text,
     results,
     system_graph,
+    with_base,
 )
 from graph_loader.store.interface import (
     DatasetGraph,
@@ -118,7 +119,7 @@ class RemoteStore:
             sparql = custom_functions.expand(sparql)
         text = bind(sparql, substitutions) if substitutions else sparql
         if base_iri:
-            text = f"BASE {term(base_iri)}\n{text}"
+            text = with_base(self.client.endpoints.engine, base_iri, text)
         params: list[tuple[str, str]] = []
         listed = (
             []
