@@ -14,6 +14,7 @@ import requests
 
 from tests.remote_support import OxigraphServer
 from tests.servers import HTTP_DEADLINE, VENV_BIN, RunningServer
+from tests.virtuoso_support import PASSWORD, USER
 
 EX = "https://w3id.org/lamcoop/id/institution/x-text-"
 GRAPH = "urn:x-lamcoop-test:text"
@@ -56,17 +57,23 @@ QUERIES = {
 }
 
 
-@pytest.fixture(scope="module")
-def servers(tmp_path_factory) -> Iterator[tuple[RunningServer, RunningServer]]:
-    """``lamcoop serve`` over an embedded store and over an Oxigraph server, both loaded
-    with :data:`DATA` by ``lamcoop load``."""
-    root = tmp_path_factory.mktemp("remote-text")
-    engine = OxigraphServer(root / "oxigraph")
+@pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
+def servers(request, tmp_path_factory) -> Iterator[tuple[RunningServer, RunningServer]]:
+    """``lamcoop serve`` over an embedded store and over an Oxigraph server, then over
+    the session's Virtuoso, both loaded with :data:`DATA` by ``lamcoop load``."""
+    root = tmp_path_factory.mktemp(f"remote-text-{request.param}")
+    remote: dict[str, object] = {"workers": 1, "state_dir": root / "state", "store_retries": 1}
+    if request.param == "virtuoso":
+        engine = request.getfixturevalue("virtuoso_server")
+        engine.reset()
+        remote.update(store_engine="virtuoso", store_user=USER, store_password=PASSWORD)
+    else:
+        engine = OxigraphServer(root / "oxigraph")
     data = root / "data.ttl"
     data.write_text(DATA, encoding="utf-8")
     stores: list[tuple[str | Path, dict[str, object]]] = [
         (root / "embedded", {"workers": 1}),
-        (engine.query_url, {"workers": 1, "state_dir": root / "state", "store_retries": 1}),
+        (engine.query_url, remote),
     ]
     try:
         for store, settings in stores:
@@ -84,7 +91,8 @@ def servers(tmp_path_factory) -> Iterator[tuple[RunningServer, RunningServer]]:
         ):
             yield embedded, remote
     finally:
-        engine.stop()
+        if request.param == "oxigraph":
+            engine.stop()
 
 
 def _ask(server: RunningServer, query: str) -> requests.Response:
