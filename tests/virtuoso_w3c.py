@@ -17,16 +17,36 @@ EMPTY = "an empty data graph: Virtuoso keeps no empty graph (400: not in the sto
 OTHERWISE = "Virtuoso answers otherwise than pyoxigraph"
 
 NOT_ON_VIRTUOSO: dict[str, str] = {
-    "aggregates-agg06": "Virtuoso refuses it: 37000 SP031: SPARQL compiler: HAVING clause should be preceded by a GROUP BY clause",
-    "aggregates-agg-groupconcat-01": "Virtuoso refuses it: 07S01 SR183: Required argument DELIM (no 3) not supplied to DB.DBA.GROUP_CONCAT_ACC",
-    "aggregates-agg-groupconcat-02": "Virtuoso refuses it: 07S01 SR183: Required argument DELIM (no 3) not supplied to DB.DBA.GROUP_CONCAT_ACC",
-    "aggregates-agg-groupconcat-04": "Virtuoso refuses it: 07S01 SR183: Required argument DELIM (no 3) not supplied to DB.DBA.GROUP_CONCAT_ACC",
-    "aggregates-agg-groupconcat-05": "Virtuoso refuses it: 07S01 SR183: Required argument DELIM (no 3) not supplied to DB.DBA.GROUP_CONCAT_ACC",
-    "aggregates-agg-groupconcat-06": "Virtuoso refuses it: 07S01 SR183: Required argument DELIM (no 3) not supplied to DB.DBA.GROUP_CONCAT_ACC",
+    "aggregates-agg06": (
+        "Virtuoso refuses it: 37000 SP031: SPARQL compiler: HAVING clause should be "
+        "preceded by a GROUP BY clause"
+    ),
+    "aggregates-agg-groupconcat-01": (
+        "Virtuoso refuses it: 07S01 SR183: Required argument DELIM (no 3) not supplied to"
+        " DB.DBA.GROUP_CONCAT_ACC"
+    ),
+    "aggregates-agg-groupconcat-02": (
+        "Virtuoso refuses it: 07S01 SR183: Required argument DELIM (no 3) not supplied to"
+        " DB.DBA.GROUP_CONCAT_ACC"
+    ),
+    "aggregates-agg-groupconcat-04": (
+        "Virtuoso refuses it: 07S01 SR183: Required argument DELIM (no 3) not supplied to"
+        " DB.DBA.GROUP_CONCAT_ACC"
+    ),
+    "aggregates-agg-groupconcat-05": (
+        "Virtuoso refuses it: 07S01 SR183: Required argument DELIM (no 3) not supplied to"
+        " DB.DBA.GROUP_CONCAT_ACC"
+    ),
+    "aggregates-agg-groupconcat-06": (
+        "Virtuoso refuses it: 07S01 SR183: Required argument DELIM (no 3) not supplied to"
+        " DB.DBA.GROUP_CONCAT_ACC"
+    ),
     "aggregates-agg-sum-02": OTHERWISE,
     "aggregates-agg-avg-02": OTHERWISE,
     "aggregates-agg-avg-03": OTHERWISE,
-    "aggregates-agg-err-01": "Virtuoso refuses it: 22003 SR087: Non numeric argument(s) to arithmetic operation '+'",
+    "aggregates-agg-err-01": (
+        "Virtuoso refuses it: 22003 SR087: Non numeric argument(s) to arithmetic operation '+'"
+    ),
     "aggregates-agg-err-02": OTHERWISE,
     "aggregates-agg-empty-group-max-1": EMPTY,
     "aggregates-agg-empty-group-max-2": EMPTY,
@@ -34,7 +54,10 @@ NOT_ON_VIRTUOSO: dict[str, str] = {
     "aggregates-agg-empty-group-count-2": EMPTY,
     "aggregates-agg-empty-group-count-graph": EMPTY,
     "aggregates-agg-avg-distinct": OTHERWISE,
-    "aggregates-agg-groupconcat-distinct": "Virtuoso refuses it: 07S01 SR183: Required argument DELIM (no 3) not supplied to DB.DBA.GROUP_CONCAT_DISTINCT_ACC",
+    "aggregates-agg-groupconcat-distinct": (
+        "Virtuoso refuses it: 07S01 SR183: Required argument DELIM (no 3) not supplied to"
+        " DB.DBA.GROUP_CONCAT_DISTINCT_ACC"
+    ),
     "bind-bind10": OTHERWISE,
     "bindings-values7": OTHERWISE,
     "bindings-graph": EMPTY,
@@ -50,7 +73,10 @@ NOT_ON_VIRTUOSO: dict[str, str] = {
     "functions-strlang01": OTHERWISE,
     "functions-strlang03-rdf11": OTHERWISE,
     "functions-concat02": OTHERWISE,
-    "functions-ends01": "Virtuoso refuses it: 22023 SL001: The SPARQL 1.1 function STRENDS() needs a string value as first argument",
+    "functions-ends01": (
+        "Virtuoso refuses it: 22023 SL001: The SPARQL 1.1 function STRENDS() needs a "
+        "string value as first argument"
+    ),
     "functions-plus-1-corrected": OTHERWISE,
     "functions-md5-02": OTHERWISE,
     "functions-sha1-02": OTHERWISE,
@@ -58,18 +84,39 @@ NOT_ON_VIRTUOSO: dict[str, str] = {
     "functions-sha384-02": OTHERWISE,
     "functions-sha512-02": OTHERWISE,
     "functions-seconds": OTHERWISE,
-    "functions-timezone": "Virtuoso refuses it: 22007 Function rdf_timezone_impl needs a datetime with some timezone set as its argument",
-    "functions-bnode01": "Virtuoso refuses it: 37000 SP031: SPARQL compiler: Internal error: Built-in function is not implemented",
-    "functions-bnode02": "Virtuoso refuses it: 37000 SP031: SPARQL compiler: Internal error: Built-in function is not implemented",
+    "functions-timezone": (
+        "Virtuoso refuses it: 22007 Function rdf_timezone_impl needs a datetime with some"
+        " timezone set as its argument"
+    ),
+    "functions-bnode01": (
+        "Virtuoso refuses it: 37000 SP031: SPARQL compiler: Internal error: Built-in "
+        "function is not implemented"
+    ),
+    "functions-bnode02": (
+        "Virtuoso refuses it: 37000 SP031: SPARQL compiler: Internal error: Built-in "
+        "function is not implemented"
+    ),
     "functions-notin02": "Virtuoso refuses it: 22012 SR084: Division by 0",
-    "functions-iri01": "Virtuoso refuses a second BASE (the query's relative IRIs need lamcoop's base first)",
-    "functions-iri02": "Virtuoso refuses a second BASE (the query's relative IRIs need lamcoop's base first)",
-    "functions-if01": "Virtuoso refuses a second BASE (the query's relative IRIs need lamcoop's base first)",
+    "functions-iri01": (
+        "Virtuoso refuses a second BASE (the query's relative IRIs need lamcoop's base first)"
+    ),
+    "functions-iri02": (
+        "Virtuoso refuses a second BASE (the query's relative IRIs need lamcoop's base first)"
+    ),
+    "functions-if01": (
+        "Virtuoso refuses a second BASE (the query's relative IRIs need lamcoop's base first)"
+    ),
     "functions-if02": "Virtuoso refuses it: 22012 SR084: Division by 0",
     "functions-coalesce01": "Virtuoso refuses it: 22012 SR084: Division by 0",
-    "functions-strbefore01a": "Virtuoso refuses it: 22023 SL001: The SPARQL 1.1 function STRBEFORE() needs a string value as first argument",
+    "functions-strbefore01a": (
+        "Virtuoso refuses it: 22023 SL001: The SPARQL 1.1 function STRBEFORE() needs a "
+        "string value as first argument"
+    ),
     "functions-strbefore02": OTHERWISE,
-    "functions-strafter01a": "Virtuoso refuses it: 22023 SL001: The SPARQL 1.1 function STRAFTER() needs a string value as first argument",
+    "functions-strafter01a": (
+        "Virtuoso refuses it: 22023 SL001: The SPARQL 1.1 function STRAFTER() needs a "
+        "string value as first argument"
+    ),
     "functions-strafter02": OTHERWISE,
     "functions-replace01": OTHERWISE,
     "functions-uuid01": EMPTY,
@@ -80,35 +127,79 @@ NOT_ON_VIRTUOSO: dict[str, str] = {
     "project-expression-projexp01": OTHERWISE,
     "project-expression-projexp02": OTHERWISE,
     "property-path-pp12": OTHERWISE,
-    "property-path-pp14": "Virtuoso runs a transitive path only from a bound start (transitive start not given)",
-    "property-path-pp16": "Virtuoso runs a transitive path only from a bound start (transitive start not given)",
+    "property-path-pp14": (
+        "Virtuoso runs a transitive path only from a bound start (transitive start not given)"
+    ),
+    "property-path-pp16": (
+        "Virtuoso runs a transitive path only from a bound start (transitive start not given)"
+    ),
     "property-path-pp21": OTHERWISE,
     "property-path-pp23": OTHERWISE,
     "property-path-pp25": OTHERWISE,
     "property-path-pp28a": OTHERWISE,
-    "property-path-pp34": "Virtuoso runs a transitive path only from a bound start (transitive start not given)",
-    "property-path-pp35": "Virtuoso runs a transitive path only from a bound start (transitive start not given)",
+    "property-path-pp34": (
+        "Virtuoso runs a transitive path only from a bound start (transitive start not given)"
+    ),
+    "property-path-pp35": (
+        "Virtuoso runs a transitive path only from a bound start (transitive start not given)"
+    ),
     "property-path-pp36": OTHERWISE,
     "property-path-pp37": OTHERWISE,
     "property-path-values_and_path": EMPTY,
-    "property-path-nps_inverse": "Virtuoso refuses it: 37000 SP030: SPARQL compiler, line 4: syntax error at '^' before 'ex:pr'",
-    "property-path-nps_a_inverse": "Virtuoso refuses it: 37000 SP030: SPARQL compiler, line 4: syntax error at '^' before 'a'",
+    "property-path-nps_inverse": (
+        "Virtuoso refuses it: 37000 SP030: SPARQL compiler, line 4: syntax error at '^' "
+        "before 'ex:pr'"
+    ),
+    "property-path-nps_a_inverse": (
+        "Virtuoso refuses it: 37000 SP030: SPARQL compiler, line 4: syntax error at '^' before 'a'"
+    ),
     "property-path-zero_or_more_set_start": EMPTY,
     "property-path-zero_or_more_set_end": EMPTY,
     "property-path-zero_or_one_set_start": EMPTY,
     "property-path-zero_or_one_set_end": EMPTY,
     "subquery-subquery03": OTHERWISE,
-    "syntax-query-test_18": "Virtuoso refuses it: 07S01 SR183: Required argument DELIM (no 3) not supplied to DB.DBA.GROUP_CONCAT_ACC",
-    "syntax-query-test_19": "Virtuoso refuses it: 07S01 SR183: Required argument DELIM (no 3) not supplied to DB.DBA.GROUP_CONCAT_DISTINCT_ACC",
-    "syntax-query-test_36a": "Virtuoso refuses it: S0002 SQ200: No table DB.DBA.SPARQL_BINDINGS_VIEW_C_0",
+    "syntax-query-test_18": (
+        "Virtuoso refuses it: 07S01 SR183: Required argument DELIM (no 3) not supplied to"
+        " DB.DBA.GROUP_CONCAT_ACC"
+    ),
+    "syntax-query-test_19": (
+        "Virtuoso refuses it: 07S01 SR183: Required argument DELIM (no 3) not supplied to"
+        " DB.DBA.GROUP_CONCAT_DISTINCT_ACC"
+    ),
+    "syntax-query-test_36a": (
+        "Virtuoso refuses it: S0002 SQ200: No table DB.DBA.SPARQL_BINDINGS_VIEW_C_0"
+    ),
     "syntax-query-test_38a": "Virtuoso refuses it: S0022 SQ200: No column x",
-    "syntax-query-test_53": "Virtuoso refuses it: 37000 SP030: SPARQL compiler, line 0: Bad character '%' (0x25) in SPARQL expression at '%'",
-    "syntax-query-test_54": "Virtuoso refuses it: 37000 SP030: SPARQL compiler, line 4: Undefined namespace prefix at '' before '?title'",
-    "syntax-query-test_pn_04": "Virtuoso refuses it: 37000 SP030: SPARQL compiler, line 5: syntax error at ':d' before '.'",
-    "syntax-query-test_pn_05": "Virtuoso refuses it: 37000 SP030: SPARQL compiler, line 0: Bad character '\\' (0x5c) in SPARQL expression at '\\'",
-    "syntax-query-test_pn_06": "Virtuoso refuses it: 37000 SP030: SPARQL compiler, line 0: Bad character '\\' (0x5c) in SPARQL expression at '\\'",
-    "syntax-query-test_pn_07": "Virtuoso refuses it: 37000 SP030: SPARQL compiler, line 0: Bad character '%' (0x25) in SPARQL expression at '%'",
-    "syntax-query-test_pn_09": "Virtuoso refuses it: 37000 SP030: SPARQL compiler, line 8: syntax error at ':' before ':_12.3_'",
-    "syntax-query-test_pp_coll": "Virtuoso refuses it: 37000 SP031: SPARQL compiler: Subject of transitive triple pattern should be variable or QName, not literal or blank",
+    "syntax-query-test_53": (
+        "Virtuoso refuses it: 37000 SP030: SPARQL compiler, line 0: Bad character '%' "
+        "(0x25) in SPARQL expression at '%'"
+    ),
+    "syntax-query-test_54": (
+        "Virtuoso refuses it: 37000 SP030: SPARQL compiler, line 4: Undefined namespace "
+        "prefix at '' before '?title'"
+    ),
+    "syntax-query-test_pn_04": (
+        "Virtuoso refuses it: 37000 SP030: SPARQL compiler, line 5: syntax error at ':d' before '.'"
+    ),
+    "syntax-query-test_pn_05": (
+        "Virtuoso refuses it: 37000 SP030: SPARQL compiler, line 0: Bad character '\\' "
+        "(0x5c) in SPARQL expression at '\\'"
+    ),
+    "syntax-query-test_pn_06": (
+        "Virtuoso refuses it: 37000 SP030: SPARQL compiler, line 0: Bad character '\\' "
+        "(0x5c) in SPARQL expression at '\\'"
+    ),
+    "syntax-query-test_pn_07": (
+        "Virtuoso refuses it: 37000 SP030: SPARQL compiler, line 0: Bad character '%' "
+        "(0x25) in SPARQL expression at '%'"
+    ),
+    "syntax-query-test_pn_09": (
+        "Virtuoso refuses it: 37000 SP030: SPARQL compiler, line 8: syntax error at ':' "
+        "before ':_12.3_'"
+    ),
+    "syntax-query-test_pp_coll": (
+        "Virtuoso refuses it: 37000 SP031: SPARQL compiler: Subject of transitive triple "
+        "pattern should be variable or QName, not literal or blank"
+    ),
     "csv-tsv-res-csv03": "Virtuoso writes other CSV values than pyoxigraph",
 }

@@ -60,7 +60,8 @@ def test_a_later_operation_refused_keeps_the_earlier_ones_on_virtuoso(
     a Virtuoso that rolls the request back makes it fail."""
     virtuoso_http_server.update(f"DROP SILENT GRAPH <{X}first>")
     before = virtuoso_server.counts()
-    text = f"INSERT DATA {{ GRAPH <{X}first> {{ <{X}s> <{X}p> 1 }} }} ;\n{REFUSED['a division by zero'][0]}"
+    first = f"INSERT DATA {{ GRAPH <{X}first> {{ <{X}s> <{X}p> 1 }} }}"
+    text = f"{first} ;\n{REFUSED['a division by zero'][0]}"
     answer = requests.post(
         virtuoso_http_server.url + "/sparql",
         data=text.encode(),
