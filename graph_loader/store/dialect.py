@@ -66,8 +66,8 @@ def with_base(engine: str, base: str, text: str) -> str:
 
     >>> with_base("virtuoso", "http://h/", "BASE <http://x/> ASK { <a> ?p ?o }")
     'BASE <http://x/> ASK { <a> ?p ?o }'
-    >>> with_base("virtuoso", "http://h/", "ASK { <a> ?p ?o }")
-    'BASE <http://h/>\nASK { <a> ?p ?o }'
+    >>> with_base("virtuoso", "http://h/", "ASK { <a> ?p ?o }").splitlines()
+    ['BASE <http://h/>', 'ASK { <a> ?p ?o }']
     """
     based = f"BASE {ox.NamedNode(base)}\n{text}"
     if engine != "virtuoso":
