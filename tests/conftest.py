@@ -354,17 +354,6 @@ def virtuoso_http_server(tmp_path_factory, virtuoso_server) -> Iterator[RunningS
         yield running
 
 
-def served(request: pytest.FixtureRequest, store: str) -> RunningServer:
-    """The session's real server over ``store``: ``embedded``, ``remote`` (an Oxigraph
-    server) or ``virtuoso``; for the suites parametrised over the three."""
-    name = {"embedded": "http_server", "remote": "remote_http_server"}
-    return request.getfixturevalue(name.get(store, "virtuoso_http_server"))
-
-
-#: The stores the parametrised suites run over (docs/remote-store.md).
-STORES = ["embedded", "remote", "virtuoso"]
-
-
 @pytest.fixture(scope="session")
 def dataset_server(tmp_path_factory, dataset_store) -> Iterator[RunningServer]:
     """A real, read-only ``lamcoop serve`` (two workers) over the session's dataset store."""

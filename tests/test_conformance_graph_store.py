@@ -14,9 +14,8 @@ from __future__ import annotations
 import pytest
 import requests
 
-from tests.conftest import STORES, served
 from tests.earl import EarlReport
-from tests.servers import HTTP_DEADLINE, RunningServer
+from tests.servers import HTTP_DEADLINE, STORES, RunningServer, served
 from tests.virtuoso_support import empty_through
 from tests.w3c_http import check, perform
 from tests.w3c_manifest import SPARQL11, read_tests

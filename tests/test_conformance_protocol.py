@@ -16,9 +16,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.conftest import STORES, served
 from tests.earl import EarlReport
-from tests.servers import HTTP_DEADLINE, RunningServer
+from tests.servers import HTTP_DEADLINE, STORES, RunningServer, served
 from tests.virtuoso_support import empty_through
 from tests.w3c_http import boolean_of, check, perform
 from tests.w3c_manifest import SPARQL11, local_path, read_tests

@@ -27,10 +27,11 @@ from werkzeug.test import TestResponse
 from graph_loader.settings import resolve_settings
 from graph_loader.store import Store, open_configured, open_store
 from sparql_endpoint.query_text import inspect
-from tests.conftest import STORES, service_client
+from tests.conftest import service_client
 from tests.earl import EarlReport
 from tests.query_results import Outcome, csv_rows, outcome_of, read_expected
 from tests.remote_support import OxigraphServer
+from tests.servers import STORES
 from tests.virtuoso_support import virtuoso_env
 from tests.virtuoso_w3c import NOT_ON_VIRTUOSO
 from tests.w3c_manifest import SPARQL11, ManifestTest, local_path, read_tests
