@@ -128,7 +128,9 @@ def test_virtuoso_misjudges_a_transitive_path_in_minus(virtuoso_server, built):
     assert "example-library" in answer.text  # the engine's error: embedded gives no row
 
 
-def test_serve_answers_every_surface_over_virtuoso(built, virtuoso_server):
+@pytest.fixture(scope="module")
+def serving(built, virtuoso_server):
+    """``lamcoop serve`` over the built Virtuoso, for the module's tests of what it serves."""
     root, env, _embedded, _remote = built
     settings = {
         "state_dir": Path(env["LAMCOOP_STATE_DIR"]),
@@ -139,40 +141,33 @@ def test_serve_answers_every_surface_over_virtuoso(built, virtuoso_server):
         "store_password": env["LAMCOOP_STORE_PASSWORD"],
     }
     with RunningServer(virtuoso_server.query_url, root, settings) as running:
-        for path in SURFACES:
-            answer = requests.get(running.url + path, timeout=HTTP_DEADLINE)
-            assert answer.status_code == 200, (path, answer.text[:300])
-        doc = requests.get(
-            running.url + SURFACES[-1], headers={"Accept": "text/turtle"}, timeout=HTTP_DEADLINE
-        )
-        assert "National book coordination plan" in doc.text
-        found = requests.get(running.url + "/search?q=library", timeout=HTTP_DEADLINE)
-        assert "/id/institution/" in found.text
+        yield running
 
 
-def test_the_served_surfaces_agree_with_the_embedded_stores(built):
+def test_serve_answers_every_surface_over_virtuoso(serving):
+    for path in SURFACES:
+        answer = requests.get(serving.url + path, timeout=HTTP_DEADLINE)
+        assert answer.status_code == 200, (path, answer.text[:300])
+    doc = requests.get(
+        serving.url + SURFACES[-1], headers={"Accept": "text/turtle"}, timeout=HTTP_DEADLINE
+    )
+    assert "National book coordination plan" in doc.text
+    found = requests.get(serving.url + "/search?q=library", timeout=HTTP_DEADLINE)
+    assert "/id/institution/" in found.text
+
+
+def test_the_served_surfaces_agree_with_the_embedded_stores(built, serving):
     """The surfaces tests/test_remote_build.py compares for Oxigraph server, served over
     the embedded store and over Virtuoso built alike, say the same (store-specific values
     blanked), but for :data:`_DIFFERING`; the others are the same."""
-    root, env, _embedded, _remote = built
-    remote_settings = {
-        "state_dir": Path(env["LAMCOOP_STATE_DIR"]),
-        "dump_dir": root / "dumps-v",
-        "workers": 1,
-        "store_engine": "virtuoso",
-        "store_user": env["LAMCOOP_STORE_USER"],
-        "store_password": env["LAMCOOP_STORE_PASSWORD"],
-    }
+    root, _env, _embedded, _remote = built
     local_settings = {"dump_dir": root / "dumps-e", "workers": 1}
     differing = []
-    with (
-        RunningServer(root / "store", root, local_settings) as local,
-        RunningServer(env["LAMCOOP_STORE"], root, remote_settings) as remote,
-    ):
+    with RunningServer(root / "store", root, local_settings) as local:
         for path, accept in COMPARED:
             expected = _body(local, path, accept)
             assert expected, path
-            found = _body(remote, path, accept)
+            found = _body(serving, path, accept)
             if found != expected:
                 differing.append((path, _first_difference(expected, found)))
     assert [p for p, _d in differing] == list(_DIFFERING), differing
