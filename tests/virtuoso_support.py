@@ -174,6 +174,14 @@ def empty_through(server: RunningServer) -> None:
     """Drop, through lamcoop's server ``server`` over Virtuoso, every graph but Virtuoso's
     own and lamcoop's: what ``DROP ALL`` does on the other stores (on Virtuoso 7.2 it
     answers success and drops nothing, see tests/test_virtuoso_transactions.py)."""
+    steps = drops_through(server)
+    if steps:
+        server.update(steps)
+
+
+def drops_through(server: RunningServer) -> str:
+    """The update text of :func:`empty_through` (``""``: nothing to drop), to send with
+    other operations in one request."""
     answer = requests.post(
         server.url + "/sparql",
         data={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"},
@@ -183,5 +191,4 @@ def empty_through(server: RunningServer) -> None:
     answer.raise_for_status()
     found = [row["g"]["value"] for row in answer.json()["results"]["bindings"]]
     mine = [g for g in found if g not in SYSTEM_GRAPHS and not g.startswith("urn:lamcoop:")]
-    if mine:
-        server.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in mine))
+    return " ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in mine)
