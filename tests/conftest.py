@@ -35,6 +35,8 @@ from click.testing import CliRunner, Result
 from graph_loader.store import Store, open_store
 from tests.remote_support import OxigraphServer
 from tests.servers import VENV_BIN, RunningServer
+from tests.virtuoso_support import PASSWORD as VIRTUOSO_PASSWORD
+from tests.virtuoso_support import USER as VIRTUOSO_USER
 from tests.virtuoso_support import VirtuosoServer
 
 if TYPE_CHECKING:
@@ -327,6 +329,29 @@ def remote_http_server(tmp_path_factory) -> Iterator[RunningServer]:
             yield running
     finally:
         engine.stop()
+
+
+@pytest.fixture(scope="session")
+def virtuoso_http_server(tmp_path_factory, virtuoso_server) -> Iterator[RunningServer]:
+    """As :func:`remote_http_server`, but over the session's Virtuoso, holding one test
+    triple at the start (so that the server does not build the dataset first, half a
+    minute): each suite puts its data first (other modules reset the Virtuoso too)."""
+    workdir = tmp_path_factory.mktemp("virtuoso-http-server")
+    virtuoso_server.reset()
+    x = "urn:x-lamcoop-test:placeholder"
+    virtuoso_server.update(f"INSERT DATA {{ GRAPH <{x}> {{ <{x}> <{x}> <{x}> }} }}")
+    settings = {
+        "update_token": HTTP_TOKEN,
+        "workers": 2,
+        "query_timeout": 120,
+        "state_dir": workdir / "state",
+        "store_retries": 1,
+        "store_engine": "virtuoso",
+        "store_user": VIRTUOSO_USER,
+        "store_password": VIRTUOSO_PASSWORD,
+    }
+    with RunningServer(virtuoso_server.query_url, workdir, settings) as running:
+        yield running
 
 
 @pytest.fixture(scope="session")

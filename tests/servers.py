@@ -11,6 +11,8 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
+import pytest
+
 VENV_BIN = Path(sys.executable).parent
 
 #: Seconds a test's HTTP request to a real server may take: a deadline for a server that
@@ -143,3 +145,15 @@ def end_process(process: subprocess.Popen | None, *, grace: float, kill: bool = 
             pass
     process.send_signal(signal.SIGKILL)
     process.wait(HTTP_DEADLINE)
+
+
+#: The stores the parametrised suites run over (docs/remote-store.md).
+STORES = ["embedded", "remote", "virtuoso"]
+
+
+def served(request: pytest.FixtureRequest, store: str) -> RunningServer:
+    """The session's real server (tests/conftest.py) over ``store``: ``embedded``,
+    ``remote`` (an Oxigraph server) or ``virtuoso``; for the suites parametrised over the
+    three."""
+    name = {"embedded": "http_server", "remote": "remote_http_server"}
+    return request.getfixturevalue(name.get(store, "virtuoso_http_server"))

@@ -15,13 +15,20 @@ import pytest
 import requests
 
 from tests.earl import EarlReport
-from tests.servers import HTTP_DEADLINE, RunningServer
+from tests.servers import HTTP_DEADLINE, STORES, RunningServer, served
+from tests.virtuoso_support import empty_through
 from tests.w3c_http import check, perform
 from tests.w3c_manifest import SPARQL11, read_tests
 
 MANIFEST = SPARQL11 / "graph-store-protocol" / "manifest.ttl"
 DEPRECATED_MANIFEST = SPARQL11 / "http-rdf-update" / "manifest.ttl"
 SUPPORTED = {"IndirectGraphIdentification", "POSTGraphCreation"}
+
+#: The tests whose outcome differs on Virtuoso, with why (docs/remote-store.md).
+NOT_ON_VIRTUOSO = {
+    "put_get_default": "Virtuoso's default graph is the union of its graphs: it has no default "
+    "graph of its own to replace (400: CLEAR DEFAULT requires a plain default graph)",
+}
 
 TESTS = read_tests(MANIFEST) if MANIFEST.is_file() else []
 DEPRECATED = read_tests(DEPRECATED_MANIFEST) if DEPRECATED_MANIFEST.is_file() else []
@@ -33,18 +40,19 @@ REPORT = EarlReport(
 pytestmark = pytest.mark.skipif(not TESTS, reason=f"{MANIFEST} is absent (../shared)")
 
 
-@pytest.fixture(scope="module", params=["embedded", "remote"])
+@pytest.fixture(scope="module", params=STORES)
 def server(request):
-    """The session's server over the embedded store, then over a remote Oxigraph server."""
-    yield request.getfixturevalue(
-        "http_server" if request.param == "embedded" else "remote_http_server"
-    )
+    """The session's server over the embedded store, a remote Oxigraph server, Virtuoso."""
+    yield served(request, request.param)
     if request.param == "embedded":  # the EARL report is the embedded store's
         REPORT.write_if_asked()
 
 
 def empty_store(server: RunningServer) -> None:
     """Drop every graph and empty the default graph."""
+    if server.settings.get("store_engine") == "virtuoso":
+        empty_through(server)  # its DROP ALL drops nothing; it has no default graph
+        return
     server.update("DROP ALL")
 
 
@@ -57,6 +65,8 @@ def test_w3c_graph_store(server, test):
                 f"requires {', '.join(sorted(missing))}: lamcoop's graph store identifies "
                 "graphs indirectly (?graph=IRI); its graph IRIs are not URLs of the server"
             )
+        if server.settings.get("store_engine") == "virtuoso" and test.short in NOT_ON_VIRTUOSO:
+            pytest.xfail(NOT_ON_VIRTUOSO[test.short])
         empty_store(server)
         variables: dict[str, str] = {}
         for exchange in test.exchanges:

@@ -14,6 +14,7 @@ import requests
 
 from tests.remote_support import OxigraphServer
 from tests.servers import HTTP_DEADLINE, VENV_BIN, RunningServer
+from tests.virtuoso_support import PASSWORD, USER
 
 EX = "https://w3id.org/lamcoop/id/institution/x-text-"
 GRAPH = "urn:x-lamcoop-test:text"
@@ -56,35 +57,48 @@ QUERIES = {
 }
 
 
-@pytest.fixture(scope="module")
-def servers(tmp_path_factory) -> Iterator[tuple[RunningServer, RunningServer]]:
-    """``lamcoop serve`` over an embedded store and over an Oxigraph server, both loaded
-    with :data:`DATA` by ``lamcoop load``."""
-    root = tmp_path_factory.mktemp("remote-text")
-    engine = OxigraphServer(root / "oxigraph")
+def _load(store: str | Path, settings: dict[str, object], root: Path) -> None:
+    """``lamcoop load`` of :data:`DATA` into ``store`` with these settings."""
     data = root / "data.ttl"
     data.write_text(DATA, encoding="utf-8")
-    stores: list[tuple[str | Path, dict[str, object]]] = [
-        (root / "embedded", {"workers": 1}),
-        (engine.query_url, {"workers": 1, "state_dir": root / "state", "store_retries": 1}),
-    ]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LAMCOOP_")}
+    env.update({f"LAMCOOP_{k.upper()}": str(v) for k, v in settings.items()})
+    env["LAMCOOP_STORE"] = str(store)
+    loaded = subprocess.run(
+        [str(VENV_BIN / "lamcoop"), "load", "--graph", GRAPH, str(data)],
+        cwd=root, env=env, capture_output=True, timeout=600,
+    )  # fmt: skip
+    assert loaded.returncode == 0, loaded.stderr
+
+
+@pytest.fixture(scope="module")
+def embedded(tmp_path_factory) -> Iterator[RunningServer]:
+    """``lamcoop serve`` over an embedded store loaded with :data:`DATA`."""
+    root = tmp_path_factory.mktemp("remote-text-embedded")
+    _load(root / "embedded", {}, root)
+    with RunningServer(root / "embedded", root, {"workers": 1}) as running:
+        yield running
+
+
+@pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
+def servers(request, embedded, tmp_path_factory) -> Iterator[tuple[RunningServer, RunningServer]]:
+    """The embedded store's server, and ``lamcoop serve`` over an Oxigraph server, then
+    over the session's Virtuoso, each loaded with :data:`DATA` by ``lamcoop load``."""
+    root = tmp_path_factory.mktemp(f"remote-text-{request.param}")
+    remote: dict[str, object] = {"workers": 1, "state_dir": root / "state", "store_retries": 1}
+    if request.param == "virtuoso":
+        engine = request.getfixturevalue("virtuoso_server")
+        engine.reset()
+        remote.update(store_engine="virtuoso", store_user=USER, store_password=PASSWORD)
+    else:
+        engine = OxigraphServer(root / "oxigraph")
     try:
-        for store, settings in stores:
-            env = {k: v for k, v in os.environ.items() if not k.startswith("LAMCOOP_")}
-            env.update({f"LAMCOOP_{k.upper()}": str(v) for k, v in settings.items()})
-            env["LAMCOOP_STORE"] = str(store)
-            loaded = subprocess.run(
-                [str(VENV_BIN / "lamcoop"), "load", "--graph", GRAPH, str(data)],
-                cwd=root, env=env, capture_output=True, timeout=600,
-            )  # fmt: skip
-            assert loaded.returncode == 0, loaded.stderr
-        with (
-            RunningServer(stores[0][0], root, stores[0][1]) as embedded,
-            RunningServer(stores[1][0], root, stores[1][1]) as remote,
-        ):
-            yield embedded, remote
+        _load(engine.query_url, remote, root)
+        with RunningServer(engine.query_url, root, remote) as running:
+            yield embedded, running
     finally:
-        engine.stop()
+        if request.param == "oxigraph":
+            engine.stop()
 
 
 def _ask(server: RunningServer, query: str) -> requests.Response:

@@ -35,6 +35,7 @@ from graph_loader.store.dialect import (
     insert_text,
     results,
     system_graph,
+    with_base,
 )
 from graph_loader.store.interface import (
     DatasetGraph,
@@ -128,7 +129,7 @@ class RemoteStore(DescribedByQuery):
             sparql = custom_functions.expand(sparql)
         text = bind(sparql, substitutions) if substitutions else sparql
         if base_iri:
-            text = f"BASE {term(base_iri)}\n{text}"
+            text = with_base(self.client.endpoints.engine, base_iri, text)
         params: list[tuple[str, str]] = []
         listed = (
             []

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import re
 import socket
 import tempfile
 import time
@@ -31,7 +32,11 @@ import requests
 import requests.adapters
 from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 from SPARQLWrapper import BASIC, DIGEST, INSERT, POST, SELECT, URLENCODED, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
+from SPARQLWrapper.SPARQLExceptions import (
+    EndPointInternalError,
+    QueryBadFormed,
+    SPARQLWrapperException,
+)
 
 from graph_loader.store.layout import StoreError
 
@@ -53,6 +58,15 @@ CONNECT_SECONDS = 10.0
 QUERY_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
 
 T = TypeVar("T")
+#: How Virtuoso words an error in running a request (answered 500): ``Virtuoso 22012 Error
+#: SR084: Division by 0.`` (its SQL state first). Class 08 (connection) and 40 (transaction
+#: rolled back) are the engine's trouble; any other is the request's.
+_VIRTUOSO_ERROR = re.compile(rb"\s*Virtuoso (?!08|40)[0-9A-Z]{5} Error ")
+
+
+class StoreRefused(StoreError, ValueError):
+    """The engine ran the request and refused it (an error of the request, not of the
+    engine): answered as a refusal (4xx), never as the server's failure."""
 
 
 @dataclass(frozen=True)
@@ -168,6 +182,11 @@ class RemoteClient:
             return kind.split(";")[0].strip().lower(), response.read()
         except QueryBadFormed as exc:
             raise SyntaxError(_said(exc, e.update if update else e.query)) from None
+        except EndPointInternalError as exc:
+            said = _said(exc, e.update if update else e.query)
+            if e.engine == "virtuoso" and _VIRTUOSO_ERROR.match(_body(exc)):
+                raise StoreRefused(said) from None
+            raise StoreError(said) from None
         except SPARQLWrapperException as exc:
             raise StoreError(_said(exc, e.update if update else e.query)) from None
         except urllib.error.HTTPError as exc:
@@ -289,6 +308,18 @@ def _why(exc: BaseException) -> str:
         stack.extend(item.args)
     text = str(getattr(exc, "reason", exc))
     return text[:200]
+
+
+def _body(exc: SPARQLWrapperException) -> bytes:
+    """The body of the endpoint's answer SPARQLWrapper keeps in its message."""
+    text = str(exc.args[0] if exc.args else exc)
+    if "Response:\n" not in text:
+        return b""
+    said = text.split("Response:\n", 1)[1].strip()
+    with contextlib.suppress(ValueError, SyntaxError):
+        found = ast.literal_eval(said)
+        return found if isinstance(found, bytes) else said.encode()
+    return said.encode()
 
 
 def _said(exc: SPARQLWrapperException, url: str) -> str:
