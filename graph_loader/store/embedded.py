@@ -6,10 +6,11 @@ pyoxigraph store on disk (or in memory); its pyoxigraph store object never leave
 
 Loads are atomic across crashes: before a load writes anything, a *pending-load* marker
 naming the graphs it will write is committed to the marker graph. A new graph is written
-in place; a graph that exists is staged beside it, and the copy is turned into what the
-target gains and loses (:mod:`graph_loader.store.moves`). Publishing applies those
-differences, reversibly, then one small transaction is the commit point (the load's
-provenance, and the marker set to "cleanup"). Opening a store read-write undoes every load
+in place. A graph that exists is staged beside it: a replace in a scratch store and
+swapped in whole (:mod:`graph_loader.store.swap`), an append in the store, the copy turned
+into what the target gains (:mod:`graph_loader.store.moves`). Publishing applies either,
+reversibly, then one small transaction is the commit point (the load's provenance, and the
+marker set to "cleanup"). Opening a store read-write undoes every load
 short of its commit point and frees what committed ones staged, so a load killed or
 interrupted at any moment either never shows or shows whole.
 
@@ -31,7 +32,7 @@ from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
-from graph_loader.store import moves
+from graph_loader.store import moves, swap
 from graph_loader.store.interface import DatasetGraph, GraphInfo, Source, StoreError
 from graph_loader.store.layout import (
     _PENDING,
@@ -87,6 +88,7 @@ class OxigraphStore:
         self.path = path
         self._key = marker_key(None if read_only else path)
         self._scratch: Path | None = None
+        self._staging: swap.Scratch | None = None
 
     def side_file(self, name: str) -> Path:
         """Where the side file ``name`` is kept (see :meth:`Store.side_file`). An in-memory
@@ -252,14 +254,36 @@ class OxigraphStore:
                 # frame an error's traceback keeps holds the pyoxigraph store: close frees it.
                 routed = (staged.route(q, graph) for q in quads)
                 for chunk in moves.chunks(routed, moves.WRITE_QUADS):
-                    self._inner.extend(chunk)
+                    self._write_staged(chunk, replace=replace)
             else:
                 physical = ox.NamedNode(staged.physical(graph))
-                self._inner.bulk_load(**given, format=format, base_iri=base_iri, to_graph=physical)
+                into = self._staged_in(physical.value, replace=replace)
+                into.bulk_load(**given, format=format, base_iri=base_iri, to_graph=physical)
         except BaseException:
             self.recover()
             raise
         return staged
+
+    def _staged_in(self, physical: str, *, replace: bool) -> ox.Store:
+        """The store a graph a load writes goes to: the scratch store for a replace's staged
+        copy (swapped in whole, see :mod:`.swap`), else this store."""
+        if replace and physical.startswith(STAGING_PREFIX):
+            return self._scratch_store().store
+        return self._inner
+
+    def _write_staged(self, quads: list[ox.Quad], *, replace: bool) -> None:
+        """Write routed quads, each to the store its graph goes to (:meth:`_staged_in`)."""
+        parts: dict[int, tuple[ox.Store, list[ox.Quad]]] = {}
+        for q in quads:
+            into = self._staged_in(getattr(q.graph_name, "value", ""), replace=replace)
+            parts.setdefault(id(into), (into, []))[1].append(q)
+        for into, part in parts.values():
+            into.extend(part)
+
+    def _scratch_store(self) -> swap.Scratch:
+        if self._staging is None:
+            self._staging = swap.Scratch(self.side_file("lamcoop-staging"))
+        return self._staging
 
     def flush(self) -> None:
         """Write what is buffered to disk."""
@@ -270,6 +294,8 @@ class OxigraphStore:
         read-write store on disk then counts the session (:func:`.layout.count_write`), so
         that servers reading the store learn of the write."""
         inner = self.__dict__.pop("_inner", None)
+        if self._staging is not None:
+            self._staging.release()
         if inner is not None and not self.read_only:
             inner.flush()
             del inner  # the last reference: the store is released before readers reopen it
@@ -316,9 +342,10 @@ class OxigraphStore:
         (:mod:`graph_loader.store.moves`); a new graph written in place is dropped.
         """
         pending = [load for load in self.pending_loads() if load.genuine]
+        scratch = self._scratch_store()
         for load in pending:
             if load.state == "publishing":
-                moves.apply(self._inner, load.target, load.physical, forward=False)
+                self._apply(scratch, load.target, load.physical, forward=False)
         for load in pending:
             if load.state == "staged" and load.mode == "new":
                 moves.drop(self._inner, load.physical)
@@ -327,11 +354,15 @@ class OxigraphStore:
                 moves.drop(self._inner, graph.value)
         self.drop_graph(PENDING_GRAPH)
         self._inner.flush()
+        scratch.remove()  # only now: an undo above needed its files until the markers went
 
     def split_staged(self, target: str, physical: str, *, replace: bool) -> int:
         """Turn a staged copy into its differences with ``target`` (see
         :func:`graph_loader.store.moves.split`); returns the count ``target`` will hold."""
         self._writable()
+        scratch = self._scratch_store()
+        if replace and scratch.holds(physical):
+            return swap.prepare(self._inner, scratch, target, physical)
         return moves.split(self._inner, target, physical, replace=replace)
 
     #: New graphs are written in place (see :class:`StagedLoad`).
@@ -344,7 +375,14 @@ class OxigraphStore:
     def apply_staged(self, target: str, physical: str, *, forward: bool) -> None:
         """Publish (or undo) a staged copy's differences (see :mod:`graph_loader.store.moves`)."""
         self._writable()
-        moves.apply(self._inner, target, physical, forward=forward)
+        self._apply(self._scratch_store(), target, physical, forward=forward)
+
+    def _apply(self, scratch: swap.Scratch, target: str, physical: str, *, forward: bool) -> None:
+        """A replace swapped whole (its versions on disk), else differences in the store."""
+        if scratch.prepared(physical):
+            swap.apply(self._inner, scratch, target, physical, forward=forward)
+        else:
+            moves.apply(self._inner, target, physical, forward=forward)
 
     # -- internals -----------------------------------------------------------------------
     def _writable(self) -> None:

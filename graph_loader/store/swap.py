@@ -1,0 +1,121 @@
+"""How the embedded store replaces a graph that exists: the new content swapped in whole.
+
+Diffing a staged copy against its target (:mod:`graph_loader.store.moves`) writes and then
+deletes every staged quad inside the store, and Oxigraph deletes quad by quad: replacing a
+graph cost several times loading it. A replace is published this way instead:
+
+* the data is staged in a *scratch store* (:class:`Scratch`, a second pyoxigraph store in a
+  directory beside the store's own files), so that nothing staged is ever deleted from the
+  store: the scratch directory is removed whole when the load is done;
+* before anything published changes, both versions are written as N-Triples files in the
+  scratch directory (:func:`prepare`): the target as it is (``old``) and the staged copy
+  (``new``), each flushed to disk;
+* publishing clears the target (one transaction) and bulk-loads ``new`` into it; undoing
+  it clears the target and bulk-loads ``old``. Both can be repeated from any point, so a
+  load stopped halfway (Ctrl-C, a killed process) is undone by the next read-write open,
+  as a load published by differences is. Blank nodes come back under new labels (a load's
+  blank nodes are its own; Oxigraph relabels them on every load).
+
+>>> import tempfile, pathlib
+>>> store = ox.Store()
+>>> scratch = Scratch(pathlib.Path(tempfile.mkdtemp()) / "scratch")
+>>> g, t = STAGING_PREFIX + "doc", "urn:x-lamcoop-test:g"
+>>> def quad(value, graph):
+...     return ox.Quad(ox.NamedNode("http://a"), ox.NamedNode("http://b"), ox.Literal(value),
+...                    ox.NamedNode(graph))
+>>> store.add(quad("old", t))
+>>> scratch.store.add(quad("new", g))
+>>> prepare(store, scratch, t, g)
+1
+>>> apply(store, scratch, t, g, forward=True)
+>>> [q.object.value for q in store]
+['new']
+>>> apply(store, scratch, t, g, forward=False)
+>>> [q.object.value for q in store]
+['old']
+>>> scratch.remove()
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from graph_loader.store.layout import STAGING_PREFIX, count
+
+
+class Scratch:
+    """The scratch store of one store's staged replaces, and the files of their versions.
+
+    Made on first use, removed whole by :meth:`remove` (which recovery calls once no marker
+    needs it any more)."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self._store: ox.Store | None = None
+
+    @property
+    def store(self) -> ox.Store:
+        """The scratch pyoxigraph store (opened, or made, on first use)."""
+        if self._store is None:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            self._store = ox.Store(str(self.directory / "store"))
+        return self._store
+
+    def version(self, physical: str, which: str) -> Path:
+        """The file holding version ``which`` (``old`` or ``new``) of a staged replace."""
+        if not physical.startswith(STAGING_PREFIX):
+            raise ValueError(f"not a staging graph: {physical}")
+        return self.directory / f"{physical.removeprefix(STAGING_PREFIX)}.{which}.nt"
+
+    def prepared(self, physical: str) -> bool:
+        """Whether both versions of a staged replace are on disk (see :func:`prepare`)."""
+        return self.version(physical, "old").exists() and self.version(physical, "new").exists()
+
+    def holds(self, physical: str) -> bool:
+        """Whether the staged copy ``physical`` was written to the scratch store."""
+        return self._store is not None and self._store.contains_named_graph(
+            ox.NamedNode(physical)
+        )
+
+    def release(self) -> None:
+        """Close the scratch store, keeping its files for the next open's recovery."""
+        self._store = None  # the last reference: pyoxigraph closes the store
+
+    def remove(self) -> None:
+        """Close the scratch store and remove its directory (nothing in it is published)."""
+        self._store = None  # the last reference: pyoxigraph closes the store
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def prepare(inner: ox.Store, scratch: Scratch, target: str, physical: str) -> int:
+    """Write both versions of a replace to disk (see the module); return the count the
+    target will hold. Nothing published changes."""
+    staged = ox.NamedNode(physical)
+    _write(inner, ox.NamedNode(target), scratch.version(physical, "old"))
+    _write(scratch.store, staged, scratch.version(physical, "new"))
+    rows = scratch.store.query(
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+        substitutions={ox.Variable("g"): staged},
+    )
+    return count(rows)
+
+
+def apply(inner: ox.Store, scratch: Scratch, target: str, physical: str, *, forward: bool) -> None:
+    """Publish (``forward``) or undo a prepared replace; safe to repeat from any point."""
+    name = ox.NamedNode(target)
+    inner.clear_graph(name)
+    source = scratch.version(physical, "new" if forward else "old")
+    inner.bulk_load(path=str(source), format=ox.RdfFormat.N_TRIPLES, to_graph=name, lenient=True)
+    inner.add_graph(name)
+
+
+def _write(store: ox.Store, graph: ox.NamedNode, path: Path) -> None:
+    """``graph`` of ``store`` as N-Triples at ``path``, on disk when this returns."""
+    with path.open("wb") as out:
+        store.dump(out, format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+        out.flush()
+        os.fsync(out.fileno())
