@@ -191,9 +191,9 @@ def replace_size(size: str, work: Path, repeat: int, profile: Path | None) -> di
         rounds = []
         for n in range(repeat):
             stats = str(profile / f"replace-{size}-{case}-{n}.prof") if profile else ""
+            store = str(work / "store-replace")
             done = subprocess.run(
-                [sys.executable, "-c", REPLACE_CHILD, str(data), str(second)]
-                + [str(work / "store-replace"), stats],
+                [sys.executable, "-c", REPLACE_CHILD, str(data), str(second), store, stats],
                 capture_output=True,
                 text=True,
                 check=True,

@@ -225,7 +225,7 @@ def triples(size: int, *, seed: int = 1957) -> Iterator[tuple[list[str], dict[st
 
 
 def generate(path: str | Path, size: int | str, *, seed: int = 1957) -> Generated:
-    """Write about ``size`` triples (a number or ``100k``/``1m``/``1.5m``/``5m``) of N-Triples to path."""
+    """Write about ``size`` triples (a number, or a name in :data:`SIZES`) of N-Triples."""
     target = SIZES[size.lower()] if isinstance(size, str) and size.lower() in SIZES else int(size)
     result = Generated()
     with open(path, "w", encoding="utf-8", newline="\n") as out:
