@@ -256,9 +256,12 @@ class OxigraphStore:
                 for chunk in moves.chunks(routed, moves.WRITE_QUADS):
                     self._write_staged(chunk, replace=replace)
             else:
-                physical = ox.NamedNode(staged.physical(graph))
-                into = self._staged_in(physical.value, replace=replace)
-                into.bulk_load(**given, format=format, base_iri=base_iri, to_graph=physical)
+                physical = staged.physical(graph)
+                read: dict[str, Any] = {**given, "format": format, "base_iri": base_iri}
+                if self._staged_in(physical, replace=replace) is self._inner:
+                    self._inner.bulk_load(**read, to_graph=ox.NamedNode(physical))
+                else:
+                    self._scratch_store().bulk_load(physical, **read)
         except BaseException:
             self.recover()
             raise
