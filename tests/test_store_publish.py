@@ -135,3 +135,20 @@ def test_a_replace_swaps_blank_nodes_in_and_frees_its_scratch_store(tmp_path):
     assert store.triple_count(G) == 2
     assert not (tmp_path / "store" / "lamcoop-staging").exists()
     assert not store.internal_graphs()
+
+
+def test_a_scratch_store_left_behind_is_never_published(tmp_path):
+    """A process that ends after its markers went but before it removed its scratch store
+    leaves staged data there; the next replace must publish its own data only."""
+    store = open_store(tmp_path / "store")
+    store.stage(_quads(range(0, 50)), graph=G, format=None).publish()
+    store.stage(b'<http://x> <http://p> "left" .\n', graph=G, format=ox.RdfFormat.N_TRIPLES)
+    store.drop_graph(PENDING_GRAPH)  # the markers gone, the scratch store not yet removed
+    del store
+    assert (tmp_path / "store" / "lamcoop-staging").is_dir()
+
+    reopened = open_store(tmp_path / "store")
+    new = b'<http://y> <http://p> "new" .\n'
+    reopened.replace_graph(new, graph=G, format=ox.RdfFormat.N_TRIPLES)
+    assert _graph_values(reopened) == {"new"}
+    assert not (tmp_path / "store" / "lamcoop-staging").exists()

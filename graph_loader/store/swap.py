@@ -59,11 +59,17 @@ class Scratch:
         self._store: ox.Store | None = None
         #: The staged copy bulk-loaded into the scratch store's default graph, if any.
         self._in_default: str | None = None
+        self._opened = False
 
     @property
     def store(self) -> ox.Store:
-        """The scratch pyoxigraph store (opened, or made, on first use)."""
+        """The scratch pyoxigraph store (made afresh on first use)."""
         if self._store is None:
+            if not self._opened:
+                # Left by a process that ended after its markers went (recovery, which
+                # runs first, needed nothing in it): nothing in it is this session's.
+                shutil.rmtree(self.directory, ignore_errors=True)
+                self._opened = True
             self.directory.mkdir(parents=True, exist_ok=True)
             self._store = ox.Store(str(self.directory / "store"))
         return self._store
