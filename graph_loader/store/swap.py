@@ -10,11 +10,12 @@ graph cost several times loading it. A replace is published this way instead:
 * before anything published changes, both versions are written as N-Triples files in the
   scratch directory (:func:`prepare`): the target as it is (``old``) and the staged copy
   (``new``), each flushed to disk;
-* publishing clears the target (one ``DELETE WHERE``) and bulk-loads ``new`` into it;
-  undoing it clears the target and bulk-loads ``old``. Both can be repeated from any point, so a
-  load stopped halfway (Ctrl-C, a killed process) is undone by the next read-write open,
-  as a load published by differences is. Blank nodes come back under new labels (a load's
-  blank nodes are its own; Oxigraph relabels them on every load).
+* publishing empties the target (``DELETE`` in transactions of :data:`CLEAR_QUADS`) and
+  bulk-loads ``new`` into it; undoing it empties the target and bulk-loads ``old``. Both
+  can be repeated from any point, so a load stopped halfway (Ctrl-C, a killed process) is
+  undone by the next read-write open, as a load published by differences is. Blank nodes
+  come back under new labels (a load's blank nodes are its own; Oxigraph relabels them on
+  every load).
 
 >>> import tempfile, pathlib
 >>> store = ox.Store()
@@ -128,11 +129,27 @@ def prepare(inner: ox.Store, scratch: Scratch, target: str, physical: str) -> in
 def apply(inner: ox.Store, scratch: Scratch, target: str, physical: str, *, forward: bool) -> None:
     """Publish (``forward``) or undo a prepared replace; safe to repeat from any point."""
     name = ox.NamedNode(target)
-    # DELETE WHERE: quicker than clear_graph (100k triples: 5.3 s against 7.4 s, busy machine).
-    inner.update(f"DELETE WHERE {{ GRAPH {name} {{ ?s ?p ?o }} }}")
+    _empty(inner, name)
     source = scratch.version(physical, "new" if forward else "old")
     inner.bulk_load(path=str(source), format=ox.RdfFormat.N_TRIPLES, to_graph=name, lenient=True)
     inner.add_graph(name)
+
+
+#: Triples deleted per transaction when a target is emptied: one ``DELETE`` of a whole
+#: million-triple graph held its solutions at once (peak memory +400 MiB); in transactions of
+#: this size memory stays flat for about 12 % more CPU time (docs/benchmarks.md).
+CLEAR_QUADS = 100_000
+
+
+def _empty(inner: ox.Store, graph: ox.NamedNode) -> None:
+    """Delete every triple of ``graph`` in transactions of :data:`CLEAR_QUADS` (``DELETE``
+    from SPARQL: quicker than ``clear_graph``, which took 3.5 s of CPU against 2.1 s for
+    100k triples)."""
+    while inner.query(f"ASK {{ GRAPH {graph} {{ ?s ?p ?o }} }}"):
+        inner.update(
+            f"DELETE {{ GRAPH {graph} {{ ?s ?p ?o }} }} WHERE "
+            f"{{ SELECT ?s ?p ?o {{ GRAPH {graph} {{ ?s ?p ?o }} }} LIMIT {CLEAR_QUADS} }}"
+        )
 
 
 def _write(store: ox.Store, graph: ox.NamedNode | ox.DefaultGraph, path: Path) -> None:
