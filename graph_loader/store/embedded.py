@@ -269,8 +269,8 @@ class OxigraphStore:
 
     def _staged_in(self, physical: str, *, replace: bool) -> ox.Store:
         """The store a graph a load writes goes to: the scratch store for a replace's staged
-        copy (swapped in whole, see :mod:`.swap`), else this store."""
-        if replace and physical.startswith(STAGING_PREFIX):
+        copy on disk (swapped in whole, :mod:`.swap`; in memory, diffs cost less), else this."""
+        if replace and physical.startswith(STAGING_PREFIX) and self.path is not None:
             return self._scratch_store().store
         return self._inner
 

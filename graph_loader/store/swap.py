@@ -6,7 +6,8 @@ graph cost several times loading it. A replace is published this way instead:
 
 * the data is staged in a *scratch store* (:class:`Scratch`, a second pyoxigraph store in a
   directory beside the store's own files), so that nothing staged is ever deleted from the
-  store: the scratch directory is removed whole when the load is done;
+  store: the scratch directory is removed whole when the load is done (a store in memory
+  keeps to the differences: there a small replace took 1 ms by differences, 130 ms so);
 * before anything published changes, both versions are written as N-Triples files in the
   scratch directory (:func:`prepare`): the target as it is (``old``) and the staged copy
   (``new``), each flushed to disk;
