@@ -14,6 +14,22 @@ and fresh on-disk store, timed from inside the process
   indexes three ways instead of six.
 
 Ratios are lamcoop against each raw load of the same run. Nothing here is asserted.
+
+    python bench/load.py --replace 100k 1m [1.5m] [--repeat 1]
+
+measures replacing a graph instead (issue #15: replace within 1.5x of a fresh load). Each
+case runs in its own fresh process and store: the synthetic file is loaded fresh into a
+named graph with the code of ``lamcoop load`` (timed: *fresh*), then the graph is replaced,
+as ``lamcoop load`` replaces it (timed: *replace*), by
+
+* ``same``: the same file again (its blank nodes are new, so about a fifth still differs);
+* ``different``: the file with every IRI subject moved (``…/id/`` to ``…/id-b/``), so that
+  every triple differs: the worst case;
+* ``half``: the first half of the file as it is, the second half moved.
+
+It prints both times, the ratio replace/fresh of the same process, the same for the CPU
+time of the process (all its threads: steadier than wall time on a shared machine), and the
+process's peak resident memory. ``--profile DIR`` also writes a cProfile of each replace there.
 """
 
 from __future__ import annotations
@@ -61,6 +77,41 @@ peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 shutil.rmtree(store_dir, ignore_errors=True)
 print(json.dumps({"seconds": seconds, "triples": triples, "peak_bytes": peak}))
 """
+
+REPLACE_CHILD = r"""
+import cProfile, json, resource, shutil, sys, time
+from graph_loader.loading import load_file
+from graph_loader.store import open_store
+first, second, store_dir, profile = sys.argv[1:5]
+shutil.rmtree(store_dir, ignore_errors=True)
+graph = "https://w3id.org/lamcoop/graph/bench"
+base = "https://w3id.org/lamcoop/"
+store = open_store(store_dir)
+started, cpu = time.perf_counter(), time.process_time()
+load_file(store, first, base_iri=base, graph=graph)
+store.flush()
+fresh, fresh_cpu = time.perf_counter() - started, time.process_time() - cpu
+profiler = cProfile.Profile() if profile else None
+started, cpu = time.perf_counter(), time.process_time()
+if profiler:
+    profiler.enable()
+result = load_file(store, second, base_iri=base, graph=graph, replace=True)
+store.flush()
+if profiler:
+    profiler.disable()
+    profiler.dump_stats(profile)
+replaced, replaced_cpu = time.perf_counter() - started, time.process_time() - cpu
+triples = store.triple_count(graph)
+store.close()
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+shutil.rmtree(store_dir, ignore_errors=True)
+print(json.dumps({"fresh": fresh, "replace": replaced, "triples": triples,
+                  "fresh_cpu": fresh_cpu, "replace_cpu": replaced_cpu,
+                  "reported": result.graphs[graph], "peak_bytes": peak}))
+"""
+
+#: The replace cases: which lines of the file are moved to other subjects.
+CASES = ("same", "different", "half")
 
 KINDS = {
     "lamcoop": "lamcoop load",
@@ -113,12 +164,69 @@ def report(result: dict) -> str:
     return "\n".join(lines)
 
 
+def moved_copy(data: Path, case: str) -> Path:
+    """``data`` with the IRI subjects of the lines ``case`` names moved (see the module):
+    the same number of triples, a chosen share of them different."""
+    if case == "same":
+        return data
+    out = data.with_name(f"{data.stem}-{case}.nt")
+    if out.exists() and out.stat().st_mtime >= data.stat().st_mtime:
+        return out
+    lines = data.read_bytes().splitlines(keepends=True)
+    start = 0 if case == "different" else len(lines) // 2
+    old, new = b"<https://w3id.org/lamcoop/id/", b"<https://w3id.org/lamcoop/id-b/"
+    with out.open("wb") as handle:
+        handle.writelines(lines[:start])
+        handle.writelines(line.replace(old, new) for line in lines[start:])
+    return out
+
+
+def replace_size(size: str, work: Path, repeat: int, profile: Path | None) -> dict:
+    """Each case ``repeat`` times, each in a fresh process and store."""
+    data = work / f"synthetic-{size}.nt"
+    if not data.exists():
+        made = generate(data, size)
+        print(f"generated {data.name}: {made.triples} triples", file=sys.stderr)
+    runs = {}
+    for case in CASES:
+        second = moved_copy(data, case)
+        rounds = []
+        for n in range(repeat):
+            stats = str(profile / f"replace-{size}-{case}-{n}.prof") if profile else ""
+            store = str(work / "store-replace")
+            done = subprocess.run(
+                [sys.executable, "-c", REPLACE_CHILD, str(data), str(second), store, stats],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            rounds.append(json.loads(done.stdout))
+        runs[case] = sorted(rounds, key=lambda r: r["replace"] / r["fresh"])[len(rounds) // 2]
+    return {"size": size, "repeat": repeat, "runs": runs}
+
+
+def replace_report(result: dict) -> str:
+    lines = [f"## replace, {result['size']} (median ratio of {result['repeat']} rounds)"]
+    for case, run in result["runs"].items():
+        ratio = run["replace"] / run["fresh"]
+        cpu = run["replace_cpu"] / run["fresh_cpu"]
+        lines.append(
+            f"{case:<10} {run['triples']:>9,} triples  fresh {run['fresh']:7.2f} s  "
+            f"replace {run['replace']:7.2f} s  replace/fresh {ratio:5.2f}x  "
+            f"(CPU {run['fresh_cpu']:.2f} s, {run['replace_cpu']:.2f} s: {cpu:.2f}x)  "
+            f"peak {run['peak_bytes'] / 2**20:5.0f} MiB"
+        )
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("sizes", nargs="*", default=["100k", "1m"], choices=sorted(SIZES))
     parser.add_argument("--work", type=Path, default=HERE / "work")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--repeat", type=int, default=3, help="rounds; the median is shown")
+    parser.add_argument("--replace", action="store_true", help="measure replacing a graph")
+    parser.add_argument("--profile", type=Path, help="with --replace: cProfile files here")
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
     print(
@@ -126,9 +234,15 @@ def main(argv: list[str] | None = None) -> int:
         f"{platform.machine()} {platform.system()}, {time.strftime('%Y-%m-%d %H:%M')}"
     )
     results = []
+    if args.profile:
+        args.profile.mkdir(parents=True, exist_ok=True)
     for size in args.sizes:
-        results.append(bench_size(size, args.work, args.repeat))
-        print(report(results[-1]), flush=True)
+        if args.replace:
+            results.append(replace_size(size, args.work, args.repeat, args.profile))
+            print(replace_report(results[-1]), flush=True)
+        else:
+            results.append(bench_size(size, args.work, args.repeat))
+            print(report(results[-1]), flush=True)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
     return 0

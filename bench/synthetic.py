@@ -29,7 +29,7 @@ SCHEMA = "https://schema.org/"
 GEO = "http://www.w3.org/2003/01/geo/wgs84_pos#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
-SIZES = {"100k": 100_000, "1m": 1_000_000, "5m": 5_000_000}
+SIZES = {"100k": 100_000, "1m": 1_000_000, "1.5m": 1_500_000, "5m": 5_000_000}
 
 COMPONENTS = (
     "parties",
@@ -225,7 +225,7 @@ def triples(size: int, *, seed: int = 1957) -> Iterator[tuple[list[str], dict[st
 
 
 def generate(path: str | Path, size: int | str, *, seed: int = 1957) -> Generated:
-    """Write about ``size`` triples (a number or ``100k``/``1m``/``5m``) of N-Triples to path."""
+    """Write about ``size`` triples (a number, or a name in :data:`SIZES`) of N-Triples."""
     target = SIZES[size.lower()] if isinstance(size, str) and size.lower() in SIZES else int(size)
     result = Generated()
     with open(path, "w", encoding="utf-8", newline="\n") as out:
@@ -238,7 +238,7 @@ def generate(path: str | Path, size: int | str, *, seed: int = 1957) -> Generate
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("size", help="number of triples, or 100k, 1m, 5m")
+    parser.add_argument("size", help="number of triples, or 100k, 1m, 1.5m, 5m")
     parser.add_argument("output", type=Path, help="N-Triples file to write")
     parser.add_argument("--seed", type=int, default=1957)
     args = parser.parse_args(argv)

@@ -92,3 +92,63 @@ def test_streamed_quads_load_into_an_in_memory_store():
     store.stage(_quads(range(0, 5)), graph=G, format=None, replace=True).publish()
     assert store.triple_count(G) == 5
     assert not store.pending_loads()
+
+
+def _crash_mid_swap(store_path, *, undoing: bool) -> None:
+    """Publish a replace by the swap up to a point, then end as a crash would: the target
+    emptied and nothing loaded yet (or, ``undoing``, published whole and then emptied by
+    an undo that stopped too)."""
+    store = open_store(store_path)
+    store.stage(_quads(range(0, 50)), graph=G, format=None).publish()
+    staged = store.stage(_quads(range(30, 180)), graph=G, format=None, replace=True)
+    assert staged.prepare() == {G: 150}
+    assert (store_path / "lamcoop-staging").is_dir()  # staged in the scratch store
+    store.update(staged._state_steps([G], "publishing"))
+    if undoing:
+        store.apply_staged(G, staged.targets[G][0], forward=True)
+        assert _graph_values(store) == {str(i) for i in range(30, 180)}
+    store.update(f"DELETE WHERE {{ GRAPH <{G}> {{ ?s ?p ?o }} }}")
+    assert store.triple_count(G) == 0
+    del store, staged
+
+
+@pytest.mark.parametrize("undoing", [False, True])
+def test_a_swap_stopped_with_its_target_emptied_is_undone_on_next_open(tmp_path, undoing):
+    _crash_mid_swap(tmp_path / "store", undoing=undoing)
+    reopened = open_store(tmp_path / "store")
+    assert _graph_values(reopened) == {str(i) for i in range(50)}
+    assert not reopened.pending_loads()
+    assert not reopened.internal_graphs()
+    assert not (tmp_path / "store" / "lamcoop-staging").exists()
+
+
+def test_a_replace_swaps_blank_nodes_in_and_frees_its_scratch_store(tmp_path):
+    store = open_store(tmp_path / "store")
+    data = b"_:a <http://p> _:b .\n_:b <http://p> <http://o> .\n"
+    store.load_graph(b'<http://s> <http://p> "1" .\n', graph=G, format=ox.RdfFormat.N_TRIPLES)
+    store.replace_graph(data, graph=G, format=ox.RdfFormat.N_TRIPLES)
+    rows = store.query(
+        "SELECT * WHERE { GRAPH ?g { ?x <http://p> ?b . ?b <http://p> ?o } }",
+        substitutions={ox.Variable("g"): ox.NamedNode(G)},
+    )
+    assert [row["o"].value for row in rows] == ["http://o"]  # the blank node still joins
+    assert store.triple_count(G) == 2
+    assert not (tmp_path / "store" / "lamcoop-staging").exists()
+    assert not store.internal_graphs()
+
+
+def test_a_scratch_store_left_behind_is_never_published(tmp_path):
+    """A process that ends after its markers went but before it removed its scratch store
+    leaves staged data there; the next replace must publish its own data only."""
+    store = open_store(tmp_path / "store")
+    store.stage(_quads(range(0, 50)), graph=G, format=None).publish()
+    store.stage(b'<http://x> <http://p> "left" .\n', graph=G, format=ox.RdfFormat.N_TRIPLES)
+    store.drop_graph(PENDING_GRAPH)  # the markers gone, the scratch store not yet removed
+    del store
+    assert (tmp_path / "store" / "lamcoop-staging").is_dir()
+
+    reopened = open_store(tmp_path / "store")
+    new = b'<http://y> <http://p> "new" .\n'
+    reopened.replace_graph(new, graph=G, format=ox.RdfFormat.N_TRIPLES)
+    assert _graph_values(reopened) == {"new"}
+    assert not (tmp_path / "store" / "lamcoop-staging").exists()

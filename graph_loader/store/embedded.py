@@ -6,10 +6,11 @@ pyoxigraph store on disk (or in memory); its pyoxigraph store object never leave
 
 Loads are atomic across crashes: before a load writes anything, a *pending-load* marker
 naming the graphs it will write is committed to the marker graph. A new graph is written
-in place; a graph that exists is staged beside it, and the copy is turned into what the
-target gains and loses (:mod:`graph_loader.store.moves`). Publishing applies those
-differences, reversibly, then one small transaction is the commit point (the load's
-provenance, and the marker set to "cleanup"). Opening a store read-write undoes every load
+in place. A graph that exists is staged beside it: a replace in a scratch store and
+swapped in whole (:mod:`graph_loader.store.swap`), an append in the store, the copy turned
+into what the target gains (:mod:`graph_loader.store.moves`). Publishing applies either,
+reversibly, then one small transaction is the commit point (the load's provenance, and the
+marker set to "cleanup"). Opening a store read-write undoes every load
 short of its commit point and frees what committed ones staged, so a load killed or
 interrupted at any moment either never shows or shows whole.
 
@@ -21,7 +22,6 @@ interrupted at any moment either never shows or shows whole.
 
 from __future__ import annotations
 
-import hmac
 import shutil
 import tempfile
 import weakref
@@ -31,11 +31,11 @@ from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
-from graph_loader.store import moves
+from graph_loader.store import moves, swap
 from graph_loader.store.describing import by_patterns
+from graph_loader.store.embedded_markers import OneWriter, pending_in
 from graph_loader.store.interface import DatasetGraph, EntityQuads, GraphInfo, Source, StoreError
 from graph_loader.store.layout import (
-    _PENDING,
     PENDING_GRAPH,
     STAGING_PREFIX,
     count,
@@ -79,7 +79,7 @@ def open_store(path: str | Path | None, *, read_only: bool = False) -> OxigraphS
     return store
 
 
-class OxigraphStore:
+class OxigraphStore(OneWriter):
     """The embedded pyoxigraph store behind the :class:`Store` interface."""
 
     def __init__(self, inner: ox.Store, *, read_only: bool = False, path: Path | None = None):
@@ -88,6 +88,7 @@ class OxigraphStore:
         self.path = path
         self._key = marker_key(None if read_only else path)
         self._scratch: Path | None = None
+        self._staging: swap.Scratch | None = None
 
     def side_file(self, name: str) -> Path:
         """Where the side file ``name`` is kept (see :meth:`Store.side_file`). An in-memory
@@ -257,14 +258,39 @@ class OxigraphStore:
                 # frame an error's traceback keeps holds the pyoxigraph store: close frees it.
                 routed = (staged.route(q, graph) for q in quads)
                 for chunk in moves.chunks(routed, moves.WRITE_QUADS):
-                    self._inner.extend(chunk)
+                    self._write_staged(chunk, replace=replace)
             else:
-                physical = ox.NamedNode(staged.physical(graph))
-                self._inner.bulk_load(**given, format=format, base_iri=base_iri, to_graph=physical)
+                physical = staged.physical(graph)
+                read: dict[str, Any] = {**given, "format": format, "base_iri": base_iri}
+                if self._staged_in(physical, replace=replace) is self._inner:
+                    self._inner.bulk_load(**read, to_graph=ox.NamedNode(physical))
+                else:
+                    self._scratch_store().bulk_load(physical, **read)
         except BaseException:
             self.recover()
             raise
         return staged
+
+    def _staged_in(self, physical: str, *, replace: bool) -> ox.Store:
+        """The store a graph a load writes goes to: the scratch store for a replace's staged
+        copy on disk (swapped in whole, :mod:`.swap`; in memory, diffs cost less), else this."""
+        if replace and physical.startswith(STAGING_PREFIX) and self.path is not None:
+            return self._scratch_store().store
+        return self._inner
+
+    def _write_staged(self, quads: list[ox.Quad], *, replace: bool) -> None:
+        """Write routed quads, each to the store its graph goes to (:meth:`_staged_in`)."""
+        parts: dict[int, tuple[ox.Store, list[ox.Quad]]] = {}
+        for q in quads:
+            into = self._staged_in(getattr(q.graph_name, "value", ""), replace=replace)
+            parts.setdefault(id(into), (into, []))[1].append(q)
+        for into, part in parts.values():
+            into.extend(part)
+
+    def _scratch_store(self) -> swap.Scratch:
+        if self._staging is None:
+            self._staging = swap.Scratch(self.side_file("lamcoop-staging"))
+        return self._staging
 
     def flush(self) -> None:
         """Write what is buffered to disk."""
@@ -275,6 +301,8 @@ class OxigraphStore:
         read-write store on disk then counts the session (:func:`.layout.count_write`), so
         that servers reading the store learn of the write."""
         inner = self.__dict__.pop("_inner", None)
+        if self._staging is not None:
+            self._staging.release()
         if inner is not None and not self.read_only:
             inner.flush()
             del inner  # the last reference: the store is released before readers reopen it
@@ -289,24 +317,7 @@ class OxigraphStore:
 
     def pending_loads(self) -> list[PendingLoad]:
         """Every load whose marker is still present: interrupted, or being published."""
-        rows = self._inner.query(
-            """SELECT * WHERE { GRAPH ?g {
-                 ?x ?target ?t ; ?physical ?p ; ?mode ?m ; ?state ?s
-                 OPTIONAL { ?x ?seal ?k } } }""",
-            substitutions={
-                ox.Variable("g"): ox.NamedNode(PENDING_GRAPH),
-                **{
-                    ox.Variable(k): ox.NamedNode(_PENDING + k)
-                    for k in ("target", "physical", "mode", "state", "seal")
-                },
-            },
-        )
-        found = []
-        for r in _solutions(rows):
-            x, t, p, m = (r[k].value for k in ("x", "t", "p", "m"))
-            sealed = r["k"] is not None and hmac.compare_digest(r["k"].value, self.seal(x, t, p, m))
-            found.append(PendingLoad(x, t, p, m, r["s"].value, sealed=sealed))
-        return found
+        return pending_in(self._inner, self.seal)
 
     def seal(self, marker: str, target: str, physical: str, mode: str) -> str:
         """The seal a marker of this store bears (see :func:`layout.seal`)."""
@@ -321,9 +332,10 @@ class OxigraphStore:
         (:mod:`graph_loader.store.moves`); a new graph written in place is dropped.
         """
         pending = [load for load in self.pending_loads() if load.genuine]
+        scratch = self._scratch_store()
         for load in pending:
             if load.state == "publishing":
-                moves.apply(self._inner, load.target, load.physical, forward=False)
+                self._apply(scratch, load.target, load.physical, forward=False)
         for load in pending:
             if load.state == "staged" and load.mode == "new":
                 moves.drop(self._inner, load.physical)
@@ -332,9 +344,7 @@ class OxigraphStore:
                 moves.drop(self._inner, graph.value)
         self.drop_graph(PENDING_GRAPH)
         self._inner.flush()
-
-    #: No other writer can act meanwhile: the store's directory is locked while it is open.
-    lease: float | None = None
+        scratch.remove()  # only now: an undo above needed its files until the markers went
 
     def add_marker(self, quads: list[ox.Quad]) -> None:
         """Write a load's marker, durably."""
@@ -349,20 +359,13 @@ class OxigraphStore:
         """Drop the internal graph (no load of another writer can be using it)."""
         self.drop_graph(graph)
 
-    def beat(self, markers: list[str]) -> bool:
-        """Nothing to refresh: no other writer can drop a marker here."""
-        return True
-
-    def guard(self, markers: list[str]) -> str:
-        return ""
-
-    def claim(self, markers: Mapping[str, str]) -> None:
-        """Nothing to wait for: this store has one writer at a time."""
-
     def split_staged(self, target: str, physical: str, *, replace: bool) -> int:
         """Turn a staged copy into its differences with ``target`` (see
         :func:`graph_loader.store.moves.split`); returns the count ``target`` will hold."""
         self._writable()
+        scratch = self._scratch_store()
+        if replace and scratch.holds(physical):
+            return swap.prepare(self._inner, scratch, target, physical)
         return moves.split(self._inner, target, physical, replace=replace)
 
     #: New graphs are written in place (see :class:`StagedLoad`).
@@ -375,7 +378,14 @@ class OxigraphStore:
     def apply_staged(self, target: str, physical: str, *, forward: bool) -> None:
         """Publish (or undo) a staged copy's differences (see :mod:`graph_loader.store.moves`)."""
         self._writable()
-        moves.apply(self._inner, target, physical, forward=forward)
+        self._apply(self._scratch_store(), target, physical, forward=forward)
+
+    def _apply(self, scratch: swap.Scratch, target: str, physical: str, *, forward: bool) -> None:
+        """A replace swapped whole (its versions on disk), else differences in the store."""
+        if scratch.prepared(physical):
+            swap.apply(self._inner, scratch, target, physical, forward=forward)
+        else:
+            moves.apply(self._inner, target, physical, forward=forward)
 
     # -- internals -----------------------------------------------------------------------
     def _writable(self) -> None:

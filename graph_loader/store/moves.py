@@ -1,11 +1,14 @@
 """How the embedded store moves a staged graph into its target, reversibly.
 
-A load that writes a graph that exists stages the new data in a copy ``S`` beside the
-target ``T``. Before anything published changes, the copy is turned into two differences:
-what the target gains (``added``: S itself, with what T already holds taken out) and what
-it loses (``removed``: T minus S, copied out, only when the load replaces). Publishing is
-then removing ``removed`` from the target and adding ``added``; undoing it is the reverse.
-Both are idempotent and can be repeated from any point, so a load stopped halfway through
+A load that appends to a graph that exists stages the new data in a copy ``S`` beside the
+target ``T``. (A replace is swapped in whole instead, :mod:`graph_loader.store.swap`: its
+differences are most of the graph, and Oxigraph deletes quad by quad. The ``replace``
+branches here still undo a replace that an older lamcoop left half-published.) Before
+anything published changes, the copy is turned into two differences: what the target gains
+(``added``: S itself, with what T already holds taken out) and what it loses (``removed``:
+T minus S, copied out, only when the load replaces). Publishing is then removing
+``removed`` from the target and adding ``added``; undoing it is the reverse. Both are
+idempotent and can be repeated from any point, so a load stopped halfway through
 publishing (Ctrl-C, a crash) is undone by the next read-write open; only the small
 transaction after the move (the commit point) makes it final.
 
