@@ -18,6 +18,7 @@ from conftest import REPO_ROOT, snapshot, snapshot_at
 
 from graph_loader.loading import load_file
 from graph_loader.store import PENDING_GRAPH, ReadableStore, Store, StoreError, open_store
+from graph_loader.store.swap import SCRATCH_DIR
 from tests.servers import VENV_BIN
 
 BASE = "https://w3id.org/lamcoop/"
@@ -184,8 +185,12 @@ def _loading(store_path: Path, big: Path, *args: str) -> Iterator[subprocess.Pop
 
 
 def _bulk_writing(store_path: Path) -> bool:
-    """Whether a bulk write is under way: the bulk loader's files exist only meanwhile."""
-    return any(name.startswith("bulk-") for name in os.listdir(store_path))
+    """Whether a bulk write is under way: the bulk loader's files exist only meanwhile, in
+    the store or in the scratch store a replace stages in (``graph_loader.store.swap``)."""
+    places = [store_path, store_path / SCRATCH_DIR / "store"]
+    return any(
+        name.startswith("bulk-") for place in places if place.is_dir() for name in os.listdir(place)
+    )
 
 
 def _load_states(store_path: Path) -> set[str]:

@@ -289,7 +289,7 @@ class OxigraphStore(OneWriter):
 
     def _scratch_store(self) -> swap.Scratch:
         if self._staging is None:
-            self._staging = swap.Scratch(self.side_file("lamcoop-staging"))
+            self._staging = swap.Scratch(self.side_file(swap.SCRATCH_DIR))
         return self._staging
 
     def flush(self) -> None:

@@ -49,6 +49,9 @@ import pyoxigraph as ox
 
 from graph_loader.store.layout import STAGING_PREFIX, count
 
+#: The scratch store's directory, in the store's own.
+SCRATCH_DIR = "lamcoop-staging"
+
 
 class Scratch:
     """The scratch store of one store's staged replaces, and the files of their versions.
