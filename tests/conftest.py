@@ -382,6 +382,13 @@ SLOW_FIRST = (
     "tests/test_many_nodes.py",
     "tests/hostile/test_interrupts.py",
     "tests/test_remote_build.py",
+    "tests/test_conformance_query.py",
+    "tests/test_remote_store.py",
+    "tests/test_conformance_protocol.py",
+    "tests/test_remote_writers.py",
+    "tests/test_remote_direct.py",
+    "tests/test_conformance_graph_store.py",
+    "tests/test_remote_text.py",
     "tests/test_cli.py",
 )
 
