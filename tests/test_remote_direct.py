@@ -74,9 +74,10 @@ def test_a_new_graph_is_published_whole_with_its_provenance(lamcoop, oxigraph, t
     assert counts[TARGET] == 4
     assert _described(oxigraph, TARGET) == ["4"]
     assert not [g for g in counts if g.startswith("urn:lamcoop:") and g != VERSION_GRAPH]
-    # One version value (the older one tidied away) and one stamp for the graph.
+    # One version value (the older one tidied away), one stamp for the graph, and a fresh
+    # token for each (by which nodes tell this write from another's at once).
     rows = _select(oxigraph, f"SELECT ?s ?p ?o WHERE {{ GRAPH <{VERSION_GRAPH}> {{ ?s ?p ?o }} }}")
-    assert sorted(row["p"].rsplit("#", 1)[1] for row in rows) == ["version", "written"]
+    assert sorted(row["p"].rsplit("#", 1)[1] for row in rows) == ["token", "token", "version", "written"]
 
 
 def test_a_graph_with_an_earlier_description_is_published_the_staged_way(

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import itertools
 import tempfile
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Protocol
 
@@ -34,7 +35,7 @@ from graph_loader.store.interface import ReadableStore
 from graph_loader.store.layout import refuse_internal, term
 from graph_loader.store.remote_http import RemoteClient
 from graph_loader.store.remote_payloads import read_pieces
-from graph_loader.store.remote_version import VERSION_GRAPH, now_micros, read_version
+from graph_loader.store.remote_version import TOKEN, VERSION_GRAPH, now_micros, read_version
 from graph_loader.store.staging import StagedLoad, StagingStore
 from graph_loader.vocab import XSD
 
@@ -46,6 +47,7 @@ _BLOCK = 1 << 20
 _V = ox.NamedNode(VERSION_GRAPH)
 _VERSION = ox.NamedNode(VERSION_GRAPH + "#version")
 _WRITTEN = ox.NamedNode(VERSION_GRAPH + "#written")
+_TOKEN = ox.NamedNode(TOKEN)
 _INTEGER = ox.NamedNode(XSD.integer.value)
 #: Removes every version value and stamp below the largest (left by a direct load).
 _TIDY = (
@@ -152,6 +154,10 @@ class DirectLoad(StagedLoad):
                 ox.Literal(str(before + 1), datatype=_INTEGER),
                 _V,
             ),
+            # Fresh tokens, as every write's: a node that saw a larger version meanwhile (a
+            # write by another writer) still tells this graph written by its stamp's token.
+            ox.Quad(ox.NamedNode(self.target), _TOKEN, ox.Literal(uuid.uuid4().hex), _V),
+            ox.Quad(_V, _TOKEN, ox.Literal(uuid.uuid4().hex), _V),
         ]
         body = itertools.chain(self._quads(), [ox.serialize(extra, format=_NQ) or b""])
         try:
