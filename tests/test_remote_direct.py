@@ -77,7 +77,12 @@ def test_a_new_graph_is_published_whole_with_its_provenance(lamcoop, oxigraph, t
     # One version value (the older one tidied away), one stamp for the graph, and a fresh
     # token for each (by which nodes tell this write from another's at once).
     rows = _select(oxigraph, f"SELECT ?s ?p ?o WHERE {{ GRAPH <{VERSION_GRAPH}> {{ ?s ?p ?o }} }}")
-    assert sorted(row["p"].rsplit("#", 1)[1] for row in rows) == ["token", "token", "version", "written"]
+    assert sorted(row["p"].rsplit("#", 1)[1] for row in rows) == [
+        "token",
+        "token",
+        "version",
+        "written",
+    ]
 
 
 def test_a_graph_with_an_earlier_description_is_published_the_staged_way(
