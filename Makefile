@@ -13,7 +13,7 @@ YASGUI := $(YASGUI_DIR)/yasgui.min.js
 CLIENTS := tests/clients/node_modules/.package-lock.json
 # Test processes: one per CPU and one more, to use the CPU a test leaves while it waits
 # for a server or a signal (with one per CPU, a quarter of the CPU time stayed idle).
-TEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print(len(os.sched_getaffinity(0)) + 1)')
+TEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print(len(os.sched_getaffinity(0)) + 2)')
 
 .PHONY: serve test build lint bench clean yasgui translations
 

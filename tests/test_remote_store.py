@@ -159,10 +159,13 @@ def _published(counts: dict[str, int]) -> dict[str, int]:
 
 @pytest.fixture(params=["oxigraph", "virtuoso"])
 def engine(request, tmp_path: Path):
-    """A remote engine that a test may kill and start again, with lamcoop's settings."""
+    """A remote engine that a test may kill and start again, with lamcoop's settings: a
+    Virtuoso of the test's own (the session's may have a ``lamcoop serve`` node over it,
+    another writer, which acts when the engine comes back and would change its
+    bookkeeping while the test compares it)."""
     if request.param == "virtuoso":
-        virtuoso = request.getfixturevalue("virtuoso_server")
-        virtuoso.reset()
+        virtuoso = VirtuosoServer(tmp_path / "virtuoso")
+        request.addfinalizer(virtuoso.stop)
         return virtuoso, virtuoso_env(virtuoso, tmp_path / "state")
     server = request.getfixturevalue("oxigraph")
     return server, remote_env(server, tmp_path / "state")
