@@ -12,8 +12,8 @@ YASGUI := $(YASGUI_DIR)/yasgui.min.js
 # The JavaScript linked-data clients the tests run (Comunica), pinned by their lock file.
 CLIENTS := tests/clients/node_modules/.package-lock.json
 # Test processes: one per CPU and one more, to use the CPU a test leaves while it waits
-# for a server or a signal (with one per CPU, a quarter of the CPU time stayed idle).
-TEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print(len(os.sched_getaffinity(0)) + 2)')
+# for a server or a signal (one per CPU left a quarter idle; two more were slower: 10:34).
+TEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print(len(os.sched_getaffinity(0)) + 1)')
 
 .PHONY: serve test build lint bench clean yasgui translations
 
