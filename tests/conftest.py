@@ -311,19 +311,25 @@ def http_server(tmp_path_factory, example_built) -> Iterator[RunningServer]:
         yield running
 
 
+def _remote_settings(workdir: Path, **engine: object) -> dict[str, object]:
+    """A writable test server's settings over a remote store (``engine``: its own)."""
+    return {
+        "update_token": HTTP_TOKEN,
+        "workers": 2,
+        "query_timeout": 120,
+        "state_dir": workdir / "state",
+        "store_retries": 1,
+        **engine,
+    }
+
+
 @pytest.fixture(scope="session")
 def remote_http_server(tmp_path_factory) -> Iterator[RunningServer]:
     """As :func:`http_server`, but over a real Oxigraph server (empty at the start): for the
     suites run over both stores (docs/remote-store.md)."""
     workdir = tmp_path_factory.mktemp("remote-http-server")
     engine = OxigraphServer(workdir / "oxigraph")
-    settings = {
-        "update_token": HTTP_TOKEN,
-        "workers": 2,
-        "query_timeout": 120,
-        "state_dir": workdir / "state",
-        "store_retries": 1,
-    }
+    settings = _remote_settings(workdir)
     try:
         with RunningServer(engine.query_url, workdir, settings) as running:
             yield running
@@ -340,16 +346,8 @@ def virtuoso_http_server(tmp_path_factory, virtuoso_server) -> Iterator[RunningS
     virtuoso_server.reset()
     x = "urn:x-lamcoop-test:placeholder"
     virtuoso_server.update(f"INSERT DATA {{ GRAPH <{x}> {{ <{x}> <{x}> <{x}> }} }}")
-    settings = {
-        "update_token": HTTP_TOKEN,
-        "workers": 2,
-        "query_timeout": 120,
-        "state_dir": workdir / "state",
-        "store_retries": 1,
-        "store_engine": "virtuoso",
-        "store_user": VIRTUOSO_USER,
-        "store_password": VIRTUOSO_PASSWORD,
-    }
+    engine = {"store_user": VIRTUOSO_USER, "store_password": VIRTUOSO_PASSWORD}
+    settings = _remote_settings(workdir, store_engine="virtuoso", **engine)
     with RunningServer(virtuoso_server.query_url, workdir, settings) as running:
         yield running
 
@@ -373,8 +371,7 @@ def virtuoso_server(tmp_path_factory) -> Iterator[VirtuosoServer]:
         server.stop()
 
 
-#: The test files that take longest (a minute or more of one worker each): run
-#: first, so that under ``-n`` (make test) none of them starts last and holds the suite up.
+#: The longest test files, run first so that under ``-n`` none starts last and holds all up.
 SLOW_FIRST = (
     "tests/test_openapi_fuzz.py",
     "tests/test_importers_full.py",
