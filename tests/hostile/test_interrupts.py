@@ -123,6 +123,20 @@ def _ignoring_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+def replacing_load(store_path: Path, source: Path) -> subprocess.Popen[bytes]:
+    """A real ``lamcoop load`` replacing the seeded graph with ``source``, started with
+    SIGINT ignored (as a shell script's ``lamcoop load ... &`` starts it)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LAMCOOP_")}
+    command = [str(VENV_BIN / "lamcoop"), "--store", str(store_path), "load", "--quiet"]
+    return subprocess.Popen(
+        [*command, "--graph", EX + "existing", str(source)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=_ignoring_sigint,
+    )
+
+
 CASES = [
     pytest.param("nt", "staged", signal.SIGINT, id="parse-sigint"),
     pytest.param("nt", "publishing", signal.SIGINT, id="publish-sigint"),
@@ -139,18 +153,10 @@ def test_a_signal_stops_a_replacing_load_promptly_and_undoes_it(
 ):
     source = tmp_path / f"big.{ext}"  # N-Triples lines are N-Quads of the default graph
     shutil.copyfile(medium_nt, source)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LAMCOOP_")}
     for attempt in range(5):
         store_path = tmp_path / f"store-{attempt}"
         before, sources = _seeded(store_path, tmp_path)
-        command = [str(VENV_BIN / "lamcoop"), "--store", str(store_path), "load", "--quiet"]
-        with subprocess.Popen(
-            [*command, "--graph", EX + "existing", str(source)],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            preexec_fn=_ignoring_sigint,
-        ) as process:
+        with replacing_load(store_path, source) as process:
             try:
                 if not _caught(process, store_path, state):
                     process.communicate(timeout=LOAD_DEADLINE)

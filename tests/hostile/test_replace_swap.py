@@ -9,7 +9,6 @@ removed. A replace whose file is bad leaves no scratch store either.
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import subprocess
@@ -21,20 +20,18 @@ import pytest
 
 from graph_loader.loading import LoadError, load_file
 from graph_loader.store import open_store
+from graph_loader.store.swap import SCRATCH_DIR as SCRATCH
 from tests.hostile.conftest import store_state_at
 from tests.hostile.test_interrupts import (
     BASE,
     EX,
     LOAD_DEADLINE,
     _caught,
-    _ignoring_sigint,
     _provenance,
     _seeded,
     _stopped,
+    replacing_load,
 )
-from tests.servers import VENV_BIN
-
-SCRATCH = "lamcoop-staging"
 
 
 def _target_count(store_path: Path) -> int | None:
@@ -72,18 +69,10 @@ def _emptied(process: subprocess.Popen, store_path: Path) -> bool:
 def test_a_replace_killed_while_it_publishes_is_undone_on_next_open(medium_nt, tmp_path, moment):
     source = tmp_path / "big.nt"
     shutil.copyfile(medium_nt, source)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LAMCOOP_")}
     for attempt in range(8):
         store_path = tmp_path / f"store-{attempt}"
         before, sources = _seeded(store_path, tmp_path)
-        command = [str(VENV_BIN / "lamcoop"), "--store", str(store_path), "load", "--quiet"]
-        with subprocess.Popen(
-            [*command, "--graph", EX + "existing", str(source)],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            preexec_fn=_ignoring_sigint,
-        ) as process:
+        with replacing_load(store_path, source) as process:
             try:
                 caught = (
                     _caught(process, store_path, "publishing")
