@@ -173,6 +173,13 @@ class Settings:
         "version, so a write through another server or the command line shows within about "
         "this time (docs/remote-store.md, Many web nodes).",
     )
+    remote_watch_hang_seconds: float = setting(
+        30.0,
+        "With a remote store: seconds a server's watcher may go without a check of the "
+        "store's version (read or failed) before its keeper ends it and starts another, and "
+        "health reports it stale; a catching up is given query_timeout and store_timeout "
+        "more (docs/deployment.md, The watcher kept alive).",
+    )
     state_dir: str = setting(
         "lamcoop-state",
         "With a remote store: the local directory of what lamcoop keeps beside it (the text "

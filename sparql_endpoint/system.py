@@ -12,7 +12,7 @@ from sparql_endpoint.executor import QueryJob, Unavailable
 from sparql_endpoint.metrics import PROMETHEUS_TYPE, sandbox_gauge, watch_gauges
 from sparql_endpoint.network_sandbox import NOT_SERVED
 from sparql_endpoint.openapi import openapi_document
-from sparql_endpoint.watch_status import StatusFile, report
+from sparql_endpoint.watch_status import Bounds, StatusFile, report
 
 blueprint = Blueprint("system", __name__)
 
@@ -25,8 +25,8 @@ def watch_report(svc: Service) -> dict[str, Any] | None:
     settings = svc.settings
     if not settings.remote_store or svc.sandbox == NOT_SERVED:
         return None
-    period = settings.remote_version_check_ms / 1000
-    return report(StatusFile(settings.store_path).read(), now=time.time(), period=period)
+    bounds = Bounds.of(settings)
+    return report(StatusFile(settings.store_path).read(), now=time.time(), bounds=bounds)
 
 
 @blueprint.get("/-/health")

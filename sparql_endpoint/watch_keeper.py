@@ -1,10 +1,13 @@
 """The remote-store watcher kept alive: a small process that starts it, and starts it again
-with back-off whenever it ends.
+with back-off whenever it ends or hangs.
 
 ``lamcoop serve`` over a remote store starts this keeper beside its front
 (:func:`start_watch`); the keeper runs the watcher (:mod:`sparql_endpoint.remote_watch`) as
 its child. A watcher that raises goes on by itself (it logs, and reads again at the next
-tick); one that ends (killed, crashed, out of memory) is started again by the keeper, after
+tick); one that hangs (its status file shows no check for ``remote_watch_hang_seconds``,
+:func:`sparql_endpoint.watch_status.hung`: stopped, stuck in a call) is ended by the keeper
+(SIGKILL); one that ends (killed, crashed, out of memory, or so ended) is started again by
+the keeper, after
 :func:`backoff` seconds: half a second, then twice as long each time it ends again within
 :data:`STEADY_SECONDS`, up to :data:`BACKOFF_MOST`. Each end is logged and counted in the
 watcher's status file (:mod:`sparql_endpoint.watch_status`), which ``/-/health`` and
@@ -25,7 +28,7 @@ import sys
 import time
 from pathlib import Path
 
-from sparql_endpoint.watch_status import StatusFile, WatchStatus
+from sparql_endpoint.watch_status import Bounds, StatusFile, WatchStatus, hung
 from sparql_endpoint.worker_settings import SETTINGS_ENV, settings_from_env
 
 log = logging.getLogger("lamcoop.watch_keeper")
@@ -39,6 +42,8 @@ BACKOFF_FIRST = 0.5
 BACKOFF_MOST = 30.0
 #: A watcher that ran at least this many seconds before it ended counts as a first end.
 STEADY_SECONDS = 60.0
+#: Seconds between the keeper's looks at a running watcher's status file.
+LOOK_SECONDS = 1.0
 
 
 def backoff(ends_in_a_row: int) -> float:
@@ -65,9 +70,10 @@ def describe_exit(code: int) -> str:
     return f"exit status {code}"
 
 
-def keep(state_dir: Path, command: list[str]) -> None:
-    """Run ``command`` (the watcher) and run it again whenever it ends, until this process
-    is ended; its status file starts afresh for this server run."""
+def keep(state_dir: Path, command: list[str], bounds: Bounds) -> None:
+    """Run ``command`` (the watcher) and run it again whenever it ends, or after ending it
+    when it hangs (:func:`sparql_endpoint.watch_status.hung` with ``bounds``), until this
+    process is ended; its status file starts afresh for this server run."""
     status = StatusFile(state_dir)
     status.write(WatchStatus(keeper=os.getpid()))
     ends_in_a_row = 0
@@ -76,11 +82,11 @@ def keep(state_dir: Path, command: list[str]) -> None:
         child = subprocess.Popen(
             command, env={**os.environ, PARENT_ENV: str(os.getpid())}, preexec_fn=end_with_parent
         )
-        code = child.wait()
+        code, why = watch_over(child, status, bounds)
         ran = time.monotonic() - began
         ends_in_a_row = ends_in_a_row + 1 if ran < STEADY_SECONDS else 1
         wait = backoff(ends_in_a_row)
-        how = describe_exit(code)
+        how = f"hung ({why}), ended by its keeper" if why else describe_exit(code)
         log.warning(
             "the watcher (pid %d) ended (%s) after %.1f s: starting it again in %.1f s",
             child.pid,
@@ -100,6 +106,26 @@ def keep(state_dir: Path, command: list[str]) -> None:
             )
         )
         time.sleep(wait)
+
+
+def watch_over(child: subprocess.Popen, status: StatusFile, bounds: Bounds) -> tuple[int, str]:
+    """Wait for the watcher ``child`` to end, looking at its status file every
+    :data:`LOOK_SECONDS`; a watcher that hangs is ended (SIGKILL: a stopped process ends
+    too). Returns its exit code, and why it was ended (``""``: it ended by itself)."""
+    started = time.time()
+    while True:
+        try:
+            return child.wait(LOOK_SECONDS), ""
+        except subprocess.TimeoutExpired:
+            pass
+        record = status.read()
+        if record is None or record.pid != child.pid:  # not written by this watcher yet
+            record = WatchStatus(pid=child.pid, started=started)
+        why = hung(record, now=time.time(), bounds=bounds)
+        if why:
+            log.warning("the watcher (pid %d) is hung (%s): ending it", child.pid, why)
+            child.kill()
+            return child.wait(), why
 
 
 def start_watch() -> subprocess.Popen:
@@ -130,7 +156,8 @@ def run() -> None:
         return
     logging.basicConfig(level=logging.INFO, format="lamcoop watch keeper: %(message)s")
     settings, _metrics = settings_from_env(os.environ[SETTINGS_ENV])
-    keep(settings.store_path, [sys.executable, "-m", "sparql_endpoint.remote_watch"])
+    command = [sys.executable, "-m", "sparql_endpoint.remote_watch"]
+    keep(settings.store_path, command, Bounds.of(settings))
 
 
 if __name__ == "__main__":

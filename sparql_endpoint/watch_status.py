@@ -6,14 +6,29 @@ The watcher (:mod:`sparql_endpoint.remote_watch`) and its keeper
 so the two never write at once. The workers read it when asked for health or metrics: a
 node whose watcher stopped reading the store's version serves older data, and says so.
 
+>>> bounds = Bounds(idle=30.0, busy=700.0)
 >>> s = WatchStatus(pid=0, last_read=100.0, version=7)
->>> report(s, now=101.0, period=0.25)["status"]
+>>> report(s, now=101.0, bounds=bounds)["status"]
 'down'
 >>> report(WatchStatus(pid=os.getpid(), last_read=100.0, failures=2), now=101.0,
-...        period=0.25)["status"]
+...        bounds=bounds)["status"]
 'failing'
->>> report(WatchStatus(pid=os.getpid(), last_read=100.0), now=200.0, period=0.25)["status"]
+>>> report(WatchStatus(pid=os.getpid(), last_read=100.0), now=200.0, bounds=bounds)["status"]
 'stale'
+
+A watcher is hung when it has checked nothing (read the version, or failed to) for longer
+than its bound; its keeper then ends it and starts another (:func:`hung`):
+
+>>> hung(WatchStatus(pid=1, last_read=100.0), now=120.0, bounds=bounds)
+''
+>>> hung(WatchStatus(pid=1, last_read=100.0, last_error_at=150.0), now=170.0, bounds=bounds)
+''
+>>> hung(WatchStatus(pid=1, last_read=100.0), now=140.0, bounds=bounds)
+'no check of the store for 40 s'
+>>> hung(WatchStatus(pid=1, last_read=100.0, busy_since=110.0), now=700.0, bounds=bounds)
+''
+>>> hung(WatchStatus(pid=1, last_read=100.0, busy_since=110.0), now=900.0, bounds=bounds)
+'catching up for 790 s'
 
 A file that is missing or not a record of this shape reads as none (health then says
 ``down`` until the watcher writes again), never as an error:
@@ -40,11 +55,36 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from graph_loader.settings import Settings
+from sparql_endpoint.executor.served import WRITE_GRACE
+
 STATUS_FILE = "lamcoop-watch.json"
 
-#: Seconds without a read of the store's version after which a running watcher is reported
-#: ``stale`` (at least; twenty check periods when that is longer).
-STALE_SECONDS = 30.0
+
+@dataclass(frozen=True)
+class Bounds:
+    """How long a watcher may be silent before it counts as hung: ``idle`` seconds since its
+    last check (a read of the store's version, or a failed one), ``busy`` seconds since
+    a catching up began (the write lock's wait and the store's requests included)."""
+
+    idle: float
+    busy: float
+
+    @classmethod
+    def of(cls, settings: Settings) -> Bounds:
+        """The bounds the settings give: ``remote_watch_hang_seconds``, never less than two
+        seconds and four check periods (the watcher records a read at most once a second);
+        a catching up is given ``query_timeout`` (and the lock's grace) and
+        ``store_timeout`` more.
+
+        >>> from graph_loader.settings import resolve_settings
+        >>> Bounds.of(resolve_settings(environ={}, config_file=None))
+        Bounds(idle=30.0, busy=665.0)
+        """
+        period = settings.remote_version_check_ms / 1000
+        idle = max(settings.remote_watch_hang_seconds, 2.0 + 4 * period)
+        busy = idle + settings.query_timeout + WRITE_GRACE + settings.store_timeout
+        return cls(idle=idle, busy=busy)
 
 
 @dataclass(frozen=True)
@@ -106,25 +146,39 @@ def _typed(value: Any, kind: object) -> Any:
     return casts[str(kind)](value)
 
 
-def report(status: WatchStatus | None, *, now: float, period: float) -> dict[str, Any]:
+def hung(status: WatchStatus, *, now: float, bounds: Bounds) -> str:
+    """Why the watcher of ``status`` counts as hung (its keeper ends it), or ``""``: no
+    check (a read or a failed one) for ``bounds.idle`` seconds, or a catching up for
+    ``bounds.busy`` seconds. Before its first check a watcher is timed from its start."""
+    if status.busy_since:
+        if now - status.busy_since > bounds.busy:
+            return f"catching up for {now - status.busy_since:.0f} s"
+        return ""
+    checked = max(status.last_read, status.last_error_at, status.started)
+    if checked and now - checked > bounds.idle:
+        return f"no check of the store for {now - checked:.0f} s"
+    return ""
+
+
+def report(status: WatchStatus | None, *, now: float, bounds: Bounds) -> dict[str, Any]:
     """What health says of the watcher: its ``status`` (``ok``; ``starting``: no read yet;
     ``catching up``: refreshing the index for a write; ``failing``: its last read failed;
-    ``stale``: no read for :data:`STALE_SECONDS`; ``down``: no watcher process, its keeper
-    starting one again) and the record's facts."""
+    ``stale``: :func:`hung`, its keeper about to replace it; ``down``: no watcher process,
+    its keeper starting one again) and the record's facts."""
     if status is None:
         return {"status": "down", "pid": 0, "restarts": 0, "keeper": 0}
     running = _alive(status.pid)
     since = round(now - status.last_read, 3) if status.last_read else None
     if not running:
         state = "down"
+    elif hung(status, now=now, bounds=bounds):
+        state = "stale"
     elif status.busy_since:
         state = "catching up"
     elif status.failures:
         state = "failing"
     elif status.last_read == 0:
         state = "starting"
-    elif since is not None and since > max(STALE_SECONDS, 20 * period):
-        state = "stale"
     else:
         state = "ok"
     return {

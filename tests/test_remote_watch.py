@@ -1,11 +1,13 @@
 """The web node's watcher kept alive: a real ``lamcoop serve`` node over a real Oxigraph
-server, its watcher killed (SIGKILL) and the engine stopped for a while then started again.
-The keeper starts the watcher again, ``/-/health`` and ``/-/metrics`` say what happened
-meanwhile, and a write by the command line (its own ``state_dir``, as on another machine)
-shows on the node afterwards."""
+server, its watcher killed (SIGKILL), stopped (SIGSTOP: it hangs) and the engine stopped for
+a while then started again. The keeper starts the watcher again (ending the hung one
+first), ``/-/health`` and ``/-/metrics`` say what happened meanwhile, and a write by the
+command line (its own ``state_dir``, as on another machine) shows on the node
+afterwards."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -26,6 +28,9 @@ TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 #: Seconds a state may take to show (the watcher reads every 200 ms here, and is started
 #: again within half a second of its first end; generous for a busy machine).
 DEADLINE = 120.0
+#: The node's remote_watch_hang_seconds: short, for the test of a hung watcher, yet far
+#: above a tick of a busy machine (a watcher records a read at least once a second).
+HANG_SECONDS = 8.0
 
 
 class Node:
@@ -90,6 +95,7 @@ def node(tmp_path_factory) -> Iterator[Node]:
             "store_retries": 1,
             "workers": 1,
             "remote_version_check_ms": 200,
+            "remote_watch_hang_seconds": HANG_SECONDS,
         }
         server = RunningServer(engine.query_url, root, settings)
         made.server = server
@@ -131,6 +137,32 @@ def test_a_killed_watcher_is_started_again(node):
     assert "the watcher (pid" in node.server.output()  # the keeper logged the end
     entity = node.load("after-kill", "Mnbvcxzlk Archive")
     _until(lambda: node.found("mnbvcxzlk") == [entity], "a load after the restart is seen")
+
+
+def test_a_hung_watcher_is_ended_and_started_again(node):
+    """A watcher stopped (SIGSTOP) holds its process but reads nothing: health reports it
+    stale, then its keeper ends it and starts another, which catches a write."""
+    before = node.watch()
+    os.kill(before["pid"], signal.SIGSTOP)
+    try:
+        _until(
+            lambda: (
+                (w := node.watch())["restarts"] == before["restarts"] + 1
+                and w["status"] == "ok"
+                and w["pid"] not in (0, before["pid"])
+            ),
+            "the hung watcher replaced",
+        )
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(before["pid"], signal.SIGCONT)  # it is ended already when the test passes
+    watch = node.watch()
+    assert watch["last_exit"].startswith("hung (no check of the store for "), watch
+    assert not Path(f"/proc/{before['pid']}").exists()  # ended, and reaped by its keeper
+    assert watch["pid"] in node.server.processes()
+    assert f"the watcher (pid {before['pid']}) is hung" in node.server.output()
+    entity = node.load("after-hang", "Hjklzxcvb Gallery")
+    _until(lambda: node.found("hjklzxcvb") == [entity], "a load after the restart is seen")
 
 
 def test_the_watcher_outlives_a_stopped_engine(node):
