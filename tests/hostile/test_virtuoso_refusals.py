@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 import requests
 
+from graph_loader.store.remote_version import VERSION_GRAPH
 from tests.conftest import HTTP_TOKEN
 from tests.servers import HTTP_DEADLINE
 
@@ -70,3 +71,33 @@ def test_a_later_operation_refused_keeps_the_earlier_ones_on_virtuoso(
     answer = _update(virtuoso_http_server, text)
     assert answer.status_code == 400 and "Division by 0" in answer.text
     assert virtuoso_server.counts() == {**before, f"{X}first": 1}
+
+
+def test_an_update_into_the_version_graph_leaves_virtuoso_a_version(
+    virtuoso_http_server, virtuoso_server
+):
+    """A user's triple in the data version's graph is undone (400) and the version moves
+    on. Before, the graph was dropped and the bump after it, its old version unbound, was
+    dropped whole by Virtuoso 7.2: the store was left with no version at all."""
+    virtuoso_http_server.update(f"INSERT DATA {{ GRAPH <{X}kept> {{ <{X}s> <{X}p> 1 }} }}")
+    v = f"<{VERSION_GRAPH}>"
+    version = f"SELECT (MAX(?v) AS ?n) WHERE {{ GRAPH {v} {{ {v} <{VERSION_GRAPH}#version> ?v }} }}"
+
+    def read() -> int:
+        answer = requests.post(
+            virtuoso_server.query_url,
+            data={"query": version},
+            headers={"Accept": "application/sparql-results+json"},
+            timeout=HTTP_DEADLINE,
+        )
+        return int(answer.json()["results"]["bindings"][0]["n"]["value"])
+
+    before, counts = read(), virtuoso_server.counts()
+    text = f"INSERT DATA {{ GRAPH <{VERSION_GRAPH}> {{ <{X}a> <{X}b> 1 }} }}"
+    answer = _update(virtuoso_http_server, text)
+    assert answer.status_code == 400 and VERSION_GRAPH in answer.text, answer.text
+    assert read() > before
+    after = virtuoso_server.counts()
+    assert {g: n for g, n in after.items() if g != VERSION_GRAPH} == {
+        g: n for g, n in counts.items() if g != VERSION_GRAPH
+    }
