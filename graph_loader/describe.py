@@ -133,16 +133,24 @@ def describe(
     found = store.describe_entity(iri, offset=(page - 1) * page_size, limit=page_size)
     return Description(
         iri,
-        outgoing=[_statement(q) for q in found.outgoing],
-        closure=sorted(
-            (_statement(q) for q in found.closure),
-            key=lambda s: (str(s.subject), str(s.predicate), str(s.object)),
-        ),
-        labels=[_statement(q) for q in (*found.labels, *found.incoming_labels)],
+        outgoing=_ordered(found.outgoing),
+        closure=_ordered(found.closure),
+        labels=_ordered([*found.labels, *found.incoming_labels]),
         incoming=[_statement(q) for q in found.incoming],
         incoming_total=found.incoming_total,
         page=page,
         page_size=page_size,
+    )
+
+
+def _ordered(quads: Iterable[ox.Quad]) -> list[Statement]:
+    """The statements of ``quads`` in one order whatever the store: by the text of subject,
+    predicate, object and graph. (The embedded store lists a subject's statements in its
+    index's order, an engine in its own: Virtuoso's differs, and an entity page lists a
+    property's values, and picks among labels, in this order.)"""
+    return sorted(
+        (_statement(q) for q in quads),
+        key=lambda s: (str(s.subject), str(s.predicate), str(s.object), str(s.graph)),
     )
 
 

@@ -95,8 +95,9 @@ def read_profile(store: ReadableStore, shapes_graph: str) -> list[Component]:
             shape=row["shape"].value,
             order=int(row["order"].value) if row["order"] is not None else 0,
             severity=severity_name(row["severity"]),
-            labels=dict(texts[row["shape"].value]["labels"]),
-            messages=dict(texts[row["shape"].value]["messages"]),
+            # by language: the same order whatever order the engine answers in
+            labels=dict(sorted(texts[row["shape"].value]["labels"].items())),
+            messages=dict(sorted(texts[row["shape"].value]["messages"].items())),
             challenges=tuple(sorted(challenges[row["shape"].value])),
             paths=tuple(sorted(paths[str(row["shape"])])),
         )

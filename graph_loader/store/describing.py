@@ -4,8 +4,8 @@ A description (:mod:`graph_loader.describe` makes documents of it) is every stat
 the entity as subject, the blank nodes those reach (and blank nodes that point at the
 entity, such as the ``rdf:Statement`` citing one of its facts), the labels of what it or
 those blank nodes point to, and one page of the statements where it is the object (their
-subjects no blank node), ordered by predicate, subject and graph, with their subjects'
-labels. Every statement keeps its graph; only graphs outside the store's bookkeeping
+subjects no blank node), ordered by the text of predicate, subject and graph, with their
+subjects' labels. Every statement keeps its graph; only graphs outside the store's bookkeeping
 (``urn:lamcoop:``, :data:`~graph_loader.graphs.INTERNAL_PREFIX`) are drawn on, while the
 paths to blank nodes and labelled things may run through any graph, as the union default
 graph of a query does.
@@ -70,7 +70,7 @@ _LABELLED = (
 _INCOMING = (
     "{ SELECT ?e ?s ?p ?g WHERE { GRAPH ?g { ?s ?p ?e } FILTER(!isBlank(?s)) "
     + _PUBLISHED
-    + " } ORDER BY ?p ?s ?g LIMIT %(limit)d OFFSET %(offset)d }"
+    + " } ORDER BY STR(?p) STR(?s) STR(?g) LIMIT %(limit)d OFFSET %(offset)d }"
     " OPTIONAL { VALUES ?lp { skos:prefLabel rdfs:label } GRAPH ?lg { ?s ?lp ?l } "
     + _PUBLISHED.replace("?g", "?lg")
     + " }"
@@ -212,7 +212,8 @@ def by_query(
         return [ox.Quad(node, r["p"], r["o"], r["g"]) for r in _rows(store, BLANK_QUERY, s=node)]
 
     found.closure = deeper(list(closure), blank) if deeper_blanks else list(closure)
-    found.labels, found.incoming = list(labels), list(incoming)
+    # The page in its order, whatever order the engine gives the union's rows in.
+    found.labels, found.incoming = list(labels), sorted(incoming, key=_incoming_order)
     return found
 
 
@@ -246,7 +247,8 @@ def _labels(look: Callable[..., Iterable[ox.Quad]], things: Iterable[Any]) -> li
 
 
 def _incoming_order(q: ox.Quad) -> tuple[str, str, str]:
-    """SPARQL's ``ORDER BY ?p ?s ?g`` over IRIs (by their text)."""
+    """The order of the incoming statements: ``ORDER BY STR(?p) STR(?s) STR(?g)``, IRIs by
+    their text (a plain ``ORDER BY ?p`` is Virtuoso's own order of IRIs, not their text's)."""
     return (q.predicate.value, q.subject.value, q.graph_name.value)  # type: ignore[union-attr]
 
 
