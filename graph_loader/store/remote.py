@@ -57,8 +57,8 @@ from graph_loader.store.remote_direct import DirectLoad, goes_direct
 from graph_loader.store.remote_http import RemoteClient
 from graph_loader.store.remote_payloads import insert_data, serialised, started, upload_quads
 from graph_loader.store.remote_version import (
-    VERSION_GRAPH,
     bump_text,
+    drop_internal_text,
     ensure_text,
     stamp_text,
 )
@@ -323,14 +323,9 @@ class RemoteStore(DescribedByQuery):
         return remote_loads.internal_counts(self, self._names())
 
     def clean_internal(self, graph: str) -> None:
-        """Drop the internal graph; of the marker graph, only what no load's marker holds.
-        The version graph is given a version again before the bump (Virtuoso 7.2 drops a
-        bump whose old version is unbound: the store would be left with none)."""
-        if graph == VERSION_GRAPH:
-            self.update(f"DROP SILENT GRAPH {term(graph)} ;\n{ensure_text()}")
-            return
+        """Drop the internal graph; of the marker graph, only what no load's marker holds."""
         if graph != remote_loads.PENDING_GRAPH:
-            self.drop_graph(graph)
+            self.update(drop_internal_text(graph))
             return
         text = remote_loads.foreign_text(self, self.pending_loads())
         if text:

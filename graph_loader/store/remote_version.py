@@ -123,6 +123,20 @@ def ensure_text() -> str:
     )
 
 
+def drop_internal_text(graph: str) -> str:
+    """Update text that drops an internal graph a user's update wrote to. The version's
+    graph is given a version again, before the bump that follows: Virtuoso 7.2 drops a
+    whole bump whose old version is unbound, which would leave the store with none.
+
+    >>> drop_internal_text("urn:lamcoop:x")
+    'DROP SILENT GRAPH <urn:lamcoop:x>'
+    >>> drop_internal_text(VERSION_GRAPH).splitlines()[1].startswith("INSERT")
+    True
+    """
+    drop = f"DROP SILENT GRAPH {term(graph)}"
+    return f"{drop} ;\n{ensure_text()}" if graph == VERSION_GRAPH else drop
+
+
 _XSD_INT = XSD.integer.value
 _READ = f"SELECT (MAX(?v) AS ?n) WHERE {{ GRAPH {_V} {{ {_V} {_VERSION} ?v }} }}"
 _SINCE = f"SELECT DISTINCT ?g WHERE {{ GRAPH {_V} {{ ?g {_WRITTEN} ?n }} FILTER(?n > ?seen) }}"
