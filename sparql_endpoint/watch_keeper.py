@@ -118,10 +118,14 @@ def watch_over(child: subprocess.Popen, status: StatusFile, bounds: Bounds) -> t
             return child.wait(LOOK_SECONDS), ""
         except subprocess.TimeoutExpired:
             pass
-        record = status.read()
-        if record is None or record.pid != child.pid:  # not written by this watcher yet
-            record = WatchStatus(pid=child.pid, started=started)
-        why = hung(record, now=time.time(), bounds=bounds)
+        record, now = status.read(), time.time()
+        if record is None or record.pid != child.pid:
+            # Not written by this watcher yet (it is starting: imports, settings): given
+            # the longer bound, as a busy machine may take a while.
+            late = now - started > bounds.busy
+            why = f"no record {now - started:.0f} s after its start" if late else ""
+        else:
+            why = hung(record, now=now, bounds=bounds)
         if why:
             log.warning("the watcher (pid %d) is hung (%s): ending it", child.pid, why)
             child.kill()
