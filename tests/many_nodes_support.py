@@ -4,6 +4,7 @@ nginx configured by the file the project ships (:mod:`tests.nginx_support`)."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import os
 import subprocess
 import time
@@ -118,8 +119,8 @@ def cluster_over(
     nginx = None
     try:
         load(engine, root, GRAPH, DATA)
-        for i in range(nodes):
-            settings = {
+        settings = [
+            {
                 "state_dir": root / f"node{i}",
                 "store_retries": 1,
                 "update_token": TOKEN,
@@ -129,7 +130,15 @@ def cluster_over(
                 "cache_max_age": CACHE_MAX_AGE,
                 **engine.node_settings(),
             }
-            running.append(RunningServer(engine.query_url, root, settings))
+            for i in range(nodes)
+        ]
+        # The nodes start side by side (each waits on its own start); every one started
+        # is stopped below, even when another failed to start.
+        with concurrent.futures.ThreadPoolExecutor(nodes) as pool:
+            starts = [pool.submit(RunningServer, engine.query_url, root, s) for s in settings]
+        running.extend(start.result() for start in starts if start.exception() is None)
+        for start in starts:
+            start.result()  # the first failure to start, raised
         nginx = Nginx(root / "nginx", [n.port for n in running])
         yield Cluster(engine, running, nginx, root)
     finally:
