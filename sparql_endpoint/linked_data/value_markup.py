@@ -32,7 +32,7 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
-from sparql_endpoint.linked_data.entity_view import Link, Value
+from sparql_endpoint.linked_data.entity_view import Link, Row, Value
 from sparql_endpoint.linked_data.present import Text, bidi
 from sparql_endpoint.refusals import N_
 
@@ -124,12 +124,47 @@ def value_markup(context: Context, v: Value) -> Markup:
     return out
 
 
+@pass_context
+def rows_markup(context: Context, rows: list[Row]) -> Markup:
+    """An entity page's table rows of properties: one row per value, the property's cell
+    spanning its values' rows (what the ``property_rows`` macro of ``ld/entity.html`` made,
+    the same bytes)."""
+    out = ["\n"]
+    for row in rows:
+        head = (
+            f'<th scope="row" rowspan="{len(row.values)}">'
+            f"{link_markup(context, row.predicate)}</th>"
+        )
+        for v in row.values:
+            out.append(
+                f"\n<tr>{head}\n<td>{value_markup(context, v)}</td>"
+                f"<td>{graph_markup(v.graph)}</td></tr>\n"
+            )
+            head = ""
+    out.append("\n")
+    return Markup("".join(out))
+
+
+@pass_context
+def incoming_markup(context: Context, incoming: list[tuple[Link, Link, str]]) -> Markup:
+    """The rows of the statements pointing at an entity: subject, property, graph."""
+    return Markup(
+        "".join(
+            f"<tr><td>{link_markup(context, s)}</td><td>{link_markup(context, p)}</td>"
+            f"<td>{graph_markup(g)}</td></tr>"
+            for s, p, g in incoming
+        )
+    )
+
+
 def globals_for_templates() -> dict[str, Any]:
     """The functions by the names ``ld/macros.html`` binds to ``text``, ``link``, ``graph``
-    and ``value``."""
+    and ``value``, and those ``ld/entity.html`` calls for its tables."""
     return {
         "text_markup": text_markup,
         "link_markup": link_markup,
         "graph_markup": graph_markup,
         "value_markup": value_markup,
+        "rows_markup": rows_markup,
+        "incoming_markup": incoming_markup,
     }
