@@ -61,6 +61,7 @@ from sparql_endpoint.front_heads import (
 )
 from sparql_endpoint.front_relay import Pending, Relay
 from sparql_endpoint.front_uwsgi import packet, server_name
+from sparql_endpoint.front_workers import WorkerConnection
 
 __all__ = ["MAX_FIELDS", "PACKET_LIMIT", "Front", "refusal", "run", "start_front"]
 
@@ -112,7 +113,7 @@ class _Client:
         self.front = front
         self.reader = reader
         self.writer = writer
-        self.upstream: asyncio.StreamWriter | None = None
+        self.upstream: WorkerConnection | None = None
         self.relay: Relay | None = None
         self.answers: asyncio.Task | None = None
         self.timer: asyncio.Timeout | None = None
@@ -228,7 +229,8 @@ class _Client:
                 raise OSError("the worker ended the connection")
         if self.upstream is not None:
             self.upstream.close()
-        from_worker, self.upstream = await _connected(self.front.workers)
+        self.upstream = await WorkerConnection.open(self.front.workers, limit=HEAD_LIMIT)
+        from_worker = self.upstream.reader
         self.relay = Relay(
             from_worker, self.writer, self.front.cache, self.front.version, self._idle, single=True
         )
@@ -287,26 +289,6 @@ class _Client:
             with contextlib.suppress(ConnectionError):
                 await upstream.drain()
         return not (answers is not None and answers.done() and self.writer.is_closing())
-
-
-async def _connected(path: str) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
-    """A connection to the workers' socket: connected at once when the socket's queue has
-    room (no round of the event loop for it), else when it has."""
-    loop = asyncio.get_running_loop()
-    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    try:
-        sock.setblocking(False)
-        try:
-            sock.connect(path)
-        except BlockingIOError:
-            await loop.sock_connect(sock, path)
-        reader = asyncio.StreamReader(limit=HEAD_LIMIT, loop=loop)
-        protocol = asyncio.StreamReaderProtocol(reader, loop=loop)
-        transport, _ = await loop.create_unix_connection(lambda: protocol, sock=sock)
-    except BaseException:
-        sock.close()
-        raise
-    return reader, asyncio.StreamWriter(transport, protocol, reader, loop)
 
 
 def _expects_continue(fields: list[bytes]) -> bool:

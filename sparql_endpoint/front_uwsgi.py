@@ -88,7 +88,10 @@ def packet(
             key = b"HTTP_" + key
         value = value.strip(b" \t")
         headers[key] = headers[key] + b", " + value if key in headers else value
-    parts += [_var(name, value) for name, value in headers.items()]
+    parts += [
+        len(k).to_bytes(2, "little") + k + len(v).to_bytes(2, "little") + v
+        for k, v in headers.items()
+    ]
     body = b"".join(parts)
     return b"\0" + len(body).to_bytes(2, "little") + b"\0" + body
 
