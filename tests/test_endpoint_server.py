@@ -139,6 +139,52 @@ def test_a_client_still_sending_its_body_can_finish_and_read_the_answer(server):
     assert body.startswith(b"415 Unsupported Media Type:") and body.endswith(b"\n")
 
 
+def test_a_body_answered_before_it_was_read_leaves_the_connection_usable(server):
+    # The worker answers 415 from the Content-Type alone and ends its connection; the front
+    # reads the rest of the body (3 MB, past what the worker drains) and drops it, so the
+    # same connection carries the next request.
+    body = b"x" * 3_000_000
+    sock = socket.create_connection(("127.0.0.1", server.port), timeout=HTTP_DEADLINE)
+    try:
+        sock.sendall(
+            b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\n"
+            + f"Content-Length: {len(body)}\r\n\r\n".encode()
+            + body
+            + b"GET /-/health HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json\r\n\r\n"
+        )
+        refused = http.client.HTTPResponse(sock)
+        refused.begin()
+        assert refused.status == 415 and refused.read().startswith(b"415 ")
+        assert (refused.getheader("Connection") or "").lower() != "close"
+        health = http.client.HTTPResponse(sock)
+        health.begin()
+        assert health.status == 200 and b"ok" in health.read().lower()
+    finally:
+        sock.close()
+
+
+def test_expect_100_continue_is_answered_before_the_body_is_sent(server):
+    form = b"query=ASK+%7B+%7D"
+    sock = socket.create_connection(("127.0.0.1", server.port), timeout=HTTP_DEADLINE)
+    try:
+        sock.sendall(
+            b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: 100-continue\r\n"
+            b"Accept: application/sparql-results+json\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\n"
+            + f"Content-Length: {len(form)}\r\n\r\n".encode()
+        )
+        interim = b""
+        while not interim.endswith(b"\r\n\r\n"):
+            interim += sock.recv(1)
+        assert interim == b"HTTP/1.1 100 Continue\r\n\r\n"
+        sock.sendall(form)
+        answer = http.client.HTTPResponse(sock)
+        answer.begin()
+        assert answer.status == 200 and b'"boolean"' in answer.read()
+    finally:
+        sock.close()
+
+
 def test_the_counters_of_servers_that_ended_are_removed(tmp_path):
     settings = resolve_settings(environ={}, overrides={"store": str(tmp_path)}, config_file=None)
     ended = subprocess.run(
