@@ -6,7 +6,7 @@ mid-way reached the application cut short, as if it were complete. The front the
 reads chunked bodies itself, strictly as RFC 9112 (section 7.1) writes them, and passes the
 body on with a ``Content-Length``: a body that cannot be read whole is refused with 400
 naming the byte of the body where it broke, one over the size limit with 413, and what
-reaches the workers and the application is always a body read to its end.
+reaches the router and the application is always a body read to its end.
 
 >>> import asyncio
 >>> def read(data, limit=100):

@@ -1,27 +1,24 @@
-"""The front: holds the server's listening socket, reads each request's head, answers
-repeated documents from its cache, and passes every other request to uWSGI's workers in
-their own protocol.
+"""The front: reads each request's head before uWSGI's HTTP router does, and answers the
+ones the router cannot take with 414 or 431 instead of a closed connection.
 
-uWSGI's workers read a request as one uwsgi packet (its variables) followed by the body,
-and write the HTTP answer back; a packet is at most 64 KiB (``--buffer-size``; the size is
-a 16-bit number), and holds the request target twice (``REQUEST_URI`` and
-``QUERY_STRING``, and the path a third time as ``PATH_INFO``) and every header once. So the
-front, a process of its own that ``lamcoop serve`` starts beside uWSGI's master and that
-ends with it (a uWSGI mule would have been the natural place, but pyuwsgi's mules crash as
-they start), reads each request head, answers 414 (request line) or 431 (headers) itself
-when the head would not fit the packet, and otherwise opens a connection to the workers'
-socket (whichever worker is free takes it), writes the packet
-(:mod:`sparql_endpoint.front_uwsgi`) and the body, and passes the answer back, framed
-(:mod:`sparql_endpoint.front_relay`): a worker answers one request per connection, the
-client's connection stays open for the next one whenever the answer's end is known. A
-request with ``Expect: 100-continue`` and a body gets ``100 Continue`` at once. A chunked
-body is read whole here, strictly, and passed on with a ``Content-Length`` (see
-:mod:`sparql_endpoint.chunked_body`). A body the worker did not wait for (it answered
-first) is read to its end and dropped, so the connection can carry the next request.
-
-Until issue 14's first-request work, uWSGI's HTTP router (C) sat between the front and the
-workers; the front already read and checked every head and framed every answer, and the
-router's hop cost each request a process boundary more (docs/benchmarks.md).
+uWSGI's router (C, in ``plugins/http/http.c`` and ``plugins/corerouter``) reads a request's
+head into a buffer capped at 64 KiB (``main_peer->in->limit = UMAX16``) and hands it to a
+worker as one uwsgi packet whose size is a 16-bit number (``out->limit = UMAX16``), in which
+the request target comes twice (``REQUEST_URI`` and ``QUERY_STRING``, and the path a third
+time as ``PATH_INFO``) and every header once. When either does not fit, the router closes the
+connection without a word; no option changes it (``--http-buffer-size`` sizes only its reads
+from the workers). So the server's listening socket belongs to this front, a process of its own that
+``lamcoop serve`` starts beside uWSGI's master and that ends with it (a uWSGI mule would
+have been the natural place, but pyuwsgi's mules crash as they start): it reads each
+request head, answers 414 (request line) or 431 (headers) itself when the head would not fit
+the packet, and otherwise passes the request on, byte for byte, to the router on its unix
+socket, and the router's answers back, each framed (:mod:`sparql_endpoint.front_relay`). A
+front connection has one router connection at a time, so ``Expect: 100-continue`` works as
+before; when the router ends its connection after a whole answer (it does after every 204),
+the client's stays open and its next request gets a new one. A chunked body is read whole
+here, strictly, and passed on with a ``Content-Length`` (see
+:mod:`sparql_endpoint.chunked_body`: uWSGI's own chunk reader takes a broken body for a
+shorter one).
 
 The front also answers entity documents and ``/id`` redirects the workers have made for the
 current data version from its own memory (:mod:`sparql_endpoint.front_cache`): a repeated
@@ -60,13 +57,11 @@ from sparql_endpoint.front_heads import (
     refusal_bytes,
 )
 from sparql_endpoint.front_relay import Pending, Relay
-from sparql_endpoint.front_uwsgi import packet, server_name
-from sparql_endpoint.front_workers import WorkerConnection
 
 __all__ = ["MAX_FIELDS", "PACKET_LIMIT", "Front", "refusal", "run", "start_front"]
 
-#: The environment variable through which ``lamcoop serve`` tells the front its listening
-#: socket's descriptor, the workers' socket and the keep-alive time (read once, at start).
+#: The environment variable through which ``lamcoop serve`` tells the mule its listening
+#: socket's descriptor, the router's socket and the keep-alive time (read once, at start).
 FRONT_ENV = "LAMCOOP_FRONT"
 
 
@@ -75,17 +70,14 @@ class Front:
 
     def __init__(
         self,
-        workers: str,
+        router: str,
         keepalive: float,
         max_body: int,
         *,
         cache_bytes: int = 0,
         store: str | None = None,
-        port: int = 0,
     ):
-        self.workers = workers
-        #: ``SERVER_NAME`` and ``SERVER_PORT`` of every request.
-        self.server = (server_name(), port)
+        self.router = router
         self.keepalive = keepalive
         self.max_body = max_body
         self.cache = FrontCache(cache_bytes) if cache_bytes > 0 and store else None
@@ -106,21 +98,19 @@ class Front:
 
 
 class _Client:
-    """One client connection: its requests, and the connection to a worker of the request
-    being answered (one per request: a worker answers one request per connection)."""
+    """One client connection: its requests, and its current connection to the router (a
+    new one after the router ends one at the end of an answer)."""
 
     def __init__(self, front: Front, reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
         self.front = front
         self.reader = reader
         self.writer = writer
-        self.upstream: WorkerConnection | None = None
+        self.upstream: asyncio.StreamWriter | None = None
         self.relay: Relay | None = None
         self.answers: asyncio.Task | None = None
         self.timer: asyncio.Timeout | None = None
         #: Set when no answer is awaited (see :meth:`_settled`).
         self.settled = asyncio.Event()
-        peer = writer.get_extra_info("peername")
-        self.peer = (str(peer[0]), int(peer[1])) if isinstance(peer, tuple) else None
 
     @property
     def busy(self) -> bool:
@@ -192,58 +182,49 @@ class _Client:
                 self.writer.write(entry.answer(method, condition, self.front.cache.date()))
                 await self.writer.drain()
                 return True
-        relay = await self._worker()
+        relay = await self._router()
         pending = Pending(method, key, keepable, body_sent=length == 0)
         relay.expect(pending)
         assert self.upstream is not None
-        self.upstream.write(
-            packet(request_line, fields, server=self.front.server, client=self.peer) + chunked
-        )
-        if length == 0:  # all sent: the answer is relayed here, no task of its own
-            await relay.run()
-            self._worker_ended(relay)
-            return not self.writer.is_closing()
-        self._answers(relay)
-        if protocol == b"HTTP/1.1" and _expects_continue(fields):
-            self.writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+        self.upstream.write(b"\r\n".join([request_line, *fields]) + b"\r\n\r\n" + chunked)
         return await self._body(length, pending)
 
     async def _settled(self) -> bool:
         """Wait until no answer is awaited; whether the connection still goes on.
 
-        Requests sent back to back (pipelined) go to the workers one at a time: an answer
-        first, then the next request."""
+        Requests sent back to back (pipelined) go to the router one at a time: its answer
+        first, then the next request. uWSGI's router loses a request that comes in the
+        same read as the one before."""
         while self.busy:
             self.settled.clear()
             await self.settled.wait()
         return not self.writer.is_closing()
 
-    async def _worker(self) -> Relay:
-        """The relay of a new connection to the workers (once the last one has ended)."""
+    async def _router(self) -> Relay:
+        """The relay of the current router connection, opened when there is none."""
         relay, answers = self.relay, self.answers
         if relay is not None and answers is not None and not answers.done():
-            # The answer before is written whole: its connection ends with it.
+            if not relay.finished:
+                return relay
+            # The router ends this connection after the answer it is writing: that answer
+            # first, then a new connection (unless the client's must end with it).
             with contextlib.suppress(Exception):
                 await asyncio.shield(answers)
             if not relay.keep or relay.outstanding:
-                raise OSError("the worker ended the connection")
-        if self.upstream is not None:
+                raise OSError("the router ended the connection")
+        if self.upstream is not None:  # a router connection that takes no more requests
             self.upstream.close()
-        self.upstream = await WorkerConnection.open(self.front.workers, limit=HEAD_LIMIT)
-        from_worker = self.upstream.reader
-        self.relay = Relay(
-            from_worker, self.writer, self.front.cache, self.front.version, self._idle, single=True
+        from_router, self.upstream = await asyncio.open_unix_connection(
+            self.front.router, limit=HEAD_LIMIT
         )
-        return self.relay
+        relay = Relay(from_router, self.writer, self.front.cache, self.front.version, self._idle)
+        self.relay, self.answers = relay, asyncio.create_task(relay.run())
+        self.answers.add_done_callback(lambda _task: self._router_ended(relay))
+        return relay
 
-    def _answers(self, relay: Relay) -> None:
-        """Relay the answer in a task of its own, while the body is still being sent."""
-        self.answers = asyncio.create_task(relay.run())
-        self.answers.add_done_callback(lambda _task: self._worker_ended(relay))
-
-    def _worker_ended(self, relay: Relay) -> None:
-        """The worker's connection ended: after a whole answer, the client's goes on (the
-        next request opens another); otherwise it ends too."""
+    def _router_ended(self, relay: Relay) -> None:
+        """The router ended its connection: after a whole answer, the client's goes on
+        (the next request opens another); otherwise it ends too."""
         if relay is not self.relay:
             return
         if self.upstream is not None:
@@ -267,10 +248,7 @@ class _Client:
         return (request_line, kept), body
 
     async def _body(self, length: int, pending: Pending) -> bool:
-        """Pass the request's body on; whether the connection may carry another request.
-
-        Once the worker has answered and ended its connection (an answer that did not wait
-        for the body), the rest is read and dropped."""
+        """Pass the request's body on; whether the connection may carry another request."""
         upstream, answers = self.upstream, self.answers
         assert upstream is not None
         while length > 0:
@@ -279,22 +257,11 @@ class _Client:
             if not chunk:
                 return False
             length -= len(chunk)
-            if upstream.is_closing():
-                continue
             upstream.write(chunk)
             pending.body_sent = length == 0
-            with contextlib.suppress(ConnectionError):
-                await upstream.drain()
-        if not upstream.is_closing():
-            with contextlib.suppress(ConnectionError):
-                await upstream.drain()
+            await upstream.drain()
+        await upstream.drain()
         return not (answers is not None and answers.done() and self.writer.is_closing())
-
-
-def _expects_continue(fields: list[bytes]) -> bool:
-    """Whether the request waits for ``100 Continue`` before sending its body."""
-    value = field_value(fields, b"expect")
-    return value is not None and value.lower() == b"100-continue"
 
 
 def _says_close(fields: list[bytes]) -> bool:
@@ -305,14 +272,13 @@ def _says_close(fields: list[bytes]) -> bool:
 
 async def _main(
     listener: socket.socket,
-    workers: str,
+    router: str,
     keepalive: float,
     max_body: int,
     cache_bytes: int,
     store: str | None,
 ) -> None:
-    port = listener.getsockname()[1]
-    front = Front(workers, keepalive, max_body, cache_bytes=cache_bytes, store=store, port=port)
+    front = Front(router, keepalive, max_body, cache_bytes=cache_bytes, store=store)
     server = await asyncio.start_server(front.serve, sock=listener, limit=HEAD_LIMIT)
     async with server:
         await server.serve_forever()
@@ -328,12 +294,12 @@ def run() -> None:
     listener.setblocking(False)
     keepalive, max_body = float(config["keepalive"]), int(config["max_body"])
     cache_bytes, store = int(config.get("cache_bytes", 0)), config.get("store")
-    asyncio.run(_main(listener, config["workers"], keepalive, max_body, cache_bytes, store))
+    asyncio.run(_main(listener, config["router"], keepalive, max_body, cache_bytes, store))
 
 
 def start_front(
     listener: socket.socket,
-    workers: str,
+    router: str,
     keepalive: float,
     max_body: int,
     *,
@@ -341,13 +307,13 @@ def start_front(
     store: str | None = None,
 ) -> subprocess.Popen:
     """The front as a process of its own, on ``listener`` (which it inherits), passing
-    requests to the workers' socket ``workers`` (chunked bodies read whole, up to
+    requests to the router's socket ``router`` (chunked bodies read whole, up to
     ``max_body`` bytes), keeping up to ``cache_bytes`` of the answers the workers mark for
     the data version of the store at ``store``; it is sent SIGTERM when this process ends."""
     config = json.dumps(
         {
             "fd": listener.fileno(),
-            "workers": workers,
+            "router": router,
             "keepalive": keepalive,
             "max_body": max_body,
             "cache_bytes": cache_bytes,

@@ -1,13 +1,14 @@
-"""The workers' answers on their way back through the front, one answer at a time.
+"""The router's answers on their way back through the front, one answer at a time.
 
 The front reads each answer's head and its framing (a ``Content-Length``, chunks, or the
 end of the connection), so that it knows where each answer ends: it can then keep answers
 the workers marked (:mod:`sparql_endpoint.front_cache`), answer from that cache when no
-answer is on its way, and keep the client's connection open after an answer whose end is
-known, though the worker's connection ends with every answer (a 204 above all: it has no
-``Content-Length`` and needs none). An answer whose end only the close of the connection
-shows says ``Connection: close`` to a client that expected the connection to go on, and
-ends the client's connection, as does a worker that breaks off.
+answer is on its way, and keep the client's connection open when the router closes its own
+after an answer whose end is known (uWSGI's router closes its connection after any answer
+without a ``Content-Length``, a 204 above all, and says ``Connection: close``: the front
+takes that word out, and the next request gets a new router connection). An answer whose
+end only the close of the connection shows, or a router that breaks off, ends the client's
+connection as before.
 """
 
 from __future__ import annotations
@@ -26,14 +27,14 @@ CHUNK = 65536
 
 @dataclass
 class Pending:
-    """A request passed on to a worker, waiting for its answer."""
+    """A request passed on to the router, waiting for its answer."""
 
     method: bytes
     #: Its key in the front's cache (``None``: never kept).
     key: Key | None
     #: HTTP/1.1 and not ``Connection: close``: the client expects the connection to go on.
     keepable: bool
-    #: Whether its whole body has gone to the worker.
+    #: Whether its whole body has gone to the router.
     body_sent: bool = False
 
 
@@ -61,11 +62,10 @@ def body_length(fields: list[bytes]) -> int | None:
 
 
 class Relay:
-    """Answers from one upstream connection to one client connection, in request order.
+    """Answers from one router connection to one client connection, in request order.
 
     ``version`` says the current data version (``None``: unknown, nothing kept);
-    ``on_idle`` is called each time the last awaited answer has been written; ``single``:
-    the upstream answers one request and ends its connection (a uWSGI worker).
+    ``on_idle`` is called each time the last awaited answer has been written.
     """
 
     def __init__(
@@ -75,10 +75,7 @@ class Relay:
         cache: FrontCache | None,
         version: Callable[[], int | None],
         on_idle: Callable[[], None],
-        *,
-        single: bool = False,
     ):
-        self.single = single
         self.source = source
         self.client = client
         self.cache = cache
@@ -87,25 +84,24 @@ class Relay:
         self.pending: deque[Pending] = deque()
         #: Requests passed on whose answers are not yet written whole.
         self.outstanding = 0
-        #: Whether the client's connection may go on once the upstream one has ended.
+        #: Whether the client's connection may go on once the router's has ended.
         self.keep = True
-        #: The upstream connection ends after the last answer (it said so, or answers one
-        #: request only): no request may go to it any more.
+        #: The router said it ends its connection after the last answer: no request may
+        #: go to it any more.
         self.finished = False
 
     def expect(self, request: Pending) -> None:
-        """A request is on its way upstream."""
+        """A request is on its way to the router."""
         self.pending.append(request)
         self.outstanding += 1
 
     async def run(self) -> None:
-        """Relay answers until the upstream connection ends (or either side fails)."""
+        """Relay answers until the router's connection ends (or either side fails)."""
         try:
             while await self._one():
                 self.outstanding -= 1
-                self.finished = self.finished or self.single
                 if self.finished and self.pending:
-                    self.keep = False  # requests sent after the last answer
+                    self.keep = False  # requests sent after the router's last answer
                 if self.outstanding == 0:
                     self.on_idle()
                 if self.finished or not self.keep:
@@ -151,8 +147,6 @@ class Relay:
                 self.keep = False
         if not framed or not request.keepable:
             self.keep = False
-            if request.keepable and field_value(fields, b"connection") is None:
-                head.append(b"Connection: close")  # as uWSGI's router said it
         if (
             version is not None
             and self.cache is not None

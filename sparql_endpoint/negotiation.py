@@ -364,9 +364,8 @@ def body_etag(body: bytes) -> str:
 
 class NotModified(flask.Response):
     """A 304 that says the length of the full response (RFC 9110 section 8.6 allows exactly
-    that value): uWSGI's HTTP router, which the front once passed requests to, kept a
-    connection open only after a response with a ``Content-Length``, and werkzeug leaves it
-    out of a 304. (A Flask response, so that Flask
+    that value): uWSGI's router keeps a connection open only after a response with a
+    ``Content-Length``, and werkzeug leaves it out of a 304. (A Flask response, so that Flask
     keeps it as it is.)
 
     >>> from werkzeug.test import EnvironBuilder

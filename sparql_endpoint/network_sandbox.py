@@ -4,7 +4,7 @@
 ``service_allowlist`` (the default) nothing they run may reach the network, whatever a query
 says, so each worker installs this sandbox when it starts, before it opens the store: a
 seccomp filter (Linux) under which ``socket()`` and ``socketpair()`` fail with ``EACCES`` for
-every address family but ``AF_UNIX`` (the worker talks to the front over a Unix socket),
+every address family but ``AF_UNIX`` (the worker talks to uWSGI's router over a Unix socket),
 ``io_uring_setup()`` fails (io_uring can open sockets without the ``socket`` system call),
 and so does every system call of a foreign ABI (x32, or 32-bit calls from a 64-bit process),
 whose numbers the filter does not know. Sockets the worker already holds stay usable.

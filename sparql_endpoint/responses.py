@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 TRUNCATED_HEADER = "X-Lamcoop-Truncated"
 #: The WSGI environ key under which the server puts the descriptor of the connection the
-#: request came on (from the front, which passes the answer on to the client).
+#: request came on (from uWSGI's router, which passes the answer on to the client).
 CLIENT_FD = "lamcoop.client_fd"
 ROW_LIMIT_HEADER = "X-Lamcoop-Row-Limit"
 

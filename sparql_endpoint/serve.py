@@ -1,11 +1,10 @@
 """``lamcoop serve``: build when the store is empty, then serve under uWSGI.
 
-The front (:mod:`sparql_endpoint.front`, a process of its own) holds the listening socket,
-keeps client connections open between requests, answers request heads too long for a
-worker's packet with 414 or 431, and passes each request to a worker in uWSGI's own
-protocol. uWSGI (the ``pyuwsgi`` wheel, run in this process as its master) runs
-``workers`` processes (one per CPU by default), each serving one request at a time and
-running its queries itself over
+The front (:mod:`sparql_endpoint.front`, a process of its own) holds the listening socket
+and answers request heads too long for uWSGI's router with 414 or 431. uWSGI (the
+``pyuwsgi`` wheel, run in this process as its master) runs its HTTP router (in C; it keeps
+client connections open between requests) and ``workers`` processes (one per CPU by
+default), each serving one request at a time and running its queries itself over
 its own read-only handle on the store; a query past the time limit ends its process, which
 uWSGI replaces (see :mod:`sparql_endpoint.executor.served`). Each worker loads
 :mod:`sparql_endpoint.wsgi`, which reads the settings resolved here. The processes share
@@ -50,7 +49,8 @@ HARAKIRI_MARGIN = 60
 #: Seconds an idle client connection stays open for its next request.
 KEEPALIVE_SECONDS = 15
 
-#: The workers' socket, in the server run's own directory.
+#: The router's and the workers' sockets, in the server run's own directory.
+ROUTER_SOCKET = "router.sock"
 WORKERS_SOCKET = "workers.sock"
 
 
@@ -58,11 +58,12 @@ def uwsgi_options(settings: Settings, *, run_dir: Path) -> list[str]:
     """uWSGI's command line for ``settings``, its sockets in ``run_dir``.
 
     The front (:mod:`sparql_endpoint.front`, a process of its own) takes the connections on
-    the listening socket, keeps them open between requests and reads each request's head:
-    one too long for a worker's packet gets 414 or 431 from it; each other request goes to
-    whichever worker is free, over the workers' socket in uWSGI's protocol. The workers load
-    the app after the fork and serve one request at a time, so a slow query holds up only
-    its own worker, never a client's connection.
+    the listening socket and reads each request's head: one the router could not take gets 414
+    or 431 from it; the others go on to uWSGI's HTTP router (one process, in C) on its unix
+    socket, which keeps connections open between requests and hands each request to
+    whichever worker is free, over the workers' socket. The workers load the app after the
+    fork and serve one request at a time, so a slow query holds up only its own worker,
+    never a client's connection.
 
     No option renames the processes: run from pyuwsgi, uWSGI writes the new name into its
     copy of the command line and past the end of it, which corrupted the heap (workers
@@ -70,8 +71,14 @@ def uwsgi_options(settings: Settings, *, run_dir: Path) -> list[str]:
     """
     stuck = str(int(settings.query_timeout) + HARAKIRI_MARGIN)
     return [
-        "--socket", str(run_dir / WORKERS_SOCKET),
+        "--http", str(run_dir / ROUTER_SOCKET),
+        f"--http-keepalive={KEEPALIVE_SECONDS}",  # optional value: only with "="
+        "--http-timeout", stuck,
+        "--http-to", str(run_dir / WORKERS_SOCKET),
+        "--http-chunked-input",  # a chunked body reaches the worker, which reads it whole
         "--chunked-input-limit", str(settings.max_body_bytes),  # the largest chunk it takes
+        "--http-manage-expect",  # "Expect: 100-continue" answered at once (curl -T sends it)
+        "--socket", str(run_dir / WORKERS_SOCKET),
         "--chmod-socket=600",
         "--vacuum",
         "--master",
@@ -102,7 +109,7 @@ def uwsgi_options(settings: Settings, *, run_dir: Path) -> list[str]:
 def listening_socket(settings: Settings) -> socket.socket:
     """The server's socket on the configured address, for the front to inherit.
 
-    It has ``TCP_NODELAY``, which every connection it accepts inherits: a worker writes a
+    It has ``TCP_NODELAY``, which every connection it accepts inherits: the router writes a
     response in several pieces (which the front passes on as they come), and without it the
     kernel holds back each piece after the first until the client acknowledges that one,
     which a client delays by up to 40 ms.
@@ -145,8 +152,9 @@ RUN_PREFIX = "lamcoop-run-"
 
 
 def run_directory() -> Path:
-    """A new directory that only this user may enter, for the socket between the front and
-    the workers (uWSGI's own protocol, which no one else may speak to them).
+    """A new directory that only this user may enter, for the sockets between the front and
+    uWSGI's router, and between the router and the workers (uWSGI's own protocol, which no
+    one else may speak to them).
 
     Its name carries this process's id: uWSGI ends the process without returning here, so
     each start removes this user's directories of servers that are no longer running.
@@ -299,7 +307,7 @@ def serve_command(state: AppState, host, port, workers, get_path, accept) -> Non
     run_dir = run_directory()
     start_front(
         listener,
-        str(run_dir / WORKERS_SOCKET),
+        str(run_dir / ROUTER_SOCKET),
         KEEPALIVE_SECONDS,
         settings.max_body_bytes,
         cache_bytes=settings.front_cache_mb * 1024 * 1024,

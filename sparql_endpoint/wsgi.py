@@ -12,13 +12,13 @@ it can).
 
 :class:`ServedApp` is the app as uWSGI calls it. It tells the watchdog which connection to
 answer on when a query runs past the limit (:data:`~sparql_endpoint.responses.CLIENT_FD`:
-the worker's connection from the front, which passes the answer on to the client), and
+the worker's connection from uWSGI's router, which passes the answer on to the client), and
 once a response is sent it reads what is left of a request body the app did not read (up to
-:data:`DRAIN_BYTES`) before its connection closes.
+:data:`DRAIN_BYTES`): a worker that closes with body unread makes the router drop the
+client's connection, which would cut the answer short for a client still sending its body.
 
-The front reads chunked bodies whole and passes them on with a ``Content-Length``; should a
-body sent in chunks (``Transfer-Encoding: chunked``, without ``Content-Length``) reach a
-worker as it came (another client of the workers' socket): :class:`ServedApp` reads it
+A body sent in chunks (``Transfer-Encoding: chunked``, without ``Content-Length``) reaches
+the worker as it came (the router's ``--http-chunked-input``): :class:`ServedApp` reads it
 whole with uWSGI's chunked reader before the app sees the request, and hands the app the
 bytes with ``wsgi.input_terminated`` (werkzeug then reads them to their end). A chunked body
 that cannot be read whole (a malformed chunk, a client that stops sending, one over the size

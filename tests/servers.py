@@ -95,7 +95,7 @@ class RunningServer:
         return self.log.read_text(errors="replace")
 
     def processes(self) -> list[int]:
-        """The server's process and every process under it (the front, the workers), from /proc."""
+        """The server's process and every process under it (router, workers), from /proc."""
         parents: dict[int, int] = {}
         for stat in Path("/proc").glob("[0-9]*/stat"):
             try:

@@ -1,6 +1,6 @@
 """The front (sparql_endpoint/front.py) in a real server: a query that runs longer than
 the keep-alive time still gets its answer on its connection (the front keeps no timer of
-its own once a request has gone to a worker), and the server keeps serving."""
+its own once a request has gone to the router), and the server keeps serving."""
 
 from __future__ import annotations
 

@@ -48,7 +48,7 @@ def _health(connection: http.client.HTTPConnection) -> http.client.HTTPResponse:
 
 def test_idle_open_connections_do_not_hold_the_workers(server):
     # As many clients as there are workers keep their connections open after an answer.
-    # The front holds them, not the workers: one more client is answered, and each of the
+    # The router holds them, not the workers: one more client is answered, and each of the
     # first can then send its next request on the same connection. Were a worker held by an
     # idle connection, the new client would be answered only once the server had dropped
     # that connection, and its next request would fail.
@@ -75,7 +75,7 @@ def test_idle_open_connections_do_not_hold_the_workers(server):
 
 
 def test_accepted_connections_have_no_nagle_delay(tmp_path):
-    # A worker writes a response in pieces; with Nagle's algorithm each piece after the
+    # The router writes a response in pieces; with Nagle's algorithm each piece after the
     # first would wait for the client's delayed ACK. The listener's TCP_NODELAY is inherited
     # by every connection it accepts (checked here on a real accepted connection).
     settings = resolve_settings(
@@ -139,31 +139,8 @@ def test_a_client_still_sending_its_body_can_finish_and_read_the_answer(server):
     assert body.startswith(b"415 Unsupported Media Type:") and body.endswith(b"\n")
 
 
-def test_a_body_answered_before_it_was_read_leaves_the_connection_usable(server):
-    # The worker answers 415 from the Content-Type alone and ends its connection; the front
-    # reads the rest of the body (3 MB, past what the worker drains) and drops it, so the
-    # same connection carries the next request.
-    body = b"x" * 3_000_000
-    sock = socket.create_connection(("127.0.0.1", server.port), timeout=HTTP_DEADLINE)
-    try:
-        sock.sendall(
-            b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\n"
-            + f"Content-Length: {len(body)}\r\n\r\n".encode()
-            + body
-            + b"GET /-/health HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json\r\n\r\n"
-        )
-        refused = http.client.HTTPResponse(sock)
-        refused.begin()
-        assert refused.status == 415 and refused.read().startswith(b"415 ")
-        assert (refused.getheader("Connection") or "").lower() != "close"
-        health = http.client.HTTPResponse(sock)
-        health.begin()
-        assert health.status == 200 and b"ok" in health.read().lower()
-    finally:
-        sock.close()
-
-
 def test_expect_100_continue_is_answered_before_the_body_is_sent(server):
+    # curl -T and other clients send Expect: 100-continue before a body and wait for it.
     form = b"query=ASK+%7B+%7D"
     sock = socket.create_connection(("127.0.0.1", server.port), timeout=HTTP_DEADLINE)
     try:
@@ -235,9 +212,11 @@ def test_the_server_options_follow_the_settings():
     )
     options = uwsgi_options(settings, run_dir=Path("/run/x"))
     pairs = dict(itertools.pairwise(options))
-    assert pairs["--socket"] == "/run/x/workers.sock"
-    assert not [option for option in options if option.startswith("--http")]  # no router
+    assert pairs["--http"] == "/run/x/router.sock"
+    assert pairs["--http-to"] == pairs["--socket"] == "/run/x/workers.sock"
     assert pairs["--buffer-size"] == "65535"
+    assert pairs["--http-timeout"] == "65"
+    assert "--http-keepalive=15" in options
     assert pairs["--processes"] == "3"
     assert pairs["--harakiri"] == "65"
     assert pairs["--module"] == "sparql_endpoint.wsgi:application"
@@ -261,9 +240,9 @@ def test_a_long_query_fits_in_a_get_request(server):
 
 
 def test_a_query_string_too_long_for_a_get_request_is_refused_and_post_takes_it(server):
-    # A worker reads a request's variables in one packet of at most 64 KiB, which holds
-    # the query string twice; the front answers a request that would not fit with 414.
-    # The same query by POST is answered.
+    # uWSGI's router passes a request to a worker in one packet of at most 64 KiB, which
+    # holds the query string twice; the front answers a request that would not fit with
+    # 414 (the router would close the connection). The same query by POST is answered.
     refused = _count(server, 45_000)
     assert refused.status_code == 414
     assert "POST" in refused.text and refused.headers["Content-Type"].startswith("text/plain")
@@ -283,11 +262,11 @@ def _environ(pid: int) -> dict[str, str]:
 @pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="the setting is glibc's own")
 def test_the_server_and_its_workers_run_with_the_allocator_setting(server):
     # glibc reads GLIBC_TUNABLES only at start: `lamcoop serve` starts itself again with it
-    # (same process id), and the processes it forks (the workers) inherit it.
+    # (same process id), and the processes it forks (router, workers) inherit it.
     served = [
         pid for pid in server.processes() if b"lamcoop" in Path(f"/proc/{pid}/cmdline").read_bytes()
     ]
-    assert len(served) >= 2  # the master and its workers
+    assert len(served) >= 3  # the master, the router, the worker
     for pid in served:
         tunables = _environ(pid).get("GLIBC_TUNABLES", "")
         assert f"{TUNABLE}={TCACHE_COUNT}" in tunables.split(":"), pid

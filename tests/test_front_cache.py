@@ -4,7 +4,7 @@ worker, by the exact bytes a worker gave, with its own Date; HEAD and If-None-Ma
 and weak) from the cache too; every request header that could change the answer keeps
 answers apart (Accept, Accept-Language, ``lang=``); a write through SPARQL Update, the
 Graph Store or ``lamcoop load`` run beside the server is seen at once; and a connection
-stays open through 204s (a worker closes its own connection after every answer)."""
+stays open through 204s (uWSGI's router closes its own after them)."""
 
 from __future__ import annotations
 

@@ -280,8 +280,8 @@ def test_dumps_listed_and_served_with_their_checksums(client):
 
 
 def test_a_304_keeps_the_connection_open(dataset_server):
-    """A 304 keeps the connection open, and says the length of the full document, as RFC
-    9110 allows."""
+    """uWSGI's router keeps a connection open only after a response with a length: the 304
+    says the length of the full document, as RFC 9110 allows."""
     connection = http.client.HTTPConnection(
         dataset_server.url.removeprefix("http://"), timeout=HTTP_DEADLINE
     )

@@ -1,6 +1,6 @@
 """Hostile request bodies sent in chunks: each is read whole or refused (400 naming the byte
 where it broke, 413 over the limit), never taken for a shorter body, and the store stays as
-it was. They go to a real server (the front reads chunks, then uWSGI's workers),
+it was. They go to a real server (the front reads chunks, then uWSGI's router and workers),
 and in process with uWSGI's chunked reader stood in for."""
 
 from __future__ import annotations

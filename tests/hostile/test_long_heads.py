@@ -3,8 +3,8 @@ server: each gets 414 or 431 with a short text body saying the limit (and, for a
 query, to use POST), never a closed connection; requests just under the limits are served;
 the server keeps serving and its store is unchanged.
 
-A worker reads a request's head in one uwsgi packet of at most 64 KiB; the front
-(:mod:`sparql_endpoint.front`), which makes the packet, answers those that would not fit.
+uWSGI's router closes the connection of a request whose head does not fit its 64 KiB
+packet; the front (:mod:`sparql_endpoint.front`) answers those itself.
 """
 
 from __future__ import annotations
@@ -137,7 +137,7 @@ def test_a_refused_head_answers_head_without_a_body(server):
 
 
 def test_a_kept_alive_connection_serves_on_then_gets_its_414(server):
-    """Requests on one connection go through the front to a worker and back, in order; an
+    """Requests on one connection go through the front to the router and back, in order; an
     over-long one then gets its answer on that same connection."""
     connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=HTTP_DEADLINE)
     try:
@@ -155,7 +155,7 @@ def test_a_kept_alive_connection_serves_on_then_gets_its_414(server):
 
 def test_a_body_framed_two_ways_is_400_and_writes_nothing(server):
     """Content-Length and Transfer-Encoding together (how requests are smuggled past a
-    proxy) are refused before anything reaches a worker."""
+    proxy) are refused before anything reaches the router."""
     before = served_state(server)
     body = b"<urn:x-lamcoop-test:s> <urn:x-lamcoop-test:p> <urn:x-lamcoop-test:o> .\n"
     head = (

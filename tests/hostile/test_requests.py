@@ -1,7 +1,7 @@
 """Hostile requests: paths that are no IRI, absurd page numbers, and request bodies sent in
 chunks. Each is answered 4xx naming the problem (never a 500, never internal query text)
-and leaves the store as it was. Chunked bodies go to a real server (the front reads
-them, then a worker), and in process with uWSGI's chunked reader stood in for."""
+and leaves the store as it was. Chunked bodies go to a real server (uWSGI's router and
+workers are what read them), and in process with uWSGI's chunked reader stood in for."""
 
 from __future__ import annotations
 
