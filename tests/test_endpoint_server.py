@@ -139,6 +139,29 @@ def test_a_client_still_sending_its_body_can_finish_and_read_the_answer(server):
     assert body.startswith(b"415 Unsupported Media Type:") and body.endswith(b"\n")
 
 
+def test_expect_100_continue_is_answered_before_the_body_is_sent(server):
+    # curl -T and other clients send Expect: 100-continue before a body and wait for it.
+    form = b"query=ASK+%7B+%7D"
+    sock = socket.create_connection(("127.0.0.1", server.port), timeout=HTTP_DEADLINE)
+    try:
+        sock.sendall(
+            b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: 100-continue\r\n"
+            b"Accept: application/sparql-results+json\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\n"
+            + f"Content-Length: {len(form)}\r\n\r\n".encode()
+        )
+        interim = b""
+        while not interim.endswith(b"\r\n\r\n"):
+            interim += sock.recv(1)
+        assert interim == b"HTTP/1.1 100 Continue\r\n\r\n"
+        sock.sendall(form)
+        answer = http.client.HTTPResponse(sock)
+        answer.begin()
+        assert answer.status == 200 and b'"boolean"' in answer.read()
+    finally:
+        sock.close()
+
+
 def test_the_counters_of_servers_that_ended_are_removed(tmp_path):
     settings = resolve_settings(environ={}, overrides={"store": str(tmp_path)}, config_file=None)
     ended = subprocess.run(

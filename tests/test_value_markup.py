@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from jinja2 import Environment
+from jinja2 import DictLoader, Environment
 
 from sparql_endpoint.interface_text import TRANSLATIONS, Catalogues
 from sparql_endpoint.linked_data.entity_view import Citation, Link, Row, Value
@@ -70,3 +70,49 @@ def test_the_markup_is_the_macros_markup(language):
     assert 'class="nested"' in before and 'class="boolean"' in before
     assert 'class="citation"' in before and 'class="translated"' in before
     assert after.strip() == before.strip()
+
+
+#: The entity page's table macros as ``ld/entity.html`` had them before they were made in
+#: Python (``rows_markup``, ``incoming_markup``).
+ROWS_BEFORE = (Path(__file__).parent / "data" / "entity_rows_before.html").read_text(
+    encoding="utf-8"
+)
+ROWS_AFTER = "[{{ rows_markup(rows) }}][{{ incoming_markup(incoming) }}]"
+
+
+@pytest.mark.parametrize("language", ["en", "fa", "zh-Hans"])
+def test_the_table_rows_are_the_macros_rows(language):
+    env = Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
+    env.install_gettext_translations(  # type: ignore[attr-defined]
+        Catalogues.read(TRANSLATIONS).get(language), newstyle=True
+    )
+    env.globals["bidi_isolate"] = bidi
+    env.globals.update(globals_for_templates())
+    values = _values()
+    link, bare = values["links"]
+    rows = [Row(link, values["values"]), Row(bare, []), Row(bare, values["values"][:1])]
+    incoming = [(link, bare, "https://w3id.org/lamcoop/graph/seed-001"), (bare, link, "urn:g<")]
+    names = {"rows": rows, "incoming": incoming}
+    before = env.from_string(AFTER.removesuffix(CALLS) + ROWS_BEFORE).render(**names)
+    after = env.from_string(ROWS_AFTER).render(**names)
+    assert 'rowspan="9"' in before and "<td><a" in before and "&lt;" in before
+    assert after == before[before.index("[") :]
+
+
+@pytest.mark.parametrize("language", ["en", "fa", "zh-Hans"])
+def test_the_map_is_the_templates_map(language):
+    svg = (Path(__file__).parent / "data" / "map_before.svg").read_text(encoding="utf-8")
+    env = Environment(
+        autoescape=True, extensions=["jinja2.ext.i18n"], loader=DictLoader({"map.svg": svg})
+    )
+    env.install_gettext_translations(  # type: ignore[attr-defined]
+        Catalogues.read(TRANSLATIONS).get(language), newstyle=True
+    )
+    env.globals.update(globals_for_templates())
+    points = [(43.2692, 123.09433), (-33.9, -70.6), (0.0, 0.0), (89.99, -179.99), (-0.05, 5.55)]
+    for point in points:
+        view = {"point": point}
+        before = env.from_string('[{% include "map.svg" %}]').render(view=view)
+        after = env.from_string("[{{ map_markup(view.point) }}]").render(view=view)
+        assert "<circle" in before and "°</text>" in before
+        assert after == before

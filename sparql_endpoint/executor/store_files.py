@@ -86,7 +86,7 @@ class StoreLocks:
         os.close(self._gate)
 
 
-def _stat_stamp(path: Path) -> tuple[int, ...]:
+def _stat_stamp(path: Path | str) -> tuple[int, ...]:
     """What changes when ``path`` is replaced (nothing, for a file not there)."""
     try:
         info = os.stat(path)
@@ -132,6 +132,8 @@ class StateFile:
     def __init__(self, store_path: Path):
         self.store_path = store_path
         self.path = store_path / STATE_FILE
+        #: The paths as text, made once: each request stats both (the front's too).
+        self._stat_paths = (str(self.path), str(store_path / WRITES_FILE))
         self._stamp: tuple[int, ...] | None = None
         self._state = State(0, {}, frozenset())
 
@@ -141,8 +143,9 @@ class StateFile:
     def current(self) -> State:
         """The state as of now (two ``stat`` calls; a read only after a write). Its version
         is the state file's plus the store's count of read-write sessions."""
-        info = os.stat(self.path)
-        stamp = (info.st_ino, info.st_mtime_ns, info.st_size, *_stat_stamp(self.writes_path))
+        state_path, writes_path = self._stat_paths
+        info = os.stat(state_path)
+        stamp = (info.st_ino, info.st_mtime_ns, info.st_size, *_stat_stamp(writes_path))
         if stamp != self._stamp:
             data = json.loads(self.path.read_text(encoding="utf-8"))
             graphs = {str(k): int(v) for k, v in data["graphs"].items()}

@@ -32,7 +32,7 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
-from sparql_endpoint.linked_data.entity_view import Link, Value
+from sparql_endpoint.linked_data.entity_view import Link, Row, Value
 from sparql_endpoint.linked_data.present import Text, bidi
 from sparql_endpoint.refusals import N_
 
@@ -124,12 +124,91 @@ def value_markup(context: Context, v: Value) -> Markup:
     return out
 
 
+@pass_context
+def rows_markup(context: Context, rows: list[Row]) -> Markup:
+    """An entity page's table rows of properties: one row per value, the property's cell
+    spanning its values' rows (what the ``property_rows`` macro of ``ld/entity.html`` made,
+    the same bytes)."""
+    out = ["\n"]
+    for row in rows:
+        head = (
+            f'<th scope="row" rowspan="{len(row.values)}">'
+            f"{link_markup(context, row.predicate)}</th>"
+        )
+        for v in row.values:
+            out.append(
+                f"\n<tr>{head}\n<td>{value_markup(context, v)}</td>"
+                f"<td>{graph_markup(v.graph)}</td></tr>\n"
+            )
+            head = ""
+    out.append("\n")
+    return Markup("".join(out))
+
+
+@pass_context
+def incoming_markup(context: Context, incoming: list[tuple[Link, Link, str]]) -> Markup:
+    """The rows of the statements pointing at an entity: subject, property, graph."""
+    return Markup(
+        "".join(
+            f"<tr><td>{link_markup(context, s)}</td><td>{link_markup(context, p)}</td>"
+            f"<td>{graph_markup(g)}</td></tr>"
+            for s, p, g in incoming
+        )
+    )
+
+
+#: The map's label, with the point's latitude and longitude.
+MAP_LABEL = N_("Location %(latitude)s, %(longitude)s")
+
+
+@pass_context
+def map_markup(context: Context, point: tuple[float, float]) -> Markup:
+    """A 300 by 300 SVG map of the 30 by 30 degrees around a point, with its grid, degree
+    labels and the point: what ``ld/map.svg`` made, the same bytes. West is on the left
+    whatever the page's direction: the map and its degree labels read left to right on a
+    Persian page too."""
+    lat, lon = point
+    lat0, lon0 = (lat // 10) * 10 - 10, (lon // 10) * 10 - 10
+    label = context.call(
+        context.resolve("_"), MAP_LABEL, latitude=f"{lat:.4f}", longitude=f"{lon:.4f}"
+    )
+    out = [
+        f'<svg class="map" role="img" aria-label="{escape(label)}" viewBox="0 0 300 300"'
+        ' width="300" height="300" xmlns="http://www.w3.org/2000/svg" direction="ltr">\n'
+        '<rect x="0" y="0" width="300" height="300" fill="#eef4f8" stroke="#89a"/>'
+    ]
+    for i in range(0, 31, 5):
+        x_width = 1 if (lon0 + i) % 10 == 0 else 0.5
+        y_width = 1 if (lat0 + i) % 10 == 0 else 0.5
+        out.append(
+            f'\n<line x1="{i * 10}" y1="0" x2="{i * 10}" y2="300" stroke="#bcd"'
+            f' stroke-width="{x_width}"/>\n<line x1="0" y1="{300 - i * 10}" x2="300"'
+            f' y2="{300 - i * 10}" stroke="#bcd" stroke-width="{y_width}"/>'
+        )
+        if i % 10 == 0:
+            out.append(
+                f'<text x="{i * 10 + 2}" y="296" font-size="9" fill="#567">'
+                f"{int(lon0 + i)}°</text>\n"
+                f'<text x="2" y="{300 - i * 10 - 2}" font-size="9" fill="#567">'
+                f"{int(lat0 + i)}°</text>"
+            )
+    out.append(
+        f'\n<circle class="point" cx="{round((lon - lon0) * 10, 1)}"'
+        f' cy="{round(300 - (lat - lat0) * 10, 1)}" r="6" fill="#c33" stroke="#fff"'
+        ' stroke-width="2"/>\n</svg>'
+    )
+    return Markup("".join(out))
+
+
 def globals_for_templates() -> dict[str, Any]:
     """The functions by the names ``ld/macros.html`` binds to ``text``, ``link``, ``graph``
-    and ``value``."""
+    and ``value``, and those ``ld/entity.html`` calls for its tables."""
     return {
         "text_markup": text_markup,
         "link_markup": link_markup,
         "graph_markup": graph_markup,
         "value_markup": value_markup,
+        "rows_markup": rows_markup,
+        "incoming_markup": incoming_markup,
+        "map_markup": map_markup,
     }
