@@ -137,6 +137,11 @@ class RemoteClient:
             kind = HTTPDigestAuth if endpoints.auth == "digest" else HTTPBasicAuth
             self._auth = kind(endpoints.user, endpoints.password)
 
+    @property
+    def auth(self) -> AuthBase | None:
+        """The credentials every request carries (``None``: none)."""
+        return self._auth
+
     # -- SPARQL protocol -------------------------------------------------------------
     def query(
         self, text: str, params: Sequence[tuple[str, str]] = (), accept: str = QUERY_ACCEPT
