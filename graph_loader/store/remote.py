@@ -52,7 +52,7 @@ from graph_loader.store.leases import owner
 from graph_loader.store.moves import chunks
 from graph_loader.store.remote_answers import OXIGRAPH_GIVES, EngineAnswer, query_request
 from graph_loader.store.remote_direct import DirectLoad, goes_direct
-from graph_loader.store.remote_http import RemoteClient
+from graph_loader.store.remote_http import RemoteClient, StoreRefused
 from graph_loader.store.remote_payloads import insert_data, serialised, started, upload_quads
 from graph_loader.store.remote_version import (
     bump_text,
@@ -142,7 +142,12 @@ class RemoteStore(DescribedByQuery):
         does not write)."""
         if self._engine != "oxigraph" or media_type not in OXIGRAPH_GIVES:
             return None
-        text, params = query_request(self.client, sparql, **dataset)
+        try:
+            text, params = query_request(self.client, sparql, **dataset)
+        except StoreRefused:
+            raise
+        except StoreError as exc:  # the request cannot be written: the query's fault
+            raise StoreRefused(str(exc)) from None
         return EngineAnswer(self.client, text, params, media_type, seconds=seconds)
 
     def _rows(self, sparql: str, **bound: str) -> ox.QuerySolutions:
