@@ -1,9 +1,11 @@
 """A protocol query's answer: the result as pyoxigraph's own writers serialise it.
 
-:func:`respond` runs a :class:`~sparql_endpoint.executor.jobs.QueryJob` and serialises its
-result into a :class:`Reply`: a small result is kept whole in memory; a larger one goes, in
-chunks, to a spool (a temporary file), so nothing is sent before the query has finished and
-an error that surfaces while the result is written is still a clean 400. SELECT results are
+:func:`serialised` runs a :class:`~sparql_endpoint.executor.jobs.QueryJob` and serialises
+its result into a :class:`Reply` (called by :mod:`~sparql_endpoint.executor.passthrough`
+where a remote engine's own bytes cannot be passed on): a small result is kept whole in
+memory; a larger one goes, in chunks, to a spool (a temporary file), so nothing is sent
+before the query has finished and an error that surfaces while the result is written is
+still a clean 400. SELECT results are
 cut to the job's ``max_rows`` (0: no cap), and a cut is stated in the body where the format
 has a place for it (:func:`cut_statement`).
 """
@@ -17,7 +19,6 @@ from typing import IO, Any
 
 import pyoxigraph as ox
 
-from graph_loader.index.sparql import TextFunctions
 from graph_loader.store import ReadableStore
 from sparql_endpoint.executor.jobs import Head, QueryJob, dataset_options
 from sparql_endpoint.negotiation import GRAPH_OFFERS, RESULTS_OFFERS
@@ -130,15 +131,10 @@ class _Body:
             self.file.close()
 
 
-def respond(store: ReadableStore, job: QueryJob, *, spool: Spool) -> Reply:
-    """Run ``job`` on ``store`` with lamcoop's text functions (:mod:`graph_loader.index.sparql`):
-    its serialised result, or a 400 naming the problem."""
-    with TextFunctions(store) as text:
-        return serialised(store, job, spool, text.functions)
-
-
 def serialised(store: ReadableStore, job: QueryJob, spool: Spool, functions: Functions) -> Reply:
-    """``job``'s result on ``store`` with ``functions``, as pyoxigraph serialises it."""
+    """``job``'s result on ``store`` with ``functions`` (lamcoop's text functions,
+    :mod:`graph_loader.index.sparql`), as pyoxigraph serialises it; or a 400 naming the
+    problem."""
     try:
         results = store.query(job.text, custom_functions=functions, **dataset_options(job))
     except SyntaxError as exc:
