@@ -131,6 +131,7 @@ def _query(text: str, params: MultiDict) -> Response:
         named_graphs=named_graphs if protocol_dataset else None,
         union_default=not (protocol_dataset or info.from_graphs or info.from_named),
         calls_out=bool(info.services or info.loads),
+        time_limit=svc.settings.query_timeout,
     )
     return stream_job(job, fmt)
 

@@ -12,6 +12,7 @@ import logging
 import os
 import socket
 import time
+from collections.abc import Iterator
 from typing import Any
 
 from flask import Flask, Response, abort, current_app, has_request_context, request
@@ -99,17 +100,44 @@ def stream_job(job: QueryJob, fmt) -> Response:
     svc.metrics.observe_query(time.monotonic() - started)
     if reply.head is None:
         abort(reply.status, reply.message)
-    if reply.body is not None:  # small: werkzeug sends it with its length
+    if reply.body is not None and reply.stream is None:  # small: sent with its length
         response = Response(reply.body, content_type=content_type(fmt))
-    else:  # large: read back from its temporary file (none of it for HEAD)
-        body = b"" if request.method == "HEAD" else reply.chunks()
+    else:  # large: read back from its spool, or passed on as the engine sends it
+        body: bytes | Iterator[bytes] = b"" if request.method == "HEAD" else reply.chunks()
+        framed = reply.length is None and _frames_itself(request.environ)
+        if framed and not isinstance(body, bytes):
+            body = chunked(body)
         response = Response(body, content_type=content_type(fmt))
         response.call_on_close(reply.close)
-        response.headers["Content-Length"] = str(reply.length)
+        if reply.length is not None:
+            response.headers["Content-Length"] = str(reply.length)
+        elif framed:
+            response.headers["Transfer-Encoding"] = "chunked"
     if reply.head.truncated:
         response.headers[TRUNCATED_HEADER] = "true"
         response.headers[ROW_LIMIT_HEADER] = str(job.max_rows)
     return response
+
+
+def _frames_itself(environ: dict[str, Any]) -> bool:
+    """Whether an answer of unknown length is sent in chunks written here: behind
+    ``lamcoop serve``'s router (which passes them on as they are; it would end an answer
+    cut short with a last chunk of its own) to an HTTP/1.1 client."""
+    return CLIENT_FD in environ and environ.get("SERVER_PROTOCOL") == "HTTP/1.1"
+
+
+def chunked(pieces: Iterator[bytes]) -> Iterator[bytes]:
+    """``pieces`` as HTTP/1.1 chunks, ended by the last chunk only when they end whole: an
+    answer cut short (an error raised by ``pieces``) ends without it, so the client sees it
+    broken, not complete.
+
+    >>> b"".join(chunked(iter([b"ab", b"", b"c"])))
+    b'2\\r\\nab\\r\\n1\\r\\nc\\r\\n0\\r\\n\\r\\n'
+    """
+    for piece in pieces:
+        if piece:
+            yield b"%x\r\n%s\r\n" % (len(piece), piece)
+    yield b"0\r\n\r\n"
 
 
 def timeout_handler() -> TimeoutAnswer:

@@ -79,7 +79,10 @@ class TextFunctions:
 
     def expand(self, sparql: str) -> str:
         """``sparql`` with each call written as the values the index gives it
-        (:mod:`graph_loader.index.sparql_remote`), for an engine that cannot call them."""
+        (:mod:`graph_loader.index.sparql_remote`), for an engine that cannot call them.
+        A query that names no text function (most) opens no index."""
+        if TEXT not in sparql:
+            return sparql
         return expand(sparql, self._index())
 
     def _fold(self, text: str) -> str:

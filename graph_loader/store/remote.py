@@ -27,7 +27,6 @@ from typing import IO, Any, cast
 import pyoxigraph as ox
 
 from graph_loader.store import remote_loads
-from graph_loader.store.bindings import bind
 from graph_loader.store.describing import DescribedByQuery
 from graph_loader.store.dialect import (
     accept_for,
@@ -35,11 +34,9 @@ from graph_loader.store.dialect import (
     insert_text,
     results,
     system_graph,
-    with_base,
 )
 from graph_loader.store.interface import (
     DatasetGraph,
-    ExpandingFunctions,
     GraphInfo,
     Source,
     StoreError,
@@ -53,8 +50,9 @@ from graph_loader.store.layout import (
 )
 from graph_loader.store.leases import owner
 from graph_loader.store.moves import chunks
+from graph_loader.store.remote_answers import OXIGRAPH_GIVES, EngineAnswer, query_request
 from graph_loader.store.remote_direct import DirectLoad, goes_direct
-from graph_loader.store.remote_http import RemoteClient
+from graph_loader.store.remote_http import RemoteClient, StoreRefused
 from graph_loader.store.remote_payloads import insert_data, serialised, started, upload_quads
 from graph_loader.store.remote_version import (
     bump_text,
@@ -119,48 +117,39 @@ class RemoteStore(DescribedByQuery):
         base_iri: str | None = None,
         custom_functions: Mapping[ox.NamedNode, Callable[..., Any]] | None = None,
     ) -> Any:
-        """Run a SPARQL query in the remote engine (see :meth:`Store.query`).
-
-        ``custom_functions`` cannot run in the engine: those that can (lamcoop's text
-        functions, which read the local index) are written into the query as the values
-        they stand for first (:class:`ExpandingFunctions`); others are refused."""
-        if custom_functions:
-            if not isinstance(custom_functions, ExpandingFunctions):
-                raise StoreError("a remote store cannot run custom functions in its engine")
-            sparql = custom_functions.expand(sparql)
-        text = bind(sparql, substitutions) if substitutions else sparql
-        if base_iri:
-            text = with_base(self.client.endpoints.engine, base_iri, text)
-        params: list[tuple[str, str]] = []
-        listed = (
-            []
-            if default_graph is None
-            else list(default_graph)
-            if isinstance(default_graph, Sequence)
-            else [default_graph]
-        )
-        # The engine's own default graph alone: Oxigraph server's default graph when no
-        # graph is named and the union is not asked for.
-        own = (
-            listed == [ox.DefaultGraph()]
-            and not named_graphs
-            and self.client.endpoints.engine == "oxigraph"
-        )
-        for graph in [] if own else listed:
-            if not isinstance(graph, ox.NamedNode):
-                raise StoreError("a remote store's query cannot name its own default graph")
-            params.append(("default-graph-uri", graph.value))
-        params += [("named-graph-uri", g.value) for g in named_graphs or ()]
-        union = (
-            default_graph is None
-            if use_default_graph_as_union is None
-            else bool(use_default_graph_as_union)
+        """Run a SPARQL query in the remote engine (see :meth:`Store.query`; the request
+        is :func:`~graph_loader.store.remote_answers.query_request`'s)."""
+        text, params = query_request(
+            self.client,
+            sparql,
+            substitutions=substitutions,
+            default_graph=default_graph,
+            named_graphs=named_graphs,
+            use_default_graph_as_union=use_default_graph_as_union,
+            base_iri=base_iri,
+            custom_functions=custom_functions,
         )
         engine = self.client.endpoints.engine
-        if union and engine == "oxigraph":
-            params.append(("union-default-graph", "true"))
         media, body = self.client.query(text, params, accept_for(engine, text))
         return results(media, body, self.url)
+
+    def engine_answer(
+        self, sparql: str, media_type: str, *, seconds: float | None = None, **dataset: Any
+    ) -> EngineAnswer | None:
+        """The engine's own answer to ``sparql`` in ``media_type``, to be passed on as its
+        bytes (``dataset``: :meth:`query`'s other arguments); ``None`` when the engine's
+        bytes cannot stand as lamcoop's answer (an engine other than Oxigraph server, whose
+        answers lamcoop reads back: see :mod:`~graph_loader.store.dialect`; a format it
+        does not write)."""
+        if self._engine != "oxigraph" or media_type not in OXIGRAPH_GIVES:
+            return None
+        try:
+            text, params = query_request(self.client, sparql, **dataset)
+        except StoreRefused:
+            raise
+        except StoreError as exc:  # the request cannot be written: the query's fault
+            raise StoreRefused(str(exc)) from None
+        return EngineAnswer(self.client, text, params, media_type, seconds=seconds)
 
     def _rows(self, sparql: str, **bound: str) -> ox.QuerySolutions:
         subs = {ox.Variable(k): ox.NamedNode(v) for k, v in bound.items()}

@@ -129,6 +129,10 @@ class RemoteClient:
         self.timeout = timeout
         self.retries = retries
         self.session = requests.Session()
+        # The environment's proxies are read once, here, not at every request (requests
+        # reads them, and ~/.netrc, for each one unless told not to).
+        self.session.trust_env = False
+        self.session.proxies.update(requests.utils.get_environ_proxies(endpoints.query))
         adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=8)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
@@ -136,6 +140,11 @@ class RemoteClient:
         if endpoints.user:
             kind = HTTPDigestAuth if endpoints.auth == "digest" else HTTPBasicAuth
             self._auth = kind(endpoints.user, endpoints.password)
+
+    @property
+    def auth(self) -> AuthBase | None:
+        """The credentials every request carries (``None``: none)."""
+        return self._auth
 
     # -- SPARQL protocol -------------------------------------------------------------
     def query(

@@ -19,7 +19,8 @@ import pyoxigraph as ox
 from graph_loader.describe import Term
 from graph_loader.store import Store
 from sparql_endpoint.executor.jobs import QueryJob
-from sparql_endpoint.executor.results import Reply, respond
+from sparql_endpoint.executor.passthrough import respond
+from sparql_endpoint.executor.results import Reply
 from sparql_endpoint.executor.store_files import State
 from sparql_endpoint.executor.view import ReadView, Rows
 
@@ -108,7 +109,9 @@ class Executor:
         return self._read(lambda view: view.construct(text, bindings))
 
     def run(self, job: QueryJob) -> Reply:
-        """A protocol query's answer: its result as pyoxigraph serialises it, or a 400."""
+        """A protocol query's answer: a remote engine's own bytes where they can be passed
+        on (:mod:`~sparql_endpoint.executor.passthrough`), else its result as pyoxigraph
+        serialises it; or the error."""
         return self._read(lambda view: respond(view, job, spool=self.mode.spool))
 
     def _read(self, action: Callable[[ReadView], T]) -> T:

@@ -39,6 +39,9 @@ class QueryJob:
     substitutions: tuple[tuple[str, Any], ...] = ()
     #: The query names a SERVICE: any failure is answered as a failed outbound call.
     calls_out: bool = False
+    #: Seconds the answer may take, sent whole (0: the store's own timeout). The served
+    #: executor stops the query at its limit; this bounds an answer streamed after it.
+    time_limit: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,11 @@
 """A protocol query's answer: the result as pyoxigraph's own writers serialise it.
 
-:func:`respond` runs a :class:`~sparql_endpoint.executor.jobs.QueryJob` and serialises its
-result into a :class:`Reply`: a small result is kept whole in memory; a larger one goes, in
-chunks, to a spool (a temporary file), so nothing is sent before the query has finished and
-an error that surfaces while the result is written is still a clean 400. SELECT results are
+:func:`serialised` runs a :class:`~sparql_endpoint.executor.jobs.QueryJob` and serialises
+its result into a :class:`Reply` (called by :mod:`~sparql_endpoint.executor.passthrough`
+where a remote engine's own bytes cannot be passed on): a small result is kept whole in
+memory; a larger one goes, in chunks, to a spool (a temporary file), so nothing is sent
+before the query has finished and an error that surfaces while the result is written is
+still a clean 400. SELECT results are
 cut to the job's ``max_rows`` (0: no cap), and a cut is stated in the body where the format
 has a place for it (:func:`cut_statement`).
 """
@@ -12,12 +14,11 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterator, Mapping
 from typing import IO, Any
 
 import pyoxigraph as ox
 
-from graph_loader.index.sparql import TextFunctions
 from graph_loader.store import ReadableStore
 from sparql_endpoint.executor.jobs import Head, QueryJob, dataset_options
 from sparql_endpoint.negotiation import GRAPH_OFFERS, RESULTS_OFFERS
@@ -37,7 +38,10 @@ class Reply:
     """A query's answer: its head (or error) and its body.
 
     ``status``/``message`` are set when the query failed; ``body`` is the whole result when
-    it is small; otherwise ``spool`` holds it (``length`` bytes) and :meth:`chunks` reads it.
+    it is small; otherwise ``spool`` holds it (``length`` bytes) and :meth:`chunks` reads
+    it. An answer passed on from a remote engine (:mod:`~sparql_endpoint.executor.passthrough`)
+    has its first bytes in ``body`` and the rest in ``stream``, as the engine sends it
+    (``length`` unknown).
     """
 
     def __init__(
@@ -47,13 +51,17 @@ class Reply:
         message: str = "",
         body: bytes | None = None,
         spool: IO[bytes] | None = None,
+        stream: Iterator[bytes] | None = None,
     ):
         self.head = head
         self.status = status
         self.message = message
         self.body = body
         self.spool = spool
-        self.length = len(body) if body is not None else _size(spool)
+        self.stream = stream
+        self.length = (
+            None if stream is not None else len(body) if body is not None else _size(spool)
+        )
 
     @classmethod
     def failed(cls, status: int, message: str) -> Reply:
@@ -61,23 +69,26 @@ class Reply:
         return cls(None, status, message)
 
     def chunks(self) -> Iterator[bytes]:
-        """The body, piece by piece (the spool is closed at the end, or when abandoned)."""
-        if self.body is not None:
-            yield self.body
-            return
-        if self.spool is None:
-            return
+        """The body, piece by piece (the spool or stream is closed at the end, or when
+        abandoned)."""
         try:
-            self.spool.seek(0)
-            while piece := self.spool.read(CHUNK_BYTES):
-                yield piece
+            if self.body is not None:
+                yield self.body
+            if self.stream is not None:
+                yield from self.stream
+            if self.spool is not None:
+                self.spool.seek(0)
+                while piece := self.spool.read(CHUNK_BYTES):
+                    yield piece
         finally:
             self.close()
 
     def close(self) -> None:
-        """Release the spool (once the body is sent, or when it will not be)."""
+        """Release the spool or the stream (once the body is sent, or when it will not be)."""
         if self.spool is not None:
             self.spool.close()
+        if isinstance(self.stream, Generator):
+            self.stream.close()
 
 
 def _size(spool: IO[bytes] | None) -> int | None:
@@ -120,20 +131,16 @@ class _Body:
             self.file.close()
 
 
-def respond(store: ReadableStore, job: QueryJob, *, spool: Spool) -> Reply:
-    """Run ``job`` on ``store`` with lamcoop's text functions (:mod:`graph_loader.index.sparql`):
-    its serialised result, or a 400 naming the problem."""
-    with TextFunctions(store) as text:
-        return _respond(store, job, spool, text.functions)
-
-
-def _respond(store: ReadableStore, job: QueryJob, spool: Spool, functions: Functions) -> Reply:
+def serialised(store: ReadableStore, job: QueryJob, spool: Spool, functions: Functions) -> Reply:
+    """``job``'s result on ``store`` with ``functions`` (lamcoop's text functions,
+    :mod:`graph_loader.index.sparql`), as pyoxigraph serialises it; or a 400 naming the
+    problem."""
     try:
         results = store.query(job.text, custom_functions=functions, **dataset_options(job))
     except SyntaxError as exc:
         return Reply.failed(400, f"query syntax error: {exc}")
     except (OSError, ValueError, TypeError, RuntimeError) as exc:  # Runtime: unknown function
-        return Reply.failed(400, _failure("query failed", exc, job))
+        return Reply.failed(400, failure("query failed", exc, job))
     body = _Body(spool)
     try:
         results, head = _capped(results, job)
@@ -147,14 +154,14 @@ def _respond(store: ReadableStore, job: QueryJob, spool: Spool, functions: Funct
     except Exception as exc:  # evaluation errors surface while results are read
         body.discard()
         where = " while streaming" if body.file is not None else ""
-        return Reply.failed(400, _failure(f"query failed{where}", exc, job))
+        return Reply.failed(400, failure(f"query failed{where}", exc, job))
     except BaseException:
         body.discard()
         raise
     return body.reply(head)
 
 
-def _failure(what: str, exc: BaseException, job: QueryJob) -> str:
+def failure(what: str, exc: BaseException, job: QueryJob) -> str:
     """The message of a failed query: the store's words, or the one answer to a failed
     outbound call (see :mod:`sparql_endpoint.outbound`)."""
     if failed_outbound(exc, calls_out=job.calls_out):

@@ -18,6 +18,8 @@ import pyoxigraph as ox
 from graph_loader.describe import Term
 from graph_loader.store import GraphInfo, ReadableStore
 from graph_loader.store.interface import DatasetGraph, EntityQuads
+from graph_loader.store.remote import RemoteStore
+from graph_loader.store.remote_answers import EngineAnswer
 from sparql_endpoint.executor.jobs import QueryError
 
 #: A SELECT's rows: each variable bound in a row, with its term.
@@ -86,6 +88,17 @@ class ReadView:
             base_iri=base_iri,
             custom_functions=custom_functions,
         )
+
+    def engine_answer(
+        self, sparql: str, media_type: str, *, seconds: float | None, **dataset: Any
+    ) -> EngineAnswer | None:
+        """A remote engine's own answer in ``media_type``, to pass on as its bytes
+        (:meth:`RemoteStore.engine_answer`); ``None`` for any other store, or where the
+        engine's bytes cannot stand as lamcoop's answer."""
+        store = self._live()
+        if not isinstance(store, RemoteStore):
+            return None
+        return store.engine_answer(sparql, media_type, seconds=seconds, **dataset)
 
     def graphs(self) -> list[GraphInfo]:
         """Every named graph with its triple count."""
