@@ -36,9 +36,10 @@ True
 from __future__ import annotations
 
 import heapq
+import io
 import itertools
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
 from typing import IO
@@ -47,6 +48,12 @@ import pyoxigraph as ox
 
 from graph_loader.store.moves import WRITE_QUADS, chunks
 
+#: The namespace of the datatypes whose literals Oxigraph stores by value, and so writes
+#: back in one canonical spelling (``"01"^^xsd:integer`` comes back as ``"1"``).
+XSD = "http://www.w3.org/2001/XMLSchema#"
+#: Typed literals gathered before they are written back in the store's spelling.
+SPELL_QUADS = 100_000
+
 #: Lines sorted in memory at once (about 150 MiB of N-Triples at 1M lines); a longer
 #: version is sorted in runs of this many, written to disk and merged.
 SORT_LINES = 1_000_000
@@ -54,8 +61,44 @@ SORT_LINES = 1_000_000
 NT = ox.RdfFormat.N_TRIPLES
 
 
+def spell(quads: Iterable[ox.Quad], out: IO[bytes]) -> None:
+    """Write ``quads`` (of the default graph) to ``out`` as N-Triples lines spelt as the
+    store's own dump spells them, without loading them into a store: pyoxigraph writes
+    every line, and the lines with a literal of an XSD datatype are written again by an
+    in-memory store (which keeps such a literal by its value, as the store on disk does).
+    So a line of the new version is the same bytes as the line of the old one for the
+    same triple, and two lines are never the same triple. Written in chunks of
+    :data:`~graph_loader.store.moves.WRITE_QUADS`, so a signal is felt between two.
+
+    >>> out = io.BytesIO()
+    >>> data = b'<http://s> <http://p> "01"^^<http://www.w3.org/2001/XMLSchema#integer> .'
+    >>> spell(ox.parse(input=data, format=NT), out)
+    >>> out.getvalue()
+    b'<http://s> <http://p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .\\n'
+    """
+    typed = ox.Store()
+    held = 0
+    for chunk in chunks(quads, WRITE_QUADS):
+        lines = ox.serialize(chunk, format=NT).splitlines(keepends=True)
+        # Every line with such a literal holds this (an IRI might too: spelt again, alike).
+        valued = [line for line in lines if _TYPED in line]
+        if valued:
+            typed.extend(ox.parse(input=b"".join(valued), format=NT))  # labels kept
+            held += len(valued)
+            lines = [line for line in lines if _TYPED not in line]
+        out.writelines(lines)
+        if held >= SPELL_QUADS:
+            typed.dump(out, NT, from_graph=ox.DefaultGraph())
+            typed, held = ox.Store(), 0
+    typed.dump(out, NT, from_graph=ox.DefaultGraph())
+
+
+_TYPED = b'"^^<' + XSD.encode()
+
+
 def sort_file(path: Path) -> int:
-    """Sort the lines of ``path`` by their bytes, in place; return how many there are."""
+    """Sort the lines of ``path`` by their bytes, in place, once each; return how many
+    different lines there are."""
     runs: list[Path] = []
     lines: list[bytes] = []
     total = 0
@@ -64,16 +107,18 @@ def sort_file(path: Path) -> int:
             if lines:  # a second run: the first goes to disk too
                 runs.append(_run(path, len(runs), lines))
             batch.sort()
-            lines, total = batch, total + len(batch)
-    if runs:
-        runs.append(_run(path, len(runs), lines))
-        lines = []
+            lines = batch
     part = path.with_name(path.name + ".sorting")
     with part.open("wb") as out, ExitStack() as stack:
         if runs:
-            out.writelines(heapq.merge(*(stack.enter_context(run.open("rb")) for run in runs)))
+            runs.append(_run(path, len(runs), lines))
+            lines = []
+            merged = heapq.merge(*(stack.enter_context(run.open("rb")) for run in runs))
         else:
-            out.writelines(lines)
+            merged = iter(lines)
+        for line, _same in itertools.groupby(merged):
+            out.write(line)
+            total += 1
     os.replace(part, path)
     for run in runs:
         run.unlink()

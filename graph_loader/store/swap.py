@@ -4,13 +4,15 @@ Diffing a staged copy against its target inside the store (:mod:`graph_loader.st
 writes and then deletes every staged quad, and Oxigraph deletes quad by quad: replacing a
 graph cost several times loading it. A replace is published this way instead:
 
-* the data is staged in a *scratch store* (:class:`Scratch`, a second pyoxigraph store in a
-  directory beside the store's own files), so that nothing staged is ever deleted from the
-  store: the scratch directory is removed whole when the load is done (a store in memory
-  keeps to the differences in the store: there a small replace took 1 ms so, 130 ms here);
-* before anything published changes (:func:`prepare`), both versions are dumped as
-  N-Triples in the scratch directory, the target as it is (``old``) and the staged copy
-  (``new``), and sorted; one pass over both gives their differences
+* the data is staged in a *scratch directory* (:class:`Scratch`, beside the store's own
+  files), so that nothing staged is ever deleted from the store: a file of triples as the
+  new version's N-Triples lines, parsed but loaded nowhere (:meth:`Scratch.bulk_load`),
+  quads in a second pyoxigraph store there. The directory is removed whole when the load
+  is done (a store in memory keeps to the differences in the store: there a small replace
+  took 1 ms so, 130 ms through a scratch store);
+* before anything published changes (:func:`prepare`), both versions are written as
+  N-Triples in the scratch directory, the target as it is (``old``, the store's dump) and
+  the staged copy (``new``), and sorted; one pass over both gives their differences
   (:mod:`graph_loader.store.differences`). When they are few against the versions
   (:data:`DIFFERENCES_SHARE`: a register re-imported unchanged or with a month's edits),
   the two differences are kept (``removed``, ``added``), else the two versions; the pair
@@ -68,22 +70,24 @@ class Scratch:
     def __init__(self, directory: Path):
         self.directory = directory
         self._store: ox.Store | None = None
-        #: The staged copy bulk-loaded into the scratch store's default graph, if any.
-        self._in_default: str | None = None
         self._opened = False
 
     @property
     def store(self) -> ox.Store:
         """The scratch pyoxigraph store (made afresh on first use)."""
         if self._store is None:
-            if not self._opened:
-                # Left by a process that ended after its markers went (recovery, which
-                # runs first, needed nothing in it): nothing in it is this session's.
-                shutil.rmtree(self.directory, ignore_errors=True)
-                self._opened = True
-            self.directory.mkdir(parents=True, exist_ok=True)
+            self._ready()
             self._store = ox.Store(str(self.directory / "store"))
         return self._store
+
+    def _ready(self) -> None:
+        """Make the directory, emptied on this session's first use: left by a process that
+        ended after its markers went (recovery, which runs first, needed nothing in it),
+        nothing in it is this session's."""
+        if not self._opened:
+            shutil.rmtree(self.directory, ignore_errors=True)
+            self._opened = True
+        self.directory.mkdir(parents=True, exist_ok=True)
 
     def version(self, physical: str, which: str, *, final: bool = True) -> Path:
         """The file holding ``which`` (``old``, ``new``, ``removed`` or ``added``) of a staged
@@ -106,32 +110,26 @@ class Scratch:
         return self.way(physical) is not None
 
     def bulk_load(self, physical: str, **source: Any) -> None:
-        """Stage one graph's copy from a file (``source``: pyoxigraph's ``bulk_load``
-        arguments). The first goes to the default graph, which Oxigraph indexes three ways
-        instead of six: quicker, and never published as it is."""
-        into: ox.NamedNode | ox.DefaultGraph = ox.NamedNode(physical)
-        if self._in_default is None:
-            into, self._in_default = ox.DefaultGraph(), physical
-        self.store.bulk_load(**source, to_graph=into)
-
-    def graph(self, physical: str) -> ox.NamedNode | ox.DefaultGraph:
-        """The scratch store's graph holding the staged copy ``physical``."""
-        return ox.DefaultGraph() if physical == self._in_default else ox.NamedNode(physical)
+        """Stage one graph's copy from a file of triples (``source``: pyoxigraph's ``parse``
+        arguments) as the new version's N-Triples lines, spelt as the store spells them
+        (:func:`.differences.spell`), with fresh blank nodes: no store is written, and a
+        syntax error stops it as it would stop a load."""
+        self._ready()
+        with self.version(physical, "new", final=False).open("wb") as out:
+            differences.spell(ox.parse(**source, rename_blank_nodes=True), out)
 
     def holds(self, physical: str) -> bool:
-        """Whether the staged copy ``physical`` was written to the scratch store."""
-        if physical == self._in_default:
+        """Whether the staged copy ``physical`` was written here (as lines or in the store)."""
+        if self.version(physical, "new", final=False).exists():
             return True
         return self._store is not None and self._store.contains_named_graph(ox.NamedNode(physical))
 
     def release(self) -> None:
         """Close the scratch store, keeping its files for the next open's recovery."""
-        self._in_default = None
         self._store = None  # the last reference: pyoxigraph closes the store
 
     def remove(self) -> None:
         """Close the scratch store and remove its directory (nothing in it is published)."""
-        self._in_default = None
         self._store = None  # the last reference: pyoxigraph closes the store
         shutil.rmtree(self.directory, ignore_errors=True)
 
@@ -155,7 +153,8 @@ def prepare(inner: ox.Store, scratch: Scratch, target: str, physical: str) -> in
     replace has one pair only and a half-written one none."""
     part = {which: scratch.version(physical, which, final=False) for which in WAY_FILES}
     _write(inner, ox.NamedNode(target), part["old"])
-    _write(scratch.store, scratch.graph(physical), part["new"])
+    if not part["new"].exists():  # staged in the scratch store (quads), not as lines
+        _write(scratch.store, ox.NamedNode(physical), part["new"])
     counts = differences.sort_file(part["old"]), differences.sort_file(part["new"])
     limit = int(DIFFERENCES_SHARE * sum(counts))
     found = differences.compare(
