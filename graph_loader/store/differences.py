@@ -96,14 +96,14 @@ def spell(quads: Iterable[ox.Quad], out: IO[bytes]) -> None:
 _TYPED = b'"^^<' + XSD.encode()
 
 
-def sort_file(path: Path) -> int:
+def sort_file(path: Path, *, run_lines: int = SORT_LINES) -> int:
     """Sort the lines of ``path`` by their bytes, in place, once each; return how many
-    different lines there are."""
+    different lines there are (runs of ``run_lines`` sorted in memory, then merged)."""
     runs: list[Path] = []
     lines: list[bytes] = []
     total = 0
     with path.open("rb") as source:
-        while batch := list(itertools.islice(source, SORT_LINES)):
+        while batch := list(itertools.islice(source, run_lines)):
             if lines:  # a second run: the first goes to disk too
                 runs.append(_run(path, len(runs), lines))
             batch.sort()
