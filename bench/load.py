@@ -250,7 +250,8 @@ def main(argv: list[str] | None = None) -> int:
         args.profile.mkdir(parents=True, exist_ok=True)
     for size in args.sizes:
         if args.replace:
-            results.append(replace_size(size, args.work, args.repeat, args.profile, tuple(args.cases)))
+            cases = tuple(args.cases)
+            results.append(replace_size(size, args.work, args.repeat, args.profile, cases))
             print(replace_report(results[-1]), flush=True)
         else:
             results.append(bench_size(size, args.work, args.repeat))

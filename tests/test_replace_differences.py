@@ -111,6 +111,23 @@ def test_a_replace_by_differences_stopped_while_publishing_is_undone_on_next_ope
     assert not (tmp_path / "store" / swap.SCRATCH_DIR).exists()
 
 
+def test_a_replace_by_differences_past_its_commit_point_stands_when_the_process_ends(tmp_path):
+    store = open_store(tmp_path / "store")
+    store.load_graph(_data(100), graph=G, format=NT)
+    new = _data(100, changed=range(5))
+    staged = store.stage(new, graph=G, format=NT, replace=True)
+    staged.commit(also=f"INSERT DATA {{ GRAPH <{G}-meta> {{ <{G}> <{EX}p> 1 }} }}")
+    assert staged.committed
+    del store, staged  # the process ends after the commit point, before the cleanup
+
+    reopened = open_store(tmp_path / "store")
+    assert _same(_graph(reopened), _fresh(new))
+    assert reopened.triple_count(f"{G}-meta") == 1
+    assert not reopened.pending_loads()
+    assert not reopened.internal_graphs()
+    assert not (tmp_path / "store" / swap.SCRATCH_DIR).exists()
+
+
 def test_differences_applied_from_any_point_either_way(tmp_path):
     old, new = _data(20), _data(20, changed=range(4))
     for name, data in (("old", old), ("new", new)):
