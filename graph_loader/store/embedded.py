@@ -6,8 +6,8 @@ pyoxigraph store on disk (or in memory); its pyoxigraph store object never leave
 
 Loads are atomic across crashes: before a load writes anything, a *pending-load* marker
 naming the graphs it will write is committed to the marker graph. A new graph is written
-in place. A graph that exists is staged beside it: a replace in a scratch store and
-swapped in whole (:mod:`graph_loader.store.swap`), an append in the store, the copy turned
+in place. A graph that exists is staged beside it: a replace in a scratch directory and
+published by its differences or whole (:mod:`.swap`), an append in the store, the copy turned
 into what the target gains (:mod:`graph_loader.store.moves`). Publishing applies either,
 reversibly, then one small transaction is the commit point (the load's provenance, and the
 marker set to "cleanup"). Opening a store read-write undoes every load
