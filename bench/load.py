@@ -22,7 +22,10 @@ case runs in its own fresh process and store: the synthetic file is loaded fresh
 named graph with the code of ``lamcoop load`` (timed: *fresh*), then the graph is replaced,
 as ``lamcoop load`` replaces it (timed: *replace*), by
 
-* ``same``: the same file again (its blank nodes are new, so about a fifth still differs);
+* ``same``: the same file again, unchanged (its blank nodes are new, so the fifth of its
+  triples that have one still differ);
+* ``1pct``: the file with the IRI subjects of one line in a hundred moved (``…/id/`` to
+  ``…/id-b/``): a register re-imported with a month's edits;
 * ``different``: the file with every IRI subject moved (``…/id/`` to ``…/id-b/``), so that
   every triple differs: the worst case;
 * ``half``: the first half of the file as it is, the second half moved.
@@ -111,7 +114,7 @@ print(json.dumps({"fresh": fresh, "replace": replaced, "triples": triples,
 """
 
 #: The replace cases: which lines of the file are moved to other subjects.
-CASES = ("same", "different", "half")
+CASES = ("same", "1pct", "half", "different")
 
 KINDS = {
     "lamcoop": "lamcoop load",
@@ -174,21 +177,29 @@ def moved_copy(data: Path, case: str) -> Path:
         return out
     lines = data.read_bytes().splitlines(keepends=True)
     start = 0 if case == "different" else len(lines) // 2
+    every = 100 if case == "1pct" else 1
     old, new = b"<https://w3id.org/lamcoop/id/", b"<https://w3id.org/lamcoop/id-b/"
     with out.open("wb") as handle:
-        handle.writelines(lines[:start])
-        handle.writelines(line.replace(old, new) for line in lines[start:])
+        if case == "1pct":
+            handle.writelines(
+                line.replace(old, new) if n % every == 0 else line for n, line in enumerate(lines)
+            )
+        else:
+            handle.writelines(lines[:start])
+            handle.writelines(line.replace(old, new) for line in lines[start:])
     return out
 
 
-def replace_size(size: str, work: Path, repeat: int, profile: Path | None) -> dict:
+def replace_size(
+    size: str, work: Path, repeat: int, profile: Path | None, cases: tuple[str, ...] = CASES
+) -> dict:
     """Each case ``repeat`` times, each in a fresh process and store."""
     data = work / f"synthetic-{size}.nt"
     if not data.exists():
         made = generate(data, size)
         print(f"generated {data.name}: {made.triples} triples", file=sys.stderr)
     runs = {}
-    for case in CASES:
+    for case in cases:
         second = moved_copy(data, case)
         rounds = []
         for n in range(repeat):
@@ -227,6 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="rounds; the median is shown")
     parser.add_argument("--replace", action="store_true", help="measure replacing a graph")
     parser.add_argument("--profile", type=Path, help="with --replace: cProfile files here")
+    parser.add_argument("--cases", nargs="+", choices=CASES, default=CASES, help="with --replace")
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
     print(
@@ -238,7 +250,8 @@ def main(argv: list[str] | None = None) -> int:
         args.profile.mkdir(parents=True, exist_ok=True)
     for size in args.sizes:
         if args.replace:
-            results.append(replace_size(size, args.work, args.repeat, args.profile))
+            cases = tuple(args.cases)
+            results.append(replace_size(size, args.work, args.repeat, args.profile, cases))
             print(replace_report(results[-1]), flush=True)
         else:
             results.append(bench_size(size, args.work, args.repeat))

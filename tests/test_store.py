@@ -186,9 +186,13 @@ def _loading(store_path: Path, big: Path, *args: str) -> Iterator[subprocess.Pop
 
 def _bulk_writing(store_path: Path) -> bool:
     """Whether a bulk write is under way: the bulk loader's files exist only meanwhile, in
-    the store or in the scratch store a replace stages in (``graph_loader.store.swap``)."""
+    the store or in the scratch store a replace of quads stages in; a replace of a file of
+    triples writes its new version's lines in the scratch directory instead, under a working
+    name until they are compared (``graph_loader.store.swap``)."""
     places = [store_path, store_path / SCRATCH_DIR / "store"]
-    return any(
+    scratch = os.listdir(store_path / SCRATCH_DIR) if (store_path / SCRATCH_DIR).is_dir() else []
+    lines = any(n.endswith(".new.part") for n in scratch)
+    return (lines and not any(n.endswith(".old.part") for n in scratch)) or any(
         name.startswith("bulk-") for place in places if place.is_dir() for name in os.listdir(place)
     )
 

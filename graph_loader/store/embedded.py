@@ -6,8 +6,8 @@ pyoxigraph store on disk (or in memory); its pyoxigraph store object never leave
 
 Loads are atomic across crashes: before a load writes anything, a *pending-load* marker
 naming the graphs it will write is committed to the marker graph. A new graph is written
-in place. A graph that exists is staged beside it: a replace in a scratch store and
-swapped in whole (:mod:`graph_loader.store.swap`), an append in the store, the copy turned
+in place. A graph that exists is staged beside it: a replace in a scratch directory and
+published by its differences or whole (:mod:`.swap`), an append in the store, the copy turned
 into what the target gains (:mod:`graph_loader.store.moves`). Publishing applies either,
 reversibly, then one small transaction is the commit point (the load's provenance, and the
 marker set to "cleanup"). Opening a store read-write undoes every load
@@ -262,27 +262,26 @@ class OxigraphStore(OneWriter):
             else:
                 physical = staged.physical(graph)
                 read: dict[str, Any] = {**given, "format": format, "base_iri": base_iri}
-                if self._staged_in(physical, replace=replace) is self._inner:
-                    self._inner.bulk_load(**read, to_graph=ox.NamedNode(physical))
-                else:
+                if self._scratched(physical, replace=replace):
                     self._scratch_store().bulk_load(physical, **read)
+                else:
+                    self._inner.bulk_load(**read, to_graph=ox.NamedNode(physical))
         except BaseException:
             self.recover()
             raise
         return staged
 
-    def _staged_in(self, physical: str, *, replace: bool) -> ox.Store:
-        """The store a graph a load writes goes to: the scratch store for a replace's staged
-        copy on disk (swapped in whole, :mod:`.swap`; in memory, diffs cost less), else this."""
-        if replace and physical.startswith(STAGING_PREFIX) and self.path is not None:
-            return self._scratch_store().store
-        return self._inner
+    def _scratched(self, physical: str, *, replace: bool) -> bool:
+        """Whether a graph a load writes is staged in the scratch directory: a replace's
+        staged copy on disk (:mod:`.swap`; in memory, diffs in the store cost less)."""
+        return replace and physical.startswith(STAGING_PREFIX) and self.path is not None
 
     def _write_staged(self, quads: list[ox.Quad], *, replace: bool) -> None:
-        """Write routed quads, each to the store its graph goes to (:meth:`_staged_in`)."""
+        """Write routed quads, each to the store its graph goes to (:meth:`_scratched`)."""
         parts: dict[int, tuple[ox.Store, list[ox.Quad]]] = {}
         for q in quads:
-            into = self._staged_in(getattr(q.graph_name, "value", ""), replace=replace)
+            scratched = self._scratched(getattr(q.graph_name, "value", ""), replace=replace)
+            into = self._scratch_store().store if scratched else self._inner
             parts.setdefault(id(into), (into, []))[1].append(q)
         for into, part in parts.values():
             into.extend(part)

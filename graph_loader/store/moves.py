@@ -1,9 +1,10 @@
 """How the embedded store moves a staged graph into its target, reversibly.
 
 A load that appends to a graph that exists stages the new data in a copy ``S`` beside the
-target ``T``. (A replace is swapped in whole instead, :mod:`graph_loader.store.swap`: its
-differences are most of the graph, and Oxigraph deletes quad by quad. The ``replace``
-branches here still undo a replace that an older lamcoop left half-published.) Before
+target ``T``. (A replace on disk is staged outside the store instead and published from
+files, :mod:`graph_loader.store.swap`: what is staged here is deleted again quad by quad.
+The ``replace`` branches here serve a store in memory, and undo a replace that an older
+lamcoop left half-published.) Before
 anything published changes, the copy is turned into two differences: what the target gains
 (``added``: S itself, with what T already holds taken out) and what it loses (``removed``:
 T minus S, copied out, only when the load replaces). Publishing is then removing
