@@ -3,9 +3,10 @@ process), the checkout's root, and ``../shared`` (skipped with a reason when abs
 
 Stores and servers several modules use are made once per session and shared:
 
-* :func:`example_built` and :func:`dataset_store`, built once; tests read them (through
-  :func:`example_reader`, :func:`dataset_reader`) and never write them: a test that writes
-  works on :meth:`BuiltStore.copy`, which is much quicker than building again;
+* :func:`example_built` and :func:`dataset_store`, built once (the dataset store once per
+  run for every xdist worker, each reading its own copy: tests/fixtures_run.py); tests
+  read them (through :func:`example_reader`, :func:`dataset_reader`) and never write them:
+  a test that writes works on :meth:`BuiltStore.copy`, much quicker than building again;
 * Flask's test client over such a store (:func:`service_client`) for what is HTTP semantics:
   routes, status codes, headers, formats. Queries run in the test's own thread;
 * real ``lamcoop serve`` processes only where the server itself is under test (its processes,

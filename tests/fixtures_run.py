@@ -46,35 +46,35 @@ def made_once(
 
 
 #: The longest test files, slowest first (measured: ``--durations=0``, setup, call and
-#: teardown summed per file), run first so that under ``-n`` none starts last and holds all
-#: up. pytest-xdist would order files by their number of tests instead (which ran the
-#: longest, single-test files last): pyproject.toml's ``--no-loadscope-reorder`` keeps this
-#: order.
+#: teardown summed per file; docs/testing.md), run first so that under ``-n`` none starts
+#: last and holds all up. pytest-xdist would order files by their number of tests instead
+#: (which ran the longest, single-test files last): pyproject.toml's
+#: ``--no-loadscope-reorder`` keeps this order.
 SLOW_FIRST = (
+    "tests/test_openapi_fuzz.py",
     "tests/test_importers_full.py",
     "tests/test_remote_store.py",
-    "tests/test_openapi_fuzz.py",
-    "tests/test_remote_build.py",
-    "tests/test_remote_virtuoso.py",
     "tests/test_conformance_protocol.py",
-    "tests/test_many_nodes.py",
-    "tests/test_comunica.py",
-    "tests/test_cli.py",
-    "tests/hostile/test_ssrf.py",
-    "tests/test_remote_direct.py",
-    "tests/test_endpoint_system.py",
-    "tests/test_remote_serve.py",
-    "tests/hostile/test_interrupts.py",
-    "tests/test_conformance_query.py",
-    "tests/test_consistency.py",
-    "tests/test_packaging.py",
     "tests/test_conformance_graph_store.py",
+    "tests/test_cli.py",
+    "tests/test_consistency.py",
+    "tests/test_conformance_query.py",
+    "tests/test_remote_build.py",
+    "tests/hostile/test_interrupts.py",
+    "tests/test_remote_direct.py",
+    "tests/test_remote_serve.py",
+    "tests/test_many_nodes.py",
+    "tests/hostile/test_ssrf.py",
+    "tests/test_comunica.py",
+    "tests/test_remote_virtuoso.py",  # after test_remote_build, which it waits for
     "tests/test_audit_history.py",
-    "tests/hostile/test_remote_writers.py",
-    "tests/test_settings.py",
-    "tests/test_remote_watch.py",
+    "tests/hostile/test_internal_graphs.py",
+    "tests/test_packaging.py",
+    "tests/test_ontology_reasoning.py",
+    "tests/test_endpoint_system.py",
+    "tests/test_loading.py",
     "tests/test_remote_text.py",
-    "tests/test_remote_writers.py",
+    "tests/hostile/test_remote_writers.py",
 )
 
 
