@@ -95,6 +95,11 @@ class Settings:
         "Seconds browsers and shared caches may reuse an entity document or the ontology "
         "without asking again (Cache-Control max-age); 0: ask every time.",
     )
+    keepalive_seconds: int = setting(
+        15,
+        "Seconds an idle client connection to the server stays open for its next request "
+        "(at least 1); a request still running keeps it open however long it takes.",
+    )
     front_cache_mb: int = setting(
         64,
         "MiB of memory the server's front process may hold of entity documents and /id "

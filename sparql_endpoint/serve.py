@@ -46,12 +46,19 @@ from sparql_endpoint.worker_settings import SETTINGS_ENV, settings_to_env
 HARAKIRI_MARGIN = 60
 
 
-#: Seconds an idle client connection stays open for its next request.
-KEEPALIVE_SECONDS = 15
-
 #: The router's and the workers' sockets, in the server run's own directory.
 ROUTER_SOCKET = "router.sock"
 WORKERS_SOCKET = "workers.sock"
+
+
+def keepalive_seconds(settings: Settings) -> int:
+    """Seconds an idle client connection stays open (the setting, at least 1), for the
+    front and uWSGI's router alike.
+
+    >>> keepalive_seconds(Settings(keepalive_seconds=0))
+    1
+    """
+    return max(1, settings.keepalive_seconds)
 
 
 def uwsgi_options(settings: Settings, *, run_dir: Path) -> list[str]:
@@ -72,7 +79,7 @@ def uwsgi_options(settings: Settings, *, run_dir: Path) -> list[str]:
     stuck = str(int(settings.query_timeout) + HARAKIRI_MARGIN)
     return [
         "--http", str(run_dir / ROUTER_SOCKET),
-        f"--http-keepalive={KEEPALIVE_SECONDS}",  # optional value: only with "="
+        f"--http-keepalive={keepalive_seconds(settings)}",  # optional value: only with "="
         "--http-timeout", stuck,
         "--http-to", str(run_dir / WORKERS_SOCKET),
         "--http-chunked-input",  # a chunked body reaches the worker, which reads it whole
@@ -308,7 +315,7 @@ def serve_command(state: AppState, host, port, workers, get_path, accept) -> Non
     start_front(
         listener,
         str(run_dir / ROUTER_SOCKET),
-        KEEPALIVE_SECONDS,
+        keepalive_seconds(settings),
         settings.max_body_bytes,
         cache_bytes=settings.front_cache_mb * 1024 * 1024,
         store=str(settings.store_path.resolve()),

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from graph_loader.store import open_store
 from tests.audit_support import BASE, COMPONENTS, load_shipped, load_turtle, settings
+from tests.fixtures_run import made_once
 from tests.servers import VENV_BIN
 
 AGR = BASE + "id/agreement/"
@@ -100,6 +102,20 @@ def make_history(workdir: Path) -> History:
     )
     assert len(runs) == 2, runs
     return History(path, runs[0]["id"], runs[1]["id"])
+
+
+def history_copy(tmp_path_factory, worker_id: str, name: str) -> History:
+    """A copy, in a new directory ``name``, of the store :func:`make_history` makes: made
+    once per run for every worker and module that needs it."""
+
+    def make(made: Path) -> None:
+        history = make_history(made)
+        (made / "runs.json").write_text(json.dumps([history.first, history.second]))
+
+    made = made_once(tmp_path_factory, worker_id, "audit-history", make)
+    store = shutil.copytree(made / "store", tmp_path_factory.mktemp(name) / "store")
+    first, second = json.loads((made / "runs.json").read_text())
+    return History(store, first, second)
 
 
 def expected_text(first: str, second: str, started: tuple[str, str]) -> str:

@@ -3,9 +3,10 @@ process), the checkout's root, and ``../shared`` (skipped with a reason when abs
 
 Stores and servers several modules use are made once per session and shared:
 
-* :func:`example_built` and :func:`dataset_store`, built once; tests read them (through
-  :func:`example_reader`, :func:`dataset_reader`) and never write them: a test that writes
-  works on :meth:`BuiltStore.copy`, which is much quicker than building again;
+* :func:`example_built` and :func:`dataset_store`, built once (the dataset store once per
+  run for every xdist worker, each reading its own copy: tests/fixtures_run.py); tests
+  read them (through :func:`example_reader`, :func:`dataset_reader`) and never write them:
+  a test that writes works on :meth:`BuiltStore.copy`, much quicker than building again;
 * Flask's test client over such a store (:func:`service_client`) for what is HTTP semantics:
   routes, status codes, headers, formats. Queries run in the test's own thread;
 * real ``lamcoop serve`` processes only where the server itself is under test (its processes,
@@ -41,6 +42,9 @@ from tests.virtuoso_support import VirtuosoServer
 
 if TYPE_CHECKING:
     from flask.testing import FlaskClient
+
+#: The suite's ordering and what its workers share (tests/fixtures_run.py).
+pytest_plugins = ("tests.fixtures_run",)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DIR = REPO_ROOT.parent / "shared"
@@ -236,13 +240,17 @@ def example_reader(example_built) -> Iterator[Store]:
 
 
 @pytest.fixture(scope="session")
-def dataset_store(tmp_path_factory) -> BuiltStore:
+def dataset_store(tmp_path_factory, worker_id) -> BuiltStore:
     """The dataset of record as ``lamcoop build`` makes it, with a museum that has
-    coordinates, audited, its dumps beside it (see :mod:`tests.linked_data_support`)."""
+    coordinates, audited, its dumps beside it (see :mod:`tests.linked_data_support`): built
+    once per run for all workers, each of which reads its own copy."""
+    from tests.fixtures_run import made_once
     from tests.linked_data_support import build_store
 
-    path = build_store(tmp_path_factory.mktemp("dataset"))
-    return BuiltStore(path)
+    built = made_once(tmp_path_factory, worker_id, "dataset-built", build_store)
+    workdir = tmp_path_factory.mktemp("dataset")
+    shutil.copytree(built, workdir, dirs_exist_ok=True)
+    return BuiltStore(workdir / "store")
 
 
 @pytest.fixture(scope="session")
@@ -369,29 +377,3 @@ def virtuoso_server(tmp_path_factory) -> Iterator[VirtuosoServer]:
         yield server
     finally:
         server.stop()
-
-
-#: The longest test files, run first so that under ``-n`` none starts last and holds all up.
-SLOW_FIRST = (
-    "tests/test_openapi_fuzz.py",
-    "tests/test_importers_full.py",
-    "tests/test_remote_virtuoso.py",
-    "tests/test_many_nodes.py",
-    "tests/hostile/test_interrupts.py",
-    "tests/test_remote_build.py",
-    "tests/test_conformance_query.py",
-    "tests/test_remote_store.py",
-    "tests/test_conformance_protocol.py",
-    "tests/test_remote_writers.py",
-    "tests/test_remote_direct.py",
-    "tests/test_conformance_graph_store.py",
-    "tests/test_remote_text.py",
-    "tests/test_cli.py",
-)
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The slowest files first, the rest in their own order (a stable sort: every worker
-    of ``pytest -n`` sorts alike, as xdist needs)."""
-    rank = {name: i for i, name in enumerate(SLOW_FIRST)}
-    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))

@@ -19,8 +19,8 @@ from tests.audit_history_support import (
     EXPECTED_TOTALS,
     History,
     expected_text,
+    history_copy,
     lamcoop,
-    make_history,
     rows_of,
 )
 from tests.conftest import snapshot_at
@@ -30,8 +30,8 @@ LAMC = "https://w3id.org/lamcoop/ontology#"
 
 
 @pytest.fixture(scope="module")
-def history(tmp_path_factory) -> History:
-    return make_history(tmp_path_factory.mktemp("audit-history"))
+def history(tmp_path_factory, worker_id) -> History:
+    return history_copy(tmp_path_factory, worker_id, "audit-history")
 
 
 @pytest.fixture

@@ -16,17 +16,16 @@ from tests.audit_history_support import (
     EXPECTED_AGREEMENTS,
     EXPECTED_TOTALS,
     History,
-    make_history,
+    history_copy,
     rows_of,
 )
 from tests.servers import HTTP_DEADLINE, RunningServer
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory) -> Iterator[tuple[RunningServer, History]]:
-    workdir = tmp_path_factory.mktemp("audit-history-http")
-    history = make_history(workdir)
-    with RunningServer(history.store, workdir, {"workers": 2}) as running:
+def served(tmp_path_factory, worker_id) -> Iterator[tuple[RunningServer, History]]:
+    history = history_copy(tmp_path_factory, worker_id, "audit-history-http")
+    with RunningServer(history.store, history.store.parent, {"workers": 2}) as running:
         yield running, history
 
 

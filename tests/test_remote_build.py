@@ -4,7 +4,11 @@ what they give on the embedded store: the same graphs, reports and dumps."""
 from __future__ import annotations
 
 import json
+import os
+import pickle
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -12,8 +16,9 @@ import pytest
 import requests
 
 from graph_loader.store.remote_version import VERSION_GRAPH
+from tests.fixtures_run import made_once
 from tests.remote_support import OxigraphServer, remote_env
-from tests.servers import HTTP_DEADLINE, RunningServer
+from tests.servers import HTTP_DEADLINE, VENV_BIN, RunningServer
 
 #: What differs from run to run: durations, the folder of the dumps, their size (blank
 #: node labels).
@@ -50,24 +55,47 @@ def _outputs(lamcoop, env: dict[str, str], dumps: Path) -> dict[str, object]:
     }
 
 
+def _lamcoop(cwd: Path):
+    """Run the ``lamcoop`` script in ``cwd`` with ``env`` (no ``LAMCOOP_*`` of the caller)."""
+    plain = {k: v for k, v in os.environ.items() if not k.startswith("LAMCOOP_")}
+
+    def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[bytes]:
+        script = [str(VENV_BIN / "lamcoop"), *args]
+        return subprocess.run(script, cwd=cwd, env={**plain, **env}, capture_output=True)
+
+    return run
+
+
+def embedded_outputs(tmp_path_factory, worker_id: str, root: Path) -> dict[str, object]:
+    """:func:`_outputs` over a fresh embedded store, which both remote suites (this one and
+    tests/test_remote_virtuoso.py) compare with: made once per run for all workers, its store
+    and dumps copied to ``root`` (``store``, ``dumps-e``) for a server over them."""
+
+    def make(made: Path) -> None:
+        env = {"LAMCOOP_STORE": str(made / "store"), "LAMCOOP_DUMP_DIR": str(made / "dumps-e")}
+        outputs = _outputs(_lamcoop(made), env, made / "dumps-e")
+        (made / "outputs.pickle").write_bytes(pickle.dumps(outputs))
+
+    made = made_once(tmp_path_factory, worker_id, "embedded-outputs", make)
+    for name in ("store", "dumps-e"):
+        shutil.copytree(made / name, root / name, ignore=shutil.ignore_patterns("lamcoop-*"))
+    return pickle.loads((made / "outputs.pickle").read_bytes())
+
+
 @pytest.fixture(scope="module")
-def both(tmp_path_factory):
-    """The outputs of the commands over a fresh embedded store and a fresh Oxigraph server."""
+def both(tmp_path_factory, worker_id):
+    """A fresh Oxigraph server, and the embedded store's outputs (:func:`embedded_outputs`)."""
     root = tmp_path_factory.mktemp("remote-build")
+    embedded = embedded_outputs(tmp_path_factory, worker_id, root)
     server = OxigraphServer(root / "oxigraph")
     try:
-        yield root, server
+        yield root, server, embedded
     finally:
         server.stop()
 
 
 def test_build_validate_audit_dump_agree(both, lamcoop):
-    root, server = both
-    embedded = _outputs(
-        lamcoop,
-        {"LAMCOOP_STORE": str(root / "store"), "LAMCOOP_DUMP_DIR": str(root / "dumps-e")},
-        root / "dumps-e",
-    )
+    root, server, embedded = both
     remote = _outputs(
         lamcoop,
         {**remote_env(server, root / "state"), "LAMCOOP_DUMP_DIR": str(root / "dumps-r")},
@@ -99,7 +127,7 @@ SURFACES = (
 
 
 def test_serve_answers_every_surface_over_the_built_remote_store(both, lamcoop):
-    root, server = both
+    root, server, _embedded = both
     env = {**remote_env(server, root / "state"), "LAMCOOP_DUMP_DIR": str(root / "dumps-r")}
     if not (root / "state" / "index.sqlite").exists():  # run alone: build it here
         assert lamcoop("build", "--quiet", env=env).returncode == 0
@@ -157,14 +185,12 @@ def _body(server: RunningServer, path: str, accept: str) -> object:
 def test_the_served_surfaces_agree_with_the_embedded_stores(both, lamcoop):
     """/, lists, search, documents, the audit, VoID and the dumps listing, served over the
     embedded store and over the Oxigraph server built alike, say the same."""
-    root, server = both
+    root, server, _embedded = both
     remote_env_ = {**remote_env(server, root / "state"), "LAMCOOP_DUMP_DIR": str(root / "dumps-r")}
-    local_env = {"LAMCOOP_STORE": str(root / "store"), "LAMCOOP_DUMP_DIR": str(root / "dumps-e")}
-    for env, built in ((remote_env_, root / "state"), (local_env, root / "store")):
-        if not (built / "index.sqlite").exists():  # run alone: build (and dump) here
-            assert lamcoop("build", "--quiet", env=env).returncode == 0
-            assert lamcoop("audit", env=env).returncode == 0
-            assert lamcoop("dump", env=env).returncode == 0
+    if not (root / "state" / "index.sqlite").exists():  # run alone: build (and dump) here
+        assert lamcoop("build", "--quiet", env=remote_env_).returncode == 0
+        assert lamcoop("audit", env=remote_env_).returncode == 0
+        assert lamcoop("dump", env=remote_env_).returncode == 0
     remote_settings = {"state_dir": root / "state", "dump_dir": root / "dumps-r", "workers": 1}
     with (
         RunningServer(root / "store", root, {"dump_dir": root / "dumps-e", "workers": 1}) as local,

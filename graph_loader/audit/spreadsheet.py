@@ -11,9 +11,6 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
 from graph_loader.safe_output import spreadsheet_cell
 
 #: The columns of the CSV and of the workbook's ``Agreements`` sheet.
@@ -92,7 +89,10 @@ def _aggregates(rows: list[dict[str, Any]], what: str) -> list[list[Any]]:
 
 
 def render_xlsx(data: dict[str, Any]) -> bytes:
-    """The audit as an XLSX workbook (:data:`SHEETS`)."""
+    """The audit as an XLSX workbook (:data:`SHEETS`). openpyxl is imported here, when a
+    workbook is asked for: it is a third of a command's start otherwise."""
+    from openpyxl import Workbook
+
     book = Workbook(write_only=True)
     for name, rows in sheets(data).items():
         sheet = book.create_sheet(name)
@@ -107,5 +107,7 @@ def _cell(value: Any) -> Any:
     """Text made safe (no formula; the control characters XML cannot carry shown as
     U+FFFD) and kept text; numbers as they are."""
     if isinstance(value, str):
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # imported by render_xlsx
+
         return ILLEGAL_CHARACTERS_RE.sub("\ufffd", spreadsheet_cell(value))
     return value

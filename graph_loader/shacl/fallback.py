@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import pyshacl
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
@@ -38,7 +37,11 @@ def validate_with_pyshacl(
     all_targeted: Iterable[Node] = (),
     describe=None,
 ) -> list[ValidationResult]:
-    """Run pySHACL; with ``only``, every other shape in ``all_targeted`` loses its targets."""
+    """Run pySHACL; with ``only``, every other shape in ``all_targeted`` loses its targets.
+    pySHACL is imported here, when it runs (the compiled engine's fallback and reference),
+    not by every command and server worker that imports the SHACL engine."""
+    import pyshacl
+
     graph = shapes_graph if only is None else _only(shapes_graph, set(only), all_targeted)
     _conforms, report, _text = pyshacl.validate(
         data,

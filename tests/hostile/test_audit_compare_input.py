@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 
 from graph_loader.store import Store, open_store
-from tests.audit_history_support import BASE, History, make_history
+from tests.audit_history_support import BASE, History, history_copy
 from tests.conftest import service_client
 from tests.hostile.conftest import store_state
 
@@ -67,8 +67,8 @@ HOSTILE_NAMES = [
 
 
 @pytest.fixture(scope="module")
-def history(tmp_path_factory) -> History:
-    made = make_history(tmp_path_factory.mktemp("hostile-audit-runs"))
+def history(tmp_path_factory, worker_id) -> History:
+    made = history_copy(tmp_path_factory, worker_id, "hostile-audit-runs")
     opened = open_store(made.store)
     try:
         opened.update(FORGED_RUN)
