@@ -110,9 +110,12 @@ class Purpose(Enum):
     #: What the VoID graph counts and describes: everything but itself (the kept audit runs
     #: too: the SPARQL endpoint it describes serves them).
     VOID = ("void", _PUBLISHED - {Role.VOID})
-    #: The default dataset of queries: every published graph. The service queries the
-    #: union of the store's graphs, which is the same set: internal graphs hold data only
-    #: while a write is under way, and queries do not run meanwhile.
+    #: The default dataset of queries: every published graph. On the embedded store the
+    #: service queries the union of the store's graphs, which is the same set: internal
+    #: graphs hold data only while a write is under way, and queries do not run meanwhile.
+    #: A remote store's union holds its data version, and a load's markers and staging
+    #: while queries run, so there the published graphs are named one by one
+    #: (``sparql_endpoint.executor.jobs.over_published``).
     QUERY = ("query", _PUBLISHED)
     #: The statements an entity's description is made of.
     DESCRIBE = ("describe", _PUBLISHED)

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from graph_loader.describe import Term
 from graph_loader.store import Store
-from sparql_endpoint.executor.jobs import QueryJob
+from sparql_endpoint.executor.jobs import QueryJob, over_published
 from sparql_endpoint.executor.passthrough import respond
 from sparql_endpoint.executor.results import Reply
 from sparql_endpoint.executor.store_files import State
@@ -112,7 +112,12 @@ class Executor:
         """A protocol query's answer: a remote engine's own bytes where they can be passed
         on (:mod:`~sparql_endpoint.executor.passthrough`), else its result as pyoxigraph
         serialises it; or the error."""
-        return self._read(lambda view: respond(view, job, spool=self.mode.spool))
+
+        def answer(view: ReadView) -> Reply:
+            own = over_published(job, self.known_graphs()) if view.union_holds_internal else job
+            return respond(view, own, spool=self.mode.spool)
+
+        return self._read(answer)
 
     def _read(self, action: Callable[[ReadView], T]) -> T:
         """``action`` on a view: the open block's (joining it), else one of its own."""

@@ -3,10 +3,13 @@ says of itself; and the errors reads raise."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pyoxigraph as ox
+
+from graph_loader.graphs import INTERNAL_PREFIX
 
 
 class Unavailable(Exception):
@@ -68,3 +71,29 @@ def dataset_options(job: QueryJob) -> dict[str, Any]:
     if job.substitutions:
         options["substitutions"] = {ox.Variable(name): term for name, term in job.substitutions}
     return options
+
+
+#: The graph a query over a store with no published graph is given as its dataset: an
+#: internal name that never holds data (an empty list would mean the engine's own dataset).
+NO_GRAPH = INTERNAL_PREFIX + "no-graph"
+
+
+def over_published(job: QueryJob, published: Iterable[str]) -> QueryJob:
+    """``job`` with the union of the store's graphs named graph by graph as its dataset
+    (``published``: the store's graphs, internal ones left out), for a store whose union
+    holds its internal graphs too: a remote store keeps its data version there, and a load's
+    markers and staging graphs while queries run. A job with a dataset of its own (the
+    protocol's, or the query's ``FROM``) is returned as it is.
+
+    >>> job = QueryJob("SELECT * {}", "text/csv", graph_result=False)
+    >>> over_published(job, ["http://b", "http://a"]).named_graphs
+    ('http://a', 'http://b')
+    >>> over_published(job, []).default_graphs == (NO_GRAPH,)
+    True
+    """
+    if not job.union_default or job.default_graphs is not None or job.named_graphs is not None:
+        return job
+    graphs = tuple(sorted(published))
+    return replace(
+        job, default_graphs=graphs or (NO_GRAPH,), named_graphs=graphs, union_default=False
+    )

@@ -100,6 +100,13 @@ class ReadView:
             return None
         return store.engine_answer(sparql, media_type, seconds=seconds, **dataset)
 
+    @property
+    def union_holds_internal(self) -> bool:
+        """Whether the union of the store's graphs holds its internal graphs as queries
+        see it (a remote store's; the embedded store's hold data only while a write is
+        under way, and reads do not run meanwhile)."""
+        return isinstance(self._live(), RemoteStore)
+
     def graphs(self) -> list[GraphInfo]:
         """Every named graph with its triple count."""
         return self._live().graphs()
