@@ -80,3 +80,30 @@ def test_a_write_whose_refresh_was_cut_short_is_caught_up(store):
     index.refresh(store, [], base_iri=base)
     assert terms(store.path, EX + "b") == {"beta"}
     assert not index.behind(store, base_iri=base)
+
+
+def test_a_refresh_recomputes_only_the_entities_whose_facts_changed(store):
+    """A graph replaced by itself recomputes no entry; one label changed recomputes that
+    entity alone, whose new label is then found and the old one not."""
+    import pyoxigraph as ox
+
+    from graph_loader import index
+
+    base = "https://w3id.org/lamcoop/"
+    label = "<http://www.w3.org/2000/01/rdf-schema#label>"
+    graph = "urn:x-lamcoop-test:refresh"
+    names = {f"{EX}e{n}": f"Name {n}" for n in range(20)}
+
+    def write(names: dict[str, str]) -> None:
+        data = "".join(f'<{iri}> {label} "{name}" .\n' for iri, name in names.items())
+        store.replace_graph(data.encode(), graph=graph, format=ox.RdfFormat.TURTLE)
+
+    write(names)
+    assert index.refresh(store, [graph], base_iri=base) == 20
+    write(names)
+    assert index.refresh(store, [graph], base_iri=base) == 0
+    assert terms(store.path, EX + "e3") == {"name 3"}
+    write({**names, EX + "e3": "Renamed"})
+    assert index.refresh(store, [graph], base_iri=base) == 1
+    assert terms(store.path, EX + "e3") == {"renamed"}
+    assert not found(store.path, "name 3") and found(store.path, "name 4")

@@ -3,7 +3,7 @@
 
 A refresh reads the written graphs alone (their types, labels and identifiers, three
 queries bounded by those graphs), swaps their facts in the index, and recomputes what pages
-show for the entities those graphs mention, from the facts of every graph. Only the
+show for the entities whose facts in those graphs changed, from the facts of every graph. Only the
 graphs of the catalogue's index purpose (:data:`graph_loader.graphs.Purpose.INDEX`) are
 read: the store's bookkeeping, audit results, VoID and provenance are not entries.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from itertools import groupby
 from operator import itemgetter
@@ -136,14 +136,17 @@ def rebuild(store: ReadableStore, *, base_iri: str) -> int:
 def _refresh(conn: sqlite3.Connection, store: ReadableStore, graphs: list[str], base: str) -> int:
     affected: set[str] = set()
     for graph in graphs:
-        affected.update(
-            r[0] for r in conn.execute("SELECT iri FROM fact WHERE graph = ?", (graph,))
-        )
+        # Only the entities whose facts in this graph changed are recomputed: a graph
+        # replaced by itself, or with a few edits, costs its read, not every entry again.
+        before = Counter(conn.execute("SELECT * FROM fact WHERE graph = ?", (graph,)))
         conn.execute("DELETE FROM fact WHERE graph = ?", (graph,))
+        rows: list[tuple[str, ...]] = []
         if Purpose.INDEX.covers(graph, base_iri=base) and store.has_graph(graph):
             rows = list(_facts(store, graph))
             conn.executemany("INSERT INTO fact VALUES (?, ?, ?, ?, ?, ?)", rows)
-            affected.update(row[1] for row in rows)
+        changed = Counter(rows)
+        changed.subtract(before)
+        affected.update(row[1] for row, n in changed.items() if n)
     kinds = _kinds_of_types(store)
     # A write that changed which classes fall under a kind (the ontology, or a user's
     # rdfs:subClassOf) changes the kinds of entities in every graph: recompute them all.

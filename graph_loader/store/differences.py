@@ -47,10 +47,8 @@ from typing import IO
 import pyoxigraph as ox
 
 from graph_loader.store.moves import WRITE_QUADS, chunks
+from graph_loader.vocab import XSD
 
-#: The namespace of the datatypes whose literals Oxigraph stores by value, and so writes
-#: back in one canonical spelling (``"01"^^xsd:integer`` comes back as ``"1"``).
-XSD = "http://www.w3.org/2001/XMLSchema#"
 #: Typed literals gathered before they are written back in the store's spelling.
 SPELL_QUADS = 100_000
 
@@ -94,7 +92,9 @@ def spell(quads: Iterable[ox.Quad], out: IO[bytes]) -> None:
     typed.dump(out, NT, from_graph=ox.DefaultGraph())
 
 
-_TYPED = b'"^^<' + XSD.encode()
+#: The datatypes whose literals Oxigraph stores by value, and so writes back in one
+#: canonical spelling (``"01"^^xsd:integer`` comes back as ``"1"``).
+_TYPED = b'"^^<' + str(XSD).encode()
 
 
 def sort_file(path: Path, *, run_lines: int = SORT_LINES) -> int:
