@@ -30,12 +30,12 @@ pytestmark = pytest.mark.slow
 
 TOKEN = "fuzz-token"
 #: At least this many requests in all.
-MIN_REQUESTS = 2000
+MIN_REQUESTS = 1500
 #: A deadline for a hung run only; the cases per operation are what bound it.
 DEADLINE = 1800
 
 CONFIG = """\
-generation.max-examples = 64
+generation.max-examples = 48
 generation.database = "none"
 generation.no-shrink = true
 
