@@ -46,7 +46,7 @@ from typing import IO
 
 import pyoxigraph as ox
 
-from graph_loader.store.moves import WRITE_QUADS, chunks
+from graph_loader.store.moves import BULK_QUADS, WRITE_QUADS, chunks
 from graph_loader.vocab import XSD
 
 #: Typed literals gathered before they are written back in the store's spelling.
@@ -213,7 +213,9 @@ def _has_blank(line: bytes) -> bool:
 def apply(inner: ox.Store, target: str, removed: Path, added: Path, *, forward: bool) -> None:
     """Publish (``forward``) or undo a replace by its differences; safe to repeat from any
     point. Each removal and each chunk of :data:`~graph_loader.store.moves.WRITE_QUADS`
-    additions is a transaction of its own, so a signal is felt at once."""
+    additions is a write of its own (the chunks by Oxigraph's bulk writer: repeating from
+    the files, not a transaction, is what makes a stopped replace whole), so a signal is
+    felt at once."""
     gone, gained = (removed, added) if forward else (added, removed)
     name = ox.NamedNode(target)
     for q in ox.parse(path=gone, format=NT):  # the labels as written, blank nodes too
@@ -221,5 +223,5 @@ def apply(inner: ox.Store, target: str, removed: Path, added: Path, *, forward: 
     parsed = ox.parse(path=gained, format=NT)
     new = (ox.Quad(q.subject, q.predicate, q.object, name) for q in parsed)
     for chunk in chunks(new, WRITE_QUADS):
-        inner.extend(chunk)
+        (inner.bulk_extend if len(chunk) >= BULK_QUADS else inner.extend)(chunk)
     inner.add_graph(name)
