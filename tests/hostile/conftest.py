@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from graph_loader.store import Store, open_store
+from graph_loader.settings import resolve_settings
+from graph_loader.store import Store, open_configured, open_store
 
 #: The graph :func:`cli_store` holds, which a hostile load must leave as it was.
 CLI_GRAPH = "urn:x-lamcoop-test:kept"
@@ -29,6 +30,21 @@ def store_state(store: Store) -> dict[str, int]:
 def store_state_at(path: Path) -> dict[str, int]:
     """:func:`store_state` of the store at ``path``, opened read-write and closed."""
     store = open_store(path)
+    try:
+        return store_state(store)
+    finally:
+        store.close()
+
+
+def served_state(server) -> dict[str, int]:
+    """:func:`store_state` of the store a running server (tests/servers.RunningServer)
+    serves, a remote one included (opened read-only with the server's state directory)."""
+    settings = resolve_settings(
+        config_file=None,
+        environ={},
+        overrides={"store": server.store, "state_dir": server.settings["state_dir"]},
+    )
+    store = open_configured(settings, read_only=True)
     try:
         return store_state(store)
     finally:

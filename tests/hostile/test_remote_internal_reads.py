@@ -14,10 +14,8 @@ from __future__ import annotations
 import pytest
 import requests
 
-from graph_loader.settings import resolve_settings
-from graph_loader.store import open_configured
-from tests.hostile.conftest import store_state
-from tests.servers import HTTP_DEADLINE, RunningServer
+from tests.hostile.conftest import served_state
+from tests.servers import HTTP_DEADLINE
 
 GRAPH = "urn:x-lamcoop-test:internal-reads"
 #: A graph where a running load stages its data (``graph_loader.store.layout``).
@@ -29,19 +27,6 @@ QUERIES = {
     "the version graph": "SELECT * WHERE { GRAPH <urn:lamcoop:data-version> { ?s ?p ?o } }",
     "a graph result": "CONSTRUCT WHERE { ?s ?p ?o }",
 }
-
-
-def _state(server: RunningServer) -> dict[str, int]:
-    settings = resolve_settings(
-        config_file=None,
-        environ={},
-        overrides={"store": server.store, "state_dir": server.settings["state_dir"]},
-    )
-    store = open_configured(settings, read_only=True)
-    try:
-        return store_state(store)
-    finally:
-        store.close()
 
 
 @pytest.fixture(params=["oxigraph", "virtuoso"])
@@ -70,7 +55,7 @@ def engine_and_server(request):
 @pytest.mark.parametrize("accept", ["text/csv", "application/sparql-results+json"])
 def test_no_query_reads_an_internal_graph(engine_and_server, name, accept):
     server = engine_and_server
-    before = _state(server)
+    before = served_state(server)
     query = QUERIES[name]
     if query.startswith("CONSTRUCT"):
         accept = "application/n-triples"
@@ -84,4 +69,4 @@ def test_no_query_reads_an_internal_graph(engine_and_server, name, accept):
     assert "urn:lamcoop:" not in answer.text and "staged" not in answer.text
     if name in ("every graph", "the union", "a graph result"):
         assert GRAPH in answer.text  # the published data is read
-    assert _state(server) == before
+    assert served_state(server) == before

@@ -6,10 +6,8 @@ from __future__ import annotations
 import pytest
 import requests
 
-from graph_loader.settings import resolve_settings
-from graph_loader.store import open_configured
-from tests.hostile.conftest import store_state
-from tests.servers import HTTP_DEADLINE, RunningServer
+from tests.hostile.conftest import served_state
+from tests.servers import HTTP_DEADLINE
 
 PREFIX = "PREFIX text: <https://w3id.org/lamcoop/text#>\n"
 GRAPH = "urn:x-lamcoop-test:remote-text"
@@ -30,26 +28,13 @@ HOSTILE = {
 }
 
 
-def _state(server: RunningServer) -> dict[str, int]:
-    settings = resolve_settings(
-        config_file=None,
-        environ={},
-        overrides={"store": server.store, "state_dir": server.settings["state_dir"]},
-    )
-    store = open_configured(settings, read_only=True)
-    try:
-        return store_state(store)
-    finally:
-        store.close()
-
-
 @pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_a_call_the_remote_store_cannot_expand_is_a_400(remote_http_server, name):
     server = remote_http_server
     server.update(
         f'INSERT DATA {{ GRAPH <{GRAPH}> {{ <urn:x-lamcoop-test:x> <urn:x-lamcoop-test:p> "a" }} }}'
     )
-    before = _state(server)
+    before = served_state(server)
     query, named = HOSTILE[name]
     answer = requests.post(
         server.url + "/sparql",
@@ -60,4 +45,4 @@ def test_a_call_the_remote_store_cannot_expand_is_a_400(remote_http_server, name
     assert answer.status_code == 400, answer.text
     assert named in answer.text
     assert "Traceback" not in answer.text
-    assert _state(server) == before
+    assert served_state(server) == before
