@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import time
@@ -89,3 +90,23 @@ def remote_env(server: OxigraphServer, state: Path) -> dict[str, str]:
         "LAMCOOP_STATE_DIR": str(state),
         "LAMCOOP_STORE_RETRIES": "1",
     }
+
+
+def load_by_command_line(
+    store_url: str, root: Path, settings: dict[str, object], *, graph: str, data: str
+) -> None:
+    """``lamcoop load`` of ``data`` (N-Triples) into ``graph`` of the store at ``store_url``,
+    run as a real process in ``root`` with ``settings`` as ``LAMCOOP_`` variables."""
+    path = root / "data.nt"
+    path.write_text(data, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LAMCOOP_")}
+    env.update({f"LAMCOOP_{k.upper()}": str(v) for k, v in settings.items()})
+    env["LAMCOOP_STORE"] = store_url
+    loaded = subprocess.run(
+        [str(VENV_BIN / "lamcoop"), "load", "--graph", graph, str(path)],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        timeout=600,
+    )
+    assert loaded.returncode == 0, loaded.stderr

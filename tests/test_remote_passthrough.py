@@ -10,8 +10,6 @@ sending it ends broken, never as a whole answer.
 
 from __future__ import annotations
 
-import os
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,8 +17,8 @@ import pytest
 import requests
 
 from graph_loader.rdf_formats import RDF_SYNTAXES, RESULTS_SYNTAXES
-from tests.remote_support import OxigraphServer
-from tests.servers import HTTP_DEADLINE, VENV_BIN, RunningServer
+from tests.remote_support import OxigraphServer, load_by_command_line
+from tests.servers import HTTP_DEADLINE, RunningServer
 
 GRAPH = "urn:x-lamcoop-test:passthrough"
 P = "urn:x-lamcoop-test:p"
@@ -50,19 +48,7 @@ def _served(root: Path, engine: OxigraphServer, **extra: object) -> RunningServe
         "query_timeout": 3,
         **extra,
     }
-    data = root / "data.nt"
-    data.write_text(DATA, encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LAMCOOP_")}
-    env.update({f"LAMCOOP_{k.upper()}": str(v) for k, v in settings.items()})
-    env["LAMCOOP_STORE"] = engine.query_url
-    loaded = subprocess.run(
-        [str(VENV_BIN / "lamcoop"), "load", "--graph", GRAPH, str(data)],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        timeout=600,
-    )
-    assert loaded.returncode == 0, loaded.stderr
+    load_by_command_line(engine.query_url, root, settings, graph=GRAPH, data=DATA)
     return RunningServer(engine.query_url, root, settings)
 
 

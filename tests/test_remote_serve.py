@@ -4,16 +4,14 @@ refused before a query is sent, the time limit)."""
 
 from __future__ import annotations
 
-import os
-import subprocess
 from collections.abc import Iterator
 
 import pytest
 import requests
 
 from graph_loader.store.remote_version import VERSION_GRAPH
-from tests.remote_support import OxigraphServer
-from tests.servers import HTTP_DEADLINE, VENV_BIN, RunningServer
+from tests.remote_support import OxigraphServer, load_by_command_line
+from tests.servers import HTTP_DEADLINE, RunningServer
 from tests.virtuoso_support import VirtuosoServer, virtuoso_env
 
 Engine = OxigraphServer | VirtuosoServer
@@ -51,19 +49,7 @@ def remote_server(request, tmp_path_factory) -> Iterator[tuple[RunningServer, En
         settings.update({k[8:].lower(): env[k] for k in _CREDENTIALS})
     else:
         engine = OxigraphServer(root / "oxigraph")
-    data = root / "data.nt"
-    data.write_text(DATA, encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LAMCOOP_")}
-    env.update({f"LAMCOOP_{k.upper()}": str(v) for k, v in settings.items()})
-    env["LAMCOOP_STORE"] = engine.query_url
-    loaded = subprocess.run(
-        [str(VENV_BIN / "lamcoop"), "load", "--graph", GRAPH, str(data)],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        timeout=600,
-    )
-    assert loaded.returncode == 0, loaded.stderr
+    load_by_command_line(engine.query_url, root, settings, graph=GRAPH, data=DATA)
     try:
         with RunningServer(engine.query_url, root, settings) as running:
             yield running, engine
