@@ -59,21 +59,27 @@ class OxigraphServer:
                 time.sleep(0.1)
         raise RuntimeError(f"oxigraph serve did not answer in {HTTP_DEADLINE} s")
 
-    def counts(self) -> dict[str, int]:
-        """Every named graph with its quad count, and the default graph's as ``""``, asked
-        of the server directly (not through lamcoop)."""
+    def select(self, query: str) -> list[dict[str, str]]:
+        """The rows of a SELECT asked of the server directly (not through lamcoop), each
+        bound variable with its value's text."""
         answer = requests.post(
             self.query_url,
-            data={
-                "query": "SELECT ?g (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION "
-                "{ GRAPH ?g { ?s ?p ?o } } } GROUP BY ?g"
-            },
+            data={"query": query},
             headers={"Accept": "application/sparql-results+json"},
             timeout=HTTP_DEADLINE,
         )
         answer.raise_for_status()
         rows = answer.json()["results"]["bindings"]
-        return {row.get("g", {}).get("value", ""): int(row["n"]["value"]) for row in rows}
+        return [{k: v["value"] for k, v in row.items()} for row in rows]
+
+    def counts(self) -> dict[str, int]:
+        """Every named graph with its quad count, and the default graph's as ``""``, asked
+        of the server directly (not through lamcoop)."""
+        rows = self.select(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION "
+            "{ GRAPH ?g { ?s ?p ?o } } } GROUP BY ?g"
+        )
+        return {row.get("g", ""): int(row["n"]) for row in rows}
 
     def kill(self) -> None:
         """Stop the server at once (SIGKILL), as a crash would."""

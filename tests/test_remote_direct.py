@@ -37,21 +37,9 @@ def oxigraph(tmp_path: Path) -> Iterator[OxigraphServer]:
     server.stop()
 
 
-def _select(server: OxigraphServer, query: str) -> list[dict[str, str]]:
-    answer = requests.post(
-        server.query_url,
-        data={"query": query},
-        headers={"Accept": "application/sparql-results+json"},
-        timeout=HTTP_DEADLINE,
-    )
-    answer.raise_for_status()
-    rows = answer.json()["results"]["bindings"]
-    return [{k: v["value"] for k, v in row.items()} for row in rows]
-
-
 def _described(server: OxigraphServer, graph: str) -> list[str]:
     """The ``void:triples`` values the provenance holds for ``graph``."""
-    rows = _select(server, f"SELECT ?n WHERE {{ GRAPH ?p {{ <{graph}> <{VOID_TRIPLES}> ?n }} }}")
+    rows = server.select(f"SELECT ?n WHERE {{ GRAPH ?p {{ <{graph}> <{VOID_TRIPLES}> ?n }} }}")
     return sorted(row["n"] for row in rows)
 
 
@@ -76,7 +64,7 @@ def test_a_new_graph_is_published_whole_with_its_provenance(lamcoop, oxigraph, t
     assert not [g for g in counts if g.startswith("urn:lamcoop:") and g != VERSION_GRAPH]
     # One version value (the older one tidied away), one stamp for the graph, and a fresh
     # token for each (by which nodes tell this write from another's at once).
-    rows = _select(oxigraph, f"SELECT ?s ?p ?o WHERE {{ GRAPH <{VERSION_GRAPH}> {{ ?s ?p ?o }} }}")
+    rows = oxigraph.select(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{VERSION_GRAPH}> {{ ?s ?p ?o }} }}")
     assert sorted(row["p"].rsplit("#", 1)[1] for row in rows) == [
         "token",
         "token",

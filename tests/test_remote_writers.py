@@ -84,14 +84,7 @@ def _recorded_for(server: OxigraphServer, graph: str) -> list[int]:
         "SELECT ?n WHERE { GRAPH ?p { ?g <http://rdfs.org/ns/void#triples> ?n } "
         f"FILTER(?g = <{graph}>) }}"
     )
-    answer = requests.post(
-        server.query_url,
-        data={"query": query},
-        headers={"Accept": "application/sparql-results+json"},
-        timeout=HTTP_DEADLINE,
-    )
-    answer.raise_for_status()
-    return [int(r["n"]["value"]) for r in answer.json()["results"]["bindings"]]
+    return [int(row["n"]) for row in server.select(query)]
 
 
 def test_two_loads_into_different_graphs_both_publish(oxigraph, two_files, tmp_path):
