@@ -316,7 +316,7 @@ class RemoteStore(DescribedByQuery):
         if graph != remote_loads.PENDING_GRAPH:
             self.update(drop_internal_text(graph))
             return
-        text = remote_loads.foreign_text(self, self.pending_loads())
+        text = remote_loads.foreign_text(remote_loads.read_markers(self))
         if text:
             self.update(text)
 

@@ -15,6 +15,7 @@ import hmac
 import random
 import time
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import pyoxigraph as ox
@@ -120,29 +121,71 @@ def guard(markers: Sequence[str]) -> str:
     return f"GRAPH {_G} {{ {' '.join(parts)} }}" if parts else ""
 
 
-def pending_loads(store: RemoteStore) -> list[PendingLoad]:
-    """Every load whose marker is present, with its heartbeat's age by the engine's clock."""
+@dataclass(frozen=True)
+class Markers:
+    """The marker graph as one query saw it: the loads whose markers it holds and how many
+    triples each of its subjects has. One read, so a marker written or dropped meanwhile is
+    either in both or in neither: never taken for debris beside a running load."""
+
+    loads: list[PendingLoad]
+    subjects: dict[ox.NamedNode | ox.BlankNode, int]
+
+    def foreign(self) -> dict[ox.NamedNode | ox.BlankNode, int]:
+        """The subjects no marker of staging's shape is, with their triple counts."""
+        ours = {x.marker for x in self.loads if x.shaped}
+        return {
+            s: n
+            for s, n in self.subjects.items()
+            if not (isinstance(s, ox.NamedNode) and s.value in ours)
+        }
+
+
+def read_markers(store: RemoteStore) -> Markers:
+    """The marker graph in one query, each load with its heartbeat's age by the engine's
+    clock (two refreshes racing may leave two heartbeats: the newer counts)."""
     rows = store.query(
-        f"""SELECT * WHERE {{ GRAPH {_G} {{
-             ?x ?target ?t ; ?physical ?p ; ?mode ?m ; ?state ?s
-             OPTIONAL {{ ?x ?seal ?k }} OPTIONAL {{ ?x ?heartbeat ?h }} }}
-             BIND(NOW() AS ?now) }}""",
-        substitutions={ox.Variable(k): ox.NamedNode(_PENDING + k) for k in (*_FIELDS, "heartbeat")},
+        f"SELECT ?x ?p ?o ?now WHERE {{ GRAPH {_G} {{ ?x ?p ?o }} BIND(NOW() AS ?now) }}",
         use_default_graph_as_union=False,
     )
-    found: dict[str, PendingLoad] = {}
+    subjects: dict[Any, int] = {}
+    fields: dict[Any, dict[str, list[str]]] = {}
+    now = None
     for r in rows:
-        x, t, p, m = (r[k].value for k in ("x", "t", "p", "m"))
-        sealed = r["k"] is not None and hmac.compare_digest(r["k"].value, store.seal(x, t, p, m))
-        age = None
-        if r["h"] is not None:
-            age = (engine_time(r["now"].value) - engine_time(r["h"].value)).total_seconds()
-        load = PendingLoad(x, t, p, m, r["s"].value, sealed=sealed, age=age)
-        # Two heartbeats at once (two refreshes racing) leave two values: the newer counts.
-        old = found.get(x)
-        if old is None or (old.age is not None and (age is None or age < old.age)):
-            found[x] = load if old is None or age is not None else old
-    return list(found.values())
+        subjects[r["x"]] = subjects.get(r["x"], 0) + 1
+        now = r["now"].value
+        name = r["p"].value[len(_PENDING) :] if r["p"].value.startswith(_PENDING) else ""
+        value = getattr(r["o"], "value", None)  # a quoted triple has none: no field
+        if isinstance(r["x"], ox.NamedNode) and name in (*_FIELDS, "heartbeat") and value:
+            fields.setdefault(r["x"], {}).setdefault(name, []).append(value)
+    loads = [_load(store, x.value, found, now) for x, found in fields.items()]
+    return Markers([x for x in loads if x is not None], subjects)
+
+
+def _load(
+    store: RemoteStore, marker: str, found: dict[str, list[str]], now: str | None
+) -> PendingLoad | None:
+    """The load a marker's fields describe (``None`` where one is missing); sealed when one
+    of its seals is the store's."""
+    if now is None or any(k not in found for k in _FIELDS[:4]):
+        return None
+    t, p, m, s = (min(found[k]) for k in _FIELDS[:4])
+    right = store.seal(marker, t, p, m)
+    sealed = any(hmac.compare_digest(k.encode(), right.encode()) for k in found.get("seal", []))
+    known = [a for a in (_age(now, h) for h in found.get("heartbeat", [])) if a is not None]
+    return PendingLoad(marker, t, p, m, s, sealed=sealed, age=min(known) if known else None)
+
+
+def _age(now: str, heartbeat: str) -> float | None:
+    """Seconds from ``heartbeat`` to ``now`` (``None`` for a heartbeat that is no time)."""
+    try:
+        return (engine_time(now) - engine_time(heartbeat)).total_seconds()
+    except ValueError:
+        return None
+
+
+def pending_loads(store: RemoteStore) -> list[PendingLoad]:
+    """Every load whose marker is present, with its heartbeat's age by the engine's clock."""
+    return read_markers(store).loads
 
 
 def live_load(load: PendingLoad, *, lease: float) -> bool:
@@ -158,15 +201,11 @@ def recover_text(store: RemoteStore, names: Sequence[str], *, lease: float) -> s
     """Update text dropping what dead loads left: their markers and staging graphs, staging
     graphs no live marker names, and anything else in the marker graph (fragments, forged
     markers). ``names`` are the store's graphs, listed before the markers are read."""
-    loads = pending_loads(store)
-    live = [x for x in loads if live_load(x, lease=lease)]
+    markers = read_markers(store)
+    live = [x for x in markers.loads if live_load(x, lease=lease)]
     keep_markers = {x.marker for x in live}
     keep_graphs = {x.physical for x in live}
-    rows = store.query(
-        f"SELECT DISTINCT ?x WHERE {{ GRAPH {_G} {{ ?x ?p ?o }} }}",
-        use_default_graph_as_union=False,
-    )
-    subjects = {row["x"] for row in rows}
+    subjects = markers.subjects
     steps = [
         f"DROP SILENT GRAPH {term(n)}"
         for n in names
@@ -215,7 +254,7 @@ def internal_counts(store: RemoteStore, names: Sequence[str]) -> dict[str, int]:
     meanwhile: of the marker graph only the triples no marker of staging's shape holds count, and of
     the staging graphs only those no marker of staging's shape names."""
     inside = [n for n in names if internal(n)]
-    loads = pending_loads(store) if PENDING_GRAPH in inside else []
+    markers = read_markers(store) if PENDING_GRAPH in inside else Markers([], {})
     found = {}
     for name in inside:
         if name == VERSION_GRAPH:
@@ -224,47 +263,24 @@ def internal_counts(store: RemoteStore, names: Sequence[str]) -> dict[str, int]:
                 store.query(FOREIGN_COUNT, substitutions=bound, use_default_graph_as_union=False)
             )
         elif name == PENDING_GRAPH:
-            found[name] = foreign_count(store, loads)
-        elif not any(x.physical == name for x in loads if x.shaped):
+            found[name] = sum(markers.foreign().values())
+        elif not any(x.physical == name for x in markers.loads if x.shaped):
             n = store.triple_count(name)
             if n or store.has_graph(name):  # not one a finished load dropped meanwhile
                 found[name] = n
     return found
 
 
-def _foreign_subjects(store: RemoteStore, loads: Sequence[PendingLoad]) -> list[Any]:
-    ours = {x.marker for x in loads if x.shaped}
-    rows = store.query(
-        f"SELECT DISTINCT ?x WHERE {{ GRAPH {_G} {{ ?x ?p ?o }} }}",
-        use_default_graph_as_union=False,
-    )
-    return [r["x"] for r in rows if not (isinstance(r["x"], ox.NamedNode) and r["x"].value in ours)]
-
-
-def foreign_count(store: RemoteStore, loads: Sequence[PendingLoad]) -> int:
-    """How many triples of the marker graph no marker of staging's shape of ``loads`` holds."""
-    rows = store.query(
-        f"SELECT ?x (COUNT(*) AS ?n) WHERE {{ GRAPH {_G} {{ ?x ?p ?o }} }} GROUP BY ?x",
-        use_default_graph_as_union=False,
-    )
-    ours = {x.marker for x in loads if x.shaped}
-    return sum(
-        int(r["n"].value)
-        for r in rows
-        if not (isinstance(r["x"], ox.NamedNode) and r["x"].value in ours)
-    )
-
-
-def foreign_text(store: RemoteStore, loads: Sequence[PendingLoad]) -> str:
-    """Update text deleting what no marker of staging's shape holds from the marker graph."""
-    steps = []
-    blank = False
-    for s in _foreign_subjects(store, loads):
-        if isinstance(s, ox.NamedNode):
-            steps.append(f"DELETE WHERE {{ GRAPH {_G} {{ {s} ?p ?o }} }}")
-        else:
-            blank = True
-    if blank:
+def foreign_text(markers: Markers) -> str:
+    """Update text deleting what no marker of staging's shape holds from the marker graph
+    (as ``markers`` saw it: a marker written since is not touched)."""
+    foreign = markers.foreign()
+    steps = [
+        f"DELETE WHERE {{ GRAPH {_G} {{ {s} ?p ?o }} }}"
+        for s in sorted(foreign, key=str)
+        if isinstance(s, ox.NamedNode)
+    ]
+    if any(not isinstance(s, ox.NamedNode) for s in foreign):
         steps.append(
             f"DELETE {{ GRAPH {_G} {{ ?x ?p ?o }} }} "
             f"WHERE {{ GRAPH {_G} {{ ?x ?p ?o }} FILTER(!isIRI(?x)) }}"

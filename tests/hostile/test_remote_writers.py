@@ -9,7 +9,8 @@ whole state (graphs and quad counts, internal graphs included).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -30,6 +31,8 @@ DATA = b'<urn:x-lamcoop-test:s> <urn:x-lamcoop-test:p> "staged" .\n'
 #: The loads here stage (a marker and a copy while the test acts): a new graph in a triples
 #: format goes to Oxigraph server in one request instead, so the data is read as N-Quads.
 STAGED = ox.RdfFormat.N_QUADS
+#: Loads made beside another writer's repeated work: enough to meet its race window.
+LOADS = 40
 
 
 @pytest.fixture(scope="module")
@@ -129,3 +132,64 @@ def test_a_load_taken_for_dead_fails_and_changes_nothing(node, tmp_path):
     assert {g: n for g, n in counts.items() if not g.startswith("urn:lamcoop:")} == published
     assert PENDING_GRAPH not in counts
     assert not [g for g in counts if g.startswith("urn:lamcoop:staging:")]
+
+
+def _loads_beside(engine: OxigraphServer, state: Path, other: Callable[[], object]) -> list[str]:
+    """Stage and publish ``LOADS`` small loads while ``other`` runs again and again in a
+    thread; what went wrong on either side."""
+    failures: list[str] = []
+    stop = threading.Event()
+
+    def keep_running() -> None:
+        while not stop.is_set():
+            try:
+                other()
+            except Exception as exc:  # a failure is the finding, reported below
+                failures.append(f"the other writer: {exc!r}")
+
+    thread = threading.Thread(target=keep_running)
+    writer = _writer(engine, state)
+    thread.start()
+    try:
+        for n in range(LOADS):
+            staged = writer.stage(DATA, graph=f"{G}-{n}", format=STAGED, replace=False)
+            try:
+                _publish(writer, staged)
+            except LoadLost as exc:
+                failures.append(f"load {n}: {exc}")
+    finally:
+        stop.set()
+        thread.join()
+        writer.close()
+    return failures
+
+
+def test_markers_written_while_another_writer_recovers_are_kept(node, tmp_path):
+    """Regression: recovery read the running loads, then the marker graph's subjects in a
+    second query, so a marker written between the two was taken for debris and dropped (a
+    Graph Store PUT through a node then answered 409 beside a ``lamcoop load``)."""
+    _server, engine, _root = node
+    other = _writer(engine, tmp_path / "other")
+    try:
+        assert _loads_beside(engine, tmp_path / "cli", other.recover) == []
+    finally:
+        other.close()
+    counts = engine.counts()
+    assert [counts.get(f"{G}-{n}") for n in range(LOADS)] == [1] * LOADS
+    assert PENDING_GRAPH not in counts
+
+
+def test_updates_through_a_node_beside_many_loads_drop_no_marker(node, tmp_path):
+    """Regression: the internal graphs compared around an update read the running loads and
+    the marker graph in two queries, so a marker written between them counted as the
+    update's write into the marker graph: the update was refused and the marker dropped."""
+    server, engine, _root = node
+
+    def update() -> None:
+        answer = _update(server, f"INSERT DATA {{ GRAPH <{H}> {{ <{H}> <{H}> 1 }} }}")
+        assert answer.status_code == 204, answer.text
+
+    assert _loads_beside(engine, tmp_path / "cli", update) == []
+    counts = engine.counts()
+    assert [counts.get(f"{G}-{n}") for n in range(LOADS)] == [1] * LOADS
+    assert PENDING_GRAPH not in counts
