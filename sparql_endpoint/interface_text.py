@@ -20,11 +20,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 from flask import Flask, current_app, g, has_request_context
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 
 from graph_loader.vocab import DEFAULT_LANGUAGE
 from sparql_endpoint import reader_formats
@@ -66,17 +70,84 @@ class Catalogues:
 
 
 EXTENSION = "lamcoop.interface_text"
+#: The template variable holding the request's :class:`Words` (see :func:`install`).
+WORDS = "interface_words"
+
+
+@dataclass(frozen=True)
+class Words:
+    """One language's interface words as templates write them (Jinja's "newstyle"
+    gettext: the translation is markup, then filled with its escaped ``%(name)s``
+    values). The words a page repeats without values are kept once made.
+
+    >>> words = Words(NullTranslations())
+    >>> words.gettext("50%% <b>", {}, autoescape=True)
+    Markup('50% <b>')
+    >>> words.ngettext("%(num)s file", "%(num)s files", 2, {}, autoescape=True)
+    Markup('2 files')
+    >>> words.gettext("matched %(text)s", {"text": "<i>"}, autoescape=True)
+    Markup('matched &lt;i&gt;')
+    """
+
+    translations: NullTranslations
+    made: dict[str, Markup] = field(default_factory=dict)
+
+    def gettext(self, text: str, variables: dict[str, Any], *, autoescape: bool) -> str:
+        """``text`` translated, filled with ``variables``."""
+        if not autoescape:
+            return self.translations.gettext(text) % variables
+        if variables:
+            return Markup(self.translations.gettext(text)) % variables
+        found = self.made.get(text)
+        if found is None:
+            found = self.made[text] = Markup(self.translations.gettext(text)) % variables
+        return found
+
+    def ngettext(
+        self, one: str, many: str, n: int, variables: dict[str, Any], *, autoescape: bool
+    ) -> str:
+        """``one`` or ``many`` as ``n`` asks, translated, filled with ``variables`` (and
+        ``num``, ``n``)."""
+        variables.setdefault("num", n)
+        chosen = self.translations.ngettext(one, many, n)
+        return (Markup(chosen) if autoescape else chosen) % variables
 
 
 def install(app: Flask, catalogues: Catalogues | None = None) -> None:
-    """Give the app's templates ``_``, ``gettext`` and ``ngettext`` in the reader's language."""
-    app.extensions[EXTENSION] = catalogues or Catalogues.read(TRANSLATIONS)
+    """Give the app's templates ``_``, ``gettext`` and ``ngettext`` in the reader's language.
+
+    Each render gets the request's :class:`Words` as a variable, so a page's words are
+    looked up without going through the request's globals each time; a template imported
+    without the page's context (the macros) finds them from the request."""
+    found = catalogues or Catalogues.read(TRANSLATIONS)
+    app.extensions[EXTENSION] = found
+    languages = {tag: Words(found.get(tag)) for tag in (DEFAULT_LANGUAGE, *found.by_language)}
+
+    def words() -> Words:
+        if not has_request_context():
+            return Words(NullTranslations())
+        chosen = g.get(WORDS)
+        if chosen is None:
+            chosen = g.interface_words = languages.get(_language()) or languages[DEFAULT_LANGUAGE]
+        return chosen
+
+    def of(context: Context) -> Words:
+        chosen = context.get(WORDS)
+        return chosen if isinstance(chosen, Words) else words()
+
+    @pass_context
+    def gettext(context: Context, text: str, /, **variables: Any) -> str:
+        return of(context).gettext(text, variables, autoescape=context.eval_ctx.autoescape)
+
+    @pass_context
+    def ngettext(context: Context, one: str, many: str, n: int, /, **variables: Any) -> str:
+        autoescape = context.eval_ctx.autoescape
+        return of(context).ngettext(one, many, n, variables, autoescape=autoescape)
+
     app.jinja_env.add_extension("jinja2.ext.i18n")
-    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
-        gettext=lambda text: _current(app).gettext(text),
-        ngettext=lambda one, many, n: _current(app).ngettext(one, many, n),
-        newstyle=True,  # Jinja escapes and fills ``%(name)s`` itself
-    )
+    app.jinja_env.newstyle_gettext = True  # type: ignore[attr-defined]
+    app.jinja_env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext)
+    app.context_processor(lambda: {WORDS: words()})
     app.jinja_env.filters["number"] = lambda value: reader_formats.number(value, _language())
     app.jinja_env.filters["percent"] = lambda share: reader_formats.percent(share, _language())
     app.jinja_env.globals["bidi_isolate"] = bidi

@@ -61,6 +61,12 @@ def number(value: int | float | Decimal | str, language: str) -> str:
     >>> number("0.1875", "fa"), number("6000000", "zh-Hans"), number("n/a", "en")
     ('۰٫۱۸۷۵', '6,000,000', 'n/a')
     """
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        value = int(value)  # a whole number as a literal writes it ("1998", "007")
+    if type(value) is int and value >= 0 and language in LOCALES:
+        # Every served language groups whole numbers by thousands from the first: Babel's
+        # answer without its pattern machinery (a page writes several).
+        return _native(f"{value:,}", language)
     try:
         figure = Decimal(str(value))
     except ArithmeticError:
