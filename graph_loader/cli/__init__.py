@@ -1,8 +1,10 @@
 """The ``lamcoop`` command group (also ``python -m graph_loader``).
 
-Settings are resolved once, when the group runs, and handed to every command. ``serve``
-belongs to the service package: the group lists it when that package is installed and
-imports it only when it is asked for, so the data commands never import the web stack.
+Settings are resolved once, when the group runs, and handed to every command. Each
+command's module is imported only when it runs, so a command starts with what it uses
+(``lamcoop query`` without the build's reasoning or the audit). ``serve`` belongs to the
+service package: the group lists it when that package is installed, so the data commands
+never import the web stack.
 """
 
 from __future__ import annotations
@@ -14,37 +16,29 @@ from typing import Any
 import click
 
 from graph_loader import __version__
-from graph_loader.cli.audit import audit_command
-from graph_loader.cli.commands import (
-    build_command,
-    graphs_command,
-    load_command,
-    query_command,
-    settings_command,
-)
-from graph_loader.cli.consistency import consistency_command
-from graph_loader.cli.dump import dump_command
-from graph_loader.cli.refresh import refresh_command
 from graph_loader.cli.state import AppState
-from graph_loader.cli.validate import validate_command
 from graph_loader.settings import SettingsError, resolve_settings
 from graph_loader.store import StoreError
 
-DATA_COMMANDS: tuple[click.Command, ...] = (
-    build_command,
-    load_command,
-    graphs_command,
-    query_command,
-    settings_command,
-    dump_command,
-    audit_command,
-    validate_command,
-    consistency_command,
-    refresh_command,
-)
+#: The data commands: name -> (module, attribute, short help), each module imported only
+#: when its command runs (or ``--help`` lists them), so that ``lamcoop load`` does not
+#: import the build's reasoning and validation, nor the audit. ``None``: the help is the
+#: command's own, read from it.
+DATA_COMMANDS: dict[str, tuple[str, str, str | None]] = {
+    "build": ("graph_loader.cli.build", "build_command", None),
+    "load": ("graph_loader.cli.commands", "load_command", None),
+    "graphs": ("graph_loader.cli.commands", "graphs_command", None),
+    "query": ("graph_loader.cli.commands", "query_command", None),
+    "settings": ("graph_loader.cli.commands", "settings_command", None),
+    "dump": ("graph_loader.cli.dump", "dump_command", None),
+    "audit": ("graph_loader.cli.audit", "audit_command", None),
+    "validate": ("graph_loader.cli.validate", "validate_command", None),
+    "consistency": ("graph_loader.cli.consistency", "consistency_command", None),
+    "refresh": ("graph_loader.cli.refresh", "refresh_command", None),
+}
 
-#: Commands of other packages: name -> (module, attribute, short help), imported on first use.
-SERVICE_COMMANDS: dict[str, tuple[str, str, str]] = {
+#: Commands of other packages, with their help (so that ``--help`` imports no web stack).
+SERVICE_COMMANDS: dict[str, tuple[str, str, str | None]] = {
     "serve": (
         "sparql_endpoint.serve",
         "serve_command",
@@ -54,10 +48,11 @@ SERVICE_COMMANDS: dict[str, tuple[str, str, str]] = {
 
 
 class LamcoopGroup(click.Group):
-    """A group that lists the service's commands when installed and imports them only when
-    one is run (its help comes from :data:`SERVICE_COMMANDS`, so ``--help`` imports nothing)."""
+    """A group whose commands are imported when one is run: the data commands, and the
+    service's when its package is installed (their help comes from
+    :data:`SERVICE_COMMANDS`, so ``--help`` does not import the web stack)."""
 
-    def __init__(self, *args, lazy: dict[str, tuple[str, str, str]] | None = None, **kwargs):
+    def __init__(self, *args, lazy: dict[str, tuple[str, str, str | None]] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.lazy = {
             name: target
@@ -89,14 +84,14 @@ class LamcoopGroup(click.Group):
         if not names:
             return
         limit = formatter.width - 6 - max(len(name) for name in names)
-        rows = [
-            (name, click.Command(name, help=self.lazy[name][2]).get_short_help_str(limit))
-            if name in self.lazy
-            else (name, self.commands[name].get_short_help_str(limit))
-            for name in names
-        ]
+        rows = [(name, self._short_help(ctx, name, limit)) for name in names]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
+
+    def _short_help(self, ctx: click.Context, name: str, limit: int) -> str:
+        declared = self.lazy[name][2] if name in self.lazy else None
+        command = click.Command(name, help=declared) if declared else self.get_command(ctx, name)
+        return command.get_short_help_str(limit) if command is not None else ""
 
 
 def make_cli(*, service: bool = True) -> click.Group:
@@ -105,7 +100,7 @@ def make_cli(*, service: bool = True) -> click.Group:
 
     @click.group(
         cls=LamcoopGroup,
-        lazy=SERVICE_COMMANDS if service else {},
+        lazy={**DATA_COMMANDS, **(SERVICE_COMMANDS if service else {})},
         context_settings={"help_option_names": ["-h", "--help"]},
     )
     @click.version_option(__version__, prog_name="lamcoop")
@@ -141,8 +136,6 @@ def make_cli(*, service: bool = True) -> click.Group:
         ctx.obj = state
         ctx.call_on_close(state.close)
 
-    for command in DATA_COMMANDS:
-        cli.add_command(command)
     return cli
 
 

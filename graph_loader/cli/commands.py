@@ -1,4 +1,5 @@
-"""The data commands: build, load, graphs, query and settings."""
+"""The data commands: load, graphs, query and settings (``build`` is in :mod:`.build`, so
+these start without the build's reasoning, validation and audit)."""
 
 from __future__ import annotations
 
@@ -14,12 +15,10 @@ import click
 import pyoxigraph as ox
 
 from graph_loader import provenance
-from graph_loader.build import BuildContext, ConsistencyError, build
 from graph_loader.cli.state import AppState, pass_state
 from graph_loader.graphs import Role, role_of
 from graph_loader.importers import IMPORTERS, default_report_path, detect, import_file
 from graph_loader.importers.spelling import DATE_ORDERS
-from graph_loader.integrity import IntegrityError
 from graph_loader.loading import LoadError, LoadInterrupted, LoadResult, load_file
 from graph_loader.query_limits import QueryLimitError, check
 from graph_loader.rdf_formats import (
@@ -29,21 +28,6 @@ from graph_loader.rdf_formats import (
     results_format,
 )
 from graph_loader.settings import SETTINGS
-
-
-@click.command("build")
-@click.option("--quiet", is_flag=True, help="No progress bars.")
-@pass_state
-def build_command(state: AppState, quiet: bool) -> None:
-    """Load the ontology, shapes and dataset of record, then run the later steps."""
-    context = BuildContext(state.store(), state.settings, progress=_show_progress(quiet))
-    try:
-        with stop_on_signals():
-            build(context, echo=click.echo)
-    except LoadInterrupted as exc:
-        _abandon(exc)
-    except (LoadError, IntegrityError, ConsistencyError) as exc:
-        raise click.ClickException(str(exc)) from None
 
 
 @click.command("load")
@@ -125,7 +109,7 @@ def _load_all(
                         replace=not append,
                         skip_invalid=skip_invalid,
                         report=report or default_report_path(name),
-                        progress=_show_progress(quiet),
+                        progress=show_progress(quiet),
                         date_order=date_order,
                     ).summary()
                 )
@@ -138,11 +122,11 @@ def _load_all(
                     graph=graph,
                     format=chosen,
                     replace=not append,
-                    progress=_show_progress(quiet),
+                    progress=show_progress(quiet),
                 )
             )
         except LoadInterrupted as exc:
-            _abandon(exc)
+            abandon(exc)
         except LoadError as exc:
             raise click.ClickException(str(exc)) from None
 
@@ -317,7 +301,7 @@ def _raise_interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt(signum)
 
 
-def _abandon(exc: LoadInterrupted) -> None:
+def abandon(exc: LoadInterrupted) -> None:
     """Leave at once, as a killed process would (status 128 + the signal: 130 for Ctrl-C,
     143 for SIGTERM): the thread at work cannot be stopped, and its pending-load marker
     makes the next read-write open undo what it wrote."""
@@ -327,5 +311,6 @@ def _abandon(exc: LoadInterrupted) -> None:
     os._exit(128 + exc.signum)
 
 
-def _show_progress(quiet: bool) -> bool:
+def show_progress(quiet: bool) -> bool:
+    """Whether to draw progress bars: asked for and on a terminal."""
     return not quiet and sys.stderr.isatty()
