@@ -39,6 +39,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import uvloop
+
 from sparql_endpoint.chunked_body import BrokenBody, dechunked
 from sparql_endpoint.executor.store_files import StateFile
 from sparql_endpoint.front_cache import FrontCache, field_value, request_key
@@ -294,7 +296,10 @@ def run() -> None:
     listener.setblocking(False)
     keepalive, max_body = float(config["keepalive"]), int(config["max_body"])
     cache_bytes, store = int(config.get("cache_bytes", 0)), config.get("store")
-    asyncio.run(_main(listener, config["router"], keepalive, max_body, cache_bytes, store))
+    # uvloop's event loop (libuv): the same asyncio streams at a fraction of the CPU per
+    # relayed request, the front's whole cost.
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        runner.run(_main(listener, config["router"], keepalive, max_body, cache_bytes, store))
 
 
 def start_front(
