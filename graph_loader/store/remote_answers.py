@@ -7,9 +7,9 @@ parameters); :meth:`RemoteStore.query` reads the answer back as pyoxigraph's res
 :class:`EngineAnswer` is the other way to read it, for the SPARQL protocol: the engine is
 asked for the client's own format and its bytes are handed on as they come, never parsed
 and written again (Oxigraph server writes them with the serialisers pyoxigraph has, at the
-same version). It reads through the store's ``requests`` session (connections reused),
-under a deadline of its own: each read waits at most what is left of it, and a body the
-engine cuts short (a broken connection, an error while it writes, a body shorter than its
+same version). It reads through the store's urllib3 pool (its ``requests`` session where
+a login or a proxy is needed; connections reused either way), under a deadline of its
+own: each read waits at most what is left of it, and a body the engine cuts short (a broken connection, an error while it writes, a body shorter than its
 declared length) raises :class:`AnswerBroken`, never passes for a whole answer. The
 deadline is checked between reads, each of which waits at most the whole limit.
 """
@@ -23,6 +23,7 @@ from urllib.parse import urlencode
 
 import pyoxigraph as ox
 import requests
+import urllib3
 import urllib3.exceptions
 
 from graph_loader.rdf_formats import RDF_SYNTAXES, RESULTS_SYNTAXES
@@ -145,27 +146,16 @@ class EngineAnswer:
         self.seconds = seconds
         self.deadline = time.monotonic() + seconds
         self._declared: int | None = None
-        try:
-            self._response = client.session.post(
-                self.url,
-                data=urlencode([("query", text), *params]),
-                headers={"Accept": media_type, "Content-Type": FORM},
-                auth=client.auth,
-                stream=True,
-                timeout=(CONNECT_SECONDS, seconds + MARGIN),
-            )
-        except requests.Timeout:
-            raise AnswerLate(f"the query ran past the {seconds:g} s time limit") from None
-        except requests.RequestException as exc:
-            raise StoreError(f"cannot reach {self.url}: {exc}") from None
-        response = self._response
-        if response.status_code != 200:
+        self._whole = False
+        self._raw = _send(client, urlencode([("query", text), *params]), media_type, seconds)
+        response = self._raw
+        if response.status != 200:
             said = self._said()
-            if response.status_code == 400:
+            if response.status == 400:
                 raise SyntaxError(f"{self.url}: {said}")
-            if 400 < response.status_code <= 500:  # Oxigraph: 500 for an evaluation error
-                raise StoreRefused(f"{self.url} answered {response.status_code}: {said}")
-            raise StoreError(f"{self.url} answered {response.status_code}: {said}")
+            if 400 < response.status <= 500:  # Oxigraph: 500 for an evaluation error
+                raise StoreRefused(f"{self.url} answered {response.status}: {said}")
+            raise StoreError(f"{self.url} answered {response.status}: {said}")
         given = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
         if given != media_type:
             self.close()
@@ -176,7 +166,7 @@ class EngineAnswer:
     def _said(self) -> str:
         """What the engine said with its refusal (its first 500 characters), then closed."""
         try:
-            return self._response.raw.read(500, decode_content=True).decode("utf-8", "replace")
+            return self._raw.read(500, decode_content=True).decode("utf-8", "replace")
         except (OSError, urllib3.exceptions.HTTPError):
             return "(the answer could not be read)"
         finally:
@@ -186,7 +176,7 @@ class EngineAnswer:
         """The body, piece by piece as the engine sends it; raises :class:`AnswerBroken`
         when it is cut short or the deadline passes, and releases the connection at its
         end either way."""
-        raw = self._response.raw
+        raw = self._raw
         seen = 0
         try:
             while True:
@@ -195,6 +185,7 @@ class EngineAnswer:
                     raise AnswerLate(f"the query ran past the {self.seconds:g} s time limit")
                 piece = raw.read(READ_BYTES, decode_content=True)
                 if not piece:
+                    self._whole = True
                     break
                 seen += len(piece)
                 yield piece
@@ -211,4 +202,37 @@ class EngineAnswer:
 
     def close(self) -> None:
         """Release the connection (a body not read whole closes it)."""
-        self._response.close()
+        if not self._whole:
+            self._raw.close()
+        self._raw.release_conn()
+
+
+def _send(
+    client: RemoteClient, body: str, media_type: str, seconds: float
+) -> urllib3.BaseHTTPResponse:
+    """Send the query; its answer with only its head read. Through the client's urllib3
+    pool where it has one (no proxy, no login), else its ``requests`` session (which logs
+    in, digest included)."""
+    url = client.endpoints.query
+    headers = {"Accept": media_type, "Content-Type": FORM}
+    try:
+        if client.direct is not None:
+            timeout = urllib3.Timeout(connect=CONNECT_SECONDS, read=seconds + MARGIN)
+            return client.direct.request(
+                "POST", url, body=body, headers=headers, preload_content=False, timeout=timeout
+            )
+        answer = client.session.post(
+            url,
+            data=body,
+            headers=headers,
+            auth=client.auth,
+            stream=True,
+            timeout=(CONNECT_SECONDS, seconds + MARGIN),
+        )
+        return answer.raw
+    except urllib3.exceptions.NewConnectionError as exc:  # a ConnectTimeoutError too
+        raise StoreError(f"cannot reach {url}: {exc}") from None
+    except (requests.Timeout, urllib3.exceptions.TimeoutError):
+        raise AnswerLate(f"the query ran past the {seconds:g} s time limit") from None
+    except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
+        raise StoreError(f"cannot reach {url}: {exc}") from None

@@ -30,6 +30,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import requests
 import requests.adapters
+import urllib3
 from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 from SPARQLWrapper import BASIC, DIGEST, INSERT, POST, SELECT, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import (
@@ -140,6 +141,12 @@ class RemoteClient:
         if endpoints.user:
             kind = HTTPDigestAuth if endpoints.auth == "digest" else HTTPBasicAuth
             self._auth = kind(endpoints.user, endpoints.password)
+        #: The pool protocol queries' answers are read through where no proxy or login
+        #: is needed: urllib3 itself, without requests' own work per request (which costs
+        #: a worker more CPU than the rest of the query; see remote_answers.EngineAnswer).
+        self.direct: urllib3.PoolManager | None = None
+        if not self.session.proxies and not endpoints.user:
+            self.direct = urllib3.PoolManager(maxsize=8, retries=False)
 
     @property
     def auth(self) -> AuthBase | None:
@@ -286,6 +293,8 @@ class RemoteClient:
     def close(self) -> None:
         """Close the pooled connections."""
         self.session.close()
+        if self.direct is not None:
+            self.direct.clear()
 
 
 class _Unreachable(Exception):
