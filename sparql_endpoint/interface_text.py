@@ -70,6 +70,8 @@ class Catalogues:
 
 
 EXTENSION = "lamcoop.interface_text"
+#: The most words of one language kept made (the templates' own are a few hundred).
+KEPT_WORDS = 4096
 #: The template variable holding the request's :class:`Words` (see :func:`install`).
 WORDS = "interface_words"
 
@@ -100,7 +102,9 @@ class Words:
             return Markup(self.translations.gettext(text)) % variables
         found = self.made.get(text)
         if found is None:
-            found = self.made[text] = Markup(self.translations.gettext(text)) % variables
+            found = Markup(self.translations.gettext(text)) % variables
+            if len(self.made) < KEPT_WORDS:  # a text made of a request's data is not kept
+                self.made[text] = found
         return found
 
     def ngettext(

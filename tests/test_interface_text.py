@@ -176,3 +176,25 @@ def test_the_catalogues_are_read_when_the_app_is_made():
     assert read.get("fa").gettext("Labels") == "برچسب‌ها"
     assert read.get("zh-Hans").gettext("Labels") == "标签"
     assert read.get("zh-Hans").ngettext("%(num)s inferred statement", "x", 5) != "x"
+
+
+def test_words_made_of_request_data_are_not_all_kept():
+    """The words a page repeats are kept once made, in the three languages, but texts made
+    of a request's data (an error's line) do not grow the store of them without end."""
+    from babel.support import NullTranslations
+
+    from sparql_endpoint.interface_text import KEPT_WORDS, Catalogues, Words
+
+    catalogues = Catalogues.read(TRANSLATIONS)
+    for language in ("en", "fa", "zh-Hans"):
+        words = Words(catalogues.get(language))
+        assert words.gettext("Labels", {}, autoescape=True) == catalogues.get(language).gettext(
+            "Labels"
+        )
+        assert "Labels" in words.made
+    words = Words(NullTranslations())
+    texts = [f"line {n} <{n}>" for n in range(KEPT_WORDS + 500)]
+    assert [words.gettext(t, {}, autoescape=True) for t in texts] == [
+        f"line {n} &lt;{n}&gt;" for n in range(KEPT_WORDS + 500)
+    ]
+    assert len(words.made) == KEPT_WORDS
