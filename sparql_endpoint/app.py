@@ -16,7 +16,7 @@ from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException
 
 from graph_loader.settings import Settings, resolve_settings
-from graph_loader.store import Store, open_configured
+from graph_loader.store import Store
 from sparql_endpoint import (
     cors,
     dataset,
@@ -32,7 +32,7 @@ from sparql_endpoint import (
 from sparql_endpoint.browser_policy import EXTENSION as POLICY
 from sparql_endpoint.browser_policy import BrowserPolicy, browser_policy
 from sparql_endpoint.context import EXTENSION, Service
-from sparql_endpoint.executor import Executor, Opener, in_thread, served
+from sparql_endpoint.executor import Executor, in_thread, served, store_opener
 from sparql_endpoint.metrics import Metrics, SharedMetrics
 from sparql_endpoint.network_sandbox import NOT_SERVED, SandboxState
 from sparql_endpoint.responses import (
@@ -73,14 +73,6 @@ def make_executor(settings: Settings, store: Store | None) -> Executor:
         memory_limit=settings.query_memory_mb * 1024 * 1024,
         opener=store_opener(settings),
     )
-
-
-def store_opener(settings: Settings) -> Opener | None:
-    """How a server opens a remote store (its lock and state files in ``state_dir``);
-    ``None``: the embedded store in its directory."""
-    if not settings.remote_store:
-        return None
-    return lambda read_only: open_configured(settings, read_only=read_only)
 
 
 def create_app(

@@ -9,8 +9,9 @@ asked for the client's own format and its bytes are handed on as they come, neve
 and written again (Oxigraph server writes them with the serialisers pyoxigraph has, at the
 same version). It reads through the store's urllib3 pool (its ``requests`` session where
 a login or a proxy is needed; connections reused either way), under a deadline of its
-own: each read waits at most what is left of it, and a body the engine cuts short (a broken connection, an error while it writes, a body shorter than its
-declared length) raises :class:`AnswerBroken`, never passes for a whole answer. The
+own: each read waits at most what is left of it, and a body the engine cuts short (a
+broken connection, an error while it writes, a body shorter than its declared length)
+raises :class:`AnswerBroken`, never passes for a whole answer. The
 deadline is checked between reads, each of which waits at most the whole limit.
 """
 

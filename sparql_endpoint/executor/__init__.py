@@ -34,6 +34,7 @@ from sparql_endpoint.executor.served import (
     TimeoutAnswer,
     log_timeout,
     publish_state,
+    store_opener,
 )
 from sparql_endpoint.executor.view import ReadView
 
@@ -55,6 +56,7 @@ __all__ = [
     "in_thread",
     "publish_state",
     "served",
+    "store_opener",
 ]
 
 

@@ -23,7 +23,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, TypeVar
 
-from graph_loader.store import Store, StoreError, open_store
+from graph_loader.settings import Settings
+from graph_loader.store import Store, StoreError, open_configured, open_store
 from graph_loader.store.remote import RemoteStore
 from graph_loader.store.remote_version import read_version
 from sparql_endpoint.executor.jobs import Unavailable
@@ -36,6 +37,15 @@ log = logging.getLogger(__name__)
 #: Opens the store a server reads (``read_only``) or writes: by default the embedded store
 #: at the executor's path; a remote store's opener comes from the settings.
 Opener = Callable[[bool], Store]
+
+
+def store_opener(settings: Settings) -> Opener | None:
+    """How a server opens a remote store (its lock and state files in ``state_dir``);
+    ``None``: the embedded store in its directory."""
+    if not settings.remote_store:
+        return None
+    return lambda read_only: open_configured(settings, read_only=read_only)
+
 
 T = TypeVar("T")
 
