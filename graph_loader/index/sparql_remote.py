@@ -48,9 +48,9 @@ def expand(sparql: str, conn: sqlite3.Connection | None) -> str:
     for call in placed(sparql, _NAMES):
         wanted = fold(call.words)
         if call.name == TEXT + "score":
-            expression = _score(call.inner, wanted, conn)
+            expression = _score(call.argument, wanted, conn)
         else:
-            expression = _matches(call.inner, wanted, conn)
+            expression = _matches(call.argument, wanted, conn)
         out += [sparql[last : call.start], expression]
         last = call.end
     return "".join(out) + sparql[last:]

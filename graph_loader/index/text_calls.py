@@ -8,7 +8,7 @@ Its own module so that only a query naming a text function over a remote store i
 parser (:func:`graph_loader.index.sparql_remote.expand`): a server's workers start without it.
 
 >>> query = 'SELECT * { BIND(<urn:t#score>(?x, "a b") AS ?s) }'
->>> [(c.name, c.inner, c.words) for c in placed(query, {"urn:t#score"})]
+>>> [(c.name, c.argument, c.words) for c in placed(query, {"urn:t#score"})]
 [('urn:t#score', '?x', 'a b')]
 """
 
@@ -38,7 +38,7 @@ class Call:
     start: int
     end: int
     name: str
-    inner: str
+    argument: str
     words: str
 
 
