@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from graph_loader.store import PENDING_GRAPH, STAGING_PREFIX, open_store
+from graph_loader.store import PENDING_GRAPH, STAGING_PREFIX, moves, open_store, swap
 
 G = "http://example.org/g"
 
@@ -87,8 +87,13 @@ def test_append_and_replace_of_quads_publish_whole(tmp_path):
 
 
 def test_streamed_quads_load_into_an_in_memory_store():
+    # Enough for several write chunks, and for the replace to empty the target in more
+    # than one transaction.
+    many = swap.CLEAR_QUADS + moves.WRITE_QUADS * 2
+    assert many > moves.WRITE_QUADS * 10
     store = open_store(None)
-    store.stage(_quads(range(0, 300_000)), graph=G, format=None).publish()
+    store.stage(_quads(range(0, many)), graph=G, format=None).publish()
+    assert store.triple_count(G) == many
     store.stage(_quads(range(0, 5)), graph=G, format=None, replace=True).publish()
     assert store.triple_count(G) == 5
     assert not store.pending_loads()
