@@ -14,7 +14,7 @@ from __future__ import annotations
 import hmac
 import random
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -132,11 +132,14 @@ class Markers:
 
     def foreign(self) -> dict[ox.NamedNode | ox.BlankNode, int]:
         """The subjects no marker of staging's shape is, with their triple counts."""
-        ours = {x.marker for x in self.loads if x.shaped}
+        return self.besides({x.marker for x in self.loads if x.shaped})
+
+    def besides(self, kept: set[str]) -> dict[ox.NamedNode | ox.BlankNode, int]:
+        """The subjects that are none of the markers ``kept``, with their triple counts."""
         return {
             s: n
             for s, n in self.subjects.items()
-            if not (isinstance(s, ox.NamedNode) and s.value in ours)
+            if not (isinstance(s, ox.NamedNode) and s.value in kept)
         }
 
 
@@ -203,24 +206,13 @@ def recover_text(store: RemoteStore, names: Sequence[str], *, lease: float) -> s
     markers). ``names`` are the store's graphs, listed before the markers are read."""
     markers = read_markers(store)
     live = [x for x in markers.loads if live_load(x, lease=lease)]
-    keep_markers = {x.marker for x in live}
     keep_graphs = {x.physical for x in live}
-    subjects = markers.subjects
     steps = [
         f"DROP SILENT GRAPH {term(n)}"
         for n in names
         if n.startswith(STAGING_PREFIX) and n not in keep_graphs
     ]
-    steps += [
-        f"DELETE WHERE {{ GRAPH {_G} {{ {s} ?p ?o }} }}"
-        for s in sorted(subjects, key=str)
-        if isinstance(s, ox.NamedNode) and s.value not in keep_markers
-    ]
-    if any(not isinstance(s, ox.NamedNode) for s in subjects):
-        steps.append(
-            f"DELETE {{ GRAPH {_G} {{ ?x ?p ?o }} }} "
-            f"WHERE {{ GRAPH {_G} {{ ?x ?p ?o }} FILTER(isBlank(?x)) }}"
-        )
+    steps += _drop_steps(markers.besides({x.marker for x in live}))
     return " ;\n".join(steps)
 
 
@@ -274,18 +266,24 @@ def internal_counts(store: RemoteStore, names: Sequence[str]) -> dict[str, int]:
 def foreign_text(markers: Markers) -> str:
     """Update text deleting what no marker of staging's shape holds from the marker graph
     (as ``markers`` saw it: a marker written since is not touched)."""
-    foreign = markers.foreign()
+    return " ;\n".join(_drop_steps(markers.foreign()))
+
+
+def _drop_steps(subjects: Iterable[Any]) -> list[str]:
+    """Update steps deleting ``subjects`` from the marker graph: each IRI by itself, every
+    subject that is no IRI (a blank node, a quoted triple) at once."""
+    listed = sorted(subjects, key=str)
     steps = [
         f"DELETE WHERE {{ GRAPH {_G} {{ {s} ?p ?o }} }}"
-        for s in sorted(foreign, key=str)
+        for s in listed
         if isinstance(s, ox.NamedNode)
     ]
-    if any(not isinstance(s, ox.NamedNode) for s in foreign):
+    if any(not isinstance(s, ox.NamedNode) for s in listed):
         steps.append(
             f"DELETE {{ GRAPH {_G} {{ ?x ?p ?o }} }} "
             f"WHERE {{ GRAPH {_G} {{ ?x ?p ?o }} FILTER(!isIRI(?x)) }}"
         )
-    return " ;\n".join(steps)
+    return steps
 
 
 def claim(store: RemoteStore, markers: Mapping[str, str], *, lease: float) -> None:
