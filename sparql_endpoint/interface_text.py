@@ -69,10 +69,10 @@ class Catalogues:
         return self.by_language.get(language) or NullTranslations()
 
 
-EXTENSION = "lamcoop.interface_text"
 #: The most words of one language kept made (the templates' own are a few hundred).
 KEPT_WORDS = 4096
-#: The template variable holding the request's :class:`Words` (see :func:`install`).
+#: The template variable holding the request's :class:`Words` (see :func:`install`), and
+#: the app's extension holding each language's.
 WORDS = "interface_words"
 
 
@@ -124,20 +124,13 @@ def install(app: Flask, catalogues: Catalogues | None = None) -> None:
     looked up without going through the request's globals each time; a template imported
     without the page's context (the macros) finds them from the request."""
     found = catalogues or Catalogues.read(TRANSLATIONS)
-    app.extensions[EXTENSION] = found
-    languages = {tag: Words(found.get(tag)) for tag in (DEFAULT_LANGUAGE, *found.by_language)}
-
-    def words() -> Words:
-        if not has_request_context():
-            return Words(NullTranslations())
-        chosen = g.get(WORDS)
-        if chosen is None:
-            chosen = g.interface_words = languages.get(_language()) or languages[DEFAULT_LANGUAGE]
-        return chosen
+    app.extensions[WORDS] = {
+        tag: Words(found.get(tag)) for tag in (DEFAULT_LANGUAGE, *found.by_language)
+    }
 
     def of(context: Context) -> Words:
         chosen = context.get(WORDS)
-        return chosen if isinstance(chosen, Words) else words()
+        return chosen if isinstance(chosen, Words) else _words(app)
 
     @pass_context
     def gettext(context: Context, text: str, /, **variables: Any) -> str:
@@ -151,7 +144,7 @@ def install(app: Flask, catalogues: Catalogues | None = None) -> None:
     app.jinja_env.add_extension("jinja2.ext.i18n")
     app.jinja_env.newstyle_gettext = True  # type: ignore[attr-defined]
     app.jinja_env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext)
-    app.context_processor(lambda: {WORDS: words()})
+    app.context_processor(lambda: {WORDS: _words(app)})
     app.jinja_env.filters["number"] = lambda value: reader_formats.number(value, _language())
     app.jinja_env.filters["percent"] = lambda share: reader_formats.percent(share, _language())
     app.jinja_env.globals["bidi_isolate"] = bidi
@@ -160,7 +153,7 @@ def install(app: Flask, catalogues: Catalogues | None = None) -> None:
 
 def gettext(text: str) -> str:
     """``text`` in the current request's language (for page text made in Python)."""
-    return _current(current_app).gettext(text)
+    return _words(current_app).translations.gettext(text)
 
 
 def _language() -> str:
@@ -174,11 +167,13 @@ def _language() -> str:
     return str(found)
 
 
-def _current(app: Flask) -> NullTranslations:
-    """The catalogue of the language the current request reads (English outside one)."""
+def _words(app: Flask) -> Words:
+    """The words of the language the current request reads (English outside one), found
+    once per request."""
     if not has_request_context():
-        return NullTranslations()
-    found = g.get("interface_text")
-    if found is None:
-        found = g.interface_text = app.extensions[EXTENSION].get(_language())
-    return found
+        return Words(NullTranslations())
+    chosen = g.get(WORDS)
+    if chosen is None:
+        languages: dict[str, Words] = app.extensions[WORDS]
+        chosen = g.interface_words = languages.get(_language()) or languages[DEFAULT_LANGUAGE]
+    return chosen
