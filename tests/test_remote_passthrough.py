@@ -81,17 +81,19 @@ def _both(passing, query: str, accept: str) -> tuple[requests.Response, requests
     return through, direct
 
 
-@pytest.mark.parametrize("media", [s.media_types[0] for s in RESULTS_SYNTAXES])
-def test_results_are_the_engines_bytes(passing, media):
-    through, direct = _both(passing, SELECT, media)
-    assert through.content == direct.content
-    assert through.headers["Content-Type"].split(";")[0] == media
-    assert through.content.count(b"urn:x-lamcoop-test:s") == ROWS
-
-
-@pytest.mark.parametrize("media", [s.media_types[0] for s in RDF_SYNTAXES])
-def test_graphs_are_the_engines_bytes(passing, media):
-    through, direct = _both(passing, CONSTRUCT, media)
+@pytest.mark.parametrize(
+    ("query", "media"),
+    [
+        pytest.param(query, s.media_types[0], id=f"{kind}-{s.media_types[0]}")
+        for kind, query, syntaxes in (
+            ("select", SELECT, RESULTS_SYNTAXES),
+            ("construct", CONSTRUCT, RDF_SYNTAXES),
+        )
+        for s in syntaxes
+    ],
+)
+def test_results_and_graphs_are_the_engines_bytes(passing, query, media):
+    through, direct = _both(passing, query, media)
     assert through.content == direct.content
     assert through.headers["Content-Type"].split(";")[0] == media
     assert through.content.count(b"urn:x-lamcoop-test:s") == ROWS
