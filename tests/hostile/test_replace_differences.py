@@ -20,7 +20,7 @@ import pytest
 
 from graph_loader.loading import LoadError, load_file
 from graph_loader.provenance import read_sources
-from graph_loader.store import open_store
+from graph_loader.store import Store, open_store
 from graph_loader.store.swap import SCRATCH_DIR
 from tests.hostile.conftest import store_state, store_state_at
 from tests.hostile.test_interrupts import (
@@ -114,12 +114,24 @@ def test_a_replace_by_differences_killed_leaves_one_version_whole(medium_nt, tmp
     raise AssertionError(f"the load was never caught while {state}")
 
 
-def test_a_bad_file_close_to_the_graph_names_its_line_and_changes_nothing(tmp_path):
+def _triples(n: int) -> str:
+    """``n`` distinct triples as N-Triples."""
+    return "".join(f"<{EX}s{i}> <{EX}p> <{EX}o{i}> .\n" for i in range(n))
+
+
+def _seeded(tmp_path: Path, data: str) -> tuple[Path, Store]:
+    """A store on disk whose target graph ``lamcoop load`` filled with ``data`` (its path
+    and the store, open)."""
     store_path = tmp_path / "store"
-    good = "".join(f"<{EX}s{i}> <{EX}p> <{EX}o{i}> .\n" for i in range(5_000))
-    (tmp_path / "seed.nt").write_text(good, encoding="utf-8")
+    (tmp_path / "seed.nt").write_text(data, encoding="utf-8")
     store = open_store(store_path)
     load_file(store, tmp_path / "seed.nt", base_iri=BASE, graph=TARGET)
+    return store_path, store
+
+
+def test_a_bad_file_close_to_the_graph_names_its_line_and_changes_nothing(tmp_path):
+    good = _triples(5_000)
+    store_path, store = _seeded(tmp_path, good)
     before, sources = store_state(store), read_sources(store, BASE)
     bad = tmp_path / "bad.nt"
     bad.write_text(good + f'<{EX}s> <{EX}p> "unterminated .\n', encoding="utf-8")
@@ -142,7 +154,7 @@ def test_a_file_naming_another_graphs_blank_node_gets_a_fresh_one(tmp_path):
     kept = f'<{EX}a> <{EX}p> _:x .\n_:x <{EX}q> "other" .\n'
     store.load_graph(kept.encode(), graph=other, format=NT)
     label = next(q.object.value for q in store.quads(other) if q.predicate.value == EX + "p")
-    data = "".join(f"<{EX}s{i}> <{EX}p> <{EX}o{i}> .\n" for i in range(50))
+    data = _triples(50)
     store.load_graph(data.encode(), graph=TARGET, format=NT)
     before = store_state(store)
     hostile = data + f'<{EX}s0> <{EX}link> _:{label} .\n_:{label} <{EX}q> "mine" .\n'
@@ -159,11 +171,8 @@ def test_a_file_naming_another_graphs_blank_node_gets_a_fresh_one(tmp_path):
 
 
 def test_one_value_written_two_ways_is_one_triple_and_counted_once(tmp_path):
-    store_path = tmp_path / "store"
-    data = "".join(f"<{EX}s{i}> <{EX}p> <{EX}o{i}> .\n" for i in range(50))
-    (tmp_path / "seed.nt").write_text(data, encoding="utf-8")
-    store = open_store(store_path)
-    load_file(store, tmp_path / "seed.nt", base_iri=BASE, graph=TARGET)
+    data = _triples(50)
+    _store_path, store = _seeded(tmp_path, data)
     integer = "http://www.w3.org/2001/XMLSchema#integer"
     twice = data + f'<{EX}s0> <{EX}n> "1"^^<{integer}> .\n<{EX}s0> <{EX}n> "01"^^<{integer}> .\n'
     (tmp_path / "twice.nt").write_text(twice, encoding="utf-8")
