@@ -19,7 +19,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -52,11 +52,14 @@ def busy() -> Iterator[None]:
             loop.wait()
 
 
+def triples(n: int) -> str:
+    """``n`` distinct triples as N-Triples."""
+    return "".join(f"<{EX}s{i}> <{EX}p> <{EX}o{i}> .\n" for i in range(n))
+
+
 def _seeded(store_path: Path, tmp_path: Path) -> tuple[dict[str, int], dict]:
     seed = tmp_path / "seed.nt"
-    seed.write_text(
-        "".join(f"<{EX}s{i}> <{EX}p> <{EX}o{i}> .\n" for i in range(50)), encoding="utf-8"
-    )
+    seed.write_text(triples(50), encoding="utf-8")
     store = open_store(store_path)
     for name in ("existing", "other"):
         load_file(store, seed, base_iri=BASE, graph=EX + name)
@@ -121,6 +124,26 @@ def _states_now(store_path: Path) -> set[str]:
 
 def _ignoring_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def killed_when(
+    process: subprocess.Popen[bytes], caught: Callable[[], bool], check: Callable[[], None]
+) -> bool:
+    """Kill ``process`` (SIGKILL) once ``caught()`` has stopped it where a test wants it and
+    ``check()`` has looked at it there; False when it ended first (it is then waited for)."""
+    try:
+        if not caught():
+            process.communicate(timeout=LOAD_DEADLINE)
+            return False
+        assert _stopped(process.pid)
+        check()
+        process.send_signal(signal.SIGKILL)
+        process.communicate(timeout=LOAD_DEADLINE)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == -signal.SIGKILL
+    return True
 
 
 def replacing_load(store_path: Path, source: Path) -> subprocess.Popen[bytes]:

@@ -12,7 +12,7 @@ process there (the new version stands whole).
 from __future__ import annotations
 
 import shutil
-import signal
+from functools import partial
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -26,11 +26,11 @@ from tests.hostile.conftest import store_state, store_state_at
 from tests.hostile.test_interrupts import (
     BASE,
     EX,
-    LOAD_DEADLINE,
     _caught,
     _provenance,
-    _stopped,
+    killed_when,
     replacing_load,
+    triples,
 )
 
 TARGET = EX + "existing"
@@ -75,6 +75,11 @@ def _loaded(source: Path) -> tuple[set[str], int]:
     return _split(store)
 
 
+def _prepared(store_path: Path, state: str) -> None:
+    if state != "staged":  # prepared: by differences, not swapped
+        assert list((store_path / SCRATCH_DIR).glob("*.removed.nt"))
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("state", ["staged", "publishing"])
 def test_a_replace_by_differences_killed_leaves_one_version_whole(medium_nt, tmp_path, state):
@@ -91,20 +96,11 @@ def test_a_replace_by_differences_killed_leaves_one_version_whole(medium_nt, tmp
             _provenance(store_path),
             _content(store_path),
         )
+
         with replacing_load(store_path, source) as process:
-            try:
-                if not _caught(process, store_path, state):
-                    process.communicate(timeout=LOAD_DEADLINE)
-                    continue
-                assert _stopped(process.pid)
-                if state != "staged":  # prepared: by differences, not swapped
-                    assert list((store_path / SCRATCH_DIR).glob("*.removed.nt"))
-                process.send_signal(signal.SIGKILL)
-                process.communicate(timeout=LOAD_DEADLINE)
-            finally:
-                if process.poll() is None:
-                    process.kill()
-        assert process.returncode == -signal.SIGKILL
+            caught = partial(_caught, process, store_path, state)
+            if not killed_when(process, caught, partial(_prepared, store_path, state)):
+                continue
         assert store_state_at(store_path) == before  # nothing staged or marked is left
         assert _provenance(store_path) == sources
         assert _content(store_path) == old
@@ -114,12 +110,7 @@ def test_a_replace_by_differences_killed_leaves_one_version_whole(medium_nt, tmp
     raise AssertionError(f"the load was never caught while {state}")
 
 
-def _triples(n: int) -> str:
-    """``n`` distinct triples as N-Triples."""
-    return "".join(f"<{EX}s{i}> <{EX}p> <{EX}o{i}> .\n" for i in range(n))
-
-
-def _seeded(tmp_path: Path, data: str) -> tuple[Path, Store]:
+def _store_with(tmp_path: Path, data: str) -> tuple[Path, Store]:
     """A store on disk whose target graph ``lamcoop load`` filled with ``data`` (its path
     and the store, open)."""
     store_path = tmp_path / "store"
@@ -130,8 +121,8 @@ def _seeded(tmp_path: Path, data: str) -> tuple[Path, Store]:
 
 
 def test_a_bad_file_close_to_the_graph_names_its_line_and_changes_nothing(tmp_path):
-    good = _triples(5_000)
-    store_path, store = _seeded(tmp_path, good)
+    good = triples(5_000)
+    store_path, store = _store_with(tmp_path, good)
     before, sources = store_state(store), read_sources(store, BASE)
     bad = tmp_path / "bad.nt"
     bad.write_text(good + f'<{EX}s> <{EX}p> "unterminated .\n', encoding="utf-8")
@@ -154,7 +145,7 @@ def test_a_file_naming_another_graphs_blank_node_gets_a_fresh_one(tmp_path):
     kept = f'<{EX}a> <{EX}p> _:x .\n_:x <{EX}q> "other" .\n'
     store.load_graph(kept.encode(), graph=other, format=NT)
     label = next(q.object.value for q in store.quads(other) if q.predicate.value == EX + "p")
-    data = _triples(50)
+    data = triples(50)
     store.load_graph(data.encode(), graph=TARGET, format=NT)
     before = store_state(store)
     hostile = data + f'<{EX}s0> <{EX}link> _:{label} .\n_:{label} <{EX}q> "mine" .\n'
@@ -171,8 +162,8 @@ def test_a_file_naming_another_graphs_blank_node_gets_a_fresh_one(tmp_path):
 
 
 def test_one_value_written_two_ways_is_one_triple_and_counted_once(tmp_path):
-    data = _triples(50)
-    _store_path, store = _seeded(tmp_path, data)
+    data = triples(50)
+    _store_path, store = _store_with(tmp_path, data)
     integer = "http://www.w3.org/2001/XMLSchema#integer"
     twice = data + f'<{EX}s0> <{EX}n> "1"^^<{integer}> .\n<{EX}s0> <{EX}n> "01"^^<{integer}> .\n'
     (tmp_path / "twice.nt").write_text(twice, encoding="utf-8")

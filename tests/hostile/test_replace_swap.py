@@ -13,6 +13,7 @@ import shutil
 import signal
 import subprocess
 import time
+from functools import partial
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -29,7 +30,7 @@ from tests.hostile.test_interrupts import (
     _caught,
     _provenance,
     _seeded,
-    _stopped,
+    killed_when,
     replacing_load,
 )
 
@@ -64,6 +65,10 @@ def _emptied(process: subprocess.Popen, store_path: Path) -> bool:
     return False
 
 
+def _swapped(store_path: Path) -> None:
+    assert (store_path / SCRATCH).is_dir()  # the replace went through the swap
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("moment", ["publishing", "emptied"])
 def test_a_replace_killed_while_it_publishes_is_undone_on_next_open(medium_nt, tmp_path, moment):
@@ -72,24 +77,15 @@ def test_a_replace_killed_while_it_publishes_is_undone_on_next_open(medium_nt, t
     for attempt in range(8):
         store_path = tmp_path / f"store-{attempt}"
         before, sources = _seeded(store_path, tmp_path)
+
         with replacing_load(store_path, source) as process:
-            try:
-                caught = (
-                    _caught(process, store_path, "publishing")
-                    if moment == "publishing"
-                    else _emptied(process, store_path)
-                )
-                if not caught:
-                    process.communicate(timeout=LOAD_DEADLINE)
-                    continue
-                assert _stopped(process.pid)
-                assert (store_path / SCRATCH).is_dir()  # the replace went through the swap
-                process.send_signal(signal.SIGKILL)
-                process.communicate(timeout=LOAD_DEADLINE)
-            finally:
-                if process.poll() is None:
-                    process.kill()
-        assert process.returncode == -signal.SIGKILL
+            caught = (
+                partial(_caught, process, store_path, "publishing")
+                if moment == "publishing"
+                else partial(_emptied, process, store_path)
+            )
+            if not killed_when(process, caught, partial(_swapped, store_path)):
+                continue
         assert store_state_at(store_path) == before  # the old triples back, nothing staged
         assert _provenance(store_path) == sources
         assert not (store_path / SCRATCH).exists()
