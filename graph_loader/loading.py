@@ -251,6 +251,7 @@ class _Job:
                     format=self.rdf_format,
                     base_iri=file_iri,
                     replace=self.replace,
+                    keep=index.FACT_PREDICATES,
                 )
             )
         except InternalGraphError as exc:
@@ -277,7 +278,8 @@ class _Job:
                 self.store, staged, source=self.path.name, sha256=sha, base_iri=self.base_iri
             ),
         )
-        index.refresh(self.store, counts, base_iri=self.base_iri)
+        known = {g: index.facts_of(g, kept) for g, kept in staged.kept.items()}
+        index.refresh(self.store, counts, base_iri=self.base_iri, known=known)
         return LoadResult(self.path.name, counts, sha, time.perf_counter() - started)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import signal
 import socket
+import sqlite3
 import subprocess
 import time
 from collections.abc import Iterator
@@ -20,6 +21,8 @@ import pyoxigraph as ox
 import pytest
 import requests
 
+from graph_loader.index.facts import ISIL, SAME_AS
+from graph_loader.vocab import RDF, RDFS, SKOS
 from tests.conftest import synthetic_nt
 from tests.remote_support import OxigraphServer, remote_env
 from tests.servers import HTTP_DEADLINE, VENV_BIN
@@ -70,6 +73,43 @@ def test_a_new_graph_is_published_whole_with_its_provenance(lamcoop, oxigraph, t
         "token",
         "version",
         "written",
+    ]
+
+
+def test_the_index_of_a_new_graph_is_what_reading_it_back_gives(lamcoop, oxigraph, tmp_path):
+    """A new graph's index facts come from the triples the loader read, not from reading the
+    graph back: they are the very rows a rebuild from the engine gives (literals as the
+    engine holds them, each statement once, only what the index's rule keeps)."""
+    x, rdfs, skos = "urn:x-lamcoop-test:", RDFS, SKOS
+    data = tmp_path / "facts.nt"
+    data.write_text(
+        f"<{x}a> <{RDF}type> <{x}Library> .\n"
+        f'<{x}a> <{RDF}type> "not a class" .\n'
+        f'<{x}a> <{rdfs}label> "Bibliothèque"@FR .\n'
+        f'<{x}a> <{rdfs}label> "Bibliothèque"@FR .\n'
+        f'<{x}a> <{skos}altLabel> "کتابخانه"@fa .\n'
+        f'<{x}a> <{ISIL}> "01"^^{INTEGER} .\n'
+        f"<{x}a> <{SAME_AS}> <http://www.wikidata.org/entity/Q42> .\n"
+        f"<{x}a> <{SAME_AS}> <{x}elsewhere> .\n"
+        f'_:b <{rdfs}label> "no entity" .\n'
+        f"<{x}b> <{x}knows> <{x}a> .\n"
+    )
+    env = remote_env(oxigraph, tmp_path / "state")
+    assert lamcoop("load", "--graph", TARGET, str(data), env=env).returncode == 0
+
+    def facts() -> list[tuple]:
+        with sqlite3.connect(tmp_path / "state" / "index.sqlite") as db:
+            return sorted(db.execute("SELECT * FROM fact WHERE graph = ?", (TARGET,)))
+
+    loaded = facts()
+    assert lamcoop("refresh", "--all", env=env).returncode == 0
+    assert loaded == facts()
+    assert sorted((f[1].removeprefix(x), f[2], f[4], f[5]) for f in loaded) == [
+        ("a", "i", "1", ""),
+        ("a", "i", "Q42", ""),
+        ("a", "l", "Bibliothèque", "fr"),
+        ("a", "l", "کتابخانه", "fa"),
+        ("a", "t", f"{x}Library", ""),
     ]
 
 

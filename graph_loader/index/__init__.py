@@ -11,6 +11,17 @@ and their sorted list, and every label and identifier folded by
 from __future__ import annotations
 
 from graph_loader.index.db import FILE_NAME, KINDS, Kind
+from graph_loader.index.facts import FACT_PREDICATES, facts_of
 from graph_loader.index.refresh import behind, rebuild, refresh, resized
 
-__all__ = ["FILE_NAME", "KINDS", "Kind", "behind", "rebuild", "refresh", "resized"]
+__all__ = [
+    "FACT_PREDICATES",
+    "FILE_NAME",
+    "KINDS",
+    "Kind",
+    "behind",
+    "facts_of",
+    "rebuild",
+    "refresh",
+    "resized",
+]

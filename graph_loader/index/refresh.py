@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Mapping
 from itertools import groupby
 from operator import itemgetter
 
@@ -21,33 +21,17 @@ import pyoxigraph as ox
 
 from graph_loader.graphs import Purpose, covered
 from graph_loader.index.db import KINDS, open_reading, open_writing
+from graph_loader.index.facts import Fact, read_facts
 from graph_loader.normalise import fold, grams, has_cjk
 from graph_loader.store import ReadableStore
 from graph_loader.vocab import (
-    DCTERMS,
-    LAMC,
     LANGUAGES,
-    OWL,
-    RDFS,
     SKOS,
     Labelled,
     pick_label,
     sparql_prefixes,
 )
 
-#: Labels that name an entity on pages (the first three) and that search also reads.
-LABELS = (SKOS + "prefLabel", RDFS + "label", DCTERMS + "title", SKOS + "altLabel")
-#: Identifiers search matches exactly: ISIL, and Wikidata ids from ``owl:sameAs`` links.
-ISIL = LAMC + "isil"
-SAME_AS = OWL + "sameAs"
-_WIKIDATA = ("http://www.wikidata.org/entity/", "https://www.wikidata.org/entity/")
-
-_TYPES = "SELECT ?g ?s ?o WHERE { GRAPH ?g { ?s a ?o } FILTER(isIRI(?s) && isIRI(?o)) }"
-_VALUES = (
-    "SELECT ?g ?s ?p ?o WHERE {{ VALUES ?p {{ {} }} GRAPH ?g {{ ?s ?p ?o }} FILTER(isIRI(?s)) }}"
-)
-_LABELS = _VALUES.format(" ".join(f"<{p}>" for p in LABELS))
-_IDENTS = _VALUES.format(f"<{ISIL}> <{SAME_AS}>")
 # One branch per kind, its class written in the path: Virtuoso runs a transitive path only
 # from a constant end ("transitive start not given" with the end bound by VALUES).
 _KINDS = sparql_prefixes("rdfs") + (
@@ -90,11 +74,18 @@ def _listing(store: ReadableStore, base_iri: str) -> dict[str, int]:
     return {g.iri: g.triples for g in covered(Purpose.INDEX, store.graphs(), base_iri=base_iri)}
 
 
-def refresh(store: ReadableStore, graphs: Iterable[str], *, base_iri: str) -> int:
+def refresh(
+    store: ReadableStore,
+    graphs: Iterable[str],
+    *,
+    base_iri: str,
+    known: Mapping[str, list[Fact]] | None = None,
+) -> int:
     """Re-read ``graphs`` (written, emptied or dropped) into the index, in one transaction,
     and with them every graph whose triple count is not what the index last saw (an update's
     graphs, or a write whose refresh a crash prevented); returns how many entities were
-    recomputed."""
+    recomputed. ``known`` gives the facts of graphs whose whole content the write knows
+    (:func:`~graph_loader.index.facts.facts_of`): those are not read back from the store."""
     conn = open_writing(store)
     try:
         with conn:
@@ -102,7 +93,7 @@ def refresh(store: ReadableStore, graphs: Iterable[str], *, base_iri: str) -> in
             row = conn.execute("SELECT value FROM meta WHERE key = 'graphs'").fetchone()
             seen: dict[str, int] = json.loads(row[0]) if row else {}
             moved = {g for g in seen.keys() | listing.keys() if seen.get(g) != listing.get(g)}
-            n = _refresh(conn, store, sorted(set(graphs) | moved), base_iri)
+            n = _refresh(conn, store, sorted(set(graphs) | moved), base_iri, known or {})
             _remember(conn, listing)
             return n
     finally:
@@ -126,23 +117,29 @@ def rebuild(store: ReadableStore, *, base_iri: str) -> int:
                 conn.execute(f"DELETE FROM {table}")
             conn.execute("DELETE FROM meta WHERE key != 'schema'")
             listing = _listing(store, base_iri)
-            n = _refresh(conn, store, sorted(listing), base_iri)
+            n = _refresh(conn, store, sorted(listing), base_iri, {})
             _remember(conn, listing)
             return n
     finally:
         conn.close()
 
 
-def _refresh(conn: sqlite3.Connection, store: ReadableStore, graphs: list[str], base: str) -> int:
+def _refresh(
+    conn: sqlite3.Connection,
+    store: ReadableStore,
+    graphs: list[str],
+    base: str,
+    known: Mapping[str, list[Fact]],
+) -> int:
     affected: set[str] = set()
     for graph in graphs:
         # Only the entities whose facts in this graph changed are recomputed: a graph
         # replaced by itself, or with a few edits, costs its read, not every entry again.
         before = Counter(conn.execute("SELECT * FROM fact WHERE graph = ?", (graph,)))
         conn.execute("DELETE FROM fact WHERE graph = ?", (graph,))
-        rows: list[tuple[str, ...]] = []
+        rows: list[Fact] = []
         if Purpose.INDEX.covers(graph, base_iri=base) and store.has_graph(graph):
-            rows = list(_facts(store, graph))
+            rows = known[graph] if graph in known else list(read_facts(store, graph))
             conn.executemany("INSERT INTO fact VALUES (?, ?, ?, ?, ?, ?)", rows)
         changed = Counter(rows)
         changed.subtract(before)
@@ -150,11 +147,11 @@ def _refresh(conn: sqlite3.Connection, store: ReadableStore, graphs: list[str], 
     kinds = _kinds_of_types(store)
     # A write that changed which classes fall under a kind (the ontology, or a user's
     # rdfs:subClassOf) changes the kinds of entities in every graph: recompute them all.
-    known = json.dumps(sorted((t, sorted(k)) for t, k in kinds.items()))
+    signature = json.dumps(sorted((t, sorted(k)) for t, k in kinds.items()))
     before = conn.execute("SELECT value FROM meta WHERE key = 'kinds'").fetchone()
-    if before is None or before[0] != known:
+    if before is None or before[0] != signature:
         affected.update(r[0] for r in conn.execute("SELECT DISTINCT iri FROM fact"))
-        conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('kinds', ?)", (known,))
+        conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('kinds', ?)", (signature,))
     _recompute(conn, sorted(affected), kinds)
     conn.execute("DELETE FROM kind_count")
     conn.execute(
@@ -162,24 +159,6 @@ def _refresh(conn: sqlite3.Connection, store: ReadableStore, graphs: list[str], 
         (LANGUAGES[0],),
     )
     return len(affected)
-
-
-def _facts(store: ReadableStore, graph: str) -> Iterator[tuple[str, str, str, str, str, str]]:
-    """(graph, subject, what, predicate, value, language) of every type, label and
-    identifier ``graph`` states."""
-    bound = {ox.Variable("g"): ox.NamedNode(graph)}
-    for row in store.query(_TYPES, substitutions=bound):
-        yield graph, row["s"].value, "t", "", row["o"].value, ""
-    for row in store.query(_LABELS, substitutions=bound):
-        if isinstance(obj := row["o"], ox.Literal):
-            yield graph, row["s"].value, "l", row["p"].value, obj.value, obj.language or ""
-    for row in store.query(_IDENTS, substitutions=bound):
-        value = row["o"].value
-        if row["p"].value == SAME_AS:
-            if not value.startswith(_WIKIDATA):
-                continue
-            value = value.rsplit("/", 1)[-1]
-        yield graph, row["s"].value, "i", row["p"].value, value, ""
 
 
 def _kinds_of_types(store: ReadableStore) -> dict[str, set[str]]:

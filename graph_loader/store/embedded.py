@@ -234,6 +234,7 @@ class OxigraphStore(OneWriter):
         format: ox.RdfFormat | None,
         base_iri: str | None = None,
         replace: bool = True,
+        keep: frozenset[str] = frozenset(),  # nothing kept: the bulk loader reads the data
     ) -> StagedLoad:
         """Write the data where queries cannot yet mistake it for published data.
 

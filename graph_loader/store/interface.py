@@ -171,8 +171,11 @@ class Store(ReadableStore, Protocol):
         format: ox.RdfFormat | None,
         base_iri: str | None = None,
         replace: bool = True,
+        keep: frozenset[str] = frozenset(),
     ) -> StagedLoad:
-        """Write the data where queries cannot see it; :meth:`StagedLoad.publish` shows it."""
+        """Write the data where queries cannot see it; :meth:`StagedLoad.publish` shows it.
+        A store that reads the triples itself keeps those whose predicate is in ``keep``
+        in :attr:`StagedLoad.kept` for the graphs whose whole new content they are."""
         ...
 
     def drop_graph(self, graph: str) -> None:

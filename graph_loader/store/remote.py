@@ -265,16 +265,18 @@ class RemoteStore(DescribedByQuery):
         format: ox.RdfFormat | None,
         base_iri: str | None = None,
         replace: bool = True,
+        keep: frozenset[str] = frozenset(),
     ) -> StagedLoad:
         """Upload the data to staging graphs (see the module); read here, by pyoxigraph, so
-        that errors and their places are the embedded store's."""
+        that errors and their places are the embedded store's. A new graph's triples of the
+        predicates in ``keep`` are kept (:attr:`StagedLoad.kept`)."""
         self._writable()
         staged = StagedLoad(self, replace=replace)
         given = {"path": str(source)} if isinstance(source, Path) else {"input": source}
         try:
             if goes_direct(self, graph, format):  # a new graph: one atomic bulk request
                 read = ox.parse(**given, format=format, base_iri=base_iri)
-                return DirectLoad(self, read, target=graph)
+                return DirectLoad(self, read, target=graph, keep=keep)
             if format is None or format.supports_datasets:
                 quads: Iterable[ox.Quad] = (
                     cast(Iterable[ox.Quad], source)

@@ -81,6 +81,16 @@ def held_count(lines: Iterable[bytes]) -> int:
     return plain + len(held)
 
 
+def _keeping(
+    triples: Iterable[ox.Triple], keep: frozenset[str], kept: list[ox.Triple]
+) -> Iterator[ox.Triple]:
+    """``triples``, those whose predicate is in ``keep`` also put in ``kept``."""
+    for triple in triples:
+        if triple.predicate.value in keep:
+            kept.append(triple)
+        yield triple
+
+
 class RemoteTarget(ReadableStore, StagingStore, Protocol):
     """What a direct load needs of its store: reading, staging, and its HTTP client."""
 
@@ -100,7 +110,14 @@ def goes_direct(store: RemoteTarget, graph: str, format: ox.RdfFormat | None) ->
 class DirectLoad(StagedLoad):
     """A load of one new graph, spooled as N-Quads, published by one bulk request."""
 
-    def __init__(self, store: RemoteTarget, triples: Iterable[ox.Triple], *, target: str):
+    def __init__(
+        self,
+        store: RemoteTarget,
+        triples: Iterable[ox.Triple],
+        *,
+        target: str,
+        keep: frozenset[str] = frozenset(),
+    ):
         super().__init__(store, replace=True)
         self.remote = store
         self.target = target
@@ -110,8 +127,10 @@ class DirectLoad(StagedLoad):
         self.spool: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 (closed by commit)
         self.direct = False
         seen: set[bytes] = set()
+        kept: list[ox.Triple] = []
         try:
-            ox.serialize(triples, output=self.spool, format=ox.RdfFormat.N_TRIPLES)
+            read = _keeping(triples, keep, kept) if keep else triples
+            ox.serialize(read, output=self.spool, format=ox.RdfFormat.N_TRIPLES)
             self.spool.seek(0)
             while lines := self.spool.readlines(_BLOCK):
                 seen.update(lines)
@@ -120,6 +139,7 @@ class DirectLoad(StagedLoad):
             raise
         self.targets = {target: (target, "new")}
         self.counts = {target: held_count(seen)}
+        self.kept = {target: kept}
 
     def _quads(self) -> Iterator[bytes]:
         """The spooled triples as N-Quads of the target, whole lines at a time."""

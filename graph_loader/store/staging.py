@@ -92,6 +92,10 @@ class StagedLoad:
         self.targets: dict[str, tuple[str, str]] = {}
         self.markers: dict[str, str] = {}
         self.counts: dict[str, int] | None = None
+        #: For each target whose whole content once published this load read itself (a new
+        #: graph sent in one request), its triples of the predicates the caller asked to
+        #: keep (``keep`` of :meth:`~.interface.Store.stage`): what it need not read back.
+        self.kept: dict[str, list[ox.Triple]] = {}
         #: Whether the load passed its commit point (:meth:`commit` returned).
         self.committed = False
         #: The thread keeping the markers alive on a store with other writers.
