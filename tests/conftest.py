@@ -34,7 +34,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from graph_loader.store import Store, open_store
-from tests.remote_support import OxigraphServer
+from tests.remote_support import build_remote, built_copy
 from tests.servers import VENV_BIN, RunningServer
 from tests.virtuoso_support import PASSWORD as VIRTUOSO_PASSWORD
 from tests.virtuoso_support import USER as VIRTUOSO_USER
@@ -332,12 +332,23 @@ def _remote_settings(workdir: Path, **engine: object) -> dict[str, object]:
 
 
 @pytest.fixture(scope="session")
-def remote_http_server(tmp_path_factory) -> Iterator[RunningServer]:
-    """As :func:`http_server`, but over a real Oxigraph server (empty at the start): for the
+def remote_built(tmp_path_factory, worker_id) -> Path:
+    """An Oxigraph server's directory and lamcoop's state with the dataset built by
+    ``lamcoop build`` (made once per run for all workers; :func:`tests.remote_support.built_copy`
+    starts a server over a copy)."""
+    from tests.fixtures_run import made_once
+
+    return made_once(tmp_path_factory, worker_id, "remote-built", build_remote)
+
+
+@pytest.fixture(scope="session")
+def remote_http_server(tmp_path_factory, remote_built) -> Iterator[RunningServer]:
+    """As :func:`http_server`, but over a real Oxigraph server holding the dataset as
+    ``lamcoop serve`` builds it over an empty one (a copy of :func:`remote_built`): for the
     suites run over both stores (docs/remote-store.md)."""
     workdir = tmp_path_factory.mktemp("remote-http-server")
-    engine = OxigraphServer(workdir / "oxigraph")
     settings = _remote_settings(workdir)
+    engine = built_copy(remote_built, workdir, Path(str(settings["state_dir"])))
     try:
         with RunningServer(engine.query_url, workdir, settings) as running:
             yield running

@@ -98,6 +98,31 @@ def remote_env(server: OxigraphServer, state: Path) -> dict[str, str]:
     }
 
 
+def build_remote(made: Path) -> None:
+    """``lamcoop build`` into a fresh Oxigraph server whose directory is ``made/engine``
+    (lamcoop's state, with the text index and the dumps, in ``made/state``), then the
+    server stopped: what :func:`built_copy` copies (see ``remote_built`` in conftest)."""
+    engine = OxigraphServer(made / "engine")
+    try:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("LAMCOOP_")}
+        env.update(remote_env(engine, made / "state"))
+        built = subprocess.run(
+            [str(VENV_BIN / "lamcoop"), "build"], cwd=made, env=env, capture_output=True
+        )
+        assert built.returncode == 0, built.stderr
+    finally:
+        engine.stop()
+
+
+def built_copy(built: Path, root: Path, state: Path) -> OxigraphServer:
+    """An Oxigraph server started over a copy of ``built`` (:func:`build_remote`) in
+    ``root/oxigraph``, lamcoop's state copied to ``state``: a store as ``lamcoop serve``
+    would build over an empty engine, without the build's half a minute."""
+    shutil.copytree(built / "engine", root / "oxigraph")
+    shutil.copytree(built / "state", state)
+    return OxigraphServer(root / "oxigraph")
+
+
 def load_by_command_line(
     store_url: str, root: Path, settings: dict[str, object], *, graph: str, data: str
 ) -> None:

@@ -22,7 +22,7 @@ from graph_loader.settings import resolve_settings
 from graph_loader.store import Store, open_configured
 from graph_loader.store.layout import PENDING_GRAPH
 from graph_loader.store.leases import LoadLost
-from tests.remote_support import OxigraphServer, remote_env
+from tests.remote_support import OxigraphServer, built_copy, remote_env
 from tests.servers import HTTP_DEADLINE, RunningServer
 
 TOKEN = "hostile-writers-token"
@@ -36,10 +36,10 @@ LOADS = 40
 
 
 @pytest.fixture(scope="module")
-def node(tmp_path_factory) -> Iterator[tuple[RunningServer, OxigraphServer, Path]]:
+def node(tmp_path_factory, remote_built) -> Iterator[tuple[RunningServer, OxigraphServer, Path]]:
     root = tmp_path_factory.mktemp("hostile-writers")
-    engine = OxigraphServer(root / "oxigraph")
     settings = {"update_token": TOKEN, "workers": 1, "state_dir": root / "node"}
+    engine = built_copy(remote_built, root, root / "node")
     try:
         with RunningServer(engine.query_url, root, settings) as running:
             yield running, engine, root
