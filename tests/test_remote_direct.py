@@ -113,6 +113,55 @@ def test_the_index_of_a_new_graph_is_what_reading_it_back_gives(lamcoop, oxigrap
     ]
 
 
+def test_an_engine_stopped_while_a_new_graph_is_indexed_leaves_the_index_as_it_was(
+    lamcoop, oxigraph, tmp_path
+):
+    """A new graph is indexed while its one request is on its way: the engine stopped
+    then (the index being written, uncommitted) fails the load, and the index is left
+    exactly as it was."""
+    env = remote_env(oxigraph, tmp_path / "state")
+    small = tmp_path / "small.nt"
+    small.write_text(f'<urn:x-lamcoop-test:a> <{RDFS}label> "Alpha" .\n')
+    loaded = lamcoop("load", "--graph", "urn:x-lamcoop-test:small", str(small), env=env)
+    assert loaded.returncode == 0, loaded.stderr
+    index = tmp_path / "state" / "index.sqlite"
+    before = _index_rows(index)
+    assert any(row[4] == "Alpha" for row in before["fact"])
+    data = synthetic_nt(tmp_path / "big.nt", 200_000)
+    command = [str(VENV_BIN / "lamcoop"), "load", "--quiet", "--graph", TARGET, str(data)]
+    environ = {**_plain(), **env}
+    loader = subprocess.Popen(command, env=environ, cwd=tmp_path, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + HTTP_DEADLINE
+    while not _write_locked(index):
+        assert loader.poll() is None and time.monotonic() < deadline, loader.communicate()
+        time.sleep(0.01)
+    oxigraph.kill()
+    _out, err = loader.communicate(timeout=HTTP_DEADLINE)
+    assert loader.returncode != 0, err
+    assert f"cannot reach http://127.0.0.1:{oxigraph.port}/" in err.decode()
+    assert _index_rows(index) == before
+
+
+def _index_rows(index: Path) -> dict[str, list[tuple]]:
+    """Every row of the index's tables (term ids aside), sorted."""
+    columns = {"fact": "*", "entry": "*", "meta": "*", "term": "iri, norm, text, lang, ident"}
+    with sqlite3.connect(index) as db:
+        return {t: sorted(db.execute(f"SELECT {c} FROM {t}")) for t, c in columns.items()}
+
+
+def _write_locked(index: Path) -> bool:
+    """Whether a writer holds the index (a transaction with writes, not yet committed)."""
+    db = sqlite3.connect(index, timeout=0, isolation_level=None)
+    try:
+        db.execute("BEGIN IMMEDIATE")
+        db.execute("ROLLBACK")
+        return False
+    except sqlite3.OperationalError:
+        return True
+    finally:
+        db.close()
+
+
 def test_a_graph_with_an_earlier_description_is_published_the_staged_way(
     lamcoop, oxigraph, tmp_path
 ):
