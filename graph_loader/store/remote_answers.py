@@ -20,7 +20,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
-from urllib.parse import urlencode
 
 import pyoxigraph as ox
 import requests
@@ -148,7 +147,7 @@ class EngineAnswer:
         self.deadline = time.monotonic() + seconds
         self._declared: int | None = None
         self._whole = False
-        self._raw = _send(client, urlencode([("query", text), *params]), media_type, seconds)
+        self._raw = _send(client, client.query_form(text, params), media_type, seconds)
         response = self._raw
         if response.status != 200:
             said = self._said()

