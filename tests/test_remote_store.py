@@ -92,6 +92,31 @@ def test_load_query_graphs_replace_append(lamcoop, backend, tmp_path):
     assert _count(lamcoop, backend, TARGET) == 5
 
 
+def test_a_replace_keeps_what_both_versions_share_and_holds_only_the_new(
+    lamcoop, backend, tmp_path
+):
+    """A replace writes only what changed where the engine can tell (the triples both
+    versions state are kept, the others removed or added; blank nodes are the new
+    version's own): the graph then holds exactly the new version, as on every store."""
+    x = "urn:x-lamcoop-test:"
+    old, new = tmp_path / "old.nt", tmp_path / "new.nt"
+    shared = f'<{x}a> <{x}p> "kept" .\n<{x}a> <{x}q> _:b .\n_:b <{x}p> "blank" .\n'
+    old.write_text(shared + f'<{x}a> <{x}p> "gone" .\n<{x}c> <{x}p> <{x}a> .\n')
+    new.write_text(shared + f'<{x}a> <{x}p> "new" .\n<{x}d> <{x}p> <{x}a> .\n')
+    for version in (old, new):
+        loaded = lamcoop("load", "--graph", TARGET, str(version), env=backend)
+        assert loaded.returncode == 0, loaded.stderr
+    assert _count(lamcoop, backend, TARGET) == 5
+    construct = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{TARGET}> {{ ?s ?p ?o }} }}"
+    held = lamcoop("query", construct, "--format", "nt", env=backend)
+    assert held.returncode == 0, held.stderr
+    got = ox.Dataset(ox.parse(input=held.stdout, format=ox.RdfFormat.N_TRIPLES))
+    want = ox.Dataset(ox.parse(path=new, format=ox.RdfFormat.N_TRIPLES))
+    got.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    want.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    assert got == want
+
+
 def test_a_broken_file_names_its_place_and_changes_nothing(lamcoop, backend, tmp_path):
     good = tmp_path / "good.nt"
     good.write_text('<urn:x-lamcoop-test:a> <urn:x-lamcoop-test:b> "1" .\n')

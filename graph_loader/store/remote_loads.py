@@ -231,10 +231,17 @@ def publish_text(target: str, physical: str, *, replace: bool) -> str:
     t, c = term(target), term(physical)
     marked = f"GRAPH {_G} {{ ?load {term(_PENDING + 'physical')} {c} }}"
     into = f"GRAPH {t} {{ ?s ?p ?o }}"
+    copy = f"GRAPH {c} {{ ?s ?p ?o }}"
     steps = [f"CREATE SILENT GRAPH {t}"]
     if replace:
-        steps.append(f"DELETE {{ {into} }} WHERE {{ {marked} {into} }}")
-    steps.append(f"INSERT {{ {into} }} WHERE {{ {marked} GRAPH {c} {{ ?s ?p ?o }} }}")
+        steps.append(
+            f"DELETE {{ {into} }} WHERE {{ {marked} {into} FILTER NOT EXISTS {{ {copy} }} }}"
+        )
+        steps.append(
+            f"INSERT {{ {into} }} WHERE {{ {marked} {copy} FILTER NOT EXISTS {{ {into} }} }}"
+        )
+    else:
+        steps.append(f"INSERT {{ {into} }} WHERE {{ {marked} {copy} }}")
     steps.append(stamp_text(target, when=marked))  # the commit's update moves the version
     return " ;\n".join(steps)
 
