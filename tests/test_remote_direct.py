@@ -104,6 +104,16 @@ def test_the_index_of_a_new_graph_is_what_reading_it_back_gives(lamcoop, oxigrap
     loaded = facts()
     assert lamcoop("refresh", "--all", env=env).returncode == 0
     assert loaded == facts()
+    # Replaced (the staged way, the graph existing): indexed from the new file alike.
+    second = tmp_path / "second.nt"
+    second.write_text(
+        data.read_text().replace("Bibliothèque", "Library") + f"<{x}e> <{RDF}type> <{x}L> .\n"
+    )
+    assert lamcoop("load", "--graph", TARGET, str(second), env=env).returncode == 0
+    replaced = facts()
+    assert lamcoop("refresh", "--all", env=env).returncode == 0
+    assert replaced == facts() != loaded
+    assert ("l", "Library") in {(f[2], f[4]) for f in replaced}
     assert sorted((f[1].removeprefix(x), f[2], f[4], f[5]) for f in loaded) == [
         ("a", "i", "1", ""),
         ("a", "i", "Q42", ""),

@@ -52,7 +52,7 @@ def read_facts(store: ReadableStore, graph: str) -> Iterator[Fact]:
             yield from _fact(graph, row["s"], row["p"], row["o"])
 
 
-def facts_of(graph: str, triples: Iterable[ox.Triple]) -> list[Fact]:
+def facts_of(graph: str, triples: Iterable[ox.Triple | ox.Quad]) -> list[Fact]:
     """Every fact ``triples`` state once they are ``graph``'s content, each once, literals
     as the store holds them: the parser already gives language tags in lower case, and a
     literal of another type than a string is written again by an in-memory Oxigraph store

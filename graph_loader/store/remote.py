@@ -60,7 +60,7 @@ from graph_loader.store.remote_version import (
     ensure_text,
     stamp_text,
 )
-from graph_loader.store.staging import PendingLoad, StagedLoad
+from graph_loader.store.staging import PendingLoad, StagedLoad, keeping
 
 #: Triples or quads serialised per piece of an upload's body.
 UPLOAD_BATCH = 20_000
@@ -288,7 +288,10 @@ class RemoteStore(DescribedByQuery):
                 upload_quads(self.client, (q for p in pieces for q in as_embedded(self._engine, p)))
             else:
                 physical = staged.physical(graph)
-                triples = ox.parse(**given, format=format, base_iri=base_iri)
+                triples: Iterable[ox.Quad] = ox.parse(**given, format=format, base_iri=base_iri)
+                if keep and replace and self._engine == "oxigraph":  # the file is the graph
+                    staged.kept[graph] = []
+                    triples = keeping(triples, keep, staged.kept[graph])
                 nt = ox.RdfFormat.N_TRIPLES
                 body = (
                     serialised(as_embedded(self._engine, piece), nt)

@@ -36,7 +36,7 @@ from graph_loader.store.layout import refuse_internal, term
 from graph_loader.store.remote_http import RemoteClient
 from graph_loader.store.remote_payloads import read_pieces
 from graph_loader.store.remote_version import TOKEN, VERSION_GRAPH, now_micros, read_version
-from graph_loader.store.staging import StagedLoad, StagingStore
+from graph_loader.store.staging import StagedLoad, StagingStore, keeping
 from graph_loader.vocab import XSD
 
 _NQ = ox.RdfFormat.N_QUADS
@@ -81,16 +81,6 @@ def held_count(lines: Iterable[bytes]) -> int:
     return plain + len(held)
 
 
-def _keeping(
-    triples: Iterable[ox.Triple], keep: frozenset[str], kept: list[ox.Triple]
-) -> Iterator[ox.Triple]:
-    """``triples``, those whose predicate is in ``keep`` also put in ``kept``."""
-    for triple in triples:
-        if triple.predicate.value in keep:
-            kept.append(triple)
-        yield triple
-
-
 class RemoteTarget(ReadableStore, StagingStore, Protocol):
     """What a direct load needs of its store: reading, staging, and its HTTP client."""
 
@@ -127,9 +117,9 @@ class DirectLoad(StagedLoad):
         self.spool: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 (closed by commit)
         self.direct = False
         seen: set[bytes] = set()
-        kept: list[ox.Triple] = []
+        kept: list[ox.Triple | ox.Quad] = []
         try:
-            read = _keeping(triples, keep, kept) if keep else triples
+            read = keeping(triples, keep, kept) if keep else triples
             ox.serialize(read, output=self.spool, format=ox.RdfFormat.N_TRIPLES)
             self.spool.seek(0)
             while lines := self.spool.readlines(_BLOCK):

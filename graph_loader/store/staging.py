@@ -6,9 +6,9 @@ See :mod:`graph_loader.store.embedded` for how loads stay atomic across crashes.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import pyoxigraph as ox
 
@@ -21,6 +21,19 @@ from graph_loader.store.layout import (
     term,
 )
 from graph_loader.store.leases import Heartbeat, LoadLost
+
+Statement = TypeVar("Statement", ox.Triple, ox.Quad)
+
+
+def keeping(
+    triples: Iterable[Statement], keep: frozenset[str], kept: list[ox.Triple | ox.Quad]
+) -> Iterator[Statement]:
+    """``triples`` (or quads of the default graph), those whose predicate is in ``keep``
+    also put in ``kept`` (for :attr:`StagedLoad.kept`)."""
+    for triple in triples:
+        if triple.predicate.value in keep:
+            kept.append(triple)
+        yield triple
 
 
 class StagingStore(Protocol):
@@ -93,9 +106,10 @@ class StagedLoad:
         self.markers: dict[str, str] = {}
         self.counts: dict[str, int] | None = None
         #: For each target whose whole content once published this load read itself (a new
-        #: graph sent in one request), its triples of the predicates the caller asked to
-        #: keep (``keep`` of :meth:`~.interface.Store.stage`): what it need not read back.
-        self.kept: dict[str, list[ox.Triple]] = {}
+        #: graph sent in one request, or a graph replaced on Oxigraph server), its triples
+        #: of the predicates the caller asked to keep (``keep`` of
+        #: :meth:`~.interface.Store.stage`): what it need not read back.
+        self.kept: dict[str, list[ox.Triple | ox.Quad]] = {}
         #: Whether the load passed its commit point (:meth:`commit` returned).
         self.committed = False
         #: The thread keeping the markers alive on a store with other writers.
