@@ -224,10 +224,12 @@ def discard_text(markers: Sequence[str], physicals: Sequence[str]) -> str:
 
 
 def publish_text(target: str, physical: str, *, replace: bool) -> str:
-    """The update that publishes a staged copy: empty the target when the load replaces,
-    then add the copy (blank nodes keep their identity). Each step holds only while the
-    copy's marker is there: a copy another writer's recovery dropped (its load taken for
-    dead) is never published, as an empty graph or at all."""
+    """The update that publishes a staged copy: when the load replaces, remove from the
+    target what the copy lacks and add what the target lacks (the triples both hold are not
+    written again: a graph replaced by the same file rewrites only its blank nodes, which
+    are the load's own); otherwise add the copy (blank nodes keep their identity). Each
+    step holds only while the copy's marker is there: a copy another writer's recovery
+    dropped (its load taken for dead) is never published, as an empty graph or at all."""
     t, c = term(target), term(physical)
     marked = f"GRAPH {_G} {{ ?load {term(_PENDING + 'physical')} {c} }}"
     into = f"GRAPH {t} {{ ?s ?p ?o }}"
