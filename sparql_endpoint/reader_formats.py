@@ -73,7 +73,16 @@ def number(value: int | float | Decimal | str, language: str) -> str:
         return str(value)
     if not figure.is_finite():
         return str(value)
-    shown = format_decimal(figure, locale=locale(language), decimal_quantization=False)
+    if language in LOCALES:
+        # What Babel writes with its locales' standard pattern and every decimal kept (the
+        # served ones all group by thousands with "," and write "." before the decimals,
+        # which _native turns into the reader's signs), trailing zeros dropped: without its
+        # pattern machinery, and without its 28-digit limit, past which it raises.
+        shown = format(figure, ",f")
+        if "." in shown:
+            shown = shown.rstrip("0").rstrip(".")
+    else:
+        shown = format_decimal(figure, locale=locale(language), decimal_quantization=False)
     return _native(shown, language)
 
 
