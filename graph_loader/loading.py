@@ -272,23 +272,15 @@ class _Job:
         Every graph the file has data for is published (a quad format may name several);
         a triples format always stages ``target``, even when the file is empty.
         """
+        counts = publish(
+            staged,
+            lambda: provenance.commit(
+                self.store, staged, source=self.path.name, sha256=sha, base_iri=self.base_iri
+            ),
+        )
+        # The graphs whose whole content the load read are indexed from it, not read back.
         known = {g: index.facts_of(g, kept) for g, kept in staged.kept.items()}
-        # The graphs whose content the load knows are indexed while it is being published
-        # (the upload waits on the engine): committed once it is, abandoned if it fails.
-        refreshing = index.Refresh(self.store, base_iri=self.base_iri, known=known)
-        try:
-            kinds = index.kinds_of_types(self.store) if known else {}
-            counts = publish(
-                staged,
-                lambda: provenance.commit(
-                    self.store, staged, source=self.path.name, sha256=sha, base_iri=self.base_iri
-                ),
-                meanwhile=(lambda: refreshing.prepare(kinds)) if known else None,
-            )
-        except BaseException:
-            refreshing.abandon()
-            raise
-        refreshing.finish(counts)
+        index.refresh(self.store, counts, base_iri=self.base_iri, known=known)
         return LoadResult(self.path.name, counts, sha, time.perf_counter() - started)
 
 
@@ -300,31 +292,17 @@ COMMITTED = (
 )
 
 
-def publish(
-    staged: StagedLoad, commit: Callable[[], T], *, meanwhile: Callable[[], object] | None = None
-) -> T:
+def publish(staged: StagedLoad, commit: Callable[[], T]) -> T:
     """Run ``commit`` (which passes ``staged``'s commit point), then free what was staged,
-    both interruptible: Ctrl-C says whether the load was undone or stands. ``meanwhile``
-    runs in this thread while ``commit`` works."""
-    result = interruptible(
-        commit,
-        interrupted=lambda: COMMITTED if staged.committed else UNDONE,
-        meanwhile=meanwhile,
-    )
+    both interruptible: Ctrl-C says whether the load was undone or stands."""
+    result = interruptible(commit, interrupted=lambda: COMMITTED if staged.committed else UNDONE)
     interruptible(staged.finish, interrupted=COMMITTED)
     return result
 
 
-def interruptible(
-    work: Callable[[], T],
-    *,
-    interrupted: str | Callable[[], str] = UNDONE,
-    meanwhile: Callable[[], object] | None = None,
-) -> T:
+def interruptible(work: Callable[[], T], *, interrupted: str | Callable[[], str] = UNDONE) -> T:
     """Run ``work`` in a worker thread, so that Ctrl-C reaches this (main) thread at once
     (as :class:`LoadInterrupted` saying ``interrupted``, or what it returns when called).
-    ``meanwhile`` runs in this thread while the worker works; its error is raised once
-    the worker has ended (after the worker's own, which comes first).
 
     The work writes in short steps that let this thread run (see
     :mod:`graph_loader.store.moves`), so the signal is felt within a fraction of a second."""
@@ -339,13 +317,7 @@ def interruptible(
 
     worker = threading.Thread(target=run, name="lamcoop-load", daemon=True)
     worker.start()
-    failed: list[Exception] = []
     try:
-        if meanwhile is not None:
-            try:
-                meanwhile()
-            except Exception as exc:  # the worker's outcome still decides what stands
-                failed.append(exc)
         while worker.is_alive():
             worker.join(0.1)
     except KeyboardInterrupt as exc:
@@ -353,8 +325,6 @@ def interruptible(
         raise LoadInterrupted(message, worker, _signal_of(exc)) from None
     if errors:
         raise errors[0]
-    if failed:
-        raise failed[0]
     return values[0]
 
 

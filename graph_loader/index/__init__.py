@@ -12,17 +12,15 @@ from __future__ import annotations
 
 from graph_loader.index.db import FILE_NAME, KINDS, Kind
 from graph_loader.index.facts import FACT_PREDICATES, facts_of
-from graph_loader.index.refresh import Refresh, behind, kinds_of_types, rebuild, refresh, resized
+from graph_loader.index.refresh import behind, rebuild, refresh, resized
 
 __all__ = [
     "FACT_PREDICATES",
     "FILE_NAME",
     "KINDS",
     "Kind",
-    "Refresh",
     "behind",
     "facts_of",
-    "kinds_of_types",
     "rebuild",
     "refresh",
     "resized",

@@ -86,56 +86,18 @@ def refresh(
     graphs, or a write whose refresh a crash prevented); returns how many entities were
     recomputed. ``known`` gives the facts of graphs whose whole content the write knows
     (:func:`~graph_loader.index.facts.facts_of`): those are not read back from the store."""
-    return Refresh(store, base_iri=base_iri, known=known).finish(graphs)
-
-
-class Refresh:
-    """One refresh of the index, in one transaction, which may begin before the write it
-    follows has landed: :meth:`prepare` swaps in the facts the write knows (``known``) while
-    the write is on its way, :meth:`finish` then reads whatever else moved and commits, and
-    :meth:`abandon` leaves the index as it was (the write failed)."""
-
-    def __init__(
-        self,
-        store: ReadableStore,
-        *,
-        base_iri: str,
-        known: Mapping[str, list[Fact]] | None = None,
-    ) -> None:
-        self.store = store
-        self.base = base_iri
-        self.known = dict(known or {})
-        self.conn = open_writing(store)
-        self.prepared: set[str] = set()
-        self.entities = 0
-
-    def prepare(self, kinds: dict[str, set[str]]) -> None:
-        """Swap in the known graphs' facts and recompute their entities with ``kinds``
-        (:func:`kinds_of_types`, read before the write), uncommitted."""
-        graphs = sorted(self.known)
-        self.entities += _refresh(self.conn, self.store, graphs, self.base, self.known, kinds)
-        self.prepared.update(graphs)
-
-    def finish(self, graphs: Iterable[str]) -> int:
-        """Bring in ``graphs`` and every graph whose size moved (those not prepared), commit,
-        close; returns how many entities were recomputed in all."""
-        try:
-            with self.conn:
-                listing = _listing(self.store, self.base)
-                row = self.conn.execute("SELECT value FROM meta WHERE key = 'graphs'").fetchone()
-                seen: dict[str, int] = json.loads(row[0]) if row else {}
-                moved = {g for g in seen.keys() | listing.keys() if seen.get(g) != listing.get(g)}
-                todo = sorted((set(graphs) | moved) - self.prepared)
-                self.entities += _refresh(self.conn, self.store, todo, self.base, self.known)
-                _remember(self.conn, listing)
-            return self.entities
-        finally:
-            self.conn.close()
-
-    def abandon(self) -> None:
-        """Leave the index as it was: nothing prepared is kept."""
-        self.conn.rollback()
-        self.conn.close()
+    conn = open_writing(store)
+    try:
+        with conn:
+            listing = _listing(store, base_iri)
+            row = conn.execute("SELECT value FROM meta WHERE key = 'graphs'").fetchone()
+            seen: dict[str, int] = json.loads(row[0]) if row else {}
+            moved = {g for g in seen.keys() | listing.keys() if seen.get(g) != listing.get(g)}
+            n = _refresh(conn, store, sorted(set(graphs) | moved), base_iri, known or {})
+            _remember(conn, listing)
+            return n
+    finally:
+        conn.close()
 
 
 def _remember(conn: sqlite3.Connection, listing: dict[str, int]) -> None:
@@ -168,11 +130,9 @@ def _refresh(
     graphs: list[str],
     base: str,
     known: Mapping[str, list[Fact]],
-    kinds: dict[str, set[str]] | None = None,
 ) -> int:
-    """Swap in the facts of ``graphs`` (``known`` ones as given, published or not; the others
-    read from ``store``) and recompute the entities whose facts changed, with ``kinds`` (read
-    from ``store`` when not given); returns how many were recomputed."""
+    """Swap in the facts of ``graphs`` (``known`` ones as given, the others read from
+    ``store``) and recompute the entities whose facts changed; returns how many."""
     affected: set[str] = set()
     for graph in graphs:
         # Only the entities whose facts in this graph changed are recomputed: a graph
@@ -189,7 +149,7 @@ def _refresh(
         changed = Counter(rows)
         changed.subtract(before)
         affected.update(row[1] for row, n in changed.items() if n)
-    kinds = kinds_of_types(store) if kinds is None else kinds
+    kinds = _kinds_of_types(store)
     # A write that changed which classes fall under a kind (the ontology, or a user's
     # rdfs:subClassOf) changes the kinds of entities in every graph: recompute them all.
     signature = json.dumps(sorted((t, sorted(k)) for t, k in kinds.items()))
@@ -206,7 +166,7 @@ def _refresh(
     return len(affected)
 
 
-def kinds_of_types(store: ReadableStore) -> dict[str, set[str]]:
+def _kinds_of_types(store: ReadableStore) -> dict[str, set[str]]:
     """Each class under an entry kind's class (itself included) -> the kinds' names."""
     by_class = {k.cls: k.name for k in KINDS}
     out: dict[str, set[str]] = defaultdict(set)

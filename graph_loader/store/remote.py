@@ -382,7 +382,11 @@ class RemoteStore(DescribedByQuery):
 
     def publish_text(self, target: str, physical: str, *, replace: bool) -> str:
         """The update that publishes a staged copy (:func:`remote_loads.publish_text`)."""
-        return remote_loads.publish_text(target, physical, replace=replace)
+        # By its differences on Oxigraph server, which runs one update at a time; Virtuoso
+        # runs them side by side, and two such updates deadlocked there (SR172).
+        return remote_loads.publish_text(
+            target, physical, replace=replace, differences=self._engine == "oxigraph"
+        )
 
     def apply_staged(self, target: str, physical: str, *, forward: bool) -> None:
         """Publish a staged copy by itself (unused: the commit point's update does it)."""

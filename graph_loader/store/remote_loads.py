@@ -223,19 +223,20 @@ def discard_text(markers: Sequence[str], physicals: Sequence[str]) -> str:
     return " ;\n".join(steps)
 
 
-def publish_text(target: str, physical: str, *, replace: bool) -> str:
-    """The update that publishes a staged copy: when the load replaces, remove from the
-    target what the copy lacks and add what the target lacks (the triples both hold are not
-    written again: a graph replaced by the same file rewrites only its blank nodes, which
-    are the load's own); otherwise add the copy (blank nodes keep their identity). Each
-    step holds only while the copy's marker is there: a copy another writer's recovery
-    dropped (its load taken for dead) is never published, as an empty graph or at all."""
+def publish_text(target: str, physical: str, *, replace: bool, differences: bool) -> str:
+    """The update that publishes a staged copy: when the load replaces, empty the target
+    and add the copy, or (``differences``) remove from the target what the copy lacks and
+    add what the target lacks (the triples both hold are not written again: a graph
+    replaced by the same file rewrites only its blank nodes, which are the load's own);
+    otherwise add the copy (blank nodes keep their identity). Each step holds only while
+    the copy's marker is there: a copy another writer's recovery dropped (its load taken
+    for dead) is never published, as an empty graph or at all."""
     t, c = term(target), term(physical)
     marked = f"GRAPH {_G} {{ ?load {term(_PENDING + 'physical')} {c} }}"
     into = f"GRAPH {t} {{ ?s ?p ?o }}"
     copy = f"GRAPH {c} {{ ?s ?p ?o }}"
     steps = [f"CREATE SILENT GRAPH {t}"]
-    if replace:
+    if replace and differences:
         steps.append(
             f"DELETE {{ {into} }} WHERE {{ {marked} {into} FILTER NOT EXISTS {{ {copy} }} }}"
         )
@@ -243,6 +244,8 @@ def publish_text(target: str, physical: str, *, replace: bool) -> str:
             f"INSERT {{ {into} }} WHERE {{ {marked} {copy} FILTER NOT EXISTS {{ {into} }} }}"
         )
     else:
+        if replace:
+            steps.append(f"DELETE {{ {into} }} WHERE {{ {marked} {into} }}")
         steps.append(f"INSERT {{ {into} }} WHERE {{ {marked} {copy} }}")
     steps.append(stamp_text(target, when=marked))  # the commit's update moves the version
     return " ;\n".join(steps)
