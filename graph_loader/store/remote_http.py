@@ -124,6 +124,8 @@ def _beside(url: str, name: str) -> str:
 
 #: Encoded query parameters a client keeps (:meth:`RemoteClient.query_form`).
 FORMS_KEPT = 64
+#: The longest encoded parameters kept (a query's own ``FROM`` clauses name graphs too).
+FORM_KEPT_CHARS = 16_384
 
 
 class RemoteClient:
@@ -156,7 +158,9 @@ class RemoteClient:
     def query_form(self, text: str, params: Sequence[tuple[str, str]]) -> str:
         """The form that asks ``text`` with ``params``. The parameters (a server names the
         same graphs for every query: twenty graph IRIs take 0.06 ms to encode, three
-        times the query's text) are encoded once and kept, :data:`FORMS_KEPT` at most.
+        times the query's text) are encoded once and kept, :data:`FORMS_KEPT` at most and
+        none longer than :data:`FORM_KEPT_CHARS`: a query's own dataset is the client's, and
+        what is kept must not grow with what clients send.
 
         >>> c = RemoteClient(Endpoints.for_engine("http://h/query", engine="oxigraph"),
         ...                  timeout=1, retries=0)
@@ -166,9 +170,11 @@ class RemoteClient:
         key = tuple(params)
         encoded = self._forms.get(key)
         if encoded is None:
-            if len(self._forms) >= FORMS_KEPT:
-                self._forms.clear()
-            encoded = self._forms[key] = urlencode(key)
+            encoded = urlencode(key)
+            if len(encoded) <= FORM_KEPT_CHARS:
+                if len(self._forms) >= FORMS_KEPT:
+                    self._forms.clear()
+                self._forms[key] = encoded
         query = urlencode([("query", text)])
         return f"{query}&{encoded}" if encoded else query
 
