@@ -129,7 +129,8 @@ class DirectLoad(StagedLoad):
             raise
         self.targets = {target: (target, "new")}
         self.counts = {target: held_count(seen)}
-        self.kept = {target: kept}
+        if keep:
+            self.kept = {target: kept}
 
     def _quads(self) -> Iterator[bytes]:
         """The spooled triples as N-Quads of the target, whole lines at a time."""
