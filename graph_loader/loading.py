@@ -279,8 +279,7 @@ class _Job:
             ),
         )
         # The graphs whose whole content the load read are indexed from it, not read back.
-        known = {g: index.facts_of(g, kept) for g, kept in staged.kept.items()}
-        index.refresh(self.store, counts, base_iri=self.base_iri, known=known)
+        index.refresh(self.store, counts, base_iri=self.base_iri, read=staged.kept)
         return LoadResult(self.path.name, counts, sha, time.perf_counter() - started)
 
 

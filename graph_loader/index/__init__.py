@@ -11,7 +11,7 @@ and their sorted list, and every label and identifier folded by
 from __future__ import annotations
 
 from graph_loader.index.db import FILE_NAME, KINDS, Kind
-from graph_loader.index.facts import FACT_PREDICATES, facts_of
+from graph_loader.index.facts import FACT_PREDICATES
 from graph_loader.index.refresh import behind, rebuild, refresh, resized
 
 __all__ = [
@@ -20,7 +20,6 @@ __all__ = [
     "KINDS",
     "Kind",
     "behind",
-    "facts_of",
     "rebuild",
     "refresh",
     "resized",

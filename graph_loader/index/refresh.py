@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 from graph_loader.graphs import Purpose, covered
 from graph_loader.index.db import KINDS, open_reading, open_writing
-from graph_loader.index.facts import Fact, read_facts
+from graph_loader.index.facts import Fact, facts_of, read_facts
 from graph_loader.normalise import fold, grams, has_cjk
 from graph_loader.store import ReadableStore
 from graph_loader.vocab import (
@@ -79,13 +79,13 @@ def refresh(
     graphs: Iterable[str],
     *,
     base_iri: str,
-    known: Mapping[str, list[Fact]] | None = None,
+    read: Mapping[str, Iterable[ox.Triple | ox.Quad]] | None = None,
 ) -> int:
     """Re-read ``graphs`` (written, emptied or dropped) into the index, in one transaction,
     and with them every graph whose triple count is not what the index last saw (an update's
     graphs, or a write whose refresh a crash prevented); returns how many entities were
-    recomputed. ``known`` gives the facts of graphs whose whole content the write knows
-    (:func:`~graph_loader.index.facts.facts_of`): those are not read back from the store."""
+    recomputed. ``read`` gives, for graphs whose whole content the write read, its triples
+    of :data:`~graph_loader.index.facts.FACT_PREDICATES`: those graphs are not read back."""
     conn = open_writing(store)
     try:
         with conn:
@@ -93,7 +93,7 @@ def refresh(
             row = conn.execute("SELECT value FROM meta WHERE key = 'graphs'").fetchone()
             seen: dict[str, int] = json.loads(row[0]) if row else {}
             moved = {g for g in seen.keys() | listing.keys() if seen.get(g) != listing.get(g)}
-            n = _refresh(conn, store, sorted(set(graphs) | moved), base_iri, known or {})
+            n = _refresh(conn, store, sorted(set(graphs) | moved), base_iri, read or {})
             _remember(conn, listing)
             return n
     finally:
@@ -129,10 +129,10 @@ def _refresh(
     store: ReadableStore,
     graphs: list[str],
     base: str,
-    known: Mapping[str, list[Fact]],
+    read: Mapping[str, Iterable[ox.Triple | ox.Quad]],
 ) -> int:
-    """Swap in the facts of ``graphs`` (``known`` ones as given, the others read from
-    ``store``) and recompute the entities whose facts changed; returns how many."""
+    """Swap in the facts of ``graphs`` (from the triples ``read`` gives, the others read
+    from ``store``) and recompute the entities whose facts changed; returns how many."""
     affected: set[str] = set()
     for graph in graphs:
         # Only the entities whose facts in this graph changed are recomputed: a graph
@@ -141,8 +141,8 @@ def _refresh(
         conn.execute("DELETE FROM fact WHERE graph = ?", (graph,))
         rows: list[Fact] = []
         if Purpose.INDEX.covers(graph, base_iri=base):
-            if graph in known:
-                rows = known[graph]
+            if graph in read:
+                rows = facts_of(graph, read[graph])
             elif store.has_graph(graph):
                 rows = list(read_facts(store, graph))
         conn.executemany("INSERT INTO fact VALUES (?, ?, ?, ?, ?, ?)", rows)
