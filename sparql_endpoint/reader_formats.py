@@ -22,7 +22,7 @@ from types import MappingProxyType
 
 from babel import Locale
 from babel.dates import format_date, format_datetime, format_skeleton
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_percent
 from babel.units import format_unit
 
 #: The Babel locale of each language tag the pages are read in.
@@ -63,9 +63,7 @@ def number(value: int | float | Decimal | str, language: str) -> str:
     """
     if isinstance(value, str) and value.isascii() and value.isdigit():
         value = int(value)  # a whole number as a literal writes it ("1998", "007")
-    if type(value) is int and value >= 0 and language in LOCALES:
-        # Every served language groups whole numbers by thousands from the first: Babel's
-        # answer without its pattern machinery (a page writes several).
+    if type(value) is int:
         return _native(f"{value:,}", language)
     try:
         figure = Decimal(str(value))
@@ -73,16 +71,14 @@ def number(value: int | float | Decimal | str, language: str) -> str:
         return str(value)
     if not figure.is_finite():
         return str(value)
-    if language in LOCALES:
-        # What Babel writes with its locales' standard pattern and every decimal kept (the
-        # served ones all group by thousands with "," and write "." before the decimals,
-        # which _native turns into the reader's signs), trailing zeros dropped: without its
-        # pattern machinery, and without its 28-digit limit, past which it raises.
-        shown = format(figure, ",f")
-        if "." in shown:
-            shown = shown.rstrip("0").rstrip(".")
-    else:
-        shown = format_decimal(figure, locale=locale(language), decimal_quantization=False)
+    # What Babel writes with the locales' standard pattern and every decimal kept (every
+    # served language, and English for the others, groups by thousands with "," and writes
+    # "." before the decimals, which _native turns into the reader's signs), trailing zeros
+    # dropped: without its pattern machinery, and without its 28-digit limit, past which
+    # it raises (a page writes several numbers).
+    shown = format(figure, ",f")
+    if "." in shown:
+        shown = shown.rstrip("0").rstrip(".")
     return _native(shown, language)
 
 
