@@ -163,7 +163,7 @@ def measure(
     before = target.cpu_seconds()
     root = root_of(target.server)
     if first:
-        load = first_requests(root, paths, accept, connections=level)
+        load = first_requests(root, paths, accept, connections=level, work=work)
     else:
         load = run_wrk(root, paths, accept, connections=level, seconds=seconds, work=work)
     cpu = target.cpu_seconds() - before

@@ -7,8 +7,11 @@ under ``--work`` and copied for the native server (both kept for the next run); 
 run as subprocesses on 127.0.0.1 (see bench/http_servers.py). Each query kind of the mix
 (bench/http_mix.py) is first run on both and must give the same solutions. Then, in rounds,
 each concurrency level runs on each server in turn (order alternating between rounds): a
-short warm-up, then client threads (one ``requests.Session`` each) send the mix for
-``--seconds`` or ``--requests``, whichever ends first, asking for SPARQL JSON results.
+short warm-up, then wrk (C; bench/deref_tools.py) sends the mix over that many keep-alive
+connections for ``--seconds``, asking for SPARQL JSON results, each connection its next
+query when its answer is in, the ``--requests`` distinct queries cycled. (Until 2026-12-07
+Python client threads sent it; on two cores they used more CPU per query than the native
+server, which they held to a fraction of its rate: docs/benchmarks.md.)
 
 Printed per server and level: throughput, p50 and p99 latency, server CPU per request, and
 lamcoop's ratios to the native server (medians over the rounds; each ratio is taken within
@@ -30,15 +33,16 @@ import json  # noqa: E402
 import math  # noqa: E402
 import os  # noqa: E402
 import platform  # noqa: E402
+import resource  # noqa: E402
 import statistics  # noqa: E402
-import threading  # noqa: E402
 import time  # noqa: E402
-from dataclasses import asdict, dataclass, field  # noqa: E402
+from dataclasses import asdict, dataclass  # noqa: E402
 from importlib.metadata import version  # noqa: E402
-from urllib.parse import urlencode  # noqa: E402
+from urllib.parse import urlencode, urlsplit  # noqa: E402
 
 import psutil  # noqa: E402
 import requests  # noqa: E402
+from deref_tools import run_wrk  # noqa: E402
 from http_mix import COUNT_QUERY, TEMPLATES, Query, Sizes, mix, solutions  # noqa: E402
 from http_servers import (  # noqa: E402
     Server,
@@ -50,7 +54,6 @@ from http_servers import (  # noqa: E402
 from synthetic import SIZES, generate  # noqa: E402
 
 ACCEPT = {"Accept": "application/sparql-results+json"}
-REQUEST_TIMEOUT = 60.0
 
 
 @dataclass
@@ -68,17 +71,10 @@ class Measurement:
     client_cpu_ms: float
     others_cores: float
     load_average: float
-    by_kind_p50_ms: dict[str, float] = field(default_factory=dict)
 
     @property
     def throughput(self) -> float:
         return self.requests / self.seconds if self.seconds else 0.0
-
-
-def percentile(values: list[float], q: float) -> float:
-    """Nearest-rank percentile of ``values`` (``q`` in 0..1)."""
-    ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, math.ceil(q * len(ordered)) - 1))]
 
 
 def fetch(server: Server, text: str) -> dict:
@@ -101,95 +97,49 @@ def verify(servers: list[Server], queries: list[Query]) -> dict[str, int]:
     return rows
 
 
-def _urls(server: Server, queries: list[Query]) -> list[tuple[str, str]]:
-    joint = "&" if "?" in server.url else "?"  # a URL may carry parameters (bench/remote.py)
-    return [(q.kind, f"{server.url}{joint}{urlencode({'query': q.text})}") for q in queries]
-
-
-class _Tally:
-    """The shared request counter and the results of a measurement's client threads."""
-
-    def __init__(self, urls: list[tuple[str, str]]):
-        self.urls = urls
-        self.lock = threading.Lock()
-        self.next = 0
-        self.errors = 0
-        self.last = 0.0
-        self.latencies: list[tuple[str, float]] = []
-
-    def take(self) -> tuple[str, str] | None:
-        """The next request to send, or None when the list is used up."""
-        with self.lock:
-            if self.next >= len(self.urls):
-                return None
-            self.next += 1
-            return self.urls[self.next - 1]
-
-    def record(self, kind: str, elapsed: float, ok: bool) -> None:
-        with self.lock:
-            self.last = time.perf_counter()
-            if ok:
-                self.latencies.append((kind, elapsed))
-            else:
-                self.errors += 1
-
-    def p50_by_kind(self) -> dict[str, float]:
-        """Median latency of each query kind, in ms."""
-        by_kind: dict[str, list[float]] = {}
-        for kind, seconds in self.latencies:
-            by_kind.setdefault(kind, []).append(seconds)
-        return {kind: percentile(values, 0.5) * 1000 for kind, values in by_kind.items()}
-
-
-def _client(tally: _Tally, deadline: float) -> None:
-    """One client thread: its own session, requests until the list or the time runs out."""
-    with requests.Session() as session:
-        session.headers.update(ACCEPT)
-        while time.monotonic() < deadline and (item := tally.take()) is not None:
-            kind, url = item
-            started = time.perf_counter()
-            try:
-                response = session.get(url, timeout=REQUEST_TIMEOUT)
-                ok = response.status_code == 200 and bool(response.content)
-            except requests.RequestException:
-                ok = False
-            tally.record(kind, time.perf_counter() - started, ok)
+def _paths(server: Server, queries: list[Query]) -> tuple[str, list[str]]:
+    """The server's root and the request path (with its query string) of each query."""
+    parts = urlsplit(server.url)
+    joint = "&" if parts.query else "?"  # a URL may carry parameters (bench/remote.py)
+    base = parts.path + (f"?{parts.query}" if parts.query else "")
+    paths = [f"{base}{joint}{urlencode({'query': q.text})}" for q in queries]
+    return f"{parts.scheme}://{parts.netloc}", paths
 
 
 def run_level(
-    server: Server, queries: list[Query], concurrency: int, seconds: float
+    server: Server, queries: list[Query], concurrency: int, seconds: float, *, work: Path
 ) -> Measurement:
-    """Send ``queries`` (at most) for ``seconds`` (at most) from ``concurrency`` threads."""
-    tally = _Tally(_urls(server, queries))
-    me, cpu_before, server_before = psutil.Process(), psutil.cpu_times(), server.cpu_seconds()
-    client_before = sum(me.cpu_times()[:2])
-    started = time.perf_counter()
-    deadline = time.monotonic() + seconds
-    threads = [threading.Thread(target=_client, args=(tally, deadline)) for _ in range(concurrency)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = max(tally.last - started, 1e-9)
+    """``queries`` sent by wrk (C) from ``concurrency`` keep-alive connections for
+    ``seconds``, each connection its next query when its answer is in, the list cycled."""
+    root, paths = _paths(server, queries)
+    cpu_before, server_before = psutil.cpu_times(), server.cpu_seconds()
+    client_before = _children_cpu()
+    load = run_wrk(
+        root, paths, ACCEPT["Accept"], connections=concurrency, seconds=seconds, work=work
+    )
     server_cpu = server.cpu_seconds() - server_before
-    client_cpu = sum(me.cpu_times()[:2]) - client_before
+    client_cpu = _children_cpu() - client_before
     busy = _busy(psutil.cpu_times()) - _busy(cpu_before)
-    done = max(1, len(tally.latencies))
-    all_seconds = [s for _, s in tally.latencies] or [0.0]
+    done = max(1, load.requests)
     return Measurement(
         server=server.name,
         concurrency=concurrency,
-        requests=len(tally.latencies),
-        errors=tally.errors,
-        seconds=elapsed,
-        p50_ms=percentile(all_seconds, 0.5) * 1000,
-        p99_ms=percentile(all_seconds, 0.99) * 1000,
+        requests=load.requests,
+        errors=load.errors,
+        seconds=load.seconds,
+        p50_ms=load.p50_ms,
+        p99_ms=load.p99_ms,
         server_cpu_ms=server_cpu / done * 1000,
         client_cpu_ms=client_cpu / done * 1000,
-        others_cores=max(0.0, busy - server_cpu - client_cpu) / elapsed,
+        others_cores=max(0.0, busy - server_cpu - client_cpu) / max(load.seconds, 1e-9),
         load_average=os.getloadavg()[0],
-        by_kind_p50_ms=tally.p50_by_kind(),
     )
+
+
+def _children_cpu() -> float:
+    """CPU seconds of this process's ended children (wrk, once it has run)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def _busy(times) -> float:
@@ -257,12 +207,11 @@ def report(table: list[dict]) -> str:
 
 
 def _line(m: Measurement) -> str:
-    kinds = " ".join(f"{k} {v:.1f}" for k, v in m.by_kind_p50_ms.items())
     return (
         f"  c={m.concurrency:<3} {m.server:<9} {m.throughput:8.1f} req/s  p50 {m.p50_ms:7.2f} ms  "
-        f"p99 {m.p99_ms:7.2f} ms  server cpu {m.server_cpu_ms:5.2f} ms/req  client cpu "
+        f"p99 {m.p99_ms:7.2f} ms  server cpu {m.server_cpu_ms:5.2f} ms/req  client (wrk) cpu "
         f"{m.client_cpu_ms:4.2f} ms/req  others {m.others_cores:.2f} cores  load "
-        f"{m.load_average:.2f}  errors {m.errors}  p50 by kind (ms): {kinds}"
+        f"{m.load_average:.2f}  errors {m.errors}"
     )
 
 
@@ -288,8 +237,8 @@ def measure(servers: list[Server], queries: list[Query], args) -> list[list[Meas
         print(f"round {number + 1} of {args.rounds}", flush=True)
         for level in args.levels:
             for server in order:
-                run_level(server, queries[: 20 * level], level, args.warmup)
-                measurements.append(run_level(server, queries, level, args.seconds))
+                run_level(server, queries, level, args.warmup, work=args.work)
+                measurements.append(run_level(server, queries, level, args.seconds, work=args.work))
                 print(_line(measurements[-1]), flush=True)
                 if server.process.poll() is not None:
                     raise RuntimeError(f"{server.name} stopped; see {server.log}")
@@ -302,7 +251,7 @@ def parse_args(argv: list[str] | None):
     parser.add_argument("--size", default="1m", choices=sorted(SIZES))
     parser.add_argument("--levels", type=int, nargs="+", default=[4, 16])
     parser.add_argument("--seconds", type=float, default=20.0, help="most time per measurement")
-    parser.add_argument("--requests", type=int, default=20_000, help="most requests per one")
+    parser.add_argument("--requests", type=int, default=20_000, help="distinct queries, cycled")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds before each one")
     parser.add_argument("--work", type=Path, default=HERE / "work")

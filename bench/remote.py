@@ -14,7 +14,7 @@ pyoxigraph) on 127.0.0.1:
 * **query mix**: the mix of bench/http_mix.py (the one of bench/http.py, checked to give
   the same solutions on both), sent through ``lamcoop serve`` over that server and to the
   server's own ``/query`` (with ``union-default-graph``, as lamcoop asks), same queries,
-  same concurrency, by bench/http.py's client (``run_level``): req/s, p50, p99.
+  same concurrency, sent by wrk as bench/http.py sends it (``run_level``): req/s, p50, p99.
 * **dereferencing**: ``/doc/{path}.ttl`` through lamcoop against ``DESCRIBE <iri>`` asked
   of the server directly (``text/turtle``), repeated (wrk) and first request (each entity
   once), by bench/deref.py's ``run``.
@@ -210,7 +210,7 @@ def parse_args(argv: list[str] | None):
     parser.add_argument("--size", default="100k", choices=sorted(SIZES))
     parser.add_argument("--levels", type=int, nargs="+", default=[4, 16])
     parser.add_argument("--seconds", type=float, default=15.0, help="most time per measurement")
-    parser.add_argument("--requests", type=int, default=20_000, help="most requests per one")
+    parser.add_argument("--requests", type=int, default=20_000, help="distinct queries, cycled")
     parser.add_argument("--rounds", type=int, default=2, help="rounds of the query mix")
     parser.add_argument("--load-rounds", type=int, default=3)
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds before each one")
