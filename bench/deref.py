@@ -50,6 +50,7 @@ import pyoxigraph as ox  # noqa: E402
 import requests  # noqa: E402
 from deref_tools import (  # noqa: E402
     BASE,
+    curl_version,
     first_requests,
     install_trifid,
     run_wrk,
@@ -241,6 +242,7 @@ def versions(trifid: Path | None) -> dict[str, str]:
         "uwsgi (pyuwsgi)": version("pyuwsgi"),
         "flask": version("flask"),
         "wrk": wrk_version(),
+        "curl": curl_version(),
     }
     if trifid is not None:
         info["trifid"] = trifid_version(trifid)

@@ -145,7 +145,7 @@ def first_requests(
     command += ["--write-out", "%{http_code} %{size_download} %{time_total}\\n"]
     if connections > 1:
         command += ["--parallel", "--parallel-immediate", "--parallel-max", str(connections)]
-    start = curl_start_cost(root, command)
+    start = curl_start_cost(command)
     started = time.perf_counter()
     done = subprocess.run([*command, "--config", str(listing)], **_CAPTURE)
     elapsed = max(time.perf_counter() - started - start, 1e-9)
@@ -164,16 +164,20 @@ def first_requests(
 _CAPTURE: dict = {"capture_output": True, "text": True, "check": False, "timeout": 600}
 
 
-def curl_start_cost(root: str, command: list[str]) -> float:
-    """Seconds a run of ``command`` takes besides its one transfer (starting curl, ending
-    it), the median of three runs that ask ``root`` for ``/``."""
+def curl_start_cost(command: list[str]) -> float:
+    """Seconds a run of ``command`` takes besides its transfers (starting curl, ending it):
+    the median of three runs that read ``file:///dev/null``, which asks no server."""
     costs = []
     for _ in range(3):
         started = time.perf_counter()
-        done = subprocess.run([*command, "--output", "/dev/null", f"{root}/"], **_CAPTURE)
-        took = time.perf_counter() - started
-        costs.append(took - float(done.stdout.split()[-1]))
+        subprocess.run([*command, "--output", "/dev/null", "file:///dev/null"], **_CAPTURE)
+        costs.append(time.perf_counter() - started)
     return statistics.median(costs)
+
+
+def curl_version() -> str:
+    done = subprocess.run([curl_binary(), "--version"], capture_output=True, text=True, check=False)
+    return done.stdout.split()[1] if done.stdout else "unknown"
 
 
 def wrk_version() -> str:

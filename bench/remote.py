@@ -49,7 +49,7 @@ from types import ModuleType  # noqa: E402
 import psutil  # noqa: E402
 from deref import TURTLE, Target, check, entity_iris, ratios  # noqa: E402
 from deref import run as deref_run  # noqa: E402
-from deref_tools import wrk_version  # noqa: E402
+from deref_tools import curl_version, wrk_version  # noqa: E402
 from http_mix import TEMPLATES, mix  # noqa: E402
 from http_servers import BIN, Server, _spawn, free_port, native_version  # noqa: E402
 from synthetic import SIZES, generate  # noqa: E402
@@ -202,6 +202,7 @@ def versions(http) -> str:
     info = http.versions()
     info["oxigraph"] = native_version()
     info["wrk"] = wrk_version()
+    info["curl"] = curl_version()
     return ", ".join(f"{k} {v}" for k, v in info.items())
 
 
