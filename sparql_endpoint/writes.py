@@ -3,7 +3,8 @@ index (:mod:`graph_loader.index`, for the graphs written) and VoID.
 
 Every write goes through :meth:`~sparql_endpoint.executor.Executor.write`, which (in the
 server) holds the store read-write while no query runs in any process. A write the store
-rejects is a 400 naming the problem and changes nothing.
+rejects is a 400 naming the problem and changes nothing; a remote store that fails or
+cannot be reached is a 502 naming it, as for a query.
 
 Each write keeps the provenance of the graphs it wrote true (see
 :func:`graph_loader.provenance.record_writes`): a Graph Store PUT or POST publishes the
@@ -26,7 +27,7 @@ from flask import Response, abort
 from graph_loader import index, provenance
 from graph_loader.bounded import locate
 from graph_loader.publish.void import write_void
-from graph_loader.store import InternalGraphError, Store
+from graph_loader.store import InternalGraphError, Store, StoreError
 from graph_loader.store.leases import LoadLost
 from sparql_endpoint.context import service
 from sparql_endpoint.executor import Unavailable
@@ -75,6 +76,8 @@ def write(
         abort(400, f"the store refused the write: {exc}")
     except Unavailable as exc:
         abort(503, str(exc))
+    except StoreError as exc:  # a remote engine that failed or could not be reached
+        abort(502, f"the store failed: {exc}")
 
 
 def run_update(text: str, base_iri: str | None = None, *, calls_out: bool = False) -> Response:

@@ -175,7 +175,7 @@ def test_graph_store_puts_through_two_nodes_at_once_all_show(cluster):
     """Writes through two nodes and the command line at once: all published, all seen."""
     words = ("Plmoknijb", "Uhbygvtfc", "Rdxeszwaq")
 
-    def put(node: int, word: str) -> int:
+    def put(node: int, word: str) -> tuple[int, str]:
         entity, graph = ID + f"x-nodes-{word.lower()}", f"urn:x-lamcoop-test:{word}"
         body = "".join(f'<{entity}> <{LABEL}> "{word} {n}"@en . ' for n in range(2000))
         answer = requests.put(
@@ -185,14 +185,18 @@ def test_graph_store_puts_through_two_nodes_at_once_all_show(cluster):
             headers={"Content-Type": "text/turtle", "Authorization": f"Bearer {TOKEN}"},
             timeout=HTTP_DEADLINE,
         )
-        return answer.status_code
+        return answer.status_code, answer.text[:500]
 
     with concurrent.futures.ThreadPoolExecutor(3) as pool:
         puts = [pool.submit(put, n, w) for n, w in enumerate(words[:2])]
         e = f"<{ID}x-nodes-{words[2].lower()}>"
         data = f'{e} <{LABEL}> "{words[2]}"@en .\n{e} <{TYPE}> <urn:x-lamcoop-test:T> .\n'
         cli = pool.submit(cluster.load, GRAPH[:-5] + words[2], data)
-        assert [p.result() for p in puts] == [201, 201] and cli.result() is None
+        answers = [p.result() for p in puts]
+        # On a failure, what each node wrote to its log (the cause of an unexpected answer).
+        logs = [node.output()[-3000:] for node in cluster.nodes]
+        assert [status for status, _ in answers] == [201, 201], (answers, logs)
+        assert cli.result() is None
     counts = cluster.engine.counts()
     assert [counts["urn:x-lamcoop-test:" + w] for w in words] == [2001, 2001, 2]
     assert not [g for g in counts if g.startswith("urn:lamcoop:staging:")]
