@@ -1,15 +1,15 @@
 #!/bin/sh
 # System packages the test suite needs besides Python: a Java runtime (the HermiT reasoner,
 # run by owlready2), Chromium with its driver (page tests), Virtuoso open source 7 (a remote
-# store engine the remote-store tests start on loopback ports), wrk (the load generator of
-# bench/deref.py), nginx (the load balancer of the many-nodes test), and fonts for Persian
-# and Chinese
-# (the pages name them in lamcoop.css; the page tests fail on a missing glyph). Installed
-# with apt-get, quietly and only when one is missing; without root or apt-get it says what
-# is missing and goes on (the tests that need a command skip).
+# store engine the remote-store tests start on loopback ports), wrk and curl (the load
+# generators of bench/deref.py, bench/http.py and bench/remote.py), nginx (the load
+# balancer of the many-nodes test), and fonts for Persian and Chinese (the pages name them
+# in lamcoop.css; the page tests fail on a missing glyph). Installed with apt-get, quietly
+# and only when one is missing; without root or apt-get it says what is missing and goes on
+# (the tests that need a command skip).
 set -u
 # command the tests run : Debian package that provides it
-NEEDS="java:default-jre-headless chromium:chromium chromedriver:chromium-driver wrk:wrk nginx:nginx virtuoso-t:virtuoso-opensource"
+NEEDS="java:default-jre-headless chromium:chromium chromedriver:chromium-driver wrk:wrk curl:curl nginx:nginx virtuoso-t:virtuoso-opensource"
 # font family (as fontconfig names it) : Debian package that provides it
 FONTS="Noto_Sans_Arabic:fonts-noto-core Noto_Sans_CJK_SC:fonts-noto-cjk"
 
