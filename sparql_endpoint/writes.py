@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -34,6 +35,7 @@ from sparql_endpoint.executor import Unavailable
 from sparql_endpoint.outbound import OutboundFailure, failed_outbound
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 def write(
@@ -77,6 +79,7 @@ def write(
     except Unavailable as exc:
         abort(503, str(exc))
     except StoreError as exc:  # a remote engine that failed or could not be reached
+        log.warning("a write failed in the store: %s", exc)
         abort(502, f"the store failed: {exc}")
 
 

@@ -185,7 +185,7 @@ def test_graph_store_puts_through_two_nodes_at_once_all_show(cluster):
             headers={"Content-Type": "text/turtle", "Authorization": f"Bearer {TOKEN}"},
             timeout=HTTP_DEADLINE,
         )
-        return answer.status_code, answer.text[:500]
+        return answer.status_code, answer.text[:2000]
 
     with concurrent.futures.ThreadPoolExecutor(3) as pool:
         puts = [pool.submit(put, n, w) for n, w in enumerate(words[:2])]
@@ -193,9 +193,10 @@ def test_graph_store_puts_through_two_nodes_at_once_all_show(cluster):
         data = f'{e} <{LABEL}> "{words[2]}"@en .\n{e} <{TYPE}> <urn:x-lamcoop-test:T> .\n'
         cli = pool.submit(cluster.load, GRAPH[:-5] + words[2], data)
         answers = [p.result() for p in puts]
-        # On a failure, what each node wrote to its log (the cause of an unexpected answer).
-        logs = [node.output()[-3000:] for node in cluster.nodes]
-        assert [status for status, _ in answers] == [201, 201], (answers, logs)
+        # On a failure, the answers whole and what each node wrote to its log.
+        said = "\n".join(f"{status}: {text}" for status, text in answers)
+        logs = "\n".join(node.output()[-3000:] for node in cluster.nodes)
+        assert [status for status, _ in answers] == [201, 201], f"{said}\n{logs}"
         assert cli.result() is None
     counts = cluster.engine.counts()
     assert [counts["urn:x-lamcoop-test:" + w] for w in words] == [2001, 2001, 2]

@@ -35,6 +35,7 @@ from graph_loader.store.dialect import (
     results,
     system_graph,
 )
+from graph_loader.store.engine_errors import StoreRefused
 from graph_loader.store.interface import (
     DatasetGraph,
     GraphInfo,
@@ -52,7 +53,7 @@ from graph_loader.store.leases import owner
 from graph_loader.store.moves import chunks
 from graph_loader.store.remote_answers import OXIGRAPH_GIVES, EngineAnswer, query_request
 from graph_loader.store.remote_direct import DirectLoad, goes_direct
-from graph_loader.store.remote_http import RemoteClient, StoreRefused
+from graph_loader.store.remote_http import RemoteClient
 from graph_loader.store.remote_payloads import insert_data, serialised, started, upload_quads
 from graph_loader.store.remote_version import (
     bump_text,

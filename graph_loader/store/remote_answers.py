@@ -29,9 +29,10 @@ import urllib3.exceptions
 from graph_loader.rdf_formats import RDF_SYNTAXES, RESULTS_SYNTAXES
 from graph_loader.store.bindings import bind
 from graph_loader.store.dialect import with_base
+from graph_loader.store.engine_errors import StoreRefused
 from graph_loader.store.interface import DatasetGraph, ExpandingFunctions
 from graph_loader.store.layout import StoreError
-from graph_loader.store.remote_http import CONNECT_SECONDS, RemoteClient, StoreRefused
+from graph_loader.store.remote_http import CONNECT_SECONDS, RemoteClient
 
 #: The media types Oxigraph server writes a query's answer in: every results format and
 #: every RDF syntax of lamcoop's format table (a CONSTRUCT in a quad syntax is in the

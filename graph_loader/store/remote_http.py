@@ -16,9 +16,6 @@ fails is a :class:`StoreError` naming the endpoint, such as
 
 from __future__ import annotations
 
-import ast
-import contextlib
-import re
 import socket
 import tempfile
 import time
@@ -39,6 +36,12 @@ from SPARQLWrapper.SPARQLExceptions import (
     SPARQLWrapperException,
 )
 
+from graph_loader.store.engine_errors import (
+    answer_body,
+    failure,
+    until_kept,
+    what_was_said,
+)
 from graph_loader.store.layout import StoreError
 
 ENGINES = ("oxigraph", "virtuoso", "generic")
@@ -59,15 +62,6 @@ CONNECT_SECONDS = 10.0
 QUERY_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
 
 T = TypeVar("T")
-#: How Virtuoso words an error in running a request (answered 500): ``Virtuoso 22012 Error
-#: SR084: Division by 0.`` (its SQL state first). Class 08 (connection) and 40 (transaction
-#: rolled back) are the engine's trouble; any other is the request's.
-_VIRTUOSO_ERROR = re.compile(rb"\s*Virtuoso (?!08|40)[0-9A-Z]{5} Error ")
-
-
-class StoreRefused(StoreError, ValueError):
-    """The engine ran the request and refused it (an error of the request, not of the
-    engine): answered as a refusal (4xx), never as the server's failure."""
 
 
 @dataclass(frozen=True)
@@ -189,12 +183,15 @@ class RemoteClient:
     ) -> tuple[str, bytes]:
         """Run a query: the answer's media type and body."""
         return self._retrying(
-            self.endpoints.query, lambda: self._sparql(text, params, False, accept)
+            self.endpoints.query,
+            lambda: until_kept(lambda: self._sparql(text, params, False, accept)),
         )
 
     def update(self, text: str) -> None:
         """Run an update (one request: one transaction on engines that have them)."""
-        self._retrying(self.endpoints.update, lambda: self._sparql(text, (), True))
+        self._retrying(
+            self.endpoints.update, lambda: until_kept(lambda: self._sparql(text, (), True))
+        )
 
     def _sparql(
         self,
@@ -227,14 +224,12 @@ class RemoteClient:
             kind = response.headers.get("Content-Type", "")
             return kind.split(";")[0].strip().lower(), response.read()
         except QueryBadFormed as exc:
-            raise SyntaxError(_said(exc, e.update if update else e.query)) from None
+            raise SyntaxError(what_was_said(exc, e.update if update else e.query)) from None
         except EndPointInternalError as exc:
-            said = _said(exc, e.update if update else e.query)
-            if e.engine == "virtuoso" and _VIRTUOSO_ERROR.match(_body(exc)):
-                raise StoreRefused(said) from None
-            raise StoreError(said) from None
+            said = what_was_said(exc, e.update if update else e.query)
+            raise failure(e.engine, answer_body(exc), said) from None
         except SPARQLWrapperException as exc:
-            raise StoreError(_said(exc, e.update if update else e.query)) from None
+            raise StoreError(what_was_said(exc, e.update if update else e.query)) from None
         except urllib.error.HTTPError as exc:
             body = exc.read()[:500].decode("utf-8", "replace")
             where = e.update if update else e.query
@@ -356,27 +351,3 @@ def _why(exc: BaseException) -> str:
         stack.extend(item.args)
     text = str(getattr(exc, "reason", exc))
     return text[:200]
-
-
-def _body(exc: SPARQLWrapperException) -> bytes:
-    """The body of the endpoint's answer SPARQLWrapper keeps in its message."""
-    text = str(exc.args[0] if exc.args else exc)
-    if "Response:\n" not in text:
-        return b""
-    said = text.split("Response:\n", 1)[1].strip()
-    with contextlib.suppress(ValueError, SyntaxError):
-        found = ast.literal_eval(said)
-        return found if isinstance(found, bytes) else said.encode()
-    return said.encode()
-
-
-def _said(exc: SPARQLWrapperException, url: str) -> str:
-    """What the endpoint said, with its URL (the body SPARQLWrapper keeps, as text)."""
-    text = str(exc.args[0] if exc.args else exc)
-    said = ""
-    if "Response:\n" in text:
-        said = text.split("Response:\n", 1)[1].strip()
-        with contextlib.suppress(ValueError, SyntaxError, AttributeError):
-            said = ast.literal_eval(said).decode("utf-8", "replace")
-    what = "" if isinstance(exc, QueryBadFormed) else f"{exc.msg}: "
-    return f"{url}: {what}{said.strip()[:500]}".rstrip(": ")

@@ -27,8 +27,8 @@ from collections.abc import Iterator
 
 from graph_loader.index.sparql import TextFunctions
 from graph_loader.store import StoreError
+from graph_loader.store.engine_errors import StoreRefused
 from graph_loader.store.remote_answers import AnswerBroken, AnswerLate, EngineAnswer
-from graph_loader.store.remote_http import StoreRefused
 from sparql_endpoint.executor.jobs import Head, QueryJob, dataset_options
 from sparql_endpoint.executor.results import (
     CHUNK_BYTES,

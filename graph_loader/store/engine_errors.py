@@ -1,0 +1,105 @@
+"""What an engine's failing answer says, and what lamcoop makes of it: a refusal of the
+request (:class:`StoreRefused`, a 4xx to the client), a transaction the engine rolled back
+(:class:`RolledBack`: nothing of it stays, so the same request is sent again,
+:func:`until_kept`), or the engine's own trouble (:class:`StoreError`).
+
+Virtuoso words an error in running a request (answered 500) with its SQL state first:
+``Virtuoso 22012 Error SR084: Division by 0.``. Class 08 (connection) and 40 (transaction
+rolled back, ``Virtuoso 40001 Error SR172: Transaction deadlocked``) are the engine's
+trouble; any other is the request's.
+
+>>> body = b"Virtuoso 40001 Error SR172: Transaction deadlocked"
+>>> type(failure("virtuoso", body, "http://v/sparql-auth: deadlocked")).__name__
+'RolledBack'
+>>> type(failure("virtuoso", b"Virtuoso 22012 Error SR084: Division by 0.", "x")).__name__
+'StoreRefused'
+>>> type(failure("oxigraph", body, "x")).__name__
+'StoreError'
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import re
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
+
+from graph_loader.store.layout import StoreError
+
+T = TypeVar("T")
+_VIRTUOSO_REFUSAL = re.compile(rb"\s*Virtuoso (?!08|40)[0-9A-Z]{5} Error ")
+_VIRTUOSO_ROLLED_BACK = re.compile(rb"\s*Virtuoso 40[0-9A-Z]{3} Error ")
+#: Times a request whose transaction the engine rolled back is sent again.
+ROLLED_BACK_RETRIES = 5
+
+
+class StoreRefused(StoreError, ValueError):
+    """The engine ran the request and refused it (an error of the request, not of the
+    engine): answered as a refusal (4xx), never as the server's failure."""
+
+
+class RolledBack(StoreError):
+    """The engine rolled the request's transaction back (a deadlock): nothing of it stays,
+    and the same request may be sent again."""
+
+
+def failure(engine: str, body: bytes, said: str) -> StoreError:
+    """The error for an engine's 500 answer ``body`` (``said``: its words, with the URL)."""
+    if engine == "virtuoso" and _VIRTUOSO_REFUSAL.match(body):
+        return StoreRefused(said)
+    if engine == "virtuoso" and _VIRTUOSO_ROLLED_BACK.match(body):
+        return RolledBack(said)
+    return StoreError(said)
+
+
+def until_kept(attempt: Callable[[], T], *, wait: float = 0.1) -> T:
+    """Run ``attempt`` again while the engine rolls its transaction back (:class:`RolledBack`),
+    at most :data:`ROLLED_BACK_RETRIES` times, waiting ``wait`` seconds, then twice as long
+    each time; the last :class:`RolledBack` is raised.
+
+    >>> tries = []
+    >>> def deadlocked_twice():
+    ...     tries.append(1)
+    ...     if len(tries) < 3:
+    ...         raise RolledBack("deadlocked")
+    ...     return "done"
+    >>> until_kept(deadlocked_twice, wait=0), len(tries)
+    ('done', 3)
+    """
+    for left in range(ROLLED_BACK_RETRIES, -1, -1):
+        try:
+            return attempt()
+        except RolledBack:
+            if left == 0:
+                raise
+        time.sleep(wait)
+        wait *= 2
+    raise AssertionError("unreachable")
+
+
+def answer_body(exc: SPARQLWrapperException) -> bytes:
+    """The body of the endpoint's answer SPARQLWrapper keeps in its message."""
+    text = str(exc.args[0] if exc.args else exc)
+    if "Response:\n" not in text:
+        return b""
+    said = text.split("Response:\n", 1)[1].strip()
+    with contextlib.suppress(ValueError, SyntaxError):
+        found = ast.literal_eval(said)
+        return found if isinstance(found, bytes) else said.encode()
+    return said.encode()
+
+
+def what_was_said(exc: SPARQLWrapperException, url: str) -> str:
+    """What the endpoint said, with its URL (the body SPARQLWrapper keeps, as text)."""
+    text = str(exc.args[0] if exc.args else exc)
+    said = ""
+    if "Response:\n" in text:
+        said = text.split("Response:\n", 1)[1].strip()
+        with contextlib.suppress(ValueError, SyntaxError, AttributeError):
+            said = ast.literal_eval(said).decode("utf-8", "replace")
+    what = "" if isinstance(exc, QueryBadFormed) else f"{exc.msg}: "
+    return f"{url}: {what}{said.strip()[:500]}".rstrip(": ")
