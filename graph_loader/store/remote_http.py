@@ -37,6 +37,7 @@ from SPARQLWrapper.SPARQLExceptions import (
 )
 
 from graph_loader.store.engine_errors import (
+    RolledBack,
     answer_body,
     failure,
     until_kept,
@@ -272,8 +273,12 @@ class RemoteClient:
         headers: Mapping[str, str],
     ) -> requests.Response:
         url = self.endpoints.graph_store
+        # Bytes, or a spooled file read again from its start, can be sent again.
+        resendable = body is None or isinstance(body, bytes) or hasattr(body, "seek")
 
         def send() -> requests.Response:
+            if hasattr(body, "seek"):
+                body.seek(0)  # type: ignore[union-attr]
             try:
                 response = self.session.request(
                     method,
@@ -289,12 +294,15 @@ class RemoteClient:
             except requests.Timeout:
                 raise StoreError(f"{url} did not answer within {self.timeout:g} s") from None
             if response.status_code >= 400:
-                text = response.text[:500]
-                raise StoreError(f"{url} answered {response.status_code}: {text}")
+                said = f"{url} answered {response.status_code}: {response.text[:500]}"
+                found = failure(self.endpoints.engine, response.content[:500], said)
+                raise found if isinstance(found, RolledBack) else StoreError(said)
             return response
 
         # A streamed body is read once: it cannot be sent again.
-        return self._retrying(url, send, again=isinstance(body, bytes | None))
+        return self._retrying(
+            url, (lambda: until_kept(send)) if resendable else send, again=resendable
+        )
 
     def _retrying(self, url: str, attempt: Callable[[], T], *, again: bool = True) -> T:
         """Run ``attempt``, trying again on a connection error; errors name ``url``."""

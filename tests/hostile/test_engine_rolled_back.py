@@ -101,3 +101,13 @@ def test_a_refusal_is_not_sent_again(engine):
     with pytest.raises(StoreRefused):
         _client(url).update(UPDATE)
     assert len(state.updates) == 1
+
+
+@pytest.mark.parametrize("streamed", [False, True], ids=["bytes", "spooled"])
+def test_a_graph_store_upload_deadlocked_is_sent_again_whole(engine, streamed):
+    state, url = engine
+    state.failures = 2
+    data = b"<urn:x:s> <urn:x:p> <urn:x:o> .\n" * 1000
+    body = iter([data[:10_000], data[10_000:]]) if streamed else data
+    _client(url).post_graph("urn:x-lamcoop-test:g", body, "application/n-triples")
+    assert state.updates == [data] * 3
