@@ -184,15 +184,12 @@ class RemoteClient:
     ) -> tuple[str, bytes]:
         """Run a query: the answer's media type and body."""
         return self._retrying(
-            self.endpoints.query,
-            lambda: until_kept(lambda: self._sparql(text, params, False, accept)),
+            self.endpoints.query, lambda: self._sparql(text, params, False, accept)
         )
 
     def update(self, text: str) -> None:
         """Run an update (one request: one transaction on engines that have them)."""
-        self._retrying(
-            self.endpoints.update, lambda: until_kept(lambda: self._sparql(text, (), True))
-        )
+        self._retrying(self.endpoints.update, lambda: self._sparql(text, (), True))
 
     def _sparql(
         self,
@@ -300,16 +297,16 @@ class RemoteClient:
             return response
 
         # A streamed body is read once: it cannot be sent again.
-        return self._retrying(
-            url, (lambda: until_kept(send)) if resendable else send, again=resendable
-        )
+        return self._retrying(url, send, again=resendable)
 
     def _retrying(self, url: str, attempt: Callable[[], T], *, again: bool = True) -> T:
-        """Run ``attempt``, trying again on a connection error; errors name ``url``."""
+        """Run ``attempt``, trying again (when it can be sent ``again``) on a connection
+        error and on a transaction the engine rolled back (:func:`until_kept`); errors name
+        ``url``."""
         wait = 0.5
         for left in range(self.retries if again else 0, -1, -1):
             try:
-                return attempt()
+                return until_kept(attempt) if again else attempt()
             except _Unreachable as exc:
                 if left == 0:
                     raise StoreError(f"cannot reach {url}: {exc.why}") from None
