@@ -16,6 +16,8 @@ import pyoxigraph as ox
 from flask import abort
 
 from graph_loader.describe import Term
+from graph_loader.store import StoreError
+from graph_loader.store.engine_errors import StoreRefused
 from sparql_endpoint.context import service
 from sparql_endpoint.executor import QueryError, ReadView, Unavailable
 
@@ -43,12 +45,17 @@ def construct(text: str, bindings: Mapping[str, Term] | None = None) -> list[ox.
 
 @contextlib.contextmanager
 def _answered() -> Iterator[None]:
-    """503 for a busy store; 500 for a page query the store rejects (the query and the
-    store's message go to the log, never to the client)."""
+    """503 for a busy store; 502 for a remote store that failed or could not be reached
+    (as for a protocol query or a write); 500 for a page query the store rejects (the query
+    and the store's message go to the log, never to the client)."""
     try:
         yield
     except Unavailable as exc:
         abort(503, str(exc))
-    except QueryError:
+    except QueryError as exc:
+        cause = exc.__cause__
+        if isinstance(cause, StoreError) and not isinstance(cause, StoreRefused):
+            log.warning("a page's read failed in the store: %s", cause)
+            abort(502, f"the store failed: {cause}")
         log.exception("a page's query failed")
         abort(500, "a query of this page failed; the error is in the server's log")

@@ -6,7 +6,10 @@ the store is the store's failure, naming the endpoint and what went wrong (a wri
 Before the fix, a Graph Store PUT and a SPARQL update answered 500: the remote client's
 ``StoreError`` reached Flask's last handler. A fresh-clone run of the suite on 2026-12-07
 saw one such 500, a Graph Store PUT through a node over Virtuoso while two other writers
-ran (``tests/test_many_nodes.py``).
+ran (``tests/test_many_nodes.py``). An entity document whose worker still held its handle
+on the store answered 500 too ("a query of this page failed"), when the read failed rather
+than the opening. (The lists are left out: they are made from what the state directory
+keeps, and answer without the engine.)
 """
 
 from __future__ import annotations
@@ -39,9 +42,10 @@ def gone(tmp_path_factory) -> Iterator[RunningServer]:
     try:
         load_by_command_line(engine.query_url, root, settings, graph=GRAPH, data=DATA)
         with RunningServer(engine.query_url, root, settings) as server:
-            # The worker's handle on the store is open (a page read it) when the engine goes.
-            page = requests.get(server.url + "/list/institutions", timeout=HTTP_DEADLINE)
-            assert page.status_code == 200, page.text[:500]
+            # The worker's handle on the store is open (a document read it) when the engine
+            # goes; the pages tested below are not in the page cache.
+            page = requests.get(server.url + "/doc/institution/warm.ttl", timeout=HTTP_DEADLINE)
+            assert page.status_code == 404, page.text[:500]
             engine.stop()
             yield server
     finally:
@@ -56,7 +60,7 @@ def _failed(answer: requests.Response, *, reading: bool = False) -> None:
         assert "the store cannot be read" in answer.text, said
     else:
         assert answer.status_code == 502 and "the store failed" in answer.text, said
-    assert "127.0.0.1" in answer.text and "connection refused" in answer.text, said
+    assert "127.0.0.1" in answer.text and "connection refused" in answer.text.lower(), said
     assert "Traceback" not in answer.text
 
 
@@ -81,9 +85,7 @@ def test_an_update_is_the_stores_failure(gone):
     _failed(answer)
 
 
-@pytest.mark.parametrize(
-    "path", ["/list/institutions", "/list/agreements", "/doc/institution/x.ttl"]
-)
+@pytest.mark.parametrize("path", ["/doc/institution/x.ttl", "/doc/institution/x.html"])
 def test_a_page_is_the_stores_failure(gone, path):
     _failed(requests.get(gone.url + path, timeout=HTTP_DEADLINE), reading=True)
 
