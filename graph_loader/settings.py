@@ -105,6 +105,12 @@ class Settings:
         "MiB of memory the server's front process may hold of entity documents and /id "
         "redirects, answered without a worker until the data changes; 0 turns it off.",
     )
+    front_documents: bool = setting(
+        True,
+        "Let the server's front process make entity documents and /id redirects itself, "
+        "one at a time, whenever it is free; the workers make the others. False sends "
+        "every one the front has not kept to a worker.",
+    )
     network_sandbox: bool = setting(
         True,
         "With an empty service_allowlist, run the server's workers in a sandbox that cannot "

@@ -60,10 +60,10 @@ def query_workers(settings: Settings) -> int:
     return settings.workers or max(1, len(os.sched_getaffinity(0)))
 
 
-def make_executor(settings: Settings, store: Store | None) -> Executor:
+def make_executor(settings: Settings, store: Store | None, *, watched: bool = True) -> Executor:
     """Reads in this process over the store on disk (stopped at the limit, the request
-    answered by :func:`~sparql_endpoint.responses.timeout_handler`), or in-thread over
-    ``store`` (no limit)."""
+    answered by :func:`~sparql_endpoint.responses.timeout_handler`, unless not
+    ``watched``), or in-thread over ``store`` (no limit)."""
     if store is not None:
         return in_thread(store)
     return served(
@@ -72,6 +72,7 @@ def make_executor(settings: Settings, store: Store | None) -> Executor:
         answer_timeout=timeout_handler,
         memory_limit=settings.query_memory_mb * 1024 * 1024,
         opener=store_opener(settings),
+        watched=watched,
     )
 
 
@@ -83,6 +84,7 @@ def create_app(
     metrics_dir: Path | None = None,
     sandbox: SandboxState = NOT_SERVED,
     front_cache: bool = False,
+    watched: bool = True,
 ) -> Flask:
     """Make the application for ``settings`` (resolved from the environment when omitted).
 
@@ -93,6 +95,7 @@ def create_app(
     network sandbox this process runs in (see :mod:`sparql_endpoint.network_sandbox`).
     With ``front_cache``, documents and redirects say the front may keep them (see
     :mod:`sparql_endpoint.front_cache`; only behind the front, which takes the mark out).
+    Not ``watched``, no read ends the process (the front's app, :mod:`.front_render`).
     """
     settings = settings or resolve_settings()
     app = Flask(__name__)
@@ -102,7 +105,7 @@ def create_app(
     app.extensions[POLICY] = browser_policy(inline_scripts=yasgui.inline_scripts())
     app.extensions[EXTENSION] = Service(
         settings=settings,
-        executor=make_executor(settings, store),
+        executor=make_executor(settings, store, watched=watched),
         metrics=Metrics() if metrics_dir is None else SharedMetrics(metrics_dir),
         sandbox=sandbox,
         front_cache=front_cache,

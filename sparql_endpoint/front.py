@@ -38,12 +38,21 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import uvloop
 
 from sparql_endpoint.chunked_body import BrokenBody, dechunked
 from sparql_endpoint.executor.store_files import StateFile
-from sparql_endpoint.front_cache import FrontCache, field_value, request_key
+from sparql_endpoint.front_cache import (
+    Entry,
+    FrontCache,
+    Key,
+    field_value,
+    marked_version,
+    may_keep,
+    request_key,
+)
 from sparql_endpoint.front_heads import (
     BODY_READ_SECONDS,
     HEAD_LIMIT,
@@ -58,7 +67,11 @@ from sparql_endpoint.front_heads import (
     refusal,
     refusal_bytes,
 )
-from sparql_endpoint.front_relay import Pending, Relay
+from sparql_endpoint.front_relay import Pending, Relay, status_of
+from sparql_endpoint.worker_settings import SETTINGS_ENV
+
+if TYPE_CHECKING:
+    from sparql_endpoint.front_render import Renderer
 
 __all__ = ["MAX_FIELDS", "PACKET_LIMIT", "Front", "refusal", "run", "start_front"]
 
@@ -78,8 +91,10 @@ class Front:
         *,
         cache_bytes: int = 0,
         store: str | None = None,
+        renderer: Renderer | None = None,
     ):
         self.router = router
+        self.renderer = renderer
         self.keepalive = keepalive
         self.max_body = max_body
         self.cache = FrontCache(cache_bytes) if cache_bytes > 0 and store else None
@@ -174,7 +189,7 @@ class _Client:
         method, target, protocol = request_line.split(b" ")
         keepable = protocol == b"HTTP/1.1" and not _says_close(fields)
         key = None
-        if self.front.cache is not None and keepable and length == 0 and not chunked:
+        if keepable and length == 0 and not chunked:
             key = request_key(method, target, fields)
         if key is not None and not self.busy and self.front.cache is not None:
             version = self.front.version()
@@ -184,12 +199,29 @@ class _Client:
                 self.writer.write(entry.answer(method, condition, self.front.cache.date()))
                 await self.writer.drain()
                 return True
+        renderer = self.front.renderer
+        if key is not None and not self.busy and renderer is not None and renderer.idle:
+            made = await renderer.answer(head)
+            if made is not None:
+                return await self._made(method, key, *made)
         relay = await self._router()
         pending = Pending(method, key, keepable, body_sent=length == 0)
         relay.expect(pending)
         assert self.upstream is not None
         self.upstream.write(b"\r\n".join([request_line, *fields]) + b"\r\n\r\n" + chunked)
         return await self._body(length, pending)
+
+    async def _made(self, method: bytes, key: Key, lines: list[bytes], body: bytes) -> bool:
+        """Write the answer the front's own app made (kept as a worker's would be)."""
+        head, version = marked_version(lines)
+        cache = self.front.cache
+        status = status_of(head[0]) or 500
+        if cache is not None and may_keep(method, status, version, self.front.version()):
+            assert version is not None
+            cache.put(key, Entry.of(version, head, body))
+        self.writer.write(b"\r\n".join(head) + b"\r\n\r\n" + body)
+        await self.writer.drain()
+        return True
 
     async def _settled(self) -> bool:
         """Wait until no answer is awaited; whether the connection still goes on.
@@ -272,15 +304,7 @@ def _says_close(fields: list[bytes]) -> bool:
     return value is not None and b"close" in value.lower()
 
 
-async def _main(
-    listener: socket.socket,
-    router: str,
-    keepalive: float,
-    max_body: int,
-    cache_bytes: int,
-    store: str | None,
-) -> None:
-    front = Front(router, keepalive, max_body, cache_bytes=cache_bytes, store=store)
+async def _main(listener: socket.socket, front: Front) -> None:
     server = await asyncio.start_server(front.serve, sock=listener, limit=HEAD_LIMIT)
     async with server:
         await server.serve_forever()
@@ -296,10 +320,19 @@ def run() -> None:
     listener.setblocking(False)
     keepalive, max_body = float(config["keepalive"]), int(config["max_body"])
     cache_bytes, store = int(config.get("cache_bytes", 0)), config.get("store")
+    renderer = None
+    if config.get("render"):
+        from sparql_endpoint.front_render import renderer_for  # the app: only when used
+
+        renderer = renderer_for(os.environ[SETTINGS_ENV])
+    front = Front(
+        config["router"], keepalive, max_body, cache_bytes=cache_bytes, store=store,
+        renderer=renderer,
+    )  # fmt: skip
     # uvloop's event loop (libuv): the same asyncio streams at a fraction of the CPU per
     # relayed request, the front's whole cost.
     with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
-        runner.run(_main(listener, config["router"], keepalive, max_body, cache_bytes, store))
+        runner.run(_main(listener, front))
 
 
 def start_front(
@@ -310,6 +343,7 @@ def start_front(
     *,
     cache_bytes: int = 0,
     store: str | None = None,
+    render: bool = False,
 ) -> subprocess.Popen:
     """The front as a process of its own, on ``listener`` (which it inherits), passing
     requests to the router's socket ``router`` (chunked bodies read whole, up to
@@ -323,6 +357,7 @@ def start_front(
             "max_body": max_body,
             "cache_bytes": cache_bytes,
             "store": store,
+            "render": render,
             "parent": os.getpid(),
         }
     )

@@ -108,6 +108,16 @@ def request_key(method: bytes, target: bytes, fields: list[bytes]) -> Key | None
     return target, tuple(kept)
 
 
+def may_keep(method: bytes, status: int, version: int | None, current: int | None) -> bool:
+    """Whether an answer marked with ``version`` may be kept, the data being at
+    ``current``: a GET answered 200 or 303 from the current version.
+
+    >>> may_keep(b"GET", 200, 4, 4), may_keep(b"HEAD", 200, 4, 4), may_keep(b"GET", 200, 3, 4)
+    (True, False, False)
+    """
+    return version is not None and method == b"GET" and status in (200, 303) and version == current
+
+
 def field_value(fields: list[bytes], wanted: bytes) -> bytes | None:
     """The value of the first field named ``wanted`` (lower case), or ``None``.
 

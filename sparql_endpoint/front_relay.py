@@ -19,7 +19,14 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sparql_endpoint.front_cache import Entry, FrontCache, Key, field_value, marked_version
+from sparql_endpoint.front_cache import (
+    Entry,
+    FrontCache,
+    Key,
+    field_value,
+    marked_version,
+    may_keep,
+)
 
 #: Bytes moved at a time.
 CHUNK = 65536
@@ -148,14 +155,12 @@ class Relay:
         if not framed or not request.keepable:
             self.keep = False
         if (
-            version is not None
-            and self.cache is not None
+            self.cache is not None
             and request.key is not None
-            and request.method == b"GET"
-            and status in (200, 303)
             and length is not None
-            and version == self.version()
+            and may_keep(request.method, status, version, self.version())
         ):
+            assert version is not None
             body = await self.source.readexactly(length)
             self.cache.put(request.key, Entry.of(version, head, body))
             self.client.write(b"\r\n".join(head) + b"\r\n\r\n" + body)

@@ -253,6 +253,7 @@ def serve_command(state: AppState, host, port, workers, get_path, accept) -> Non
         settings.max_body_bytes,
         cache_bytes=settings.front_cache_mb * 1024 * 1024,
         store=str(settings.store_path.resolve()),
+        render=settings.front_documents,
     )
     listener.close()  # the front's now
     if settings.remote_store:

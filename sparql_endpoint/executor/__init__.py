@@ -72,10 +72,12 @@ def served(
     answer_timeout: AnswerTimeout = log_timeout,
     memory_limit: int = 0,
     opener: Opener | None = None,
+    watched: bool = True,
 ) -> Executor:
     """An executor over the store at ``store_path`` in this process, stopped at ``timeout``
     or past ``memory_limit`` bytes of resident memory (0: none) (``answer_timeout`` is
-    asked, as each read starts, for what answers its request)."""
+    asked, as each read starts, for what answers its request); never stopped when not
+    ``watched``."""
     return Executor(
         Served(
             store_path,
@@ -83,5 +85,6 @@ def served(
             answer_timeout=answer_timeout,
             memory_limit=memory_limit,
             opener=opener,
+            watched=watched,
         )
     )

@@ -80,7 +80,9 @@ def publish_state(store_path: Path, opener: Opener | None = None) -> None:
 
 class Served:
     """Reads in this process over the store at ``store_path``, stopped at ``timeout`` or
-    when the process's resident memory passes ``memory_limit`` bytes (0: no limit)."""
+    when the process's resident memory passes ``memory_limit`` bytes (0: no limit); with
+    ``watched`` false, not stopped (for a process that must not end: the front, whose
+    reads are bounded documents; see :mod:`sparql_endpoint.front_render`)."""
 
     def __init__(
         self,
@@ -90,6 +92,7 @@ class Served:
         answer_timeout: AnswerTimeout = log_timeout,
         memory_limit: int = 0,
         opener: Opener | None = None,
+        watched: bool = True,
     ):
         self.store_path = Path(store_path)
         self._open = opener or _embedded(self.store_path)
@@ -97,7 +100,9 @@ class Served:
         self._answer_timeout = answer_timeout
         self._locks = StoreLocks(self.store_path)
         self._state = StateFile(self.store_path)
-        self._watchdog = Watchdog(period=min(0.05, timeout / 50), memory_limit=memory_limit)
+        self._watchdog = (
+            Watchdog(period=min(0.05, timeout / 50), memory_limit=memory_limit) if watched else None
+        )
         self._store: Store | None = None
         self._opened_at: int | None = None
         if not self._state.exists():
@@ -145,14 +150,16 @@ class Served:
         except LockTimeout:
             raise Unavailable("the store is being written; try again") from None
         try:
-            self._watchdog.arm(self.timeout, answer)
+            if self._watchdog is not None:
+                self._watchdog.arm(self.timeout, answer)
             return self._handle()
         except BaseException:
             self._release()
             raise
 
     def _release(self) -> None:
-        self._watchdog.disarm()
+        if self._watchdog is not None:
+            self._watchdog.disarm()
         self._locks.release_read()
 
     def _handle(self) -> Store:
