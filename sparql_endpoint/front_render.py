@@ -45,7 +45,7 @@ WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 SLOW_SECONDS = 5.0
 
 #: How long a thread holds the interpreter's lock when another waits for it, in the front.
-SWITCH_SECONDS = 0.0002
+SWITCH_SECONDS = 0.001
 
 #: Statuses whose answers have no body (besides answers to HEAD).
 BODILESS = (204, 304)

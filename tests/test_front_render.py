@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -186,3 +187,42 @@ def test_a_conditional_request_is_answered_304_by_the_front_too(servers):
             timeout=HTTP_DEADLINE,
         )
         assert fresh.status_code == 200 and fresh.headers["ETag"] != first.headers["ETag"]
+
+
+def _raw(server: RunningServer, head: bytes) -> bytes:
+    """The status line the server answers ``head`` with (one request, then the close)."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=HTTP_DEADLINE) as conn:
+        conn.sendall(head)
+        answer = b""
+        while b"\r\n" not in answer and (chunk := conn.recv(65536)):
+            answer += chunk
+    return answer.split(b"\r\n", 1)[0]
+
+
+def test_odd_heads_get_the_answer_a_worker_gives(servers):
+    on, off = servers["on"], servers["off"]
+    stem = quote(_stems(1, start=2)[0]).encode()
+    doc = b"/doc/" + stem + b".ttl"
+    heads = [
+        b"GET " + doc + b" HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",  # two hosts
+        b"GET " + doc + b" HTTP/1.1\r\nHost: a b\r\n\r\n",
+        b"GET " + doc + b" HTTP/1.1\r\nHost: \xff\xfe\r\n\r\n",
+        b"GET " + doc + b" HTTP/1.1\r\nHost: h\r\nX\tY: 1\r\nAccept: \xe4\r\n\r\n",
+        b"GET "
+        + doc
+        + b" HTTP/1.1\r\nHost: h\r\nAccept-Language: "
+        + b"fa;q=0.1," * 500
+        + b"\r\n\r\n",
+        b"GET " + doc + b"?page=2&page=x&lang=%ff HTTP/1.1\r\nHost: h\r\n\r\n",
+        b"GET /doc/%2e%2e/%2e%2e/etc/passwd HTTP/1.1\r\nHost: h\r\n\r\n",
+        b"GET /doc/x%2Fy.ttl HTTP/1.1\r\nHost: h\r\n\r\n",
+        b"GET /doc/ HTTP/1.1\r\nHost: h\r\n\r\n",
+        b"HEAD /id/" + stem + b" HTTP/1.1\r\nHost: h\r\nAccept: text/html\r\n\r\n",
+    ]
+    statuses = set()
+    for head in heads:
+        mine = _raw(on, head)
+        assert mine == _raw(off, head), head[:120]
+        statuses.add(mine)
+    assert statuses == {b"HTTP/1.1 200 OK", b"HTTP/1.1 303 SEE OTHER", b"HTTP/1.1 404 NOT FOUND"}
+    assert requests.get(on.url + "/-/health", timeout=HTTP_DEADLINE).status_code == 200
