@@ -37,6 +37,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,15 +45,7 @@ import uvloop
 
 from sparql_endpoint.chunked_body import BrokenBody, dechunked
 from sparql_endpoint.executor.store_files import StateFile
-from sparql_endpoint.front_cache import (
-    Entry,
-    FrontCache,
-    Key,
-    field_value,
-    marked_version,
-    may_keep,
-    request_key,
-)
+from sparql_endpoint.front_cache import FrontCache, field_value, kept_answer, request_key
 from sparql_endpoint.front_heads import (
     BODY_READ_SECONDS,
     HEAD_LIMIT,
@@ -67,7 +60,7 @@ from sparql_endpoint.front_heads import (
     refusal,
     refusal_bytes,
 )
-from sparql_endpoint.front_relay import Pending, Relay, status_of
+from sparql_endpoint.front_relay import Pending, Relay
 from sparql_endpoint.worker_settings import SETTINGS_ENV
 
 if TYPE_CHECKING:
@@ -78,6 +71,8 @@ __all__ = ["MAX_FIELDS", "PACKET_LIMIT", "Front", "refusal", "run", "start_front
 #: The environment variable through which ``lamcoop serve`` tells the mule its listening
 #: socket's descriptor, the router's socket and the keep-alive time (read once, at start).
 FRONT_ENV = "LAMCOOP_FRONT"
+#: Seconds a worker's answer may be awaited before the front takes documents itself again.
+STUCK_SECONDS = 1.0
 
 
 class Front:
@@ -95,6 +90,9 @@ class Front:
     ):
         self.router = router
         self.renderer = renderer
+        #: Client connections whose request a worker is answering now, and since when
+        #: (oldest first): see :meth:`takes_documents`.
+        self.awaiting: dict[_Client, float] = {}
         self.keepalive = keepalive
         self.max_body = max_body
         self.cache = FrontCache(cache_bytes) if cache_bytes > 0 and store else None
@@ -108,6 +106,16 @@ class Front:
             return self._state.current().version
         except (OSError, ValueError, KeyError, TypeError):
             return None
+
+    def takes_documents(self) -> bool:
+        """Whether the front's own app takes the next document: when it is free, and either
+        no worker is busy for this front or one has been for :data:`STUCK_SECONDS` (long
+        queries hold the workers). Under load its thread would contend with this loop for
+        the interpreter (fewer answers a second, measured), and the workers do better."""
+        if self.renderer is None or not self.renderer.idle:
+            return False
+        oldest = next(iter(self.awaiting.values()), None)
+        return oldest is None or time.monotonic() - oldest >= STUCK_SECONDS
 
     async def serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         """One client connection, to its end."""
@@ -135,6 +143,7 @@ class _Client:
 
     def _idle(self) -> None:
         """Every answer is written: the keep-alive time runs again."""
+        self.front.awaiting.pop(self, None)
         self.settled.set()
         if self.timer is not None:
             self.timer.reschedule(asyncio.get_running_loop().time() + self.front.keepalive)
@@ -170,6 +179,7 @@ class _Client:
         except (TimeoutError, OSError, asyncio.IncompleteReadError):
             pass
         finally:
+            self.front.awaiting.pop(self, None)
             answers = self.answers
             if answers is not None and not answers.done():
                 if refused or not self.reader.at_eof():
@@ -200,28 +210,20 @@ class _Client:
                 await self.writer.drain()
                 return True
         renderer = self.front.renderer
-        if key is not None and not self.busy and renderer is not None and renderer.idle:
+        if key is not None and not self.busy and renderer and self.front.takes_documents():
             made = await renderer.answer(head)
             if made is not None:
-                return await self._made(method, key, *made)
+                version = self.front.version()
+                self.writer.write(kept_answer(self.front.cache, key, method, *made, version))
+                await self.writer.drain()
+                return True
         relay = await self._router()
         pending = Pending(method, key, keepable, body_sent=length == 0)
         relay.expect(pending)
+        self.front.awaiting[self] = time.monotonic()
         assert self.upstream is not None
         self.upstream.write(b"\r\n".join([request_line, *fields]) + b"\r\n\r\n" + chunked)
         return await self._body(length, pending)
-
-    async def _made(self, method: bytes, key: Key, lines: list[bytes], body: bytes) -> bool:
-        """Write the answer the front's own app made (kept as a worker's would be)."""
-        head, version = marked_version(lines)
-        cache = self.front.cache
-        status = status_of(head[0]) or 500
-        if cache is not None and may_keep(method, status, version, self.front.version()):
-            assert version is not None
-            cache.put(key, Entry.of(version, head, body))
-        self.writer.write(b"\r\n".join(head) + b"\r\n\r\n" + body)
-        await self.writer.drain()
-        return True
 
     async def _settled(self) -> bool:
         """Wait until no answer is awaited; whether the connection still goes on.
@@ -259,6 +261,7 @@ class _Client:
     def _router_ended(self, relay: Relay) -> None:
         """The router ended its connection: after a whole answer, the client's goes on
         (the next request opens another); otherwise it ends too."""
+        self.front.awaiting.pop(self, None)
         if relay is not self.relay:
             return
         if self.upstream is not None:

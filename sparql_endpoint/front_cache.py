@@ -263,3 +263,29 @@ def marked_version(head: list[bytes]) -> tuple[list[bytes], int | None]:
         else:
             kept.append(line)
     return kept, version
+
+
+def kept_answer(
+    cache: FrontCache | None,
+    key: Key,
+    method: bytes,
+    lines: list[bytes],
+    body: bytes,
+    current: int | None,
+) -> bytes:
+    """The bytes of an answer the front's app made (``lines``, ``body``), its mark taken
+    out, and kept in ``cache`` as a worker's answer would be (the data at ``current``).
+
+    >>> cache = FrontCache(10_000)
+    >>> key = (b"/doc/a.ttl", ())
+    >>> made = [b"HTTP/1.1 200 OK", b"X-Lamcoop-Front-Cache: 3", b"Content-Length: 1"]
+    >>> kept_answer(cache, key, b"GET", made, b"a", 3)
+    b'HTTP/1.1 200 OK\\r\\nContent-Length: 1\\r\\n\\r\\na'
+    >>> cache.get(key, 3).body
+    b'a'
+    """
+    head, version = marked_version(lines)
+    status = int(head[0].split(b" ", 2)[1])
+    if cache is not None and version is not None and may_keep(method, status, version, current):
+        cache.put(key, Entry.of(version, head, body))
+    return b"\r\n".join(head) + b"\r\n\r\n" + body

@@ -23,6 +23,7 @@ worker.
 from __future__ import annotations
 
 import asyncio
+import gc
 import io
 import logging
 import sys
@@ -144,6 +145,10 @@ class Renderer:
     def _made(self) -> None:
         try:
             self._app = self._make_app()
+            # What the app holds from now on stays out of the collector's walks, which
+            # would otherwise pause the event loop's cached answers (as serve freezes
+            # before forking the workers).
+            gc.freeze()
         except Exception:
             log.exception("the front could not make the app: every document goes to a worker")
         finally:

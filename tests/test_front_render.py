@@ -9,6 +9,7 @@ import os
 import shutil
 import signal
 import socket
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -112,6 +113,18 @@ def test_with_every_worker_stopped_the_front_still_makes_a_document(servers):
         requests.get(f"{off.url}/doc/{quote(stem)}.ttl", timeout=2)
     again = requests.get(f"{off.url}/doc/{quote(stem)}.ttl", timeout=HTTP_DEADLINE)
     assert again.status_code == 200 and _own(off, again.content) == _own(on, made.content)
+
+
+def test_a_document_is_made_by_the_front_while_the_workers_are_held(servers):
+    """A query held by the (stopped) workers for over a second: the front takes documents
+    again (it leaves them to the workers while they answer quickly)."""
+    on = servers["on"]
+    stem = _stems(1, start=41)[0]
+    with _stopped(on), socket.create_connection(("127.0.0.1", on.port), timeout=30) as held:
+        held.sendall(b"GET /sparql?query=ASK%20%7B%7D HTTP/1.1\r\nHost: h\r\n\r\n")
+        time.sleep(1.5)  # past the front's STUCK_SECONDS
+        made = requests.get(f"{on.url}/doc/{quote(stem)}.jsonld", timeout=HTTP_DEADLINE)
+        assert made.status_code == 200 and stem in made.text
 
 
 def _asks(stem: str) -> list[tuple[str, str, dict[str, str]]]:
