@@ -7,10 +7,12 @@ two more hops, and about 0.2 ms of uWSGI's own CPU in the worker besides the app
 (:func:`~sparql_endpoint.app.create_app` from the settings ``lamcoop serve`` resolved, over
 its own read-only handle on the store) and calls it directly for a plain GET or HEAD of
 ``/doc`` or ``/id`` (what :func:`~sparql_endpoint.front_cache.request_key` takes) when its
-thread is idle. Every other request, and every such request while the thread is busy, goes
-to a worker as before, so one client is answered without the hops and under load the
-workers take the rest. The answer is the app's own, kept by the front's cache as a worker's
-would be.
+thread is idle and no worker is busy for the front, or one has been for a second
+(:meth:`~sparql_endpoint.front.Front.takes_documents`: under load the thread would contend
+with the event loop for the interpreter). Every other request goes to a worker as before,
+so one client is answered without the hops, under load the workers make the documents,
+and while long queries hold the workers documents are still answered. The answer is the
+app's own, kept by the front's cache as a worker's would be.
 
 Only these two surfaces are called here: they run no query text a client sent, so the
 front needs no network sandbox for them, and their reads are bounded by a document's page.
@@ -184,9 +186,6 @@ class Renderer:
         if seconds >= SLOW_SECONDS:
             target = head[0].split(b" ")[1][:200].decode("latin-1")
             log.warning("the front took %.1f s to make %s", seconds, target)
-
-    def close(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
 
 
 def renderer_for(settings_json: str) -> Renderer:
