@@ -10,9 +10,11 @@ are in docs/audit.md.
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
 import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,10 +95,15 @@ def make_history(workdir: Path) -> History:
     finally:
         store.close()
     register = workdir / "register.csv"
+    audited = 0.0
     for text in (FIRST, SECOND):
         register.write_text(text, encoding="utf-8")
         lamcoop(workdir, "--store", str(path), "load", str(register))
+        # Each run in a second of its own: the tests name a run by its second, which two
+        # runs started in the same second share (a fast machine loads and audits in less).
+        time.sleep(max(0.0, math.floor(audited) + 1 - time.time()))
         lamcoop(workdir, "--store", str(path), "audit")
+        audited = time.time()
     runs = json.loads(
         lamcoop(workdir, "--store", str(path), "audit", "--runs", "--format", "json").stdout
     )
