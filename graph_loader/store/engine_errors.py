@@ -95,11 +95,6 @@ def answer_body(exc: SPARQLWrapperException) -> bytes:
 
 def what_was_said(exc: SPARQLWrapperException, url: str) -> str:
     """What the endpoint said, with its URL (the body SPARQLWrapper keeps, as text)."""
-    text = str(exc.args[0] if exc.args else exc)
-    said = ""
-    if "Response:\n" in text:
-        said = text.split("Response:\n", 1)[1].strip()
-        with contextlib.suppress(ValueError, SyntaxError, AttributeError):
-            said = ast.literal_eval(said).decode("utf-8", "replace")
+    said = answer_body(exc).decode("utf-8", "replace")
     what = "" if isinstance(exc, QueryBadFormed) else f"{exc.msg}: "
     return f"{url}: {what}{said.strip()[:500]}".rstrip(": ")
