@@ -108,14 +108,26 @@ def request_key(method: bytes, target: bytes, fields: list[bytes]) -> Key | None
     return target, tuple(kept)
 
 
-def may_keep(method: bytes, status: int, version: int | None, current: int | None) -> bool:
+def status_of(line: bytes) -> int | None:
+    """The status of an answer's status line, ``None`` when it is not one.
+
+    >>> status_of(b"HTTP/1.1 204 NO CONTENT"), status_of(b"garbage")
+    (204, None)
+    """
+    parts = line.split(b" ", 2)
+    if len(parts) < 2 or not parts[0].startswith(b"HTTP/") or not parts[1].isdigit():
+        return None
+    return int(parts[1])
+
+
+def may_keep(method: bytes, status: int, version: int, current: int | None) -> bool:
     """Whether an answer marked with ``version`` may be kept, the data being at
     ``current``: a GET answered 200 or 303 from the current version.
 
     >>> may_keep(b"GET", 200, 4, 4), may_keep(b"HEAD", 200, 4, 4), may_keep(b"GET", 200, 3, 4)
     (True, False, False)
     """
-    return version is not None and method == b"GET" and status in (200, 303) and version == current
+    return method == b"GET" and status in (200, 303) and version == current
 
 
 def field_value(fields: list[bytes], wanted: bytes) -> bytes | None:
@@ -285,7 +297,12 @@ def kept_answer(
     b'a'
     """
     head, version = marked_version(lines)
-    status = int(head[0].split(b" ", 2)[1])
-    if cache is not None and version is not None and may_keep(method, status, version, current):
+    status = status_of(head[0])
+    if (
+        cache is not None
+        and status is not None
+        and version is not None
+        and may_keep(method, status, version, current)
+    ):
         cache.put(key, Entry.of(version, head, body))
     return b"\r\n".join(head) + b"\r\n\r\n" + body

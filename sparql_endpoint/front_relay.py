@@ -26,6 +26,7 @@ from sparql_endpoint.front_cache import (
     field_value,
     marked_version,
     may_keep,
+    status_of,
 )
 
 #: Bytes moved at a time.
@@ -43,18 +44,6 @@ class Pending:
     keepable: bool
     #: Whether its whole body has gone to the router.
     body_sent: bool = False
-
-
-def status_of(line: bytes) -> int | None:
-    """The status of an answer's status line, ``None`` when it is not one.
-
-    >>> status_of(b"HTTP/1.1 204 NO CONTENT"), status_of(b"garbage")
-    (204, None)
-    """
-    parts = line.split(b" ", 2)
-    if len(parts) < 2 or not parts[0].startswith(b"HTTP/") or not parts[1].isdigit():
-        return None
-    return int(parts[1])
 
 
 def _closes(line: bytes) -> bool:
@@ -158,9 +147,9 @@ class Relay:
             self.cache is not None
             and request.key is not None
             and length is not None
+            and version is not None
             and may_keep(request.method, status, version, self.version())
         ):
-            assert version is not None
             body = await self.source.readexactly(length)
             self.cache.put(request.key, Entry.of(version, head, body))
             self.client.write(b"\r\n".join(head) + b"\r\n\r\n" + body)
