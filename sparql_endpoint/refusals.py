@@ -49,3 +49,9 @@ class Refused(HTTPException):
 def refuse(code: int, message: str, **values: object) -> NoReturn:
     """Answer ``code`` with ``message`` (marked with :func:`N_`) filled with ``values``."""
     raise Refused(code, Said(message, {k: str(v) for k, v in values.items()}))
+
+
+def store_failed(exc: Exception) -> NoReturn:
+    """502 naming a remote store that failed or could not be reached, in the store's own
+    words after lamcoop's (the same line a protocol query answers with)."""
+    refuse(502, N_("the store failed: %(why)s"), why=exc)

@@ -33,6 +33,7 @@ from graph_loader.store.leases import LoadLost
 from sparql_endpoint.context import service
 from sparql_endpoint.executor import Unavailable
 from sparql_endpoint.outbound import OutboundFailure, failed_outbound
+from sparql_endpoint.refusals import store_failed
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -80,7 +81,7 @@ def write(
         abort(503, str(exc))
     except StoreError as exc:  # a remote engine that failed or could not be reached
         log.warning("a write failed in the store: %s", exc)
-        abort(502, f"the store failed: {exc}")
+        store_failed(exc)
 
 
 def run_update(text: str, base_iri: str | None = None, *, calls_out: bool = False) -> Response:

@@ -20,6 +20,7 @@ from graph_loader.store import StoreError
 from graph_loader.store.engine_errors import StoreRefused
 from sparql_endpoint.context import service
 from sparql_endpoint.executor import QueryError, ReadView, Unavailable
+from sparql_endpoint.refusals import store_failed
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,6 @@ def _answered() -> Iterator[None]:
         cause = exc.__cause__
         if isinstance(cause, StoreError) and not isinstance(cause, StoreRefused):
             log.warning("a page's read failed in the store: %s", cause)
-            abort(502, f"the store failed: {cause}")
+            store_failed(cause)
         log.exception("a page's query failed")
         abort(500, "a query of this page failed; the error is in the server's log")

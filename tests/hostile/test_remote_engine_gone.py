@@ -98,3 +98,17 @@ def test_a_query_is_the_stores_failure(gone):
         timeout=HTTP_DEADLINE,
     )
     _failed(answer, reading=True)
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"), [("fa", "پایگاه داده خطا داد"), ("zh-Hans", "存储库出错")]
+)
+def test_a_readers_page_says_it_in_the_readers_language(gone, lang, words):
+    answer = requests.get(
+        gone.url + f"/doc/institution/y-{lang}.html",
+        params={"lang": lang},
+        headers={"Accept": "text/html"},
+        timeout=HTTP_DEADLINE,
+    )
+    assert answer.status_code == 502 and words in answer.text, answer.text[:2000]
+    assert f'lang="{lang}"' in answer.text and "connection refused" in answer.text.lower()
