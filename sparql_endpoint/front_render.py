@@ -166,8 +166,10 @@ class Renderer:
         or ``None``: the request goes to a worker. The thread counts as busy until the call
         returns, even when the client has gone before."""
         app = self._app
-        environ = environ_of(head, server=self._server) if app is not None else None
-        if app is None or environ is None or self._busy:
+        if app is None or self._busy:
+            return None
+        environ = environ_of(head, server=self._server)
+        if environ is None:
             return None
         self._busy = True
         started = time.monotonic()
