@@ -104,10 +104,13 @@ def test_a_query_is_the_stores_failure(gone):
     ("lang", "words"), [("fa", "پایگاه داده خطا داد"), ("zh-Hans", "存储库出错")]
 )
 def test_a_readers_page_says_it_in_the_readers_language(gone, lang, words):
-    answer = requests.get(
-        gone.url + f"/doc/institution/y-{lang}.html",
+    """A write from a browser (its page, always a 502: a read may be a 503 when the
+    process answering it opens the store then)."""
+    answer = requests.post(
+        gone.url + "/sparql",
         params={"lang": lang},
-        headers={"Accept": "text/html"},
+        data={"update": "INSERT DATA { <urn:x-lamcoop-test:a> <urn:x-lamcoop-test:b> 2 }"},
+        headers={"Accept": "text/html", **AUTH},
         timeout=HTTP_DEADLINE,
     )
     assert answer.status_code == 502 and words in answer.text, answer.text[:2000]
