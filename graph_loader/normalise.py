@@ -157,3 +157,14 @@ def squeeze(text: str) -> str:
     'feeforservice'
     """
     return fold(text).replace(" ", "")
+
+
+def key_words(key: str) -> list[str]:
+    """The words of a folded ``key``: its runs of letters and digits outside Chinese,
+    Japanese and Korean text, then the bigrams of that text (:func:`grams`). What the text
+    index files each label under, and what reconciliation compares a query's words with.
+
+    >>> key_words(fold("Biblioteca Nacional, 国家图书馆"))
+    ['biblioteca', 'nacional', '国家', '家图', '图书', '书馆']
+    """
+    return [w for w in re.findall(r"\w+", key) if not grams(w)] + grams(key)

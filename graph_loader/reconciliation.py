@@ -1,35 +1,40 @@
 """Reconciliation: finding the entity a name (or an ISIL, or a Wikidata id) in someone's
 table means, with a score a person can trust.
 
-The :class:`Index` holds, for every institution, agreement, standard and concept of the
-store, its types, labels (every language), ISILs and Wikidata ids; it is built with three
-queries and kept while the store does not change. Matching: an identifier given as a
-property (``isil``, ``wikidata``) exactly; else a label equal as written (score 100), equal
-through the one normaliser (:func:`graph_loader.normalise.squeeze`: score 95), or sharing
-words (or, in Chinese, character pairs) with it (the share of words in common, up to 90).
-A candidate is a ``match`` only when it is the one candidate at 95 or more: two
+The entities are the institutions, consortia, agreements, standards and concepts of the
+store: whatever has a label and a type under one of :data:`TYPES`. What is known of them is
+read from the store's text index (:mod:`graph_loader.index`, kept in step with every write),
+a few lookups per query on its B-tree indexes: a query's cost depends on the query, never on
+how much the store holds, and no process builds anything first. Matching: an identifier
+given as a property (``isil``, ``wikidata``) exactly; else a label equal as written (score
+100), equal through the one normaliser (:func:`graph_loader.normalise.squeeze`: score 95),
+or sharing words (or, in Chinese, character pairs) with it (the share of words in common,
+up to 90). A candidate is a ``match`` only when it is the one candidate at 95 or more: two
 institutions with the same name are never matched for you.
 
->>> index = Index.of(_example())
+>>> index = _example()
 >>> [(c.id[-2:], c.score, c.match) for c in index.match("Central  library")]
 [('c1', 95.0, False), ('c2', 95.0, False)]
 >>> [(c.id[-2:], c.score, c.match) for c in index.match("Bibliotheque Nationale")]
 [('bn', 95.0, True)]
 >>> [(c.id[-2:], c.match) for c in index.match("", properties={"isil": "XX-2"})]
 [('c2', True)]
+>>> [(c.id[-2:], c.score) for c in index.match("Central Library of Tehran")]
+[('c1', 45.0), ('c2', 45.0)]
 """
 
 from __future__ import annotations
 
-import re
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import islice
 
 import pyoxigraph as ox
 
-from graph_loader.normalise import fold, grams, squeeze
-from graph_loader.vocab import LAMC, OWL, RDFS, SKOS, pick_label
+from graph_loader.index.facts import ISIL, SAME_AS
+from graph_loader.normalise import fold, key_words, squeeze
+from graph_loader.vocab import LAMC, RDFS, SKOS, pick_label, sparql_prefixes
 
 #: The types a reconciliation query may name: id (the class IRI) -> English name.
 TYPES: dict[str, str] = {
@@ -47,18 +52,30 @@ WIKIDATA = "http://www.wikidata.org/entity/"
 EQUAL = 95.0
 #: Words shared by more entities than this do not bring candidates by themselves.
 COMMON = 1000
+#: The most rows one lookup reads (labels equal to a query, a word's labels): the bound
+#: of a query's work.
+ROWS = 4 * COMMON
+#: Entities whose facts one read fetches.
+CHUNK = 500
 
-Select = Callable[[str, Mapping[str, ox.NamedNode | ox.Literal] | None], list[dict]]
+Select = Callable[[str, Mapping[str, ox.NamedNode | ox.Literal] | None], Iterable]
 
-_TYPES_VALUES = " ".join(f"<{t}>" for t in TYPES)
-_ENTITIES = f"""SELECT DISTINCT ?s ?top ?lp ?l WHERE {{
-  VALUES ?top {{ {_TYPES_VALUES} }}
-  ?s a/<{RDFS.subClassOf.value}>* ?top .
-  VALUES ?lp {{ <{RDFS.label.value}> <{SKOS.prefLabel.value}> <{SKOS.altLabel.value}> }}
-  ?s ?lp ?l FILTER(isIRI(?s)) }}"""
-_IDS = f"""SELECT ?s ?isil ?same WHERE {{
-  {{ ?s <{LAMC.isil.value}> ?isil }} UNION
-  {{ ?s <{OWL.sameAs.value}> ?same FILTER(STRSTARTS(STR(?same), "{WIKIDATA}")) }} }}"""
+# One branch per type, its class written in the path (Virtuoso runs a transitive path
+# only from a constant end; see graph_loader.index.refresh).
+_CLASSES = sparql_prefixes("rdfs") + (
+    "SELECT DISTINCT ?c ?top WHERE { "
+    + " UNION ".join(f"{{ ?c rdfs:subClassOf* <{t}> BIND(<{t}> AS ?top) }}" for t in TYPES)
+    + " }"
+)
+
+
+def type_classes(select: Select) -> dict[str, frozenset[str]]:
+    """Each class under a type of :data:`TYPES` (itself included) -> those types: a read
+    of the class hierarchy, not of the instances."""
+    found: dict[str, set[str]] = {}
+    for row in select(_CLASSES, None):
+        found.setdefault(row["c"].value, set()).add(row["top"].value)
+    return {c: frozenset(tops) for c, tops in found.items()}
 
 
 @dataclass
@@ -100,54 +117,19 @@ class Candidate:
 
 
 class Index:
-    """Entities by identifier, by label as written, normalised, and by word."""
+    """Reconciliation over the text index ``conn`` (read-only) of one version of the data;
+    ``classes`` is :func:`type_classes` of that version. One per request: it keeps the
+    entities it has read."""
 
-    def __init__(self, entities: Mapping[str, Entity]):
-        self.entities = dict(entities)
-        self.exact: dict[str, set[str]] = defaultdict(set)
-        self.squeezed: dict[str, set[str]] = defaultdict(set)
-        self.words: dict[str, set[str]] = defaultdict(set)
-        self.by_isil: dict[str, set[str]] = defaultdict(set)
-        self.by_wikidata: dict[str, set[str]] = defaultdict(set)
-        #: The words of each entity's labels, one set per label.
-        self.label_words: dict[str, list[frozenset[str]]] = {}
-        for entity in self.entities.values():
-            sets = []
-            for _, label in entity.labels:
-                self.exact[label.value.strip()].add(entity.id)
-                self.squeezed[squeeze(label.value)].add(entity.id)
-                words = frozenset(_words(label.value))
-                sets.append(words)
-                for word in words:
-                    self.words[word].add(entity.id)
-            self.label_words[entity.id] = sets
-            for isil in entity.isils:
-                self.by_isil[isil.casefold()].add(entity.id)
-            for qid in entity.wikidata:
-                self.by_wikidata[qid.upper()].add(entity.id)
+    def __init__(self, conn: sqlite3.Connection, classes: Mapping[str, frozenset[str]]):
+        self.conn = conn
+        self.classes = classes
+        self._known: dict[str, Entity | None] = {}
 
-    @classmethod
-    def of(cls, select: Select) -> Index:
-        """The index of the store ``select`` reads (a page's or a command's SELECT)."""
-        entities: dict[str, Entity] = {}
-        seen: set[tuple[str, str, str]] = set()
-        for row in select(_ENTITIES, None):
-            s = row["s"].value
-            entity = entities.setdefault(s, Entity(s))
-            entity.types.add(row["top"].value)
-            key = (s, row["lp"].value, str(row["l"]))
-            if key not in seen and isinstance(row["l"], ox.Literal):
-                seen.add(key)
-                entity.labels.append((row["lp"].value, row["l"]))
-        for row in select(_IDS, None):
-            known = entities.get(row["s"].value)
-            if known is None:
-                continue
-            if "isil" in row:
-                known.isils.add(row["isil"].value)
-            if "same" in row:
-                known.wikidata.add(row["same"].value[len(WIKIDATA) :])
-        return cls(entities)
+    def entity(self, iri: str) -> Entity | None:
+        """The entity ``iri`` names, or ``None`` when it is none of :data:`TYPES`' with a label."""
+        self._read([iri])
+        return self._known[iri]
 
     def match(
         self,
@@ -161,89 +143,188 @@ class Index:
         """The best candidates for ``text`` (and identifier ``properties``), best first."""
         scores: dict[str, float] = {}
         for pid, value in (properties or {}).items():
-            found = self._by_identifier(pid, value)
-            for iri in found:
+            for iri in self._by_identifier(pid, value):
                 scores[iri] = 100.0
         if not scores and text.strip():
             scores = self._by_label(text, limit)
-        if type_:
-            scores = {i: s for i, s in scores.items() if type_ in self.entities[i].types}
-        ranked = sorted(scores.items(), key=lambda item: (-item[1], self.entities[item[0]].id))
-        top = [i for i, s in ranked if s >= EQUAL]
+        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+        kept = list(self._kept(ranked, type_, limit))
+        top = [i for i, s in kept if s >= EQUAL]
         return [
             self._candidate(iri, score, len(top) == 1 and iri == top[0], lang)
-            for iri, score in ranked[:limit]
+            for iri, score in kept[:limit]
         ]
 
+    def _kept(
+        self, ranked: list[tuple[str, float]], type_: str | None, limit: int
+    ) -> Iterator[tuple[str, float]]:
+        """The ranked candidates that are entities (of ``type_`` when given), up to
+        ``limit`` of them and every one at :data:`EQUAL` or more: read a few at a time, as
+        many as may be wanted (twice as many each time more are)."""
+        taken, first = 0, 0
+        size = sum(1 for _, score in ranked if score >= EQUAL) + limit
+        while first < len(ranked):
+            chunk = ranked[first : first + size]
+            first, size = first + size, min(2 * size, CHUNK)
+            self._read([iri for iri, _ in chunk])
+            for iri, score in chunk:
+                entity = self._known[iri]
+                if entity is None or (type_ and type_ not in entity.types):
+                    continue
+                if taken >= limit and score < EQUAL:
+                    return
+                taken += 1
+                yield iri, score
+
     def _candidate(self, iri: str, score: float, match: bool, lang: str) -> Candidate:
-        entity = self.entities[iri]
+        entity = self._known[iri]
+        assert entity is not None
         name, tag = entity.named(lang)
-        return Candidate(
-            id=iri,
-            name=name,
-            score=round(score, 1),
-            match=match,
-            types=tuple(sorted(entity.types)),
-            lang=tag,
-        )
+        return Candidate(iri, name, round(score, 1), match, tuple(sorted(entity.types)), tag)
 
     def _by_identifier(self, pid: str, value: str) -> set[str]:
         value = value.strip()
-        if pid == "isil":
-            return self.by_isil.get(value.casefold(), set())
         if pid == "wikidata":
-            qid = value[len(WIKIDATA) :] if value.startswith(WIKIDATA) else value
-            return self.by_wikidata.get(qid.upper(), set())
-        return set()
+            value = value[len(WIKIDATA) :] if value.startswith(WIKIDATA) else value
+        elif pid != "isil":
+            return set()
+        rows = self._rows("SELECT iri FROM term WHERE norm = ? AND ident = 1", fold(value))
+        self._read([iri for (iri,) in rows])
+        return {iri for (iri,) in rows if _holds(self._known[iri], pid, value)}
 
     def _by_label(self, text: str, limit: int) -> dict[str, float]:
         """Equal labels (as written, normalised); then, while fewer than ``limit`` are
         found, labels sharing words with ``text``."""
         scores: dict[str, float] = {}
-        for iri in self.exact.get(text.strip(), ()):
-            scores[iri] = 100.0
-        for iri in self.squeezed.get(squeeze(text), ()):
+        said = text.strip()
+        for iri, written in self._rows(
+            "SELECT iri, text FROM term WHERE norm = ? AND ident = 0", fold(text)
+        ):
+            if written.strip() == said:
+                scores[iri] = 100.0
+        for (iri,) in self._rows(
+            "SELECT iri FROM term WHERE squeezed = ? AND ident = 0", squeeze(text)
+        ):
             scores.setdefault(iri, EQUAL)
-        query = frozenset(_words(text))
+        query = frozenset(key_words(fold(text)))
         if not query or len(scores) >= limit:
             return scores
-        pool: set[str] = set()
-        for word in query:
-            holders = self.words.get(word, set())
-            if len(holders) <= COMMON:
-                pool |= holders
-        for iri in pool - scores.keys():
-            best = max((_overlap(query, w) for w in self.label_words[iri]), default=0.0)
-            if best > 0:
-                scores[iri] = round(90 * best, 1)
+        for iri, share in self._sharing(query).items():
+            if iri not in scores:
+                scores[iri] = round(90 * share, 1)
         return scores
 
+    def _sharing(self, query: frozenset[str]) -> dict[str, float]:
+        """The entities holding a word of ``query`` that at most :data:`COMMON` entities
+        hold, each with the best share of words its labels have in common with ``query``."""
+        pool: set[str] = set()
+        for word in query:
+            pool |= self._holders(word)
+        best: dict[str, float] = {}
+        marks = ",".join("?" * len(query))
+        for chunk in _chunks(sorted(pool)):
+            for iri, total, shared in self.conn.execute(
+                f"SELECT t.iri, COUNT(*), SUM(w.word IN ({marks})) FROM term t "
+                f"JOIN word w ON w.id = t.id WHERE t.iri IN ({','.join('?' * len(chunk))}) "
+                "AND t.ident = 0 GROUP BY t.id",
+                (*query, *chunk),
+            ):
+                share = shared / (len(query) + total - shared)
+                if share > best.get(iri, 0.0):
+                    best[iri] = share
+        return best
+
+    def _holders(self, word: str) -> set[str]:
+        """The entities whose labels hold ``word``; none when more than :data:`COMMON` do
+        (or its labels are more than :data:`ROWS`)."""
+        (labels,) = self.conn.execute(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM word WHERE word = ? LIMIT ?)", (word, ROWS + 1)
+        ).fetchone()
+        if labels > ROWS:
+            return set()
+        rows = self.conn.execute(
+            "SELECT DISTINCT t.iri FROM word w JOIN term t ON t.id = w.id "
+            "WHERE w.word = ? AND t.ident = 0",
+            (word,),
+        ).fetchall()
+        return {iri for (iri,) in rows} if len(rows) <= COMMON else set()
+
     def suggest(self, prefix: str, *, type_: str | None = None, limit: int = 10) -> list[str]:
-        """Entities with a label whose normalised form starts with ``prefix``'s."""
+        """Entities with a label whose normalised form starts with ``prefix``'s (is it, for
+        a prefix of one or two letters), in the order of those labels."""
         key = squeeze(prefix)
         if not key:
             return []
-        found = sorted(
-            {i for k, ids in self.squeezed.items() if k.startswith(key) for i in ids}
-            if len(key) > 2
-            else set(self.squeezed.get(key, set()))
+        if len(key) > 2:
+            sql = "SELECT iri FROM term WHERE squeezed >= ? AND squeezed < ? AND ident = 0"
+            rows = self._rows(sql + " ORDER BY squeezed, iri", key, key + "\U0010ffff")
+        else:
+            rows = self._rows("SELECT iri FROM term WHERE squeezed = ? AND ident = 0", key)
+        found = list(dict.fromkeys(iri for (iri,) in rows))
+        self._read(found)
+        kept = (
+            i
+            for i in found
+            if (e := self._known[i]) is not None and (not type_ or type_ in e.types)
         )
-        if type_:
-            found = [i for i in found if type_ in self.entities[i].types]
-        return found[:limit]
+        return list(islice(kept, limit))
+
+    def _rows(self, sql: str, *args: str) -> list[tuple]:
+        """The first :data:`ROWS` rows of ``sql``."""
+        return self.conn.execute(f"{sql} LIMIT {ROWS}", args).fetchall()
+
+    def _read(self, iris: Iterable[str]) -> None:
+        """Read the facts of the entities not read yet, :data:`CHUNK` at a time."""
+        wanted = sorted({i for i in iris if i not in self._known})
+        for chunk in _chunks(wanted):
+            found = {iri: Entity(iri) for iri in chunk}
+            seen: set[tuple[str, str, str, str]] = set()
+            for iri, what, pred, value, lang in self.conn.execute(
+                "SELECT iri, what, pred, value, lang FROM fact "
+                f"WHERE iri IN ({','.join('?' * len(chunk))})",
+                chunk,
+            ):
+                _add(found[iri], what, pred, value, lang, self.classes, seen)
+            for iri, entity in found.items():
+                self._known[iri] = entity if entity.types and entity.labels else None
 
 
-def _words(text: str) -> list[str]:
-    key = fold(text)
-    return [w for w in re.findall(r"\w+", key) if not _is_cjk_run(w)] + grams(key)
+def _add(
+    entity: Entity,
+    what: str,
+    pred: str,
+    value: str,
+    lang: str,
+    classes: Mapping[str, frozenset[str]],
+    seen: set[tuple[str, str, str, str]],
+) -> None:
+    """Add one fact of the index (:mod:`graph_loader.index.facts`) to what is known of
+    ``entity``; a label stated in several graphs counts once."""
+    if what == "t":
+        entity.types |= classes.get(value, frozenset())
+    elif what == "l":
+        if (entity.id, pred, value, lang) not in seen:
+            seen.add((entity.id, pred, value, lang))
+            entity.labels.append((pred, ox.Literal(value, language=lang or None)))
+    elif pred == ISIL:
+        entity.isils.add(value)
+    elif pred == SAME_AS:
+        entity.wikidata.add(value)
 
 
-def _is_cjk_run(word: str) -> bool:
-    return bool(grams(word))
+def _holds(entity: Entity | None, pid: str, value: str) -> bool:
+    """Whether ``entity`` has the identifier ``value`` (ISILs compared case-folded,
+    Wikidata ids upper-cased)."""
+    if entity is None:
+        return False
+    if pid == "isil":
+        return value.casefold() in {i.casefold() for i in entity.isils}
+    return value.upper() in {q.upper() for q in entity.wikidata}
 
 
-def _overlap(query: frozenset[str], label: frozenset[str]) -> float:
-    return len(query & label) / len(query | label) if label else 0.0
+def _chunks(items: list[str]) -> Iterator[list[str]]:
+    for first in range(0, len(items), CHUNK):
+        yield items[first : first + CHUNK]
 
 
 def _lang_is(label: ox.Literal, lang: str) -> bool:
@@ -251,24 +332,21 @@ def _lang_is(label: ox.Literal, lang: str) -> bool:
     return tag == lang.lower() or tag.startswith(lang.lower() + "-")
 
 
-def _example() -> Select:
-    """A tiny store's rows, for the module's examples."""
-    base = "urn:x-lamcoop-test:"
-    rows = [(base + "c1", "Central Library"), (base + "c2", "Central Library")]
-    rows.append((base + "bn", "Bibliothèque nationale"))
-    label = RDFS.label.value
+def _example() -> Index:
+    """The index of a small store in memory, for the module's examples."""
+    from graph_loader import index
+    from graph_loader.index.db import open_reading
+    from graph_loader.store import open_store
 
-    def select(query: str, bindings: Iterable | None) -> list[dict]:
-        if query is _ENTITIES:
-            return [
-                {
-                    "s": ox.NamedNode(s),
-                    "top": LAMC.Library,
-                    "lp": ox.NamedNode(label),
-                    "l": ox.Literal(t, language="en"),
-                }
-                for s, t in rows
-            ]
-        return [{"s": ox.NamedNode(base + "c2"), "isil": ox.Literal("XX-2")}]
-
-    return select
+    base = "https://w3id.org/lamcoop/"
+    store = open_store(None)
+    data = f"""@prefix lamc: <{LAMC}> . @prefix x: <urn:x-lamcoop-test:> .
+        lamc:Library <{RDFS.subClassOf.value}> lamc:Institution .
+        x:c1 a lamc:Library ; <{RDFS.label.value}> "Central Library"@en .
+        x:c2 a lamc:Library ; <{RDFS.label.value}> "Central Library"@en ; lamc:isil "XX-2" .
+        x:bn a lamc:Library ; <{RDFS.label.value}> "Bibliothèque nationale"@fr ."""
+    store.replace_graph(data.encode(), graph="urn:x-lamcoop-test:g", format=ox.RdfFormat.TURTLE)
+    index.rebuild(store, base_iri=base)
+    conn = open_reading(store)
+    assert conn is not None
+    return Index(conn, type_classes(lambda text, _bound: store.query(text)))

@@ -4,31 +4,31 @@ The manifest, reconciliation queries (one or a batch, as ``queries=`` JSON in th
 string or a form), suggest (entities, types, properties), preview (a small HTML card in the
 reader's language) and data extension (``extend=``: ISIL, Wikidata id, labels in English,
 Persian and Chinese, type, country, city, consortium memberships). Matching is
-:mod:`graph_loader.reconciliation`; its index is built from the store on first use and
-rebuilt when the store's data version changes. CORS comes from the app's one policy.
+:mod:`graph_loader.reconciliation`, over the store's text index, read in the request's read
+block (:func:`opened`). CORS comes from the app's one policy.
 docs/reconciliation.md documents it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
-import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, abort, jsonify, request
 from markupsafe import escape
 
-from graph_loader.reconciliation import TYPES, Candidate, Index
+from graph_loader.reconciliation import TYPES, Candidate, Entity, Index, type_classes
 from graph_loader.vocab import LAMC, ORG, SCHEMA
 from sparql_endpoint.context import service
 from sparql_endpoint.linked_data.present import html_lang, text_dir
-from sparql_endpoint.linked_data.reader import reading
+from sparql_endpoint.linked_data.reader import reading, select
 from sparql_endpoint.linked_data.request_args import reader_language
+from sparql_endpoint.linked_data.summary_reader import summary
 
 blueprint = Blueprint("reconcile", __name__)
-_CACHE = "lamcoop.reconcile"
 #: The most queries one batch may hold, and the most candidates one query may ask for.
 MAX_QUERIES = 500
 MAX_LIMIT = 100
@@ -50,26 +50,20 @@ _RELATED = f"""SELECT ?s ?country ?city ?org WHERE {{
   UNION {{ ?s <{ORG.memberOf.value}> ?org }} UNION {{ ?org <{ORG.hasMember.value}> ?s }} }}"""
 
 
-class _Cached:
-    """The index of one data version, shared by the requests of this process."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.version: int | None = None
-        self.index: Index | None = None
-
-
-def index() -> Index:
-    """The reconciliation index of the store as it is now."""
-    cached: _Cached = current_app.extensions.setdefault(_CACHE, _Cached())
-    executor = service().executor
-    version = executor.version
-    with cached.lock:
-        if cached.index is None or cached.version != version:
-            with reading() as view:
-                cached.index = Index.of(view.select)
-            cached.version = version
-        return cached.index
+@contextlib.contextmanager
+def opened() -> Iterator[Index]:
+    """The reconciliation index of the data as it is now: the store's text index, read in
+    one read block, with the class hierarchy of this data version (read once per version).
+    503 when the store has no index (``lamcoop serve`` and every write through lamcoop
+    make it; ``lamcoop refresh`` makes it after other writes)."""
+    svc = service()
+    with summary() as conn:
+        if conn is None:
+            abort(503, "the store's text index is not built: run 'lamcoop refresh'")
+        classes = svc.rendered.get(
+            svc.executor.version, "reconcile-classes", lambda: type_classes(select)
+        )
+        yield Index(conn, classes)
 
 
 def _error(message: str, status: int = 400) -> Response:
@@ -140,12 +134,12 @@ def _queries(text: str) -> Response:
     if len(batch) > MAX_QUERIES:
         raise Refused(f"queries: {len(batch)} queries; at most {MAX_QUERIES} in one batch")
     reader = lang()
-    idx = index()
     answers = {}
-    for key, query in batch.items():
-        if not isinstance(query, dict):
-            raise Refused(f"queries.{key}: expected an object with 'query'")
-        answers[key] = {"result": [_candidate(c) for c in _one(idx, key, query, reader)]}
+    with opened() as idx:
+        for key, query in batch.items():
+            if not isinstance(query, dict):
+                raise Refused(f"queries.{key}: expected an object with 'query'")
+            answers[key] = {"result": [_candidate(c) for c in _one(idx, key, query, reader)]}
     return jsonify(answers)
 
 
@@ -192,16 +186,14 @@ def lang() -> str:
 @blueprint.get("/reconcile/suggest/entity")
 def suggest_entity() -> Response:
     """Entities whose label starts with ``prefix`` (normalised)."""
-    idx, reader = index(), lang()
-    found = idx.suggest(request.args.get("prefix", ""), type_=request.args.get("type"))
-    return jsonify(
-        {
-            "result": [
-                {"id": i, "name": idx.entities[i].name(reader), "description": _types(idx, i)}
-                for i in found
-            ]
-        }
-    )
+    reader = lang()
+    with opened() as idx:
+        found = idx.suggest(request.args.get("prefix", ""), type_=request.args.get("type"))
+        result = [
+            {"id": i, "name": entity_of(idx, i).name(reader), "description": _types(idx, i)}
+            for i in found
+        ]
+    return jsonify({"result": result})
 
 
 @blueprint.get("/reconcile/suggest/type")
@@ -236,14 +228,15 @@ def propose_properties() -> Response:
 @blueprint.get("/reconcile/preview")
 def preview() -> Response:
     """A small HTML card of the entity, in the reader's language."""
-    idx, reader = index(), lang()
-    entity = idx.entities.get(request.args.get("id", ""))
+    reader = lang()
+    with opened() as idx:
+        entity = idx.entity(request.args.get("id", ""))
     if entity is None:
         return Response("no such entity", status=404, mimetype="text/plain")
     name = entity.name(reader)
     label = next((lit for _, lit in entity.labels if lit.value == name), None)
     tag = label.language if label is not None and label.language else "und"
-    rows = [("Type", _types(idx, entity.id))]
+    rows = [("Type", ", ".join(TYPES.get(t, t) for t in sorted(entity.types)))]
     rows += [("ISIL", ", ".join(sorted(entity.isils)))] if entity.isils else []
     rows += [("Wikidata", ", ".join(sorted(entity.wikidata)))] if entity.wikidata else []
     cells = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in rows)
@@ -286,7 +279,14 @@ def extension_request(
 
 
 def _types(idx: Index, iri: str) -> str:
-    return ", ".join(TYPES.get(t, t) for t in sorted(idx.entities[iri].types))
+    return ", ".join(TYPES.get(t, t) for t in sorted(entity_of(idx, iri).types))
+
+
+def entity_of(idx: Index, iri: str) -> Entity:
+    """The entity ``iri`` of a candidate or suggestion ``idx`` gave."""
+    entity = idx.entity(iri)
+    assert entity is not None, iri
+    return entity
 
 
 def _extend(text: str) -> Response:
@@ -296,8 +296,9 @@ def _extend(text: str) -> Response:
         item="",
         shape="extend: expected an object with 'ids' (a list) and 'properties'",
     )
-    idx, reader = index(), lang()
-    rows = {iri: property_values(idx, iri, wanted, reader) for iri in ids}
+    reader = lang()
+    with opened() as idx:
+        rows = {iri: property_values(idx, iri, wanted, reader) for iri in ids}
     meta = [{"id": p, "name": PROPERTIES[p]} for p in wanted]
     return jsonify({"meta": meta, "rows": rows})
 
@@ -307,7 +308,7 @@ def property_values(
 ) -> dict[str, list[dict]]:
     """The values of the ``wanted`` extension properties of ``iri``; with ``tagged``, texts
     and names carry the 1.0 draft's ``lang`` and ``dir``."""
-    entity = idx.entities.get(iri)
+    entity = idx.entity(iri)
     if entity is None:
         return {p: [] for p in wanted}
 
@@ -324,9 +325,9 @@ def property_values(
                     related["country"].append({"str": found["country"]})
                 if "city" in found:
                     related["city"].append({"str": found["city"]})
-                if found.get("org") in idx.entities:
-                    org = found["org"]
-                    related["member-of"].append(named(org, *idx.entities[org].named(reader)))
+                member = idx.entity(found["org"]) if "org" in found else None
+                if member is not None:
+                    related["member-of"].append(named(member.id, *member.named(reader)))
     out: dict[str, list[dict]] = {}
     for p in wanted:
         if p == "isil":

@@ -20,9 +20,10 @@ from sparql_endpoint.reconcile import (
     MAX_QUERIES,
     PROPERTIES,
     Refused,
+    entity_of,
     extension_request,
-    index,
     lang,
+    opened,
     preview,
     property_values,
     refused,
@@ -70,11 +71,12 @@ def match() -> Response:
     queries = body["queries"]
     if len(queries) > MAX_QUERIES:
         raise Refused(f"queries: {len(queries)} queries; at most {MAX_QUERIES} in one batch")
-    idx, reader = index(), lang()
-    results = [
-        {"candidates": [_candidate(c) for c in _one(idx, n, q, reader)]}
-        for n, q in enumerate(queries)
-    ]
+    reader = lang()
+    with opened() as idx:
+        results = [
+            {"candidates": [_candidate(c) for c in _one(idx, n, q, reader)]}
+            for n, q in enumerate(queries)
+        ]
     return jsonify({"results": results})
 
 
@@ -119,12 +121,13 @@ def _candidate(c: Candidate) -> dict[str, Any]:
 @blueprint.get("/suggest/entity")
 def suggest_entity() -> Response:
     """Entities whose label starts with ``prefix`` (normalised), each name tagged."""
-    idx, reader = index(), lang()
+    reader = lang()
     limit = max(1, min(request.args.get("limit", 10, type=int) or 10, MAX_LIMIT))
-    found = idx.suggest(request.args.get("prefix", ""), type_=request.args.get("type"), limit=limit)
-    return jsonify(
-        {"result": [{"id": i, **_tagged(*idx.entities[i].named(reader))} for i in found]}
-    )
+    prefix, type_ = request.args.get("prefix", ""), request.args.get("type")
+    with opened() as idx:
+        found = idx.suggest(prefix, type_=type_, limit=limit)
+        result = [{"id": i, **_tagged(*entity_of(idx, i).named(reader))} for i in found]
+    return jsonify({"result": result})
 
 
 @blueprint.get("/suggest/type")
@@ -168,11 +171,12 @@ def extend() -> Response:
         item=".id",
         shape='body: expected JSON {"ids": [...], "properties": [...]}',
     )
-    idx, reader = index(), lang()
+    reader = lang()
     rows = []
-    for iri in ids:
-        values = property_values(idx, iri, wanted, reader, tagged=True)
-        rows.append({"id": iri, "properties": [{"id": p, "values": values[p]} for p in wanted]})
+    with opened() as idx:
+        for iri in ids:
+            values = property_values(idx, iri, wanted, reader, tagged=True)
+            rows.append({"id": iri, "properties": [{"id": p, "values": values[p]} for p in wanted]})
     meta = [{"id": p, **_tagged(PROPERTIES[p], "en")} for p in wanted]
     return jsonify({"meta": meta, "rows": rows})
 

@@ -10,6 +10,7 @@ import jsonschema
 import pyoxigraph as ox
 from referencing import Registry, Resource
 
+from graph_loader import index
 from graph_loader.store import open_store
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -60,10 +61,11 @@ def valid(name: str, document: object, version: str = "0.2") -> object:
 
 
 def make_store(path: Path) -> Path:
-    """A store at ``path`` holding the shipped ontology and :data:`SEED`."""
+    """A store at ``path`` holding the shipped ontology and :data:`SEED`, and its index."""
     store = open_store(path)
     ontology = (REPO_ROOT / "ontology" / "lamcoop.ttl").read_bytes()
     store.replace_graph(ontology, graph=BASE + "graph/ontology", format=ox.RdfFormat.TURTLE)
     store.replace_graph(SEED.encode(), graph=BASE + "graph/seed", format=ox.RdfFormat.TURTLE)
+    index.rebuild(store, base_iri=BASE)  # what lamcoop serve and every write keep up to date
     store.close()
     return path

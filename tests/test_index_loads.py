@@ -82,6 +82,42 @@ def test_a_write_whose_refresh_was_cut_short_is_caught_up(store):
     assert not index.behind(store, base_iri=base)
 
 
+def test_an_index_of_another_version_is_made_again(store):
+    """An index file whose tables another version of lamcoop made reads as absent (pages do
+    not query tables that are not there), is behind, and the next refresh makes it again
+    with this version's tables and every graph's facts."""
+    import sqlite3
+
+    import pyoxigraph as ox
+
+    from graph_loader import index
+    from graph_loader.index.db import SCHEMA_VERSION, index_path, open_reading
+
+    base = "https://w3id.org/lamcoop/"
+    label = "<http://www.w3.org/2000/01/rdf-schema#label>"
+    store.load_graph(f'<{EX}a> {label} "Alpha" .'.encode(), graph="urn:x-lamcoop-test:a",
+                     format=ox.RdfFormat.TURTLE)  # fmt: skip
+    index.refresh(store, ["urn:x-lamcoop-test:a"], base_iri=base)
+    with sqlite3.connect(index_path(store)) as old:  # as the version before this one left it
+        old.execute("UPDATE meta SET value = '1' WHERE key = 'schema'")
+        old.execute("DROP TABLE word")
+        old.execute("CREATE TABLE gram(gram TEXT, id INTEGER)")
+    old.close()
+    assert open_reading(store) is None
+    assert index.behind(store, base_iri=base)
+    index.refresh(store, [], base_iri=base)
+    conn = open_reading(store)
+    assert conn is not None
+    try:
+        schema = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    finally:
+        conn.close()
+    assert schema == (SCHEMA_VERSION,) and "word" in tables and "gram" not in tables
+    assert terms(store.path, EX + "a") == {"alpha"}
+    assert not index.behind(store, base_iri=base)
+
+
 def test_a_refresh_recomputes_only_the_entities_whose_facts_changed(store):
     """A graph replaced by itself recomputes no entry; one label changed recomputes that
     entity alone, whose new label is then found and the old one not."""

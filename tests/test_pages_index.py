@@ -228,6 +228,35 @@ def test_every_worker_of_a_real_server_searches_what_a_write_just_added(http_ser
     assert EX + "orni" not in [x["iri"] for x in r.json()["results"]]
 
 
+def test_every_worker_reconciles_what_a_write_just_added(http_server):
+    """Reconciliation reads the index each write keeps up to date: a new institution is a
+    candidate at once, whichever worker answers, and is gone once its graph is dropped."""
+    import json
+
+    import requests
+
+    from tests.servers import HTTP_DEADLINE
+
+    def candidates() -> list[str]:
+        batch = {"q0": {"query": "Ornithopter Landesbibliothek", "type": LAMC + "Library"}}
+        r = requests.post(
+            http_server.url + "/reconcile",
+            data={"queries": json.dumps(batch)},
+            timeout=HTTP_DEADLINE,
+        )
+        assert r.status_code == 200, r.text
+        return [c["id"] for c in r.json()["q0"]["result"] if c["match"]]
+
+    http_server.update(
+        f"INSERT DATA {{ GRAPH <urn:x-lamcoop-test:reconciled> {{ <{EX}orni> a <{LAMC}Library> ;"
+        ' <http://www.w3.org/2000/01/rdf-schema#label> "Ornithopter-Landesbibliothek"@de } }'
+    )
+    for _ in range(4 * http_server.workers):
+        assert candidates() == [EX + "orni"]
+    http_server.update("DROP GRAPH <urn:x-lamcoop-test:reconciled>")
+    assert candidates() == []
+
+
 TEXT_PREFIXES = """PREFIX text: <https://w3id.org/lamcoop/text#>
 PREFIX lamc: <https://w3id.org/lamcoop/ontology#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>

@@ -20,7 +20,7 @@ from graph_loader.vocab import DCTERMS, LAMC, SKOS
 
 FILE_NAME = "index.sqlite"
 #: Bump when the tables change: an index of another version is rebuilt by ``lamcoop build``.
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 
 @dataclass(frozen=True)
@@ -61,16 +61,20 @@ CREATE TABLE IF NOT EXISTS entry(
 CREATE INDEX IF NOT EXISTS entry_iri ON entry(iri);
 CREATE TABLE IF NOT EXISTS kind_count(kind TEXT PRIMARY KEY, n INTEGER NOT NULL);
 -- Search: every label and identifier of an entity, folded; ident=1 matches exactly only.
+-- squeezed: norm without spaces (graph_loader.normalise.squeeze), for names matched whole.
 CREATE TABLE IF NOT EXISTS term(
   id INTEGER PRIMARY KEY, iri TEXT NOT NULL, norm TEXT NOT NULL, text TEXT NOT NULL,
-  lang TEXT NOT NULL, ident INTEGER NOT NULL);
+  lang TEXT NOT NULL, ident INTEGER NOT NULL, squeezed TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS term_norm ON term(norm);
+CREATE INDEX IF NOT EXISTS term_squeezed ON term(squeezed);
 CREATE INDEX IF NOT EXISTS term_iri ON term(iri);
 CREATE VIRTUAL TABLE IF NOT EXISTS term_text USING fts5(norm, tokenize='trigram');
--- Character bigrams of Chinese, Japanese and Korean terms (the trigram index needs three).
-CREATE TABLE IF NOT EXISTS gram(gram TEXT NOT NULL, id INTEGER NOT NULL,
-  PRIMARY KEY(gram, id)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS gram_id ON gram(id);
+-- The words of each label term (graph_loader.normalise.key_words: Chinese, Japanese and
+-- Korean by character bigrams, which the trigram index cannot find), for reconciliation
+-- and for two-character searches.
+CREATE TABLE IF NOT EXISTS word(word TEXT NOT NULL, id INTEGER NOT NULL,
+  PRIMARY KEY(word, id)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS word_id ON word(id);
 """
 
 
@@ -83,7 +87,10 @@ def open_writing(store: ReadableStore) -> sqlite3.Connection:
     """The index opened for writing (made, with its tables, when absent). Commit or roll
     back with the connection as a context manager; close it after."""
     conn = sqlite3.connect(index_path(store), timeout=30, isolation_level="DEFERRED")
-    if _schema(conn) is None:  # made once: the script commits, which costs a sync each time
+    made = _schema(conn)
+    if made != SCHEMA_VERSION:  # made once: the script commits, which costs a sync each time
+        if made is not None:  # an index of another version: made again, then read afresh
+            _drop_all(conn)
         conn.executescript(_SCHEMA)
         conn.execute(
             "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', ?)", (SCHEMA_VERSION,)
@@ -101,15 +108,36 @@ def _schema(conn: sqlite3.Connection) -> str | None:
     return row[0] if row else None
 
 
+def _drop_all(conn: sqlite3.Connection) -> None:
+    """Every table of an index made by another version of lamcoop dropped, in one
+    transaction: :func:`~graph_loader.index.refresh.behind` then finds it behind, and the
+    next ``lamcoop serve`` or ``lamcoop refresh`` fills it again."""
+    names = conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE TABLE%'"
+        " AND name NOT LIKE 'sqlite_%'"
+    ).fetchall()
+    virtual = conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL%'"
+    ).fetchall()
+    with conn:
+        for (name,) in virtual + names:
+            if conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone():
+                conn.execute(f'DROP TABLE "{name}"')
+
+
 def open_reading(store: ReadableStore) -> sqlite3.Connection | None:
-    """The index opened read-only, or ``None`` when it was never built."""
+    """The index opened read-only, or ``None`` when it was never built (or was made by
+    another version of lamcoop: its tables are not this one's)."""
     path = index_path(store)
     if not path.is_file():
         return None
     conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=30)
     try:
         conn.execute("SELECT 1 FROM kind_count LIMIT 1").fetchall()
+        current = _schema(conn) == SCHEMA_VERSION
     except sqlite3.DatabaseError:
+        current = False
+    if not current:
         conn.close()
         return None
     return conn

@@ -22,7 +22,7 @@ import pyoxigraph as ox
 from graph_loader.graphs import Purpose, covered
 from graph_loader.index.db import KINDS, open_reading, open_writing
 from graph_loader.index.facts import Fact, facts_of, read_facts
-from graph_loader.normalise import fold, grams, has_cjk
+from graph_loader.normalise import fold, key_words
 from graph_loader.store import ReadableStore
 from graph_loader.vocab import (
     LANGUAGES,
@@ -113,7 +113,7 @@ def rebuild(store: ReadableStore, *, base_iri: str) -> int:
     conn = open_writing(store)
     try:
         with conn:
-            for table in ("fact", "entry", "kind_count", "term", "term_text", "gram"):
+            for table in ("fact", "entry", "kind_count", "term", "term_text", "word"):
                 conn.execute(f"DELETE FROM {table}")
             conn.execute("DELETE FROM meta WHERE key != 'schema'")
             listing = _listing(store, base_iri)
@@ -182,7 +182,7 @@ def _recompute(conn: sqlite3.Connection, iris: list[str], kinds: dict[str, set[s
     conn.executemany("INSERT INTO affected VALUES (?)", ((i,) for i in iris))
     old = "SELECT id FROM term WHERE iri IN (SELECT iri FROM affected)"
     conn.execute(f"DELETE FROM term_text WHERE rowid IN ({old})")
-    conn.execute(f"DELETE FROM gram WHERE id IN ({old})")
+    conn.execute(f"DELETE FROM word WHERE id IN ({old})")
     conn.execute("DELETE FROM term WHERE iri IN (SELECT iri FROM affected)")
     conn.execute("DELETE FROM entry WHERE iri IN (SELECT iri FROM affected)")
     rows = conn.execute(
@@ -203,9 +203,9 @@ class _Rows:
     def __init__(self, last_id: int) -> None:
         self.last_id = last_id
         self.entries: list[tuple[str, str, str, str, str, str]] = []
-        self.terms: list[tuple[int, str, str, str, str, int]] = []
+        self.terms: list[tuple[int, str, str, str, str, int, str]] = []
         self.texts: list[tuple[int, str]] = []
-        self.grams: list[tuple[str, int]] = []
+        self.words: list[tuple[str, int]] = []
 
     def add(
         self, iri: str, facts: list[tuple[str, str, str, str]], kinds: dict[str, set[str]]
@@ -234,22 +234,22 @@ class _Rows:
             if not norm:
                 continue
             self.last_id += 1
-            self.terms.append((self.last_id, iri, norm, text, lang, ident))
+            self.terms.append((self.last_id, iri, norm, text, lang, ident, norm.replace(" ", "")))
             if ident:
                 continue
             self.texts.append((self.last_id, norm))
-            if has_cjk(norm):
-                self.grams += [(g, self.last_id) for g in set(grams(norm))]
+            self.words += [(w, self.last_id) for w in set(key_words(norm))]
 
     def write(self, conn: sqlite3.Connection) -> None:
         """Write what was gathered."""
         conn.executemany("INSERT OR IGNORE INTO entry VALUES (?, ?, ?, ?, ?, ?)", self.entries)
         conn.executemany(
-            "INSERT INTO term(id, iri, norm, text, lang, ident) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO term(id, iri, norm, text, lang, ident, squeezed) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
             self.terms,
         )
         conn.executemany("INSERT INTO term_text(rowid, norm) VALUES (?, ?)", self.texts)
-        conn.executemany("INSERT OR IGNORE INTO gram VALUES (?, ?)", self.grams)
+        conn.executemany("INSERT OR IGNORE INTO word VALUES (?, ?)", self.words)
 
 
 def _local(iri: str) -> str:

@@ -112,7 +112,7 @@ def _ways(conn: sqlite3.Connection, norm: str, prefix_only: bool, limit: int):
         yield (
             2,
             conn.execute(
-                f"{cols} gram g JOIN term t ON t.id = g.id WHERE g.gram = ? LIMIT ?",
+                f"{cols} word w JOIN term t ON t.id = w.id WHERE w.word = ? LIMIT ?",
                 (norm, limit),
             ).fetchall(),
         )
