@@ -28,7 +28,6 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from itertools import islice
 
 import pyoxigraph as ox
 
@@ -251,23 +250,32 @@ class Index:
 
     def suggest(self, prefix: str, *, type_: str | None = None, limit: int = 10) -> list[str]:
         """Entities with a label whose normalised form starts with ``prefix``'s (is it, for
-        a prefix of one or two letters), in the order of those labels."""
+        a prefix of one or two letters), in the order of those labels: read as the index
+        holds them, a few at a time, until ``limit`` are found (or :data:`ROWS` are read)."""
         key = squeeze(prefix)
         if not key:
             return []
         if len(key) > 2:
-            sql = "SELECT iri FROM term WHERE squeezed >= ? AND squeezed < ? AND ident = 0"
-            rows = self._rows(sql + " ORDER BY squeezed, iri", key, key + "\U0010ffff")
+            rows = self.conn.execute(
+                "SELECT iri FROM term WHERE squeezed >= ? AND squeezed < ? AND ident = 0 "
+                f"ORDER BY squeezed, id LIMIT {ROWS}",
+                (key, key + "\U0010ffff"),
+            )
         else:
-            rows = self._rows("SELECT iri FROM term WHERE squeezed = ? AND ident = 0", key)
-        found = list(dict.fromkeys(iri for (iri,) in rows))
-        self._read(found)
-        kept = (
-            i
-            for i in found
-            if (e := self._known[i]) is not None and (not type_ or type_ in e.types)
-        )
-        return list(islice(kept, limit))
+            rows = self.conn.execute(
+                f"SELECT iri FROM term WHERE squeezed = ? AND ident = 0 LIMIT {ROWS}", (key,)
+            )
+        found: list[str] = []
+        while len(found) < limit:
+            batch = [iri for (iri,) in rows.fetchmany(2 * limit) if iri not in found]
+            if not batch:
+                break
+            self._read(batch)
+            for iri in dict.fromkeys(batch):
+                entity = self._known[iri]
+                if entity is not None and (not type_ or type_ in entity.types):
+                    found.append(iri)
+        return found[:limit]
 
     def _rows(self, sql: str, *args: str) -> list[tuple]:
         """The first :data:`ROWS` rows of ``sql``."""

@@ -182,8 +182,9 @@ class _Client:
             self.front.awaiting.pop(self, None)
             answers = self.answers
             if answers is not None and not answers.done():
-                if refused or not self.reader.at_eof():
-                    answers.cancel()
+                if refused or not self.reader.at_eof() or not self.busy:
+                    answers.cancel()  # (not busy: no answer is on its way, only the router's
+                    # keep-alive time would end the wait, holding both connections meanwhile)
                 else:  # the client has sent all it will: its answers still reach it
                     with contextlib.suppress(Exception):
                         await answers

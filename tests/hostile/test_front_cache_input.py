@@ -6,7 +6,10 @@ workers' answers) must never let one request's answer reach another."""
 
 from __future__ import annotations
 
+import os
 import socket
+import time
+from pathlib import Path
 
 import pytest
 import requests
@@ -150,3 +153,34 @@ def test_an_http_1_0_request_gets_its_answer_and_the_end_of_the_connection(serve
     head, _, body = received.partition(b"\r\n\r\n")
     assert status(head) == 200 and THING.encode() in body
     assert field(head, b"content-length") == str(len(body)).encode()
+
+
+def _front(server: RunningServer) -> int:
+    """The process id of the server's front."""
+    for pid in server.processes()[1:]:
+        if b"sparql_endpoint.front" in Path(f"/proc/{pid}/cmdline").read_bytes():
+            return pid
+    raise AssertionError("no front process")
+
+
+def _sockets(pid: int) -> int:
+    """How many sockets the process ``pid`` holds open."""
+    fds = Path(f"/proc/{pid}/fd")
+    return sum(1 for fd in fds.iterdir() if os.readlink(fd).startswith("socket:"))
+
+
+def test_a_client_gone_after_its_answers_leaves_no_router_connection_open(server):
+    """Found by a fuzzing run: a client that closed its connection after its answer left
+    the front waiting for the router's next answer on the router connection, until the
+    router's keep-alive time (15 s) ended it, both connections open meanwhile (and the
+    collector destroyed some of those waits, "Task was destroyed but it is pending!"). With
+    no answer on its way, the front now ends both at once."""
+    front = _front(server)
+    before = _sockets(front)
+    for n in range(30):  # each relayed to a worker, on its own connection, closed after it
+        [(head, _)] = answers(server.port, get(f"/-/health?n={n}", "Connection: keep-alive"), 1)
+        assert status(head) == 200
+    deadline = time.monotonic() + 5  # well inside the router's keep-alive time
+    while _sockets(front) > before + 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _sockets(front) <= before + 2
