@@ -29,6 +29,7 @@ from graph_loader import index, provenance
 from graph_loader.bounded import locate
 from graph_loader.publish.void import write_void
 from graph_loader.store import InternalGraphError, Store, StoreError
+from graph_loader.store.engine_errors import StoreRefused
 from graph_loader.store.leases import LoadLost
 from sparql_endpoint.context import service
 from sparql_endpoint.executor import Unavailable
@@ -102,9 +103,11 @@ def run_update(text: str, base_iri: str | None = None, *, calls_out: bool = Fals
         try:
             store.update(text, base_iri=base_iri)
         except (OSError, ValueError, RuntimeError) as exc:
-            if isinstance(exc, SyntaxError) or not failed_outbound(exc, calls_out=calls_out):
-                raise
-            raise OutboundFailure from None
+            if not isinstance(exc, SyntaxError) and failed_outbound(exc, calls_out=calls_out):
+                raise OutboundFailure from None
+            if isinstance(exc, RuntimeError):  # the embedded engine ran it and refused it
+                raise StoreRefused(f"{exc}; nothing was changed") from None
+            raise
         after = store.internal_graphs()
         touched = [g for g, n in after.items() if before.get(g) != n]
         for graph in touched:

@@ -157,3 +157,25 @@ def test_a_graph_store_put_is_staged_and_published(remote_server):
     )
     assert bad.status_code == 400
     assert engine.counts() == counts
+
+
+def test_an_update_the_engine_refuses_is_a_400_there_too(remote_server):
+    """As on the embedded store (tests/hostile/test_update_refused.py): the engine refuses
+    a DROP of a graph that does not exist, and the answer is a 400. Oxigraph server undoes
+    the whole update; Virtuoso keeps the operations before the refused one (documented in
+    docs/remote-store.md, "Atomicity on Virtuoso"; tests/hostile/test_virtuoso_refusals.py)."""
+    server, engine = remote_server
+    before = engine.counts()
+    absent = "urn:x-lamcoop-test:no-such-graph"
+    answer = requests.post(
+        server.url + "/sparql",
+        data=(
+            f"INSERT DATA {{ GRAPH <{GRAPH}> {{ <urn:x:a> <urn:x:b> 1 }} }} ; DROP GRAPH <{absent}>"
+        ).encode(),
+        headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"},
+        timeout=HTTP_DEADLINE,
+    )
+    assert answer.status_code == 400, answer.text
+    assert f"<{absent}>" in answer.text
+    if isinstance(engine, OxigraphServer):
+        assert engine.counts() == before
