@@ -88,7 +88,9 @@ def write(
 def run_update(text: str, base_iri: str | None = None, *, calls_out: bool = False) -> Response:
     """Apply a SPARQL 1.1 Update (relative IRIs resolved against ``base_iri``); 204 when done.
 
-    An update that fails is undone whole. When it ``calls_out`` (names a LOAD or a SERVICE),
+    An update that fails is undone whole, except where the engine keeps the operations before
+    the one it refused (Virtuoso): those are then recorded and published as any write's, and
+    the 400 says so. When it ``calls_out`` (names a LOAD or a SERVICE),
     or fails on the network, the caller gets the one answer to a failed outbound call
     (:mod:`sparql_endpoint.outbound`), never the cause.
 
@@ -97,15 +99,24 @@ def run_update(text: str, base_iri: str | None = None, *, calls_out: bool = Fals
     (then a 400 names the graph; the update's other changes stand).
     """
 
+    kept: list[StoreRefused] = []  # refused, the operations before the refused one kept
+
     def action(store: Store) -> list[str]:
         before = store.internal_graphs()
         counts = {g.iri: g.triples for g in store.graphs()}
         try:
             store.update(text, base_iri=base_iri)
+        except StoreRefused as exc:
+            # Virtuoso commits the operations before the one it refuses: what they wrote is
+            # then recorded, indexed and published as any write's (the version moves).
+            if {g.iri: g.triples for g in store.graphs()} == counts:
+                raise
+            kept.append(exc)
         except (OSError, ValueError, RuntimeError) as exc:
             if not isinstance(exc, SyntaxError) and failed_outbound(exc, calls_out=calls_out):
                 raise OutboundFailure from None
-            if isinstance(exc, RuntimeError):  # the embedded engine ran it and refused it
+            if isinstance(exc, RuntimeError) and not isinstance(exc, StoreError):
+                # pyoxigraph ran it and refused it (a remote store's failures are StoreErrors)
                 raise StoreRefused(f"{exc}; nothing was changed") from None
             raise
         after = store.internal_graphs()
@@ -122,6 +133,12 @@ def run_update(text: str, base_iri: str | None = None, *, calls_out: bool = Fals
     if touched:
         names = ", ".join(f"<{g}>" for g in touched)
         abort(400, f"the update wrote to {names}, internal to the store: undone (the rest stands)")
+    if kept:
+        abort(
+            400,
+            f"the store refused the write: {kept[0]}; the operations before the refused one "
+            "stay (this engine does not undo them), and every node now shows them",
+        )
     return Response(status=204)
 
 

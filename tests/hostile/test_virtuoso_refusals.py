@@ -62,15 +62,39 @@ def test_a_later_operation_refused_keeps_the_earlier_ones_on_virtuoso(
     """The documented exception (docs/remote-store.md, "Atomicity on Virtuoso"): Virtuoso
     commits the operations of a request that ran before the one it refused, so an update of
     several operations is not undone whole there, as it is on the other stores. The answer
-    is still a 400 naming the engine's words; this test shows the first part kept, so that
-    a Virtuoso that rolls the request back makes it fail."""
+    is still a 400 naming the engine's words and saying the first part stays; this test
+    shows it kept (so that a Virtuoso that rolls the request back makes it fail), and
+    published as any write: the data version moved and the node's search finds it.
+    (Before, the version stayed and the index did not have it until the next write.)"""
     virtuoso_http_server.update(f"DROP SILENT GRAPH <{X}first>")
     before = virtuoso_server.counts()
-    first = f"INSERT DATA {{ GRAPH <{X}first> {{ <{X}s> <{X}p> 1 }} }}"
+    version = _version(virtuoso_http_server)
+    label = "<http://www.w3.org/2000/01/rdf-schema#label>"
+    first = f'INSERT DATA {{ GRAPH <{X}first> {{ <{X}s> {label} "Zyxkept Archive"@en }} }}'
     text = f"{first} ;\n{REFUSED['a division by zero'][0]}"
     answer = _update(virtuoso_http_server, text)
     assert answer.status_code == 400 and "Division by 0" in answer.text
-    assert virtuoso_server.counts() == {**before, f"{X}first": 1}
+    assert "before the refused one stay" in answer.text
+    after = virtuoso_server.counts()
+    assert _data(after) == _data({**before, f"{X}first": 1})  # the provenance records it
+    assert _version(virtuoso_http_server) != version
+    found = requests.get(
+        virtuoso_http_server.url + "/search",
+        params={"q": "zyxkept", "format": "json"},
+        timeout=HTTP_DEADLINE,
+    )
+    assert f"{X}s" in [r["iri"] for r in found.json()["results"]]
+
+
+def _data(counts: dict[str, int]) -> dict[str, int]:
+    """The test's own graphs and their counts."""
+    return {g: n for g, n in counts.items() if g.startswith(X)}
+
+
+def _version(server) -> object:
+    """The data version the node's health reports."""
+    health = requests.get(server.url + "/-/health", timeout=HTTP_DEADLINE)
+    return health.json()["data_version"]
 
 
 def test_an_update_into_the_version_graph_leaves_virtuoso_a_version(
