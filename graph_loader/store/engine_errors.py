@@ -33,6 +33,10 @@ from graph_loader.store.layout import StoreError
 T = TypeVar("T")
 _VIRTUOSO_REFUSAL = re.compile(rb"\s*Virtuoso (?!08|40)[0-9A-Z]{5} Error ")
 _VIRTUOSO_ROLLED_BACK = re.compile(rb"\s*Virtuoso 40[0-9A-Z]{3} Error ")
+#: Oxigraph server's 500 for an update that names a graph that does not exist (DROP, CLEAR,
+#: MOVE) or one that does (CREATE): the request's error, the update undone whole (its words
+#: are pyoxigraph's, which the embedded store refuses with).
+_OXIGRAPH_REFUSAL = re.compile(rb"\s*The graph <[^>]*> (does not exist|already exists)\s*$")
 #: Times a request whose transaction the engine rolled back is sent again.
 ROLLED_BACK_RETRIES = 5
 
@@ -48,11 +52,19 @@ class RolledBack(StoreError):
 
 
 def failure(engine: str, body: bytes, said: str) -> StoreError:
-    """The error for an engine's 500 answer ``body`` (``said``: its words, with the URL)."""
+    """The error for an engine's 500 answer ``body`` (``said``: its words, with the URL).
+
+    >>> type(failure("oxigraph", b"The graph <urn:x> does not exist", "u: said")).__name__
+    'StoreRefused'
+    >>> type(failure("oxigraph", b"I/O error: disk full", "u: said")).__name__
+    'StoreError'
+    """
     if engine == "virtuoso" and _VIRTUOSO_REFUSAL.match(body):
         return StoreRefused(said)
     if engine == "virtuoso" and _VIRTUOSO_ROLLED_BACK.match(body):
         return RolledBack(said)
+    if engine == "oxigraph" and _OXIGRAPH_REFUSAL.match(body):
+        return StoreRefused(said)
     return StoreError(said)
 
 

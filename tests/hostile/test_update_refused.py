@@ -3,8 +3,10 @@
 Found by a fuzzing run of writes: ``DROP GRAPH``, ``CLEAR GRAPH`` or ``MOVE`` of a graph that
 does not exist, and ``CREATE GRAPH`` of one that does (none ``SILENT``), were answered 500
 "the server failed" on the embedded store: pyoxigraph refuses them with a ``RuntimeError``,
-which no answer was made for. They are the request's errors (a remote engine's refusals
-were already 400s), and the whole update is undone.
+which no answer was made for. Over Oxigraph server they were 502 "the store failed" (it
+answers them with a 500 and pyoxigraph's words; ``engine_errors.failure`` now knows them;
+tested in tests/test_remote_serve.py). They are the request's errors, and the whole update
+is undone.
 """
 
 from __future__ import annotations
