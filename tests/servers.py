@@ -10,8 +10,12 @@ import sys
 import time
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    import requests
 
 VENV_BIN = Path(sys.executable).parent
 
@@ -78,9 +82,14 @@ class RunningServer:
 
     def update(self, sparql: str) -> None:
         """Run a SPARQL update with the server's token; it must succeed."""
+        response = self.send_update(sparql)
+        assert response.status_code == 204, response.text
+
+    def send_update(self, sparql: str) -> requests.Response:
+        """Send a SPARQL update with the server's token, as a user sends one: its answer."""
         import requests
 
-        response = requests.post(
+        return requests.post(
             self.url + "/sparql",
             data=sparql.encode(),
             headers={
@@ -89,7 +98,6 @@ class RunningServer:
             },
             timeout=HTTP_DEADLINE,
         )
-        assert response.status_code == 204, response.text
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")

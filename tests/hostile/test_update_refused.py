@@ -21,18 +21,6 @@ ABSENT = "urn:x-lamcoop-test:no-such-graph"
 KEPT = "urn:x-lamcoop-test:kept-graph"
 
 
-def _post(server: RunningServer, update: str) -> requests.Response:
-    return requests.post(
-        server.url + "/sparql",
-        data=update.encode(),
-        headers={
-            "Content-Type": "application/sparql-update",
-            "Authorization": f"Bearer {server.token}",
-        },
-        timeout=HTTP_DEADLINE,
-    )
-
-
 def _holds(server: RunningServer, graph: str) -> bool:
     answer = requests.get(
         server.url + "/sparql",
@@ -62,9 +50,9 @@ def test_an_update_the_engine_refuses_is_a_400_and_changes_nothing(http_server, 
         f"DROP SILENT GRAPH <{GRAPH}> ; DROP SILENT GRAPH <{KEPT}> ; "
         f"INSERT DATA {{ GRAPH <{KEPT}> {{ <urn:x:k> <urn:x:b> 1 }} }}"
     )
-    answer = _post(http_server, update)
+    answer = http_server.send_update(update)
     assert answer.status_code == 400, answer.text
     assert f"<{named}>" in answer.text and "nothing was changed" in answer.text
     assert not _holds(http_server, GRAPH)  # the insert before the refused part is undone
     assert _holds(http_server, KEPT)
-    assert _post(http_server, f"DROP SILENT GRAPH <{ABSENT}>").status_code == 204
+    assert http_server.send_update(f"DROP SILENT GRAPH <{ABSENT}>").status_code == 204

@@ -13,7 +13,6 @@ import pytest
 import requests
 
 from graph_loader.store.remote_version import VERSION_GRAPH
-from tests.conftest import HTTP_TOKEN
 from tests.servers import HTTP_DEADLINE
 
 X = "urn:x-lamcoop-test:refused-"
@@ -30,19 +29,6 @@ REFUSED = {
 }
 
 
-def _update(server, text: str) -> requests.Response:
-    """An update sent through lamcoop, with the token, as a user sends it."""
-    return requests.post(
-        server.url + "/sparql",
-        data=text.encode(),
-        headers={
-            "Content-Type": "application/sparql-update",
-            "Authorization": f"Bearer {HTTP_TOKEN}",
-        },
-        timeout=HTTP_DEADLINE,
-    )
-
-
 @pytest.mark.parametrize("name", sorted(REFUSED))
 def test_an_update_virtuoso_refuses_is_a_400_and_changes_nothing(
     virtuoso_http_server, virtuoso_server, name
@@ -50,7 +36,7 @@ def test_an_update_virtuoso_refuses_is_a_400_and_changes_nothing(
     text, said = REFUSED[name]
     virtuoso_http_server.update(f"INSERT DATA {{ GRAPH <{X}kept> {{ <{X}s> <{X}p> 1 }} }}")
     before = virtuoso_server.counts()
-    answer = _update(virtuoso_http_server, text)
+    answer = virtuoso_http_server.send_update(text)
     assert answer.status_code == 400, answer.text
     assert said in answer.text and "Traceback" not in answer.text
     assert virtuoso_server.counts() == before
@@ -72,7 +58,7 @@ def test_a_later_operation_refused_keeps_the_earlier_ones_on_virtuoso(
     label = "<http://www.w3.org/2000/01/rdf-schema#label>"
     first = f'INSERT DATA {{ GRAPH <{X}first> {{ <{X}s> {label} "Zyxkept Archive"@en }} }}'
     text = f"{first} ;\n{REFUSED['a division by zero'][0]}"
-    answer = _update(virtuoso_http_server, text)
+    answer = virtuoso_http_server.send_update(text)
     assert answer.status_code == 400 and "Division by 0" in answer.text
     assert "before the refused one stay" in answer.text
     after = virtuoso_server.counts()
@@ -118,7 +104,7 @@ def test_an_update_into_the_version_graph_leaves_virtuoso_a_version(
 
     before, counts = read(), virtuoso_server.counts()
     text = f"INSERT DATA {{ GRAPH <{VERSION_GRAPH}> {{ <{X}a> <{X}b> 1 }} }}"
-    answer = _update(virtuoso_http_server, text)
+    answer = virtuoso_http_server.send_update(text)
     assert answer.status_code == 400 and VERSION_GRAPH in answer.text, answer.text
     assert read() > before
     after = virtuoso_server.counts()
