@@ -18,12 +18,14 @@ from typing import Any
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, jsonify, request
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from graph_loader.reconciliation import TYPES, Candidate, Entity, Index, type_classes
-from graph_loader.vocab import LAMC, ORG, SCHEMA
+from graph_loader.vocab import LAMC, ORG, SCHEMA, pick_label
 from sparql_endpoint.context import service
-from sparql_endpoint.linked_data.present import html_lang, text_dir
+from sparql_endpoint.interface_text import gettext
+from sparql_endpoint.linked_data.entities import known_term_labels
+from sparql_endpoint.linked_data.present import bidi, html_lang, text_dir
 from sparql_endpoint.linked_data.reader import reading, select
 from sparql_endpoint.linked_data.request_args import reader_language
 from sparql_endpoint.linked_data.summary_reader import summary
@@ -236,17 +238,30 @@ def preview() -> Response:
     name = entity.name(reader)
     label = next((lit for _, lit in entity.labels if lit.value == name), None)
     tag = label.language if label is not None and label.language else "und"
-    rows = [("Type", ", ".join(TYPES.get(t, t) for t in sorted(entity.types)))]
-    rows += [("ISIL", ", ".join(sorted(entity.isils)))] if entity.isils else []
-    rows += [("Wikidata", ", ".join(sorted(entity.wikidata)))] if entity.wikidata else []
-    cells = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in rows)
+    rows = [(gettext("Type"), _type_names(entity, reader))]
+    rows += [("ISIL", bidi(", ".join(sorted(entity.isils)), dir="ltr"))] if entity.isils else []
+    if entity.wikidata:
+        rows += [("Wikidata", bidi(", ".join(sorted(entity.wikidata)), dir="ltr"))]
+    cells = "".join(f"<dt>{escape(k)}</dt><dd>{v}</dd>" for k, v in rows)
     html = (
-        f'<!doctype html><html lang="{escape(reader)}"><meta charset="utf-8">'
-        f'<title>{escape(name)}</title><body style="font:14px sans-serif;margin:4px">'
+        f'<!doctype html><html lang="{html_lang(reader)}" dir="{text_dir(reader)}">'
+        f'<meta charset="utf-8"><title>{escape(name)}</title>'
+        '<body style="font:14px sans-serif;margin:4px">'
         f'<a href="{escape(entity.id)}" target="_blank" lang="{escape(tag)}" '
         f'dir="{text_dir(tag)}"><b>{escape(name)}</b></a><dl>{cells}</dl></body></html>'
     )
     return Response(html, mimetype="text/html")
+
+
+def _type_names(entity: Entity, reader: str) -> Markup:
+    """The entity's types, each by the ontology's label in the reader's language (the one
+    label rule), else by its English name, in the reader's list punctuation."""
+    labels = known_term_labels(select)
+    names = []
+    for t in sorted(entity.types):
+        picked = pick_label(labels.get(t, []), lang=reader)
+        names.append(bidi(picked.value, picked.language or "") if picked else TYPES.get(t, t))
+    return Markup(escape(gettext(", "))).join(names)
 
 
 def extension_request(

@@ -117,8 +117,28 @@ def test_suggest_and_preview(client):
     assert valid("suggest-properties-response", props)["result"][0]["id"] == "isil"
     card = client.get("/reconcile/preview", query_string={"id": INST + "nlai", "lang": "fa"})
     html = card.get_data(as_text=True)
-    assert card.status_code == 200 and 'dir="rtl"' in html and "IR-NLAI" in html
+    assert card.status_code == 200 and "IR-NLAI" in html
     assert "سازمان اسناد" in html
+
+
+@pytest.mark.parametrize(
+    ("lang", "page", "words"),
+    [
+        ("fa", '<html lang="fa" dir="rtl">', ["<dt>نوع</dt>", ">نهاد</bdi>", "، "]),
+        ("zh-Hans", '<html lang="zh-Hans" dir="ltr">', ["<dt>类型</dt>", ">机构</bdi>", "、"]),
+        ("en", '<html lang="en" dir="ltr">', ["<dt>Type</dt>", ">institution</bdi>", ", "]),
+    ],
+)
+def test_the_preview_card_is_in_the_readers_language(client, lang, page, words):
+    """The card OpenRefine shows a person: its words and the types' names (the ontology's
+    labels) in the reader's language, laid out right to left in Persian. (The words and
+    types were English in every language, and the Persian card had no direction.)"""
+    card = client.get("/reconcile/preview", query_string={"id": INST + "pku", "lang": lang})
+    html = card.get_data(as_text=True)
+    assert card.status_code == 200 and html.startswith(f"<!doctype html>{page}")
+    for word in words:
+        assert word in html, (word, html)
+    assert '<bdi dir="ltr">CN-100871</bdi>' in html
 
 
 @pytest.mark.parametrize(

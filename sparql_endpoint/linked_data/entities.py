@@ -131,7 +131,7 @@ def _fresh(rest: str, iri: str) -> Response:
         stem, fmt, description = found
         chosen = fmt or _negotiated()
         whole_number("page", most=MAX_PAGE, default=1)  # 400 for a page that is no page
-        terms = _term_labels(view.select) if chosen is HTML_FORMAT else {}
+        terms = known_term_labels(view.select) if chosen is HTML_FORMAT else {}
     return _document(description, stem, chosen, terms)
 
 
@@ -265,7 +265,7 @@ def _headers(
         response.headers["Content-Language"] = lang
 
 
-def _term_labels(select: Select) -> dict[str, list[ox.Literal]]:
+def known_term_labels(select: Select) -> dict[str, list[ox.Literal]]:
     """:func:`term_labels`, read once per data version (the ontology's labels)."""
     svc = service()
     return svc.rendered.get(svc.executor.version, "term-labels", lambda: term_labels(select))

@@ -20,7 +20,7 @@ from sparql_endpoint.linked_data.documents import (
     DocFormat,
     rdf_bytes,
 )
-from sparql_endpoint.linked_data.entities import VARY, _term_labels, cacheable
+from sparql_endpoint.linked_data.entities import VARY, cacheable, known_term_labels
 from sparql_endpoint.linked_data.request_args import reader_language
 from sparql_endpoint.negotiation import negotiate
 from sparql_endpoint.refusals import N_, refuse
@@ -87,7 +87,7 @@ def _page(lang: str) -> bytes:
     """The reference page in ``lang``."""
     svc = service()
     data = svc.rendered.get(svc.executor.version, "ontology-reference", _reference)
-    return ontology_view.render(data, lang, _term_labels(reader.select)).encode()
+    return ontology_view.render(data, lang, known_term_labels(reader.select)).encode()
 
 
 def _body(fmt: DocFormat) -> bytes:
