@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import pyoxigraph as ox
 import pytest
 import requests
 
@@ -179,3 +180,22 @@ def test_an_update_the_engine_refuses_is_a_400_there_too(remote_server):
     assert f"<{absent}>" in answer.text
     if isinstance(engine, OxigraphServer):
         assert engine.counts() == before
+
+
+def test_a_syntax_error_names_the_place_in_the_text_as_sent(remote_server):
+    """The engine reads the query after the BASE line lamcoop puts first, so its words named
+    the line after the one at fault ("error at 2:12" for an error on line 1). The answer
+    names the place in the client's text, in the words the embedded store gives."""
+    server, _engine = remote_server
+    text = "SELECT ?s\nWHERE { ?s ?p }"
+    with pytest.raises(SyntaxError) as embedded:
+        ox.Store().query(text)
+    for accept in ("application/sparql-results+json", "text/csv"):
+        answer = requests.post(
+            server.url + "/sparql",
+            data={"query": text},
+            headers={"Accept": accept},
+            timeout=HTTP_DEADLINE,
+        )
+        assert answer.status_code == 400, answer.text
+        assert str(embedded.value) in answer.text and "at 2:" in answer.text

@@ -37,6 +37,7 @@ from sparql_endpoint.executor.results import (
     Spool,
     failure,
     serialised,
+    syntax_refusal,
 )
 from sparql_endpoint.executor.view import ReadView
 
@@ -64,7 +65,7 @@ def _passed(view: ReadView, job: QueryJob, functions: Functions) -> Reply | None
             **dataset_options(job),
         )
     except SyntaxError as exc:
-        return Reply.failed(400, f"query syntax error: {exc}")
+        return syntax_refusal(exc, job)
     except (StoreRefused, ValueError, TypeError) as exc:  # ValueError: a bound value
         return Reply.failed(400, failure("query failed", exc, job))
     except AnswerLate as exc:

@@ -131,6 +131,22 @@ class _Body:
             self.file.close()
 
 
+def syntax_refusal(exc: SyntaxError, job: QueryJob) -> Reply:
+    """400 for a query that is no SPARQL, naming the place in the text as the client sent
+    it: in pyoxigraph's words when its parser finds the error too (a remote engine reads
+    the text after the ``BASE`` line lamcoop puts first, so it names the line after), else
+    in the engine's. The text is run over an empty in-memory store (as
+    :func:`graph_loader.store.dialect.accept_for` does), never over the store."""
+    said = str(exc)
+    try:
+        ox.Store().query(job.text, base_iri=job.base_iri or None)
+    except SyntaxError as own:
+        said = str(own)
+    except (OSError, ValueError, TypeError, RuntimeError):
+        pass
+    return Reply.failed(400, f"query syntax error: {said}")
+
+
 def serialised(store: ReadableStore, job: QueryJob, spool: Spool, functions: Functions) -> Reply:
     """``job``'s result on ``store`` with ``functions`` (lamcoop's text functions,
     :mod:`graph_loader.index.sparql`), as pyoxigraph serialises it; or a 400 naming the
@@ -138,7 +154,7 @@ def serialised(store: ReadableStore, job: QueryJob, spool: Spool, functions: Fun
     try:
         results = store.query(job.text, custom_functions=functions, **dataset_options(job))
     except SyntaxError as exc:
-        return Reply.failed(400, f"query syntax error: {exc}")
+        return syntax_refusal(exc, job)
     except (OSError, ValueError, TypeError, RuntimeError) as exc:  # Runtime: unknown function
         return Reply.failed(400, failure("query failed", exc, job))
     body = _Body(spool)
