@@ -199,3 +199,12 @@ def test_a_syntax_error_names_the_place_in_the_text_as_sent(remote_server):
         )
         assert answer.status_code == 400, answer.text
         assert str(embedded.value) in answer.text and "at 2:" in answer.text
+
+
+def test_an_updates_syntax_error_names_the_line_in_the_text_as_sent(remote_server):
+    """The same for an update: the engine reads it after lamcoop's BASE line; its words now
+    name the client's line (Oxigraph server's "error at 2:…", Virtuoso's "line 2")."""
+    server, _engine = remote_server
+    answer = server.send_update("INSERT DATA {\n  <urn:x-lamcoop-test:a> <urn:x-lamcoop-test:b> }")
+    assert answer.status_code == 400, answer.text
+    assert "error at 2:" in answer.text or "line 2" in answer.text, answer.text

@@ -110,3 +110,22 @@ def what_was_said(exc: SPARQLWrapperException, url: str) -> str:
     said = answer_body(exc).decode("utf-8", "replace")
     what = "" if isinstance(exc, QueryBadFormed) else f"{exc.msg}: "
     return f"{url}: {what}{said.strip()[:500]}".rstrip(": ")
+
+
+#: Where an engine's words name a place in the text it read: Oxigraph server's "error at
+#: LINE:COLUMN", Virtuoso's "line LINE".
+_PLACE = re.compile(r"(error at |\bline )(\d+)")
+
+
+def lines_before(said: str, lines: int) -> str:
+    """The engine's words about a text it read after ``lines`` lines lamcoop put first (a
+    ``BASE`` line), with the places they name counted in the client's text.
+
+    >>> lines_before("http://h/update: error at 3:18: expected one of", 1)
+    'http://h/update: error at 2:18: expected one of'
+    >>> lines_before("Virtuoso 37000 Error SP030: SPARQL compiler, line 2: syntax error", 1)
+    'Virtuoso 37000 Error SP030: SPARQL compiler, line 1: syntax error'
+    """
+    if lines <= 0:
+        return said
+    return _PLACE.sub(lambda m: f"{m.group(1)}{max(1, int(m.group(2)) - lines)}", said)

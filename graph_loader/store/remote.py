@@ -213,7 +213,7 @@ class RemoteStore(DescribedByQuery):
         on in the same request (:mod:`~graph_loader.store.remote_version`)."""
         self._writable()
         text = f"BASE {term(base_iri)}\n{sparql}" if base_iri else sparql
-        self.client.update(f"{text} ;\n{bump_text()}")
+        self.client.update(f"{text} ;\n{bump_text()}", added_lines=1 if base_iri else 0)
 
     def extend(self, quads: Iterable[ox.Quad]) -> None:
         """Add quads in one update (for small, generated graphs)."""

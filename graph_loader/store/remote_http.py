@@ -40,6 +40,7 @@ from graph_loader.store.engine_errors import (
     RolledBack,
     answer_body,
     failure,
+    lines_before,
     until_kept,
     what_was_said,
 )
@@ -187,9 +188,13 @@ class RemoteClient:
             self.endpoints.query, lambda: self._sparql(text, params, False, accept)
         )
 
-    def update(self, text: str) -> None:
-        """Run an update (one request: one transaction on engines that have them)."""
-        self._retrying(self.endpoints.update, lambda: self._sparql(text, (), True))
+    def update(self, text: str, *, added_lines: int = 0) -> None:
+        """Run an update (one request: one transaction on engines that have them); a syntax
+        error names its place as if the ``added_lines`` lamcoop put first were not there."""
+        try:
+            self._retrying(self.endpoints.update, lambda: self._sparql(text, (), True))
+        except SyntaxError as exc:
+            raise SyntaxError(lines_before(str(exc), added_lines)) from None
 
     def _sparql(
         self,
