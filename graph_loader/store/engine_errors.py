@@ -33,6 +33,8 @@ from graph_loader.store.layout import StoreError
 T = TypeVar("T")
 _VIRTUOSO_REFUSAL = re.compile(rb"\s*Virtuoso (?!08|40)[0-9A-Z]{5} Error ")
 _VIRTUOSO_ROLLED_BACK = re.compile(rb"\s*Virtuoso 40[0-9A-Z]{3} Error ")
+#: The same refusal from Virtuoso's Graph Store, in its HTML page ("<h3>Error 22023</h3>").
+_VIRTUOSO_GSP_REFUSAL = re.compile(rb"<h3>Error (?!08|40)[0-9A-Z]{5}</h3>")
 #: Oxigraph server's 500 for an update that names a graph that does not exist (DROP, CLEAR,
 #: MOVE) or one that does (CREATE): the request's error, the update undone whole (its words
 #: are pyoxigraph's, which the embedded store refuses with).
@@ -58,8 +60,12 @@ def failure(engine: str, body: bytes, said: str) -> StoreError:
     'StoreRefused'
     >>> type(failure("oxigraph", b"I/O error: disk full", "u: said")).__name__
     'StoreError'
+    >>> type(failure("virtuoso", b"<h1>500</h1><h3>Error 22023</h3>", "u: said")).__name__
+    'StoreRefused'
     """
-    if engine == "virtuoso" and _VIRTUOSO_REFUSAL.match(body):
+    if engine == "virtuoso" and (
+        _VIRTUOSO_REFUSAL.match(body) or _VIRTUOSO_GSP_REFUSAL.search(body)
+    ):
         return StoreRefused(said)
     if engine == "virtuoso" and _VIRTUOSO_ROLLED_BACK.match(body):
         return RolledBack(said)
@@ -129,3 +135,19 @@ def lines_before(said: str, lines: int) -> str:
     if lines <= 0:
         return said
     return _PLACE.sub(lambda m: f"{m.group(1)}{max(1, int(m.group(2)) - lines)}", said)
+
+
+def readable(body: str) -> str:
+    """An engine's error page as its words: the markup of an HTML page (Virtuoso's Graph
+    Store answers so) taken out, spaces collapsed.
+
+    >>> readable("<h3>Error 22023</h3>\\n<xmp>The PUT request for graph <urn:g> failed</xmp>")
+    'Error 22023 The PUT request for graph <urn:g> failed'
+    """
+    if "<" not in body:
+        return body.strip()
+    return " ".join(_MARKUP.sub(" ", body).split())
+
+
+#: HTML's tags and declarations (not IRIs in angle brackets, which hold a colon).
+_MARKUP = re.compile(r"<![^>]*>|</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")

@@ -38,9 +38,11 @@ from SPARQLWrapper.SPARQLExceptions import (
 
 from graph_loader.store.engine_errors import (
     RolledBack,
+    StoreRefused,
     answer_body,
     failure,
     lines_before,
+    readable,
     until_kept,
     what_was_said,
 )
@@ -296,9 +298,9 @@ class RemoteClient:
             except requests.Timeout:
                 raise StoreError(f"{url} did not answer within {self.timeout:g} s") from None
             if response.status_code >= 400:
-                said = f"{url} answered {response.status_code}: {response.text[:500]}"
-                found = failure(self.endpoints.engine, response.content[:500], said)
-                raise found if isinstance(found, RolledBack) else StoreError(said)
+                said = f"{url} answered {response.status_code}: {readable(response.text[:1000])}"
+                found = failure(self.endpoints.engine, response.content[:1000], said)
+                raise found if isinstance(found, RolledBack | StoreRefused) else StoreError(said)
             return response
 
         # A streamed body is read once: it cannot be sent again.

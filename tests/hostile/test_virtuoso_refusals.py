@@ -111,3 +111,30 @@ def test_an_update_into_the_version_graph_leaves_virtuoso_a_version(
     assert {g: n for g, n in after.items() if g != VERSION_GRAPH} == {
         g: n for g, n in counts.items() if g != VERSION_GRAPH
     }
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT"])
+def test_data_virtuosos_graph_store_refuses_is_a_400_and_changes_nothing(
+    virtuoso_http_server, virtuoso_server, method
+):
+    """Found by fuzzing writes over Virtuoso: a triple whose literal is 100,000 characters
+    long (valid RDF) is refused by Virtuoso's Graph Store ("Error 22023 ... unsupported type
+    text/plain", in an HTML page), and lamcoop answered 502 "the store failed" with the
+    page's markup. It is the engine's refusal of this data: a 400 in the engine's words,
+    nothing of it kept (no staging copy either)."""
+    before = virtuoso_server.counts()
+    literal = "x" * 100_000
+    answer = requests.request(
+        method,
+        virtuoso_http_server.url + "/graph-store",
+        params={"graph": f"{X}long"},
+        data=f'<{X}s> <{X}p> "{literal}" .'.encode(),
+        headers={
+            "Content-Type": "application/n-triples",
+            "Authorization": f"Bearer {virtuoso_http_server.token}",
+        },
+        timeout=HTTP_DEADLINE,
+    )
+    assert answer.status_code == 400, answer.text[:500]
+    assert "Error 22023" in answer.text and "<h3>" not in answer.text
+    assert virtuoso_server.counts() == before
