@@ -5,8 +5,9 @@ synthetic file: ``/reconcile/1.0-draft/preview?b=0`` (no ``id``) took 22 to 25 s
 each worker, holding it meanwhile: the first reconciliation request of a process (and the
 first after each write) read every typed entity's labels and identifiers from the store to
 build an index in memory. Reconciliation now reads the store's text index, kept in step
-with every write; the store itself is asked only for the class hierarchy (once per data
-version) and for the related entities of an extended one.
+with every write; the store itself is asked only for the class hierarchy and the ontology's
+labels (the preview card's names of types; each once per data version) and for the related
+entities of an extended one.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from graph_loader import index, reconciliation
 from graph_loader.settings import resolve_settings
 from graph_loader.store import OxigraphStore, open_store
 from sparql_endpoint.app import close_app, create_app
+from sparql_endpoint.linked_data.entities import TERM_LABELS_QUERY
 from sparql_endpoint.reconcile import _RELATED
 from tests.reconcile_support import BASE, INST, LAMC, make_store
 
@@ -94,7 +96,8 @@ def test_every_reconciliation_request_reads_only_classes_and_related(client, rec
     rows = answers[4].get_json()["rows"]
     assert rows[INST + "pku"]["member-of"] == [{"id": INST + "calis", "name": "CALIS"}]
     classes = [q for q in recording.asked if q == reconciliation._CLASSES]
+    terms = [q for q in recording.asked if q == TERM_LABELS_QUERY]  # the ontology graph's
     related = [q for q in recording.asked if q == _RELATED]
-    assert len(classes) == 1  # once for this version of the data
+    assert len(classes) == len(terms) == 1  # once for this version of the data
     assert len(related) == 2  # one per extended entity
-    assert len(recording.asked) == len(classes) + len(related), recording.asked
+    assert len(recording.asked) == 1 + 1 + 2, recording.asked
