@@ -167,4 +167,9 @@ def key_words(key: str) -> list[str]:
     >>> key_words(fold("Biblioteca Nacional, 国家图书馆"))
     ['biblioteca', 'nacional', '国家', '家图', '图书', '书馆']
     """
+    if _KEY_OF_ASCII.fullmatch(key):  # most keys: words of ASCII letters and digits
+        return key.split()
     return [w for w in re.findall(r"\w+", key) if not grams(w)] + grams(key)
+
+
+_KEY_OF_ASCII = re.compile(r"[a-z0-9 ]*")
