@@ -161,3 +161,23 @@ def test_the_workers_run_on_the_large_stack(server):
         limits = Path(f"/proc/{pid}/limits").read_text()
         line = next(row for row in limits.splitlines() if row.startswith("Max stack size"))
         assert int(line.split()[3]) == wanted, (pid, line)
+
+
+@pytest.mark.parametrize("unit", ["a", "a.", "ab-", "é"])
+def test_a_long_run_of_name_characters_is_read_in_one_pass(server, unit):
+    """Found by fuzzing: 200,000 letters sent as a query (or an update) kept a worker busy
+    for minutes, until uWSGI killed it, and the client got no answer. The nesting check's
+    pattern for a prefixed name tried every position of the run, each time reading the rest
+    of it. It now starts a prefixed name only where a name begins: one pass, a 400 at once
+    (the text is no SPARQL)."""
+    text = (unit * (200_000 // len(unit) + 1))[:200_000]
+    for update in (False, True):
+        headers = {"Content-Type": UPDATE_TYPE if update else QUERY_TYPE}
+        if update:
+            headers["Authorization"] = f"Bearer {TOKEN}"
+        response = requests.post(
+            server.url + "/sparql", data=text.encode(), headers=headers, timeout=HTTP_DEADLINE
+        )
+        assert response.status_code == 400, response.text[:300]
+        assert "syntax error" in response.text or "limit) at character" in response.text
+    assert KILLED not in server.output() and "HARAKIRI" not in server.output()
