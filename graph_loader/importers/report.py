@@ -48,7 +48,7 @@ class Tally:
         """``file:where: field: reason`` for every problem of ``action``."""
         entries = self.rejected if action == "rejected" else self.dropped
         return [
-            f"{self.source}:{row.place(p.field)}: {p.field}: {p.reason}"
+            f"{self.source}:{row.place(p.field)}: {p.field}: {shown(p.reason)}"
             for row, problems in entries
             for p in problems
         ]
@@ -89,3 +89,25 @@ def rejection_message(tally: Tally, report: Path | None) -> str:
     if report is not None:
         shown.append(f"every rejected row is in {report}")
     return "\n".join([head, *shown])
+
+
+#: The longest reason a line shows whole; a longer one (it quotes a long cell) is cut in
+#: its middle. The rejected rows' file keeps every cell whole.
+SHOWN_CHARS = 400
+
+
+def shown(reason: str) -> str:
+    """``reason`` as a line shows it: whole, or its start and end around how much of it
+    was left out.
+
+    >>> shown("x" * 10)
+    'xxxxxxxxxx'
+    >>> shown("title: 'a" + "b" * 1000 + "' is too long").endswith("bbb' is too long")
+    True
+    >>> "… (700 characters left out) …" in shown("x" * 1000)
+    True
+    """
+    if len(reason) <= SHOWN_CHARS:
+        return reason
+    head, tail = reason[:200], reason[-100:]
+    return f"{head} … ({len(reason) - 300:,} characters left out) … {tail}"

@@ -127,3 +127,28 @@ def test_a_report_that_cannot_be_written_is_an_error_not_a_traceback(seeded, tmp
     assert "cannot write the report of rejected rows" in result.output
     assert "Traceback" not in result.output
     assert store_state_at(tmp_path / "st") == before
+
+
+def test_cells_of_a_hundred_thousand_characters_are_errors_a_line_each(seeded, tmp_path):
+    """Found by fuzzing a register: cells of 100,000 characters (a title, a party, a type,
+    a date, an amount) were quoted whole in every message, so that each line of the report
+    was 100,000 characters long. A line now shows a long reason's start and end and says how
+    much it left out; the rejected rows' file keeps every cell whole."""
+    long_name, long_words = "a." * 50_000, "Central Library " * 6_000
+    header = ["id", "title", "type", "parties", "signed", "budget_amount"]
+    path = register(
+        tmp_path,
+        header,
+        ["x-1", long_name, long_name, "Central Library", "2020", "1"],
+        ["x-2", "t", "memorandum-of-understanding", long_words, "2020" * 25_000, "1," * 50_000],
+    )
+    before = store_state_at(tmp_path / "st")
+    result = seeded("--store", "st", "load", "--as", "agreements", str(path), "--graph", "urn:x:r")
+    assert result.exit_code != 0
+    lines = [line for line in result.output.splitlines() if line.startswith("register.csv:")]
+    assert {line.split(":")[2].strip() for line in lines} >= {"type", "parties", "signed"}
+    assert all(len(line) < 600 for line in lines), max(len(line) for line in lines)
+    assert any("characters left out" in line for line in lines)
+    rejected = (tmp_path / "register-rejected.csv").read_text(encoding="utf-8")
+    assert long_words in rejected and long_name in rejected
+    assert store_state_at(tmp_path / "st") == before
