@@ -186,6 +186,7 @@ def body_framing(fields: list[bytes]) -> int | None:
     (12, None)
     """
     lengths = set()
+    codings: list[bytes] = []
     coded = False
     for field in fields:
         name, _, value = field.partition(b":")
@@ -194,8 +195,9 @@ def body_framing(fields: list[bytes]) -> int | None:
             lengths.add(value.strip())
         elif key == b"transfer-encoding":
             coded = True
-            if value.strip().lower() != b"chunked":
-                raise Refused(Refusal(501, "the only transfer coding taken is chunked"))
+            codings += [c.strip().lower() for c in value.split(b",")]
+    if coded:
+        _check_codings(codings)
     if coded and lengths:
         raise Refused(Refusal(400, "a request has Content-Length or Transfer-Encoding, not both"))
     if coded:
@@ -203,6 +205,29 @@ def body_framing(fields: list[bytes]) -> int | None:
     if len(lengths) > 1 or any(not v.isdigit() for v in lengths):
         raise Refused(Refusal(400, "Content-Length is not one whole number"))
     return int(next(iter(lengths))) if lengths else 0
+
+
+def _check_codings(codings: list[bytes]) -> None:
+    """Refuse transfer codings the front cannot frame (RFC 9112, 6.1): 400 when ``chunked``
+    is not the last one, or comes twice (the body's end cannot be told); 501 for another
+    coding before it (the only one taken is chunked).
+
+    >>> _check_codings([b"chunked"])
+    >>> for codings in ([b"chunked", b"chunked"], [b"gzip"], [b"gzip", b"chunked"]):
+    ...     try:
+    ...         _check_codings(codings)
+    ...     except Refused as exc:
+    ...         print(exc.refused.status)
+    400
+    400
+    501
+    """
+    if not codings or codings[-1] != b"chunked" or codings.count(b"chunked") > 1:
+        raise Refused(
+            Refusal(400, "Transfer-Encoding must end with chunked, applied once (RFC 9112, 6.1)")
+        )
+    if len(codings) > 1:
+        raise Refused(Refusal(501, "the only transfer coding taken is chunked"))
 
 
 async def linger(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:

@@ -264,3 +264,29 @@ def test_a_chunked_body_not_read_whole_is_refused(writable, reader, path, conten
         assert response.status_code == status, response.get_data(as_text=True)
         assert message in response.get_data(as_text=True)
     assert store_state(writable) == before
+
+
+@pytest.mark.parametrize(
+    ("codings", "status", "said"),
+    [
+        ("chunked, chunked", 400, "must end with chunked, applied once"),
+        ("gzip", 400, "must end with chunked, applied once"),
+        ("chunked, gzip", 400, "must end with chunked, applied once"),
+        ("", 400, "must end with chunked, applied once"),
+        ("gzip, chunked", 501, "the only transfer coding taken is chunked"),
+    ],
+)
+def test_transfer_codings_the_front_cannot_frame_are_refused(http_server, codings, status, said):
+    """RFC 9112, 6.1: chunked must be the last transfer coding and applied once, or the end
+    of the body cannot be told (400); another coding before it is one the server does not
+    take (501). Before, every value but "chunked" was a 501 saying only chunked is taken,
+    "chunked, chunked" and a request with no chunked at all included (found by fuzzing)."""
+    graph = EX + "codings"
+    before = served_state(http_server)
+    head = (
+        f"PUT /graph-store?graph={graph} HTTP/1.1\r\nContent-Type: {NT}\r\n"
+        f"Authorization: Bearer {http_server.token}\r\nTransfer-Encoding: {codings}"
+    )
+    got, body = raw_request(http_server, head, b"5\r\n<a> .\r\n0\r\n\r\n")
+    assert (got, said in body) == (status, True), body
+    assert served_state(http_server) == before
