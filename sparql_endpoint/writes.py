@@ -103,13 +103,13 @@ def run_update(text: str, base_iri: str | None = None, *, calls_out: bool = Fals
 
     def action(store: Store) -> list[str]:
         before = store.internal_graphs()
-        counts = {g.iri: g.triples for g in store.graphs()}
+        counts = _sizes(store)
         try:
             store.update(text, base_iri=base_iri)
         except StoreRefused as exc:
             # Virtuoso commits the operations before the one it refuses: what they wrote is
             # then recorded, indexed and published as any write's (the version moves).
-            if {g.iri: g.triples for g in store.graphs()} == counts:
+            if _sizes(store) == counts:
                 raise
             kept.append(exc)
         except (OSError, ValueError, RuntimeError) as exc:
@@ -123,7 +123,7 @@ def run_update(text: str, base_iri: str | None = None, *, calls_out: bool = Fals
         touched = [g for g, n in after.items() if before.get(g) != n]
         for graph in touched:
             store.clean_internal(graph)
-        now = {g.iri: g.triples for g in store.graphs()}
+        now = _sizes(store)
         changed = {g: n for g, n in now.items() if counts.get(g) != n}
         changed.update({g: -1 for g in counts if g not in now})
         _record(store, changed, "SPARQL Update", text.encode("utf-8"))
@@ -140,6 +140,11 @@ def run_update(text: str, base_iri: str | None = None, *, calls_out: bool = Fals
             "stay (this engine does not undo them), and every node now shows them",
         )
     return Response(status=204)
+
+
+def _sizes(store: Store) -> dict[str, int]:
+    """Each graph of ``store`` and its triple count."""
+    return {g.iri: g.triples for g in store.graphs()}
 
 
 def put_graph(graph: str | None, data: bytes, fmt: ox.RdfFormat) -> bool:

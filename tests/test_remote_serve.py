@@ -59,11 +59,13 @@ def remote_server(request, tmp_path_factory) -> Iterator[tuple[RunningServer, En
             engine.stop()
 
 
-def _select(server: RunningServer, query: str) -> requests.Response:
+def _select(
+    server: RunningServer, query: str, accept: str = "application/sparql-results+json"
+) -> requests.Response:
     return requests.post(
         server.url + "/sparql",
         data={"query": query},
-        headers={"Accept": "application/sparql-results+json"},
+        headers={"Accept": accept},
         timeout=HTTP_DEADLINE,
     )
 
@@ -168,13 +170,8 @@ def test_an_update_the_engine_refuses_is_a_400_there_too(remote_server):
     server, engine = remote_server
     before = engine.counts()
     absent = "urn:x-lamcoop-test:no-such-graph"
-    answer = requests.post(
-        server.url + "/sparql",
-        data=(
-            f"INSERT DATA {{ GRAPH <{GRAPH}> {{ <urn:x:a> <urn:x:b> 1 }} }} ; DROP GRAPH <{absent}>"
-        ).encode(),
-        headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"},
-        timeout=HTTP_DEADLINE,
+    answer = server.send_update(
+        f"INSERT DATA {{ GRAPH <{GRAPH}> {{ <urn:x:a> <urn:x:b> 1 }} }} ; DROP GRAPH <{absent}>"
     )
     assert answer.status_code == 400, answer.text
     assert f"<{absent}>" in answer.text
@@ -191,12 +188,7 @@ def test_a_syntax_error_names_the_place_in_the_text_as_sent(remote_server):
     with pytest.raises(SyntaxError) as embedded:
         ox.Store().query(text)
     for accept in ("application/sparql-results+json", "text/csv"):
-        answer = requests.post(
-            server.url + "/sparql",
-            data={"query": text},
-            headers={"Accept": accept},
-            timeout=HTTP_DEADLINE,
-        )
+        answer = _select(server, text, accept)
         assert answer.status_code == 400, answer.text
         assert str(embedded.value) in answer.text and "at 2:" in answer.text
 
