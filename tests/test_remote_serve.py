@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import pyoxigraph as ox
 import pytest
 import requests
 
@@ -59,13 +58,11 @@ def remote_server(request, tmp_path_factory) -> Iterator[tuple[RunningServer, En
             engine.stop()
 
 
-def _select(
-    server: RunningServer, query: str, accept: str = "application/sparql-results+json"
-) -> requests.Response:
+def _select(server: RunningServer, query: str) -> requests.Response:
     return requests.post(
         server.url + "/sparql",
         data={"query": query},
-        headers={"Accept": accept},
+        headers={"Accept": "application/sparql-results+json"},
         timeout=HTTP_DEADLINE,
     )
 
@@ -160,43 +157,3 @@ def test_a_graph_store_put_is_staged_and_published(remote_server):
     )
     assert bad.status_code == 400
     assert engine.counts() == counts
-
-
-def test_an_update_the_engine_refuses_is_a_400_there_too(remote_server):
-    """As on the embedded store (tests/hostile/test_update_refused.py): the engine refuses
-    a DROP of a graph that does not exist, and the answer is a 400. Oxigraph server undoes
-    the whole update; Virtuoso keeps the operations before the refused one (documented in
-    docs/remote-store.md, "Atomicity on Virtuoso"; tests/hostile/test_virtuoso_refusals.py)."""
-    server, engine = remote_server
-    before = engine.counts()
-    absent = "urn:x-lamcoop-test:no-such-graph"
-    answer = server.send_update(
-        f"INSERT DATA {{ GRAPH <{GRAPH}> {{ <urn:x:a> <urn:x:b> 1 }} }} ; DROP GRAPH <{absent}>"
-    )
-    assert answer.status_code == 400, answer.text
-    assert f"<{absent}>" in answer.text
-    if isinstance(engine, OxigraphServer):
-        assert engine.counts() == before
-
-
-def test_a_syntax_error_names_the_place_in_the_text_as_sent(remote_server):
-    """The engine reads the query after the BASE line lamcoop puts first, so its words named
-    the line after the one at fault ("error at 2:12" for an error on line 1). The answer
-    names the place in the client's text, in the words the embedded store gives."""
-    server, _engine = remote_server
-    text = "SELECT ?s\nWHERE { ?s ?p }"
-    with pytest.raises(SyntaxError) as embedded:
-        ox.Store().query(text)
-    for accept in ("application/sparql-results+json", "text/csv"):
-        answer = _select(server, text, accept)
-        assert answer.status_code == 400, answer.text
-        assert str(embedded.value) in answer.text and "at 2:" in answer.text
-
-
-def test_an_updates_syntax_error_names_the_line_in_the_text_as_sent(remote_server):
-    """The same for an update: the engine reads it after lamcoop's BASE line; its words now
-    name the client's line (Oxigraph server's "error at 2:…", Virtuoso's "line 2")."""
-    server, _engine = remote_server
-    answer = server.send_update("INSERT DATA {\n  <urn:x-lamcoop-test:a> <urn:x-lamcoop-test:b> }")
-    assert answer.status_code == 400, answer.text
-    assert "error at 2:" in answer.text or "line 2" in answer.text, answer.text
