@@ -35,6 +35,7 @@ from sparql_endpoint.context import EXTENSION, Service
 from sparql_endpoint.executor import Executor, in_thread, served, store_opener
 from sparql_endpoint.metrics import Metrics, SharedMetrics
 from sparql_endpoint.network_sandbox import NOT_SERVED, SandboxState
+from sparql_endpoint.request_encoding import refuse_undecodable
 from sparql_endpoint.responses import (
     error_response,
     timeout_handler,
@@ -113,6 +114,7 @@ def create_app(
     interface_text.install(app)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
+    app.before_request(refuse_undecodable)
     app.register_error_handler(HTTPException, error_response)
     app.register_error_handler(Exception, unexpected_error)
     app.after_request(_finish)

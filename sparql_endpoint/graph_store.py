@@ -17,6 +17,7 @@ from graph_loader.graphs import Role, role_of
 from sparql_endpoint.context import service
 from sparql_endpoint.executor import QueryJob
 from sparql_endpoint.negotiation import GRAPH_OFFERS, negotiate
+from sparql_endpoint.request_encoding import require_utf8
 from sparql_endpoint.responses import stream_job
 from sparql_endpoint.writes import delete_graph, post_graph, put_graph
 
@@ -91,6 +92,7 @@ def _body(graph: str | None) -> tuple[bytes, ox.RdfFormat]:
     if request.mimetype == "multipart/form-data":
         return _merged_parts(graph), ox.RdfFormat.N_TRIPLES
     fmt = _body_format(request.mimetype)
+    require_utf8(request.mimetype_params)
     data = _bounded(request.get_data(cache=False), fmt)
     if fmt is ox.RdfFormat.JSON_LD:
         return _one_graph_of_json_ld(data), ox.RdfFormat.N_TRIPLES
@@ -140,6 +142,7 @@ def _merged_parts(graph: str | None) -> bytes:
     for part in parts:
         fresh: dict[ox.BlankNode, ox.BlankNode] = {}
         fmt, name = _body_format(part.mimetype), f"part {part.filename!r}, "
+        require_utf8(part.mimetype_params, part=f"part {part.filename!r}")
         data = _bounded(part.read(), fmt, name)
         try:
             quads = list(ox.parse(io.BytesIO(data), format=fmt, base_iri=graph))

@@ -25,6 +25,7 @@ from sparql_endpoint.negotiation import (
     negotiate,
 )
 from sparql_endpoint.query_text import QueryInfo, add_using, inspect, refusals
+from sparql_endpoint.request_encoding import require_utf8
 from sparql_endpoint.responses import stream_job
 from sparql_endpoint.writes import run_update
 
@@ -74,9 +75,7 @@ def query_post() -> Response:
 
 def _body_text() -> str:
     """The body as text: the protocol's direct POST bodies are UTF-8, and only UTF-8."""
-    charset = request.mimetype_params.get("charset", "utf-8")
-    if charset.lower() not in ("utf-8", "utf8"):
-        abort(415, f"send the body as UTF-8, not {charset}")
+    require_utf8(request.mimetype_params)
     data = request.get_data(cache=False)
     try:
         return data.decode("utf-8")
