@@ -317,7 +317,7 @@ def test_undecodable_file_fails_cleanly_and_changes_nothing(seeded, tmp_path):
     path = tmp_path / "broken.csv"
     path.write_bytes(good + b"late-row,Caf\xe9 charter\n")
     before = snapshot(seeded)
-    with pytest.raises(ImportFailed, match=r"broken.csv:4:13: not utf-8-sig text: invalid"):
+    with pytest.raises(ImportFailed, match=r"broken.csv:4:13: not UTF-8 text: invalid"):
         import_file(seeded, path, base_iri=BASE)
     assert snapshot(seeded) == before
 

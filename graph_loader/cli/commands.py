@@ -4,6 +4,7 @@ these start without the build's reasoning, validation and audit)."""
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import signal
@@ -62,6 +63,13 @@ from graph_loader.settings import SETTINGS
     help="Read register dates such as 03/04/2021 as day/month (dmy) or month/day (mdy); "
     "without it such a date is an error when both readings are dates.",
 )
+@click.option(
+    "--encoding",
+    default=None,
+    callback=lambda _ctx, _param, value: _text_encoding(value),
+    help="The text encoding of a CSV, TSV or JSON table (cp1252, cp1256, gbk...; default "
+    "UTF-8, latin-1 for the IMLS file). RDF is always UTF-8.",
+)
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @pass_state
 def load_command(
@@ -74,6 +82,7 @@ def load_command(
     skip_invalid,
     report,
     date_order,
+    encoding,
     quiet,
 ) -> None:
     """Load RDF files or tables (agreement registers, institution registries), each
@@ -83,18 +92,15 @@ def load_command(
         chosen = rdf_format(format_name) if format_name else None
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--format") from None
+    table = {"skip_invalid": skip_invalid, "date_order": date_order, "encoding": encoding}
     with stop_on_signals():
         store = state.store()  # a recovery it runs is stopped by a signal too
-        _load_all(
-            store, state, files, graph, chosen, append, importer, skip_invalid, report, quiet,
-            date_order,
-        )  # fmt: skip
+        _load_all(store, state, files, graph, chosen, append, importer, report, quiet, table)
 
 
-def _load_all(
-    store, state, files, graph, chosen, append, importer, skip_invalid, report, quiet, date_order
-):  # fmt: skip
-    """Load each file in turn (see :func:`load_command`)."""
+def _load_all(store, state, files, graph, chosen, append, importer, report, quiet, table):
+    """Load each file in turn (see :func:`load_command`); ``table``: the options of
+    :func:`~graph_loader.importers.import_file` that only tables take."""
     for name in files:
         try:
             kind = importer or (None if chosen else detect(name))
@@ -107,13 +113,16 @@ def _load_all(
                         importer=kind,
                         graph=graph,
                         replace=not append,
-                        skip_invalid=skip_invalid,
                         report=report or default_report_path(name),
                         progress=show_progress(quiet),
-                        date_order=date_order,
+                        **table,
                     ).summary()
                 )
                 continue
+            if table["encoding"]:
+                raise click.UsageError(
+                    f"{name} is RDF, which is read as UTF-8: --encoding names a table's encoding"
+                )
             _echo_loaded(
                 load_file(
                     store,
@@ -129,6 +138,18 @@ def _load_all(
             abandon(exc)
         except LoadError as exc:
             raise click.ClickException(str(exc)) from None
+
+
+def _text_encoding(name: str | None) -> str | None:
+    """``name`` when Python reads text in that encoding; else a usage error naming it."""
+    if name is None:
+        return None
+    try:
+        io.TextIOWrapper(io.BytesIO(), encoding=name)
+    except LookupError:
+        message = f"{name!r} is not a text encoding"
+        raise click.BadParameter(message, param_hint="--encoding") from None
+    return name
 
 
 def _check_load_options(files, graph, format_name, append, importer, report) -> None:

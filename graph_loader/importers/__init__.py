@@ -11,7 +11,7 @@ from pathlib import Path
 
 from graph_loader.importers.agreements import COLUMNS as AGREEMENT_COLUMNS
 from graph_loader.importers.agreements import AgreementImporter
-from graph_loader.importers.common import ImportFailed
+from graph_loader.importers.common import ImportFailed, table_delimiter
 from graph_loader.importers.imls_museums import ImlsMuseumImporter
 from graph_loader.importers.runner import ImportRejected, ImportResult, run_import
 from graph_loader.importers.spreadsheets import SUFFIXES as SPREADSHEETS
@@ -58,7 +58,7 @@ def detect(path: str | Path) -> str | None:
         raise ImportFailed(f"{path}: cannot read: {exc.strerror or exc}") from None
     if suffix == ".json":
         return None if '"@' in head else "agreements"
-    names = _header_names(head)
+    names = _header_names(head, suffix)
     if "item" in names and ({"isil", "itemlabel"} & names):
         return "wikidata-isil"
     if {"mid", "discipl"} <= names:
@@ -83,9 +83,9 @@ def default_report_path(path: str | Path) -> Path:
     return path.parent / f"{source_name(path)}-rejected.csv"
 
 
-def _header_names(head: str) -> set[str]:
+def _header_names(head: str, suffix: str) -> set[str]:
     first = head.lstrip("\ufeff\xef\xbb\xbf").splitlines()[0] if head.strip() else ""
-    separator = "\t" if "\t" in first else ","
+    separator = table_delimiter(first, suffix)
     return {n.strip().strip('"').lstrip("?").lower() for n in first.split(separator) if n.strip()}
 
 
@@ -101,11 +101,14 @@ def import_file(
     report: str | Path | None = None,
     progress: bool = False,
     date_order: str | None = None,
+    encoding: str | None = None,
 ) -> ImportResult:
     """Import one table with the named importer (default: :func:`detect`).
 
     All or nothing unless ``skip_invalid``; ``report`` is where rejected rows are written;
-    ``date_order`` (``dmy``, ``mdy``) reads dates such as ``03/04/2021`` that have two readings.
+    ``date_order`` (``dmy``, ``mdy``) reads dates such as ``03/04/2021`` that have two readings;
+    ``encoding`` names the text encoding of a CSV, TSV or JSON table (default: the
+    importer's, UTF-8 but for the IMLS file).
     """
     path = Path(path)
     name = importer or detect(path)
@@ -126,4 +129,5 @@ def import_file(
         report=Path(report) if report is not None else None,
         progress=progress,
         date_order=date_order,
+        encoding=encoding,
     )

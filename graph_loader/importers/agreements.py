@@ -38,6 +38,7 @@ from graph_loader.importers.common import (
     raw_text,
     slugify,
     split_multi,
+    table_delimiter,
 )
 from graph_loader.importers.lookup import StoreLookup, is_iri, named_node
 from graph_loader.importers.spreadsheets import SUFFIXES as SPREADSHEETS
@@ -320,8 +321,9 @@ def _party_prefix(value: str) -> tuple[str | None, str]:
 
 
 def _csv_rows(head: str, handle: TextIO, path: Path) -> Iterator[Row]:
-    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
-    records = csv_rows(Prefixed(head, handle), delimiter=delimiter)
+    first_line = head + handle.readline()
+    delimiter = table_delimiter(first_line, path.suffix)
+    records = csv_rows(Prefixed(first_line, handle), delimiter=delimiter)
     first = next(records, None)
     if first is None:
         raise header_error(path, "the file is empty; the first line must name the columns")

@@ -246,15 +246,34 @@ def literal(text: str, language: str | None = None) -> ox.Literal:
     return ox.Literal(text, language=language) if language else ox.Literal(text)
 
 
+def table_delimiter(header: str, suffix: str) -> str:
+    """The cell separator of a table whose first line is ``header``: a tab for a ``.tsv``
+    or ``.tab`` file or a header with tabs; a semicolon when the header has more semicolons
+    than commas (Excel saves "CSV" so where a comma is the decimal mark: French, German,
+    Russian... settings); else a comma. Only the header is read: its cells are column names,
+    which hold neither.
+
+    >>> [table_delimiter(h, ".csv") for h in ("id;title;signed", "id,title", "id\\ttitle")]
+    [';', ',', '\\t']
+    >>> table_delimiter("id,title", ".tsv")
+    '\\t'
+    """
+    if suffix.lower() in (".tsv", ".tab") or "\t" in header:
+        return "\t"
+    return ";" if header.count(";") > header.count(",") else ","
+
+
 class Prefixed:
-    """A text stream with characters already read put back in front."""
+    """A text stream with characters already read put back in front (a whole first line,
+    or its beginning)."""
 
     def __init__(self, head: str, handle: TextIO):
         self.head = head
         self.handle = handle
 
     def __iter__(self) -> Iterator[str]:
-        first = self.head + self.handle.readline()
+        whole = self.head.endswith(("\n", "\r"))
+        first = self.head if whole else self.head + self.handle.readline()
         if first:
             yield first
         yield from self.handle

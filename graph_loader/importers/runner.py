@@ -34,6 +34,13 @@ from graph_loader.loading import (
 from graph_loader.store import Store
 
 _CHUNK = 1 << 20
+#: What a table that is not UTF-8 most often is: a spreadsheet saved as plain "CSV", in the
+#: code page of the machine's language.
+OTHER_ENCODINGS = (
+    '; save the table as "CSV UTF-8", or name its encoding with --encoding (Excel\'s plain '
+    '"CSV" is the system\'s code page: cp1252 for Western European languages, cp1256 for '
+    "Persian and Arabic, gbk for simplified Chinese, big5 for traditional)"
+)
 
 
 class ImportRejected(ImportFailed):
@@ -78,14 +85,17 @@ def run_import(
     report: Path | None = None,
     progress: bool = False,
     date_order: str | None = None,
+    encoding: str | None = None,
 ) -> ImportResult:
-    """Import ``path`` with ``importer_class`` into ``graph`` (default ``{base}graph/{name}``)."""
+    """Import ``path`` with ``importer_class`` into ``graph`` (default ``{base}graph/{name}``),
+    its text read in ``encoding`` (default: the importer's own)."""
     started = time.perf_counter()
     target = graph or source_graph(path, base_iri=base_iri)
     refuse_internal_target(path, target)
     ctx = ImportContext(store, base_iri, target, path.name, replace, date_order)
     importer = importer_class(ctx)
     tally = Tally(path.name)
+    reading = encoding or importer.encoding
     try:
         handle = path.open("rb")
     except OSError as exc:
@@ -93,12 +103,9 @@ def run_import(
     with Steps() as steps:  # a signal between two steps ends the import as one within
         with handle, progress_bar(path, progress) as bar:
             reader = TrackingReader(handle, bar)
-            text = io.TextIOWrapper(
-                io.BufferedReader(reader, _CHUNK), importer.encoding, newline=""
-            )
-            quads = _quads(
-                importer, _guarded_rows(importer, text, path, tally), tally, skip_invalid
-            )
+            text = io.TextIOWrapper(io.BufferedReader(reader, _CHUNK), reading, newline="")
+            rows = _guarded_rows(importer, text, path, tally, told=encoding is not None)
+            quads = _quads(importer, rows, tally, skip_invalid)
             staged = interruptible(
                 lambda: store.stage(quads, graph=target, format=None, replace=replace)
             )
@@ -130,12 +137,16 @@ def run_import(
         )  # fmt: skip
 
 
-def _guarded_rows(importer, text: io.TextIOWrapper, path: Path, tally: Tally) -> Iterator[Row]:
-    """The importer's rows, with decoding and CSV errors turned into clear messages."""
+def _guarded_rows(
+    importer, text: io.TextIOWrapper, path: Path, tally: Tally, *, told: bool
+) -> Iterator[Row]:
+    """The importer's rows, with decoding and CSV errors turned into clear messages (``told``:
+    the encoding was named by the user, so no other is suggested)."""
     try:
         yield from importer.rows(text, path)
     except UnicodeDecodeError as exc:
-        raise ImportFailed(_decoding_problem(path, importer.encoding, exc)) from None
+        problem = _decoding_problem(path, text.encoding, exc)
+        raise ImportFailed(problem if told else problem + OTHER_ENCODINGS) from None
     except Refused as exc:
         raise ImportFailed(exc.in_file(path)) from None
     except csv.Error as exc:
@@ -143,15 +154,25 @@ def _guarded_rows(importer, text: io.TextIOWrapper, path: Path, tally: Tally) ->
 
 
 def _decoding_problem(path: Path, encoding: str, exc: UnicodeDecodeError) -> str:
-    """Where the file stops being ``encoding`` text: found by reading it again, line by line."""
+    """Where the file stops being ``encoding`` text: found by reading it again, line by line.
+
+    >>> _shown("utf-8-sig"), _shown("cp1256")
+    ('UTF-8', 'cp1256')
+    """
     with path.open("rb") as handle:
         for number, line in enumerate(handle, start=1):
             try:
                 line.decode(encoding)
             except UnicodeDecodeError as bad:
                 where = f"{path}:{number}:{bad.start + 1}"
-                return f"{where}: not {encoding} text: {bad.reason} ({line[bad.start : bad.end]!r})"
-    return f"{path}: not {encoding} text: {exc.reason}"
+                text = f"not {_shown(encoding)} text: {bad.reason}"
+                return f"{where}: {text} ({line[bad.start : bad.end]!r})"
+    return f"{path}: not {_shown(encoding)} text: {exc.reason}"
+
+
+def _shown(encoding: str) -> str:
+    """An encoding as a person names it (Python's ``utf-8-sig`` is UTF-8 read past a BOM)."""
+    return "UTF-8" if encoding.lower().replace("_", "-") in ("utf-8-sig", "utf-8") else encoding
 
 
 def _quads(importer, rows: Iterator[Row], tally: Tally, skip_invalid: bool) -> Iterator[ox.Quad]:

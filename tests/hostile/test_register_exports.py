@@ -1,0 +1,99 @@
+"""Registers as spreadsheet programs write them: semicolons between cells, and text in the
+machine's code page rather than UTF-8.
+
+Excel saves "CSV" with semicolons where a comma is the decimal mark (French, German, Russian
+settings), and in the system's code page unless "CSV UTF-8" is chosen: cp1252 in Western
+Europe, cp1256 for Persian, GBK for simplified Chinese. A semicolon register was refused
+("cannot tell which importer reads this file", or with ``--as`` "unknown column
+'id;title;parties'"); one in a code page was refused with no way to read it. Now the
+separator is read from the header, and ``--encoding`` names the code page, which the refusal
+suggests; the store is as it was after every refusal."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.hostile.conftest import store_state_at
+
+BASE = "https://w3id.org/lamcoop/"
+TITLE_QUERY = (
+    "SELECT ?t WHERE { GRAPH ?g { <https://w3id.org/lamcoop/id/agreement/x-1> "
+    "<http://purl.org/dc/terms/title> ?t } }"
+)
+
+#: A register's title in three languages, and the code page Excel writes each in.
+TITLES = [
+    ("Accord de coopération", "cp1252"),
+    ("تفاهم‌نامه کتابخانه‌ها و موزه‌ها", "cp1256"),
+    ("图书馆合作协议", "gbk"),
+]
+
+
+def _title(invoke) -> str:
+    result = invoke("query", TITLE_QUERY)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.mark.parametrize("separator", [";", ","])
+def test_a_register_with_semicolons_or_commas_loads_by_its_header(cli_store, tmp_path, separator):
+    invoke, store = cli_store
+    path = tmp_path / "register.csv"
+    rows = ["id;title;signed", "x-1;Accord de coopération, phase 1;2021-04-03", "x-2;Second;"]
+    text = "\r\n".join(rows).replace(";", separator) + "\r\n"
+    if separator == ",":
+        text = text.replace("Accord de coopération, phase 1", '"Accord de coopération, phase 1"')
+    path.write_text(text, encoding="utf-8")
+    result = invoke("load", str(path))
+    assert result.exit_code == 0, result.output
+    assert "2 rows: 2 loaded" in result.output
+    assert '"Accord de coopération, phase 1"' in _title(invoke)
+    assert BASE + "graph/register" in store_state_at(store)
+
+
+@pytest.mark.parametrize(("title", "code_page"), TITLES)
+def test_a_register_in_a_code_page_is_refused_naming_the_line_and_the_way_out(
+    cli_store, tmp_path, title, code_page
+):
+    invoke, store = cli_store
+    path = tmp_path / "register.csv"
+    path.write_bytes(f"id;title\r\nx-1;{title}\r\n".encode(code_page))
+    before = store_state_at(store)
+    result = invoke("load", str(path))
+    assert result.exit_code == 1, result.output
+    assert f"{path}:2:" in result.output and "not UTF-8 text" in result.output
+    assert "--encoding" in result.output and code_page in result.output
+    assert store_state_at(store) == before
+
+
+@pytest.mark.parametrize(("title", "code_page"), TITLES)
+def test_a_register_in_a_code_page_loads_when_it_is_named(cli_store, tmp_path, title, code_page):
+    invoke, _store = cli_store
+    path = tmp_path / "register.csv"
+    path.write_bytes(f"id;title\r\nx-1;{title}\r\n".encode(code_page))
+    result = invoke("load", "--encoding", code_page, str(path))
+    assert result.exit_code == 0, result.output
+    assert title in _title(invoke)
+
+
+def test_an_encoding_that_is_no_text_encoding_is_a_usage_error(cli_store, tmp_path):
+    invoke, store = cli_store
+    path = tmp_path / "register.csv"
+    path.write_text("id,title\nx-1,First\n", encoding="utf-8")
+    before = store_state_at(store)
+    for name in ("base64", "no-such-encoding"):
+        result = invoke("load", "--encoding", name, str(path))
+        assert result.exit_code == 2, result.output
+        assert f"'{name}' is not a text encoding" in result.output
+    assert store_state_at(store) == before
+
+
+def test_an_encoding_for_rdf_is_refused(cli_store, tmp_path):
+    invoke, store = cli_store
+    path = tmp_path / "data.ttl"
+    path.write_text("<urn:x-a> <urn:x-b> <urn:x-c> .\n", encoding="utf-8")
+    before = store_state_at(store)
+    result = invoke("load", "--encoding", "cp1252", str(path))
+    assert result.exit_code == 2, result.output
+    assert "is RDF, which is read as UTF-8" in result.output
+    assert store_state_at(store) == before
