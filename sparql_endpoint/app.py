@@ -41,6 +41,7 @@ from sparql_endpoint.responses import (
     timeout_handler,
     unexpected_error,
 )
+from sparql_endpoint.xml_text import clean_whole
 
 #: The surfaces, registered in this order. Later surfaces (entity pages, audit, dumps)
 #: join this tuple.
@@ -128,7 +129,8 @@ def close_app(app: Flask) -> None:
 
 
 def _finish(response: Response) -> Response:
-    """Count the request, and add Vary, CORS and the browser policy's headers."""
+    """Count the request, add Vary, CORS and the browser policy's headers, and write in a
+    whole XML body what XML cannot carry as U+FFFD."""
     svc: Service = current_app.extensions[EXTENSION]
     route = request.url_rule.rule if request.url_rule else "(unmatched)"
     svc.metrics.count_request(route, response.status_code)
@@ -139,4 +141,5 @@ def _finish(response: Response) -> Response:
     cors.allow(request, response, origins=svc.settings.cors_origins)
     policy: BrowserPolicy = current_app.extensions[POLICY]
     policy.apply(response)
+    clean_whole(response)
     return response

@@ -23,6 +23,7 @@ from sparql_endpoint.executor import QueryJob, TimeoutAnswer, Unavailable, log_t
 from sparql_endpoint.linked_data.error_pages import error_page
 from sparql_endpoint.negotiation import content_type, wants_html
 from sparql_endpoint.refusals import Refused
+from sparql_endpoint.xml_text import cleaned, is_xml
 
 log = logging.getLogger(__name__)
 
@@ -100,17 +101,21 @@ def stream_job(job: QueryJob, fmt) -> Response:
     svc.metrics.observe_query(time.monotonic() - started)
     if reply.head is None:
         abort(reply.status, reply.message)
+    xml = is_xml(fmt.media_type)  # cleaned as it goes (sparql_endpoint.xml_text)
     if reply.body is not None and reply.stream is None:  # small: sent with its length
         response = Response(reply.body, content_type=content_type(fmt))
     else:  # large: read back from its spool, or passed on as the engine sends it
         body: bytes | Iterator[bytes] = b"" if request.method == "HEAD" else reply.chunks()
-        framed = reply.length is None and _frames_itself(request.environ)
+        length = None if xml else reply.length  # cleaning may change an XML answer's
+        if xml and not isinstance(body, bytes):
+            body = cleaned(body)
+        framed = length is None and _frames_itself(request.environ)
         if framed and not isinstance(body, bytes):
             body = chunked(body)
         response = Response(body, content_type=content_type(fmt))
         response.call_on_close(reply.close)
-        if reply.length is not None:
-            response.headers["Content-Length"] = str(reply.length)
+        if length is not None:
+            response.headers["Content-Length"] = str(length)
         elif framed:
             response.headers["Transfer-Encoding"] = "chunked"
     if reply.head.truncated:
