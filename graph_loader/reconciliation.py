@@ -26,7 +26,7 @@ institutions with the same name are never matched for you.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -134,30 +134,53 @@ class Index:
         self,
         text: str,
         *,
-        type_: str | None = None,
+        type_: str | Sequence[str] | None = None,
+        every_type: bool = False,
         limit: int = 5,
-        properties: Mapping[str, str] | None = None,
+        properties: Mapping[str, str | Sequence[str]] | None = None,
         lang: str = "en",
     ) -> list[Candidate]:
-        """The best candidates for ``text`` (and identifier ``properties``), best first."""
+        """The best candidates for ``text`` (and identifier ``properties``: a value, or
+        several, any of which may match), best first; of ``type_`` when given (one type, or
+        several: any of them, or ``every_type``)."""
         scores: dict[str, float] = {}
-        for pid, value in (properties or {}).items():
-            for iri in self._by_identifier(pid, value):
-                scores[iri] = 100.0
+        for pid, given in (properties or {}).items():
+            for value in (given,) if isinstance(given, str) else given:
+                for iri in self._by_identifier(pid, value):
+                    scores[iri] = 100.0
         if not scores and text.strip():
             scores = self._by_label(text, limit)
         ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
-        kept = list(self._kept(ranked, type_, limit))
+        types = (type_,) if isinstance(type_, str) else tuple(type_ or ())
+        kept = list(self._kept(ranked, _fits(types, every_type), limit))
         top = [i for i, s in kept if s >= EQUAL]
         return [
             self._candidate(iri, score, len(top) == 1 and iri == top[0], lang)
             for iri, score in kept[:limit]
         ]
 
+    def by_ids(
+        self,
+        ids: Sequence[str],
+        *,
+        type_: str | Sequence[str] | None = None,
+        limit: int = 5,
+        lang: str = "en",
+    ) -> list[Candidate]:
+        """The entities ``ids`` name (of ``type_`` when given) as candidates, in the order
+        given; each a match when it is the only one."""
+        types = (type_,) if isinstance(type_, str) else tuple(type_ or ())
+        fits = _fits(types, False)
+        self._read(ids)
+        found = [
+            i for i in dict.fromkeys(ids) if (e := self._known[i]) is not None and fits(e.types)
+        ][:limit]
+        return [self._candidate(i, 100.0, len(found) == 1, lang) for i in found]
+
     def _kept(
-        self, ranked: list[tuple[str, float]], type_: str | None, limit: int
+        self, ranked: list[tuple[str, float]], fits: Callable[[set[str]], bool], limit: int
     ) -> Iterator[tuple[str, float]]:
-        """The ranked candidates that are entities (of ``type_`` when given), up to
+        """The ranked candidates that are entities whose types ``fit``, up to
         ``limit`` of them and every one at :data:`EQUAL` or more: read a few at a time, as
         many as may be wanted (twice as many each time more are)."""
         taken, first = 0, 0
@@ -168,7 +191,7 @@ class Index:
             self._read([iri for iri, _ in chunk])
             for iri, score in chunk:
                 entity = self._known[iri]
-                if entity is None or (type_ and type_ not in entity.types):
+                if entity is None or not fits(entity.types):
                     continue
                 if taken >= limit and score < EQUAL:
                     return
@@ -358,3 +381,16 @@ def _example() -> Index:
     conn = open_reading(store)
     assert conn is not None
     return Index(conn, type_classes(lambda text, _bound: store.query(text)))
+
+
+def _fits(types: Sequence[str], every: bool) -> Callable[[set[str]], bool]:
+    """Whether an entity of the given types is wanted: of any of ``types`` (all of them when
+    ``every``), or of any type when none is named.
+
+    >>> _fits(("A", "B"), False)({"B"}), _fits(("A", "B"), True)({"B"}), _fits((), True)(set())
+    (True, False, True)
+    """
+    wanted = set(types)
+    if not wanted:
+        return lambda _types: True
+    return wanted.issubset if every else lambda have: not wanted.isdisjoint(have)

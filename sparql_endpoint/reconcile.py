@@ -29,6 +29,7 @@ from sparql_endpoint.linked_data.present import bidi, html_lang, text_dir
 from sparql_endpoint.linked_data.reader import reading, select
 from sparql_endpoint.linked_data.request_args import reader_language
 from sparql_endpoint.linked_data.summary_reader import summary
+from sparql_endpoint.reconcile_values import TYPE_STRICT, Refused, property_texts, type_ids
 
 blueprint = Blueprint("reconcile", __name__)
 #: The most queries one batch may hold, and the most candidates one query may ask for.
@@ -119,10 +120,6 @@ def _json_param(name: str, text: str) -> Any:
         raise Refused(message) from None
 
 
-class Refused(Exception):
-    """A request the service cannot answer; the message says why (400)."""
-
-
 @blueprint.errorhandler(Refused)
 def refused(exc: Refused) -> Response:
     """A refused request: 400 with one line of text naming the place."""
@@ -146,28 +143,43 @@ def _queries(text: str) -> Response:
 
 
 def _one(idx: Index, key: str, query: Mapping[str, Any], reader: str) -> list[Candidate]:
+    """One query's candidates. A query naming only properties this service does not match
+    on (neither ``isil`` nor ``wikidata``) has none; one naming no property and no text is
+    refused, as the specification's schema refuses it."""
+    where = f"queries.{key}"
     text = query.get("query", "")
-    type_ = query.get("type")
     limit = query.get("limit", 5)
     if not isinstance(text, str):
-        raise Refused(f"queries.{key}.query: expected a string")
-    if type_ is not None and not isinstance(type_, str):
-        raise Refused(f"queries.{key}.type: expected a type id (a string)")
+        raise Refused(f"{where}.query: expected a string")
+    types = type_ids(query.get("type"), f"{where}.type")
+    strict = query.get("type_strict", "any")
+    if strict not in TYPE_STRICT:
+        raise Refused(f"{where}.type_strict: expected one of {', '.join(TYPE_STRICT)}")
     if not isinstance(limit, int) or isinstance(limit, bool) or not 0 < limit <= MAX_LIMIT:
-        raise Refused(f"queries.{key}.limit: expected a whole number from 1 to {MAX_LIMIT}")
-    properties: dict[str, str] = {}
+        raise Refused(f"{where}.limit: expected a whole number from 1 to {MAX_LIMIT}")
+    properties: dict[str, tuple[str, ...]] = {}
     given = query.get("properties") or []
     if not isinstance(given, list):
-        raise Refused(f"queries.{key}.properties: expected a list")
+        raise Refused(f"{where}.properties: expected a list")
     for n, prop in enumerate(given):
-        if not isinstance(prop, dict) or not isinstance(prop.get("v"), str):
-            raise Refused(f"queries.{key}.properties[{n}]: expected {{'pid': ..., 'v': '...'}}")
-        pid = prop.get("pid") or prop.get("p")
+        pid = prop.get("pid") or prop.get("p") if isinstance(prop, dict) else None
+        if not isinstance(pid, str) or "v" not in prop:
+            raise Refused(f"{where}.properties[{n}]: expected {{'pid': ..., 'v': ...}}")
+        values = property_texts(prop["v"], f"{where}.properties[{n}].v")
         if pid in ("isil", "wikidata"):
-            properties[pid] = prop["v"]
+            properties[pid] = properties.get(pid, ()) + values
+    if not text.strip() and not given:
+        raise Refused(f"{where}: give 'query' or properties")
     if not text.strip() and not properties:
-        raise Refused(f"queries.{key}: give 'query' or an isil or wikidata property")
-    return idx.match(text, type_=type_, limit=limit, properties=properties, lang=reader)
+        return []
+    return idx.match(
+        text,
+        type_=types,
+        every_type=strict == "all",
+        limit=limit,
+        properties=properties,
+        lang=reader,
+    )
 
 
 def _candidate(c: Candidate) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from sparql_endpoint.reconcile import (
     property_values,
     refused,
 )
+from sparql_endpoint.reconcile_values import property_texts, type_ids
 
 blueprint = Blueprint("reconcile_draft", __name__, url_prefix="/reconcile/1.0-draft")
 VERSION = "1.0-draft"
@@ -87,25 +88,29 @@ def _one(idx: Index, n: int, query: Any, reader: str) -> list[Candidate]:
     limit = query.get("limit", 5)
     if not isinstance(limit, int) or isinstance(limit, bool) or not 0 < limit <= MAX_LIMIT:
         raise Refused(f"{where}.limit: expected a whole number from 1 to {MAX_LIMIT}")
-    type_ = query.get("type")
-    if type_ is not None and not isinstance(type_, str):
-        raise Refused(f"{where}.type: expected a type id (a string)")
-    text, properties = "", {}
+    if not query["conditions"]:
+        raise Refused(f"{where}.conditions: expected at least one condition")
+    types = type_ids(query.get("type"), f"{where}.type", several=False)
+    text, properties, ids = "", dict[str, tuple[str, ...]](), list[str]()
     for m, condition in enumerate(query["conditions"]):
         place = f"{where}.conditions[{m}]"
-        value = condition.get("propertyValue") if isinstance(condition, dict) else None
-        if not isinstance(value, str):
-            raise Refused(f"{place}.propertyValue: expected a string")
-        kind = condition.get("matchType")
+        if not isinstance(condition, dict) or "propertyValue" not in condition:
+            raise Refused(f"{place}: expected an object with 'propertyValue'")
+        values = property_texts(condition["propertyValue"], f"{place}.propertyValue")
+        kind, pid = condition.get("matchType"), condition.get("propertyId")
         if kind == "name":
-            text = value
-        elif kind == "property" and condition.get("propertyId") in ("isil", "wikidata"):
-            properties[condition["propertyId"]] = value
+            text = " ".join(values)
+        elif kind == "id":
+            ids += values
+        elif kind == "property" and pid in ("isil", "wikidata"):
+            properties[pid] = properties.get(pid, ()) + values
         elif kind != "property":
-            raise Refused(f"{place}.matchType: expected 'name' or 'property'")
+            raise Refused(f"{place}.matchType: expected 'name', 'id' or 'property'")
+    if ids:
+        return idx.by_ids(ids, type_=types, limit=limit, lang=reader)
     if not text.strip() and not properties:
-        raise Refused(f"{where}: give a name condition or an isil or wikidata property")
-    return idx.match(text, type_=type_, limit=limit, properties=properties, lang=reader)
+        return []  # only properties this service does not match on
+    return idx.match(text, type_=types, limit=limit, properties=properties, lang=reader)
 
 
 def _candidate(c: Candidate) -> dict[str, Any]:

@@ -237,5 +237,7 @@ def test_odd_heads_get_the_answer_a_worker_gives(servers):
         mine = _raw(on, head)
         assert mine == _raw(off, head), head[:120]
         statuses.add(mine)
-    assert statuses == {b"HTTP/1.1 200 OK", b"HTTP/1.1 303 SEE OTHER", b"HTTP/1.1 404 NOT FOUND"}
+    # lang=%ff is no UTF-8: a 400 naming it (sparql_endpoint.request_encoding), both ways
+    expected = {b"HTTP/1.1 200 OK", b"HTTP/1.1 303 SEE OTHER", b"HTTP/1.1 404 NOT FOUND"}
+    assert statuses == expected | {b"HTTP/1.1 400 BAD REQUEST"}
     assert requests.get(on.url + "/-/health", timeout=HTTP_DEADLINE).status_code == 200
