@@ -37,11 +37,11 @@ from sparql_endpoint.metrics import Metrics, SharedMetrics
 from sparql_endpoint.network_sandbox import NOT_SERVED, SandboxState
 from sparql_endpoint.request_encoding import refuse_undecodable
 from sparql_endpoint.responses import (
+    clean_whole,
     error_response,
     timeout_handler,
     unexpected_error,
 )
-from sparql_endpoint.xml_text import clean_whole
 
 #: The surfaces, registered in this order. Later surfaces (entity pages, audit, dumps)
 #: join this tuple.

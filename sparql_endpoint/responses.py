@@ -18,12 +18,12 @@ from typing import Any
 from flask import Flask, Response, abort, current_app, has_request_context, request
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
+from graph_loader.xml_text import FORBIDDEN, cleaned, is_xml
 from sparql_endpoint.context import service
 from sparql_endpoint.executor import QueryJob, TimeoutAnswer, Unavailable, log_timeout
 from sparql_endpoint.linked_data.error_pages import error_page
 from sparql_endpoint.negotiation import content_type, wants_html
 from sparql_endpoint.refusals import Refused
-from sparql_endpoint.xml_text import cleaned, is_xml
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +101,7 @@ def stream_job(job: QueryJob, fmt) -> Response:
     svc.metrics.observe_query(time.monotonic() - started)
     if reply.head is None:
         abort(reply.status, reply.message)
-    xml = is_xml(fmt.media_type)  # cleaned as it goes (sparql_endpoint.xml_text)
+    xml = is_xml(fmt.media_type)  # cleaned as it goes (graph_loader.xml_text)
     if reply.body is not None and reply.stream is None:  # small: sent with its length
         response = Response(reply.body, content_type=content_type(fmt))
     else:  # large: read back from its spool, or passed on as the engine sends it
@@ -186,3 +186,13 @@ def _timeout_bytes(app: Flask, environ: dict[str, Any], description: str) -> byt
     head += [f"{name}: {value}" for name, value in response.headers.items()]
     head.append("Connection: close")
     return ("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + response.get_data()
+
+
+def clean_whole(response: Response) -> None:
+    """``response``'s body cleaned when it is XML and whole (its length set again): pages'
+    documents, the ontology, the Service Description. A streamed answer is cleaned where it
+    is framed (:func:`stream_job`), before its chunks are sized."""
+    if response.is_sequence and is_xml(response.mimetype or ""):
+        body = response.get_data()
+        if FORBIDDEN.search(body):
+            response.set_data(b"".join(cleaned([body])))

@@ -16,6 +16,7 @@ import click
 import pyoxigraph as ox
 
 from graph_loader import provenance
+from graph_loader.bounded import place, strip_bom
 from graph_loader.cli.state import AppState, pass_state
 from graph_loader.graphs import Role, role_of
 from graph_loader.importers import IMPORTERS, default_report_path, detect, import_file
@@ -29,6 +30,7 @@ from graph_loader.rdf_formats import (
     results_format,
 )
 from graph_loader.settings import SETTINGS
+from graph_loader.xml_text import cleaned, is_xml
 
 
 @click.command("load")
@@ -217,9 +219,9 @@ def graphs_command(state: AppState, output: str, every: bool) -> None:
 @click.option(
     "--file",
     "query_file",
-    type=click.File("r", encoding="utf-8"),
+    type=click.File("rb"),
     default=None,
-    help="Read the query from a file ('-' for stdin).",
+    help="Read the query from a file ('-' for stdin), in UTF-8.",
 )
 @click.option(
     "--format",
@@ -233,10 +235,11 @@ def query_command(state: AppState, query, query_file, output) -> None:
     """Run a SPARQL query against the store; results to stdout."""
     if (query is None) == (query_file is None):
         raise click.UsageError("give the query as an argument or with --file, not both")
-    text = query if query is not None else query_file.read()
+    if query is None:
+        query = _utf8(query_file.read(), getattr(query_file, "name", "<stdin>"))
     try:
-        check(text)
-        results = state.store().query(text)
+        check(query)
+        results = state.store().query(query)
     except QueryLimitError as exc:
         raise click.ClickException(str(exc)) from None
     except SyntaxError as exc:
@@ -247,6 +250,18 @@ def query_command(state: AppState, query, query_file, output) -> None:
     sys.stdout.flush()
 
 
+def _utf8(data: bytes, name: str) -> str:
+    """``data`` as text, or an error naming the line and column where it is not UTF-8."""
+    try:
+        return strip_bom(data).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, column = place(strip_bom(data), exc.start)
+        raise click.ClickException(
+            f"{name}:{line}:{column}: not UTF-8 text: {exc.reason} "
+            f"({exc.object[exc.start : exc.end]!r}); save the query as UTF-8"
+        ) from None
+
+
 def serialize_results(
     results: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, output: str | None
 ) -> bytes:
@@ -254,7 +269,8 @@ def serialize_results(
     output given, ``serialize`` returns the bytes)."""
     if isinstance(results, ox.QueryTriples):
         try:
-            return results.serialize(format=rdf_format(output or "turtle")) or b""
+            graph_format = rdf_format(output or "turtle")
+            return _xml_safe(results.serialize(format=graph_format) or b"", graph_format)
         except ValueError as exc:
             raise click.BadParameter(
                 f"{exc} (this query returns a graph)", param_hint="--format"
@@ -267,7 +283,12 @@ def serialize_results(
             f"{', '.join(RESULTS_FORMAT_NAMES)}",
             param_hint="--format",
         ) from None
-    return results.serialize(format=fmt) or b""
+    return _xml_safe(results.serialize(format=fmt) or b"", fmt)
+
+
+def _xml_safe(data: bytes, fmt: ox.RdfFormat | ox.QueryResultsFormat) -> bytes:
+    """``data`` readable as XML when ``fmt`` is XML (:mod:`graph_loader.xml_text`)."""
+    return b"".join(cleaned([data])) if is_xml(fmt.media_type) else data
 
 
 @click.command("settings")

@@ -3,7 +3,7 @@ served by a real server in every XML form: SPARQL XML results (SPARQLWrapper's d
 SELECT), RDF/XML from CONSTRUCT, the Graph Store and an entity's document.
 
 Before, each was written as it is and the whole answer was XML no parser reads; now each
-such character is U+FFFD in the XML answers (:mod:`sparql_endpoint.xml_text`), and the
+such character is U+FFFD in the XML answers (:mod:`graph_loader.xml_text`), and the
 other formats carry it as it is. Over Oxigraph server and Virtuoso too: the engine's own
 XML is passed on through the same cleaning."""
 

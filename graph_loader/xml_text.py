@@ -7,10 +7,10 @@ U+000E to U+001F, U+FFFE or U+FFFF, not even as a character reference. pyoxigrap
 engines write them as they are, so one such literal made a whole SPARQL XML result or RDF/XML
 document unreadable: SPARQLWrapper (whose default for SELECT is XML) and rdflib stopped at
 it (4store, Jena and Virtuoso have had the same trouble). Every XML answer of the service
-(``application/sparql-results+xml``, ``application/rdf+xml``, any ``+xml`` type) goes
-through :func:`cleaned` (a whole body from :func:`clean_whole`, in the app's
-``after_request``; a streamed one as it is sent); the other formats carry the characters as
-they are.
+(``application/sparql-results+xml``, ``application/rdf+xml``, any ``+xml`` type) and of
+``lamcoop query`` goes through :func:`cleaned` (on the service, a whole body from
+:func:`sparql_endpoint.responses.clean_whole`, a streamed one as it is sent); the other
+formats carry the characters as they are.
 
 In UTF-8 each of these characters is one byte below 0x20, which is never part of another
 character, or the three bytes ``EF BF BE``/``EF BF BF``: the stream is read as bytes, a
@@ -26,8 +26,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-
-from werkzeug.wrappers import Response
 
 FORBIDDEN = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
 REPLACEMENT = "\ufffd".encode()
@@ -58,13 +56,3 @@ def _whole_end(data: bytes) -> int:
     if data.endswith(b"\xef\xbf"):
         return len(data) - 2
     return len(data)
-
-
-def clean_whole(response: Response) -> None:
-    """``response``'s body cleaned when it is XML and whole (its length set again): pages'
-    documents, the ontology, the Service Description. A streamed answer is cleaned where it
-    is framed (:func:`sparql_endpoint.responses.stream_job`), before its chunks are sized."""
-    if response.is_sequence and is_xml(response.mimetype or ""):
-        body = response.get_data()
-        if FORBIDDEN.search(body):
-            response.set_data(b"".join(cleaned([body])))
