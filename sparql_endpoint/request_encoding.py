@@ -75,12 +75,14 @@ def require_utf8(params: Mapping[str, str], *, part: str = "") -> None:
 
 
 def refuse_undecodable() -> None:
-    """400 for a request whose path, query string or form body is not UTF-8 (a
-    ``before_request`` of the app: no route reads text werkzeug would have altered)."""
+    """400 for a request whose path, query string or form body is not UTF-8, 415 for a
+    form declared in another charset (a ``before_request`` of the app: no route reads text
+    werkzeug would have altered)."""
     environ = request.environ
     said = path_problem(environ.get("PATH_INFO", "").encode("latin-1"))
     said = said or form_problem(environ.get("QUERY_STRING", "").encode("latin-1"), QUERY_STRING)
     if said is None and request.mimetype == FORM_TYPE:
+        require_utf8(request.mimetype_params)
         said = form_problem(request.get_data(cache=True), FORM_BODY)
     if said is not None:
         raise Refused(400, said)

@@ -132,3 +132,14 @@ def test_a_multipart_graph_part_in_another_charset_is_a_415_naming_the_part(http
     assert response.status_code == 415, response.text
     assert "send part 'old.ttl' as UTF-8, not latin1" in response.text
     assert served_state(http_server) == before
+
+
+def test_a_form_declared_in_another_charset_is_a_415(http_server):
+    response = requests.post(
+        http_server.url + "/sparql",
+        data=b"query=SELECT+%28%22caf%E9%22+AS+%3Fx%29+%7B%7D",
+        headers={"Content-Type": "application/x-www-form-urlencoded; charset=ISO-8859-1"},
+        timeout=HTTP_DEADLINE,
+    )
+    assert response.status_code == 415, response.text
+    assert "send the body as UTF-8, not ISO-8859-1" in response.text
