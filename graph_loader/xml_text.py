@@ -29,6 +29,9 @@ from collections.abc import Iterable, Iterator
 
 FORBIDDEN = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
 REPLACEMENT = "\ufffd".encode()
+#: The single bytes of :data:`FORBIDDEN`: a chunk without them, ``EF BF BE`` and ``EF BF BF``
+#: is passed on as it is, found by C loops (a regular expression alone reads 170 MB/s).
+_CONTROLS = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 
 
 def is_xml(mimetype: str) -> bool:
@@ -44,9 +47,17 @@ def cleaned(chunks: Iterable[bytes]) -> Iterator[bytes]:
         end = _whole_end(data)
         held = data[end:]
         if end:
-            yield FORBIDDEN.sub(REPLACEMENT, data[:end])
+            yield _clean(data[:end])
     if held:
-        yield FORBIDDEN.sub(REPLACEMENT, held)
+        yield _clean(held)
+
+
+def _clean(data: bytes) -> bytes:
+    """``data`` (whole characters) with :data:`FORBIDDEN` written as U+FFFD."""
+    controls = len(data.translate(None, _CONTROLS)) != len(data)
+    if controls or b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data:
+        return FORBIDDEN.sub(REPLACEMENT, data)
+    return data
 
 
 def _whole_end(data: bytes) -> int:
