@@ -19,6 +19,7 @@ True
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from urllib.parse import unquote_to_bytes
 
@@ -29,6 +30,8 @@ from sparql_endpoint.refusals import N_, Refused, Said
 
 PATH = N_("the path is not UTF-8: byte %(byte)s at byte %(at)s")
 QUERY_STRING = N_("the query string is not UTF-8: byte %(byte)s at byte %(at)s of %(field)s")
+#: A percent escape of a byte over 0x7F: only then may a decoded name or value not be UTF-8.
+_HIGH_ESCAPE = re.compile(rb"%[89a-fA-F][0-9a-fA-F]")
 FORM_BODY = N_("the form body is not UTF-8: byte %(byte)s at byte %(at)s of %(field)s")
 
 
@@ -47,6 +50,8 @@ def form_problem(encoded: bytes, message: str) -> Said | None:
     the field (``name=`` for its value, the name alone for the name); or ``None``. (The
     whole is decoded first: it is valid exactly when every name and value is, ``&`` and
     ``=`` being ASCII, and most requests are.)"""
+    if encoded.isascii() and not _HIGH_ESCAPE.search(encoded):
+        return None  # every byte ASCII once decoded: most requests, found by C loops
     try:
         unquote_to_bytes(encoded.replace(b"+", b" ")).decode("utf-8")
         return None
