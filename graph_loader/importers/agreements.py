@@ -126,6 +126,7 @@ class _AgreementWriter:
         self.language: str | None = "und"
 
     def write(self) -> None:
+        self.problems.extend(self.row.unread)
         if EXTRA in self.row.cells:
             self.problem(EXTRA, self.row.cells[EXTRA])
         if not self._identify():

@@ -54,12 +54,14 @@ class RowRejected(Exception):
 @dataclass(frozen=True)
 class Row:
     """One record of the file: where it is (CSV line, JSON path or ``Sheet1!7``), its cells,
-    its raw text, and where each cell is when the file says more (``Sheet1!D7``)."""
+    its raw text, where each cell is when the file says more (``Sheet1!D7``), and the
+    problems of cells the reader could not read (a formula with no saved value)."""
 
     where: str
     cells: Mapping[str, Any]
     raw: str
     places: Mapping[str, str] = field(default_factory=dict)
+    unread: Sequence[Problem] = ()
 
     def place(self, column: str) -> str:
         """Where the cell of ``column`` is: its own place if known, else the row's."""

@@ -16,9 +16,22 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from graph_loader.importers.common import ImportFailed, Row
+from graph_loader.importers.common import ImportFailed, Problem, Row
 
 SUFFIXES = (".xlsx", ".ods")
+#: What a formula cell with no saved value is refused with (a workbook written by a program
+#: that does not compute formulas: openpyxl, many exporters). Read as empty, it would be an
+#: undocumented component the register in fact gives.
+UNSAVED = (
+    "a formula with no saved value ({formula}): open and save the workbook in a spreadsheet "
+    "program, which saves each formula's value, or write the value itself"
+)
+
+
+class Unsaved(str):
+    """A formula cell whose value the workbook does not hold (the text is the formula)."""
+
+
 #: The most bytes a workbook's parts may unpack to: a zip bomb is refused, not unpacked.
 MAX_UNPACKED = 256 << 20
 
@@ -76,12 +89,20 @@ def spreadsheet_rows(
             texts.pop()
         if not any(texts):
             continue
-        found: dict[str, Any] = dict(zip(header, texts, strict=False))
+        unsaved = {
+            name: Problem(name, UNSAVED.format(formula=value[:80]))
+            for name, value in zip(header, values, strict=False)
+            if isinstance(value, Unsaved)
+        }
+        found: dict[str, Any] = {
+            name: "" if name in unsaved else text for name, text in zip(header, texts, strict=False)
+        }
         places = {name: f"{sheet}!{column_letter(i)}{number}" for i, name in enumerate(header)}
         if len(texts) > len(header):
             found[extra] = f"{len(texts)} cells but the header names {len(header)} columns"
             places[extra] = f"{sheet}!{column_letter(len(header))}{number}"
-        yield Row(f"{sheet}!{number}", found, "\t".join(texts), places)
+        row = Row(f"{sheet}!{number}", found, "\t".join(texts), places, list(unsaved.values()))
+        yield row
 
 
 def _refuse_bombs(data: bytes, path: Path) -> None:
@@ -101,14 +122,27 @@ def _refuse_bombs(data: bytes, path: Path) -> None:
 def _xlsx(data: bytes, path: Path) -> tuple[str, Iterator[tuple[Any, ...]]]:
     import openpyxl
 
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:  # the saved values, and the formulas (read again) for the cells with none
+        books = [
+            openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=values)
+            for values in (True, False)
+        ]
     except Exception as exc:  # openpyxl raises many kinds for a broken workbook
         raise ImportFailed(f"{path}: not a readable XLSX workbook: {exc}") from None
-    if not book.worksheets:
+    if not books[0].worksheets:
         raise ImportFailed(f"{path}: the workbook has no sheet")
-    sheet = book.worksheets[0]
-    return sheet.title, sheet.iter_rows(values_only=True)
+    saved, written = (book.worksheets[0] for book in books)
+    # One sheet read twice: the same rows, each as long in both readings.
+    pairs = zip(saved.iter_rows(values_only=True), written.iter_rows(values_only=True), strict=True)
+    return saved.title, (tuple(map(_saved, *pair)) for pair in pairs)
+
+
+def _saved(value: Any, written: Any) -> Any:
+    """A cell's saved value, or :class:`Unsaved` when it is a formula the workbook holds
+    no value of."""
+    if value is None and isinstance(written, str) and written.startswith("="):
+        return Unsaved(written)
+    return value
 
 
 def _ods(data: bytes, path: Path) -> tuple[str, Iterator[tuple[Any, ...]]]:
@@ -144,6 +178,9 @@ def _ods_rows(table: Any) -> Iterator[tuple[Any, ...]]:
 
 def _ods_value(cell: Any) -> Any:
     kind = cell.getAttribute("valuetype")
+    formula = cell.getAttribute("formula")
+    if formula and not kind:
+        return Unsaved(formula)
     if kind in ("float", "currency", "percentage"):
         return Decimal(cell.getAttribute("value"))
     if kind == "date":

@@ -7,10 +7,21 @@ Europe, cp1256 for Persian, GBK for simplified Chinese. A semicolon register was
 ("cannot tell which importer reads this file", or with ``--as`` "unknown column
 'id;title;parties'"); one in a code page was refused with no way to read it. Now the
 separator is read from the header, and ``--encoding`` names the code page, which the refusal
-suggests; the store is as it was after every refusal."""
+suggests; the store is as it was after every refusal.
+
+A workbook written by a program that does not compute formulas (openpyxl, many exporters)
+holds no value for a formula cell: it was read as empty, so a register's title or budget
+given by a formula became an undocumented component the audit then reported missing. Each
+such cell is now a problem naming the cell and the formula; a formula with its saved value
+reads as that value."""
 
 from __future__ import annotations
 
+import io
+import zipfile
+from pathlib import Path
+
+import openpyxl
 import pytest
 
 from tests.hostile.conftest import store_state_at
@@ -97,3 +108,55 @@ def test_an_encoding_for_rdf_is_refused(cli_store, tmp_path):
     assert result.exit_code == 2, result.output
     assert "is RDF, which is read as UTF-8" in result.output
     assert store_state_at(store) == before
+
+
+def _workbook(path: Path, *, saved: bool) -> None:
+    """A register whose title and budget are formulas, with their values saved (as a
+    spreadsheet program saves them) or not (as openpyxl writes them)."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["id", "title", "budget_amount", "budget_currency"])
+    sheet.append(["x-1", '=CONCATENATE("Accord ","un")', "=1000*2", "EUR"])
+    book.save(path)
+    if saved:
+        with zipfile.ZipFile(path) as archive:
+            parts = {name: archive.read(name) for name in archive.namelist()}
+        name = "xl/worksheets/sheet1.xml"
+        parts[name] = (
+            parts[name]
+            .replace(b'<c r="B2"><f>', b'<c r="B2" t="str"><f>')
+            .replace(b'</f><v /></c><c r="C2"', b'</f><v>Accord un</v></c><c r="C2"')
+            .replace(b"<f>1000*2</f><v />", b"<f>1000*2</f><v>2000</v>")
+        )
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            for part, data in parts.items():
+                archive.writestr(part, data)
+        path.write_bytes(buffer.getvalue())
+
+
+def test_a_formula_with_no_saved_value_is_refused_naming_its_cell(cli_store, tmp_path):
+    invoke, store = cli_store
+    path = tmp_path / "formulas.xlsx"
+    _workbook(path, saved=False)
+    before = store_state_at(store)
+    result = invoke("load", str(path))
+    assert result.exit_code == 1, result.output
+    assert "Sheet!B2: title: a formula with no saved value (=CONCATENATE(" in result.output
+    assert "Sheet!C2: budget_amount: a formula with no saved value (=1000*2)" in result.output
+    assert store_state_at(store) == before
+
+
+def test_a_formula_with_its_saved_value_reads_as_the_value(cli_store, tmp_path):
+    invoke, _store = cli_store
+    path = tmp_path / "formulas.xlsx"
+    _workbook(path, saved=True)
+    result = invoke("load", str(path))
+    assert result.exit_code == 0, result.output
+    assert '"Accord un"' in _title(invoke)
+    budget = invoke(
+        "query",
+        "SELECT ?b WHERE { GRAPH ?g { <https://w3id.org/lamcoop/id/agreement/x-1> "
+        "<https://w3id.org/lamcoop/ontology#budgetAmount> ?b } }",
+    )
+    assert '"2000"' in budget.output
