@@ -4,6 +4,8 @@ and validators of the W3C schemas (0.2 and the 1.0 draft) that resolve offline."
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import jsonschema
@@ -11,7 +13,9 @@ import pyoxigraph as ox
 from referencing import Registry, Resource
 
 from graph_loader import index
+from graph_loader.settings import resolve_settings
 from graph_loader.store import open_store
+from sparql_endpoint.app import close_app, create_app
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = REPO_ROOT.parent / "shared" / "conformance" / "reconciliation"
@@ -69,3 +73,16 @@ def make_store(path: Path) -> Path:
     index.rebuild(store, base_iri=BASE)  # what lamcoop serve and every write keep up to date
     store.close()
     return path
+
+
+@contextmanager
+def reconcile_client(store_dir: Path) -> Iterator:
+    """A test client of the app over the store ``store_dir`` (made by :func:`make_store`)."""
+    settings = resolve_settings(config_file=None, environ={}, overrides={"store": "unused"})
+    store = open_store(store_dir, read_only=True)
+    app = create_app(settings, store=store)
+    try:
+        yield app.test_client()
+    finally:
+        close_app(app)
+        store.close()

@@ -10,10 +10,14 @@ from pathlib import Path
 import pytest
 import requests
 
-from graph_loader.settings import resolve_settings
-from graph_loader.store import open_store
-from sparql_endpoint.app import close_app, create_app
-from tests.reconcile_support import INST, LAMC, make_store, schema_validator, valid
+from tests.reconcile_support import (
+    INST,
+    LAMC,
+    make_store,
+    reconcile_client,
+    schema_validator,
+    valid,
+)
 from tests.servers import RunningServer
 
 
@@ -24,12 +28,8 @@ def store_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def client(store_dir):
-    settings = resolve_settings(config_file=None, environ={}, overrides={"store": "unused"})
-    store = open_store(store_dir, read_only=True)
-    app = create_app(settings, store=store)
-    yield app.test_client()
-    close_app(app)
-    store.close()
+    with reconcile_client(store_dir) as made:
+        yield made
 
 
 def reconcile(client, queries: dict, **params) -> dict:

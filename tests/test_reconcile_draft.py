@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph_loader.settings import resolve_settings
-from graph_loader.store import open_store
-from sparql_endpoint.app import close_app, create_app
-from tests.reconcile_support import INST, LAMC, make_store, valid
+from tests.reconcile_support import INST, LAMC, make_store, reconcile_client, valid
 
 DRAFT = "1.0-draft"
 URL = "/reconcile/1.0-draft"
@@ -16,13 +13,8 @@ URL = "/reconcile/1.0-draft"
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
-    path = make_store(tmp_path_factory.mktemp("reconcile-draft") / "store")
-    settings = resolve_settings(config_file=None, environ={}, overrides={"store": "unused"})
-    store = open_store(path, read_only=True)
-    app = create_app(settings, store=store)
-    yield app.test_client()
-    close_app(app)
-    store.close()
+    with reconcile_client(make_store(tmp_path_factory.mktemp("reconcile-draft") / "store")) as made:
+        yield made
 
 
 def name(text: str) -> dict:

@@ -16,11 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from graph_loader.settings import resolve_settings
-from graph_loader.store import open_store
-from sparql_endpoint.app import close_app, create_app
 from tests.conftest import SHARED_DIR
-from tests.reconcile_support import INST, LAMC, make_store, valid
+from tests.reconcile_support import INST, LAMC, make_store, reconcile_client, valid
 
 CONFORMANCE = SHARED_DIR / "conformance" / "reconciliation"
 DRAFT = "1.0-draft"
@@ -28,13 +25,8 @@ DRAFT = "1.0-draft"
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
-    store_dir = make_store(tmp_path_factory.mktemp("reconcile-spec") / "store")
-    settings = resolve_settings(config_file=None, environ={}, overrides={"store": "unused"})
-    store = open_store(store_dir, read_only=True)
-    app = create_app(settings, store=store)
-    yield app.test_client()
-    close_app(app)
-    store.close()
+    with reconcile_client(make_store(tmp_path_factory.mktemp("reconcile-spec") / "store")) as made:
+        yield made
 
 
 def _examples(version: str, kind: str) -> list[Path]:
