@@ -63,9 +63,12 @@ class Tally:
 
 
 def write_report(tally: Tally, path: Path) -> Path:
-    """Write every rejected row and left-out value of ``tally`` to the CSV file ``path``."""
+    """Write every rejected row and left-out value of ``tally`` to the CSV file ``path``,
+    UTF-8 with a byte order mark: the report is for a person to open in the spreadsheet
+    program the register came from, and Excel reads a CSV without one in the system's code
+    page, which turns Persian and Chinese rows into other letters (the importers skip it)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="") as handle:
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(REPORT_COLUMNS)
         for action, entries in (("rejected", tally.rejected), ("left out", tally.dropped)):

@@ -13,7 +13,10 @@ A workbook written by a program that does not compute formulas (openpyxl, many e
 holds no value for a formula cell: it was read as empty, so a register's title or budget
 given by a formula became an undocumented component the audit then reported missing. Each
 such cell is now a problem naming the cell and the formula; a formula with its saved value
-reads as that value."""
+reads as that value.
+
+The report of rejected rows, written for a person to open in that spreadsheet program,
+starts with a byte order mark, without which Excel reads it in the system's code page."""
 
 from __future__ import annotations
 
@@ -160,3 +163,17 @@ def test_a_formula_with_its_saved_value_reads_as_the_value(cli_store, tmp_path):
         "<https://w3id.org/lamcoop/ontology#budgetAmount> ?b } }",
     )
     assert '"2000"' in budget.output
+
+
+def test_the_report_of_rejected_rows_opens_in_a_spreadsheet_as_written(cli_store, tmp_path):
+    """Excel reads a CSV without a byte order mark in the system's code page: a report of a
+    Persian or Chinese register came out in other letters. It starts with one now."""
+    invoke, _store = cli_store
+    path = tmp_path / "register.csv"
+    path.write_text("id,title,signed\nx-1,کتابخانه‌ها و موزه‌ها,not a date\n", encoding="utf-8")
+    result = invoke("load", str(path))
+    assert result.exit_code == 1, result.output
+    report = (tmp_path / "register-rejected.csv").read_bytes()
+    assert report.startswith(b"\xef\xbb\xbf")
+    assert "کتابخانه‌ها و موزه‌ها" in report.decode("utf-8-sig")
+    assert report.decode("utf-8-sig").startswith("file,line,field,reason,action,row")
