@@ -33,6 +33,8 @@ from typing import Any, get_origin, get_type_hints
 from graph_loader import graphs
 
 ENV_PREFIX = "LAMCOOP_"
+#: The highest TCP port.
+MAX_PORT = 65535
 CONFIG_FILE_NAME = "lamcoop.toml"
 
 
@@ -334,6 +336,8 @@ def resolve_settings(
         raise SettingsError(
             f"setting 'base_iri' from {origins['base_iri']} must end with '/' or '#'"
         )
+    if values["port"] > MAX_PORT:
+        raise SettingsError(f"setting 'port' from {origins['port']} must be 0 to {MAX_PORT}")
     return Settings(**values, origins=origins)
 
 
@@ -362,5 +366,10 @@ def _read_toml(path: Path) -> dict[str, Any]:
             data = tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"config file {path}: {exc}") from None
+    except UnicodeDecodeError as exc:  # TOML is UTF-8
+        line = exc.object[: exc.start].count(b"\n") + 1
+        raise SettingsError(
+            f"config file {path}: line {line}: not UTF-8 text ({exc.reason}); save it as UTF-8"
+        ) from None
     section = data.get("lamcoop", data)
     return {key.replace("-", "_"): value for key, value in section.items()}
