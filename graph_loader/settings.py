@@ -23,23 +23,29 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import tomllib
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, get_origin, get_type_hints
+from urllib.parse import urlsplit
 
 from graph_loader import graphs
+from graph_loader.setting_sources import CONFIG_FILE_NAME, SettingsError, layers
+
+__all__ = [
+    "CONFIG_FILE_NAME",
+    "SETTINGS",
+    "Setting",
+    "Settings",
+    "SettingsError",
+    "resolve_settings",
+]
 
 ENV_PREFIX = "LAMCOOP_"
 #: The highest TCP port.
 MAX_PORT = 65535
-CONFIG_FILE_NAME = "lamcoop.toml"
-
-
-class SettingsError(ValueError):
-    """A setting has a value that cannot be used; the message names it and its source."""
 
 
 def setting(default: Any, help: str) -> Any:
@@ -327,7 +333,8 @@ def resolve_settings(
     environ = os.environ if environ is None else environ
     values = {s.name: s.default for s in SETTINGS}
     origins = dict.fromkeys(values, "default")
-    for name, raw, source in _layers(config_file, environ, overrides or {}):
+    env_names = {declared.name: declared.env_name for declared in SETTINGS}
+    for name, raw, source in layers(config_file, environ, overrides or {}, env_names):
         if name not in SETTINGS_BY_NAME:
             raise SettingsError(f"unknown setting {name!r} in {source}")
         values[name] = SETTINGS_BY_NAME[name].parse(raw, source)
@@ -336,40 +343,34 @@ def resolve_settings(
         raise SettingsError(
             f"setting 'base_iri' from {origins['base_iri']} must end with '/' or '#'"
         )
+    _check_store(values["store"], origins["store"])
     if values["port"] > MAX_PORT:
         raise SettingsError(f"setting 'port' from {origins['port']} must be 0 to {MAX_PORT}")
     return Settings(**values, origins=origins)
 
 
-def _layers(
-    config_file: Path | str | None, environ: Mapping[str, str], overrides: Mapping[str, Any]
-) -> Iterator[tuple[str, Any, str]]:
-    if config_file is not None:
-        path = Path(config_file)
-        explicit = str(config_file) != CONFIG_FILE_NAME
-        if path.is_file():
-            for name, raw in _read_toml(path).items():
-                yield name, raw, f"config file {path}"
-        elif explicit:
-            raise SettingsError(f"config file {path} does not exist")
-    for declared in SETTINGS:
-        if declared.env_name in environ:
-            yield declared.name, environ[declared.env_name], f"environment ({declared.env_name})"
-    for name, raw in overrides.items():
-        if raw is not None:
-            yield name, raw, "command line"
+def _check_store(store: str, origin: str) -> None:
+    """A store that is a URL must be an http(s) one with a host (a mistyped scheme would
+    otherwise be taken for a directory and a new, empty store made there).
 
-
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
-    except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(f"config file {path}: {exc}") from None
-    except UnicodeDecodeError as exc:  # TOML is UTF-8
-        line = exc.object[: exc.start].count(b"\n") + 1
+    >>> _check_store("ftp://example.org/sparql", "default")
+    Traceback (most recent call last):
+    ...
+    graph_loader.setting_sources.SettingsError: setting 'store' from default: \
+'ftp://example.org/sparql' is a URL: a store is a directory or an http(s) SPARQL endpoint
+    """
+    scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*)://", store)
+    if scheme is None:
+        return
+    where = f"setting 'store' from {origin}: {store!r}"
+    if scheme.group(1).lower() not in ("http", "https"):
         raise SettingsError(
-            f"config file {path}: line {line}: not UTF-8 text ({exc.reason}); save it as UTF-8"
-        ) from None
-    section = data.get("lamcoop", data)
-    return {key.replace("-", "_"): value for key, value in section.items()}
+            f"{where} is a URL: a store is a directory or an http(s) SPARQL endpoint"
+        )
+    try:
+        parts = urlsplit(store)
+        host, _port = parts.hostname, parts.port  # a port past 65535 is a ValueError
+    except ValueError as exc:
+        raise SettingsError(f"{where} is not a URL lamcoop can read: {exc}") from None
+    if not host:
+        raise SettingsError(f"{where} names no host")

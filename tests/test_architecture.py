@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from conftest import REPO_ROOT
 
+from graph_loader.store import open_store
+
 PACKAGES = ("graph_loader", "sparql_endpoint")
 MODULES = sorted(p for pkg in PACKAGES for p in (REPO_ROOT / pkg).rglob("*.py"))
 #: Every Python file of the project: the packages, the tests, the benchmarks, the scripts.
@@ -153,6 +155,7 @@ main()
 def test_data_commands_do_not_import_the_web_stack(args, tmp_path):
     ttl = tmp_path / "small.ttl"
     ttl.write_text("<http://example.org/a> <http://example.org/b> 1 .\n")
+    open_store(tmp_path / "store").close()  # the commands that only read need a store
     argv = ["--store", str(tmp_path / "store"), *(a.replace("{ttl}", str(ttl)) for a in args)]
     done = subprocess.run(
         [sys.executable, "-c", _PROBE.format(stack=WEB_STACK, args=argv)],

@@ -120,7 +120,7 @@ def test_query_from_file_and_stdin(loaded, tmp_path):
         ((), "give the query as an argument or with --file"),
     ],
 )
-def test_query_mistakes_are_clear_errors(lamcoop, tmp_path, args, message):
+def test_query_mistakes_are_clear_errors(loaded, lamcoop, tmp_path, args, message):
     done = lamcoop("query", *args)
     err = done.stderr.decode()
     assert done.returncode != 0

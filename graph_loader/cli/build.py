@@ -17,7 +17,7 @@ from graph_loader.loading import LoadError, LoadInterrupted
 @pass_state
 def build_command(state: AppState, quiet: bool) -> None:
     """Load the ontology, shapes and dataset of record, then run the later steps."""
-    context = BuildContext(state.store(), state.settings, progress=show_progress(quiet))
+    context = BuildContext(state.store(create=True), state.settings, progress=show_progress(quiet))
     try:
         with stop_on_signals():
             build(context, echo=click.echo)

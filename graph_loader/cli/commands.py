@@ -96,7 +96,7 @@ def load_command(
         raise click.BadParameter(str(exc), param_hint="--format") from None
     table = {"skip_invalid": skip_invalid, "date_order": date_order, "encoding": encoding}
     with stop_on_signals():
-        store = state.store()  # a recovery it runs is stopped by a signal too
+        store = state.store(create=True)  # a recovery it runs is stopped by a signal too
         _load_all(store, state, files, graph, chosen, append, importer, report, quiet, table)
 
 

@@ -15,10 +15,13 @@ class AppState:
         self.settings = settings
         self._store: Store | None = None
 
-    def store(self) -> Store:
+    def store(self, *, create: bool = False) -> Store:
+        """The store, opened read-write on first use. Only a command that writes data
+        (``create``: build, load) makes a new embedded store where there is none: any
+        other names the missing store, since a mistyped path would read as an empty one."""
         if self._store is None:
             try:
-                self._store = open_configured(self.settings)
+                self._store = open_configured(self.settings, create=create)
             except StoreError as exc:
                 raise click.ClickException(str(exc)) from None
         return self._store

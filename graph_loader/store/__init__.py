@@ -6,7 +6,7 @@
 [('http://example.org/g', 1)]
 """
 
-from graph_loader.store.embedded import OxigraphStore, open_store
+from graph_loader.store.embedded import OxigraphStore
 from graph_loader.store.interface import (
     GraphInfo,
     InternalGraphError,
@@ -15,7 +15,7 @@ from graph_loader.store.interface import (
     StoreError,
 )
 from graph_loader.store.layout import PENDING_GRAPH, STAGING_PREFIX, refuse_internal
-from graph_loader.store.opening import open_configured
+from graph_loader.store.opening import open_configured, open_store
 from graph_loader.store.staging import PendingLoad, StagedLoad
 
 __all__ = [

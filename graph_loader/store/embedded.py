@@ -1,4 +1,5 @@
-"""The one place that opens a store, and the embedded backend of the store interface.
+"""The embedded backend of the store interface (opened by
+:func:`graph_loader.store.opening.open_store`).
 
 Callers speak to :class:`~graph_loader.store.interface.Store`: query, update, load into a
 graph, replace a graph, drop a graph, list graphs. :class:`OxigraphStore` is the embedded
@@ -14,7 +15,7 @@ marker set to "cleanup"). Opening a store read-write undoes every load
 short of its commit point and frees what committed ones staged, so a load killed or
 interrupted at any moment either never shows or shows whole.
 
->>> store = open_store(None)
+>>> store = OxigraphStore(ox.Store())
 >>> store.update("INSERT DATA { GRAPH <http://example.org/g> { <http://a> <http://b> 1 } }")
 >>> [(g.iri, g.triples) for g in store.graphs()]
 [('http://example.org/g', 1)]
@@ -47,36 +48,6 @@ from graph_loader.store.layout import (
 from graph_loader.store.staging import PendingLoad, StagedLoad
 
 _GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
-
-
-def open_store(path: str | Path | None, *, read_only: bool = False) -> OxigraphStore:
-    """Open the embedded store at ``path`` (``None``: in memory).
-
-    A read-write open first rolls back loads a crash interrupted. A read-only open of a
-    store that has such a load refuses, rather than show half a graph.
-    """
-    if path is None:
-        return OxigraphStore(ox.Store(), read_only=read_only)
-    path = Path(path)
-    try:
-        if read_only:
-            if not path.is_dir():
-                raise StoreError(f"no store at {path}: run 'lamcoop build' first")
-            inner = ox.Store.read_only(str(path))
-        else:
-            path.mkdir(parents=True, exist_ok=True)
-            inner = ox.Store(str(path))
-    except OSError as exc:
-        raise StoreError(f"cannot open the store at {path}: {exc}") from None
-    store = OxigraphStore(inner, read_only=read_only, path=path)
-    if store.pending_loads():
-        if read_only:
-            raise StoreError(
-                f"the store at {path} has an interrupted load; open it read-write "
-                "(any 'lamcoop' data command) to roll it back"
-            )
-        store.recover()
-    return store
 
 
 class OxigraphStore(OneWriter):
