@@ -54,10 +54,17 @@ def cleaned(chunks: Iterable[bytes]) -> Iterator[bytes]:
 
 def _clean(data: bytes) -> bytes:
     """``data`` (whole characters) with :data:`FORBIDDEN` written as U+FFFD."""
+    return FORBIDDEN.sub(REPLACEMENT, data) if holds_forbidden(data) else data
+
+
+def holds_forbidden(data: bytes) -> bool:
+    """Whether ``data`` holds a character XML 1.0 cannot carry (C loops, no expression).
+
+    >>> holds_forbidden(b"<a>ok</a>"), holds_forbidden(b"<a>\x01</a>")
+    (False, True)
+    """
     controls = len(data.translate(None, _CONTROLS)) != len(data)
-    if controls or b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data:
-        return FORBIDDEN.sub(REPLACEMENT, data)
-    return data
+    return controls or b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data
 
 
 def _whole_end(data: bytes) -> int:

@@ -18,7 +18,7 @@ from typing import Any
 from flask import Flask, Response, abort, current_app, has_request_context, request
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
-from graph_loader.xml_text import FORBIDDEN, cleaned, is_xml
+from graph_loader.xml_text import cleaned, holds_forbidden, is_xml
 from sparql_endpoint.context import service
 from sparql_endpoint.executor import QueryJob, TimeoutAnswer, Unavailable, log_timeout
 from sparql_endpoint.linked_data.error_pages import error_page
@@ -194,5 +194,5 @@ def clean_whole(response: Response) -> None:
     is framed (:func:`stream_job`), before its chunks are sized."""
     if response.is_sequence and is_xml(response.mimetype or ""):
         body = response.get_data()
-        if FORBIDDEN.search(body):
+        if holds_forbidden(body):
             response.set_data(b"".join(cleaned([body])))
