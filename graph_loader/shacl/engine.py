@@ -15,7 +15,7 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 
 from graph_loader.shacl.compile import Check, Compiler, reports_value
-from graph_loader.shacl.fallback import export_data, validate_with_pyshacl
+from graph_loader.shacl.fallback import PyshaclFailed, export_data, validate_with_pyshacl
 from graph_loader.shacl.report import ValidationReport, ValidationResult
 from graph_loader.shacl.shapes import Shape, read_shapes, unsupported_reasons
 from graph_loader.shacl.terms import rdflib_graph, sparql_term, to_rdflib
@@ -27,6 +27,14 @@ ENGINES = ("auto", "fast", "pyshacl")
 class ShaclError(ValueError):
     """Validation cannot run: unreadable shapes, an unknown graph, a shape the fast engine
     cannot compile. The message says which."""
+
+
+def _pyshacl(data: Graph, shapes_graph: Graph, **options) -> list[ValidationResult]:
+    """:func:`validate_with_pyshacl`; a refusal or failure of pySHACL is a :class:`ShaclError`."""
+    try:
+        return validate_with_pyshacl(data, shapes_graph, **options)
+    except PyshaclFailed as exc:
+        raise ShaclError(str(exc)) from None
 
 
 def validate(
@@ -52,7 +60,7 @@ def validate(
     describe = _Describer(shapes_graph)
     if engine == "pyshacl":
         data = export_data(store, data_graphs)
-        results = validate_with_pyshacl(data, shapes_graph, describe=describe)
+        results = _pyshacl(data, shapes_graph, describe=describe)
         engines = {s.node: "pyshacl" for s in targeted}
         return ValidationReport(results, shapes_graph, engines)
     fast, slow = _partition(model, targeted)
@@ -68,7 +76,7 @@ def validate(
     if slow:
         data = export_data(store, data_graphs)
         results.extend(
-            validate_with_pyshacl(
+            _pyshacl(
                 data,
                 shapes_graph,
                 only=slow,

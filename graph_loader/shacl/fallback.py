@@ -43,17 +43,27 @@ def validate_with_pyshacl(
     import pyshacl
 
     graph = shapes_graph if only is None else _only(shapes_graph, set(only), all_targeted)
-    _conforms, report, _text = pyshacl.validate(
-        data,
-        shacl_graph=graph,
-        inference="none",
-        advanced=False,
-        meta_shacl=False,
-        abort_on_first=False,
-        allow_warnings=False,
-        allow_infos=False,
-    )
+    try:
+        _conforms, report, text = pyshacl.validate(
+            data,
+            shacl_graph=graph,
+            inference="none",
+            advanced=False,
+            meta_shacl=False,
+            abort_on_first=False,
+            allow_warnings=False,
+            allow_infos=False,
+        )
+    except Exception as exc:  # pySHACL, rdflib and pyparsing raise many kinds for a shape
+        raise PyshaclFailed(f"pySHACL cannot validate with these shapes: {exc}") from None
+    if not isinstance(report, Graph):  # a ValidationFailure: a shape asks what it refuses
+        raise PyshaclFailed(f"pySHACL cannot validate with these shapes: {text.strip()}")
     return results_from_report(report, shapes_graph, describe=describe)
+
+
+class PyshaclFailed(ValueError):
+    """pySHACL refused the shapes (a SPARQL constraint with SERVICE, a query it cannot
+    parse) or failed on them; the message says how."""
 
 
 def _only(shapes_graph: Graph, keep: set[Node], all_targeted: Iterable[Node]) -> Graph:
