@@ -6,7 +6,7 @@ Two ways, chosen by :mod:`graph_loader.loading`:
   fastest way); the SHA-256 is computed by :class:`BackgroundDigest` in a thread, and
   :class:`ReadPositionWatcher` moves the bar from the position of the parser's own file
   descriptor (Linux ``/proc``);
-* a *stream* load (gzip, bytes in memory, or no ``/proc``) hands the parser a
+* a *stream* load (gzip, bytes in memory, a pipe, or no ``/proc``) hands the parser a
   :class:`TrackingReader` that hashes and reports what passes through it.
 """
 
@@ -20,6 +20,8 @@ import time
 from pathlib import Path
 
 from tqdm import tqdm
+
+from graph_loader.bounded import BOM
 
 CHUNK = 1 << 20
 _PROC_FD = Path("/proc/self/fd")
@@ -144,3 +146,32 @@ class ReadPositionWatcher:
         except OSError:
             return None
         return int(first[1]) if len(first) == 2 and first[0] == "pos:" else None
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def leading_bytes(path: Path) -> bytes:
+    """The first bytes of a file: whether it is gzip, or starts with a byte order mark."""
+    with path.open("rb") as handle:
+        return handle.read(len(BOM))
+
+
+def progress_bar(path: Path, enabled: bool) -> tqdm:
+    """A bar following the bytes of ``path`` read; shown only when ``enabled``."""
+    size = path.stat().st_size if path.is_file() else None  # a pipe's size says nothing
+    return tqdm(
+        total=size,
+        desc=path.name,
+        unit="B",
+        unit_scale=True,
+        unit_divisor=1024,
+        disable=not enabled,
+        delay=0.5,
+        leave=False,
+    )

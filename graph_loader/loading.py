@@ -18,6 +18,7 @@ import gzip
 import hashlib
 import io
 import signal
+import stat
 import threading
 import time
 import zlib
@@ -37,6 +38,9 @@ from graph_loader.file_reading import (
     ReadPositionWatcher,
     TrackingReader,
     can_watch_reads,
+    file_sha256,
+    leading_bytes,
+    progress_bar,
 )
 from graph_loader.rdf_formats import format_for_path, source_name
 from graph_loader.store import InternalGraphError, StagedLoad, Store, refuse_internal
@@ -98,13 +102,16 @@ def load_file(
     path = Path(path)
     try:
         rdf_format = format or format_for_path(path)
-        leading = _leading_bytes(path)
+        streamed = _is_stream(path)
+        leading = b"" if streamed else leading_bytes(path)
     except ValueError as exc:
         raise LoadError(str(exc)) from None
     except OSError as exc:
         raise LoadError(f"{path}: cannot read: {exc.strerror or exc}") from None
     target = graph or source_graph(path, base_iri=base_iri)
     refuse_internal_target(path, target)
+    if streamed:
+        return _load_streamed(store, path, target, rdf_format, base_iri, replace, progress)
     if skip_unchanged:
         skipped = _skip_unchanged(store, path.name, target, file_sha256(path), base_iri)
         if skipped is not None:
@@ -117,6 +124,36 @@ def load_file(
             return job.load_direct(bar)
         with path.open("rb") as handle:
             return job.load_stream(TrackingReader(handle, bar))
+
+
+def _is_stream(path: Path) -> bool:
+    """Whether ``path`` is a pipe, a device or a socket (``/dev/stdin``, ``<(zcat f.gz)``):
+    something that can be read once only, unlike a file."""
+    return path.exists() and not path.is_dir() and not stat.S_ISREG(path.stat().st_mode)
+
+
+def _load_streamed(
+    store: Store,
+    path: Path,
+    target: str,
+    rdf_format: ox.RdfFormat,
+    base_iri: str,
+    replace: bool,
+    progress: bool,
+) -> LoadResult:
+    """Load what a pipe or device gives, read once: through the hashing reader (gzip
+    accepted), with no second look at it (RDF/XML, whose entities are checked before any
+    parser reads it, is read whole first, as bytes are loaded)."""
+    if rdf_format == ox.RdfFormat.RDF_XML:
+        with path.open("rb") as handle:
+            data = handle.read()
+        return load_bytes(
+            store, data, name=str(path), graph=target, format=rdf_format, base_iri=base_iri,
+            replace=replace,
+        )  # fmt: skip
+    job = _Job(store, path, target, rdf_format, base_iri, replace, b"", Steps())
+    with job.steps, progress_bar(path, progress) as bar, path.open("rb") as handle:
+        return job.load_stream(TrackingReader(handle, bar))
 
 
 def load_bytes(
@@ -327,20 +364,6 @@ def interruptible(work: Callable[[], T], *, interrupted: str | Callable[[], str]
     return values[0]
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _leading_bytes(path: Path) -> bytes:
-    """The first bytes of a file: whether it is gzip, or starts with a byte order mark."""
-    with path.open("rb") as handle:
-        return handle.read(len(BOM))
-
-
 def _without_bom(stream: io.BufferedIOBase) -> io.BufferedReader:
     """``stream`` past a leading UTF-8 byte order mark, which no RDF syntax allows."""
     buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream)
@@ -352,18 +375,3 @@ def _without_bom(stream: io.BufferedIOBase) -> io.BufferedReader:
 def _signature(path: Path) -> tuple[int, int]:
     stat = path.stat()
     return stat.st_size, stat.st_mtime_ns
-
-
-def progress_bar(path: Path, enabled: bool) -> tqdm:
-    """A bar following the bytes of ``path`` read; shown only when ``enabled``."""
-    size = path.stat().st_size if path.exists() else None
-    return tqdm(
-        total=size,
-        desc=path.name,
-        unit="B",
-        unit_scale=True,
-        unit_divisor=1024,
-        disable=not enabled,
-        delay=0.5,
-        leave=False,
-    )

@@ -20,13 +20,12 @@ import pyoxigraph as ox
 
 from graph_loader import index, provenance
 from graph_loader.bounded import Refused
-from graph_loader.file_reading import TrackingReader
+from graph_loader.file_reading import TrackingReader, progress_bar
 from graph_loader.importers.common import ImportContext, ImportFailed, Row, RowRejected
 from graph_loader.importers.report import Tally, rejection_message, write_report
 from graph_loader.loading import (
     Steps,
     interruptible,
-    progress_bar,
     publish,
     refuse_internal_target,
     source_graph,
