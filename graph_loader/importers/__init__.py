@@ -51,6 +51,8 @@ def detect(path: str | Path) -> str | None:
         return "agreements"
     if suffix not in (*TABLE_SUFFIXES, ".json"):
         return None
+    if path.exists() and not path.is_file():  # a named pipe: its head can be read once only
+        raise ImportFailed(f"{path}: a pipe is read once: name the kind of table with --as")
     try:
         with path.open("rb") as handle:
             head = handle.read(_PEEK).decode("latin-1")

@@ -71,3 +71,24 @@ def test_a_broken_stream_changes_nothing(lamcoop, tmp_path):
     assert done.returncode == 1
     assert b"/dev/stdin:1:1: syntax error" in done.stderr
     assert _count(lamcoop) == "2"
+
+
+def test_a_table_from_a_named_pipe_needs_its_kind_named(lamcoop, tmp_path):
+    """Telling a table's kind reads its head, which a pipe gives once: the import then found
+    the rest of it only."""
+    pipe = tmp_path / "register.csv"
+    os.mkfifo(pipe)
+    refused = lamcoop("load", str(pipe), timeout=60)
+    assert refused.returncode == 1
+    assert b"a pipe is read once: name the kind of table with --as" in refused.stderr
+
+    def write() -> None:
+        with pipe.open("wb") as handle:
+            handle.write(b"id,title\nx-1,First\nx-2,Second\n")
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    done = lamcoop("load", "--as", "agreements", str(pipe), timeout=60)
+    writer.join(timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert b"2 rows: 2 loaded" in done.stdout
