@@ -29,6 +29,7 @@ from sparql_endpoint import (
     system,
     yasgui,
 )
+from sparql_endpoint.body_coding import decode_body
 from sparql_endpoint.browser_policy import EXTENSION as POLICY
 from sparql_endpoint.browser_policy import BrowserPolicy, browser_policy
 from sparql_endpoint.context import EXTENSION, Service
@@ -115,6 +116,7 @@ def create_app(
     interface_text.install(app)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
+    app.before_request(decode_body)  # first: every later reading of the body is decoded
     app.before_request(refuse_undecodable)
     app.register_error_handler(HTTPException, error_response)
     app.register_error_handler(Exception, unexpected_error)
