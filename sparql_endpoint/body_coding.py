@@ -85,12 +85,16 @@ def decode_body() -> None:
     if coding not in CODINGS:
         abort(415, f"Content-Encoding {coding!r} is not decoded here; send gzip, deflate or none")
     length = request.content_length
-    raw = environ["wsgi.input"]
-    if length is not None:
-        raw = LimitedStream(raw, length)  # never past the body
+    if not length:  # no body (the front passes every body on with its length)
+        environ.pop("HTTP_CONTENT_ENCODING", None)
+        return
+    most = request.max_content_length
+    if most is not None and length > most:
+        raise RequestEntityTooLarge(f"the body is {length} bytes, over the {most} a body may hold")
+    raw = LimitedStream(environ["wsgi.input"], length)  # never past the body
     # Decoded whole here (the routes read a body whole too): werkzeug's own limit on a
     # stream of no stated length would stop at the limit without a word.
-    decoded = io.BufferedReader(Inflating(raw, coding, request.max_content_length), CHUNK).read()
+    decoded = io.BufferedReader(Inflating(raw, coding, most), CHUNK).read()
     environ["wsgi.input"] = io.BytesIO(decoded)
     environ["CONTENT_LENGTH"] = str(len(decoded))
     environ.pop("HTTP_CONTENT_ENCODING", None)

@@ -83,3 +83,14 @@ def test_a_body_that_cannot_be_decoded_changes_nothing(http_server, coding, body
     assert answer.status_code == status, answer.text
     assert says in answer.text
     assert served_state(http_server) == before
+
+
+def test_a_get_that_names_a_coding_but_has_no_body_is_answered(http_server):
+    answer = requests.get(
+        http_server.url + "/sparql",
+        params={"query": "ASK {}"},
+        headers={"Content-Encoding": "gzip", "Accept": "application/sparql-results+json"},
+        timeout=HTTP_DEADLINE,
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["boolean"] is True
