@@ -25,6 +25,7 @@ from typing import IO, TypeVar
 
 from graph_loader.settings import Settings
 from graph_loader.store import Store, StoreError, open_configured, open_store
+from graph_loader.store.layout import written
 from graph_loader.store.remote import RemoteStore
 from graph_loader.store.remote_version import read_version
 from sparql_endpoint.executor.jobs import Unavailable
@@ -69,11 +70,13 @@ def publish_state(store_path: Path, opener: Opener | None = None) -> None:
     over a remote store, with the store's own data version (see
     :mod:`sparql_endpoint.remote_watch`)."""
     state = StateFile(store_path)
+    writes = written(store_path)[0]  # read first: a write while counting shows as one after
     store = (opener or _embedded(store_path))(True)
     try:
         remote = read_version(store) if isinstance(store, RemoteStore) else 0
         graphs = State.of(store, 0).graphs
-        state.publish(state.next_version(), graphs, remote=remote, modified=remote / 1e6)
+        version = state.next_version()
+        state.publish(version, graphs, remote=remote, modified=remote / 1e6, writes=writes)
     finally:
         store.close()
 
@@ -105,14 +108,31 @@ class Served:
         )
         self._store: Store | None = None
         self._opened_at: int | None = None
+        self._holding = False  # this process holds the read lock
         if not self._state.exists():
             with self._locks.writing(time.monotonic() + timeout + WRITE_GRACE):
                 if not self._state.exists():
                     publish_state(self.store_path, self._open)
 
     def state(self) -> State:
-        """The data version and the graphs, as of the last write (by any process)."""
-        return self._state.current()
+        """The data version and the graphs, as of the last write (by any process: after a
+        write by another, the first process to look counts the graphs again for all)."""
+        state = self._state.current()
+        if state.outside and not self._holding:
+            self._catch_up()
+            state = self._state.current()
+        return state
+
+    def _catch_up(self) -> None:
+        """Publish the graphs as another process's write left them (``lamcoop load``
+        beside the server: the version moved, the graph list did not), once for every
+        process: the others wait, as for a write, then find it done."""
+        try:
+            with self._locks.writing(time.monotonic() + self.timeout + WRITE_GRACE):
+                if self._state.current().outside:
+                    publish_state(self.store_path, self._open)
+        except LockTimeout:
+            raise Unavailable("running queries did not finish; try again") from None
 
     def spool(self) -> IO[bytes]:
         """Where a large result waits: memory first, then a temporary file."""
@@ -145,10 +165,12 @@ class Served:
     def _hold(self) -> Store:
         """Take the read lock, arm the watchdog; the handle. Undone by :meth:`_release`."""
         answer = self._answer_timeout()
+        self.state()  # caught up with another process's write, before the lock is held
         try:
             self._locks.hold_read(time.monotonic() + self.timeout)
         except LockTimeout:
             raise Unavailable("the store is being written; try again") from None
+        self._holding = True
         try:
             if self._watchdog is not None:
                 self._watchdog.arm(self.timeout, answer)
@@ -160,6 +182,7 @@ class Served:
     def _release(self) -> None:
         if self._watchdog is not None:
             self._watchdog.disarm()
+        self._holding = False
         self._locks.release_read()
 
     def _handle(self) -> Store:

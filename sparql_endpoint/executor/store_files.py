@@ -118,6 +118,9 @@ class State:
     modified: float = 0.0
     #: A remote store's own data version as this node last read it (0: none, or embedded).
     remote: int = 0
+    #: Whether another process (``lamcoop load`` beside the server) wrote since the state
+    #: was published: its graphs are then as they were before that write.
+    outside: bool = False
 
     @classmethod
     def of(cls, store: ReadableStore, version: int) -> State:
@@ -156,7 +159,8 @@ class StateFile:
             # version): every node then says the same Last-Modified.
             given = data.get("modified")
             modified = float(given) if given else max(info.st_mtime, when)
-            self._state = State(version, graphs, frozenset(graphs), modified, remote)
+            outside = data.get("writes") != writes
+            self._state = State(version, graphs, frozenset(graphs), modified, remote, outside)
             self._stamp = stamp
         return self._state
 
@@ -171,13 +175,17 @@ class StateFile:
         *,
         remote: int | None = None,
         modified: float | None = None,
+        writes: int | None = None,
     ) -> None:
         """Write a new state (under the write lock, or before any reader starts); the
         remote store's version seen is kept as it was unless ``remote`` is given, and the
         data's time is the file's unless ``modified`` is given."""
         if remote is None:
             remote = self._read().get("remote", 0)
-        data = {"version": version, "graphs": graphs, "remote": remote}
+        # The store's count of read-write sessions these graphs are as of (now, unless
+        # the caller counted the graphs after reading it): a later one is another's write.
+        seen = written(self.store_path)[0] if writes is None else writes
+        data = {"version": version, "graphs": graphs, "remote": remote, "writes": seen}
         if modified:
             data["modified"] = modified
         temporary = self.path.with_name(f".{STATE_FILE}.{os.getpid()}")
