@@ -25,7 +25,7 @@ def _count(lamcoop) -> str:
     return done.stdout.decode().split()[-1]
 
 
-@pytest.mark.parametrize("body", [DATA, gzip.compress(DATA)], ids=["plain", "gzip"])
+@pytest.mark.parametrize("body", [DATA, gzip.compress(DATA, mtime=0)], ids=["plain", "gzip"])
 def test_a_graph_loaded_from_stdin_holds_what_was_sent(lamcoop, tmp_path, body):
     first = tmp_path / "data.nt"
     first.write_bytes(DATA)
