@@ -56,8 +56,9 @@ def write(
 
     def with_void(store: Store) -> T:
         result = action(store)
-        index.refresh(store, graphs or [], base_iri=svc.settings.base_iri)
-        write_void(store, svc.settings)
+        counted = store.graphs()  # one count for both (each is a pass over the store)
+        index.refresh(store, graphs or [], base_iri=svc.settings.base_iri, counted=counted)
+        write_void(store, svc.settings, counted=counted)
         return result
 
     try:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from itertools import groupby
 from operator import itemgetter
 
@@ -23,7 +23,7 @@ from graph_loader.graphs import Purpose, covered
 from graph_loader.index.db import KINDS, open_reading, open_writing
 from graph_loader.index.facts import Fact, facts_of, read_facts
 from graph_loader.normalise import fold, key_words
-from graph_loader.store import ReadableStore
+from graph_loader.store import GraphInfo, ReadableStore
 from graph_loader.vocab import (
     LANGUAGES,
     SKOS,
@@ -69,9 +69,13 @@ def resized(store: ReadableStore, *, base_iri: str) -> list[str]:
     return sorted(g for g in seen.keys() | listing.keys() if seen.get(g) != listing.get(g))
 
 
-def _listing(store: ReadableStore, base_iri: str) -> dict[str, int]:
-    """The triple count of each graph the index reads (the catalogue's index purpose)."""
-    return {g.iri: g.triples for g in covered(Purpose.INDEX, store.graphs(), base_iri=base_iri)}
+def _listing(
+    store: ReadableStore, base_iri: str, graphs: Sequence[GraphInfo] | None = None
+) -> dict[str, int]:
+    """The triple count of each graph the index reads (the catalogue's index purpose), from
+    ``graphs`` when the caller has just counted them (a count is a pass over the store)."""
+    found = store.graphs() if graphs is None else graphs
+    return {g.iri: g.triples for g in covered(Purpose.INDEX, found, base_iri=base_iri)}
 
 
 def refresh(
@@ -80,16 +84,18 @@ def refresh(
     *,
     base_iri: str,
     read: Mapping[str, Iterable[ox.Triple | ox.Quad]] | None = None,
+    counted: Sequence[GraphInfo] | None = None,
 ) -> int:
     """Re-read ``graphs`` (written, emptied or dropped) into the index, in one transaction,
     and with them every graph whose triple count is not what the index last saw (an update's
     graphs, or a write whose refresh a crash prevented); returns how many entities were
     recomputed. ``read`` gives, for graphs whose whole content the write read, its triples
-    of :data:`~graph_loader.index.facts.FACT_PREDICATES`: those graphs are not read back."""
+    of :data:`~graph_loader.index.facts.FACT_PREDICATES`: those graphs are not read back;
+    ``counted``, the store's graphs as the caller counted them after the write."""
     conn = open_writing(store)
     try:
         with conn:
-            listing = _listing(store, base_iri)
+            listing = _listing(store, base_iri, counted)
             row = conn.execute("SELECT value FROM meta WHERE key = 'graphs'").fetchone()
             seen: dict[str, int] = json.loads(row[0]) if row else {}
             moved = {g for g in seen.keys() | listing.keys() if seen.get(g) != listing.get(g)}

@@ -8,7 +8,7 @@ it as its last step and the service rewrites it after every update.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import pyoxigraph as ox
 
@@ -16,7 +16,7 @@ from graph_loader.graphs import VOID as VOID_GRAPH_NAME
 from graph_loader.graphs import Purpose, covered
 from graph_loader.publish.dump import dcat_triples
 from graph_loader.settings import Settings
-from graph_loader.store import Store
+from graph_loader.store import GraphInfo, Store
 from graph_loader.vocab import DCAT, DCTERMS, LAMC, RDF, VOID, XSD
 
 RDF_TYPE = RDF.type
@@ -33,11 +33,15 @@ def void_graph(settings: Settings) -> str:
     return settings.graph_iri(VOID_GRAPH_NAME)
 
 
-def describe(store: Store, settings: Settings) -> list[ox.Triple]:
+def describe(
+    store: Store, settings: Settings, counted: Sequence[GraphInfo] | None = None
+) -> list[ox.Triple]:
     """The VoID triples describing the graphs of the catalogue's VoID purpose: everything
-    in ``store`` except the VoID graph itself (see :mod:`graph_loader.graphs`)."""
+    in ``store`` except the VoID graph itself (see :mod:`graph_loader.graphs`); ``counted``,
+    the store's graphs as the caller has just counted them (a count is a pass over it)."""
     ds = ox.NamedNode(dataset_iri(settings))
-    graphs = covered(Purpose.VOID, store.graphs(), base_iri=settings.base_iri)
+    found = store.graphs() if counted is None else counted
+    graphs = covered(Purpose.VOID, found, base_iri=settings.base_iri)
     triples = [
         ox.Triple(ds, RDF_TYPE, _v("Dataset")),
         ox.Triple(ds, RDF_TYPE, ox.NamedNode(DCAT + "Dataset")),
@@ -58,8 +62,8 @@ def describe(store: Store, settings: Settings) -> list[ox.Triple]:
             ox.Triple(node, RDF_TYPE, _v("Dataset")),
             ox.Triple(node, _v("triples"), _int(graph.triples)),
         ]
-    counted = [ox.NamedNode(g.iri) for g in graphs]
-    triples += list(_partitions(store, ds, counted))
+    described = [ox.NamedNode(g.iri) for g in graphs]
+    triples += list(_partitions(store, ds, described))
     triples += list(_dumps(settings, ds))
     return triples
 
@@ -113,9 +117,11 @@ def _dumps(settings: Settings, ds: ox.NamedNode) -> Iterator[ox.Triple]:
     yield from dcat_triples(settings, ds)
 
 
-def write_void(store: Store, settings: Settings) -> int:
+def write_void(
+    store: Store, settings: Settings, *, counted: Sequence[GraphInfo] | None = None
+) -> int:
     """Replace the VoID graph with a fresh description; returns its triple count."""
-    triples = describe(store, settings)
+    triples = describe(store, settings, counted)
     data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""  # no output: bytes
     store.replace_graph(data, graph=void_graph(settings), format=ox.RdfFormat.N_TRIPLES)
     return len(triples)
