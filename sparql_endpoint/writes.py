@@ -27,7 +27,7 @@ from flask import Response, abort
 
 from graph_loader import index, provenance
 from graph_loader.bounded import locate
-from graph_loader.publish.void import write_void
+from graph_loader.publish.void import void_graph, write_void
 from graph_loader.store import InternalGraphError, Store, StoreError
 from graph_loader.store.engine_errors import StoreRefused
 from graph_loader.store.leases import LoadLost
@@ -54,15 +54,21 @@ def write(
     """
     svc = service()
 
+    after: dict[str, int] = {}
+
     def with_void(store: Store) -> T:
         result = action(store)
-        counted = store.graphs()  # one count for both (each is a pass over the store)
+        counted = store.graphs()  # one count for all three (each is a pass over the store)
         index.refresh(store, graphs or [], base_iri=svc.settings.base_iri, counted=counted)
         write_void(store, svc.settings, counted=counted)
+        # The state's counts, as the write left them: the VoID graph counted again (small).
+        void = void_graph(svc.settings)
+        after.update({g.iri: g.triples for g in counted})
+        after[void] = store.triple_count(void)
         return result
 
     try:
-        return svc.executor.write(with_void)
+        return svc.executor.write(with_void, lambda: after or None)
     except InternalGraphError as exc:
         abort(400, f"refused, nothing written: {exc}")
     except LoadLost as exc:

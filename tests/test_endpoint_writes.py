@@ -12,6 +12,7 @@ import requests
 from werkzeug.test import TestResponse
 
 from graph_loader.store import open_store
+from sparql_endpoint.context import EXTENSION
 from tests.conftest import EX, put_example_data, service_client
 from tests.servers import HTTP_DEADLINE
 
@@ -240,3 +241,37 @@ def test_a_write_is_seen_at_once_by_documents_made_before_it(server):
     put("second")
     after = server.get("/doc/kept/one.ttl").text
     assert '"second"' in after and '"first"' not in after
+
+
+def test_the_graph_counts_kept_after_writes_are_the_stores_own(tmp_path, example_built):
+    """A write counts the store's graphs once, for the index, VoID and the state the
+    service keeps (each count is a pass over the store): what it keeps must be what a count
+    after every write finds, the VoID graph it rewrote and a dropped graph included."""
+    store = open_store(example_built.copy(tmp_path / "store"))
+    try:
+        with service_client(store, update_token=TOKEN) as client:
+            body = b"<urn:x-a> <urn:x-b> <urn:x-c> .\n<urn:x-a> <urn:x-b> <urn:x-d> .\n"
+            graph_store(
+                client,
+                "PUT",
+                "urn:x-counted",
+                data=body,
+                headers=auth(),
+                content_type="application/n-triples",
+            )
+            insert = "INSERT DATA { GRAPH <urn:x-counted> { <urn:x-a> <urn:x-b> 1 } }"
+            assert update(client, insert, auth()).status_code == 204
+            graph_store(
+                client,
+                "PUT",
+                "urn:x-dropped",
+                data=body,
+                headers=auth(),
+                content_type="application/n-triples",
+            )
+            assert graph_store(client, "DELETE", "urn:x-dropped", headers=auth()).status_code == 204
+            kept = client.application.extensions[EXTENSION].executor.graph_counts()
+        assert kept == {g.iri: g.triples for g in store.graphs()}
+        assert kept["urn:x-counted"] == 3 and "urn:x-dropped" not in kept
+    finally:
+        store.close()

@@ -21,7 +21,7 @@ from graph_loader.store import Store
 from sparql_endpoint.executor.jobs import QueryJob, over_published
 from sparql_endpoint.executor.passthrough import respond
 from sparql_endpoint.executor.results import Reply
-from sparql_endpoint.executor.store_files import State
+from sparql_endpoint.executor.store_files import Counted, State
 from sparql_endpoint.executor.view import ReadView, Rows
 
 T = TypeVar("T")
@@ -38,7 +38,7 @@ class Mode(Protocol):
         """``action`` on the store to read, held as :meth:`reading` holds it."""
         ...
 
-    def write(self, action: Callable[[Store], T]) -> T:
+    def write(self, action: Callable[[Store], T], counted: Counted = None) -> T:
         """Run ``action`` on the writable store while nothing reads it."""
         ...
 
@@ -145,9 +145,11 @@ class Executor:
         view.close()
 
     # -- writes ----------------------------------------------------------------------------
-    def write(self, action: Callable[[Store], T]) -> T:
-        """Run ``action`` on the writable store while no read runs (in any process)."""
-        return self.mode.write(action)
+    def write(self, action: Callable[[Store], T], counted: Counted = None) -> T:
+        """Run ``action`` on the writable store while no read runs (in any process).
+        ``counted`` gives the graphs' triple counts as the action left them, when it
+        counted them itself (``None``: counted afterwards, a pass over the store)."""
+        return self.mode.write(action, counted)
 
     def close(self) -> None:
         """Release the mode's handle and files."""

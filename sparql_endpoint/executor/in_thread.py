@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from typing import IO, TypeVar
 
 from graph_loader.store import Store
-from sparql_endpoint.executor.store_files import State
+from sparql_endpoint.executor.store_files import Counted, State
 
 T = TypeVar("T")
 
@@ -45,13 +45,19 @@ class InThread:
         with self._lock:
             return action(self.store)
 
-    def write(self, action: Callable[[Store], T]) -> T:
+    def write(self, action: Callable[[Store], T], counted: Counted = None) -> T:
         """Run ``action`` on the store while nothing else reads or writes it."""
         with self._lock:
             try:
                 return action(self.store)
             finally:
-                self._state = State.of(self.store, self._state.version + 1)
+                version = self._state.version + 1
+                given = counted() if counted is not None else None
+                self._state = (
+                    State.of(self.store, version)
+                    if given is None
+                    else State(version, given, frozenset(given))
+                )
 
     def close(self) -> None:
         """The caller owns the store; nothing to release."""

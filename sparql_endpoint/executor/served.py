@@ -30,7 +30,13 @@ from graph_loader.store.remote import RemoteStore
 from graph_loader.store.remote_version import read_version
 from sparql_endpoint.executor.jobs import Unavailable
 from sparql_endpoint.executor.results import CHUNK_BYTES
-from sparql_endpoint.executor.store_files import LockTimeout, State, StateFile, StoreLocks
+from sparql_endpoint.executor.store_files import (
+    Counted,
+    LockTimeout,
+    State,
+    StateFile,
+    StoreLocks,
+)
 from sparql_endpoint.executor.watchdog import Watchdog
 
 log = logging.getLogger(__name__)
@@ -204,23 +210,24 @@ class Served:
             self._store = None
 
     # -- writes --------------------------------------------------------------------------
-    def write(self, action: Callable[[Store], T]) -> T:
+    def write(self, action: Callable[[Store], T], counted: Counted = None) -> T:
         """Run ``action`` on the store opened read-write, while no process reads it."""
         deadline = time.monotonic() + self.timeout + WRITE_GRACE
         try:
             with self._locks.writing(deadline):
-                return self._write(action)
+                return self._write(action, counted)
         except LockTimeout:
             raise Unavailable("running queries did not finish; try the write again") from None
 
-    def _write(self, action: Callable[[Store], T]) -> T:
+    def _write(self, action: Callable[[Store], T], counted: Counted) -> T:
         self._close_handle()
         version = self._state.next_version()
         store = self._open(False)
         try:
             return action(store)
         finally:
-            graphs = State.of(store, version).graphs
+            given = counted() if counted is not None else None
+            graphs = State.of(store, version).graphs if given is None else given
             store.close()
             # Over a remote store the data's time is in the state (see remote_watch).
             now = time.time() if self._state.current().remote else None

@@ -22,7 +22,7 @@ import fcntl
 import json
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -105,6 +105,11 @@ def _take(fd: int, mode: int, deadline: float) -> None:
             if time.monotonic() >= deadline:
                 raise LockTimeout from None
             time.sleep(_POLL)
+
+
+#: The graphs' triple counts a write's action made after writing, or ``None`` (see
+#: :meth:`sparql_endpoint.executor.Executor.write`).
+Counted = Callable[[], dict[str, int] | None] | None
 
 
 @dataclass(frozen=True)
