@@ -13,6 +13,8 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from graph_loader.bounded import place
+
 CONFIG_FILE_NAME = "lamcoop.toml"
 
 
@@ -53,7 +55,7 @@ def read_toml(path: Path) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"config file {path}: {exc}") from None
     except UnicodeDecodeError as exc:  # TOML is UTF-8
-        line = exc.object[: exc.start].count(b"\n") + 1
+        line, _column = place(exc.object, exc.start)
         raise SettingsError(
             f"config file {path}: line {line}: not UTF-8 text ({exc.reason}); save it as UTF-8"
         ) from None
