@@ -3,9 +3,10 @@
 The server runs over a copy of the session's built dataset (with its dumps), with an update
 token that the fuzzer sends, so that the writes (Graph Store, SPARQL updates) are exercised
 too without touching the shared store. Every operation of the document is fuzzed (its
-coverage phase, then generated cases, valid and invalid), at least 2,000 requests in all
-(the exploratory runs of issue 13 sent 13,000), and every answer is checked: no 5xx, and
-status and media type as the document declares.
+coverage phase, then generated cases, valid and invalid), at least 1,500 requests in all
+(3,064 at seed 13 with the cases below; the exploratory
+runs of issue 13 sent 13,000), and every answer is checked: no 5xx, and status and media
+type as the document declares.
 
 The number of cases per operation bounds the run (a deadline only stops a hung one): cheap
 operations get many, those that render a large page or write to the store (each write
@@ -35,23 +36,23 @@ MIN_REQUESTS = 1500
 DEADLINE = 1800
 
 CONFIG = """\
-generation.max-examples = 48
+generation.max-examples = 24
 generation.database = "none"
 generation.no-shrink = true
 
 # Pages that render much (home, ontology reference, audit): a few cases each.
 [[operations]]
 include-name-regex = "^(GET|HEAD) /(ontology|audit|audit/\\\\{slug\\\\})?$"
-generation.max-examples = 8
+generation.max-examples = 4
 
 # Every write commits (and updates VoID and provenance): fewer cases.
 [[operations]]
 include-name-regex = "^(DELETE|PUT|POST) /graph-store$"
-generation.max-examples = 12
+generation.max-examples = 8
 
 [[operations]]
 include-name = "POST /sparql"
-generation.max-examples = 30
+generation.max-examples = 16
 """
 
 
