@@ -32,7 +32,7 @@ from markupsafe import Markup
 
 from graph_loader.vocab import DEFAULT_LANGUAGE
 from sparql_endpoint import reader_formats
-from sparql_endpoint.linked_data import value_markup
+from sparql_endpoint.linked_data import page_markup, value_markup
 from sparql_endpoint.linked_data.present import bidi
 from sparql_endpoint.linked_data.request_args import reader_language
 
@@ -149,6 +149,7 @@ def install(app: Flask, catalogues: Catalogues | None = None) -> None:
     app.jinja_env.filters["percent"] = lambda share: reader_formats.percent(share, _language())
     app.jinja_env.globals["bidi_isolate"] = bidi
     app.jinja_env.globals.update(value_markup.globals_for_templates())
+    app.jinja_env.globals.update(page_markup.page_globals())
 
 
 def gettext(text: str) -> str:

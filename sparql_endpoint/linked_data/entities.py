@@ -10,6 +10,7 @@ The server maps its own paths onto the configured base IRI, so ``/id/x`` here is
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
@@ -33,7 +34,7 @@ from sparql_endpoint.linked_data.documents import (
     serialize,
     split_extension,
 )
-from sparql_endpoint.linked_data.entity_view import build_view
+from sparql_endpoint.linked_data.entity_view import Link, build_view, term_links
 from sparql_endpoint.linked_data.error_pages import error_page
 from sparql_endpoint.linked_data.present import text_dir
 from sparql_endpoint.linked_data.request_args import reader_language, whole_number
@@ -131,7 +132,7 @@ def _fresh(rest: str, iri: str) -> Response:
         stem, fmt, description = found
         chosen = fmt or _negotiated()
         whole_number("page", most=MAX_PAGE, default=1)  # 400 for a page that is no page
-        terms = known_term_labels(view.select) if chosen is HTML_FORMAT else {}
+        terms = known_term_links(view.select, reader_language()) if chosen is HTML_FORMAT else {}
     return _document(description, stem, chosen, terms)
 
 
@@ -145,7 +146,7 @@ def _page_asked() -> int:
 
 
 def _document(
-    description: Description, stem: str, chosen: DocFormat, terms: dict[str, list[ox.Literal]]
+    description: Description, stem: str, chosen: DocFormat, terms: Mapping[str, Link]
 ) -> Response:
     """The response for one page of ``description`` in ``chosen``; 404 past the last page."""
     page = description.page
@@ -223,7 +224,7 @@ def _html(
     lang: str,
     stem: str,
     next_url: str | None,
-    terms: dict[str, list[ox.Literal]],
+    terms: Mapping[str, Link],
 ) -> str:
     settings = service().settings
     view = build_view(description, lang, settings.base_iri, terms)
@@ -263,6 +264,18 @@ def _headers(
     response.headers["Content-Location"] = f"{path}.{chosen.extension}{_query_suffix()}"
     if chosen is HTML_FORMAT:
         response.headers["Content-Language"] = lang
+
+
+def known_term_links(select: Select, lang: str) -> dict[str, Link]:
+    """:func:`term_links` of :func:`known_term_labels` in ``lang``, made once per data
+    version and language."""
+    svc = service()
+    labels = known_term_labels(select)
+    return svc.rendered.get(
+        svc.executor.version,
+        ("term-links", lang),
+        lambda: term_links(labels, lang, svc.settings.base_iri),
+    )
 
 
 def known_term_labels(select: Select) -> dict[str, list[ox.Literal]]:

@@ -89,10 +89,21 @@ class EntityView:
         return sum(len(r.values) for r in self.inferred)
 
 
+def term_links(terms: Mapping[str, Sequence[Labelled]], lang: str, base: str) -> dict[str, Link]:
+    """Each term of ``terms`` (IRI -> labels) as pages link it in ``lang``: made once per
+    data version and language (``entities.known_term_links``), since every page links its
+    properties and types by the ontology's labels. The links are shared: never changed."""
+    return {iri: _labelled(iri, labels, lang, base) for iri, labels in terms.items()}
+
+
+def _labelled(iri: str, labels: Sequence[Labelled], lang: str, base: str) -> Link:
+    lit = pick_label(labels, lang=lang)
+    text = as_text(lit) if lit else Text(local_name(iri))
+    return Link(local_path(iri, base), text, iri)
+
+
 class _Builder:
-    def __init__(
-        self, d: Description, lang: str, base: str, terms: Mapping[str, Sequence[Labelled]]
-    ):
+    def __init__(self, d: Description, lang: str, base: str, terms: Mapping[str, Link]):
         self.d, self.lang, self.base, self.terms = d, lang, base, terms
         self.labels = d.label_map()
         self.blank: dict[ox.BlankNode, list[Statement]] = defaultdict(list)
@@ -102,15 +113,10 @@ class _Builder:
         self.citations = self._citations()
 
     def link(self, iri: str) -> Link:
-        return self._labelled(iri, self.labels.get(iri, []))
+        return _labelled(iri, self.labels.get(iri, []), self.lang, self.base)
 
     def term(self, iri: str) -> Link:
-        return self._labelled(iri, self.terms.get(iri, []))
-
-    def _labelled(self, iri: str, labels: Sequence[Labelled]) -> Link:
-        lit = pick_label(labels, lang=self.lang)
-        text = as_text(lit) if lit else Text(local_name(iri))
-        return Link(local_path(iri, self.base), text, iri)
+        return self.terms.get(iri) or _labelled(iri, (), self.lang, self.base)
 
     def value(self, s: Statement, depth: int = 0) -> Value:
         v = Value(graph=s.graph.value)
@@ -178,10 +184,9 @@ class _Builder:
         return found
 
 
-def build_view(
-    d: Description, lang: str, base: str, terms: Mapping[str, Sequence[Labelled]]
-) -> EntityView:
-    """The page of ``d`` in ``lang``; ``terms`` are the ontology's labels of properties."""
+def build_view(d: Description, lang: str, base: str, terms: Mapping[str, Link]) -> EntityView:
+    """The page of ``d`` in ``lang``; ``terms`` are the links to the ontology's terms in
+    ``lang`` (:func:`term_links`), by which properties and types are shown."""
     b = _Builder(d, lang, base, terms)
     translated = [
         html_lang(s.object.value)
