@@ -11,8 +11,9 @@ from pathlib import Path
 
 from graph_loader.importers.agreements import COLUMNS as AGREEMENT_COLUMNS
 from graph_loader.importers.agreements import AgreementImporter
-from graph_loader.importers.common import ImportFailed, table_delimiter
+from graph_loader.importers.common import ImportFailed
 from graph_loader.importers.imls_museums import ImlsMuseumImporter
+from graph_loader.importers.register_header import MAX_ABOVE, column_name, header_index, line_cells
 from graph_loader.importers.runner import ImportRejected, ImportResult, run_import
 from graph_loader.importers.spreadsheets import SUFFIXES as SPREADSHEETS
 from graph_loader.importers.wikidata_isil import WikidataIsilImporter
@@ -86,9 +87,11 @@ def default_report_path(path: str | Path) -> Path:
 
 
 def _header_names(head: str, suffix: str) -> set[str]:
-    first = head.lstrip("\ufeff\xef\xbb\xbf").splitlines()[0] if head.strip() else ""
-    separator = table_delimiter(first, suffix)
-    return {n.strip().strip('"').lstrip("?").lower() for n in first.split(separator) if n.strip()}
+    """The column names of the table's header (:mod:`~graph_loader.importers.register_header`:
+    below a title, names in words), from the first bytes of the file."""
+    lines = head.lstrip("\ufeff\xef\xbb\xbf").splitlines()[: MAX_ABOVE + 1] or [""]
+    cells = [line_cells(line, suffix) for line in lines]
+    return {column_name(n.strip('"').lstrip("?")) for n in cells[header_index(cells)] if n.strip()}
 
 
 def import_file(

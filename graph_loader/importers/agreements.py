@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from itertools import chain
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -41,6 +42,12 @@ from graph_loader.importers.common import (
     table_delimiter,
 )
 from graph_loader.importers.lookup import StoreLookup, is_iri, named_node
+from graph_loader.importers.register_header import (
+    column_name,
+    head_lines,
+    header_index,
+    line_cells,
+)
 from graph_loader.importers.spreadsheets import SUFFIXES as SPREADSHEETS
 from graph_loader.importers.spreadsheets import spreadsheet_rows
 from graph_loader.rdf_formats import source_name
@@ -322,14 +329,16 @@ def _party_prefix(value: str) -> tuple[str | None, str]:
 
 
 def _csv_rows(head: str, handle: TextIO, path: Path) -> Iterator[Row]:
-    first_line = head + handle.readline()
-    delimiter = table_delimiter(first_line, path.suffix)
-    records = csv_rows(Prefixed(first_line, handle), delimiter=delimiter)
+    lines = head_lines(head, handle)
+    above = header_index([line_cells(line, path.suffix) for line in lines])
+    delimiter = table_delimiter(lines[above], path.suffix)
+    rest = chain(lines[above:-1], Prefixed(lines[-1], handle))  # the last may be partial
+    records = csv_rows(rest, delimiter=delimiter, first_line=above + 1)
     first = next(records, None)
     if first is None:
         raise header_error(path, "the file is empty; the first line must name the columns")
-    header = [h.strip().lower() for h in first[1]]
-    _check_columns(path, header, "column")
+    _check_columns(path, first[1], "column", str(first[0]))
+    header = [column_name(h) for h in first[1]]
     for line, values in records:
         if not any(v.strip() for v in values):
             continue
@@ -356,8 +365,8 @@ def _json_rows(text: str, path: Path) -> Iterator[Row]:
         where = f"{prefix}[{index}]"
         if not isinstance(item, dict):
             raise ImportFailed(f"{path}: {where}: expected an object, found {type(item).__name__}")
-        _check_columns(path, [str(k).lower() for k in item], "field", where=where)
-        yield Row(where, {str(k).lower(): _json_cell(v) for k, v in item.items()}, _dump(item))
+        _check_columns(path, [str(k) for k in item], "field", where=where)
+        yield Row(where, {column_name(str(k)): _json_cell(v) for k, v in item.items()}, _dump(item))
 
 
 def _json_cell(value: Any) -> Any:
@@ -372,13 +381,15 @@ def _dump(item: dict) -> str:
     return json.dumps(item, ensure_ascii=False, default=str)
 
 
-def _check_columns(path: Path, names: list[str], what: str, where: str = "1") -> None:
+def _check_columns(path: Path, written: list[str], what: str, where: str = "1") -> None:
+    """Refuse a header naming a column no register has (named as written) or no ``id``."""
     known = {*COLUMNS, LANGUAGE_COLUMN}
-    unknown = [n for n in names if n not in known]
+    names = [column_name(w) for w in written]
+    unknown = [w.strip() for w, n in zip(written, names, strict=True) if n not in known]
     if unknown:
         raise ImportFailed(
             f"{path}:{where}: unknown {what} {', '.join(map(repr, unknown))}; "
             f"the register's {what}s are {', '.join(COLUMNS)} (and optional {LANGUAGE_COLUMN})"
         )
     if "id" not in names and not where.startswith("$"):
-        raise ImportFailed(f"{path}:1: no 'id' column; every agreement needs an id")
+        raise ImportFailed(f"{path}:{where}: no 'id' column; every agreement needs an id")

@@ -127,10 +127,11 @@ def split_multi(value: Any) -> list[str]:
 
 
 def csv_rows(
-    lines: Iterable[str], *, delimiter: str, quoted: bool = True
+    lines: Iterable[str], *, delimiter: str, quoted: bool = True, first_line: int = 1
 ) -> Iterator[tuple[int, list[str]]]:
     """(first line number, cells) of every record; a quoted cell may span lines
-    (``quoted=False``: quotes are text like any other).
+    (``quoted=False``: quotes are text like any other). ``first_line`` is the number of the
+    first of ``lines`` in its file.
 
     A quote left open (which would make the rest of the file one cell), text after a
     closing quote, or a cell over :data:`~graph_loader.bounded.CELL_LIMIT` is refused
@@ -142,7 +143,7 @@ def csv_rows(
         if quoted
         else csv.reader(tracked, delimiter=delimiter, quoting=csv.QUOTE_NONE, strict=False)
     )
-    start = 1
+    start = first_line
     while True:
         tracked.record.clear()
         try:
@@ -153,7 +154,7 @@ def csv_rows(
             line = _field_line("".join(tracked.record), delimiter, start) if quoted else start
             raise Refused(_csv_problem(str(exc)), line=line) from None
         yield start, cells
-        start = reader.line_num + 1
+        start = reader.line_num + first_line
 
 
 def _csv_problem(message: str) -> str:

@@ -13,10 +13,12 @@ import io
 import zipfile
 from collections.abc import Callable, Iterator
 from decimal import Decimal
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
 from graph_loader.importers.common import ImportFailed, Problem, Row
+from graph_loader.importers.register_header import MAX_ABOVE, column_name, header_index
 
 SUFFIXES = (".xlsx", ".ods")
 #: What a formula cell with no saved value is refused with (a workbook written by a program
@@ -73,17 +75,19 @@ def spreadsheet_rows(
     data: bytes, path: Path, check: Callable[[list[str], str], None], extra: str
 ) -> Iterator[Row]:
     """The rows of the first sheet of the workbook ``data``; ``check`` vets the header
-    (its names, and its place ``Sheet1!1``)."""
+    (its names as written, and its place ``Sheet1!1``)."""
     _refuse_bombs(data, path)
     sheet, rows = _xlsx(data, path) if path.suffix.lower() == ".xlsx" else _ods(data, path)
-    first = next(rows, None)
-    if first is None:
+    top = list(islice(rows, MAX_ABOVE + 1))
+    if not top:
         raise ImportFailed(f"{path}: {sheet}!1: the sheet is empty; row 1 must name the columns")
-    header = [cell_text(v).lower() for v in first]
-    while header and not header[-1]:
-        header.pop()
-    check(header, f"{sheet}!1")
-    for number, values in enumerate(rows, start=2):
+    above = header_index([[cell_text(v) for v in values] for values in top])
+    written = [cell_text(v) for v in top[above]]
+    while written and not written[-1]:
+        written.pop()
+    check(written, f"{sheet}!{above + 1}")
+    header = [column_name(name) for name in written]
+    for number, values in enumerate(chain(top[above + 1 :], rows), start=above + 2):
         texts = [cell_text(v) for v in values]
         while texts and not texts[-1]:
             texts.pop()

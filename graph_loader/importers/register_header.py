@@ -1,0 +1,74 @@
+"""Where a table's header is and what its names say, as people write spreadsheets.
+
+A register's first rows are often a title ("Cooperation agreements, 2024"), a note or a blank
+line, and its columns are named in words: "Funding model", "Open-ended", "Budget amount".
+The header is the first row, among the first ``MAX_ABOVE + 1``, with a cell naming ``id``
+(the one column every register has); the rows above it are no agreements and are not read.
+When no row names ``id`` the first row is the header, and its problems are named there.
+A column name is compared in lower case, its spaces and hyphens read as underscores.
+
+>>> column_name(" Funding model "), column_name("Open-ended"), column_name("DATA  protection")
+('funding_model', 'open_ended', 'data_protection')
+>>> header_index([["Register, 2024"], [], ["ID", "Title"], ["a-1", "First"]])
+2
+>>> header_index([["item", "isil"], ["Q1", "DE-1"]])
+0
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Sequence
+from typing import TextIO
+
+from graph_loader.importers.common import table_delimiter
+
+#: How many rows above the header (a title, notes, blank lines) a table may have.
+MAX_ABOVE = 10
+#: The column every register names.
+KEY = "id"
+#: The most characters of a line read to look for the header (a header is far shorter;
+#: the rest of a longer line is read with its record, under the cell limits).
+LINE_LIMIT = 65536
+
+
+def column_name(text: str) -> str:
+    """A column's name as the importers know it: lower case, spaces and hyphens as ``_``."""
+    return re.sub(r"[\s\-]+", "_", text.strip().lower())
+
+
+def header_index(rows: Sequence[Sequence[str]]) -> int:
+    """The index of the header among the first rows of a table (0 when none names ``id``)."""
+    for index, cells in enumerate(rows[: MAX_ABOVE + 1]):
+        if any(column_name(cell) == KEY for cell in cells):
+            return index
+    return 0
+
+
+def head_lines(head: str, handle: TextIO) -> list[str]:
+    """The first line of a table (``head`` and the rest of its line) and up to
+    :data:`MAX_ABOVE` more, each of at most :data:`LINE_LIMIT` characters: the last may
+    stop within its line, whose rest is still in ``handle``.
+
+    >>> import io
+    >>> head_lines("ti", io.StringIO("tle\\n\\nid,x\\n"))
+    ['title\\n', '\\n', 'id,x\\n']
+    """
+    lines = [head + handle.readline()]
+    while len(lines) <= MAX_ABOVE and lines[-1].endswith(("\n", "\r")):
+        more = handle.readline(LINE_LIMIT)
+        if not more:
+            break
+        lines.append(more)
+    return lines
+
+
+def line_cells(line: str, suffix: str) -> list[str]:
+    """The cells of one line of a CSV or TSV table, split by its own separator
+    (:func:`~graph_loader.importers.common.table_delimiter`), to find the header; none for
+    a line csv cannot split (a cell past its limit: that line is no header)."""
+    try:
+        return next(csv.reader([line], delimiter=table_delimiter(line, suffix)), [])
+    except csv.Error:
+        return []

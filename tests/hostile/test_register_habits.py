@@ -1,0 +1,119 @@
+"""Registers as people lay them out: a title and notes above the header, and columns named in
+words.
+
+A register kept in a spreadsheet usually opens with its title ("Register of cooperation
+agreements, 2024"), perhaps a note and a blank row, then the header; and its columns are
+written "Funding model", "Open-ended", "Budget amount", not ``funding_model``. Both were
+refused whole: "unknown column 'register of cooperation agreements', '2024'" (and, without
+``--as``, "cannot tell which importer reads this file"), or "unknown column 'funding
+model'". Now the header is the first row (of the first eleven) naming ``id``, and a column
+name's spaces and hyphens read as underscores, in CSV, TSV, XLSX, ODS and JSON alike; every
+place named in an error is the row's own line or cell, counted from the file's first line.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tests.hostile.conftest import store_state_at
+
+BASE = "https://w3id.org/lamcoop/"
+ABOVE = [["Register of cooperation agreements, 2024"], ["Kept by the consortium office"], []]
+HEADER = ["ID", "Title", "Funding model", "Open-ended", "Budget amount", "Data protection"]
+ROW = ["x-1", "Accord de coopération", "member cost sharing", "yes", "24,000", "Kept in the EU"]
+FACTS_QUERY = (
+    "SELECT ?p ?o WHERE { GRAPH ?g { <https://w3id.org/lamcoop/id/agreement/x-1> ?p ?o } }"
+)
+
+
+def _csv(path: Path, rows: list[list[str]], separator: str) -> Path:
+    lines = [separator.join(f'"{c}"' if separator in c else c for c in r) for r in rows]
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    return path
+
+
+def _xlsx(path: Path, rows: list[list[str]]) -> Path:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row or [None])
+    book.save(path)
+    return path
+
+
+def _facts(invoke) -> str:
+    result = invoke("query", FACTS_QUERY)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.mark.parametrize("kind", ["csv-comma", "csv-semicolon", "tsv", "xlsx"])
+def test_a_register_with_a_title_above_and_columns_in_words_loads(cli_store, tmp_path, kind):
+    invoke, store = cli_store
+    rows = [*ABOVE, HEADER, ROW]
+    if kind == "xlsx":
+        path = _xlsx(tmp_path / "register.xlsx", rows)
+    else:
+        suffix, separator = {"csv-comma": (".csv", ","), "csv-semicolon": (".csv", ";")}.get(
+            kind, (".tsv", "\t")
+        )
+        path = _csv(tmp_path / f"register{suffix}", rows, separator)
+    result = invoke("load", str(path))  # no --as: the header is found below the title
+    assert result.exit_code == 0, result.output
+    assert "1 rows: 1 loaded" in result.output
+    facts = _facts(invoke)
+    assert "Accord de coopération" in facts
+    assert BASE + "id/concept/funding-models/member-cost-sharing" in facts
+    assert "openEnded" in facts and "budgetAmount" in facts
+    assert "dataProtectionProvision" in facts
+    assert "Register of cooperation agreements" not in facts
+    assert BASE + "graph/register" in store_state_at(store)
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_an_error_below_a_title_names_the_rows_own_line_or_cell(cli_store, tmp_path, kind):
+    invoke, store = cli_store
+    rows = [*ABOVE, ["id", "title", "signed"], ["x-1", "First", "2019-13-45"]]
+    if kind == "xlsx":
+        path, place = _xlsx(tmp_path / "register.xlsx", rows), "Sheet!C5"
+    else:
+        path, place = _csv(tmp_path / "register.csv", rows, ","), "register.csv:5:"
+    before = store_state_at(store)
+    result = invoke("load", str(path))
+    assert result.exit_code == 1, result.output
+    assert place in result.output and "not a valid date" in result.output
+    assert store_state_at(store) == before
+
+
+def test_a_title_with_no_header_below_it_is_named_as_the_header(cli_store, tmp_path):
+    invoke, store = cli_store
+    path = _csv(tmp_path / "register.csv", [["Register, 2024"], ["title", "signed"]], ",")
+    before = store_state_at(store)
+    result = invoke("load", str(path), "--as", "agreements")
+    assert result.exit_code == 1, result.output
+    assert f"{path}:1: unknown column 'Register, 2024'" in result.output
+    assert store_state_at(store) == before
+
+
+def test_more_rows_above_the_header_than_a_title_takes_are_not_searched(cli_store, tmp_path):
+    invoke, store = cli_store
+    path = _csv(tmp_path / "register.csv", [["note"]] * 11 + [["id", "title"], ["x-1", "A"]], ",")
+    before = store_state_at(store)
+    result = invoke("load", str(path), "--as", "agreements")
+    assert result.exit_code == 1, result.output
+    assert f"{path}:1: unknown column 'note';" in result.output
+    assert store_state_at(store) == before
+
+
+def test_json_fields_named_in_words_load(cli_store, tmp_path):
+    invoke, _store = cli_store
+    path = tmp_path / "register.json"
+    path.write_text(json.dumps([dict(zip(HEADER, ROW, strict=True))]), encoding="utf-8")
+    result = invoke("load", str(path))
+    assert result.exit_code == 0, result.output
+    assert BASE + "id/concept/funding-models/member-cost-sharing" in _facts(invoke)
