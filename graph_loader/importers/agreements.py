@@ -60,6 +60,9 @@ COLUMNS = (
 )  # fmt: skip
 #: Optional: the BCP 47 language of the row's titles, labels and provision texts.
 LANGUAGE_COLUMN = "language"
+#: The problems of an id: none given, or nothing a slug can be made of.
+MISSING_ID = "missing: every agreement needs an id (a slug such as calis-charter)"
+NO_SLUG = "has no ASCII letter or digit to make its slug of (such as calis-charter)"
 SINGLE = {"id", "title", "type", "signed", "start", "end", "open_ended", "budget_amount",
           "budget_currency", LANGUAGE_COLUMN}  # fmt: skip
 
@@ -128,7 +131,7 @@ class _AgreementWriter:
         self.row = row
         self.problems = problems
         self.quads: list[ox.Quad] = []
-        self.slug = ""
+        self.slug = self.written = ""
         self.me = ox.NamedNode(f"{self.ctx.base_iri}id/agreement/_")
         self.language: str | None = "und"
 
@@ -143,7 +146,7 @@ class _AgreementWriter:
         self._single("type", self._type)
         self._single("title", self._title)
         if not self.text("title"):
-            self.add(self.me, RDFS.label, ox.Literal(self.slug))
+            self.add(self.me, RDFS.label, ox.Literal(self.written))
         self._each("parties", lambda v: self.add(self.me, LAMC.party, self.lookup.institution(v)))
         self._each(
             "coordinator", lambda v: self.add(self.me, LAMC.coordinator, self.lookup.institution(v))
@@ -194,23 +197,21 @@ class _AgreementWriter:
 
     # -- the fields ----------------------------------------------------------------------
     def _identify(self) -> bool:
-        slug = self.text("id")
-        if not slug:
-            self.problem(
-                "id", "missing: every agreement needs an id (a slug such as calis-charter)"
-            )
-            return False
-        if not is_slug(slug):
-            self.problem(
-                "id", f"{slug!r} is not a slug (lower-case ASCII words joined by '-', e.g. "
-                f"{slugify(slug) or 'calis-charter'!r})"
-            )  # fmt: skip
+        """The IRI from the id: a slug as it is, an id such as ``AGR-2024-01`` by its slug,
+        the id as written then kept as ``dcterms:identifier``."""
+        self.written = written = self.text("id")
+        slug = written if is_slug(written) else slugify(written)
+        if not written or not slug:
+            self.problem("id", MISSING_ID if not written else f"{written!r} {NO_SLUG}")
             return False
         if slug in self.importer.seen:
-            self.problem("id", f"duplicate id {slug!r}: already used at {self.importer.seen[slug]}")
+            seen, shown = self.importer.seen[slug], "" if written == slug else f" (as {slug})"
+            self.problem("id", f"duplicate id {written!r}{shown}: already used at {seen}")
             return False
         self.slug = slug
         self.me = self.ctx.iri("agreement", slug)
+        if written != slug:
+            self.add(self.me, DCTERMS.identifier, ox.Literal(written))
         return True
 
     def _language(self) -> None:

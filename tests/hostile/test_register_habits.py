@@ -9,6 +9,10 @@ refused whole: "unknown column 'register of cooperation agreements', '2024'" (an
 model'". Now the header is the first row (of the first eleven) naming ``id``, and a column
 name's spaces and hyphens read as underscores, in CSV, TSV, XLSX, ODS and JSON alike; every
 place named in an error is the row's own line or cell, counted from the file's first line.
+
+And offices number agreements ``AGR-2024-01`` or ``MoU 7``, which were refused row by row as
+"not a slug": such an id is now read by its slug (``agr-2024-01``), the id as written kept
+as the agreement's ``dcterms:identifier``; two spellings of one slug are a duplicate.
 """
 
 from __future__ import annotations
@@ -117,3 +121,35 @@ def test_json_fields_named_in_words_load(cli_store, tmp_path):
     result = invoke("load", str(path))
     assert result.exit_code == 0, result.output
     assert BASE + "id/concept/funding-models/member-cost-sharing" in _facts(invoke)
+
+
+ID_QUERY = (
+    "SELECT ?s ?id ?l WHERE { GRAPH ?g { ?s a <https://w3id.org/lamcoop/ontology#Agreement> ; "
+    "<http://www.w3.org/2000/01/rdf-schema#label> ?l "
+    "OPTIONAL { ?s <http://purl.org/dc/terms/identifier> ?id } } } ORDER BY ?s"
+)
+
+
+def test_ids_as_registers_write_them_are_read_by_their_slug(cli_store, tmp_path):
+    """``AGR-2024-01`` and ``MoU 7`` were each refused as "not a slug": every row of a
+    register numbered the way offices number agreements was rejected."""
+    invoke, _store = cli_store
+    rows = [["ID", "Title"], ["AGR-2024-01", "First"], ["MoU 7", ""], ["calis-charter", "Third"]]
+    result = invoke("load", str(_csv(tmp_path / "register.csv", rows, ",")))
+    assert result.exit_code == 0, result.output
+    found = invoke("query", ID_QUERY).output
+    assert f'<{BASE}id/agreement/agr-2024-01>\t"AGR-2024-01"\t"First"@und' in found
+    assert f'<{BASE}id/agreement/mou-7>\t"MoU 7"\t"MoU 7"' in found  # untitled: its id
+    assert f'<{BASE}id/agreement/calis-charter>\t\t"Third"@und' in found  # a slug as it is
+
+
+def test_two_spellings_of_one_slug_and_an_id_without_a_slug_are_refused(cli_store, tmp_path):
+    invoke, store = cli_store
+    rows = [["id", "title"], ["MoU 7", "A"], ["mou-7", "B"], ["توافق ۱", "C"]]
+    path = _csv(tmp_path / "register.csv", rows, ",")
+    before = store_state_at(store)
+    result = invoke("load", str(path))
+    assert result.exit_code == 1, result.output
+    assert "register.csv:3: id: duplicate id 'mou-7': already used at 2" in result.output
+    assert "register.csv:4: id: 'توافق ۱' has no ASCII letter or digit" in result.output
+    assert store_state_at(store) == before
