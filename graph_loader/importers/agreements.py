@@ -301,7 +301,7 @@ class _AgreementWriter:
 
     def _provisions(self, column: str) -> None:
         prop, kind, component = PROVISIONS[column]
-        for n, value in enumerate(split_multi(self.cell(column)), start=1):
+        for n, value in enumerate(split_multi(self.cell(column), lines=False), start=1):
             party, text = _party_prefix(value) if column == "responsibilities" else (None, value)
             node = ox.NamedNode(f"{self.me.value}/{component}-{n}")
             if party is not None:

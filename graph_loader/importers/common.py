@@ -112,17 +112,22 @@ def slugify(text: str) -> str:
     return "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower()))
 
 
-def split_multi(value: Any) -> list[str]:
-    """The values of a multi-valued cell: a JSON list, or text split on ``;`` (``\\;`` escapes).
+def split_multi(value: Any, *, lines: bool = True) -> list[str]:
+    """The values of a multi-valued cell: a JSON list, or text split on ``;`` (``\\;`` escapes)
+    and, with ``lines``, on line breaks too, as a spreadsheet cell lists values one per line
+    (Alt+Enter in Excel). Provision texts pass ``lines=False``: their line breaks are
+    paragraphs of one text.
 
     >>> split_multi("a; b\\\\; c ;; ")
     ['a', 'b; c']
+    >>> split_multi("CALIS\\r\\nNLC\\n\\nDE-101; Q7158"), split_multi("one\\ntext", lines=False)
+    (['CALIS', 'NLC', 'DE-101', 'Q7158'], ['one\\ntext'])
     """
     if value is None:
         return []
     if isinstance(value, list):
         return [str(v).strip() for v in value if str(v).strip()]
-    parts = re.split(r"(?<!\\);", str(value))
+    parts = re.split(r"(?<!\\);|\r\n|\n|\r" if lines else r"(?<!\\);", str(value))
     return [p.replace("\\;", ";").strip() for p in parts if p.strip()]
 
 

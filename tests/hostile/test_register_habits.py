@@ -153,3 +153,54 @@ def test_two_spellings_of_one_slug_and_an_id_without_a_slug_are_refused(cli_stor
     assert "register.csv:3: id: duplicate id 'mou-7': already used at 2" in result.output
     assert "register.csv:4: id: 'توافق ۱' has no ASCII letter or digit" in result.output
     assert store_state_at(store) == before
+
+
+LIST_QUERY = (
+    "SELECT ?p ?o WHERE { GRAPH ?g { <https://w3id.org/lamcoop/id/agreement/x-1> ?p ?o "
+    "FILTER(?p IN (<https://w3id.org/lamcoop/ontology#party>, "
+    "<https://w3id.org/lamcoop/ontology#cooperationArea>)) } } ORDER BY ?o"
+)
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_values_listed_one_per_line_in_a_cell_are_several_values(cli_store, tmp_path, kind):
+    """A cell listing parties one per line (Alt+Enter) was one value: "no institution
+    'a\\nb'"; its lines are now values, and a provision's line breaks stay its paragraphs."""
+    invoke, _store = cli_store
+    parties = BASE + "id/institution/a\r\n" + BASE + "id/institution/b"
+    assert invoke("load", "--graph", BASE + "graph/parties", str(_parties(tmp_path))).exit_code == 0
+    rows = [
+        ["id", "parties", "areas", "responsibilities"],
+        ["x-1", parties, "Cataloguing\nDigitisation", "Keep the catalogue.\nSecond paragraph."],
+    ]
+    path = (
+        _xlsx(tmp_path / "register.xlsx", rows)
+        if kind == "xlsx"
+        else _csv(
+            tmp_path / "register.csv",
+            [[f'"{c}"' if "\n" in c else c for c in r] for r in rows],
+            ",",
+        )
+    )
+    result = invoke("load", str(path))
+    assert result.exit_code == 0, result.output
+    found = invoke("query", LIST_QUERY).output
+    assert found.count("ontology#party>") == 2 and found.count("ontology#cooperationArea>") == 2
+    texts = invoke(
+        "query", "SELECT ?t WHERE { GRAPH ?g { ?r <https://w3id.org/lamcoop/ontology#text> ?t } }"
+    )
+    assert '"Keep the catalogue.\\nSecond paragraph."' in texts.output
+
+
+def _parties(tmp_path: Path) -> Path:
+    """Two institutions the register can name by IRI."""
+    path = tmp_path / "parties.nt"
+    path.write_text(
+        "".join(
+            f"<{BASE}id/institution/{n}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+            f"<https://w3id.org/lamcoop/ontology#Library> .\n"
+            for n in "ab"
+        ),
+        encoding="utf-8",
+    )
+    return path
