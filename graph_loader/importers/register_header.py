@@ -40,10 +40,16 @@ def column_name(text: str) -> str:
 
 def header_index(rows: Sequence[Sequence[str]]) -> int:
     """The index of the header among the first rows of a table (0 when none names ``id``)."""
+    found = find_header(rows)
+    return 0 if found is None else found
+
+
+def find_header(rows: Sequence[Sequence[str]]) -> int | None:
+    """The index of the first of the first rows with a cell naming ``id``, if one has."""
     for index, cells in enumerate(rows[: MAX_ABOVE + 1]):
         if any(column_name(cell) == KEY for cell in cells):
             return index
-    return 0
+    return None
 
 
 def head_lines(head: str, handle: TextIO) -> list[str]:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from graph_loader.importers.common import ImportFailed, Problem, Row
-from graph_loader.importers.register_header import MAX_ABOVE, column_name, header_index
+from graph_loader.importers.register_header import MAX_ABOVE, column_name, find_header
 
 SUFFIXES = (".xlsx", ".ods")
 #: What a formula cell with no saved value is refused with (a workbook written by a program
@@ -74,14 +74,13 @@ def cell_text(value: Any) -> str:
 def spreadsheet_rows(
     data: bytes, path: Path, check: Callable[[list[str], str], None], extra: str
 ) -> Iterator[Row]:
-    """The rows of the first sheet of the workbook ``data``; ``check`` vets the header
-    (its names as written, and its place ``Sheet1!1``)."""
+    """The rows of the register's sheet of the workbook ``data`` (:func:`_register_sheet`);
+    ``check`` vets the header (its names as written, and its place ``Sheet1!1``)."""
     _refuse_bombs(data, path)
-    sheet, rows = _xlsx(data, path) if path.suffix.lower() == ".xlsx" else _ods(data, path)
-    top = list(islice(rows, MAX_ABOVE + 1))
+    sheets = _xlsx(data, path) if path.suffix.lower() == ".xlsx" else _ods(data, path)
+    sheet, top, rows, above = _register_sheet(sheets)
     if not top:
         raise ImportFailed(f"{path}: {sheet}!1: the sheet is empty; row 1 must name the columns")
-    above = header_index([[cell_text(v) for v in values] for values in top])
     written = [cell_text(v) for v in top[above]]
     while written and not written[-1]:
         written.pop()
@@ -109,6 +108,23 @@ def spreadsheet_rows(
         yield row
 
 
+def _register_sheet(
+    sheets: Iterator[tuple[str, Iterator[tuple[Any, ...]]]],
+) -> tuple[str, list[tuple[Any, ...]], Iterator[tuple[Any, ...]], int]:
+    """The sheet holding the register: the first whose first rows name ``id`` (a workbook
+    may open with a sheet of instructions), else the first sheet; with its first rows, the
+    rest, and the index of its header among the first rows."""
+    first = None
+    for name, rows in sheets:
+        top = list(islice(rows, MAX_ABOVE + 1))
+        found = find_header([[cell_text(v) for v in values] for values in top])
+        if found is not None:
+            return name, top, rows, found
+        first = first or (name, top, rows, 0)
+    assert first is not None  # the readers refuse a workbook without sheets
+    return first
+
+
 def _refuse_bombs(data: bytes, path: Path) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -123,7 +139,7 @@ def _refuse_bombs(data: bytes, path: Path) -> None:
         )
 
 
-def _xlsx(data: bytes, path: Path) -> tuple[str, Iterator[tuple[Any, ...]]]:
+def _xlsx(data: bytes, path: Path) -> Iterator[tuple[str, Iterator[tuple[Any, ...]]]]:
     import openpyxl
 
     try:  # the saved values, and the formulas (read again) for the cells with none
@@ -135,10 +151,12 @@ def _xlsx(data: bytes, path: Path) -> tuple[str, Iterator[tuple[Any, ...]]]:
         raise ImportFailed(f"{path}: not a readable XLSX workbook: {exc}") from None
     if not books[0].worksheets:
         raise ImportFailed(f"{path}: the workbook has no sheet")
-    saved, written = (book.worksheets[0] for book in books)
-    # One sheet read twice: the same rows, each as long in both readings.
-    pairs = zip(saved.iter_rows(values_only=True), written.iter_rows(values_only=True), strict=True)
-    return saved.title, (tuple(map(_saved, *pair)) for pair in pairs)
+    for saved, written in zip(books[0].worksheets, books[1].worksheets, strict=True):
+        # One sheet read twice: the same rows, each as long in both readings.
+        pairs = zip(
+            saved.iter_rows(values_only=True), written.iter_rows(values_only=True), strict=True
+        )
+        yield saved.title, (tuple(map(_saved, *pair)) for pair in pairs)
 
 
 def _saved(value: Any, written: Any) -> Any:
@@ -149,7 +167,7 @@ def _saved(value: Any, written: Any) -> Any:
     return value
 
 
-def _ods(data: bytes, path: Path) -> tuple[str, Iterator[tuple[Any, ...]]]:
+def _ods(data: bytes, path: Path) -> Iterator[tuple[str, Iterator[tuple[Any, ...]]]]:
     from odf.opendocument import load
     from odf.table import Table
 
@@ -160,8 +178,8 @@ def _ods(data: bytes, path: Path) -> tuple[str, Iterator[tuple[Any, ...]]]:
     tables = document.spreadsheet.getElementsByType(Table) if document.spreadsheet else []
     if not tables:
         raise ImportFailed(f"{path}: the spreadsheet has no sheet")
-    table = tables[0]
-    return str(table.getAttribute("name")), _ods_rows(table)
+    for table in tables:
+        yield str(table.getAttribute("name")), _ods_rows(table)
 
 
 def _ods_rows(table: Any) -> Iterator[tuple[Any, ...]]:

@@ -204,3 +204,41 @@ def _parties(tmp_path: Path) -> Path:
         encoding="utf-8",
     )
     return path
+
+
+@pytest.mark.parametrize(
+    "first_sheet", [[["How to fill in this register"], ["One row per agreement"]], []]
+)
+def test_a_workbook_opening_with_a_sheet_of_instructions_reads_the_register_sheet(
+    cli_store, tmp_path, first_sheet
+):
+    """The first sheet was read whatever it held: a workbook opening with its instructions
+    (or an empty sheet) was refused as "unknown column 'how to fill in this register'"."""
+    invoke, _store = cli_store
+    book = openpyxl.Workbook()
+    notes = book.active
+    assert notes is not None
+    notes.title = "Instructions"
+    for row in first_sheet:
+        notes.append(row)
+    register = book.create_sheet("Register")
+    for row in [["Agreements, 2024"], HEADER, ROW]:
+        register.append(row)
+    book.save(tmp_path / "register.xlsx")
+    result = invoke("load", str(tmp_path / "register.xlsx"))
+    assert result.exit_code == 0, result.output
+    assert "Accord de coopération" in _facts(invoke)
+
+
+def test_a_workbook_with_no_register_sheet_names_its_first_sheet(cli_store, tmp_path):
+    invoke, store = cli_store
+    book = openpyxl.Workbook()
+    assert book.active is not None
+    book.active.append(["Notes"])
+    book.create_sheet("Other").append(["title", "signed"])
+    book.save(tmp_path / "register.xlsx")
+    before = store_state_at(store)
+    result = invoke("load", str(tmp_path / "register.xlsx"))
+    assert result.exit_code == 1, result.output
+    assert "register.xlsx:Sheet!1: unknown column 'Notes'" in result.output
+    assert store_state_at(store) == before
