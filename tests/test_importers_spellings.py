@@ -244,3 +244,45 @@ def test_the_real_command_reads_an_xlsx_register(lamcoop, tmp_path):
     done = lamcoop("--store", store, "load", str(path))
     assert done.returncode == 0, done.stderr
     assert b"register.xlsx (agreements): 5 rows: 5 loaded, 0 merged, 0 rejected" in done.stdout
+
+
+#: HEADER as a Persian and a Chinese analyst write it: each column named by a label of the
+#: property it writes, from the ontology (and graph_loader/term_labels.ttl for rdf:type), the
+#: Persian with Arabic kaf and yeh and without its zero-width non-joiners, as typed.
+LABELLED_HEADERS = {
+    "fa": ["شناسه", "نوع", "طرف توافق نامه", "هماهنگ كننده", "تاریخ امضا", "تاریخ پایان",
+           "بدون تاریخ پایان", "الگوی تأمین مالی", "مبلغ بودجه", "حوزهٔ همکاری",
+           "استاندارد پذیرفته"],
+    "zh": ["标识符", "类型", "协议方", "协调方", "签署日期", "结束日期", "无固定期限", "经费模式",
+           "预算金额", "合作领域", "采用标准"],
+    "en": ["ID", "Type", "Party", "Coordinator", "Signed on", "End date", "Open-ended",
+           "Funding model", "Budget amount", "Cooperation area", "Adopts standard"],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("language", LABELLED_HEADERS)
+def test_a_header_naming_columns_by_their_labels_gives_the_graph_column_names_give(
+    seeded, tmp_path, language
+):
+    """A header in Persian or Chinese (or English words) was refused whole: "cannot tell
+    which importer reads this file from its header", its names shown as mojibake."""
+    csv_path = write_csv(tmp_path / "register.csv", HEADER, ROWS)
+    assert seeded("--store", "st", "load", "--quiet", str(csv_path)).exit_code == 0
+    expected = triples(seeded, BASE + "graph/register")
+    labelled = LABELLED_HEADERS[language]
+    for path in (write_csv(tmp_path / "labelled.csv", labelled, ROWS),
+                 write_xlsx(tmp_path / "labelled.xlsx", labelled, ROWS)):  # fmt: skip
+        result = seeded("--store", "st", "load", "--quiet", "--graph", BASE + "graph/register",
+                        str(path))  # fmt: skip
+        assert result.exit_code == 0, (path.name, result.output)
+        assert "5 rows: 5 loaded, 0 merged, 0 rejected" in result.output
+        assert triples(seeded, BASE + "graph/register") == expected, path.name
+
+
+def test_an_unknown_header_is_named_as_written(seeded, tmp_path):
+    path = write_csv(tmp_path / "register.csv", ["شناسه", "یادداشت", "备注"], [["x-1", "a", "b"]])
+    result = seeded("--store", "st", "load", "--quiet", "--as", "agreements", str(path))
+    assert result.exit_code == 1, result.output
+    assert "unknown column 'یادداشت', '备注'" in result.output
+    undetected = seeded("--store", "st", "load", "--quiet", str(path))
+    assert "from its header (id, یادداشت, 备注)" in undetected.output  # no mojibake

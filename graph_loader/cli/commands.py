@@ -105,7 +105,9 @@ def _load_all(store, state, files, graph, chosen, append, importer, report, quie
     :func:`~graph_loader.importers.import_file` that only tables take."""
     for name in files:
         try:
-            kind = importer or (None if chosen else detect(name))
+            kind = importer or (
+                None if chosen else detect(name, store=store, encoding=table["encoding"])
+            )
             if kind:
                 click.echo(
                     import_file(

@@ -9,16 +9,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from graph_loader.importers.agreements import COLUMNS as AGREEMENT_COLUMNS
 from graph_loader.importers.agreements import AgreementImporter
 from graph_loader.importers.common import ImportFailed
 from graph_loader.importers.imls_museums import ImlsMuseumImporter
-from graph_loader.importers.register_header import MAX_ABOVE, column_name, header_index, line_cells
+from graph_loader.importers.register_header import (
+    MAX_ABOVE,
+    ColumnNames,
+    header_index,
+    line_cells,
+)
+from graph_loader.importers.register_rows import COLUMNS as AGREEMENT_COLUMNS
+from graph_loader.importers.register_rows import register_columns
 from graph_loader.importers.runner import ImportRejected, ImportResult, run_import
 from graph_loader.importers.spreadsheets import SUFFIXES as SPREADSHEETS
 from graph_loader.importers.wikidata_isil import WikidataIsilImporter
 from graph_loader.rdf_formats import source_name
-from graph_loader.store import Store
+from graph_loader.store import ReadableStore, Store
 
 IMPORTERS: dict[str, type] = {
     "agreements": AgreementImporter,
@@ -39,12 +45,16 @@ __all__ = [
 ]
 
 
-def detect(path: str | Path) -> str | None:
+def detect(
+    path: str | Path, *, store: ReadableStore | None = None, encoding: str | None = None
+) -> str | None:
     """The importer that reads ``path``, from its header; ``None`` when it is RDF.
 
     A spreadsheet (``.xlsx``, ``.ods``) is an agreement register. A ``.csv``/``.tsv`` file
-    must have one of the importers' headers; a ``.json`` file is an
+    must have one of the importers' headers (a register's columns named by the labels of
+    ``store`` too, :mod:`~graph_loader.importers.register_rows`); a ``.json`` file is an
     agreement register unless it is JSON-LD (it names ``@context``, ``@id``, ``@graph``...).
+    The header is read in ``encoding`` (default UTF-8), an undecodable byte as U+FFFD.
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -56,12 +66,13 @@ def detect(path: str | Path) -> str | None:
         raise ImportFailed(f"{path}: a pipe is read once: name the kind of table with --as")
     try:
         with path.open("rb") as handle:
-            head = handle.read(_PEEK).decode("latin-1")
+            head = handle.read(_PEEK).decode(encoding or "utf-8", errors="replace")
     except OSError as exc:
         raise ImportFailed(f"{path}: cannot read: {exc.strerror or exc}") from None
     if suffix == ".json":
         return None if '"@' in head else "agreements"
-    names = _header_names(head, suffix)
+    columns = register_columns(store) if store is not None else ColumnNames(frozenset())
+    names = _header_names(head, suffix, columns)
     if "item" in names and ({"isil", "itemlabel"} & names):
         return "wikidata-isil"
     if {"mid", "discipl"} <= names:
@@ -86,12 +97,12 @@ def default_report_path(path: str | Path) -> Path:
     return path.parent / f"{source_name(path)}-rejected.csv"
 
 
-def _header_names(head: str, suffix: str) -> set[str]:
+def _header_names(head: str, suffix: str, columns: ColumnNames) -> set[str]:
     """The column names of the table's header (:mod:`~graph_loader.importers.register_header`:
-    below a title, names in words), from the first bytes of the file."""
-    lines = head.lstrip("\ufeff\xef\xbb\xbf").splitlines()[: MAX_ABOVE + 1] or [""]
-    cells = [line_cells(line, suffix) for line in lines]
-    return {column_name(n.strip('"').lstrip("?")) for n in cells[header_index(cells)] if n.strip()}
+    below a title, names in words or labels), from the first bytes of the file."""
+    lines = head.lstrip("\ufeff").splitlines()[: MAX_ABOVE + 1] or [""]
+    cells = [[c.strip('"').lstrip("?") for c in line_cells(line, suffix)] for line in lines]
+    return {columns(n) for n in cells[header_index(cells, column=columns)] if n.strip()}
 
 
 def import_file(
@@ -116,7 +127,7 @@ def import_file(
     importer's, UTF-8 but for the IMLS file).
     """
     path = Path(path)
-    name = importer or detect(path)
+    name = importer or detect(path, store=store, encoding=encoding)
     if name not in IMPORTERS:
         raise ImportFailed(
             f"{path}: no importer {name!r}; use one of {', '.join(IMPORTERS)}"

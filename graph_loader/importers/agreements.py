@@ -7,15 +7,12 @@ read rejects the row with the field and the reason. See docs/importers.md.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
-from itertools import chain
 from pathlib import Path
 from typing import Any, TextIO
 
 import pyoxigraph as ox
 
-from graph_loader.bounded import Refused, json_text
 from graph_loader.importers import cells
 from graph_loader.importers.agreement_fields import (
     DATES,
@@ -26,40 +23,29 @@ from graph_loader.importers.agreement_fields import (
 )
 from graph_loader.importers.common import (
     ImportContext,
-    ImportFailed,
     Outcome,
-    Prefixed,
     Problem,
     Row,
     RowRejected,
-    csv_rows,
-    header_error,
     is_slug,
     literal,
-    raw_text,
     slugify,
     split_multi,
-    table_delimiter,
 )
 from graph_loader.importers.lookup import StoreLookup, is_iri, named_node
-from graph_loader.importers.register_header import (
-    column_name,
-    head_lines,
-    header_index,
-    line_cells,
+from graph_loader.importers.register_rows import (
+    EXTRA,
+    LANGUAGE_COLUMN,
+    check_columns,
+    csv_register_rows,
+    json_rows,
+    register_columns,
 )
 from graph_loader.importers.spreadsheets import SUFFIXES as SPREADSHEETS
 from graph_loader.importers.spreadsheets import spreadsheet_rows
 from graph_loader.rdf_formats import source_name
 from graph_loader.vocab import DCTERMS, LAMC, RDF, RDFS, SKOS, Term
 
-COLUMNS = (
-    "id", "title", "type", "parties", "coordinator", "signed", "start", "end", "open_ended",
-    "funding_model", "budget_amount", "budget_currency", "governance", "areas", "standards",
-    "responsibilities", "indicators", "evaluation", "data_protection", "staffing", "source",
-)  # fmt: skip
-#: Optional: the BCP 47 language of the row's titles, labels and provision texts.
-LANGUAGE_COLUMN = "language"
 #: The problems of an id: none given, or nothing a slug can be made of.
 MISSING_ID = "missing: every agreement needs an id (a slug such as calis-charter)"
 NO_SLUG = "has no ASCII letter or digit to make its slug of (such as calis-charter)"
@@ -77,8 +63,6 @@ PROVISIONS = {
     "staffing": (LAMC.staffingProvision, LAMC.StaffingProvision, "staffing"),
 }  # fmt: skip
 AREAS_SCHEME = "cooperation-areas"
-#: The cell key of a row's surplus cells (a comma too many, an unquoted comma).
-EXTRA = "(row)"
 
 
 class AgreementImporter:
@@ -97,17 +81,18 @@ class AgreementImporter:
     def rows(self, handle: TextIO, path: Path) -> Iterator[Row]:
         """The file's agreements: XLSX or ODS by suffix; JSON when it starts with ``[`` or
         ``{``; else CSV."""
+        columns = register_columns(self.ctx.store)
         if path.suffix.lower() in SPREADSHEETS:
-            check = lambda names, at: _check_columns(path, names, "column", at)  # noqa: E731
-            yield from spreadsheet_rows(handle.buffer.read(), path, check, EXTRA)
+            check = lambda names, at: check_columns(path, names, "column", at, columns)  # noqa: E731
+            yield from spreadsheet_rows(handle.buffer.read(), path, check, EXTRA, column=columns)
             return
         head = handle.read(1)
         while head[-1:].isspace() and (more := handle.read(1)):
             head += more
         if head.strip() in ("[", "{"):
-            yield from _json_rows(head + handle.read(), path)
+            yield from json_rows(head + handle.read(), path, columns)
         else:
-            yield from _csv_rows(head.lstrip(), handle, path)
+            yield from csv_register_rows(head.lstrip(), handle, path, columns)
 
     # -- converting ----------------------------------------------------------------------
     def convert(self, row: Row) -> Outcome:
@@ -327,70 +312,3 @@ def _party_prefix(value: str) -> tuple[str | None, str]:
         party, _, text = value[1:].partition("]")
         return party.strip(), text.strip()
     return None, value
-
-
-def _csv_rows(head: str, handle: TextIO, path: Path) -> Iterator[Row]:
-    lines = head_lines(head, handle)
-    above = header_index([line_cells(line, path.suffix) for line in lines])
-    delimiter = table_delimiter(lines[above], path.suffix)
-    rest = chain(lines[above:-1], Prefixed(lines[-1], handle))  # the last may be partial
-    records = csv_rows(rest, delimiter=delimiter, first_line=above + 1)
-    first = next(records, None)
-    if first is None:
-        raise header_error(path, "the file is empty; the first line must name the columns")
-    _check_columns(path, first[1], "column", str(first[0]))
-    header = [column_name(h) for h in first[1]]
-    for line, values in records:
-        if not any(v.strip() for v in values):
-            continue
-        found = dict(zip(header, values, strict=False))
-        if len(values) > len(header):
-            found[EXTRA] = f"{len(values)} cells but the header names {len(header)} columns"
-        yield Row(str(line), found, raw_text(values, delimiter))
-
-
-def _json_rows(text: str, path: Path) -> Iterator[Row]:
-    try:
-        data = json_text.loads(text)
-    except Refused as exc:
-        raise ImportFailed(f"{path}: {exc.path}: {exc.reason}; nothing loaded") from None
-    except json.JSONDecodeError as exc:
-        raise ImportFailed(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
-    if isinstance(data, dict) and isinstance(data.get("agreements"), list):
-        data, prefix = data["agreements"], "$.agreements"
-    elif isinstance(data, list):
-        prefix = "$"
-    else:
-        raise ImportFailed(f"{path}: expected a JSON array of agreement objects")
-    for index, item in enumerate(data):
-        where = f"{prefix}[{index}]"
-        if not isinstance(item, dict):
-            raise ImportFailed(f"{path}: {where}: expected an object, found {type(item).__name__}")
-        _check_columns(path, [str(k) for k in item], "field", where=where)
-        yield Row(where, {column_name(str(k)): _json_cell(v) for k, v in item.items()}, _dump(item))
-
-
-def _json_cell(value: Any) -> Any:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return [_json_cell(v) for v in value]
-    return None if value is None else str(value)
-
-
-def _dump(item: dict) -> str:
-    return json.dumps(item, ensure_ascii=False, default=str)
-
-
-def _check_columns(path: Path, written: list[str], what: str, where: str = "1") -> None:
-    """Refuse a header naming a column no register has (named as written) or no ``id``."""
-    known = {*COLUMNS, LANGUAGE_COLUMN}
-    names = [column_name(w) for w in written]
-    unknown = [w.strip() for w, n in zip(written, names, strict=True) if n not in known]
-    if unknown:
-        raise ImportFailed(
-            f"{path}:{where}: unknown {what} {', '.join(map(repr, unknown))}; "
-            f"the register's {what}s are {', '.join(COLUMNS)} (and optional {LANGUAGE_COLUMN})"
-        )
-    if "id" not in names and not where.startswith("$"):
-        raise ImportFailed(f"{path}:{where}: no 'id' column; every agreement needs an id")

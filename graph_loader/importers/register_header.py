@@ -19,15 +19,19 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TextIO
 
 from graph_loader.importers.common import table_delimiter
+from graph_loader.normalise import squeeze
 
 #: How many rows above the header (a title, notes, blank lines) a table may have.
 MAX_ABOVE = 10
 #: The column every register names.
 KEY = "id"
+#: How a header's cell is read as a column's name.
+Naming = Callable[[str], str]
 #: The most characters of a line read to look for the header (a header is far shorter;
 #: the rest of a longer line is read with its record, under the cell limits).
 LINE_LIMIT = 65536
@@ -38,16 +42,37 @@ def column_name(text: str) -> str:
     return re.sub(r"[\s\-]+", "_", text.strip().lower())
 
 
-def header_index(rows: Sequence[Sequence[str]]) -> int:
+@dataclass(frozen=True)
+class ColumnNames:
+    """How a header names a table's columns: by a column's own name (:func:`column_name`),
+    or by a label (``labels``: the label folded by :func:`~graph_loader.normalise.squeeze`
+    -> the column). Called with a header's cell, it gives the column the cell names, else the
+    cell's :func:`column_name` (which :attr:`known` then lacks).
+
+    >>> names = ColumnNames(frozenset({"id", "parties"}), {squeeze("طرف‌ها"): "parties"})
+    >>> names("ID"), names("طرف ها"), names("Notes")
+    ('id', 'parties', 'notes')
+    """
+
+    known: frozenset[str]
+    labels: Mapping[str, str] = field(default_factory=dict)
+
+    def __call__(self, written: str) -> str:
+        name = column_name(written)
+        return name if name in self.known else self.labels.get(squeeze(written), name)
+
+
+def header_index(rows: Sequence[Sequence[str]], *, column: Naming = column_name) -> int:
     """The index of the header among the first rows of a table (0 when none names ``id``)."""
-    found = find_header(rows)
+    found = find_header(rows, column=column)
     return 0 if found is None else found
 
 
-def find_header(rows: Sequence[Sequence[str]]) -> int | None:
-    """The index of the first of the first rows with a cell naming ``id``, if one has."""
+def find_header(rows: Sequence[Sequence[str]], *, column: Naming = column_name) -> int | None:
+    """The index of the first of the first rows with a cell naming ``id`` (as ``column``
+    reads a cell), if one has."""
     for index, cells in enumerate(rows[: MAX_ABOVE + 1]):
-        if any(column_name(cell) == KEY for cell in cells):
+        if any(column(cell) == KEY for cell in cells):
             return index
     return None
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from graph_loader.importers.common import ImportFailed, Problem, Row
-from graph_loader.importers.register_header import MAX_ABOVE, column_name, find_header
+from graph_loader.importers.register_header import MAX_ABOVE, Naming, column_name, find_header
 
 SUFFIXES = (".xlsx", ".ods")
 #: What a formula cell with no saved value is refused with (a workbook written by a program
@@ -72,20 +72,25 @@ def cell_text(value: Any) -> str:
 
 
 def spreadsheet_rows(
-    data: bytes, path: Path, check: Callable[[list[str], str], None], extra: str
+    data: bytes,
+    path: Path,
+    check: Callable[[list[str], str], None],
+    extra: str,
+    *,
+    column: Naming = column_name,
 ) -> Iterator[Row]:
     """The rows of the register's sheet of the workbook ``data`` (:func:`_register_sheet`);
     ``check`` vets the header (its names as written, and its place ``Sheet1!1``)."""
     _refuse_bombs(data, path)
     sheets = _xlsx(data, path) if path.suffix.lower() == ".xlsx" else _ods(data, path)
-    sheet, top, rows, above = _register_sheet(sheets)
+    sheet, top, rows, above = _register_sheet(sheets, column)
     if not top:
         raise ImportFailed(f"{path}: {sheet}!1: the sheet is empty; row 1 must name the columns")
     written = [cell_text(v) for v in top[above]]
     while written and not written[-1]:
         written.pop()
     check(written, f"{sheet}!{above + 1}")
-    header = [column_name(name) for name in written]
+    header = [column(name) for name in written]
     for number, values in enumerate(chain(top[above + 1 :], rows), start=above + 2):
         texts = [cell_text(v) for v in values]
         while texts and not texts[-1]:
@@ -109,7 +114,7 @@ def spreadsheet_rows(
 
 
 def _register_sheet(
-    sheets: Iterator[tuple[str, Iterator[tuple[Any, ...]]]],
+    sheets: Iterator[tuple[str, Iterator[tuple[Any, ...]]]], column: Naming
 ) -> tuple[str, list[tuple[Any, ...]], Iterator[tuple[Any, ...]], int]:
     """The sheet holding the register: the first whose first rows name ``id`` (a workbook
     may open with a sheet of instructions), else the first sheet; with its first rows, the
@@ -117,7 +122,7 @@ def _register_sheet(
     first = None
     for name, rows in sheets:
         top = list(islice(rows, MAX_ABOVE + 1))
-        found = find_header([[cell_text(v) for v in values] for values in top])
+        found = find_header([[cell_text(v) for v in values] for values in top], column=column)
         if found is not None:
             return name, top, rows, found
         first = first or (name, top, rows, 0)

@@ -11,7 +11,6 @@ The server maps its own paths onto the configured base IRI, so ``/id/x`` here is
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import pyoxigraph as ox
@@ -20,7 +19,8 @@ from werkzeug.exceptions import HTTPException
 
 from graph_loader.describe import Description, Select, describe, exists
 from graph_loader.graphs import ONTOLOGY
-from graph_loader.vocab import PROV, RDFS, normalise_language, sparql_prefixes, text_of
+from graph_loader.term_labels import external_labels
+from graph_loader.vocab import PROV, normalise_language, sparql_prefixes, text_of
 from sparql_endpoint.context import service
 from sparql_endpoint.executor import ReadView
 from sparql_endpoint.front_cache import HEADER as FRONT_CACHE_HEADER
@@ -286,7 +286,7 @@ def known_term_labels(select: Select) -> dict[str, list[ox.Literal]]:
 
 def term_labels(select: Select) -> dict[str, list[ox.Literal]]:
     """IRI of every labelled term of the ontology graph -> its labels (every language), with
-    the labels of other vocabularies' terms (:data:`TERM_LABELS_FILE`) in each language the
+    the labels of other vocabularies' terms (:mod:`graph_loader.term_labels`) in each language the
     ontology does not label them in."""
     graph = ox.NamedNode(service().settings.graph_iri(ONTOLOGY))
     found: dict[str, list[ox.Literal]] = {}
@@ -298,20 +298,6 @@ def term_labels(select: Select) -> dict[str, list[ox.Literal]]:
         own = found.setdefault(iri, [])
         have = {normalise_language(lit.language or "") for lit in own}
         own += [lit for lit in labels if normalise_language(lit.language or "") not in have]
-    return found
-
-
-#: Labels of other vocabularies' terms (SKOS, DCTERMS, RDFS, OWL, VoID, DCAT...) in en, fa and
-#: zh-Hans, for those the ontology does not label: the pages' words, in no graph of the store.
-TERM_LABELS_FILE = Path(__file__).resolve().parent / "term_labels.ttl"
-
-
-def external_labels(path: Path = TERM_LABELS_FILE) -> dict[str, list[ox.Literal]]:
-    """The ``rdfs:label``s of :data:`TERM_LABELS_FILE`, by term IRI."""
-    found: dict[str, list[ox.Literal]] = {}
-    for triple in ox.parse(path=path, format=ox.RdfFormat.TURTLE):
-        if triple.predicate.value == RDFS + "label" and isinstance(triple.object, ox.Literal):
-            found.setdefault(triple.subject.value, []).append(triple.object)
     return found
 
 
