@@ -285,4 +285,4 @@ def test_an_unknown_header_is_named_as_written(seeded, tmp_path):
     assert result.exit_code == 1, result.output
     assert "unknown column 'یادداشت', '备注'" in result.output
     undetected = seeded("--store", "st", "load", "--quiet", str(path))
-    assert "from its header (id, یادداشت, 备注)" in undetected.output  # no mojibake
+    assert "from its header (شناسه, یادداشت, 备注)" in undetected.output  # as written

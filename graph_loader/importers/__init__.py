@@ -72,7 +72,8 @@ def detect(
     if suffix == ".json":
         return None if '"@' in head else "agreements"
     columns = register_columns(store) if store is not None else ColumnNames(frozenset())
-    names = _header_names(head, suffix, columns)
+    written = _header(head, suffix, columns)
+    names = {columns(n) for n in written}
     if "item" in names and ({"isil", "itemlabel"} & names):
         return "wikidata-isil"
     if {"mid", "discipl"} <= names:
@@ -81,7 +82,7 @@ def detect(
         return "agreements"
     raise ImportFailed(
         f"{path}:1: cannot tell which importer reads this file from its header "
-        f"({', '.join(sorted(names)) or 'empty'}); name one with --as "
+        f"({', '.join(written) or 'empty'}); name one with --as "
         f"({', '.join(IMPORTERS)})"
     )
 
@@ -97,12 +98,12 @@ def default_report_path(path: str | Path) -> Path:
     return path.parent / f"{source_name(path)}-rejected.csv"
 
 
-def _header_names(head: str, suffix: str, columns: ColumnNames) -> set[str]:
-    """The column names of the table's header (:mod:`~graph_loader.importers.register_header`:
+def _header(head: str, suffix: str, columns: ColumnNames) -> list[str]:
+    """The names of the table's header as written (:mod:`~graph_loader.importers.register_header`:
     below a title, names in words or labels), from the first bytes of the file."""
     lines = head.lstrip("\ufeff").splitlines()[: MAX_ABOVE + 1] or [""]
-    cells = [[c.strip('"').lstrip("?") for c in line_cells(line, suffix)] for line in lines]
-    return {columns(n) for n in cells[header_index(cells, column=columns)] if n.strip()}
+    cells = [[c.strip().strip('"').lstrip("?") for c in line_cells(line, suffix)] for line in lines]
+    return [n for n in cells[header_index(cells, column=columns)] if n]
 
 
 def import_file(

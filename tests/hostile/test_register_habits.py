@@ -242,3 +242,16 @@ def test_a_workbook_with_no_register_sheet_names_its_first_sheet(cli_store, tmp_
     assert result.exit_code == 1, result.output
     assert "register.xlsx:Sheet!1: unknown column 'Notes'" in result.output
     assert store_state_at(store) == before
+
+
+def test_a_header_the_detection_cannot_place_is_named_as_written(cli_store, tmp_path):
+    """The header was read as Latin-1 to detect the importer: a Persian or Chinese header was
+    named in mojibake ("ø¹ùùø§ù"); it is now read as UTF-8 and named as written."""
+    invoke, store = cli_store
+    path = tmp_path / "register.csv"
+    path.write_text("عنوان,یادداشت,备注\r\nx,y,z\r\n", encoding="utf-8")
+    before = store_state_at(store)
+    result = invoke("load", str(path))
+    assert result.exit_code == 1, result.output
+    assert "from its header (عنوان, یادداشت, 备注); name one with --as" in result.output
+    assert store_state_at(store) == before
