@@ -191,8 +191,28 @@ def _check_before_parsing(path: Path, source: Source, rdf_format: ox.RdfFormat) 
 
 
 def source_graph(path: Path, *, base_iri: str) -> str:
-    """The graph a file goes to unless another is named: ``{base}graph/{name of the file}``."""
-    return graphs.graph_iri(base_iri, source_name(path))
+    """The graph a file goes to unless another is named: ``{base}graph/{name of the file}``,
+    which must be a user's graph (:class:`~graph_loader.graphs.Role`). A file that happens
+    to be named ``ontology.ttl``, ``audit.csv``, ``void.nt`` or ``seed-….nt`` would otherwise
+    replace a graph lamcoop keeps, or pass a user's data off as the dataset of record: it is
+    refused, before anything is read, and ``--graph`` names its graph.
+
+    >>> source_graph(Path("register.csv"), base_iri="http://e.org/")
+    'http://e.org/graph/register'
+    >>> source_graph(Path("audit.csv"), base_iri="http://e.org/")
+    Traceback (most recent call last):
+    ...
+    graph_loader.loading.LoadError: audit.csv: refused, nothing loaded: its name makes the \
+graph <http://e.org/graph/audit>, lamcoop's own (audit); name a graph for it with --graph
+    """
+    target = graphs.graph_iri(base_iri, source_name(path))
+    role = graphs.role_of(target, base_iri=base_iri)
+    if role is not graphs.Role.USER:
+        raise LoadError(
+            f"{path}: refused, nothing loaded: its name makes the graph <{target}>, "
+            f"lamcoop's own ({role.value}); name a graph for it with --graph"
+        )
+    return target
 
 
 def _skip_unchanged(

@@ -35,7 +35,12 @@ from graph_loader.xml_text import cleaned, is_xml
 
 @click.command("load")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--graph", default=None, help="Target graph IRI (default {base}graph/{file name}).")
+@click.option(
+    "--graph",
+    default=None,
+    help="Target graph IRI (default {base}graph/{file name}, when that is no graph of "
+    "lamcoop's own, such as ontology or audit).",
+)
 @click.option(
     "--format",
     "format_name",

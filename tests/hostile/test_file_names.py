@@ -1,0 +1,57 @@
+"""A file whose name is that of a graph lamcoop keeps.
+
+``lamcoop load FILE`` puts a file in ``{base}graph/{its name}``. A file that happened to be
+named ``ontology.ttl`` replaced the ontology (2,375 triples by the file's one, silently), an
+``audit.csv`` register went into the audit's results graph (which the next audit replaces),
+and ``seed-….nt`` passed a user's data off as the dataset of record. A name that makes one of
+lamcoop's own graphs is now refused before anything is read, naming the graph and its role;
+``--graph`` names the graph instead, and the store is as it was.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.hostile.conftest import store_state_at
+
+BASE = "https://w3id.org/lamcoop/"
+ONE = "<urn:x-lamcoop-test:a> <urn:x-lamcoop-test:b> <urn:x-lamcoop-test:c> .\n"
+REGISTER = "id,title\r\nx-1,First\r\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "role"),
+    [
+        ("ontology.nt", "ontology"),
+        ("alignments.ttl", "alignments"),
+        ("inferred.nt", "inferred"),
+        ("audit.csv", "audit"),
+        ("audit-run-20261207.nt", "audit-run"),
+        ("void.nt", "void"),
+        ("provenance.nt", "provenance"),
+        ("seed-mine.nt", "record"),
+        ("example-agreements.csv", "example"),
+        ("shapes-mine.ttl", "shapes"),
+    ],
+)
+def test_a_file_named_as_one_of_lamcoops_graphs_is_refused(cli_store, tmp_path, name, role):
+    invoke, store = cli_store
+    path = tmp_path / name
+    path.write_text(REGISTER if name.endswith(".csv") else ONE, encoding="utf-8")
+    before = store_state_at(store)
+    result = invoke("load", str(path))
+    assert result.exit_code == 1, result.output
+    graph = BASE + "graph/" + name.split(".")[0]
+    assert f"refused, nothing loaded: its name makes the graph <{graph}>" in result.output
+    assert f"lamcoop's own ({role}); name a graph for it with --graph" in result.output
+    assert store_state_at(store) == before
+
+
+@pytest.mark.parametrize("name", ["ontology.nt", "audit.csv"])
+def test_the_same_file_loads_into_the_graph_named_for_it(cli_store, tmp_path, name):
+    invoke, store = cli_store
+    path = tmp_path / name
+    path.write_text(REGISTER if name.endswith(".csv") else ONE, encoding="utf-8")
+    result = invoke("load", "--graph", BASE + "graph/mine", str(path))
+    assert result.exit_code == 0, result.output
+    assert BASE + "graph/mine" in store_state_at(store)
