@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from graph_loader import provenance
 from graph_loader.bounded import place, strip_bom
 from graph_loader.cli.state import AppState, pass_state
-from graph_loader.graphs import Role, role_of
+from graph_loader.graphs import Role, graph_iri, role_of
 from graph_loader.importers import IMPORTERS, default_report_path, detect, import_file
 from graph_loader.importers.spelling import DATE_ORDERS
 from graph_loader.loading import LoadError, LoadInterrupted, LoadResult, load_file
@@ -28,6 +28,7 @@ from graph_loader.rdf_formats import (
     RESULTS_FORMAT_NAMES,
     rdf_format,
     results_format,
+    source_name,
 )
 from graph_loader.settings import SETTINGS
 from graph_loader.xml_text import cleaned, is_xml
@@ -95,6 +96,7 @@ def load_command(
     """Load RDF files or tables (agreement registers, institution registries), each
     atomically into its own named graph (gzip accepted for RDF)."""
     _check_load_options(files, graph, format_name, append, importer, report)
+    _check_graph_names(files, graph or append, state.settings.base_iri)
     try:
         chosen = rdf_format(format_name) if format_name else None
     except ValueError as exc:
@@ -172,6 +174,19 @@ def _check_load_options(files, graph, format_name, append, importer, report) -> 
         raise click.UsageError("--as reads a table and --format names an RDF syntax; use one")
     if report and len(files) > 1:
         raise click.UsageError("--report names one file; load one table at a time with it")
+
+
+def _check_graph_names(files: tuple[str, ...], named: bool, base_iri: str) -> None:
+    """Refuse files of one command that would each replace the graph their names share."""
+    first_of: dict[str, str] = {}
+    for name in files if not named else ():
+        other = first_of.setdefault(source_name(name), name)
+        if other != name:
+            raise click.UsageError(
+                f"{other} and {name} both go to the graph "
+                f"<{graph_iri(base_iri, source_name(name))}>: the second would replace the "
+                "first; add --append to put both in it, or load one at a time with --graph"
+            )
 
 
 def _echo_loaded(result: LoadResult) -> None:

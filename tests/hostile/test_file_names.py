@@ -5,7 +5,8 @@ named ``ontology.ttl`` replaced the ontology (2,375 triples by the file's one, s
 ``audit.csv`` register went into the audit's results graph (which the next audit replaces),
 and ``seed-….nt`` passed a user's data off as the dataset of record. A name that makes one of
 lamcoop's own graphs is now refused before anything is read, naming the graph and its role;
-``--graph`` names the graph instead, and the store is as it was.
+``--graph`` names the graph instead, and the store is as it was. Two files of one command
+whose names make one graph are refused too: the second would replace the first.
 """
 
 from __future__ import annotations
@@ -55,3 +56,25 @@ def test_the_same_file_loads_into_the_graph_named_for_it(cli_store, tmp_path, na
     result = invoke("load", "--graph", BASE + "graph/mine", str(path))
     assert result.exit_code == 0, result.output
     assert BASE + "graph/mine" in store_state_at(store)
+
+
+def test_two_files_of_one_command_sharing_a_graph_name_are_refused(cli_store, tmp_path):
+    """``lamcoop load 2023/register.csv 2024/register.csv`` loaded the first, then replaced
+    it with the second in the graph both names make: one register was silently lost."""
+    invoke, store = cli_store
+    paths = []
+    for year in ("2023", "2024"):
+        (tmp_path / year).mkdir()
+        paths.append(tmp_path / year / "register.csv")
+        paths[-1].write_text(REGISTER.replace("x-1", f"x-{year}"), encoding="utf-8")
+    before = store_state_at(store)
+    result = invoke("load", *map(str, paths))
+    assert result.exit_code == 2, result.output
+    assert f"{paths[0]} and {paths[1]} both go to the graph <{BASE}graph/register>" in (
+        result.output
+    )
+    assert store_state_at(store) == before
+    appended = invoke("load", "--append", *map(str, paths))
+    assert appended.exit_code == 0, appended.output
+    found = invoke("query", "SELECT ?s WHERE { GRAPH ?g { ?s a ?t } } ORDER BY ?s").output
+    assert "agreement/x-2023>" in found and "agreement/x-2024>" in found
