@@ -94,23 +94,23 @@ def test_an_error_below_a_title_names_the_rows_own_line_or_cell(cli_store, tmp_p
     assert store_state_at(store) == before
 
 
-def test_a_title_with_no_header_below_it_is_named_as_the_header(cli_store, tmp_path):
+@pytest.mark.parametrize(
+    ("rows", "named"),
+    [
+        ([["Register, 2024"], ["title", "signed"]], "'Register, 2024'"),  # no header names id
+        ([["note"]] * 11 + [["id", "title"], ["x-1", "A"]], "'note';"),  # too far down
+    ],
+    ids=["no-id-below", "eleven-rows-above"],
+)
+def test_a_table_whose_header_is_not_found_is_named_by_its_first_row(
+    cli_store, tmp_path, rows, named
+):
     invoke, store = cli_store
-    path = _csv(tmp_path / "register.csv", [["Register, 2024"], ["title", "signed"]], ",")
+    path = _csv(tmp_path / "register.csv", rows, ",")
     before = store_state_at(store)
     result = invoke("load", str(path), "--as", "agreements")
     assert result.exit_code == 1, result.output
-    assert f"{path}:1: unknown column 'Register, 2024'" in result.output
-    assert store_state_at(store) == before
-
-
-def test_more_rows_above_the_header_than_a_title_takes_are_not_searched(cli_store, tmp_path):
-    invoke, store = cli_store
-    path = _csv(tmp_path / "register.csv", [["note"]] * 11 + [["id", "title"], ["x-1", "A"]], ",")
-    before = store_state_at(store)
-    result = invoke("load", str(path), "--as", "agreements")
-    assert result.exit_code == 1, result.output
-    assert f"{path}:1: unknown column 'note';" in result.output
+    assert f"{path}:1: unknown column {named}" in result.output
     assert store_state_at(store) == before
 
 
