@@ -60,17 +60,23 @@ class Names:
     def __init__(self) -> None:
         self._exact: dict[str, set[str]] = defaultdict(set)
         self._folded: dict[str, set[str]] = defaultdict(set)
+        #: A name as written for each folded key, to show people: a label before a slug.
+        self._shown: dict[str, str] = {}
+        self._slugs: set[str] = set()
 
-    def add(self, iri: str, text: str) -> None:
-        """``text`` names ``iri``."""
+    def add(self, iri: str, text: str, *, slug: bool = False) -> None:
+        """``text`` (a label, or with ``slug`` the IRI's slug) names ``iri``."""
         self._exact[text.strip()].add(iri)
         key = squeeze(text)
         if key:
             self._folded[key].add(iri)
+            if key not in self._shown or (key in self._slugs and not slug):
+                self._shown[key] = text.strip()
+                (self._slugs.add if slug else self._slugs.discard)(key)
 
     def add_slug(self, iri: str) -> None:
         """The IRI's last path segment (its slug) names it."""
-        self.add(iri, iri.rstrip("/").rsplit("/", 1)[-1])
+        self.add(iri, iri.rstrip("/").rsplit("/", 1)[-1], slug=True)
 
     def find(self, text: str) -> list[str]:
         """The IRIs ``text`` names: by exact label if any, else by folded label; sorted."""
@@ -78,12 +84,20 @@ class Names:
         return sorted(found)
 
     def near(self, text: str, limit: int = 5) -> list[str]:
-        """Up to ``limit`` labels (folded) that contain the folded ``text`` or are in it."""
+        """Up to ``limit`` labels, as written, whose folded forms contain the folded ``text``
+        or are in it.
+
+        >>> names = Names()
+        >>> names.add_slug("https://e.org/id/institution/peking-university")
+        >>> names.add("https://e.org/id/institution/peking-university", "Peking University")
+        >>> names.near("Peking University Library, Beijing"), names.near("peking univ")
+        (['Peking University'], ['Peking University'])
+        """
         key = squeeze(text)
         if len(key) < 3:
             return []
         hits = sorted(k for k in self._folded if key in k or (len(k) > 3 and k in key))
-        return hits[:limit]
+        return [self._shown[k] for k in hits[:limit]]
 
     def __len__(self) -> int:
         return len(self._exact)

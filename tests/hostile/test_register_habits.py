@@ -255,3 +255,27 @@ def test_a_header_the_detection_cannot_place_is_named_as_written(cli_store, tmp_
     assert result.exit_code == 1, result.output
     assert "from its header (عنوان, یادداشت, 备注); name one with --as" in result.output
     assert store_state_at(store) == before
+
+
+def test_an_unknown_party_is_answered_with_labels_as_written_and_the_list_hint(cli_store, tmp_path):
+    """The labels suggested for a party not found were their folded keys
+    ('iiifconsortium'), not labels anyone wrote; and a cell naming two parties with a comma
+    between them gave no hint that ';' separates them."""
+    invoke, _store = cli_store
+    labels = tmp_path / "institutions.nt"
+    label = "<http://www.w3.org/2000/01/rdf-schema#label>"
+    labels.write_text(
+        f'<{BASE}id/institution/iiif> {label} "IIIF Consortium"@en .\n'
+        f'<{BASE}id/institution/pku> {label} "Peking University"@en .\n',
+        encoding="utf-8",
+    )
+    assert invoke("load", "--graph", BASE + "graph/institutions", str(labels)).exit_code == 0
+    rows = [
+        ["id", "parties"],
+        ["x-1", "IIIF Consortium, Peking University"],
+        ["x-2", "Peking Univ"],
+    ]
+    result = invoke("load", str(_csv(tmp_path / "register.csv", rows, ",")))
+    assert result.exit_code == 1, result.output
+    assert "it names 2 institutions if read as a list: write ';' between them" in result.output
+    assert "labels like it: 'Peking University'" in result.output
