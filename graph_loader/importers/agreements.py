@@ -36,6 +36,7 @@ from graph_loader.importers.lookup import StoreLookup, is_iri, named_node
 from graph_loader.importers.register_rows import (
     EXTRA,
     LANGUAGE_COLUMN,
+    SINGLE,
     check_columns,
     csv_register_rows,
     json_rows,
@@ -49,8 +50,6 @@ from graph_loader.vocab import DCTERMS, LAMC, RDF, RDFS, SKOS, Term
 #: The problems of an id: none given, or nothing a slug can be made of.
 MISSING_ID = "missing: every agreement needs an id (a slug such as calis-charter)"
 NO_SLUG = "has no ASCII letter or digit to make its slug of (such as calis-charter)"
-SINGLE = {"id", "title", "type", "signed", "start", "end", "open_ended", "budget_amount",
-          "budget_currency", LANGUAGE_COLUMN}  # fmt: skip
 
 #: column -> (property, node class, component id used in the node's IRI)
 PROVISIONS = {

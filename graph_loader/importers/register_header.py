@@ -50,16 +50,44 @@ class ColumnNames:
     cell's :func:`column_name` (which :attr:`known` then lacks).
 
     >>> names = ColumnNames(frozenset({"id", "parties"}), {squeeze("طرف‌ها"): "parties"})
-    >>> names("ID"), names("طرف ها"), names("Notes")
-    ('id', 'parties', 'notes')
+    >>> names("ID"), names("طرف ها"), names("Notes"), names("Parties 2"), names("طرف‌ها ۳")
+    ('id', 'parties', 'notes', 'parties', 'parties')
     """
 
     known: frozenset[str]
     labels: Mapping[str, str] = field(default_factory=dict)
 
     def __call__(self, written: str) -> str:
+        name = self._named(written)
+        if name in self.known:
+            return name
+        bare = _NUMBERED.sub("", written.strip())  # "Party 1", "Party 2": parties
+        again = self._named(bare) if bare and bare != written.strip() else name
+        return again if again in self.known else name
+
+    def _named(self, written: str) -> str:
         name = column_name(written)
         return name if name in self.known else self.labels.get(squeeze(written), name)
+
+
+#: A number ending a column's name ("Party 1", "partner_2", "Area #3").
+_NUMBERED = re.compile(r"[\s_\-#.]*\d+$")
+
+
+def merged(header: Sequence[str], values: Sequence[str]) -> dict[str, str]:
+    """A row's cells by column; the cells of a column the header names more than once
+    ("Party 1", "Party 2") are joined by ``;``, as several values of it.
+
+    >>> merged(["id", "parties", "parties", "parties"], ["x", "a", "", "b"])
+    {'id': 'x', 'parties': 'a; b'}
+    """
+    found: dict[str, str] = {}
+    for name, value in zip(header, values, strict=False):
+        if not found.get(name):
+            found[name] = value
+        elif value.strip():
+            found[name] = f"{found[name]}; {value}"
+    return found
 
 
 def header_index(rows: Sequence[Sequence[str]], *, column: Naming = column_name) -> int:

@@ -35,6 +35,7 @@ from graph_loader.importers.register_header import (
     head_lines,
     header_index,
     line_cells,
+    merged,
 )
 from graph_loader.normalise import squeeze
 from graph_loader.store import ReadableStore
@@ -48,6 +49,10 @@ COLUMNS = (
 )  # fmt: skip
 #: Optional: the BCP 47 language of the row's titles, labels and provision texts.
 LANGUAGE_COLUMN = "language"
+#: The columns that take one value (a column of several, such as parties, may be given in
+#: several columns: "Party 1", "Party 2").
+SINGLE = frozenset({"id", "title", "type", "signed", "start", "end", "open_ended",
+                    "budget_amount", "budget_currency", LANGUAGE_COLUMN})  # fmt: skip
 #: The cell key of a row's surplus cells (a comma too many, an unquoted comma).
 EXTRA = "(row)"
 #: The term each column writes (the id: ``dcterms:identifier``), by whose labels a header
@@ -101,7 +106,7 @@ def csv_register_rows(head: str, handle: TextIO, path: Path, columns: ColumnName
     for line, values in records:
         if not any(v.strip() for v in values):
             continue
-        found = dict(zip(header, values, strict=False))
+        found: dict[str, Any] = merged(header, values)
         if len(values) > len(header):
             found[EXTRA] = f"{len(values)} cells but the header names {len(header)} columns"
         yield Row(str(line), found, raw_text(values, delimiter))
@@ -149,6 +154,13 @@ def check_columns(
             f"{path}:{where}: unknown {what} {', '.join(map(repr, unknown))}; "
             f"the register's {what}s are {', '.join(COLUMNS)} (and optional {LANGUAGE_COLUMN}),"
             " or a label of the property each writes"
+        )
+    repeated = [n for n in dict.fromkeys(names) if n in SINGLE and names.count(n) > 1]
+    if repeated:
+        twice = [w.strip() for w, n in zip(written, names, strict=True) if n == repeated[0]]
+        raise ImportFailed(
+            f"{path}:{where}: {', '.join(map(repr, twice))} are each the {what} "
+            f"{repeated[0]!r}, which takes one value"
         )
     if "id" not in names and not where.startswith("$"):
         raise ImportFailed(f"{path}:{where}: no 'id' column; every agreement needs an id")

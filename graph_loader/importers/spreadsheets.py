@@ -18,7 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from graph_loader.importers.common import ImportFailed, Problem, Row
-from graph_loader.importers.register_header import MAX_ABOVE, Naming, column_name, find_header
+from graph_loader.importers.register_header import (
+    MAX_ABOVE,
+    Naming,
+    column_name,
+    find_header,
+    merged,
+)
 
 SUFFIXES = (".xlsx", ".ods")
 #: What a formula cell with no saved value is refused with (a workbook written by a program
@@ -102,10 +108,12 @@ def spreadsheet_rows(
             for name, value in zip(header, values, strict=False)
             if isinstance(value, Unsaved)
         }
-        found: dict[str, Any] = {
-            name: "" if name in unsaved else text for name, text in zip(header, texts, strict=False)
-        }
-        places = {name: f"{sheet}!{column_letter(i)}{number}" for i, name in enumerate(header)}
+        found: dict[str, Any] = merged(
+            header, [t if n not in unsaved else "" for n, t in zip(header, texts, strict=False)]
+        )
+        places: dict[str, str] = {}
+        for i, name in enumerate(header):  # a column given in several: its first cell
+            places.setdefault(name, f"{sheet}!{column_letter(i)}{number}")
         if len(texts) > len(header):
             found[extra] = f"{len(texts)} cells but the header names {len(header)} columns"
             places[extra] = f"{sheet}!{column_letter(len(header))}{number}"

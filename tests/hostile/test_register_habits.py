@@ -279,3 +279,38 @@ def test_an_unknown_party_is_answered_with_labels_as_written_and_the_list_hint(c
     assert result.exit_code == 1, result.output
     assert "it names 2 institutions if read as a list: write ';' between them" in result.output
     assert "labels like it: 'Peking University'" in result.output
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_column_given_in_several_numbered_columns_has_all_their_values(cli_store, tmp_path, kind):
+    """ "Party 1", "Party 2", "Party 3" were unknown columns; two columns both named
+    "parties" kept only the second one's value, silently. A column of several values may now
+    be given in several columns, numbered or not; their cells are its values."""
+    invoke, _store = cli_store
+    assert invoke("load", "--graph", BASE + "graph/parties", str(_parties(tmp_path))).exit_code == 0
+    rows = [
+        ["ID", "Parties 1", "Parties 2", "Parties 3", "Responsibilities", "Responsibilities"],
+        ["x-1", BASE + "id/institution/a", BASE + "id/institution/b", "", "Keep it", "Check it"],
+    ]
+    path = (
+        _xlsx(tmp_path / "register.xlsx", rows)
+        if kind == "xlsx"
+        else _csv(tmp_path / "register.csv", rows, ",")
+    )
+    result = invoke("load", str(path))
+    assert result.exit_code == 0, result.output
+    assert invoke("query", LIST_QUERY).output.count("ontology#party>") == 2
+    texts = invoke(
+        "query", "SELECT ?t WHERE { GRAPH ?g { ?r <https://w3id.org/lamcoop/ontology#text> ?t } }"
+    )
+    assert '"Keep it"' in texts.output and '"Check it"' in texts.output
+
+
+def test_a_column_of_one_value_given_twice_is_refused(cli_store, tmp_path):
+    invoke, store = cli_store
+    path = _csv(tmp_path / "register.csv", [["id", "Title", "title 2"], ["x-1", "A", "B"]], ",")
+    before = store_state_at(store)
+    result = invoke("load", str(path))
+    assert result.exit_code == 1, result.output
+    assert "'Title', 'title 2' are each the column 'title', which takes one value" in result.output
+    assert store_state_at(store) == before
