@@ -131,8 +131,18 @@ def json_rows(text: str, path: Path, columns: ColumnNames) -> Iterator[Row]:
         if not isinstance(item, dict):
             raise ImportFailed(f"{path}: {where}: expected an object, found {type(item).__name__}")
         check_columns(path, [str(k) for k in item], "field", where, columns)
-        cells = {columns(str(k)): _json_cell(v) for k, v in item.items()}
+        cells: dict[str, Any] = {}
+        for key, value in item.items():  # a field given twice ("Party 1", "Party 2"): a list
+            name, cell = columns(str(key)), _json_cell(value)
+            if cells.get(name) and cell:
+                cells[name] = [*_listed(cells[name]), *_listed(cell)]
+            elif not cells.get(name):
+                cells[name] = cell
         yield Row(where, cells, json.dumps(item, ensure_ascii=False, default=str))
+
+
+def _listed(cell: Any) -> list[Any]:
+    return cell if isinstance(cell, list) else [cell]
 
 
 def _json_cell(value: Any) -> Any:

@@ -314,3 +314,20 @@ def test_a_column_of_one_value_given_twice_is_refused(cli_store, tmp_path):
     assert result.exit_code == 1, result.output
     assert "'Title', 'title 2' are each the column 'title', which takes one value" in result.output
     assert store_state_at(store) == before
+
+
+def test_json_fields_given_twice_are_all_values(cli_store, tmp_path):
+    """In JSON too, "Parties 1" and "Parties 2" were both read as parties, the second
+    replacing the first."""
+    invoke, _store = cli_store
+    assert invoke("load", "--graph", BASE + "graph/parties", str(_parties(tmp_path))).exit_code == 0
+    agreement = {
+        "id": "x-1",
+        "Parties 1": BASE + "id/institution/a",
+        "Parties 2": [BASE + "id/institution/b"],
+    }
+    path = tmp_path / "register.json"
+    path.write_text(json.dumps([agreement]), encoding="utf-8")
+    result = invoke("load", str(path))
+    assert result.exit_code == 0, result.output
+    assert invoke("query", LIST_QUERY).output.count("ontology#party>") == 2
