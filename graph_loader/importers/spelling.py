@@ -54,10 +54,21 @@ CURRENCY_SIGNS = {
     "人民币": "CNY", "rmb": "CNY", "ریال": "IRR", "﷼": "IRR", "rial": "IRR", "rials": "IRR",
 }  # fmt: skip
 _MONTH_NAME = "|".join(sorted(MONTHS, key=len, reverse=True))
-_DAY_MONTH_YEAR = re.compile(rf"(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_NAME})\.?,?\s+(\d{{4}})")
+# Between a day, a month's name and a year: spaces, or hyphens as Excel writes 14-May-2019.
+_DAY_MONTH_YEAR = re.compile(
+    rf"(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+|-)({_MONTH_NAME})\.?,?(?:\s+|-)(\d{{4}})"
+)
 _MONTH_DAY_YEAR = re.compile(rf"({_MONTH_NAME})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})")
-_MONTH_YEAR = re.compile(rf"({_MONTH_NAME})\.?,?\s+(\d{{4}})")
+_MONTH_YEAR = re.compile(rf"({_MONTH_NAME})\.?,?(?:\s+|-)(\d{{4}})")
 _NUMERIC = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})")
+#: The year first, then the month and day, with one separator, unpadded as spreadsheet
+#: programs write dates in Chinese settings (2019/5/14) or ISO's dashes (2019-5-4).
+_YEAR_FIRST = re.compile(r"(\d{4})([-/.])(\d{1,2})(?:\2(\d{1,2}))?")
+#: A date whose year has two digits (14-May-19, May-19, 5/14/19, Excel's defaults): which
+#: century it means the cell does not say.
+_TWO_DIGIT_YEAR = re.compile(
+    rf"(?:\d{{1,2}}[\s/.-])?(?:{_MONTH_NAME}|\d{{1,2}})\.?,?[\s/.-]+(\d{{2}})"
+)
 _AMOUNTS = (
     "digits, thousands grouped by ',' and a '.' decimal part (e.g. 125,000.50), with an "
     "optional currency such as €, $, ¥, 元, ریال or EUR"
@@ -80,12 +91,20 @@ def ascii_digits(text: str) -> str:
 def person_date(text: str, *, order: str | None = None) -> ox.Literal:
     """A date as people write it, as xsd:date, xsd:gYearMonth or xsd:gYear.
 
-    ISO ``YYYY-MM-DD``, ``YYYY-MM``, ``YYYY``; ``14 May 2019``, ``May 14, 2019``,
-    ``March 2021`` (English month names, abbreviated or not); ``DD/MM/YYYY`` or
-    ``MM/DD/YYYY`` (also with ``.``) when only one reading is a date, or as ``order`` says.
+    ISO ``YYYY-MM-DD``, ``YYYY-MM``, ``YYYY``, also unpadded or with ``/`` or ``.``
+    (``2019/5/14``); ``14 May 2019``, ``14-May-2019``, ``May 14, 2019``, ``March 2021``
+    (English month names, abbreviated or not); ``DD/MM/YYYY`` or ``MM/DD/YYYY`` (also with
+    ``.``) when only one reading is a date, or as ``order`` says. A two-digit year is
+    refused as such.
+
+    >>> [person_date(d).value for d in ("2019/5/14", "2019.05", "1-Jan-2020", "May-2019")]
+    ['2019-05-14', '2019-05', '2020-01-01', '2019-05']
     """
     given = text
     text = " ".join(ascii_digits(text).strip().split())
+    if found := _YEAR_FIRST.fullmatch(text):
+        year, month, day = found.group(1), int(found.group(3)), found.group(4)
+        text = f"{year}-{month:02d}" + (f"-{int(day):02d}" if day else "")
     if re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text):
         if int(text[:4]) < 1500:
             raise ValueError(
@@ -104,6 +123,12 @@ def person_date(text: str, *, order: str | None = None) -> ox.Literal:
         return ox.Literal(f"{found.group(2)}-{MONTHS[found.group(1)]:02d}", datatype=XSD.gYearMonth)
     if found := _NUMERIC.fullmatch(text):
         return _numeric(given, *(int(g) for g in found.groups()), order=order)
+    if found := _TWO_DIGIT_YEAR.fullmatch(lower):
+        short = found.group(1)
+        raise ValueError(
+            f"{given!r} has a two-digit year: write it in full (20{short} or 19{short}?), "
+            "as in 2019-05-14 or 14 May 2019"
+        )
     raise ValueError(
         f"{given!r} is not a date lamcoop reads: write 2019-05-14, 2019-05, 2019, "
         "14 May 2019, May 2019 or 14/05/2019"

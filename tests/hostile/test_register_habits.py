@@ -331,3 +331,46 @@ def test_json_fields_given_twice_are_all_values(cli_store, tmp_path):
     result = invoke("load", str(path))
     assert result.exit_code == 0, result.output
     assert invoke("query", LIST_QUERY).output.count("ontology#party>") == 2
+
+
+DATE_QUERY = (
+    "SELECT ?s ?d WHERE { GRAPH ?g { ?s <https://w3id.org/lamcoop/ontology#signedOn> ?d } } "
+    "ORDER BY ?s"
+)
+
+
+def test_dates_as_spreadsheet_programs_write_them(cli_store, tmp_path):
+    """Excel's default formats in English and Chinese settings were refused: 1-Jan-2020 and
+    14-May-2019 (hyphens between day, month name and year), 2019/5/14 and 2019-5-4 (year
+    first, unpadded)."""
+    invoke, _store = cli_store
+    spelt = ["1-Jan-2020", "14-May-2019", "2019/5/14", "2019-5-4", "May-2019", "2019.05"]
+    rows = [["id", "signed"], *([f"d-{n}", d] for n, d in enumerate(spelt))]
+    result = invoke("load", str(_csv(tmp_path / "register.csv", rows, ",")))
+    assert result.exit_code == 0, result.output
+    found = invoke("query", DATE_QUERY).output
+    for value in ("2020-01-01", "2019-05-14", "2019-05-14", "2019-05-04", "2019-05", "2019-05"):
+        assert f'"{value}"' in found, (value, found)
+
+
+@pytest.mark.parametrize("spelt", ["14-May-19", "May-19", "5/14/19"])
+def test_a_two_digit_year_is_named_as_such(cli_store, tmp_path, spelt):
+    invoke, store = cli_store
+    rows = [["id", "signed"], ["d-1", spelt]]
+    before = store_state_at(store)
+    result = invoke("load", str(_csv(tmp_path / "register.csv", rows, ",")))
+    assert result.exit_code == 1, result.output
+    assert f"'{spelt}' has a two-digit year: write it in full (2019 or 1919?)" in result.output
+    assert store_state_at(store) == before
+
+
+def test_a_solar_hijri_date_written_year_first_is_named_as_such(cli_store, tmp_path):
+    """A Persian register's date, year first with slashes, was "not a date lamcoop reads"; it
+    is now named as the Solar Hijri year it most likely is, as 1398-02-24 was."""
+    invoke, store = cli_store
+    rows = [["id", "signed"], ["d-1", "1398/02/24"]]
+    before = store_state_at(store)
+    result = invoke("load", str(_csv(tmp_path / "register.csv", rows, ",")))
+    assert result.exit_code == 1, result.output
+    assert "'1398/02/24' is year 1398, before 1500: a Solar Hijri year?" in result.output
+    assert store_state_at(store) == before
