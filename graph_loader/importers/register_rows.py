@@ -30,6 +30,7 @@ from graph_loader.importers.common import (
     raw_text,
     table_delimiter,
 )
+from graph_loader.importers.names import LABELS
 from graph_loader.importers.register_header import (
     ColumnNames,
     head_lines,
@@ -40,7 +41,7 @@ from graph_loader.importers.register_header import (
 from graph_loader.normalise import squeeze
 from graph_loader.store import ReadableStore
 from graph_loader.term_labels import external_labels
-from graph_loader.vocab import DCTERMS, LAMC, RDF, RDFS, SKOS
+from graph_loader.vocab import DCTERMS, LAMC, RDF
 
 COLUMNS = (
     "id", "title", "type", "parties", "coordinator", "signed", "start", "end", "open_ended",
@@ -71,10 +72,9 @@ COLUMN_TERMS: Mapping[str, str] = {
     LANGUAGE_COLUMN: DCTERMS + "language",
 }  # fmt: skip
 _TERMS = " ".join(f"<{term}>" for term in COLUMN_TERMS.values())
-_LABELS_QUERY = (
-    f"SELECT ?p ?l WHERE {{ VALUES ?p {{ {_TERMS} }} GRAPH ?g {{ ?p ?lp ?l }} "
-    f"VALUES ?lp {{ <{RDFS}label> <{SKOS}prefLabel> <{SKOS}altLabel> }} }}"
-)
+#: The labels of those terms, by the importers' one label path (a path, not a join with the
+#: label properties: 1 ms against 200 ms on a store of 1.9M triples).
+_LABELS_QUERY = f"SELECT ?p ?l WHERE {{ VALUES ?p {{ {_TERMS} }} GRAPH ?g {{ ?p {LABELS} ?l }} }}"
 
 
 def register_columns(store: ReadableStore) -> ColumnNames:
