@@ -27,6 +27,16 @@ FUNDING_MODELS = (
     "self-raised",
 )  # fmt: skip
 DATES = {"signed": LAMC.signedOn, "start": LAMC.startDate, "end": LAMC.endDate}
+#: column -> (property, node class, component id used in the node's IRI)
+PROVISIONS = {
+    "responsibilities": (LAMC.responsibility, LAMC.Responsibility, "responsibilities"),
+    "indicators": (LAMC.performanceIndicator, LAMC.PerformanceIndicator, "indicators"),
+    "evaluation": (LAMC.evaluationProvision, LAMC.EvaluationProvision, "evaluation"),
+    "data_protection": (
+        LAMC.dataProtectionProvision, LAMC.DataProtectionProvision, "data-protection",
+    ),
+    "staffing": (LAMC.staffingProvision, LAMC.StaffingProvision, "staffing"),
+}  # fmt: skip
 
 
 def agreement_type(lookup: StoreLookup, value: str) -> ox.NamedNode:

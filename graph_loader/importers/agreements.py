@@ -16,6 +16,7 @@ import pyoxigraph as ox
 from graph_loader.importers import cells
 from graph_loader.importers.agreement_fields import (
     DATES,
+    PROVISIONS,
     agreement_type,
     budget,
     date,
@@ -51,16 +52,6 @@ from graph_loader.vocab import DCTERMS, LAMC, RDF, RDFS, SKOS, Term
 MISSING_ID = "missing: every agreement needs an id (a slug such as calis-charter)"
 NO_SLUG = "has no ASCII letter or digit to make its slug of (such as calis-charter)"
 
-#: column -> (property, node class, component id used in the node's IRI)
-PROVISIONS = {
-    "responsibilities": (LAMC.responsibility, LAMC.Responsibility, "responsibilities"),
-    "indicators": (LAMC.performanceIndicator, LAMC.PerformanceIndicator, "indicators"),
-    "evaluation": (LAMC.evaluationProvision, LAMC.EvaluationProvision, "evaluation"),
-    "data_protection": (
-        LAMC.dataProtectionProvision, LAMC.DataProtectionProvision, "data-protection",
-    ),
-    "staffing": (LAMC.staffingProvision, LAMC.StaffingProvision, "staffing"),
-}  # fmt: skip
 AREAS_SCHEME = "cooperation-areas"
 
 

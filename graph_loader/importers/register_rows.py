@@ -21,6 +21,7 @@ from typing import Any, TextIO
 import pyoxigraph as ox
 
 from graph_loader.bounded import Refused, json_text
+from graph_loader.importers.agreement_fields import DATES, PROVISIONS
 from graph_loader.importers.common import (
     ImportFailed,
     Prefixed,
@@ -61,15 +62,13 @@ EXTRA = "(row)"
 COLUMN_TERMS: Mapping[str, str] = {
     "id": DCTERMS + "identifier", "title": DCTERMS + "title", "type": RDF + "type",
     "parties": LAMC + "party", "coordinator": LAMC + "coordinator",
-    "signed": LAMC + "signedOn", "start": LAMC + "startDate", "end": LAMC + "endDate",
+    **{column: term.value for column, term in DATES.items()},
     "open_ended": LAMC + "openEnded", "funding_model": LAMC + "fundingModel",
     "budget_amount": LAMC + "budgetAmount", "budget_currency": LAMC + "budgetCurrency",
     "governance": LAMC + "governanceBody", "areas": LAMC + "cooperationArea",
-    "standards": LAMC + "adoptsStandard", "responsibilities": LAMC + "responsibility",
-    "indicators": LAMC + "performanceIndicator", "evaluation": LAMC + "evaluationProvision",
-    "data_protection": LAMC + "dataProtectionProvision",
-    "staffing": LAMC + "staffingProvision", "source": DCTERMS + "source",
-    LANGUAGE_COLUMN: DCTERMS + "language",
+    "standards": LAMC + "adoptsStandard",
+    **{column: term.value for column, (term, _, _) in PROVISIONS.items()},
+    "source": DCTERMS + "source", LANGUAGE_COLUMN: DCTERMS + "language",
 }  # fmt: skip
 _TERMS = " ".join(f"<{term}>" for term in COLUMN_TERMS.values())
 #: The labels of those terms, by the importers' one label path (a path, not a join with the
