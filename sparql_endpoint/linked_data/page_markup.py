@@ -20,7 +20,6 @@ their old names and the markup is the same. Interface words come from the templa
 >>> names = "{{ language_name_markup('fa') }} {{ language_name_markup('x<') }}"
 >>> print(env.from_string(names).render())
 Persian <bdi dir="ltr">x&lt;</bdi>
->>> from sparql_endpoint.linked_data.documents import DocFormat
 >>> formats = [DocFormat("ttl", "text/turtle", None), DocFormat("html", "text/html", None)]
 >>> format_links("a&b", formats)
 Markup('<a href="/doc/a&amp;b.ttl" type="text/turtle" class="format" dir="ltr">ttl</a> ')
@@ -32,12 +31,13 @@ Markup('<a href="/doc/a&amp;b.ttl" type="text/turtle" class="format" dir="ltr">t
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, Protocol
+from typing import Any
 
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
+from sparql_endpoint.linked_data.documents import DocFormat
 from sparql_endpoint.refusals import N_
 
 #: The words before the links to the page in each language.
@@ -50,11 +50,6 @@ LANGUAGE_NAMES = {
 }
 #: Each language of the interface named in itself, with its tag and direction.
 _IN_ITSELF = (("en", "ltr", "English"), ("fa", "rtl", "فارسی"), ("zh-Hans", "ltr", "中文"))
-
-
-class _Format(Protocol):
-    extension: str
-    media_type: str
 
 
 @pass_context
@@ -78,7 +73,7 @@ def language_name_markup(context: Context, tag: str) -> Markup:
     return escape(context.call(context.resolve("_"), name))
 
 
-def format_links(stem: str, formats: Iterable[_Format]) -> Markup:
+def format_links(stem: str, formats: Iterable[DocFormat]) -> Markup:
     """The links to an entity's document in each RDF format (every format but HTML), each
     followed by a space."""
     path = escape(stem)
@@ -92,7 +87,7 @@ def format_links(stem: str, formats: Iterable[_Format]) -> Markup:
     )
 
 
-def alternate_links(stem: str, formats: Iterable[_Format]) -> Markup:
+def alternate_links(stem: str, formats: Iterable[DocFormat]) -> Markup:
     """The ``<link rel="alternate">`` of an entity page's head, one per RDF format, each on
     its own line."""
     path = escape(stem)
