@@ -190,9 +190,14 @@ def _check_before_parsing(path: Path, source: Source, rdf_format: ox.RdfFormat) 
         raise LoadError(f"{path}: cannot read: {exc}") from None
 
 
+def file_graph(path: str | Path, *, base_iri: str) -> str:
+    """The graph a file's name makes: ``{base}graph/{name of the file}``."""
+    return graphs.graph_iri(base_iri, source_name(path))
+
+
 def source_graph(path: Path, *, base_iri: str) -> str:
-    """The graph a file goes to unless another is named: ``{base}graph/{name of the file}``,
-    which must be a user's graph (:class:`~graph_loader.graphs.Role`). A file that happens
+    """The graph a file goes to unless another is named, :func:`file_graph`, which must be
+    a user's graph (:class:`~graph_loader.graphs.Role`). A file that happens
     to be named ``ontology.ttl``, ``audit.csv``, ``void.nt`` or ``seed-….nt`` would otherwise
     replace a graph lamcoop keeps, or pass a user's data off as the dataset of record: it is
     refused, before anything is read, and ``--graph`` names its graph.
@@ -205,7 +210,7 @@ def source_graph(path: Path, *, base_iri: str) -> str:
     graph_loader.loading.LoadError: audit.csv: refused, nothing loaded: its name makes the \
 graph <http://e.org/graph/audit>, lamcoop's own (audit); name a graph for it with --graph
     """
-    target = graphs.graph_iri(base_iri, source_name(path))
+    target = file_graph(path, base_iri=base_iri)
     role = graphs.role_of(target, base_iri=base_iri)
     if role is not graphs.Role.USER:
         raise LoadError(

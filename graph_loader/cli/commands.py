@@ -18,17 +18,16 @@ import pyoxigraph as ox
 from graph_loader import provenance
 from graph_loader.bounded import place, strip_bom
 from graph_loader.cli.state import AppState, pass_state
-from graph_loader.graphs import Role, graph_iri, role_of
+from graph_loader.graphs import Role, role_of
 from graph_loader.importers import IMPORTERS, default_report_path, detect, import_file
 from graph_loader.importers.spelling import DATE_ORDERS
-from graph_loader.loading import LoadError, LoadInterrupted, LoadResult, load_file
+from graph_loader.loading import LoadError, LoadInterrupted, LoadResult, file_graph, load_file
 from graph_loader.query_limits import QueryLimitError, check
 from graph_loader.rdf_formats import (
     RDF_FORMAT_NAMES,
     RESULTS_FORMAT_NAMES,
     rdf_format,
     results_format,
-    source_name,
 )
 from graph_loader.settings import SETTINGS
 from graph_loader.xml_text import cleaned, is_xml
@@ -180,12 +179,12 @@ def _check_graph_names(files: tuple[str, ...], named: bool, base_iri: str) -> No
     """Refuse files of one command that would each replace the graph their names share."""
     first_of: dict[str, str] = {}
     for name in files if not named else ():
-        other = first_of.setdefault(source_name(name), name)
+        graph = file_graph(name, base_iri=base_iri)
+        other = first_of.setdefault(graph, name)
         if other != name:
             raise click.UsageError(
-                f"{other} and {name} both go to the graph "
-                f"<{graph_iri(base_iri, source_name(name))}>: the second would replace the "
-                "first; add --append to put both in it, or load one at a time with --graph"
+                f"{other} and {name} both go to the graph <{graph}>: the second would replace "
+                "the first; add --append to put both in it, or load one at a time with --graph"
             )
 
 
