@@ -36,6 +36,17 @@ def store_state_at(path: Path) -> dict[str, int]:
         store.close()
 
 
+def refused_load(cli_store, *args: str, exit_code: int = 1) -> str:
+    """``lamcoop load *args`` over :func:`cli_store`'s store: it must exit with
+    ``exit_code`` and leave the store exactly as it was. Returns what it printed."""
+    invoke, store = cli_store
+    before = store_state_at(store)
+    result = invoke("load", *args)
+    assert result.exit_code == exit_code, result.output
+    assert store_state_at(store) == before
+    return result.output
+
+
 def served_state(server) -> dict[str, int]:
     """:func:`store_state` of the store a running server (tests/servers.RunningServer)
     serves, a remote one included (opened read-only with the server's state directory)."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.hostile.conftest import store_state_at
+from tests.hostile.conftest import refused_load, store_state_at
 
 BASE = "https://w3id.org/lamcoop/"
 ONE = "<urn:x-lamcoop-test:a> <urn:x-lamcoop-test:b> <urn:x-lamcoop-test:c> .\n"
@@ -36,16 +36,12 @@ REGISTER = "id,title\r\nx-1,First\r\n"
     ],
 )
 def test_a_file_named_as_one_of_lamcoops_graphs_is_refused(cli_store, tmp_path, name, role):
-    invoke, store = cli_store
     path = tmp_path / name
     path.write_text(REGISTER if name.endswith(".csv") else ONE, encoding="utf-8")
-    before = store_state_at(store)
-    result = invoke("load", str(path))
-    assert result.exit_code == 1, result.output
+    output = refused_load(cli_store, str(path))
     graph = BASE + "graph/" + name.split(".")[0]
-    assert f"refused, nothing loaded: its name makes the graph <{graph}>" in result.output
-    assert f"lamcoop's own ({role}); name a graph for it with --graph" in result.output
-    assert store_state_at(store) == before
+    assert f"refused, nothing loaded: its name makes the graph <{graph}>" in output
+    assert f"lamcoop's own ({role}); name a graph for it with --graph" in output
 
 
 @pytest.mark.parametrize("name", ["ontology.nt", "audit.csv"])
@@ -61,19 +57,14 @@ def test_the_same_file_loads_into_the_graph_named_for_it(cli_store, tmp_path, na
 def test_two_files_of_one_command_sharing_a_graph_name_are_refused(cli_store, tmp_path):
     """``lamcoop load 2023/register.csv 2024/register.csv`` loaded the first, then replaced
     it with the second in the graph both names make: one register was silently lost."""
-    invoke, store = cli_store
+    invoke, _store = cli_store
     paths = []
     for year in ("2023", "2024"):
         (tmp_path / year).mkdir()
         paths.append(tmp_path / year / "register.csv")
         paths[-1].write_text(REGISTER.replace("x-1", f"x-{year}"), encoding="utf-8")
-    before = store_state_at(store)
-    result = invoke("load", *map(str, paths))
-    assert result.exit_code == 2, result.output
-    assert f"{paths[0]} and {paths[1]} both go to the graph <{BASE}graph/register>" in (
-        result.output
-    )
-    assert store_state_at(store) == before
+    output = refused_load(cli_store, *map(str, paths), exit_code=2)
+    assert f"{paths[0]} and {paths[1]} both go to the graph <{BASE}graph/register>" in output
     appended = invoke("load", "--append", *map(str, paths))
     assert appended.exit_code == 0, appended.output
     found = invoke("query", "SELECT ?s WHERE { GRAPH ?g { ?s a ?t } } ORDER BY ?s").output

@@ -27,7 +27,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.hostile.conftest import store_state_at
+from tests.hostile.conftest import refused_load, store_state_at
 
 BASE = "https://w3id.org/lamcoop/"
 TITLE_QUERY = (
@@ -69,15 +69,11 @@ def test_a_register_with_semicolons_or_commas_loads_by_its_header(cli_store, tmp
 def test_a_register_in_a_code_page_is_refused_naming_the_line_and_the_way_out(
     cli_store, tmp_path, title, code_page
 ):
-    invoke, store = cli_store
     path = tmp_path / "register.csv"
     path.write_bytes(f"id;title\r\nx-1;{title}\r\n".encode(code_page))
-    before = store_state_at(store)
-    result = invoke("load", str(path))
-    assert result.exit_code == 1, result.output
-    assert f"{path}:2:" in result.output and "not UTF-8 text" in result.output
-    assert "--encoding" in result.output and code_page in result.output
-    assert store_state_at(store) == before
+    output = refused_load(cli_store, str(path))
+    assert f"{path}:2:" in output and "not UTF-8 text" in output
+    assert "--encoding" in output and code_page in output
 
 
 @pytest.mark.parametrize(("title", "code_page"), TITLES)
@@ -103,14 +99,10 @@ def test_an_encoding_that_is_no_text_encoding_is_a_usage_error(cli_store, tmp_pa
 
 
 def test_an_encoding_for_rdf_is_refused(cli_store, tmp_path):
-    invoke, store = cli_store
     path = tmp_path / "data.ttl"
     path.write_text("<urn:x-a> <urn:x-b> <urn:x-c> .\n", encoding="utf-8")
-    before = store_state_at(store)
-    result = invoke("load", "--encoding", "cp1252", str(path))
-    assert result.exit_code == 2, result.output
-    assert "is RDF, which is read as UTF-8" in result.output
-    assert store_state_at(store) == before
+    output = refused_load(cli_store, "--encoding", "cp1252", str(path), exit_code=2)
+    assert "is RDF, which is read as UTF-8" in output
 
 
 def _workbook(path: Path, *, saved: bool) -> None:
@@ -139,15 +131,11 @@ def _workbook(path: Path, *, saved: bool) -> None:
 
 
 def test_a_formula_with_no_saved_value_is_refused_naming_its_cell(cli_store, tmp_path):
-    invoke, store = cli_store
     path = tmp_path / "formulas.xlsx"
     _workbook(path, saved=False)
-    before = store_state_at(store)
-    result = invoke("load", str(path))
-    assert result.exit_code == 1, result.output
-    assert "Sheet!B2: title: a formula with no saved value (=CONCATENATE(" in result.output
-    assert "Sheet!C2: budget_amount: a formula with no saved value (=1000*2)" in result.output
-    assert store_state_at(store) == before
+    output = refused_load(cli_store, str(path))
+    assert "Sheet!B2: title: a formula with no saved value (=CONCATENATE(" in output
+    assert "Sheet!C2: budget_amount: a formula with no saved value (=1000*2)" in output
 
 
 def test_a_formula_with_its_saved_value_reads_as_the_value(cli_store, tmp_path):
