@@ -197,10 +197,8 @@ def file_graph(path: str | Path, *, base_iri: str) -> str:
 
 def source_graph(path: Path, *, base_iri: str) -> str:
     """The graph a file goes to unless another is named, :func:`file_graph`, which must be
-    a user's graph (:class:`~graph_loader.graphs.Role`). A file that happens
-    to be named ``ontology.ttl``, ``audit.csv``, ``void.nt`` or ``seed-….nt`` would otherwise
-    replace a graph lamcoop keeps, or pass a user's data off as the dataset of record: it is
-    refused, before anything is read, and ``--graph`` names its graph.
+    a user's graph (:class:`~graph_loader.graphs.Role`): a file named ``ontology.ttl``,
+    ``audit.csv`` or ``seed-….nt`` would replace a graph lamcoop keeps, or pass as the record.
 
     >>> source_graph(Path("register.csv"), base_iri="http://e.org/")
     'http://e.org/graph/register'
