@@ -13,7 +13,14 @@ import pyoxigraph as ox
 
 from graph_loader.importers.cells import isil_problem, valid_isil
 from graph_loader.importers.common import ImportContext, is_slug
-from graph_loader.importers.names import Names, describe, institution_names, vocabulary_names
+from graph_loader.importers.indexed_names import indexed_institutions
+from graph_loader.importers.names import (
+    NameIndex,
+    Names,
+    describe,
+    institution_names,
+    vocabulary_names,
+)
 from graph_loader.vocab import LAMC, OWL, SKOS, Term
 
 WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
@@ -52,6 +59,7 @@ class StoreLookup:
         self.base = ctx.base_iri
         self._cache: dict[tuple[str, str], ox.NamedNode] = {}
         self._names: dict[str, Names] = {}
+        self._institutions: NameIndex | None = None
 
     def exists(self, node: ox.NamedNode) -> bool:
         """Whether any statement in the store is about ``node``."""
@@ -87,7 +95,7 @@ class StoreLookup:
         return self._institution_by_name(ref)
 
     def _institution_by_name(self, ref: str) -> ox.NamedNode:
-        names = self.names("institutions")
+        names = self.institutions()
         found = names.find(ref)
         if len(found) == 1:
             return ox.NamedNode(found[0])
@@ -105,14 +113,21 @@ class StoreLookup:
             hint = f"; it names {len(parts)} institutions if read as a list: write ';' between them"
         raise LookupError(f"no institution {ref!r} in the store {ways}{why}{hint}")
 
+    def institutions(self) -> NameIndex:
+        """Institutions by name, kept for the file: looked up name by name in the store's
+        text index when it is up to date, else all read at once."""
+        if self._institutions is None:
+            store = self.ctx.store
+            indexed = indexed_institutions(store, base_iri=self.base)
+            self._institutions = indexed or institution_names(store, self.base)
+        return self._institutions
+
     def names(self, kind: str) -> Names:
-        """The label index of ``kind`` (institutions, agreement-types, funding-models,
-        cooperation-areas, standards), made on first use and kept for the file."""
+        """The label index of ``kind`` (agreement-types, funding-models, cooperation-areas,
+        standards), made on first use and kept for the file."""
         if kind not in self._names:
             store = self.ctx.store
-            if kind == "institutions":
-                self._names[kind] = institution_names(store, self.base)
-            elif kind == "agreement-types":
+            if kind == "agreement-types":
                 self._names[kind] = vocabulary_names(store, subclass_of=LAMC.Agreement)
             elif kind == "standards":
                 self._names[kind] = vocabulary_names(store, type_=LAMC.Standard, with_acronyms=True)

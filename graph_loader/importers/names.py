@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Protocol
 
 import pyoxigraph as ox
 
@@ -44,14 +45,31 @@ _TYPE_LABELS = (
 )
 #: Institutions (and consortia): under ``{base}id/institution/``, with an ISIL, or typed
 #: with a subclass of lamc:Institution, lamc:Consortium or org:Organization.
-_INSTITUTION_LABELS = f"""SELECT DISTINCT ?prefix ?s ?l WHERE {{
-  ?s {LABELS} ?l FILTER(isIRI(?s))
+_INSTITUTION = f"""FILTER(isIRI(?s))
   FILTER(STRSTARTS(STR(?s), ?prefix) || EXISTS {{ ?s {LAMC.isil} ?any }}
          || EXISTS {{ ?s a/{RDFS.subClassOf}* {LAMC.Institution} }}
          || EXISTS {{ ?s a/{RDFS.subClassOf}* {LAMC.Consortium} }}
-         || EXISTS {{ ?s a/{RDFS.subClassOf}* {ORG.Organization} }}) }}"""
+         || EXISTS {{ ?s a/{RDFS.subClassOf}* {ORG.Organization} }})"""
+INSTITUTION_LABELS = f"SELECT DISTINCT ?prefix ?s ?l WHERE {{ ?s {LABELS} ?l {_INSTITUTION} }}"
+#: The same, of the labels one graph ``?g`` states.
+INSTITUTION_LABELS_IN = (
+    f"SELECT DISTINCT ?g ?prefix ?s ?l WHERE {{ GRAPH ?g {{ ?s {LABELS} ?l }} {_INSTITUTION} }}"
+)
 _ABOUT = f"""SELECT ?s ?p ?v WHERE {{
   {{ ?s {LAMC.isil} ?v BIND("isil" AS ?p) }} UNION {{ ?s {LABELS} ?v BIND("label" AS ?p) }} }}"""
+
+
+class NameIndex(Protocol):
+    """What a register's look-ups ask of names: :class:`Names`, or institutions looked up
+    through the text index (:mod:`graph_loader.importers.indexed_names`)."""
+
+    def find(self, text: str) -> list[str]:
+        """The IRIs ``text`` names, sorted."""
+        ...
+
+    def near(self, text: str, limit: int = 5) -> list[str]:
+        """Up to ``limit`` names like ``text``, as written."""
+        ...
 
 
 class Names:
@@ -108,7 +126,8 @@ def acronyms(label: str) -> list[str]:
     return [a or b for a, b in _ACRONYM.findall(label)]
 
 
-def _fill(names: Names, rows: Iterable[ox.QuerySolution], *, with_acronyms: bool) -> Names:
+def fill(names: Names, rows: Iterable[ox.QuerySolution], *, with_acronyms: bool) -> Names:
+    """``names`` with each row's subject ``?s`` named by its slug and its label ``?l``."""
     for row in rows:
         subject = row["s"].value
         names.add_slug(subject)
@@ -140,16 +159,16 @@ def vocabulary_names(
     else:
         raise TypeError("name a class, a scheme or a type")
     rows = store.query(query, substitutions={ox.Variable(k): v for k, v in bound.items()})
-    return _fill(Names(), rows, with_acronyms=with_acronyms)
+    return fill(Names(), rows, with_acronyms=with_acronyms)
 
 
 def institution_names(store: ReadableStore, base_iri: str) -> Names:
     """Every institution and consortium in the store by label (any language) and slug."""
     rows = store.query(
-        _INSTITUTION_LABELS,
+        INSTITUTION_LABELS,
         substitutions={ox.Variable("prefix"): ox.Literal(f"{base_iri}id/institution/")},
     )
-    return _fill(Names(), rows, with_acronyms=False)
+    return fill(Names(), rows, with_acronyms=False)
 
 
 def describe(store: ReadableStore, iris: Iterable[str]) -> str:

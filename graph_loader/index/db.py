@@ -131,7 +131,7 @@ def open_reading(store: ReadableStore) -> sqlite3.Connection | None:
     path = index_path(store)
     if not path.is_file():
         return None
-    conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=30)
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
     try:
         conn.execute("SELECT 1 FROM kind_count LIMIT 1").fetchall()
         current = _schema(conn) == SCHEMA_VERSION

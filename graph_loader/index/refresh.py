@@ -41,9 +41,12 @@ _KINDS = sparql_prefixes("rdfs") + (
 )
 
 
-def behind(store: ReadableStore, *, base_iri: str) -> bool:
+def behind(
+    store: ReadableStore, *, base_iri: str, graphs: Sequence[GraphInfo] | None = None
+) -> bool:
     """Whether the index is missing, or was last brought up to date for graphs of other
-    sizes than the store's (a write whose refresh a crash prevented); read-only."""
+    sizes than the store's (a write whose refresh a crash prevented); read-only.
+    ``graphs``: the store's graphs, when the caller has just listed them."""
     conn = open_reading(store)
     if conn is None:
         return True
@@ -51,7 +54,7 @@ def behind(store: ReadableStore, *, base_iri: str) -> bool:
         row = conn.execute("SELECT value FROM meta WHERE key = 'graphs'").fetchone()
     finally:
         conn.close()
-    return row is None or json.loads(row[0]) != _listing(store, base_iri)
+    return row is None or json.loads(row[0]) != _listing(store, base_iri, graphs)
 
 
 def resized(store: ReadableStore, *, base_iri: str) -> list[str]:
