@@ -22,14 +22,21 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
+from graph_loader.normalise import fold
 from graph_loader.vocab import XSD
 
 _DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 _ISIL = re.compile(r"[A-Za-z0-9]{1,4}-[A-Za-z0-9/:\-]{1,11}")
 _GND = re.compile(r"1[012]?\d{7}[0-9X]|[47]\d{6}-\d|[1-9]\d{0,7}-[0-9X]|3\d{7}[0-9X]")
 _DBS = re.compile(r"[A-Z]{2}\d{3}")
-_TRUE = {"true", "yes", "1", "y"}
-_FALSE = {"false", "no", "0", "n"}
+#: Yes and no as a register may write them, in English, Persian and Chinese (folded by the
+#: one normaliser, so Arabic yeh and kaf are read too), or as a tick and a cross.
+_TRUE = {"true", "yes", "1", "y", "بله", "بلی", "آری", "درست", "是", "是的", "对", "對", "真",
+         "✓", "✔", "☑", "✅"}  # fmt: skip
+_FALSE = {"false", "no", "0", "n", "خیر", "نه", "نادرست", "否", "不", "不是", "错", "錯",
+          "假", "✗", "✘", "☐", "❌"}  # fmt: skip
+_TRUE_KEYS = {fold(word) or word for word in _TRUE}
+_FALSE_KEYS = {fold(word) or word for word in _FALSE}
 
 
 def date_literal(text: str) -> ox.Literal:
@@ -84,13 +91,17 @@ def _canonical(number: Decimal) -> str:
 
 
 def boolean_literal(text: str) -> ox.Literal:
-    """true/false (also yes/no, 1/0) as xsd:boolean."""
-    key = text.strip().lower()
-    if key in _TRUE:
+    """true/false (also yes/no, 1/0, بله/خیر, 是/否, a tick or a cross) as xsd:boolean.
+
+    >>> [boolean_literal(t).value for t in ("Yes", "بلي", "否", "✓")]
+    ['true', 'true', 'false', 'true']
+    """
+    key = fold(text) or text.strip()
+    if key in _TRUE_KEYS:
         return ox.Literal("true", datatype=XSD.boolean)
-    if key in _FALSE:
+    if key in _FALSE_KEYS:
         return ox.Literal("false", datatype=XSD.boolean)
-    raise ValueError(f"{text!r} is not true or false")
+    raise ValueError(f"{text!r} is not true or false (write yes or no, بله or خیر, 是 or 否)")
 
 
 def currency(text: str) -> str:

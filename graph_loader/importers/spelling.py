@@ -47,6 +47,32 @@ MONTHS = {
     )
     for name in names
 }  # fmt: skip
+#: The Gregorian months as Persian writes them (۱۴ مه ۲۰۱۹), read like the English names.
+MONTHS.update({
+    name: number
+    for number, names in enumerate(
+        (
+            ("ژانویه",), ("فوریه",), ("مارس",), ("آوریل",), ("مه", "می"), ("ژوئن",),
+            ("ژوئیه", "جولای"), ("اوت", "آگوست"), ("سپتامبر",), ("اکتبر",), ("نوامبر",),
+            ("دسامبر",),
+        ),
+        start=1,
+    )
+    for name in names
+})  # fmt: skip
+#: The Solar Hijri months: a date naming one is named as such.
+SOLAR_HIJRI_MONTHS = ("فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر",
+                      "آبان", "آذر", "دی", "بهمن", "اسفند")  # fmt: skip
+#: A date as Chinese writes it: 2019年5月14日, 2019年5月, 2019年 (also with 号 for the day).
+_CHINESE = re.compile(r"(\d{4})\s*年(?:\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*[日号])?)?")
+#: Chinese numerals, for dates written in them (二〇一九年五月十四日).
+_CHINESE_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+_CHINESE_NUMBER = re.compile(r"[〇零一二三四五六七八九十]+")
+#: A time of day after a date, as a database or a program's export writes a date (2019-05-14
+#: 00:00:00, 2019-05-14T00:00:00Z).
+_TIME = re.compile(
+    r"(.+?)(?:\s+|T)(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?"
+)
 #: Currency symbols and words -> ISO 4217. ``¥`` is read as the yuan (CNY), as ``元``; write
 #: JPY for the yen.
 CURRENCY_SIGNS = {
@@ -93,15 +119,22 @@ def person_date(text: str, *, order: str | None = None) -> ox.Literal:
 
     ISO ``YYYY-MM-DD``, ``YYYY-MM``, ``YYYY``, also unpadded or with ``/`` or ``.``
     (``2019/5/14``); ``14 May 2019``, ``14-May-2019``, ``May 14, 2019``, ``March 2021``
-    (English month names, abbreviated or not); ``DD/MM/YYYY`` or ``MM/DD/YYYY`` (also with
-    ``.``) when only one reading is a date, or as ``order`` says. A two-digit year is
-    refused as such.
+    (English month names, abbreviated or not, and Persian: ``۱۴ مه ۲۰۱۹``); ``2019年5月14日``
+    (also in Chinese numerals); ``DD/MM/YYYY`` or ``MM/DD/YYYY`` (also with ``.``) when
+    only one reading is a date, or as ``order`` says; any of them followed by a midnight
+    time (``2019-05-14 00:00:00``, as exports write dates). A two-digit year, another time
+    of day and a Solar Hijri month are refused as such.
 
     >>> [person_date(d).value for d in ("2019/5/14", "2019.05", "1-Jan-2020", "May-2019")]
     ['2019-05-14', '2019-05', '2020-01-01', '2019-05']
+    >>> [person_date(d).value for d in ("2019年5月14日", "二〇一九年五月", "۱۴ مه ۲۰۱۹")]
+    ['2019-05-14', '2019-05', '2019-05-14']
+    >>> person_date("2019-05-14 00:00:00").value, person_date("14/05/2019T00:00Z").value
+    ('2019-05-14', '2019-05-14')
     """
     given = text
-    text = " ".join(ascii_digits(text).strip().split())
+    text = _without_midnight(given, " ".join(ascii_digits(text).strip().split()))
+    text = _from_chinese(_from_persian(given, text))
     if found := _YEAR_FIRST.fullmatch(text):
         year, month, day = found.group(1), int(found.group(3)), found.group(4)
         text = f"{year}-{month:02d}" + (f"-{int(day):02d}" if day else "")
@@ -111,7 +144,10 @@ def person_date(text: str, *, order: str | None = None) -> ox.Literal:
                 f"{given!r} is year {text[:4]}, before 1500: a Solar Hijri year? "
                 "Write the Gregorian year"
             )
-        return date_literal(text)
+        try:
+            return date_literal(text)
+        except ValueError as exc:  # named as the cell writes it
+            raise ValueError(str(exc).replace(repr(text), repr(given), 1)) from None
     lower = text.lower()
     if found := _DAY_MONTH_YEAR.fullmatch(lower):
         day, month, year = found.group(1), MONTHS[found.group(2)], found.group(3)
@@ -132,6 +168,58 @@ def person_date(text: str, *, order: str | None = None) -> ox.Literal:
     raise ValueError(
         f"{given!r} is not a date lamcoop reads: write 2019-05-14, 2019-05, 2019, "
         "14 May 2019, May 2019 or 14/05/2019"
+    )
+
+
+def _without_midnight(given: str, text: str) -> str:
+    """``text`` without a time of day that is midnight (a date exported as a date-time);
+    another time is refused: a register's dates are days."""
+    found = _TIME.fullmatch(text)
+    if found is None or not re.search(r"\d", found.group(1)):
+        return text
+    if any(int(part or 0) for part in found.group(2, 3, 4)):
+        raise ValueError(f"{given!r} has a time of day: write the date alone, as in 2019-05-14")
+    return found.group(1)
+
+
+def _from_persian(given: str, text: str) -> str:
+    """``text`` with Arabic yeh and kaf as Persian writes them; a Solar Hijri month refused
+    by name (write the Gregorian date)."""
+    text = text.replace("\u064a", "\u06cc").replace("\u0643", "\u06a9").replace("\u200c", "")
+    words = set(re.findall(r"[^\s\d/.,-]+", text))
+    named = [month for month in SOLAR_HIJRI_MONTHS if month in words]
+    if named:
+        raise ValueError(
+            f"{given!r} is a Solar Hijri date ({named[0]}): write the Gregorian date, "
+            "as in 2019-05-14 or ۱۴ مه ۲۰۱۹"
+        )
+    return text
+
+
+def _from_chinese(text: str) -> str:
+    """A date as Chinese writes it (:data:`_CHINESE`, in digits or Chinese numerals) as
+    ``YYYY[-MM[-DD]]``; any other text as it is."""
+    if "年" not in text:
+        return text
+    text = _CHINESE_NUMBER.sub(lambda m: str(_chinese_number(m.group())), text)
+    found = _CHINESE.fullmatch(text)
+    if found is None:
+        return text
+    year, month, day = found.groups()
+    return year + (f"-{int(month):02d}" if month else "") + (f"-{int(day):02d}" if day else "")
+
+
+def _chinese_number(numeral: str) -> int:
+    """A number in Chinese numerals: digit by digit (二〇一九), or with 十 (十四, 二十三).
+
+    >>> [_chinese_number(n) for n in ("二〇一九", "五", "十", "十四", "二十", "三十一")]
+    [2019, 5, 10, 14, 20, 31]
+    """
+    if "十" not in numeral:
+        return int(numeral.translate(_CHINESE_DIGITS))
+    tens, _, units = numeral.partition("十")
+    return int(tens.translate(_CHINESE_DIGITS) or 1) * 10 + int(
+        units.translate(_CHINESE_DIGITS) or 0
     )
 
 

@@ -1,0 +1,101 @@
+"""Dates and yes or no as Persian and Chinese offices write them, and dates exported with a
+time of day.
+
+A register kept in Chinese writes its dates 2019年5月14日 (Excel's long date in Chinese
+settings), sometimes in Chinese numerals (二〇一九年五月十四日); a Persian one writes a
+Gregorian date with the month's Persian name (۱۴ مه ۲۰۱۹). Each was refused as "not a date
+lamcoop reads". A register exported from a database or by pandas writes every date with a
+midnight time (2019-05-14 00:00:00), refused the same way. And ``open_ended`` took only
+English words: بله and خیر, 是 and 否, a tick or a cross were "not true or false". A date in
+the Solar Hijri calendar by its month's name (۲۴ اردیبهشت ۱۳۹۸) is now named as such, and a
+date with another time of day is refused as having one.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from tests.hostile.conftest import refused_load
+
+SIGNED = (
+    "SELECT ?s ?d WHERE { GRAPH ?g { ?s <https://w3id.org/lamcoop/ontology#signedOn> ?d } } "
+    "ORDER BY ?s"
+)
+OPEN_ENDED = (
+    "SELECT ?s ?v WHERE { GRAPH ?g { ?s <https://w3id.org/lamcoop/ontology#openEnded> ?v } } "
+    "ORDER BY ?s"
+)
+
+
+def _csv(tmp_path: Path, rows: list[list[str]]) -> Path:
+    path = tmp_path / "register.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    return path
+
+
+def _values(invoke, query: str) -> dict[str, str]:
+    """The agreement's slug -> the value's lexical form, for each row of ``query``."""
+    result = invoke("query", "--format", "csv", query)
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(result.output.splitlines()))[1:]
+    return {s.rsplit("/", 1)[-1]: v for s, v in rows}
+
+
+#: How the dates were written, and the value each is.
+DATES = {
+    "2019年5月14日": "2019-05-14",
+    "2019 年 5 月 4 日": "2019-05-04",
+    "２０２０年１２月１日": "2020-12-01",
+    "二〇一九年五月十四日": "2019-05-14",
+    "2021年3月": "2021-03",
+    "2018年": "2018",
+    "۱۴ مه ۲۰۱۹": "2019-05-14",
+    "1 ژانويه 2020": "2020-01-01",
+    "سپتامبر ۲۰۲۱": "2021-09",
+    "2019-05-14 00:00:00": "2019-05-14",
+    "2019-05-14T00:00:00Z": "2019-05-14",
+    "14/05/2019 00:00": "2019-05-14",
+}
+
+
+def test_dates_as_chinese_and_persian_registers_and_exports_write_them(cli_store, tmp_path):
+    invoke, _store = cli_store
+    rows = [["id", "signed"], *([f"d-{n:02d}", d] for n, d in enumerate(DATES))]
+    result = invoke("load", str(_csv(tmp_path, rows)))
+    assert result.exit_code == 0, result.output
+    found = _values(invoke, SIGNED)
+    assert found == {f"d-{n:02d}": value for n, value in enumerate(DATES.values())}
+
+
+#: How yes and no were written, and the boolean each is.
+ANSWERS = {"بله": "true", "بلي": "true", "خیر": "false", "是": "true", "否": "false",
+           "✓": "true", "✗": "false", "Yes": "true", "N": "false"}  # fmt: skip
+
+
+def test_open_ended_as_offices_write_yes_and_no(cli_store, tmp_path):
+    invoke, _store = cli_store
+    rows = [["id", "open_ended"], *([f"a-{n}", a] for n, a in enumerate(ANSWERS))]
+    result = invoke("load", str(_csv(tmp_path, rows)))
+    assert result.exit_code == 0, result.output
+    found = _values(invoke, OPEN_ENDED)
+    assert found == {f"a-{n}": value for n, value in enumerate(ANSWERS.values())}
+
+
+@pytest.mark.parametrize(
+    ("column", "spelt", "said"),
+    [
+        ("signed", "۲۴ اردیبهشت ۱۳۹۸", "is a Solar Hijri date (اردیبهشت): write the Gregorian"),
+        ("signed", "24 ارديبهشت 1398", "is a Solar Hijri date (اردیبهشت)"),
+        ("signed", "2019-05-14 14:30", "has a time of day: write the date alone"),
+        # Named as the cell writes it, not as lamcoop rewrote it (2019-13-01).
+        ("signed", "2019年13月1日", "is not a valid date (month must be in 1..12)"),
+        ("open_ended", "maybe", "is not true or false (write yes or no, بله or خیر, 是 or 否)"),
+    ],
+)
+def test_a_cell_that_cannot_be_read_says_why(cli_store, tmp_path, column, spelt, said):
+    output = refused_load(cli_store, str(_csv(tmp_path, [["id", column], ["d-1", spelt]])))
+    assert f"'{spelt}' {said}" in output, output
