@@ -22,6 +22,7 @@ import rdflib
 from rdflib.compare import isomorphic
 
 from graph_loader.store import open_store
+from tests.conftest import synthetic_nt
 from tests.servers import VENV_BIN
 
 EX = "http://example.org/"
@@ -204,9 +205,13 @@ def test_progress_bar_on_a_terminal_only(medium_nt, tmp_path):
     def load(*args: str) -> list[str]:
         return [str(VENV_BIN / "lamcoop"), "--store", str(tmp_path / args[0]), "load", *args[1:]]
 
-    code, out, err = _run_with_tty_stderr(load("tty", str(medium_nt)), tmp_path)
+    # The bar shows once a file has been read for half a second (tqdm's delay, so that quick
+    # loads do not flash one): 100k triples are read quicker than that on a quiet machine,
+    # 400k take several times as long.
+    longer = synthetic_nt(tmp_path / "longer.nt", 400_000)
+    code, out, err = _run_with_tty_stderr(load("tty", str(longer)), tmp_path)
     assert code == 0, err
-    assert b"medium.nt:" in err and b"%|" in err, err[-500:]
+    assert b"longer.nt:" in err and b"%|" in err, err[-500:]
     assert b"triples in" in out and b"%|" not in out
 
     code, _, quiet_err = _run_with_tty_stderr(load("quiet", "--quiet", str(medium_nt)), tmp_path)

@@ -20,6 +20,7 @@ from graph_loader.bounded import place, strip_bom
 from graph_loader.cli.state import AppState, pass_state
 from graph_loader.graphs import Role, role_of
 from graph_loader.importers import IMPORTERS, default_report_path, detect, import_file
+from graph_loader.importers.solar_hijri import CALENDARS
 from graph_loader.importers.spelling import DATE_ORDERS
 from graph_loader.loading import LoadError, LoadInterrupted, LoadResult, file_graph, load_file
 from graph_loader.query_limits import QueryLimitError, check
@@ -71,6 +72,15 @@ from graph_loader.xml_text import cleaned, is_xml
     "without it such a date is an error when both readings are dates.",
 )
 @click.option(
+    "--calendar",
+    type=click.Choice(CALENDARS),
+    default="gregorian",
+    show_default=True,
+    help="The calendar of register dates written in digits with a year before 1500: "
+    "solar-hijri reads 1398/02/24 as 2019-05-14. A date naming a Solar Hijri month "
+    "(۲۴ اردیبهشت ۱۳۹۸) is read as one either way.",
+)
+@click.option(
     "--encoding",
     default=None,
     callback=lambda _ctx, _param, value: _text_encoding(value),
@@ -89,6 +99,7 @@ def load_command(
     skip_invalid,
     report,
     date_order,
+    calendar,
     encoding,
     quiet,
 ) -> None:
@@ -100,7 +111,12 @@ def load_command(
         chosen = rdf_format(format_name) if format_name else None
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--format") from None
-    table = {"skip_invalid": skip_invalid, "date_order": date_order, "encoding": encoding}
+    table = {
+        "skip_invalid": skip_invalid,
+        "date_order": date_order,
+        "calendar": calendar,
+        "encoding": encoding,
+    }
     with stop_on_signals():
         store = state.store(create=True)  # a recovery it runs is stopped by a signal too
         _load_all(store, state, files, graph, chosen, append, importer, report, quiet, table)

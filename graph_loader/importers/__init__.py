@@ -118,12 +118,14 @@ def import_file(
     report: str | Path | None = None,
     progress: bool = False,
     date_order: str | None = None,
+    calendar: str = "gregorian",
     encoding: str | None = None,
 ) -> ImportResult:
     """Import one table with the named importer (default: :func:`detect`).
 
     All or nothing unless ``skip_invalid``; ``report`` is where rejected rows are written;
     ``date_order`` (``dmy``, ``mdy``) reads dates such as ``03/04/2021`` that have two readings;
+    ``calendar`` (``solar-hijri``) reads dates in digits such as ``1398/02/24`` in that calendar;
     ``encoding`` names the text encoding of a CSV, TSV or JSON table (default: the
     importer's, UTF-8 but for the IMLS file).
     """
@@ -146,5 +148,6 @@ def import_file(
         report=Path(report) if report is not None else None,
         progress=progress,
         date_order=date_order,
+        calendar=calendar,
         encoding=encoding,
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from graph_loader.importers.cells import currency
+from graph_loader.importers.common import ImportContext
 from graph_loader.importers.lookup import StoreLookup
 from graph_loader.importers.spelling import amount, person_date
 from graph_loader.vocab import LAMC, XSD
@@ -73,9 +74,10 @@ def funding_model(lookup: StoreLookup, value: str) -> ox.NamedNode:
     )
 
 
-def date(value: str, order: str | None) -> ox.Literal:
-    """A date cell (see :func:`~graph_loader.importers.spelling.person_date`)."""
-    return person_date(value, order=order)
+def date(value: str, ctx: ImportContext) -> ox.Literal:
+    """A date cell, read in the load's date order and calendar (see
+    :func:`~graph_loader.importers.spelling.person_date`)."""
+    return person_date(value, order=ctx.date_order, calendar=ctx.calendar)
 
 
 def budget(

@@ -214,7 +214,7 @@ class _AgreementWriter:
             value = self.text(column)
             if value:
                 try:
-                    found[column] = date(value, self.ctx.date_order)
+                    found[column] = date(value, self.ctx)
                 except ValueError as exc:
                     self.problem(column, str(exc))
                     continue

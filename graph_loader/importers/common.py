@@ -90,6 +90,9 @@ class ImportContext:
     #: How ``DD/MM/YYYY``-style dates are read: ``dmy``, ``mdy``, or ``None`` (only when
     #: one reading is a date).
     date_order: str | None = None
+    #: The calendar of dates in digits before the year 1500: ``gregorian`` (they are an
+    #: error) or ``solar-hijri`` (see :mod:`graph_loader.importers.solar_hijri`).
+    calendar: str = "gregorian"
 
     def iri(self, kind: str, *slugs: str) -> ox.NamedNode:
         """``{base}id/{kind}/{slug}[/{slug}...]``."""

@@ -84,6 +84,7 @@ def run_import(
     report: Path | None = None,
     progress: bool = False,
     date_order: str | None = None,
+    calendar: str = "gregorian",
     encoding: str | None = None,
 ) -> ImportResult:
     """Import ``path`` with ``importer_class`` into ``graph`` (default ``{base}graph/{name}``),
@@ -91,7 +92,7 @@ def run_import(
     started = time.perf_counter()
     target = graph or source_graph(path, base_iri=base_iri)
     refuse_internal_target(path, target)
-    ctx = ImportContext(store, base_iri, target, path.name, replace, date_order)
+    ctx = ImportContext(store, base_iri, target, path.name, replace, date_order, calendar)
     importer = importer_class(ctx)
     tally = Tally(path.name)
     reading = encoding or importer.encoding

@@ -7,10 +7,12 @@ readings). Persian (۰-۹) and Arabic-Indic (٠-٩) digits are digits.
 ('2019-05-14', '2021-03')
 >>> person_date("14/05/2019").value, person_date("05/14/2019").value
 ('2019-05-14', '2019-05-14')
->>> person_date("۱۴۰۱")
+>>> person_date("۱۴۰۱/۰۲/۲۴")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-ValueError: '۱۴۰۱' is year 1401, before 1500: a Solar Hijri year? Write the Gregorian year
+ValueError: '۱۴۰۱/۰۲/۲۴' is year 1401, before 1500: a Solar Hijri year? ... --calendar solar-hijri
+>>> person_date("۱۴۰۱/۰۲/۲۴", calendar="solar-hijri").value
+'2022-05-14'
 >>> person_date("03/04/2021")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
@@ -29,6 +31,7 @@ import unicodedata
 
 import pyoxigraph as ox
 
+from graph_loader.importers import solar_hijri
 from graph_loader.importers.cells import date_literal, decimal_literal
 from graph_loader.vocab import XSD
 
@@ -60,9 +63,6 @@ MONTHS.update({
     )
     for name in names
 })  # fmt: skip
-#: The Solar Hijri months: a date naming one is named as such.
-SOLAR_HIJRI_MONTHS = ("فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر",
-                      "آبان", "آذر", "دی", "بهمن", "اسفند")  # fmt: skip
 #: A date as Chinese writes it: 2019年5月14日, 2019年5月, 2019年 (also with 号 for the day).
 _CHINESE = re.compile(r"(\d{4})\s*年(?:\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*[日号])?)?")
 #: Chinese numerals, for dates written in them (二〇一九年五月十四日).
@@ -114,7 +114,7 @@ def ascii_digits(text: str) -> str:
     )
 
 
-def person_date(text: str, *, order: str | None = None) -> ox.Literal:
+def person_date(text: str, *, order: str | None = None, calendar: str = "gregorian") -> ox.Literal:
     """A date as people write it, as xsd:date, xsd:gYearMonth or xsd:gYear.
 
     ISO ``YYYY-MM-DD``, ``YYYY-MM``, ``YYYY``, also unpadded or with ``/`` or ``.``
@@ -122,8 +122,10 @@ def person_date(text: str, *, order: str | None = None) -> ox.Literal:
     (English month names, abbreviated or not, and Persian: ``۱۴ مه ۲۰۱۹``); ``2019年5月14日``
     (also in Chinese numerals); ``DD/MM/YYYY`` or ``MM/DD/YYYY`` (also with ``.``) when
     only one reading is a date, or as ``order`` says; any of them followed by a midnight
-    time (``2019-05-14 00:00:00``, as exports write dates). A two-digit year, another time
-    of day and a Solar Hijri month are refused as such.
+    time (``2019-05-14 00:00:00``, as exports write dates). A date naming a Solar Hijri month
+    (``۲۴ اردیبهشت ۱۳۹۸``) is that calendar's (:mod:`~graph_loader.importers.solar_hijri`),
+    as is one in digits before the year 1500 when ``calendar`` is ``solar-hijri``
+    (``1398/02/24``). A two-digit year and another time of day are refused as such.
 
     >>> [person_date(d).value for d in ("2019/5/14", "2019.05", "1-Jan-2020", "May-2019")]
     ['2019-05-14', '2019-05', '2020-01-01', '2019-05']
@@ -134,16 +136,15 @@ def person_date(text: str, *, order: str | None = None) -> ox.Literal:
     """
     given = text
     text = _without_midnight(given, " ".join(ascii_digits(text).strip().split()))
-    text = _from_chinese(_from_persian(given, text))
+    text = _from_chinese(_persian_letters(text))
+    if (solar := solar_hijri.named_month_date(given, text)) is not None:
+        return solar
     if found := _YEAR_FIRST.fullmatch(text):
         year, month, day = found.group(1), int(found.group(3)), found.group(4)
         text = f"{year}-{month:02d}" + (f"-{int(day):02d}" if day else "")
     if re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text):
         if int(text[:4]) < 1500:
-            raise ValueError(
-                f"{given!r} is year {text[:4]}, before 1500: a Solar Hijri year? "
-                "Write the Gregorian year"
-            )
+            return _early(given, text, calendar)
         try:
             return date_literal(text)
         except ValueError as exc:  # named as the cell writes it
@@ -182,18 +183,9 @@ def _without_midnight(given: str, text: str) -> str:
     return found.group(1)
 
 
-def _from_persian(given: str, text: str) -> str:
-    """``text`` with Arabic yeh and kaf as Persian writes them; a Solar Hijri month refused
-    by name (write the Gregorian date)."""
-    text = text.replace("\u064a", "\u06cc").replace("\u0643", "\u06a9").replace("\u200c", "")
-    words = set(re.findall(r"[^\s\d/.,-]+", text))
-    named = [month for month in SOLAR_HIJRI_MONTHS if month in words]
-    if named:
-        raise ValueError(
-            f"{given!r} is a Solar Hijri date ({named[0]}): write the Gregorian date, "
-            "as in 2019-05-14 or ۱۴ مه ۲۰۱۹"
-        )
-    return text
+def _persian_letters(text: str) -> str:
+    """``text`` with Arabic yeh and kaf as Persian writes them, and no ZWNJ."""
+    return text.replace("\u064a", "\u06cc").replace("\u0643", "\u06a9").replace("\u200c", "")
 
 
 def _from_chinese(text: str) -> str:
@@ -221,6 +213,22 @@ def _chinese_number(numeral: str) -> int:
     return int(tens.translate(_CHINESE_DIGITS) or 1) * 10 + int(
         units.translate(_CHINESE_DIGITS) or 0
     )
+
+
+def _early(given: str, text: str, calendar: str) -> ox.Literal:
+    """A date in digits whose year is before 1500 (``text``: ``YYYY[-MM[-DD]]``): in the
+    Solar Hijri calendar, the Gregorian date it is; else an error saying what it likely is."""
+    if calendar != "solar-hijri":
+        raise ValueError(
+            f"{given!r} is year {text[:4]}, before 1500: a Solar Hijri year? Write the "
+            "Gregorian date, or load with --calendar solar-hijri"
+        )
+    if len(text) < 10:
+        raise ValueError(
+            f"{given!r} is a Solar Hijri year or month without its day: it spans two "
+            "Gregorian ones; write the whole date (1398/02/24)"
+        )
+    return solar_hijri.gregorian(given, int(text[:4]), int(text[5:7]), int(text[8:10]))
 
 
 def _ymd(given: str, year: int, month: int, day: int) -> ox.Literal:

@@ -6,9 +6,13 @@ settings), sometimes in Chinese numerals (二〇一九年五月十四日); a Per
 Gregorian date with the month's Persian name (۱۴ مه ۲۰۱۹). Each was refused as "not a date
 lamcoop reads". A register exported from a database or by pandas writes every date with a
 midnight time (2019-05-14 00:00:00), refused the same way. And ``open_ended`` took only
-English words: بله and خیر, 是 and 否, a tick or a cross were "not true or false". A date in
-the Solar Hijri calendar by its month's name (۲۴ اردیبهشت ۱۳۹۸) is now named as such, and a
-date with another time of day is refused as having one.
+English words: بله and خیر, 是 and 否, a tick or a cross were "not true or false".
+
+A register kept in Iran dates its agreements in the Solar Hijri calendar: ۲۴ اردیبهشت ۱۳۹۸
+was "not a date lamcoop reads", and ۱۳۹۸/۰۲/۲۴ "a Solar Hijri year? write the Gregorian
+year", so every date had to be converted by hand. A date naming a Solar Hijri month is now
+read as the Gregorian date it is, and one in digits with ``--calendar solar-hijri``. A
+date with another time of day than midnight is refused as having one.
 """
 
 from __future__ import annotations
@@ -85,11 +89,49 @@ def test_open_ended_as_offices_write_yes_and_no(cli_store, tmp_path):
     assert found == {f"a-{n}": value for n, value in enumerate(ANSWERS.values())}
 
 
+#: Solar Hijri dates, and the Gregorian date each is (checked against the Iranian calendar:
+#: 1 Farvardin is the March equinox, 20 or 21 March).
+SOLAR_NAMED = {
+    "۲۴ اردیبهشت ۱۳۹۸": "2019-05-14",
+    "24 ارديبهشت 1398": "2019-05-14",  # Arabic yeh, ASCII digits
+    "۱ فروردین ماه ۱۴۰۳": "2024-03-20",
+    "۳۰ اسفند ۱۴۰۳": "2025-03-20",
+    "۱۰ دی ۱۳۹۹": "2020-12-30",
+}
+SOLAR_DIGITS = {"۱۳۹۸/۰۲/۲۴": "2019-05-14", "1399-10-10": "2020-12-30", "1403/1/1": "2024-03-20"}
+
+
+def test_dates_naming_a_solar_hijri_month_are_read_whatever_the_calendar(cli_store, tmp_path):
+    invoke, _store = cli_store
+    rows = [["id", "signed"], *([f"s-{n}", d] for n, d in enumerate(SOLAR_NAMED))]
+    result = invoke("load", str(_csv(tmp_path, rows)))
+    assert result.exit_code == 0, result.output
+    assert _values(invoke, SIGNED) == {f"s-{n}": v for n, v in enumerate(SOLAR_NAMED.values())}
+
+
+def test_solar_hijri_dates_in_digits_are_read_with_the_calendar_option(cli_store, tmp_path):
+    invoke, _store = cli_store
+    rows = [["id", "signed", "end"], *([f"s-{n}", d, ""] for n, d in enumerate(SOLAR_DIGITS))]
+    rows.append(["g-1", "2019-05-14", "1400/01/01"])  # Gregorian years stay Gregorian
+    result = invoke("load", "--calendar", "solar-hijri", str(_csv(tmp_path, rows)))
+    assert result.exit_code == 0, result.output
+    expected = {f"s-{n}": v for n, v in enumerate(SOLAR_DIGITS.values())} | {"g-1": "2019-05-14"}
+    assert _values(invoke, SIGNED) == expected
+    end = SIGNED.replace("signedOn", "endDate")
+    assert _values(invoke, end) == {"g-1": "2021-03-21"}
+
+
 @pytest.mark.parametrize(
     ("column", "spelt", "said"),
     [
-        ("signed", "۲۴ اردیبهشت ۱۳۹۸", "is a Solar Hijri date (اردیبهشت): write the Gregorian"),
-        ("signed", "24 ارديبهشت 1398", "is a Solar Hijri date (اردیبهشت)"),
+        (
+            "signed",
+            "1398/02/24",
+            "before 1500: a Solar Hijri year? Write the Gregorian date, "
+            "or load with --calendar solar-hijri",
+        ),
+        ("signed", "اردیبهشت ۱۳۹۸", "is a Solar Hijri date (اردیبهشت) without its day"),
+        ("signed", "۳۰ اسفند ۱۴۰۲", "is not a Solar Hijri date (day is out of range for month)"),
         ("signed", "2019-05-14 14:30", "has a time of day: write the date alone"),
         # Named as the cell writes it, not as lamcoop rewrote it (2019-13-01).
         ("signed", "2019年13月1日", "is not a valid date (month must be in 1..12)"),
@@ -98,4 +140,12 @@ def test_open_ended_as_offices_write_yes_and_no(cli_store, tmp_path):
 )
 def test_a_cell_that_cannot_be_read_says_why(cli_store, tmp_path, column, spelt, said):
     output = refused_load(cli_store, str(_csv(tmp_path, [["id", column], ["d-1", spelt]])))
-    assert f"'{spelt}' {said}" in output, output
+    assert f"'{spelt}' " in output and said in output, output
+
+
+def test_a_solar_hijri_month_or_year_without_its_day_is_refused_with_the_option(
+    cli_store, tmp_path
+):
+    rows = [["id", "signed"], ["d-1", "1398/02"]]
+    output = refused_load(cli_store, "--calendar", "solar-hijri", str(_csv(tmp_path, rows)))
+    assert "'1398/02' is a Solar Hijri year or month without its day" in output, output
