@@ -21,6 +21,8 @@ ValueError: '03/04/2021' is ambiguous: 2021-04-03 (day/month) or 2021-03-04 (mon
 '2021-03-04'
 >>> amount("€50,000"), amount("1.250,50 EUR"), amount("300,000元"), amount("۵۰٬۰۰۰ ریال")
 (('50000', 'EUR'), ('1250.5', 'EUR'), ('300000', 'CNY'), ('50000', 'IRR'))
+>>> amount("50万元"), amount("1.2 million USD"), amount("۵۰ میلیون ریال"), amount("人民币1.5亿元")
+(('500000', 'CNY'), ('1200000', 'USD'), ('50000000', 'IRR'), ('150000000', 'CNY'))
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from decimal import Decimal
 
 import pyoxigraph as ox
 
@@ -96,8 +99,9 @@ _TWO_DIGIT_YEAR = re.compile(
     rf"(?:\d{{1,2}}[\s/.-])?(?:{_MONTH_NAME}|\d{{1,2}})\.?,?[\s/.-]+(\d{{2}})"
 )
 _AMOUNTS = (
-    "digits, thousands grouped by ',' and a '.' decimal part (e.g. 125,000.50), with an "
-    "optional currency such as €, $, ¥, 元, ریال or EUR"
+    "digits, thousands grouped by ',' and a '.' decimal part (e.g. 125,000.50), perhaps "
+    "in thousands or millions (1.2 million, 50万), with an optional currency such as €, $, "
+    "¥, 元, ریال or EUR"
 )
 _GROUPED = re.compile(r"\d{1,3}(?:[, \u00a0\u202f\u066c']\d{3})+(?:\.\d+)?")
 _GROUPED_EU = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")
@@ -268,10 +272,16 @@ def amount(text: str) -> tuple[str, str | None]:
 
     Thousands are grouped by ``,``, ``.``, spaces, ``'`` or the Arabic separator ``٬``; the
     decimal mark is ``.`` (or ``,``/``٫`` after ``.``-grouped thousands: ``1.250,50``). A
-    bare ``1,500`` is fifteen hundred; ``1,5`` and ``1.500`` are errors (two readings).
+    bare ``1,500`` is fifteen hundred; ``1,5`` and ``1.500`` are errors (two readings). A
+    word for thousands or millions may follow the number (:data:`MAGNITUDES`: ``1.2
+    million``, ``50万元``, ``۵۰ میلیون ریال``). Two signs of one currency are one
+    (``人民币50万元``); an amount in tomans and a negative amount are errors saying so.
     """
     given = text
     text = ascii_digits(text).replace("\u066b", ",").strip()
+    if re.match(r"[-\u2212(]", text):
+        raise ValueError(f"{given!r} is negative: a budget is an amount to spend")
+    text, times = _magnitude(text)
     number, code = _split_currency(given, text)
     if re.fullmatch(r"\d{1,3}\.\d{3}", number):
         raise ValueError(
@@ -288,7 +298,39 @@ def amount(text: str) -> tuple[str, str | None]:
         plain = number.replace(".", "").replace(",", ".")
     else:
         raise ValueError(f"{given!r} is not a decimal amount: {_AMOUNTS}")
-    return decimal_literal(plain).value, code
+    return decimal_literal(plain).value if times == 1 else _times(plain, times), code
+
+
+#: Words for thousands, millions and more after an amount's number (``1.2 million``,
+#: ``50万元``, ``۵۰ میلیون ریال``), and what each multiplies it by.
+MAGNITUDES = {
+    "thousand": 10**3, "k": 10**3, "million": 10**6, "millions": 10**6, "mn": 10**6,
+    "m": 10**6, "mio": 10**6, "billion": 10**9, "bn": 10**9, "هزار": 10**3,
+    "میلیون": 10**6, "میلیارد": 10**9, "千": 10**3, "万": 10**4, "萬": 10**4,
+    "百万": 10**6, "亿": 10**8, "億": 10**8,
+}  # fmt: skip
+_MAGNITUDE = re.compile(
+    r"(?P<num>\d[\d\s.,'\u00a0\u202f\u066c]*?)\s*(?P<word>"
+    + "|".join(sorted(map(re.escape, MAGNITUDES), key=len, reverse=True))
+    + r")(?![A-Za-z\u0600-\u06ff])",
+    re.IGNORECASE,
+)
+
+
+def _magnitude(text: str) -> tuple[str, int]:
+    """``text`` without a word for thousands or millions after its number, and what that
+    word multiplies the number by (1 when there is none)."""
+    found = _MAGNITUDE.search(text)
+    if found is None:
+        return text, 1
+    rest = text[: found.start("word")] + text[found.end("word") :]
+    return rest, MAGNITUDES[found["word"].lower()]
+
+
+def _times(plain: str, times: int) -> str:
+    """The decimal ``plain`` multiplied by ``times``, as a canonical decimal."""
+    product = Decimal(plain) * times
+    return decimal_literal(format(product.normalize(), "f")).value
 
 
 def _split_currency(given: str, text: str) -> tuple[str, str | None]:
@@ -297,12 +339,18 @@ def _split_currency(given: str, text: str) -> tuple[str, str | None]:
                          r"\s*(?P<post>[^\d\s.,]*)", text)  # fmt: skip
     if found is None:
         return "", None
-    signs = [s for s in (found["pre"], found["post"]) if s]
-    if len(signs) > 1:
-        raise ValueError(f"{given!r} names two currencies ({signs[0]!r} and {signs[1]!r})")
-    if not signs:
-        return found["num"], None
-    sign = signs[0]
+    codes = {_currency(given, sign) for sign in (found["pre"], found["post"]) if sign}
+    if len(codes) > 1:
+        raise ValueError(f"{given!r} names two currencies ({', '.join(sorted(codes))})")
+    return found["num"], next(iter(codes), None)
+
+
+def _currency(given: str, sign: str) -> str:
+    """The ISO 4217 code of a currency's sign, word or code in an amount cell."""
+    if sign == "تومان":
+        raise ValueError(
+            f"{given!r} is in tomans: a toman is ten rials; write the amount in rials (ریال, IRR)"
+        )
     code = CURRENCY_SIGNS.get(sign.lower())
     if code is None and re.fullmatch(r"[A-Za-z]{3}", sign):
         code = sign.upper()
@@ -311,4 +359,4 @@ def _split_currency(given: str, text: str) -> tuple[str, str | None]:
             f"{given!r}: unknown currency {sign!r} (a sign €, $, £, ¥, 元, ریال or an ISO "
             "4217 code such as EUR)"
         )
-    return found["num"], code
+    return code

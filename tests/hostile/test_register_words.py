@@ -8,6 +8,11 @@ lamcoop reads". A register exported from a database or by pandas writes every da
 midnight time (2019-05-14 00:00:00), refused the same way. And ``open_ended`` took only
 English words: بله and خیر, 是 and 否, a tick or a cross were "not true or false".
 
+A budget written as Chinese and Persian offices write it, in ten thousands or millions
+(50万元, 1.5亿元, ۵۰ میلیون ریال), or as English does (1.2 million USD, $500k), was refused:
+"unknown currency '万元'", "not a decimal amount". It is now read; an amount in tomans (ten
+rials each, not an ISO currency) and a negative one are refused as such.
+
 A register kept in Iran dates its agreements in the Solar Hijri calendar: ۲۴ اردیبهشت ۱۳۹۸
 was "not a date lamcoop reads", and ۱۳۹۸/۰۲/۲۴ "a Solar Hijri year? write the Gregorian
 year", so every date had to be converted by hand. A date naming a Solar Hijri month is now
@@ -89,6 +94,34 @@ def test_open_ended_as_offices_write_yes_and_no(cli_store, tmp_path):
     assert found == {f"a-{n}": value for n, value in enumerate(ANSWERS.values())}
 
 
+BUDGET = (
+    "SELECT ?s ?a ?c WHERE { GRAPH ?g { ?s <https://w3id.org/lamcoop/ontology#budgetAmount> ?a ; "
+    "<https://w3id.org/lamcoop/ontology#budgetCurrency> ?c } } ORDER BY ?s"
+)
+#: How budgets were written, and the amount and currency each is.
+BUDGETS = {
+    "50万元": ("500000", "CNY"),
+    "人民币1.5亿元": ("150000000", "CNY"),
+    "¥ 120 万": ("1200000", "CNY"),
+    "۵۰ میلیون ریال": ("50000000", "IRR"),
+    "۲ میلیارد ریال": ("2000000000", "IRR"),
+    "1.2 million USD": ("1200000", "USD"),
+    "$500k": ("500000", "USD"),
+    "EUR 0.5bn": ("500000000", "EUR"),
+}
+
+
+def test_budgets_in_ten_thousands_and_millions_are_read(cli_store, tmp_path):
+    invoke, _store = cli_store
+    rows = [["id", "budget_amount"], *([f"b-{n}", b] for n, b in enumerate(BUDGETS))]
+    result = invoke("load", str(_csv(tmp_path, rows)))
+    assert result.exit_code == 0, result.output
+    answer = invoke("query", "--format", "csv", BUDGET)
+    assert answer.exit_code == 0, answer.output
+    found = {s.rsplit("/", 1)[-1]: (a, c) for s, a, c in csv.reader(answer.output.splitlines()[1:])}
+    assert found == {f"b-{n}": value for n, value in enumerate(BUDGETS.values())}
+
+
 #: Solar Hijri dates, and the Gregorian date each is (checked against the Iranian calendar:
 #: 1 Farvardin is the March equinox, 20 or 21 March).
 SOLAR_NAMED = {
@@ -136,6 +169,8 @@ def test_solar_hijri_dates_in_digits_are_read_with_the_calendar_option(cli_store
         # Named as the cell writes it, not as lamcoop rewrote it (2019-13-01).
         ("signed", "2019年13月1日", "is not a valid date (month must be in 1..12)"),
         ("open_ended", "maybe", "is not true or false (write yes or no, بله or خیر, 是 or 否)"),
+        ("budget_amount", "۵۰ میلیون تومان", "is in tomans: a toman is ten rials"),
+        ("budget_amount", "-5,000", "is negative: a budget is an amount to spend"),
     ],
 )
 def test_a_cell_that_cannot_be_read_says_why(cli_store, tmp_path, column, spelt, said):
