@@ -194,11 +194,9 @@ class _AgreementWriter:
         if not tag:
             return
         try:
-            literal("x", tag)
-        except ValueError:
-            self.problem(LANGUAGE_COLUMN, f"{tag!r} is not a BCP 47 language tag (e.g. en, fa)")
-            return
-        self.language = tag
+            self.language = cells.language_tag(tag)
+        except ValueError as exc:
+            self.problem(LANGUAGE_COLUMN, str(exc))
 
     def _type(self, value: str) -> None:
         self.add(self.me, RDF.type, agreement_type(self.lookup, value))

@@ -19,8 +19,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 import pyoxigraph as ox
+from babel import Locale
 
 from graph_loader.normalise import fold
 from graph_loader.vocab import XSD
@@ -138,3 +140,56 @@ def valid_gnd(text: str) -> bool:
 def valid_dbs(text: str) -> bool:
     """The syntax of a German library statistics (DBS) identifier (Wikidata P4007)."""
     return _DBS.fullmatch(text) is not None
+
+
+#: Languages' names people write that Babel's names do not give.
+_LANGUAGE_ALIASES = {"farsi": "fa"}
+
+
+def language_tag(text: str) -> str:
+    """The BCP 47 tag a register's language cell gives: a tag whose language Babel knows
+    (``en``, ``fa``, ``zh-Hans``), or a language's name in English, Persian or Chinese.
+    ``English`` is a well-formed tag, of no language: read as one, it tagged every title
+    ``@english``, which no page's language matches.
+
+    >>> [language_tag(t) for t in ("fa", "zh-Hans", "Persian", "فارسی", "中文", "Farsi")]
+    ['fa', 'zh-Hans', 'fa', 'fa', 'zh', 'fa']
+    >>> language_tag("english"), language_tag("Simplified Chinese")
+    ('en', 'zh-Hans')
+    >>> language_tag("xyzzy")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: 'xyzzy' is not a language lamcoop knows: write its BCP 47 tag (en, fa, ...
+    """
+    written = text.strip()
+    named = _language_names().get(fold(written))
+    if named is not None:
+        return named
+    primary = written.split("-", 1)[0].lower()
+    if primary in _language_names().values() or primary in _known_languages():
+        try:
+            ox.Literal("x", language=written)
+        except ValueError:
+            pass
+        else:
+            return written
+    raise ValueError(
+        f"{text!r} is not a language lamcoop knows: write its BCP 47 tag (en, fa, zh-Hans) "
+        "or its name"
+    )
+
+
+@lru_cache(maxsize=1)
+def _language_names() -> dict[str, str]:
+    """Folded language names in English, Persian and Chinese (Babel's) -> their tags."""
+    names = dict(_LANGUAGE_ALIASES)
+    for display in ("en", "fa", "zh"):
+        for code, name in Locale.parse(display).languages.items():
+            names.setdefault(fold(name), code.replace("_", "-"))
+    return names
+
+
+@lru_cache(maxsize=1)
+def _known_languages() -> frozenset[str]:
+    """The language subtags Babel names (``en``, ``fa``, ``zh``, ``haw``...)."""
+    return frozenset(str(code).split("_")[0].lower() for code in Locale.parse("en").languages)

@@ -13,6 +13,12 @@ A budget written as Chinese and Persian offices write it, in ten thousands or mi
 "unknown currency '万元'", "not a decimal amount". It is now read; an amount in tomans (ten
 rials each, not an ISO currency) and a negative one are refused as such.
 
+A register's ``language`` column written as people name languages (English, Persian,
+Chinese) was read as a tag: "English" is a well-formed BCP 47 tag of no language, so every
+title was tagged ``@english`` and no page's language found it; "فارسی" and "中文" were
+refused. A language's name in English, Persian or Chinese is now its tag, and a tag of no
+language Babel knows is refused.
+
 A register kept in Iran dates its agreements in the Solar Hijri calendar: ۲۴ اردیبهشت ۱۳۹۸
 was "not a date lamcoop reads", and ۱۳۹۸/۰۲/۲۴ "a Solar Hijri year? write the Gregorian
 year", so every date had to be converted by hand. A date naming a Solar Hijri month is now
@@ -23,6 +29,7 @@ date with another time of day than midnight is refused as having one.
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import pytest
@@ -122,6 +129,25 @@ def test_budgets_in_ten_thousands_and_millions_are_read(cli_store, tmp_path):
     assert found == {f"b-{n}": value for n, value in enumerate(BUDGETS.values())}
 
 
+TITLES = "SELECT ?s ?t WHERE { GRAPH ?g { ?s <http://purl.org/dc/terms/title> ?t } } ORDER BY ?s"
+#: How the language was written, and the tag each title must carry.
+LANGUAGES = {"English": "en", "Persian": "fa", "فارسی": "fa", "中文": "zh", "波斯语": "fa",
+             "Simplified Chinese": "zh-hans", "zh-Hans": "zh-hans", "fa": "fa"}  # fmt: skip
+
+
+def test_a_language_named_in_words_tags_the_titles_with_its_tag(cli_store, tmp_path):
+    invoke, _store = cli_store
+    rows = [["id", "title", "language"]]
+    rows += [[f"l-{n}", f"title {n}", lang] for n, lang in enumerate(LANGUAGES)]
+    result = invoke("load", str(_csv(tmp_path, rows)))
+    assert result.exit_code == 0, result.output
+    answer = invoke("query", "--format", "json", TITLES)
+    assert answer.exit_code == 0, answer.output
+    bindings = json.loads(answer.output)["results"]["bindings"]
+    found = {b["s"]["value"].rsplit("/", 1)[-1]: b["t"].get("xml:lang") for b in bindings}
+    assert found == {f"l-{n}": tag for n, tag in enumerate(LANGUAGES.values())}
+
+
 #: Solar Hijri dates, and the Gregorian date each is (checked against the Iranian calendar:
 #: 1 Farvardin is the March equinox, 20 or 21 March).
 SOLAR_NAMED = {
@@ -171,10 +197,12 @@ def test_solar_hijri_dates_in_digits_are_read_with_the_calendar_option(cli_store
         ("open_ended", "maybe", "is not true or false (write yes or no, بله or خیر, 是 or 否)"),
         ("budget_amount", "۵۰ میلیون تومان", "is in tomans: a toman is ten rials"),
         ("budget_amount", "-5,000", "is negative: a budget is an amount to spend"),
+        ("language", "Elbish", "is not a language lamcoop knows: write its BCP 47 tag"),
     ],
 )
 def test_a_cell_that_cannot_be_read_says_why(cli_store, tmp_path, column, spelt, said):
-    output = refused_load(cli_store, str(_csv(tmp_path, [["id", column], ["d-1", spelt]])))
+    rows = [["id", "title", column], ["d-1", "A title", spelt]]
+    output = refused_load(cli_store, str(_csv(tmp_path, rows)))
     assert f"'{spelt}' " in output and said in output, output
 
 
