@@ -15,12 +15,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from graph_loader.index.search import MAX_QUERY_CHARS
 from sparql_endpoint.linked_data.audit_history import MAX_PAGE_SIZE as MAX_RUNS_PAGE
 from sparql_endpoint.linked_data.audit_history import MAX_PAGES as MAX_RUNS_PAGES
 from sparql_endpoint.linked_data.audit_pages import AUDIT_OFFERS, MAX_ROWS, SORT_KEYS
 from sparql_endpoint.linked_data.documents import BY_EXTENSION, DOC_OFFERS
 from sparql_endpoint.linked_data.entities import MAX_PAGE
-from sparql_endpoint.linked_data.search import MAX_QUERY_CHARS
 from sparql_endpoint.metrics import PROMETHEUS_TYPE
 from sparql_endpoint.negotiation import GRAPH_OFFERS, PAGE_OFFERS, RESULTS_OFFERS
 from sparql_endpoint.protocol import DESCRIBE_OFFERS

@@ -34,7 +34,7 @@ from graph_loader.importers.common import slugify
 from graph_loader.importers.names import INSTITUTION_LABELS, INSTITUTION_LABELS_IN, Names, fill
 from graph_loader.index.db import open_reading
 from graph_loader.index.refresh import behind
-from graph_loader.index.search import search
+from graph_loader.index.search import MAX_QUERY_CHARS, search
 from graph_loader.normalise import fold, has_cjk, squeeze
 from graph_loader.store import ReadableStore
 
@@ -90,9 +90,10 @@ class IndexedInstitutions:
 
     def near(self, text: str, limit: int = 5) -> list[str]:
         """Up to ``limit`` labels of institutions, as written: those ``text`` contains (the
-        longest first), then those containing it (best first)."""
+        longest first), then those containing it (best first); none for a text longer
+        than any label (:data:`~graph_loader.index.search.MAX_QUERY_CHARS`)."""
         norm = fold(text)
-        if len(norm.replace(" ", "")) < 3:
+        if not 3 <= len(norm.replace(" ", "")) <= MAX_QUERY_CHARS:
             return []
         shown: dict[str, None] = {}
         with self._index() as conn:

@@ -27,6 +27,9 @@ WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
 _WIKIDATA_ID = re.compile(r"[Qq][1-9][0-9]*")
 
 _EXISTS = "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1"
+#: The most candidates an ambiguous name's error describes (a common name such as
+#: "Öffentliche Bibliothek" labels 36 institutions of the Wikidata/ISIL registry).
+SHOWN = 8
 _BY_ISIL = f"SELECT DISTINCT ?i ?v WHERE {{ ?i {LAMC.isil} ?v }} ORDER BY ?i"
 _CASELESS_ISIL = (
     f"SELECT DISTINCT ?i ?v WHERE {{ ?i {LAMC.isil} ?x FILTER(LCASE(STR(?x)) = ?v) }} ORDER BY ?i"
@@ -100,8 +103,10 @@ class StoreLookup:
         if len(found) == 1:
             return ox.NamedNode(found[0])
         if len(found) > 1:
+            shown = describe(self.ctx.store, found[:SHOWN])
+            more = f"; and {len(found) - SHOWN} more" if len(found) > SHOWN else ""
             raise LookupError(
-                f"{ref!r} names {len(found)} institutions: {describe(self.ctx.store, found)}; "
+                f"{ref!r} names {len(found)} institutions: {shown}{more}; "
                 "give the ISIL or IRI of the one you mean"
             )
         ways = "by name (a label in any language), slug, ISIL, Wikidata id or IRI"

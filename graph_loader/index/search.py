@@ -21,6 +21,10 @@ from graph_loader.vocab import LANGUAGES, pick_label, same_language
 
 #: The most matches each way of matching considers: the work per query is bounded by it.
 CANDIDATES = 250
+#: The longest text searched: no label is longer, and the trigram index's work grows with
+#: the text (a 96,000-character register cell took three minutes). The service refuses a
+#: longer ``q``; the importers suggest nothing for a longer name.
+MAX_QUERY_CHARS = 200
 RANKS = ("exact", "prefix", "contained")
 
 

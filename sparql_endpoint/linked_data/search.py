@@ -9,7 +9,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
 from graph_loader.index import KINDS
-from graph_loader.index.search import Found, Match, search
+from graph_loader.index.search import MAX_QUERY_CHARS, Found, Match, search
 from sparql_endpoint.context import service
 from sparql_endpoint.linked_data.present import (
     Text,
@@ -24,7 +24,6 @@ from sparql_endpoint.refusals import N_, refuse
 
 blueprint = Blueprint("search", __name__, template_folder="templates")
 
-MAX_QUERY_CHARS = 200
 PAGE_SIZE = 20
 MAX_PAGE = 50
 SUGGESTIONS = 10

@@ -152,3 +152,26 @@ def test_cells_of_a_hundred_thousand_characters_are_errors_a_line_each(seeded, t
     rejected = (tmp_path / "register-rejected.csv").read_text(encoding="utf-8")
     assert long_words in rejected and long_name in rejected
     assert store_state_at(tmp_path / "st") == before
+
+
+def test_a_name_many_institutions_share_describes_a_few_and_counts_the_rest(invoke, tmp_path):
+    """A common name ("Öffentliche Bibliothek" labels 36 institutions of the Wikidata/ISIL
+    registry) was answered with every candidate described: a message several thousand
+    characters long in the report's one cell. Eight are described, the rest counted."""
+    seed = "".join(
+        f"<{INST}oeb-{n:02d}> a <https://w3id.org/lamcoop/ontology#PublicLibrary> ; "
+        f'<http://www.w3.org/2000/01/rdf-schema#label> "Öffentliche Bibliothek"@de ; '
+        f'<https://w3id.org/lamcoop/ontology#isil> "IT-BZ{n:04d}" .\n'
+        for n in range(11)
+    )
+    (tmp_path / "seed.ttl").write_text(seed, encoding="utf-8")
+    assert invoke("--store", "st", "load", "--quiet", "seed.ttl").exit_code == 0
+    before = store_state_at(tmp_path / "st")
+    path = register(tmp_path, ["id", "parties"], ["a", "Öffentliche Bibliothek"])
+    result = invoke("--store", "st", "load", str(path))
+    assert result.exit_code == 1
+    with (tmp_path / "register-rejected.csv").open(encoding="utf-8-sig", newline="") as handle:
+        (reason,) = [row["reason"] for row in csv.DictReader(handle)]
+    assert reason.startswith("'Öffentliche Bibliothek' names 11 institutions: <"), reason
+    assert reason.count("(ISIL IT-BZ") == 8 and "; and 3 more; give the ISIL or IRI" in reason
+    assert store_state_at(tmp_path / "st") == before

@@ -212,3 +212,15 @@ def test_a_solar_hijri_month_or_year_without_its_day_is_refused_with_the_option(
     rows = [["id", "signed"], ["d-1", "1398/02"]]
     output = refused_load(cli_store, "--calendar", "solar-hijri", str(_csv(tmp_path, rows)))
     assert "'1398/02' is a Solar Hijri year or month without its day" in output, output
+
+
+def test_a_hundred_thousand_character_amount_is_refused_at_once(lamcoop, tmp_path):
+    """The search for a magnitude word after each digit of an amount was quadratic: the
+    100,000-character amount of the hostile cells test took three minutes to refuse. It is
+    one pass now (17 ms); the deadline below is there to end a hang, not to time it."""
+    rows = [["id", "title", "budget_amount"], ["d-1", "A title", "1," * 50_000]]
+    path = _csv(tmp_path, rows)
+    done = lamcoop("--store", "st", "load", str(path), timeout=120)
+    said = done.stderr.decode() + done.stdout.decode()
+    assert done.returncode == 1, said
+    assert "budget_amount: '1,1,1," in said and "with an optional currency such as" in said, said
