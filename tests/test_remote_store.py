@@ -268,6 +268,22 @@ def test_registers_load_alike(lamcoop, backend, tmp_path, repo_root):
     assert again.returncode == 0, again.stderr
     rows = json.loads(lamcoop("graphs", "--format", "json", env=backend).stdout)
     assert {r["graph"].rsplit("/", 1)[1]: r["triples"] for r in rows} == counts
+    # A register naming parties by label finds them through the text index on every engine,
+    # and suggests labels like an unknown one.
+    register = tmp_path / "register.csv"
+    register.write_text(
+        "id,title,parties\n"
+        "a-1,Shared catalogue,university of north texas; DANISCHE KONIGLICHE BIBLIOTHEK\n",
+        encoding="utf-8",
+    )
+    named = lamcoop("load", "--quiet", str(register), env=backend)
+    assert named.returncode == 0, named.stderr
+    assert "1 rows: 1 loaded" in named.stdout.decode()
+    register.write_text("id,title,parties\na-2,T,Philologische Bibliothek\n", encoding="utf-8")
+    unknown = lamcoop("load", "--quiet", str(register), env=backend)
+    assert unknown.returncode == 1
+    said = " ".join(unknown.stderr.decode().split())
+    assert "labels like it: 'Philologische Bibliothek der Freien Universität Berlin'" in said
 
 
 def test_a_copy_dropped_by_another_recovery_never_empties_its_target(oxigraph, tmp_path):
