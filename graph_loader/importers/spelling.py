@@ -21,6 +21,8 @@ ValueError: '03/04/2021' is ambiguous: 2021-04-03 (day/month) or 2021-03-04 (mon
 '2021-03-04'
 >>> amount("€50,000"), amount("1.250,50 EUR"), amount("300,000元"), amount("۵۰٬۰۰۰ ریال")
 (('50000', 'EUR'), ('1250.5', 'EUR'), ('300000', 'CNY'), ('50000', 'IRR'))
+>>> amount("۱۲٬۰۰۰٫۵ ریال"), amount("۰٫۵")
+(('12000.5', 'IRR'), ('0.5', None))
 >>> amount("50万元"), amount("1.2 million USD"), amount("۵۰ میلیون ریال"), amount("人民币1.5亿元")
 (('500000', 'CNY'), ('1200000', 'USD'), ('50000000', 'IRR'), ('150000000', 'CNY'))
 """
@@ -271,14 +273,15 @@ def amount(text: str) -> tuple[str, str | None]:
     ``50 000 EUR``, ``$1,200.50``, ``1.250,50 €``, ``300,000元``, ``50,000 ریال``.
 
     Thousands are grouped by ``,``, ``.``, spaces, ``'`` or the Arabic separator ``٬``; the
-    decimal mark is ``.`` (or ``,``/``٫`` after ``.``-grouped thousands: ``1.250,50``). A
+    decimal mark is ``.`` or ``٫`` (``۱۲٬۰۰۰٫۵``, as Persian writes it), or ``,`` after
+    ``.``-grouped thousands (``1.250,50``). A
     bare ``1,500`` is fifteen hundred; ``1,5`` and ``1.500`` are errors (two readings). A
     word for thousands or millions may follow the number (:data:`MAGNITUDES`: ``1.2
     million``, ``50万元``, ``۵۰ میلیون ریال``). Two signs of one currency are one
     (``人民币50万元``); an amount in tomans and a negative amount are errors saying so.
     """
     given = text
-    text = ascii_digits(text).replace("\u066b", ",").strip()
+    text = ascii_digits(text).replace("\u066b", ".").strip()  # Persian's decimal mark
     if re.match(r"[-\u2212(]", text):
         raise ValueError(f"{given!r} is negative: a budget is an amount to spend")
     text, times = _magnitude(text)

@@ -29,11 +29,13 @@ date with another time of day than midnight is refused as having one.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 from pathlib import Path
 
 import pytest
 
+from graph_loader.importers.spelling import amount, person_date
 from tests.hostile.conftest import refused_load
 
 SIGNED = (
@@ -224,3 +226,24 @@ def test_a_hundred_thousand_character_amount_is_refused_at_once(lamcoop, tmp_pat
     said = done.stderr.decode() + done.stdout.decode()
     assert done.returncode == 1, said
     assert "budget_amount: '1,1,1," in said and "with an optional currency such as" in said, said
+
+
+LANGUAGES_SERVED = ("en", "fa", "zh-Hans")
+
+
+@pytest.mark.parametrize("language", LANGUAGES_SERVED)
+def test_what_the_pages_write_a_register_may_write(language):
+    """A date, a month and an amount as lamcoop's own pages show them to a reader (Babel's
+    long date, year and month, and number in the reader's digits) are read back as the
+    values they show. Persian amounts with a decimal part (۱۲٬۰۰۰٫۵, ۰٫۵) were refused:
+    the Persian decimal mark ٫ was read as a comma."""
+    from sparql_endpoint import reader_formats
+
+    for month in range(1, 13):
+        day = dt.date(2021, month, 2 * month + 3)
+        assert person_date(reader_formats.date(day, language)).value == day.isoformat()
+        shown = reader_formats.year_month(2021, month, language)
+        assert person_date(shown).value == f"2021-{month:02d}", shown
+    for figure in ("0.5", "12000.5", "1250.75", "6000000", "1000000.25"):
+        shown = reader_formats.number(figure, language)
+        assert amount(shown) == (figure, None), shown
