@@ -35,7 +35,10 @@ from pathlib import Path
 
 import pytest
 
+from graph_loader.importers.cells import boolean_literal
 from graph_loader.importers.spelling import amount, person_date
+from sparql_endpoint import reader_formats
+from sparql_endpoint.interface_text import TRANSLATIONS, Catalogues
 from tests.hostile.conftest import refused_load
 
 SIGNED = (
@@ -233,11 +236,10 @@ LANGUAGES_SERVED = ("en", "fa", "zh-Hans")
 
 @pytest.mark.parametrize("language", LANGUAGES_SERVED)
 def test_what_the_pages_write_a_register_may_write(language):
-    """A date, a month and an amount as lamcoop's own pages show them to a reader (Babel's
-    long date, year and month, and number in the reader's digits) are read back as the
-    values they show. Persian amounts with a decimal part (۱۲٬۰۰۰٫۵, ۰٫۵) were refused:
-    the Persian decimal mark ٫ was read as a comma."""
-    from sparql_endpoint import reader_formats
+    """A date, a month, an amount and yes or no as lamcoop's own pages show them to a reader
+    (Babel's long date, year and month, and number in the reader's digits; the interface's
+    words) are read back as the values they show. Persian amounts with a decimal part
+    (۱۲٬۰۰۰٫۵, ۰٫۵) were refused: the Persian decimal mark ٫ was read as a comma."""
 
     for month in range(1, 13):
         day = dt.date(2021, month, 2 * month + 3)
@@ -247,3 +249,8 @@ def test_what_the_pages_write_a_register_may_write(language):
     for figure in ("0.5", "12000.5", "1250.75", "6000000", "1000000.25"):
         shown = reader_formats.number(figure, language)
         assert amount(shown) == (figure, None), shown
+    words = Catalogues.read(TRANSLATIONS).get(language)
+    for word, value in (("yes", "true"), ("no", "false")):
+        shown = words.gettext(word)
+        assert (shown == word) == (language == "en"), shown  # the reader's own word
+        assert boolean_literal(shown).value == value, shown
