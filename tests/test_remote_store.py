@@ -278,7 +278,7 @@ def test_registers_load_alike(lamcoop, backend, tmp_path, repo_root):
     )
     named = lamcoop("load", "--quiet", str(register), env=backend)
     assert named.returncode == 0, named.stderr
-    assert "1 rows: 1 loaded" in named.stdout.decode()
+    assert "1 row: 1 loaded" in named.stdout.decode()
     register.write_text("id,title,parties\na-2,T,Philologische Bibliothek\n", encoding="utf-8")
     unknown = lamcoop("load", "--quiet", str(register), env=backend)
     assert unknown.returncode == 1

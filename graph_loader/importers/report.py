@@ -55,7 +55,8 @@ class Tally:
 
     def summary(self) -> str:
         text = (
-            f"{self.rows} rows: {self.loaded} loaded, {self.merged} merged, "
+            f"{self.rows} {'row' if self.rows == 1 else 'rows'}: {self.loaded} loaded, "
+            f"{self.merged} merged, "
             f"{len(self.rejected)} rejected"
         )
         left_out = sum(len(p) for _, p in self.dropped)

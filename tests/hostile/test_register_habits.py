@@ -76,7 +76,7 @@ def test_a_register_with_a_title_above_and_columns_in_words_loads(cli_store, tmp
     path = _register(tmp_path, kind, [*ABOVE, HEADER, ROW])
     result = invoke("load", str(path))  # no --as: the header is found below the title
     assert result.exit_code == 0, result.output
-    assert "1 rows: 1 loaded" in result.output
+    assert "1 row: 1 loaded" in result.output
     facts = _facts(invoke)
     assert "Accord de coopération" in facts
     assert BASE + "id/concept/funding-models/member-cost-sharing" in facts
