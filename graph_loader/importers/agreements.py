@@ -161,7 +161,8 @@ class _AgreementWriter:
             self._guarded(column, action, value)
 
     def _each(self, column: str, action: Callable[[str], None]) -> None:
-        for value in split_multi(self.cell(column)):
+        # Every list but the sources' is of names or terms (a citation may hold a 、).
+        for value in split_multi(self.cell(column), names=column != "source"):
             self._guarded(column, action, value)
 
     def _guarded(self, column: str, action: Callable[[str], None], value: str) -> None:

@@ -115,23 +115,40 @@ def slugify(text: str) -> str:
     return "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower()))
 
 
-def split_multi(value: Any, *, lines: bool = True) -> list[str]:
-    """The values of a multi-valued cell: a JSON list, or text split on ``;`` (``\\;`` escapes)
-    and, with ``lines``, on line breaks too, as a spreadsheet cell lists values one per line
-    (Alt+Enter in Excel). Provision texts pass ``lines=False``: their line breaks are
-    paragraphs of one text.
+#: Semicolons as Persian (``؛``) and Chinese (``；``) write them separate values as ``;``
+#: does; the ideographic comma (``、``), with which Chinese lists names, separates the
+#: values of a list of names or terms (not a provision's text, where it is punctuation).
+SEMICOLONS = ";\u061b\uff1b"
+NAME_LIST_COMMAS = "\u3001"
+
+
+def split_multi(value: Any, *, lines: bool = True, names: bool = False) -> list[str]:
+    """The values of a multi-valued cell: a JSON list, or text split on a semicolon (``;``,
+    ``؛`` or ``；``; ``\\;`` escapes) and, with ``lines``, on line breaks too, as a
+    spreadsheet cell lists values one per line (Alt+Enter in Excel); with ``names`` (a list
+    of names or terms), on Chinese's ideographic comma (``、``) too. Provision texts pass
+    ``lines=False``: their line breaks are paragraphs of one text.
 
     >>> split_multi("a; b\\\\; c ;; ")
     ['a', 'b; c']
     >>> split_multi("CALIS\\r\\nNLC\\n\\nDE-101; Q7158"), split_multi("one\\ntext", lines=False)
     (['CALIS', 'NLC', 'DE-101', 'Q7158'], ['one\\ntext'])
+    >>> split_multi("کتابخانه ملی؛ دانشگاه تهران")
+    ['کتابخانه ملی', 'دانشگاه تهران']
+    >>> split_multi("北京大学、清华大学；CALIS", names=True), split_multi("第三条、第五条")
+    (['北京大学', '清华大学', 'CALIS'], ['第三条、第五条'])
     """
     if value is None:
         return []
     if isinstance(value, list):
         return [str(v).strip() for v in value if str(v).strip()]
-    parts = re.split(r"(?<!\\);|\r\n|\n|\r" if lines else r"(?<!\\);", str(value))
-    return [p.replace("\\;", ";").strip() for p in parts if p.strip()]
+    separators = rf"(?<!\\)[{SEMICOLONS}]"
+    if lines:
+        separators += r"|\r\n|\n|\r"
+    if names:
+        separators += rf"|[{NAME_LIST_COMMAS}]"
+    parts = re.split(separators, str(value))
+    return [re.sub(rf"\\([{SEMICOLONS}])", r"\1", p).strip() for p in parts if p.strip()]
 
 
 def csv_rows(

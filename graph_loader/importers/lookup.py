@@ -113,7 +113,7 @@ class StoreLookup:
         why = f" ({isil_problem(ref)})" if "-" in ref and not valid_isil(ref) else ""
         near = names.near(ref)
         hint = f"; labels like it: {', '.join(map(repr, near))}" if near else ""
-        parts = [p.strip() for p in ref.split(",")]
+        parts = [p.strip() for p in re.split("[,\u060c\uff0c]", ref)]  # , ، ，
         if len(parts) > 1 and all(len(names.find(p)) == 1 for p in parts):
             hint = f"; it names {len(parts)} institutions if read as a list: write ';' between them"
         raise LookupError(f"no institution {ref!r} in the store {ways}{why}{hint}")

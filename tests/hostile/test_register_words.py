@@ -19,6 +19,11 @@ title was tagged ``@english`` and no page's language found it; "فارسی" and 
 refused. A language's name in English, Persian or Chinese is now its tag, and a tag of no
 language Babel knows is refused.
 
+Persian separates a list with its own semicolon (؛) and Chinese with a full-width one (；)
+or the ideographic comma (、): "کتابخانه ملی؛ دانشگاه تهران" and "北京大学、清华大学" were
+each one unknown institution. They separate values now (the comma ، and ， too, in the hint
+that a cell of commas may be a list); a 、 inside a source's citation stays text.
+
 A register kept in Iran dates its agreements in the Solar Hijri calendar: ۲۴ اردیبهشت ۱۳۹۸
 was "not a date lamcoop reads", and ۱۳۹۸/۰۲/۲۴ "a Solar Hijri year? write the Gregorian
 year", so every date had to be converted by hand. A date naming a Solar Hijri month is now
@@ -254,3 +259,50 @@ def test_what_the_pages_write_a_register_may_write(language):
         shown = words.gettext(word)
         assert (shown == word) == (language == "en"), shown  # the reader's own word
         assert boolean_literal(shown).value == value, shown
+
+
+PARTIES = """@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix lamc: <https://w3id.org/lamcoop/ontology#> .
+<https://w3id.org/lamcoop/id/institution/nlai> a lamc:NationalLibrary ;
+    rdfs:label "کتابخانه ملی"@fa .
+<https://w3id.org/lamcoop/id/institution/ut> a lamc:AcademicLibrary ;
+    rdfs:label "دانشگاه تهران"@fa .
+<https://w3id.org/lamcoop/id/institution/pku> a lamc:AcademicLibrary ; rdfs:label "北京大学"@zh .
+<https://w3id.org/lamcoop/id/institution/thu> a lamc:AcademicLibrary ; rdfs:label "清华大学"@zh .
+"""
+PARTY_QUERY = (
+    "SELECT ?s ?o WHERE { GRAPH ?g { ?s <https://w3id.org/lamcoop/ontology#party> ?o } } "
+    "ORDER BY ?s ?o"
+)
+
+
+def test_lists_separated_as_persian_and_chinese_write_them(cli_store, tmp_path):
+    invoke, _store = cli_store
+    (tmp_path / "parties.ttl").write_text(PARTIES, encoding="utf-8")
+    assert invoke("load", str(tmp_path / "parties.ttl")).exit_code == 0
+    rows = [
+        ["id", "title", "parties", "source"],
+        ["p-1", "همکاری", "کتابخانه ملی؛ دانشگاه تهران", ""],
+        ["p-2", "合作", "北京大学、清华大学", "《协议》第三条、第五条"],
+        ["p-3", "合作", "北京大学；清华大学", ""],
+    ]
+    result = invoke("load", str(_csv(tmp_path, rows)))
+    assert result.exit_code == 0, result.output
+    answer = invoke("query", "--format", "csv", PARTY_QUERY)
+    pairs = [
+        (s.rsplit("/", 1)[-1], o.rsplit("/", 1)[-1])
+        for s, o in csv.reader(answer.output.splitlines()[1:])
+    ]
+    assert pairs == [("p-1", "nlai"), ("p-1", "ut"), ("p-2", "pku"), ("p-2", "thu"),
+                     ("p-3", "pku"), ("p-3", "thu")]  # fmt: skip
+    sources = invoke("query", "SELECT ?o WHERE { ?s <http://purl.org/dc/terms/source> ?o }")
+    assert "《协议》第三条、第五条" in sources.output
+
+
+def test_a_cell_of_persian_commas_is_told_it_may_be_a_list(cli_store, tmp_path):
+    invoke, _store = cli_store
+    (tmp_path / "parties.ttl").write_text(PARTIES, encoding="utf-8")
+    assert invoke("load", str(tmp_path / "parties.ttl")).exit_code == 0
+    rows = [["id", "title", "parties"], ["p-1", "همکاری", "کتابخانه ملی، دانشگاه تهران"]]
+    output = refused_load(cli_store, str(_csv(tmp_path, rows)))
+    assert "it names 2 institutions if read as a list: write ';' between them" in output
