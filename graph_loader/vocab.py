@@ -147,17 +147,29 @@ _LANGUAGE_ALIASES = MappingProxyType(
 LABEL_PREDICATES = (SKOS + "prefLabel", RDFS + "label", DCTERMS + "title")
 
 
+#: Persian and its written varieties (ISO 639-3): Iranian Persian and Dari.
+_PERSIAN = ("fa", "pes", "prs")
+
+
 def normalise_language(tag: str) -> str | None:
     """One of :data:`LANGUAGES` for a language tag, or ``None``.
 
+    Persian is the macrolanguage ``fa`` and its two written varieties, Iranian Persian
+    (``pes``) and Dari (``prs``, which Windows sends in Afghanistan as ``prs-AF``): one
+    script, one page.
+
     >>> normalise_language("zh-CN"), normalise_language("en-GB"), normalise_language("de")
     ('zh-Hans', 'en', None)
+    >>> normalise_language("prs-AF"), normalise_language("pes"), normalise_language("ps")
+    ('fa', 'fa', None)
     """
     low = tag.strip().lower()
     if low in _LANGUAGE_ALIASES:
         return _LANGUAGE_ALIASES[low]
     primary = low.split("-", 1)[0]
-    if primary in ("en", "fa"):
+    if primary in _PERSIAN:
+        return "fa"
+    if primary == "en":
         return primary
     return _LANGUAGE_ALIASES.get(primary) if primary == "zh" else None
 

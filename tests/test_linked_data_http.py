@@ -94,6 +94,9 @@ def test_doc_headers(client):
     assert BASE + "graph/seed-002" in derived
     html = get(client, "/doc/institution/calis.html", **{"Accept-Language": "zh-CN"})
     assert html.headers["Content-Language"] == "zh-Hans"
+    # A Dari reader's Windows in Afghanistan asks for prs-AF: the Persian page, not English.
+    dari = get(client, "/doc/institution/calis.html", **{"Accept-Language": "prs-AF,prs;q=0.9"})
+    assert dari.headers["Content-Language"] == "fa" and b'dir="rtl"' in dari.data
 
 
 def test_etag_and_304(client):

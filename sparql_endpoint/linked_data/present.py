@@ -27,16 +27,16 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pyoxigraph as ox
+from babel import Locale, UnknownLocaleError
 from markupsafe import Markup, escape
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
 from graph_loader.safe_output import linkable
 from graph_loader.vocab import DEFAULT_LANGUAGE, LAMC, normalise_language, same_language
-
-_RTL = frozenset({"fa", "ar", "he", "ur", "ps", "ckb", "yi", "dv"})
 
 
 def choose_language(param: str | None, accept_language: str | None) -> str:
@@ -50,10 +50,22 @@ def choose_language(param: str | None, accept_language: str | None) -> str:
     return DEFAULT_LANGUAGE
 
 
+@lru_cache(maxsize=1024)
 def text_dir(tag: str | None) -> str:
-    """``rtl`` for right-to-left scripts, else ``ltr``."""
-    primary = (tag or "").lower().split("-", 1)[0]
-    return "rtl" if primary in _RTL else "ltr"
+    """``rtl`` for a language written right to left (by CLDR's character order, through
+    Babel: Persian and Dari, Arabic, Hebrew, Urdu, Pashto, Uyghur, Sindhi, a language with
+    the ``Arab`` script subtag...), else ``ltr``.
+
+    >>> [text_dir(t) for t in ("fa", "prs-AF", "ug", "az-Arab", "az", "zh-hans", "", None)]
+    ['rtl', 'rtl', 'rtl', 'rtl', 'ltr', 'ltr', 'ltr', 'ltr']
+    """
+    for candidate in (tag, normalise_language(tag or "")):
+        try:
+            locale = Locale.parse((candidate or "").replace("-", "_"))
+        except (ValueError, UnknownLocaleError):
+            continue
+        return "rtl" if locale.character_order == "right-to-left" else "ltr"
+    return "ltr"
 
 
 def content_dir(value: object) -> str:
