@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from graph_loader.importers.agreements import AgreementImporter
-from graph_loader.importers.common import ImportFailed
+from graph_loader.importers.common import ImportFailed, table_encoding
 from graph_loader.importers.imls_museums import ImlsMuseumImporter
 from graph_loader.importers.register_header import (
     MAX_ABOVE,
@@ -31,7 +31,8 @@ IMPORTERS: dict[str, type] = {
     "wikidata-isil": WikidataIsilImporter,
     "imls-museums": ImlsMuseumImporter,
 }
-TABLE_SUFFIXES = (".csv", ".tsv", ".tab")
+#: Tables by their file's suffix; ``.txt`` is Excel's "Unicode Text" (tab-separated UTF-16).
+TABLE_SUFFIXES = (".csv", ".tsv", ".tab", ".txt")
 _PEEK = 1 << 16
 
 __all__ = [
@@ -52,9 +53,11 @@ def detect(
 
     A spreadsheet (``.xlsx``, ``.ods``) is an agreement register. A ``.csv``/``.tsv`` file
     must have one of the importers' headers (a register's columns named by the labels of
-    ``store`` too, :mod:`~graph_loader.importers.register_rows`); a ``.json`` file is an
-    agreement register unless it is JSON-LD (it names ``@context``, ``@id``, ``@graph``...).
-    The header is read in ``encoding`` (default UTF-8), an undecodable byte as U+FFFD.
+    ``store`` too, :mod:`~graph_loader.importers.register_rows`); a ``.txt`` file is a table
+    when it has one, else RDF; a ``.json`` file is an agreement register unless it is
+    JSON-LD (it names ``@context``, ``@id``, ``@graph``...). The header is read in
+    ``encoding`` (default: the one a byte order mark names, else UTF-8), an undecodable
+    byte as U+FFFD.
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -66,7 +69,8 @@ def detect(
         raise ImportFailed(f"{path}: a pipe is read once: name the kind of table with --as")
     try:
         with path.open("rb") as handle:
-            head = handle.read(_PEEK).decode(encoding or "utf-8", errors="replace")
+            peeked = handle.read(_PEEK)
+        head = peeked.decode(table_encoding(peeked, encoding, "utf-8"), errors="replace")
     except OSError as exc:
         raise ImportFailed(f"{path}: cannot read: {exc.strerror or exc}") from None
     if suffix == ".json":
@@ -80,6 +84,8 @@ def detect(
         return "imls-museums"
     if "id" in names and names & set(AGREEMENT_COLUMNS[1:]):
         return "agreements"
+    if suffix == ".txt":  # text that is no table lamcoop knows: RDF, for --format to name
+        return None
     raise ImportFailed(
         f"{path}:1: cannot tell which importer reads this file from its header "
         f"({', '.join(written) or 'empty'}); name one with --as "

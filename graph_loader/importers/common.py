@@ -12,6 +12,7 @@ already exists), or rejects it with :class:`RowRejected` naming every problem of
 
 from __future__ import annotations
 
+import codecs
 import csv
 import re
 import unicodedata
@@ -274,19 +275,50 @@ def literal(text: str, language: str | None = None) -> ox.Literal:
     return ox.Literal(text, language=language) if language else ox.Literal(text)
 
 
+#: Byte order marks and the encodings they name, UTF-32's first (its little-endian mark
+#: begins with UTF-16's).
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))  # fmt: skip
+
+
+def table_encoding(head: bytes, told: str | None, default: str) -> str:
+    """The encoding a table's text is read in: the one the load was told, else the one a
+    byte order mark at its start names (Excel's "Unicode Text" is UTF-16 with a mark), else
+    UTF-16 when its first two characters are ASCII written in two bytes each (a header such
+    as ``id`` saved as UTF-16 without a mark), else ``default`` (the importer's).
+
+    >>> table_encoding("id\ttitle".encode("utf-16"), None, "utf-8-sig")
+    'utf-16'
+    >>> [table_encoding("id".encode(name), None, "x") for name in ("utf-16-le", "utf-16-be")]
+    ['utf-16-le', 'utf-16-be']
+    >>> table_encoding(b"id,title", None, "utf-8-sig"), table_encoding(b"", "cp1256", "utf-8")
+    ('utf-8-sig', 'cp1256')
+    """
+    if told:
+        return told
+    marked = next((name for bom, name in _BOMS if head.startswith(bom)), None)
+    if marked is not None:
+        return marked
+    if len(head) >= 4 and head[1] == head[3] == 0 and head[0] and head[2]:
+        return "utf-16-le"
+    if len(head) >= 4 and head[0] == head[2] == 0 and head[1] and head[3]:
+        return "utf-16-be"
+    return default
+
+
 def table_delimiter(header: str, suffix: str) -> str:
-    """The cell separator of a table whose first line is ``header``: a tab for a ``.tsv``
-    or ``.tab`` file or a header with tabs; a semicolon when the header has more semicolons
-    than commas (Excel saves "CSV" so where a comma is the decimal mark: French, German,
-    Russian... settings); else a comma. Only the header is read: its cells are column names,
-    which hold neither.
+    """The cell separator of a table whose first line is ``header``: a tab for a ``.tsv``,
+    ``.tab`` or ``.txt`` file (Excel's "Unicode Text") or a header with tabs; a semicolon
+    when the header has more semicolons than commas (Excel saves "CSV" so where a comma is
+    the decimal mark: French, German, Russian... settings); else a comma. Only the header is
+    read: its cells are column names, which hold neither.
 
     >>> [table_delimiter(h, ".csv") for h in ("id;title;signed", "id,title", "id\\ttitle")]
     [';', ',', '\\t']
     >>> table_delimiter("id,title", ".tsv")
     '\\t'
     """
-    if suffix.lower() in (".tsv", ".tab") or "\t" in header:
+    if suffix.lower() in (".tsv", ".tab", ".txt") or "\t" in header:
         return "\t"
     return ";" if header.count(";") > header.count(",") else ","
 

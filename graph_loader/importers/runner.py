@@ -21,7 +21,13 @@ import pyoxigraph as ox
 from graph_loader import index, provenance
 from graph_loader.bounded import Refused
 from graph_loader.file_reading import TrackingReader, progress_bar
-from graph_loader.importers.common import ImportContext, ImportFailed, Row, RowRejected
+from graph_loader.importers.common import (
+    ImportContext,
+    ImportFailed,
+    Row,
+    RowRejected,
+    table_encoding,
+)
 from graph_loader.importers.report import Tally, rejection_message, write_report
 from graph_loader.loading import (
     Steps,
@@ -95,9 +101,9 @@ def run_import(
     ctx = ImportContext(store, base_iri, target, path.name, replace, date_order, calendar)
     importer = importer_class(ctx)
     tally = Tally(path.name)
-    reading = encoding or importer.encoding
     try:
         handle = path.open("rb")
+        reading = table_encoding(handle.peek(4)[:4], encoding, importer.encoding)
     except OSError as exc:
         raise ImportFailed(f"{path}: cannot read: {exc.strerror or exc}") from None
     with Steps() as steps:  # a signal between two steps ends the import as one within

@@ -24,6 +24,12 @@ or the ideographic comma (、): "کتابخانه ملی؛ دانشگاه تهر
 each one unknown institution. They separate values now (the comma ، and ， too, in the hint
 that a cell of commas may be a list); a 、 inside a source's citation stays text.
 
+Excel's way to save Unicode text on Windows, "Unicode Text (*.txt)", writes a tab-separated
+table in UTF-16 with a byte order mark: refused as "cannot tell the format" (``.txt``), or,
+named ``.tsv``, with its header shown as "��i d , t i t l e". A byte order mark now names the
+encoding (and a header of ASCII letters in two bytes each, UTF-16 without one), and
+``.txt`` is a table's suffix.
+
 A register kept in Iran dates its agreements in the Solar Hijri calendar: ۲۴ اردیبهشت ۱۳۹۸
 was "not a date lamcoop reads", and ۱۳۹۸/۰۲/۲۴ "a Solar Hijri year? write the Gregorian
 year", so every date had to be converted by hand. A date naming a Solar Hijri month is now
@@ -302,3 +308,19 @@ def test_a_cell_of_persian_commas_is_told_it_may_be_a_list(cli_store, tmp_path):
     rows = [["id", "title", "parties"], ["p-1", "همکاری", "کتابخانه ملی، دانشگاه تهران"]]
     output = refused_load(cli_store, str(_csv(tmp_path, rows)))
     assert "it names 2 institutions if read as a list: write ';' between them" in output
+
+
+@pytest.mark.parametrize(
+    ("name", "encoding"),
+    [("register.txt", "utf-16"), ("register.tsv", "utf-16"), ("register.tsv", "utf-16-le"),
+     ("register.txt", "utf-16-be"), ("register.tsv", "utf-32")],
+)  # fmt: skip
+def test_unicode_text_as_excel_saves_it_loads(cli_store, tmp_path, name, encoding):
+    invoke, _store = cli_store
+    text = "id\ttitle\tlanguage\r\nu-1\tهمکاری در فهرست‌نویسی\tfa\r\nu-2\t联合编目\tzh\r\n"
+    (tmp_path / name).write_bytes(text.encode(encoding))
+    result = invoke("load", str(tmp_path / name))
+    assert result.exit_code == 0, result.output
+    titles = invoke("query", "--format", "json", TITLES)
+    bindings = json.loads(titles.output)["results"]["bindings"]
+    assert {b["t"]["value"] for b in bindings} == {"همکاری در فهرست‌نویسی", "联合编目"}
