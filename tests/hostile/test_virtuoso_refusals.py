@@ -69,6 +69,9 @@ def test_a_later_operation_refused_keeps_the_earlier_ones_on_virtuoso(
         params={"q": "zyxkept", "format": "json"},
         timeout=HTTP_DEADLINE,
     )
+    # Once, in a whole run, this search answered 500 (not reproduced since): the server's
+    # log is shown with such an answer, to name the cause.
+    assert found.status_code == 200, virtuoso_http_server.output()[-4000:]
     assert f"{X}s" in [r["iri"] for r in found.json()["results"]]
 
 
