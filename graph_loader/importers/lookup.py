@@ -24,7 +24,28 @@ from graph_loader.importers.names import (
 from graph_loader.vocab import LAMC, OWL, SKOS, Term
 
 WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
-_WIKIDATA_ID = re.compile(r"[Qq][1-9][0-9]*")
+#: A Wikidata item as people give it: its id (``Q7158``), ``wd:Q7158``, or any URL of it, the
+#: page's people copy from a browser (``https://www.wikidata.org/wiki/Q7158``, the mobile
+#: site's, ``Special:EntityPage``) or the entity's, http or https.
+_WIKIDATA_ITEM = re.compile(
+    r"(?:https?://(?:www\.|m\.)?wikidata\.org/(?:entity/|wiki/(?:Special:EntityPage/)?)|wd:)?"
+    r"(Q[1-9]\d*)/?",
+    re.IGNORECASE,
+)
+
+
+def wikidata_item(text: str) -> str | None:
+    """The entity IRI (``http://www.wikidata.org/entity/Q…``) of a Wikidata item as people
+    give it, or ``None``.
+
+    >>> wikidata_item("https://www.wikidata.org/wiki/Q7158"), wikidata_item("wd:q7158")
+    ('http://www.wikidata.org/entity/Q7158', 'http://www.wikidata.org/entity/Q7158')
+    >>> wikidata_item("https://m.wikidata.org/wiki/Special:EntityPage/Q7158"), wikidata_item("Q0")
+    ('http://www.wikidata.org/entity/Q7158', None)
+    """
+    found = _WIKIDATA_ITEM.fullmatch(text.strip().strip("<>"))
+    return WIKIDATA_ENTITY + found.group(1).upper() if found else None
+
 
 _EXISTS = "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1"
 #: The most candidates an ambiguous name's error describes (a common name such as
@@ -35,6 +56,11 @@ _CASELESS_ISIL = (
     f"SELECT DISTINCT ?i ?v WHERE {{ ?i {LAMC.isil} ?x FILTER(LCASE(STR(?x)) = ?v) }} ORDER BY ?i"
 )
 _BY_SAME_AS = f"SELECT DISTINCT ?i ?x WHERE {{ ?i {OWL.sameAs} ?x }} ORDER BY ?i"
+
+
+def _https(item: str) -> ox.NamedNode:
+    """The https spelling of a Wikidata entity IRI, which some data links to instead."""
+    return ox.NamedNode("https" + item.removeprefix("http"))
 
 
 def is_iri(text: str) -> bool:
@@ -78,10 +104,10 @@ class StoreLookup:
         return self._cache[key]
 
     def _institution(self, ref: str) -> ox.NamedNode:
+        if (item := wikidata_item(ref)) is not None:
+            return self._institution_iri(ox.NamedNode(item), also=_https(item))
         if is_iri(ref) or ref.startswith("<"):
             return self._institution_iri(named_node(ref))
-        if _WIKIDATA_ID.fullmatch(ref):
-            return self._institution_iri(ox.NamedNode(WIKIDATA_ENTITY + ref.upper()))
         if is_slug(ref):
             node = self.ctx.iri("institution", ref)
             if self.exists(node):
@@ -144,12 +170,26 @@ class StoreLookup:
         found = self._subjects(_BY_ISIL, "i", {"v": ox.Literal(isil)})
         return found or self._subjects(_CASELESS_ISIL, "i", {"v": ox.Literal(isil.lower())})
 
-    def _institution_iri(self, node: ox.NamedNode) -> ox.NamedNode:
-        if self.exists(node):
-            return node
-        same = self._subjects(_BY_SAME_AS, "i", {"x": node})
+    def _institution_iri(
+        self, node: ox.NamedNode, *, also: ox.NamedNode | None = None
+    ) -> ox.NamedNode:
+        """The institution ``node`` (or ``also``, another spelling of it) is, or the one
+        that is ``owl:sameAs`` it."""
+        spellings = [n for n in (node, also) if n is not None]
+        for spelling in spellings:
+            if self.exists(spelling):
+                return spelling
+        same = list(
+            dict.fromkeys(s for n in spellings for s in self._subjects(_BY_SAME_AS, "i", {"x": n}))
+        )
         if len(same) == 1:
             return same[0]
+        if same:
+            raise LookupError(
+                f"<{node.value}> is owl:sameAs {len(same)} institutions: "
+                f"{describe(self.ctx.store, (s.value for s in same[:SHOWN]))}; "
+                "give the ISIL or IRI of the one you mean"
+            )
         raise LookupError(
             f"no institution <{node.value}> in the store, nor one owl:sameAs it; load it first"
         )

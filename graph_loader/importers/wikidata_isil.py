@@ -29,13 +29,10 @@ from graph_loader.importers.common import (
     literal,
     raw_text,
 )
-from graph_loader.importers.lookup import WIKIDATA_ENTITY, identities, known_labels
+from graph_loader.importers.lookup import identities, known_labels, wikidata_item
 from graph_loader.vocab import LAMC, OWL, RDF, RDFS, SKOS
 
 COLUMNS = ("item", "itemlabel", "isil", "gndid", "dbsid")
-_QID = re.compile(
-    r"(?:(?:https?://(?:www\.)?wikidata\.org/(?:entity|wiki)/)|wd:)?(Q[1-9]\d*)", re.IGNORECASE
-)
 _TERM = re.compile(r'"(?P<text>.*)"(?:@(?P<lang>[A-Za-z]+(?:-[A-Za-z0-9]+)*)|\^\^<[^>]*>)?')
 _KINDS = (
     (LAMC.Library, r"bibliot|b[üu]e?cherei|librar|m[ée]dia?thek|mediothek|knihovn|kirjasto|"
@@ -74,8 +71,7 @@ class WikidataIsilImporter:
         self.by_isil: dict[str, str | None] = {}
         self.items_of: dict[str, set[str]] = {}
         for value, subject in identities(ctx, OWL.sameAs):
-            if _QID.fullmatch(value):
-                item = _entity(value)
+            if (item := wikidata_item(value)) is not None:
                 self.by_item.setdefault(item, subject)
                 self.items_of.setdefault(subject, set()).add(item)
         for value, subject in identities(ctx, LAMC.isil):
@@ -136,7 +132,7 @@ class WikidataIsilImporter:
     def _labels(self, target: str, fields: _Fields) -> list[ox.Quad]:
         """The row's label: preferred for a new institution, else an alternative one."""
         node = ox.NamedNode(target)
-        if not fields.label or _QID.fullmatch(fields.label):
+        if not fields.label or wikidata_item(fields.label):
             # No label in the export's languages: the item's Q-number names it, as on Wikidata.
             if target in self.existing or target in self.labels:
                 return []
@@ -175,17 +171,17 @@ class _Fields:
 
     def _item(self, value: str) -> str:
         text = value.strip().strip("<>")
-        match = _QID.fullmatch(text)
+        item = wikidata_item(text)
         if not text:
             self.problems.append(Problem("?item", "missing: every row needs its Wikidata item"))
-        elif match is None:
+        elif item is None:
             self.problems.append(
                 Problem(
                     "?item",
                     f"{text!r} is not a Wikidata item IRI (http://www.wikidata.org/entity/Q…)",
                 )
             )
-        return _entity(text) if match else ""
+        return item or ""
 
     def _identifiers(self, short: bool) -> None:
         if short and self.gnd and not self.dbs and not cells.valid_gnd(self.gnd):
@@ -208,12 +204,6 @@ class _Fields:
             Problem("?dbsId", f"{value!r} (in a row one cell short) is neither a GND nor a "
                     "DBS identifier; left out")
         )  # fmt: skip
-
-
-def _entity(text: str) -> str:
-    match = _QID.fullmatch(text.strip().strip("<>"))
-    assert match is not None
-    return WIKIDATA_ENTITY + match.group(1).upper()
 
 
 _ESCAPE = re.compile(r"\\(.)")

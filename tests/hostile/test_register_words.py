@@ -30,6 +30,11 @@ named ``.tsv``, with its header shown as "��i d , t i t l e". A byte order m
 encoding (and a header of ASCII letters in two bytes each, UTF-16 without one), and
 ``.txt`` is a table's suffix.
 
+A party given as the Wikidata page people copy from the browser
+(``https://www.wikidata.org/wiki/Q7158``) was "no institution <…/wiki/Q7158> in the store",
+and one given as the https entity IRI was too when the store links the http one. Every URL
+of an item is now its id; two institutions ``owl:sameAs`` one item are named as such.
+
 A register kept in Iran dates its agreements in the Solar Hijri calendar: ۲۴ اردیبهشت ۱۳۹۸
 was "not a date lamcoop reads", and ۱۳۹۸/۰۲/۲۴ "a Solar Hijri year? write the Gregorian
 year", so every date had to be converted by hand. A date naming a Solar Hijri month is now
@@ -324,3 +329,43 @@ def test_unicode_text_as_excel_saves_it_loads(cli_store, tmp_path, name, encodin
     titles = invoke("query", "--format", "json", TITLES)
     bindings = json.loads(titles.output)["results"]["bindings"]
     assert {b["t"]["value"] for b in bindings} == {"همکاری در فهرست‌نویسی", "联合编目"}
+
+
+SAME_AS = """@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix lamc: <https://w3id.org/lamcoop/ontology#> .
+<https://w3id.org/lamcoop/id/institution/calis> a lamc:Consortium ; rdfs:label "CALIS"@en ;
+    owl:sameAs <http://www.wikidata.org/entity/Q7158> .
+<https://w3id.org/lamcoop/id/institution/a> a lamc:Library ; rdfs:label "A"@en ;
+    owl:sameAs <http://www.wikidata.org/entity/Q1> .
+<https://w3id.org/lamcoop/id/institution/b> a lamc:Library ; rdfs:label "B"@en ;
+    owl:sameAs <https://www.wikidata.org/entity/Q1> .
+"""
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["https://www.wikidata.org/wiki/Q7158", "http://wikidata.org/wiki/Q7158",
+     "https://m.wikidata.org/wiki/Special:EntityPage/Q7158", "https://www.wikidata.org/entity/Q7158",
+     "<http://www.wikidata.org/entity/Q7158>", "wd:Q7158", "q7158"],
+)  # fmt: skip
+def test_a_party_given_by_any_url_of_its_wikidata_item(cli_store, tmp_path, written):
+    invoke, _store = cli_store
+    (tmp_path / "same.ttl").write_text(SAME_AS, encoding="utf-8")
+    assert invoke("load", str(tmp_path / "same.ttl")).exit_code == 0
+    rows = [["id", "title", "parties"], ["w-1", "Shared catalogue", written]]
+    result = invoke("load", str(_csv(tmp_path, rows)))
+    assert result.exit_code == 0, result.output
+    answer = invoke("query", "--format", "csv", PARTY_QUERY)
+    assert answer.output.splitlines()[1:] == [
+        "https://w3id.org/lamcoop/id/agreement/w-1,https://w3id.org/lamcoop/id/institution/calis"
+    ]
+
+
+def test_an_item_two_institutions_are_the_same_as_is_named_as_such(cli_store, tmp_path):
+    invoke, _store = cli_store
+    (tmp_path / "same.ttl").write_text(SAME_AS, encoding="utf-8")
+    assert invoke("load", str(tmp_path / "same.ttl")).exit_code == 0
+    rows = [["id", "title", "parties"], ["w-1", "T", "https://www.wikidata.org/wiki/Q1"]]
+    output = " ".join(refused_load(cli_store, str(_csv(tmp_path, rows))).split())
+    assert "<http://www.wikidata.org/entity/Q1> is owl:sameAs 2 institutions: " in output, output
