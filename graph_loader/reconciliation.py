@@ -34,6 +34,7 @@ import pyoxigraph as ox
 from graph_loader.index.facts import ISIL, SAME_AS
 from graph_loader.normalise import fold, key_words, squeeze
 from graph_loader.vocab import LAMC, RDFS, SKOS, pick_label, sparql_prefixes
+from graph_loader.wikidata import item_id
 
 #: The types a reconciliation query may name: id (the class IRI) -> English name.
 TYPES: dict[str, str] = {
@@ -46,7 +47,6 @@ TYPES: dict[str, str] = {
     LAMC.Standard.value: "Standard",
     SKOS.Concept.value: "Concept of the study",
 }
-WIKIDATA = "http://www.wikidata.org/entity/"
 #: A score at or above this is a label equal to the query (as written or normalised).
 EQUAL = 95.0
 #: Words shared by more entities than this do not bring candidates by themselves.
@@ -207,7 +207,7 @@ class Index:
     def _by_identifier(self, pid: str, value: str) -> set[str]:
         value = value.strip()
         if pid == "wikidata":
-            value = value[len(WIKIDATA) :] if value.startswith(WIKIDATA) else value
+            value = item_id(value) or value
         elif pid != "isil":
             return set()
         rows = self._rows("SELECT iri FROM term WHERE norm = ? AND ident = 1", fold(value))

@@ -70,6 +70,12 @@ def test_identifiers_match_exactly_and_ties_are_never_a_match(client):
         {
             "isil": {"query": "whatever", "properties": [{"pid": "isil", "v": "xx-2"}]},
             "wd": {"query": "", "properties": [{"pid": "wikidata", "v": "Q7158"}]},
+            # The item's page as a browser shows it (was no candidate: only the entity IRI's
+            # http prefix was taken off).
+            "wd-page": {
+                "query": "",
+                "properties": [{"pid": "wikidata", "v": "https://www.wikidata.org/wiki/Q7158"}],
+            },
             "tie": {"query": "Central Library"},
             "near": {"query": "Central Library", "type": LAMC + "Museum"},
         },
@@ -78,6 +84,7 @@ def test_identifiers_match_exactly_and_ties_are_never_a_match(client):
         (INST + "central-b", True)
     ]
     assert answers["wd"]["result"][0]["id"] == INST + "pku"
+    assert answers["wd-page"]["result"][0]["id"] == INST + "pku"
     tie = answers["tie"]["result"]
     assert {c["id"] for c in tie[:2]} == {INST + "central-a", INST + "central-b"}
     assert not any(c["match"] for c in tie)

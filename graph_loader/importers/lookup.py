@@ -22,30 +22,7 @@ from graph_loader.importers.names import (
     vocabulary_names,
 )
 from graph_loader.vocab import LAMC, OWL, SKOS, Term
-
-WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
-#: A Wikidata item as people give it: its id (``Q7158``), ``wd:Q7158``, or any URL of it, the
-#: page's people copy from a browser (``https://www.wikidata.org/wiki/Q7158``, the mobile
-#: site's, ``Special:EntityPage``) or the entity's, http or https.
-_WIKIDATA_ITEM = re.compile(
-    r"(?:https?://(?:www\.|m\.)?wikidata\.org/(?:entity/|wiki/(?:Special:EntityPage/)?)|wd:)?"
-    r"(Q[1-9]\d*)/?",
-    re.IGNORECASE,
-)
-
-
-def wikidata_item(text: str) -> str | None:
-    """The entity IRI (``http://www.wikidata.org/entity/Q…``) of a Wikidata item as people
-    give it, or ``None``.
-
-    >>> wikidata_item("https://www.wikidata.org/wiki/Q7158"), wikidata_item("wd:q7158")
-    ('http://www.wikidata.org/entity/Q7158', 'http://www.wikidata.org/entity/Q7158')
-    >>> wikidata_item("https://m.wikidata.org/wiki/Special:EntityPage/Q7158"), wikidata_item("Q0")
-    ('http://www.wikidata.org/entity/Q7158', None)
-    """
-    found = _WIKIDATA_ITEM.fullmatch(text.strip().strip("<>"))
-    return WIKIDATA_ENTITY + found.group(1).upper() if found else None
-
+from graph_loader.wikidata import item_iri
 
 _EXISTS = "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1"
 #: The most candidates an ambiguous name's error describes (a common name such as
@@ -104,7 +81,7 @@ class StoreLookup:
         return self._cache[key]
 
     def _institution(self, ref: str) -> ox.NamedNode:
-        if (item := wikidata_item(ref)) is not None:
+        if (item := item_iri(ref)) is not None:
             return self._institution_iri(ox.NamedNode(item), also=_https(item))
         if is_iri(ref) or ref.startswith("<"):
             return self._institution_iri(named_node(ref))

@@ -29,8 +29,9 @@ from graph_loader.importers.common import (
     literal,
     raw_text,
 )
-from graph_loader.importers.lookup import identities, known_labels, wikidata_item
+from graph_loader.importers.lookup import identities, known_labels
 from graph_loader.vocab import LAMC, OWL, RDF, RDFS, SKOS
+from graph_loader.wikidata import item_id, item_iri
 
 COLUMNS = ("item", "itemlabel", "isil", "gndid", "dbsid")
 _TERM = re.compile(r'"(?P<text>.*)"(?:@(?P<lang>[A-Za-z]+(?:-[A-Za-z0-9]+)*)|\^\^<[^>]*>)?')
@@ -71,7 +72,7 @@ class WikidataIsilImporter:
         self.by_isil: dict[str, str | None] = {}
         self.items_of: dict[str, set[str]] = {}
         for value, subject in identities(ctx, OWL.sameAs):
-            if (item := wikidata_item(value)) is not None:
+            if (item := item_iri(value)) is not None:
                 self.by_item.setdefault(item, subject)
                 self.items_of.setdefault(subject, set()).add(item)
         for value, subject in identities(ctx, LAMC.isil):
@@ -132,7 +133,7 @@ class WikidataIsilImporter:
     def _labels(self, target: str, fields: _Fields) -> list[ox.Quad]:
         """The row's label: preferred for a new institution, else an alternative one."""
         node = ox.NamedNode(target)
-        if not fields.label or wikidata_item(fields.label):
+        if not fields.label or item_id(fields.label):
             # No label in the export's languages: the item's Q-number names it, as on Wikidata.
             if target in self.existing or target in self.labels:
                 return []
@@ -171,7 +172,7 @@ class _Fields:
 
     def _item(self, value: str) -> str:
         text = value.strip().strip("<>")
-        item = wikidata_item(text)
+        item = item_iri(text)
         if not text:
             self.problems.append(Problem("?item", "missing: every row needs its Wikidata item"))
         elif item is None:

@@ -13,7 +13,13 @@ Virtuoso open source 7 differs from Oxigraph server in ways lamcoop hides here:
 - it keeps the datatype an integer was written with, where Oxigraph stores every integer
   type as ``xsd:integer``: uploads pass through :func:`as_embedded`;
 - its own graphs (:data:`~graph_loader.store.remote_http.SYSTEM_GRAPHS`) are left out of
-  every listing.
+  every listing;
+- it answers each graph a query's protocol parameters name with a response header of its
+  own (``X-SPARQL-default-graph``, ``X-SPARQL-named-graph``): past about 48 graphs, more
+  headers than Python's HTTP client reads (``got more than 100 headers``), so that every
+  query over a store of that many graphs failed. The dataset goes in the text as
+  Virtuoso's pragmas instead (:func:`with_dataset`), which mean the same (graphs a query's
+  own ``FROM`` names are added to them, as to the parameters') and are not echoed.
 
 >>> accept_for("virtuoso", "ASK { ?s ?p ?o }")
 'application/sparql-results+json'
@@ -54,6 +60,31 @@ def accept_for(engine: str, text: str) -> str:
     except (SyntaxError, OSError, ValueError, TypeError):
         return _RESULTS
     return _GRAPH if isinstance(answer, ox.QueryTriples) else _RESULTS
+
+
+#: The protocol's dataset parameters, and the pragma that names the same graph in Virtuoso.
+_PRAGMAS = {
+    "default-graph-uri": "input:default-graph-uri",
+    "named-graph-uri": "input:named-graph-uri",
+}
+
+
+def with_dataset(
+    engine: str, text: str, params: list[tuple[str, str]]
+) -> tuple[str, list[tuple[str, str]]]:
+    """The query ``text`` and its protocol ``params``, the dataset moved into the text as
+    pragmas for Virtuoso (see the module); as they are for any other engine.
+
+    >>> text, params = with_dataset("virtuoso", "ASK {}", [("default-graph-uri", "http://g")])
+    >>> text.splitlines(), params
+    (['DEFINE input:default-graph-uri <http://g>', 'ASK {}'], [])
+    >>> with_dataset("oxigraph", "ASK {}", [("named-graph-uri", "http://g")])
+    ('ASK {}', [('named-graph-uri', 'http://g')])
+    """
+    if engine != "virtuoso":
+        return text, params
+    pragmas = [f"DEFINE {_PRAGMAS[n]} {ox.NamedNode(v)}\n" for n, v in params if n in _PRAGMAS]
+    return "".join(pragmas) + text, [(n, v) for n, v in params if n not in _PRAGMAS]
 
 
 def with_base(engine: str, base: str, text: str) -> str:

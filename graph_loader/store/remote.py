@@ -34,21 +34,11 @@ from graph_loader.store.dialect import (
     insert_text,
     results,
     system_graph,
+    with_dataset,
 )
 from graph_loader.store.engine_errors import StoreRefused
-from graph_loader.store.interface import (
-    DatasetGraph,
-    GraphInfo,
-    Source,
-    StoreError,
-)
-from graph_loader.store.layout import (
-    count,
-    internal,
-    marker_key,
-    seal,
-    term,
-)
+from graph_loader.store.interface import DatasetGraph, GraphInfo, Source, StoreError
+from graph_loader.store.layout import count, internal, marker_key, seal, term
 from graph_loader.store.leases import owner
 from graph_loader.store.moves import chunks
 from graph_loader.store.remote_answers import OXIGRAPH_GIVES, EngineAnswer, query_request
@@ -131,7 +121,8 @@ class RemoteStore(DescribedByQuery):
             custom_functions=custom_functions,
         )
         engine = self.client.endpoints.engine
-        media, body = self.client.query(text, params, accept_for(engine, text))
+        accept = accept_for(engine, text)  # by the query's form, before Virtuoso's pragmas
+        media, body = self.client.query(*with_dataset(engine, text, params), accept)
         return results(media, body, self.url)
 
     def engine_answer(

@@ -16,6 +16,7 @@ fails is a :class:`StoreError` naming the endpoint, such as
 
 from __future__ import annotations
 
+import http.client
 import socket
 import tempfile
 import time
@@ -239,6 +240,11 @@ class RemoteClient:
             body = exc.read()[:500].decode("utf-8", "replace")
             where = e.update if update else e.query
             raise StoreError(f"{where} answered {exc.code}: {body}") from None
+        except http.client.HTTPException as exc:  # an answer no HTTP client reads: a 502
+            if isinstance(exc, OSError):  # a connection the engine closed: tried again
+                raise
+            where = e.update if update else e.query
+            raise StoreError(f"{where} answered what is not HTTP lamcoop reads: {exc}") from None
 
     # -- Graph Store protocol --------------------------------------------------------
     def get_graph(self, graph: str | None, accept: str) -> bytes:
