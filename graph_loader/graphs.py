@@ -122,6 +122,10 @@ class Purpose(Enum):
     #: What the summary and the text index read (:mod:`graph_loader.index`): the data
     #: graphs, so audit results, VoID, provenance and shapes are neither counted nor found.
     INDEX = ("index", _DATA)
+    #: Where the institutions a register names are looked up
+    #: (:mod:`graph_loader.importers.indexed_names`): the data and the shipped examples (the
+    #: example register's parties), as the audit looks for agreements.
+    NAMES = ("names", _DATA | {Role.EXAMPLE})
 
     def __init__(self, label: str, roles: frozenset[Role]) -> None:
         self.label = label

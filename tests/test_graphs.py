@@ -49,6 +49,7 @@ EXPECTED = {
     Purpose.QUERY: PUBLISHED,
     Purpose.DESCRIBE: PUBLISHED,
     Purpose.INDEX: DATA,
+    Purpose.NAMES: DATA | {Role.EXAMPLE},
 }
 
 

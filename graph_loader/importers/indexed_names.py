@@ -145,7 +145,7 @@ def indexed_institutions(store: ReadableStore, *, base_iri: str) -> IndexedInsti
     if behind(store, base_iri=base_iri, graphs=graphs):
         return None
     indexed = {g.iri for g in covered(Purpose.INDEX, graphs, base_iri=base_iri)}
-    named = covered(Purpose.AUDIT, graphs, base_iri=base_iri)
+    named = covered(Purpose.NAMES, graphs, base_iri=base_iri)
     unindexed = [g.iri for g in named if g.iri not in indexed]
     return IndexedInstitutions(store, base_iri=base_iri, unindexed=unindexed)
 
