@@ -88,3 +88,17 @@ def test_an_institution_named_in_any_way_is_one_iri(dataset_reader, name):
     assert ox.NamedNode(indexed.find(name)[0]) in {
         row["s"] for row in dataset_reader.query(f"SELECT ?s WHERE {{ ?s {RDFS.label} ?l }}")
     }
+
+
+def test_a_store_opened_by_a_relative_path_reads_its_index(dataset_store, monkeypatch):
+    """``index.open_reading`` made a file URI of the index's path, which for a store opened
+    by a relative path raised ``ValueError`` ("relative path can't be expressed as a file
+    URI") from every look-up."""
+    monkeypatch.chdir(dataset_store.path.parent)
+    store = open_store(dataset_store.path.name, read_only=True)
+    try:
+        indexed = indexed_institutions(store, base_iri=BASE)
+        assert indexed is not None
+        assert indexed.find("Peking University") == [f"{BASE}id/institution/peking-university"]
+    finally:
+        store.close()
