@@ -51,6 +51,17 @@ _LETTERS = str.maketrans(
 _SPACES = re.compile(r"\s+")
 
 
+def letters(text: str) -> str:
+    """``text`` with its Persian and Arabic letter variants made one and its joiners and
+    marks of direction removed (the first step of :func:`fold`), nothing else changed: for
+    text still to be read, such as a date naming a month.
+
+    >>> letters("24 ارديبهشت 1398") == "24 اردیبهشت 1398", letters("May 14")
+    (True, 'May 14')
+    """
+    return text.translate(_LETTERS)
+
+
 @lru_cache(maxsize=1)
 def _t2s() -> opencc.OpenCC:
     """OpenCC's traditional-to-simplified converter (made once, on first use)."""

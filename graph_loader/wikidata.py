@@ -17,6 +17,8 @@ import re
 
 #: The entity IRIs of items, as lamcoop writes them (``owl:sameAs`` links, registries).
 ENTITY = "http://www.wikidata.org/entity/"
+#: Every spelling of an item's entity IRI that data links to: lamcoop's, and https.
+ENTITY_SPELLINGS = (ENTITY, "https://www.wikidata.org/entity/")
 _ITEM = re.compile(
     r"(?:https?://(?:www\.|m\.)?wikidata\.org/(?:entity/|wiki/(?:Special:EntityPage/)?)|wd:)?"
     r"(Q[1-9]\d*)/?",
@@ -35,3 +37,13 @@ def item_iri(text: str) -> str | None:
     or ``None``."""
     found = item_id(text)
     return ENTITY + found if found else None
+
+
+def item_iris(text: str) -> list[str]:
+    """Every spelling of the entity IRI of the item ``text`` gives (none for no item).
+
+    >>> item_iris("Q42")
+    ['http://www.wikidata.org/entity/Q42', 'https://www.wikidata.org/entity/Q42']
+    """
+    found = item_id(text)
+    return [prefix + found for prefix in ENTITY_SPELLINGS] if found else []

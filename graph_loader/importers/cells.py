@@ -166,7 +166,7 @@ def language_tag(text: str) -> str:
     if named is not None:
         return named
     primary = written.split("-", 1)[0].lower()
-    if primary in _language_names().values() or primary in _known_languages():
+    if primary in _known_languages():
         try:
             ox.Literal("x", language=written)
         except ValueError:

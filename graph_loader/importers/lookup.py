@@ -22,7 +22,7 @@ from graph_loader.importers.names import (
     vocabulary_names,
 )
 from graph_loader.vocab import LAMC, OWL, SKOS, Term
-from graph_loader.wikidata import item_iri
+from graph_loader.wikidata import item_iris
 
 _EXISTS = "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1"
 #: The most candidates an ambiguous name's error describes (a common name such as
@@ -33,11 +33,6 @@ _CASELESS_ISIL = (
     f"SELECT DISTINCT ?i ?v WHERE {{ ?i {LAMC.isil} ?x FILTER(LCASE(STR(?x)) = ?v) }} ORDER BY ?i"
 )
 _BY_SAME_AS = f"SELECT DISTINCT ?i ?x WHERE {{ ?i {OWL.sameAs} ?x }} ORDER BY ?i"
-
-
-def _https(item: str) -> ox.NamedNode:
-    """The https spelling of a Wikidata entity IRI, which some data links to instead."""
-    return ox.NamedNode("https" + item.removeprefix("http"))
 
 
 def is_iri(text: str) -> bool:
@@ -81,8 +76,8 @@ class StoreLookup:
         return self._cache[key]
 
     def _institution(self, ref: str) -> ox.NamedNode:
-        if (item := item_iri(ref)) is not None:
-            return self._institution_iri(ox.NamedNode(item), also=_https(item))
+        if spellings := item_iris(ref):
+            return self._institution_iri(*map(ox.NamedNode, spellings))
         if is_iri(ref) or ref.startswith("<"):
             return self._institution_iri(named_node(ref))
         if is_slug(ref):
@@ -106,12 +101,7 @@ class StoreLookup:
         if len(found) == 1:
             return ox.NamedNode(found[0])
         if len(found) > 1:
-            shown = describe(self.ctx.store, found[:SHOWN])
-            more = f"; and {len(found) - SHOWN} more" if len(found) > SHOWN else ""
-            raise LookupError(
-                f"{ref!r} names {len(found)} institutions: {shown}{more}; "
-                "give the ISIL or IRI of the one you mean"
-            )
+            raise self._several(f"{ref!r} names", found)
         ways = "by name (a label in any language), slug, ISIL, Wikidata id or IRI"
         why = f" ({isil_problem(ref)})" if "-" in ref and not valid_isil(ref) else ""
         near = names.near(ref)
@@ -120,6 +110,15 @@ class StoreLookup:
         if len(parts) > 1 and all(len(names.find(p)) == 1 for p in parts):
             hint = f"; it names {len(parts)} institutions if read as a list: write ';' between them"
         raise LookupError(f"no institution {ref!r} in the store {ways}{why}{hint}")
+
+    def _several(self, said: str, iris: list[str]) -> LookupError:
+        """The error for several institutions where one is wanted: the first
+        :data:`SHOWN` described, the rest counted."""
+        more = f"; and {len(iris) - SHOWN} more" if len(iris) > SHOWN else ""
+        return LookupError(
+            f"{said} {len(iris)} institutions: {describe(self.ctx.store, iris[:SHOWN])}{more}; "
+            "give the ISIL or IRI of the one you mean"
+        )
 
     def institutions(self) -> NameIndex:
         """Institutions by name, kept for the file: looked up name by name in the store's
@@ -147,12 +146,10 @@ class StoreLookup:
         found = self._subjects(_BY_ISIL, "i", {"v": ox.Literal(isil)})
         return found or self._subjects(_CASELESS_ISIL, "i", {"v": ox.Literal(isil.lower())})
 
-    def _institution_iri(
-        self, node: ox.NamedNode, *, also: ox.NamedNode | None = None
-    ) -> ox.NamedNode:
-        """The institution ``node`` (or ``also``, another spelling of it) is, or the one
-        that is ``owl:sameAs`` it."""
-        spellings = [n for n in (node, also) if n is not None]
+    def _institution_iri(self, node: ox.NamedNode, *others: ox.NamedNode) -> ox.NamedNode:
+        """The institution ``node`` (or one of its ``others`` spellings) is, or the one that
+        is ``owl:sameAs`` it."""
+        spellings = (node, *others)
         for spelling in spellings:
             if self.exists(spelling):
                 return spelling
@@ -162,11 +159,7 @@ class StoreLookup:
         if len(same) == 1:
             return same[0]
         if same:
-            raise LookupError(
-                f"<{node.value}> is owl:sameAs {len(same)} institutions: "
-                f"{describe(self.ctx.store, (s.value for s in same[:SHOWN]))}; "
-                "give the ISIL or IRI of the one you mean"
-            )
+            raise self._several(f"<{node.value}> is owl:sameAs", [s.value for s in same])
         raise LookupError(
             f"no institution <{node.value}> in the store, nor one owl:sameAs it; load it first"
         )

@@ -38,6 +38,7 @@ import pyoxigraph as ox
 
 from graph_loader.importers import solar_hijri
 from graph_loader.importers.cells import date_literal, decimal_literal
+from graph_loader.normalise import letters
 from graph_loader.vocab import XSD
 
 #: The orders a ``DD/MM/YYYY``-style date may be read in (``--date-order``).
@@ -142,7 +143,7 @@ def person_date(text: str, *, order: str | None = None, calendar: str = "gregori
     """
     given = text
     text = _without_midnight(given, " ".join(ascii_digits(text).strip().split()))
-    text = _from_chinese(_persian_letters(text))
+    text = _from_chinese(letters(text))
     if (solar := solar_hijri.named_month_date(given, text)) is not None:
         return solar
     if found := _YEAR_FIRST.fullmatch(text):
@@ -187,11 +188,6 @@ def _without_midnight(given: str, text: str) -> str:
     if any(int(part or 0) for part in found.group(2, 3, 4)):
         raise ValueError(f"{given!r} has a time of day: write the date alone, as in 2019-05-14")
     return found.group(1)
-
-
-def _persian_letters(text: str) -> str:
-    """``text`` with Arabic yeh and kaf as Persian writes them, and no ZWNJ."""
-    return text.replace("\u064a", "\u06cc").replace("\u0643", "\u06a9").replace("\u200c", "")
 
 
 def _from_chinese(text: str) -> str:

@@ -15,6 +15,7 @@ import pyoxigraph as ox
 
 from graph_loader.store import ReadableStore
 from graph_loader.vocab import DCTERMS, LAMC, OWL, RDF, RDFS, SKOS, XSD
+from graph_loader.wikidata import ENTITY_SPELLINGS
 
 #: Labels that name an entity on pages (the first three) and that search also reads.
 LABELS = (SKOS + "prefLabel", RDFS + "label", DCTERMS + "title", SKOS + "altLabel")
@@ -23,7 +24,6 @@ ISIL = LAMC + "isil"
 SAME_AS = OWL + "sameAs"
 #: Every predicate a fact comes from: what a write keeps of its triples for the index.
 FACT_PREDICATES = frozenset((RDF + "type", *LABELS, ISIL, SAME_AS))
-_WIKIDATA = ("http://www.wikidata.org/entity/", "https://www.wikidata.org/entity/")
 _STRINGS = frozenset((XSD + "string", RDF + "langString"))
 _KIND = {RDF + "type": "t", ISIL: "i", SAME_AS: "i", **dict.fromkeys(LABELS, "l")}
 
@@ -89,7 +89,7 @@ def _fact(graph: str, subject: object, predicate: ox.NamedNode, obj: object) -> 
     elif isinstance(obj, ox.NamedNode | ox.Literal):
         value = obj.value
         if predicate.value == SAME_AS:
-            if not value.startswith(_WIKIDATA):
+            if not value.startswith(ENTITY_SPELLINGS):
                 return
             value = value.rsplit("/", 1)[-1]
         yield graph, subject.value, "i", predicate.value, value, ""
