@@ -1,11 +1,21 @@
-"""What data may become in lamcoop's outputs: the one rule for spreadsheet cells and the one
-rule for links. Every CSV lamcoop writes and every page that links an IRI goes through here.
+"""What data may become in lamcoop's outputs: the one rule for spreadsheet cells, for values
+quoted in messages and for links. Every CSV lamcoop writes, every importer's message about a
+cell and every page that links an IRI goes through here.
 
 A cell that a spreadsheet would read as a formula (OWASP's CSV-injection rule: it starts with
 ``=``, ``+``, ``-``, ``@``, TAB or CR) is prefixed with a single quote, so it stays text:
 
 >>> [spreadsheet_cell(v) for v in ("=1+1", "\\t=1+1", "-1", "plain", "")]
 ["'=1+1", "'\\t=1+1", "'-1", 'plain', '']
+
+A value quoted in a message (:func:`quoted`) shows what a reader cannot see, as Python's
+``repr`` does (controls, bidirectional overrides, line breaks, no-break spaces), but keeps the
+zero-width joiner and non-joiner, which are letters' shapes in Persian and other scripts:
+
+>>> quoted("بی\\u200cپایان") == "'بی\\u200cپایان'"
+True
+>>> print(quoted("a\\u202eb"), quoted("it's"), quoted("x\\ty"), quoted("a\\\\u200cb"))
+'a\\u202eb' "it's" 'x\\ty' 'a\\\\u200cb'
 
 Only http(s) IRIs are linked; any other scheme (``javascript:``, ``data:``, ...) is text:
 
@@ -34,6 +44,29 @@ def spreadsheet_cell(value: str) -> str:
 def spreadsheet_row(values: Iterable[str]) -> list[str]:
     """:func:`spreadsheet_cell` of every value of a row."""
     return [spreadsheet_cell(v) for v in values]
+
+
+#: Invisible characters a message keeps as they are: ZWNJ and ZWJ shape words (Persian
+#: بی‌پایان, Kurdish, Hindi conjuncts); escaped, a Persian name reads as ``بی\\u200cپایان``.
+JOINERS = frozenset("\u200c\u200d")
+
+
+def quoted(value: object) -> str:
+    """``value`` in quotes for a message: as ``repr`` writes it, :data:`JOINERS` kept in text.
+
+    >>> quoted(None), quoted(b"x"), quoted(12)
+    ('None', "b'x'", '12')
+    """
+    if not isinstance(value, str):
+        return repr(value)
+    quote = '"' if "'" in value and '"' not in value else "'"
+    return quote + "".join(_shown(c, quote) for c in value) + quote
+
+
+def _shown(char: str, quote: str) -> str:
+    if char in JOINERS or (char.isprintable() and char not in (quote, "\\")):
+        return char
+    return "\\" + char if char in (quote, "\\") else repr(char)[1:-1]
 
 
 def linkable(iri: str) -> bool:

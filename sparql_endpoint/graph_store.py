@@ -14,6 +14,7 @@ from flask import Blueprint, Response, abort, request
 
 from graph_loader.bounded import Refused, locate, rdfxml, strip_bom
 from graph_loader.graphs import Role, role_of
+from graph_loader.safe_output import quoted
 from sparql_endpoint.context import service
 from sparql_endpoint.executor import QueryJob
 from sparql_endpoint.negotiation import GRAPH_OFFERS, negotiate
@@ -33,7 +34,7 @@ def _target() -> str | None:
     if has_default == bool(graphs) or len(graphs) > 1:
         abort(400, "address exactly one graph: ?graph=IRI or ?default")
     if graphs and not _absolute(graphs[0]):
-        abort(400, f"the graph IRI {graphs[0]!r} is not absolute")
+        abort(400, f"the graph IRI {quoted(graphs[0])} is not absolute")
     if graphs and role_of(graphs[0], base_iri=service().settings.base_iri) is Role.INTERNAL:
         abort(400, f"<{graphs[0]}> is an internal graph of the store: it cannot be read or written")
     return graphs[0] if graphs else None
@@ -141,8 +142,8 @@ def _merged_parts(graph: str | None) -> bytes:
     triples = []
     for part in parts:
         fresh: dict[ox.BlankNode, ox.BlankNode] = {}
-        fmt, name = _body_format(part.mimetype), f"part {part.filename!r}, "
-        require_utf8(part.mimetype_params, part=f"part {part.filename!r}")
+        fmt, name = _body_format(part.mimetype), f"part {quoted(part.filename)}, "
+        require_utf8(part.mimetype_params, part=f"part {quoted(part.filename)}")
         data = _bounded(part.read(), fmt, name)
         try:
             quads = list(ox.parse(io.BytesIO(data), format=fmt, base_iri=graph))

@@ -51,6 +51,7 @@ from graph_loader.rdf_formats import (
     bare_media_type,
     find,
 )
+from graph_loader.safe_output import quoted
 
 F = TypeVar("F", bound=Hashable)
 R = TypeVar("R", bound=Response)
@@ -194,7 +195,7 @@ def choose(accept: str | None, offers: Offers[F], *, format_param: str | None = 
             return named
         if find(KNOWN_SYNTAXES, format_param) is None:
             raise UnknownFormat(
-                f"unknown format {format_param[:100]!r}: use one of "
+                f"unknown format {quoted(format_param[:100])}: use one of "
                 f"{', '.join(offers.names)} (or an Accept header)"
             )
     best = parse_accept(accept).best_match(list(offers.by_media_type))

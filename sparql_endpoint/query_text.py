@@ -26,6 +26,7 @@ from typing import NamedTuple
 
 import pyoxigraph as ox
 
+from graph_loader.safe_output import quoted
 from sparql_endpoint.sparql_reach import TooIntricate, reach, resolve, unescape_iri
 
 QUERY_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
@@ -175,7 +176,7 @@ def add_using(text: str, default: Sequence[str], named: Sequence[str]) -> str:
         try:
             ox.NamedNode(graph)
         except ValueError:
-            raise ValueError(f"the dataset graph {graph!r} is not an absolute IRI") from None
+            raise ValueError(f"the dataset graph {quoted(graph)} is not an absolute IRI") from None
     clause = " ".join([f"USING <{g}>" for g in default] + [f"USING NAMED <{g}>" for g in named])
     source = text
     out, last, depth, template, previous = [], 0, 0, False, ""

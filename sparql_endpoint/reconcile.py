@@ -21,6 +21,7 @@ from flask import Blueprint, Response, abort, jsonify, request
 from markupsafe import Markup, escape
 
 from graph_loader.reconciliation import TYPES, Candidate, Entity, Index, type_classes
+from graph_loader.safe_output import quoted
 from graph_loader.vocab import LAMC, ORG, SCHEMA, pick_label
 from sparql_endpoint.context import service
 from sparql_endpoint.interface_text import gettext
@@ -293,7 +294,7 @@ def extension_request(
         pid = prop.get("id") if isinstance(prop, dict) else None
         if pid not in PROPERTIES:
             raise Refused(
-                f"{where}properties[{n}]{item}: unknown property {pid!r}; "
+                f"{where}properties[{n}]{item}: unknown property {quoted(pid)}; "
                 f"use {', '.join(PROPERTIES)}"
             )
         wanted.append(pid)
@@ -383,4 +384,4 @@ def _node(iri: str) -> ox.NamedNode:
     try:
         return ox.NamedNode(iri)
     except ValueError:
-        raise Refused(f"extend.ids: {iri!r} is not an IRI") from None
+        raise Refused(f"extend.ids: {quoted(iri)} is not an IRI") from None

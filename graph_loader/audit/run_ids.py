@@ -27,6 +27,8 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 
+from graph_loader.safe_output import quoted
+
 #: A run's identifier: its start (UTC, basic ISO 8601, to the second), then ``-n`` from 2.
 RUN_ID = re.compile(r"(\d{8}T\d{6}Z)(?:-([2-9]|[1-9]\d{1,5}))?", re.ASCII)
 #: What a person types for a time: a date, then optionally an hour, minutes and seconds,
@@ -87,7 +89,7 @@ def started_of(run_id: str) -> dt.datetime:
     """
     found = RUN_ID.fullmatch(run_id)
     if found is None:
-        raise ValueError(f"not an audit run identifier: {run_id[:MAX_TYPED]!r}")
+        raise ValueError(f"not an audit run identifier: {quoted(run_id[:MAX_TYPED])}")
     return dt.datetime.strptime(found.group(1), "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC)
 
 
@@ -204,4 +206,4 @@ def _how_many(ordered: list[str]) -> str:
 
 def _shown(text: str) -> str:
     """What was typed, quoted and cut, for a message."""
-    return repr(text[:60] + ("…" if len(text) > 60 else ""))
+    return quoted(text[:60] + ("…" if len(text) > 60 else ""))

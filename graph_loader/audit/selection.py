@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 
 from graph_loader.audit.model import AgreementResult, Audit, aggregates
+from graph_loader.safe_output import quoted
 
 #: The filters, by the name of the parameter (and of ``--option``) that gives each.
 FILTERS = ("institution", "consortium", "country")
@@ -97,6 +98,6 @@ def _checked(agreements: list[AgreementResult], name: str, value: str) -> str:
     if any(wanted in _values(a, name) for a in agreements):
         return wanted
     if name == "country":
-        raise UnknownFilter(name, f"no audited agreement has a party in {wanted!r}")
+        raise UnknownFilter(name, f"no audited agreement has a party in {quoted(wanted)}")
     what = "is party to" if name == "institution" else "counts for"
     raise UnknownFilter(name, f"no audited agreement {what} <{wanted}>")

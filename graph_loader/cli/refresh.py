@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from graph_loader import index
 from graph_loader.publish.void import write_void
+from graph_loader.safe_output import quoted
 from graph_loader.store.layout import refuse_internal
 
 
@@ -41,7 +42,7 @@ def refresh_command(state, graphs: tuple[str, ...], every: bool) -> None:
             ox.NamedNode(graph)
         except ValueError as exc:
             raise click.BadParameter(
-                f"{graph!r} is not an IRI: {exc}", param_hint="--graph"
+                f"{quoted(graph)} is not an IRI: {exc}", param_hint="--graph"
             ) from None
         refuse_internal(graph)
     store = state.store()

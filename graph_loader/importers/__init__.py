@@ -24,6 +24,7 @@ from graph_loader.importers.runner import ImportRejected, ImportResult, run_impo
 from graph_loader.importers.spreadsheets import SUFFIXES as SPREADSHEETS
 from graph_loader.importers.wikidata_isil import WikidataIsilImporter
 from graph_loader.rdf_formats import source_name
+from graph_loader.safe_output import quoted
 from graph_loader.store import ReadableStore, Store
 
 IMPORTERS: dict[str, type] = {
@@ -139,7 +140,7 @@ def import_file(
     name = importer or detect(path, store=store, encoding=encoding)
     if name not in IMPORTERS:
         raise ImportFailed(
-            f"{path}: no importer {name!r}; use one of {', '.join(IMPORTERS)}"
+            f"{path}: no importer {quoted(name)}; use one of {', '.join(IMPORTERS)}"
             if name
             else f"{path}: not a table an importer reads; load it as RDF"
         )

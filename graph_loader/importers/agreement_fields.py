@@ -15,6 +15,7 @@ from graph_loader.importers.cells import currency
 from graph_loader.importers.common import ImportContext
 from graph_loader.importers.lookup import StoreLookup
 from graph_loader.importers.spelling import amount, person_date
+from graph_loader.safe_output import quoted
 from graph_loader.vocab import LAMC, XSD
 
 TYPES = {
@@ -50,7 +51,8 @@ def agreement_type(lookup: StoreLookup, value: str) -> ox.NamedNode:
     if len(found) == 1:
         return ox.NamedNode(found[0])
     raise ValueError(
-        f"unknown agreement type {value!r}; use one of {', '.join(TYPES)} or one of their labels"
+        f"unknown agreement type {quoted(value)}; use one of {', '.join(TYPES)} "
+        "or one of their labels"
         + (f" (it names {len(found)}: {', '.join(found)})" if found else "")
     )
 
@@ -69,7 +71,7 @@ def funding_model(lookup: StoreLookup, value: str) -> ox.NamedNode:
     if len(found) == 1:
         return ox.NamedNode(found[0])
     raise ValueError(
-        f"unknown funding model {value!r}; use one of {', '.join(FUNDING_MODELS)} "
+        f"unknown funding model {quoted(value)}; use one of {', '.join(FUNDING_MODELS)} "
         "or one of their labels"
     )
 
@@ -101,6 +103,9 @@ def budget(
             problems.append(("budget_amount", str(exc)))
     if code is not None and stated is not None and code != stated:
         problems.append(
-            ("budget_amount", f"{amount_cell!r} is in {code} but budget_currency says {stated}")
+            (
+                "budget_amount",
+                f"{quoted(amount_cell)} is in {code} but budget_currency says {stated}",
+            )
         )
     return number, stated or code, problems

@@ -46,6 +46,7 @@ from graph_loader.importers.register_rows import (
 from graph_loader.importers.spreadsheets import SUFFIXES as SPREADSHEETS
 from graph_loader.importers.spreadsheets import spreadsheet_rows
 from graph_loader.rdf_formats import source_name
+from graph_loader.safe_output import quoted
 from graph_loader.vocab import DCTERMS, LAMC, RDF, RDFS, SKOS, Term
 
 #: The problems of an id: none given, or nothing a slug can be made of.
@@ -178,11 +179,11 @@ class _AgreementWriter:
         self.written = written = self.text("id")
         slug = written if is_slug(written) else slugify(written)
         if not written or not slug:
-            self.problem("id", MISSING_ID if not written else f"{written!r} {NO_SLUG}")
+            self.problem("id", MISSING_ID if not written else f"{quoted(written)} {NO_SLUG}")
             return False
         if slug in self.importer.seen:
             seen, shown = self.importer.seen[slug], "" if written == slug else f" (as {slug})"
-            self.problem("id", f"duplicate id {written!r}{shown}: already used at {seen}")
+            self.problem("id", f"duplicate id {quoted(written)}{shown}: already used at {seen}")
             return False
         self.slug = slug
         self.me = self.ctx.iri("agreement", slug)
@@ -242,7 +243,9 @@ class _AgreementWriter:
         if unit is None:
             slug = slugify(value)
             if not slug:
-                raise ValueError(f"{value!r} gives no ASCII words for the unit's IRI; give its IRI")
+                raise ValueError(
+                    f"{quoted(value)} gives no ASCII words for the unit's IRI; give its IRI"
+                )
             unit = self.ctx.iri("unit", f"{self.slug}--{slug}")
             self.add(unit, RDF.type, LAMC.OrganisationalUnit)
             self.add(unit, RDFS.label, literal(value, self.language))
@@ -261,7 +264,9 @@ class _AgreementWriter:
     def _own_concept(self, value: str) -> ox.NamedNode:
         slug = slugify(value)
         if not slug:
-            raise ValueError(f"{value!r} gives no ASCII words for a concept IRI; give its IRI")
+            raise ValueError(
+                f"{quoted(value)} gives no ASCII words for a concept IRI; give its IRI"
+            )
         scheme = self.ctx.iri("scheme", self.importer.own_scheme)
         concept = self.ctx.iri("concept", self.importer.own_scheme, slug)
         self.add(scheme, RDF.type, SKOS.ConceptScheme)

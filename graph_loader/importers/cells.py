@@ -25,6 +25,7 @@ import pyoxigraph as ox
 from babel import Locale
 
 from graph_loader.normalise import fold
+from graph_loader.safe_output import quoted
 from graph_loader.vocab import XSD
 
 _DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
@@ -48,16 +49,16 @@ def date_literal(text: str) -> ox.Literal:
         try:
             dt.date.fromisoformat(text)
         except ValueError as exc:
-            raise ValueError(f"{text!r} is not a valid date ({exc})") from None
+            raise ValueError(f"{quoted(text)} is not a valid date ({exc})") from None
         return ox.Literal(text, datatype=XSD.date)
     if re.fullmatch(r"\d{4}-\d{2}", text):
         if not 1 <= int(text[5:]) <= 12:
-            raise ValueError(f"{text!r} is not a valid year-month (month {text[5:]})")
+            raise ValueError(f"{quoted(text)} is not a valid year-month (month {text[5:]})")
         return ox.Literal(text, datatype=XSD.gYearMonth)
     if re.fullmatch(r"\d{4}", text):
         return ox.Literal(text, datatype=XSD.gYear)
     raise ValueError(
-        f"{text!r} is not an ISO 8601 date (YYYY-MM-DD), year-month (YYYY-MM) or year (YYYY)"
+        f"{quoted(text)} is not an ISO 8601 date (YYYY-MM-DD), year-month (YYYY-MM) or year (YYYY)"
     )
 
 
@@ -77,11 +78,12 @@ def decimal_literal(text: str, *, negative: bool = False) -> ox.Literal:
     text = text.strip()
     if not _DECIMAL.fullmatch(text):
         raise ValueError(
-            f"{text!r} is not a decimal amount (digits with an optional '.' part, e.g. 125000.50)"
+            f"{quoted(text)} is not a decimal amount "
+            "(digits with an optional '.' part, e.g. 125000.50)"
         )
     number = Decimal(text)
     if number < 0 and not negative:
-        raise ValueError(f"{text!r} is negative")
+        raise ValueError(f"{quoted(text)} is negative")
     return ox.Literal(_canonical(number), datatype=XSD.decimal)
 
 
@@ -103,14 +105,16 @@ def boolean_literal(text: str) -> ox.Literal:
         return ox.Literal("true", datatype=XSD.boolean)
     if key in _FALSE_KEYS:
         return ox.Literal("false", datatype=XSD.boolean)
-    raise ValueError(f"{text!r} is not true or false (write yes or no, بله or خیر, 是 or 否)")
+    raise ValueError(f"{quoted(text)} is not true or false (write yes or no, بله or خیر, 是 or 否)")
 
 
 def currency(text: str) -> str:
     """An ISO 4217 currency code: three letters, returned in capitals."""
     code = text.strip()
     if not re.fullmatch(r"[A-Za-z]{3}", code):
-        raise ValueError(f"{text!r} is not an ISO 4217 currency code (three letters, e.g. CNY)")
+        raise ValueError(
+            f"{quoted(text)} is not an ISO 4217 currency code (three letters, e.g. CNY)"
+        )
     return code.upper()
 
 
@@ -123,13 +127,19 @@ def valid_isil(text: str) -> bool:
 def isil_problem(text: str) -> str:
     """Why ``text`` is not an ISIL."""
     if len(text) > 16:
-        return f"{text!r} is not an ISIL: longer than 16 characters"
+        return f"{quoted(text)} is not an ISIL: longer than 16 characters"
     if "-" not in text:
-        return f"{text!r} is not an ISIL: no '-' after the prefix (e.g. DE-101)"
+        return f"{quoted(text)} is not an ISIL: no '-' after the prefix (e.g. DE-101)"
     prefix = text.split("-", 1)[0]
     if not 1 <= len(prefix) <= 4 or not prefix.isalnum():
-        return f"{text!r} is not an ISIL: the prefix {prefix!r} must be 1-4 letters or digits"
-    return f"{text!r} is not an ISIL: after the prefix, at most 11 letters, digits, '-', '/' or ':'"
+        return (
+            f"{quoted(text)} is not an ISIL: the prefix {quoted(prefix)} "
+            "must be 1-4 letters or digits"
+        )
+    return (
+        f"{quoted(text)} is not an ISIL: after the prefix, "
+        "at most 11 letters, digits, '-', '/' or ':'"
+    )
 
 
 def valid_gnd(text: str) -> bool:
@@ -174,7 +184,7 @@ def language_tag(text: str) -> str:
         else:
             return written
     raise ValueError(
-        f"{text!r} is not a language lamcoop knows: write its BCP 47 tag (en, fa, zh-Hans) "
+        f"{quoted(text)} is not a language lamcoop knows: write its BCP 47 tag (en, fa, zh-Hans) "
         "or its name"
     )
 

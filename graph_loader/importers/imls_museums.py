@@ -32,6 +32,7 @@ from graph_loader.importers.common import (
     raw_text,
 )
 from graph_loader.importers.lookup import identities, known_labels
+from graph_loader.safe_output import quoted
 from graph_loader.vocab import GEO, LAMC, RDF, RDFS, SCHEMA, SKOS
 
 #: IMLS discipline codes (codebook of the 2014 Q3 release) -> museum kinds.
@@ -157,13 +158,17 @@ def _check(c: Mapping[str, Any]) -> tuple[list[Problem], list[ox.Literal]]:
     if "_count" in c:
         problems.append(Problem("(row)", c["_count"]))
     if not _MID.fullmatch(c.get("MID", "")):
-        problems.append(Problem("MID", f"{c.get('MID', '')!r} is not an IMLS museum id (digits)"))
+        problems.append(
+            Problem("MID", f"{quoted(c.get('MID', ''))} is not an IMLS museum id (digits)")
+        )
     if not c.get("NAME"):
         problems.append(Problem("NAME", "missing: every museum needs a name"))
     code = c.get("DISCIPL", "").upper()
     if code not in DISCIPLINES:
         problems.append(
-            Problem("DISCIPL", f"unknown discipline {code!r}; one of {', '.join(DISCIPLINES)}")
+            Problem(
+                "DISCIPL", f"unknown discipline {quoted(code)}; one of {', '.join(DISCIPLINES)}"
+            )
         )
     for column, limit in (("LATITUDE", 90), ("LONGITUDE", 180)):
         try:
@@ -199,5 +204,5 @@ def _website(node: ox.NamedNode, url: str, dropped: list[Problem]) -> list[ox.Qu
             return [ox.Quad(node, SCHEMA.url, ox.NamedNode(full))]
         except ValueError:
             pass
-    dropped.append(Problem("WEBURL", f"{url!r} is not a web address; left out"))
+    dropped.append(Problem("WEBURL", f"{quoted(url)} is not a web address; left out"))
     return []

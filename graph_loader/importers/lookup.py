@@ -21,6 +21,7 @@ from graph_loader.importers.names import (
     institution_names,
     vocabulary_names,
 )
+from graph_loader.safe_output import quoted
 from graph_loader.vocab import LAMC, OWL, SKOS, Term
 from graph_loader.wikidata import item_iris
 
@@ -49,7 +50,7 @@ def named_node(text: str) -> ox.NamedNode:
     try:
         return ox.NamedNode(text)
     except ValueError as exc:
-        raise LookupError(f"{text!r} is not a valid IRI ({exc})") from None
+        raise LookupError(f"{quoted(text)} is not a valid IRI ({exc})") from None
 
 
 class StoreLookup:
@@ -88,7 +89,7 @@ class StoreLookup:
             owners = self._isil_owners(ref)
             if len(owners) > 1:
                 raise LookupError(
-                    f"ISIL {ref!r} is held by several institutions: "
+                    f"ISIL {quoted(ref)} is held by several institutions: "
                     f"{describe(self.ctx.store, (o.value for o in owners))}; name one by IRI"
                 )
             if owners:
@@ -101,15 +102,15 @@ class StoreLookup:
         if len(found) == 1:
             return ox.NamedNode(found[0])
         if len(found) > 1:
-            raise self._several(f"{ref!r} names", found)
+            raise self._several(f"{quoted(ref)} names", found)
         ways = "by name (a label in any language), slug, ISIL, Wikidata id or IRI"
         why = f" ({isil_problem(ref)})" if "-" in ref and not valid_isil(ref) else ""
         near = names.near(ref)
-        hint = f"; labels like it: {', '.join(map(repr, near))}" if near else ""
+        hint = f"; labels like it: {', '.join(map(quoted, near))}" if near else ""
         parts = [p.strip() for p in re.split("[,\u060c\uff0c]", ref)]  # , ، ，
         if len(parts) > 1 and all(len(names.find(p)) == 1 for p in parts):
             hint = f"; it names {len(parts)} institutions if read as a list: write ';' between them"
-        raise LookupError(f"no institution {ref!r} in the store {ways}{why}{hint}")
+        raise LookupError(f"no institution {quoted(ref)} in the store {ways}{why}{hint}")
 
     def _several(self, said: str, iris: list[str]) -> LookupError:
         """The error for several institutions where one is wanted: the first
@@ -186,10 +187,10 @@ class StoreLookup:
             return ox.NamedNode(found[0])
         if found:
             raise LookupError(
-                f"{ref!r} names {len(found)} standards: {', '.join(f'<{f}>' for f in found)}"
+                f"{quoted(ref)} names {len(found)} standards: {', '.join(f'<{f}>' for f in found)}"
             )
         raise LookupError(
-            f"no standard {ref!r} in the store (by slug <{self.base}id/standard/...>, "
+            f"no standard {quoted(ref)} in the store (by slug <{self.base}id/standard/...>, "
             "label, alternative label or acronym)"
         )
 

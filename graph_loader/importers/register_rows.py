@@ -40,6 +40,7 @@ from graph_loader.importers.register_header import (
     merged,
 )
 from graph_loader.normalise import squeeze
+from graph_loader.safe_output import quoted
 from graph_loader.store import ReadableStore
 from graph_loader.term_labels import external_labels
 from graph_loader.vocab import DCTERMS, LAMC, RDF
@@ -160,7 +161,7 @@ def check_columns(
     unknown = [w.strip() for w, n in zip(written, names, strict=True) if n not in columns.known]
     if unknown:
         raise ImportFailed(
-            f"{path}:{where}: unknown {what} {', '.join(map(repr, unknown))}; "
+            f"{path}:{where}: unknown {what} {', '.join(map(quoted, unknown))}; "
             f"the register's {what}s are {', '.join(COLUMNS)} (and optional {LANGUAGE_COLUMN}),"
             " or a label of the property each writes"
         )
@@ -168,8 +169,8 @@ def check_columns(
     if repeated:
         twice = [w.strip() for w, n in zip(written, names, strict=True) if n == repeated[0]]
         raise ImportFailed(
-            f"{path}:{where}: {', '.join(map(repr, twice))} are each the {what} "
-            f"{repeated[0]!r}, which takes one value"
+            f"{path}:{where}: {', '.join(map(quoted, twice))} are each the {what} "
+            f"{quoted(repeated[0])}, which takes one value"
         )
     if "id" not in names and not where.startswith("$"):
         raise ImportFailed(f"{path}:{where}: no 'id' column; every agreement needs an id")

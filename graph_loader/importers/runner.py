@@ -36,6 +36,7 @@ from graph_loader.loading import (
     refuse_internal_target,
     source_graph,
 )
+from graph_loader.safe_output import quoted
 from graph_loader.store import Store
 
 _CHUNK = 1 << 20
@@ -172,7 +173,7 @@ def _decoding_problem(path: Path, encoding: str, exc: UnicodeDecodeError) -> str
             except UnicodeDecodeError as bad:
                 where = f"{path}:{number}:{bad.start + 1}"
                 text = f"not {_shown(encoding)} text: {bad.reason}"
-                return f"{where}: {text} ({line[bad.start : bad.end]!r})"
+                return f"{where}: {text} ({quoted(line[bad.start : bad.end])})"
     return f"{path}: not {_shown(encoding)} text: {exc.reason}"
 
 

@@ -26,6 +26,7 @@ import re
 import jdatetime
 import pyoxigraph as ox
 
+from graph_loader.safe_output import quoted
 from graph_loader.vocab import XSD
 
 #: The calendars a register's dates in digits may be read in (``--calendar``).
@@ -50,7 +51,7 @@ def named_month_date(given: str, text: str) -> ox.Literal | None:
     found = _DAY_MONTH_YEAR.fullmatch(text)
     if found is None:
         raise ValueError(
-            f"{given!r} is a Solar Hijri date ({named.group(1)}) without its day, or not one "
+            f"{quoted(given)} is a Solar Hijri date ({named.group(1)}) without its day, or not one "
             "lamcoop reads: write the day, month and year (۲۴ اردیبهشت ۱۳۹۸), or the "
             "Gregorian date"
         )
@@ -63,5 +64,5 @@ def gregorian(given: str, year: int, month: int, day: int) -> ox.Literal:
     try:
         converted = jdatetime.date(year, month, day).togregorian()
     except ValueError as exc:
-        raise ValueError(f"{given!r} is not a Solar Hijri date ({exc})") from None
+        raise ValueError(f"{quoted(given)} is not a Solar Hijri date ({exc})") from None
     return ox.Literal(converted.isoformat(), datatype=XSD.date)

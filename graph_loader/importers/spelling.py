@@ -39,6 +39,7 @@ import pyoxigraph as ox
 from graph_loader.importers import solar_hijri
 from graph_loader.importers.cells import date_literal, decimal_literal
 from graph_loader.normalise import letters
+from graph_loader.safe_output import quoted
 from graph_loader.vocab import XSD
 
 #: The orders a ``DD/MM/YYYY``-style date may be read in (``--date-order``).
@@ -155,7 +156,7 @@ def person_date(text: str, *, order: str | None = None, calendar: str = "gregori
         try:
             return date_literal(text)
         except ValueError as exc:  # named as the cell writes it
-            raise ValueError(str(exc).replace(repr(text), repr(given), 1)) from None
+            raise ValueError(str(exc).replace(quoted(text), quoted(given), 1)) from None
     lower = text.lower()
     if found := _DAY_MONTH_YEAR.fullmatch(lower):
         day, month, year = found.group(1), MONTHS[found.group(2)], found.group(3)
@@ -170,11 +171,11 @@ def person_date(text: str, *, order: str | None = None, calendar: str = "gregori
     if found := _TWO_DIGIT_YEAR.fullmatch(lower):
         short = found.group(1)
         raise ValueError(
-            f"{given!r} has a two-digit year: write it in full (20{short} or 19{short}?), "
+            f"{quoted(given)} has a two-digit year: write it in full (20{short} or 19{short}?), "
             "as in 2019-05-14 or 14 May 2019"
         )
     raise ValueError(
-        f"{given!r} is not a date lamcoop reads: write 2019-05-14, 2019-05, 2019, "
+        f"{quoted(given)} is not a date lamcoop reads: write 2019-05-14, 2019-05, 2019, "
         "14 May 2019, May 2019 or 14/05/2019"
     )
 
@@ -186,7 +187,9 @@ def _without_midnight(given: str, text: str) -> str:
     if found is None or not re.search(r"\d", found.group(1)):
         return text
     if any(int(part or 0) for part in found.group(2, 3, 4)):
-        raise ValueError(f"{given!r} has a time of day: write the date alone, as in 2019-05-14")
+        raise ValueError(
+            f"{quoted(given)} has a time of day: write the date alone, as in 2019-05-14"
+        )
     return found.group(1)
 
 
@@ -222,12 +225,12 @@ def _early(given: str, text: str, calendar: str) -> ox.Literal:
     Solar Hijri calendar, the Gregorian date it is; else an error saying what it likely is."""
     if calendar != "solar-hijri":
         raise ValueError(
-            f"{given!r} is year {text[:4]}, before 1500: a Solar Hijri year? Write the "
+            f"{quoted(given)} is year {text[:4]}, before 1500: a Solar Hijri year? Write the "
             "Gregorian date, or load with --calendar solar-hijri"
         )
     if len(text) < 10:
         raise ValueError(
-            f"{given!r} is a Solar Hijri year or month without its day: it spans two "
+            f"{quoted(given)} is a Solar Hijri year or month without its day: it spans two "
             "Gregorian ones; write the whole date (1398/02/24)"
         )
     return solar_hijri.gregorian(given, int(text[:4]), int(text[5:7]), int(text[8:10]))
@@ -237,7 +240,7 @@ def _ymd(given: str, year: int, month: int, day: int) -> ox.Literal:
     try:
         return ox.Literal(dt.date(year, month, day).isoformat(), datatype=XSD.date)
     except ValueError as exc:
-        raise ValueError(f"{given!r} is not a valid date ({exc})") from None
+        raise ValueError(f"{quoted(given)} is not a valid date ({exc})") from None
 
 
 def _valid(year: int, month: int, day: int) -> str | None:
@@ -255,12 +258,12 @@ def _numeric(given: str, first: int, second: int, year: int, *, order: str | Non
     day_month, month_day = _valid(year, second, first), _valid(year, first, second)
     if day_month and month_day and day_month != month_day:
         raise ValueError(
-            f"{given!r} is ambiguous: {day_month} (day/month) or {month_day} (month/day); "
+            f"{quoted(given)} is ambiguous: {day_month} (day/month) or {month_day} (month/day); "
             f"write {day_month} or set the order (--date-order dmy or mdy)"
         )
     chosen = day_month or month_day
     if chosen is None:
-        raise ValueError(f"{given!r} is not a valid date, read day/month or month/day")
+        raise ValueError(f"{quoted(given)} is not a valid date, read day/month or month/day")
     return ox.Literal(chosen, datatype=XSD.date)
 
 
@@ -279,16 +282,16 @@ def amount(text: str) -> tuple[str, str | None]:
     given = text
     text = ascii_digits(text).replace("\u066b", ".").strip()  # Persian's decimal mark
     if re.match(r"[-\u2212(]", text):
-        raise ValueError(f"{given!r} is negative: a budget is an amount to spend")
+        raise ValueError(f"{quoted(given)} is negative: a budget is an amount to spend")
     text, times = _magnitude(text)
     number, code = _split_currency(given, text)
     if re.fullmatch(r"\d{1,3}\.\d{3}", number):
         raise ValueError(
-            f"{given!r} is ambiguous: {number.replace('.', '')} with '.' grouping thousands, "
+            f"{quoted(given)} is ambiguous: {number.replace('.', '')} with '.' grouping thousands, "
             f"or {number}; write {number.replace('.', '')} or {number}0"
         )
     if not number:
-        raise ValueError(f"{given!r} is not a decimal amount: {_AMOUNTS}")
+        raise ValueError(f"{quoted(given)} is not a decimal amount: {_AMOUNTS}")
     if re.fullmatch(r"\d+(\.\d+)?", number):
         plain = number
     elif _GROUPED.fullmatch(number):
@@ -296,7 +299,7 @@ def amount(text: str) -> tuple[str, str | None]:
     elif _GROUPED_EU.fullmatch(number):
         plain = number.replace(".", "").replace(",", ".")
     else:
-        raise ValueError(f"{given!r} is not a decimal amount: {_AMOUNTS}")
+        raise ValueError(f"{quoted(given)} is not a decimal amount: {_AMOUNTS}")
     return decimal_literal(plain).value if times == 1 else _times(plain, times), code
 
 
@@ -341,7 +344,7 @@ def _split_currency(given: str, text: str) -> tuple[str, str | None]:
         return "", None
     codes = {_currency(given, sign) for sign in (found["pre"], found["post"]) if sign}
     if len(codes) > 1:
-        raise ValueError(f"{given!r} names two currencies ({', '.join(sorted(codes))})")
+        raise ValueError(f"{quoted(given)} names two currencies ({', '.join(sorted(codes))})")
     return found["num"], next(iter(codes), None)
 
 
@@ -349,14 +352,15 @@ def _currency(given: str, sign: str) -> str:
     """The ISO 4217 code of a currency's sign, word or code in an amount cell."""
     if sign == "تومان":
         raise ValueError(
-            f"{given!r} is in tomans: a toman is ten rials; write the amount in rials (ریال, IRR)"
+            f"{quoted(given)} is in tomans: a toman is ten rials; "
+            "write the amount in rials (ریال, IRR)"
         )
     code = CURRENCY_SIGNS.get(sign.lower())
     if code is None and re.fullmatch(r"[A-Za-z]{3}", sign):
         code = sign.upper()
     if code is None:
         raise ValueError(
-            f"{given!r}: unknown currency {sign!r} (a sign €, $, £, ¥, 元, ریال or an ISO "
-            "4217 code such as EUR)"
+            f"{quoted(given)}: unknown currency {quoted(sign)} "
+            "(a sign €, $, £, ¥, 元, ریال or an ISO 4217 code such as EUR)"
         )
     return code

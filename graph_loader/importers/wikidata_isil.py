@@ -30,6 +30,7 @@ from graph_loader.importers.common import (
     raw_text,
 )
 from graph_loader.importers.lookup import identities, known_labels
+from graph_loader.safe_output import quoted
 from graph_loader.vocab import LAMC, OWL, RDF, RDFS, SKOS
 from graph_loader.wikidata import item_id, item_iri
 
@@ -179,7 +180,7 @@ class _Fields:
             self.problems.append(
                 Problem(
                     "?item",
-                    f"{text!r} is not a Wikidata item IRI (http://www.wikidata.org/entity/Q…)",
+                    f"{quoted(text)} is not a Wikidata item IRI (http://www.wikidata.org/entity/Q…)",
                 )
             )
         return item or ""
@@ -188,10 +189,12 @@ class _Fields:
         if short and self.gnd and not self.dbs and not cells.valid_gnd(self.gnd):
             self._shifted(self.gnd)
         if self.gnd and not cells.valid_gnd(self.gnd):
-            self.problems.append(Problem("?gndId", f"{self.gnd!r} is not a GND identifier"))
+            self.problems.append(Problem("?gndId", f"{quoted(self.gnd)} is not a GND identifier"))
         if self.dbs and not cells.valid_dbs(self.dbs):
             self.problems.append(
-                Problem("?dbsId", f"{self.dbs!r} is not a DBS identifier (two capitals, 3 digits)")
+                Problem(
+                    "?dbsId", f"{quoted(self.dbs)} is not a DBS identifier (two capitals, 3 digits)"
+                )
             )
 
     def _shifted(self, value: str) -> None:
@@ -202,7 +205,7 @@ class _Fields:
             self.dbs = value
             return
         self.dropped.append(
-            Problem("?dbsId", f"{value!r} (in a row one cell short) is neither a GND nor a "
+            Problem("?dbsId", f"{quoted(value)} (in a row one cell short) is neither a GND nor a "
                     "DBS identifier; left out")
         )  # fmt: skip
 

@@ -12,6 +12,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from graph_loader.record.writer import RecordError, RecordWriter, date_literal
+from graph_loader.safe_output import quoted
 from graph_loader.vocab import DCTERMS, LAMC, RDF, RDFS, SKOS, XSD
 
 Row = dict[str, Any]
@@ -63,7 +64,9 @@ class Tables:
         elif lang == self.language:
             w.label(node, alt["text"], lang, prop=SKOS.altLabel)
         else:
-            raise RecordError(f"{where}: alt name in {lang!r}, expected {self.language} or none")
+            raise RecordError(
+                f"{where}: alt name in {quoted(lang)}, expected {self.language} or none"
+            )
 
     def schemes(self, w: RecordWriter, rows: list[Row]) -> None:
         """Concept schemes (named by the project, cited to the section of their first concept)."""
@@ -112,7 +115,9 @@ def period(w: RecordWriter, node: ox.NamedNode, row: Row, *, printed: str = "") 
         part = row.get("decade_part")
         if part:
             if part not in DECADE_PARTS:
-                raise RecordError(f"{row['_where']}: decade_part {part!r}, not {DECADE_PARTS}")
+                raise RecordError(
+                    f"{row['_where']}: decade_part {quoted(part)}, not {DECADE_PARTS}"
+                )
             w.fact(node, LAMC.partOfDecade, ox.Literal(part), **cited)
         elif row.get("start") or row.get("end"):
             raise RecordError(f"{row['_where']}: a whole decade and start or end besides")

@@ -19,6 +19,7 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
+from graph_loader.safe_output import quoted
 from graph_loader.vocab import DCTERMS, LAMC, RDF, RDFS, SKOS, XSD
 
 Object = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -49,7 +50,7 @@ class RecordWriter:
         """
         for slug in slugs:
             if not _SLUG.match(slug) and not (kind == "document" and re.match(r"^[\w.-]+$", slug)):
-                raise RecordError(f"{self.document}: {slug!r} is not a valid slug for {kind}")
+                raise RecordError(f"{self.document}: {quoted(slug)} is not a valid slug for {kind}")
         return ox.NamedNode(f"{self.base}id/{kind}/{'/'.join(slugs)}")
 
     def add(self, s: ox.NamedNode | ox.BlankNode, p: ox.NamedNode, o: Object) -> None:
@@ -72,7 +73,7 @@ class RecordWriter:
         """The IRI of a table or section of this document (``.../document/{stem}/{section}``)."""
         part = ox.NamedNode(f"{self.doc.value}/{section}")
         if not _SLUG.match(section):
-            raise RecordError(f"{self.document}: section {section!r} is not a valid slug")
+            raise RecordError(f"{self.document}: section {quoted(section)} is not a valid slug")
         self.add(part, DCTERMS.isPartOf, self.doc)
         if label or part not in self.section_labels:
             self.section_labels[part] = label or section.replace("-", " ")
@@ -143,7 +144,7 @@ def integer(value: int | str) -> ox.Literal:
 def non_negative(value: int | str) -> ox.Literal:
     number = int(value)
     if number < 0:
-        raise RecordError(f"{value!r} is negative")
+        raise RecordError(f"{quoted(value)} is negative")
     return ox.Literal(str(number), datatype=XSD.nonNegativeInteger)
 
 
@@ -165,4 +166,4 @@ def date_literal(value: str | int | dt.date) -> ox.Literal:
     ):
         if re.fullmatch(pattern, text):
             return ox.Literal(text, datatype=XSD[kind])
-    raise RecordError(f"{value!r} is not an ISO date, year-month or year")
+    raise RecordError(f"{quoted(value)} is not an ISO date, year-month or year")

@@ -20,6 +20,7 @@ from graph_loader.audit.model import Audit, aggregates
 from graph_loader.audit.report import as_dict
 from graph_loader.audit.selection import FILTERS, choices
 from graph_loader.audit.stated import challenge_notes, stated
+from graph_loader.safe_output import quoted
 from graph_loader.vocab import DEFAULT_LANGUAGE, same_language
 from sparql_endpoint.context import service
 from sparql_endpoint.linked_data import reader
@@ -157,7 +158,7 @@ def audit_agreement(slug: str) -> Response:
     base = service().settings.base_iri
     found = [a for a in whole.agreements if agreement_slug(a.iri, base) == slug]
     if not found:
-        abort(404, f"no audited agreement has the slug {slug[:200]!r}; the list is at /audit")
+        abort(404, f"no audited agreement has the slug {quoted(slug[:200])}; the list is at /audit")
     kept = [a for a in narrowed(whole, selection()).agreements if a in found]
     institutions, consortia = aggregates(kept, whole.related_labels)
     one = replace(
@@ -168,7 +169,7 @@ def audit_agreement(slug: str) -> Response:
         selection={**selection().given(), "agreement": kept[0].iri if kept else ""},
     )
     if not kept:
-        abort(404, f"the agreement {slug[:200]!r} is not among those the filters keep")
+        abort(404, f"the agreement {quoted(slug[:200])} is not among those the filters keep")
     data = as_dict(one, lang=lang)
     agreement = data["agreements"][0]
     with reader.reading() as view:

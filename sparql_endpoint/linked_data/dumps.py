@@ -17,6 +17,7 @@ from flask import Blueprint, Response, jsonify, render_template, request, send_f
 from werkzeug.wrappers import Request
 
 from graph_loader.publish.dump import read_manifest
+from graph_loader.safe_output import quoted
 from sparql_endpoint.context import service
 from sparql_endpoint.linked_data.present import text_dir
 from sparql_endpoint.linked_data.request_args import reader_language
@@ -41,7 +42,7 @@ def download(name: str) -> Response:
     """One dump file, by the name the manifest lists."""
     files = {f.name: f for f in read_manifest(service().settings)}
     if name not in files:
-        refuse(404, N_("no dump named %(name)s; the list is at /dumps/"), name=repr(name))
+        refuse(404, N_("no dump named %(name)s; the list is at /dumps/"), name=quoted(name))
     f = files[name]
     folder = service().settings.dump_path
     if f.compress and not accepts_gzip(request):

@@ -13,6 +13,7 @@ from flask import Blueprint, Response, jsonify, render_template, request, url_fo
 
 from graph_loader.index import KINDS
 from graph_loader.index.read import Entry, counts, page
+from graph_loader.safe_output import quoted
 from sparql_endpoint.context import service
 from sparql_endpoint.linked_data import reader
 from sparql_endpoint.linked_data.present import (
@@ -73,7 +74,9 @@ def kind_list(kind: str) -> Response | str:
     ``after=`` (from the page's next link) starts after the last entry of a page."""
     if kind not in {k.name for k in KINDS}:
         lists = ", ".join(k.name for k in KINDS)
-        refuse(404, N_("no list %(kind)s; the lists are: %(lists)s"), kind=repr(kind), lists=lists)
+        refuse(
+            404, N_("no list %(kind)s; the lists are: %(lists)s"), kind=quoted(kind), lists=lists
+        )
     as_json = negotiate(request, PAGE_OFFERS, what="the list") == "json"
     after = decode_key(request.args.get("after"))
     size = whole_number("size", most=MAX_PAGE_SIZE, default=PAGE_SIZE)
