@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, Response, request
 
 from graph_loader.publish.void import void_graph
 from sparql_endpoint.context import service
 from sparql_endpoint.executor import QueryJob
 from sparql_endpoint.negotiation import GRAPH_OFFERS, negotiate
+from sparql_endpoint.refusals import N_, refuse
 from sparql_endpoint.responses import stream_job
 
 blueprint = Blueprint("dataset", __name__)
@@ -19,7 +20,9 @@ def void() -> Response:
     svc = service()
     graph = void_graph(svc.settings)
     if graph not in svc.executor.known_graphs():
-        abort(404, "there is no VoID description yet: run 'lamcoop build'")
+        refuse(
+            404, N_("there is no VoID description yet: run %(command)s"), command="'lamcoop build'"
+        )
     fmt = negotiate(request, GRAPH_OFFERS, what="VoID")
     job = QueryJob(
         "CONSTRUCT WHERE { ?s ?p ?o }",

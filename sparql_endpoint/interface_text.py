@@ -28,13 +28,14 @@ from babel.support import NullTranslations, Translations
 from flask import Flask, current_app, g, has_request_context
 from jinja2 import pass_context
 from jinja2.runtime import Context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from graph_loader.vocab import DEFAULT_LANGUAGE
 from sparql_endpoint import reader_formats
 from sparql_endpoint.linked_data import page_markup, value_markup
 from sparql_endpoint.linked_data.present import bidi
 from sparql_endpoint.linked_data.request_args import reader_language
+from sparql_endpoint.refusals import Said
 
 #: Where the catalogues live, one folder per locale (Babel's layout).
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
@@ -143,7 +144,15 @@ def install(app: Flask, catalogues: Catalogues | None = None) -> None:
 
     app.jinja_env.add_extension("jinja2.ext.i18n")
     app.jinja_env.newstyle_gettext = True  # type: ignore[attr-defined]
-    app.jinja_env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext)
+
+    @pass_context
+    def said_line(context: Context, said: Said) -> Markup:
+        """A refusal's line in the reader's language: its translation is text, escaped as
+        the English line is (``<%(iri)s>`` is no markup), each value an isolate."""
+        values = {k: Markup('<bdi dir="ltr">{}</bdi>').format(v) for k, v in said.values.items()}
+        return escape(of(context).translations.gettext(said.message)) % values
+
+    app.jinja_env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext, said_line=said_line)
     app.context_processor(lambda: {WORDS: _words(app)})
     app.jinja_env.filters["number"] = lambda value: reader_formats.number(value, _language())
     app.jinja_env.filters["percent"] = lambda share: reader_formats.percent(share, _language())

@@ -97,7 +97,7 @@ def stream_job(job: QueryJob, fmt) -> Response:
     try:
         reply = svc.executor.run(job)
     except Unavailable as exc:
-        abort(503, str(exc))
+        raise Refused(503, exc.said) from None
     svc.metrics.observe_query(time.monotonic() - started)
     if reply.head is None:
         abort(reply.status, reply.message)

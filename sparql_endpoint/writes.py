@@ -34,7 +34,7 @@ from graph_loader.store.leases import LoadLost
 from sparql_endpoint.context import service
 from sparql_endpoint.executor import Unavailable
 from sparql_endpoint.outbound import OutboundFailure, failed_outbound
-from sparql_endpoint.refusals import store_failed
+from sparql_endpoint.refusals import Refused, store_failed
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -86,7 +86,7 @@ def write(
     except (ValueError, OSError) as exc:
         abort(400, f"the store refused the write: {exc}")
     except Unavailable as exc:
-        abort(503, str(exc))
+        raise Refused(503, exc.said) from None
     except StoreError as exc:  # a remote engine that failed or could not be reached
         log.warning("a write failed in the store: %s", exc)
         store_failed(exc)

@@ -31,12 +31,24 @@ FILTERS = ("institution", "consortium", "country")
 MAX_VALUE = 2000
 
 
-class UnknownFilter(ValueError):
-    """A filter naming nothing the audit holds; the message starts with the parameter."""
+#: Why a filter is refused: each a ``%``-template of :attr:`UnknownFilter.values` (the pages
+#: show each in the reader's language, sparql_endpoint.linked_data.audit_exports).
+EMPTY = "is empty"
+UNREADABLE = "is not an IRI or code the audit holds (%(length)s characters)"
+NO_COUNTRY = "no audited agreement has a party in %(value)s"
+NO_INSTITUTION = "no audited agreement is party to <%(value)s>"
+NO_CONSORTIUM = "no audited agreement counts for <%(value)s>"
+REASONS = (EMPTY, UNREADABLE, NO_COUNTRY, NO_INSTITUTION, NO_CONSORTIUM)
 
-    def __init__(self, parameter: str, message: str):
-        super().__init__(f"{parameter}: {message}")
-        self.parameter = parameter
+
+class UnknownFilter(ValueError):
+    """A filter naming nothing the audit holds: ``template`` (one of :data:`REASONS`) filled
+    with ``values``; the message starts with the parameter."""
+
+    def __init__(self, parameter: str, template: str, **values: object):
+        self.parameter, self.template = parameter, template
+        self.values = {k: str(v) for k, v in values.items()}
+        super().__init__(f"{parameter}: {template % self.values}")
 
 
 @dataclass(frozen=True)
@@ -89,15 +101,14 @@ def _values(result: AgreementResult, name: str) -> tuple[str, ...]:
 
 def _checked(agreements: list[AgreementResult], name: str, value: str) -> str:
     if not value.strip():
-        raise UnknownFilter(name, "is empty")
+        raise UnknownFilter(name, EMPTY)
     if len(value) > MAX_VALUE or not value.isprintable():
-        raise UnknownFilter(
-            name, f"is not an IRI or code the audit holds ({len(value)} characters)"
-        )
+        raise UnknownFilter(name, UNREADABLE, length=len(value))
     wanted = value.strip().upper() if name == "country" else value.strip()
     if any(wanted in _values(a, name) for a in agreements):
         return wanted
     if name == "country":
-        raise UnknownFilter(name, f"no audited agreement has a party in {quoted(wanted)}")
-    what = "is party to" if name == "institution" else "counts for"
-    raise UnknownFilter(name, f"no audited agreement {what} <{wanted}>")
+        raise UnknownFilter(name, NO_COUNTRY, value=quoted(wanted))
+    raise UnknownFilter(
+        name, NO_INSTITUTION if name == "institution" else NO_CONSORTIUM, value=wanted
+    )

@@ -10,10 +10,16 @@ from typing import Any
 import pyoxigraph as ox
 
 from graph_loader.graphs import INTERNAL_PREFIX
+from sparql_endpoint.refusals import Said
 
 
 class Unavailable(Exception):
-    """The query or write could not be run now (the store is busy); the message says why."""
+    """The query or write could not be run now (the store is busy): ``message`` (marked with
+    ``N_``) filled with ``values`` says why, in the reader's language on a page (:attr:`said`)."""
+
+    def __init__(self, message: str, **values: object):
+        self.said = Said(message, {k: str(v) for k, v in values.items()})
+        super().__init__(self.said.english())
 
 
 class QueryError(Exception):

@@ -38,6 +38,7 @@ from sparql_endpoint.executor.store_files import (
     StoreLocks,
 )
 from sparql_endpoint.executor.watchdog import Watchdog
+from sparql_endpoint.refusals import N_
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +139,7 @@ class Served:
                 if self._state.current().outside:
                     publish_state(self.store_path, self._open)
         except LockTimeout:
-            raise Unavailable("running queries did not finish; try again") from None
+            raise Unavailable(N_("running queries did not finish; try again")) from None
 
     def spool(self) -> IO[bytes]:
         """Where a large result waits: memory first, then a temporary file."""
@@ -175,7 +176,7 @@ class Served:
         try:
             self._locks.hold_read(time.monotonic() + self.timeout)
         except LockTimeout:
-            raise Unavailable("the store is being written; try again") from None
+            raise Unavailable(N_("the store is being written; try again")) from None
         self._holding = True
         try:
             if self._watchdog is not None:
@@ -200,7 +201,7 @@ class Served:
             try:
                 self._store = self._open(True)
             except StoreError as exc:
-                raise Unavailable(f"the store cannot be read: {exc}") from None
+                raise Unavailable(N_("the store cannot be read: %(why)s"), why=exc) from None
             self._opened_at = version
         return self._store
 
@@ -217,7 +218,7 @@ class Served:
             with self._locks.writing(deadline):
                 return self._write(action, counted)
         except LockTimeout:
-            raise Unavailable("running queries did not finish; try the write again") from None
+            raise Unavailable(N_("running queries did not finish; try the write again")) from None
 
     def _write(self, action: Callable[[Store], T], counted: Counted) -> T:
         self._close_handle()

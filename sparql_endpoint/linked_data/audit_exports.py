@@ -13,8 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 import pyoxigraph as ox
-from flask import Response, abort, request
+from flask import Response, request
 
+from graph_loader.audit import selection as filters
 from graph_loader.audit.model import Audit
 from graph_loader.audit.report import as_dict, render_csv, render_json, render_rdf
 from graph_loader.audit.selection import FILTERS, Selection, UnknownFilter, narrow
@@ -32,10 +33,23 @@ from sparql_endpoint.negotiation import (
     content_type,
     negotiate,
 )
+from sparql_endpoint.refusals import N_, refuse
 
 #: The audit as a page (the default), its own JSON, CSV, XLSX, and RDF in every syntax
 #: (``format=json`` and ``application/json`` are the audit's JSON; JSON-LD is ``jsonld``).
 AUDIT_OFFERS: Offers[Any] = Offers(HTML_SYNTAX, JSON_SYNTAX, CSV_SYNTAX, XLSX_SYNTAX, *RDF_SYNTAXES)
+
+#: Each reason a filter is refused (:data:`graph_loader.audit.selection.REASONS`), as the
+#: pages say it in the reader's language.
+FILTER_REASONS = {
+    filters.EMPTY: N_("%(name)s: is empty"),
+    filters.UNREADABLE: N_(
+        "%(name)s: is not an IRI or code the audit holds (%(length)s characters)"
+    ),
+    filters.NO_COUNTRY: N_("%(name)s: no audited agreement has a party in %(value)s"),
+    filters.NO_INSTITUTION: N_("%(name)s: no audited agreement is party to <%(value)s>"),
+    filters.NO_CONSORTIUM: N_("%(name)s: no audited agreement counts for <%(value)s>"),
+}
 
 
 def audit_format() -> Any:
@@ -49,7 +63,8 @@ def stored_audit(lang: str) -> Audit:
     svc = service()
     audit = svc.rendered.get(svc.executor.version, ("audit", lang), lambda: _read(lang))
     if audit is None:
-        abort(404, "no audit has been run yet: run 'lamcoop audit' or 'lamcoop build'")
+        message = N_("no audit has been run yet: run %(audit)s or %(build)s")
+        refuse(404, message, audit="'lamcoop audit'", build="'lamcoop build'")
     return audit
 
 
@@ -72,7 +87,7 @@ def selection() -> Selection:
     for name in FILTERS:
         values = request.args.getlist(name)
         if len(values) > 1:
-            abort(400, f"{name}: give it at most once")
+            refuse(400, N_("%(name)s: give it at most once"), name=name)
         if values:
             found[name] = values[0]
     return Selection(**found)
@@ -83,7 +98,7 @@ def narrowed(audit: Audit, chosen: Selection) -> Audit:
     try:
         return narrow(audit, chosen)
     except UnknownFilter as exc:
-        abort(400, str(exc))
+        refuse(400, FILTER_REASONS[exc.template], name=exc.parameter, **exc.values)
 
 
 def export(fmt: Any, audit: Audit, data: dict[str, Any], name: str, lang: str) -> Response:

@@ -23,6 +23,7 @@ from sparql_endpoint.linked_data import reader
 from sparql_endpoint.linked_data.present import local_path, text_dir
 from sparql_endpoint.linked_data.request_args import kept_format, reader_language, whole_number
 from sparql_endpoint.negotiation import PAGE_OFFERS, negotiate
+from sparql_endpoint.refusals import N_, refuse
 
 blueprint = Blueprint("audit_history", __name__, template_folder="templates")
 
@@ -44,13 +45,14 @@ def _heads() -> list[RunHead]:
     return svc.rendered.get(svc.executor.version, "audit-runs", read)
 
 
-def _slice(items: list[Any], *, what: str) -> tuple[list[Any], dict[str, Any]]:
-    """The page of ``items`` asked for (``page=``, ``size=``), and what the page says of it."""
+def _slice(items: list[Any], *, past: str) -> tuple[list[Any], dict[str, Any]]:
+    """The page of ``items`` asked for (``page=``, ``size=``), and what the page says of it;
+    ``past``: the refusal of a page past the last (marked with ``N_``)."""
     size = whole_number("size", most=MAX_PAGE_SIZE, default=PAGE_SIZE)
     number = whole_number("page", most=MAX_PAGES, default=1)
     start = (number - 1) * size
     if number > 1 and start >= len(items):
-        abort(404, f"page {number} is past the last page of {what}")
+        refuse(404, past, number=number)
     nxt = None
     if start + size < len(items):
         args = {k: v for k, v in request.args.items() if k not in ("page",)}
@@ -69,7 +71,7 @@ def audit_runs() -> Response | str:
     """Every kept audit run, newest first, with its start, agreements and completeness."""
     fmt = negotiate(request, PAGE_OFFERS, what="the list of audit runs")
     newest = list(reversed(_heads()))
-    shown, page = _slice(newest, what="the audit runs")
+    shown, page = _slice(newest, past=N_("page %(number)s is past the last page of the audit runs"))
     if fmt == "json":
         response = jsonify({"runs": [head_dict(h) for h in shown], "page": page})
         response.headers["Vary"] = "Accept"
@@ -108,7 +110,8 @@ def audit_compare() -> Response | str:
                 abort(404, str(exc))
 
     data = svc.rendered.get(svc.executor.version, ("audit-compare", a_id, b_id), read)
-    rows, page = _slice(data["agreements"], what="the agreements that changed")
+    past = N_("page %(number)s is past the last page of the agreements that changed")
+    rows, page = _slice(data["agreements"], past=past)
     if fmt == "json":
         response = jsonify({**data, "agreements": rows, "page": page})
         response.headers["Vary"] = "Accept"

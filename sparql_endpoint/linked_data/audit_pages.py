@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from babel import Locale
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 
 from graph_loader.audit.graph import agreement_slug
 from graph_loader.audit.model import Audit, aggregates
@@ -158,7 +158,8 @@ def audit_agreement(slug: str) -> Response:
     base = service().settings.base_iri
     found = [a for a in whole.agreements if agreement_slug(a.iri, base) == slug]
     if not found:
-        abort(404, f"no audited agreement has the slug {quoted(slug[:200])}; the list is at /audit")
+        message = N_("no audited agreement has the slug %(slug)s; the list is at /audit")
+        refuse(404, message, slug=quoted(slug[:200]))
     kept = [a for a in narrowed(whole, selection()).agreements if a in found]
     institutions, consortia = aggregates(kept, whole.related_labels)
     one = replace(
@@ -169,7 +170,8 @@ def audit_agreement(slug: str) -> Response:
         selection={**selection().given(), "agreement": kept[0].iri if kept else ""},
     )
     if not kept:
-        abort(404, f"the agreement {quoted(slug[:200])} is not among those the filters keep")
+        message = N_("the agreement %(slug)s is not among those the filters keep")
+        refuse(404, message, slug=quoted(slug[:200]))
     data = as_dict(one, lang=lang)
     agreement = data["agreements"][0]
     with reader.reading() as view:

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from urllib.parse import quote, urlencode
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from graph_loader.describe import Description, Select, describe, exists
@@ -215,7 +215,8 @@ def entity_iri(rest: str) -> str:
         ox.NamedNode(iri)
     except ValueError as exc:
         reason = str(exc).encode("unicode_escape").decode("ascii")
-        abort(400, f"/id/{quote(rest)} does not name a valid IRI: {reason}")
+        message = N_("%(path)s does not name a valid IRI: %(reason)s")
+        refuse(400, message, path=f"/id/{quote(rest)}", reason=reason)
     return iri
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from flask import Response, render_template
 from jinja2 import TemplateNotFound
-from markupsafe import Markup
 
 from graph_loader.vocab import DEFAULT_LANGUAGE
 from sparql_endpoint.linked_data.present import text_dir
@@ -43,8 +42,7 @@ def error_page(
             iri=iri,
             search=search,
             words=words,
-            said=shown.message if shown else "",
-            said_values=_isolated(shown) if shown else {},
+            said=shown,
         )
     except TemplateNotFound:
         return None
@@ -53,9 +51,3 @@ def error_page(
     response.vary.add("Accept")
     response.vary.add("Accept-Language")
     return response
-
-
-def _isolated(said: Said) -> dict[str, Markup]:
-    """The values of the server's line, each an isolate (escaped), for the template to put in
-    the line's translation (``_(said, **said_values)``)."""
-    return {k: Markup('<bdi dir="ltr">{}</bdi>').format(v) for k, v in said.values.items()}

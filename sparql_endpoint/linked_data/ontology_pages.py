@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import rdflib
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, Response, request
 
 from graph_loader.ontology_terms import Reference, reference
 from sparql_endpoint.context import service
@@ -72,7 +72,7 @@ def _triples() -> list[ox.Triple]:
     graph = ox.NamedNode(service().settings.graph_iri("ontology"))
     triples = reader.construct(ONTOLOGY_QUERY, {"og": graph})
     if not triples:
-        abort(404, "the ontology is not loaded: run 'lamcoop build'")
+        refuse(404, N_("the ontology is not loaded: run %(command)s"), command="'lamcoop build'")
     return triples
 
 

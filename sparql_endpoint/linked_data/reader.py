@@ -13,14 +13,13 @@ import logging
 from collections.abc import Iterator, Mapping
 
 import pyoxigraph as ox
-from flask import abort
 
 from graph_loader.describe import Term
 from graph_loader.store import StoreError
 from graph_loader.store.engine_errors import StoreRefused
 from sparql_endpoint.context import service
 from sparql_endpoint.executor import QueryError, ReadView, Unavailable
-from sparql_endpoint.refusals import store_failed
+from sparql_endpoint.refusals import N_, Refused, refuse, store_failed
 
 log = logging.getLogger(__name__)
 
@@ -52,11 +51,11 @@ def _answered() -> Iterator[None]:
     try:
         yield
     except Unavailable as exc:
-        abort(503, str(exc))
+        raise Refused(503, exc.said) from None
     except QueryError as exc:
         cause = exc.__cause__
         if isinstance(cause, StoreError) and not isinstance(cause, StoreRefused):
             log.warning("a page's read failed in the store: %s", cause)
             store_failed(cause)
         log.exception("a page's query failed")
-        abort(500, "a query of this page failed; the error is in the server's log")
+        refuse(500, N_("a query of this page failed; the error is in the server's log"))

@@ -1,0 +1,112 @@
+"""The server's reason on an error page, in the reader's language.
+
+A browser reading in Persian or Chinese got an error page whose heading and advice were
+translated, but whose reason was English alone for many refusals: a filter of the audit
+naming nothing audited, an agreement slug not audited, a page past the last of the audit
+runs, an ``/id/`` path that is no IRI, the VoID description or the ontology not yet built,
+a store busy or failing. Each was raised with a bare English string; each is now a message
+of the catalogues, shown in the reader's language beside the server's English line.
+
+The translated line also wrote the message's own text as markup: ``nothing is known about
+<%(iri)s>`` came out as ``<<bdi dir="ltr">…</bdi>>``. The translation is text now, escaped
+as the English line is; only the values are isolates.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import urllib.parse
+
+import pytest
+from conftest import service_client
+
+from graph_loader.audit.run import run_audit
+from graph_loader.store import open_store
+from tests.audit_support import load_shipped, load_turtle, settings
+from tests.audit_web_support import AGREEMENTS, INST, WORLD
+from tests.hostile.conftest import store_state
+
+BROWSER = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"
+#: Three English words in a row: the reason left untranslated (values are isolated apart).
+ENGLISH = re.compile(r"[A-Za-z]{2,}(?: [A-Za-z]{2,}){2}")
+SAID = re.compile(r'<p class="said">(.*?)</p>', re.S)
+ISOLATE = re.compile(r'<bdi dir="ltr">.*?</bdi>', re.S)
+
+
+@pytest.fixture(scope="module")
+def audited(tmp_path_factory):
+    store, s = open_store(tmp_path_factory.mktemp("error-languages") / "store"), settings()
+    load_shipped(store, s)
+    load_turtle(store, WORLD + "".join(AGREEMENTS))
+    run_audit(store, s)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def bare(tmp_path_factory):
+    """A store with nothing built: no audit, no VoID, no ontology."""
+    store = open_store(tmp_path_factory.mktemp("error-languages-bare") / "store")
+    yield store
+    store.close()
+
+
+AUDITED = [
+    ("/audit?institution=" + urllib.parse.quote(INST + "nobody"), 400, "institution"),
+    ("/audit?consortium=" + urllib.parse.quote(INST + "a"), 400, "consortium"),
+    ("/audit?country=XX", 400, "country"),
+    ("/audit?institution=", 400, "institution"),
+    ("/audit?country=" + "I" * 5000, 400, "country"),
+    ("/audit?country=IR&country=CN", 400, "country"),
+    ("/audit/nothing-audited", 404, "nothing-audited"),
+    ("/audit/lonely?country=IR", 404, "lonely"),
+    ("/audit/runs?page=99", 404, "99"),
+    ("/id/thing/%3Cscript%3E", 400, "/id/"),
+    ("/id/institution/nobody", 404, "institution/nobody"),
+]
+BARE = [
+    ("/audit", 404, "lamcoop audit"),
+    ("/.well-known/void", 404, "lamcoop build"),
+    ("/ontology", 404, "lamcoop build"),
+]
+
+
+def _reason(client, path: str, lang: str) -> tuple[int, str]:
+    reply = client.get(path, headers={"Accept": BROWSER, "Accept-Language": lang})
+    assert "Traceback" not in reply.text
+    found = SAID.search(reply.text)
+    assert found, f"{path} ({lang}): no reason in the reader's language\n{reply.text}"
+    return reply.status_code, found.group(1)
+
+
+def _check(store, cases, lang: str) -> None:
+    before = store_state(store)
+    with service_client(store) as client:
+        for path, status, value in cases:
+            code, said = _reason(client, path, lang)
+            assert code == status, (path, said)
+            assert value in html.unescape(said), (path, said)
+            words = ISOLATE.sub(" ", said)
+            assert not ENGLISH.search(html.unescape(words)), (path, said)
+            assert "<" not in ISOLATE.sub("", said), (path, said)  # only the isolates are markup
+    assert store_state(store) == before
+
+
+@pytest.mark.parametrize("lang", ["fa", "zh-Hans"])
+def test_a_refusal_on_the_built_store_reads_in_the_readers_language(audited, lang):
+    _check(audited, AUDITED, lang)
+
+
+@pytest.mark.parametrize("lang", ["fa", "zh-Hans"])
+def test_a_refusal_on_an_unbuilt_store_reads_in_the_readers_language(bare, lang):
+    _check(bare, BARE, lang)
+
+
+def test_the_english_line_is_unchanged_for_other_clients(audited):
+    with service_client(audited) as client:
+        reply = client.get("/audit?country=XX", headers={"Accept": "text/plain"})
+        assert reply.status_code == 400
+        assert "country: no audited agreement has a party in 'XX'" in reply.text
+        reply = client.get("/audit/runs?page=99", headers={"Accept": "application/json"})
+        assert "page 99 is past the last page of the audit runs" in reply.text
