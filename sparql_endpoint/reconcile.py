@@ -76,7 +76,9 @@ def _error(message: str, status: int = 400) -> Response:
 
 
 def _base() -> str:
-    return service().base_url() + "reconcile"
+    """The service's own URL, from the application's root (not the request's path: the
+    manifest is asked for at ``/reconcile`` and ``/reconcile/``)."""
+    return request.url_root + "reconcile"
 
 
 def manifest() -> dict[str, Any]:

@@ -176,6 +176,21 @@ def test_a_real_server_answers_openrefine_and_cors(store_dir, tmp_path):
         assert valid("reconciliation-result-batch", answer.json())["q0"]["result"][0]["match"]
 
 
+def test_a_client_reaches_every_service_the_manifest_names(store_dir, tmp_path):
+    """The manifest named its preview and suggest services under the request's own path
+    (``/reconcilereconcile/preview``): OpenRefine's previews and suggestions were 404s."""
+    with RunningServer(store_dir, tmp_path, {"workers": 1}) as server:
+        manifest = requests.get(server.url + "/reconcile", timeout=60).json()
+        preview = manifest["preview"]["url"].replace("{{id}}", INST + "pku")
+        assert requests.get(preview, timeout=60).status_code == 200, preview
+        services = [*manifest["suggest"].values(), manifest["extend"]["propose_properties"]]
+        for named in services:
+            url = named["service_url"] + named["service_path"]
+            answer = requests.get(url, params={"prefix": "Peking", "type": LAMC + "Institution"})
+            assert answer.status_code == 200, (url, answer.text)
+            assert answer.json(), url
+
+
 def test_the_schemas_can_fail():
     """The validators are real: documents that break the 0.2 schemas are refused."""
     assert list(schema_validator("manifest").iter_errors({"versions": ["0.2"]}))
