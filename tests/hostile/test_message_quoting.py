@@ -16,7 +16,6 @@ import html
 from pathlib import Path
 
 import pytest
-
 from conftest import service_client
 
 from graph_loader.store import open_store
