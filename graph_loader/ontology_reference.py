@@ -36,10 +36,13 @@ def render_reference(graph: Graph) -> str:
 
 def render_data(data: Reference) -> str:
     """The English page of ``data``."""
-    titles = {
-        code: [lit.value for _, lit in data.titles if same_language(lit.language or "", code)]
-        for code, _, _ in LANGUAGES
-    }
+    titles, descriptions = (
+        {
+            code: [lit.value for _, lit in said if same_language(lit.language or "", code)]
+            for code, _, _ in LANGUAGES
+        }
+        for said in (data.titles, data.descriptions)
+    )
     title = pick_label(data.titles)
     description = pick_label(data.descriptions)
     return _template().render(
@@ -47,9 +50,17 @@ def render_data(data: Reference) -> str:
         title=title.value if title else "",
         description=description.value if description else "",
         titles=titles,
+        descriptions=descriptions,
         languages=LANGUAGES,
+        direction=_direction,
         joiners=JOINERS,
     )
+
+
+def _direction(tag: str | None) -> str:
+    """The writing direction of a text in the language ``tag`` (English when untagged)."""
+    found = [d for code, _, d in LANGUAGES if same_language(tag or "en", code)]
+    return found[0] if found else "ltr"
 
 
 def _template() -> jinja2.Template:

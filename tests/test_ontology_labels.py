@@ -14,7 +14,9 @@ from pitfall_support import (
     declared,
     terms,
 )
-from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, URIRef
+from rdflib import DCTERMS, OWL, RDF, RDFS, SKOS, Graph, Literal, URIRef
+
+ONTOLOGY = URIRef("https://w3id.org/lamcoop/ontology")
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +67,33 @@ def test_every_term_has_an_english_definition(ontology, record):
         if not any(d.language == "en" for d in union.objects(t, SKOS.definition))
     ]
     assert not missing, f"without an English skos:definition: {missing}"
+
+
+def test_every_english_definition_has_one_in_persian_and_one_in_chinese(ontology):
+    """A Persian or Chinese reader of /ontology read every definition in English (the page
+    marked each "not yet in this language"). Each is now translated, in its own script; the
+    ontology's title and description are too."""
+    problems = []
+    for subject in sorted({s for s, o in ontology.subject_objects(SKOS.definition)}):
+        found = [o for o in ontology.objects(subject, SKOS.definition) if isinstance(o, Literal)]
+        tags = Counter((o.language or "").lower() for o in found)
+        if not tags["en"]:
+            continue
+        problems += [
+            f"{subject}: {tags[t]} definitions in {t}" for t in ("fa", "zh-hans") if tags[t] != 1
+        ]
+        problems += [
+            f"{subject} {o!r}: {problem}"
+            for o in found
+            if o.language and o.language.lower() != "en"
+            for problem in script_problems(str(o), o.language, names_allowed=True)
+        ]
+    for prop in (DCTERMS.title, DCTERMS.description):
+        tags = {(o.language or "").lower() for o in ontology.objects(ONTOLOGY, prop)}
+        problems += [
+            f"the ontology's {prop} has no {t}" for t in ("fa", "zh-hans") if t not in tags
+        ]
+    assert not problems, "\n".join(problems[:40])
 
 
 def script_problems(text: str, lang: str, *, names_allowed: bool = False) -> list[str]:

@@ -69,7 +69,7 @@ def test_the_page_reads_in_the_language_asked_for_on_a_real_server(dataset_serve
             assert 'class="fallback"' not in heading
 
 
-def test_persian_labels_are_right_to_left_and_definitions_fall_back_marked(dataset_server):
+def test_persian_labels_and_definitions_are_right_to_left(dataset_server):
     html = requests.get(
         f"{dataset_server.url}/ontology?lang=fa",
         headers={"Accept": BROWSER},
@@ -78,10 +78,13 @@ def test_persian_labels_are_right_to_left_and_definitions_fall_back_marked(datas
     section = term_section(html, "AcademicLibrary")
     heading = section.partition("</h3>")[0]
     assert re.search(r'<bdi lang="fa" dir="rtl">[^<]*کتابخانه[^<]*</bdi>', heading)
-    # the ontology defines its terms in English only: the definition says so, in Persian
+    # the definition is the Persian one (it was the English one, marked as such), and so is
+    # the ontology's description
     definition = section.partition('<p class="definition">')[2].partition("</p>")[0]
-    assert '<bdi lang="en" dir="ltr">A library of a university' in definition
-    assert '<small class="fallback"' in definition and "انگلیسی" in definition
+    assert re.search(r'<bdi lang="fa" dir="rtl">کتابخانهٔ دانشگاه[^<]*</bdi>', definition)
+    assert 'class="fallback"' not in definition
+    about = html.partition('<p class="description">')[2].partition("</p>")[0]
+    assert '<bdi lang="fa" dir="rtl">هستی‌شناسی OWL 2' in about
     # relations name their targets in Persian, linked to their anchors
     assert re.search(r'<a href="#Library" title="[^"]+"><bdi lang="fa" dir="rtl">', section)
 
