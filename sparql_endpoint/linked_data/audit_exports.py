@@ -11,6 +11,7 @@ RDF syntax of the format table, by ``format=`` or ``Accept``.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import pyoxigraph as ox
 from flask import Response, request
@@ -101,6 +102,23 @@ def narrowed(audit: Audit, chosen: Selection) -> Audit:
         refuse(400, FILTER_REASONS[exc.template], name=exc.parameter, **exc.values)
 
 
+def attachment(name: str, extension: str) -> str:
+    """The ``Content-Disposition`` of a download named ``name`` (an agreement's slug may be
+    in any script): quoted, and a name that is not ASCII given as RFC 6266 asks, beside an
+    ASCII one for old clients (a header is Latin-1: the name as it was failed the response).
+
+    >>> attachment("audit.csv", "csv")
+    'attachment; filename="audit.csv"'
+    >>> print(attachment('ب".csv', "csv"))
+    attachment; filename="agreement.csv"; filename*=UTF-8''%D8%A8%22.csv
+    """
+    if name.isascii() and name.isprintable() and '"' not in name and "\\" not in name:
+        return f'attachment; filename="{name}"'
+    return (
+        f"attachment; filename=\"agreement.{extension}\"; filename*=UTF-8''{quote(name, safe='')}"
+    )
+
+
 def export(fmt: Any, audit: Audit, data: dict[str, Any], name: str, lang: str) -> Response:
     """``audit`` (``data``: its :func:`~graph_loader.audit.report.as_dict` in ``lang``) as a
     file in ``fmt``, not HTML; ``name`` is the file's name without extension, for downloads."""
@@ -121,7 +139,7 @@ def export(fmt: Any, audit: Audit, data: dict[str, Any], name: str, lang: str) -
         response = Response(book, content_type=AUDIT_OFFERS.media_type("xlsx"))
         extension = "xlsx"
     if fmt in ("csv", "xlsx"):
-        response.headers["Content-Disposition"] = f'attachment; filename="{name}.{extension}"'
+        response.headers["Content-Disposition"] = attachment(f"{name}.{extension}", extension)
     return vary(response)
 
 

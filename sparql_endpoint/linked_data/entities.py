@@ -16,6 +16,7 @@ from urllib.parse import quote, urlencode
 import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.urls import iri_to_uri
 
 from graph_loader.describe import Description, Select, describe, exists
 from graph_loader.graphs import ONTOLOGY
@@ -34,6 +35,7 @@ from sparql_endpoint.linked_data.documents import (
     serialize,
     split_extension,
 )
+from sparql_endpoint.linked_data.entity_paths import as_sent, spellings, url_path
 from sparql_endpoint.linked_data.entity_view import Link, build_view, term_links
 from sparql_endpoint.linked_data.error_pages import error_page
 from sparql_endpoint.linked_data.present import text_dir
@@ -66,14 +68,15 @@ def _query_suffix() -> str:
 def identifier(rest: str) -> Response:
     """303 See Other to the document about the thing, in the negotiated format."""
     fmt = _negotiated()
-    iri = entity_iri(rest)
+    paths = _paths(rest, "id")
     if "page" in request.args:
         whole_number("page", most=MAX_PAGE, default=1)
     version = service().executor.version
-    if not exists(reader.select, iri):
-        return not_found(rest, iri)
+    found = next((p for p in paths if exists(reader.select, entity_iri(p))), None)
+    if found is None:
+        return not_found(rest, entity_iri(paths[-1]))
     response = Response(status=303)
-    response.headers["Location"] = f"/doc/{quote(rest)}.{fmt.extension}{_query_suffix()}"
+    response.headers["Location"] = f"/doc/{url_path(found)}.{fmt.extension}{_query_suffix()}"
     response.headers["Vary"] = VARY
     return _for_front(response, version)
 
@@ -94,18 +97,18 @@ def document(rest: str) -> Response:
     Accept-Language, host), with its ETag, then served from the process's memory: no store
     read, no rendering, no digest. Each request still gets its own conditional answer (304).
     """
-    iri = entity_iri(rest)  # the stem (``rest`` without its extension) is then valid too
+    paths = _paths(rest, "doc")
     svc = service()
     headers = request.headers
     key = (
-        rest,
+        tuple(paths),
         request.query_string,
         headers.get("Accept", ""),
         headers.get("Accept-Language", ""),
         request.host_url,
     )
     version = svc.executor.version
-    status, fields, body = svc.documents.get(version, key, lambda: _made(rest, iri))
+    status, fields, body = svc.documents.get(version, key, lambda: _made(rest, paths))
     response = Response(body, status=status, headers=fields)
     if status != 200:
         return response
@@ -113,22 +116,40 @@ def document(rest: str) -> Response:
     return _for_front(response, version) if response.status_code == 200 else response
 
 
-def _made(rest: str, iri: str) -> tuple[int, list[tuple[str, str]], bytes]:
+def _paths(rest: str, surface: str) -> list[str]:
+    """The entity paths the request names (:mod:`.entity_paths`) that make valid IRIs; 400
+    naming the problem when none does."""
+    sent = as_sent(request.environ, request.script_root, surface)
+    paths = [p for p in spellings(rest, sent) if _valid(p)]
+    if not paths:
+        entity_iri(rest)  # raises the 400
+    return paths or [rest]
+
+
+def _valid(path: str) -> bool:
+    try:
+        ox.NamedNode(service().settings.base_iri + "id/" + path)
+    except ValueError:
+        return False
+    return True
+
+
+def _made(rest: str, paths: list[str]) -> tuple[int, list[tuple[str, str]], bytes]:
     """The document's status, headers (a 200's with its ETag, a digest of the body made
     here once) and body, as made from the store (every read in one read block: one lock,
     one time limit, one version of the data)."""
-    response = _fresh(rest, iri)
+    response = _fresh(rest, paths)
     body = response.get_data()
     if response.status_code == 200:
         response.set_etag(body_etag(body))
     return response.status_code, list(response.headers.items()), body
 
 
-def _fresh(rest: str, iri: str) -> Response:
+def _fresh(rest: str, paths: list[str]) -> Response:
     with reader.reading() as view:
-        found = _entity(view, rest, _page_asked())
+        found = _entity(view, paths, _page_asked())
         if found is None:
-            return not_found(rest, iri)
+            return not_found(rest, entity_iri(paths[-1]))
         stem, fmt, description = found
         chosen = fmt or _negotiated()
         whole_number("page", most=MAX_PAGE, default=1)  # 400 for a page that is no page
@@ -156,7 +177,7 @@ def _document(
             N_("page %(page)s is past the last page of statements about this entity"),
             page=page,
         )
-    own = f"/doc/{quote(stem)}.{chosen.extension}"
+    own = f"/doc/{url_path(stem)}.{chosen.extension}"
     next_url = own + "?" + urlencode(_args(page + 1)) if description.has_next else None
     lang = reader_language() if chosen is HTML_FORMAT else ""
     if chosen is HTML_FORMAT:
@@ -184,15 +205,20 @@ def cacheable(response: Response) -> Response:
 
 
 def _entity(
-    view: ReadView, rest: str, page: int
+    view: ReadView, paths: list[str], page: int
 ) -> tuple[str, DocFormat | None, Description] | None:
     """The entity's path, the format its extension names (``None``: negotiated) and its
     description with page ``page`` of the statements pointing at it, or ``None`` when
-    nothing is known of it. Each candidate IRI is described once; only an empty description
-    is checked with :func:`exists` (something said of it in no graph descriptions draw on)."""
-    stem, fmt = split_extension(rest)
-    candidates = [(stem, fmt), (rest, None)] if fmt is not None else [(rest, None)]
+    nothing is known of it. Each candidate IRI is described once (each of ``paths`` without
+    its extension, then whole); only an empty description is checked with :func:`exists`
+    (something said of it in no graph descriptions draw on)."""
+    candidates: list[tuple[str, DocFormat | None]] = []
+    for rest in paths:
+        stem, fmt = split_extension(rest)
+        candidates += [(stem, fmt), (rest, None)] if fmt is not None else [(rest, None)]
     for path, named in candidates:
+        if not _valid(path):
+            continue
         iri = entity_iri(path)
         description = describe(view, iri, page=page)
         if not description.empty or exists(view.select, iri):
@@ -231,7 +257,7 @@ def _html(
     view = build_view(description, lang, settings.base_iri, terms)
     prev_url = None
     if description.page > 1:
-        prev_url = f"/doc/{quote(stem)}.html?" + urlencode(_args(description.page - 1))
+        prev_url = f"/doc/{url_path(stem)}.html?" + urlencode(_args(description.page - 1))
     return render_template(
         "ld/entity.html",
         view=view,
@@ -254,10 +280,11 @@ def _headers(
     next_url: str | None,
     lang: str,
 ) -> None:
-    path = f"/doc/{quote(stem)}"
+    path = f"/doc/{url_path(stem)}"
     links = [f'<{path}.{f.extension}>; rel="alternate"; type="{f.media_type}"' for f in DOC_FORMATS]
-    links.append(f'<{entity_iri(stem)}>; rel="describes"')
-    links += [f'<{g}>; rel="{PROV + "wasDerivedFrom"}"' for g in graphs]
+    # A header is Latin-1 and a link's target a URI (RFC 8288): an IRI's own URI.
+    links.append(f'<{iri_to_uri(entity_iri(stem))}>; rel="describes"')
+    links += [f'<{iri_to_uri(g)}>; rel="{PROV + "wasDerivedFrom"}"' for g in graphs]
     if next_url:
         links.append(f'<{next_url}>; rel="next"')
     response.headers["Link"] = ", ".join(links)

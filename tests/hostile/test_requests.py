@@ -5,6 +5,7 @@ workers are what read them), and in process with uWSGI's chunked reader stood in
 
 from __future__ import annotations
 
+import http.client
 from collections.abc import Iterator
 
 import pyoxigraph as ox
@@ -50,7 +51,10 @@ def _text(response) -> str:
 
 # -- paths that make no valid IRI ------------------------------------------------------------
 
-INVALID_PATHS = [
+#: Paths whose characters no IRI may hold, percent-encoded as a client sends them: the IRI
+#: as sent (``{base}id/a%20b``) is a valid one, known to nothing (``entity_paths``): 404,
+#: naming it. Decoded, they made no IRI, and were a 400 before the IRI as sent was tried.
+ENCODED_PATHS = [
     "/id/a%20b",
     "/id/institution/calis%00",
     "/id/a%3Cb%3E",
@@ -69,25 +73,56 @@ INVALID_PATHS = [
     "/doc/x%7By%7D.jsonld",
     "/doc/institution/calis%3C.nt",
 ]
+#: The same characters sent raw, as a client that does not encode them sends them: no valid
+#: IRI as sent nor as decoded, so a 400 naming the problem.
+RAW_PATHS = [
+    "/id/a<b>",
+    "/id/x{y}",
+    '/id/a"b',
+    "/id/a\\b",
+    "/id/a^b",
+    "/id/a`b",
+    "/id/a|b",
+    "/doc/x{y}.jsonld",
+    "/doc/institution/calis<.nt",
+]
 
 
-@pytest.mark.parametrize("path", INVALID_PATHS)
-def test_a_path_that_makes_no_iri_is_400_naming_it(client, store, path):
+@pytest.mark.parametrize("path", ENCODED_PATHS)
+def test_a_path_encoding_what_no_iri_holds_is_404_naming_it(client, store, path):
     before = store_state(store)
     response = client.get(path, headers={"Accept": "text/turtle"})
-    assert response.status_code == 400, _text(response)
+    assert response.status_code == 404, _text(response)
     assert response.mimetype == "text/plain"
-    assert "does not name a valid IRI" in _text(response)
-    assert "\x00" not in _text(response)
+    assert f"nothing is known about <{BASE}" in _text(response)
+    assert "\x00" not in _text(response) and "\t" not in _text(response)
     assert store_state(store) == before
 
 
-@pytest.mark.parametrize("path", INVALID_PATHS)
-def test_a_real_server_answers_a_path_that_makes_no_iri_with_400(http_server, path):
+@pytest.mark.parametrize("path", RAW_PATHS)
+def test_a_path_that_makes_no_iri_is_400_naming_it(client, store, path):
+    before = store_state(store)
+    raw = {"REQUEST_URI": path}  # the target as the client sent it
+    response = client.get(path, headers={"Accept": "text/turtle"}, environ_overrides=raw)
+    assert response.status_code == 400, _text(response)
+    assert response.mimetype == "text/plain"
+    assert "does not name a valid IRI" in _text(response)
+    assert store_state(store) == before
+
+
+@pytest.mark.parametrize("path", ENCODED_PATHS[:4] + RAW_PATHS)
+def test_a_real_server_answers_a_path_that_makes_no_iri_with_4xx(http_server, path):
     before = served_state(http_server)
-    response = requests.get(http_server.url + path, timeout=HTTP_DEADLINE, allow_redirects=False)
-    assert response.status_code == 400, response.text
-    assert "does not name a valid IRI" in response.text
+    connection = http.client.HTTPConnection("127.0.0.1", http_server.port, timeout=HTTP_DEADLINE)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        text = response.read().decode("utf-8")
+    finally:
+        connection.close()
+    assert response.status == (400 if path in RAW_PATHS else 404), text
+    said = "does not name a valid IRI" if path in RAW_PATHS else "nothing is known about"
+    assert said in text
     assert served_state(http_server) == before
 
 
