@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import http.client
+import re
 
 import pytest
 import rdflib
@@ -196,10 +197,18 @@ def test_html_page_links_locally_and_shows_sources(client):
     assert 'href="/id/unit/calis-management-centre"' in r.text
     assert "seed-002" in r.text
     assert 'lang="zh-Hans"' in r.text
-    # CALIS's English name is printed by the source; NSTL's is our translation.
-    assert "(translation)" not in r.text
+    # CALIS's English name is printed by the source, its Persian one is our translation;
+    # NSTL's English name is our translation too.
+    assert _marked(r.text) == {"fa": True, "zh-Hans": False, "en": False}
     nstl = get(client, "/doc/institution/nstl.html?lang=en")
-    assert "(translation)" in nstl.text  # nstl states lamc:translatedLanguage "en"
+    assert _marked(nstl.text)["en"]  # nstl states lamc:translatedLanguage "en"
+
+
+def _marked(page: str) -> dict[str, bool]:
+    """Each language of the page's labels (its list of names), and whether the label in it
+    is marked as lamcoop's translation."""
+    items = re.findall(r'<li><bdi lang="([^"]+)"[^>]*>[^<]*</bdi>(.*?)</li>', page)
+    return {lang: "(translation)" in rest for lang, rest in items}
 
 
 def test_persian_page_is_right_to_left(client):

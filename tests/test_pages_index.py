@@ -142,8 +142,10 @@ def test_list_pages_in_html_link_to_the_next_page(app):
     ],
 )
 def test_search_folds_what_readers_type(app, typed, iri):
+    """Among institutions: the dataset of record's concepts in Chinese fill a page of 图书."""
     client, _ = app
-    assert EX + iri in [r["iri"] for r in search(client, typed)["results"]]
+    found = search(client, typed, type="institutions")["results"]
+    assert EX + iri in [r["iri"] for r in found]
 
 
 def test_identifiers_match_only_exactly(app):

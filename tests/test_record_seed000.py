@@ -169,23 +169,28 @@ def test_table_6_query_reproduces_the_printed_table(graph):
     assert names["benefits-of-cooperation"] == "مزایای همکاری"
 
 
-def test_every_code_has_a_persian_label_and_a_translated_english_one(graph):
+def test_every_code_has_a_persian_label_and_translated_english_and_chinese_ones(graph):
+    """The Persian label is the study's; the English and Chinese ones are the project's
+    translations, and marked as such."""
     for scheme in ("lam-study-codes", "lam-study-initial-codes", "lam-study-selective-codes"):
         rows = select(
             graph,
-            """SELECT ?scheme ?code ?fa ?en ?mark WHERE {
+            """SELECT ?scheme ?code ?fa ?en ?zh
+                      (GROUP_CONCAT(DISTINCT ?mark; separator=" ") AS ?marks) WHERE {
                  ?code skos:inScheme ?scheme .
                  OPTIONAL { ?code skos:prefLabel ?fa FILTER(LANG(?fa) = "fa") }
                  OPTIONAL { ?code skos:prefLabel ?en FILTER(LANG(?en) = "en") }
+                 OPTIONAL { ?code skos:prefLabel ?zh FILTER(LANGMATCHES(LANG(?zh), "zh")) }
                  OPTIONAL { ?code lamc:translatedLanguage ?mark }
-               }""",
+               } GROUP BY ?scheme ?code ?fa ?en ?zh""",
             scheme=f"{BASE}id/scheme/{scheme}",
         )
         assert rows, scheme
         for row in rows:
-            assert "fa" in row and "en" in row, row["code"].value
-            assert row.get("mark") == ox.Literal("en"), row["code"].value
+            assert "fa" in row and "en" in row and "zh" in row, row["code"].value
+            assert set(row["marks"].value.split()) == {"en", "zh-Hans"}, row["code"].value
             assert re.search(r"[\u0600-\u06FF]", row["fa"].value)
+            assert re.search(r"[\u4E00-\u9FFF]", row["zh"].value)
 
 
 def test_every_paradigm_role_is_filled(graph):

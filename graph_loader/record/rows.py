@@ -1,8 +1,10 @@
 """Row shapes the curated tables share: sections, labelled entities, concept schemes.
 
 A labelled row has the name as printed under the source's language key (``zh`` or ``fa``),
-``en`` (the project's translation), optional ``alt`` names, ``description``, ``note``,
-``section`` and ``also`` (further sections citing it).
+``en`` (the project's translation), optionally the name in the site's third language (``zh``
+in a Persian document's tables, ``fa`` in a Chinese one's: the project's translation too,
+:func:`third_language`), ``alt`` names, ``description``, ``note``, ``section`` and ``also``
+(further sections citing it).
 """
 
 from __future__ import annotations
@@ -17,6 +19,25 @@ from graph_loader.vocab import DCTERMS, LAMC, RDF, RDFS, SKOS, XSD
 
 Row = dict[str, Any]
 
+#: The site's third language, given by the project as a translation: by the key of the
+#: source's own language, the row key and language tag of the translation.
+THIRD = {"fa": ("zh", "zh-Hans"), "zh": ("fa", "fa")}
+
+
+def third_language(
+    w: RecordWriter,
+    node: ox.NamedNode,
+    row: Row,
+    source_key: str,
+    *,
+    prop: ox.NamedNode = SKOS.prefLabel,
+) -> None:
+    """The row's name in the site's third language (:data:`THIRD`), when it has one, marked
+    as the project's translation."""
+    key, language = THIRD[source_key]
+    if row.get(key):
+        w.label(node, row[key], language, translated=True, prop=prop)
+
 
 class Tables:
     """The source language of a document's tables: its row key and language tag."""
@@ -30,6 +51,7 @@ class Tables:
         for row in rows:
             part = w.section(row["slug"], row["en"])
             w.add(part, RDFS.label, ox.Literal(row[self.key], language=self.language))
+            third_language(w, part, row, self.key, prop=RDFS.label)
 
     def labelled(
         self, w: RecordWriter, node: ox.NamedNode, row: Row, *, en_translated: bool = True
@@ -43,6 +65,7 @@ class Tables:
         if row.get(self.key):
             w.label(node, row[self.key], self.language)
         w.label(node, row["en"], "en", translated=en_translated)
+        third_language(w, node, row, self.key)
         if row.get("extracted"):
             w.note(node, f"Label restored from the extracted text «{row['extracted'].strip()}».")
         for alt in row.get("alt") or ():
@@ -69,11 +92,15 @@ class Tables:
             )
 
     def schemes(self, w: RecordWriter, rows: list[Row]) -> None:
-        """Concept schemes (named by the project, cited to the section of their first concept)."""
+        """Concept schemes (named by the project in English, with its Persian and Chinese
+        translations; cited to the section of their first concept)."""
         for row in rows:
             scheme = w.iri("scheme", row["slug"])
             w.add(scheme, RDF.type, SKOS.ConceptScheme)
             w.label(scheme, row["en"], "en")
+            for key, language in (("fa", "fa"), ("zh", "zh-Hans")):
+                if row.get(key):
+                    w.label(scheme, row[key], language, translated=True)
 
     def concepts(self, w: RecordWriter, rows: list[Row]) -> None:
         """SKOS concepts in their schemes, with labels, definitions and doubts."""

@@ -12,6 +12,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from graph_loader.record.rows import third_language
 from graph_loader.record.tables import read_rows
 from graph_loader.record.writer import (
     RecordError,
@@ -44,12 +45,42 @@ SECTIONS = {
     **{f"question-{n}": f"Research question {n}" for n in range(1, 6)},
 }
 
+#: The study's schemes, named by the project (English, then its Persian and Chinese
+#: translations), each with the section it is cited to.
 SCHEMES = {
-    CATEGORIES: ("The five main categories of the LAM cooperation study", "table-6"),
-    CODES: ("The 53 secondary codes of the LAM cooperation study (Table 6)", "table-6"),
-    INITIAL: ("The initial codes of the LAM cooperation study (Tables 1-5)", "findings"),
-    SELECTIVE: ("The selective codes of the paradigm model (Figure 1)", "figure-1"),
-    QUESTIONS: ("Research questions", "findings"),
+    CATEGORIES: (
+        (
+            "The five main categories of the LAM cooperation study",
+            "پنج مقولهٔ اصلی پژوهش همکاری کتابخانه‌ها، آرشیوها و موزه‌ها",
+            "图书馆、档案馆和博物馆合作研究的五个主范畴",
+        ),
+        "table-6",
+    ),
+    CODES: (
+        (
+            "The 53 secondary codes of the LAM cooperation study (Table 6)",
+            "۵۳ کد ثانویهٔ پژوهش همکاری کتابخانه‌ها، آرشیوها و موزه‌ها (جدول ۶)",
+            "图书馆、档案馆和博物馆合作研究的53个次级编码（表6）",
+        ),
+        "table-6",
+    ),
+    INITIAL: (
+        (
+            "The initial codes of the LAM cooperation study (Tables 1-5)",
+            "کدهای اولیهٔ پژوهش همکاری کتابخانه‌ها، آرشیوها و موزه‌ها (جدول‌های ۱ تا ۵)",
+            "图书馆、档案馆和博物馆合作研究的初始编码（表1至表5）",
+        ),
+        "findings",
+    ),
+    SELECTIVE: (
+        (
+            "The selective codes of the paradigm model (Figure 1)",
+            "کدهای انتخابی مدل پارادایمی (شکل ۱)",
+            "范式模型的选择性编码（图1）",
+        ),
+        "figure-1",
+    ),
+    QUESTIONS: (("Research questions", "پرسش‌های پژوهش", "研究问题"), "findings"),
 }
 
 
@@ -58,9 +89,11 @@ def build(w: RecordWriter, tables_dir: Path) -> None:
     folder = tables_dir / "seed-000"
     for slug, label in SECTIONS.items():
         w.section(slug, label)
-    for slug, (label, section) in SCHEMES.items():
+    for slug, ((en, fa, zh), section) in SCHEMES.items():
         scheme = w.entity("scheme", slug, SKOS.ConceptScheme, section=section)
-        w.label(scheme, label, "en")
+        w.label(scheme, en, "en")
+        w.label(scheme, fa, "fa", translated=True)
+        w.label(scheme, zh, "zh-Hans", translated=True)
     study = write_study(w, read_rows(folder / "study.yaml", required=("slug",))[0])
     write_categories(w, read_rows(folder / "categories.yaml", required=("slug", "fa", "en")))
     write_codes(w, read_rows(folder / "secondary-codes.yaml", required=("slug", "frequency")))
@@ -85,6 +118,7 @@ def bilingual(w: RecordWriter, node: ox.NamedNode, row: dict[str, Any]) -> None:
     """The Persian label as printed, the English translation, and the doubts noted."""
     w.label(node, row["fa"], "fa")
     w.label(node, row["en"], "en", translated=True)
+    third_language(w, node, row, "fa")
     if row.get("extracted"):
         w.note(node, f"Persian label restored from the extracted text «{row['extracted']}».")
     if row.get("note"):
@@ -107,8 +141,10 @@ def write_study(w: RecordWriter, row: dict[str, Any]) -> ox.NamedNode:
     w.add(study, DCTERMS.source, w.doc)
     w.add(study, DCTERMS.title, ox.Literal(row["title_fa"], language="fa"))
     w.add(study, DCTERMS.title, ox.Literal(row["title_en"], language="en"))
+    w.add(study, DCTERMS.title, ox.Literal(row["title_zh"], language="zh-Hans"))
     w.label(study, row["title_fa"], "fa")
     w.label(study, row["title_en"], "en", translated=True)
+    w.label(study, row["title_zh"], "zh-Hans", translated=True)
     citation = f"{row['journal_fa']}، دوره {row['volume']}، شماره {row['issue']}، {row['year_sh']}"
     w.add(study, DCTERMS.bibliographicCitation, ox.Literal(citation, language="fa"))
     w.add(study, DCTERMS.date, ox.Literal(f"{row['year_sh']} SH"))
@@ -170,6 +206,7 @@ def write_categories(w: RecordWriter, rows: list[dict[str, Any]]) -> None:
         w.add(scheme, SKOS.hasTopConcept, node)
         w.label(node, row["fa"], "fa")
         w.label(node, row["en"], "en")
+        third_language(w, node, row, "fa")
         if row["table_title"] != row["fa"]:
             w.label(node, row["table_title"], "fa", prop=SKOS.altLabel)
         w.add(node, LAMC.tableRow, integer(row["row"]))
@@ -330,6 +367,7 @@ def write_institutions(w: RecordWriter, study: ox.NamedNode, rows: list[dict[str
         )
         w.label(node, row["fa"], "fa")
         w.label(node, row["en"], "en", translated=bool(row.get("en_translated")))
+        third_language(w, node, row, "fa")
         if row.get("url"):
             w.add(node, SCHEMA.url, ox.NamedNode(row["url"]))
         if row.get("founded"):

@@ -21,6 +21,8 @@ def scheme_items(store, scheme: str) -> list[tuple[str, str, str, str]]:
              ?c skos:inScheme ?scheme ; skos:notation ?n ; skos:prefLabel ?l ;
                 dcterms:source ?section .
              FILTER(langMatches(lang(?l), "fa") || langMatches(lang(?l), "zh-Hans"))
+             FILTER NOT EXISTS {  # the source's own label, not the project's translation
+               ?c lamc:translatedLanguage ?ours FILTER(langMatches(lang(?l), ?ours)) }
              OPTIONAL { ?c skos:editorialNote ?note FILTER(STRSTARTS(?note, "Label restored")) }
            }""",
         scheme=iri(f"scheme/{scheme}"),
