@@ -172,6 +172,19 @@ def test_the_dataset_of_record_names_everything_in_the_three_languages(ontology,
     assert not missing, "\n".join(missing[:400]) + f"\n({len(missing)} in all)"
 
 
+def test_the_dataset_of_record_describes_its_things_in_the_three_languages(record):
+    """The project's description or definition of a labelled thing (what the source says of
+    it, in our words) is given in Persian and Chinese as well as English."""
+    missing = []
+    for prop in (DCTERMS.description, SKOS.definition):
+        for node in sorted(set(record.subjects(prop, None))):
+            if not any(record.objects(node, SKOS.prefLabel)):
+                continue  # a statement's wording, not a thing's description
+            tags = {(o.language or "").lower() for o in record.objects(node, prop)}
+            missing += [f"{node} {prop}: no {t}" for t in ("en", "fa", "zh-hans") if t not in tags]
+    assert not missing, "\n".join(missing[:40]) + f"\n({len(missing)} in all)"
+
+
 def test_the_script_check_can_fail():
     assert script_problems("كتابخانه", "fa")  # Arabic kaf
     assert script_problems("圖書館", "zh-Hans")

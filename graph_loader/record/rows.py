@@ -39,6 +39,19 @@ def third_language(
         w.label(node, row[key], language, translated=True, prop=prop)
 
 
+#: The languages of the project's own texts about a row (``description``, ``definition``): the
+#: English, and its Persian and Chinese (``description_fa``, ``description_zh``...).
+TEXT_LANGUAGES = (("", "en"), ("_fa", "fa"), ("_zh", "zh-Hans"))
+
+
+def described(w: RecordWriter, node: ox.NamedNode, row: Row, key: str, prop: ox.NamedNode) -> None:
+    """The project's text ``key`` of ``row`` (what the source says of it, in our words) in
+    each language it is given in."""
+    for suffix, language in TEXT_LANGUAGES:
+        if row.get(key + suffix):
+            w.add(node, prop, ox.Literal(row[key + suffix].strip(), language=language))
+
+
 class Tables:
     """The source language of a document's tables: its row key and language tag."""
 
@@ -70,8 +83,7 @@ class Tables:
             w.note(node, f"Label restored from the extracted text «{row['extracted'].strip()}».")
         for alt in row.get("alt") or ():
             self.alt_label(w, node, alt, row["_where"])
-        if row.get("description"):
-            w.add(node, DCTERMS.description, ox.Literal(row["description"].strip(), language="en"))
+        described(w, node, row, "description", DCTERMS.description)
         if row.get("note"):
             w.note(node, row["note"])
         for section in row.get("also") or ():
@@ -107,8 +119,7 @@ class Tables:
         for row in rows:
             node = concept(w, row["scheme"], row["slug"], row["section"])
             self.labelled(w, node, row)
-            if row.get("definition"):
-                w.add(node, SKOS.definition, ox.Literal(row["definition"].strip(), language="en"))
+            described(w, node, row, "definition", SKOS.definition)
             if row.get("notation"):  # the number or place the source gives it
                 w.add(node, SKOS.notation, ox.Literal(str(row["notation"])))
             w.cite(w.iri("scheme", row["scheme"]), row["section"])

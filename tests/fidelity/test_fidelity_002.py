@@ -62,7 +62,7 @@ def test_incomplete_management_systems_keeps_because(seed002):
     """Article on regional consortia (line 60): 由于 … ("because"), not "though"."""
     rows = select(
         seed002,
-        "SELECT ?d WHERE { ?c skos:definition ?d }",
+        'SELECT ?d WHERE { ?c skos:definition ?d FILTER(LANG(?d) = "en") }',
         c=iri("concept/consortium-problems/incomplete-management-systems"),
     )
     (definition,) = [r["d"].value for r in rows]

@@ -170,7 +170,7 @@ def test_vague_periods_stay_vague(graph, seed, slug, decade, part, printed):
 def test_hundred_networks_by_the_late_1980s_is_described(graph):
     rows = select(
         graph,
-        "SELECT ?d WHERE { ?e dcterms:description ?d }",
+        'SELECT ?d WHERE { ?e dcterms:description ?d FILTER(LANG(?d) = "en") }',
         e=ox.NamedNode(f"{BASE}id/event/cooperation-networks-late-1980s"),
     )
     assert "近百个" in rows[0]["d"].value and "hundred" in rows[0]["d"].value
