@@ -34,6 +34,7 @@ from sparql_endpoint.browser_policy import EXTENSION as POLICY
 from sparql_endpoint.browser_policy import BrowserPolicy, browser_policy
 from sparql_endpoint.context import EXTENSION, Service
 from sparql_endpoint.executor import Executor, in_thread, served, store_opener
+from sparql_endpoint.linked_data import value_markup
 from sparql_endpoint.metrics import Metrics, SharedMetrics
 from sparql_endpoint.network_sandbox import NOT_SERVED, SandboxState
 from sparql_endpoint.request_encoding import refuse_undecodable
@@ -114,6 +115,7 @@ def create_app(
         front_cache=front_cache,
     )
     interface_text.install(app)
+    app.jinja_env.globals[value_markup.BASE_IRI] = settings.base_iri  # graphs' dump links
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     app.before_request(decode_body)  # first: every later reading of the body is decoded

@@ -42,9 +42,17 @@ class DumpFile:
     triples: int
 
 
-def graph_file_stem(graph: str, settings: Settings) -> str:
-    """``{base}graph/seed-000`` -> ``seed-000``; other graph IRIs -> a short hash."""
-    name = graph_name(graph, base_iri=settings.base_iri)
+def graph_file_stem(graph: str, *, base_iri: str) -> str:
+    """The name of ``graph``'s dump without its extension: ``{base}graph/seed-000`` ->
+    ``seed-000``; other graph IRIs -> a short hash. Pages link a graph to its dump by it.
+
+    >>> base = "https://w3id.org/lamcoop/"
+    >>> graph_file_stem(base + "graph/seed-000", base_iri=base)
+    'seed-000'
+    >>> graph_file_stem(base + "graph/داده\u200cها", base_iri=base)
+    'graph-969348c3d8d9c761'
+    """
+    name = graph_name(graph, base_iri=base_iri)
     if name and all(c.isalnum() or c in "-_" for c in name):
         return name
     return "graph-" + hashlib.sha256(graph.encode()).hexdigest()[:16]
@@ -61,7 +69,8 @@ def write_dumps(store: Store, settings: Settings) -> list[DumpFile]:
     graphs = [(g.iri, g.triples) for g in found]
     files = [_write_all(store, folder, graphs)]
     for graph, count in graphs:
-        files.append(_write_turtle(store, folder, graph, count, graph_file_stem(graph, settings)))
+        stem = graph_file_stem(graph, base_iri=settings.base_iri)
+        files.append(_write_turtle(store, folder, graph, count, stem))
     keep = {f.name for f in files} | {MANIFEST}
     for old in folder.iterdir():
         if old.is_file() and old.name not in keep and old.suffix in (".ttl", ".gz"):

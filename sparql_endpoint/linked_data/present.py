@@ -35,6 +35,7 @@ from markupsafe import Markup, escape
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
+from graph_loader.publish.dump import graph_file_stem
 from graph_loader.safe_output import linkable
 from graph_loader.vocab import DEFAULT_LANGUAGE, LAMC, normalise_language, same_language
 
@@ -136,7 +137,7 @@ def local_path(iri: str, base: str) -> str:
     if iri.startswith(base):
         rest = iri[len(base) :]
         if rest.startswith("graph/") and "/" not in rest[6:]:
-            return f"/dumps/{rest[6:]}.ttl"
+            return f"/dumps/{graph_file_stem(iri, base_iri=base)}.ttl"
         return "/" + rest
     return iri if linkable(iri) else ""
 

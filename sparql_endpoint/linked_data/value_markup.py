@@ -12,6 +12,7 @@ marked here with ``N_`` so that ``make translations`` keeps extracting them.
 >>> env = Environment(autoescape=True)
 >>> env.globals.update(globals_for_templates())
 >>> env.globals["_"] = lambda text: Markup(text)  # as the i18n extension's newstyle ``_``
+>>> env.globals[BASE_IRI] = "https://e/"  # as the app sets it
 >>> t = Text("a<b", "en", translated=True)
 >>> shown, mark = env.from_string("{{ text_markup(t) }}").render(t=t).split(" <small ")
 >>> print(shown)
@@ -32,6 +33,7 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
+from graph_loader.publish.dump import graph_file_stem
 from sparql_endpoint.linked_data.entity_view import Link, Row, Value
 from sparql_endpoint.linked_data.present import Text, bidi
 from sparql_endpoint.refusals import N_
@@ -57,6 +59,10 @@ def text_markup(context: Context, t: Text) -> Markup:
     )
 
 
+#: The template global holding the configured base IRI (set by the app).
+BASE_IRI = "lamcoop_base_iri"
+
+
 @pass_context
 def link_markup(context: Context, link: Link) -> Markup:
     """A link to a thing shown by its label (an ``<a>`` without ``href`` when the IRI is
@@ -66,12 +72,16 @@ def link_markup(context: Context, link: Link) -> Markup:
     return Markup(f'<a{href} title="{escape(link.iri)}">{shown}</a>')
 
 
-def graph_markup(graph: str) -> Markup:
-    """A graph, by its last segment, linked to its Turtle dump."""
+@pass_context
+def graph_markup(context: Context, graph: str) -> Markup:
+    """A graph, by its last segment, linked to its Turtle dump (named as the dumps name it:
+    :func:`~graph_loader.publish.dump.graph_file_stem`, under the template global
+    :data:`BASE_IRI`)."""
     name = graph.rsplit("/", 1)[-1]
     shown = bidi(name, dir="ltr")
+    stem = graph_file_stem(graph, base_iri=context.get(BASE_IRI) or "")
     return Markup(
-        f'<a class="graph" href="/dumps/{escape(name)}.ttl" title="{escape(graph)}">{shown}</a>'
+        f'<a class="graph" href="/dumps/{escape(stem)}.ttl" title="{escape(graph)}">{shown}</a>'
     )
 
 
@@ -138,7 +148,7 @@ def rows_markup(context: Context, rows: list[Row]) -> Markup:
         for v in row.values:
             out.append(
                 f"\n<tr>{head}\n<td>{value_markup(context, v)}</td>"
-                f"<td>{graph_markup(v.graph)}</td></tr>\n"
+                f"<td>{graph_markup(context, v.graph)}</td></tr>\n"
             )
             head = ""
     out.append("\n")
@@ -151,7 +161,7 @@ def incoming_markup(context: Context, incoming: list[tuple[Link, Link, str]]) ->
     return Markup(
         "".join(
             f"<tr><td>{link_markup(context, s)}</td><td>{link_markup(context, p)}</td>"
-            f"<td>{graph_markup(g)}</td></tr>"
+            f"<td>{graph_markup(context, g)}</td></tr>"
             for s, p, g in incoming
         )
     )

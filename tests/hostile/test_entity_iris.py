@@ -17,6 +17,7 @@ them:
 from __future__ import annotations
 
 import http.client
+import re
 import urllib.parse
 
 import pytest
@@ -25,6 +26,7 @@ from rdflib import Graph, Literal, URIRef
 from werkzeug.urls import iri_to_uri
 
 from graph_loader.audit.run import run_audit
+from graph_loader.publish.dump import write_dumps
 from graph_loader.store import open_store
 from tests.audit_support import agreement, load_shipped, load_turtle, settings
 from tests.servers import RunningServer
@@ -41,6 +43,8 @@ ENTITIES = {
     "institution/北京大学": "北京大学",
 }
 AGREEMENT = "توافق-۱"
+#: A graph named in Persian (its dump is named by a hash) and a thing it holds.
+PERSIAN_GRAPH, IN_PERSIAN_GRAPH = BASE + "graph/داده\u200cها", "institution/in-persian-graph"
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +58,9 @@ def server(tmp_path_factory):
     )
     turtle += agreement("x", ["parties"]).replace("agr:x ", f"<{BASE}id/agreement/{AGREEMENT}> ")
     load_turtle(store, turtle)
+    load_turtle(store, f"<{BASE}id/{IN_PERSIAN_GRAPH}> a lamc:Institution .\n", graph=PERSIAN_GRAPH)
     run_audit(store, s)
+    write_dumps(store, s.replace(store=str(folder / "store")))
     store.close()
     with RunningServer(folder / "store", folder, {"workers": 1}) as running:
         yield running
@@ -108,3 +114,15 @@ def test_an_agreement_with_a_persian_slug_is_downloaded_under_its_name(server, f
     disposition = answer.headers["Content-Disposition"]
     assert f"filename*=UTF-8''{urllib.parse.quote(AGREEMENT)}.{fmt}" in disposition
     assert disposition.isascii()
+
+
+def test_a_graph_named_in_persian_links_to_its_dump(server):
+    """Pages linked a graph to ``/dumps/{its name}.ttl``, but a graph whose name is not
+    plain letters, digits and hyphens is dumped under a hash: the link was a 404."""
+    page = requests.get(f"{server.url}/doc/{IN_PERSIAN_GRAPH}.html", timeout=60)
+    assert page.status_code == 200
+    links = set(re.findall(r'class="graph" href="(/dumps/[^"]+)"', page.text))
+    assert links, page.text
+    for link in links:
+        dump = requests.get(server.url + link, timeout=60)
+        assert dump.status_code == 200, link
