@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from urllib.parse import quote
 
 #: What a spreadsheet cell must not start with (OWASP, "CSV Injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -67,6 +68,20 @@ def _shown(char: str, quote: str) -> str:
     if char in JOINERS or (char.isprintable() and char not in (quote, "\\")):
         return char
     return "\\" + char if char in (quote, "\\") else repr(char)[1:-1]
+
+
+_BEYOND_LATIN1 = re.compile(r"[^\x00-\xff]+")
+
+
+def header_value(value: str) -> str:
+    """``value`` as an HTTP header can carry it (Latin-1): each run of characters beyond
+    Latin-1 percent-encoded as UTF-8, as an IRI becomes its URI (RFC 3987). A header that
+    cannot be encoded fails the whole response (an empty reply to the client).
+
+    >>> header_value('<https://e/ملی>; rel="describes"'), header_value("café")
+    ('<https://e/%D9%85%D9%84%DB%8C>; rel="describes"', 'café')
+    """
+    return _BEYOND_LATIN1.sub(lambda found: quote(found.group(), safe=""), value)
 
 
 def linkable(iri: str) -> bool:

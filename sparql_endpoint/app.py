@@ -8,6 +8,7 @@ True
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from flask import Blueprint, Flask, Response, current_app, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException
 
+from graph_loader.safe_output import header_value
 from graph_loader.settings import Settings, resolve_settings
 from graph_loader.store import Store
 from sparql_endpoint import (
@@ -57,6 +59,8 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     reconcile_draft.blueprint,
     *linked_data.BLUEPRINTS,
 )
+
+log = logging.getLogger(__name__)
 
 
 def query_workers(settings: Settings) -> int:
@@ -146,4 +150,19 @@ def _finish(response: Response) -> Response:
     policy: BrowserPolicy = current_app.extensions[POLICY]
     policy.apply(response)
     clean_whole(response)
+    _latin1_headers(response)
     return response
+
+
+def _latin1_headers(response: Response) -> None:
+    """Every header value as Latin-1 can carry it (:func:`.safe_output.header_value`): each
+    source of a value beyond Latin-1 is a defect, logged to be fixed where it arises."""
+    headers = response.headers
+    if all(value.isascii() for _, value in headers.items()):
+        return
+    beyond = [name for name, value in headers.items() if header_value(value) != value]
+    if beyond:
+        log.warning("headers beyond Latin-1, written as URIs: %s", ", ".join(beyond))
+        fixed = [(name, header_value(value)) for name, value in headers.items()]
+        headers.clear()
+        headers.extend(fixed)

@@ -11,6 +11,7 @@ import re
 import pyoxigraph as ox
 import pytest
 from conftest import service_client
+from flask import Response
 from rdflib import OWL, RDFS, URIRef
 
 from graph_loader.audit.report import render
@@ -20,6 +21,7 @@ from graph_loader.importers.common import Problem, Row
 from graph_loader.importers.report import Tally, write_report
 from graph_loader.ontology_reference import ONTOLOGY, render_reference, shipped_ontology
 from graph_loader.safe_output import FORMULA_STARTS, linkable
+from graph_loader.store import open_store
 from sparql_endpoint.browser_policy import script_hash
 from sparql_endpoint.linked_data.present import local_path
 from sparql_endpoint.yasgui import inline_scripts
@@ -229,3 +231,26 @@ def test_ontology_reference_links_no_script_iri(iri):
     html = render_reference(graph)
     assert iri in html
     assert not [h for h in hrefs(html) if not h.startswith(("#", "http://", "https://"))]
+
+
+def test_a_header_beyond_latin1_is_written_as_its_uri(tmp_path, caplog):
+    """A header value holding a character beyond Latin-1 (an IRI with a Persian word, as the
+    ``Link`` of an entity document held) failed the whole response: an empty reply from the
+    front, a 500 from a worker. The app writes such a value as its URI, and logs the header
+    so that its source is fixed."""
+    store = open_store(tmp_path / "store")
+    try:
+        with service_client(store) as client:
+            app = client.application
+
+            def persian_link():
+                return Response("ok", headers={"Link": '<https://e/ملی>; rel="describes"'})
+
+            app.add_url_rule("/-/test-persian-link", "persian_link", persian_link)
+            with caplog.at_level("WARNING"):
+                reply = client.get("/-/test-persian-link")
+    finally:
+        store.close()
+    assert reply.status_code == 200
+    assert reply.headers["Link"] == '<https://e/%D9%85%D9%84%DB%8C>; rel="describes"'
+    assert "headers beyond Latin-1, written as URIs: Link" in caplog.text
