@@ -10,10 +10,13 @@ from pathlib import Path
 import pytest
 from jinja2 import DictLoader, Environment
 
+from graph_loader.publish.dump import graph_file_stem
 from sparql_endpoint.interface_text import TRANSLATIONS, Catalogues
 from sparql_endpoint.linked_data.entity_view import Citation, Link, Row, Value
 from sparql_endpoint.linked_data.present import Text, bidi
-from sparql_endpoint.linked_data.value_markup import globals_for_templates
+from sparql_endpoint.linked_data.value_markup import BASE_IRI, globals_for_templates
+
+BASE = "https://w3id.org/lamcoop/"
 
 #: The macros as ``ld/macros.html`` had them before they were made in Python.
 MACROS = (Path(__file__).parent / "data" / "value_macros_before.html").read_text(encoding="utf-8")
@@ -52,7 +55,9 @@ def _values() -> dict[str, list]:
         ],
         "links": [link, bare],
         "texts": [fa, plain, Text("x", "zh-Hans", title='"t"')],
-        "graphs": ["https://w3id.org/lamcoop/graph/seed-001", "urn:x-lamcoop-test:g<1>"],
+        # a graph under the base (dumped by its name); others are dumped under a hash, which
+        # the macros did not know (test below)
+        "graphs": ["https://w3id.org/lamcoop/graph/seed-001"],
     }
 
 
@@ -65,6 +70,7 @@ def _environment(language: str) -> Environment:
     )
     env.globals["bidi_isolate"] = bidi
     env.globals.update(globals_for_templates())
+    env.globals[BASE_IRI] = BASE  # as the app sets it
     return env
 
 
@@ -118,3 +124,15 @@ def test_the_map_is_the_templates_map(language):
         after = env.from_string("[{{ map_markup(view.point) }}]").render(view=view)
         assert "<circle" in before and "°</text>" in before
         assert after == before
+
+
+@pytest.mark.parametrize(
+    "graph", ["urn:x-lamcoop-test:g<1>", BASE + "graph/داده\u200cها", "http://e.org/graph/seed-001"]
+)
+def test_a_graph_is_linked_to_the_dump_it_is_written_to(graph):
+    """The macros linked a graph to ``/dumps/{last segment}.ttl``; a graph whose name is not
+    a plain slug, or that is not under the base, is dumped under a hash."""
+    markup = _environment("en").from_string("{{ graph_markup(g) }}").render(g=graph)
+    stem = graph_file_stem(graph, base_iri=BASE)
+    assert stem.startswith("graph-")
+    assert f'href="/dumps/{stem}.ttl"' in markup
