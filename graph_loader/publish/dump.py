@@ -15,6 +15,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -42,6 +43,7 @@ class DumpFile:
     triples: int
 
 
+@lru_cache(maxsize=4096)  # pages ask for it on every value's graph cell
 def graph_file_stem(graph: str, *, base_iri: str) -> str:
     """The name of ``graph``'s dump without its extension: ``{base}graph/seed-000`` ->
     ``seed-000``; other graph IRIs -> a short hash. Pages link a graph to its dump by it.

@@ -27,6 +27,7 @@ class="translated" title="translated by lamcoop, not the source's words">(transl
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from jinja2 import pass_context
@@ -77,9 +78,13 @@ def graph_markup(context: Context, graph: str) -> Markup:
     """A graph, by its last segment, linked to its Turtle dump (named as the dumps name it:
     :func:`~graph_loader.publish.dump.graph_file_stem`, under the template global
     :data:`BASE_IRI`)."""
-    name = graph.rsplit("/", 1)[-1]
-    shown = bidi(name, dir="ltr")
-    stem = graph_file_stem(graph, base_iri=context.get(BASE_IRI) or "")
+    return _graph_link(graph, context.get(BASE_IRI) or "")
+
+
+@lru_cache(maxsize=4096)  # a page shows a graph in every value's row
+def _graph_link(graph: str, base_iri: str) -> Markup:
+    stem = graph_file_stem(graph, base_iri=base_iri)
+    shown = bidi(graph.rsplit("/", 1)[-1], dir="ltr")
     return Markup(
         f'<a class="graph" href="/dumps/{escape(stem)}.ttl" title="{escape(graph)}">{shown}</a>'
     )
