@@ -136,6 +136,16 @@ def test_page_in_persian_labels_in_persian(served):
     assert "کمبود نیروی متخصص" in page  # the challenge's own Persian label
     assert "کتابخانهٔ الف" in page  # the institution's
     assert "ایران (IR)" in page  # the country's name, from the locale data
+    # Figures as a Persian reader writes them: the summary, the counts and the shares were
+    # in Latin digits ("4 توافق‌نامه ممیزی شد؛ میانگین کامل‌بودن 18.8 %").
+    summary = re.sub(r"<[^>]+>", "", page.split('<p id="summary">', 1)[1].split("</p>", 1)[0])
+    assert re.search(r"[۰-۹]", summary) and not re.search(r"[0-9]", summary), summary
+    for table in ("most-missing", "institutions"):
+        cells = re.findall(r'<td class="num">(.*?)</td>', page.split(f'id="{table}"', 1)[1])
+        assert cells and not any(re.search(r"[0-9]", c) for c in cells), (table, cells)
+    one = get(server, "/audit/full?lang=fa").text
+    counted = one.split('id="completeness"', 1)[1].split("</p>", 1)[0]
+    assert not re.search(r"[0-9]", re.sub(r"<[^>]+>", "", counted)), counted
 
 
 def test_filtered_page_lists_only_the_kept_agreements(served):

@@ -172,6 +172,20 @@ def test_the_dataset_of_record_names_everything_in_the_three_languages(ontology,
     assert not missing, "\n".join(missing[:400]) + f"\n({len(missing)} in all)"
 
 
+def test_the_sources_sections_are_named_in_the_three_languages(record):
+    """A citation names the section of its source: a Persian page named the Persian
+    study's tables "Table 6"."""
+    sections = {s for s in record.subjects(DCTERMS.isPartOf, None) if "/document/" in str(s)}
+    assert len(sections) > 40
+    missing = [
+        f"{section}: no {t}"
+        for section in sorted(sections)
+        for t in ("en", "fa", "zh-hans")
+        if t not in {(o.language or "").lower() for o in record.objects(section, RDFS.label)}
+    ]
+    assert not missing, "\n".join(missing)
+
+
 def test_the_dataset_of_record_describes_its_things_in_the_three_languages(record):
     """The project's description or definition of a labelled thing (what the source says of
     it, in our words) is given in Persian and Chinese as well as English."""

@@ -13,6 +13,15 @@ from typing import Any
 import pyoxigraph as ox
 
 from graph_loader.record.rows import third_language
+from graph_loader.record.seed000_names import (
+    CATEGORIES,
+    CODES,
+    INITIAL,
+    QUESTIONS,
+    SCHEMES,
+    SECTIONS,
+    SELECTIVE,
+)
 from graph_loader.record.tables import read_rows
 from graph_loader.record.writer import (
     RecordError,
@@ -22,73 +31,19 @@ from graph_loader.record.writer import (
     integer,
     non_negative,
 )
-from graph_loader.vocab import DCTERMS, LAMC, SCHEMA, SKOS
+from graph_loader.vocab import DCTERMS, LAMC, RDFS, SCHEMA, SKOS
 
 DOCUMENT = "000_a973b8066488d974.txt"
 TITLE = "همگرایی کتابخانه‌ها، موزه‌ها و آرشیوهای ایران: وضعیت موجود و چالش‌ها"
-CATEGORIES = "lam-study-categories"
-CODES = "lam-study-codes"
-INITIAL = "lam-study-initial-codes"
-SELECTIVE = "lam-study-selective-codes"
-QUESTIONS = "research-questions"
-
-SECTIONS = {
-    "abstract": "Abstract",
-    "introduction": "Introduction",
-    "literature-review": "Theoretical foundations and literature review",
-    "method": "Research method",
-    "findings": "Findings",
-    **{f"table-{n}": f"Table {n}" for n in range(1, 7)},
-    "selective-coding": "Selective coding (the text before Figure 1)",
-    "figure-1": "Figure 1: the paradigm model of the study's theory",
-    "discussion": "Discussion, conclusion and recommendations",
-    **{f"question-{n}": f"Research question {n}" for n in range(1, 6)},
-}
-
-#: The study's schemes, named by the project (English, then its Persian and Chinese
-#: translations), each with the section it is cited to.
-SCHEMES = {
-    CATEGORIES: (
-        (
-            "The five main categories of the LAM cooperation study",
-            "پنج مقولهٔ اصلی پژوهش همکاری کتابخانه‌ها، آرشیوها و موزه‌ها",
-            "图书馆、档案馆和博物馆合作研究的五个主范畴",
-        ),
-        "table-6",
-    ),
-    CODES: (
-        (
-            "The 53 secondary codes of the LAM cooperation study (Table 6)",
-            "۵۳ کد ثانویهٔ پژوهش همکاری کتابخانه‌ها، آرشیوها و موزه‌ها (جدول ۶)",
-            "图书馆、档案馆和博物馆合作研究的53个次级编码（表6）",
-        ),
-        "table-6",
-    ),
-    INITIAL: (
-        (
-            "The initial codes of the LAM cooperation study (Tables 1-5)",
-            "کدهای اولیهٔ پژوهش همکاری کتابخانه‌ها، آرشیوها و موزه‌ها (جدول‌های ۱ تا ۵)",
-            "图书馆、档案馆和博物馆合作研究的初始编码（表1至表5）",
-        ),
-        "findings",
-    ),
-    SELECTIVE: (
-        (
-            "The selective codes of the paradigm model (Figure 1)",
-            "کدهای انتخابی مدل پارادایمی (شکل ۱)",
-            "范式模型的选择性编码（图1）",
-        ),
-        "figure-1",
-    ),
-    QUESTIONS: (("Research questions", "پرسش‌های پژوهش", "研究问题"), "findings"),
-}
 
 
 def build(w: RecordWriter, tables_dir: Path) -> None:
     """Write every table of ``data/seed-000`` into ``w``."""
     folder = tables_dir / "seed-000"
-    for slug, label in SECTIONS.items():
-        w.section(slug, label)
+    for slug, (en, fa, zh) in SECTIONS.items():
+        part = w.section(slug, en)
+        w.label(part, fa, "fa", translated=True, prop=RDFS.label)
+        w.label(part, zh, "zh-Hans", translated=True, prop=RDFS.label)
     for slug, ((en, fa, zh), section) in SCHEMES.items():
         scheme = w.entity("scheme", slug, SKOS.ConceptScheme, section=section)
         w.label(scheme, en, "en")
