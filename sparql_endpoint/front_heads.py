@@ -175,7 +175,32 @@ async def read_head(reader: asyncio.StreamReader) -> tuple[bytes, list[bytes]] |
         if b":" not in field:
             problem = f"header line {number} has no colon (NAME: VALUE)"
             raise Refused(Refusal(400, problem), method)
-    return request_line, fields
+    return origin_form(request_line, fields)
+
+
+def origin_form(request_line: bytes, fields: list[bytes]) -> tuple[bytes, list[bytes]]:
+    """A request whose target is in absolute form (``GET http://host/path HTTP/1.1``, as a
+    proxy sends it) as the same request in origin form: RFC 9112 (3.2.2) has a server take
+    any form, and use the target's host rather than the Host field. uWSGI's router and the
+    app route by path: it was a 404 for every path.
+
+    >>> line, fields = origin_form(b"GET http://h:8080/id/x?a=1 HTTP/1.1", [b"Host: other"])
+    >>> line, fields
+    (b'GET /id/x?a=1 HTTP/1.1', [b'Host: h:8080'])
+    >>> origin_form(b"GET HTTPS://h HTTP/1.1", [])
+    (b'GET / HTTP/1.1', [b'Host: h'])
+    >>> origin_form(b"GET /id/x HTTP/1.1", [b"Host: h"])
+    (b'GET /id/x HTTP/1.1', [b'Host: h'])
+    """
+    method, target, protocol = request_line.split(b" ")
+    scheme, found, rest = target.partition(b"://")
+    if not found or scheme.lower() not in (b"http", b"https") or not rest:
+        return request_line, fields
+    authority, slash, path = rest.partition(b"/")
+    authority, question, query = authority.partition(b"?")  # http://h?q: no path at all
+    origin = b"/" + path if slash else b"/" + (question + query if question else b"")
+    kept = [f for f in fields if f.split(b":", 1)[0].strip().lower() != b"host"]
+    return b" ".join((method, origin, protocol)), [b"Host: " + authority, *kept]
 
 
 def body_framing(fields: list[bytes]) -> int | None:

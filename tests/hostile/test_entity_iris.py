@@ -126,3 +126,26 @@ def test_a_graph_named_in_persian_links_to_its_dump(server):
     for link in links:
         dump = requests.get(server.url + link, timeout=60)
         assert dump.status_code == 200, link
+
+
+@pytest.mark.parametrize(
+    ("target", "status"),
+    [("/id/institution/a%20b", 303), ("/doc/institution/a%20b.ttl", 200), ("/-/health", 200)],
+)
+def test_a_target_in_absolute_form_is_read_as_its_path(server, target, status):
+    """``GET http://host/id/... HTTP/1.1`` (a request target in absolute form, as proxies
+    send it and RFC 9112 has servers take) was a 404 whatever the path: routing saw the
+    whole URL as the path. The host of the target is the request's host."""
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+    try:
+        connection.putrequest("GET", f"{server.url}{target}", skip_host=True)
+        connection.putheader("Host", "elsewhere.invalid")
+        connection.putheader("Accept", "text/turtle")
+        connection.endheaders()
+        answer = connection.getresponse()
+        answer.read()
+    finally:
+        connection.close()
+    assert answer.status == status, target
+    if status == 303:
+        assert answer.getheader("Location").startswith("/doc/institution/a%20b.")
