@@ -160,9 +160,10 @@ def _latin1_headers(response: Response) -> None:
     headers = response.headers
     if all(value.isascii() for _, value in headers.items()):
         return
-    beyond = [name for name, value in headers.items() if header_value(value) != value]
+    given = list(headers.items())
+    fixed = [(name, header_value(value)) for name, value in given]
+    beyond = [name for (name, value), (_, was) in zip(fixed, given, strict=True) if value != was]
     if beyond:
         log.warning("headers beyond Latin-1, written as URIs: %s", ", ".join(beyond))
-        fixed = [(name, header_value(value)) for name, value in headers.items()]
         headers.clear()
         headers.extend(fixed)

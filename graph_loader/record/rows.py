@@ -110,7 +110,7 @@ class Tables:
             scheme = w.iri("scheme", row["slug"])
             w.add(scheme, RDF.type, SKOS.ConceptScheme)
             w.label(scheme, row["en"], "en")
-            for key, language in (("fa", "fa"), ("zh", "zh-Hans")):
+            for key, language in THIRD.values():  # its Chinese and Persian
                 if row.get(key):
                     w.label(scheme, row[key], language, translated=True)
 

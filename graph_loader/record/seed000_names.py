@@ -9,9 +9,6 @@ INITIAL = "lam-study-initial-codes"
 SELECTIVE = "lam-study-selective-codes"
 QUESTIONS = "research-questions"
 
-#: Persian digits, for the section names given in Persian.
-_PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
-
 #: The article's sections cited, by slug: the project's names for them in English, Persian
 #: and Chinese (the Persian and Chinese written as its translations).
 SECTIONS = {
@@ -25,8 +22,8 @@ SECTIONS = {
     "method": ("Research method", "روش پژوهش", "研究方法"),
     "findings": ("Findings", "یافته‌ها", "研究结果"),
     **{
-        f"table-{n}": (f"Table {n}", f"جدول {n}".translate(_PERSIAN_DIGITS), f"表{n}")
-        for n in range(1, 7)
+        f"table-{n}": (f"Table {n}", f"جدول {persian}", f"表{n}")
+        for n, persian in enumerate("۱۲۳۴۵۶", start=1)
     },
     "selective-coding": (
         "Selective coding (the text before Figure 1)",
@@ -44,12 +41,8 @@ SECTIONS = {
         "讨论、结论与建议",
     ),
     **{
-        f"question-{n}": (
-            f"Research question {n}",
-            f"پرسش پژوهش {n}".translate(_PERSIAN_DIGITS),
-            f"研究问题{n}",
-        )
-        for n in range(1, 6)
+        f"question-{n}": (f"Research question {n}", f"پرسش پژوهش {persian}", f"研究问题{n}")
+        for n, persian in enumerate("۱۲۳۴۵", start=1)
     },
 }
 

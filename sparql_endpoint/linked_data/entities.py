@@ -121,9 +121,9 @@ def _paths(rest: str, surface: str) -> list[str]:
     naming the problem when none does."""
     sent = as_sent(request.environ, request.script_root, surface)
     paths = [p for p in spellings(rest, sent) if _valid(p)]
-    if not paths:
-        entity_iri(rest)  # raises the 400
-    return paths or [rest]
+    if not paths:  # the decoded path among them: its IRI is invalid too
+        entity_iri(rest)  # raises the 400 naming the problem
+    return paths
 
 
 def _valid(path: str) -> bool:
@@ -216,9 +216,7 @@ def _entity(
     for rest in paths:
         stem, fmt = split_extension(rest)
         candidates += [(stem, fmt), (rest, None)] if fmt is not None else [(rest, None)]
-    for path, named in candidates:
-        if not _valid(path):
-            continue
+    for path, named in candidates:  # a valid IRI without its extension is valid too
         iri = entity_iri(path)
         description = describe(view, iri, page=page)
         if not description.empty or exists(view.select, iri):

@@ -137,9 +137,15 @@ def local_path(iri: str, base: str) -> str:
     if iri.startswith(base):
         rest = iri[len(base) :]
         if rest.startswith("graph/") and "/" not in rest[6:]:
-            return f"/dumps/{graph_file_stem(iri, base_iri=base)}.ttl"
+            return dump_path(iri, base)
         return "/" + rest
     return iri if linkable(iri) else ""
+
+
+def dump_path(graph: str, base: str) -> str:
+    """The path of ``graph``'s Turtle dump, named as the dumps name it (any graph, under the
+    base or not: :func:`~graph_loader.publish.dump.graph_file_stem`)."""
+    return f"/dumps/{graph_file_stem(graph, base_iri=base)}.ttl"
 
 
 def bidi(value: object, lang: object = "", dir: object = "auto", title: object = "") -> Markup:

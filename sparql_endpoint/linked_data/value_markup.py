@@ -34,9 +34,8 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
-from graph_loader.publish.dump import graph_file_stem
 from sparql_endpoint.linked_data.entity_view import Link, Row, Value
-from sparql_endpoint.linked_data.present import Text, bidi
+from sparql_endpoint.linked_data.present import Text, bidi, dump_path
 from sparql_endpoint.refusals import N_
 
 #: The words after a label lamcoop translated (``_`` gives them in the reader's language).
@@ -83,11 +82,9 @@ def graph_markup(context: Context, graph: str) -> Markup:
 
 @lru_cache(maxsize=4096)  # a page shows a graph in every value's row
 def _graph_link(graph: str, base_iri: str) -> Markup:
-    stem = graph_file_stem(graph, base_iri=base_iri)
     shown = bidi(graph.rsplit("/", 1)[-1], dir="ltr")
-    return Markup(
-        f'<a class="graph" href="/dumps/{escape(stem)}.ttl" title="{escape(graph)}">{shown}</a>'
-    )
+    href = escape(dump_path(graph, base_iri))
+    return Markup(f'<a class="graph" href="{href}" title="{escape(graph)}">{shown}</a>')
 
 
 @pass_context

@@ -21,8 +21,10 @@ import urllib.parse
 import pytest
 from conftest import service_client
 
+from graph_loader.audit import selection
 from graph_loader.audit.run import run_audit
 from graph_loader.store import open_store
+from sparql_endpoint.linked_data.audit_exports import FILTER_REASONS
 from tests.audit_support import load_shipped, load_turtle, settings
 from tests.audit_web_support import AGREEMENTS, INST, WORLD
 from tests.hostile.conftest import store_state
@@ -113,3 +115,11 @@ def test_the_english_line_is_unchanged_for_other_clients(audited):
         assert "country: no audited agreement has a party in 'XX'" in reply.text
         reply = client.get("/audit/runs?page=99", headers={"Accept": "application/json"})
         assert "page 99 is past the last page of the audit runs" in reply.text
+
+
+def test_every_filter_reason_has_its_page_message():
+    """The pages' messages of the audit filters' reasons are the reasons with the parameter
+    before them: one per reason, none left without (a KeyError would be a 500)."""
+    assert set(FILTER_REASONS) == set(selection.REASONS)
+    for reason, message in FILTER_REASONS.items():
+        assert message == "%(name)s: " + reason
