@@ -149,8 +149,7 @@ def install(app: Flask, catalogues: Catalogues | None = None) -> None:
     def said_line(context: Context, said: Said) -> Markup:
         """A refusal's line in the reader's language: its translation is text, escaped as
         the English line is (``<%(iri)s>`` is no markup), each value an isolate."""
-        values = {k: Markup('<bdi dir="ltr">{}</bdi>').format(v) for k, v in said.values.items()}
-        return escape(of(context).translations.gettext(said.message)) % values
+        return _said_markup(of(context), said)
 
     app.jinja_env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext, said_line=said_line)
     app.context_processor(lambda: {WORDS: _words(app)})
@@ -159,6 +158,20 @@ def install(app: Flask, catalogues: Catalogues | None = None) -> None:
     app.jinja_env.globals["bidi_isolate"] = bidi
     app.jinja_env.globals.update(value_markup.globals_for_templates())
     app.jinja_env.globals.update(page_markup.page_globals())
+
+
+def _said_markup(words: Words, said: Said) -> Markup:
+    """``said`` translated by ``words``, escaped, each value an isolate; a value that is a
+    part of the message (a :class:`Said`) translated in turn, in the line's own direction."""
+    values = {
+        k: _said_markup(words, v) if isinstance(v, Said) else ISOLATE.format(v)
+        for k, v in said.values.items()
+    }
+    return escape(words.translations.gettext(said.message)) % values
+
+
+#: A value within a translated line: left to right, apart from the line's direction.
+ISOLATE = Markup('<bdi dir="ltr">{}</bdi>')
 
 
 def gettext(text: str) -> str:

@@ -28,13 +28,23 @@ def N_(text: str) -> str:
 
 @dataclass(frozen=True)
 class Said:
-    """A message with ``%(name)s`` placeholders and the values that fill them."""
+    """A message with ``%(name)s`` placeholders and the values that fill them; a value that
+    is itself a :class:`Said` is a part of the message, shown in the reader's language too.
+
+    >>> why = Said("no run %(x)s", {"x": "'1'"})
+    >>> Said("%(name)s: %(why)s", {"name": "a", "why": why}).english()
+    "a: no run '1'"
+    """
 
     message: str
-    values: Mapping[str, str]
+    values: Mapping[str, str | Said]
 
     def english(self) -> str:
-        return self.message % dict(self.values)
+        return self.message % {k: _english(v) for k, v in self.values.items()}
+
+
+def _english(value: str | Said) -> str:
+    return value.english() if isinstance(value, Said) else value
 
 
 class Refused(HTTPException):
@@ -48,7 +58,8 @@ class Refused(HTTPException):
 
 def refuse(code: int, message: str, **values: object) -> NoReturn:
     """Answer ``code`` with ``message`` (marked with :func:`N_`) filled with ``values``."""
-    raise Refused(code, Said(message, {k: str(v) for k, v in values.items()}))
+    kept = {k: v if isinstance(v, Said) else str(v) for k, v in values.items()}
+    raise Refused(code, Said(message, kept))
 
 
 def store_failed(exc: Exception) -> NoReturn:

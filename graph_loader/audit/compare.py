@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from graph_loader.audit.run import read_profile
-from graph_loader.audit.run_ids import RunNameError, display, resolve
+from graph_loader.audit.run_ids import NO_LONGER_KEPT, RunNameError, display, resolve
 from graph_loader.audit.runs import KeptRun, RunHead, RunResult, list_runs, read_run, run_iri_prefix
 from graph_loader.graphs import AUDIT_SHAPES
 from graph_loader.settings import Settings
@@ -67,7 +67,7 @@ def compare_runs(
     first, second = read_run(store, settings, a_id), read_run(store, settings, b_id)
     if first is None or second is None:  # dropped since listed
         gone = names[0] if first is None else names[1]
-        raise RunParameterError(gone, RunNameError("that audit run is no longer kept"))
+        raise RunParameterError(gone, RunNameError(NO_LONGER_KEPT))
     profile = [c.id for c in read_profile(store, settings.graph_iri(AUDIT_SHAPES))]
     return compare(first, second, profile=profile)
 

@@ -43,9 +43,61 @@ MAX_TYPED = 200
 #: The words for the newest run and the one before it.
 LATEST, PREVIOUS = "latest", "previous"
 
+#: Why what was typed names no run (:class:`RunNameError`); pages translate each.
+TOO_LONG = "%(shown)s is too long to name an audit run"
+NO_LATEST = "there is no latest audit run"
+NO_PREVIOUS = "there is no previous audit run"
+NO_SUCH_RUN = "no audit run %(shown)s"
+NONE_STARTED = "no audit run started at %(shown)s"
+AMBIGUOUS = (
+    "%(shown)s could be %(count)s audit runs: %(listed)s; give a longer time or a run identifier"
+)
+NOT_A_RUN = (
+    "%(shown)s is not an audit run: use %(latest)s, %(previous)s, a run identifier "
+    "(%(run)s) or a time (%(day)s, %(minute)s)"
+)
+
+NOT_A_TIME = "%(shown)s is not a time: its date, time or offset is out of range"
+NO_LONGER_KEPT = "that audit run is no longer kept"
+REASONS = (
+    TOO_LONG,
+    NO_LATEST,
+    NO_PREVIOUS,
+    NO_SUCH_RUN,
+    NONE_STARTED,
+    AMBIGUOUS,
+    NOT_A_RUN,
+    NOT_A_TIME,
+    NO_LONGER_KEPT,
+)
+#: What is kept, after a reason that found no run.
+NONE_KEPT = "no audit run has been kept yet (run %(audit)s)"
+KEPT = "%(count)s kept, from %(first)s to %(last)s"
+#: Runs listed by name in :data:`AMBIGUOUS` at most.
+LISTED = 20
+
 
 class RunNameError(LookupError):
-    """What a person typed names no run, or several: the message says which, and why."""
+    """What a person typed names no run, or several: the message says which, and why.
+
+    The message is ``template`` (one of :data:`REASONS`) filled with ``values``, then, when
+    ``kept`` is given, what is kept (:data:`NONE_KEPT` or :data:`KEPT` and its values):
+    pages show both in the reader's language.
+
+    >>> str(RunNameError(TOO_LONG, shown="'x'"))
+    "'x' is too long to name an audit run"
+    """
+
+    def __init__(
+        self, template: str, *, kept: tuple[str, dict[str, str]] | None = None, **values: object
+    ):
+        self.template = template
+        self.values = {k: str(v) for k, v in values.items()}
+        self.kept = kept
+        said = template % self.values
+        if kept is not None:
+            said += ": " + kept[0] % kept[1]
+        super().__init__(said)
 
 
 class NoSuchRun(RunNameError):
@@ -127,30 +179,28 @@ def resolve(typed: str, run_ids: Sequence[str], *, run_iri_prefix: str | None = 
     text = typed.strip()
     shown = _shown(text)
     if len(text) > MAX_TYPED:
-        raise BadRunName(f"{shown} is too long to name an audit run")
+        raise BadRunName(TOO_LONG, shown=shown)
     ordered = sequence(run_ids)
     if text.lower() in (LATEST, PREVIOUS):
         wanted = 1 if text.lower() == LATEST else 2
         if len(ordered) < wanted:
-            raise NoSuchRun(f"there is no {text.lower()} audit run: {_how_many(ordered)}")
+            why = NO_LATEST if wanted == 1 else NO_PREVIOUS
+            raise NoSuchRun(why, kept=_how_many(ordered))
         return ordered[-wanted]
     if run_iri_prefix and text.startswith(run_iri_prefix):
         text = text.removeprefix(run_iri_prefix)
     if is_run_id(text):
         if text in ordered:
             return text
-        raise NoSuchRun(f"no audit run {shown}: {_how_many(ordered)}")
+        raise NoSuchRun(NO_SUCH_RUN, shown=shown, kept=_how_many(ordered))
     start, end = _window(text, shown)
     found = [r for r in ordered if start <= started_of(r) < end]
     if not found:
-        raise NoSuchRun(f"no audit run started at {shown}: {_how_many(ordered)}")
+        raise NoSuchRun(NONE_STARTED, shown=shown, kept=_how_many(ordered))
     if len(found) > 1:
-        listed = ", ".join(f"{r} ({display(r)})" for r in found[:20])
-        more = f" and {len(found) - 20} more" if len(found) > 20 else ""
-        raise AmbiguousRun(
-            f"{shown} could be {len(found)} audit runs: {listed}{more}; "
-            "give a longer time or a run identifier"
-        )
+        listed = ", ".join(f"{r} ({display(r)})" for r in found[:LISTED])
+        more = ", …" if len(found) > LISTED else ""
+        raise AmbiguousRun(AMBIGUOUS, shown=shown, count=len(found), listed=listed + more)
     return found[0]
 
 
@@ -160,13 +210,18 @@ def _window(text: str, shown: str) -> tuple[dt.datetime, dt.datetime]:
     >>> _window("9999-12-31T23:59:59-23:59", "x")
     Traceback (most recent call last):
     ...
-    graph_loader.audit.run_ids.BadRunName: x is not a time: date value out of range
+    graph_loader.audit.run_ids.BadRunName: x is not a time: its date, time or offset is out of range
     """
     found = _TYPED.fullmatch(text)
     if found is None:
-        raise BadRunName(
-            f"{shown} is not an audit run: use latest, previous, a run identifier "
-            "(20261206T194012Z) or a time (2026-12-06, 2026-12-06T19:40)"
+        raise BadRunName(  # the examples are values: a page shows them as typed
+            NOT_A_RUN,
+            shown=shown,
+            latest=LATEST,
+            previous=PREVIOUS,
+            run="20261206T194012Z",
+            day="2026-12-06",
+            minute="2026-12-06T19:40",
         )
     year, month, day, hour, minute, second, zone = found.groups()
     step = dt.timedelta(days=1)
@@ -186,8 +241,8 @@ def _window(text: str, shown: str) -> tuple[dt.datetime, dt.datetime]:
             tzinfo=tz,
         )
         return start.astimezone(dt.UTC), (start + step).astimezone(dt.UTC)
-    except (ValueError, OverflowError) as exc:  # out of range, or past year 9999 in UTC
-        raise BadRunName(f"{shown} is not a time: {exc}") from None
+    except (ValueError, OverflowError):  # out of range, or past year 9999 in UTC
+        raise BadRunName(NOT_A_TIME, shown=shown) from None
 
 
 def _offset(zone: str) -> dt.timezone:
@@ -198,10 +253,12 @@ def _offset(zone: str) -> dt.timezone:
     return dt.timezone(-delta if zone[0] == "-" else delta)
 
 
-def _how_many(ordered: list[str]) -> str:
+def _how_many(ordered: list[str]) -> tuple[str, dict[str, str]]:
+    """What is kept, as a template and its values (see :class:`RunNameError`)."""
     if not ordered:
-        return "no audit run has been kept yet (run 'lamcoop audit')"
-    return f"{len(ordered)} kept, from {display(ordered[0])} to {display(ordered[-1])}"
+        return NONE_KEPT, {"audit": "'lamcoop audit'"}
+    first, last = display(ordered[0]), display(ordered[-1])
+    return KEPT, {"count": str(len(ordered)), "first": first, "last": last}
 
 
 def _shown(text: str) -> str:

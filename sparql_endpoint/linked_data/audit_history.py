@@ -9,11 +9,12 @@ service's cache); the pages show a bounded slice (``page=``, ``size=``). The com
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, abort, jsonify, render_template, request
+from flask import Blueprint, Response, jsonify, render_template, request
 
+from graph_loader.audit import run_ids
 from graph_loader.audit.compare import RunParameterError, compare_runs, head_dict, resolve_pair
 from graph_loader.audit.graph import agreement_slug
 from graph_loader.audit.run_ids import LATEST, PREVIOUS, NoSuchRun
@@ -23,7 +24,7 @@ from sparql_endpoint.linked_data import reader
 from sparql_endpoint.linked_data.present import local_path, text_dir
 from sparql_endpoint.linked_data.request_args import kept_format, reader_language, whole_number
 from sparql_endpoint.negotiation import PAGE_OFFERS, negotiate
-from sparql_endpoint.refusals import N_, refuse
+from sparql_endpoint.refusals import N_, Said, refuse
 
 blueprint = Blueprint("audit_history", __name__, template_folder="templates")
 
@@ -32,6 +33,29 @@ PAGE_SIZE = 100
 MAX_PAGE_SIZE = 500
 #: The most pages a list may have (so ``page=`` stays a short number).
 MAX_PAGES = 100_000
+
+#: Why a typed run names no run, and what is kept (:data:`graph_loader.audit.run_ids.REASONS`,
+#: :data:`~graph_loader.audit.run_ids.NONE_KEPT`, :data:`~graph_loader.audit.run_ids.KEPT`),
+#: as the pages say them in the reader's language.
+RUN_REASONS = {
+    run_ids.TOO_LONG: N_("%(shown)s is too long to name an audit run"),
+    run_ids.NO_LATEST: N_("there is no latest audit run"),
+    run_ids.NO_PREVIOUS: N_("there is no previous audit run"),
+    run_ids.NO_SUCH_RUN: N_("no audit run %(shown)s"),
+    run_ids.NONE_STARTED: N_("no audit run started at %(shown)s"),
+    run_ids.AMBIGUOUS: N_(
+        "%(shown)s could be %(count)s audit runs: %(listed)s; give a longer time or a run "
+        "identifier"
+    ),
+    run_ids.NOT_A_RUN: N_(
+        "%(shown)s is not an audit run: use %(latest)s, %(previous)s, a run identifier "
+        "(%(run)s) or a time (%(day)s, %(minute)s)"
+    ),
+    run_ids.NOT_A_TIME: N_("%(shown)s is not a time: its date, time or offset is out of range"),
+    run_ids.NO_LONGER_KEPT: N_("that audit run is no longer kept"),
+    run_ids.NONE_KEPT: N_("no audit run has been kept yet (run %(audit)s)"),
+    run_ids.KEPT: N_("%(count)s kept, from %(first)s to %(last)s"),
+}
 
 
 def _heads() -> list[RunHead]:
@@ -43,6 +67,16 @@ def _heads() -> list[RunHead]:
             return list_runs(view, svc.settings)
 
     return svc.rendered.get(svc.executor.version, "audit-runs", read)
+
+
+def refuse_run(exc: RunParameterError, code: int) -> NoReturn:
+    """Answer ``code`` naming the parameter whose run ``exc`` could not tell, and why."""
+    cause = exc.cause
+    reason = Said(RUN_REASONS[cause.template], cause.values)
+    if cause.kept is not None:
+        kept = Said(RUN_REASONS[cause.kept[0]], cause.kept[1])
+        reason = Said(N_("%(why)s: %(kept)s"), {"why": reason, "kept": kept})
+    refuse(code, N_("%(name)s: %(reason)s"), name=exc.parameter, reason=reason)
 
 
 def _slice(items: list[Any], *, past: str) -> tuple[list[Any], dict[str, Any]]:
@@ -100,14 +134,14 @@ def audit_compare() -> Response | str:
     try:
         a_id, b_id = resolve_pair(heads, a, b, base_iri=svc.settings.base_iri)
     except RunParameterError as exc:
-        abort(404 if isinstance(exc.cause, NoSuchRun) else 400, str(exc))
+        refuse_run(exc, 404 if isinstance(exc.cause, NoSuchRun) else 400)
 
     def read() -> dict[str, Any]:
         with reader.reading() as view:
             try:
                 return compare_runs(view, svc.settings, a_id, b_id, heads=heads)
             except RunParameterError as exc:  # dropped by a write since listed
-                abort(404, str(exc))
+                refuse_run(exc, 404)
 
     data = svc.rendered.get(svc.executor.version, ("audit-compare", a_id, b_id), read)
     past = N_("page %(number)s is past the last page of the agreements that changed")

@@ -4,8 +4,10 @@ A browser reading in Persian or Chinese got an error page whose heading and advi
 translated, but whose reason was English alone for many refusals: a filter of the audit
 naming nothing audited, an agreement slug not audited, a page past the last of the audit
 runs, an ``/id/`` path that is no IRI, the VoID description or the ontology not yet built,
-a store busy or failing. Each was raised with a bare English string; each is now a message
-of the catalogues, shown in the reader's language beside the server's English line.
+a store busy or failing, a run of ``/audit/compare`` that is unknown, ambiguous or not a
+time. Each was raised with a bare English string; each is now a message of the catalogues,
+shown in the reader's language beside the server's English line (a run's reason and what
+is kept are parts of the line, each translated).
 
 The translated line also wrote the message's own text as markup: ``nothing is known about
 <%(iri)s>`` came out as ``<<bdi dir="ltr">…</bdi>>``. The translation is text now, escaped
@@ -21,10 +23,12 @@ import urllib.parse
 import pytest
 from conftest import service_client
 
-from graph_loader.audit import selection
+from graph_loader.audit import run_ids, selection
 from graph_loader.audit.run import run_audit
+from graph_loader.audit.runs import list_runs
 from graph_loader.store import open_store
 from sparql_endpoint.linked_data.audit_exports import FILTER_REASONS
+from sparql_endpoint.linked_data.audit_history import RUN_REASONS
 from tests.audit_support import load_shipped, load_turtle, settings
 from tests.audit_web_support import AGREEMENTS, INST, WORLD
 from tests.hostile.conftest import store_state
@@ -40,10 +44,19 @@ ISOLATE = re.compile(r'<bdi dir="ltr">.*?</bdi>', re.S)
 def audited(tmp_path_factory):
     store, s = open_store(tmp_path_factory.mktemp("error-languages") / "store"), settings()
     load_shipped(store, s)
-    load_turtle(store, WORLD + "".join(AGREEMENTS))
-    run_audit(store, s)
+    # Two kept runs (each found something the other did not) started in one day, which
+    # names both; a third is made when the first two were either side of midnight.
+    for kept in range(3):
+        load_turtle(store, WORLD + "".join(AGREEMENTS[: len(AGREEMENTS) - kept % 2]))
+        run_audit(store, s)
+        if kept and _day(store, -1) == _day(store, -2):
+            break
     yield store
     store.close()
+
+
+def _day(store, which: int) -> str:
+    return run_ids.display(list_runs(store, settings())[which].id)[:10]
 
 
 @pytest.fixture(scope="module")
@@ -67,6 +80,11 @@ AUDITED = [
     ("/id/thing/%3Cscript%3E", 404, "thing/%3Cscript%3E"),
     ("/id/thing/a|b", 400, "/id/"),  # sent raw: no valid IRI as sent nor as decoded
     ("/id/institution/nobody", 404, "institution/nobody"),
+    ("/audit/compare?a=garbage", 400, "garbage"),
+    ("/audit/compare?a=2026-02-30", 400, "2026-02-30"),
+    ("/audit/compare?b=" + "9" * 300, 400, "999…"),
+    ("/audit/compare?a=20200101T000000Z", 404, "20200101T000000Z"),
+    ("/audit/compare?b=2020-01-01T10:00", 404, "2020-01-01T10:00"),
 ]
 BARE = [
     ("/audit", 404, "lamcoop audit"),
@@ -104,6 +122,17 @@ def test_a_refusal_on_the_built_store_reads_in_the_readers_language(audited, lan
 
 
 @pytest.mark.parametrize("lang", ["fa", "zh-Hans"])
+def test_a_run_that_names_several_reads_in_the_readers_language(audited, lang):
+    """Ambiguous, with the runs listed; and the runs kept, after a reason that found none."""
+    day = _day(audited, -1)
+    cases = [
+        (f"/audit/compare?a={day}", 400, run_ids.display(list_runs(audited, settings())[-1].id))
+    ]
+    cases.append(("/audit/compare?a=1999-01-01", 404, day))  # what is kept: to the last run
+    _check(audited, cases, lang)
+
+
+@pytest.mark.parametrize("lang", ["fa", "zh-Hans"])
 def test_a_refusal_on_an_unbuilt_store_reads_in_the_readers_language(bare, lang):
     _check(bare, BARE, lang)
 
@@ -115,6 +144,28 @@ def test_the_english_line_is_unchanged_for_other_clients(audited):
         assert "country: no audited agreement has a party in 'XX'" in reply.text
         reply = client.get("/audit/runs?page=99", headers={"Accept": "application/json"})
         assert "page 99 is past the last page of the audit runs" in reply.text
+
+
+def test_a_runs_english_line_is_unchanged_for_other_clients(audited):
+    with service_client(audited) as client:
+        reply = client.get("/audit/compare?a=garbage", headers={"Accept": "application/json"})
+        assert reply.status_code == 400
+        assert reply.text == (
+            "400 Bad Request: a: 'garbage' is not an audit run: use latest, previous, a run "
+            "identifier (20261206T194012Z) or a time (2026-12-06, 2026-12-06T19:40)\n"
+        )
+        reply = client.get("/audit/compare?b=1999-01-01", headers={"Accept": "application/json"})
+        assert reply.status_code == 404
+        assert "b: no audit run started at '1999-01-01': " in reply.text
+        assert f"kept, from {_day(audited, 0)}" in reply.text
+
+
+def test_every_run_reason_has_its_page_message():
+    """Every reason a run is refused, and both sayings of what is kept, have their page
+    message, word for word the command line's (a KeyError would be a 500)."""
+    assert set(RUN_REASONS) == {*run_ids.REASONS, run_ids.NONE_KEPT, run_ids.KEPT}
+    for reason, message in RUN_REASONS.items():
+        assert message == reason
 
 
 def test_every_filter_reason_has_its_page_message():
