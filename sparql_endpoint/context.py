@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from flask import abort, current_app, request
+from flask import current_app, request
 from werkzeug.sansio.utils import get_current_url
 
 from graph_loader.settings import Settings
@@ -20,6 +20,7 @@ from sparql_endpoint.executor import Executor
 from sparql_endpoint.metrics import Metrics
 from sparql_endpoint.negotiation import QueryFormats
 from sparql_endpoint.network_sandbox import NOT_SERVED, SandboxState
+from sparql_endpoint.refusals import N_, refuse
 from sparql_endpoint.rendered import Rendered
 
 EXTENSION = "lamcoop"
@@ -64,14 +65,16 @@ class Service:
     def require_token(self) -> None:
         """Abort with 401 (no bearer token), 403 (wrong one, or read-only service)."""
         if not self.writable:
-            abort(403, "this service is read-only: no update token is configured")
+            refuse(403, N_("this service is read-only: no update token is configured"))
         header = request.headers.get("Authorization", "")
         scheme, _, given = header.partition(" ")
         if scheme.lower() != "bearer" or not given:
-            abort(401, "this request needs 'Authorization: Bearer <token>'")
+            refuse(
+                401, N_("this request needs %(header)s"), header="'Authorization: Bearer <token>'"
+            )
         expected = self.settings.update_token.encode()
         if not hmac.compare_digest(given.strip().encode(), expected):
-            abort(403, "the bearer token is not the configured update token")
+            refuse(403, N_("the bearer token is not the configured update token"))
 
 
 def service() -> Service:

@@ -18,6 +18,7 @@ from graph_loader.safe_output import quoted
 from sparql_endpoint.context import service
 from sparql_endpoint.executor import QueryJob
 from sparql_endpoint.negotiation import GRAPH_OFFERS, negotiate
+from sparql_endpoint.refusals import N_, refuse
 from sparql_endpoint.request_encoding import require_utf8
 from sparql_endpoint.responses import stream_job
 from sparql_endpoint.writes import delete_graph, post_graph, put_graph
@@ -25,6 +26,8 @@ from sparql_endpoint.writes import delete_graph, post_graph, put_graph
 blueprint = Blueprint("graph_store", __name__)
 
 _ALL = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+#: The two ways to address a graph, as a refusal names them.
+_ADDRESSES = {"graph": "?graph=IRI", "default": "?default"}
 
 
 def _target() -> str | None:
@@ -32,11 +35,15 @@ def _target() -> str | None:
     graphs = request.args.getlist("graph")
     has_default = "default" in request.args
     if has_default == bool(graphs) or len(graphs) > 1:
-        abort(400, "address exactly one graph: ?graph=IRI or ?default")
+        refuse(400, N_("address exactly one graph: %(graph)s or %(default)s"), **_ADDRESSES)
     if graphs and not _absolute(graphs[0]):
-        abort(400, f"the graph IRI {quoted(graphs[0])} is not absolute")
+        refuse(400, N_("the graph IRI %(iri)s is not absolute"), iri=quoted(graphs[0]))
     if graphs and role_of(graphs[0], base_iri=service().settings.base_iri) is Role.INTERNAL:
-        abort(400, f"<{graphs[0]}> is an internal graph of the store: it cannot be read or written")
+        refuse(
+            400,
+            N_("<%(iri)s> is an internal graph of the store: it cannot be read or written"),
+            iri=graphs[0],
+        )
     return graphs[0] if graphs else None
 
 
@@ -54,7 +61,7 @@ def read_graph() -> Response:
     """Read a graph in any RDF syntax the client accepts."""
     graph = _target()
     if not _exists(graph):
-        abort(404, f"there is no graph <{graph}> in the store")
+        refuse(404, N_("there is no graph <%(iri)s> in the store"), iri=graph)
     fmt = negotiate(request, GRAPH_OFFERS, what="a graph")
     job = QueryJob(
         _ALL, GRAPH_OFFERS.media_type(fmt), graph_result=True, default_graphs=(graph or "",)
@@ -167,7 +174,7 @@ def remove_graph() -> Response:
     service().require_token()
     graph = _target()
     if not _exists(graph):
-        abort(404, f"there is no graph <{graph}> in the store")
+        refuse(404, N_("there is no graph <%(iri)s> in the store"), iri=graph)
     delete_graph(graph)
     return Response(status=204)
 

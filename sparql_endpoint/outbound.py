@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import socket
 
+from sparql_endpoint.refusals import N_
+
 #: What a caller is told when a SERVICE or LOAD call failed, whatever the cause.
-OUTBOUND_FAILURE = (
+OUTBOUND_FAILURE = N_(
     "a SERVICE or LOAD call did not succeed (the server does not say why: every failed "
     "outbound call gets this same answer)"
 )

@@ -24,7 +24,8 @@ from sparql_endpoint.negotiation import (
     Offers,
     negotiate,
 )
-from sparql_endpoint.query_text import QueryInfo, add_using, inspect, refusals
+from sparql_endpoint.query_text import NO_GRAPH, QueryInfo, add_using, inspect, refusals
+from sparql_endpoint.refusals import N_, Refused, Said, joined, refuse
 from sparql_endpoint.request_encoding import require_utf8
 from sparql_endpoint.responses import stream_job
 from sparql_endpoint.writes import run_update
@@ -36,13 +37,15 @@ UPDATE_TYPE = "application/sparql-update"
 #: The bare endpoint: the Service Description in RDF (Turtle for ``*/*``), or the editor for
 #: a client that asks for HTML above every RDF syntax.
 DESCRIBE_OFFERS: Offers = Offers(*RDF_SYNTAXES, HTML_SYNTAX)
+#: The protocol's two fields, as refusals name them.
+FIELDS = {"query": "query=", "update": "update="}
 
 
 @blueprint.get("/sparql")
 def query_get() -> Response:
     """SPARQL query by GET (``query=``); without it, the Service Description or the editor."""
     if "update" in request.args:
-        abort(400, "an update must be sent by POST, not GET")
+        refuse(400, N_("an update must be sent by POST, not GET"))
     texts = request.args.getlist("query")
     if not texts:
         return _describe()
@@ -61,15 +64,18 @@ def query_post() -> Response:
         form = request.form
         queries, updates = form.getlist("query"), form.getlist("update")
         if queries and updates:
-            abort(400, "give either query= or update=, not both")
+            refuse(400, N_("give either %(query)s or %(update)s, not both"), **FIELDS)
         if queries:
             return _query(_single(queries, "query"), _merged(form))
         if updates:
             return _update(_single(updates, "update"), _merged(form))
-        abort(400, "the form has neither query= nor update=")
-    abort(
+        refuse(400, N_("the form has neither %(query)s nor %(update)s"), **FIELDS)
+    refuse(
         415,
-        f"send a query as {QUERY_TYPE}, an update as {UPDATE_TYPE}, or either as {FORM_TYPE}",
+        N_("send a query as %(query)s, an update as %(update)s, or either as %(form)s"),
+        query=QUERY_TYPE,
+        update=UPDATE_TYPE,
+        form=FORM_TYPE,
     )
 
 
@@ -80,12 +86,17 @@ def _body_text() -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        abort(400, "the body is not valid text in its declared charset (UTF-8 by default)")
+        refuse(400, N_("the body is not valid text in its declared charset (UTF-8 by default)"))
 
 
 def _single(values: Sequence[str], name: str) -> str:
     if len(values) != 1:
-        abort(400, f"give exactly one {name}= parameter, not {len(values)}")
+        refuse(
+            400,
+            N_("give exactly one %(name)s parameter, not %(count)s"),
+            name=f"{name}=",
+            count=len(values),
+        )
     return values[0]
 
 
@@ -112,7 +123,12 @@ def _query(text: str, params: MultiDict) -> Response:
     _within_limits(text)
     info = inspect(text, base_iri=svc.base_url())
     if info.is_update:
-        abort(400, f"this is an update: POST it as {UPDATE_TYPE} or as update=")
+        refuse(
+            400,
+            N_("this is an update: POST it as %(type)s or as %(field)s"),
+            type=UPDATE_TYPE,
+            field="update=",
+        )
     default_graphs = tuple(params.getlist("default-graph-uri"))
     named_graphs = tuple(params.getlist("named-graph-uri"))
     _refuse_outside(info, (*default_graphs, *named_graphs))
@@ -142,20 +158,21 @@ def _refuse_outside(info: QueryInfo, protocol_graphs: Sequence[str]) -> None:
     svc = service()
     if info.intricate and not svc.sandbox.active:
         svc.metrics.count_refusal()
-        abort(400, "the request is too intricate to be checked for SERVICE and LOAD")
+        refuse(400, N_("the request is too intricate to be checked for SERVICE and LOAD"))
     if not (info.services or info.loads or info.dataset_graphs or protocol_graphs):
         return
     known = svc.executor.known_graphs()
     allowlist = svc.settings.service_allowlist
     reasons = refusals(info, known_graphs=known, allowlist=allowlist)
     reasons += [
-        f"the graph <{iri}> is not in the store"
+        Said(NO_GRAPH, {"iri": f"<{iri}>"})
         for iri in protocol_graphs
         if iri not in known and iri not in allowlist
     ]
     if reasons:
         svc.metrics.count_refusal()
-        abort(400, "; ".join(dict.fromkeys(reasons)))
+        once = {reason.english(): reason for reason in reasons}  # each reason once
+        raise Refused(400, joined(list(once.values())))
 
 
 # -- updates -------------------------------------------------------------------------------
@@ -172,7 +189,12 @@ def _update(text: str, params: MultiDict) -> Response:
             abort(400, str(exc))
     info = inspect(text, base_iri=svc.base_url())  # what runs, USING clauses included
     if info.form is not None and not info.is_update:
-        abort(400, f"this is a query: send it as {QUERY_TYPE} or as query=")
+        refuse(
+            400,
+            N_("this is a query: send it as %(type)s or as %(field)s"),
+            type=QUERY_TYPE,
+            field="query=",
+        )
     _refuse_outside(info, (*using, *using_named))
     return run_update(text, base_iri=svc.base_url(), calls_out=bool(info.services or info.loads))
 

@@ -27,6 +27,7 @@ from typing import NamedTuple
 import pyoxigraph as ox
 
 from graph_loader.safe_output import quoted
+from sparql_endpoint.refusals import N_, Said
 from sparql_endpoint.sparql_reach import TooIntricate, reach, resolve, unescape_iri
 
 QUERY_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
@@ -254,32 +255,36 @@ def allowed(iri: str, allowlist: Sequence[str]) -> bool:
 
 def refusals(
     info: QueryInfo, *, known_graphs: frozenset[str], allowlist: Sequence[str]
-) -> list[str]:
+) -> list[Said]:
     """Why the request may not run (empty when it may): outside IRIs not allow-listed, and
     any SERVICE whose endpoint is a variable (no allow-list can vouch for its values).
 
-    >>> refusals(inspect("SELECT * { SERVICE ?x { } }"), known_graphs=frozenset(),
-    ...          allowlist=["*"])
+    >>> found = refusals(inspect("SELECT * { SERVICE ?x { } }"), known_graphs=frozenset(),
+    ...                  allowlist=["*"])
+    >>> [reason.english() for reason in found]
     ['SERVICE ?x is not allowed on this server: its endpoint is a variable']
     """
     reasons = [
-        f"SERVICE {_shown(iri)} is not allowed on this server: its endpoint is a variable"
-        if iri.startswith(("?", "$"))
-        else f"SERVICE {_shown(iri)} is not allowed on this server"
+        Said(VARIABLE_SERVICE if iri.startswith(("?", "$")) else SERVICE, {"iri": _shown(iri)})
         for iri in info.services
         if iri.startswith(("?", "$")) or not allowed(iri, allowlist)
     ]
     reasons += [
-        f"LOAD {_shown(iri)} is not allowed on this server"
-        for iri in info.loads
-        if not allowed(iri, allowlist)
+        Said(LOAD, {"iri": _shown(iri)}) for iri in info.loads if not allowed(iri, allowlist)
     ]
     reasons += [
-        f"the graph {_shown(iri)} is not in the store"
+        Said(NO_GRAPH, {"iri": _shown(iri)})
         for iri in info.dataset_graphs
         if iri not in known_graphs and not allowed(iri, allowlist)
     ]
     return reasons
+
+
+#: Why a request may not run (:func:`refusals`).
+VARIABLE_SERVICE = N_("SERVICE %(iri)s is not allowed on this server: its endpoint is a variable")
+SERVICE = N_("SERVICE %(iri)s is not allowed on this server")
+LOAD = N_("LOAD %(iri)s is not allowed on this server")
+NO_GRAPH = N_("the graph %(iri)s is not in the store")
 
 
 def _shown(iri: str) -> str:

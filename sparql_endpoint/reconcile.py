@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, abort, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 from markupsafe import Markup, escape
 
 from graph_loader.reconciliation import TYPES, Candidate, Entity, Index, type_classes
@@ -31,6 +31,7 @@ from sparql_endpoint.linked_data.reader import reading, select
 from sparql_endpoint.linked_data.request_args import reader_language
 from sparql_endpoint.linked_data.summary_reader import summary
 from sparql_endpoint.reconcile_values import TYPE_STRICT, Refused, property_texts, type_ids
+from sparql_endpoint.refusals import N_, refuse
 
 blueprint = Blueprint("reconcile", __name__)
 #: The most queries one batch may hold, and the most candidates one query may ask for.
@@ -63,7 +64,11 @@ def opened() -> Iterator[Index]:
     svc = service()
     with summary() as conn:
         if conn is None:
-            abort(503, "the store's text index is not built: run 'lamcoop refresh'")
+            refuse(
+                503,
+                N_("the store's text index is not built: run %(command)s"),
+                command="'lamcoop refresh'",
+            )
         classes = svc.rendered.get(
             svc.executor.version, "reconcile-classes", lambda: type_classes(select)
         )

@@ -62,6 +62,17 @@ def refuse(code: int, message: str, **values: object) -> NoReturn:
     raise Refused(code, Said(message, kept))
 
 
+def joined(parts: list[Said]) -> Said:
+    """Several reasons as one line, each in the reader's language (the separator is not
+    translated).
+
+    >>> joined([Said("a %(x)s", {"x": "1"}), Said("b", {})]).english()
+    'a 1; b'
+    """
+    message = "; ".join(f"%(part{i})s" for i in range(len(parts)))
+    return Said(message, {f"part{i}": part for i, part in enumerate(parts)})
+
+
 def store_failed(exc: Exception) -> NoReturn:
     """502 naming a remote store that failed or could not be reached, in the store's own
     words after lamcoop's (the same line a protocol query answers with)."""

@@ -100,6 +100,8 @@ def stream_job(job: QueryJob, fmt) -> Response:
         raise Refused(503, exc.said) from None
     svc.metrics.observe_query(time.monotonic() - started)
     if reply.head is None:
+        if reply.said is not None:
+            raise Refused(reply.status, reply.said)
         abort(reply.status, reply.message)
     xml = is_xml(fmt.media_type)  # cleaned as it goes (graph_loader.xml_text)
     if reply.body is not None and reply.stream is None:  # small: sent with its length

@@ -33,8 +33,8 @@ from graph_loader.store.engine_errors import StoreRefused
 from graph_loader.store.leases import LoadLost
 from sparql_endpoint.context import service
 from sparql_endpoint.executor import Unavailable
-from sparql_endpoint.outbound import OutboundFailure, failed_outbound
-from sparql_endpoint.refusals import Refused, store_failed
+from sparql_endpoint.outbound import OUTBOUND_FAILURE, OutboundFailure, failed_outbound
+from sparql_endpoint.refusals import N_, Refused, Said, refuse, store_failed
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -80,11 +80,11 @@ def write(
             abort(400, f"refused, nothing written: {refused.in_body()}")
         if isinstance(exc, MemoryError):
             raise
-        abort(400, f"syntax error: {exc}")
-    except OutboundFailure as exc:
-        abort(400, f"the update failed: {exc}")
+        refuse(400, N_("syntax error: %(why)s"), why=exc)
+    except OutboundFailure:
+        refuse(400, N_("the update failed: %(why)s"), why=Said(OUTBOUND_FAILURE, {}))
     except (ValueError, OSError) as exc:
-        abort(400, f"the store refused the write: {exc}")
+        refuse(400, N_("the store refused the write: %(why)s"), why=exc)
     except Unavailable as exc:
         raise Refused(503, exc.said) from None
     except StoreError as exc:  # a remote engine that failed or could not be reached

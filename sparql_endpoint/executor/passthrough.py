@@ -40,6 +40,7 @@ from sparql_endpoint.executor.results import (
     syntax_refusal,
 )
 from sparql_endpoint.executor.view import ReadView
+from sparql_endpoint.refusals import N_, Said
 
 log = logging.getLogger(__name__)
 
@@ -67,11 +68,11 @@ def _passed(view: ReadView, job: QueryJob, functions: Functions) -> Reply | None
     except SyntaxError as exc:
         return syntax_refusal(exc, job)
     except (StoreRefused, ValueError, TypeError) as exc:  # ValueError: a bound value
-        return Reply.failed(400, failure("query failed", exc, job))
+        return Reply.failed(400, failure(exc, job))
     except AnswerLate as exc:
-        return Reply.failed(503, f"{exc}; simplify it or add a LIMIT")
+        return Reply.failed(503, Said(N_("%(why)s; simplify it or add a LIMIT"), {"why": str(exc)}))
     except StoreError as exc:
-        return Reply.failed(502, f"the store failed: {exc}")
+        return Reply.failed(502, Said(N_("the store failed: %(why)s"), {"why": str(exc)}))
     if answer is None:
         return None
     return _first(answer)
@@ -87,9 +88,9 @@ def _first(answer: EngineAnswer) -> Reply:
             if len(held) >= CHUNK_BYTES:
                 return Reply(Head(), body=bytes(held), stream=_logged(pieces))
     except AnswerLate as exc:
-        return Reply.failed(503, f"{exc}; simplify it or add a LIMIT")
+        return Reply.failed(503, Said(N_("%(why)s; simplify it or add a LIMIT"), {"why": str(exc)}))
     except AnswerBroken as exc:
-        return Reply.failed(502, f"the store failed: {exc}")
+        return Reply.failed(502, Said(N_("the store failed: %(why)s"), {"why": str(exc)}))
     except BaseException:
         answer.close()
         raise

@@ -23,6 +23,7 @@ from graph_loader.store import ReadableStore
 from sparql_endpoint.executor.jobs import Head, QueryJob, dataset_options
 from sparql_endpoint.negotiation import GRAPH_OFFERS, RESULTS_OFFERS
 from sparql_endpoint.outbound import OUTBOUND_FAILURE, failed_outbound
+from sparql_endpoint.refusals import N_, Said
 
 #: The size of a chunk: a result smaller than this is kept whole in memory; larger ones are
 #: written to the spool in pieces of about this size.
@@ -56,6 +57,7 @@ class Reply:
         self.head = head
         self.status = status
         self.message = message
+        self.said: Said | None = None
         self.body = body
         self.spool = spool
         self.stream = stream
@@ -64,9 +66,12 @@ class Reply:
         )
 
     @classmethod
-    def failed(cls, status: int, message: str) -> Reply:
-        """The answer to a query that could not be run."""
-        return cls(None, status, message)
+    def failed(cls, status: int, said: Said) -> Reply:
+        """The answer to a query that could not be run, and why (:attr:`said`: a page says
+        it in the reader's language; :attr:`message` is its English line)."""
+        reply = cls(None, status, said.english())
+        reply.said = said
+        return reply
 
     def chunks(self) -> Iterator[bytes]:
         """The body, piece by piece (the spool or stream is closed at the end, or when
@@ -144,7 +149,7 @@ def syntax_refusal(exc: SyntaxError, job: QueryJob) -> Reply:
         said = str(own)
     except (OSError, ValueError, TypeError, RuntimeError):
         pass
-    return Reply.failed(400, f"query syntax error: {said}")
+    return Reply.failed(400, Said(N_("query syntax error: %(why)s"), {"why": said}))
 
 
 def serialised(store: ReadableStore, job: QueryJob, spool: Spool, functions: Functions) -> Reply:
@@ -156,7 +161,7 @@ def serialised(store: ReadableStore, job: QueryJob, spool: Spool, functions: Fun
     except SyntaxError as exc:
         return syntax_refusal(exc, job)
     except (OSError, ValueError, TypeError, RuntimeError) as exc:  # Runtime: unknown function
-        return Reply.failed(400, failure("query failed", exc, job))
+        return Reply.failed(400, failure(exc, job))
     body = _Body(spool)
     try:
         results, head = _capped(results, job)
@@ -169,20 +174,21 @@ def serialised(store: ReadableStore, job: QueryJob, spool: Spool, functions: Fun
             stated.end()
     except Exception as exc:  # evaluation errors surface while results are read
         body.discard()
-        where = " while streaming" if body.file is not None else ""
-        return Reply.failed(400, failure(f"query failed{where}", exc, job))
+        return Reply.failed(400, failure(exc, job, streaming=body.file is not None))
     except BaseException:
         body.discard()
         raise
     return body.reply(head)
 
 
-def failure(what: str, exc: BaseException, job: QueryJob) -> str:
-    """The message of a failed query: the store's words, or the one answer to a failed
-    outbound call (see :mod:`sparql_endpoint.outbound`)."""
+def failure(exc: BaseException, job: QueryJob, *, streaming: bool = False) -> Said:
+    """Why a query failed: the store's words, or the one answer to a failed outbound call
+    (see :mod:`sparql_endpoint.outbound`); ``streaming``: after its answer had begun."""
     if failed_outbound(exc, calls_out=job.calls_out):
-        return f"query failed: {OUTBOUND_FAILURE}"
-    return f"{what}: {exc}"
+        return Said(N_("query failed: %(why)s"), {"why": Said(OUTBOUND_FAILURE, {})})
+    if streaming:
+        return Said(N_("query failed while streaming: %(why)s"), {"why": str(exc)})
+    return Said(N_("query failed: %(why)s"), {"why": str(exc)})
 
 
 class _RowsFull(Exception):

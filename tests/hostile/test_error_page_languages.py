@@ -34,6 +34,8 @@ from tests.audit_web_support import AGREEMENTS, INST, WORLD
 from tests.hostile.conftest import store_state
 
 BROWSER = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"
+#: A query whose SERVICE call fails (nothing listens on port 9 of the loopback).
+OUTBOUND = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
 #: Three English words in a row: the reason left untranslated (values are isolated apart).
 ENGLISH = re.compile(r"[A-Za-z]{2,}(?: [A-Za-z]{2,}){2}")
 SAID = re.compile(r'<p class="said">(.*?)</p>', re.S)
@@ -85,11 +87,22 @@ AUDITED = [
     ("/audit/compare?b=" + "9" * 300, 400, "999…"),
     ("/audit/compare?a=20200101T000000Z", 404, "20200101T000000Z"),
     ("/audit/compare?b=2020-01-01T10:00", 404, "2020-01-01T10:00"),
+    ("/sparql?query=" + urllib.parse.quote("SELECT * WHERE { ?s ?p }"), 400, "1:"),
+    ("/sparql?query=" + urllib.parse.quote(OUTBOUND), 400, "127.0.0.1:9"),
+    ("/sparql?query=" + urllib.parse.quote("SELECT * FROM <http://x/no> {}"), 400, "x/no"),
+    ("/sparql?query=" + urllib.parse.quote("INSERT DATA {}"), 400, "update="),
+    ("/sparql?query=ASK%7B%7D&query=ASK%7B%7D", 400, "query="),
+    ("/sparql?update=CLEAR%20ALL", 400, "POST"),
+    ("/graph-store?graph=" + urllib.parse.quote(INST + "none"), 404, INST + "none"),
+    ("/graph-store?graph=relative", 400, "relative"),
+    ("/graph-store?graph=urn:lamcoop:state", 400, "urn:lamcoop:state"),
+    ("/graph-store", 400, "?default"),
 ]
 BARE = [
     ("/audit", 404, "lamcoop audit"),
     ("/.well-known/void", 404, "lamcoop build"),
     ("/ontology", 404, "lamcoop build"),
+    ("/reconcile?queries=" + urllib.parse.quote('{"q0": {"query": "x"}}'), 503, "lamcoop refresh"),
 ]
 
 
