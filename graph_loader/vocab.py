@@ -236,6 +236,19 @@ def _rank(label: Labelled, lang: str) -> tuple[tuple[int, int, str, str, str], o
     return (tier, by_predicate, other, literal.value, tag), literal
 
 
+def each_language(labels: Iterable[Labelled]) -> tuple[ox.Literal, ...]:
+    """The labels readers of each of :data:`LANGUAGES` see (:func:`pick_label`), each once,
+    in the order of the languages: what keeps a thing's name for every reader.
+
+    >>> fa, en = ox.Literal("کتابخانه", language="fa"), ox.Literal("Library", language="en")
+    >>> [label.value for label in each_language([en, fa, ox.Literal("B", language="de")])]
+    ['Library', 'کتابخانه']
+    """
+    every = list(labels)
+    picked = (pick_label(every, lang=lang) for lang in LANGUAGES)
+    return tuple(dict.fromkeys(label for label in picked if label is not None))
+
+
 def label_texts(
     rows: Iterable[tuple[str, Labelled | None]], *, lang: str = DEFAULT_LANGUAGE
 ) -> dict[str, str | None]:

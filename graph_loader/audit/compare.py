@@ -23,6 +23,7 @@ from graph_loader.audit.runs import KeptRun, RunHead, RunResult, list_runs, read
 from graph_loader.graphs import AUDIT_SHAPES
 from graph_loader.settings import Settings
 from graph_loader.store import ReadableStore
+from graph_loader.vocab import DEFAULT_LANGUAGE
 
 FORMATS = ("text", "json")
 
@@ -59,12 +60,15 @@ def compare_runs(
     *,
     names: tuple[str, str] = ("a", "b"),
     heads: list[RunHead] | None = None,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> dict[str, Any]:
-    """What changed from the run ``a`` names to the run ``b`` names (as typed by a person);
-    raises :class:`RunParameterError` naming the parameter of a run it cannot tell."""
+    """What changed from the run ``a`` names to the run ``b`` names (as typed by a person),
+    agreements named for a reader of ``lang``; raises :class:`RunParameterError` naming the
+    parameter of a run it cannot tell."""
     known = heads if heads is not None else list_runs(store, settings)
     a_id, b_id = resolve_pair(known, a, b, base_iri=settings.base_iri, names=names)
-    first, second = read_run(store, settings, a_id), read_run(store, settings, b_id)
+    first = read_run(store, settings, a_id, lang=lang)
+    second = read_run(store, settings, b_id, lang=lang)
     if first is None or second is None:  # dropped since listed
         gone = names[0] if first is None else names[1]
         raise RunParameterError(gone, RunNameError(NO_LONGER_KEPT))

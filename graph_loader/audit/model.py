@@ -6,6 +6,8 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
+import pyoxigraph as ox
+
 
 @dataclass(frozen=True)
 class Component:
@@ -63,6 +65,9 @@ class Audit:
     consortia: list[Aggregate] = field(default_factory=list)
     #: Labels of the institutions and consortia the agreements concern.
     related_labels: dict[str, str | None] = field(default_factory=dict)
+    #: Each agreement's labels as a reader of each language sees them (distinct literals,
+    #: tagged as the data tags them): what a kept run records of it.
+    label_literals: dict[str, tuple[ox.Literal, ...]] = field(default_factory=dict)
     #: The filters that narrowed this audit to some of its agreements (empty: all of them).
     selection: dict[str, str] = field(default_factory=dict)
     #: The kept run these results are (:mod:`graph_loader.audit.runs`), and whether this

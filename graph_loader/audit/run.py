@@ -24,7 +24,14 @@ from graph_loader.graphs import AUDIT_SHAPES, ONTOLOGY, Purpose, graph_iris
 from graph_loader.integrity import severity_name, shacl_validate, term_text
 from graph_loader.settings import Settings
 from graph_loader.store import ReadableStore, Store
-from graph_loader.vocab import RDF, label_texts, label_values, sparql_prefixes
+from graph_loader.vocab import (
+    RDF,
+    Labelled,
+    each_language,
+    label_texts,
+    label_values,
+    sparql_prefixes,
+)
 
 _PREFIXES = sparql_prefixes("lamc", "sh", "rdfs", "skos", "org", "schema", "rdf")
 #: Binds ``?lp`` to each label predicate, so :func:`~graph_loader.vocab.pick_label` can rank.
@@ -126,7 +133,7 @@ def run_audit(
         raise LookupError(f"no audit profile in <{shapes_graph}>: run 'lamcoop build' first")
     components = read_profile(store, shapes_graph)
     report = shacl_validate(store, shapes_graph, data_graphs=chosen, engine=engine)
-    labels = _agreement_labels(store, chosen)
+    labels, label_literals = _agreement_labels(store, chosen)
     results, related_labels = _relate(
         store, [ox.NamedNode(g) for g in chosen], _results(labels, report.results, components)
     )
@@ -142,6 +149,7 @@ def run_audit(
         institutions=institutions,
         consortia=consortia,
         related_labels=related_labels,
+        label_literals=label_literals,
     )
     audit.kept_as, audit.kept_new = keep_run(store, settings, audit)
     write_audit_graph(store, settings, audit)
@@ -157,15 +165,24 @@ def _audited_graphs(store: Store, settings: Settings, graphs: list[str] | None) 
     return [*graphs, *extra]
 
 
-def _agreement_labels(store: Store, graphs: list[str]) -> dict[str, str | None]:
-    """Every agreement (instances of lamc:Agreement and its subclasses) with a label."""
+def _agreement_labels(
+    store: Store, graphs: list[str]
+) -> tuple[dict[str, str | None], dict[str, tuple[ox.Literal, ...]]]:
+    """Every agreement (instances of lamc:Agreement and its subclasses) with its label, and
+    the labels a reader of each language sees (:data:`~graph_loader.vocab.LANGUAGES`)."""
     rows = store.query(
         _PREFIXES + "SELECT DISTINCT ?a ?lp ?label WHERE { "
         "?k rdfs:subClassOf* lamc:Agreement . ?a a ?k "
         f"OPTIONAL {{ {_LABELS} ?a ?lp ?label }} }}",
         default_graph=[ox.NamedNode(g) for g in graphs],
     )
-    return label_texts((row["a"].value, labelled(row)) for row in rows)
+    found = [(row["a"].value, labelled(row)) for row in rows]
+    every: dict[str, list[Labelled]] = defaultdict(list)
+    for iri, label in found:
+        if label is not None:
+            every[iri].append(label)
+    shown = {iri: each_language(labels) for iri, labels in every.items()}
+    return label_texts(found), shown
 
 
 def labelled(row: Any) -> tuple[str, ox.Literal] | None:

@@ -4,7 +4,8 @@
 run's results, what ``/audit`` shows): the run as a ``prov:Activity`` (``lamc:AuditRun``)
 with its start and end, the graphs it read, the profile it used and a digest of each
 (``lamc:dataVersion``, ``lamc:profileVersion``), the components it checked, and per
-agreement its completeness, its label when the run read it and the components it lacks
+agreement its completeness, its labels when the run read them (the one a reader of each of
+English, Persian and Chinese saw, tagged as the data tags it) and the components it lacks
 (``lamc:missingComponent``: one statement a gap; severities, messages, shapes and challenges
 are the profile's, whose digest the run keeps).
 The graph describes itself (``prov:generatedAtTime``, ``prov:wasGeneratedBy``).
@@ -32,7 +33,16 @@ from graph_loader.graphs import AUDIT_RUN_PREFIX, AUDIT_SHAPES, Role, graph_name
 from graph_loader.provenance import read_sources
 from graph_loader.settings import Settings
 from graph_loader.store import ReadableStore, Store
-from graph_loader.vocab import LAMC, PROV, RDF, RDFS, XSD, sparql_prefixes
+from graph_loader.vocab import (
+    DEFAULT_LANGUAGE,
+    LAMC,
+    PROV,
+    RDF,
+    RDFS,
+    XSD,
+    pick_label,
+    sparql_prefixes,
+)
 
 _PREFIXES = sparql_prefixes("lamc", "prov", "rdfs")
 SOFTWARE = "https://w3id.org/lamcoop/software/lamcoop"
@@ -176,7 +186,11 @@ def run_triples(
         yield ox.Triple(node, generated_by, run)
         yield ox.Triple(node, audited, _n(result.iri))
         yield ox.Triple(node, completeness, _decimal(result.completeness))
-        if result.label is not None:
+        shown = audit.label_literals.get(result.iri)
+        if shown:  # as readers of each language see it then
+            for label in shown:
+                yield ox.Triple(node, RDFS.label, label)
+        elif result.label is not None:
             yield ox.Triple(node, RDFS.label, ox.Literal(result.label))
         for component_id in result.missing:
             yield ox.Triple(node, missing, names[component_id])
@@ -285,9 +299,12 @@ def _head_of(row: ox.QuerySolution, run_id: str, graph: str) -> RunHead:
     )
 
 
-def read_run(store: ReadableStore, settings: Settings, run_id: str) -> KeptRun | None:
-    """The kept run ``run_id`` with every agreement's result, or ``None`` when it is not
-    kept. Three queries bound to the run's graph: the cost grows with that run's results."""
+def read_run(
+    store: ReadableStore, settings: Settings, run_id: str, *, lang: str = DEFAULT_LANGUAGE
+) -> KeptRun | None:
+    """The kept run ``run_id`` with every agreement's result (labels for a reader of
+    ``lang``), or ``None`` when it is not kept. Three queries bound to the run's graph: the
+    cost grows with that run's results."""
     graph = {ox.Variable("g"): ox.NamedNode(run_graph(settings, run_id))}
     heads = [row for row in store.query(HEADS_QUERY, substitutions=graph)]
     if not heads:
@@ -305,7 +322,7 @@ def read_run(store: ReadableStore, settings: Settings, run_id: str) -> KeptRun |
     for row in store.query(MISSING_QUERY, substitutions=graph):
         if _is_string(row["component"]):
             gaps_of.setdefault(str(row["r"]), []).append(row["component"].value)
-    labels: dict[str, str | None] = {}
+    labels: dict[str, list[ox.Literal]] = {}
     completeness: dict[str, float | None] = {}
     gaps: dict[str, set[str]] = {}
     for row in store.query(RESULTS_QUERY, substitutions=graph):
@@ -313,12 +330,13 @@ def read_run(store: ReadableStore, settings: Settings, run_id: str) -> KeptRun |
             continue
         iri = row["agreement"].value
         gaps.setdefault(iri, set()).update(gaps_of.get(str(row["r"]), ()))
-        if labels.get(iri) is None:
-            labels[iri] = _text(row["label"])
+        if isinstance(row["label"], ox.Literal):
+            labels.setdefault(iri, []).append(row["label"])
         if completeness.get(iri) is None:
             completeness[iri] = _read_float(row["completeness"])
+    picked = {iri: pick_label(found, lang=lang) for iri, found in labels.items()}
     results = {
-        iri: RunResult(iri, labels.get(iri), completeness.get(iri), frozenset(gaps[iri]))
+        iri: RunResult(iri, _text(picked.get(iri)), completeness.get(iri), frozenset(gaps[iri]))
         for iri in sorted(gaps)
     }
     return KeptRun(head, tuple(sorted(used)), tuple(components), results)

@@ -139,18 +139,18 @@ def audit_compare() -> Response | str:
     def read() -> dict[str, Any]:
         with reader.reading() as view:
             try:
-                return compare_runs(view, svc.settings, a_id, b_id, heads=heads)
+                return compare_runs(view, svc.settings, a_id, b_id, heads=heads, lang=lang)
             except RunParameterError as exc:  # dropped by a write since listed
                 refuse_run(exc, 404)
 
-    data = svc.rendered.get(svc.executor.version, ("audit-compare", a_id, b_id), read)
+    lang = reader_language()
+    data = svc.rendered.get(svc.executor.version, ("audit-compare", a_id, b_id, lang), read)
     past = N_("page %(number)s is past the last page of the agreements that changed")
     rows, page = _slice(data["agreements"], past=past)
     if fmt == "json":
         response = jsonify({**data, "agreements": rows, "page": page})
-        response.headers["Vary"] = "Accept"
+        response.headers["Vary"] = "Accept, Accept-Language"  # the agreements' labels
         return response
-    lang = reader_language()
     base = svc.settings.base_iri
     return render_template(
         "ld/audit_compare.html",
