@@ -140,14 +140,37 @@ def test_compare_page_shows_what_changed(served):
     ]
     svc, lic, mou = (row[0] for row in EXPECTED_AGREEMENTS)
     assert changes == [
-        (svc, "added", "– → 8.3%", "", ", ".join(_missing_of_added())),
+        (svc, "added", "– → 8.3%", "", ", ".join(ENGLISH.get(c, c) for c in _missing_of_added())),
         (lic, "changed", "33.3% → 25.0%", "", "funding"),
         (mou, "changed", "8.3% → 25.0%", "coordinator, term", ""),
     ]
     components = {attrs["data-component"]: cells[1:] for attrs, cells in found["components"][1:]}
     assert components["coordinator"] == ["1", "0", "1", "1"]
     assert components["funding"] == ["0", "1", "1", "3"]
-    assert re.search(r'id="run-a">' + history.first, page.text)
+    assert re.search(r'id="run-a" dir="ltr">' + history.first, page.text)
+
+
+#: Components whose English label is not their id: the page names them by label.
+ENGLISH = {
+    "areas": "areas of cooperation",
+    "indicators": "performance indicators",
+    "data-protection": "data protection",
+}
+
+
+def test_compare_page_names_components_in_the_readers_language(served):
+    server, history = served
+    page = get(server, f"/audit/compare?a={history.first}&b=latest&lang=fa")
+    rows = {attrs["data-component"]: cells for attrs, cells in tables(page.text)["components"][1:]}
+    assert rows["coordinator"][0] == "هماهنگ‌کننده"
+    assert rows["areas"][0] == "حوزه‌های همکاری"
+    new = re.findall(r'<td class="new">(.*?)</td>', page.text, re.S)
+    assert any('<span data-component="funding">تأمین مالی</span>' in cell for cell in new)
+    assert any("</span>، <span" in cell for cell in new)  # the Persian comma between them
+    # The runs' names and times are isolates: a right-to-left line keeps its order.
+    assert re.search(r'<code id="run-b" dir="ltr">[^<]+</code> \(<time [^>]*dir="ltr">', page.text)
+    numbers = re.search(r'<table id="components"><thead><tr>(.*?)</tr>', page.text).group(1)
+    assert numbers.count('<th class="num">') == 4  # aligned as their figures are
 
 
 def _missing_of_added() -> list[str]:

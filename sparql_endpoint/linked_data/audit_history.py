@@ -17,10 +17,14 @@ from flask import Blueprint, Response, jsonify, render_template, request
 from graph_loader.audit import run_ids
 from graph_loader.audit.compare import RunParameterError, compare_runs, head_dict, resolve_pair
 from graph_loader.audit.graph import agreement_slug
+from graph_loader.audit.model import Component
+from graph_loader.audit.run import read_profile
 from graph_loader.audit.run_ids import LATEST, PREVIOUS, NoSuchRun
 from graph_loader.audit.runs import RunHead, list_runs
+from graph_loader.graphs import AUDIT_SHAPES
 from sparql_endpoint.context import service
 from sparql_endpoint.linked_data import reader
+from sparql_endpoint.linked_data.audit_pages import in_language
 from sparql_endpoint.linked_data.present import local_path, text_dir
 from sparql_endpoint.linked_data.request_args import kept_format, reader_language, whole_number
 from sparql_endpoint.negotiation import PAGE_OFFERS, negotiate
@@ -67,6 +71,19 @@ def _heads() -> list[RunHead]:
             return list_runs(view, svc.settings)
 
     return svc.rendered.get(svc.executor.version, "audit-runs", read)
+
+
+def _component_labels(lang: str) -> dict[str, str]:
+    """Each component of the current profile by its label in ``lang`` (else English, else
+    its id); read once per data version (a component only a kept run knows keeps its id)."""
+    svc = service()
+
+    def read() -> list[Component]:
+        with reader.reading() as view:
+            return read_profile(view, svc.settings.graph_iri(AUDIT_SHAPES))
+
+    profile = svc.rendered.get(svc.executor.version, "audit-profile", read)
+    return {c.id: in_language(c.labels, lang, c.id) for c in profile}
 
 
 def refuse_run(exc: RunParameterError, code: int) -> NoReturn:
@@ -154,6 +171,7 @@ def audit_compare() -> Response | str:
     base = svc.settings.base_iri
     return render_template(
         "ld/audit_compare.html",
+        component_label=_component_labels(lang),
         lang=lang,
         dir=text_dir(lang),
         data=data,

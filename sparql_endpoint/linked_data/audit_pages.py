@@ -59,7 +59,7 @@ MAX_CHOICES = 200
 HISTORY_ENDPOINTS = ("audit_history.audit_runs", "audit_history.audit_compare")
 
 
-def _in_language(said: dict[str, str], lang: str, fallback: str) -> str:
+def in_language(said: dict[str, str], lang: str, fallback: str) -> str:
     """Of texts by language tag, the one in ``lang``, else English, else ``fallback``; tags
     compared as language tags (the store lowercases them: ``zh-hans``)."""
     for wanted in (lang, DEFAULT_LANGUAGE):
@@ -75,7 +75,7 @@ def _messages(data: dict[str, Any], lang: str) -> Any:
     by_id = {c["id"]: c.get("message") or {} for c in data["components"]}
 
     def message(gap: dict[str, Any]) -> str:
-        return _in_language(by_id.get(gap["component"], {}), lang, gap.get("message") or "")
+        return in_language(by_id.get(gap["component"], {}), lang, gap.get("message") or "")
 
     return message
 
@@ -205,7 +205,7 @@ def _choices(audit: Audit, lang: str) -> dict[str, list[str]]:
 
 def _component_labels(data: dict[str, Any], lang: str) -> dict[str, str]:
     """Component id -> its label in ``lang`` (else English, else the id)."""
-    return {c["id"]: _in_language(c["label"], lang, c["id"]) for c in data["components"]}
+    return {c["id"]: in_language(c["label"], lang, c["id"]) for c in data["components"]}
 
 
 def _country_name(code: str, lang: str) -> str:
