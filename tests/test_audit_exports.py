@@ -170,6 +170,23 @@ def test_one_agreement_states_its_components_in_words(served):
     assert "Current situation" in gaps and "Table 6" in gaps  # category and citation
 
 
+def test_one_agreement_states_its_values_as_an_entity_page_shows_them(served):
+    """In Persian: a party linked by its Persian label, a date in the reader's calendar
+    words and digits, a provision's English text marked English (so a right-to-left page
+    keeps its full stop at its end); each value an isolate, as on an entity page."""
+    server, _, _ = served
+    page = get(server, "/audit/full?lang=fa").text
+    present = page.split('<table id="present">', 1)[1].split("</table>", 1)[0]
+    assert f'<a href="/id/institution/a" title="{INST}a"><bdi lang="fa" dir="rtl">' in present
+    assert "کتابخانهٔ الف" in present
+    assert re.search(r'<bdi lang="fa" dir="rtl" title="2001-12-01 \(xsd:date\)">[^<]*۲۰۰۱', present)
+    assert '<bdi lang="en" dir="ltr">A hosts the catalogue.</bdi>' in present
+    assert "<bdi>" not in present  # no isolate left without its direction
+    data = get(server, "/audit/full?format=json").json()
+    term = data["agreements"][0]["stated"]["term"]
+    assert {(v["kind"], v["datatype"].rsplit("#")[-1]) for v in term} == {("literal", "date")}
+
+
 def test_one_agreement_exports(served):
     server, _, _ = served
     data = get(server, "/audit/thin?format=json").json()

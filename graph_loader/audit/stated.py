@@ -42,8 +42,10 @@ _NOTES = f"""SELECT ?c ?what ?x ?lp ?label WHERE {{
 def stated(
     store: ReadableStore, agreement: str, components: list[Component], *, lang: str
 ) -> dict[str, list[dict[str, str]]]:
-    """Component id -> what ``agreement`` states for it: ``{"property", "value", "text"}``
-    each (``value`` the IRI or lexical form; ``text`` what a reader is shown)."""
+    """Component id -> what ``agreement`` states for it: ``{"property", "value", "text",
+    "kind", "lang", "datatype"}`` each (``value`` the IRI or lexical form; ``text`` what a
+    reader is shown; ``kind`` ``iri``, ``literal`` or ``blank``; ``lang`` the language tag of
+    the text shown, ``""`` for none; ``datatype`` a literal's datatype IRI, else ``""``)."""
     paths = {p for c in components for p in c.paths}
     texts: dict[tuple[str, Any], list[Any]] = defaultdict(list)
     bound = {ox.Variable("a"): ox.NamedNode(agreement)}
@@ -56,7 +58,7 @@ def stated(
     found: dict[str, list[dict[str, str]]] = {}
     for component in components:
         values = [
-            {"property": p, "value": _lexical(v), "text": _shown(v, labels, lang)}
+            {"property": p, "value": _lexical(v), **_shown(v, labels, lang)}
             for (p, v), labels in texts.items()
             if p in component.paths
         ]
@@ -95,10 +97,17 @@ def _lexical(term: Any) -> str:
     return term.value if isinstance(term, ox.NamedNode | ox.Literal) else ""
 
 
-def _shown(term: Any, labels: list[Any], lang: str) -> str:
+def _shown(term: Any, labels: list[Any], lang: str) -> dict[str, str]:
+    """What a reader is shown of ``term``: its text, kind, language and datatype."""
+    kind = "iri" if isinstance(term, ox.NamedNode) else "blank"
     if isinstance(term, ox.Literal):
-        return term.value
+        datatype = "" if term.language else term.datatype.value
+        return _said(term.value, "literal", term.language or "", datatype)
     label = pick_label(labels, lang=lang)
     if label is not None:
-        return label.value
-    return term.value if isinstance(term, ox.NamedNode) else ""
+        return _said(label.value, kind, label.language or "", "")
+    return _said(term.value if kind == "iri" else "", kind, "", "")
+
+
+def _said(text: str, kind: str, lang: str, datatype: str) -> dict[str, str]:
+    return {"text": text, "kind": kind, "lang": lang, "datatype": datatype}

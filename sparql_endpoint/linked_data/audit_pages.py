@@ -12,6 +12,7 @@ from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
+import pyoxigraph as ox
 from babel import Locale
 from flask import Blueprint, Response, current_app, render_template, request
 
@@ -34,7 +35,8 @@ from sparql_endpoint.linked_data.audit_exports import (
     stored_audit,
     vary,
 )
-from sparql_endpoint.linked_data.present import local_path, text_dir
+from sparql_endpoint.linked_data.entity_view import Link, Value, shown_as
+from sparql_endpoint.linked_data.present import Text, html_lang, local_path, text_dir
 from sparql_endpoint.linked_data.request_args import reader_language, whole_number
 from sparql_endpoint.refusals import N_, refuse
 
@@ -194,8 +196,23 @@ def audit_agreement(slug: str) -> Response:
         country_name=lambda code: _country_name(code, lang),
         local=lambda iri: local_path(iri, base),
         message=_messages(data, lang),
+        shown=lambda said: stated_value(said, lang, base),
     )
     return vary(Response(html, content_type="text/html; charset=utf-8"))
+
+
+def stated_value(said: dict[str, str], lang: str, base: str) -> Value:
+    """What an agreement states (one value of :func:`~graph_loader.audit.stated.stated`) as
+    an entity page shows a value: a thing linked by its label, a literal in its language
+    or in the reader's figures, a boolean as yes or no."""
+    text = Text(said["text"], html_lang(said["lang"]) if said["lang"] else "")
+    if said["kind"] == "iri":
+        return Value(graph="", link=Link(local_path(said["value"], base), text, said["value"]))
+    if said["kind"] == "literal":
+        datatype = ox.NamedNode(said["datatype"]) if said["datatype"] else None
+        literal = ox.Literal(said["value"], language=said["lang"] or None, datatype=datatype)
+        return shown_as(Value(graph=""), literal, lang)
+    return Value(graph="", literal=text if said["text"] else None)
 
 
 def _choices(audit: Audit, lang: str) -> dict[str, list[str]]:

@@ -102,6 +102,18 @@ def _labelled(iri: str, labels: Sequence[Labelled], lang: str, base: str) -> Lin
     return Link(local_path(iri, base), text, iri)
 
 
+def shown_as(v: Value, o: ox.Literal, lang: str) -> Value:
+    """``v`` showing the literal ``o`` as a reader of ``lang`` writes it: a typed value in
+    the reader's figures, a boolean as yes or no, a datatype with no plain form named."""
+    shown = plain(o, lang)
+    v.literal = shown or as_text(o)
+    if o.datatype.value == BOOLEAN and o.value in ("true", "false", "1", "0"):
+        v.boolean = o.value in ("true", "1")
+    elif shown is None and not o.language and o.datatype != XSD.string:
+        v.datatype = local_name(o.datatype.value)
+    return v
+
+
 class _Builder:
     def __init__(self, d: Description, lang: str, base: str, terms: Mapping[str, Link]):
         self.d, self.lang, self.base, self.terms = d, lang, base, terms
@@ -124,12 +136,7 @@ class _Builder:
         if isinstance(o, ox.NamedNode):
             v.link = self.link(o.value)
         elif isinstance(o, ox.Literal):
-            shown = plain(o, self.lang)
-            v.literal = shown or as_text(o)
-            if o.datatype.value == BOOLEAN and o.value in ("true", "false", "1", "0"):
-                v.boolean = o.value in ("true", "1")
-            elif shown is None and not o.language and o.datatype != XSD.string:
-                v.datatype = local_name(o.datatype.value)
+            shown_as(v, o, self.lang)
         elif isinstance(o, ox.BlankNode) and depth < 4:
             v.nested = self.rows(self.blank.get(o, []), depth + 1)
         v.citations = self.citations.get((s.subject, s.predicate, o), [])
