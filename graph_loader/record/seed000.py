@@ -234,6 +234,10 @@ def write_questions(w: RecordWriter, rows: list[dict[str, Any]]) -> None:
         bilingual(w, node, row)
 
 
+#: The row keys of the project's Persian and Chinese for a text it words itself.
+TRANSLATIONS = (("fa", "fa"), ("zh", "zh-Hans"))
+
+
 def write_literature(
     w: RecordWriter, study: ox.NamedNode, rows: list[dict[str, Any]]
 ) -> dict[str, int]:
@@ -270,6 +274,9 @@ def write_literature(
             w.add(node, LAMC.value, decimal(fig["value"]))
             w.add(node, LAMC.unit, ox.Literal(fig["unit"]))
             w.label(node, fig["en"], "en", translated=True)
+            for key, language in TRANSLATIONS:  # our Persian and Chinese of it
+                if fig.get(key):
+                    w.label(node, fig[key], language, translated=True)
         if row.get("note"):
             w.note(work, row["note"])
         claims[row["slug"]] = write_claims(w, work, row.get("claims") or [], first, 0)

@@ -13,7 +13,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph_loader.record.rows import Row, Tables, check_references, lamc_types, period
+from graph_loader.record.rows import (
+    Row,
+    Tables,
+    check_references,
+    lamc_types,
+    period,
+    third_language,
+)
 from graph_loader.record.tables import read_rows
 from graph_loader.record.writer import (
     RecordError,
@@ -234,6 +241,7 @@ def write_articles(w: RecordWriter, rows: list[Row], titles: dict[str, Row]) -> 
         title = titles[section]
         w.label(article, title["zh"], LANGUAGE)
         w.label(article, title["en"], "en", translated=True)
+        third_language(w, article, title, "zh")  # the section's Persian title (ours)
         w.add(article, DCTERMS.title, ox.Literal(title["zh"], language=LANGUAGE))
         for author in row.get("authors") or ():
             name = ox.Literal(author["zh"], language=LANGUAGE)
