@@ -19,7 +19,7 @@ import requests
 
 from graph_loader.audit.report import as_dict
 from graph_loader.audit.selection import Selection, narrow
-from graph_loader.audit.stored import read_audit
+from graph_loader.audit.stored import audit_for, read_audit, read_rows
 from graph_loader.store import open_store
 from tests.audit_support import COMPONENTS, settings
 from tests.audit_web_support import CODE, INST, A, build_audit_store
@@ -267,3 +267,21 @@ def test_agreements_table_pages(served):
         assert ('rel="next"' in page) == (number < 3)
     assert sorted(seen) == sorted(a.iri for a in whole.agreements)
     assert get(server, "/audit?size=1&page=4").status_code == 400
+
+
+@pytest.mark.parametrize("lang", ["en", "fa", "zh-Hans"])
+def test_the_pages_audit_in_each_language_is_the_stored_audit_read_for_it(served, lang):
+    """The pages read the audit graph once for every language (its rows), then pick each
+    language's labels: the same audit as one read for that language, and the page in that
+    language names what it read."""
+    server, _, path = served
+    store = open_store(path, read_only=True)
+    try:
+        rows = read_rows(store, settings())
+        assert rows is not None
+        assert audit_for(rows, lang=lang) == read_audit(store, settings(), lang=lang)
+    finally:
+        store.close()
+    for _ in range(2):  # the second request of a language, and of the first after it
+        page = get(server, f"/audit?lang={lang}").text
+        assert ("کتابخانهٔ الف" in page) == (lang == "fa")

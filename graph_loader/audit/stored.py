@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
 
 import pyoxigraph as ox
 
-from graph_loader.audit.model import AgreementResult, Audit, aggregates
+from graph_loader.audit.model import AgreementResult, Audit, Component, aggregates
 from graph_loader.audit.run import labelled, read_profile
 from graph_loader.graphs import AUDIT, AUDIT_SHAPES
 from graph_loader.settings import Settings
@@ -22,6 +24,7 @@ from graph_loader.store import ReadableStore
 from graph_loader.vocab import (
     DEFAULT_LANGUAGE,
     LAMC,
+    Labelled,
     label_filter,
     label_texts,
     sparql_prefixes,
@@ -73,16 +76,38 @@ CHALLENGE_LABELS_QUERY = (
 )
 
 
+@dataclass(frozen=True)
+class StoredRows:
+    """What the audit graph holds, read once for every reader's language: the run, the
+    results, whom each agreement concerns and every label found (picked per language by
+    :func:`audit_for`)."""
+
+    runs: list[Any]
+    missing: dict[str, list[str]]
+    completeness: dict[str, float]
+    related: dict[str, dict[str, set[str]]]
+    agreement_labels: list[tuple[str, Labelled | None]]
+    related_labels: list[tuple[str, Labelled | None]]
+    challenge_labels: list[tuple[str, Labelled | None]]
+    components: list[Component]
+
+
 def read_audit(
     store: ReadableStore, settings: Settings, *, lang: str = DEFAULT_LANGUAGE
 ) -> Audit | None:
     """The stored audit with labels for a reader of ``lang``, or ``None`` when no audit has
     been run (``store`` may be a service's read view)."""
+    rows = read_rows(store, settings)
+    return None if rows is None else audit_for(rows, lang=lang)
+
+
+def read_rows(store: ReadableStore, settings: Settings) -> StoredRows | None:
+    """The audit graph as :class:`StoredRows` (six queries bound to the graph), or ``None``
+    when no audit has been run."""
     graph = {ox.Variable("ag"): ox.NamedNode(settings.graph_iri(AUDIT))}
     runs = list(store.query(RUN_QUERY, substitutions=graph))
     if not runs:
         return None
-    started = _started(runs)
     missing: dict[str, list[str]] = defaultdict(list)
     completeness: dict[str, float] = {}
     for row in store.query(RESULTS_QUERY, substitutions=graph):
@@ -93,50 +118,60 @@ def read_audit(
     related: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for row in store.query(RELATIONS_QUERY, substitutions=graph):
         related[row["agreement"].value][_RELATIONS[row["p"].value]].add(row["x"].value)
-    labels = label_texts(
-        (
+    return StoredRows(
+        runs=runs,
+        missing=dict(missing),
+        completeness=completeness,
+        related=related,
+        agreement_labels=[
             (row["agreement"].value, labelled(row))
             for row in store.query(AGREEMENT_LABELS_QUERY, substitutions=graph)
-        ),
-        lang=lang,
-    )
-    related_labels = label_texts(
-        (
+        ],
+        related_labels=[
             (row["x"].value, labelled(row))
             for row in store.query(RELATED_LABELS_QUERY, substitutions=graph)
-        ),
-        lang=lang,
-    )
-    challenge_labels = label_texts(
-        (
+        ],
+        challenge_labels=[
             (row["c"].value, row["label"])
             for row in store.query(CHALLENGE_LABELS_QUERY, substitutions=graph)
-        ),
-        lang=lang,
+        ],
+        components=read_profile(store, settings.graph_iri(AUDIT_SHAPES)),
     )
-    components = read_profile(store, settings.graph_iri(AUDIT_SHAPES))
-    order = {c.id: c.order for c in components}
-    agreements = [
-        AgreementResult(
-            iri=iri,
-            label=labels.get(iri),
-            missing=tuple(sorted(missing[iri], key=lambda cid: (order.get(cid, 99), cid))),
-            completeness=value,
-            institutions=tuple(sorted(related[iri]["institutions"])),
-            consortia=tuple(sorted(related[iri]["consortia"])),
-            countries=tuple(sorted(related[iri]["countries"])),
+
+
+def audit_for(rows: StoredRows, *, lang: str = DEFAULT_LANGUAGE) -> Audit:
+    """The stored audit of ``rows`` with labels for a reader of ``lang`` (no store read:
+    a page in another language reuses the rows)."""
+    labels = label_texts(rows.agreement_labels, lang=lang)
+    related_labels = label_texts(rows.related_labels, lang=lang)
+    order = {c.id: c.order for c in rows.components}
+    nobody: dict[str, set[str]] = {}
+    agreements = []
+    for iri, value in rows.completeness.items():
+        related = rows.related.get(iri, nobody)
+        agreements.append(
+            AgreementResult(
+                iri=iri,
+                label=labels.get(iri),
+                missing=tuple(
+                    sorted(rows.missing.get(iri, ()), key=lambda c: (order.get(c, 99), c))
+                ),
+                completeness=value,
+                institutions=tuple(sorted(related.get("institutions", ()))),
+                consortia=tuple(sorted(related.get("consortia", ()))),
+                countries=tuple(sorted(related.get("countries", ()))),
+            )
         )
-        for iri, value in completeness.items()
-    ]
     institutions, consortia = aggregates(agreements, related_labels)
     agreements.sort(key=lambda a: a.iri)
+    runs = rows.runs
     return Audit(
         run=runs[0]["run"].value,
-        started=started,
+        started=_started(runs),
         seconds=0.0,
         graphs=sorted({r["used"].value for r in runs if r["used"] is not None}),
-        components=components,
-        challenge_labels=challenge_labels,
+        components=rows.components,
+        challenge_labels=label_texts(rows.challenge_labels, lang=lang),
         agreements=agreements,
         institutions=institutions,
         consortia=consortia,

@@ -1,7 +1,7 @@
 """The audit as the pages read it, and its exports.
 
-The stored audit is read once per data version and reader's language (the audit graph
-only, never the store's other data: :func:`graph_loader.audit.stored.read_audit`), then
+The stored audit graph is read once per data version for every language (the audit graph
+only, never the store's other data: :func:`graph_loader.audit.stored.read_rows`), then
 narrowed per request by the filters (``institution=``, ``consortium=``, ``country=``;
 :mod:`graph_loader.audit.selection`). Every format goes through the one negotiation
 (:func:`~sparql_endpoint.negotiation.negotiate`): HTML, the audit's JSON, CSV, XLSX, and each
@@ -21,7 +21,7 @@ from graph_loader.audit.model import Audit
 from graph_loader.audit.report import as_dict, render_csv, render_json, render_rdf
 from graph_loader.audit.selection import FILTERS, Selection, UnknownFilter, narrow
 from graph_loader.audit.spreadsheet import render_xlsx
-from graph_loader.audit.stored import read_audit
+from graph_loader.audit.stored import StoredRows, audit_for, read_rows
 from graph_loader.rdf_formats import RDF_SYNTAXES
 from sparql_endpoint.context import service
 from sparql_endpoint.linked_data import reader
@@ -78,8 +78,16 @@ def audit_dict(audit: Audit, lang: str) -> dict[str, Any]:
 
 
 def _read(lang: str) -> Audit | None:
+    """The stored audit for a reader of ``lang``, from the audit graph's rows read once per
+    data version for every language (a page in a second language reads no store)."""
+    svc = service()
+    rows = svc.rendered.get(svc.executor.version, "audit-rows", _rows)
+    return None if rows is None else audit_for(rows, lang=lang)
+
+
+def _rows() -> StoredRows | None:
     with reader.reading() as view:
-        return read_audit(view, service().settings, lang=lang)
+        return read_rows(view, service().settings)
 
 
 def selection() -> Selection:
