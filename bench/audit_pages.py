@@ -56,7 +56,7 @@ def main() -> None:
 
 
 def _paths(data: dict) -> list[str]:
-    paths = ["/audit", "/audit?lang=fa", "/audit?sort=label&page=3"]
+    paths = ["/audit", "/audit?lang=fa", "/audit?lang=zh-Hans", "/audit?sort=label&page=3"]
     for key, name in (("consortia", "consortium"), ("institutions", "institution")):
         if data[key]:
             paths.append("/audit?" + urlencode({name: data[key][0]["iri"]}))
