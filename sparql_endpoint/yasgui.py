@@ -12,11 +12,13 @@ from pathlib import Path
 
 from flask import Blueprint, Response, render_template, request, url_for
 
+from graph_loader.vocab import DEFAULT_LANGUAGE
 from sparql_endpoint.context import service
 from sparql_endpoint.examples import EXAMPLES
 from sparql_endpoint.interface_text import gettext
 from sparql_endpoint.linked_data.present import text_dir
 from sparql_endpoint.linked_data.request_args import reader_language
+from sparql_endpoint.refusals import N_
 
 blueprint = Blueprint(
     "yasgui",
@@ -27,6 +29,60 @@ blueprint = Blueprint(
 )
 
 ASSETS = ("yasgui/yasgui.min.js", "yasgui/yasgui.min.css")
+
+#: The words YASGUI writes (in English only: it has no translations of its own), as text or
+#: in ``placeholder``, ``title`` and ``aria-label``; the page puts each in the reader's
+#: language as YASGUI writes it (the script in ``templates/yasgui.html``).
+EDITOR_WORDS = (
+    N_("Query"),
+    N_("Table"),
+    N_("Response"),
+    N_("Simple view"),
+    N_("Ellipse"),
+    N_("Page size:"),
+    N_("All"),
+    N_("Show all"),
+    N_("Settings"),
+    N_("Open settings"),
+    N_("Request method"),
+    N_("Arguments"),
+    N_("Header Arguments"),
+    N_("Default Graphs"),
+    N_("Named Graphs"),
+    N_("Accept Headers"),
+    N_("Ask / Select"),
+    N_("Construct / Describe"),
+    N_("Add tab"),
+    N_("Add a new tab"),
+    N_("Close tab"),
+    N_("Clear endpoint"),
+    N_("Run query"),
+    N_("Share query"),
+    N_("Download result"),
+    N_("Download Results"),
+    N_("Filter query results"),
+    N_("First"),
+    N_("Previous"),
+    N_("Next"),
+    N_("Last"),
+    N_("pagination"),
+    N_("No data available in table"),
+    N_("Unable to get response from endpoint. Possible reasons:"),
+    N_("Incorrect endpoint URL"),
+    N_("Endpoint is down"),
+    N_("Try query in a new browser window"),
+)
+#: YASGUI's sentences with figures or names in them, by the name the script knows each by.
+EDITOR_FORMS = {
+    "results_in": N_("%(n)s results in %(t)s seconds"),
+    "results": N_("%(n)s results"),
+    "response_in": N_("Response in %(t)s seconds"),
+    "showing": N_("Showing %(start)s to %(end)s of %(total)s entries"),
+    "documentation": N_("View documentation of %(name)s"),
+    "shows": N_("Shows %(name)s view"),
+    "numbered": N_("%(name)s %(n)s"),
+    "sort": N_("%(name)s: activate to sort"),
+}
 
 
 def static_dir() -> Path:
@@ -55,8 +111,21 @@ def page() -> Response:
         style=url_for("yasgui.static", filename=ASSETS[1]),
         examples_data=[{"name": gettext(e.name), "query": e.query} for e in EXAMPLES],
         examples=EXAMPLES,
+        editor_words=editor_words(lang),
     )
     return Response(html, content_type="text/html; charset=utf-8")
+
+
+def editor_words(lang: str) -> dict[str, object]:
+    """YASGUI's words and sentences in the reader's language (none for English, which
+    YASGUI writes itself)."""
+    if lang == DEFAULT_LANGUAGE:
+        return {"lang": lang, "words": {}, "forms": {}}
+    return {
+        "lang": lang,
+        "words": {word: gettext(word) for word in EDITOR_WORDS},
+        "forms": {name: gettext(form) for name, form in EDITOR_FORMS.items()},
+    }
 
 
 def inline_scripts() -> list[str]:
