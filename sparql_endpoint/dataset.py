@@ -23,7 +23,7 @@ def void() -> Response:
         refuse(
             404, N_("there is no VoID description yet: run %(command)s"), command="'lamcoop build'"
         )
-    fmt = negotiate(request, GRAPH_OFFERS, what="VoID")
+    fmt = negotiate(request, GRAPH_OFFERS, what=N_("VoID"))
     job = QueryJob(
         "CONSTRUCT WHERE { ?s ?p ?o }",
         GRAPH_OFFERS.media_type(fmt),

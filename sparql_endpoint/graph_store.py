@@ -62,7 +62,7 @@ def read_graph() -> Response:
     graph = _target()
     if not _exists(graph):
         refuse(404, N_("there is no graph <%(iri)s> in the store"), iri=graph)
-    fmt = negotiate(request, GRAPH_OFFERS, what="a graph")
+    fmt = negotiate(request, GRAPH_OFFERS, what=N_("a graph"))
     job = QueryJob(
         _ALL, GRAPH_OFFERS.media_type(fmt), graph_result=True, default_graphs=(graph or "",)
     )

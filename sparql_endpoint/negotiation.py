@@ -40,7 +40,7 @@ from typing import Any, Generic, TypeVar, cast
 import flask
 import pyoxigraph as ox
 from werkzeug.datastructures import Headers, MIMEAccept
-from werkzeug.exceptions import BadRequest, NotAcceptable, RequestedRangeNotSatisfiable
+from werkzeug.exceptions import RequestedRangeNotSatisfiable
 from werkzeug.http import parse_accept_header
 from werkzeug.wrappers import Request, Response
 
@@ -52,6 +52,7 @@ from graph_loader.rdf_formats import (
     find,
 )
 from graph_loader.safe_output import quoted
+from sparql_endpoint.refusals import N_, Refused, Said
 
 F = TypeVar("F", bound=Hashable)
 R = TypeVar("R", bound=Response)
@@ -82,8 +83,12 @@ KNOWN_SYNTAXES: tuple[Syntax, ...] = (
 FORMAT_PARAMETERS = ("format", "output")
 
 
-class UnknownFormat(BadRequest):
+class UnknownFormat(Refused):
     """A ``format=`` naming no format lamcoop knows (400, listing this response's names)."""
+
+    def __init__(self, given: str, names: list[str] | tuple[str, ...]):
+        message = N_("unknown format %(given)s: use one of %(names)s (or an Accept header)")
+        super().__init__(400, Said(message, {"given": quoted(given), "names": ", ".join(names)}))
 
 
 class Offers(Generic[F]):
@@ -194,10 +199,7 @@ def choose(accept: str | None, offers: Offers[F], *, format_param: str | None = 
         if named is not None:
             return named
         if find(KNOWN_SYNTAXES, format_param) is None:
-            raise UnknownFormat(
-                f"unknown format {quoted(format_param[:100])}: use one of "
-                f"{', '.join(offers.names)} (or an Accept header)"
-            )
+            raise UnknownFormat(format_param[:100], offers.names)
     best = parse_accept(accept).best_match(list(offers.by_media_type))
     return None if best is None else offers.by_media_type[best]
 
@@ -236,8 +238,8 @@ def negotiate(
 ) -> F:
     """The format to answer ``request`` in, among ``offers``; 406 naming them when none fits.
 
-    ``what`` names the response in the 406 message; ``cache`` (the service's) remembers
-    choices for hot routes.
+    ``what`` names the response in the 406 message (marked with ``N_``: a page says it in
+    the reader's language); ``cache`` (the service's) remembers choices for hot routes.
 
     >>> from werkzeug.test import EnvironBuilder
     >>> def asking(**kw):
@@ -249,13 +251,15 @@ def negotiate(
     >>> negotiate(asking(headers={"Accept": "image/png"}), PAGE_OFFERS, what="the list")
     Traceback (most recent call last):
     ...
-    werkzeug.exceptions.NotAcceptable: 406 Not Acceptable: the list can be served as \
+    sparql_endpoint.refusals.Refused: 406 Not Acceptable: the list can be served as \
 text/html, application/json, application/xhtml+xml
     """
     pick = cache.choose if cache is not None else choose
     fmt = pick(request.headers.get("Accept"), offers, format_param=format_param(request))
     if fmt is None:
-        raise NotAcceptable(f"{what} can be served as {', '.join(offers.media_types)}")
+        types = ", ".join(offers.media_types)
+        said: dict[str, str | Said] = {"what": Said(what, {}), "types": types}
+        raise Refused(406, Said(N_("%(what)s can be served as %(types)s"), said))
     return fmt
 
 

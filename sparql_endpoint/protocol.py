@@ -134,7 +134,7 @@ def _query(text: str, params: MultiDict) -> Response:
     _refuse_outside(info, (*default_graphs, *named_graphs))
     graph_result = info.form in ("CONSTRUCT", "DESCRIBE")
     offers: Offers = GRAPH_OFFERS if graph_result else RESULTS_OFFERS
-    fmt = negotiate(request, offers, what="this query's result", cache=svc.formats)
+    fmt = negotiate(request, offers, what=N_("this query's result"), cache=svc.formats)
     protocol_dataset = bool(default_graphs or named_graphs)
     job = QueryJob(
         text=text,
@@ -201,7 +201,7 @@ def _update(text: str, params: MultiDict) -> Response:
 
 # -- the bare endpoint -----------------------------------------------------------------------
 def _describe() -> Response:
-    fmt = negotiate(request, DESCRIBE_OFFERS, what="the service description")
+    fmt = negotiate(request, DESCRIBE_OFFERS, what=N_("the service description"))
     if fmt == HTML_SYNTAX.format:
         return yasgui.page()
     return service_description.response(fmt)

@@ -55,7 +55,7 @@ FILTER_REASONS = {
 
 def audit_format() -> Any:
     """html, json, csv, xlsx or a pyoxigraph RDF format; 406 when none fits."""
-    return negotiate(request, AUDIT_OFFERS, what="the audit")
+    return negotiate(request, AUDIT_OFFERS, what=N_("the audit"))
 
 
 def stored_audit(lang: str) -> Audit:

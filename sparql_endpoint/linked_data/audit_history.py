@@ -120,7 +120,7 @@ def _slice(items: list[Any], *, past: str) -> tuple[list[Any], dict[str, Any]]:
 @blueprint.get("/audit/runs")
 def audit_runs() -> Response | str:
     """Every kept audit run, newest first, with its start, agreements and completeness."""
-    fmt = negotiate(request, PAGE_OFFERS, what="the list of audit runs")
+    fmt = negotiate(request, PAGE_OFFERS, what=N_("the list of audit runs"))
     newest = list(reversed(_heads()))
     shown, page = _slice(newest, past=N_("page %(number)s is past the last page of the audit runs"))
     if fmt == "json":
@@ -144,7 +144,7 @@ def audit_compare() -> Response | str:
     """What changed from run ``a`` (default ``previous``) to run ``b`` (default ``latest``):
     run identifiers, ``latest``, ``previous`` or times (``2026-12-06``, ``2026-12-06T19:40``).
     An unknown run is 404, an ambiguous or malformed one 400, each naming its parameter."""
-    fmt = negotiate(request, PAGE_OFFERS, what="the comparison of audit runs")
+    fmt = negotiate(request, PAGE_OFFERS, what=N_("the comparison of audit runs"))
     a, b = request.args.get("a", PREVIOUS), request.args.get("b", LATEST)
     svc = service()
     heads = _heads()

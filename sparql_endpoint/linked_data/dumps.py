@@ -31,7 +31,7 @@ blueprint = Blueprint("dumps", __name__, template_folder="templates")
 def listing() -> Response | str:
     """Every dump with its media type, size and SHA-256 (HTML, or JSON with ?format=json)."""
     files = read_manifest(service().settings)
-    if negotiate(request, PAGE_OFFERS, what="the list of dumps") == "json":
+    if negotiate(request, PAGE_OFFERS, what=N_("the list of dumps")) == "json":
         return jsonify([f.__dict__ for f in files])
     lang = reader_language()
     return render_template("ld/dumps.html", files=files, lang=lang, dir=text_dir(lang))

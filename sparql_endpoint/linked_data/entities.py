@@ -56,7 +56,7 @@ TERM_LABELS_QUERY = sparql_prefixes("rdfs") + (
 
 def _negotiated() -> DocFormat:
     """The representation the request asks for (``format=`` or Accept); 406 when none fits."""
-    return negotiate(request, DOC_OFFERS, what="entity documents")
+    return negotiate(request, DOC_OFFERS, what=N_("entity documents"))
 
 
 def _query_suffix() -> str:

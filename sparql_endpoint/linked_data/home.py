@@ -77,7 +77,7 @@ def kind_list(kind: str) -> Response | str:
         refuse(
             404, N_("no list %(kind)s; the lists are: %(lists)s"), kind=quoted(kind), lists=lists
         )
-    as_json = negotiate(request, PAGE_OFFERS, what="the list") == "json"
+    as_json = negotiate(request, PAGE_OFFERS, what=N_("the list")) == "json"
     after = decode_key(request.args.get("after"))
     size = whole_number("size", most=MAX_PAGE_SIZE, default=PAGE_SIZE)
     lang = reader_language()

@@ -33,7 +33,7 @@ ONTOLOGY_QUERY = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?og { ?s ?p ?o } }"
 @blueprint.get("/ontology")
 def ontology() -> Response:
     """The ontology in the negotiated format."""
-    return _serve(negotiate(request, DOC_OFFERS, what="the ontology"))
+    return _serve(negotiate(request, DOC_OFFERS, what=N_("the ontology")))
 
 
 @blueprint.get("/ontology.<ext>")

@@ -34,7 +34,7 @@ def search_page() -> Response | str:
     """Entities whose labels or identifiers match ``q``, ranked; ``type=`` keeps one kind,
     ``page=`` pages."""
     q = _query()
-    as_json = negotiate(request, PAGE_OFFERS, what="the search") == "json"
+    as_json = negotiate(request, PAGE_OFFERS, what=N_("the search")) == "json"
     kind = request.args.get("type") or None
     if kind is not None and kind not in {k.name for k in KINDS}:
         refuse(400, N_("type must be one of: %(kinds)s"), kinds=", ".join(k.name for k in KINDS))

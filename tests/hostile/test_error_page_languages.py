@@ -97,6 +97,8 @@ AUDITED = [
     ("/graph-store?graph=relative", 400, "relative"),
     ("/graph-store?graph=urn:lamcoop:state", 400, "urn:lamcoop:state"),
     ("/graph-store", 400, "?default"),
+    ("/search?q=x&format=bogus", 400, "bogus"),
+    ("/audit?format=" + "x" * 300, 400, "jsonld"),
 ]
 BARE = [
     ("/audit", 404, "lamcoop audit"),
@@ -148,6 +150,21 @@ def test_a_run_that_names_several_reads_in_the_readers_language(audited, lang):
 @pytest.mark.parametrize("lang", ["fa", "zh-Hans"])
 def test_a_refusal_on_an_unbuilt_store_reads_in_the_readers_language(bare, lang):
     _check(bare, BARE, lang)
+
+
+@pytest.mark.parametrize("lang", ["fa", "zh-Hans"])
+def test_a_format_the_page_cannot_be_served_in_reads_in_the_readers_language(audited, lang):
+    """406: a browser asking for HTML alone where none is served (a result, a graph)."""
+    before = store_state(audited)
+    with service_client(audited) as client:
+        for path in ("/sparql?query=ASK%7B%7D", "/graph-store?default"):
+            reply = client.get(path, headers={"Accept": "text/html", "Accept-Language": lang})
+            assert reply.status_code == 406, path
+            said = SAID.search(reply.text)
+            assert said and "application/" in said.group(1), (path, reply.text)
+            words = html.unescape(ISOLATE.sub(" ", said.group(1)))
+            assert not ENGLISH.search(words), (path, said.group(1))
+    assert store_state(audited) == before
 
 
 def test_the_english_line_is_unchanged_for_other_clients(audited):
