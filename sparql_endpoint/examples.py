@@ -1,4 +1,5 @@
-"""Example queries the editor offers: researchers' questions about the dataset of record.
+"""Example queries the editor offers: researchers' questions about the dataset of record,
+their labels in the reader's language.
 
 They use only the terms fixed in ``docs/vocabulary.md``; a test runs each one against the
 built store.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from graph_loader.vocab import sparql_prefixes
+from graph_loader.vocab import DEFAULT_LANGUAGE, sparql_prefixes
 
 #: The prefixes every example declares (a few, so the editor shows short queries).
 PREFIXES = sparql_prefixes("lamc", "org", "skos", "dcterms")
@@ -20,12 +21,33 @@ def N_(text: str) -> str:
     return text
 
 
+#: Where an example's query names the reader's language (labels picked for the reader).
+READER = '"READER"'
+
+
 @dataclass(frozen=True)
 class Example:
-    """A named question and the query that answers it."""
+    """A named question and the query that answers it, labels in the reader's language
+    (:data:`READER` in ``text`` stands for it).
+
+    >>> example = Example("x", 'SELECT * { ?s ?p ?l FILTER(langMatches(LANG(?l), "READER")) }')
+    >>> example.query_in("fa")
+    'SELECT * { ?s ?p ?l FILTER(langMatches(LANG(?l), "fa")) }'
+    >>> example.query == example.query_in("en")
+    True
+    """
 
     name: str
-    query: str
+    text: str
+
+    @property
+    def query(self) -> str:
+        """The query with its labels in English."""
+        return self.query_in(DEFAULT_LANGUAGE)
+
+    def query_in(self, lang: str) -> str:
+        """The query for a reader of ``lang`` (one of the pages' language tags)."""
+        return self.text.replace(READER, f'"{lang}"')
 
 
 def _q(body: str) -> str:
@@ -38,7 +60,8 @@ EXAMPLES: tuple[Example, ...] = (
         _q("""
 SELECT ?code ?label ?frequency WHERE {
   ?code skos:inScheme ?scheme ; lamc:frequency ?frequency ; skos:prefLabel ?label .
-  FILTER (STRENDS(STR(?scheme), "/id/scheme/lam-study-codes") && langMatches(LANG(?label), "en"))
+  FILTER (STRENDS(STR(?scheme), "/id/scheme/lam-study-codes"))
+  FILTER (langMatches(LANG(?label), "READER"))
 }
 ORDER BY DESC(?frequency) LIMIT 20"""),
     ),
@@ -53,7 +76,7 @@ WHERE {
   FILTER (STRENDS(STR(?scheme), "/id/scheme/lam-study-selective-codes"))
   FILTER (STRENDS(STR(?figure), "/figure-1"))
   ?r skos:prefLabel ?role ; skos:notation ?number .
-  FILTER (langMatches(LANG(?label), "en") && langMatches(LANG(?role), "en"))
+  FILTER (langMatches(LANG(?label), "READER") && langMatches(LANG(?role), "READER"))
 }
 GROUP BY ?role ?number ORDER BY ?number"""),
     ),
@@ -63,7 +86,7 @@ GROUP BY ?role ?number ORDER BY ?number"""),
 SELECT ?consortium ?name (COUNT(DISTINCT ?member) AS ?namedMembers) (MAX(?count) AS ?statedMembers)
 WHERE {
   ?consortium a lamc:Consortium .
-  OPTIONAL { ?consortium skos:prefLabel ?name FILTER (langMatches(LANG(?name), "en")) }
+  OPTIONAL { ?consortium skos:prefLabel ?name FILTER (langMatches(LANG(?name), "READER")) }
   OPTIONAL { ?consortium org:hasMember ?member }
   OPTIONAL { ?consortium lamc:memberCount ?count }
 }

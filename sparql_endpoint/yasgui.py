@@ -109,7 +109,7 @@ def page() -> Response:
         installed=installed() and request.args.get("editor") != "form",
         script=url_for("yasgui.static", filename=ASSETS[0]),
         style=url_for("yasgui.static", filename=ASSETS[1]),
-        examples_data=[{"name": gettext(e.name), "query": e.query} for e in EXAMPLES],
+        examples_data=[{"name": gettext(e.name), "query": e.query_in(lang)} for e in EXAMPLES],
         examples=EXAMPLES,
         editor_words=editor_words(lang),
     )

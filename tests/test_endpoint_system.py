@@ -10,7 +10,7 @@ import re
 import pyoxigraph as ox
 import pytest
 
-from sparql_endpoint.examples import EXAMPLES
+from sparql_endpoint.examples import EXAMPLES, READER
 from sparql_endpoint.openapi import undeclared_routes
 from sparql_endpoint.yasgui import installed
 from tests.conftest import service_client
@@ -139,12 +139,24 @@ def test_editor_page_is_served_with_its_own_files(client):
     assert "cdn" not in page.text.lower()
 
 
+@pytest.mark.parametrize("lang", ["en", "fa", "zh-Hans"])
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda e: e.name[:40])
-def test_example_queries_answer_on_the_dataset_of_record(client, example):
-    response = client.get("/sparql", query_string={"query": example.query})
+def test_example_queries_answer_on_the_dataset_of_record(client, example, lang):
+    """Each example finds something in every reader's language, and gives it labels in
+    that language where it asks for the reader's."""
+    response = client.get("/sparql", query_string={"query": example.query_in(lang)})
     assert response.status_code == 200, response.text
     rows = response.get_json()["results"]["bindings"]
     assert rows, f"the example {example.name!r} finds nothing in the dataset of record"
+    if READER in example.text:
+        tags = {v["xml:lang"].lower() for r in rows for v in r.values() if "xml:lang" in v}
+        assert tags == {lang.lower()}, (example.name, tags)
+
+
+def test_the_editor_offers_the_examples_in_the_readers_language(client):
+    page = client.get("/sparql?lang=fa&editor=form", headers={"Accept": "text/html"})
+    assert "langMatches(LANG(?label), &#34;fa&#34;)" in page.text
+    assert "&#34;READER&#34;" not in page.text and "READER" not in page.text
 
 
 def test_serve_get_self_check(dataset_store, lamcoop):
