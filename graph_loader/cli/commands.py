@@ -4,7 +4,6 @@ these start without the build's reasoning, validation and audit)."""
 from __future__ import annotations
 
 import contextlib
-import io
 import json
 import os
 import signal
@@ -18,10 +17,9 @@ import pyoxigraph as ox
 from graph_loader import provenance
 from graph_loader.bounded import place, strip_bom
 from graph_loader.cli.state import AppState, pass_state
+from graph_loader.cli.table_options import table_options
 from graph_loader.graphs import Role, role_of
 from graph_loader.importers import IMPORTERS, default_report_path, detect, import_file
-from graph_loader.importers.solar_hijri import CALENDARS
-from graph_loader.importers.spelling import DATE_ORDERS
 from graph_loader.loading import LoadError, LoadInterrupted, LoadResult, file_graph, load_file
 from graph_loader.query_limits import QueryLimitError, check
 from graph_loader.rdf_formats import (
@@ -57,51 +55,17 @@ from graph_loader.xml_text import cleaned, is_xml
     default=None,
     help="Read the files as tables with this importer (default: told from the file).",
 )
-@click.option("--skip-invalid", is_flag=True, help="Load a table's good rows; report the bad ones.")
 @click.option(
     "--report",
     type=click.Path(dir_okay=False),
     default=None,
     help="Where a table's rejected rows go (default {file name}-rejected.csv beside the table).",
 )
-@click.option(
-    "--date-order",
-    type=click.Choice(DATE_ORDERS),
-    default=None,
-    help="Read register dates such as 03/04/2021 as day/month (dmy) or month/day (mdy); "
-    "without it such a date is an error when both readings are dates.",
-)
-@click.option(
-    "--calendar",
-    type=click.Choice(CALENDARS),
-    default="gregorian",
-    show_default=True,
-    help="The calendar of register dates written in digits with a year before 1500: "
-    "solar-hijri reads 1398/02/24 as 2019-05-14. A date naming a Solar Hijri month "
-    "(۲۴ اردیبهشت ۱۳۹۸) is read as one either way.",
-)
-@click.option(
-    "--encoding",
-    default=None,
-    callback=lambda _ctx, _param, value: _text_encoding(value),
-    help="The text encoding of a CSV, TSV or JSON table (cp1252, cp1256, gbk...; default "
-    "UTF-8, latin-1 for the IMLS file). RDF is always UTF-8.",
-)
+@table_options
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @pass_state
 def load_command(
-    state: AppState,
-    files,
-    graph,
-    format_name,
-    append,
-    importer,
-    skip_invalid,
-    report,
-    date_order,
-    calendar,
-    encoding,
-    quiet,
+    state: AppState, files, graph, format_name, append, importer, report, quiet, **table
 ) -> None:
     """Load RDF files or tables (agreement registers, institution registries), each
     atomically into its own named graph (gzip accepted for RDF)."""
@@ -111,12 +75,6 @@ def load_command(
         chosen = rdf_format(format_name) if format_name else None
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--format") from None
-    table = {
-        "skip_invalid": skip_invalid,
-        "date_order": date_order,
-        "calendar": calendar,
-        "encoding": encoding,
-    }
     with stop_on_signals():
         store = state.store(create=True)  # a recovery it runs is stopped by a signal too
         _load_all(store, state, files, graph, chosen, append, importer, report, quiet, table)
@@ -149,6 +107,11 @@ def _load_all(store, state, files, graph, chosen, append, importer, report, quie
                 raise click.UsageError(
                     f"{name} is RDF, which is read as UTF-8: --encoding names a table's encoding"
                 )
+            if table["language"]:
+                raise click.UsageError(
+                    f"{name} is RDF, whose literals carry their own language tags: --language "
+                    "names an agreement register's language"
+                )
             _echo_loaded(
                 load_file(
                     store,
@@ -164,18 +127,6 @@ def _load_all(store, state, files, graph, chosen, append, importer, report, quie
             abandon(exc)
         except LoadError as exc:
             raise click.ClickException(str(exc)) from None
-
-
-def _text_encoding(name: str | None) -> str | None:
-    """``name`` when Python reads text in that encoding; else a usage error naming it."""
-    if name is None:
-        return None
-    try:
-        io.TextIOWrapper(io.BytesIO(), encoding=name)
-    except LookupError:
-        message = f"{name!r} is not a text encoding"
-        raise click.BadParameter(message, param_hint="--encoding") from None
-    return name
 
 
 def _check_load_options(files, graph, format_name, append, importer, report) -> None:

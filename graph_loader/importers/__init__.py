@@ -127,6 +127,7 @@ def import_file(
     date_order: str | None = None,
     calendar: str = "gregorian",
     encoding: str | None = None,
+    language: str | None = None,
 ) -> ImportResult:
     """Import one table with the named importer (default: :func:`detect`).
 
@@ -134,7 +135,9 @@ def import_file(
     ``date_order`` (``dmy``, ``mdy``) reads dates such as ``03/04/2021`` that have two readings;
     ``calendar`` (``solar-hijri``) reads dates in digits such as ``1398/02/24`` in that calendar;
     ``encoding`` names the text encoding of a CSV, TSV or JSON table (default: the
-    importer's, UTF-8 but for the IMLS file).
+    importer's, UTF-8 but for the IMLS file); ``language`` (a BCP 47 tag) is an agreement
+    register's language where it has no language column or a row leaves it empty (default
+    ``und``; the registries' importers read their languages from their files).
     """
     path = Path(path)
     name = importer or detect(path, store=store, encoding=encoding)
@@ -143,6 +146,11 @@ def import_file(
             f"{path}: no importer {quoted(name)}; use one of {', '.join(IMPORTERS)}"
             if name
             else f"{path}: not a table an importer reads; load it as RDF"
+        )
+    if language is not None and not getattr(IMPORTERS[name], "takes_language", False):
+        raise ImportFailed(
+            f"{path}: the {name} importer reads each name's language from the file; "
+            "--language names an agreement register's language"
         )
     return run_import(
         store,
@@ -157,4 +165,5 @@ def import_file(
         date_order=date_order,
         calendar=calendar,
         encoding=encoding,
+        language=language,
     )

@@ -32,6 +32,7 @@ from graph_loader.importers.common import (
     literal,
     slugify,
     split_multi,
+    word_slug,
 )
 from graph_loader.importers.lookup import StoreLookup, is_iri, named_node
 from graph_loader.importers.register_rows import (
@@ -59,6 +60,8 @@ AREAS_SCHEME = "cooperation-areas"
 class AgreementImporter:
     """Reads an agreement register and writes one ``lamc:Agreement`` per row."""
 
+    #: Whether ``lamcoop load --language`` names the table's language (else it says its own).
+    takes_language = True
     name = "agreements"
     encoding = "utf-8-sig"
 
@@ -109,7 +112,7 @@ class _AgreementWriter:
         self.quads: list[ox.Quad] = []
         self.slug = self.written = ""
         self.me = ox.NamedNode(f"{self.ctx.base_iri}id/agreement/_")
-        self.language: str | None = "und"
+        self.language: str | None = self.ctx.language
 
     def write(self) -> None:
         self.problems.extend(self.row.unread)
@@ -241,11 +244,9 @@ class _AgreementWriter:
     def _governance(self, value: str) -> None:
         unit = self.lookup.unit(value)
         if unit is None:
-            slug = slugify(value)
+            slug = word_slug(value)
             if not slug:
-                raise ValueError(
-                    f"{quoted(value)} gives no ASCII words for the unit's IRI; give its IRI"
-                )
+                raise ValueError(f"{quoted(value)} gives no words for the unit's IRI; give its IRI")
             unit = self.ctx.iri("unit", f"{self.slug}--{slug}")
             self.add(unit, RDF.type, LAMC.OrganisationalUnit)
             self.add(unit, RDFS.label, literal(value, self.language))
@@ -262,11 +263,9 @@ class _AgreementWriter:
         self.add(self.me, LAMC.cooperationArea, concept)
 
     def _own_concept(self, value: str) -> ox.NamedNode:
-        slug = slugify(value)
+        slug = word_slug(value)
         if not slug:
-            raise ValueError(
-                f"{quoted(value)} gives no ASCII words for a concept IRI; give its IRI"
-            )
+            raise ValueError(f"{quoted(value)} gives no words for a concept IRI; give its IRI")
         scheme = self.ctx.iri("scheme", self.importer.own_scheme)
         concept = self.ctx.iri("concept", self.importer.own_scheme, slug)
         self.add(scheme, RDF.type, SKOS.ConceptScheme)

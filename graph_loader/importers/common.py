@@ -25,6 +25,7 @@ import pyoxigraph as ox
 
 from graph_loader.bounded import CELL_LIMIT, Refused
 from graph_loader.loading import LoadError
+from graph_loader.normalise import fold
 from graph_loader.store import Store
 
 #: Any RDF term pyoxigraph gives or takes.
@@ -94,6 +95,9 @@ class ImportContext:
     #: The calendar of dates in digits before the year 1500: ``gregorian`` (they are an
     #: error) or ``solar-hijri`` (see :mod:`graph_loader.importers.solar_hijri`).
     calendar: str = "gregorian"
+    #: The language of a register's texts where a row does not say (a BCP 47 tag; ``und``:
+    #: undetermined, ``lamcoop load --language`` names another).
+    language: str = "und"
 
     def iri(self, kind: str, *slugs: str) -> ox.NamedNode:
         """``{base}id/{kind}/{slug}[/{slug}...]``."""
@@ -114,6 +118,22 @@ def slugify(text: str) -> str:
     """A slug made from free text (accents stripped; empty when nothing ASCII is left)."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower()))
+
+
+def word_slug(text: str) -> str:
+    """A slug for a term a register names in words (a cooperation area, a governing unit):
+    its ASCII words when it has any (:func:`slugify`), else its words in their own script,
+    folded as search folds them (:func:`graph_loader.normalise.fold`: Persian letter
+    variants one, ZWNJ and marks dropped, Chinese simplified), so that a Persian or Chinese
+    register's own terms get IRIs too, the same however the letters were typed; empty for
+    text with no letter or digit.
+
+    >>> word_slug("Union catalogue"), word_slug("امانت بین‌کتابخانه‌اي"), word_slug("聯合 目錄")
+    ('union-catalogue', 'امانت-بینکتابخانهای', '联合-目录')
+    >>> word_slug("؟!«»")
+    ''
+    """
+    return slugify(text) or "-".join(unicodedata.normalize("NFC", fold(text)).split())
 
 
 #: Semicolons as Persian (``؛``) and Chinese (``；``) write them separate values as ``;``

@@ -66,6 +66,8 @@ _ADDRESS_PARTS = (
 class ImlsMuseumImporter:
     """Reads the Museum Universe Data File and writes one museum per row."""
 
+    #: Whether ``lamcoop load --language`` names the table's language (else it says its own).
+    takes_language = False
     name = "imls-museums"
     encoding = "latin-1"
 

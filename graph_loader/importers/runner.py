@@ -93,13 +93,16 @@ def run_import(
     date_order: str | None = None,
     calendar: str = "gregorian",
     encoding: str | None = None,
+    language: str | None = None,
 ) -> ImportResult:
     """Import ``path`` with ``importer_class`` into ``graph`` (default ``{base}graph/{name}``),
     its text read in ``encoding`` (default: the importer's own)."""
     started = time.perf_counter()
     target = graph or source_graph(path, base_iri=base_iri)
     refuse_internal_target(path, target)
-    ctx = ImportContext(store, base_iri, target, path.name, replace, date_order, calendar)
+    ctx = ImportContext(
+        store, base_iri, target, path.name, replace, date_order, calendar, language or "und"
+    )
     importer = importer_class(ctx)
     tally = Tally(path.name)
     try:

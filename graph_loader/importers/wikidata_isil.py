@@ -64,6 +64,8 @@ def kind_of(label: str, isil: str) -> ox.NamedNode | None:
 class WikidataIsilImporter:
     """Reads the tab-separated export and writes (or merges) one institution per item."""
 
+    #: Whether ``lamcoop load --language`` names the table's language (else it says its own).
+    takes_language = False
     name = "wikidata-isil"
     encoding = "utf-8-sig"
 
