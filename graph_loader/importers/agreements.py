@@ -52,7 +52,7 @@ from graph_loader.vocab import DCTERMS, LAMC, RDF, RDFS, SKOS, Term
 
 #: The problems of an id: none given, or nothing a slug can be made of.
 MISSING_ID = "missing: every agreement needs an id (a slug such as calis-charter)"
-NO_SLUG = "has no ASCII letter or digit to make its slug of (such as calis-charter)"
+NO_SLUG = "has no letter or digit to make its slug of (such as calis-charter)"
 
 AREAS_SCHEME = "cooperation-areas"
 
@@ -180,7 +180,7 @@ class _AgreementWriter:
         """The IRI from the id: a slug as it is, an id such as ``AGR-2024-01`` by its slug,
         the id as written then kept as ``dcterms:identifier``."""
         self.written = written = self.text("id")
-        slug = written if is_slug(written) else slugify(written)
+        slug = written if is_slug(written) else word_slug(written)
         if not written or not slug:
             self.problem("id", MISSING_ID if not written else f"{quoted(written)} {NO_SLUG}")
             return False

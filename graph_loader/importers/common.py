@@ -121,19 +121,23 @@ def slugify(text: str) -> str:
 
 
 def word_slug(text: str) -> str:
-    """A slug for a term a register names in words (a cooperation area, a governing unit):
-    its ASCII words when it has any (:func:`slugify`), else its words in their own script,
-    folded as search folds them (:func:`graph_loader.normalise.fold`: Persian letter
-    variants one, ZWNJ and marks dropped, Chinese simplified), so that a Persian or Chinese
-    register's own terms get IRIs too, the same however the letters were typed; empty for
+    """A slug for a term or id a register writes in words (an agreement's id, a cooperation
+    area, a governing unit): :func:`slugify` for text in Latin letters, else the text's words
+    in their own scripts, folded as search folds them (:func:`graph_loader.normalise.fold`:
+    Persian letter variants one, ZWNJ and marks dropped, Persian digits ASCII, Chinese
+    simplified), so that a Persian or Chinese register's own ids and terms get IRIs, the
+    same however they were typed, and a word in another script is never dropped; empty for
     text with no letter or digit.
 
     >>> word_slug("Union catalogue"), word_slug("امانت بین‌کتابخانه‌اي"), word_slug("聯合 目錄")
     ('union-catalogue', 'امانت-بینکتابخانهای', '联合-目录')
-    >>> word_slug("؟!«»")
-    ''
+    >>> word_slug("توافق ۱") == word_slug("توافق 1") == "توافق-1", word_slug("؟!«»")
+    (True, '')
     """
-    return slugify(text) or "-".join(unicodedata.normalize("NFC", fold(text)).split())
+    decomposed = unicodedata.normalize("NFKD", text)
+    if not any(ch.isalnum() and not ch.isascii() for ch in decomposed):
+        return slugify(text)
+    return "-".join(unicodedata.normalize("NFC", fold(text)).split())
 
 
 #: Semicolons as Persian (``؛``) and Chinese (``；``) write them separate values as ``;``

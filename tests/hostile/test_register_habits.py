@@ -141,9 +141,25 @@ def test_ids_as_registers_write_them_are_read_by_their_slug(cli_store, tmp_path)
 
 def test_two_spellings_of_one_slug_and_an_id_without_a_slug_are_refused(cli_store, tmp_path):
     rows = [["id", "title"], ["MoU 7", "A"], ["mou-7", "B"], ["توافق ۱", "C"]]
+    rows += [["توافق 1", "D"], ["؟!", "E"]]
     output = refused_load(cli_store, str(_csv(tmp_path / "register.csv", rows, ",")))
     assert "register.csv:3: id: duplicate id 'mou-7': already used at 2" in output
-    assert "register.csv:4: id: 'توافق ۱' has no ASCII letter or digit" in output
+    # The same id with Persian and ASCII digits: one slug, as MoU 7 and mou-7 are.
+    assert "register.csv:5: id: duplicate id 'توافق 1' (as توافق-1): already used at 4" in output
+    assert "register.csv:6: id: '؟!' has no letter or digit" in output
+
+
+def test_an_id_as_persian_and_chinese_offices_write_it_is_read_by_its_words(cli_store, tmp_path):
+    """``توافق ۱`` and ``协议 2`` were refused for having no ASCII letter: every row of a
+    register numbered in Persian or Chinese was rejected. Each is read by its words, folded
+    as search folds them (Persian digits as ASCII), and kept as written."""
+    invoke, _store = cli_store
+    rows = [["id", "title"], ["توافق ۱", "الف"], ["協議 2", "B"]]
+    result = invoke("load", str(_csv(tmp_path / "register.csv", rows, ",")))
+    assert result.exit_code == 0, result.output
+    found = invoke("query", ID_QUERY).output
+    assert f'<{BASE}id/agreement/توافق-1>\t"توافق ۱"\t"الف"@und' in found
+    assert f'<{BASE}id/agreement/协议-2>\t"協議 2"\t"B"@und' in found
 
 
 TEXT_QUERY = "SELECT ?t WHERE { GRAPH ?g { ?r <https://w3id.org/lamcoop/ontology#text> ?t } }"
