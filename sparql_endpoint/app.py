@@ -37,6 +37,7 @@ from sparql_endpoint.browser_policy import BrowserPolicy, browser_policy
 from sparql_endpoint.context import EXTENSION, Service
 from sparql_endpoint.executor import Executor, in_thread, served, store_opener
 from sparql_endpoint.linked_data import value_markup
+from sparql_endpoint.linked_data.request_args import vary_by_language
 from sparql_endpoint.metrics import Metrics, SharedMetrics
 from sparql_endpoint.network_sandbox import NOT_SERVED, SandboxState
 from sparql_endpoint.request_encoding import refuse_undecodable
@@ -146,6 +147,7 @@ def _finish(response: Response) -> Response:
         response.vary.add("Accept")
     else:
         response.headers["Vary"] = "Accept"
+    vary_by_language(response)
     cors.allow(request, response, origins=svc.settings.cors_origins)
     policy: BrowserPolicy = current_app.extensions[POLICY]
     policy.apply(response)

@@ -15,15 +15,41 @@ sparql_endpoint.refusals.Refused: 400 Bad Request: page must be a whole number f
 
 from __future__ import annotations
 
-from flask import request
+from flask import g, request
+from werkzeug.wrappers import Response
 
 from sparql_endpoint.linked_data.present import choose_language
 from sparql_endpoint.refusals import N_, refuse
 
+#: Set on the request's globals once its answer depends on the reader's language.
+READS_LANGUAGE = "lamcoop_reads_language"
+
 
 def reader_language() -> str:
-    """The reader's language: ``?lang=``, else Accept-Language, else English."""
+    """The reader's language: ``?lang=``, else Accept-Language, else English. The answer
+    then varies by Accept-Language (:func:`vary_by_language`)."""
+    setattr(g, READS_LANGUAGE, True)
     return choose_language(request.args.get("lang"), request.headers.get("Accept-Language"))
+
+
+def vary_by_language(response: Response) -> None:
+    """Add ``Accept-Language`` to ``Vary`` when the request read the reader's language: a
+    shared cache then keeps a page per language (a Persian page is never an English
+    reader's). The one place this is decided, for every surface.
+
+    >>> from flask import Flask
+    >>> app = Flask(__name__)
+    >>> with app.test_request_context("/", headers={"Accept-Language": "fa"}):
+    ...     answer = Response("x")
+    ...     vary_by_language(answer)
+    ...     before = answer.headers.get("Vary")
+    ...     _ = reader_language()
+    ...     vary_by_language(answer)
+    ...     before, answer.headers["Vary"]
+    (None, 'Accept-Language')
+    """
+    if g.get(READS_LANGUAGE):
+        response.vary.add("Accept-Language")
 
 
 def whole_number(name: str, *, most: int, default: int) -> int:
