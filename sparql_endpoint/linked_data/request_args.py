@@ -21,35 +21,41 @@ from werkzeug.wrappers import Response
 from sparql_endpoint.linked_data.present import choose_language
 from sparql_endpoint.refusals import N_, refuse
 
-#: Set on the request's globals once its answer depends on the reader's language.
+#: The request's global holding the reader's language once its answer depends on it.
 READS_LANGUAGE = "lamcoop_reads_language"
 
 
 def reader_language() -> str:
     """The reader's language: ``?lang=``, else Accept-Language, else English. The answer
     then varies by Accept-Language (:func:`vary_by_language`)."""
-    setattr(g, READS_LANGUAGE, True)
-    return choose_language(request.args.get("lang"), request.headers.get("Accept-Language"))
+    chosen = choose_language(request.args.get("lang"), request.headers.get("Accept-Language"))
+    setattr(g, READS_LANGUAGE, chosen)
+    return chosen
 
 
 def vary_by_language(response: Response) -> None:
     """Add ``Accept-Language`` to ``Vary`` when the request read the reader's language: a
     shared cache then keeps a page per language (a Persian page is never an English
-    reader's). The one place this is decided, for every surface.
+    reader's); a page says its language in ``Content-Language`` too, unless it said one.
+    The one place this is decided, for every surface.
 
     >>> from flask import Flask
     >>> app = Flask(__name__)
     >>> with app.test_request_context("/", headers={"Accept-Language": "fa"}):
-    ...     answer = Response("x")
+    ...     answer = Response("x", content_type="text/html")
     ...     vary_by_language(answer)
     ...     before = answer.headers.get("Vary")
     ...     _ = reader_language()
     ...     vary_by_language(answer)
-    ...     before, answer.headers["Vary"]
-    (None, 'Accept-Language')
+    ...     before, answer.headers["Vary"], answer.headers["Content-Language"]
+    (None, 'Accept-Language', 'fa')
     """
-    if g.get(READS_LANGUAGE):
-        response.vary.add("Accept-Language")
+    chosen = g.get(READS_LANGUAGE)
+    if not chosen:
+        return
+    response.vary.add("Accept-Language")
+    if response.mimetype == "text/html" and "Content-Language" not in response.headers:
+        response.headers["Content-Language"] = chosen
 
 
 def whole_number(name: str, *, most: int, default: int) -> int:

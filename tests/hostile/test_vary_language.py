@@ -45,8 +45,10 @@ def test_a_page_in_the_readers_language_varies_by_it(client, path):
     persian = client.get(path, headers={"Accept": accept, "Accept-Language": "fa"})
     assert english.status_code == persian.status_code == 200, path
     assert english.data != persian.data, path  # the language does change the answer
-    for answer in (english, persian):
+    for answer, tag in ((english, "en"), (persian, "fa")):
         assert "accept-language" in answer.headers["Vary"].lower(), (path, answer.headers)
+        if accept == "text/html":  # a page says its language
+            assert answer.headers["Content-Language"] == tag, (path, answer.headers)
 
 
 @pytest.mark.parametrize("path", NEUTRAL)
