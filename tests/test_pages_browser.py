@@ -142,6 +142,8 @@ def test_yasgui_speaks_the_readers_language(server, page, lang, words):
     assert (
         page.evaluate("document.querySelector('.yasqe .CodeMirror').CodeMirror.getValue()") == query
     )
+    first = page.locator(".yasr table tbody .rowNumber").first.inner_text()
+    assert first == ("۱" if lang == "fa" else "1"), first
     cell = page.locator(".yasr table tbody td a").first
     assert cell.inner_text().startswith("https://w3id.org/lamcoop/graph/")
     assert cell.evaluate("e => getComputedStyle(e.closest('td')).direction") == "ltr"
