@@ -49,6 +49,11 @@ def register_language(name: str | None) -> str | None:
         raise click.BadParameter(str(exc), param_hint="--language") from None
 
 
+def _checked(name: str, check: Callable[[str | None], str | None], help: str) -> Any:
+    """An option whose value ``check`` reads (or refuses, naming the option)."""
+    return click.option(name, default=None, callback=lambda _c, _p, value: check(value), help=help)
+
+
 def table_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """Declare the options of :data:`TABLE_OPTIONS` on ``command``."""
     options = (
@@ -71,18 +76,16 @@ def table_options(command: Callable[..., Any]) -> Callable[..., Any]:
             "solar-hijri reads 1398/02/24 as 2019-05-14. A date naming a Solar Hijri month "
             "(۲۴ اردیبهشت ۱۳۹۸) is read as one either way.",
         ),
-        click.option(
+        _checked(
             "--encoding",
-            default=None,
-            callback=lambda _ctx, _param, value: text_encoding(value),
-            help="The text encoding of a CSV, TSV or JSON table (cp1252, cp1256, gbk...; "
+            text_encoding,
+            "The text encoding of a CSV, TSV or JSON table (cp1252, cp1256, gbk...; "
             "default UTF-8, latin-1 for the IMLS file). RDF is always UTF-8.",
         ),
-        click.option(
+        _checked(
             "--language",
-            default=None,
-            callback=lambda _ctx, _param, value: register_language(value),
-            help="The language of an agreement register's titles, labels and texts where it "
+            register_language,
+            "The language of an agreement register's titles, labels and texts where it "
             "has no language column or a row leaves it empty (en, fa, zh-Hans, or the "
             "language's name: Persian, فارسی); default und (undetermined).",
         ),
