@@ -78,6 +78,19 @@ def test_home_page_shows_the_paradigm_diagram(server, page):
     shot(page, "home")
 
 
+@pytest.mark.parametrize("path", ["/dumps/", "/audit", "/audit/runs"])
+def test_a_persian_table_page_fits_the_window(server, page, path):
+    """The dumps page's table (64-character digests, graph IRIs) was wider than a 1,100
+    pixel window: right to left, that pushed the page off its start edge. Long values wrap
+    inside their cells now."""
+    page.set_viewport_size({"width": 1100, "height": 800})
+    page.goto(server.url + path + "?lang=fa")
+    assert page.locator("table").count() > 0
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 1100, (path, width)
+    shot(page, "fits" + path.replace("/", "-").rstrip("-"))
+
+
 def test_search_form_finds_persian_and_chinese(server, page):
     page.goto(server.url + "/")
     page.fill("header input[name=q]", "高等教育文献")
