@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from flask import Flask, Response, abort, current_app, has_request_context, request
+from flask import Flask, Response, current_app, has_request_context, request
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
 from graph_loader.xml_text import cleaned, holds_forbidden, is_xml
@@ -99,10 +99,9 @@ def stream_job(job: QueryJob, fmt) -> Response:
     except Unavailable as exc:
         raise Refused(503, exc.said) from None
     svc.metrics.observe_query(time.monotonic() - started)
-    if reply.head is None:
-        if reply.said is not None:
-            raise Refused(reply.status, reply.said)
-        abort(reply.status, reply.message)
+    if reply.head is None:  # failed: Reply.failed says why
+        assert reply.said is not None
+        raise Refused(reply.status, reply.said)
     xml = is_xml(fmt.media_type)  # cleaned as it goes (graph_loader.xml_text)
     if reply.body is not None and reply.stream is None:  # small: sent with its length
         response = Response(reply.body, content_type=content_type(fmt))

@@ -80,6 +80,10 @@ class Outcome:
     dropped: list[Problem] = field(default_factory=list)
 
 
+#: The language tag of text whose language nothing says.
+UNDETERMINED = "und"
+
+
 @dataclass(frozen=True)
 class ImportContext:
     """What an importer may use: the store (for look-ups), the base IRI and the target."""
@@ -97,7 +101,7 @@ class ImportContext:
     calendar: str = "gregorian"
     #: The language of a register's texts where a row does not say (a BCP 47 tag; ``und``:
     #: undetermined, ``lamcoop load --language`` names another).
-    language: str = "und"
+    language: str = UNDETERMINED
 
     def iri(self, kind: str, *slugs: str) -> ox.NamedNode:
         """``{base}id/{kind}/{slug}[/{slug}...]``."""

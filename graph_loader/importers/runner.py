@@ -22,6 +22,7 @@ from graph_loader import index, provenance
 from graph_loader.bounded import Refused
 from graph_loader.file_reading import TrackingReader, progress_bar
 from graph_loader.importers.common import (
+    UNDETERMINED,
     ImportContext,
     ImportFailed,
     Row,
@@ -101,7 +102,7 @@ def run_import(
     target = graph or source_graph(path, base_iri=base_iri)
     refuse_internal_target(path, target)
     ctx = ImportContext(
-        store, base_iri, target, path.name, replace, date_order, calendar, language or "und"
+        store, base_iri, target, path.name, replace, date_order, calendar, language or UNDETERMINED
     )
     importer = importer_class(ctx)
     tally = Tally(path.name)

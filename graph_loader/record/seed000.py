@@ -12,7 +12,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from graph_loader.record.rows import third_language
+from graph_loader.record.rows import THIRD, third_language
 from graph_loader.record.seed000_names import (
     CATEGORIES,
     CODES,
@@ -234,10 +234,6 @@ def write_questions(w: RecordWriter, rows: list[dict[str, Any]]) -> None:
         bilingual(w, node, row)
 
 
-#: The row keys of the project's Persian and Chinese for a text it words itself.
-TRANSLATIONS = (("fa", "fa"), ("zh", "zh-Hans"))
-
-
 def write_literature(
     w: RecordWriter, study: ox.NamedNode, rows: list[dict[str, Any]]
 ) -> dict[str, int]:
@@ -274,7 +270,7 @@ def write_literature(
             w.add(node, LAMC.value, decimal(fig["value"]))
             w.add(node, LAMC.unit, ox.Literal(fig["unit"]))
             w.label(node, fig["en"], "en", translated=True)
-            for key, language in TRANSLATIONS:  # our Persian and Chinese of it
+            for key, language in THIRD.values():  # our Persian and Chinese of it
                 if fig.get(key):
                     w.label(node, fig[key], language, translated=True)
         if row.get("note"):

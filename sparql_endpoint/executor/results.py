@@ -38,7 +38,7 @@ Spool = Callable[[], IO[bytes]]
 class Reply:
     """A query's answer: its head (or error) and its body.
 
-    ``status``/``message`` are set when the query failed; ``body`` is the whole result when
+    ``status``/``said`` are set when the query failed; ``body`` is the whole result when
     it is small; otherwise ``spool`` holds it (``length`` bytes) and :meth:`chunks` reads
     it. An answer passed on from a remote engine (:mod:`~sparql_endpoint.executor.passthrough`)
     has its first bytes in ``body`` and the rest in ``stream``, as the engine sends it
@@ -49,15 +49,14 @@ class Reply:
         self,
         head: Head | None,
         status: int = 200,
-        message: str = "",
+        said: Said | None = None,
         body: bytes | None = None,
         spool: IO[bytes] | None = None,
         stream: Iterator[bytes] | None = None,
     ):
         self.head = head
         self.status = status
-        self.message = message
-        self.said: Said | None = None
+        self.said = said
         self.body = body
         self.spool = spool
         self.stream = stream
@@ -68,10 +67,13 @@ class Reply:
     @classmethod
     def failed(cls, status: int, said: Said) -> Reply:
         """The answer to a query that could not be run, and why (:attr:`said`: a page says
-        it in the reader's language; :attr:`message` is its English line)."""
-        reply = cls(None, status, said.english())
-        reply.said = said
-        return reply
+        it in the reader's language)."""
+        return cls(None, status, said)
+
+    @property
+    def message(self) -> str:
+        """Why the query failed, in English (empty for an answer)."""
+        return self.said.english() if self.said is not None else ""
 
     def chunks(self) -> Iterator[bytes]:
         """The body, piece by piece (the spool or stream is closed at the end, or when
