@@ -1,12 +1,15 @@
-"""A kept audit run names each agreement as readers of every language saw it.
+"""The audit's history and an agreement's audit page, as a Persian or Chinese reader reads them.
 
 A run's results carried the agreement's label untagged, as an English reader saw it when the
 run was made: the comparison of two runs named agreements in English on a Persian or Chinese
 page. Each result now keeps the labels readers of English, Persian and Chinese saw (tagged as
-the data tags them), and a comparison picks the reader's.
+the data tags them), and a comparison picks the reader's. The comparison named components by
+their ids; an agreement's page showed what it states as raw lexical forms.
 """
 
 from __future__ import annotations
+
+import re
 
 import pyoxigraph as ox
 import pytest
@@ -81,3 +84,26 @@ def test_an_unchanged_rerun_is_not_kept_again(two_runs):
     audit = run_audit(two_runs, s)
     assert audit.kept_new is False
     assert [h.id for h in list_runs(two_runs, s)] == before
+
+
+def test_the_comparison_names_components_and_runs_as_a_persian_reader_reads_them(two_runs):
+    """The comparison named components by their ids (``parties``), joined them with a Latin
+    comma and set run names and times out of order right to left; its figures' headers
+    were aligned away from the figures."""
+    with service_client(two_runs) as client:
+        page = client.get("/audit/compare", headers={"Accept-Language": "fa"}).text
+    assert '<span data-component="parties">طرف‌ها</span>' in page  # the new gap, by its label
+    assert re.search(r'<code id="run-b" dir="ltr">[^<]+</code> \(<time [^>]*dir="ltr">', page)
+    header = re.search(r'<table id="components"><thead><tr>(.*?)</tr>', page)
+    assert header and header.group(1).count('<th class="num">') == 4
+
+
+def test_an_agreements_audit_page_shows_what_it_states_as_a_persian_reader_writes_it(two_runs):
+    """The page showed raw lexical forms (``2001-12-01``) and marked no language: a date in
+    the reader's words and digits now, an English text marked English."""
+    with service_client(two_runs) as client:
+        page = client.get("/audit/full?lang=fa").text
+    present = page.split('<table id="present">', 1)[1].split("</table>", 1)[0]
+    assert re.search(r'title="2001-12-01 \(xsd:date\)">[^<]*۲۰۰۱', present)
+    assert '<bdi lang="en" dir="ltr">A hosts the catalogue.</bdi>' in present
+    assert "<bdi>" not in present  # no isolate without its direction
